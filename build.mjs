@@ -1,0 +1,109 @@
+// Bundles the extension client, the language server, the CLI and the webview pages into dist/ with esbuild.
+//
+//   node build.mjs               development build (source maps)
+//   node build.mjs --production  minified, no source maps (what `npm run package` ships)
+//   node build.mjs --watch       rebuild on change
+//
+// Dawn's native addon cannot be bundled, so the one for this platform is copied to dist/dawn/<platform>-<arch>/,
+// where server/src/tint/dawnLoader.ts looks first.
+import * as esbuild from "esbuild";
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+const production = process.argv.includes("--production");
+const watch = process.argv.includes("--watch");
+const root = new URL(".", import.meta.url).pathname;
+const dist = join(root, "dist");
+
+const nodeCommon = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  sourcemap: production ? false : "linked",
+  minify: production,
+  external: ["vscode"],
+  logLevel: "warning",
+};
+
+/** Every folder in webview/src with a main.ts is one page; `shared` holds code the pages import. */
+function webviewEntries() {
+  const dir = join(root, "webview", "src");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => statSync(join(dir, name)).isDirectory() && existsSync(join(dir, name, "main.ts")))
+    .map((name) => ({ name, dir: join(dir, name) }));
+}
+
+function copyWebviewAssets(pages) {
+  for (const page of pages) {
+    for (const file of readdirSync(page.dir)) {
+      if (file.endsWith(".css") || file.endsWith(".html")) {
+        mkdirSync(join(dist, "webview"), { recursive: true });
+        cpSync(join(page.dir, file), join(dist, "webview", `${page.name}.${file.split(".").pop()}`));
+      }
+    }
+  }
+  const shared = join(root, "webview", "src", "shared");
+  if (existsSync(shared)) {
+    for (const file of readdirSync(shared)) {
+      if (file.endsWith(".css")) cpSync(join(shared, file), join(dist, "webview", file));
+    }
+  }
+}
+
+function copyDawn() {
+  const platformDir = `${process.platform}-${process.platform === "darwin" ? "universal" : process.arch}`;
+  const from = join(root, "node_modules", "webgpu", "dist", platformDir);
+  if (!existsSync(from)) {
+    console.warn(`build: no Dawn build for ${platformDir}; Tint diagnostics and GPU runs will be unavailable`);
+    return;
+  }
+  const to = join(dist, "dawn", platformDir);
+  mkdirSync(to, { recursive: true });
+  for (const file of readdirSync(from)) {
+    const target = join(to, file);
+    // The addon is ~20 MB: copy it only when it changed, so watch rebuilds stay fast.
+    if (!existsSync(target) || statSync(target).size !== statSync(join(from, file)).size) cpSync(join(from, file), target);
+  }
+}
+
+async function main() {
+  if (production) rmSync(dist, { recursive: true, force: true });
+  mkdirSync(dist, { recursive: true });
+  const pages = webviewEntries();
+  const configs = [
+    { ...nodeCommon, entryPoints: { client: "client/src/extension.ts" }, outdir: dist },
+    { ...nodeCommon, entryPoints: { server: "server/src/server.ts", cli: "server/src/cli/main.ts" }, outdir: dist },
+  ];
+  if (pages.length > 0) {
+    configs.push({
+      bundle: true,
+      platform: "browser",
+      target: "chrome120",
+      format: "iife",
+      sourcemap: production ? false : "inline",
+      minify: production,
+      logLevel: "warning",
+      entryPoints: Object.fromEntries(pages.map((p) => [p.name, join(p.dir, "main.ts")])),
+      outdir: join(dist, "webview"),
+      loader: { ".ttf": "file" },
+    });
+  }
+  copyDawn();
+  copyWebviewAssets(pages);
+  if (watch) {
+    const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
+    await Promise.all(contexts.map((c) => c.watch()));
+    console.log("build: watching for changes");
+    return;
+  }
+  const started = Date.now();
+  await Promise.all(configs.map((c) => esbuild.build(c)));
+  console.log(`build: dist/ ready in ${Date.now() - started} ms${production ? " (production)" : ""}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
