@@ -306,6 +306,8 @@ export interface SwitchClause {
   readonly kind: "case";
   /** Case selectors; `default` is represented by `"default"` with its span in `defaultSpan`. */
   readonly selectors: readonly (Expr | "default")[];
+  /** Span of the `default` keyword when the selectors include it. */
+  readonly defaultSpan?: Span;
   readonly body: BlockStmt;
   readonly span: Span;
 }

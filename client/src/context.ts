@@ -1,0 +1,54 @@
+// Owns the extension's long-lived state: the output channel, the status item and the current language client.
+import * as vscode from "vscode";
+import type { LanguageClient } from "vscode-languageclient/node";
+import { createLanguageClient, watchServerStatus } from "./languageClient";
+import { ServerStatusItem } from "./statusItem";
+
+export class ExtensionContextHolder implements vscode.Disposable {
+  readonly output: vscode.LogOutputChannel;
+  readonly status: ServerStatusItem;
+  private clientValue: LanguageClient | undefined;
+  /** Disposables that live as long as one language client. */
+  private clientScope: vscode.Disposable[] = [];
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    this.output = vscode.window.createOutputChannel("KernelLens", { log: true });
+    this.status = new ServerStatusItem();
+  }
+
+  get client(): LanguageClient | undefined {
+    return this.clientValue;
+  }
+
+  async start(): Promise<void> {
+    const client = createLanguageClient(this.extension, this.output, this.status);
+    this.clientValue = client;
+    this.clientScope.push(watchServerStatus(client, this.status));
+    try {
+      await client.start();
+      this.output.info("language server started");
+    } catch (err) {
+      this.status.set({ kind: "stopped", detail: `the language server failed to start: ${(err as Error).message}` });
+      this.output.error(`language server failed to start: ${(err as Error).stack ?? err}`);
+      void vscode.window.showErrorMessage(`KernelLens: the language server failed to start (${(err as Error).message}). See the KernelLens output for details.`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    const client = this.clientValue;
+    this.clientValue = undefined;
+    for (const d of this.clientScope.splice(0)) d.dispose();
+    if (client) await client.stop().catch((err: unknown) => this.output.warn(`stopping the language server: ${String(err)}`));
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.status.dispose();
+    this.output.dispose();
+  }
+}

@@ -1,0 +1,34 @@
+// Builds the language client that starts dist/server.js over IPC and forwards the server's status to the status item.
+import type * as vscode from "vscode";
+import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from "vscode-languageclient/node";
+import { ServerStatusNotification, type ServerStatusParams } from "../../server/src/protocol";
+import type { ServerStatusItem } from "./statusItem";
+
+export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, status: ServerStatusItem): LanguageClient {
+  const module = context.asAbsolutePath("dist/server.js");
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6009"] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: "wgsl" }],
+    outputChannel: output,
+    // The status item shows failures; the output channel never jumps open by itself.
+    revealOutputChannelOn: 4 /* RevealOutputChannelOn.Never */,
+    synchronize: { configurationSection: "kernellens" },
+  };
+  const client = new LanguageClient("kernellens", "KernelLens Language Server", serverOptions, clientOptions);
+  client.onDidChangeState((e) => {
+    // vscode-languageclient State: Stopped = 1, Running = 2, Starting = 3.
+    if (e.newState === 3) status.set({ kind: "starting" });
+    else if (e.newState === 1) status.set({ kind: "stopped", detail: "the language server stopped" });
+  });
+  return client;
+}
+
+/** Subscribes to the server's health notification once the client runs. */
+export function watchServerStatus(client: LanguageClient, status: ServerStatusItem): vscode.Disposable {
+  return client.onNotification(ServerStatusNotification, (p: ServerStatusParams) => {
+    status.set(p.state === "ready" ? { kind: "ready", detail: p.message } : { kind: "degraded", detail: p.message });
+  });
+}

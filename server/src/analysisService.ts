@@ -1,0 +1,67 @@
+// Runs the whole per-file analysis the server and the CLI publish: the pure core plus Tint, mapped to the original.
+//
+// Tint is the authority for WGSL errors: when it is available, the KernelLens parser's syntax errors are not
+// published (they would duplicate Tint's and could disagree with the real compiler). Without Tint, they are.
+import { analyzeSource, type AnalyzeOptions, type SourceAnalysis } from "./core/analysis/sourceAnalysis";
+import type { CoreDiagnostic } from "./core/diagnostic";
+import { toOriginalSpan } from "./core/preprocess/originalSpan";
+import type { TintCompiler, TintMessage } from "./tint/tintCompiler";
+
+export interface FileAnalysis {
+  readonly source: SourceAnalysis;
+  /** Every diagnostic to publish, spans in the original text, sorted by position. */
+  readonly diagnostics: readonly CoreDiagnostic[];
+  /** Milliseconds spent in Tint and in the whole analysis. */
+  readonly timing: { readonly tintMs: number; readonly totalMs: number };
+  readonly tintAvailable: boolean;
+}
+
+/** Converts Tint's messages into diagnostics on the original text; `info` notes join the error before them. */
+export function tintDiagnostics(messages: readonly TintMessage[], source: SourceAnalysis): CoreDiagnostic[] {
+  const out: CoreDiagnostic[] = [];
+  let last: { diag: CoreDiagnostic; related: { message: string; file: string; span?: { start: number; end: number } }[] } | undefined;
+  for (const m of messages) {
+    const mapped = toOriginalSpan(source.pre, { start: m.offset, end: m.offset + Math.max(m.length, 0) });
+    const inInclude = mapped.file !== "";
+    if (m.type === "info" && last) {
+      last.related.push({ message: m.message, file: mapped.file, span: inInclude ? mapped.fileSpan : mapped.span });
+      continue;
+    }
+    const related: { message: string; file: string; span?: { start: number; end: number } }[] = [];
+    if (inInclude) related.push({ message: m.message, file: mapped.file, span: mapped.fileSpan });
+    const diag: CoreDiagnostic = {
+      severity: m.type === "error" ? "error" : m.type === "warning" ? "warning" : "info",
+      code: m.type === "error" ? "tint-error" : m.type === "warning" ? "tint-warning" : "tint-info",
+      message: inInclude ? `${m.message} (in included file '${mapped.file}')` : m.message,
+      span: mapped.span,
+      source: "tint",
+      related,
+    };
+    out.push(diag);
+    last = { diag, related };
+  }
+  return out;
+}
+
+export async function analyzeFile(text: string, options: AnalyzeOptions, tint: TintCompiler | undefined): Promise<FileAnalysis> {
+  const started = performance.now();
+  const source = analyzeSource(text, options);
+  let tintMs = 0;
+  const diagnostics: CoreDiagnostic[] = [...source.diagnostics];
+  // A preprocessor error means the expanded text is not the variant the author meant: Tint would only add noise.
+  const preprocessorBroken = source.pre.problems.some((p) => p.severity === "error");
+  if (tint && !preprocessorBroken) {
+    try {
+      const result = await tint.compile(source.pre.text);
+      tintMs = result.ms;
+      diagnostics.push(...tintDiagnostics(result.messages, source));
+    } catch (err) {
+      diagnostics.push({ severity: "warning", code: "tint-failed", message: `Tint could not compile this file: ${(err as Error).message}`, span: { start: 0, end: 0 }, source: "kernellens" });
+      diagnostics.push(...source.syntaxErrors);
+    }
+  } else if (!tint) {
+    diagnostics.push(...source.syntaxErrors);
+  }
+  diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return { source, diagnostics, timing: { tintMs, totalMs: performance.now() - started }, tintAvailable: !!tint };
+}

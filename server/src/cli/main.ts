@@ -1,0 +1,98 @@
+// The `kernellens` command line: static analysis for CI (more commands join as the product grows).
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { analyzeFile } from "../analysisService";
+import type { IncludeResolution } from "../core/preprocess/preprocess";
+import { TintCompiler } from "../tint/tintCompiler";
+import { type AnalyzeFileJson, toAnalyzeJson } from "./analyzeJson";
+import { type CliArgs, parseArgs, usage, UsageError } from "./args";
+import { toSarif } from "./sarif";
+
+const VERSION = "0.1.0";
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+function includeResolver(mainFile: string, includePaths: readonly string[]): (path: string, fromKey: string) => IncludeResolution {
+  return (path, fromKey) => {
+    const dirs = [dirname(fromKey || mainFile), ...includePaths.map((p) => resolve(p))];
+    for (const dir of dirs) {
+      const full = isAbsolute(path) ? path : resolve(dir, path);
+      if (existsSync(full) && statSync(full).isFile()) return { key: full, text: readFileSync(full, "utf8") };
+    }
+    return { error: `file not found (searched: ${dirs.join(", ")}); add a folder with --include DIR` };
+  };
+}
+
+function formatHuman(results: readonly AnalyzeFileJson[]): string {
+  const lines: string[] = [];
+  for (const r of results) {
+    for (const d of r.diagnostics) {
+      lines.push(`${r.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} [${d.code}] ${d.message}`);
+    }
+  }
+  const errors = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === "error").length, 0);
+  const warnings = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === "warning").length, 0);
+  lines.push(`${results.length} file(s): ${errors} error(s), ${warnings} warning(s)`);
+  return lines.join("\n");
+}
+
+async function analyze(args: CliArgs): Promise<number> {
+  if (args.files.length === 0) throw new UsageError("analyze needs at least one FILE");
+  for (const f of args.files) {
+    if (!existsSync(f) || !statSync(f).isFile()) throw new UsageError(`cannot read '${f}': no such file`);
+    if (statSync(f).size > MAX_FILE_BYTES) throw new UsageError(`'${f}' is larger than ${MAX_FILE_BYTES >> 20} MiB`);
+  }
+  let tint: TintCompiler | undefined;
+  if (!args.noTint) {
+    const created = await TintCompiler.create();
+    if ("error" in created) process.stderr.write(`kernellens: Tint unavailable, using the KernelLens parser only: ${created.error}\n`);
+    else tint = created;
+  }
+  // Until the device database lands, the device is reported as what was asked for, modelled by nothing.
+  const device = { id: args.device ?? "generic", name: args.device ?? "generic", source: "none (the device model is not built yet)" };
+  const results: AnalyzeFileJson[] = [];
+  for (const file of args.files) {
+    const text = readFileSync(file, "utf8");
+    const analysis = await analyzeFile(text, { defines: args.defines, resolveInclude: includeResolver(resolve(file), args.includePaths) }, tint);
+    results.push(toAnalyzeJson(file, text, analysis, device));
+  }
+  if (args.json) process.stdout.write(results.map((r) => JSON.stringify(r)).join("\n") + "\n");
+  else if (args.sarif) {
+    const uri = (f: string): string => {
+      const rel = relative(process.cwd(), resolve(f));
+      return rel.startsWith("..") || isAbsolute(rel) ? pathToFileURL(resolve(f)).href : rel.split("\\").join("/");
+    };
+    process.stdout.write(JSON.stringify(toSarif(results, VERSION, uri), null, 2) + "\n");
+  } else process.stdout.write(formatHuman(results) + "\n");
+  return results.some((r) => r.diagnostics.some((d) => d.severity === "error")) ? 1 : 0;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    if (args.help || !args.command) {
+      process.stdout.write(usage);
+      return args.help ? 0 : 2;
+    }
+    switch (args.command) {
+      case "analyze":
+        return await analyze(args);
+      default:
+        throw new UsageError(`unknown command '${args.command}'`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`kernellens: ${err.message}\n\n${usage}`);
+      return 2;
+    }
+    process.stderr.write(`kernellens: internal error: ${(err as Error).stack ?? err}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    // Dawn keeps handles open; flush and leave explicitly.
+    process.stdout.write("", () => process.exit(code));
+  });
+}

@@ -1,0 +1,76 @@
+// Analyses one WGSL document without a compiler: preprocess, parse, read directives, find kernels and bindings.
+//
+// This is the pure half of what the language server and the CLI publish; the other half is Tint's diagnostics,
+// which the adapters add (server/src/analysisService.ts). Spans in `diagnostics` and `kernels` are offsets into the
+// ORIGINAL text; the tree (`module`) is over the preprocessed text, and `pre.map` translates between the two.
+import type { CoreDiagnostic } from "../diagnostic";
+import { parseDirectives, type Directive } from "../directives/directives";
+import { preprocess, type IncludeResolution, type PreprocessResult } from "../preprocess/preprocess";
+import type { Module } from "../wgsl/ast";
+import { toOriginalSpan } from "../preprocess/originalSpan";
+import { parseWgsl } from "../wgsl/parser";
+import { findKernels, type KernelSummary } from "./kernels";
+import { checkDirectivesAgainstModule } from "./directiveChecks";
+
+export interface AnalyzeOptions {
+  /** Defines from the editor setting or CLI; used only when the file has no `// @define` lines. */
+  readonly defines?: readonly string[];
+  readonly resolveInclude?: (path: string, fromKey: string) => IncludeResolution;
+}
+
+export interface SourceAnalysis {
+  readonly text: string;
+  readonly pre: PreprocessResult;
+  readonly module: Module;
+  readonly directives: readonly Directive[];
+  /** The defines the analysed variant was built with, and where they came from. */
+  readonly variant: { readonly defines: readonly string[]; readonly from: "directives" | "settings" | "none" };
+  /** KernelLens's own findings (preprocessor, directives), located in the original text. */
+  readonly diagnostics: readonly CoreDiagnostic[];
+  /** Syntax errors from the KernelLens parser; published only when Tint is unavailable (Tint is the authority). */
+  readonly syntaxErrors: readonly CoreDiagnostic[];
+  readonly kernels: readonly KernelSummary[];
+}
+
+export function analyzeSource(text: string, options: AnalyzeOptions = {}): SourceAnalysis {
+  const parsedDirectives = parseDirectives(text);
+  const defineDirectives = parsedDirectives.directives.filter((d): d is Extract<Directive, { kind: "define" }> => d.kind === "define");
+  const variant =
+    defineDirectives.length > 0
+      ? { defines: defineDirectives.map((d) => (d.value !== undefined ? `${d.name.name}=${d.value}` : d.name.name)), from: "directives" as const }
+      : options.defines && options.defines.length > 0
+        ? { defines: [...options.defines], from: "settings" as const }
+        : { defines: [], from: "none" as const };
+
+  const pre = preprocess(text, { defines: variant.defines, resolveInclude: options.resolveInclude });
+  const module = parseWgsl(pre.text);
+
+  const diagnostics: CoreDiagnostic[] = [...parsedDirectives.problems];
+  for (const p of pre.problems) {
+    diagnostics.push({
+      severity: p.severity,
+      code: p.code,
+      message: p.inFile ? `${p.message} (in included file '${p.inFile.key}')` : p.message,
+      span: p.span,
+      source: "kernellens",
+      related: p.inFile ? [{ message: p.message, file: p.inFile.key, span: p.inFile.span }] : undefined,
+    });
+  }
+
+  const syntaxErrors: CoreDiagnostic[] = module.errors.map((e) => {
+    const mapped = toOriginalSpan(pre, e.span);
+    return {
+      severity: "error",
+      code: "wgsl-syntax",
+      message: mapped.file ? `${e.message} (in included file '${mapped.file}')` : e.message,
+      span: mapped.span,
+      source: "kernellens",
+      related: mapped.file ? [{ message: e.message, file: mapped.file, span: mapped.fileSpan }] : undefined,
+    };
+  });
+
+  const kernels = findKernels(module, pre);
+  diagnostics.push(...checkDirectivesAgainstModule(parsedDirectives.directives, module, kernels, pre, text));
+
+  return { text, pre, module, directives: parsedDirectives.directives, variant, diagnostics, syntaxErrors, kernels };
+}

@@ -1,0 +1,194 @@
+// Works out which directives apply to each entry point and evaluates them into a launch configuration.
+//
+// A directive applies to every entry point when it stands before the first declaration of the file, and to one
+// entry point when its comment block stands directly above that function (attributes may come between). CLI flags
+// (`--let N=4096`) win over both.
+import type { CoreDiagnostic } from "../diagnostic";
+import type { Span } from "../wgsl/ast";
+import { type Directive } from "./directives";
+import { type DExpr, type Env, evaluateDExpr } from "./expr";
+
+export interface ScopedDirectives {
+  /** Directives for all entry points. */
+  readonly file: readonly Directive[];
+  /** Directives written directly above an entry point, by entry name. */
+  readonly byEntry: ReadonlyMap<string, readonly Directive[]>;
+  /** Directives that apply to nothing (neither at the top nor above an entry point). */
+  readonly floating: readonly Directive[];
+}
+
+export interface EntryAnchor {
+  readonly name: string;
+  /** Original-text spans of the function (with attributes) and of its name. */
+  readonly span: Span;
+  readonly nameSpan: Span;
+}
+
+/** Skips whitespace and comments from `pos`; returns the offset of the next code character. */
+export function nextCodeOffset(text: string, pos: number): number {
+  let i = pos;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+    else if (text.startsWith("//", i)) {
+      const nl = text.indexOf("\n", i);
+      i = nl < 0 ? text.length : nl + 1;
+    } else if (text.startsWith("/*", i)) {
+      let depth = 1;
+      i += 2;
+      while (i < text.length && depth > 0) {
+        if (text.startsWith("/*", i)) { depth++; i += 2; }
+        else if (text.startsWith("*/", i)) { depth--; i += 2; }
+        else i++;
+      }
+    } else break;
+  }
+  return i;
+}
+
+const ATTRIBUTES_THEN_FN = /^(?:\s*@\s*\w+\s*(?:\((?:[^()]|\([^()]*\))*\))?)*\s*fn\s+$/;
+
+export function scopeDirectives(text: string, directives: readonly Directive[], entries: readonly EntryAnchor[], firstDeclStart: number | undefined): ScopedDirectives {
+  const file: Directive[] = [];
+  const byEntry = new Map<string, Directive[]>();
+  const floating: Directive[] = [];
+  for (const d of directives) {
+    const next = nextCodeOffset(text, d.span.end);
+    const entry = entries.find((e) => next >= e.span.start && next <= e.nameSpan.start && ATTRIBUTES_THEN_FN.test(text.slice(next, e.nameSpan.start)));
+    if (entry) {
+      const list = byEntry.get(entry.name) ?? [];
+      list.push(d);
+      byEntry.set(entry.name, list);
+    } else if (firstDeclStart === undefined || d.span.end <= firstDeclStart) {
+      file.push(d);
+    } else {
+      floating.push(d);
+    }
+  }
+  return { file, byEntry, floating };
+}
+
+/** The directives in force for one entry point: the file's, then the entry's own (which win). */
+export function directivesFor(scoped: ScopedDirectives, entry: string): Directive[] {
+  return [...scoped.file, ...(scoped.byEntry.get(entry) ?? [])];
+}
+
+export interface LaunchValues {
+  /** Every name the expressions may use: @let values, override values, sweep parameters (first value). */
+  readonly env: Env;
+  readonly dispatch: readonly [number, number, number] | undefined;
+  readonly overrides: ReadonlyMap<string, number>;
+  readonly buffers: ReadonlyMap<string, { readonly count: number | undefined; readonly directive: Extract<Directive, { kind: "buffer" }> }>;
+  readonly problems: readonly CoreDiagnostic[];
+}
+
+/** Default values of WGSL `override` declarations, where they are constants. */
+export type OverrideDefaults = ReadonlyMap<string, number | undefined>;
+
+/**
+ * Evaluates the directives that apply to an entry point, in order. A `@define NAME=value` with a numeric value is a
+ * name too. `given` (CLI `--let` / `--override`) wins over
+ * directives with the same name. Problems carry the span of the offending part of the directive.
+ */
+export function evaluateLaunch(
+  directives: readonly Directive[],
+  overrideDefaults: OverrideDefaults,
+  given: ReadonlyMap<string, number> = new Map(),
+  /** Names known before any directive, such as numeric preprocessor defines. */
+  base: ReadonlyMap<string, number> = new Map(),
+): LaunchValues {
+  const env = new Map<string, number>(base);
+  const overrides = new Map<string, number>();
+  const problems: CoreDiagnostic[] = [];
+  for (const [k, v] of overrideDefaults) if (v !== undefined) { env.set(k, v); overrides.set(k, v); }
+  const report = (code: string, message: string, span: Span, severity: "error" | "warning" = "error"): void => {
+    problems.push({ severity, code, message, span, source: "kernellens" });
+  };
+  const evaluate = (e: DExpr, offsetBase = 0): number | undefined => {
+    const v = evaluateDExpr(e, env);
+    if (typeof v === "number") return v;
+    const known = [...env.keys()];
+    const hint = v.message.startsWith("unknown name") ? (known.length ? ` (known: ${known.join(", ")})` : " (define it with // @let NAME = value)") : "";
+    report("directive-value", `${v.message}${hint}`, { start: v.start + offsetBase, end: v.end + offsetBase });
+    return undefined;
+  };
+  // Sweep parameters take their first value for analysis; the sweep itself varies them.
+  for (const d of directives) {
+    if (d.kind === "sweep" && !given.has(d.name.name)) {
+      const first = d.values.kind === "list" ? d.values.items[0] : d.values.from;
+      const v = evaluate(first);
+      if (v !== undefined) env.set(d.name.name, v);
+    }
+  }
+  let dispatch: [number, number, number] | undefined;
+  const buffers = new Map<string, { count: number | undefined; directive: Extract<Directive, { kind: "buffer" }> }>();
+  for (const d of directives) {
+    switch (d.kind) {
+      case "let":
+      case "override": {
+        if (given.has(d.name.name)) {
+          env.set(d.name.name, given.get(d.name.name)!);
+          if (d.kind === "override") overrides.set(d.name.name, given.get(d.name.name)!);
+          break;
+        }
+        const v = evaluate(d.expr);
+        if (v !== undefined) {
+          env.set(d.name.name, v);
+          if (d.kind === "override") overrides.set(d.name.name, v);
+        }
+        break;
+      }
+      case "dispatch": {
+        const dims: number[] = [];
+        for (const e of d.dims) {
+          const v = evaluate(e);
+          if (v === undefined) break;
+          if (!Number.isInteger(v) || v < 1) {
+            report("directive-value", `a dispatch size must be a whole number of workgroups of at least 1, got ${v}`, { start: e.start, end: e.end });
+            break;
+          }
+          dims.push(v);
+        }
+        // A later @dispatch (the entry's own) replaces an earlier one (the file's).
+        if (dims.length === d.dims.length) dispatch = [dims[0], dims[1] ?? 1, dims[2] ?? 1];
+        break;
+      }
+      case "buffer": {
+        let count: number | undefined;
+        if (d.count) {
+          count = evaluate(d.count);
+          if (count !== undefined && (!Number.isInteger(count) || count < 1)) {
+            report("directive-value", `an element count must be a whole number of at least 1, got ${count}`, { start: d.count.start, end: d.count.end });
+            count = undefined;
+          }
+        }
+        if (d.init && (d.init.kind === "random" || d.init.kind === "randint")) {
+          const lo = evaluate(d.init.lo);
+          const hi = evaluate(d.init.hi);
+          if (lo !== undefined && hi !== undefined && lo > hi) report("directive-value", `${d.init.kind}(lo, hi) needs lo <= hi, got ${lo} > ${hi}`, d.init.span);
+        } else if (d.init?.kind === "const") {
+          evaluate(d.init.value);
+        }
+        buffers.set(d.name.name, { count, directive: d });
+        break;
+      }
+      case "uniform":
+        for (const f of d.fields) evaluate(f.expr);
+        break;
+      case "define": {
+        const v = d.value !== undefined ? Number(d.value) : NaN;
+        if (Number.isFinite(v) && !given.has(d.name.name)) env.set(d.name.name, v);
+        break;
+      }
+      case "require": {
+        const v = evaluate(d.expr);
+        if (v === 0) report("directive-require", "this launch does not meet the requirement", { start: d.expr.start, end: d.expr.end }, "warning");
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  for (const [k, v] of given) if (!env.has(k)) env.set(k, v);
+  return { env, dispatch, overrides, buffers, problems };
+}

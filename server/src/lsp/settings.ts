@@ -1,0 +1,56 @@
+// The server's view of the `kernellens.*` settings, fetched per document and cached until they change.
+import type { Connection } from "vscode-languageserver";
+
+export interface ServerSettings {
+  readonly tintEnable: boolean;
+  readonly debounceMs: number;
+  readonly defines: readonly string[];
+  readonly includePaths: readonly string[];
+}
+
+export const defaultSettings: ServerSettings = { tintEnable: true, debounceMs: 30, defines: [], includePaths: [] };
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+/** Reads the raw `kernellens` section defensively: a hand-edited settings.json may hold anything. */
+export function parseSettings(raw: unknown): ServerSettings {
+  const r = (raw && typeof raw === "object" ? raw : {}) as Record<string, Record<string, unknown> | undefined>;
+  const debounce = r.diagnostics?.debounceMs;
+  return {
+    tintEnable: typeof r.tint?.enable === "boolean" ? r.tint.enable : defaultSettings.tintEnable,
+    debounceMs: typeof debounce === "number" && Number.isFinite(debounce) ? Math.min(Math.max(debounce, 0), 2000) : defaultSettings.debounceMs,
+    defines: strings(r.preprocessor?.defines),
+    includePaths: strings(r.preprocessor?.includePaths),
+  };
+}
+
+export class SettingsCache {
+  private readonly cache = new Map<string, Promise<ServerSettings>>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly supported: () => boolean,
+  ) {}
+
+  get(uri: string): Promise<ServerSettings> {
+    if (!this.supported()) return Promise.resolve(defaultSettings);
+    let s = this.cache.get(uri);
+    if (!s) {
+      s = this.connection.workspace
+        .getConfiguration({ scopeUri: uri, section: "kernellens" })
+        .then(parseSettings, () => defaultSettings);
+      this.cache.set(uri, s);
+    }
+    return s;
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+
+  forget(uri: string): void {
+    this.cache.delete(uri);
+  }
+}

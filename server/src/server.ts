@@ -1,0 +1,132 @@
+// The KernelLens language server's entry point: wires LSP requests to the analysis; the logic lives in lsp/ and core/.
+//
+// Started by the VS Code client over IPC, or by any editor with `node dist/server.js --stdio`. Dawn is loaded in
+// this process only through its `null` backend (Tint diagnostics, no GPU); kernels run in a separate helper.
+import {
+  createConnection,
+  type InitializeParams,
+  type InitializeResult,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from "vscode-languageserver/node";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { URI } from "vscode-uri";
+import {
+  DocumentKernelsRequest,
+  type DocumentKernelsParams,
+  type DocumentKernelsResult,
+  ServerStatusNotification,
+  type ServerStatusParams,
+} from "./protocol";
+import { TintCompiler } from "./tint/tintCompiler";
+import { toLspDiagnostic } from "./lsp/convert";
+import { DocumentAnalyses } from "./lsp/documentAnalyses";
+import { SettingsCache } from "./lsp/settings";
+import { documentSymbols } from "./lsp/symbols";
+import { kernelsResult } from "./lsp/kernelsRequest";
+import { hover } from "./lsp/hover";
+import { completion, completionTriggerCharacters } from "./lsp/completion";
+import { definition, references } from "./lsp/navigation";
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+let configurationSupported = false;
+let workspaceFolders: string[] = [];
+let tint: TintCompiler | undefined;
+let tintReady: Promise<void> | undefined;
+
+const log = (message: string): void => connection.console.log(message);
+const settings = new SettingsCache(connection, () => configurationSupported);
+const analyses = new DocumentAnalyses(documents, (uri) => settings.get(uri), () => tint, () => workspaceFolders, (m) => connection.console.error(m));
+
+analyses.onAnalyzed((state) => {
+  const analysis = state.analysis;
+  const included = analysis.source.pre.includedTexts;
+  const diagnostics = analysis.diagnostics.map((d) => toLspDiagnostic(state.document, d, (key) => included.get(key)));
+  void connection.sendDiagnostics({ uri: state.document.uri, version: state.version, diagnostics });
+});
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  configurationSupported = !!params.capabilities.workspace?.configuration;
+  workspaceFolders = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      documentSymbolProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: completionTriggerCharacters, resolveProvider: false },
+      workspace: { workspaceFolders: { supported: true } },
+    },
+    serverInfo: { name: "kernellens", version: "0.1.0" },
+  };
+});
+
+connection.onInitialized(() => {
+  // Tint starts in the background: documents opened before it is ready are re-analysed when it is.
+  tintReady = TintCompiler.create().then((result) => {
+    const status: ServerStatusParams =
+      "error" in result
+        ? { state: "degraded", tint: { available: false, detail: result.error }, message: `WGSL diagnostics from the KernelLens parser only: ${result.error}` }
+        : { state: "ready", tint: { available: true, detail: `Tint via Dawn (features: ${result.features.join(", ") || "none"})` }, message: "ready: Tint diagnostics on" };
+    if (!("error" in result)) tint = result;
+    log(`KernelLens server: ${status.message}`);
+    void connection.sendNotification(ServerStatusNotification, status);
+    for (const doc of documents.all()) analyses.schedule(doc.uri, 0);
+  });
+  if (configurationSupported) {
+    void connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      const removed = new Set(e.removed.map((f) => URI.parse(f.uri).fsPath));
+      workspaceFolders = [...workspaceFolders.filter((f) => !removed.has(f)), ...e.added.map((f) => URI.parse(f.uri).fsPath)];
+    });
+  }
+});
+
+connection.onDidChangeConfiguration(() => {
+  settings.clear();
+  for (const doc of documents.all()) analyses.schedule(doc.uri, 0);
+});
+
+documents.onDidOpen((e) => analyses.schedule(e.document.uri, 0));
+documents.onDidChangeContent(async (e) => {
+  const s = await settings.get(e.document.uri);
+  analyses.schedule(e.document.uri, s.debounceMs);
+  analyses.scheduleDependents(e.document.uri, s.debounceMs);
+});
+documents.onDidClose((e) => {
+  analyses.forget(e.document.uri);
+  settings.forget(e.document.uri);
+  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+});
+
+connection.onDocumentSymbol(async (p) => {
+  const state = await analyses.current(p.textDocument.uri);
+  return state ? documentSymbols(state.document, state.analysis.source) : [];
+});
+connection.onHover(async (p) => {
+  const state = await analyses.current(p.textDocument.uri);
+  return state ? hover(state.document, state.analysis.source, p.position) : null;
+});
+connection.onDefinition(async (p) => {
+  const state = await analyses.current(p.textDocument.uri);
+  return state ? definition(state.document, state.analysis.source, p.position) : null;
+});
+connection.onReferences(async (p) => {
+  const state = await analyses.current(p.textDocument.uri);
+  return state ? references(state.document, state.analysis.source, p.position, p.context.includeDeclaration) : [];
+});
+connection.onCompletion(async (p) => {
+  const state = await analyses.current(p.textDocument.uri);
+  return state ? completion(state.document, state.analysis.source, p.position) : [];
+});
+connection.onRequest(DocumentKernelsRequest, async (p: DocumentKernelsParams): Promise<DocumentKernelsResult> => {
+  if (!p || typeof p.uri !== "string") return { uri: "", defines: [], kernels: [], diagnostics: { errors: 0, warnings: 0, infos: 0 } };
+  await tintReady;
+  const state = await analyses.current(p.uri);
+  return kernelsResult(p.uri, state);
+});
+
+documents.listen(connection);
+connection.listen();

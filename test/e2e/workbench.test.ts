@@ -1,0 +1,213 @@
+// End-to-end test in a real VS Code workbench (code-server 4.100.3 + Chromium): WGSL highlighting, Tint diagnostics, hovers and document symbols from KernelLens.
+//
+// Run: node --import tsx --test test/e2e/workbench.test.ts   (npm run test:e2e builds dist/ first)
+// The first run installs code-server into ~/.cache/kernellens (about a minute); later runs reuse it.
+// Screenshots go to test-output/e2e/, the server's and VS Code's logs to test-output/e2e/logs/.
+import assert from "node:assert/strict";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../support/chromium";
+import {
+  activeTabDirty,
+  type CodeServer,
+  documentSymbols,
+  goToLine,
+  hoverAt,
+  languageStatus,
+  openFile,
+  openWorkbench,
+  pollUntil,
+  runCommand,
+  screenshot,
+  squiggles,
+  startCodeServer,
+  tokenClasses,
+  visibleLines,
+  waitForNoSquiggle,
+  waitForSquiggle,
+  workbenchConsoleErrors,
+} from "./codeServer";
+
+const repo = new URL("../..", import.meta.url).pathname;
+const EXAMPLE = "saxpy.wgsl";
+const BAD_LINE = "let bad: i32 = 1.5;";
+const TINT_MESSAGE = "cannot convert value of type 'abstract-float' to type 'i32'";
+/** Builtins a hover test can use, in order of preference; the first one the example calls is hovered. */
+const BUILTINS = ["fma", "min", "max", "clamp", "arrayLength", "select", "abs", "dot", "mix", "sqrt", "workgroupBarrier"];
+
+/** Where the example's first compute entry point is: its name and the 1-based line of its body's opening brace. */
+function entryPoint(source: string): { name: string; braceLine: number } {
+  const match = /@compute[\s\S]*?\bfn\s+(\w+)\s*\(/.exec(source);
+  assert.ok(match, `${EXAMPLE} has no @compute entry point`);
+  const brace = source.indexOf("{", match.index + match[0].length);
+  assert.ok(brace > 0, `${EXAMPLE}: no body after fn ${match[1]}`);
+  return { name: match[1]!, braceLine: source.slice(0, brace).split("\n").length };
+}
+
+/** The first builtin from BUILTINS that the source calls, with the 1-based line of that call. */
+function builtinCall(source: string): { name: string; line: number } {
+  const lines = source.split("\n");
+  for (const name of BUILTINS) {
+    const line = lines.findIndex((text) => !text.trimStart().startsWith("//") && new RegExp(`\\b${name}\\s*\\(`).test(text));
+    if (line >= 0) return { name, line: line + 1 };
+  }
+  assert.fail(`${EXAMPLE} calls none of the builtins ${BUILTINS.join(", ")}`);
+}
+
+/** Types BAD_LINE as a new first line of the entry point body, checks Tint's squiggle and hover, then undoes it. */
+async function typeErrorScenario(page: Page, braceLine: number, badLine: number): Promise<void> {
+  await goToLine(page, braceLine);
+  await page.keyboard.press("End");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type(BAD_LINE);
+  await pollUntil(
+    `line ${badLine} to read "${BAD_LINE}"`,
+    async () => (await visibleLines(page)).get(badLine)?.trim() === BAD_LINE,
+    10_000,
+  );
+  // The first analysis may wait for the server to start and Dawn to load.
+  await waitForSquiggle(page, "error", badLine, 60_000);
+  const errorLines = [...(await squiggles(page, "error")).keys()];
+  assert.deepEqual(errorLines, [badLine], `error squiggles should be on line ${badLine} only`);
+  await screenshot(page, "2a-tint-error-squiggle");
+  const hover = await hoverAt(page, "1.5", { line: badLine, expect: TINT_MESSAGE });
+  assert.ok(hover.includes(TINT_MESSAGE), hover);
+  await screenshot(page, "2b-tint-error-hover");
+
+  await page.mouse.move(1, 1);
+  await page.keyboard.press("Escape");
+  // Undo until the editor is back at the saved text (one undo may not take back both the newline and the typing).
+  for (let i = 0; i < 10 && (await activeTabDirty(page)); i++) {
+    const before = (await visibleLines(page)).get(badLine);
+    await page.keyboard.press("Control+Z");
+    await pollUntil("the undo to change the editor", async () => (await visibleLines(page)).get(badLine) !== before || !(await activeTabDirty(page)), 5_000);
+  }
+  assert.equal(await activeTabDirty(page), false, "undo should bring the file back to its saved text");
+  await waitForNoSquiggle(page, "error", undefined, 60_000);
+}
+
+describe("KernelLens in a VS Code workbench (code-server)", () => {
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  let workspace: string | undefined;
+  let source = "";
+  const started = Date.now();
+
+  async function cleanUp(): Promise<void> {
+    await browser?.close().catch(() => undefined);
+    browser = undefined;
+    await server?.stop();
+    server = undefined;
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+    workspace = undefined;
+  }
+
+  /** Runs one scenario step; on failure saves a screenshot named after it and adds the page's console errors. */
+  async function step(name: string, body: (page: Page) => Promise<void>): Promise<void> {
+    assert.ok(page, "the workbench did not open (see the before hook's error)");
+    try {
+      await body(page);
+      await screenshot(page, name);
+    } catch (err) {
+      const shot = await screenshot(page, `${name}-FAILED`).catch(() => "(no screenshot)");
+      const errors = workbenchConsoleErrors(page).slice(-10);
+      const message = err instanceof Error ? err.message : String(err);
+      throw new Error(`${message}\n  screenshot: ${shot}${errors.length ? `\n  last page console errors:\n    ${errors.join("\n    ")}` : ""}`, { cause: err });
+    }
+  }
+
+  before(
+    async () => {
+      const client = join(repo, "dist", "client.js");
+      if (!existsSync(client)) {
+        throw new Error(`${client} does not exist: build the extension first with \`node build.mjs\` (npm test and npm run test:e2e do it)`);
+      }
+      const example = join(repo, "examples", EXAMPLE);
+      if (!existsSync(example)) throw new Error(`${example} does not exist: the scenario opens the repo's example`);
+      source = readFileSync(example, "utf8");
+      workspace = mkdtempSync(join(tmpdir(), "kernellens-e2e-ws-"));
+      cpSync(join(repo, "examples"), workspace, { recursive: true });
+      try {
+        server = await startCodeServer({
+          workspace,
+          extensionPath: repo,
+          settings: {
+            // Typing must produce exactly the typed text: no suggestion may be accepted by `=` or `;`.
+            "editor.quickSuggestions": { other: "off", comments: "off", strings: "off" },
+            "editor.suggestOnTriggerCharacters": false,
+            "editor.acceptSuggestionOnCommitCharacter": false,
+            "editor.acceptSuggestionOnEnter": "off",
+            "editor.parameterHints.enabled": false,
+            "editor.minimap.enabled": false,
+            "editor.hover.delay": 200,
+          },
+        });
+        browser = await launchChromium();
+        page = await openWorkbench(browser, server.url, workspace);
+      } catch (err) {
+        await cleanUp();
+        throw err;
+      }
+    },
+    { timeout: 20 * 60_000 }, // the first run installs code-server
+  );
+
+  after(async () => {
+    await cleanUp();
+    process.stderr.write(`[e2e] scenario took ${((Date.now() - started) / 1000).toFixed(1)} s (including any install)\n`);
+  });
+
+  it(`opens ${EXAMPLE} as WGSL with syntax highlighting`, { timeout: 120_000 }, () =>
+    step("1-open-highlighted", async (page) => {
+      await openFile(page, EXAMPLE);
+      await pollUntil('the language status to read "WGSL"', async () => (await languageStatus(page)) === "WGSL", 30_000);
+      // The grammar colours the `fn` keyword: its token gets a theme class other than the default foreground (mtk1).
+      await pollUntil(
+        "the `fn` keyword to be highlighted (a token class other than mtk1)",
+        async () => (await tokenClasses(page, "fn")).some((cls) => /\bmtk\d+\b/.test(cls) && !/\bmtk1\b/.test(cls)),
+        30_000,
+      );
+    }),
+  );
+
+  it("shows Tint's type error on the edited line, with Tint's message in the hover, and clears it on undo", { timeout: 180_000 }, () =>
+    step("2-tint-error", async (page) => {
+      const { braceLine } = entryPoint(source);
+      const badLine = braceLine + 1;
+      try {
+        await typeErrorScenario(page, braceLine, badLine);
+      } finally {
+        // Whatever happened, leave the file as saved so the next steps see the example's own lines.
+        if (await activeTabDirty(page)) await runCommand(page, "File: Revert File");
+      }
+    }),
+  );
+
+  it("hovers a builtin call with documentation from the server", { timeout: 120_000 }, () =>
+    step("3-builtin-hover", async (page) => {
+      const call = builtinCall(source);
+      await goToLine(page, call.line);
+      const hover = await hoverAt(page, call.name, {
+        line: call.line,
+        // Documentation, not just an echo of the word: the name plus at least a few more words.
+        expect: new RegExp(`\\b${call.name}\\b[\\s\\S]*(\\w+\\W+){3,}`),
+        timeoutMs: 30_000,
+      });
+      assert.match(hover, new RegExp(`\\b${call.name}\\b`));
+    }),
+  );
+
+  it("lists the entry point among the document symbols (quick open @)", { timeout: 120_000 }, () =>
+    step("4-document-symbols", async (page) => {
+      const { name } = entryPoint(source);
+      const labels = await documentSymbols(page, { expect: name, timeoutMs: 30_000, keepOpen: true });
+      assert.ok(labels.some((label) => label.includes(name)), `symbols: ${labels.join(" | ")}`);
+      await screenshot(page, "4a-document-symbols-listed");
+      await page.keyboard.press("Escape");
+    }),
+  );
+});
