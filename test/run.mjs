@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
-const all = ["lint", "unit", "dawn", "webview", "e2e"];
+const all = ["lint", "unit", "server", "dawn", "webview", "e2e"];
 const asked = process.argv.slice(2);
 const suites = asked.length > 0 ? asked : all;
 

@@ -927,7 +927,8 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const dir = testOutputDir("e2e");
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${name.replace(/[^\w.-]+/g, "-")}.png`);
-  await page.screenshot({ path });
+  // Finished animations: a hover caught mid fade-in would look half transparent.
+  await page.screenshot({ path, animations: "disabled" });
   return path;
 }
 

@@ -193,11 +193,11 @@ describe("KernelLens in a VS Code workbench (code-server)", () => {
       await goToLine(page, call.line);
       const hover = await hoverAt(page, call.name, {
         line: call.line,
-        // Documentation, not just an echo of the word: the name plus at least a few more words.
-        expect: new RegExp(`\\b${call.name}\\b[\\s\\S]*(\\w+\\W+){3,}`),
+        // The server's documentation: the builtin's signature (`fn fma(e1: T, ...) -> T`) followed by prose.
+        expect: new RegExp(`\\bfn ${call.name}\\([^)]*\\)[\\s\\S]*?(\\w+\\W+){3,}`),
         timeoutMs: 30_000,
       });
-      assert.match(hover, new RegExp(`\\b${call.name}\\b`));
+      assert.match(hover, new RegExp(`\\bfn ${call.name}\\(`));
     }),
   );
 

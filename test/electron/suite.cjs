@@ -12,6 +12,7 @@ const BAD_LINE = "let bad: i32 = 1.5;";
 const TINT_MESSAGE = "cannot convert value of type 'abstract-float' to type 'i32'";
 const BUILTINS = ["fma", "min", "max", "clamp", "arrayLength", "select", "abs", "dot", "mix", "sqrt", "workgroupBarrier"];
 const EXTENSION_ID = "kernellens.kernellens";
+const TEST_TIMEOUT_MS = 150_000;
 
 class Timeout extends Error {}
 
@@ -39,6 +40,15 @@ function waitForEvent(what, event, check, ms) {
     subscription = event(() => void test());
     void test();
   });
+}
+
+/** Rejects when `promise` has not settled after `ms`: a stuck step fails its test instead of hanging VS Code. */
+function withDeadline(promise, ms, what) {
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Timeout(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 /** Polls `check()` until it returns something truthy; for providers that answer nothing until the server is ready. */
@@ -100,7 +110,7 @@ async function run() {
   async function test(name, body) {
     const started = Date.now();
     try {
-      await body();
+      await withDeadline(body(), TEST_TIMEOUT_MS, `the test to finish`);
       tests.push({ name, ok: true, ms: Date.now() - started });
     } catch (err) {
       tests.push({ name, ok: false, ms: Date.now() - started, error: err instanceof Error ? err.stack || err.message : String(err) });
@@ -114,7 +124,7 @@ async function run() {
     if (document.languageId !== "wgsl") throw new Error(`languageId is ${document.languageId}, expected wgsl`);
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     if (!extension) throw new Error(`extension ${EXTENSION_ID} is not loaded`);
-    await extension.activate();
+    await withDeadline(Promise.resolve(extension.activate()), 60_000, "KernelLens to activate");
   });
 
   await test("publishes Tint's error on the edited line (source tint) and clears it after the revert", async () => {
@@ -156,7 +166,8 @@ async function run() {
   await test("hovers a builtin call with documentation (vscode.executeHoverProvider)", async () => {
     if (!document) throw new Error("no document (the first test failed)");
     const call = builtinCall(document);
-    const docs = new RegExp(`\\b${call.name}\\b[\\s\\S]*(\\w+\\W+){3,}`);
+    // The server's documentation: the builtin's signature (`fn fma(e1: T, ...) -> T`) followed by prose.
+    const docs = new RegExp(`\\bfn ${call.name}\\([^)]*\\)[\\s\\S]*?(\\w+\\W+){3,}`);
     let text = "";
     await poll(
       `a hover on ${call.name} with documentation`,

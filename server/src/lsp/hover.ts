@@ -7,21 +7,13 @@ import { evaluateLaunch } from "../core/directives/launch";
 import { numericDefines, overrideDefaults } from "../core/analysis/directiveChecks";
 import type { Span } from "../core/wgsl/ast";
 import { builtinHoverMarkdown, type BuiltinHoverContext } from "../core/wgsl/builtins";
-import { resolveModule, type Resolution, type WgslSymbol } from "../core/wgsl/resolve";
+import type { Resolution, WgslSymbol } from "../core/wgsl/resolve";
 import { sizeOf, alignOf, typeToString } from "../core/wgsl/types";
 import { spanToRange } from "./convert";
 import { analysedOffset, locationOf, wordAt } from "./positions";
 
-const resolutions = new WeakMap<SourceAnalysis, Resolution>();
-
-/** Name resolution is computed once per analysis, on the first request that needs it. */
 export function resolutionOf(source: SourceAnalysis): Resolution {
-  let r = resolutions.get(source);
-  if (!r) {
-    r = resolveModule(source.module);
-    resolutions.set(source, r);
-  }
-  return r;
+  return source.resolution;
 }
 
 function markdown(value: string, range?: ReturnType<typeof spanToRange>): Hover {
@@ -87,7 +79,7 @@ function directiveHover(source: SourceAnalysis, offset: number): { md: string; s
   // A name inside a directive: show the value it has for this file's launch.
   const word = wordAt(source.text, offset);
   if (!word) return undefined;
-  const launch = evaluateLaunch(source.directives.filter((x: Directive) => x.span.start <= d.span.start), overrideDefaults(source.module), new Map(), numericDefines(source.pre.defines));
+  const launch = evaluateLaunch(source.directives.filter((x: Directive) => x.span.start <= d.span.start), overrideDefaults(source.resolution), new Map(), numericDefines(source.pre.defines));
   const value = launch.env.get(word.word);
   if (value !== undefined) return { md: `${fence(`${word.word} = ${value.toLocaleString("en-US")}`)}\n\nValue in this file's launch configuration.`, span: word.span };
   return undefined;

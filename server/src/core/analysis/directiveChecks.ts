@@ -5,7 +5,9 @@ import { directivesFor, evaluateLaunch, scopeDirectives, type ScopedDirectives }
 import type { PreprocessResult } from "../preprocess/preprocess";
 import { toOriginalSpan } from "../preprocess/originalSpan";
 import type { Module, ValueDecl } from "../wgsl/ast";
-import { constInt, type KernelSummary } from "./kernels";
+import type { Resolution } from "../wgsl/resolve";
+import { evaluateConstInt } from "../wgsl/types";
+import type { KernelSummary } from "./kernels";
 
 /** Numeric `#define` values of the analysed variant, usable in directive expressions (`// @dispatch N / TILE`). */
 export function numericDefines(defines: readonly string[]): Map<string, number> {
@@ -18,12 +20,13 @@ export function numericDefines(defines: readonly string[]): Map<string, number> 
   return out;
 }
 
-export function overrideDefaults(module: Module): Map<string, number | undefined> {
+/** Default values of the module's WGSL `override`s, where they are integer constants. */
+export function overrideDefaults(resolution: Resolution): Map<string, number | undefined> {
   const out = new Map<string, number | undefined>();
-  for (const d of module.decls) {
+  for (const d of resolution.module.decls) {
     if (d.kind !== "override") continue;
-    const v = d.init ? constInt(d.init, module) : undefined;
-    out.set(d.name.name, typeof v === "number" ? v : undefined);
+    const v = d.init ? evaluateConstInt(d.init, resolution, { overrideDefaults: true }) : null;
+    out.set(d.name.name, v ?? undefined);
   }
   return out;
 }
@@ -34,9 +37,10 @@ export function scopeForModule(text: string, directives: readonly Directive[], m
   return scopeDirectives(text, directives, kernels.map((k) => ({ name: k.name, span: k.span, nameSpan: k.nameSpan })), firstStart);
 }
 
-export function checkDirectivesAgainstModule(directives: readonly Directive[], module: Module, kernels: readonly KernelSummary[], pre: PreprocessResult, text: string): CoreDiagnostic[] {
+export function checkDirectivesAgainstModule(directives: readonly Directive[], resolution: Resolution, kernels: readonly KernelSummary[], pre: PreprocessResult, text: string): CoreDiagnostic[] {
   const problems: CoreDiagnostic[] = [];
   if (directives.length === 0) return problems;
+  const module = resolution.module;
   const report = (severity: "error" | "warning", code: string, message: string, span: { start: number; end: number }): void => {
     problems.push({ severity, code, message, span, source: "kernellens" });
   };
@@ -79,7 +83,7 @@ export function checkDirectivesAgainstModule(directives: readonly Directive[], m
   }
 
   // Evaluate each entry's launch so unknown names and bad values are reported once, at the directive.
-  const defaults = overrideDefaults(module);
+  const defaults = overrideDefaults(resolution);
   const seen = new Set<string>();
   const scopes = kernels.length > 0 ? kernels.map((k) => directivesFor(scoped, k.name)) : [scoped.file];
   for (const list of scopes) {

@@ -9,6 +9,7 @@ import { preprocess, type IncludeResolution, type PreprocessResult } from "../pr
 import type { Module } from "../wgsl/ast";
 import { toOriginalSpan } from "../preprocess/originalSpan";
 import { parseWgsl } from "../wgsl/parser";
+import { resolveModule, type Resolution } from "../wgsl/resolve";
 import { findKernels, type KernelSummary } from "./kernels";
 import { checkDirectivesAgainstModule } from "./directiveChecks";
 
@@ -22,6 +23,8 @@ export interface SourceAnalysis {
   readonly text: string;
   readonly pre: PreprocessResult;
   readonly module: Module;
+  /** Names, scopes, entry points and types of `module`. */
+  readonly resolution: Resolution;
   readonly directives: readonly Directive[];
   /** The defines the analysed variant was built with, and where they came from. */
   readonly variant: { readonly defines: readonly string[]; readonly from: "directives" | "settings" | "none" };
@@ -69,8 +72,9 @@ export function analyzeSource(text: string, options: AnalyzeOptions = {}): Sourc
     };
   });
 
-  const kernels = findKernels(module, pre);
-  diagnostics.push(...checkDirectivesAgainstModule(parsedDirectives.directives, module, kernels, pre, text));
+  const resolution = resolveModule(module);
+  const kernels = findKernels(resolution, pre);
+  diagnostics.push(...checkDirectivesAgainstModule(parsedDirectives.directives, resolution, kernels, pre, text));
 
-  return { text, pre, module, directives: parsedDirectives.directives, variant, diagnostics, syntaxErrors, kernels };
+  return { text, pre, module, resolution, directives: parsedDirectives.directives, variant, diagnostics, syntaxErrors, kernels };
 }

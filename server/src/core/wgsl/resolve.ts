@@ -680,10 +680,7 @@ function spanLookup<T>(items: readonly T[], offset: number, spanOf: (item: T) =>
   const i = lastStartingAtOrBefore(items, offset, (item) => spanOf(item).start);
   if (i < 0) return undefined;
   const hit = items[i]!;
-  const span = spanOf(hit);
-  if (offset < span.end) return hit;
-  if (offset === span.end) return hit;
-  return undefined;
+  return offset <= spanOf(hit).end ? hit : undefined;
 }
 
 function isBoundResource(symbol: WgslSymbol, types: TypeInfo): boolean {

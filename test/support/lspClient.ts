@@ -1,0 +1,85 @@
+// A minimal LSP client over stdio for tests and benchmarks: starts dist/server.js and speaks JSON-RPC to it.
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { createMessageConnection, type MessageConnection, StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node";
+import type { Diagnostic, PublishDiagnosticsParams } from "vscode-languageserver-protocol";
+
+export const repoRoot = join(__dirname, "..", "..");
+
+export interface ServerHandle {
+  readonly connection: MessageConnection;
+  readonly process: ChildProcess;
+  readonly stderr: () => string;
+  /** Resolves with the next diagnostics for `uri` that satisfy `accept` (default: any), or rejects at the deadline. */
+  diagnostics(uri: string, accept?: (d: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
+  /** The most recent diagnostics published for a uri. */
+  latest(uri: string): Diagnostic[] | undefined;
+  open(uri: string, text: string, version?: number): void;
+  change(uri: string, text: string, version: number): void;
+  close(uri: string): void;
+  stop(): Promise<void>;
+}
+
+export async function startServer(settings: Record<string, unknown> = {}, workspaceFolder = repoRoot): Promise<ServerHandle> {
+  const child = spawn(process.execPath, [join(repoRoot, "dist", "server.js"), "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const latest = new Map<string, Diagnostic[]>();
+  const waiters: { uri: string; accept: (d: PublishDiagnosticsParams) => boolean; resolve: (d: PublishDiagnosticsParams) => void }[] = [];
+  connection.onNotification("textDocument/publishDiagnostics", (p: PublishDiagnosticsParams) => {
+    latest.set(p.uri, p.diagnostics);
+    for (const w of [...waiters]) {
+      if (w.uri === p.uri && w.accept(p)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(p);
+      }
+    }
+  });
+  connection.onRequest("workspace/configuration", (p: { items: { section?: string }[] }) => p.items.map(() => settings));
+  connection.onNotification("window/logMessage", () => undefined);
+  connection.onNotification("kernellens/serverStatus", () => undefined);
+  connection.listen();
+  await connection.sendRequest("initialize", {
+    processId: process.pid,
+    rootUri: `file://${workspaceFolder}`,
+    workspaceFolders: [{ uri: `file://${workspaceFolder}`, name: "ws" }],
+    capabilities: { workspace: { configuration: true }, textDocument: { hover: { contentFormat: ["markdown"] } } },
+  });
+  await connection.sendNotification("initialized", {});
+  return {
+    connection,
+    process: child,
+    stderr: () => stderr,
+    latest: (uri) => latest.get(uri),
+    diagnostics(uri, accept = () => true, timeoutMs = 15000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; stderr: ${stderr.slice(-2000)}`)), timeoutMs);
+        waiters.push({ uri, accept, resolve: (d) => { clearTimeout(timer); resolve(d); } });
+      });
+    },
+    open(uri, text, version = 1) {
+      void connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "wgsl", version, text } });
+    },
+    change(uri, text, version) {
+      void connection.sendNotification("textDocument/didChange", { textDocument: { uri, version }, contentChanges: [{ text }] });
+    },
+    close(uri) {
+      void connection.sendNotification("textDocument/didClose", { textDocument: { uri } });
+    },
+    async stop() {
+      try {
+        await Promise.race([connection.sendRequest("shutdown"), new Promise((r) => setTimeout(r, 2000))]);
+        void connection.sendNotification("exit");
+      } catch {
+        /* The process may already be gone. */
+      }
+      connection.dispose();
+      await new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const t = setTimeout(() => { child.kill("SIGKILL"); resolve(); }, 2000);
+        child.once("exit", () => { clearTimeout(t); resolve(); });
+      });
+    },
+  };
+}
