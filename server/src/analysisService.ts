@@ -2,7 +2,7 @@
 //
 // Tint is the authority for WGSL errors: when it is available, the KernelLens parser's syntax errors are not
 // published (they would duplicate Tint's and could disagree with the real compiler). Without Tint, they are.
-import { analyzeSource, type AnalyzeOptions, type SourceAnalysis } from "./core/analysis/sourceAnalysis";
+import { analyzePrepared, type AnalyzeOptions, prepareSource, type PreparedSource, type SourceAnalysis } from "./core/analysis/sourceAnalysis";
 import type { CoreDiagnostic } from "./core/diagnostic";
 import { toOriginalSpan } from "./core/preprocess/originalSpan";
 import type { TintCompiler, TintMessage } from "./tint/tintCompiler";
@@ -17,7 +17,7 @@ export interface FileAnalysis {
 }
 
 /** Converts Tint's messages into diagnostics on the original text; `info` notes join the error before them. */
-export function tintDiagnostics(messages: readonly TintMessage[], source: SourceAnalysis): CoreDiagnostic[] {
+export function tintDiagnostics(messages: readonly TintMessage[], source: Pick<SourceAnalysis, "pre">): CoreDiagnostic[] {
   const out: CoreDiagnostic[] = [];
   let last: { diag: CoreDiagnostic; related: { message: string; file: string; span?: { start: number; end: number } }[] } | undefined;
   for (const m of messages) {
@@ -43,25 +43,40 @@ export function tintDiagnostics(messages: readonly TintMessage[], source: Source
   return out;
 }
 
+/** What Tint says about a prepared file (empty when the preprocessor failed: the text is not the meant variant). */
+export async function compilePrepared(prepared: PreparedSource, tint: TintCompiler): Promise<{ diagnostics: CoreDiagnostic[]; ms: number; failed?: CoreDiagnostic }> {
+  if (prepared.pre.problems.some((p) => p.severity === "error")) return { diagnostics: [], ms: 0 };
+  try {
+    const result = await tint.compile(prepared.pre.text);
+    return { diagnostics: tintDiagnostics(result.messages, prepared), ms: result.ms };
+  } catch (err) {
+    return {
+      diagnostics: [],
+      ms: 0,
+      failed: { severity: "warning", code: "tint-failed", message: `Tint could not compile this file: ${(err as Error).message}`, span: { start: 0, end: 0 }, source: "kernellens" },
+    };
+  }
+}
+
+export function sortDiagnostics(list: CoreDiagnostic[]): CoreDiagnostic[] {
+  return list.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.message.localeCompare(b.message));
+}
+
+/** Combines Tint's verdict with the full analysis; the parser's syntax errors stand in only when Tint cannot. */
+export function combine(source: SourceAnalysis, tint: Awaited<ReturnType<typeof compilePrepared>> | undefined): CoreDiagnostic[] {
+  const list = [...source.diagnostics];
+  if (tint && !tint.failed) list.push(...tint.diagnostics);
+  else {
+    if (tint?.failed) list.push(tint.failed);
+    list.push(...source.syntaxErrors);
+  }
+  return sortDiagnostics(list);
+}
+
 export async function analyzeFile(text: string, options: AnalyzeOptions, tint: TintCompiler | undefined): Promise<FileAnalysis> {
   const started = performance.now();
-  const source = analyzeSource(text, options);
-  let tintMs = 0;
-  const diagnostics: CoreDiagnostic[] = [...source.diagnostics];
-  // A preprocessor error means the expanded text is not the variant the author meant: Tint would only add noise.
-  const preprocessorBroken = source.pre.problems.some((p) => p.severity === "error");
-  if (tint && !preprocessorBroken) {
-    try {
-      const result = await tint.compile(source.pre.text);
-      tintMs = result.ms;
-      diagnostics.push(...tintDiagnostics(result.messages, source));
-    } catch (err) {
-      diagnostics.push({ severity: "warning", code: "tint-failed", message: `Tint could not compile this file: ${(err as Error).message}`, span: { start: 0, end: 0 }, source: "kernellens" });
-      diagnostics.push(...source.syntaxErrors);
-    }
-  } else if (!tint) {
-    diagnostics.push(...source.syntaxErrors);
-  }
-  diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-  return { source, diagnostics, timing: { tintMs, totalMs: performance.now() - started }, tintAvailable: !!tint };
+  const prepared = prepareSource(text, options);
+  const compiled = tint ? await compilePrepared(prepared, tint) : undefined;
+  const source = analyzePrepared(prepared);
+  return { source, diagnostics: combine(source, compiled), timing: { tintMs: compiled?.ms ?? 0, totalMs: performance.now() - started }, tintAvailable: !!tint };
 }

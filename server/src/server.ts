@@ -40,11 +40,9 @@ const log = (message: string): void => connection.console.log(message);
 const settings = new SettingsCache(connection, () => configurationSupported);
 const analyses = new DocumentAnalyses(documents, (uri) => settings.get(uri), () => tint, () => workspaceFolders, (m) => connection.console.error(m));
 
-analyses.onAnalyzed((state) => {
-  const analysis = state.analysis;
-  const included = analysis.source.pre.includedTexts;
-  const diagnostics = analysis.diagnostics.map((d) => toLspDiagnostic(state.document, d, (key) => included.get(key)));
-  void connection.sendDiagnostics({ uri: state.document.uri, version: state.version, diagnostics });
+analyses.onPublish((p) => {
+  const diagnostics = p.diagnostics.map((d) => toLspDiagnostic(p.document, d, (key) => p.includedTexts.get(key)));
+  void connection.sendDiagnostics({ uri: p.document.uri, version: p.version, diagnostics });
 });
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {

@@ -8,6 +8,7 @@
 // Cache: `$KERNELLENS_CACHE/code-server-4.100.3`, else `~/.cache/kernellens/code-server-4.100.3`.
 import { spawn, spawnSync } from "node:child_process";
 import {
+  chmodSync,
   closeSync,
   cpSync,
   existsSync,
@@ -361,6 +362,7 @@ export async function ensureCodeServer(): Promise<string> {
         : `install: code-server ${CODE_SERVER_VERSION} into ${dir} (first run only; about a minute)`,
     );
     const temp = mkdtempSync(`${dir}.tmp-`);
+    chmodSync(temp, 0o755); // mkdtemp makes it private; the install is as readable as any npm install
     const logFile = join(parent, `code-server-${CODE_SERVER_VERSION}-install.log`);
     writeFileSync(logFile, `code-server ${CODE_SERVER_VERSION} install into ${temp} at ${new Date().toISOString()}\n`);
     try {

@@ -10,12 +10,16 @@ export interface ServerHandle {
   readonly connection: MessageConnection;
   readonly process: ChildProcess;
   readonly stderr: () => string;
+  /** Messages the server logged through window/logMessage. */
+  readonly logs: () => string[];
   /** Resolves with the next diagnostics for `uri` that satisfy `accept` (default: any), or rejects at the deadline. */
   diagnostics(uri: string, accept?: (d: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   /** The most recent diagnostics published for a uri. */
   latest(uri: string): Diagnostic[] | undefined;
   open(uri: string, text: string, version?: number): void;
   change(uri: string, text: string, version: number): void;
+  /** An incremental edit, as editors send while typing: replace the range with `text`. */
+  edit(uri: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }, text: string, version: number): void;
   close(uri: string): void;
   stop(): Promise<void>;
 }
@@ -37,7 +41,8 @@ export async function startServer(settings: Record<string, unknown> = {}, worksp
     }
   });
   connection.onRequest("workspace/configuration", (p: { items: { section?: string }[] }) => p.items.map(() => settings));
-  connection.onNotification("window/logMessage", () => undefined);
+  const logs: string[] = [];
+  connection.onNotification("window/logMessage", (p: { message: string }) => void logs.push(p.message));
   connection.onNotification("kernellens/serverStatus", () => undefined);
   connection.listen();
   await connection.sendRequest("initialize", {
@@ -51,6 +56,7 @@ export async function startServer(settings: Record<string, unknown> = {}, worksp
     connection,
     process: child,
     stderr: () => stderr,
+    logs: () => logs,
     latest: (uri) => latest.get(uri),
     diagnostics(uri, accept = () => true, timeoutMs = 15000) {
       return new Promise((resolve, reject) => {
@@ -63,6 +69,9 @@ export async function startServer(settings: Record<string, unknown> = {}, worksp
     },
     change(uri, text, version) {
       void connection.sendNotification("textDocument/didChange", { textDocument: { uri, version }, contentChanges: [{ text }] });
+    },
+    edit(uri, range, text, version) {
+      void connection.sendNotification("textDocument/didChange", { textDocument: { uri, version }, contentChanges: [{ range, text }] });
     },
     close(uri) {
       void connection.sendNotification("textDocument/didClose", { textDocument: { uri } });

@@ -4,7 +4,9 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { TextDocuments } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { URI } from "vscode-uri";
-import { analyzeFile, type FileAnalysis } from "../analysisService";
+import { combine, compilePrepared, type FileAnalysis, sortDiagnostics } from "../analysisService";
+import { analyzePrepared, prepareSource } from "../core/analysis/sourceAnalysis";
+import type { CoreDiagnostic } from "../core/diagnostic";
 import type { IncludeResolution } from "../core/preprocess/preprocess";
 import type { TintCompiler } from "../tint/tintCompiler";
 import type { ServerSettings } from "./settings";
@@ -22,11 +24,20 @@ export interface DocumentState {
 
 const MAX_INCLUDE_BYTES = 4 * 1024 * 1024;
 
+export interface Publication {
+  readonly document: TextDocument;
+  readonly version: number;
+  readonly diagnostics: readonly CoreDiagnostic[];
+  readonly includedTexts: ReadonlyMap<string, string>;
+}
+
 export class DocumentAnalyses {
   private readonly states = new Map<string, DocumentState>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly inFlight = new Map<string, Promise<DocumentState | undefined>>();
-  private readonly listeners: ((state: DocumentState) => void)[] = [];
+  private readonly listeners: ((p: Publication) => void)[] = [];
+  /** What was last published per document, so an unchanged set is not sent twice. */
+  private readonly published = new Map<string, string>();
 
   constructor(
     private readonly documents: TextDocuments<TextDocument>,
@@ -36,9 +47,20 @@ export class DocumentAnalyses {
     private readonly log: (message: string) => void,
   ) {}
 
-  /** Called with every fresh analysis (to publish diagnostics). */
-  onAnalyzed(listener: (state: DocumentState) => void): void {
+  /**
+   * Called with diagnostics to publish. For each version this happens up to twice: first as soon as Tint has
+   * compiled the text (with the directive and preprocessor problems, which need no parse), then with the full
+   * analysis once the parse and the checks are done, if that adds anything.
+   */
+  onPublish(listener: (p: Publication) => void): void {
     this.listeners.push(listener);
+  }
+
+  private publish(document: TextDocument, version: number, diagnostics: readonly CoreDiagnostic[], includedTexts: ReadonlyMap<string, string>): void {
+    const key = `${version}:${JSON.stringify(diagnostics)}`;
+    if (this.published.get(document.uri) === key) return;
+    this.published.set(document.uri, key);
+    for (const l of this.listeners) l({ document, version, diagnostics, includedTexts });
   }
 
   get(uri: string): DocumentState | undefined {
@@ -83,6 +105,7 @@ export class DocumentAnalyses {
     if (pending) clearTimeout(pending);
     this.timers.delete(uri);
     this.states.delete(uri);
+    this.published.delete(uri);
   }
 
   private analyzeNow(uri: string): Promise<DocumentState | undefined> {
@@ -105,25 +128,34 @@ export class DocumentAnalyses {
     const version = doc.version;
     const settings = await this.settingsFor(doc.uri);
     const text = doc.getText();
+    const stale = (): boolean => this.documents.get(doc.uri)?.version !== version;
     let analysis: FileAnalysis;
     try {
-      analysis = await analyzeFile(
-        text,
-        { defines: settings.defines, resolveInclude: (path, fromKey) => this.resolveInclude(doc.uri, path, fromKey, settings) },
-        settings.tintEnable ? this.tint() : undefined,
-      );
+      const started = performance.now();
+      const prepared = prepareSource(text, { defines: settings.defines, resolveInclude: (path, fromKey) => this.resolveInclude(doc.uri, path, fromKey, settings) });
+      const tint = settings.tintEnable ? this.tint() : undefined;
+      const compiled = tint ? await compilePrepared(prepared, tint) : undefined;
+      // Drop results for a version the user has already typed past; the newer one is on its way.
+      if (stale()) return this.states.get(doc.uri);
+      if (compiled) {
+        const early = sortDiagnostics([...prepared.diagnostics, ...compiled.diagnostics, ...(compiled.failed ? [compiled.failed] : [])]);
+        this.publish(doc, version, early, prepared.pre.includedTexts);
+        // Let the message go out (the JSON-RPC writer flushes on the event loop) before the parse runs.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (stale()) return this.states.get(doc.uri);
+      }
+      const source = analyzePrepared(prepared);
+      analysis = { source, diagnostics: combine(source, compiled), timing: { tintMs: compiled?.ms ?? 0, totalMs: performance.now() - started }, tintAvailable: !!tint };
     } catch (err) {
       // The core never throws on bad input; an exception here is a bug, logged and survived.
       this.log(`analysis of ${doc.uri} failed: ${(err as Error).stack ?? err}`);
       return existing;
     }
-    // Drop results for a version the user has already typed past; the newer one is on its way.
-    const now = this.documents.get(doc.uri);
-    if (!now || now.version !== version) return this.states.get(doc.uri);
+    if (stale()) return this.states.get(doc.uri);
     const good = analysis.source.module.errors.length === 0 ? analysis : existing?.lastGood;
     const state: DocumentState = { version, document: doc, analysis, lastGood: good };
     this.states.set(doc.uri, state);
-    for (const l of this.listeners) l(state);
+    this.publish(doc, version, analysis.diagnostics, analysis.source.pre.includedTexts);
     return state;
   }
 

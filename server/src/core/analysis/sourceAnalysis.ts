@@ -35,7 +35,17 @@ export interface SourceAnalysis {
   readonly kernels: readonly KernelSummary[];
 }
 
-export function analyzeSource(text: string, options: AnalyzeOptions = {}): SourceAnalysis {
+/** The cheap first step: directives read and the variant preprocessed; enough to compile with Tint. */
+export interface PreparedSource {
+  readonly text: string;
+  readonly pre: PreprocessResult;
+  readonly directives: readonly Directive[];
+  readonly variant: SourceAnalysis["variant"];
+  /** Directive syntax and preprocessor problems. */
+  readonly diagnostics: readonly CoreDiagnostic[];
+}
+
+export function prepareSource(text: string, options: AnalyzeOptions = {}): PreparedSource {
   const parsedDirectives = parseDirectives(text);
   const defineDirectives = parsedDirectives.directives.filter((d): d is Extract<Directive, { kind: "define" }> => d.kind === "define");
   const variant =
@@ -46,8 +56,6 @@ export function analyzeSource(text: string, options: AnalyzeOptions = {}): Sourc
         : { defines: [], from: "none" as const };
 
   const pre = preprocess(text, { defines: variant.defines, resolveInclude: options.resolveInclude });
-  const module = parseWgsl(pre.text);
-
   const diagnostics: CoreDiagnostic[] = [...parsedDirectives.problems];
   for (const p of pre.problems) {
     diagnostics.push({
@@ -59,7 +67,13 @@ export function analyzeSource(text: string, options: AnalyzeOptions = {}): Sourc
       related: p.inFile ? [{ message: p.message, file: p.inFile.key, span: p.inFile.span }] : undefined,
     });
   }
+  return { text, pre, directives: parsedDirectives.directives, variant, diagnostics };
+}
 
+/** The rest: parse, resolve, find kernels and check the directives against them. */
+export function analyzePrepared(prepared: PreparedSource): SourceAnalysis {
+  const { text, pre } = prepared;
+  const module = parseWgsl(pre.text);
   const syntaxErrors: CoreDiagnostic[] = module.errors.map((e) => {
     const mapped = toOriginalSpan(pre, e.span);
     return {
@@ -71,10 +85,12 @@ export function analyzeSource(text: string, options: AnalyzeOptions = {}): Sourc
       related: mapped.file ? [{ message: e.message, file: mapped.file, span: mapped.fileSpan }] : undefined,
     };
   });
-
   const resolution = resolveModule(module);
   const kernels = findKernels(resolution, pre);
-  diagnostics.push(...checkDirectivesAgainstModule(parsedDirectives.directives, resolution, kernels, pre, text));
+  const diagnostics = [...prepared.diagnostics, ...checkDirectivesAgainstModule(prepared.directives, resolution, kernels, pre, text)];
+  return { text, pre, module, resolution, directives: prepared.directives, variant: prepared.variant, diagnostics, syntaxErrors, kernels };
+}
 
-  return { text, pre, module, resolution, directives: parsedDirectives.directives, variant, diagnostics, syntaxErrors, kernels };
+export function analyzeSource(text: string, options: AnalyzeOptions = {}): SourceAnalysis {
+  return analyzePrepared(prepareSource(text, options));
 }

@@ -95,56 +95,78 @@ function editDistance(a: string, b: string): number {
   return d[b.length];
 }
 
+/** Spans of block comments (nested as WGSL nests them), skipping line comments; directives never start inside one. */
+function blockCommentSpans(text: string): Span[] {
+  const spans: Span[] = [];
+  if (!text.includes("/*")) return spans;
+  let i = 0;
+  while (i < text.length) {
+    if (text.startsWith("//", i)) {
+      const nl = text.indexOf("\n", i);
+      i = nl < 0 ? text.length : nl + 1;
+    } else if (text.startsWith("/*", i)) {
+      const start = i;
+      let depth = 1;
+      i += 2;
+      while (i < text.length && depth > 0) {
+        if (text.startsWith("/*", i)) { depth++; i += 2; }
+        else if (text.startsWith("*/", i)) { depth--; i += 2; }
+        else i++;
+      }
+      spans.push({ start, end: i });
+    } else i++;
+  }
+  return spans;
+}
+
 /** Scans every `// @keyword ...` line of `text`. Lines inside block comments are not directives. */
 export function parseDirectives(text: string): ParsedDirectives {
   const directives: Directive[] = [];
   const problems: CoreDiagnostic[] = [];
-  let pos = 0;
-  let inBlock = false;
-  while (pos <= text.length) {
-    let nl = text.indexOf("\n", pos);
+  const blocks = blockCommentSpans(text);
+  // Jump from one `//` to the next rather than looking at every line: most lines of a kernel have none.
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf("//", from);
+    if (at < 0) break;
+    const pos = text.lastIndexOf("\n", at - 1) + 1;
+    let nl = text.indexOf("\n", at);
     if (nl < 0) nl = text.length;
+    from = nl + 1;
+    // Only a comment that is the whole line can be a directive; a trailing `// @x` after code is a note.
+    if (at > pos && text.slice(pos, at).trim() !== "") continue;
+    if (blocks.some((b) => at >= b.start && at < b.end)) continue;
     const line = text.slice(pos, nl).replace(/\r$/, "");
-    if (!inBlock) {
-      const m = DIRECTIVE_LINE.exec(line);
-      if (m) {
-        const keyword = m[1];
-        const kwStart = pos + m[0].length - keyword.length - 1;
-        const lineSpan = { start: pos + line.search(/\/\//), end: pos + line.length };
-        if (keyword in directiveKeywords) {
-          const parsed = parseDirectiveBody(keyword as DirectiveKind, text, pos + m[0].length, pos + line.length, lineSpan, { start: kwStart, end: kwStart + 1 + keyword.length });
-          if ("message" in parsed) {
-            problems.push({
-              severity: "error",
-              code: "directive-syntax",
-              message: `@${keyword}: ${parsed.message}. Expected: ${directiveKeywords[keyword as DirectiveKind].syntax}`,
-              span: { start: parsed.start, end: Math.max(parsed.end, parsed.start + 1) },
-              source: "kernellens",
-            });
-          } else {
-            directives.push(parsed);
-          }
-        } else if (!WGSL_ATTRIBUTES.has(keyword)) {
-          const close = Object.keys(directiveKeywords).find((k) => editDistance(k, keyword) <= Math.max(1, Math.floor(k.length / 3)));
-          if (close) {
-            problems.push({
-              severity: "warning",
-              code: "directive-unknown",
-              message: `unknown launch directive '@${keyword}': did you mean '@${close}'?`,
-              span: { start: kwStart, end: kwStart + 1 + keyword.length },
-              source: "kernellens",
-            });
-          }
-        }
+    const m = DIRECTIVE_LINE.exec(line);
+    if (!m) continue;
+    const keyword = m[1];
+    const kwStart = pos + m[0].length - keyword.length - 1;
+    const lineSpan = { start: at, end: pos + line.length };
+    if (keyword in directiveKeywords) {
+      const parsed = parseDirectiveBody(keyword as DirectiveKind, text, pos + m[0].length, pos + line.length, lineSpan, { start: kwStart, end: kwStart + 1 + keyword.length });
+      if ("message" in parsed) {
+        problems.push({
+          severity: "error",
+          code: "directive-syntax",
+          message: `@${keyword}: ${parsed.message}. Expected: ${directiveKeywords[keyword as DirectiveKind].syntax}`,
+          span: { start: parsed.start, end: Math.max(parsed.end, parsed.start + 1) },
+          source: "kernellens",
+        });
+      } else {
+        directives.push(parsed);
+      }
+    } else if (!WGSL_ATTRIBUTES.has(keyword)) {
+      const close = Object.keys(directiveKeywords).find((k) => editDistance(k, keyword) <= Math.max(1, Math.floor(k.length / 3)));
+      if (close) {
+        problems.push({
+          severity: "warning",
+          code: "directive-unknown",
+          message: `unknown launch directive '@${keyword}': did you mean '@${close}'?`,
+          span: { start: kwStart, end: kwStart + 1 + keyword.length },
+          source: "kernellens",
+        });
       }
     }
-    // Track block comments roughly (directives are line comments; this only avoids matching inside /* */).
-    const opens = line.split("/*").length - 1;
-    const closes = line.split("*/").length - 1;
-    if (opens > closes) inBlock = true;
-    else if (closes > opens) inBlock = false;
-    if (nl >= text.length) break;
-    pos = nl + 1;
   }
   return { directives, problems };
 }

@@ -335,7 +335,9 @@ class Parser {
   /** Whether a line break separates the previous token from the current one (a forgotten ';' is likely then). */
   private newlineBefore(): boolean {
     const text = this.text;
-    for (let i = this.prevEnd, end = this.starts[this.p]; i < end; i++) {
+    // The previous token's own end, not `prevEnd`, which a missing-node placeholder may have moved forward.
+    const from = this.p > 0 ? this.ends[this.p - 1] : 0;
+    for (let i = from, end = this.starts[this.p]; i < end; i++) {
       const c = text.charCodeAt(i);
       if (c === 10 || c === 13) return true;
     }

@@ -1,0 +1,40 @@
+// `npm run bench`: every benchmark, each printed as a ratio against a baseline measured in the same run.
+import { benchFrontend } from "./frontend";
+import { benchServerLatency } from "./serverLatency";
+import { fmt } from "./stats";
+
+function verdict(ok: boolean): string {
+  return ok ? "meets goal" : "MISSES goal";
+}
+
+async function main(): Promise<void> {
+  console.log("KernelLens benchmarks (this machine is shared and noisy: read ratios, not absolute times)\n");
+
+  const fe = await benchFrontend();
+  console.log(`WGSL front-end, ${fe.lines}-line file (goal: p95 < 20 ms)`);
+  console.log(`  KernelLens parser  p50 ${fmt(fe.ours.p50Ms)} ms  p95 ${fmt(fe.ours.p95Ms)} ms  spans on ${(fe.ours.spanCoverage.fraction * 100).toFixed(1)} % of nodes  ${verdict(fe.ours.p95Ms < 20)}`);
+  if (fe.wgslReflect.timing) {
+    const w = fe.wgslReflect.timing;
+    console.log(`  wgsl_reflect       p50 ${fmt(w.p50Ms)} ms  p95 ${fmt(w.p95Ms)} ms  spans on ${((fe.wgslReflect.spanCoverage?.fraction ?? 0) * 100).toFixed(1)} % of nodes`);
+    console.log(`  ratio ours / wgsl_reflect (p50): ${(fe.ours.p50Ms / w.p50Ms).toFixed(2)}`);
+  } else {
+    console.log(`  wgsl_reflect threw on the file: ${fe.wgslReflect.threw}`);
+  }
+  const ef = fe.wgslReflect.errorFile;
+  console.log(`  one broken function of ${ef.expectedFunctions}: wgsl_reflect ${ef.threw ? `threw (${ef.message})` : `kept ${ef.functions}`}; ours kept ${ef.oursFunctions} with ${ef.oursErrors.length} error(s)\n`);
+
+  const sl = await benchServerLatency();
+  console.log(`Language server, change -> published diagnostics, ${sl.lines}-line file (goal: <= 3x Tint alone, p95 < 50 ms)`);
+  console.log(`  server      p50 ${fmt(sl.server.p50)} ms  p95 ${fmt(sl.server.p95)} ms  (min ${fmt(sl.server.min)}, max ${fmt(sl.server.max)})`);
+  console.log(`  full analysis (parse, names, types, checks; change -> symbols answered)  p50 ${fmt(sl.fullAnalysis.p50)} ms  p95 ${fmt(sl.fullAnalysis.p95)} ms`);
+  console.log(`  Tint alone  p50 ${fmt(sl.tintAlone.p50)} ms  p95 ${fmt(sl.tintAlone.p95)} ms`);
+  console.log(`  ratio server / Tint: p50 ${sl.ratioP50.toFixed(2)}x  p95 ${sl.ratioP95.toFixed(2)}x  ${verdict(sl.ratioP95 <= 3 && sl.server.p95 < 50)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
