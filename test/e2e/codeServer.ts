@@ -603,7 +603,7 @@ export async function openWorkbench(browser: Browser, url: string, workspace: st
   await page.goto(`${url}/?folder=${encodeURIComponent(resolve(workspace))}`, { waitUntil: "domcontentloaded", timeout: 60_000 });
   await page.locator(".monaco-workbench .part.editor").first().waitFor({ state: "visible", timeout: 60_000 });
   await page.locator(".monaco-workbench .part.statusbar").first().waitFor({ state: "visible", timeout: 60_000 });
-  // The workspace is open once the explorer or the window title names it.
+  // The workspace is open once the window title names its folder.
   const folder = basename(resolve(workspace));
   await pollUntil(`the workbench to open ${folder}`, async () => (await page.title()).includes(folder), 60_000);
   log(`workbench ready in ${seconds(started)}`);
@@ -624,7 +624,6 @@ const quickInput = (page: Page) => page.locator(".quick-input-widget");
 const quickInputRows = (page: Page) => page.locator(".quick-input-widget .quick-input-list .monaco-list-row");
 
 async function openQuickInput(page: Page, key: string): Promise<Locator> {
-  // Focus the workbench first so the shortcut goes to it and not to the URL bar or a widget.
   const input = page.locator(".quick-input-widget input");
   await page.keyboard.press(key);
   await input.waitFor({ state: "visible", timeout: 10_000 });
@@ -640,25 +639,32 @@ async function closeQuickInput(page: Page): Promise<void> {
 
 /** Waits for a quick input row whose label matches, then picks it. */
 async function pickRow(page: Page, matches: (label: string) => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const index = await pollUntil(
+  const label = await pollUntil(
     what,
     async () => {
-      const labels = await quickInputRows(page).evaluateAll((rows) => rows.map((r) => r.getAttribute("aria-label") ?? r.textContent ?? ""));
-      const found = labels.findIndex(matches);
-      return found >= 0 ? found : undefined;
+      const labels = await quickInputRows(page).evaluateAll((rows) => rows.map((r) => r.getAttribute("aria-label") ?? ""));
+      return labels.find(matches);
     },
     timeoutMs,
   );
-  await quickInputRows(page).nth(index).click();
+  // Click the row by its label, not its index: the list may re-render between reading and clicking.
+  const quoted = label.replace(/["\\]/g, "\\$&");
+  await page.locator(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label="${quoted}"]`).first().click();
 }
 
 /** Opens `relPath` (relative to the workspace) through Ctrl+P quick open; resolves when its editor is active. */
 export async function openFile(page: Page, relPath: string): Promise<void> {
   const name = basename(relPath);
+  const folder = dirname(relPath) === "." ? "" : dirname(relPath);
   const input = await openQuickInput(page, "Control+P");
   await input.fill(relPath);
-  // File search runs ripgrep: wait for the file's own row rather than pressing Enter on whatever shows first.
-  await pickRow(page, (label) => label.startsWith(`${name},`) || label === name || label.startsWith(`${name} `), `quick open to list ${relPath}`);
+  // File search runs ripgrep: wait for the file's own row (its label is "<name>, <folder path>") rather than pressing
+  // Enter on whatever shows first.
+  await pickRow(
+    page,
+    (label) => (label === name || label.startsWith(`${name},`)) && (!folder || label.includes(folder)),
+    `quick open to list ${relPath}`,
+  );
   await quickInput(page).waitFor({ state: "hidden", timeout: 10_000 });
   await page.locator(`.part.editor .tab.active[aria-label*="${name}"]`).first().waitFor({ state: "visible", timeout: 20_000 });
   await page.locator(".part.editor .monaco-editor .view-lines .view-line").first().waitFor({ state: "visible", timeout: 20_000 });

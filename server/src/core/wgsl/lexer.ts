@@ -284,30 +284,30 @@ export function tokenize(text: string): TokenStream {
           i = scanBlockComment(text, i, comments, errors);
           continue;
         }
-        if (n1 === 61) (kind = Tok.SlashEq), (width = 2);
+        if (n1 === 61) { kind = Tok.SlashEq; width = 2; }
         else kind = Tok.Slash;
         break;
       case 38: // '&'
-        if (n1 === 38) (kind = Tok.AndAnd), (width = 2);
-        else if (n1 === 61) (kind = Tok.AndEq), (width = 2);
+        if (n1 === 38) { kind = Tok.AndAnd; width = 2; }
+        else if (n1 === 61) { kind = Tok.AndEq; width = 2; }
         else kind = Tok.And;
         break;
       case 45: // '-'
-        if (n1 === 62) (kind = Tok.Arrow), (width = 2);
-        else if (n1 === 45) (kind = Tok.MinusMinus), (width = 2);
-        else if (n1 === 61) (kind = Tok.MinusEq), (width = 2);
+        if (n1 === 62) { kind = Tok.Arrow; width = 2; }
+        else if (n1 === 45) { kind = Tok.MinusMinus; width = 2; }
+        else if (n1 === 61) { kind = Tok.MinusEq; width = 2; }
         else kind = Tok.Minus;
         break;
       case 43: // '+'
-        if (n1 === 43) (kind = Tok.PlusPlus), (width = 2);
-        else if (n1 === 61) (kind = Tok.PlusEq), (width = 2);
+        if (n1 === 43) { kind = Tok.PlusPlus; width = 2; }
+        else if (n1 === 61) { kind = Tok.PlusEq; width = 2; }
         else kind = Tok.Plus;
         break;
       case 64:
         kind = Tok.At;
         break;
       case 33: // '!'
-        if (n1 === 61) (kind = Tok.NotEq), (width = 2);
+        if (n1 === 61) { kind = Tok.NotEq; width = 2; }
         else kind = Tok.Bang;
         break;
       case 91:
@@ -340,21 +340,21 @@ export function tokenize(text: string): TokenStream {
         break;
       case 60: // '<'
         if (n1 === 60) {
-          if (i + 2 < len && text.charCodeAt(i + 2) === 61) (kind = Tok.ShlEq), (width = 3);
-          else (kind = Tok.Shl), (width = 2);
-        } else if (n1 === 61) (kind = Tok.Le), (width = 2);
+          if (i + 2 < len && text.charCodeAt(i + 2) === 61) { kind = Tok.ShlEq; width = 3; }
+          else { kind = Tok.Shl; width = 2; }
+        } else if (n1 === 61) { kind = Tok.Le; width = 2; }
         else kind = Tok.Lt;
         break;
       case 37:
-        if (n1 === 61) (kind = Tok.PercentEq), (width = 2);
+        if (n1 === 61) { kind = Tok.PercentEq; width = 2; }
         else kind = Tok.Percent;
         break;
       case 46:
         kind = Tok.Period;
         break;
       case 124: // '|'
-        if (n1 === 124) (kind = Tok.OrOr), (width = 2);
-        else if (n1 === 61) (kind = Tok.OrEq), (width = 2);
+        if (n1 === 124) { kind = Tok.OrOr; width = 2; }
+        else if (n1 === 61) { kind = Tok.OrEq; width = 2; }
         else kind = Tok.Or;
         break;
       case 40:
@@ -367,14 +367,14 @@ export function tokenize(text: string): TokenStream {
         kind = Tok.Semicolon;
         break;
       case 42:
-        if (n1 === 61) (kind = Tok.StarEq), (width = 2);
+        if (n1 === 61) { kind = Tok.StarEq; width = 2; }
         else kind = Tok.Star;
         break;
       case 126:
         kind = Tok.Tilde;
         break;
       case 94:
-        if (n1 === 61) (kind = Tok.XorEq), (width = 2);
+        if (n1 === 61) { kind = Tok.XorEq; width = 2; }
         else kind = Tok.Xor;
         break;
       default:
