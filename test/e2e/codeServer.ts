@@ -639,14 +639,17 @@ async function closeQuickInput(page: Page): Promise<void> {
 
 /** Waits for a quick input row whose label matches, then picks it. */
 async function pickRow(page: Page, matches: (label: string) => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  let labels: string[] = [];
   const label = await pollUntil(
     what,
     async () => {
-      const labels = await quickInputRows(page).evaluateAll((rows) => rows.map((r) => r.getAttribute("aria-label") ?? ""));
+      labels = await quickInputRows(page).evaluateAll((rows) => rows.map((r) => r.getAttribute("aria-label") ?? ""));
       return labels.find(matches);
     },
     timeoutMs,
-  );
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; listed: ${JSON.stringify(labels)}`);
+  });
   // Click the row by its label, not its index: the list may re-render between reading and clicking.
   const quoted = label.replace(/["\\]/g, "\\$&");
   await page.locator(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label="${quoted}"]`).first().click();

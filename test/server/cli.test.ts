@@ -1,0 +1,98 @@
+// Runs the `kernellens` command line as users and CI do, and checks its JSON and SARIF against the contract.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import type { Log } from "sarif";
+
+const root = join(__dirname, "..", "..");
+const bin = join(root, "bin", "kernellens.js");
+
+function kernellens(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: "utf8", timeout: 60000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "kernellens-cli-"));
+const bad = join(dir, "bad.wgsl");
+writeFileSync(bad, "// @dispatch ceil(N / 64\n@compute @workgroup_size(64)\nfn main() {\n  let x: i32 = 1.5;\n}\n");
+
+describe("kernellens analyze", { timeout: 120000 }, () => {
+  it("prints one contract object per file with --json and exits 0 when clean", () => {
+    const r = kernellens("analyze", "examples/saxpy.wgsl", "--json");
+    assert.equal(r.code, 0, r.stderr);
+    const obj = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(obj).sort(), ["device", "diagnostics", "file", "kernels", "language"]);
+    assert.equal(obj.file, "examples/saxpy.wgsl");
+    assert.equal(obj.language, "wgsl");
+    assert.deepEqual(Object.keys(obj.device).sort(), ["id", "name", "source"]);
+    assert.deepEqual(obj.diagnostics, []);
+    assert.ok(Array.isArray(obj.kernels));
+  });
+
+  it("reports Tint and directive errors with 0-based LSP ranges and exits 1", () => {
+    const r = kernellens("analyze", bad, "--json");
+    assert.equal(r.code, 1);
+    const obj = JSON.parse(r.stdout);
+    const tint = obj.diagnostics.find((d: { source: string }) => d.source === "tint");
+    assert.deepEqual(tint.range, { start: { line: 3, character: 15 }, end: { line: 3, character: 18 } });
+    assert.equal(tint.severity, "error");
+    assert.equal(tint.code, "tint-error");
+    const dir = obj.diagnostics.find((d: { code: string }) => d.code === "directive-syntax");
+    assert.equal(dir.range.start.line, 0);
+    for (const d of obj.diagnostics) assert.deepEqual(Object.keys(d).sort(), ["code", "message", "range", "severity", "source"]);
+  });
+
+  it("prints one JSON line per file for several files", () => {
+    const r = kernellens("analyze", "examples/saxpy.wgsl", bad, "--json");
+    const lines = r.stdout.trim().split("\n");
+    assert.equal(lines.length, 2);
+    assert.deepEqual(lines.map((l) => JSON.parse(l).file), ["examples/saxpy.wgsl", bad]);
+  });
+
+  it("writes a SARIF 2.1.0 log with 1-based regions, rules and levels", () => {
+    const r = kernellens("analyze", bad, "examples/saxpy.wgsl", "--sarif");
+    assert.equal(r.code, 1);
+    const log = JSON.parse(r.stdout) as Log;
+    assert.equal(log.version, "2.1.0");
+    assert.match(log.$schema ?? "", /sarif-2\.1\.0/);
+    const run = log.runs[0];
+    assert.equal(run.tool.driver.name, "KernelLens");
+    const rules = run.tool.driver.rules ?? [];
+    const results = run.results ?? [];
+    assert.ok(results.length >= 2);
+    for (const res of results) {
+      assert.ok(res.ruleId && rules[res.ruleIndex ?? -1]?.id === res.ruleId, "ruleIndex points at the rule");
+      assert.ok(["error", "warning", "note"].includes(res.level ?? ""));
+      assert.ok(res.message.text && res.message.text.length > 0);
+    }
+    const tint = results.find((x) => x.ruleId === "tint-error");
+    const region = tint?.locations?.[0]?.physicalLocation?.region;
+    assert.deepEqual(region, { startLine: 4, startColumn: 16, endLine: 4, endColumn: 19 });
+    assert.equal(run.artifacts?.length, 2);
+  });
+
+  it("falls back to the KernelLens parser without Tint", () => {
+    const broken = join(dir, "syntax.wgsl");
+    writeFileSync(broken, "fn main() {\n  let x = 1\n  let y = 2;\n}\n");
+    const r = kernellens("analyze", broken, "--json", "--no-tint");
+    const obj = JSON.parse(r.stdout);
+    assert.equal(r.code, 1);
+    assert.equal(obj.diagnostics[0].code, "wgsl-syntax");
+    assert.equal(obj.diagnostics[0].source, "kernellens");
+  });
+
+  it("exits 2 with a clear message for bad usage", () => {
+    const missing = kernellens("analyze", "nope.wgsl");
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /cannot read 'nope\.wgsl'/);
+    const unknown = kernellens("frobnicate");
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown command 'frobnicate'/);
+    const badLet = kernellens("analyze", "examples/saxpy.wgsl", "--let", "N");
+    assert.equal(badLet.code, 2);
+    assert.match(badLet.stderr, /--let needs NAME=NUMBER/);
+  });
+});
