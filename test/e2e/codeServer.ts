@@ -661,13 +661,10 @@ export async function openFile(page: Page, relPath: string): Promise<void> {
   const folder = dirname(relPath) === "." ? "" : dirname(relPath);
   const input = await openQuickInput(page, "Control+P");
   await input.fill(relPath);
-  // File search runs ripgrep: wait for the file's own row (its label is "<name>, <folder path>") rather than pressing
-  // Enter on whatever shows first.
-  await pickRow(
-    page,
-    (label) => (label === name || label.startsWith(`${name},`)) && (!folder || label.includes(folder)),
-    `quick open to list ${relPath}`,
-  );
+  // File search runs ripgrep: wait for the file's own row rather than pressing Enter on whatever shows first. Its label
+  // is "<name>, file results" for a file at the workspace root, "<name> <folder>, file results" for one below it.
+  const prefix = folder ? `${name} ${folder},` : `${name},`;
+  await pickRow(page, (label) => label.startsWith(prefix), `quick open to list ${relPath}`);
   await quickInput(page).waitFor({ state: "hidden", timeout: 10_000 });
   await page.locator(`.part.editor .tab.active[aria-label*="${name}"]`).first().waitFor({ state: "visible", timeout: 20_000 });
   await page.locator(".part.editor .monaco-editor .view-lines .view-line").first().waitFor({ state: "visible", timeout: 20_000 });

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium } from "../support/chromium";
+import { launchChromium, testOutputDir } from "../support/chromium";
 import {
   activeTabDirty,
   type CodeServer,
@@ -129,6 +129,8 @@ describe("KernelLens in a VS Code workbench (code-server)", () => {
       const example = join(repo, "examples", EXAMPLE);
       if (!existsSync(example)) throw new Error(`${example} does not exist: the scenario opens the repo's example`);
       source = readFileSync(example, "utf8");
+      // Screenshots and logs of earlier runs (a stale *-FAILED.png would mislead).
+      rmSync(testOutputDir("e2e"), { recursive: true, force: true });
       workspace = mkdtempSync(join(tmpdir(), "kernellens-e2e-ws-"));
       cpSync(join(repo, "examples"), workspace, { recursive: true });
       try {

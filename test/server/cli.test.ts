@@ -95,4 +95,12 @@ describe("kernellens analyze", { timeout: 120000 }, () => {
     assert.equal(badLet.code, 2);
     assert.match(badLet.stderr, /--let needs NAME=NUMBER/);
   });
+
+  it("doctor says whether Tint and a GPU adapter are here", () => {
+    const r = kernellens("doctor", "--json");
+    const report = JSON.parse(r.stdout) as { tint: { available: boolean }; adapter: { available: boolean; vendor?: string; advice?: string } };
+    assert.equal(report.tint.available, true);
+    if (report.adapter.available) assert.ok(report.adapter.vendor && r.code === 0);
+    else assert.ok(/install/.test(report.adapter.advice ?? "") && r.code === 3);
+  });
 });

@@ -61,12 +61,15 @@ export const usage = `kernellens: GPU kernel analysis from the command line
 
 Usage:
   kernellens analyze FILE... [--json | --sarif] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]...
+  kernellens doctor [--json]
 
 Commands:
   analyze   WGSL diagnostics (Tint and KernelLens) and the kernels of each file.
             --json   one JSON object per file, one per line (see README: "CLI contract")
             --sarif  a SARIF 2.1.0 log for code-scanning tools
             --no-tint  skip the WGSL compiler (KernelLens's own parser only)
+  doctor    whether the WGSL compiler (Tint) and a GPU adapter are available, and what to install if not
 
-Exit codes: 0 no errors, 1 error diagnostics found, 2 bad usage or unreadable input.
+Exit codes: 0 no errors, 1 error diagnostics found, 2 bad usage or unreadable input, 3 no compiler or GPU adapter
+(doctor).
 `;

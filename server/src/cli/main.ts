@@ -8,6 +8,7 @@ import { TintCompiler } from "../tint/tintCompiler";
 import { type AnalyzeFileJson, toAnalyzeJson } from "./analyzeJson";
 import { type CliArgs, parseArgs, usage, UsageError } from "./args";
 import { toSarif } from "./sarif";
+import { doctor, formatDoctor } from "./doctor";
 
 const VERSION = "0.1.0";
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -77,6 +78,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     switch (args.command) {
       case "analyze":
         return await analyze(args);
+      case "doctor": {
+        const report = await doctor();
+        process.stdout.write(args.json ? JSON.stringify(report) + "\n" : formatDoctor(report) + "\n");
+        return report.tint.available && report.adapter.available ? 0 : 3;
+      }
       default:
         throw new UsageError(`unknown command '${args.command}'`);
     }
