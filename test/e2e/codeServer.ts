@@ -476,6 +476,7 @@ function groupAlive(pid: number): boolean {
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const installDir = await ensureCodeServer();
+  const folderName = extensionFolderName(options.extensionPath); // before any temp folder: it throws on a bad manifest
   const home = mkdtempSync(join(tmpdir(), "kernellens-e2e-"));
   const dirs = {
     userData: join(home, "user-data"),
@@ -485,7 +486,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     cache: join(home, "xdg-cache"),
   };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
-  symlinkSync(resolve(options.extensionPath), join(dirs.extensions, extensionFolderName(options.extensionPath)));
+  symlinkSync(resolve(options.extensionPath), join(dirs.extensions, folderName));
   mkdirSync(join(dirs.userData, "User"), { recursive: true });
   writeFileSync(join(dirs.userData, "User", "settings.json"), JSON.stringify({ ...defaultSettings, ...options.settings }, null, 2));
 
