@@ -2,6 +2,7 @@
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { FileAnalysis } from "../analysisService";
 import type { WireRange } from "../protocol";
+import { type KernelJson, toKernelJson } from "./kernelJson";
 
 export interface AnalyzeDiagnosticJson {
   range: WireRange;
@@ -16,8 +17,8 @@ export interface AnalyzeFileJson {
   language: "wgsl";
   device: { id: string; name: string; source: string };
   diagnostics: AnalyzeDiagnosticJson[];
-  /** Filled by the cost model (an entry per compute entry point); empty until that lands. */
-  kernels: unknown[];
+  /** The cost model of each compute entry point. */
+  kernels: KernelJson[];
 }
 
 export function toAnalyzeJson(file: string, text: string, analysis: FileAnalysis, device: { id: string; name: string; source: string }): AnalyzeFileJson {
@@ -33,6 +34,8 @@ export function toAnalyzeJson(file: string, text: string, analysis: FileAnalysis
       message: d.message,
       source: d.source,
     })),
-    kernels: [],
+    kernels: analysis.source.kernels
+      .filter((k) => k.stage === "compute")
+      .map((k) => toKernelJson(k, analysis.source.models.get(k.name), (span) => ({ start: doc.positionAt(span.start), end: doc.positionAt(span.end) }))),
   };
 }

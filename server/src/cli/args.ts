@@ -61,6 +61,7 @@ export const usage = `kernellens: GPU kernel analysis from the command line
 
 Usage:
   kernellens analyze FILE... [--json | --sarif] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]...
+  kernellens devices [--json]
   kernellens doctor [--json]
 
 Commands:
@@ -68,6 +69,8 @@ Commands:
             --json   one JSON object per file, one per line (see README: "CLI contract")
             --sarif  a SARIF 2.1.0 log for code-scanning tools
             --no-tint  skip the WGSL compiler (KernelLens's own parser only)
+            --device ID  the GPU to model (kernellens devices lists them); --let NAME=VALUE sets a size
+  devices   the device database: every GPU the cost model knows, with the public source of each figure
   doctor    whether the WGSL compiler (Tint) and a GPU adapter are available, and what to install if not
 
 Exit codes: 0 no errors, 1 error diagnostics found, 2 bad usage or unreadable input, 3 no compiler or GPU adapter

@@ -9,6 +9,8 @@ import { type AnalyzeFileJson, toAnalyzeJson } from "./analyzeJson";
 import { type CliArgs, parseArgs, usage, UsageError } from "./args";
 import { toSarif } from "./sarif";
 import { doctor, formatDoctor } from "./doctor";
+import { DEFAULT_DEVICE_ID, devicesJson, listDevices, lookupDevice } from "../core/devices/database";
+import type { DeviceSpec } from "../core/devices/device";
 
 const VERSION = "0.1.0";
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -37,6 +39,26 @@ function formatHuman(results: readonly AnalyzeFileJson[]): string {
   return lines.join("\n");
 }
 
+/** The target device of `--device` (or the default); a bad id is a usage error listing the candidates. */
+function pickDevice(id: string | undefined): DeviceSpec {
+  const found = lookupDevice(id ?? DEFAULT_DEVICE_ID);
+  if (found.device) return found.device;
+  const candidates = found.candidates.length > 0 ? found.candidates.map((d) => d.id) : listDevices().map((d) => d.id);
+  throw new UsageError(`unknown device '${id}'${found.match === "ambiguous" ? " (ambiguous)" : ""}; one of: ${candidates.join(", ")}`);
+}
+
+function devices(args: CliArgs): number {
+  const list = listDevices();
+  if (args.json) {
+    process.stdout.write(JSON.stringify(devicesJson(list)) + "\n");
+    return 0;
+  }
+  const tf = (x: number): string => (x / 1e12).toFixed(1);
+  const lines = list.map((d) => `${d.id.padEnd(28)} ${d.name.padEnd(36)} ${String(d.smCount).padStart(4)} SM  ${tf(d.peakFlops.f32).padStart(6)} TFLOP/s f32  ${(d.dramBandwidthBytesPerSec / 1e9).toFixed(0).padStart(5)} GB/s  L2 ${(d.l2Bytes / 2 ** 20).toFixed(0)} MiB`);
+  process.stdout.write(`${lines.join("\n")}\n${list.length} devices; the default is ${DEFAULT_DEVICE_ID}. Sources: kernellens devices --json\n`);
+  return 0;
+}
+
 async function analyze(args: CliArgs): Promise<number> {
   if (args.files.length === 0) throw new UsageError("analyze needs at least one FILE");
   for (const f of args.files) {
@@ -49,13 +71,13 @@ async function analyze(args: CliArgs): Promise<number> {
     if ("error" in created) process.stderr.write(`kernellens: Tint unavailable, using the KernelLens parser only: ${created.error}\n`);
     else tint = created;
   }
-  // Until the device database lands, the device is reported as what was asked for, modelled by nothing.
-  const device = { id: args.device ?? "generic", name: args.device ?? "generic", source: "none (the device model is not built yet)" };
+  const device = pickDevice(args.device);
+  const deviceJson = { id: device.id, name: device.name, source: device.vendor === "measured" ? "measured" : "datasheet" };
   const results: AnalyzeFileJson[] = [];
   for (const file of args.files) {
     const text = readFileSync(file, "utf8");
-    const analysis = await analyzeFile(text, { defines: args.defines, resolveInclude: includeResolver(resolve(file), args.includePaths) }, tint);
-    results.push(toAnalyzeJson(file, text, analysis, device));
+    const analysis = await analyzeFile(text, { defines: args.defines, resolveInclude: includeResolver(resolve(file), args.includePaths), model: { device, given: args.lets } }, tint);
+    results.push(toAnalyzeJson(file, text, analysis, deviceJson));
   }
   if (args.json) process.stdout.write(results.map((r) => JSON.stringify(r)).join("\n") + "\n");
   else if (args.sarif) {
@@ -78,6 +100,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     switch (args.command) {
       case "analyze":
         return await analyze(args);
+      case "devices":
+        return devices(args);
       case "doctor": {
         const report = await doctor();
         process.stdout.write(args.json ? JSON.stringify(report) + "\n" : formatDoctor(report) + "\n");

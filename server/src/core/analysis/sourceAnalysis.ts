@@ -12,11 +12,15 @@ import { parseWgsl } from "../wgsl/parser";
 import { resolveModule, type Resolution } from "../wgsl/resolve";
 import { findKernels, type KernelSummary } from "./kernels";
 import { checkDirectivesAgainstModule } from "./directiveChecks";
+import type { DeviceSpec } from "../devices/device";
+import { analyzeKernel, type KernelAnalysis } from "../model/analyzeKernel";
 
 export interface AnalyzeOptions {
   /** Defines from the editor setting or CLI; used only when the file has no `// @define` lines. */
   readonly defines?: readonly string[];
   readonly resolveInclude?: (path: string, fromKey: string) => IncludeResolution;
+  /** Run the cost model for every compute entry point on this device (with `--let`-style values that win). */
+  readonly model?: { readonly device: DeviceSpec; readonly given?: ReadonlyMap<string, number> };
 }
 
 export interface SourceAnalysis {
@@ -33,10 +37,14 @@ export interface SourceAnalysis {
   /** Syntax errors from the KernelLens parser; published only when Tint is unavailable (Tint is the authority). */
   readonly syntaxErrors: readonly CoreDiagnostic[];
   readonly kernels: readonly KernelSummary[];
+  /** The cost model of each compute entry point, by name, when a device was given. */
+  readonly models: ReadonlyMap<string, KernelAnalysis>;
+  readonly device: DeviceSpec | undefined;
 }
 
 /** The cheap first step: directives read and the variant preprocessed; enough to compile with Tint. */
 export interface PreparedSource {
+  readonly options: AnalyzeOptions;
   readonly text: string;
   readonly pre: PreprocessResult;
   readonly directives: readonly Directive[];
@@ -67,7 +75,7 @@ export function prepareSource(text: string, options: AnalyzeOptions = {}): Prepa
       related: p.inFile ? [{ message: p.message, file: p.inFile.key, span: p.inFile.span }] : undefined,
     });
   }
-  return { text, pre, directives: parsedDirectives.directives, variant, diagnostics };
+  return { options, text, pre, directives: parsedDirectives.directives, variant, diagnostics };
 }
 
 /** The rest: parse, resolve, find kernels and check the directives against them. */
@@ -88,7 +96,24 @@ export function analyzePrepared(prepared: PreparedSource): SourceAnalysis {
   const resolution = resolveModule(module);
   const kernels = findKernels(resolution, pre);
   const diagnostics = [...prepared.diagnostics, ...checkDirectivesAgainstModule(prepared.directives, resolution, kernels, pre, text)];
-  return { text, pre, module, resolution, directives: prepared.directives, variant: prepared.variant, diagnostics, syntaxErrors, kernels };
+  const partial = { text, pre, module, resolution, directives: prepared.directives, variant: prepared.variant, diagnostics, syntaxErrors, kernels };
+  const models = new Map<string, KernelAnalysis>();
+  const model = prepared.options.model;
+  if (model) {
+    const withoutModels: SourceAnalysis = { ...partial, models, device: model.device };
+    for (const k of kernels) {
+      if (k.stage !== "compute") continue;
+      try {
+        const analysis = analyzeKernel(withoutModels, k, model.device, model.given);
+        models.set(k.name, analysis);
+        diagnostics.push(...analysis.diagnostics);
+      } catch (err) {
+        // The model must not take the editor down with it; a failure is reported where the kernel is.
+        diagnostics.push({ severity: "info", code: "model-failed", message: `the cost model failed on '${k.name}' (please report it): ${(err as Error).message}`, span: k.nameSpan, source: "kernellens" });
+      }
+    }
+  }
+  return { ...partial, models, device: model?.device };
 }
 
 export function analyzeSource(text: string, options: AnalyzeOptions = {}): SourceAnalysis {

@@ -32,6 +32,12 @@ export interface DeviceSpec {
   readonly maxRegistersPerThread: number;
   /** Register allocation granularity per warp, in registers (NVIDIA 256). */
   readonly registerAllocationUnit: number;
+  /**
+   * Partitions of the SM/CU that each own a slice of the register file and hold their own warps: NVIDIA 4 SM
+   * sub-partitions, AMD SIMDs per CU (CDNA 4, RDNA 2), Apple 4, Intel 16 vector engines per Xe-core. Registers are
+   * allocated per partition, so the register limit is computed per partition. Absent: treated as 1.
+   */
+  readonly subPartitionsPerSm?: number;
 
   // ---- Shared / workgroup memory -------------------------------------------------------------------------------
   readonly sharedMemoryPerSmBytes: number;
@@ -42,6 +48,11 @@ export interface DeviceSpec {
   readonly sharedMemoryReservedPerBlockBytes: number;
   /** Shared-memory carveout sizes the SM can be configured to, in bytes, ascending (NVIDIA); absent when fixed. */
   readonly sharedMemoryCarveoutsBytes?: readonly number[];
+  /**
+   * The only per-block allocation sizes the hardware has, ascending (Intel rounds shared local memory up to 1, 2, 4,
+   * ..., 64 KB); absent when allocation is by `sharedMemoryAllocationUnitBytes`.
+   */
+  readonly sharedMemoryBlockSizesBytes?: readonly number[];
   /** Shared/LDS bandwidth per SM per clock, in bytes (NVIDIA 128: 32 banks x 4 B). */
   readonly sharedMemoryBytesPerClockPerSm: number;
 
@@ -61,6 +72,8 @@ export interface DeviceSpec {
   readonly dramBandwidthBytesPerSec: number;
   readonly memoryBytes: number;
   readonly l2Bytes: number;
+  /** A memory-side cache beyond the L2, in bytes (AMD Infinity Cache, Apple System Level Cache); absent when none. */
+  readonly lastLevelCacheBytes?: number;
   /** Bytes a DRAM/L2 transaction moves (NVIDIA sector 32 B; AMD 64 B or 128 B cache line; Apple/Intel 64 B). */
   readonly memoryTransactionBytes: number;
   /** Typical kernel launch overhead on this device, in microseconds (a few us on discrete GPUs). */

@@ -1,0 +1,71 @@
+// Converts a kernel's cost model to the `kernels` entries of `kernellens analyze --json` (the design note's contract).
+import type { KernelSummary } from "../core/analysis/kernels";
+import type { KernelAnalysis } from "../core/model/analyzeKernel";
+import type { Range } from "../core/model/types";
+import type { WireRange } from "../protocol";
+
+export interface KernelJson {
+  name: string;
+  range: WireRange;
+  workgroupSize: [number, number, number] | null;
+  dispatch: [number, number, number] | null;
+  invocations: number | null;
+  /** All floating-point operations (an FMA counts two); `flopsByType` splits them. */
+  flops: number | null;
+  intOps: number | null;
+  specialOps: number | null;
+  bytes: { read: number | null; written: number | null; compulsory: number | null; l2Read: number; l2Written: number };
+  workgroupMemoryBytes: number | null;
+  arithmeticIntensity: number | null;
+  occupancy: { value: number; limitedBy: string; estimated: boolean; registersPerInvocation: number } | null;
+  roofline: { bound: string; predictedMs: number | null; attainableGflops: number | null; ridge: number };
+  quantization: unknown[];
+  flopsByType: { f32: number; f16: number } | null;
+  /** Where a count is a range (a branch on data, a loop without a known bound): its bounds; null max = unbounded. */
+  ranges: Record<string, { min: number; max: number | null }>;
+  /** What the model could not know, and why. */
+  unknowns: { what: string; reason: string }[];
+}
+
+const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+export function toKernelJson(kernel: KernelSummary, analysis: KernelAnalysis | undefined, rangeOf: (span: { start: number; end: number }) => WireRange): KernelJson {
+  const range = rangeOf(kernel.nameSpan);
+  if (!analysis) {
+    return {
+      name: kernel.name, range, workgroupSize: null, dispatch: null, invocations: null, flops: null, intOps: null, specialOps: null,
+      bytes: { read: null, written: null, compulsory: null, l2Read: 0, l2Written: 0 }, workgroupMemoryBytes: null, arithmeticIntensity: null, occupancy: null,
+      roofline: { bound: "unknown", predictedMs: null, attainableGflops: null, ridge: 0 }, quantization: [], flopsByType: null, ranges: {},
+      unknowns: [{ what: "the model", reason: "not run for this entry point" }],
+    };
+  }
+  const m = analysis.model;
+  const known = m.invocations !== null;
+  const ranges: Record<string, { min: number; max: number | null }> = {};
+  const val = (name: string, r: Range): number | null => {
+    if (!known) return null;
+    if (r.min !== r.value || r.max !== r.value) ranges[name] = { min: r.min, max: finite(r.max) };
+    return r.value;
+  };
+  const flops = known ? val("flops", { value: m.ops.flopsF32.value + m.ops.flopsF16.value, min: m.ops.flopsF32.min + m.ops.flopsF16.min, max: m.ops.flopsF32.max + m.ops.flopsF16.max }) : null;
+  const compulsory = m.traffic.compulsoryRead !== null && m.traffic.compulsoryWritten !== null ? m.traffic.compulsoryRead + m.traffic.compulsoryWritten : null;
+  return {
+    name: kernel.name,
+    range,
+    workgroupSize: m.workgroupSize ? [m.workgroupSize[0], m.workgroupSize[1], m.workgroupSize[2]] : null,
+    dispatch: m.dispatch ? [m.dispatch[0], m.dispatch[1], m.dispatch[2]] : null,
+    invocations: m.invocations,
+    flops,
+    intOps: val("intOps", m.ops.intOps),
+    specialOps: val("specialOps", m.ops.specialOps),
+    bytes: { read: m.traffic.dramRead, written: m.traffic.dramWritten, compulsory, l2Read: m.traffic.l2Read, l2Written: m.traffic.l2Written },
+    workgroupMemoryBytes: m.workgroupMemoryBytes,
+    arithmeticIntensity: m.roofline.arithmeticIntensity,
+    occupancy: m.occupancy ? { value: m.occupancy.value, limitedBy: m.occupancy.limitedBy, estimated: m.occupancy.estimated, registersPerInvocation: m.occupancy.registersPerInvocation } : null,
+    roofline: { bound: m.roofline.bound, predictedMs: m.roofline.predictedMs, attainableGflops: m.roofline.attainableGflops, ridge: m.roofline.ridge },
+    quantization: [],
+    flopsByType: known ? { f32: m.ops.flopsF32.value, f16: m.ops.flopsF16.value } : null,
+    ranges,
+    unknowns: m.unknowns.map((u) => ({ what: u.what, reason: u.reason })),
+  };
+}

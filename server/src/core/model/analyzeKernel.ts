@@ -1,0 +1,177 @@
+// The static cost model for one entry point on one device: counts, accesses, traffic, occupancy, roofline, findings.
+import type { KernelSummary } from "../analysis/kernels";
+import type { SourceAnalysis } from "../analysis/sourceAnalysis";
+import type { CoreDiagnostic } from "../diagnostic";
+import type { DeviceSpec } from "../devices/device";
+import { computeOccupancy } from "../devices/occupancy";
+import { toOriginalSpan } from "../preprocess/originalSpan";
+import { derefType, sizeOf, strideOf } from "../wgsl/types";
+import { findings } from "./findings";
+import { walkEntry, type WalkResult } from "./interpret";
+import { evalWithOverrides, resolveLaunch } from "./launchConfig";
+import { estimateRegisters } from "./registers";
+import { roofline } from "./roofline";
+import { analyzeAccess, computeTraffic } from "./traffic";
+import type { KernelModel, OpCounts, Range, Unknown } from "./types";
+import { varsOf } from "./vexpr";
+
+export interface KernelAnalysis {
+  /** The model; its spans (accesses, loops, unknowns) are in the analysed (preprocessed) text. */
+  readonly model: KernelModel;
+  /** Findings as diagnostics on the original text. */
+  readonly diagnostics: readonly CoreDiagnostic[];
+}
+
+const zero: Range = { value: 0, min: 0, max: 0 };
+
+function range(a: { value: number; min: number; max: number }): Range {
+  return { value: a.value, min: a.min, max: a.max };
+}
+
+/** Bytes of workgroup memory the entry point declares, with override-sized arrays evaluated for this launch. */
+function workgroupMemory(source: SourceAnalysis, kernel: KernelSummary, overrides: ReadonlyMap<string, number>): number | null {
+  let total = 0;
+  for (const b of kernel.bindings) {
+    if (b.addressSpace !== "workgroup") continue;
+    const t = derefType(source.resolution.types.typeOfSymbol(b.symbol));
+    let size = sizeOf(t);
+    if (size === null && t.kind === "array" && typeof t.count === "object" && t.count !== null) {
+      const n = evalWithOverrides(t.count.expr, overrides, source);
+      const stride = strideOf({ ...t, count: 1 }) ?? sizeOf(t.element);
+      if (n !== undefined && stride !== null) size = n * stride;
+    }
+    if (size === null) return null;
+    total += size;
+  }
+  return total;
+}
+
+export function analyzeKernel(source: SourceAnalysis, kernel: KernelSummary, device: DeviceSpec, given: ReadonlyMap<string, number> = new Map()): KernelAnalysis {
+  const launch = resolveLaunch(source, kernel, given);
+  const unknowns: Unknown[] = [...launch.unknowns];
+  const toOriginal = (s: { start: number; end: number }) => toOriginalSpan(source.pre, s).span;
+  const emptyOps: OpCounts = { flopsF32: zero, flopsF16: zero, intOps: zero, specialOps: zero, barriers: zero, globalLoadBytes: zero, globalStoreBytes: zero, workgroupLoadBytes: zero, workgroupStoreBytes: zero, uniformLoadBytes: zero };
+  const wgBytes = workgroupMemory(source, kernel, launch.input?.overrides ?? new Map());
+
+  if (!launch.input) {
+    return {
+      model: {
+        entry: kernel.name,
+        deviceId: device.id,
+        workgroupSize: launch.workgroupSize,
+        dispatch: launch.dispatch,
+        invocations: null,
+        ops: emptyOps,
+        accesses: [],
+        loops: [],
+        traffic: { compulsoryRead: null, compulsoryWritten: null, l2Read: 0, l2Written: 0, dramRead: null, dramWritten: null, cacheNote: "no launch configuration" },
+        workgroupMemoryBytes: wgBytes,
+        occupancy: null,
+        roofline: { bound: "unknown", predictedMs: null, attainableGflops: null, arithmeticIntensity: null, ridge: device.peakFlops.f32 / device.dramBandwidthBytesPerSec, components: { computeMs: 0, dramMs: null, l2Ms: 0, workgroupMs: 0, launchMs: device.launchOverheadUs / 1e3 }, efficiency: { memory: 1, compute: 1, waves: 0, waveUtilization: 1 }, workgroupIntensity: null },
+        unknowns,
+      },
+      diagnostics: [],
+    };
+  }
+
+  const walk: WalkResult = walkEntry(source.resolution, kernel.fn, launch.input);
+  for (const n of walk.notes) unknowns.push({ what: n.what, reason: n.reason, span: n.span });
+  const ws = launch.input.workgroupSize;
+  const d = launch.input.dispatch;
+  const workgroups = d[0] * d[1] * d[2];
+  const invocations = workgroups * ws[0] * ws[1] * ws[2];
+
+  const analyses = walk.accesses.map((a) => analyzeAccess(a, walk, ws, device, (x) => x.node.span));
+  const { traffic, unknowns: trafficUnknowns } = computeTraffic(walk, analyses, device, { bufferBytes: launch.bufferBytes });
+  unknowns.push(...trafficUnknowns);
+
+  const registers = estimateRegisters(source.resolution, kernel.name);
+  const occ = computeOccupancy(device, { threadsPerBlock: ws[0] * ws[1] * ws[2], registersPerThread: registers, sharedMemoryPerBlockBytes: wgBytes ?? 0 });
+  const occupancy = {
+    value: occ.occupancy,
+    limitedBy: occ.limitedBy,
+    estimated: true,
+    registersPerInvocation: registers,
+    activeWorkgroupsPerSm: occ.activeBlocksPerSm,
+    detail: occ.detail,
+  };
+
+  const t = walk.totals;
+  // Bank conflicts replay workgroup-memory accesses: weight each access's bytes by its conflict degree.
+  let wgTraffic = 0;
+  for (const a of analyses) {
+    if (a.addressSpace !== "workgroup") continue;
+    wgTraffic += a.count.value * a.bytesPerAccess * (a.bankConflictDegree ?? 1);
+  }
+  const dram = traffic.dramRead !== null && traffic.dramWritten !== null ? traffic.dramRead + traffic.dramWritten : null;
+  const roof = roofline(device, {
+    flopsF32: t.flopsF32.value,
+    flopsF16: t.flopsF16.value,
+    intOps: t.intOps.value,
+    specialOps: t.specialOps.value,
+    dramBytes: dram,
+    l2Bytes: traffic.l2Read + traffic.l2Written,
+    workgroupBytes: wgTraffic,
+    activeWarpsPerSm: occ.activeWarpsPerSm,
+    activeWorkgroupsPerSm: occ.activeBlocksPerSm,
+    workgroups,
+  });
+
+  const loops = walk.loops.map((l) => {
+    const trip = l.entries > 0 && l.tripKnown ? l.iterations / l.entries : null;
+    return {
+      span: l.node.span,
+      headerEnd: l.headerEnd,
+      tripCount: trip === null ? null : { value: trip, min: trip, max: trip },
+      tripCountText: l.tripText,
+      perIteration: {
+        flops: l.iterations > 0 ? l.flops / l.iterations : 0,
+        globalBytes: l.iterations > 0 ? l.globalBytes / l.iterations : 0,
+        workgroupBytes: l.iterations > 0 ? l.workgroupBytes / l.iterations : 0,
+      },
+    };
+  });
+
+  const model: KernelModel = {
+    entry: kernel.name,
+    deviceId: device.id,
+    workgroupSize: ws,
+    dispatch: d,
+    invocations,
+    ops: {
+      flopsF32: range(t.flopsF32),
+      flopsF16: range(t.flopsF16),
+      intOps: range(t.intOps),
+      specialOps: range(t.specialOps),
+      barriers: range(t.barriers),
+      globalLoadBytes: range(t.globalLoadBytes),
+      globalStoreBytes: range(t.globalStoreBytes),
+      workgroupLoadBytes: range(t.workgroupLoadBytes),
+      workgroupStoreBytes: range(t.workgroupStoreBytes),
+      uniformLoadBytes: range(t.uniformLoadBytes),
+    },
+    accesses: analyses,
+    loops,
+    traffic,
+    workgroupMemoryBytes: wgBytes,
+    occupancy,
+    roofline: roof,
+    unknowns,
+  };
+
+  // Streaming passes: outermost loops and the storage bindings they read by a loop-dependent index.
+  const passes = walk.loops
+    .filter((l) => l.depth === 0 && l.varName)
+    .map((l) => ({
+      span: l.node.span,
+      bindings: walk.accesses.filter((a) => a.space === "storage" && a.kind === "load" && a.ctx.loops[0]?.name === l.varName && varsOf(a.addr).has(l.varName!)).map((a) => a.binding.name),
+    }));
+  const diagnostics: CoreDiagnostic[] = findings({ model, device, entrySpan: kernel.fn.name.span, passes }).map((f) => ({
+    severity: f.severity,
+    code: f.code,
+    message: f.message,
+    span: toOriginal(f.span),
+    source: "kernellens",
+  }));
+  return { model, diagnostics };
+}

@@ -1,0 +1,146 @@
+// Turns a kernel's model into findings: each a diagnostic with a stable code, the cost in numbers, and the fix.
+import type { DeviceSpec } from "../devices/device";
+import type { Span } from "../wgsl/ast";
+import type { AccessInfo, KernelModel } from "./types";
+
+export interface Finding {
+  readonly code: string;
+  readonly severity: "warning" | "info";
+  readonly message: string;
+  /** Span in the analysed (preprocessed) text. */
+  readonly span: Span;
+}
+
+/** WebGPU's default limits: a pipeline that exceeds them fails unless the device was created asking for more. */
+export const WEBGPU_DEFAULTS = {
+  maxComputeWorkgroupsPerDimension: 65535,
+  maxComputeInvocationsPerWorkgroup: 256,
+  maxComputeWorkgroupSizeX: 256,
+  maxComputeWorkgroupSizeY: 256,
+  maxComputeWorkgroupSizeZ: 64,
+  maxComputeWorkgroupStorageSize: 16384,
+};
+
+const mb = (b: number): string => (b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : b >= 1e3 ? `${(b / 1e3).toFixed(1)} KB` : `${Math.round(b)} B`);
+const pct = (x: number): string => `${Math.round(x * 100)}%`;
+
+export interface FindingContext {
+  readonly model: KernelModel;
+  readonly device: DeviceSpec;
+  /** The entry point's name span in the analysed text, for kernel-wide findings. */
+  readonly entrySpan: Span;
+  /** Loops of the entry point in order, with the storage bindings each reads by loop-dependent index. */
+  readonly passes: readonly { readonly span: Span; readonly bindings: readonly string[] }[];
+}
+
+function share(a: AccessInfo & { l2Bytes?: number }, model: KernelModel): number {
+  const total = model.traffic.l2Read + model.traffic.l2Written;
+  return total > 0 && a.l2Bytes !== undefined ? a.l2Bytes / total : 0;
+}
+
+export function findings(ctx: FindingContext): Finding[] {
+  const { model, device } = ctx;
+  const out: Finding[] = [];
+  const warp = device.warpSize;
+
+  for (const a of model.accesses as (AccessInfo & { l2Bytes?: number })[]) {
+    if (a.addressSpace === "storage" && a.pattern === "strided" && a.coalescingEfficiency !== null && a.coalescingEfficiency < 0.5 && share(a, model) > 0.02) {
+      const useful = Math.min(warp, 32) * a.bytesPerAccess;
+      out.push({
+        code: "uncoalesced-access",
+        severity: "warning",
+        span: a.span,
+        message:
+          `uncoalesced ${a.kind} of '${a.binding}': adjacent invocations are ${a.strideElements} elements apart, so a warp touches ` +
+          `${a.transactionsPerWarp} ${device.memoryTransactionBytes}-byte transactions for ${useful} useful bytes (${pct(a.coalescingEfficiency)} efficiency); ` +
+          `this access moves ${mb(a.l2Bytes ?? 0)}. Let local_invocation_id.x index the contiguous dimension, or stage the tile through workgroup memory.`,
+      });
+    }
+    if (a.addressSpace === "workgroup" && a.bankConflictDegree !== null && a.bankConflictDegree >= 2) {
+      out.push({
+        code: "bank-conflict",
+        severity: "warning",
+        span: a.span,
+        message:
+          `${a.bankConflictDegree}-way bank conflict on '${a.binding}': lanes of a warp hit the same 4-byte bank at ${a.bankConflictDegree} different words, ` +
+          `so the access is replayed ${a.bankConflictDegree} times. Spread a warp over all 32 banks: pad rows so consecutive rows start in different banks, or make the workgroup 32 invocations wide.`,
+      });
+    }
+    if (a.addressSpace === "storage" && a.kind === "load" && a.loopInvariant && a.count.value > 0 && share(a, model) > 0.02) {
+      out.push({
+        code: "global-reread",
+        severity: "info",
+        span: a.span,
+        message: `'${a.binding}' is read at the same address on every iteration of the enclosing loop (${a.count.value.toLocaleString("en-US")} loads in all): load it once into a register before the loop.`,
+      });
+    }
+  }
+
+  const occ = model.occupancy;
+  if (occ && occ.value < 0.5 && /shared|workgroup|register|threads|blocks/.test(occ.limitedBy)) {
+    const fix =
+      occ.limitedBy.includes("shared") ? "use less workgroup memory per workgroup (smaller tiles, or f16 staging) to fit more workgroups per SM"
+      : occ.limitedBy.includes("register") ? "keep fewer values live per invocation (smaller register blocks)"
+      : "use larger workgroups (more invocations per workgroup)";
+    out.push({
+      code: "occupancy-limited",
+      severity: "info",
+      span: ctx.entrySpan,
+      message: `occupancy ${pct(occ.value)} on ${device.name}, limited by ${occ.limitedBy}: ${occ.detail}. To lift it, ${fix}.`,
+    });
+  }
+
+  const ws = model.workgroupSize;
+  if (ws) {
+    const threads = ws[0] * ws[1] * ws[2];
+    if (threads % warp !== 0) {
+      const warps = Math.ceil(threads / warp);
+      out.push({
+        code: "workgroup-size-multiple",
+        severity: "warning",
+        span: ctx.entrySpan,
+        message: `a workgroup of ${threads} invocations is not a multiple of the ${warp}-wide subgroup on ${device.name}: it occupies ${warps} subgroups (${warps * warp} lanes), leaving ${warps * warp - threads} lanes idle (${pct(1 - threads / (warps * warp))}). Use a multiple of ${warp}.`,
+      });
+    }
+    const limits = WEBGPU_DEFAULTS;
+    const over: string[] = [];
+    if (threads > limits.maxComputeInvocationsPerWorkgroup) over.push(`${threads} invocations per workgroup (default limit ${limits.maxComputeInvocationsPerWorkgroup})`);
+    if (ws[0] > limits.maxComputeWorkgroupSizeX || ws[1] > limits.maxComputeWorkgroupSizeY || ws[2] > limits.maxComputeWorkgroupSizeZ) over.push(`a workgroup size of ${ws.join(" x ")} (defaults 256 x 256 x 64)`);
+    if (model.workgroupMemoryBytes !== null && model.workgroupMemoryBytes > limits.maxComputeWorkgroupStorageSize) over.push(`${model.workgroupMemoryBytes} bytes of workgroup memory (default limit ${limits.maxComputeWorkgroupStorageSize})`);
+    const d = model.dispatch;
+    if (d && d.some((x) => x > limits.maxComputeWorkgroupsPerDimension)) over.push(`a dispatch of ${d.join(" x ")} workgroups (default limit ${limits.maxComputeWorkgroupsPerDimension} per dimension)`);
+    if (over.length > 0) {
+      out.push({
+        code: "webgpu-limits",
+        severity: "warning",
+        span: ctx.entrySpan,
+        message: `this launch exceeds WebGPU's default limits: ${over.join("; ")}. It runs only on a device created with higher requiredLimits; split the dispatch or shrink the workgroup otherwise.`,
+      });
+    }
+  }
+
+  const r = model.roofline;
+  if (r.bound === "memory" && r.arithmeticIntensity !== null && r.arithmeticIntensity < r.ridge / 10 && model.traffic.dramRead !== null) {
+    out.push({
+      code: "low-arithmetic-intensity",
+      severity: "info",
+      span: ctx.entrySpan,
+      message: `memory-bound: ${r.arithmeticIntensity.toFixed(2)} FLOP/byte against a ridge of ${r.ridge.toFixed(1)} on ${device.name}, so at most ${r.attainableGflops?.toFixed(0)} GFLOP/s. Fuse it with the kernels around it, or reuse each loaded value for more arithmetic.`,
+    });
+  }
+
+  // Several loops in a row streaming the same buffer: softmax and normalisations done in 3 passes.
+  const byBinding = new Map<string, number>();
+  for (const p of ctx.passes) for (const b of new Set(p.bindings)) byBinding.set(b, (byBinding.get(b) ?? 0) + 1);
+  for (const [binding, passes] of byBinding) {
+    if (passes < 3) continue;
+    const first = ctx.passes.find((p) => p.bindings.includes(binding))!;
+    out.push({
+      code: "multi-pass",
+      severity: "info",
+      span: first.span,
+      message: `'${binding}' is streamed from global memory in ${passes} separate passes: a 2-pass version (keep a running maximum and rescale the running sum) or an online one (keep the row in workgroup memory) reads it ${passes - 1 > 1 ? "once or twice" : "once"}.`,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,225 @@
+// Turns recorded accesses into access patterns (coalescing, broadcast, bank conflicts) and memory traffic per level.
+//
+// Coalescing is computed exactly for one representative warp: the addresses of its lanes are evaluated from the
+// symbolic index expressions, and the distinct transactions (32-byte sectors on NVIDIA) they touch are counted.
+// Compulsory traffic is the unique footprint per binding. DRAM traffic follows a simple L2 model: when the kernel's
+// working set fits in the usable part of L2, every re-read hits L2; beyond that, re-reads miss in proportion.
+import type { DeviceSpec } from "../devices/device";
+import type { WgslSymbol } from "../wgsl/resolve";
+import type { AccessInfo, AccessPattern, Traffic } from "./types";
+import { domainSize, type Domain } from "./counting";
+import type { RecordedAccess, WalkResult } from "./interpret";
+import { bounds, evaluate, type Interval, varsOf } from "./vexpr";
+
+/** Fraction of L2 that holds reusable data; the rest goes to streaming data and other kernels' lines. */
+export const L2_USABLE_FRACTION = 0.75;
+const BANKS = 32;
+
+interface WarpSample {
+  readonly addrs: readonly (number | undefined)[];
+  readonly active: number;
+}
+
+function domainPick(d: Domain, which: "first" | "second" | "middle"): number {
+  const n = domainSize(d);
+  const i = n === 0 ? 0 : which === "first" ? 0 : which === "second" ? Math.min(1, n - 1) : Math.floor(n / 2);
+  return d.kind === "range" ? d.lo + i : d.values[i];
+}
+
+/** Addresses the lanes of one warp touch, for a workgroup and loop iteration chosen to be typical. */
+function sampleWarp(a: RecordedAccess, walk: WalkResult, workgroupSize: readonly [number, number, number], lanes: number): WarpSample {
+  const [lx, ly] = workgroupSize;
+  const attempts: ["middle" | "first", "second" | "first"][] = [["middle", "second"], ["first", "first"], ["middle", "first"]];
+  let best: WarpSample = { addrs: [], active: 0 };
+  for (const [wPick, lPick] of attempts) {
+    const fixed = new Map<string, number>();
+    for (const d of ["x", "y", "z"]) {
+      const dom = walk.idDomains.get(`wid.${d}`);
+      fixed.set(`wid.${d}`, dom ? domainPick(dom, wPick) : 0);
+    }
+    for (const l of a.ctx.loops) fixed.set(l.name, domainPick(l.domain, lPick));
+    const addrs: (number | undefined)[] = [];
+    let active = 0;
+    const total = workgroupSize[0] * workgroupSize[1] * workgroupSize[2];
+    for (let lane = 0; lane < Math.min(lanes, total); lane++) {
+      fixed.set("lid.x", lane % lx);
+      fixed.set("lid.y", Math.floor(lane / lx) % ly);
+      fixed.set("lid.z", Math.floor(lane / (lx * ly)));
+      const env = (n: string): number | undefined => fixed.get(n);
+      // Lanes whose path conditions fail do not access memory; conditions on data count as taken.
+      const on = a.ctx.conds.every((c) => {
+        const v = evaluate(c, env);
+        return v === undefined || v !== 0;
+      });
+      if (!on) {
+        addrs.push(undefined);
+        continue;
+      }
+      active++;
+      addrs.push(evaluate(a.addr, env) ?? NaN);
+    }
+    if (active > best.active) best = { addrs, active };
+    if (active === Math.min(lanes, total)) break;
+  }
+  return best;
+}
+
+export interface AccessAnalysis extends AccessInfo {
+  /** Bytes moved between the SMs and L2 for this access over the dispatch. */
+  readonly l2Bytes: number;
+}
+
+export function analyzeAccess(a: RecordedAccess, walk: WalkResult, workgroupSize: readonly [number, number, number], device: DeviceSpec, spanOf: (a: RecordedAccess) => { start: number; end: number }): AccessAnalysis {
+  const lanes = Math.min(device.warpSize, 64);
+  const sector = device.memoryTransactionBytes;
+  const sample = sampleWarp(a, walk, workgroupSize, lanes);
+  const live = sample.addrs.filter((x): x is number => x !== undefined);
+  const dataIndexed = live.some((x) => Number.isNaN(x));
+  let pattern: AccessPattern;
+  let stride: number | null = null;
+  let efficiency: number | null = null;
+  let transactions: number | null = null;
+  let conflict: number | null = null;
+  let note: string | undefined;
+  if (live.length === 0) {
+    pattern = "unknown";
+    note = "no lane of the sampled warp reaches this access";
+  } else if (dataIndexed) {
+    pattern = "gather";
+    note = "the address depends on loaded data; assumed scattered (one transaction per lane)";
+    transactions = live.length * Math.ceil(a.bytes / sector);
+    efficiency = (live.length * a.bytes) / (transactions * sector);
+  } else {
+    const first = sample.addrs.findIndex((x) => x !== undefined);
+    const second = sample.addrs.findIndex((x, i) => i > first && x !== undefined);
+    if (second > first && first >= 0) stride = (sample.addrs[second]! - sample.addrs[first]!) / a.bytes / (second - first);
+    const sectors = new Set<number>();
+    const bytes = new Set<number>();
+    for (const addr of live) {
+      for (let s = Math.floor(addr / sector); s <= Math.floor((addr + a.bytes - 1) / sector); s++) sectors.add(s);
+      bytes.add(addr);
+    }
+    transactions = sectors.size;
+    // Requested bytes over fetched bytes: lanes sharing an address (a broadcast) waste nothing.
+    efficiency = Math.min(1, (live.length * a.bytes) / (transactions * sector));
+    if (bytes.size === 1) pattern = "broadcast";
+    else if (efficiency >= 0.99) pattern = "coalesced";
+    else pattern = "strided";
+    if (a.space === "workgroup") {
+      // 32 banks of 4 bytes: lanes hitting different words in the same bank serialise.
+      const perBank = new Map<number, Set<number>>();
+      for (const addr of live.slice(0, BANKS)) {
+        const word = Math.floor(addr / 4);
+        const set = perBank.get(word % BANKS) ?? new Set<number>();
+        set.add(word);
+        perBank.set(word % BANKS, set);
+      }
+      conflict = Math.max(...[...perBank.values()].map((s) => s.size));
+    }
+  }
+  const warps = a.count.value / Math.max(1, Math.min(lanes, workgroupSize[0] * workgroupSize[1] * workgroupSize[2]));
+  const l2Bytes = a.space === "storage" && transactions !== null ? warps * transactions * sector * (a.kind === "atomic" ? 2 : 1) : 0;
+  return {
+    span: spanOf(a),
+    binding: a.binding.name,
+    addressSpace: a.space,
+    kind: a.kind,
+    elementType: typeText(a),
+    bytesPerAccess: a.bytes,
+    count: { ...a.count },
+    pattern,
+    strideElements: stride,
+    coalescingEfficiency: efficiency,
+    transactionsPerWarp: transactions,
+    bankConflictDegree: conflict,
+    loopInvariant: a.invariantIn.length > 0 && a.ctx.loops.length > 0 && !varsOf(a.addr).has(a.ctx.loops[a.ctx.loops.length - 1].name),
+    note,
+    l2Bytes,
+  };
+}
+
+function typeText(a: RecordedAccess): string {
+  const t = a.type;
+  if (t.kind === "scalar") return t.name;
+  if (t.kind === "vector") return `vec${t.n}<${t.component.name}>`;
+  return t.kind;
+}
+
+function union(intervals: Interval[]): number {
+  const sorted = [...intervals].sort((x, y) => x.lo - y.lo);
+  let total = 0;
+  let cur: Interval | undefined;
+  for (const iv of sorted) {
+    if (!cur || iv.lo > cur.hi) {
+      if (cur) total += cur.hi - cur.lo;
+      cur = { ...iv };
+    } else cur = { lo: cur.lo, hi: Math.max(cur.hi, iv.hi) };
+  }
+  if (cur) total += cur.hi - cur.lo;
+  return total;
+}
+
+export interface FootprintInput {
+  /** Size in bytes of each binding's buffer where known (from `// @buffer` counts or fixed types). */
+  readonly bufferBytes: ReadonlyMap<string, number>;
+}
+
+export function computeTraffic(walk: WalkResult, analyses: readonly AccessAnalysis[], device: DeviceSpec, input: FootprintInput): { traffic: Traffic; unknowns: { what: string; reason: string }[] } {
+  const unknowns: { what: string; reason: string }[] = [];
+  const domains = new Map<string, Domain>(walk.idDomains);
+  const reads = new Map<WgslSymbol, Interval[]>();
+  const writes = new Map<WgslSymbol, Interval[]>();
+  let footprintUnknown = false;
+  for (const a of walk.accesses) {
+    if (a.space !== "storage" || a.count.max === 0) continue;
+    for (const l of a.ctx.loops) domains.set(l.name, l.domain);
+    const b = bounds(a.addr, (n) => {
+      const d = domains.get(n);
+      if (!d) return undefined;
+      return d.kind === "range" ? { lo: d.lo, hi: d.hi - 1 } : { lo: Math.min(...d.values), hi: Math.max(...d.values) };
+    });
+    const size = input.bufferBytes.get(a.binding.name);
+    let iv: Interval | undefined = b ? { lo: Math.max(0, b.lo), hi: b.hi + a.bytes } : size !== undefined ? { lo: 0, hi: size } : undefined;
+    if (iv && size !== undefined) iv = { lo: Math.min(iv.lo, size), hi: Math.min(iv.hi, size) };
+    if (!iv) {
+      footprintUnknown = true;
+      unknowns.push({ what: `footprint of '${a.binding.name}'`, reason: `its index depends on data and the buffer has no size: add // @buffer ${a.binding.name}[N]` });
+      continue;
+    }
+    const into = a.kind === "store" ? writes : reads;
+    (into.get(a.binding) ?? into.set(a.binding, []).get(a.binding)!).push(iv);
+    if (a.kind === "atomic") (writes.get(a.binding) ?? writes.set(a.binding, []).get(a.binding)!).push(iv);
+  }
+  const sum = (m: Map<WgslSymbol, Interval[]>): number => [...m.values()].reduce((t, ivs) => t + union(ivs), 0);
+  const compulsoryRead = footprintUnknown ? null : sum(reads);
+  const compulsoryWritten = footprintUnknown ? null : sum(writes);
+  let l2Read = 0;
+  let l2Written = 0;
+  for (const a of analyses) {
+    if (a.addressSpace !== "storage") continue;
+    if (a.kind === "store") l2Written += a.l2Bytes;
+    else if (a.kind === "atomic") {
+      l2Read += a.l2Bytes / 2;
+      l2Written += a.l2Bytes / 2;
+    } else l2Read += a.l2Bytes;
+  }
+  if (compulsoryRead === null || compulsoryWritten === null) {
+    return { traffic: { compulsoryRead, compulsoryWritten, l2Read, l2Written, dramRead: null, dramWritten: null, cacheNote: "the footprint is unknown, so DRAM traffic cannot be modelled" }, unknowns };
+  }
+  // Every byte of the footprint crosses DRAM once; re-reads beyond it hit L2 unless the working set overflows it.
+  const allTouched = new Map<WgslSymbol, Interval[]>();
+  for (const m of [reads, writes]) for (const [k, v] of m) allTouched.set(k, [...(allTouched.get(k) ?? []), ...v]);
+  const workingSet = sum(allTouched);
+  const usable = L2_USABLE_FRACTION * device.l2Bytes;
+  const miss = workingSet <= usable ? 0 : 1 - usable / workingSet;
+  const baseRead = Math.min(l2Read, compulsoryRead);
+  const baseWritten = Math.min(l2Written, compulsoryWritten);
+  const dramRead = baseRead + Math.max(0, l2Read - baseRead) * miss;
+  const dramWritten = baseWritten + Math.max(0, l2Written - baseWritten) * miss;
+  const mb = (x: number): string => `${(x / 1e6).toFixed(x < 1e7 ? 2 : 0)} MB`;
+  const cacheNote =
+    miss === 0
+      ? `the ${mb(workingSet)} working set fits in ${Math.round(L2_USABLE_FRACTION * 100)}% of the ${mb(device.l2Bytes)} L2: re-reads hit L2`
+      : `the ${mb(workingSet)} working set overflows the usable ${mb(usable)} of L2: ${Math.round(miss * 100)}% of re-reads go to DRAM`;
+  return { traffic: { compulsoryRead, compulsoryWritten, l2Read, l2Written, dramRead, dramWritten, cacheNote }, unknowns };
+}

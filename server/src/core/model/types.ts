@@ -1,0 +1,125 @@
+// The static cost model's results: counts, accesses, traffic, occupancy and roofline for one entry point and launch.
+//
+// Every number the model cannot know is `null` with a reason in `unknowns`, never a silent zero. Counts that depend
+// on data (a branch on a loaded value) are ranges: `value` is the model's estimate, `min`/`max` the bounds.
+import type { Span } from "../wgsl/ast";
+
+export interface Range {
+  readonly value: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Operation counts for the whole dispatch. */
+export interface OpCounts {
+  readonly flopsF32: Range;
+  readonly flopsF16: Range;
+  readonly intOps: Range;
+  readonly specialOps: Range;
+  readonly barriers: Range;
+  /** Global memory: bytes the kernel asks for (before coalescing), by binding. */
+  readonly globalLoadBytes: Range;
+  readonly globalStoreBytes: Range;
+  readonly workgroupLoadBytes: Range;
+  readonly workgroupStoreBytes: Range;
+  readonly uniformLoadBytes: Range;
+}
+
+export type AccessPattern = "coalesced" | "strided" | "broadcast" | "gather" | "unknown";
+
+/** One memory access in the source, with how adjacent invocations touch memory through it. */
+export interface AccessInfo {
+  /** Span of the access expression in the analysed (preprocessed) text. */
+  readonly span: Span;
+  readonly binding: string;
+  readonly addressSpace: "storage" | "uniform" | "workgroup";
+  readonly kind: "load" | "store" | "atomic";
+  readonly elementType: string;
+  readonly bytesPerAccess: number;
+  /** How many times it executes over the dispatch (all invocations, all loop iterations). */
+  readonly count: Range;
+  readonly pattern: AccessPattern;
+  /** Elements between the addresses of adjacent invocations (local_invocation_index + 1); null when not affine. */
+  readonly strideElements: number | null;
+  /** Useful bytes / bytes fetched in whole transactions (32-byte sectors on NVIDIA), for a full warp. */
+  readonly coalescingEfficiency: number | null;
+  /** Transactions a warp's access touches. */
+  readonly transactionsPerWarp: number | null;
+  /** For workgroup memory: the largest number of lanes of one warp hitting one bank at different words. */
+  readonly bankConflictDegree: number | null;
+  /** Inside a loop and the same address on every iteration: could be kept in a register. */
+  readonly loopInvariant: boolean;
+  readonly note?: string;
+}
+
+/** The cost of one loop body per iteration, for inlay hints. */
+export interface LoopInfo {
+  readonly span: Span;
+  /** Where the loop's header ends (the `)` of a `for`, `loop` keyword), for placing a hint. */
+  readonly headerEnd: number;
+  readonly tripCount: Range | null;
+  readonly tripCountText: string;
+  readonly perIteration: { readonly flops: number; readonly globalBytes: number; readonly workgroupBytes: number };
+}
+
+export interface Traffic {
+  /** Unique global footprint: each input element read once, each output element written once. */
+  readonly compulsoryRead: number | null;
+  readonly compulsoryWritten: number | null;
+  /** Global memory requested by the SMs after coalescing, with reuse through workgroup memory (the L2 level). */
+  readonly l2Read: number;
+  readonly l2Written: number;
+  /** Modelled DRAM traffic: L2 level after the device's L2 captures reuse. */
+  readonly dramRead: number | null;
+  readonly dramWritten: number | null;
+  /** One sentence on how the L2 model treated reuse. */
+  readonly cacheNote: string;
+}
+
+export interface OccupancyInfo {
+  readonly value: number;
+  readonly limitedBy: string;
+  /** True: registers per invocation are estimated from live values, not known from a compiler. */
+  readonly estimated: boolean;
+  readonly registersPerInvocation: number;
+  readonly activeWorkgroupsPerSm: number;
+  readonly detail: string;
+}
+
+export interface RooflineInfo {
+  readonly bound: "compute" | "memory" | "workgroup-memory" | "latency" | "unknown";
+  readonly predictedMs: number | null;
+  readonly attainableGflops: number | null;
+  readonly arithmeticIntensity: number | null;
+  /** Ridge point of the device for the kernel's main dtype, FLOP/byte. */
+  readonly ridge: number;
+  /** Time components, ms: compute, DRAM, L2, workgroup memory, launch. */
+  readonly components: { readonly computeMs: number; readonly dramMs: number | null; readonly l2Ms: number; readonly workgroupMs: number; readonly launchMs: number };
+  /** Multipliers applied: latency hiding from occupancy, wave quantisation. */
+  readonly efficiency: { readonly memory: number; readonly compute: number; readonly waves: number; readonly waveUtilization: number };
+  /** Workgroup-memory roofline point: FLOPs per byte of workgroup memory traffic. */
+  readonly workgroupIntensity: number | null;
+}
+
+export interface Unknown {
+  readonly what: string;
+  readonly reason: string;
+  /** In the analysed text, like every span of the model. */
+  readonly span?: Span;
+}
+
+export interface KernelModel {
+  readonly entry: string;
+  readonly deviceId: string;
+  readonly workgroupSize: readonly [number, number, number] | null;
+  readonly dispatch: readonly [number, number, number] | null;
+  readonly invocations: number | null;
+  readonly ops: OpCounts;
+  readonly accesses: readonly AccessInfo[];
+  readonly loops: readonly LoopInfo[];
+  readonly traffic: Traffic;
+  readonly workgroupMemoryBytes: number | null;
+  readonly occupancy: OccupancyInfo | null;
+  readonly roofline: RooflineInfo;
+  readonly unknowns: readonly Unknown[];
+}
