@@ -8,8 +8,9 @@
 //   FLOPs: K iterations x (1 multiply + 1 add) per invocation = 2 M N K = 268,435,456.
 //   Special ops: 0.
 //   Compulsory bytes: 4 (M K + K N + M N) = 4 x 3 x 262,144 = 3,145,728.
-//   Modelled DRAM traffic without caches: 2 K loads per invocation = 8 M N K bytes = 1 GiB read (the tiled
-//   variants cut this).
+//   Global-memory traffic issued (before any L2 hits): 2 K loads per invocation = 8 M N K bytes = 1 GiB read (the
+//   tiled variants cut this). The 3 MiB working set fits in a large L2, where most of it hits: DRAM then sees
+//   little more than the compulsory bytes, but L2 bandwidth becomes the limit.
 //   Workgroup memory: none. Barriers: none.
 // @let M = 512
 // @let N = 512

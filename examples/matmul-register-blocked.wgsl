@@ -6,9 +6,9 @@
 // bound as arrays of vec4<f32> (16-byte loads and stores); A as scalars. No workgroup memory and no barriers, which
 // also suits CPU drivers, where barriers are expensive.
 //
-// Why the DRAM traffic is lower than matmul-naive.wgsl: loads per invocation are 4 K scalars of A + K vec4 of B =
-// 32 K bytes for 16 outputs, against 8 K bytes per output in the naive kernel: 2 M N K bytes = 256 MiB instead of
-// 1 GiB (compulsory traffic is unchanged).
+// Why the global-memory traffic is lower than matmul-naive.wgsl: loads per invocation are 4 K scalars of A + K vec4
+// of B = 32 K bytes for 16 outputs, against 8 K bytes per output in the naive kernel: 2 M N K bytes = 256 MiB issued
+// instead of 1 GiB (compulsory traffic is unchanged).
 //
 // By hand, with M = N = K = 512 (dispatch 8 x 8 workgroups of 16 x 16 = 16,384 invocations, each a 4 x 4 block, all
 // in bounds):

@@ -5,9 +5,10 @@
 // invocation accumulates TILE products from the tiles, and a second barrier protects the tiles before the next
 // load. TILE is a WGSL `override`, so a sweep can change it without editing the kernel.
 //
-// Why the DRAM traffic is lower than matmul-naive.wgsl: each A and B element loaded from global memory is used
-// TILE times from workgroup memory, so global loads drop from 2 K per invocation to 2 K / TILE per invocation:
-// 8 M N K / TILE bytes = 64 MiB read instead of 1 GiB at TILE = 16 (compulsory traffic is unchanged).
+// Why the global-memory traffic is lower than matmul-naive.wgsl: each A and B element loaded from global memory is
+// used TILE times from workgroup memory, so global loads drop from 2 K per invocation to 2 K / TILE per invocation:
+// 8 M N K / TILE bytes = 64 MiB issued instead of 1 GiB at TILE = 16 (compulsory traffic is unchanged; DRAM traffic
+// drops as much once the working set no longer fits in L2).
 //
 // By hand, with M = N = K = 512 and TILE = 16 (dispatch 32 x 32 workgroups of 16 x 16 = 262,144 invocations, all in
 // bounds, K / TILE = 32 tile steps):

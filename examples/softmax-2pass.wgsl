@@ -12,7 +12,7 @@
 //          WG - 1 = 255 merges. Per row: 7 L + 6 x 255 = 7,168 + 1,530 = 8,698. Total: 256 x 8,698 = 2,226,688.
 //   Special ops: exp 3 times per element (2 in pass 1, 1 in pass 2) + 2 per merge: per row 3 L + 510 = 3,582;
 //          total 256 x 3,582 = 916,992.
-//   Compulsory bytes: 8 R L = 2,097,152. Modelled DRAM reads: 2 R L x 4 bytes (two passes).
+//   Compulsory bytes: 8 R L = 2,097,152. Global reads issued: 2 R L x 4 bytes (two passes).
 //   Workgroup memory: 2 x WG floats = 2,048 bytes. Barriers: 1 after the store + 8 tree steps = 9.
 // @let R = 256
 // @let L = 1024

@@ -10,8 +10,8 @@
 //          divide: 5. Per row: 5 L + (WG - 1) maxes + (WG - 1) adds in the two trees = 5,120 + 510 = 5,630.
 //          Total: 256 x 5,630 = 1,441,280.
 //   Special ops: exp twice per element (pass 2 and pass 3): 2 R L = 524,288.
-//   Compulsory bytes: x read once + y written once = 8 R L = 2,097,152. Modelled DRAM reads: 3 R L x 4 bytes
-//          (three passes), unless the row stays in cache.
+//   Compulsory bytes: x read once + y written once = 8 R L = 2,097,152. Global reads issued: 3 R L x 4 bytes
+//          (three passes); a 4 KiB row usually stays in cache between passes, so DRAM sees less.
 //   Workgroup memory: WG floats = 1,024 bytes. Barriers: 10 per reduction (1 after the store, 8 tree steps, 1 before
 //          the shared slot is reused) x 2 = 20.
 // @let R = 256

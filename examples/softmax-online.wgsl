@@ -4,13 +4,13 @@
 // taking each invocation's maximum; after the max reduction every invocation turns its own elements into
 // exp(x - max) in place and sums them; after the sum reduction it writes exp(x - max) / sum. Invocation t only ever
 // touches its own elements t, t + WG, ... of the on-chip row, so the row needs no barrier of its own. Global memory
-// is read once and written once: the compulsory traffic is the whole DRAM traffic.
+// is read once and written once: the compulsory traffic is the whole global-memory traffic.
 //
 // By hand, with R = 256 rows of L = 1024 (dispatch 256 workgroups of 256 = 65,536 invocations):
 //   FLOPs per element: one max + one subtract + one add + one divide = 4. Per row: 4 L + (WG - 1) maxes + (WG - 1)
 //          adds in the two trees = 4,096 + 510 = 4,606. Total: 256 x 4,606 = 1,179,136.
 //   Special ops: exp once per element: R L = 262,144.
-//   Compulsory bytes: 8 R L = 2,097,152 (and the modelled DRAM traffic is the same: one pass).
+//   Compulsory bytes: 8 R L = 2,097,152 (and the global traffic issued is the same: one pass).
 //   Workgroup memory: the row (ROW_CAPACITY = 1,024 floats = 4,096 bytes) + the reduction slots (WG floats = 1,024
 //          bytes) = 5,120 bytes. Barriers: 10 per reduction x 2 = 20.
 // @let R = 256

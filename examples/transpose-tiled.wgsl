@@ -8,7 +8,7 @@
 // unpadded 32-float row would put a whole column in one bank (a 32-way conflict). A 32-wide workgroup keeps each
 // warp on one tile row: with a 16-wide one, a warp would span two rows and conflict 2-way even with the padding.
 //
-// Why the DRAM traffic is lower than transpose-naive.wgsl: the bytes that must move are the same (each element
+// Why the global-memory traffic is lower than transpose-naive.wgsl: the bytes that must move are the same (each element
 // read once, written once), but here every warp's store covers whole segments; the naive kernel's strided stores
 // move a 32-byte sector for each 4-byte element.
 //

@@ -28,6 +28,7 @@ import { kernelsResult } from "./lsp/kernelsRequest";
 import { hover } from "./lsp/hover";
 import { completion, completionTriggerCharacters } from "./lsp/completion";
 import { definition, references } from "./lsp/navigation";
+import { codeLenses, inlayHints } from "./lsp/modelViews";
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -56,6 +57,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       referencesProvider: true,
       hoverProvider: true,
       completionProvider: { triggerCharacters: completionTriggerCharacters, resolveProvider: false },
+      codeLensProvider: { resolveProvider: false },
+      inlayHintProvider: true,
       workspace: { workspaceFolders: { supported: true } },
     },
     serverInfo: { name: "kernellens", version: "0.1.0" },
@@ -84,6 +87,9 @@ connection.onInitialized(() => {
 
 connection.onDidChangeConfiguration(() => {
   settings.clear();
+  // Lenses and hints depend on the device setting: ask the client to fetch them again.
+  void connection.sendRequest("workspace/codeLens/refresh").catch(() => undefined);
+  void connection.languages.inlayHint.refresh().catch(() => undefined);
   for (const doc of documents.all()) analyses.schedule(doc.uri, 0);
 });
 
@@ -118,6 +124,16 @@ connection.onReferences(async (p) => {
 connection.onCompletion(async (p) => {
   const state = await analyses.current(p.textDocument.uri);
   return state ? completion(state.document, state.analysis.source, p.position) : [];
+});
+connection.onCodeLens(async (p) => {
+  const state = await analyses.current(p.textDocument.uri);
+  if (!state || !(await settings.get(p.textDocument.uri)).codeLens) return [];
+  return codeLenses(state.document, state.analysis.source);
+});
+connection.languages.inlayHint.on(async (p) => {
+  const state = await analyses.current(p.textDocument.uri);
+  if (!state || !(await settings.get(p.textDocument.uri)).inlayHints) return [];
+  return inlayHints(state.document, state.analysis.source, p.range);
 });
 connection.onRequest(DocumentKernelsRequest, async (p: DocumentKernelsParams): Promise<DocumentKernelsResult> => {
   if (!p || typeof p.uri !== "string") return { uri: "", defines: [], kernels: [], diagnostics: { errors: 0, warnings: 0, infos: 0 } };

@@ -10,6 +10,8 @@ import type { CoreDiagnostic } from "../core/diagnostic";
 import type { IncludeResolution } from "../core/preprocess/preprocess";
 import type { TintCompiler } from "../tint/tintCompiler";
 import type { ServerSettings } from "./settings";
+import { DEFAULT_DEVICE_ID, findDevice, listDevices, lookupDevice } from "../core/devices/database";
+import type { DeviceSpec } from "../core/devices/device";
 
 export interface DocumentState {
   readonly version: number;
@@ -132,7 +134,11 @@ export class DocumentAnalyses {
     let analysis: FileAnalysis;
     try {
       const started = performance.now();
-      const prepared = prepareSource(text, { defines: settings.defines, resolveInclude: (path, fromKey) => this.resolveInclude(doc.uri, path, fromKey, settings) });
+      const prepared = prepareSource(text, {
+        defines: settings.defines,
+        resolveInclude: (path, fromKey) => this.resolveInclude(doc.uri, path, fromKey, settings),
+        model: { device: this.deviceFor(settings) },
+      });
       const tint = settings.tintEnable ? this.tint() : undefined;
       const compiled = tint ? await compilePrepared(prepared, tint) : undefined;
       // Drop results for a version the user has already typed past; the newer one is on its way.
@@ -158,6 +164,18 @@ export class DocumentAnalyses {
     this.publish(doc, version, analysis.diagnostics, analysis.source.pre.includedTexts);
     return state;
   }
+
+  /** The device of the setting; an unknown id falls back to the default, logged once. */
+  private deviceFor(settings: ServerSettings): DeviceSpec {
+    const found = lookupDevice(settings.device);
+    if (found.device) return found.device;
+    if (!this.warnedDevices.has(settings.device)) {
+      this.warnedDevices.add(settings.device);
+      this.log(`kernellens.device: unknown device '${settings.device}'; using ${DEFAULT_DEVICE_ID}. Known: ${listDevices().map((d) => d.id).join(", ")}`);
+    }
+    return findDevice(DEFAULT_DEVICE_ID)!;
+  }
+  private readonly warnedDevices = new Set<string>();
 
   private resolveInclude(docUri: string, path: string, fromKey: string, settings: ServerSettings): IncludeResolution {
     const docPath = uriToPath(docUri);

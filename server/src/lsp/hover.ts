@@ -10,6 +10,7 @@ import { builtinHoverMarkdown, type BuiltinHoverContext } from "../core/wgsl/bui
 import type { Resolution, WgslSymbol } from "../core/wgsl/resolve";
 import { sizeOf, alignOf, typeToString } from "../core/wgsl/types";
 import { spanToRange } from "./convert";
+import { modelHover } from "./modelViews";
 import { analysedOffset, locationOf, wordAt } from "./positions";
 
 export function resolutionOf(source: SourceAnalysis): Resolution {
@@ -105,7 +106,11 @@ export function hover(doc: TextDocument, source: SourceAnalysis, position: Posit
     if (kernel) {
       const size = kernel.workgroupSize.value ? kernel.workgroupSize.value.join(" × ") : kernel.workgroupSize.text ?? "—";
       parts.push(`**@${kernel.stage} entry point** · workgroup size ${size} · ${kernel.bindings.length} binding(s)`);
+      const breakdown = modelHover(source, offset, kernel.name);
+      if (breakdown) parts.push(breakdown);
     }
+    const access = modelHover(source, offset, undefined);
+    if (access) parts.push(access);
     const loc = locationOf(doc, source, symbol.nameSpan);
     if (loc.uri !== doc.uri) parts.push(`Declared in \`${decodeURIComponent(loc.uri.replace(/^file:\/\//, ""))}\`.`);
     return markdown(parts.join("\n\n"), ref ? rangeOf(ref.span) : rangeOf(symbol.nameSpan));

@@ -1,14 +1,18 @@
 // The server's view of the `kernellens.*` settings, fetched per document and cached until they change.
 import type { Connection } from "vscode-languageserver";
+import { DEFAULT_DEVICE_ID } from "../core/devices/database";
 
 export interface ServerSettings {
   readonly tintEnable: boolean;
   readonly debounceMs: number;
   readonly defines: readonly string[];
   readonly includePaths: readonly string[];
+  readonly device: string;
+  readonly codeLens: boolean;
+  readonly inlayHints: boolean;
 }
 
-export const defaultSettings: ServerSettings = { tintEnable: true, debounceMs: 30, defines: [], includePaths: [] };
+export const defaultSettings: ServerSettings = { tintEnable: true, debounceMs: 30, defines: [], includePaths: [], device: DEFAULT_DEVICE_ID, codeLens: true, inlayHints: true };
 
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
@@ -23,6 +27,9 @@ export function parseSettings(raw: unknown): ServerSettings {
     debounceMs: typeof debounce === "number" && Number.isFinite(debounce) ? Math.min(Math.max(debounce, 0), 2000) : defaultSettings.debounceMs,
     defines: strings(r.preprocessor?.defines),
     includePaths: strings(r.preprocessor?.includePaths),
+    device: typeof (r as Record<string, unknown>).device === "string" ? ((r as Record<string, unknown>).device as string) : defaultSettings.device,
+    codeLens: typeof r.codeLens?.enable === "boolean" ? r.codeLens.enable : true,
+    inlayHints: typeof r.inlayHints?.enable === "boolean" ? r.inlayHints.enable : true,
   };
 }
 

@@ -159,14 +159,13 @@ class Walker {
     }
     void sym;
     this.block(fn.body, { conds: [], loops: [] }, frame);
-    const self = this;
     return {
       totals: this.totals,
       accesses: [...this.accesses.values()],
       loops: this.loops,
       notes: this.notes,
       idDomains: this.idDomains,
-      weight: (ctx) => self.weight(ctx),
+      weight: (ctx) => this.weight(ctx),
     };
   }
 

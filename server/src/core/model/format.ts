@@ -1,0 +1,101 @@
+// Formats model results for people: the code-lens summary line and the hover's breakdown table.
+import type { DeviceSpec } from "../devices/device";
+import type { AccessInfo, KernelModel, LoopInfo } from "./types";
+
+export function si(x: number, unit: string, digits = 2): string {
+  const abs = Math.abs(x);
+  const [div, prefix] = abs >= 1e12 ? [1e12, "T"] : abs >= 1e9 ? [1e9, "G"] : abs >= 1e6 ? [1e6, "M"] : abs >= 1e3 ? [1e3, "k"] : [1, ""];
+  const v = x / div;
+  // Two significant digits below 100, whole numbers above: "2.1 G", "24 M", "786 k"; never exponent notation.
+  const text = Number.isInteger(v) || v >= 100 ? String(Math.round(v)) : Number(v.toPrecision(digits)).toString();
+  return `${text} ${prefix}${unit}`;
+}
+
+export function bytes(x: number): string {
+  return si(x, "B");
+}
+
+export function ms(x: number): string {
+  if (x < 0.001) return `${(x * 1000).toPrecision(2)} µs`;
+  return `${x.toPrecision(2)} ms`;
+}
+
+const percent = (x: number): string => `${Math.round(x * 100)}%`;
+
+/** `≈ 2.1 GFLOP · 24 MB · AI 87 · compute-bound · occupancy 50% (workgroup memory) · ≈ 0.41 ms on RTX 4090` */
+export function summaryLine(m: KernelModel, device: DeviceSpec): string {
+  if (m.invocations === null) {
+    const why = m.unknowns[0];
+    return `KernelLens: no estimate: ${why ? `${why.what} ${why.reason}` : "the launch is unknown"}`;
+  }
+  const flops = m.ops.flopsF32.value + m.ops.flopsF16.value;
+  const dram = m.traffic.dramRead !== null && m.traffic.dramWritten !== null ? m.traffic.dramRead + m.traffic.dramWritten : null;
+  const parts = [
+    `≈ ${si(flops, "FLOP")}`,
+    dram === null ? "? B" : bytes(dram),
+    m.roofline.arithmeticIntensity === null ? "AI ?" : `AI ${m.roofline.arithmeticIntensity < 10 ? Number(m.roofline.arithmeticIntensity.toPrecision(2)) : Math.round(m.roofline.arithmeticIntensity)}`,
+    m.roofline.bound === "unknown" ? "bound ?" : `${m.roofline.bound}-bound`,
+  ];
+  if (m.occupancy) parts.push(`occupancy ${percent(m.occupancy.value)} (${m.occupancy.limitedBy.replace("shared-memory", "workgroup memory")})`);
+  parts.push(m.roofline.predictedMs === null ? "time ?" : `≈ ${ms(m.roofline.predictedMs)} on ${device.name.replace(/^NVIDIA (GeForce )?|^AMD (Radeon )?|^Apple |^Intel (Arc )?/, "")}`);
+  const uncertain = m.unknowns.length > 0 ? " · some counts estimated (hover)" : "";
+  return parts.join(" · ") + uncertain;
+}
+
+/** The hover breakdown: every number the model has for the kernel, with what it means. */
+export function breakdownMarkdown(m: KernelModel, device: DeviceSpec): string {
+  const rows: [string, string][] = [];
+  const r = (a: { value: number; min: number; max: number }, unit: string): string =>
+    a.min === a.max ? si(a.value, unit) : `≈ ${si(a.value, unit)} (${si(a.min, unit)} to ${Number.isFinite(a.max) ? si(a.max, unit) : "unbounded"})`;
+  if (m.workgroupSize) rows.push(["Workgroup", `${m.workgroupSize.join(" × ")} = ${m.workgroupSize[0] * m.workgroupSize[1] * m.workgroupSize[2]} invocations`]);
+  if (m.dispatch) rows.push(["Dispatch", `${m.dispatch.join(" × ")} workgroups, ${si(m.invocations ?? 0, "invocations")}`]);
+  if (m.invocations !== null) {
+    rows.push(["FLOPs", `${r(m.ops.flopsF32, "FLOP")} f32${m.ops.flopsF16.value > 0 ? `, ${r(m.ops.flopsF16, "FLOP")} f16` : ""} (an FMA counts 2)`]);
+    rows.push(["Integer / logic ops", r(m.ops.intOps, "op")]);
+    if (m.ops.specialOps.value > 0) rows.push(["Transcendental ops", r(m.ops.specialOps, "op")]);
+    if (m.ops.barriers.value > 0) rows.push(["Barriers", `${(m.ops.barriers.value / m.invocations).toFixed(1)} per invocation`]);
+    const t = m.traffic;
+    if (t.compulsoryRead !== null && t.compulsoryWritten !== null) rows.push(["Compulsory traffic", `${bytes(t.compulsoryRead)} read, ${bytes(t.compulsoryWritten)} written (each element once)`]);
+    rows.push(["L2 traffic", `${bytes(t.l2Read)} read, ${bytes(t.l2Written)} written (after coalescing and workgroup-memory reuse)`]);
+    if (t.dramRead !== null && t.dramWritten !== null) rows.push(["DRAM traffic (modelled)", `${bytes(t.dramRead)} read, ${bytes(t.dramWritten)} written: ${t.cacheNote}`]);
+    if (m.ops.workgroupLoadBytes.value + m.ops.workgroupStoreBytes.value > 0) rows.push(["Workgroup-memory traffic", `${bytes(m.ops.workgroupLoadBytes.value)} loaded, ${bytes(m.ops.workgroupStoreBytes.value)} stored`]);
+  }
+  if (m.workgroupMemoryBytes !== null) rows.push(["Workgroup memory", `${bytes(m.workgroupMemoryBytes)} per workgroup`]);
+  const roof = m.roofline;
+  if (roof.arithmeticIntensity !== null) rows.push(["Arithmetic intensity", `${roof.arithmeticIntensity.toPrecision(3)} FLOP/B (ridge ${roof.ridge.toPrecision(3)} on this device)`]);
+  if (m.occupancy) rows.push(["Occupancy", `${percent(m.occupancy.value)}, limited by ${m.occupancy.limitedBy}: ${m.occupancy.detail} (registers ≈ ${m.occupancy.registersPerInvocation} per invocation, estimated)`]);
+  if (roof.predictedMs !== null) {
+    rows.push(["Bound", `${roof.bound}${roof.attainableGflops !== null ? `, attainable ${si(roof.attainableGflops * 1e9, "FLOP/s")}` : ""}`]);
+    const c = roof.components;
+    rows.push(["Time components", `compute ${ms(c.computeMs)}, DRAM ${c.dramMs === null ? "?" : ms(c.dramMs)}, L2 ${ms(c.l2Ms)}, workgroup memory ${ms(c.workgroupMs)}, launch ${ms(c.launchMs)}`]);
+    rows.push(["Efficiency", `memory ${percent(roof.efficiency.memory)} and compute ${percent(roof.efficiency.compute)} from occupancy; ${roof.efficiency.waves} wave(s) of workgroups, the last ${percent(roof.efficiency.waveUtilization)} full`]);
+    rows.push(["Predicted time", `**≈ ${ms(roof.predictedMs)}** on ${device.name} (modelled, not measured)`]);
+  }
+  const table = ["| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, "\\|")} |`)].join("\n");
+  const unknowns = m.unknowns.length > 0 ? `\n\n**Not known:**\n${m.unknowns.map((u) => `- ${u.what}: ${u.reason}`).join("\n")}` : "";
+  return `**Cost model** on ${device.name} (${device.id})\n\n${table}${unknowns}`;
+}
+
+export function accessMarkdown(a: AccessInfo, device: DeviceSpec): string {
+  const parts = [`**${a.kind} of \`${a.binding}\`** (${a.addressSpace}, ${a.elementType}, ${a.bytesPerAccess} B), ${Math.round(a.count.value).toLocaleString("en-US")} times per dispatch.`];
+  if (a.pattern === "broadcast") parts.push("Every active lane of a warp reads the same address: one transaction, broadcast.");
+  else if (a.strideElements !== null) parts.push(`Adjacent invocations are ${a.strideElements} element(s) apart: ${a.pattern}.`);
+  else parts.push(`Pattern: ${a.pattern}.`);
+  if (a.coalescingEfficiency !== null && a.addressSpace !== "workgroup") {
+    parts.push(`A warp of ${device.warpSize} touches ${a.transactionsPerWarp} × ${device.memoryTransactionBytes}-byte transactions: ${percent(a.coalescingEfficiency)} of the fetched bytes are used.`);
+  }
+  if (a.bankConflictDegree !== null) parts.push(a.bankConflictDegree > 1 ? `${a.bankConflictDegree}-way bank conflict.` : "No bank conflict.");
+  if (a.loopInvariant) parts.push("The same address on every iteration of the enclosing loop.");
+  if (a.note) parts.push(a.note);
+  return parts.join(" ");
+}
+
+export function loopHint(l: LoopInfo): string {
+  const trip = l.tripCount ? `×${si(l.tripCount.value, "").trim()}` : "× ?";
+  const p = l.perIteration;
+  const bits = [trip];
+  if (p.flops > 0) bits.push(`${si(p.flops, "FLOP")}`);
+  if (p.globalBytes > 0) bits.push(`${bytes(p.globalBytes)} global`);
+  if (p.workgroupBytes > 0) bits.push(`${bytes(p.workgroupBytes)} workgroup`);
+  return ` ⟳ ${bits.join(" · ")} per iteration`;
+}
