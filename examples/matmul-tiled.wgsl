@@ -26,7 +26,7 @@
 // @buffer c[M * N]
 // @uniform dims = { m: M, n: N, k: K }
 // @check c ~ js("./ref/matmul.mjs") rtol=1e-4 atol=1e-4
-// @sweep TILE in [8, 16]
+// @sweep TILE in [16, 8]
 
 struct Dims {
   m: u32,

@@ -47,7 +47,7 @@ function workgroupMemory(source: SourceAnalysis, kernel: KernelSummary, override
 }
 
 export function analyzeKernel(source: SourceAnalysis, kernel: KernelSummary, device: DeviceSpec, given: ReadonlyMap<string, number> = new Map()): KernelAnalysis {
-  const launch = resolveLaunch(source, kernel, given);
+  const launch = resolveLaunch(source, kernel, given, device.warpSize);
   const unknowns: Unknown[] = [...launch.unknowns];
   const toOriginal = (s: { start: number; end: number }) => toOriginalSpan(source.pre, s).span;
   const emptyOps: OpCounts = { flopsF32: zero, flopsF16: zero, intOps: zero, specialOps: zero, barriers: zero, globalLoadBytes: zero, globalStoreBytes: zero, workgroupLoadBytes: zero, workgroupStoreBytes: zero, uniformLoadBytes: zero };

@@ -5,7 +5,7 @@ import type { AccessInfo, KernelModel } from "./types";
 
 export interface Finding {
   readonly code: string;
-  readonly severity: "warning" | "info";
+  readonly severity: "warning" | "info" | "hint";
   readonly message: string;
   /** Span in the analysed (preprocessed) text. */
   readonly span: Span;
@@ -44,7 +44,9 @@ export function findings(ctx: FindingContext): Finding[] {
   const warp = device.warpSize;
 
   for (const a of model.accesses as (AccessInfo & { l2Bytes?: number })[]) {
-    if (a.addressSpace === "storage" && a.pattern === "strided" && a.coalescingEfficiency !== null && a.coalescingEfficiency < 0.5 && share(a, model) > 0.02) {
+    // A warp whose lanes are mostly inactive (a causal mask, a bounds check) wastes bandwidth through divergence,
+    // which is not what this finding is about.
+    if (a.addressSpace === "storage" && a.pattern === "strided" && !a.note && a.coalescingEfficiency !== null && a.coalescingEfficiency < 0.5 && share(a, model) > 0.02) {
       const useful = Math.min(warp, 32) * a.bytesPerAccess;
       out.push({
         code: "uncoalesced-access",
@@ -123,7 +125,8 @@ export function findings(ctx: FindingContext): Finding[] {
   if (r.bound === "memory" && r.arithmeticIntensity !== null && r.arithmeticIntensity < r.ridge / 10 && model.traffic.dramRead !== null) {
     out.push({
       code: "low-arithmetic-intensity",
-      severity: "info",
+      // Most element-wise kernels are like this by nature: shown as a hint, not in the problems list.
+      severity: "hint",
       span: ctx.entrySpan,
       message: `memory-bound: ${r.arithmeticIntensity.toFixed(2)} FLOP/byte against a ridge of ${r.ridge.toFixed(1)} on ${device.name}, so at most ${r.attainableGflops?.toFixed(0)} GFLOP/s. Fuse it with the kernels around it, or reuse each loaded value for more arithmetic.`,
     });

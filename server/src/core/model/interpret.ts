@@ -105,6 +105,8 @@ export interface LaunchInput {
   readonly overrides: ReadonlyMap<string, number>;
   readonly uniforms: ReadonlyMap<string, ReadonlyMap<string, number>>;
   readonly bufferCounts: ReadonlyMap<string, number>;
+  /** The target device's subgroup (warp, wavefront) width: `subgroup_size` for this model. */
+  readonly subgroupSize?: number;
 }
 
 const MAX_LIST_ITERATIONS = 4096;
@@ -191,8 +193,14 @@ class Walker {
         return { t: "v", c: [0, 1, 2].map((d) => bin("+", bin("*", wid[d], cst(this.launch.workgroupSize[d])), lid[d])) };
       case "num_workgroups": return { t: "v", c: [cst(wx), cst(wy), cst(wz)] };
       case "local_invocation_index": return S(bin("+", lid[0], bin("+", bin("*", lid[1], cst(lx)), bin("*", lid[2], cst(lx * ly)))));
-      case "subgroup_size": return S(unknown("the subgroup size is chosen by the device"));
-      case "subgroup_invocation_id": return S(unknown("subgroup lanes depend on the device"));
+      case "subgroup_size":
+        return S(this.launch.subgroupSize ? cst(this.launch.subgroupSize) : unknown("the subgroup size is chosen by the device"));
+      case "subgroup_invocation_id": {
+        // Lanes are consecutive local invocation indices, as on every current GPU.
+        if (!this.launch.subgroupSize) return S(unknown("subgroup lanes depend on the device"));
+        const lii = bin("+", lid[0], bin("+", bin("*", lid[1], cst(lx)), bin("*", lid[2], cst(lx * ly))));
+        return S(bin("%", lii, cst(this.launch.subgroupSize)));
+      }
       default:
         return type.kind === "vector" ? { t: "v", c: new Array(type.n).fill(unknown(`builtin ${name ?? "?"}`)) } : S(unknown(`builtin ${name ?? "?"}`));
     }
@@ -444,7 +452,7 @@ class Walker {
     const continuing = s.kind === "loop" ? s.continuing : undefined;
     const update = s.kind === "for" ? s.update : undefined;
     const varying = this.assignedIn([body, continuing, update]);
-    const counter = this.findCounter(s, frame, varying);
+    const counter = this.findCounter(s, frame, varying, ctx);
     const loopFrame = new Frame(new Map(frame.env));
     for (const v of varying) loopFrame.env.set(v, S(unknown(`'${v.name}' changes every iteration`)));
 
@@ -500,7 +508,7 @@ class Walker {
    * Recognises the loop counter: a variable compared with a bound in the loop condition (or `break if`, or a
    * leading `if (...) { break; }`) and changed by a constant step once per iteration.
    */
-  private findCounter(s: ForStmt | WhileStmt | LoopStmt, frame: Frame, varying: Set<WgslSymbol>): { symbol: WgslSymbol; domain: Domain; value: (j: VExpr) => VExpr; condition?: (j: VExpr) => VExpr; text: string } | undefined {
+  private findCounter(s: ForStmt | WhileStmt | LoopStmt, frame: Frame, varying: Set<WgslSymbol>, ctx: Ctx): { symbol: WgslSymbol; domain: Domain; value: (j: VExpr) => VExpr; condition?: (j: VExpr) => VExpr; text: string } | undefined {
     // The condition under which the loop continues, and the statements that update the counter.
     let cond: Expr | undefined;
     let negate = false;
@@ -525,6 +533,8 @@ class Walker {
       }
       updates.push(...s.body.statements, ...(s.continuing?.statements ?? []));
     }
+    // `while (i < n)` parses its parentheses as part of the condition.
+    while (cond && cond.kind === "paren") cond = cond.expr;
     if (!cond || cond.kind !== "binary" || !["<", "<=", ">", ">=", "!="].includes(cond.op)) return undefined;
     for (const [side, other] of [[cond.left, cond.right], [cond.right, cond.left]] as const) {
       const base = side.kind === "paren" ? side.expr : side;
@@ -551,8 +561,8 @@ class Walker {
       if (step.kind === "add") {
         if (!isConst(step.by) || step.by.v === 0) continue;
         const by = step.by.v;
-        const sb = this.range(startE);
-        const bb = this.range(bound);
+        const sb = this.range(startE, ctx.loops);
+        const bb = this.range(bound, ctx.loops);
         if (!sb || !bb) {
           this.note("loop trip count", `loop bound '${show(bound)}' ${boundReason ? `is unknown: ${boundReason}` : "cannot be bounded"}`, s.span);
           return undefined;
@@ -620,10 +630,10 @@ class Walker {
     return undefined;
   }
 
-  /** Bounds of a value over the invocation space. */
-  range(e: VExpr): Interval | undefined {
+  /** Bounds of a value over the invocation space and the enclosing loops' counters. */
+  range(e: VExpr, loops: readonly LoopVar[] = []): Interval | undefined {
     return bounds(e, (n) => {
-      const d = this.idDomains.get(n);
+      const d = this.idDomains.get(n) ?? loops.find((l) => l.name === n)?.domain;
       if (!d) return undefined;
       return d.kind === "range" ? { lo: d.lo, hi: d.hi - 1 } : { lo: Math.min(...d.values), hi: Math.max(...d.values) };
     });
@@ -703,7 +713,8 @@ class Walker {
   private countBinary(e: Extract<Expr, { kind: "binary" }>, ctx: Ctx): void {
     const lt = derefType(this.types.typeOfExpr(e.left));
     const rt = derefType(this.types.typeOfExpr(e.right));
-    const s = scalarOf(lt) ?? scalarOf(rt);
+    // The type the operation computes in: a literal operand (`0.5 * x`) takes the other operand's concrete type.
+    const s = scalarOf(derefType(this.types.operandTypeOf(e))) ?? scalarOf(lt) ?? scalarOf(rt);
     if (!s || s.name === "abstract-int" || s.name === "abstract-float") return;
     let ops: number;
     if (e.op === "*" && (lt.kind === "matrix" || rt.kind === "matrix")) {
@@ -966,7 +977,7 @@ class Walker {
       const comps = Math.max(1, componentCount(resultType));
       const info = estimateBuiltinCost(name, { resultComponents: 1, operandComponents: 1, integerOperands: !isFloat });
       // Transcendentals count as special ops only (the design note's rule), not their extra arithmetic.
-      if (cost.specialOps > 0) this.add(this.totals.specialOps, cost.specialOps, ctx);
+      if (cost.specialOps > 0) this.add(this.totals.specialOps, Math.max(1, componentCount(resultType)), ctx);
       else if (cost.flops > 0) this.add(s?.name === "f16" ? this.totals.flopsF16 : this.totals.flopsF32, cost.flops, ctx);
       this.add(this.totals.intOps, cost.intOps, ctx);
       this.add(this.totals.barriers, cost.barriers, ctx);

@@ -47,7 +47,7 @@ export function evalWithOverrides(e: Expr, overrides: ReadonlyMap<string, number
   return v.k === "const" ? v.v : undefined;
 }
 
-export function resolveLaunch(source: SourceAnalysis, kernel: KernelSummary, given: ReadonlyMap<string, number> = new Map()): ResolvedLaunch {
+export function resolveLaunch(source: SourceAnalysis, kernel: KernelSummary, given: ReadonlyMap<string, number> = new Map(), subgroupSize?: number): ResolvedLaunch {
   const unknowns: { what: string; reason: string }[] = [];
   const scoped = scopeForModule(source.text, source.directives, source.module, source.kernels, source.pre);
   const directives = directivesFor(scoped, kernel.name);
@@ -94,6 +94,6 @@ export function resolveLaunch(source: SourceAnalysis, kernel: KernelSummary, giv
     }
   }
   const input: LaunchInput | null =
-    workgroupSize && dispatch ? { workgroupSize, dispatch, overrides: launch.overrides, uniforms, bufferCounts } : null;
+    workgroupSize && dispatch ? { workgroupSize, dispatch, overrides: launch.overrides, uniforms, bufferCounts, subgroupSize } : null;
   return { input, workgroupSize, dispatch, bufferBytes, unknowns };
 }

@@ -26,26 +26,31 @@ function domainPick(d: Domain, which: "first" | "second" | "middle"): number {
   return d.kind === "range" ? d.lo + i : d.values[i];
 }
 
-/** Addresses the lanes of one warp touch, for a workgroup and loop iteration chosen to be typical. */
+/**
+ * Addresses the lanes of one warp touch, for a workgroup and loop iteration chosen to be typical: among the middle,
+ * first and last workgroups of each dimension (and the first iterations of each loop), the one where most lanes are
+ * active, so that a bounds or causal check does not make a partial warp look like a badly coalesced one.
+ */
 function sampleWarp(a: RecordedAccess, walk: WalkResult, workgroupSize: readonly [number, number, number], lanes: number): WarpSample {
   const [lx, ly] = workgroupSize;
-  const attempts: ["middle" | "first", "second" | "first"][] = [["middle", "second"], ["first", "first"], ["middle", "first"]];
+  const total = workgroupSize[0] * workgroupSize[1] * workgroupSize[2];
+  const width = Math.min(lanes, total);
+  const picks = (d: Domain | undefined): number[] => {
+    if (!d) return [0];
+    return [...new Set((["middle", "first", "second"] as const).map((w) => domainPick(d, w)).concat(d.kind === "range" ? [d.hi - 1] : [d.values[d.values.length - 1]]))];
+  };
+  const widChoices = ["x", "y", "z"].map((dim) => picks(walk.idDomains.get(`wid.${dim}`)));
+  const loopChoices = a.ctx.loops.map((l) => [...new Set([domainPick(l.domain, "second"), domainPick(l.domain, "first")])]);
   let best: WarpSample = { addrs: [], active: 0 };
-  for (const [wPick, lPick] of attempts) {
-    const fixed = new Map<string, number>();
-    for (const d of ["x", "y", "z"]) {
-      const dom = walk.idDomains.get(`wid.${d}`);
-      fixed.set(`wid.${d}`, dom ? domainPick(dom, wPick) : 0);
-    }
-    for (const l of a.ctx.loops) fixed.set(l.name, domainPick(l.domain, lPick));
+  const fixed = new Map<string, number>();
+  const env = (n: string): number | undefined => fixed.get(n);
+  const tryOne = (): boolean => {
     const addrs: (number | undefined)[] = [];
     let active = 0;
-    const total = workgroupSize[0] * workgroupSize[1] * workgroupSize[2];
-    for (let lane = 0; lane < Math.min(lanes, total); lane++) {
+    for (let lane = 0; lane < width; lane++) {
       fixed.set("lid.x", lane % lx);
       fixed.set("lid.y", Math.floor(lane / lx) % ly);
       fixed.set("lid.z", Math.floor(lane / (lx * ly)));
-      const env = (n: string): number | undefined => fixed.get(n);
       // Lanes whose path conditions fail do not access memory; conditions on data count as taken.
       const on = a.ctx.conds.every((c) => {
         const v = evaluate(c, env);
@@ -59,7 +64,18 @@ function sampleWarp(a: RecordedAccess, walk: WalkResult, workgroupSize: readonly
       addrs.push(evaluate(a.addr, env) ?? NaN);
     }
     if (active > best.active) best = { addrs, active };
-    if (active === Math.min(lanes, total)) break;
+    return active === width;
+  };
+  let budget = 64;
+  outer: for (const wx of widChoices[0]) for (const wy of widChoices[1]) for (const wz of widChoices[2]) {
+    fixed.set("wid.x", wx);
+    fixed.set("wid.y", wy);
+    fixed.set("wid.z", wz);
+    const combos = loopChoices.reduce<number[][]>((acc, vals) => acc.flatMap((c) => vals.map((v) => [...c, v])), [[]]).slice(0, 4);
+    for (const combo of combos) {
+      a.ctx.loops.forEach((l, i) => fixed.set(l.name, combo[i]));
+      if (tryOne() || --budget <= 0) break outer;
+    }
   }
   return best;
 }
@@ -73,6 +89,7 @@ export function analyzeAccess(a: RecordedAccess, walk: WalkResult, workgroupSize
   const lanes = Math.min(device.warpSize, 64);
   const sector = device.memoryTransactionBytes;
   const sample = sampleWarp(a, walk, workgroupSize, lanes);
+  const width = Math.min(lanes, workgroupSize[0] * workgroupSize[1] * workgroupSize[2]);
   const live = sample.addrs.filter((x): x is number => x !== undefined);
   const dataIndexed = live.some((x) => Number.isNaN(x));
   let pattern: AccessPattern;
@@ -100,11 +117,13 @@ export function analyzeAccess(a: RecordedAccess, walk: WalkResult, workgroupSize
       bytes.add(addr);
     }
     transactions = sectors.size;
-    // Requested bytes over fetched bytes: lanes sharing an address (a broadcast) waste nothing.
-    efficiency = Math.min(1, (live.length * a.bytes) / (transactions * sector));
+    // The transactions the warp's distinct bytes would need if they were contiguous, over those it touches: lanes
+    // sharing an address (a broadcast) waste nothing, lanes scattered a row apart waste most of each sector.
+    efficiency = Math.min(1, Math.ceil((bytes.size * a.bytes) / sector) / transactions);
     if (bytes.size === 1) pattern = "broadcast";
     else if (efficiency >= 0.99) pattern = "coalesced";
     else pattern = "strided";
+    if (live.length < width / 2) note = `only ${live.length} of ${width} lanes reach this access in any sampled warp (divergence, not coalescing)`;
     if (a.space === "workgroup") {
       // 32 banks of 4 bytes: lanes hitting different words in the same bank serialise.
       const perBank = new Map<number, Set<number>>();
@@ -117,7 +136,9 @@ export function analyzeAccess(a: RecordedAccess, walk: WalkResult, workgroupSize
       conflict = Math.max(...[...perBank.values()].map((s) => s.size));
     }
   }
-  const warps = a.count.value / Math.max(1, Math.min(lanes, workgroupSize[0] * workgroupSize[1] * workgroupSize[2]));
+  // Warps that execute the access: lanes that reach it, grouped as in the sampled warp (one active lane each for a
+  // store by invocation 0, a full warp for a coalesced stream).
+  const warps = a.count.value / Math.max(1, live.length || width);
   const l2Bytes = a.space === "storage" && transactions !== null ? warps * transactions * sector * (a.kind === "atomic" ? 2 : 1) : 0;
   return {
     span: spanOf(a),
