@@ -2,6 +2,7 @@
 import { benchFrontend } from "./frontend";
 import { benchServerLatency } from "./serverLatency";
 import { fmt } from "./stats";
+import { benchModelTime } from "./modelTime";
 
 function verdict(ok: boolean): string {
   return ok ? "meets goal" : "MISSES goal";
@@ -22,6 +23,11 @@ async function main(): Promise<void> {
   }
   const ef = fe.wgslReflect.errorFile;
   console.log(`  one broken function of ${ef.expectedFunctions}: wgsl_reflect ${ef.threw ? `threw (${ef.message})` : `kept ${ef.functions}`}; ours kept ${ef.oursFunctions} with ${ef.oursErrors.length} error(s)\n`);
+
+  const mt = benchModelTime();
+  console.log(`Full static analysis with the cost model, ${mt.lines}-line file, ${mt.kernels} kernels modelled (goal: p95 < 30 ms)`);
+  console.log(`  analysis    p50 ${fmt(mt.analysis.p50)} ms  p95 ${fmt(mt.analysis.p95)} ms  ${verdict(mt.analysis.p95 < 30)}`);
+  console.log(`  parse only  p50 ${fmt(mt.parseOnly.p50)} ms  p95 ${fmt(mt.parseOnly.p95)} ms  (ratio ${(mt.analysis.p50 / mt.parseOnly.p50).toFixed(1)}x)\n`);
 
   const sl = await benchServerLatency();
   console.log(`Language server, change -> published diagnostics, ${sl.lines}-line file (goal: <= 3x Tint alone, p95 < 50 ms)`);

@@ -246,19 +246,19 @@ function quoted(text: string, from: number, end: number): { value: string; start
 
 function parseDirectiveBody(kind: DirectiveKind, text: string, bodyStart: number, lineEnd: number, span: Span, keywordSpan: Span): Directive | DExprError {
   const base = { span, keywordSpan };
-  const body = text.slice(0, lineEnd);
 
   // @define takes raw text (a value may be any token sequence), so it is parsed before tokenizing.
   if (kind === "define") {
-    const m = /^\s+([A-Za-z_]\w*)(?:\s*=\s*|\s+)?(.*)$/.exec(body.slice(bodyStart));
+    const bodyText = text.slice(bodyStart, lineEnd);
+    const m = /^\s+([A-Za-z_]\w*)(?:\s*=\s*|\s+)?(.*)$/.exec(bodyText);
     if (!m) return { message: "expected a macro name", start: bodyStart, end: lineEnd };
-    const nameStart = bodyStart + body.slice(bodyStart).indexOf(m[1]);
+    const nameStart = bodyStart + bodyText.indexOf(m[1]);
     const value = m[2].trim();
     return { ...base, kind, name: { name: m[1], span: { start: nameStart, end: nameStart + m[1].length } }, value: value === "" ? undefined : value };
   }
 
   // Strings (file paths) are cut out before tokenizing the rest.
-  const toks = tokenizeDExpr(body.replace(/"[^"]*"/g, (s) => " ".repeat(s.length)), bodyStart);
+  const toks = tokenizeDExpr(text, bodyStart, lineEnd);
   if (!Array.isArray(toks)) return toks;
   const c = new Cursor(toks, lineEnd);
 
@@ -306,7 +306,7 @@ function parseDirectiveBody(kind: DirectiveKind, text: string, bodyStart: number
       let initFrom = name.span.end;
       if (bm) {
         const countStart = name.span.end + afterName.indexOf("[") + 1;
-        const sub = tokenizeDExpr(text.slice(0, countStart + bm[1].length), countStart);
+        const sub = tokenizeDExpr(text, countStart, countStart + bm[1].length);
         if (!Array.isArray(sub)) return sub;
         const r = parseDExprTokens(sub, 0);
         if (isErr(r)) return r;
@@ -338,7 +338,7 @@ function parseDirectiveBody(kind: DirectiveKind, text: string, bodyStart: number
       if (open < 0 || open > lineEnd) return { message: "expected '{ field: value, ... }'", start: name.span.end, end: lineEnd };
       if (close < open) return { message: "missing '}'", start: open, end: lineEnd };
       const fields: { name: Named; expr: DExpr }[] = [];
-      const inner = tokenizeDExpr(text.slice(0, close), open + 1);
+      const inner = tokenizeDExpr(text, open + 1, close);
       if (!Array.isArray(inner)) return inner;
       const fc = new Cursor(inner, close);
       while (fc.peek.kind !== "end") {
@@ -363,7 +363,7 @@ function parseDirectiveBody(kind: DirectiveKind, text: string, bodyStart: number
       if (tilde < 0 || tilde > lineEnd || text.slice(output.span.end, tilde).trim() !== "") {
         return { message: "expected '~' after the output name", start: output.span.end, end: lineEnd };
       }
-      const refToks = tokenizeDExpr(text.slice(0, lineEnd).replace(/"[^"]*"/g, (s) => " ".repeat(s.length)), tilde + 1);
+      const refToks = tokenizeDExpr(text, tilde + 1, lineEnd);
       if (!Array.isArray(refToks)) return refToks;
       const rc = new Cursor(refToks, lineEnd);
       let reference: CheckReference;
@@ -395,7 +395,7 @@ function parseDirectiveBody(kind: DirectiveKind, text: string, bodyStart: number
         const open = c.peek.start + rest.indexOf("[");
         const close = text.indexOf("]", open);
         if (close < 0 || close > lineEnd) return { message: "missing ']'", start: open, end: lineEnd };
-        const itoks = tokenizeDExpr(text.slice(0, close), open + 1);
+        const itoks = tokenizeDExpr(text, open + 1, close);
         if (!Array.isArray(itoks)) return itoks;
         const ic = new Cursor(itoks, close);
         const items: DExpr[] = [];
@@ -444,7 +444,7 @@ function parseDirectiveBody(kind: DirectiveKind, text: string, bodyStart: number
       // ':' is not an expression token; accept it from the raw text.
       const colon = text.indexOf(":", name.span.end);
       if (colon < 0 || colon > lineEnd || text.slice(name.span.end, colon).trim() !== "") return { message: "expected ':' and a format after the name", start: name.span.end, end: lineEnd };
-      const ftoks = tokenizeDExpr(text.slice(0, lineEnd), colon + 1);
+      const ftoks = tokenizeDExpr(text, colon + 1, lineEnd);
       if (!Array.isArray(ftoks)) return ftoks;
       const fc = new Cursor(ftoks, lineEnd);
       const format = fc.name("a format name such as q4_0, int4 or e4m3");
@@ -475,7 +475,7 @@ function parseBufferInit(text: string, from: number, lineEnd: number): BufferIni
   if (fn !== "random" && fn !== "randint" && fn !== "const") {
     return { message: `unknown initializer '${fn}' (known: random, randint, iota, const, file)`, start: nameStart, end: nameStart + fn.length };
   }
-  const toks = tokenizeDExpr(text.slice(0, lineEnd), nameStart + fn.length);
+  const toks = tokenizeDExpr(text, nameStart + fn.length, lineEnd);
   if (!Array.isArray(toks)) return toks;
   const c = new Cursor(toks, lineEnd);
   const open = c.expect("(", `after ${fn}`);

@@ -41,22 +41,32 @@ interface Tok {
 
 const TOKEN = /\s*(?:(0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%()<>!,=[\]{}~:]))/y;
 
-export function tokenizeDExpr(src: string, offset = 0): Tok[] | DExprError {
+/**
+ * Tokens of `src` from `offset` to `end`, positions relative to `src`. Quoted strings (file paths) are skipped
+ * like white space; the directive parser reads them from the text itself. No slicing: directives are scanned in
+ * place, so a file with many of them stays linear.
+ */
+export function tokenizeDExpr(src: string, offset = 0, end = src.length): Tok[] | DExprError {
   const toks: Tok[] = [];
   let pos = offset;
   for (;;) {
-    while (pos < src.length && (src[pos] === " " || src[pos] === "\t")) pos++;
-    if (pos >= src.length) break;
+    while (pos < end && (src[pos] === " " || src[pos] === "\t" || src[pos] === "\r")) pos++;
+    if (pos >= end) break;
+    if (src[pos] === '"') {
+      const close = src.indexOf('"', pos + 1);
+      pos = close < 0 || close >= end ? end : close + 1;
+      continue;
+    }
     TOKEN.lastIndex = pos;
     const m = TOKEN.exec(src);
-    if (!m) return { message: `unexpected character '${src[pos]}'`, start: pos, end: pos + 1 };
+    if (!m || TOKEN.lastIndex > end) return { message: `unexpected character '${src[pos]}'`, start: pos, end: pos + 1 };
     const start = TOKEN.lastIndex - (m[1] ?? m[2] ?? m[3]).length;
     if (m[1] !== undefined) toks.push({ kind: "num", text: m[1], value: Number(m[1]), start, end: TOKEN.lastIndex });
     else if (m[2] !== undefined) toks.push({ kind: "name", text: m[2], start, end: TOKEN.lastIndex });
     else toks.push({ kind: "op", text: m[3], start, end: TOKEN.lastIndex });
     pos = TOKEN.lastIndex;
   }
-  toks.push({ kind: "end", text: "", start: src.length, end: src.length });
+  toks.push({ kind: "end", text: "", start: end, end });
   return toks;
 }
 

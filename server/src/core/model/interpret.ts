@@ -8,6 +8,7 @@ import type {
   AssignStmt, BlockStmt, CallExpr, Expr, ForStmt, FunctionDecl, IfStmt, LoopStmt, Span, Stmt, SwitchStmt, WhileStmt,
 } from "../wgsl/ast";
 import { estimateBuiltinCost } from "../wgsl/builtins";
+import { walk } from "../wgsl/walk";
 import type { Resolution, WgslSymbol } from "../wgsl/resolve";
 import { componentCount, derefType, scalarOf, sizeOf, strideOf, type StructType, type WgslType } from "../wgsl/types";
 import { type CountResult, countSatisfying, type Domain, domainSize } from "./counting";
@@ -211,8 +212,12 @@ class Walker {
   weight(ctx: Ctx): CountResult {
     let w = this.weights.get(ctx);
     if (!w) {
-      const domains = new Map(this.idDomains);
-      for (const l of ctx.loops) domains.set(l.name, l.domain);
+      let domains: ReadonlyMap<string, Domain> = this.idDomains;
+      if (ctx.loops.length > 0) {
+        const withLoops = new Map(this.idDomains);
+        for (const l of ctx.loops) withLoops.set(l.name, l.domain);
+        domains = withLoops;
+      }
       w = countSatisfying(ctx.conds, domains);
       if (ctx.tripUnknown) w = { ...w, exact: false, max: Infinity, note: ctx.tripUnknown };
       this.weights.set(ctx, w);
@@ -422,27 +427,21 @@ class Walker {
   /** Symbols assigned anywhere in some statements (they vary between iterations). */
   private assignedIn(nodes: readonly (Stmt | undefined)[]): Set<WgslSymbol> {
     const out = new Set<WgslSymbol>();
-    const visit = (n: unknown): void => {
-      if (!n || typeof n !== "object") return;
-      if (Array.isArray(n)) {
-        for (const x of n) visit(x);
-        return;
-      }
-      const node = n as { kind?: string; lhs?: Expr; target?: Expr; decl?: { kind: string } };
-      const target = node.kind === "assign" ? node.lhs : node.kind === "increment" ? node.target : undefined;
-      if (target) {
-        let root: Expr = target;
-        while (root.kind === "index" || root.kind === "member" || root.kind === "paren" || (root.kind === "unary" && root.op === "*")) {
-          root = root.kind === "index" || root.kind === "member" ? root.base : root.kind === "paren" ? root.expr : (root as { operand: Expr }).operand;
+    for (const root of nodes) {
+      if (!root) continue;
+      walk(root, (n) => {
+        const target = n.kind === "assign" ? n.lhs : n.kind === "increment" ? n.target : undefined;
+        if (!target) return;
+        let base: Expr = target;
+        while (base.kind === "index" || base.kind === "member" || base.kind === "paren" || (base.kind === "unary" && base.op === "*")) {
+          base = base.kind === "index" || base.kind === "member" ? base.base : base.kind === "paren" ? base.expr : base.operand;
         }
-        if (root.kind === "ident") {
-          const sym = this.resolution.referenceForIdent(root.name)?.symbol;
+        if (base.kind === "ident") {
+          const sym = this.resolution.referenceForIdent(base.name)?.symbol;
           if (sym) out.add(sym);
         }
-      }
-      for (const [k, v] of Object.entries(n)) if (k !== "span" && v && typeof v === "object") visit(v);
-    };
-    visit(nodes);
+      });
+    }
     return out;
   }
 
@@ -490,17 +489,15 @@ class Walker {
     for (const v of varying) frame.env.set(v, S(unknown(`'${v.name}' was changed in a loop`)));
   }
 
+  /** A `break` or `return` in the loop's own body (not in a nested loop): the trip count is then an upper bound. */
   private hasDataDependentExit(body: BlockStmt): boolean {
     let found = false;
-    const visit = (n: unknown, inner: boolean): void => {
-      if (found || !n || typeof n !== "object") return;
-      if (Array.isArray(n)) return n.forEach((x) => visit(x, inner));
-      const node = n as { kind?: string };
-      if (!inner && (node.kind === "break" || node.kind === "breakIf" || node.kind === "return")) found = true;
-      const nested = node.kind === "for" || node.kind === "while" || node.kind === "loop";
-      for (const [k, v] of Object.entries(n)) if (k !== "span" && v && typeof v === "object") visit(v, inner || nested);
-    };
-    visit(body.statements, false);
+    walk(body, (n) => {
+      if (found) return false;
+      if (n !== body && (n.kind === "for" || n.kind === "while" || n.kind === "loop")) return false;
+      if (n.kind === "break" || n.kind === "breakIf" || n.kind === "return") found = true;
+      return undefined;
+    });
     return found;
   }
 

@@ -47,9 +47,16 @@ export function evalWithOverrides(e: Expr, overrides: ReadonlyMap<string, number
   return v.k === "const" ? v.v : undefined;
 }
 
+/** Directive scopes are the same for every kernel of a file: computed once per analysis. */
+const scopes = new WeakMap<SourceAnalysis["resolution"], ReturnType<typeof scopeForModule>>();
+
 export function resolveLaunch(source: SourceAnalysis, kernel: KernelSummary, given: ReadonlyMap<string, number> = new Map(), subgroupSize?: number): ResolvedLaunch {
   const unknowns: { what: string; reason: string }[] = [];
-  const scoped = scopeForModule(source.text, source.directives, source.module, source.kernels, source.pre);
+  let scoped = scopes.get(source.resolution);
+  if (!scoped) {
+    scoped = scopeForModule(source.text, source.directives, source.module, source.kernels, source.pre);
+    scopes.set(source.resolution, scoped);
+  }
   const directives = directivesFor(scoped, kernel.name);
   const launch = evaluateLaunch(directives, overrideDefaults(source.resolution), given, numericDefines(source.pre.defines));
   const entry = source.resolution.entryPoints.find((e) => e.name === kernel.name);

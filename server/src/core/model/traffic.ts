@@ -9,7 +9,7 @@ import type { WgslSymbol } from "../wgsl/resolve";
 import type { AccessInfo, AccessPattern, Traffic } from "./types";
 import { domainSize, type Domain } from "./counting";
 import type { RecordedAccess, WalkResult } from "./interpret";
-import { bounds, evaluate, type Interval, varsOf } from "./vexpr";
+import { bounds, compile, type Interval, varsOf } from "./vexpr";
 
 /** Fraction of L2 that holds reusable data; the rest goes to streaming data and other kernels' lines. */
 export const L2_USABLE_FRACTION = 0.75;
@@ -37,36 +37,63 @@ function sampleWarp(a: RecordedAccess, walk: WalkResult, workgroupSize: readonly
   const width = Math.min(lanes, total);
   const picks = (d: Domain | undefined): number[] => {
     if (!d) return [0];
-    return [...new Set((["middle", "first", "second"] as const).map((w) => domainPick(d, w)).concat(d.kind === "range" ? [d.hi - 1] : [d.values[d.values.length - 1]]))];
+    const last = d.kind === "range" ? d.hi - 1 : d.values[d.values.length - 1];
+    return [...new Set([domainPick(d, "middle"), domainPick(d, "first"), last, domainPick(d, "second")])];
   };
-  const widChoices = ["x", "y", "z"].map((dim) => picks(walk.idDomains.get(`wid.${dim}`)));
-  const loopChoices = a.ctx.loops.map((l) => [...new Set([domainPick(l.domain, "second"), domainPick(l.domain, "first")])]);
+  // Only variables the path conditions mention can change which lanes are active: vary those, fix the rest.
+  const condVars = new Set<string>();
+  for (const c of a.ctx.conds) varsOf(c, condVars);
+  const widChoices = ["x", "y", "z"].map((dim) => {
+    const p = picks(walk.idDomains.get(`wid.${dim}`));
+    return condVars.has(`wid.${dim}`) ? p : p.slice(0, 1);
+  });
+  const loopChoices = a.ctx.loops.map((l) => {
+    const p = [...new Set([domainPick(l.domain, "second"), domainPick(l.domain, "first")])];
+    return condVars.has(l.name) ? p : p.slice(0, 1);
+  });
   let best: WarpSample = { addrs: [], active: 0 };
-  const fixed = new Map<string, number>();
-  const env = (n: string): number | undefined => fixed.get(n);
+  // Conditions and the address are compiled once, then evaluated per lane over a slot array.
+  const names = new Map<string, number>();
+  const slot = (n: string): number => {
+    let i = names.get(n);
+    if (i === undefined) {
+      i = names.size;
+      names.set(n, i);
+    }
+    return i;
+  };
+  for (const n of ["lid.x", "lid.y", "lid.z", "wid.x", "wid.y", "wid.z", ...a.ctx.loops.map((l) => l.name)]) slot(n);
+  const conds = a.ctx.conds.map((c) => compile(c, slot));
+  const addrOf = compile(a.addr, slot);
+  const vals = new Float64Array(Math.max(names.size, 8) + 64);
+  const fixed = { set: (n: string, v: number): void => void (vals[slot(n)] = v) };
   const tryOne = (): boolean => {
     const addrs: (number | undefined)[] = [];
     let active = 0;
     for (let lane = 0; lane < width; lane++) {
-      fixed.set("lid.x", lane % lx);
-      fixed.set("lid.y", Math.floor(lane / lx) % ly);
-      fixed.set("lid.z", Math.floor(lane / (lx * ly)));
-      // Lanes whose path conditions fail do not access memory; conditions on data count as taken.
-      const on = a.ctx.conds.every((c) => {
-        const v = evaluate(c, env);
-        return v === undefined || v !== 0;
-      });
+      vals[0] = lane % lx;
+      vals[1] = Math.floor(lane / lx) % ly;
+      vals[2] = Math.floor(lane / (lx * ly));
+      // Lanes whose path conditions fail do not access memory; conditions on data (NaN) count as taken.
+      let on = true;
+      for (const c of conds) {
+        const v = c(vals);
+        if (v === 0) {
+          on = false;
+          break;
+        }
+      }
       if (!on) {
         addrs.push(undefined);
         continue;
       }
       active++;
-      addrs.push(evaluate(a.addr, env) ?? NaN);
+      addrs.push(addrOf(vals));
     }
     if (active > best.active) best = { addrs, active };
     return active === width;
   };
-  let budget = 64;
+  let budget = 96;
   outer: for (const wx of widChoices[0]) for (const wy of widChoices[1]) for (const wz of widChoices[2]) {
     fixed.set("wid.x", wx);
     fixed.set("wid.y", wy);
@@ -88,6 +115,14 @@ export interface AccessAnalysis extends AccessInfo {
 export function analyzeAccess(a: RecordedAccess, walk: WalkResult, workgroupSize: readonly [number, number, number], device: DeviceSpec, spanOf: (a: RecordedAccess) => { start: number; end: number }): AccessAnalysis {
   const lanes = Math.min(device.warpSize, 64);
   const sector = device.memoryTransactionBytes;
+  if (a.space === "uniform") {
+    // Uniform data comes from a constant cache, broadcast to the warp: no pattern to analyse, no L2 traffic.
+    return {
+      span: spanOf(a), binding: a.binding.name, addressSpace: a.space, kind: a.kind, elementType: typeText(a), bytesPerAccess: a.bytes,
+      count: { ...a.count }, pattern: "broadcast", strideElements: 0, coalescingEfficiency: 1, transactionsPerWarp: 1, bankConflictDegree: null,
+      loopInvariant: false, l2Bytes: 0,
+    };
+  }
   const sample = sampleWarp(a, walk, workgroupSize, lanes);
   const width = Math.min(lanes, workgroupSize[0] * workgroupSize[1] * workgroupSize[2]);
   const live = sample.addrs.filter((x): x is number => x !== undefined);
