@@ -212,4 +212,19 @@ describe("KernelLens in a VS Code workbench (code-server)", () => {
       await page.keyboard.press("Escape");
     }),
   );
+
+  it("shows the cost model's code lens above the entry point", { timeout: 120_000 }, () =>
+    step("5-cost-model-code-lens", async (page) => {
+      // saxpy over 2^20 floats: 2 FLOPs each, 12 MB of traffic, memory-bound on the default device.
+      const lens = await pollUntil(
+        "the cost-model code lens",
+        async () => {
+          const texts = await page.locator(".codelens-decoration").allInnerTexts();
+          return texts.find((t) => t.includes("FLOP")) ?? false;
+        },
+        30_000,
+      );
+      assert.match(lens, /≈ 2\.1 MFLOP · 13 MB · AI 0\.17 · memory-bound · occupancy \d+% .* on RTX 4090/);
+    }),
+  );
 });

@@ -28,7 +28,9 @@ describe("kernellens analyze", { timeout: 120000 }, () => {
     assert.equal(obj.file, "examples/saxpy.wgsl");
     assert.equal(obj.language, "wgsl");
     assert.deepEqual(Object.keys(obj.device).sort(), ["id", "name", "source"]);
-    assert.deepEqual(obj.diagnostics, []);
+    // Clean: nothing above a hint (saxpy is memory-bound by nature, which the model notes as a hint).
+    assert.deepEqual(obj.diagnostics.filter((d: { severity: string }) => d.severity !== "hint"), []);
+    assert.deepEqual(obj.diagnostics.map((d: { code: string }) => d.code), ["low-arithmetic-intensity"]);
     assert.ok(Array.isArray(obj.kernels));
   });
 
@@ -102,5 +104,45 @@ describe("kernellens analyze", { timeout: 120000 }, () => {
     assert.equal(report.tint.available, true);
     if (report.adapter.available) assert.ok(report.adapter.vendor && r.code === 0);
     else assert.ok(/install/.test(report.adapter.advice ?? "") && r.code === 3);
+  });
+
+  it("fills kernels with the cost model, and --device and --let change it", () => {
+    const base = JSON.parse(kernellens("analyze", "examples/matmul-tiled.wgsl", "--json").stdout);
+    const k = base.kernels[0];
+    assert.equal(k.name, "matmul_tiled");
+    assert.equal(k.flops, 2 * 512 ** 3);
+    assert.equal(k.bytes.compulsory, 3 * 512 * 512 * 4);
+    assert.deepEqual(k.workgroupSize, [16, 16, 1]);
+    assert.deepEqual(k.dispatch, [32, 32, 1]);
+    for (const key of ["invocations", "intOps", "specialOps", "workgroupMemoryBytes", "arithmeticIntensity", "occupancy", "roofline", "quantization"]) assert.ok(key in k, key);
+    assert.equal(k.occupancy.estimated, true);
+    assert.ok(k.roofline.predictedMs > 0);
+    const bigger = JSON.parse(kernellens("analyze", "examples/matmul-tiled.wgsl", "--json", "--let", "M=1024", "--let", "N=1024", "--let", "K=1024").stdout).kernels[0];
+    assert.equal(bigger.flops, 2 * 1024 ** 3);
+    const amd = JSON.parse(kernellens("analyze", "examples/matmul-tiled.wgsl", "--json", "--device", "amd-mi300x").stdout);
+    assert.equal(amd.device.id, "amd-mi300x");
+    assert.notEqual(amd.kernels[0].roofline.predictedMs, k.roofline.predictedMs);
+    const bad = kernellens("analyze", "examples/saxpy.wgsl", "--device", "nvidia-nope");
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /unknown device 'nvidia-nope'/);
+  });
+
+  it("says what it cannot know instead of a silent zero", () => {
+    const f = join(dir, "nolaunch.wgsl");
+    writeFileSync(f, "@group(0) @binding(0) var<storage, read_write> a: array<f32>;\n@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3u) { a[g.x] = a[g.x] * 2.0; }\n");
+    const k = JSON.parse(kernellens("analyze", f, "--json").stdout).kernels[0];
+    assert.equal(k.flops, null);
+    assert.match(JSON.stringify(k.unknowns), /no \/\/ @dispatch/);
+  });
+
+  it("lists the device database with sources", () => {
+    const r = kernellens("devices", "--json");
+    assert.equal(r.code, 0);
+    const list = JSON.parse(r.stdout) as { id: string; vendor: string; sources: Record<string, string> }[];
+    assert.ok(list.length >= 25);
+    for (const v of ["nvidia", "amd", "apple", "intel"]) assert.ok(list.some((d) => d.vendor === v), v);
+    assert.ok(list.every((d) => Object.keys(d.sources).length > 5));
+    const text = kernellens("devices");
+    assert.match(text.stdout, /nvidia-h100-sxm/);
   });
 });
