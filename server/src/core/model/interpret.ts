@@ -111,6 +111,7 @@ export interface LaunchInput {
 }
 
 const MAX_LIST_ITERATIONS = 4096;
+const BOOLEAN_OPS = new Set(["<", "<=", ">", ">=", "==", "!=", "&&", "||"]);
 const MAX_TRIP = 1e8;
 const MAX_CALL_DEPTH = 24;
 
@@ -724,7 +725,7 @@ class Walker {
       ops = Math.max(componentCount(lt), componentCount(rt));
     }
     const isFloat = s.name === "f32" || s.name === "f16";
-    const comparison = ["<", "<=", ">", ">=", "==", "!=", "&&", "||"].includes(e.op);
+    const comparison = BOOLEAN_OPS.has(e.op);
     if (isFloat && !comparison) this.add(s.name === "f16" ? this.totals.flopsF16 : this.totals.flopsF32, ops, ctx);
     else this.add(this.totals.intOps, ops, ctx);
   }

@@ -13,6 +13,8 @@ export type VExpr =
   | { readonly k: "call"; readonly fn: "min" | "max" | "select" | "abs" | "clamp"; readonly args: readonly VExpr[] }
   | { readonly k: "unknown"; readonly reason: string };
 
+const BOOLEAN_RESULT = new Set(["<", "<=", ">", ">=", "==", "!=", "&&", "||"]);
+
 export const ZERO: VExpr = { k: "const", v: 0 };
 export const ONE: VExpr = { k: "const", v: 1 };
 
@@ -270,7 +272,7 @@ export function bounds(e: VExpr, dom: (name: string) => Interval | undefined): I
         case ">>": return b.lo === b.hi ? { lo: Math.floor(a.lo / 2 ** b.lo), hi: Math.floor(a.hi / 2 ** b.lo) } : undefined;
         case "&": return a.lo >= 0 && b.lo >= 0 ? { lo: 0, hi: Math.min(a.hi, b.hi) } : undefined;
         default:
-          return ["<", "<=", ">", ">=", "==", "!=", "&&", "||"].includes(e.op) ? { lo: 0, hi: 1 } : undefined;
+          return BOOLEAN_RESULT.has(e.op) ? { lo: 0, hi: 1 } : undefined;
       }
     }
   }
