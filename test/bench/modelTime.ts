@@ -8,6 +8,7 @@ import { analyzeSource } from "../../server/src/core/analysis/sourceAnalysis";
 import { DEFAULT_DEVICE_ID, findDevice } from "../../server/src/core/devices/database";
 import { parseWgsl } from "../../server/src/core/wgsl/parser";
 import { type Summary, summarize } from "./stats";
+import { findRepoRoot } from "../support/repoRoot";
 
 export interface ModelTimeResult {
   readonly lines: number;
@@ -18,7 +19,7 @@ export interface ModelTimeResult {
 
 /** Example kernels, each made unique by a suffix on every declared name, until the file reaches `minLines`. */
 export function modelledKernelFile(minLines = 1000): string {
-  const dir = join(__dirname, "..", "..", "examples");
+  const dir = join(findRepoRoot(), "examples");
   const sources = readdirSync(dir)
     .filter((f) => f.endsWith(".wgsl") && !f.startsWith("syntax"))
     .map((f) => readFileSync(join(dir, f), "utf8"));
@@ -38,7 +39,7 @@ export function modelledKernelFile(minLines = 1000): string {
   return parts.join("\n");
 }
 
-export function benchModelTime(runs = 40): ModelTimeResult {
+export function benchModelTime(runs = 100): ModelTimeResult {
   const text = modelledKernelFile(1000);
   const device = findDevice(DEFAULT_DEVICE_ID)!;
   const once = () => analyzeSource(text, { model: { device } });

@@ -1,10 +1,11 @@
 // A minimal LSP client over stdio for tests and benchmarks: starts dist/server.js and speaks JSON-RPC to it.
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
+import { findRepoRoot } from "./repoRoot";
 import { createMessageConnection, type MessageConnection, StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node";
 import type { Diagnostic, PublishDiagnosticsParams } from "vscode-languageserver-protocol";
 
-export const repoRoot = join(__dirname, "..", "..");
+export const repoRoot = findRepoRoot();
 
 export interface ServerHandle {
   readonly connection: MessageConnection;

@@ -160,11 +160,12 @@ export function analyzeKernel(source: SourceAnalysis, kernel: KernelSummary, dev
   };
 
   // Streaming passes: outermost loops and the storage bindings they read by a loop-dependent index.
+  const outerLoads = walk.accesses.filter((a) => a.space === "storage" && a.kind === "load" && a.ctx.loops.length > 0);
   const passes = walk.loops
     .filter((l) => l.depth === 0 && l.varName)
     .map((l) => ({
       span: l.node.span,
-      bindings: walk.accesses.filter((a) => a.space === "storage" && a.kind === "load" && a.ctx.loops[0]?.name === l.varName && varsOf(a.addr).has(l.varName!)).map((a) => a.binding.name),
+      bindings: outerLoads.filter((a) => a.ctx.loops[0].name === l.varName && varsOf(a.addr).has(l.varName!)).map((a) => a.binding.name),
     }));
   const diagnostics: CoreDiagnostic[] = findings({ model, device, entrySpan: kernel.fn.name.span, passes }).map((f) => ({
     severity: f.severity,

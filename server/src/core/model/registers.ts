@@ -9,6 +9,24 @@ import { componentCount, derefType, scalarOf } from "../wgsl/types";
 const BASE_REGISTERS = 12;
 const SPILL_COMPONENTS = 64;
 
+/** Function-scope symbols by the function they belong to, built once per resolution. */
+const byContainer = new WeakMap<Resolution, Map<string, WgslSymbol[]>>();
+
+function symbolsOf(resolution: Resolution, fn: string): readonly WgslSymbol[] {
+  let index = byContainer.get(resolution);
+  if (!index) {
+    index = new Map();
+    for (const s of resolution.symbols) {
+      if (!s.container) continue;
+      const list = index.get(s.container) ?? [];
+      list.push(s);
+      index.set(s.container, list);
+    }
+    byContainer.set(resolution, index);
+  }
+  return index.get(fn) ?? [];
+}
+
 export function estimateRegisters(resolution: Resolution, entry: string): number {
   const ep = resolution.entryPoints.find((e) => e.name === entry);
   if (!ep) return BASE_REGISTERS;
@@ -22,8 +40,7 @@ export function estimateRegisters(resolution: Resolution, entry: string): number
     if (scalarOf(t)?.name === "f16") comps = Math.ceil(comps / 2);
     return comps;
   };
-  for (const s of resolution.symbols) {
-    if (!s.container || !functions.has(s.container)) continue;
+  for (const s of [...functions].flatMap((f) => symbolsOf(resolution, f))) {
     if (s.kind === "local-var") {
       const w = words(s);
       regs += w > SPILL_COMPONENTS ? 4 : w;

@@ -67,38 +67,37 @@ function sampleWarp(a: RecordedAccess, walk: WalkResult, workgroupSize: readonly
   const addrOf = compile(a.addr, slot);
   const vals = new Float64Array(Math.max(names.size, 8) + 64);
   const fixed = { set: (n: string, v: number): void => void (vals[slot(n)] = v) };
+  // Scratch buffers reused across tries: the sampling runs for every access of every kernel on each keystroke.
+  const addrs = new Float64Array(width);
+  const on = new Uint8Array(width);
   const tryOne = (): boolean => {
-    const addrs: (number | undefined)[] = [];
     let active = 0;
     for (let lane = 0; lane < width; lane++) {
       vals[0] = lane % lx;
       vals[1] = Math.floor(lane / lx) % ly;
       vals[2] = Math.floor(lane / (lx * ly));
       // Lanes whose path conditions fail do not access memory; conditions on data (NaN) count as taken.
-      let on = true;
+      let ok = 1;
       for (const c of conds) {
-        const v = c(vals);
-        if (v === 0) {
-          on = false;
+        if (c(vals) === 0) {
+          ok = 0;
           break;
         }
       }
-      if (!on) {
-        addrs.push(undefined);
-        continue;
-      }
+      on[lane] = ok;
+      if (!ok) continue;
       active++;
-      addrs.push(addrOf(vals));
+      addrs[lane] = addrOf(vals);
     }
-    if (active > best.active) best = { addrs, active };
+    if (active > best.active) best = { addrs: Array.from(addrs, (x, i) => (on[i] ? x : undefined)), active };
     return active === width;
   };
   let budget = 96;
+  const combos = loopChoices.reduce<number[][]>((acc, choices) => acc.flatMap((c) => choices.map((v) => [...c, v])), [[]]).slice(0, 4);
   outer: for (const wx of widChoices[0]) for (const wy of widChoices[1]) for (const wz of widChoices[2]) {
     fixed.set("wid.x", wx);
     fixed.set("wid.y", wy);
     fixed.set("wid.z", wz);
-    const combos = loopChoices.reduce<number[][]>((acc, vals) => acc.flatMap((c) => vals.map((v) => [...c, v])), [[]]).slice(0, 4);
     for (const combo of combos) {
       a.ctx.loops.forEach((l, i) => fixed.set(l.name, combo[i]));
       if (tryOne() || --budget <= 0) break outer;

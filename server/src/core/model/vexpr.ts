@@ -182,8 +182,18 @@ export function compile(e: VExpr, slot: (name: string) => number): (vals: Float6
     case "call": {
       const args = e.args.map((x) => compile(x, slot));
       switch (e.fn) {
-        case "min": return (vals) => Math.min(...args.map((f) => f(vals)));
-        case "max": return (vals) => Math.max(...args.map((f) => f(vals)));
+        case "min":
+          return (vals) => {
+            let m = Infinity;
+            for (const f of args) m = Math.min(m, f(vals));
+            return m;
+          };
+        case "max":
+          return (vals) => {
+            let m = -Infinity;
+            for (const f of args) m = Math.max(m, f(vals));
+            return m;
+          };
         case "abs": return (vals) => Math.abs(args[0](vals));
         case "clamp": return (vals) => Math.min(Math.max(args[0](vals), args[1](vals)), args[2](vals));
         case "select": return (vals) => (args[2](vals) !== 0 ? args[1](vals) : args[0](vals));
