@@ -74,7 +74,7 @@ async function main() {
   const pages = webviewEntries();
   const configs = [
     { ...nodeCommon, entryPoints: { client: "client/src/extension.ts" }, outdir: dist },
-    { ...nodeCommon, entryPoints: { server: "server/src/server.ts", cli: "server/src/cli/main.ts" }, outdir: dist },
+    { ...nodeCommon, entryPoints: { server: "server/src/server.ts", cli: "server/src/cli/main.ts", gpuHelper: "server/src/gpu/helperMain.ts" }, outdir: dist },
   ];
   if (pages.length > 0) {
     configs.push({
