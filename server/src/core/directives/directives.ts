@@ -213,6 +213,22 @@ class Cursor {
   end(): true | DExprError {
     return this.peek.kind === "end" ? true : this.fail("unexpected text");
   }
+  /** `(a, b, ...)` after a function name, to the end of the line: the arguments of range(), random() and the like. */
+  callArgs(fn: string): DExpr[] | DExprError {
+    const open = this.expect("(", `after ${fn}`);
+    if (open !== true) return open;
+    const args: DExpr[] = [];
+    while (!this.isOp(")")) {
+      const e = this.expr();
+      if ("message" in e) return e;
+      args.push(e);
+      if (this.isOp(",")) this.i++;
+      else if (!this.isOp(")")) return this.fail(`expected ',' or ')' in ${fn}(...)`);
+    }
+    this.i++;
+    const end = this.end();
+    return end === true ? args : end;
+  }
   /** `key=value` options such as `rtol=1e-5 group=128`. */
   options(allowed: readonly string[]): Map<string, number> | DExprError {
     const opts = new Map<string, number>();
@@ -414,19 +430,8 @@ function parseDirectiveBody(kind: DirectiveKind, text: string, bodyStart: number
         const fn = c.peek.text as "range" | "pow2";
         const fnTok = c.peek;
         c.i++;
-        const open = c.expect("(", `after ${fn}`);
-        if (open !== true) return open;
-        const args: DExpr[] = [];
-        while (!c.isOp(")")) {
-          const e = c.expr();
-          if (isErr(e)) return e;
-          args.push(e);
-          if (c.isOp(",")) c.i++;
-          else if (!c.isOp(")")) return c.fail(`expected ',' or ')' in ${fn}(...)`);
-        }
-        c.i++;
-        const end = c.end();
-        if (end !== true) return end;
+        const args = c.callArgs(fn);
+        if (isErr(args)) return args;
         const want = fn === "range" ? [2, 3] : [2, 2];
         if (args.length < want[0] || args.length > want[1]) {
           return { message: fn === "range" ? "range takes (from, to[, step])" : "pow2 takes (from, to)", start: fnTok.start, end: lineEnd };
@@ -478,19 +483,8 @@ function parseBufferInit(text: string, from: number, lineEnd: number): BufferIni
   const toks = tokenizeDExpr(text, nameStart + fn.length, lineEnd);
   if (!Array.isArray(toks)) return toks;
   const c = new Cursor(toks, lineEnd);
-  const open = c.expect("(", `after ${fn}`);
-  if (open !== true) return open;
-  const args: DExpr[] = [];
-  while (!c.isOp(")")) {
-    const e = c.expr();
-    if (isErr(e)) return e;
-    args.push(e);
-    if (c.isOp(",")) c.i++;
-    else if (!c.isOp(")")) return c.fail(`expected ',' or ')' in ${fn}(...)`);
-  }
-  c.i++;
-  const end = c.end();
-  if (end !== true) return end;
+  const args = c.callArgs(fn);
+  if (isErr(args)) return args;
   if (fn === "const") {
     if (args.length !== 1) return { message: "const takes one value: const(v)", start: nameStart, end: lineEnd };
     return { kind: "const", value: args[0], span };
