@@ -4,6 +4,7 @@ import { DocumentKernelsRequest, type DocumentKernelsResult } from "../../server
 import { registerCommands } from "./commands";
 import { ExtensionContextHolder } from "./context";
 import { registerKernelsPanel } from "./panels/kernelsPanel";
+import { registerRunFeatures } from "./run";
 
 let holder: ExtensionContextHolder | undefined;
 
@@ -11,6 +12,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const ctx = new ExtensionContextHolder(context);
   holder = ctx;
   context.subscriptions.push(ctx, ...registerCommands(ctx));
+  context.subscriptions.push(...registerRunFeatures(context, ctx));
   context.subscriptions.push(
     ...registerKernelsPanel(context, {
       fetchKernels: async (uri: string): Promise<DocumentKernelsResult | undefined> => {

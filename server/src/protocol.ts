@@ -64,5 +64,77 @@ export interface ServerStatusParams {
   message: string;
 }
 
+/**
+ * `kernellens/roofline` (client -> server request): the kernels of a document placed on a device's roofline, for the
+ * Roofline panel. `deviceId` picks the device (any id or name `kernellens devices` knows); without it, or when it names
+ * no device, the device of the `kernellens.device` setting is used. The answer says which device it modelled.
+ */
+export const RooflineRequest = "kernellens/roofline" as const;
+export interface RooflineParams {
+  uri: string;
+  deviceId?: string;
+}
+/** A device's roofs: peak shader arithmetic per dtype, and the bandwidth of DRAM and of workgroup memory. */
+export interface RooflineCeilings {
+  /** `datasheet`: the vendor's published figures; `measured`: calibration microbenchmarks on the local adapter. */
+  source: "datasheet" | "measured";
+  /** What the chart calls this set of roofs: the device's name, or the calibrated adapter's. */
+  label: string;
+  /** Peak shader (non-matrix-unit) GFLOP/s, an FMA counted as two; f16 is null where it is not known. */
+  computeGflops: { f32: number; f16: number | null };
+  /** DRAM bandwidth, GB/s (10^9 bytes per second). */
+  dramGBps: number;
+  /** Workgroup-memory bandwidth of the whole device (SMs x bytes per clock x clock), GB/s; null where unknown. */
+  workgroupGBps: number | null;
+}
+export interface RooflineDeviceEntry {
+  id: string;
+  name: string;
+  /** `nvidia`, `amd`, `apple`, `intel`, or `measured` for a calibrated profile of the local adapter. */
+  vendor: string;
+}
+export interface RooflineDevice extends RooflineDeviceEntry {
+  ceilings: RooflineCeilings;
+}
+export type RooflineBound = "compute" | "memory" | "workgroup-memory" | "latency" | "unknown";
+/** Where the cost model places a kernel on the device's roofline. */
+export interface RooflinePrediction {
+  /** Arithmetic intensity: FLOPs per byte of modelled DRAM traffic. */
+  ai: number;
+  /** The rate the model predicts the kernel achieves: FLOPs over the predicted time, GFLOP/s. */
+  gflops: number;
+  /** Predicted time of one dispatch, milliseconds. */
+  ms: number;
+  bound: RooflineBound;
+  /** The roof above the kernel: min(peak, AI x DRAM bandwidth) for its main dtype, GFLOP/s. */
+  attainableGflops: number;
+}
+/** A run's result on the roofline: the model's FLOP and DRAM-byte counts over the measured median time. */
+export interface RooflineMeasuredPoint {
+  ai: number;
+  gflops: number;
+  /** Median time of the timed runs, milliseconds. */
+  ms: number;
+}
+export interface RooflineKernel {
+  name: string;
+  /** The entry point's name in the document. */
+  range: WireRange;
+  /** Null when the model has no estimate (no launch, unknown sizes); `reason` then says why. */
+  predicted: RooflinePrediction | null;
+  /** FLOPs per byte of workgroup-memory traffic; null when the kernel uses no workgroup memory. */
+  workgroupAi: number | null;
+  reason: string | null;
+}
+export interface RooflineResult {
+  uri: string;
+  /** The device the kernels were modelled on, with its roofs. */
+  device: RooflineDevice;
+  /** Every device that can be picked, measured profiles first. */
+  devices: RooflineDeviceEntry[];
+  /** Compute entry points in source order. */
+  kernels: RooflineKernel[];
+}
+
 /** Every method name above, so the protocol document test can check each is documented. */
-export const allMethods = [DocumentKernelsRequest, ServerStatusNotification] as const;
+export const allMethods = [DocumentKernelsRequest, ServerStatusNotification, RooflineRequest] as const;

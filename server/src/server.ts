@@ -16,6 +16,9 @@ import {
   DocumentKernelsRequest,
   type DocumentKernelsParams,
   type DocumentKernelsResult,
+  RooflineRequest,
+  type RooflineParams,
+  type RooflineResult,
   ServerStatusNotification,
   type ServerStatusParams,
 } from "./protocol";
@@ -25,6 +28,7 @@ import { DocumentAnalyses } from "./lsp/documentAnalyses";
 import { SettingsCache } from "./lsp/settings";
 import { documentSymbols } from "./lsp/symbols";
 import { kernelsResult } from "./lsp/kernelsRequest";
+import { answerRoofline } from "./lsp/rooflineRequest";
 import { hover } from "./lsp/hover";
 import { completion, completionTriggerCharacters } from "./lsp/completion";
 import { definition, references } from "./lsp/navigation";
@@ -140,6 +144,11 @@ connection.onRequest(DocumentKernelsRequest, async (p: DocumentKernelsParams): P
   await tintReady;
   const state = await analyses.current(p.uri);
   return kernelsResult(p.uri, state);
+});
+
+connection.onRequest(RooflineRequest, async (p: RooflineParams): Promise<RooflineResult> => {
+  const state = p && typeof p.uri === "string" ? await analyses.current(p.uri) : undefined;
+  return answerRoofline(p, state);
 });
 
 documents.listen(connection);

@@ -3,6 +3,7 @@ import { benchFrontend } from "./frontend";
 import { benchServerLatency } from "./serverLatency";
 import { fmt } from "./stats";
 import { benchModelTime } from "./modelTime";
+import { benchHelper, formatHelperBench } from "./helperOverhead";
 
 function verdict(ok: boolean): string {
   return ok ? "meets goal" : "MISSES goal";
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   if (!only || only === "frontend") await frontend();
   if (!only || only === "model") model();
   if (!only || only === "server") await server();
+  if (!only || only === "helper") console.log(formatHelperBench(await benchHelper()));
 }
 
 async function frontend(): Promise<void> {

@@ -12,6 +12,16 @@ export interface CliArgs {
   readonly includePaths: readonly string[];
   readonly noTint: boolean;
   readonly help: boolean;
+  /** `run`: the entry point to run (default: every compute entry point with a launch). */
+  readonly entry: string | undefined;
+  readonly repeat: number | undefined;
+  readonly warmup: number | undefined;
+  readonly timeoutMs: number | undefined;
+  readonly seed: number | undefined;
+  /** `run --rotate N`: input copies rotated between timed runs. */
+  readonly rotate: number | undefined;
+  /** `run --no-history`: do not append to .kernellens/history.jsonl. */
+  readonly noHistory: boolean;
 }
 
 export class UsageError extends Error {}
@@ -27,6 +37,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let noTint = false;
   let help = false;
   let command = "";
+  let entry: string | undefined;
+  let repeat: number | undefined;
+  let warmup: number | undefined;
+  let timeoutMs: number | undefined;
+  let seed: number | undefined;
+  let rotate: number | undefined;
+  let noHistory = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -36,7 +53,22 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       if (v === undefined) throw new UsageError(`${a} needs a value`);
       return v;
     };
+    /** A whole number of at least `min` (flags such as --repeat 10 or --repeat=10). */
+    const count = (flag: string, min: number): number => {
+      const raw = value();
+      const n = Number(raw);
+      if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} needs a whole number of at least ${min}, got '${raw}'`);
+      return n;
+    };
+    const is = (flag: string): boolean => a === flag || a.startsWith(`${flag}=`);
     if (a === "--json") json = true;
+    else if (a === "--no-history") noHistory = true;
+    else if (is("--entry")) entry = value();
+    else if (is("--repeat")) repeat = count("--repeat", 1);
+    else if (is("--warmup")) warmup = count("--warmup", 0);
+    else if (is("--timeout-ms")) timeoutMs = count("--timeout-ms", 1);
+    else if (is("--seed")) seed = count("--seed", 0);
+    else if (is("--rotate")) rotate = count("--rotate", 1);
     else if (a === "--sarif") sarif = true;
     else if (a === "--no-tint") noTint = true;
     else if (a === "-h" || a === "--help") help = true;
@@ -54,13 +86,15 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     else files.push(a);
   }
   if (json && sarif) throw new UsageError("choose one of --json and --sarif");
-  return { command, files, json, sarif, device, lets, defines, includePaths, noTint, help };
+  return { command, files, json, sarif, device, lets, defines, includePaths, noTint, help, entry, repeat, warmup, timeoutMs, seed, rotate, noHistory };
 }
 
 export const usage = `kernellens: GPU kernel analysis from the command line
 
 Usage:
   kernellens analyze FILE... [--json | --sarif] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]...
+  kernellens run FILE [--entry NAME] [--repeat N] [--warmup N] [--timeout-ms N] [--seed N] [--rotate N] [--no-history] [--json]
+  kernellens calibrate [--json]
   kernellens devices [--json]
   kernellens doctor [--json]
 
@@ -70,9 +104,21 @@ Commands:
             --sarif  a SARIF 2.1.0 log for code-scanning tools
             --no-tint  skip the WGSL compiler (KernelLens's own parser only)
             --device ID  the GPU to model (kernellens devices lists them); --let NAME=VALUE sets a size
+  run       runs each compute entry point (or --entry NAME) on the local GPU with the inputs of its // @buffer
+            lines, checks its outputs (// @check, and that every output element was written) and times it
+            --repeat N  timed runs (default 5; the median is reported with min and max)  --warmup N  untimed runs
+            (default 2)  --timeout-ms N  deadline of each run (default 10000)  --seed N  seed of random inputs
+            --rotate N  input copies rotated between timed runs  --json  one RunOutcome per entry, one per line
+            --device ID  the model's device for the predicted time (default: this adapter's calibration profile)
+            Runs are appended to .kernellens/history.jsonl in the current folder unless --no-history.
+            JavaScript references (// @check OUT ~ js("./ref.mjs")) are executed: run only files you trust.
+  calibrate measures this adapter's ceilings (bandwidth, FMA rate, workgroup memory, dispatch overhead) and saves
+            them as a profile (KERNELLENS_PROFILE_DIR or ~/.cache/kernellens/profiles); afterwards
+            --device measured (or the profile's id) models this adapter
   devices   the device database: every GPU the cost model knows, with the public source of each figure
   doctor    whether the WGSL compiler (Tint) and a GPU adapter are available, and what to install if not
 
-Exit codes: 0 no errors, 1 error diagnostics found, 2 bad usage or unreadable input, 3 no compiler or GPU adapter
-(doctor).
+Exit codes: 0 no errors (run: every check passed), 1 error diagnostics found (run: a check failed), 2 bad usage,
+unreadable input or a compile error, 3 no compiler or GPU adapter (doctor), a timeout or a device failure (run,
+calibrate).
 `;

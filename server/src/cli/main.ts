@@ -1,4 +1,4 @@
-// The `kernellens` command line: static analysis for CI (more commands join as the product grows).
+// The `kernellens` command line: static analysis for CI, kernel runs on the local GPU, calibration, the device database.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -11,6 +11,9 @@ import { toSarif } from "./sarif";
 import { doctor, formatDoctor } from "./doctor";
 import { DEFAULT_DEVICE_ID, devicesJson, listDevices, lookupDevice } from "../core/devices/database";
 import type { DeviceSpec } from "../core/devices/device";
+import { measuredDevices } from "../run/profiles";
+import { runCommand } from "./runCommand";
+import { calibrateCommand } from "./calibrateCommand";
 
 const VERSION = "0.1.0";
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -39,16 +42,33 @@ function formatHuman(results: readonly AnalyzeFileJson[]): string {
   return lines.join("\n");
 }
 
-/** The target device of `--device` (or the default); a bad id is a usage error listing the candidates. */
+/** Saved calibration profiles as devices; unreadable profile folders count as none. */
+function measured(): DeviceSpec[] {
+  try {
+    return measuredDevices();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The target device of `--device` (or the default); a bad id is a usage error listing the candidates. Measured
+ * profiles (`kernellens calibrate`) take part in the lookup, and `--device measured` names the newest of them.
+ */
 function pickDevice(id: string | undefined): DeviceSpec {
-  const found = lookupDevice(id ?? DEFAULT_DEVICE_ID);
+  const profiles = measured();
+  if (id !== undefined && id.trim().toLowerCase() === "measured") {
+    if (profiles.length > 0) return profiles[0];
+    throw new UsageError("no measured profile yet: run 'kernellens calibrate' first (profiles live in KERNELLENS_PROFILE_DIR or ~/.cache/kernellens/profiles)");
+  }
+  const found = lookupDevice(id ?? DEFAULT_DEVICE_ID, profiles);
   if (found.device) return found.device;
-  const candidates = found.candidates.length > 0 ? found.candidates.map((d) => d.id) : listDevices().map((d) => d.id);
+  const candidates = found.candidates.length > 0 ? found.candidates.map((d) => d.id) : listDevices(profiles).map((d) => d.id);
   throw new UsageError(`unknown device '${id}'${found.match === "ambiguous" ? " (ambiguous)" : ""}; one of: ${candidates.join(", ")}`);
 }
 
 function devices(args: CliArgs): number {
-  const list = listDevices();
+  const list = listDevices(measured());
   if (args.json) {
     process.stdout.write(JSON.stringify(devicesJson(list)) + "\n");
     return 0;
@@ -102,6 +122,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await analyze(args);
       case "devices":
         return devices(args);
+      case "run":
+        return await runCommand(args, { device: args.device !== undefined ? pickDevice(args.device) : undefined });
+      case "calibrate":
+        return await calibrateCommand(args);
       case "doctor": {
         const report = await doctor();
         process.stdout.write(args.json ? JSON.stringify(report) + "\n" : formatDoctor(report) + "\n");

@@ -20,6 +20,9 @@ export interface AdapterSummary {
   readonly timestampQuery: boolean;
   /** A stable key for this adapter, used to store its calibration profile. */
   readonly key: string;
+  /** Subgroup sizes the adapter reports (with `subgroups`); absent where it reports none. */
+  readonly subgroupMinSize?: number;
+  readonly subgroupMaxSize?: number;
 }
 
 export type HelperErrorKind =

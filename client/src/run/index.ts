@@ -1,0 +1,126 @@
+// Wires running, profiling and calibrating into the extension: the GPU service, the run lenses, the commands and the history view.
+//
+// This is the one file that names the concrete helper, runner, history and profile modules; everything else in
+// client/src/run sees them through small interfaces, so each can be replaced (or faked) without touching the rest.
+import * as vscode from "vscode";
+import type { DeviceSpec } from "../../../server/src/core/devices/device";
+import { GpuHelperProcess } from "../../../server/src/gpu/helperClient";
+import type { AdapterSummary, CalibrationProfile } from "../../../server/src/gpu/types";
+import type { RunOutcome } from "../../../server/src/run/api";
+import { appendRun, readHistory } from "../../../server/src/run/history";
+import { loadProfiles, profileToDevice, saveProfile } from "../../../server/src/run/profiles";
+import { runKernel } from "../../../server/src/run/runKernel";
+import { DocumentKernelsRequest, type DocumentKernelsResult } from "../../../server/src/protocol";
+import type { ExtensionContextHolder } from "../context";
+import { adapterLabel, failureDetail, type HistoryRow } from "./format";
+import { detectGpuCommand, GpuService } from "./gpuService";
+import { type ProfileStore, type RunHistoryStore, RunCommands, RunHistoryDocuments, type RunMode } from "./runCommands";
+import { explainRunTrust, explainTrustCommand, RunLensProvider } from "./runLenses";
+
+/** Registers everything under client/src/run; the returned disposables end with the extension (the helper with them). */
+export function registerRunFeatures(context: vscode.ExtensionContext, holder: ExtensionContextHolder): vscode.Disposable[] {
+  const log = holder.output;
+  const profiles = profileStore(log);
+  const gpu = new GpuService({
+    createHelper: () => new GpuHelperProcess({ helperPath: context.asAbsolutePath("dist/gpuHelper.js"), log: (message) => log.info(`GPU helper: ${message}`) }),
+    log,
+    profileFor: (adapter) => profiles.profileFor(adapter),
+  });
+  const fetchKernels = async (uri: vscode.Uri, token?: vscode.CancellationToken): Promise<DocumentKernelsResult | undefined> => {
+    const client = holder.client;
+    if (!client?.isRunning()) return undefined;
+    return client.sendRequest<DocumentKernelsResult>(DocumentKernelsRequest, { uri: uri.toString() }, token);
+  };
+  const lenses = new RunLensProvider({ fetchKernels: (uri, token) => fetchKernels(uri, token), log });
+  const history = historyStore();
+  const historyDocuments = new RunHistoryDocuments(history, log);
+  const commands = new RunCommands({
+    holder,
+    gpu,
+    runKernel,
+    history,
+    profiles,
+    entries: async (document, token) => {
+      const result = await fetchKernels(document.uri, token);
+      return result?.kernels
+        .filter((k) => k.stage === "compute")
+        .map((k) => ({ name: k.name, range: new vscode.Range(k.range.start.line, k.range.start.character, k.range.end.line, k.range.end.character) }));
+    },
+  });
+
+  const table: Record<string, (...args: unknown[]) => unknown> = {
+    "kernellens.run": (uri, entry) => commands.run("run", uri, entry),
+    "kernellens.profile": (uri, entry) => commands.run("profile", uri, entry),
+    "kernellens.calibrate": () => commands.calibrate(),
+    "kernellens.showRunHistory": () => commands.showHistory(historyDocuments),
+    [explainTrustCommand]: () => explainRunTrust(),
+    [detectGpuCommand]: async () => {
+      const answer = await gpu.detectAdapter().catch((err: unknown) => {
+        log.error(`GPU: ${String(err)}`);
+        return undefined;
+      });
+      if (answer && "kind" in answer && !("key" in answer)) holder.output.show(true);
+    },
+  };
+  return [
+    gpu,
+    lenses,
+    commands,
+    historyDocuments,
+    vscode.languages.registerCodeLensProvider({ language: "wgsl" }, lenses),
+    vscode.workspace.registerTextDocumentContentProvider(RunHistoryDocuments.scheme, historyDocuments),
+    ...Object.entries(table).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
+  ];
+}
+
+/** The run history of history.ts, seen as the rows the history view lists. */
+function historyStore(): RunHistoryStore {
+  return {
+    async append(folder: string, file: string, mode: RunMode, outcome: RunOutcome, sourceText: string): Promise<void> {
+      appendRun(folder, { file, mode, outcome, sourceText });
+    },
+    async read(folder: string, limit: number): Promise<HistoryRow[]> {
+      return readHistory(folder, { limit }).map((r) => ({
+        startedAt: r.outcome.startedAt || r.timestamp,
+        file: r.file,
+        entry: r.outcome.entry,
+        mode: r.mode,
+        status: r.outcome.status,
+        medianMs: r.outcome.timing?.medianMs,
+        method: r.outcome.timing?.method,
+        adapter: r.outcome.adapter ? adapterLabel(r.outcome.adapter) : undefined,
+        predictedMs: r.outcome.predicted?.ms,
+        deviceId: r.outcome.predicted?.deviceId,
+        detail: failureDetail(r.outcome),
+      }));
+    },
+  };
+}
+
+/** Saved calibration profiles (profiles.ts), cached in memory and reread after each save. */
+function profileStore(log: vscode.LogOutputChannel): ProfileStore & { profileFor(adapter: AdapterSummary): CalibrationProfile | undefined } {
+  let cache: { profiles: CalibrationProfile[]; devices: Map<string, DeviceSpec> } | undefined;
+  const load = () => {
+    if (!cache) {
+      let profiles: CalibrationProfile[] = [];
+      try {
+        profiles = loadProfiles();
+      } catch (err) {
+        log.warn(`calibration profiles could not be read: ${String(err)}`);
+      }
+      cache = { profiles, devices: new Map(profiles.map((p) => [p.adapter.key, profileToDevice(p)])) };
+    }
+    return cache;
+  };
+  const profileFor = (adapter: AdapterSummary) => load().profiles.find((p) => p.adapter.key === adapter.key);
+  return {
+    profileFor,
+    async save(profile: CalibrationProfile) {
+      const path = saveProfile(profile);
+      cache = undefined;
+      return { deviceId: profileToDevice(profile).id, path };
+    },
+    deviceFor: (adapter: AdapterSummary) => load().devices.get(adapter.key),
+    measuredDevices: () => [...load().devices.values()],
+  };
+}

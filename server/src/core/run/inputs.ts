@@ -1,0 +1,367 @@
+// Materialises a run's input buffers from their initializers: seeded generators, constants, iota and files.
+//
+// The generator is counter-based so every value depends only on (seed, buffer name, flat scalar index): adding a
+// buffer, reordering bindings or growing N never changes the values other buffers (or the first N scalars) get, and
+// a JavaScript reference can regenerate any value it needs. Per scalar k of buffer b:
+//   s = hash(seed, b) + (k + 1) * 0x9E3779B9 (mod 2^32, a Weyl sequence), w1 = fmix32(s), w2 = fmix32(s ^ 0x6A09E667),
+//   u = w1 / 2^32 + (w2 >>> 11) / 2^53, uniform in [0, 1) with 53 random bits,
+// where fmix32 is MurmurHash3's 32-bit finaliser and hash(seed, b) = fmix32(FNV-1a(b) ^ fmix32(seed)).
+// `random(lo, hi)` gives lo + u (hi - lo) (then rounded to the element type); `randint(lo, hi)` gives
+// ceil(lo) + floor(u (floor(hi) - ceil(lo) + 1)), both ends inclusive; `random` on an integer buffer behaves as
+// `randint`. Reading `file(...)` contents is I/O, so it is injected; this module stays pure.
+import type { CoreDiagnostic } from "../diagnostic";
+import type { Span } from "../wgsl/ast";
+import type { BufferLayout, InitSpec, PlannedBinding, ScalarKind } from "./plan";
+
+export const DEFAULT_SEED = 0x4b4c; // "KL": runs are reproducible unless a seed is given
+
+const BYTES: Readonly<Record<ScalarKind, number>> = { f32: 4, f16: 2, i32: 4, u32: 4 };
+
+// ---- Half precision ---------------------------------------------------------------------------------------------
+
+function roundHalfEven(x: number): number {
+  const f = Math.floor(x);
+  const d = x - f;
+  return d > 0.5 ? f + 1 : d < 0.5 ? f : f % 2 === 0 ? f : f + 1;
+}
+
+/** IEEE 754 binary16 bits of `v`, rounded to nearest, ties to even; overflow gives infinity, NaN a quiet NaN. */
+export function f16Bits(v: number): number {
+  if (Number.isNaN(v)) return 0x7e00;
+  const sign = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
+  const a = Math.abs(v);
+  // 65520 is halfway between the largest half (65504) and 2^16: from there on, rounding gives infinity.
+  if (a >= 65520) return sign | 0x7c00;
+  if (a < 2 ** -14) return sign | roundHalfEven(a * 2 ** 24); // subnormal (1024 rounds up into the smallest normal)
+  let e = Math.floor(Math.log2(a));
+  if (2 ** e > a) e--;
+  else if (2 ** (e + 1) <= a) e++;
+  let mant = roundHalfEven((a / 2 ** e - 1) * 1024);
+  if (mant === 1024) {
+    mant = 0;
+    e++;
+  }
+  if (e > 15) return sign | 0x7c00;
+  return sign | ((e + 15) << 10) | mant;
+}
+
+/** The number a binary16 bit pattern holds. */
+export function f16Value(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const e = (bits >> 10) & 0x1f;
+  const m = bits & 0x3ff;
+  if (e === 0) return sign * m * 2 ** -24;
+  if (e === 31) return m ? NaN : sign * Infinity;
+  return sign * (1 + m / 1024) * 2 ** (e - 15);
+}
+
+// ---- The generator ----------------------------------------------------------------------------------------------
+
+/** MurmurHash3's 32-bit finaliser: a bijective mix where every input bit affects every output bit. */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Seed of one buffer's stream: FNV-1a of its name mixed with the run's seed. */
+export function bufferSeed(seed: number, name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return fmix32((h ^ fmix32(seed >>> 0)) >>> 0);
+}
+
+/** The k-th uniform number in [0, 1) of a stream. */
+export function uniformAt(streamSeed: number, k: number): number {
+  const s = (streamSeed + Math.imul(k + 1, 0x9e3779b9)) >>> 0;
+  return fmix32(s) * 2 ** -32 + (fmix32((s ^ 0x6a09e667) >>> 0) >>> 11) * 2 ** -53;
+}
+
+// ---- Layout walking ---------------------------------------------------------------------------------------------
+
+/** Scalars a buffer holds (header scalars, then every element's). */
+export function scalarCount(layout: BufferLayout): number {
+  return layout.header.length + layout.count * layout.leaves.length;
+}
+
+/** Calls `f(flatIndex, byteOffset, scalar)` for every scalar of the buffer, in flat order. */
+export function forEachScalar(layout: BufferLayout, f: (k: number, offset: number, scalar: ScalarKind) => void): void {
+  let k = 0;
+  for (const h of layout.header) f(k++, h.offset, h.scalar);
+  const { leaves, stride, arrayOffset, count } = layout;
+  for (let i = 0; i < count; i++) {
+    const base = arrayOffset + i * stride;
+    for (const leaf of leaves) f(k++, base + leaf.offset, leaf.scalar);
+  }
+}
+
+/** The one scalar type of every scalar of the buffer, or null when it mixes types (a struct of f32 and u32). */
+export function uniformScalar(layout: BufferLayout): ScalarKind | null {
+  const all = [...layout.header, ...layout.leaves];
+  if (all.length === 0) return null;
+  return all.every((l) => l.scalar === all[0].scalar) ? all[0].scalar : null;
+}
+
+/** True when the scalars lie back to back from byte 0 (no header, no padding): typed arrays can be used directly. */
+function isPacked(layout: BufferLayout): boolean {
+  if (layout.header.length > 0 || layout.arrayOffset !== 0) return false;
+  const s = uniformScalar(layout);
+  if (!s) return false;
+  const b = BYTES[s];
+  return layout.stride === layout.leaves.length * b && layout.leaves.every((l, i) => l.offset === i * b);
+}
+
+export function writeScalarLE(view: DataView, offset: number, scalar: ScalarKind, value: number): void {
+  switch (scalar) {
+    case "f32":
+      view.setFloat32(offset, value, true);
+      break;
+    case "f16":
+      view.setUint16(offset, f16Bits(value), true);
+      break;
+    case "i32":
+      view.setInt32(offset, Math.trunc(value) | 0, true);
+      break;
+    case "u32":
+      view.setUint32(offset, Math.trunc(value) >>> 0, true);
+      break;
+  }
+}
+
+export function readScalarLE(view: DataView, offset: number, scalar: ScalarKind): number {
+  switch (scalar) {
+    case "f32":
+      return view.getFloat32(offset, true);
+    case "f16":
+      return f16Value(view.getUint16(offset, true));
+    case "i32":
+      return view.getInt32(offset, true);
+    case "u32":
+      return view.getUint32(offset, true);
+  }
+}
+
+/** Every scalar of a buffer as a number, flat (header, then elements; padding skipped). */
+export function decodeScalars(layout: BufferLayout, bytes: ArrayBuffer): Float64Array {
+  const n = scalarCount(layout);
+  const out = new Float64Array(n);
+  if (bytes.byteLength < layout.sizeBytes) {
+    // A short read-back is a helper bug; decode what is there and leave the rest NaN so a check fails loudly.
+    out.fill(NaN);
+  }
+  const packed = isPacked(layout) ? uniformScalar(layout) : null;
+  if (packed === "f32" && bytes.byteLength >= n * 4) {
+    out.set(new Float32Array(bytes, 0, n));
+    return out;
+  }
+  const view = new DataView(bytes);
+  forEachScalar(layout, (k, offset, scalar) => {
+    if (offset + BYTES[scalar] <= bytes.byteLength) out[k] = readScalarLE(view, offset, scalar);
+  });
+  return out;
+}
+
+/**
+ * A buffer's values as the typed array a JavaScript reference gets: Float32Array for f32 and f16 (decoded),
+ * Int32Array, Uint32Array; Float64Array when a struct mixes types. Always a copy, so a reference cannot change
+ * the inputs of a later run.
+ */
+export function referenceArray(layout: BufferLayout, bytes: ArrayBuffer): Float32Array | Int32Array | Uint32Array | Float64Array {
+  const s = uniformScalar(layout);
+  const n = scalarCount(layout);
+  if (s && isPacked(layout) && s !== "f16" && bytes.byteLength >= n * 4) {
+    const copy = bytes.slice(0, n * 4);
+    return s === "f32" ? new Float32Array(copy) : s === "i32" ? new Int32Array(copy) : new Uint32Array(copy);
+  }
+  const values = decodeScalars(layout, bytes);
+  if (s === "f32" || s === "f16") return Float32Array.from(values);
+  if (s === "i32") return Int32Array.from(values);
+  if (s === "u32") return Uint32Array.from(values);
+  return values;
+}
+
+// ---- Generators -------------------------------------------------------------------------------------------------
+
+export type GeneratedInput = { readonly data: ArrayBuffer } | { readonly error: string };
+
+/** Contents of a buffer from a generator initializer (not `file`). */
+export function generate(layout: BufferLayout, init: Exclude<InitSpec, { kind: "file" }>, name: string, seed: number = DEFAULT_SEED): GeneratedInput {
+  const data = new ArrayBuffer(layout.sizeBytes);
+  const view = new DataView(data);
+  const stream = bufferSeed(seed, name);
+  const isInt = (s: ScalarKind): boolean => s === "i32" || s === "u32";
+  let intLo = 0;
+  let intSpan = 0;
+  if (init.kind === "randint" || init.kind === "random") {
+    intLo = Math.ceil(init.lo);
+    intSpan = Math.floor(init.hi) - intLo + 1;
+    const needsInt = init.kind === "randint" || [...layout.header, ...layout.leaves].some((l) => isInt(l.scalar));
+    if (needsInt && intSpan < 1) return { error: `${init.kind}(${init.lo}, ${init.hi}) contains no whole number for the integer elements of '${name}'` };
+  }
+  const packedF32 = isPacked(layout) && uniformScalar(layout) === "f32";
+  if (packedF32 && init.kind === "random") {
+    // The common case (an array of f32) without a DataView call per element.
+    const f = new Float32Array(data, 0, scalarCount(layout));
+    const span = init.hi - init.lo;
+    for (let k = 0; k < f.length; k++) f[k] = init.lo + uniformAt(stream, k) * span;
+    return { data };
+  }
+  forEachScalar(layout, (k, offset, scalar) => {
+    let v: number;
+    switch (init.kind) {
+      case "random":
+        v = isInt(scalar) ? intLo + Math.floor(uniformAt(stream, k) * intSpan) : init.lo + uniformAt(stream, k) * (init.hi - init.lo);
+        break;
+      case "randint":
+        v = intLo + Math.floor(uniformAt(stream, k) * intSpan);
+        break;
+      case "iota":
+        v = k;
+        break;
+      case "const":
+        v = init.value;
+        break;
+    }
+    writeScalarLE(view, offset, scalar, v);
+  });
+  return { data };
+}
+
+// ---- Files ------------------------------------------------------------------------------------------------------
+
+export interface NpyArray {
+  readonly descr: string;
+  readonly shape: readonly number[];
+  readonly fortranOrder: boolean;
+  /** The raw little-endian data after the header. */
+  readonly data: Uint8Array;
+}
+
+const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+
+export function isNpy(bytes: Uint8Array): boolean {
+  return bytes.length >= 10 && NPY_MAGIC.every((b, i) => bytes[i] === b);
+}
+
+/** Parses a NumPy `.npy` file (format versions 1, 2 and 3): the header dictionary and the data that follows. */
+export function parseNpy(bytes: Uint8Array): NpyArray | { readonly error: string } {
+  if (!isNpy(bytes)) return { error: "not a .npy file (the \\x93NUMPY magic is missing)" };
+  const major = bytes[6];
+  if (major < 1 || major > 3) return { error: `unsupported .npy format version ${major}.${bytes[7]}` };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLen = major === 1 ? view.getUint16(8, true) : bytes.length >= 12 ? view.getUint32(8, true) : -1;
+  const start = major === 1 ? 10 : 12;
+  if (headerLen < 0 || start + headerLen > bytes.length) return { error: "the .npy header is cut short" };
+  const header = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(start, start + headerLen));
+  const descr = /['"]descr['"]\s*:\s*['"]([^'"]*)['"]/.exec(header);
+  const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(header);
+  const shape = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(header);
+  if (!descr || !fortran || !shape) return { error: `the .npy header is not a dictionary with descr, fortran_order and shape: ${header.trim()}` };
+  const dims = shape[1]
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "")
+    .map((s) => Number(s.replace(/L$/, "")));
+  if (dims.some((d) => !Number.isInteger(d) || d < 0)) return { error: `the .npy shape (${shape[1]}) is not a tuple of whole numbers` };
+  return { descr: descr[1], shape: dims, fortranOrder: fortran[1] === "True", data: bytes.subarray(start + headerLen) };
+}
+
+const NPY_DTYPES: Readonly<Record<ScalarKind, string>> = { f32: "<f4", f16: "<f2", i32: "<i4", u32: "<u4" };
+
+function fmtCount(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/** Places `packed` scalars (back to back, little-endian) into the buffer's layout. */
+function placePacked(layout: BufferLayout, packed: Uint8Array, scalar: ScalarKind): ArrayBuffer {
+  const data = new ArrayBuffer(layout.sizeBytes);
+  const dst = new Uint8Array(data);
+  const b = BYTES[scalar];
+  if (isPacked(layout)) dst.set(packed.subarray(0, scalarCount(layout) * b));
+  else forEachScalar(layout, (k, offset) => dst.set(packed.subarray(k * b, k * b + b), offset));
+  return data;
+}
+
+/**
+ * Contents of a buffer from a file's bytes: a `.npy` array whose dtype matches the element type and whose size is
+ * the buffer's scalar count (C order), or a raw little-endian file of either the buffer's exact byte size or its
+ * scalars packed back to back.
+ */
+export function fromFile(layout: BufferLayout, name: string, path: string, bytes: Uint8Array): GeneratedInput {
+  const scalar = uniformScalar(layout);
+  const n = scalarCount(layout);
+  const typeName = scalar ?? "mixed";
+  if (isNpy(bytes)) {
+    const npy = parseNpy(bytes);
+    if ("error" in npy) return { error: `${path}: ${npy.error}` };
+    if (!scalar) return { error: `${path}: '${name}' mixes scalar types, which one .npy dtype cannot hold; use a raw file of ${fmtCount(layout.sizeBytes)} bytes` };
+    if (npy.fortranOrder) return { error: `${path}: the array is in Fortran order; save it in C order (numpy.ascontiguousarray) ` };
+    const want = NPY_DTYPES[scalar];
+    if (npy.descr !== want) {
+      const swapped = npy.descr.startsWith(">") ? " (big-endian: save it little-endian with .astype('" + want + "'))" : "";
+      return { error: `${path}: dtype '${npy.descr}' does not match '${name}' (${scalar}, dtype '${want}')${swapped}` };
+    }
+    const elements = npy.shape.reduce((a, b) => a * b, 1);
+    if (elements !== n) {
+      return { error: `${path}: shape (${npy.shape.join(", ")}) holds ${fmtCount(elements)} values; '${name}' needs ${fmtCount(n)} (${fmtCount(layout.count)} x ${layout.leaves.length} ${scalar})` };
+    }
+    if (npy.data.length < n * BYTES[scalar]) return { error: `${path}: the data is cut short: ${fmtCount(npy.data.length)} bytes for ${fmtCount(n)} values of ${BYTES[scalar]} bytes` };
+    return { data: placePacked(layout, npy.data, scalar) };
+  }
+  if (bytes.length === layout.sizeBytes) {
+    const data = new ArrayBuffer(layout.sizeBytes);
+    new Uint8Array(data).set(bytes);
+    return { data };
+  }
+  if (scalar && bytes.length === n * BYTES[scalar]) return { data: placePacked(layout, bytes, scalar) };
+  const packedNote = scalar && n * BYTES[scalar] !== layout.sizeBytes ? ` or ${fmtCount(n * BYTES[scalar])} (the ${scalar} values packed)` : "";
+  return { error: `${path}: ${fmtCount(bytes.length)} bytes; '${name}' needs ${fmtCount(layout.sizeBytes)}${packedNote} (${fmtCount(layout.count)} x ${typeName} element(s) of ${layout.stride} bytes)` };
+}
+
+// ---- All inputs of a plan ---------------------------------------------------------------------------------------
+
+export interface InputOptions {
+  readonly seed?: number;
+  /** Reads the file a `file("...")` initializer names, relative to the kernel file; the core does no I/O. */
+  readonly readFile?: (path: string) => Uint8Array | { readonly error: string };
+}
+
+/**
+ * Contents of every initialised buffer of a plan, by name (outputs get none: the helper poisons them). Problems
+ * are located at the buffer's `@buffer` directive.
+ */
+export function materializeInputs(bindings: readonly PlannedBinding[], options: InputOptions = {}): { buffers: Map<string, ArrayBuffer>; problems: CoreDiagnostic[] } {
+  const buffers = new Map<string, ArrayBuffer>();
+  const problems: CoreDiagnostic[] = [];
+  const fail = (b: PlannedBinding, message: string): void => {
+    const span: Span = b.directiveSpan ?? b.span;
+    problems.push({ severity: "error", code: "run-input", message, span, source: "kernellens" });
+  };
+  for (const b of bindings) {
+    if (b.kind === "uniform") {
+      if (b.uniformBytes) buffers.set(b.name, b.uniformBytes);
+      continue;
+    }
+    if (!b.init) continue;
+    let result: GeneratedInput;
+    if (b.init.kind === "file") {
+      if (!options.readFile) {
+        fail(b, `'${b.name}' reads ${b.init.path}, but files cannot be read here`);
+        continue;
+      }
+      const bytes = options.readFile(b.init.path);
+      result = "error" in bytes ? { error: `${b.init.path}: ${bytes.error}` } : fromFile(b.layout, b.name, b.init.path, bytes);
+    } else {
+      result = generate(b.layout, b.init, b.name, options.seed ?? DEFAULT_SEED);
+    }
+    if ("error" in result) fail(b, result.error);
+    else buffers.set(b.name, result.data);
+  }
+  return { buffers, problems };
+}

@@ -1,0 +1,577 @@
+// Turns one entry point and its launch directives into a run plan: every binding's layout, size, contents and role.
+//
+// The plan is what the GPU helper needs (buffers by group/binding, override constants, dispatch) plus what the
+// checks need (element layouts to decode outputs, the `@check` specs with their tolerances). Anything that would
+// make a run meaningless (an unsized storage buffer, a uniform field without a value, no `@dispatch`, a check of
+// something that is not an output) is a problem located where the user has to fix it, never a silent default.
+import { numericDefines, overrideDefaults, scopeForModule } from "../analysis/directiveChecks";
+import type { BindingSummary, KernelSummary } from "../analysis/kernels";
+import type { SourceAnalysis } from "../analysis/sourceAnalysis";
+import type { CoreDiagnostic } from "../diagnostic";
+import type { Directive } from "../directives/directives";
+import { evaluateDExpr, type DExpr, type Env } from "../directives/expr";
+import { directivesFor, evaluateLaunch } from "../directives/launch";
+import { evalWithOverrides } from "../model/launchConfig";
+import type { Expr, Span, ValueDecl } from "../wgsl/ast";
+import { alignOf, type ArrayType, derefType, roundUp, sizeOf, strideOf, typeToString, type WgslType } from "../wgsl/types";
+import { f16Bits, f16Value, writeScalarLE } from "./inputs";
+
+/** The scalar types a buffer can hold on the host side (WGSL's host-shareable scalars). */
+export type ScalarKind = "f32" | "f16" | "i32" | "u32";
+
+export const SCALAR_BYTES: Readonly<Record<ScalarKind, number>> = { f32: 4, f16: 2, i32: 4, u32: 4 };
+
+/** One scalar of an element, at its byte offset inside the element (vectors, matrices and structs flatten to these). */
+export interface ScalarLeaf {
+  readonly offset: number;
+  readonly scalar: ScalarKind;
+}
+
+/**
+ * Where every scalar of a buffer lives. A buffer is an optional header (the members of a struct before its runtime
+ * array) followed by `count` elements `stride` bytes apart, each made of `leaves`. Values are flattened in that
+ * order, one number per scalar, padding skipped: the order the JavaScript references and `.npy` files use.
+ */
+export interface BufferLayout {
+  readonly header: readonly ScalarLeaf[];
+  /** Byte offset of element 0 (the runtime array's offset inside its struct; 0 for plain arrays). */
+  readonly arrayOffset: number;
+  readonly stride: number;
+  readonly leaves: readonly ScalarLeaf[];
+  readonly count: number;
+  readonly sizeBytes: number;
+}
+
+/** Evaluated initializer of an input buffer. */
+export type InitSpec =
+  | { readonly kind: "random" | "randint"; readonly lo: number; readonly hi: number }
+  | { readonly kind: "iota" }
+  | { readonly kind: "const"; readonly value: number }
+  | { readonly kind: "file"; readonly path: string };
+
+export interface PlannedBinding {
+  readonly name: string;
+  readonly group: number;
+  readonly binding: number;
+  readonly kind: "storage-read" | "storage-read-write" | "uniform";
+  /** `input` (initialised, read-only), `inout` (initialised, writable), `output` (no initializer: poisoned), `uniform`. */
+  readonly role: "input" | "inout" | "output" | "uniform";
+  /** The binding's type as WGSL prints it, e.g. `array<vec4<f32>>`. */
+  readonly typeText: string;
+  readonly layout: BufferLayout;
+  /** The scalar type of the first scalar of an element: the one tolerances and the poison pattern follow. */
+  readonly scalar: ScalarKind;
+  /** Scalars per element (4 for vec4<f32>). */
+  readonly components: number;
+  readonly count: number;
+  readonly sizeBytes: number;
+  readonly init?: InitSpec;
+  /** Uniform contents laid out by the struct layout, and the values as the kernel sees them (f32-rounded, wrapped). */
+  readonly uniformBytes?: ArrayBuffer;
+  readonly uniformValues?: Readonly<Record<string, number>>;
+  /** Name span of the declaration in the original text. */
+  readonly span: Span;
+  /** The `@buffer` / `@uniform` directive that gave the size or contents, if any. */
+  readonly directiveSpan?: Span;
+}
+
+export type PlannedReference = { readonly kind: "entry"; readonly name: string } | { readonly kind: "js"; readonly path: string };
+
+export interface PlannedCheck {
+  readonly output: string;
+  readonly reference: PlannedReference;
+  readonly rtol: number;
+  readonly atol: number;
+  /** Mismatches tolerated before the check fails (`maxMismatches=`; default 0). NaN and unwritten never are. */
+  readonly maxMismatches: number;
+  readonly span: Span;
+}
+
+export interface RunPlan {
+  readonly entry: string;
+  readonly workgroupSize: readonly [number, number, number];
+  readonly dispatch: readonly [number, number, number];
+  /** Pipeline constants: the overrides this entry point uses, keyed as WebGPU wants (the `@id` when present). */
+  readonly constants: Readonly<Record<string, number>>;
+  /** Every override value in force (by name), for references. */
+  readonly overrides: Readonly<Record<string, number>>;
+  /** Every name the directives define (`@let`, overrides, numeric defines), for references. */
+  readonly lets: Readonly<Record<string, number>>;
+  readonly bindings: readonly PlannedBinding[];
+  readonly checks: readonly PlannedCheck[];
+}
+
+export interface PlanOptions {
+  /** Plan the `@check` directives too (default true; false when planning an entry that only serves as a reference). */
+  readonly includeChecks?: boolean;
+}
+
+/**
+ * Default tolerances when a `@check` gives none. f32 against a float64 reference: rtol 1e-5 (about 80 f32 ulps,
+ * room for reassociated sums) and atol 1e-6 (results that should be near zero). f16 (10-bit mantissa, eps 9.8e-4):
+ * rtol 1e-3, atol 1e-4. Integers compare exactly.
+ */
+export const DEFAULT_TOLERANCES: Readonly<Record<ScalarKind, { readonly rtol: number; readonly atol: number }>> = {
+  f32: { rtol: 1e-5, atol: 1e-6 },
+  f16: { rtol: 1e-3, atol: 1e-4 },
+  i32: { rtol: 0, atol: 0 },
+  u32: { rtol: 0, atol: 0 },
+};
+
+/** Scalars of one value of type `t` at `base`; a string says why the type cannot live in a host buffer. */
+export function leavesOf(t: WgslType, base: number, out: ScalarLeaf[]): string | null {
+  switch (t.kind) {
+    case "scalar":
+      if (t.name === "f32" || t.name === "f16" || t.name === "i32" || t.name === "u32") {
+        out.push({ offset: base, scalar: t.name });
+        return null;
+      }
+      return `${t.name} cannot be stored in a buffer`;
+    case "atomic":
+      return leavesOf(t.inner, base, out);
+    case "vector": {
+      const bytes = sizeOf(t.component) ?? 4;
+      for (let i = 0; i < t.n; i++) {
+        const r = leavesOf(t.component, base + i * bytes, out);
+        if (r) return r;
+      }
+      return null;
+    }
+    case "matrix": {
+      const colType: WgslType = { kind: "vector", n: t.rows, component: t.component };
+      const colStride = roundUp(alignOf(colType) ?? 4, sizeOf(colType) ?? 4);
+      for (let c = 0; c < t.cols; c++) {
+        const r = leavesOf(colType, base + c * colStride, out);
+        if (r) return r;
+      }
+      return null;
+    }
+    case "array": {
+      if (typeof t.count !== "number") return "an array without a constant size can only be the last member of a buffer";
+      const stride = strideOf(t);
+      if (stride === null) return `the layout of ${typeToString(t.element)} is unknown`;
+      for (let i = 0; i < t.count; i++) {
+        const r = leavesOf(t.element, base + i * stride, out);
+        if (r) return r;
+      }
+      return null;
+    }
+    case "struct":
+      if (!t.layoutComplete) return `the layout of struct ${t.name} is unknown`;
+      for (const m of t.members) {
+        const r = leavesOf(m.type, base + m.offset, out);
+        if (r) return r;
+      }
+      return null;
+    default:
+      return `${typeToString(t)} cannot be stored in a buffer`;
+  }
+}
+
+/** The runtime-sized shape of a binding type: the array part and the header before it, or null for a fixed size. */
+function runtimePart(t: WgslType): { headerMembers: { type: WgslType; offset: number }[]; array: ArrayType; arrayOffset: number; align: number } | null {
+  if (t.kind === "array" && t.count === "runtime") return { headerMembers: [], array: t, arrayOffset: 0, align: alignOf(t) ?? 4 };
+  if (t.kind === "struct" && t.runtimeSized) {
+    const last = t.members[t.members.length - 1];
+    const lt = last ? derefType(last.type) : undefined;
+    if (last && lt && lt.kind === "array") {
+      return { headerMembers: t.members.slice(0, -1).map((m) => ({ type: m.type, offset: m.offset })), array: lt, arrayOffset: last.offset, align: t.align };
+    }
+  }
+  return null;
+}
+
+/** A 4-byte-multiple size: WebGPU maps and copies buffers in whole 32-bit words. */
+function wordSize(n: number): number {
+  return Math.max(4, Math.ceil(n / 4) * 4);
+}
+
+/** The value a uniform scalar holds once written as `scalar` (what the kernel reads back). */
+export function asStored(value: number, scalar: ScalarKind): number {
+  switch (scalar) {
+    case "f32":
+      return Math.fround(value);
+    case "f16":
+      return f16Value(f16Bits(value));
+    case "i32":
+      return Math.trunc(value) | 0;
+    case "u32":
+      return Math.trunc(value) >>> 0;
+  }
+}
+
+/** Identifiers an expression names (for the overrides a `@workgroup_size` uses). */
+function identsIn(e: Expr, out: Set<string>): void {
+  const visit = (x: unknown): void => {
+    if (!x || typeof x !== "object") return;
+    if (Array.isArray(x)) {
+      for (const y of x) visit(y);
+      return;
+    }
+    const o = x as Record<string, unknown>;
+    if (o.kind === "ident" && o.name && typeof (o.name as { name?: unknown }).name === "string") out.add((o.name as { name: string }).name);
+    for (const [k, v] of Object.entries(o)) if (k !== "span" && v && typeof v === "object") visit(v);
+  };
+  visit(e);
+}
+
+export interface PlanResult {
+  /** Null when a problem of severity error makes the run impossible. */
+  readonly plan: RunPlan | null;
+  readonly problems: readonly CoreDiagnostic[];
+}
+
+/** Plans a run of `kernel`. `given` holds `--let`/`--override` values that win over the directives. */
+export function buildRunPlan(source: SourceAnalysis, kernel: KernelSummary, given: ReadonlyMap<string, number> = new Map(), options: PlanOptions = {}): PlanResult {
+  const problems: CoreDiagnostic[] = [];
+  const error = (code: string, message: string, span: Span): void => {
+    problems.push({ severity: "error", code, message, span, source: "kernellens" });
+  };
+  const warning = (code: string, message: string, span: Span): void => {
+    problems.push({ severity: "warning", code, message, span, source: "kernellens" });
+  };
+  const name = kernel.name;
+  if (kernel.stage !== "compute") {
+    error("run-not-compute", `'${name}' is a ${kernel.stage} entry point; only compute entry points can be run`, kernel.nameSpan);
+    return { plan: null, problems };
+  }
+
+  const scoped = scopeForModule(source.text, source.directives, source.module, source.kernels, source.pre);
+  const directives = directivesFor(scoped, name);
+  const launch = evaluateLaunch(directives, overrideDefaults(source.resolution), given, numericDefines(source.pre.defines));
+  for (const p of launch.problems) if (p.severity === "error") problems.push(p);
+  const env: Env = launch.env;
+
+  // ---- Workgroup size and dispatch --------------------------------------------------------------------------------
+  const entry = source.resolution.entryPoints.find((e) => e.name === name);
+  let workgroupSize: [number, number, number] | null = null;
+  if (!entry?.workgroupSize) {
+    error("run-no-workgroup-size", `'${name}' has no @workgroup_size`, kernel.nameSpan);
+  } else {
+    const dims = entry.workgroupSize.map((e) => evalWithOverrides(e, launch.overrides, source));
+    if (dims.every((d): d is number => d !== undefined)) workgroupSize = [dims[0] ?? 1, dims[1] ?? 1, dims[2] ?? 1];
+    else error("run-no-workgroup-size", `the workgroup size of '${name}' names an override without a value: give the override a default or add // @override NAME = VALUE`, kernel.nameSpan);
+  }
+  const dispatch = launch.dispatch ?? null;
+  if (!dispatch && !launch.problems.some((p) => p.severity === "error")) {
+    error("run-no-dispatch", `no // @dispatch for '${name}': add one above the entry point or at the top of the file, e.g. // @dispatch ceil(N / ${workgroupSize?.[0] ?? 64})`, kernel.nameSpan);
+  }
+
+  // ---- Overrides ------------------------------------------------------------------------------------------------
+  const overrideDecls = new Map<string, ValueDecl>();
+  for (const d of source.module.decls) if (d.kind === "override") overrideDecls.set(d.name.name, d);
+  const usedOverrides = new Set<string>((entry?.overridesUsed ?? []).map((s) => s.name));
+  for (const e of entry?.workgroupSize ?? []) identsIn(e, usedOverrides);
+  const constants: Record<string, number> = {};
+  const overrides: Record<string, number> = {};
+  for (const [k, v] of launch.overrides) {
+    if (!overrideDecls.has(k)) continue;
+    overrides[k] = v;
+    if (!usedOverrides.has(k)) continue;
+    // WebGPU keys a constant by its @id when the declaration has one, by its name otherwise.
+    const idAttr = overrideDecls.get(k)!.attributes.find((a) => a.name.name === "id");
+    const idArg = idAttr?.args[0];
+    const id = idArg && idArg.kind === "literal" && typeof idArg.value === "number" ? String(idArg.value) : k;
+    constants[id] = v;
+  }
+  for (const o of usedOverrides) {
+    const decl = overrideDecls.get(o);
+    if (decl && !decl.init && !launch.overrides.has(o)) {
+      error("run-override-value", `override '${o}' has no default and no value: add // @override ${o} = VALUE`, decl.name.span);
+    }
+  }
+
+  // ---- Bindings -------------------------------------------------------------------------------------------------
+  const bufferDirectives = new Map<string, Extract<Directive, { kind: "buffer" }>>();
+  const uniformDirectives = new Map<string, Extract<Directive, { kind: "uniform" }>>();
+  for (const d of directives) {
+    if (d.kind === "buffer") bufferDirectives.set(d.name.name, d);
+    else if (d.kind === "uniform") uniformDirectives.set(d.name.name, d);
+  }
+  const value = (e: DExpr): number | undefined => {
+    const v = evaluateDExpr(e, env);
+    return typeof v === "number" ? v : undefined; // evaluateLaunch has already reported the error at the directive
+  };
+
+  const bindings: PlannedBinding[] = [];
+  for (const b of kernel.bindings) {
+    if (b.addressSpace === "workgroup" || b.addressSpace === "private") continue;
+    if (b.addressSpace === "handle") {
+      error("run-unsupported-binding", `'${b.name}' is a texture or sampler; runs support storage and uniform buffers only`, b.nameSpan);
+      continue;
+    }
+    if (b.group === null || b.binding === null) {
+      error("run-unbound", `'${b.name}' needs @group and @binding attributes to be bound`, b.nameSpan);
+      continue;
+    }
+    const planned = b.addressSpace === "uniform" ? planUniform(b) : planStorage(b);
+    if (planned) bindings.push(planned);
+  }
+
+  function planStorage(b: BindingSummary): PlannedBinding | null {
+    const t = derefType(source.resolution.types.typeOfSymbol(b.symbol));
+    const d = bufferDirectives.get(b.name);
+    const rt = runtimePart(t);
+    let header: ScalarLeaf[] = [];
+    const leaves: ScalarLeaf[] = [];
+    let count: number;
+    let stride: number;
+    let arrayOffset = 0;
+    let sizeBytes: number;
+    if (rt) {
+      const element = rt.array.element;
+      const s = strideOf(rt.array);
+      const why = leavesOf(element, 0, leaves);
+      if (why || s === null) {
+        error("run-unsupported-type", `'${b.name}': ${why ?? "the element layout is unknown"}`, b.nameSpan);
+        return null;
+      }
+      for (const m of rt.headerMembers) {
+        const r = leavesOf(m.type, m.offset, header);
+        if (r) {
+          error("run-unsupported-type", `'${b.name}': ${r}`, b.nameSpan);
+          return null;
+        }
+      }
+      const c = d?.count ? value(d.count) : undefined;
+      if (c === undefined) {
+        if (!d?.count) {
+          const elem = typeToString(element);
+          error("run-buffer-size", `'${b.name}' is a runtime-sized array<${elem}> with no element count: add // @buffer ${b.name}[COUNT]${b.accessMode === "read" ? " = random(-1, 1)" : ""}`, d ? d.name.span : b.nameSpan);
+        }
+        return null;
+      }
+      count = c;
+      stride = s;
+      arrayOffset = rt.arrayOffset;
+      sizeBytes = wordSize(roundUp(rt.align, arrayOffset + count * stride));
+    } else {
+      // Fixed size: a fixed array is `count` elements of its element type; anything else is one element.
+      if (t.kind === "array" && typeof t.count === "number" && strideOf(t) !== null) {
+        const why = leavesOf(t.element, 0, leaves);
+        if (why) {
+          error("run-unsupported-type", `'${b.name}': ${why}`, b.nameSpan);
+          return null;
+        }
+        count = t.count;
+        stride = strideOf(t)!;
+      } else {
+        const why = leavesOf(t, 0, leaves);
+        const size = sizeOf(t);
+        if (why || size === null) {
+          error("run-unsupported-type", `'${b.name}': ${why ?? `the size of ${typeToString(t)} is not known before the pipeline is created`}`, b.nameSpan);
+          return null;
+        }
+        count = 1;
+        stride = size;
+      }
+      sizeBytes = wordSize(count * stride);
+      const c = d?.count ? value(d.count) : undefined;
+      if (c !== undefined && c !== count) {
+        warning("run-buffer-size", `'${b.name}' has a fixed size of ${count} element(s) (${typeToString(t)}); the count ${c} is ignored`, d!.count ? { start: d!.count.start, end: d!.count.end } : d!.name.span);
+      }
+      header = [];
+    }
+    const kind = b.accessMode === "read_write" ? "storage-read-write" : "storage-read";
+    let init: InitSpec | undefined;
+    const di = d?.init;
+    if (di) {
+      switch (di.kind) {
+        case "random":
+        case "randint": {
+          const lo = value(di.lo);
+          const hi = value(di.hi);
+          if (lo === undefined || hi === undefined) return null;
+          init = { kind: di.kind, lo, hi };
+          break;
+        }
+        case "const": {
+          const v = value(di.value);
+          if (v === undefined) return null;
+          init = { kind: "const", value: v };
+          break;
+        }
+        case "iota":
+          init = { kind: "iota" };
+          break;
+        case "file":
+          init = { kind: "file", path: di.path };
+          break;
+      }
+    }
+    if (!init && kind === "storage-read") {
+      error("run-input-contents", `'${b.name}' is read-only but has no contents: give it an initializer, e.g. // @buffer ${b.name}${rt ? "[COUNT]" : ""} = random(-1, 1)`, d ? d.span : b.nameSpan);
+      return null;
+    }
+    const all = [...header, ...leaves];
+    return {
+      name: b.name,
+      group: b.group!,
+      binding: b.binding!,
+      kind,
+      role: init ? (kind === "storage-read" ? "input" : "inout") : "output",
+      typeText: typeToString(t),
+      layout: { header, arrayOffset, stride, leaves, count, sizeBytes },
+      scalar: (leaves[0] ?? all[0])?.scalar ?? "u32",
+      components: leaves.length,
+      count,
+      sizeBytes,
+      init,
+      span: b.nameSpan,
+      directiveSpan: d?.span,
+    };
+  }
+
+  function planUniform(b: BindingSummary): PlannedBinding | null {
+    const t = derefType(source.resolution.types.typeOfSymbol(b.symbol));
+    const d = uniformDirectives.get(b.name);
+    const size = sizeOf(t);
+    if (size === null) {
+      error("run-unsupported-type", `'${b.name}': the layout of ${typeToString(t)} is unknown`, b.nameSpan);
+      return null;
+    }
+    // Uniform buffers are bound in 16-byte units on some backends; the extra bytes are never read.
+    const sizeBytes = roundUp(16, size);
+    const bytes = new ArrayBuffer(sizeBytes);
+    const view = new DataView(bytes);
+    const values: Record<string, number> = {};
+    const given = new Map<string, { v: number | undefined; span: Span }>();
+    for (const f of d?.fields ?? []) given.set(f.name.name, { v: value(f.expr), span: f.name.span });
+    const fields: { name: string; type: WgslType; offset: number }[] =
+      t.kind === "struct" ? t.members.map((m) => ({ name: m.name, type: m.type, offset: m.offset })) : [{ name: [...given.keys()][0] ?? "value", type: t, offset: 0 }];
+    if (!d) {
+      const example = fields.map((f) => `${f.name}: VALUE`).join(", ");
+      error("run-uniform-value", `uniform '${b.name}' has no values: add // @uniform ${b.name} = { ${example} }`, b.nameSpan);
+      return null;
+    }
+    let ok = true;
+    for (const f of fields) {
+      const g = given.get(f.name);
+      if (!g) {
+        error("run-uniform-value", `uniform '${b.name}' has no value for field '${f.name}': add '${f.name}: VALUE' to its // @uniform line`, d.name.span);
+        ok = false;
+        continue;
+      }
+      if (g.v === undefined) {
+        ok = false;
+        continue;
+      }
+      const leaves: ScalarLeaf[] = [];
+      const ft = derefType(f.type);
+      if (ft.kind !== "scalar" && ft.kind !== "vector" && ft.kind !== "atomic") {
+        error("run-unsupported-type", `uniform field '${b.name}.${f.name}' is a ${typeToString(ft)}; @uniform sets scalar and vector fields only (a vector gets the value in every component)`, g.span);
+        ok = false;
+        continue;
+      }
+      const why = leavesOf(ft, f.offset, leaves);
+      if (why) {
+        error("run-unsupported-type", `uniform field '${b.name}.${f.name}': ${why}`, g.span);
+        ok = false;
+        continue;
+      }
+      for (const leaf of leaves) writeScalarLE(view, leaf.offset, leaf.scalar, g.v);
+      values[f.name] = asStored(g.v, leaves[0].scalar);
+    }
+    for (const [field, g] of given) {
+      if (!fields.some((f) => f.name === field)) {
+        warning("run-uniform-field", `uniform '${b.name}' (${typeToString(t)}) has no field '${field}'${t.kind === "struct" ? ` (fields: ${t.members.map((m) => m.name).join(", ")})` : ""}`, g.span);
+      }
+    }
+    if (!ok) return null;
+    const leaves: ScalarLeaf[] = [];
+    leavesOf(t, 0, leaves);
+    return {
+      name: b.name,
+      group: b.group!,
+      binding: b.binding!,
+      kind: "uniform",
+      role: "uniform",
+      typeText: typeToString(t),
+      layout: { header: [], arrayOffset: 0, stride: sizeBytes, leaves, count: 1, sizeBytes },
+      scalar: leaves[0]?.scalar ?? "u32",
+      components: leaves.length,
+      count: 1,
+      sizeBytes,
+      uniformBytes: bytes,
+      uniformValues: values,
+      span: b.nameSpan,
+      directiveSpan: d.span,
+    };
+  }
+
+  // ---- Checks ---------------------------------------------------------------------------------------------------
+  const checks: PlannedCheck[] = [];
+  if (options.includeChecks !== false) {
+    const entryNames = new Set(source.kernels.filter((k) => k.stage === "compute").map((k) => k.name));
+    const fileLevel = new Set<Directive>(scoped.file);
+    for (const d of directives) {
+      if (d.kind !== "check") continue;
+      // A file-level check whose reference is this very entry point is the reference's own run: nothing to compare.
+      if (d.reference.kind === "entry" && d.reference.name.name === name) continue;
+      const out = bindings.find((x) => x.name === d.output.name);
+      const writable = bindings.filter((x) => x.role === "output" || x.role === "inout").map((x) => x.name);
+      // A check at the top of the file applies to the entry points that have that output; the others skip it.
+      if (!out && fileLevel.has(d) && !kernel.bindings.some((x) => x.name === d.output.name)) continue;
+      if (!out) {
+        const isBinding = kernel.bindings.some((x) => x.name === d.output.name);
+        error(
+          "run-check-output",
+          isBinding
+            ? `@check names '${d.output.name}', which '${name}' cannot write${writable.length ? ` (outputs: ${writable.join(", ")})` : ""}`
+            : `@check names '${d.output.name}', which is not a buffer of '${name}'${writable.length ? ` (outputs: ${writable.join(", ")})` : ""}`,
+          d.output.span,
+        );
+        continue;
+      }
+      if (out.role !== "output" && out.role !== "inout") {
+        error("run-check-output", `@check names '${d.output.name}', which is read-only in '${name}'${writable.length ? ` (outputs: ${writable.join(", ")})` : ""}`, d.output.span);
+        continue;
+      }
+      if (d.reference.kind === "entry" && !entryNames.has(d.reference.name.name)) {
+        error("run-check-reference", `no compute entry point named '${d.reference.name.name}' to compare with${entryNames.size ? ` (compute entry points: ${[...entryNames].join(", ")})` : ""}`, d.reference.name.span);
+        continue;
+      }
+      const defaults = DEFAULT_TOLERANCES[out.scalar];
+      checks.push({
+        output: out.name,
+        reference: d.reference.kind === "entry" ? { kind: "entry", name: d.reference.name.name } : { kind: "js", path: d.reference.path },
+        rtol: d.options.get("rtol") ?? defaults.rtol,
+        atol: d.options.get("atol") ?? defaults.atol,
+        maxMismatches: Math.max(0, Math.floor(d.options.get("maxMismatches") ?? 0)),
+        span: d.span,
+      });
+    }
+  }
+
+  if (problems.some((p) => p.severity === "error") || !workgroupSize || !dispatch) return { plan: null, problems };
+  return {
+    plan: {
+      entry: name,
+      workgroupSize,
+      dispatch,
+      constants,
+      overrides,
+      lets: Object.fromEntries(env),
+      bindings,
+      checks,
+    },
+    problems,
+  };
+}
+
+/** The entry points a run covers by default: compute entries with a `@dispatch`, except those only used as references. */
+export function defaultRunEntries(source: SourceAnalysis): string[] {
+  const scoped = scopeForModule(source.text, source.directives, source.module, source.kernels, source.pre);
+  const withLaunch: string[] = [];
+  const references = new Set<string>();
+  for (const k of source.kernels) {
+    if (k.stage !== "compute") continue;
+    const directives = directivesFor(scoped, k.name);
+    // A @dispatch that fails to evaluate still marks an entry meant to run: the run then reports why.
+    if (!directives.some((d) => d.kind === "dispatch")) continue;
+    withLaunch.push(k.name);
+    for (const d of directives) if (d.kind === "check" && d.reference.kind === "entry" && d.reference.name.name !== k.name) references.add(d.reference.name.name);
+  }
+  const main = withLaunch.filter((n) => !references.has(n));
+  return main.length > 0 ? main : withLaunch;
+}

@@ -1,0 +1,200 @@
+// Answers `kernellens/roofline`: a document's compute kernels placed on a device's roofline, with that device's roofs.
+//
+// Pure: it reads an analysis the server already holds and, for another device than the analysed one, calls the core's
+// model again on the same parsed module, so the unit tests run it without a server or an editor. The client imports
+// the two converters at the end (a run outcome and a calibration profile into roofline terms); they sit here, next to
+// the roofs computed from datasheets, so both sets of roofs follow one definition.
+import type { SourceAnalysis } from "../core/analysis/sourceAnalysis";
+import { DEFAULT_DEVICE_ID, findDevice, listDevices } from "../core/devices/database";
+import type { DeviceSpec } from "../core/devices/device";
+import { analyzeKernel, type KernelAnalysis } from "../core/model/analyzeKernel";
+import type { KernelModel } from "../core/model/types";
+import type { Span } from "../core/wgsl/ast";
+import type { CalibrationProfile } from "../gpu/types";
+import type {
+  RooflineCeilings,
+  RooflineDevice,
+  RooflineKernel,
+  RooflineMeasuredPoint,
+  RooflineParams,
+  RooflinePrediction,
+  RooflineResult,
+  WirePosition,
+  WireRange,
+} from "../protocol";
+import type { RunOutcome } from "../run/api";
+
+/** The roofs of a device from its datasheet figures (or from a measured profile's, for a `measured` device). */
+export function ceilingsOf(device: DeviceSpec): RooflineCeilings {
+  const workgroupBytesPerSec = device.smCount * device.sharedMemoryBytesPerClockPerSm * device.boostClockMhz * 1e6;
+  return {
+    source: device.vendor === "measured" ? "measured" : "datasheet",
+    label: device.name,
+    computeGflops: { f32: device.peakFlops.f32 / 1e9, f16: device.peakFlops.f16 > 0 ? device.peakFlops.f16 / 1e9 : null },
+    dramGBps: device.dramBandwidthBytesPerSec / 1e9,
+    workgroupGBps: workgroupBytesPerSec > 0 ? workgroupBytesPerSec / 1e9 : null,
+  };
+}
+
+/**
+ * The roofs calibration measured on the local adapter: FMA chains for arithmetic, the faster of the two copy kernels
+ * for DRAM (the one a well-written kernel can reach), workgroup-memory reads and writes. `label` names the adapter.
+ */
+export function ceilingsFromCalibration(profile: CalibrationProfile, label: string): RooflineCeilings {
+  return {
+    source: "measured",
+    label,
+    computeGflops: { f32: profile.fmaF32 / 1e9, f16: profile.fmaF16 !== undefined && profile.fmaF16 > 0 ? profile.fmaF16 / 1e9 : null },
+    dramGBps: Math.max(profile.copyBandwidthScalar, profile.copyBandwidthVec4) / 1e9,
+    workgroupGBps: profile.workgroupBandwidth > 0 ? profile.workgroupBandwidth / 1e9 : null,
+  };
+}
+
+/**
+ * A run's point on the roofline, or null when the run has no timing or no rates (it failed before timing, or the
+ * model had no FLOP or byte count). The intensity is the achieved FLOP rate over the achieved DRAM rate: both are the
+ * model's counts over the same median, so their ratio is the model's FLOPs per DRAM byte for the variant that ran.
+ */
+export function measuredPointFromRun(outcome: Pick<RunOutcome, "timing" | "achieved">): RooflineMeasuredPoint | null {
+  const gflops = outcome.achieved?.gflops ?? null;
+  const gbps = outcome.achieved?.gbps ?? null;
+  const ms = outcome.timing?.medianMs;
+  if (gflops === null || gbps === null || ms === undefined) return null;
+  if (!(gflops > 0) || !(gbps > 0) || !(ms > 0) || !Number.isFinite(gflops / gbps)) return null;
+  return { ai: gflops / gbps, gflops, ms };
+}
+
+/** The model's point for one kernel, or why there is none (a log-log chart cannot show zero or unknown values). */
+export function predictionOf(model: KernelModel): { predicted: RooflinePrediction | null; reason: string | null } {
+  const r = model.roofline;
+  if (model.invocations === null || r.predictedMs === null) {
+    const why = model.unknowns[0];
+    return { predicted: null, reason: why ? `${why.what} ${why.reason}` : "the launch is unknown (add a // @dispatch line)" };
+  }
+  const flops = model.ops.flopsF32.value + model.ops.flopsF16.value;
+  if (!(flops > 0)) return { predicted: null, reason: "no floating-point work, so no place on a FLOP roofline" };
+  if (r.arithmeticIntensity === null || r.attainableGflops === null || !(r.arithmeticIntensity > 0)) {
+    return { predicted: null, reason: "no modelled DRAM traffic, so no arithmetic intensity" };
+  }
+  if (!(r.predictedMs > 0)) return { predicted: null, reason: "the predicted time is zero" };
+  return {
+    predicted: {
+      ai: r.arithmeticIntensity,
+      // FLOPs over milliseconds is kFLOP/s; / 1e6 makes it GFLOP/s.
+      gflops: flops / r.predictedMs / 1e6,
+      ms: r.predictedMs,
+      bound: r.bound,
+      attainableGflops: r.attainableGflops,
+    },
+    reason: null,
+  };
+}
+
+/**
+ * Offsets of the starts of lines, by LSP's rules: `\n`, `\r\n` and a lone `\r` each end a line. Characters are UTF-16
+ * code units, which is what JavaScript string indices count, so a position is (line, offset - line start).
+ */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13 /* \r */) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    } else if (c === 10 /* \n */) {
+      starts.push(i + 1);
+    }
+  }
+  return starts;
+}
+
+export function positionIn(starts: readonly number[], textLength: number, offset: number): WirePosition {
+  const at = Math.max(0, Math.min(offset, textLength));
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo, character: at - starts[lo] };
+}
+
+function rangeIn(starts: readonly number[], textLength: number, span: Span): WireRange {
+  return { start: positionIn(starts, textLength, span.start), end: positionIn(starts, textLength, span.end) };
+}
+
+/**
+ * The models of every compute entry point on `device`: the analysis's own when it was made for that device, otherwise
+ * the core's model run again over the same parse (no re-parse: only the device differs).
+ */
+export function modelsOn(source: SourceAnalysis, device: DeviceSpec): ReadonlyMap<string, KernelAnalysis> {
+  if (source.device?.id === device.id) return source.models;
+  const models = new Map<string, KernelAnalysis>();
+  const withDevice: SourceAnalysis = { ...source, models, device };
+  for (const k of source.kernels) {
+    if (k.stage !== "compute") continue;
+    try {
+      models.set(k.name, analyzeKernel(withDevice, k, device));
+    } catch {
+      // The analysis that published diagnostics already reported a model failure where the kernel is; here the
+      // kernel just has no point.
+    }
+  }
+  return models;
+}
+
+/** Picks the device: the one asked for, else the one the document was analysed for, else the default. */
+export function rooflineDevice(deviceId: string | undefined, source: SourceAnalysis | undefined, measured: readonly DeviceSpec[] = []): DeviceSpec {
+  const asked = deviceId !== undefined && deviceId.trim() !== "" ? findDevice(deviceId, measured) : undefined;
+  return asked ?? source?.device ?? findDevice(DEFAULT_DEVICE_ID, measured)!;
+}
+
+export function deviceInfo(device: DeviceSpec): RooflineDevice {
+  return { id: device.id, name: device.name, vendor: device.vendor, ceilings: ceilingsOf(device) };
+}
+
+/**
+ * The answer for one document. `source` is undefined for a document the server does not have open: the answer then
+ * has the device and the device list but no kernels, so the panel can still show the roofs.
+ */
+export function rooflineResult(params: RooflineParams, source: SourceAnalysis | undefined, measured: readonly DeviceSpec[] = []): RooflineResult {
+  const device = rooflineDevice(params.deviceId, source, measured);
+  const devices = listDevices(measured).map((d) => ({ id: d.id, name: d.name, vendor: d.vendor }));
+  if (!source) return { uri: params.uri, device: deviceInfo(device), devices, kernels: [] };
+  const models = modelsOn(source, device);
+  const starts = lineStarts(source.text);
+  const kernels: RooflineKernel[] = [];
+  for (const k of source.kernels) {
+    if (k.stage !== "compute") continue;
+    const analysis = models.get(k.name);
+    const { predicted, reason } = analysis ? predictionOf(analysis.model) : { predicted: null, reason: "the cost model has no result for this kernel" };
+    kernels.push({
+      name: k.name,
+      range: rangeIn(starts, source.text.length, k.nameSpan),
+      predicted,
+      workgroupAi: analysis?.model.roofline.workgroupIntensity ?? null,
+      reason,
+    });
+  }
+  return { uri: params.uri, device: deviceInfo(device), devices, kernels };
+}
+
+/**
+ * The analysis to chart for a document the server tracks: the current one, unless its parse has errors (the author
+ * is mid-edit and kernels may have vanished), then the last one that parsed. Its ranges are in its own text, which
+ * differs from the current text only by the edit in progress.
+ */
+export function chartedAnalysis(state: { analysis: { source: SourceAnalysis }; lastGood: { source: SourceAnalysis } | undefined } | undefined): SourceAnalysis | undefined {
+  if (!state) return undefined;
+  const current = state.analysis.source;
+  return current.module.errors.length > 0 && state.lastGood ? state.lastGood.source : current;
+}
+
+/** The request handler's body: checks the untrusted params, then answers. */
+export function answerRoofline(params: unknown, state: Parameters<typeof chartedAnalysis>[0]): RooflineResult {
+  const p = params as Partial<RooflineParams> | null | undefined;
+  const uri = p && typeof p.uri === "string" ? p.uri : "";
+  const deviceId = p && typeof p.deviceId === "string" ? p.deviceId : undefined;
+  return rooflineResult({ uri, deviceId }, uri === "" ? undefined : chartedAnalysis(state));
+}

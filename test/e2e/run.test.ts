@@ -1,0 +1,252 @@
+// End-to-end: ▶ Run from a code lens in a real VS Code workbench (code-server in headless Chromium) runs a kernel on the machine's WebGPU adapter.
+//
+// Run: node --import tsx --test test/e2e/run.test.ts   (build dist/ first: node build.mjs)
+// Needs a WebGPU adapter for Dawn; on a machine without a GPU that is Mesa's lavapipe (Debian: mesa-vulkan-drivers).
+// Screenshots go to test-output/e2e/run-*.png, the server's and VS Code's logs to test-output/e2e/logs/.
+import assert from "node:assert/strict";
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium, testOutputDir } from "../support/chromium";
+import { type CodeServer, openFile, openWorkbench, pollUntil, runCommand, screenshot, startCodeServer, workbenchConsoleErrors } from "./codeServer";
+
+const repo = new URL("../..", import.meta.url).pathname;
+/** Small enough that the hung kernel's case ends quickly, large enough for saxpy's warm-up and timed runs on a CPU rasterizer. */
+const TIMEOUT_MS = 3000;
+
+/**
+ * A kernel that never finishes. Tint rejects a loop it can prove endless, so the exit depends on a buffer value
+ * (always 0) that the compiler cannot know; the store keeps the loop from being optimised away.
+ */
+const SPIN = `// A kernel that never ends, to check that a run is stopped at its deadline.
+// @dispatch 1
+// @buffer stop[1] = const(0)
+// @buffer out[1]
+
+@group(0) @binding(0) var<storage, read> stop: array<u32>;
+@group(0) @binding(1) var<storage, read_write> out: array<u32>;
+
+@compute @workgroup_size(1)
+fn spin() {
+  var i = 0u;
+  while (stop[0] == 0u) {
+    i = i + 1u;
+    out[0] = i;
+  }
+}
+`;
+/** 1-based line of \`fn spin\` in SPIN, where the timeout's diagnostic goes. */
+const SPIN_ENTRY_LINE = SPIN.split("\n").findIndex((l) => l.startsWith("fn spin")) + 1;
+
+/** Texts of the notification toasts on screen. */
+async function toasts(page: Page): Promise<string[]> {
+  return page.locator(".notifications-toasts .notification-toast").allInnerTexts();
+}
+
+/** Waits for a toast whose text matches, and returns that text. */
+async function waitForToast(page: Page, pattern: RegExp, timeoutMs: number): Promise<string> {
+  let seen: string[] = [];
+  return pollUntil(
+    `a notification matching ${pattern}`,
+    async () => {
+      seen = await toasts(page);
+      return seen.find((t) => pattern.test(t));
+    },
+    timeoutMs,
+    200,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; notifications on screen: ${JSON.stringify(seen)}`);
+  });
+}
+
+async function clearNotifications(page: Page): Promise<void> {
+  await runCommand(page, "Notifications: Clear All Notifications");
+  await pollUntil("the notifications to clear", async () => (await toasts(page)).length === 0, 10_000);
+}
+
+/** The active editor's code lens link whose text is exactly `title`, once it is drawn. */
+async function lens(page: Page, title: string, timeoutMs = 60_000) {
+  const link = page.locator(".part.editor .editor-group-container.active .codelens-decoration a").filter({ hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) });
+  await pollUntil(`the "${title}" code lens`, async () => (await link.count()) > 0, timeoutMs, 200);
+  return link.first();
+}
+
+/** Texts of every status bar item. */
+async function statusItems(page: Page): Promise<string[]> {
+  return page.locator(".part.statusbar .statusbar-item").allInnerTexts();
+}
+
+/** The 1-based lines of the active editor that carry an error squiggle. */
+async function errorLines(page: Page): Promise<number[]> {
+  return page.evaluate(() => {
+    const editor = document.querySelector(".part.editor .editor-group-container.active .monaco-editor");
+    if (!editor) return [];
+    const numbers = [...editor.querySelectorAll(".margin-view-overlays .line-numbers")].map((el) => {
+      const r = el.getBoundingClientRect();
+      return { line: Number(el.textContent?.trim()), top: r.top, bottom: r.bottom };
+    });
+    const lines = new Set<number>();
+    for (const el of editor.querySelectorAll(".view-overlays .squiggly-error")) {
+      const r = el.getBoundingClientRect();
+      const row = numbers.find((n) => r.top + r.height / 2 >= n.top && r.top + r.height / 2 < n.bottom);
+      if (row) lines.add(row.line);
+    }
+    return [...lines];
+  });
+}
+
+describe("Run and Profile from code lenses in a VS Code workbench (code-server)", () => {
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  let workspace: string | undefined;
+  const started = Date.now();
+
+  async function cleanUp(): Promise<void> {
+    await browser?.close().catch(() => undefined);
+    browser = undefined;
+    await server?.stop();
+    server = undefined;
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+    workspace = undefined;
+  }
+
+  /** Runs one scenario step; on failure saves a screenshot named after it and adds the page's console errors. */
+  async function step(name: string, body: (page: Page) => Promise<void>): Promise<void> {
+    assert.ok(page, "the workbench did not open (see the before hook's error)");
+    try {
+      await body(page);
+      await screenshot(page, name);
+    } catch (err) {
+      const shot = await screenshot(page, `${name}-FAILED`).catch(() => "(no screenshot)");
+      const errors = workbenchConsoleErrors(page).slice(-10);
+      const message = err instanceof Error ? err.message : String(err);
+      throw new Error(`${message}\n  screenshot: ${shot}${errors.length ? `\n  last page console errors:\n    ${errors.join("\n    ")}` : ""}`, { cause: err });
+    }
+  }
+
+  before(
+    async () => {
+      for (const built of ["client.js", "server.js", "gpuHelper.js"]) {
+        const path = join(repo, "dist", built);
+        if (!existsSync(path)) throw new Error(`${path} does not exist: build the extension first with \`node build.mjs\``);
+      }
+      // This suite's own screenshots from earlier runs (a stale *-FAILED.png would mislead); other suites' stay.
+      const out = testOutputDir("e2e");
+      if (existsSync(out)) for (const name of readdirSync(out)) if (name.startsWith("run-") && name.endsWith(".png")) rmSync(join(out, name));
+      workspace = mkdtempSync(join(tmpdir(), "kernellens-e2e-run-"));
+      cpSync(join(repo, "examples"), workspace, { recursive: true });
+      writeFileSync(join(workspace, "spin.wgsl"), SPIN);
+      try {
+        server = await startCodeServer({
+          workspace,
+          extensionPath: repo,
+          settings: {
+            "kernellens.run.timeoutMs": TIMEOUT_MS,
+            "editor.minimap.enabled": false,
+          },
+        });
+        browser = await launchChromium();
+        page = await openWorkbench(browser, server.url, workspace);
+      } catch (err) {
+        await cleanUp();
+        throw err;
+      }
+    },
+    { timeout: 20 * 60_000 }, // the first run may install code-server
+  );
+
+  after(async () => {
+    await cleanUp();
+    process.stderr.write(`[e2e run] scenario took ${((Date.now() - started) / 1000).toFixed(1)} s (including any install)\n`);
+  });
+
+  it("shows ▶ Run and ⏱ Profile above saxpy's entry point", { timeout: 120_000 }, () =>
+    step("run-1-lenses", async (page) => {
+      await openFile(page, "saxpy.wgsl");
+      await lens(page, "▶ Run");
+      await lens(page, "⏱ Profile");
+      const items = await statusItems(page);
+      assert.ok(items.some((t) => t.includes("GPU")), `a GPU status item before any run: ${JSON.stringify(items)}`);
+    }),
+  );
+
+  it("runs saxpy from the lens: passed, with a median time, on the software adapter", { timeout: 180_000 }, () =>
+    step("run-2-saxpy-passed", async (page) => {
+      await (await lens(page, "▶ Run")).click();
+      // The progress notification shows while the helper starts and the kernel runs; catch it for the record if it lasts.
+      await pollUntil("the run's progress", async () => (await toasts(page)).some((t) => /running saxpy/i.test(t)), 10_000, 50)
+        .then(() => screenshot(page, "run-2a-progress"))
+        .catch(() => undefined);
+      const text = await waitForToast(page, /saxpy ✓ passed/, 120_000);
+      assert.match(text, /saxpy ✓ passed · \d[\d.]* m?s median \([\d.]+–[\d.]+( s)?, (timestamp|wall)\)/);
+      assert.match(text, /Show Output/);
+      const items = await pollUntil(
+        "the adapter status item to name the software adapter",
+        async () => {
+          const all = await statusItems(page);
+          return all.some((t) => t.includes("(software)")) ? all : undefined;
+        },
+        20_000,
+      );
+      assert.ok(items.some((t) => /lavapipe \(software\)|\(software\)/.test(t)), JSON.stringify(items));
+    }),
+  );
+
+  it("stops a kernel that never ends at its deadline, marks the entry point, and the next run passes", { timeout: 240_000 }, () =>
+    step("run-4-saxpy-passes-after-timeout", async (page) => {
+      await clearNotifications(page);
+      await openFile(page, "spin.wgsl");
+      await (await lens(page, "▶ Run")).click();
+      const timedOut = await waitForToast(page, /spin ✗ timed out after/, 120_000);
+      assert.match(timedOut, new RegExp(`timed out after ${TIMEOUT_MS.toLocaleString("en-US")} ms`));
+      await pollUntil(`an error squiggle on line ${SPIN_ENTRY_LINE} (fn spin)`, async () => (await errorLines(page)).includes(SPIN_ENTRY_LINE), 20_000);
+      await screenshot(page, "run-3-timeout");
+
+      await clearNotifications(page);
+      await openFile(page, "saxpy.wgsl");
+      await (await lens(page, "▶ Run")).click();
+      await waitForToast(page, /saxpy ✓ passed · .* median/, 120_000);
+    }),
+  );
+
+  it("calibrates the adapter, and the next run compares with the measured device", { timeout: 240_000 }, () =>
+    step("run-7-saxpy-against-measured", async (page) => {
+      await clearNotifications(page);
+      await runCommand(page, "KernelLens: Calibrate GPU");
+      await pollUntil("the calibration's progress", async () => (await toasts(page)).some((t) => /calibrating/i.test(t)), 10_000, 50)
+        .then(() => screenshot(page, "run-6a-calibrating"))
+        .catch(() => undefined);
+      const done = await waitForToast(page, /calibrated · copy .* GB\/s .* FMA .* GFLOP\/s f32 · dispatch/, 180_000);
+      assert.match(done, /\(software\) calibrated/);
+      await screenshot(page, "run-6-calibrated");
+      await page.locator(".notifications-toasts .notification-toast a.monaco-button", { hasText: "Use for the Cost Model" }).first().click();
+      await pollUntil("the calibration notification to close", async () => !(await toasts(page)).some((t) => /calibrated/.test(t)), 10_000);
+
+      await openFile(page, "saxpy.wgsl");
+      await (await lens(page, "▶ Run")).click();
+      const text = await waitForToast(page, /saxpy ✓ passed/, 120_000);
+      assert.match(text, /model predicted .* on measured lavapipe \(software\)|model predicted .* on measured .*\(software\)/);
+    }),
+  );
+
+  it("lists the runs in the run history", { timeout: 120_000 }, () =>
+    step("run-5-history", async (page) => {
+      await clearNotifications(page);
+      await runCommand(page, "KernelLens: Show Run History");
+      const text = await pollUntil(
+        "the run history document",
+        async () => {
+          const lines = await page.locator(".part.editor .editor-group-container.active .view-lines .view-line").allInnerTexts();
+          const joined = lines.join("\n").replace(/\u00a0/g, " ");
+          return /saxpy\.wgsl:saxpy/.test(joined) && /spin\.wgsl:spin/.test(joined) ? joined : undefined;
+        },
+        30_000,
+      );
+      assert.match(text, /✓ passed .*saxpy\.wgsl:saxpy/);
+      assert.match(text, /⏱ timeout .*spin\.wgsl:spin/);
+    }),
+  );
+});

@@ -1,0 +1,231 @@
+// Tests the text a person reads after Run, Profile and Calibrate: notification lines, reports, adapter labels, history.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  adapterLabel,
+  calibrationSummary,
+  describeCheckFailure,
+  formatCount,
+  formatMs,
+  formatPredictionError,
+  formatRate,
+  formatSignedPercent,
+  formatTiming,
+  historyText,
+  outcomeNotification,
+  outcomeNotificationNamed,
+  outcomeReport,
+  sampleStats,
+} from "../../client/src/run/format";
+import type { AdapterSummary, CalibrationProfile } from "../../server/src/gpu/types";
+import type { CheckOutcome, RunOutcome } from "../../server/src/run/api";
+
+const lavapipe: AdapterSummary = {
+  vendor: "mesa",
+  architecture: "software",
+  device: "llvmpipe-llvm-15-0-6-256-bits-",
+  description: "llvmpipe: Mesa 25.0.7-2~bpo12+1 (LLVM 15.0.6) 0.0.1",
+  backend: "vulkan",
+  software: true,
+  features: ["timestamp-query"],
+  limits: {},
+  timestampQuery: true,
+  key: "vulkan:mesa:llvmpipe",
+};
+
+const rtx: AdapterSummary = { ...lavapipe, vendor: "nvidia", architecture: "ada", device: "", description: "NVIDIA GeForce RTX 4090", software: false, key: "vulkan:nvidia:4090" };
+
+function check(over: Partial<CheckOutcome>): CheckOutcome {
+  return {
+    output: "out",
+    reference: "entry:saxpy_ref",
+    passed: true,
+    elements: 1_048_576,
+    maxAbsError: 0,
+    relL2Error: 0,
+    mismatches: 0,
+    firstMismatches: [],
+    nan: 0,
+    inf: 0,
+    unwritten: 0,
+    rtol: 1e-5,
+    atol: 1e-6,
+    message: "",
+    ...over,
+  };
+}
+
+function outcome(over: Partial<RunOutcome>): RunOutcome {
+  return {
+    entry: "saxpy",
+    status: "passed",
+    adapter: lavapipe,
+    timing: { method: "timestamp", samplesMs: [1.85, 1.9, 1.92, 2.0, 2.1], medianMs: 1.92, minMs: 1.85, maxMs: 2.1 },
+    checks: [check({})],
+    achieved: { gflops: 1.09, gbps: 6.56 },
+    predicted: { ms: 0.018, deviceId: "nvidia-rtx-4090", errorPct: ((0.018 - 1.92) / 1.92) * 100 },
+    variant: { defines: [], lets: {} },
+    startedAt: "2025-01-02T03:04:05.678Z",
+    durationMs: 312,
+    ...over,
+  };
+}
+
+describe("numbers", () => {
+  it("formats milliseconds to three significant digits, seconds from 1000 ms", () => {
+    assert.equal(formatMs(1.92), "1.92 ms");
+    assert.equal(formatMs(2.1), "2.10 ms");
+    assert.equal(formatMs(0.0183), "0.0183 ms");
+    assert.equal(formatMs(153.4), "153 ms");
+    assert.equal(formatMs(1234), "1.23 s");
+  });
+
+  it("prints a median's range with the median's decimals", () => {
+    assert.equal(formatTiming({ medianMs: 1.92, minMs: 1.85, maxMs: 2.1, method: "timestamp" }), "1.92 ms median (1.85–2.10, timestamp)");
+    assert.equal(formatTiming({ medianMs: 12.34, minMs: 12, maxMs: 15.06, method: "wall" }), "12.3 ms median (12.0–15.1, wall)");
+    assert.equal(formatTiming({ medianMs: 2500, minMs: 2400, maxMs: 2610, method: "wall" }), "2.50 s median (2.40–2.61 s, wall)");
+  });
+
+  it("formats counts, rates and signed percentages", () => {
+    assert.equal(formatCount(1_048_576), "1,048,576");
+    assert.equal(formatRate(6.56, "GB/s"), "6.6 GB/s");
+    assert.equal(formatRate(6.5, "GB/s"), "6.5 GB/s");
+    assert.equal(formatRate(1008.4, "GB/s"), "1,008 GB/s");
+    assert.equal(formatSignedPercent(10566.7), "+10,567%");
+    assert.equal(formatSignedPercent(-99.06), "−99%");
+    assert.equal(formatSignedPercent(3.14), "+3.1%");
+    assert.equal(formatSignedPercent(0), "±0%");
+  });
+
+  it("gives a prediction's error as a percentage when near, as a ratio when off by two or more", () => {
+    // errorPct = (predicted - measured) / measured * 100.
+    assert.equal(formatPredictionError(12.5), "+13%");
+    assert.equal(formatPredictionError(-30), "−30%");
+    // predicted 0.018, measured 9.23: -99.805%; measured / predicted = 512.8.
+    assert.equal(formatPredictionError(((0.018 - 9.23) / 9.23) * 100), "measured 513× longer");
+    // predicted 3 ms, measured 1 ms: +200%, the kernel ran in a third of the time.
+    assert.equal(formatPredictionError(200), "measured 3× shorter");
+    assert.equal(formatPredictionError(-50), "measured 2× longer");
+  });
+
+  it("summarises samples with nearest-rank percentiles", () => {
+    // Samples 1..10: mean 5.5; sample variance = sum((i - 5.5)^2) / 9 = 82.5 / 9; p10 = 1st of 10, p90 = 9th.
+    const s = sampleStats([10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    assert.ok(s);
+    assert.equal(s.mean, 5.5);
+    assert.ok(Math.abs(s.stdev - Math.sqrt(82.5 / 9)) < 1e-12);
+    assert.equal(s.p10, 1);
+    assert.equal(s.p90, 9);
+    assert.equal(sampleStats([]), undefined);
+  });
+});
+
+describe("adapter labels", () => {
+  it("names CPU rasterizers by their driver and marks them software", () => {
+    assert.equal(adapterLabel(lavapipe), "lavapipe (software)");
+    assert.equal(adapterLabel({ ...lavapipe, description: "SwiftShader Device (Subzero)", device: "" }), "SwiftShader (software)");
+  });
+
+  it("drops brand words from hardware names", () => {
+    assert.equal(adapterLabel(rtx), "NVIDIA RTX 4090");
+    assert.equal(adapterLabel({ ...rtx, description: "Intel(R) Arc(TM) A770 Graphics" }), "Intel Arc A770 Graphics");
+    assert.equal(adapterLabel({ ...rtx, description: "", device: "", vendor: "apple" }), "apple");
+  });
+});
+
+describe("notification lines", () => {
+  it("a passed run: median with range and method, bandwidth, the model's prediction and its error", () => {
+    const n = outcomeNotification(outcome({}));
+    assert.equal(n.severity, "info");
+    assert.equal(n.text, "saxpy ✓ passed · 1.92 ms median (1.85–2.10, timestamp) · 6.6 GB/s · model predicted 0.018 ms on nvidia-rtx-4090 (measured 107× longer)");
+  });
+
+  it("names the predicted device by its display name when one is known", () => {
+    const n = outcomeNotificationNamed(outcome({}), (id) => (id === "nvidia-rtx-4090" ? "NVIDIA GeForce RTX 4090" : undefined));
+    assert.match(n.text, / · model predicted 0\.018 ms on RTX 4090 \(measured 107× longer\)$/);
+  });
+
+  it("a profile adds the number of runs and their spread", () => {
+    // Samples 1.85, 1.9, 1.92, 2.0, 2.1: mean 1.954, deviations -.104 -.054 -.034 .046 .146, squares sum .03832, / 4 = .00958 -> σ ≈ 0.0979.
+    const n = outcomeNotification(outcome({}), undefined, true);
+    assert.match(n.text, /1\.92 ms median \(1\.85–2\.10, timestamp\) · 5 runs, σ 0\.098 ms · /);
+  });
+
+  it("a failed check: how many elements differ out of how many, and the first one", () => {
+    const failed = check({ passed: false, mismatches: 3, firstMismatches: [{ index: 17, got: 1.5, want: 1.25 }], message: "3 mismatches" });
+    const n = outcomeNotification(outcome({ status: "failed", checks: [failed] }));
+    assert.equal(n.severity, "warning");
+    assert.equal(n.text, "saxpy ✗ failed: out: 3 of 1,048,576 differ, first at [17] (got 1.5, want 1.25)");
+  });
+
+  it("a check failure lists unwritten, NaN and Inf elements too", () => {
+    assert.equal(
+      describeCheckFailure(check({ passed: false, mismatches: 2, firstMismatches: [{ index: 0, got: Number.NaN, want: 1 }], unwritten: 1, nan: 1, elements: 8 })),
+      "out: 2 of 8 differ, first at [0] (got NaN, want 1), 1 never written, 1 NaN",
+    );
+  });
+
+  it("a timeout says after how long", () => {
+    const n = outcomeNotification(outcome({ status: "timeout", timing: undefined, checks: [], achieved: undefined, predicted: undefined, error: { kind: "timeout", message: "deadline passed" } }), 500);
+    assert.equal(n.text, "saxpy ✗ timed out after 500 ms");
+  });
+
+  it("a compile error gives its line in the kernel file and the compiler's first line, without its own prefix", () => {
+    const n = outcomeNotification(outcome({ status: "error", timing: undefined, checks: [], error: { kind: "compile", message: "4:9: error: unresolved value 'q'\n  at saxpy.wgsl:4:9", line: 4, column: 9 } }));
+    assert.equal(n.severity, "error");
+    assert.equal(n.text, "saxpy ✗ compile error at line 4:9: unresolved value 'q'");
+  });
+});
+
+describe("reports", () => {
+  it("the output report holds every number, one fact per line", () => {
+    const text = outcomeReport(outcome({ variant: { defines: ["FAST"], lets: { N: 1024 } } }), {
+      file: "examples/saxpy.wgsl",
+      mode: "profile",
+      warmup: 2,
+      repeat: 5,
+      rotateInputs: 4,
+      timeoutMs: 10_000,
+      deviceName: "NVIDIA GeForce RTX 4090",
+    });
+    assert.match(text, /^Profile saxpy in examples\/saxpy\.wgsl: passed$/m);
+    assert.match(text, /adapter: +lavapipe \(software\) · vulkan · a CPU rasterizer/);
+    assert.match(text, /variant: +#define FAST, N = 1024/);
+    assert.match(text, /5 timed runs after 2 warm-up, inputs rotated over 4 copies, GPU timestamps/);
+    assert.match(text, /median 1\.92 ms, min 1\.85 ms, max 2\.10 ms/);
+    assert.match(text, /samples \(ms\): 1\.85 1\.90 1\.92 2\.00 2\.10/);
+    assert.match(text, /achieved: +6\.6 GB\/s, 1\.1 GFLOP\/s/);
+    assert.match(text, /model: +0\.018 ms predicted on NVIDIA GeForce RTX 4090 \(datasheet\): measured 107× longer \(error −99%\)/);
+    assert.match(text, /check: +out against entry:saxpy_ref: passed \(1,048,576 elements/);
+    assert.match(text, /took 312 ms/);
+  });
+
+  it("the calibration summary lists the ceilings", () => {
+    const profile: CalibrationProfile = {
+      adapter: lavapipe,
+      measuredAt: "2025-01-02T03:04:05Z",
+      copyBandwidthScalar: 8.2e9,
+      copyBandwidthVec4: 11.5e9,
+      copyBufferToBuffer: 14e9,
+      fmaF32: 95e9,
+      workgroupBandwidth: 40e9,
+      dispatchOverheadMs: 0.045,
+      timing: "timestamp",
+    };
+    assert.equal(calibrationSummary(profile), "lavapipe (software) calibrated · copy 8.2 GB/s (vec4 12 GB/s) · FMA 95 GFLOP/s f32 · dispatch 45 µs");
+  });
+
+  it("the history lists runs newest first, columns aligned", () => {
+    const text = historyText("/ws", [
+      { startedAt: "2025-01-02T03:04:05.000Z", file: "saxpy.wgsl", entry: "saxpy", status: "passed", medianMs: 1.92, method: "timestamp", adapter: "lavapipe (software)" },
+      { startedAt: "2025-01-02T04:00:00.000Z", file: "loop.wgsl", entry: "spin", status: "timeout", detail: "timed out after 500 ms" },
+    ]);
+    const lines = text.split("\n");
+    assert.equal(lines[0], "KernelLens run history of /ws");
+    assert.equal(lines[1], "2 runs, newest first");
+    assert.match(lines[4]!, /^2025-01-02 04:00:00 +⏱ timeout +run +loop\.wgsl:spin +timed out after 500 ms$/);
+    assert.match(lines[5]!, /^2025-01-02 03:04:05 +✓ passed +run +saxpy\.wgsl:saxpy +1\.92 ms \(timestamp\) +lavapipe \(software\)$/);
+    assert.equal(lines[3]!.indexOf("kernel"), lines[5]!.indexOf("saxpy.wgsl"));
+    assert.match(historyText("/ws", []), /No runs recorded yet/);
+  });
+});

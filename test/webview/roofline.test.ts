@@ -1,0 +1,524 @@
+// Tests the Roofline panel page in real headless Chromium under the panels' strict CSP: points, roofs, tooltip, click, keys, picker, state, themes.
+//
+// What is checked is what a person sees: the legend's counts, the axis titles, the roof labels, the tooltip's text,
+// the colour of the canvas where each point should be. Positions are derived from the same geometry the page uses
+// (webview/src/roofline/geometry.ts) and the plot area's place on screen. Tests wait for events, never for time.
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
+import type { Server } from "node:http";
+import { join } from "node:path";
+import { after, afterEach, before, describe, it } from "node:test";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { chartPoints, defaultExtent, type Extent } from "../../webview/src/roofline/geometry";
+import type { RooflineData } from "../../webview/src/roofline/protocol";
+import { launchChromium, testOutputDir } from "../support/chromium";
+import {
+  applyTheme,
+  ensureRooflineBundle,
+  lineRange,
+  root,
+  rooflineFixture,
+  send,
+  sendData,
+  sparseFixture,
+  startRooflineServer,
+  stubScript,
+  themes,
+  type Recorder,
+  type TestWindow,
+  type ThemeKind,
+} from "../support/rooflinePage";
+
+const big = rooflineFixture(1000);
+const sparse = sparseFixture();
+
+interface OpenPage {
+  page: Page;
+  consoleErrors: string[];
+  pageErrors: string[];
+  foreignRequests: string[];
+}
+
+let browser: Browser;
+let server: Server;
+let origin: string;
+const contexts: BrowserContext[] = [];
+
+async function openPage(saved?: unknown): Promise<OpenPage> {
+  const context = await browser.newContext({ viewport: { width: 900, height: 780 }, deviceScaleFactor: 1 });
+  contexts.push(context);
+  const opened: OpenPage = { page: undefined as unknown as Page, consoleErrors: [], pageErrors: [], foreignRequests: [] };
+  // Nothing may leave the local server: anything else is recorded and refused.
+  await context.route("**/*", async (route) => {
+    const url = route.request().url();
+    if (url.startsWith(`${origin}/`)) await route.continue();
+    else {
+      opened.foreignRequests.push(url);
+      await route.abort();
+    }
+  });
+  await context.addInitScript({ content: stubScript(saved) });
+  const page = await context.newPage();
+  opened.page = page;
+  page.on("console", (message) => {
+    if (message.type() === "error") opened.consoleErrors.push(message.text());
+  });
+  page.on("pageerror", (error) => opened.pageErrors.push(error.message));
+  await page.goto(`${origin}/roofline.html`);
+  await applyTheme(page, "dark");
+  await waitForPosted(page, "ready", 1);
+  return opened;
+}
+
+async function waitForPosted(page: Page, type: string, count: number): Promise<void> {
+  await page.waitForFunction(
+    ([t, n]) => (window as unknown as TestWindow).__kl.posted.filter((m) => m.type === t).length >= n,
+    [type, count] as const,
+  );
+}
+
+async function posted(page: Page, type?: string): Promise<Recorder["posted"]> {
+  const all = await page.evaluate(() => (window as unknown as TestWindow).__kl.posted);
+  return type === undefined ? all : all.filter((m) => m.type === type);
+}
+
+async function savedState(page: Page): Promise<{ deviceId: string | null; zoom: Extent | null; view: unknown } | undefined> {
+  return page.evaluate(() => (window as unknown as TestWindow).__kl.state as never);
+}
+
+function extentOf(data: RooflineData): Extent {
+  return defaultExtent(chartPoints(data.kernels), [data.device.ceilings, ...(data.measuredCeilings ? [data.measuredCeilings] : [])]);
+}
+
+/** Where a data point is on the page, from the plot area's box and the log scales (what uPlot's valToPos computes). */
+async function screenPosition(page: Page, extent: Extent, ai: number, gflops: number): Promise<{ x: number; y: number }> {
+  const box = await page.locator(".chart .u-over").boundingBox();
+  assert.ok(box, "the plot area is on screen");
+  const frac = (v: number, [lo, hi]: [number, number]): number => (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo));
+  return { x: box.x + frac(ai, extent.x) * box.width, y: box.y + (1 - frac(gflops, extent.y)) * box.height };
+}
+
+/** RGBA of the chart's canvas at page positions (the canvas is transparent where nothing is drawn). */
+async function canvasPixels(page: Page, positions: readonly { x: number; y: number }[]): Promise<number[][]> {
+  return page.evaluate((points) => {
+    const canvas = document.querySelector<HTMLCanvasElement>(".chart canvas")!;
+    const rect = canvas.getBoundingClientRect();
+    const image = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height);
+    return points.map((p) => {
+      const i = (Math.floor(p.y - rect.top) * canvas.width + Math.floor(p.x - rect.left)) * 4;
+      return [image.data[i]!, image.data[i + 1]!, image.data[i + 2]!, image.data[i + 3]!];
+    });
+  }, positions);
+}
+
+function hex(color: string): number[] {
+  return [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16));
+}
+
+async function roofLabels(page: Page): Promise<string[]> {
+  return page.locator(".roof-label").allTextContents();
+}
+
+async function tooltipText(page: Page): Promise<string> {
+  await page.locator(".chart-tooltip").waitFor({ state: "visible" });
+  return (await page.locator(".chart-tooltip").innerText()).replace(/\s+/g, " ").trim();
+}
+
+describe("Roofline panel page in Chromium", () => {
+  before(async () => {
+    ensureRooflineBundle();
+    ({ server, origin } = await startRooflineServer());
+    browser = await launchChromium();
+  });
+
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it("posts ready (with no device picked yet) once it listens, and waits for data", async () => {
+    const { page } = await openPage();
+    assert.deepEqual(await posted(page), [{ type: "ready", deviceId: null }]);
+    assert.equal(await page.locator("#message").textContent(), "Waiting for the language server…");
+    assert.equal(await page.locator("#figure").isHidden(), true);
+    assert.equal(await page.evaluate(() => document.compatMode), "CSS1Compat");
+  });
+
+  it("draws 1,000 kernels' points, the axis titles and every roof's label", async () => {
+    const { page } = await openPage();
+    await sendData(page, big);
+    const predicted = big.kernels.filter((k) => k.predicted).length;
+    const measured = big.kernels.filter((k) => k.measured).length;
+    assert.equal(predicted, 990);
+    assert.equal(measured, 334);
+
+    const legend = (await page.locator("#legend").innerText()).replace(/\s+/g, " ");
+    assert.match(legend, /predicted \(990\)/);
+    assert.match(legend, /measured \(334\)/);
+    assert.match(legend, /datasheet roofs: NVIDIA H100 SXM5 80GB/);
+    assert.match(legend, /measured roofs: Local GPU \(Vulkan\)/);
+    assert.equal(await page.locator(".axis-title-x").textContent(), "Arithmetic intensity (FLOP/byte)");
+    assert.equal(await page.locator(".axis-title-y").textContent(), "GFLOP/s");
+    assert.deepEqual((await roofLabels(page)).sort(), [
+      "DRAM 3.35 TB/s",
+      "f16 134 TFLOP/s",
+      "f32 66.9 TFLOP/s",
+      "measured DRAM 2.6 TB/s",
+      "measured f32 40 TFLOP/s",
+      "measured workgroup memory 20 TB/s",
+      "workgroup memory 33.5 TB/s",
+    ]);
+    assert.equal(await page.locator(".roof-label.roof-measured").count(), 3, "measured roofs are labelled as such");
+    assert.equal(await page.locator("#points-body tr").count(), 1000, "the table lists every kernel");
+    assert.match((await page.locator("#summary").textContent()) ?? "", /^1000 compute kernels · 990 modelled · 334 measured · f32 ridge at 20 FLOP\/byte/);
+    assert.match((await page.locator("#unplaced").innerText()).replace(/\s+/g, " "), /^6 kernels without a point: dispatch is unknown: add a \/\/ @dispatch line: kernel_0193, kernel_0290, kernel_0484 and 3 more$/);
+
+    // The canvas where each point should be: every measured point's centre has the measured colour (they are drawn
+    // last, so nothing covers them), and every predicted point has ink on its ring.
+    const extent = extentOf(big);
+    const measuredCentres = await Promise.all(big.kernels.filter((k) => k.measured).map((k) => screenPosition(page, extent, k.measured!.ai, k.measured!.gflops)));
+    const orange = hex(themes.dark["--vscode-charts-orange"]);
+    const centres = await canvasPixels(page, measuredCentres);
+    assert.equal(centres.filter((c) => c[3] === 255 && c.slice(0, 3).every((v, i) => Math.abs(v - orange[i]!) <= 2)).length, 334);
+    const rings = await Promise.all(big.kernels.filter((k) => k.predicted).map((k) => screenPosition(page, extent, k.predicted!.ai, k.predicted!.gflops)));
+    const ringPixels = await canvasPixels(page, rings.map((p) => ({ x: p.x + 3.5, y: p.y })));
+    assert.equal(ringPixels.filter((c) => c[3]! > 0).length, 990);
+  });
+
+  it("draws predicted points hollow and measured points filled", async () => {
+    const { page } = await openPage();
+    await sendData(page, sparse);
+    const extent = extentOf(sparse);
+    const matmul = sparse.kernels[1]!;
+    const hollow = await screenPosition(page, extent, matmul.predicted!.ai, matmul.predicted!.gflops);
+    const filled = await screenPosition(page, extent, matmul.measured!.ai, matmul.measured!.gflops);
+    const [hollowCentre, hollowRing, filledCentre] = await canvasPixels(page, [hollow, { x: hollow.x + 3.5, y: hollow.y }, filled]);
+    assert.equal(hollowCentre![3], 0, "nothing is drawn inside a predicted point");
+    const blue = hex(themes.dark["--vscode-charts-blue"]);
+    assert.ok(hollowRing![3]! > 100 && hollowRing![2]! > hollowRing![0]!, `the ring is blue: ${hollowRing}`);
+    assert.deepEqual(filledCentre, [...hex(themes.dark["--vscode-charts-orange"]), 255]);
+    assert.ok(blue[2]! > blue[0]!);
+  });
+
+  it("shows a tooltip with the kernel's numbers on hover, and the same kernel's other point", async () => {
+    const { page } = await openPage();
+    await sendData(page, sparse);
+    const extent = extentOf(sparse);
+    const matmul = sparse.kernels[1]!;
+    const at = await screenPosition(page, extent, matmul.predicted!.ai, matmul.predicted!.gflops);
+    await page.mouse.move(at.x + 2, at.y - 1);
+    assert.equal(
+      await tooltipText(page),
+      "matmul_tiled (predicted) Predicted AI 12.3 FLOP/byte · 4,520 GFLOP/s · 412 µs · memory-bound " +
+        "Roof 41,200 GFLOP/s attainable at this intensity Measured AI 11.9 FLOP/byte · 3,100 GFLOP/s · 601 µs median " +
+        "Workgroup memory AI 3.2 FLOP/byte",
+    );
+    assert.equal(await page.locator(".point-ring:not([hidden])").count(), 2, "the hovered point and its partner are ringed");
+
+    const blocked = sparse.kernels[2]!;
+    const other = await screenPosition(page, extent, blocked.predicted!.ai, blocked.predicted!.gflops);
+    await page.mouse.move(other.x, other.y);
+    await page.waitForFunction(() => document.querySelector(".chart-tooltip")?.textContent?.includes("matmul_register_blocked"));
+    assert.match(await tooltipText(page), /^matmul_register_blocked \(predicted\) Predicted AI 170 FLOP\/byte · 52,000 GFLOP\/s · 2.64 ms · compute-bound/);
+    await page.mouse.move(5, 5);
+    await page.locator(".chart-tooltip").waitFor({ state: "hidden" });
+  });
+
+  it("posts reveal with the kernel's range on a click, and from the keyboard", async () => {
+    const { page } = await openPage();
+    await sendData(page, sparse);
+    const extent = extentOf(sparse);
+    const matmul = sparse.kernels[1]!;
+    const at = await screenPosition(page, extent, matmul.measured!.ai, matmul.measured!.gflops);
+    await page.mouse.click(at.x, at.y);
+    await waitForPosted(page, "reveal", 1);
+    assert.deepEqual(await posted(page, "reveal"), [{ type: "reveal", uri: sparse.uri, range: lineRange(40, "matmul_tiled") }]);
+    // A click on empty plot area reveals nothing.
+    const box = (await page.locator(".chart .u-over").boundingBox())!;
+    await page.mouse.click(box.x + box.width - 5, box.y + box.height - 5);
+
+    // Keys: points in order of intensity (then rate), starting from the one clicked; the live region says where.
+    await page.locator("#chart").focus();
+    await page.keyboard.press("ArrowRight");
+    assert.match((await page.locator("#announce").textContent()) ?? "", /^matmul_tiled, predicted point 4 of 5\./);
+    await page.keyboard.press("Home");
+    assert.equal(
+      await page.locator("#announce").textContent(),
+      "saxpy, measured point 1 of 5. Predicted: AI 0.167 FLOP/byte, 420 GFLOP/s, 4.99 µs, memory-bound. " +
+        "Roof: 558 GFLOP/s attainable at this intensity. Measured: AI 0.167 FLOP/byte, 310 GFLOP/s, 6.77 µs median.",
+    );
+    assert.match(await tooltipText(page), /^saxpy \(measured\)/);
+    await page.keyboard.press("End");
+    assert.match((await page.locator("#announce").textContent()) ?? "", /^matmul_register_blocked, predicted point 5 of 5\./);
+    await page.keyboard.press("Enter");
+    await waitForPosted(page, "reveal", 2);
+    assert.deepEqual((await posted(page, "reveal"))[1], { type: "reveal", uri: sparse.uri, range: lineRange(80, "matmul_register_blocked") });
+    await page.keyboard.press("Escape");
+    assert.equal(await page.locator("#announce").textContent(), "");
+    assert.equal((await posted(page, "reveal")).length, 2);
+  });
+
+  it("points out the kernel the host selects (opened from a code lens)", async () => {
+    const { page } = await openPage();
+    await sendData(page, sparse);
+    await send(page, { type: "select", name: "matmul_tiled" });
+    assert.match(await tooltipText(page), /^matmul_tiled \(predicted\)/);
+    // A name the data does not have is not an error: the file may have changed in between.
+    await send(page, { type: "select", name: "no_such_kernel" });
+    await sendData(page, sparse);
+    assert.deepEqual(await posted(page, "invalidMessage"), []);
+  });
+
+  it("posts selectDevice from the picker and redraws with the host's answer", async () => {
+    const { page } = await openPage();
+    await sendData(page, sparse);
+    const options = await page.locator("#device option").evaluateAll((os) => os.map((o) => [(o.parentElement as HTMLOptGroupElement).label, (o as HTMLOptionElement).value]));
+    assert.deepEqual(options, [
+      ["Measured on this machine", "measured-local"],
+      ["NVIDIA", "nvidia-h100-sxm"],
+      ["NVIDIA", "nvidia-rtx-4090"],
+      ["AMD", "amd-mi300x"],
+      ["Apple", "apple-m3-max"],
+    ]);
+    assert.equal(await page.locator("#device").inputValue(), "nvidia-h100-sxm");
+    assert.equal(await page.getByLabel("Device").count(), 1, "the picker has a label");
+
+    await page.selectOption("#device", "amd-mi300x");
+    await waitForPosted(page, "selectDevice", 1);
+    assert.deepEqual(await posted(page, "selectDevice"), [{ type: "selectDevice", id: "amd-mi300x" }]);
+    assert.equal(await page.locator("#chart").getAttribute("aria-busy"), "true");
+    assert.equal((await savedState(page))?.deviceId, "amd-mi300x");
+
+    const mi300x: RooflineData = {
+      ...sparse,
+      measuredCeilings: null,
+      device: {
+        id: "amd-mi300x",
+        name: "AMD Instinct MI300X",
+        vendor: "amd",
+        ceilings: { source: "datasheet", label: "AMD Instinct MI300X", computeGflops: { f32: 163_400, f16: 163_400 }, dramGBps: 5300, workgroupGBps: 81_715 },
+      },
+    };
+    await sendData(page, mi300x);
+    assert.equal(await page.locator("#device").inputValue(), "amd-mi300x");
+    assert.equal(await page.locator("#chart").getAttribute("aria-busy"), null);
+    assert.deepEqual((await roofLabels(page)).sort(), ["DRAM 5.3 TB/s", "f32/f16 163 TFLOP/s", "workgroup memory 81.7 TB/s"]);
+    assert.match((await page.locator("#chart").getAttribute("aria-label")) ?? "", /4 kernels on AMD Instinct MI300X \(f32 peak 163 TFLOP\/s, f16 peak 163 TFLOP\/s, DRAM 5.3 TB\/s/);
+  });
+
+  it("ignores invalid messages, keeps its chart and reports each one", async () => {
+    const { page, pageErrors } = await openPage();
+    await sendData(page, sparse);
+    const legendBefore = await page.locator("#legend").innerText();
+    const [first] = sparse.kernels;
+    const withKernel = (patch: object): unknown => ({ type: "roofline", data: { ...sparse, kernels: [{ ...first, ...patch }] } });
+    const invalid: unknown[] = [
+      null,
+      "roofline",
+      42,
+      [],
+      { type: "roofline" },
+      { type: "bogus" },
+      { type: "toString" },
+      { type: "roofline", data: { ...sparse, uri: 42 } },
+      withKernel({ predicted: { ...first!.predicted!, gflops: -5 } }),
+      withKernel({ predicted: { ...first!.predicted!, ai: 0 } }),
+      withKernel({ predicted: { ...first!.predicted!, bound: "fast" } }),
+      withKernel({ range: { start: { line: -1, character: 0 }, end: first!.range.end } }),
+      withKernel({ measured: { ai: 1, gflops: "310", ms: 1 } }),
+      { type: "roofline", data: { ...sparse, device: { ...sparse.device, ceilings: { ...sparse.device.ceilings, dramGBps: "3350" } } } },
+      { type: "roofline", data: { ...sparse, measuredCeilings: { ...sparse.measuredCeilings!, source: "guess" } } },
+      { type: "select", name: "" },
+      { type: "empty", reason: null },
+    ];
+    for (const message of invalid) await send(page, message);
+    // Built inside the page: NaN (structured clone keeps it), a 5-million-character string, 100,000 kernels.
+    await page.evaluate((data) => window.postMessage({ type: "roofline", data: { ...data, kernels: [{ ...data.kernels[0], workgroupAi: NaN }] } }, "*"), sparse);
+    await page.evaluate(() => window.postMessage({ type: "empty", reason: "x".repeat(5_000_000) }, "*"));
+    await page.evaluate((data) => window.postMessage({ type: "roofline", data: { ...data, kernels: new Array(100_000).fill(data.kernels[0]) } }, "*"), sparse);
+    const expected = invalid.length + 3;
+    await waitForPosted(page, "invalidMessage", expected);
+
+    const reports = (await posted(page, "invalidMessage")).map((m) => String(m.detail));
+    assert.equal(reports.length, expected);
+    assert.match(reports[0]!, /^message: expected an object, got null/);
+    assert.match(reports[4]!, /^message\.data: expected an object/);
+    assert.match(reports[6]!, /^message\.type: expected one of "roofline", "empty", "select", got "toString"/);
+    assert.match(reports[7]!, /^message\.data\.uri: expected a string, got 42/);
+    assert.match(reports[8]!, /^message\.data\.kernels\[0\]\.predicted\.gflops: -5 is below the minimum/);
+    assert.match(reports[9]!, /predicted\.ai: 0 is below the minimum/);
+    assert.match(reports[10]!, /predicted\.bound: expected one of .*got "fast"/);
+    assert.match(reports[11]!, /range\.start\.line: -1 is below the minimum 0/);
+    assert.match(reports[12]!, /measured\.gflops: expected a number, got "310"/);
+    assert.match(reports[13]!, /device\.ceilings\.dramGBps: expected a number/);
+    assert.match(reports[14]!, /measuredCeilings\.source: expected one of "datasheet", "measured", got "guess"/);
+    assert.match(reports[15]!, /^message\.name: expected at least 1 characters/);
+    assert.match(reports[17]!, /workgroupAi: expected a number, got the number NaN/);
+    assert.match(reports[18]!, /^message\.reason: a string of 5000000 characters is longer than the limit/);
+    assert.match(reports[19]!, /^message\.data\.kernels: an array of 100000 is longer than the limit/);
+    for (const report of reports) assert.ok(report.length < 300, `a report stays short: ${report.slice(0, 80)}…`);
+
+    assert.equal(await page.locator("#legend").innerText(), legendBefore, "the page still shows the last valid data");
+    assert.equal(await page.locator("#points-body tr").count(), 4);
+    assert.deepEqual(await posted(page, "reveal"), []);
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it("shows a reason for an empty message, and the roofs alone for a file without compute kernels", async () => {
+    const { page } = await openPage();
+    await sendData(page, sparse);
+    await send(page, { type: "empty", reason: "Open a WGSL file to see its kernels on the roofline." });
+    await page.waitForFunction(() => document.getElementById("figure")?.hidden === true);
+    assert.equal(await page.locator("#message").textContent(), "Open a WGSL file to see its kernels on the roofline.");
+    assert.equal(await page.locator("#points-body tr").count(), 0);
+    await sendData(page, { ...sparse, kernels: [] });
+    assert.equal(await page.locator("#figure").isVisible(), true);
+    assert.match((await page.locator("#message").textContent()) ?? "", /no compute entry points/);
+    assert.equal((await roofLabels(page)).length, 7);
+    assert.match(await page.locator("#legend").innerText(), /predicted \(0\)/);
+  });
+
+  it("runs under the strict CSP without violations or console errors, and shows names as text", async () => {
+    const opened = await openPage();
+    const { page } = opened;
+    const hostile = '<img src=x onerror="window.__inlineRan = true">';
+    const data: RooflineData = { ...sparse, kernels: sparse.kernels.map((k, i) => (i === 1 ? { ...k, name: hostile } : k)) };
+    await sendData(page, data);
+    const extent = extentOf(data);
+    const at = await screenPosition(page, extent, data.kernels[1]!.predicted!.ai, data.kernels[1]!.predicted!.gflops);
+    await page.mouse.move(at.x, at.y);
+    assert.ok((await tooltipText(page)).startsWith(`${hostile} (predicted)`), "the name shows as the characters it is made of");
+    await page.mouse.click(at.x, at.y);
+    await waitForPosted(page, "reveal", 1);
+    // Drag to zoom, double-click to reset, pick a device, walk the points: every interactive path, still no violation.
+    const box = (await page.locator(".chart .u-over").boundingBox())!;
+    await page.mouse.move(box.x + 100, box.y + 60);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 400, box.y + 300, { steps: 5 });
+    await page.mouse.up();
+    await page.mouse.dblclick(box.x + 200, box.y + 200);
+    await page.selectOption("#device", "nvidia-rtx-4090");
+    await page.locator("#chart").focus();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("Enter");
+    await applyTheme(page, "light");
+
+    assert.equal(await page.locator("#figure img").count(), 0);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as TestWindow).__kl.violations), []);
+    assert.deepEqual(opened.consoleErrors, []);
+    assert.deepEqual(opened.pageErrors, []);
+    assert.deepEqual(opened.foreignRequests, []);
+    const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute("content");
+    assert.match(policy ?? "", /^default-src 'none'; img-src \S+ data:; style-src \S+; font-src \S+; script-src 'nonce-[A-Za-z0-9+/]+=*';$/);
+
+    // The policy is live: an inline script without the nonce and an inline style attribute are refused and reported.
+    await page.evaluate(() => {
+      const script = document.createElement("script");
+      script.textContent = "window.__inlineRan = true;";
+      document.body.append(script);
+      document.body.setAttribute("style", "display: none");
+    });
+    await page.waitForFunction(() => (window as unknown as TestWindow).__kl.violations.length >= 2);
+    assert.equal(await page.evaluate(() => (window as unknown as TestWindow).__inlineRan), undefined);
+  });
+
+  it("keeps data, device and zoom across a reload through setState/getState", async () => {
+    const first = await openPage();
+    await sendData(first.page, sparse);
+    await first.page.selectOption("#device", "nvidia-rtx-4090");
+    // Zoom onto the two matmul_tiled points by dragging a box around them.
+    const full = extentOf(sparse);
+    const matmul = sparse.kernels[1]!;
+    const a = await screenPosition(first.page, full, 4, 12_000);
+    const b = await screenPosition(first.page, full, 40, 1200);
+    await first.page.mouse.move(a.x, a.y);
+    await first.page.mouse.down();
+    await first.page.mouse.move(b.x, b.y, { steps: 8 });
+    await first.page.mouse.up();
+    await first.page.waitForFunction(() => !(document.getElementById("reset-zoom") as HTMLButtonElement).hidden);
+    const saved = await savedState(first.page);
+    assert.ok(saved?.zoom, "the zoom is saved");
+    assert.equal(saved.deviceId, "nvidia-rtx-4090");
+    const zoom = saved.zoom;
+    assert.ok(Math.abs(Math.log10(zoom.x[0] / 4)) < 0.02 && Math.abs(Math.log10(zoom.x[1] / 40)) < 0.02, `x zoomed to 4..40: ${zoom.x}`);
+    assert.ok(Math.abs(Math.log10(zoom.y[0] / 1200)) < 0.02 && Math.abs(Math.log10(zoom.y[1] / 12_000)) < 0.02, `y zoomed to 1200..12000: ${zoom.y}`);
+    assert.deepEqual(await posted(first.page, "invalidMessage"), []);
+
+    // A fresh page, as VS Code creates when a hidden panel is shown again: it gets only the saved state.
+    const second = await openPage(saved);
+    assert.deepEqual(await posted(second.page), [{ type: "ready", deviceId: "nvidia-rtx-4090" }]);
+    await second.page.locator("#figure").waitFor({ state: "visible" });
+    assert.equal(await second.page.locator("#reset-zoom").isVisible(), true);
+    assert.equal(await second.page.locator("#points-body tr").count(), 4);
+    // The zoom is back: the point sits where the zoomed scales put it.
+    const at = await screenPosition(second.page, zoom, matmul.predicted!.ai, matmul.predicted!.gflops);
+    await second.page.mouse.move(at.x, at.y);
+    assert.match(await tooltipText(second.page), /^matmul_tiled \(predicted\)/);
+    // The host's fresh answer for the same file keeps the zoom; the Reset button lets go of it.
+    await sendData(second.page, sparse);
+    assert.equal(await second.page.locator("#reset-zoom").isVisible(), true);
+    await second.page.locator("#reset-zoom").click();
+    assert.equal(await second.page.locator("#reset-zoom").isHidden(), true);
+    assert.equal((await savedState(second.page))?.zoom, null);
+
+    // State from another version of the page (or garbage) is dropped, not trusted.
+    const third = await openPage({ version: 99, view: { type: "roofline", data: "nonsense" } });
+    assert.equal(await third.page.locator("#message").textContent(), "Waiting for the language server…");
+    assert.deepEqual(await posted(third.page), [{ type: "ready", deviceId: null }]);
+    assert.deepEqual(third.pageErrors, []);
+  });
+
+  it("describes the chart for assistive technology: label, table of points, focusable chart", async () => {
+    const { page } = await openPage();
+    await sendData(page, sparse);
+    const label = (await page.locator("#chart").getAttribute("aria-label")) ?? "";
+    assert.match(label, /^Roofline chart, log-log: arithmetic intensity in FLOP per byte across, GFLOP\/s up\. 4 kernels on NVIDIA H100 SXM5 80GB/);
+    assert.match(label, /measured roofs of Local GPU \(Vulkan\)/);
+    assert.equal(await page.locator("#chart").getAttribute("tabindex"), "0");
+    const rows = await page.$$eval("#points tbody tr", (trs) => trs.map((tr) => Array.from(tr.children, (c) => (c.textContent ?? "").trim())));
+    assert.deepEqual(rows[1], ["matmul_tiled", "12.3", "4,520", "412 µs", "memory-bound", "11.9", "3,100", "601 µs"]);
+    assert.deepEqual(rows[3], ["reduce_partial", "—", "—", "—", "no estimate: dispatch is unknown: add a // @dispatch line", "—", "—", "—"]);
+    assert.equal(await page.locator("#points caption").textContent(), "Kernels of matmul.wgsl on the roofline of NVIDIA H100 SXM5 80GB");
+    // Hidden from sight, not from screen readers.
+    const box = await page.locator("#points").evaluate((t) => t.parentElement!.getBoundingClientRect().width);
+    assert.ok(box <= 1);
+  });
+
+  it("reads well in light, dark and high contrast themes (screenshots)", async () => {
+    const dir = testOutputDir("webview");
+    mkdirSync(dir, { recursive: true });
+    const { page, consoleErrors } = await openPage();
+    await sendData(page, big);
+    // A point with its tooltip, as a person hovering would see it.
+    const kernel = big.kernels[300]!;
+    const at = await screenPosition(page, extentOf(big), kernel.predicted!.ai, kernel.predicted!.gflops);
+    await page.mouse.move(at.x, at.y);
+    await page.locator(".chart-tooltip").waitFor({ state: "visible" });
+    for (const kind of Object.keys(themes) as ThemeKind[]) {
+      await applyTheme(page, kind);
+      const path = join(dir, `roofline-${kind}.png`);
+      await page.screenshot({ path, fullPage: true });
+      assert.ok(statSync(path).size > 20_000, `${path} has content`);
+      // The canvas follows the theme: a measured point's centre has this theme's measured colour.
+      const m = big.kernels.find((k) => k.measured)!.measured!;
+      const [pixel] = await canvasPixels(page, [await screenPosition(page, extentOf(big), m.ai, m.gflops)]);
+      assert.deepEqual(pixel!.slice(0, 3), hex(themes[kind]["--vscode-charts-orange"]));
+    }
+    assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(0, 0, 0)");
+    assert.deepEqual(consoleErrors, []);
+  });
+});
+
+describe("Roofline page stylesheet", () => {
+  it("uses only VS Code theme variables for colours", () => {
+    const file = "webview/src/roofline/roofline.css";
+    const css = readFileSync(join(root, file), "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
+    assert.doesNotMatch(css, /#[0-9a-f]{3,8}\b/i, `${file} has a hex colour`);
+    assert.doesNotMatch(css, /\b(rgba?|hsla?|hwb|lab|lch|oklab|oklch|color)\(/i, `${file} has a colour function`);
+    assert.doesNotMatch(css, /:\s*(white|black|red|green|blue|gray|grey|yellow|orange)\b/i, `${file} has a named colour`);
+  });
+});

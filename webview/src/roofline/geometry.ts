@@ -1,0 +1,124 @@
+// The roofline's geometry in data units: the points to draw, the roofs as segments, the default extent and log ticks.
+//
+// Pure functions of the page's data (no DOM, no uPlot), so the chart and the tests derive positions the same way.
+import type { RooflineCeilings } from "../../../server/src/protocol";
+import type { RooflineKernelView } from "./protocol";
+import { formatBandwidth, formatPeak, measuredOf } from "./view";
+
+export type PointKind = "predicted" | "measured";
+
+export interface ChartPoint {
+  /** Index of the kernel in the data's `kernels`. */
+  kernel: number;
+  kind: PointKind;
+  ai: number;
+  gflops: number;
+}
+
+/** The visible part of both axes, in data units: [min, max] of intensity (x) and of GFLOP/s (y). */
+export interface Extent {
+  x: [number, number];
+  y: [number, number];
+}
+
+export interface RoofSegment {
+  key: string;
+  label: string;
+  kind: "compute" | "bandwidth";
+  source: "datasheet" | "measured";
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+/** Every point to draw: a kernel's predicted point and its measured one, each where it has one. */
+export function chartPoints(kernels: readonly RooflineKernelView[]): ChartPoint[] {
+  const points: ChartPoint[] = [];
+  kernels.forEach((k, kernel) => {
+    if (k.predicted) points.push({ kernel, kind: "predicted", ai: k.predicted.ai, gflops: k.predicted.gflops });
+    const m = measuredOf(k);
+    if (m) points.push({ kernel, kind: "measured", ai: m.ai, gflops: m.gflops });
+  });
+  return points;
+}
+
+/**
+ * A set of roofs as segments: each compute peak runs flat from where it meets the DRAM roof to the right edge; each
+ * bandwidth roof rises from the left edge to the highest peak. Measured roofs carry "measured" in their labels.
+ */
+export function roofSegments(c: RooflineCeilings, xMin: number, xMax: number): RoofSegment[] {
+  const prefix = c.source === "measured" ? "measured " : "";
+  const f16 = c.computeGflops.f16;
+  const peaks: { name: string; value: number }[] =
+    f16 === null || f16 === c.computeGflops.f32
+      ? [{ name: f16 === null ? "f32" : "f32/f16", value: c.computeGflops.f32 }]
+      : [
+          { name: "f32", value: c.computeGflops.f32 },
+          { name: "f16", value: f16 },
+        ];
+  const top = Math.max(...peaks.map((p) => p.value));
+  const segments: RoofSegment[] = peaks.map((p) => ({
+    key: `${c.source}-${p.name}`,
+    label: `${prefix}${p.name} ${formatPeak(p.value)}`,
+    kind: "compute",
+    source: c.source,
+    x1: p.value / c.dramGBps,
+    y1: p.value,
+    x2: xMax,
+    y2: p.value,
+  }));
+  const bandwidth = (key: string, name: string, gbps: number): RoofSegment => ({
+    key: `${c.source}-${key}`,
+    label: `${prefix}${name} ${formatBandwidth(gbps)}`,
+    kind: "bandwidth",
+    source: c.source,
+    x1: xMin,
+    y1: gbps * xMin,
+    x2: top / gbps,
+    y2: top,
+  });
+  segments.push(bandwidth("dram", "DRAM", c.dramGBps));
+  if (c.workgroupGBps !== null) segments.push(bandwidth("workgroup", "workgroup memory", c.workgroupGBps));
+  return segments;
+}
+
+const decade = (v: number, round: (x: number) => number): number => 10 ** round(Math.log10(v));
+
+/**
+ * The extent that shows every point, every ridge and the peaks with room above for their labels. Intensity and the
+ * lower rate bound snap to whole decades, so the grid starts and ends on labelled lines.
+ */
+export function defaultExtent(points: readonly ChartPoint[], ceilings: readonly RooflineCeilings[]): Extent {
+  const xs = [0.1, 100, ...points.map((p) => p.ai)];
+  const ys = points.map((p) => p.gflops);
+  let top = 0;
+  for (const c of ceilings) {
+    const peak = Math.max(c.computeGflops.f32, c.computeGflops.f16 ?? 0);
+    top = Math.max(top, peak);
+    xs.push(peak / c.dramGBps);
+    if (c.workgroupGBps !== null) xs.push(peak / c.workgroupGBps);
+  }
+  if (top === 0) top = Math.max(1, ...ys);
+  const xMin = decade(Math.min(...xs) / 1.5, Math.floor);
+  const xMax = decade(Math.max(...xs) * 1.5, Math.ceil);
+  // Three decades under the highest roof at least, so a chart of a few fast kernels still shows the slope.
+  const yMin = decade(Math.min(top / 1000, ...ys.map((y) => y / 1.5)), Math.floor);
+  return { x: [xMin, xMax], y: [yMin, top * 3] };
+}
+
+/** Grid lines and ticks on whole decades, or on 1-2-5 steps when the zoom leaves fewer than two decades in view. */
+export function logSplits(min: number, max: number): number[] {
+  for (const mantissas of [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
+    const splits: number[] = [];
+    for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
+      for (const m of mantissas) {
+        // Built from a string so 0.1 * 3 does not become 0.30000000000000004 in a tick label.
+        const v = Number(`${m}e${e}`);
+        if (v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9)) splits.push(v);
+      }
+    }
+    if (splits.length >= 2) return splits;
+  }
+  return [min, max];
+}

@@ -1,0 +1,209 @@
+// Builds the Roofline page's words and DOM: number formats, the tooltip, the legend, the device picker and the table of points.
+//
+// The chart (chart.ts) draws; everything a person reads as text is made here, so the tooltip, the screen-reader table
+// and the live announcement say the same thing in the same words.
+import type { RooflineBound, RooflineCeilings, RooflineDeviceEntry, RooflineMeasuredPoint } from "../../../server/src/protocol";
+import { h, plural, type Child } from "../shared/dom";
+import type { RooflineData, RooflineKernelView } from "./protocol";
+
+export { fileName } from "../kernels/view";
+
+const none = "—";
+
+/** Three significant digits with thousands separators, the same on every machine (a locale's default varies). */
+const threeDigits = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 3 });
+
+export function formatNumber(value: number): string {
+  return threeDigits.format(value);
+}
+
+/** A time in the unit that keeps it short: µs below a millisecond, s from a second. */
+export function formatMs(ms: number): string {
+  if (ms < 1) return `${formatNumber(ms * 1000)} µs`;
+  if (ms >= 1000) return `${formatNumber(ms / 1000)} s`;
+  return `${formatNumber(ms)} ms`;
+}
+
+/** A FLOP rate for a roof's label: TFLOP/s from a thousand GFLOP/s, where the chart's labels have room for few digits. */
+export function formatPeak(gflops: number): string {
+  return gflops >= 1000 ? `${formatNumber(gflops / 1000)} TFLOP/s` : `${formatNumber(gflops)} GFLOP/s`;
+}
+
+export function formatBandwidth(gbps: number): string {
+  return gbps >= 1000 ? `${formatNumber(gbps / 1000)} TB/s` : `${formatNumber(gbps)} GB/s`;
+}
+
+export function boundLabel(bound: RooflineBound): string {
+  return bound === "unknown" ? "bound unknown" : `${bound}-bound`;
+}
+
+/** The measured point of a kernel, whichever way the host left it out (absent or null). */
+export function measuredOf(kernel: RooflineKernelView): RooflineMeasuredPoint | null {
+  return kernel.measured ?? null;
+}
+
+/** One line per source of numbers: what the tooltip shows, and (joined) what the live region announces. */
+export function kernelFacts(kernel: RooflineKernelView): { label: string; text: string }[] {
+  const facts: { label: string; text: string }[] = [];
+  const p = kernel.predicted;
+  if (p) {
+    facts.push({
+      label: "Predicted",
+      text: `AI ${formatNumber(p.ai)} FLOP/byte · ${formatNumber(p.gflops)} GFLOP/s · ${formatMs(p.ms)} · ${boundLabel(p.bound)}`,
+    });
+    facts.push({ label: "Roof", text: `${formatNumber(p.attainableGflops)} GFLOP/s attainable at this intensity` });
+  } else {
+    facts.push({ label: "Predicted", text: `no estimate: ${kernel.reason ?? "the model has none"}` });
+  }
+  const m = measuredOf(kernel);
+  if (m) facts.push({ label: "Measured", text: `AI ${formatNumber(m.ai)} FLOP/byte · ${formatNumber(m.gflops)} GFLOP/s · ${formatMs(m.ms)} median` });
+  if (kernel.workgroupAi !== null) facts.push({ label: "Workgroup memory", text: `AI ${formatNumber(kernel.workgroupAi)} FLOP/byte` });
+  return facts;
+}
+
+/** The hover card of a point: the kernel's name, then its facts; the kind hovered comes first in a heading. */
+export function tooltipContent(kernel: RooflineKernelView, kind: "predicted" | "measured"): Node[] {
+  return [
+    h("div", { class: "tooltip-title" }, h("span", { class: "kernel-name" }, kernel.name), " ", h("span", { class: "muted" }, `(${kind})`)),
+    h(
+      "dl",
+      { class: "tooltip-facts" },
+      kernelFacts(kernel).flatMap((f) => [h("dt", null, f.label), h("dd", null, f.text)]),
+    ),
+  ];
+}
+
+/** What a screen reader hears when a point gets keyboard focus. */
+export function pointAnnouncement(kernel: RooflineKernelView, kind: "predicted" | "measured", position: number, total: number): string {
+  const facts = kernelFacts(kernel).map((f) => `${f.label}: ${f.text.replaceAll(" · ", ", ")}`);
+  return `${kernel.name}, ${kind} point ${position} of ${total}. ${facts.join(". ")}.`;
+}
+
+const vendorGroups: readonly { vendor: string; label: string }[] = [
+  { vendor: "measured", label: "Measured on this machine" },
+  { vendor: "nvidia", label: "NVIDIA" },
+  { vendor: "amd", label: "AMD" },
+  { vendor: "apple", label: "Apple" },
+  { vendor: "intel", label: "Intel" },
+];
+
+/** The picker's options, grouped by vendor in the database's order; a vendor the page does not know goes under "Other". */
+export function deviceOptions(devices: readonly RooflineDeviceEntry[], selectedId: string): Node[] {
+  const option = (d: RooflineDeviceEntry): HTMLOptionElement => {
+    const o = h("option", { attrs: { value: d.id } }, d.name);
+    o.selected = d.id === selectedId;
+    return o;
+  };
+  const known = new Set(vendorGroups.map((g) => g.vendor));
+  const groups = [...vendorGroups, { vendor: "", label: "Other" }].map((g) => ({
+    label: g.label,
+    devices: devices.filter((d) => (g.vendor === "" ? !known.has(d.vendor) : d.vendor === g.vendor)),
+  }));
+  return groups.filter((g) => g.devices.length > 0).map((g) => h("optgroup", { attrs: { label: g.label } }, g.devices.map(option)));
+}
+
+/** The caption under the chart: what each mark means, with counts, and whose roofs are drawn. */
+export function legend(data: RooflineData, counts: { predicted: number; measured: number }): Node[] {
+  const item = (swatch: string, ...text: Child[]): HTMLElement =>
+    h("span", { class: "legend-item" }, h("span", { class: ["swatch", swatch], attrs: { "aria-hidden": "true" } }), ...text);
+  const items: Node[] = [
+    item("swatch-predicted", `predicted (${formatNumber(counts.predicted)})`),
+    item("swatch-measured", `measured (${formatNumber(counts.measured)})`),
+    item("swatch-roof", `datasheet roofs: ${data.device.name}`),
+  ];
+  if (data.device.ceilings.source === "measured") items[2] = item("swatch-roof-measured", `measured roofs: ${data.device.name}`);
+  const measured = data.measuredCeilings;
+  if (measured) items.push(item("swatch-roof-measured", `measured roofs: ${measured.label}`));
+  return items;
+}
+
+/** The line under the heading: kernel counts, the ridge point, and the roofs' sources. */
+export function summary(data: RooflineData): string {
+  const c = data.device.ceilings;
+  const placed = data.kernels.filter((k) => k.predicted !== null).length;
+  const measured = data.kernels.filter((k) => measuredOf(k) !== null).length;
+  const ridge = c.computeGflops.f32 / c.dramGBps;
+  return [
+    plural(data.kernels.length, "compute kernel"),
+    `${formatNumber(placed)} modelled`,
+    `${formatNumber(measured)} measured`,
+    `f32 ridge at ${formatNumber(ridge)} FLOP/byte on ${data.device.name}`,
+  ].join(" · ");
+}
+
+/** The roofs in words, for the chart's aria-label. */
+export function ceilingsSentence(c: RooflineCeilings): string {
+  const parts = [`f32 peak ${formatPeak(c.computeGflops.f32)}`];
+  if (c.computeGflops.f16 !== null) parts.push(`f16 peak ${formatPeak(c.computeGflops.f16)}`);
+  parts.push(`DRAM ${formatBandwidth(c.dramGBps)}`);
+  if (c.workgroupGBps !== null) parts.push(`workgroup memory ${formatBandwidth(c.workgroupGBps)}`);
+  return parts.join(", ");
+}
+
+export function chartLabel(data: RooflineData): string {
+  const measured = data.measuredCeilings ? `; measured roofs of ${data.measuredCeilings.label}: ${ceilingsSentence(data.measuredCeilings)}` : "";
+  return (
+    `Roofline chart, log-log: arithmetic intensity in FLOP per byte across, GFLOP/s up. ` +
+    `${plural(data.kernels.length, "kernel")} on ${data.device.name} (${ceilingsSentence(data.device.ceilings)})${measured}. ` +
+    "The table of points after the chart lists every number."
+  );
+}
+
+/**
+ * Kernels with no point at all, listed under the chart so a kernel never silently goes missing. Grouped by reason:
+ * in a generated file many kernels miss a point for the same reason, and the reason is what the author acts on.
+ */
+export function unplacedNote(data: RooflineData): Node | null {
+  const missing = data.kernels.filter((k) => k.predicted === null && measuredOf(k) === null);
+  if (missing.length === 0) return null;
+  const byReason = new Map<string, string[]>();
+  for (const k of missing) {
+    const reason = k.reason ?? "no estimate";
+    byReason.set(reason, [...(byReason.get(reason) ?? []), k.name]);
+  }
+  const shownNames = 3;
+  const groups = [...byReason].slice(0, 3).map(([reason, names]) =>
+    h(
+      "li",
+      null,
+      `${reason}: `,
+      names.slice(0, shownNames).flatMap((n, i) => [i > 0 ? ", " : null, h("span", { class: "kernel-name" }, n)]),
+      names.length > shownNames ? ` and ${formatNumber(names.length - shownNames)} more` : null,
+    ),
+  );
+  if (byReason.size > 3) groups.push(h("li", null, `${plural(byReason.size - 3, "other reason")}: see the table of points`));
+  return h("div", { class: "unplaced" }, h("span", null, `${plural(missing.length, "kernel")} without a point:`), h("ul", null, groups));
+}
+
+const columns = [
+  "Kernel",
+  "Predicted AI (FLOP/byte)",
+  "Predicted GFLOP/s",
+  "Predicted time",
+  "Bound",
+  "Measured AI (FLOP/byte)",
+  "Measured GFLOP/s",
+  "Measured time",
+] as const;
+
+/** The table of every point, visually hidden: the screen-reader view of the chart. Built as one fragment. */
+export function pointsTable(data: RooflineData): { head: Node; body: Node[] } {
+  const head = h("tr", null, columns.map((c) => h("th", { attrs: { scope: "col" } }, c)));
+  const body = data.kernels.map((k) => {
+    const p = k.predicted;
+    const m = measuredOf(k);
+    return h(
+      "tr",
+      null,
+      h("th", { attrs: { scope: "row" } }, k.name),
+      h("td", null, p ? formatNumber(p.ai) : none),
+      h("td", null, p ? formatNumber(p.gflops) : none),
+      h("td", null, p ? formatMs(p.ms) : none),
+      h("td", null, p ? boundLabel(p.bound) : `no estimate: ${k.reason ?? "the model has none"}`),
+      h("td", null, m ? formatNumber(m.ai) : none),
+      h("td", null, m ? formatNumber(m.gflops) : none),
+      h("td", null, m ? formatMs(m.ms) : none),
+    );
+  });
+  return { head, body };
+}
