@@ -8,6 +8,7 @@
 // @buffer y[N] = random(-1, 1)
 // @buffer out[N]
 // @uniform params = { n: N, alpha: 2.5 }
+// @check out ~ js("./ref/saxpy.mjs")
 
 struct Params {
   n: u32,

@@ -3,8 +3,8 @@
 // @define VEC_WIDTH=4
 // @let N = 1 << 16
 // @dispatch ceil(N / (VEC_WIDTH * 64))
-// @buffer src[N] = random(-1, 1)
-// @buffer dst[N]
+// @buffer src[N / VEC_WIDTH] = random(-1, 1)
+// @buffer dst[N / VEC_WIDTH]
 // @uniform params = { n: N, scale: 0.5 }
 #include "common.wgsl"
 

@@ -29,6 +29,7 @@ import { SettingsCache } from "./lsp/settings";
 import { documentSymbols } from "./lsp/symbols";
 import { kernelsResult } from "./lsp/kernelsRequest";
 import { answerRoofline } from "./lsp/rooflineRequest";
+import { measuredDevices } from "./run/profiles";
 import { hover } from "./lsp/hover";
 import { completion, completionTriggerCharacters } from "./lsp/completion";
 import { definition, references } from "./lsp/navigation";
@@ -148,7 +149,8 @@ connection.onRequest(DocumentKernelsRequest, async (p: DocumentKernelsParams): P
 
 connection.onRequest(RooflineRequest, async (p: RooflineParams): Promise<RooflineResult> => {
   const state = p && typeof p.uri === "string" ? await analyses.current(p.uri) : undefined;
-  return answerRoofline(p, state);
+  // This machine's calibrated adapters join the device list, so the panel can model on a measured profile too.
+  return answerRoofline(p, state, measuredDevices());
 });
 
 documents.listen(connection);

@@ -40,7 +40,11 @@ function options(file: string, extra: Partial<RunOptions> = {}): RunOptions {
 }
 
 function kernellens(cwd: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: "utf8", timeout: 120000 });
+  return kernellensEnv(cwd, {}, ...args);
+}
+
+function kernellensEnv(cwd: string, env: Record<string, string>, ...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: "utf8", timeout: 180000, env: { ...process.env, ...env } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -169,6 +173,16 @@ struct P { n: u32 }
     assert.match(js.message, /needs a trusted workspace/);
   });
 
+  it("fails a check whose reference module throws, with its message (the module runs in a worker)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kl-ref-"));
+    const file = join(dir, "k.wgsl");
+    writeFileSync(file, saxpyText.replace(/^(\/\/ @uniform .*)$/m, '$1\n// @check out ~ js("./broken.mjs")'));
+    writeFileSync(join(dir, "broken.mjs"), 'export function reference() { throw new Error("no reference today"); }\n');
+    const [o] = await runKernel(helper, options(file, { repeat: 1 }));
+    assert.equal(o.status, "failed");
+    assert.match(o.checks.find((c) => c.reference === "js:./broken.mjs")!.message, /\.\/broken\.mjs threw: Error: no reference today/);
+  });
+
   it("reports a compile error at the original line, and progress as fractions", async () => {
     const file = join(work, "bad.wgsl");
     writeFileSync(file, "// @dispatch 1\n// @buffer o[1]\n@group(0) @binding(0) var<storage, read_write> o: array<f32>;\n@compute @workgroup_size(1) fn main() {\n  let v: i32 = 1.5;\n  o[0] = 1.0;\n}\n");
@@ -205,7 +219,8 @@ struct P { n: u32 }
     });
 
     it("exits 1 when a check fails", () => {
-      const r = kernellens(cliDir, "run", join(work, "saxpy-wrong.wgsl"), "--no-history", "--repeat", "1");
+      const wrong = saxpyVariant("saxpy-wrong-cli.wgsl", "out[i] = fma(params.alpha, x[i], y[i]) + select(0.0, 1.0, i == 17u);");
+      const r = kernellens(cliDir, "run", wrong, "--no-history", "--repeat", "1");
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stdout, /FAIL/);
       assert.match(r.stdout, /first at \[17\]/);
@@ -217,7 +232,11 @@ struct P { n: u32 }
       const r = kernellens(cliDir, "run", unsized, "--no-history");
       assert.equal(r.code, 2);
       assert.match(r.stdout, /unsized\.wgsl:2:48: 'data' is a runtime-sized array<f32> with no element count/);
-      assert.equal(kernellens(cliDir, "run", join(work, "bad.wgsl"), "--no-history").code, 2);
+      const bad = join(work, "bad-cli.wgsl");
+      writeFileSync(bad, "// @dispatch 1\n// @buffer o[1]\n@group(0) @binding(0) var<storage, read_write> o: array<f32>;\n@compute @workgroup_size(1) fn main() {\n  let v: i32 = 1.5;\n  o[0] = 1.0;\n}\n");
+      const compile = kernellens(cliDir, "run", bad, "--no-history");
+      assert.equal(compile.code, 2);
+      assert.match(compile.stdout, /ERROR \(compile\)[\s\S]*bad-cli\.wgsl:5:/);
       assert.equal(kernellens(cliDir, "run", join(work, "no-such-file.wgsl")).code, 2);
       assert.equal(kernellens(cliDir, "run", join(examples, "saxpy.wgsl"), "--repeat", "0").code, 2);
       assert.equal(kernellens(cliDir, "run", join(examples, "saxpy.wgsl"), "--entry", "nope", "--no-history").code, 2);
@@ -236,6 +255,35 @@ struct P { n: u32 }
       assert.equal(o.status, "timeout");
       assert.equal(o.error?.kind, "timeout");
       assert.ok(Date.now() - started < 30000);
+      // No adapter at all (Dawn's null backend executes nothing): a device failure too.
+      const none = kernellensEnv(cliDir, { KERNELLENS_GPU_BACKEND: "null" }, "run", join(examples, "saxpy.wgsl"), "--no-history", "--json");
+      assert.equal(none.code, 3, none.stderr);
+      assert.equal((JSON.parse(none.stdout.trim()) as RunOutcome).error?.kind, "no-adapter");
+    });
+
+    it("calibrates, saves the profile, and then models this adapter with --device measured", () => {
+      const profiles = mkdtempSync(join(tmpdir(), "kl-profiles-"));
+      const env = { KERNELLENS_PROFILE_DIR: profiles };
+      const cal = kernellensEnv(cliDir, env, "calibrate", "--json");
+      assert.equal(cal.code, 0, cal.stderr);
+      assert.match(cal.stderr, /calibrate: \[1\/\d+\] /, "progress on stderr");
+      const saved = JSON.parse(cal.stdout) as { profile: { adapter: { key: string }; copyBandwidthScalar: number }; path: string; deviceId: string };
+      assert.ok(saved.path.startsWith(profiles) && existsSync(saved.path));
+      assert.equal(saved.profile.adapter.key, adapter.key);
+      assert.match(saved.deviceId, /^measured-/);
+      const analyzed = kernellensEnv(cliDir, env, "analyze", join(examples, "saxpy.wgsl"), "--device", "measured", "--json");
+      assert.equal(analyzed.code, 0, analyzed.stderr);
+      assert.deepEqual(JSON.parse(analyzed.stdout).device.id, saved.deviceId);
+      assert.equal(JSON.parse(analyzed.stdout).device.source, "measured");
+      assert.equal(JSON.parse(kernellensEnv(cliDir, env, "analyze", join(examples, "saxpy.wgsl"), "--device", saved.deviceId, "--json").stdout).device.id, saved.deviceId);
+      // A run compares the measurement with the model on the measured profile of the adapter it ran on.
+      const run = kernellensEnv(cliDir, env, "run", join(examples, "saxpy.wgsl"), "--no-history", "--json", "--repeat", "3");
+      assert.equal(run.code, 0, run.stderr);
+      const o = JSON.parse(run.stdout.trim()) as RunOutcome;
+      assert.equal(o.predicted?.deviceId, saved.deviceId);
+      assert.ok(o.predicted!.ms! > 0 && Number.isFinite(o.predicted!.errorPct!));
+      const human = kernellensEnv(cliDir, env, "run", join(examples, "saxpy.wgsl"), "--no-history", "--repeat", "2");
+      assert.match(human.stdout, /model {6}predicts .* on measured-.*: [+-]\d+\.\d % against the measured median/);
     });
   });
 });

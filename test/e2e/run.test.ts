@@ -10,7 +10,19 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium, testOutputDir } from "../support/chromium";
-import { type CodeServer, openFile, openWorkbench, pollUntil, runCommand, screenshot, startCodeServer, workbenchConsoleErrors } from "./codeServer";
+import {
+  activeTabDirty,
+  type CodeServer,
+  goToLine,
+  openFile,
+  openWorkbench,
+  pollUntil,
+  runCommand,
+  screenshot,
+  startCodeServer,
+  visibleLines,
+  workbenchConsoleErrors,
+} from "./codeServer";
 
 const repo = new URL("../..", import.meta.url).pathname;
 /** Small enough that the hung kernel's case ends quickly, large enough for saxpy's warm-up and timed runs on a CPU rasterizer. */
@@ -39,6 +51,9 @@ fn spin() {
 `;
 /** 1-based line of \`fn spin\` in SPIN, where the timeout's diagnostic goes. */
 const SPIN_ENTRY_LINE = SPIN.split("\n").findIndex((l) => l.startsWith("fn spin")) + 1;
+/** The loop's condition, and the edit (never saved) that ends the loop after three stores, so `out` is written. */
+const SPIN_LOOP_LINE = SPIN.split("\n").findIndex((l) => l.includes("while (stop[0] == 0u)")) + 1;
+const SPIN_LOOP_ENDS = "  while (stop[0] == 0u && i < 3u) {";
 
 /** Texts of the notification toasts on screen. */
 async function toasts(page: Page): Promise<string[]> {
@@ -71,6 +86,26 @@ async function lens(page: Page, title: string, timeoutMs = 60_000) {
   const link = page.locator(".part.editor .editor-group-container.active .codelens-decoration a").filter({ hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) });
   await pollUntil(`the "${title}" code lens`, async () => (await link.count()) > 0, timeoutMs, 200);
   return link.first();
+}
+
+/**
+ * Clicks the active editor's `▶ Run` (or another) lens and returns the result notification matching `pattern`. A click that lands
+ * while the lenses are being redrawn (the server redraws its own lens on the same line after a setting changes) hits
+ * a detached element and does nothing, so the click is repeated, at most twice more, until a run shows up.
+ */
+async function runFromLens(page: Page, pattern: RegExp, timeoutMs: number, title = "▶ Run"): Promise<string> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await (await lens(page, title)).click();
+    const started = await pollUntil("the run to start", async () => (await toasts(page)).some((t) => /KernelLens: (running|profiling)|✓|✗/.test(t)), 5_000, 50).then(
+      () => true,
+      () => false,
+    );
+    if (started) break;
+  }
+  const result = await waitForToast(page, pattern, timeoutMs);
+  // The workbench keeps a finished progress notification up a moment longer; let it go before any screenshot.
+  await pollUntil("the progress notification to close", async () => !(await toasts(page)).some((t) => /KernelLens: (running|profiling)/.test(t)), 5_000).catch(() => undefined);
+  return result;
 }
 
 /** Texts of every status bar item. */
@@ -146,6 +181,12 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
           settings: {
             "kernellens.run.timeoutMs": TIMEOUT_MS,
             "editor.minimap.enabled": false,
+            // Typing must produce exactly the typed text: no closing bracket or suggestion may be added.
+            "editor.autoClosingBrackets": "never",
+            "editor.autoClosingQuotes": "never",
+            "editor.quickSuggestions": { other: "off", comments: "off", strings: "off" },
+            "editor.suggestOnTriggerCharacters": false,
+            "editor.acceptSuggestionOnEnter": "off",
           },
         });
         browser = await launchChromium();
@@ -199,16 +240,38 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
     step("run-4-saxpy-passes-after-timeout", async (page) => {
       await clearNotifications(page);
       await openFile(page, "spin.wgsl");
-      await (await lens(page, "▶ Run")).click();
-      const timedOut = await waitForToast(page, /spin ✗ timed out after/, 120_000);
+      const timedOut = await runFromLens(page, /spin ✗ timed out after/, 120_000);
       assert.match(timedOut, new RegExp(`timed out after ${TIMEOUT_MS.toLocaleString("en-US")} ms`));
       await pollUntil(`an error squiggle on line ${SPIN_ENTRY_LINE} (fn spin)`, async () => (await errorLines(page)).includes(SPIN_ENTRY_LINE), 20_000);
       await screenshot(page, "run-3-timeout");
 
       await clearNotifications(page);
       await openFile(page, "saxpy.wgsl");
-      await (await lens(page, "▶ Run")).click();
-      await waitForToast(page, /saxpy ✓ passed · .* median/, 120_000);
+      await runFromLens(page, /saxpy ✓ passed · .* median/, 120_000);
+    }),
+  );
+
+  it("runs the editor's unsaved text, and a passing run clears the timeout's diagnostic", { timeout: 180_000 }, () =>
+    step("run-4b-unsaved-edit-passes", async (page) => {
+      await clearNotifications(page);
+      await openFile(page, "spin.wgsl");
+      assert.ok((await errorLines(page)).includes(SPIN_ENTRY_LINE), "the timeout's diagnostic is still there");
+      try {
+        // Replace the loop's line by selecting it and typing the new one: the file on disk keeps the endless loop.
+        await goToLine(page, SPIN_LOOP_LINE);
+        await page.keyboard.press("End");
+        await page.keyboard.press("Shift+Home");
+        await page.keyboard.press("Shift+Home");
+        await page.keyboard.type(SPIN_LOOP_ENDS);
+        await pollUntil(`line ${SPIN_LOOP_LINE} to read "${SPIN_LOOP_ENDS.trim()}"`, async () => (await visibleLines(page)).get(SPIN_LOOP_LINE) === SPIN_LOOP_ENDS, 10_000);
+        assert.ok(await activeTabDirty(page), "the edit is not saved");
+        const text = await runFromLens(page, /spin ✓ passed/, 120_000);
+        assert.match(text, /median/);
+        await pollUntil(`the error squiggle on line ${SPIN_ENTRY_LINE} to clear`, async () => !(await errorLines(page)).includes(SPIN_ENTRY_LINE), 20_000);
+        assert.ok(await activeTabDirty(page), "running did not save the file");
+      } finally {
+        if (await activeTabDirty(page)) await runCommand(page, "File: Revert File");
+      }
     }),
   );
 
@@ -226,9 +289,18 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       await pollUntil("the calibration notification to close", async () => !(await toasts(page)).some((t) => /calibrated/.test(t)), 10_000);
 
       await openFile(page, "saxpy.wgsl");
-      await (await lens(page, "▶ Run")).click();
-      const text = await waitForToast(page, /saxpy ✓ passed/, 120_000);
+      const text = await runFromLens(page, /saxpy ✓ passed/, 120_000);
       assert.match(text, /model predicted .* on measured lavapipe \(software\)|model predicted .* on measured .*\(software\)/);
+    }),
+  );
+
+  it("profiles saxpy from the lens: more runs, with their spread", { timeout: 120_000 }, () =>
+    step("run-8-saxpy-profiled", async (page) => {
+      await clearNotifications(page);
+      await openFile(page, "saxpy.wgsl");
+      // kernellens.profile.repeat is 30 by default.
+      const text = await runFromLens(page, /saxpy ✓ passed .* 30 runs/, 120_000, "⏱ Profile");
+      assert.match(text, /median \([\d.]+–[\d.]+( s)?, (timestamp|wall)\) · 30 runs, σ [\d.]+ m?s/);
     }),
   );
 
@@ -246,7 +318,8 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
         30_000,
       );
       assert.match(text, /✓ passed .*saxpy\.wgsl:saxpy/);
-      assert.match(text, /⏱ timeout .*spin\.wgsl:spin/);
+      assert.match(text, /✗ timeout .*spin\.wgsl:spin/);
+      assert.match(text, /✓ passed +profile +saxpy\.wgsl:saxpy/);
     }),
   );
 });

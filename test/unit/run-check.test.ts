@@ -134,7 +134,7 @@ describe("unwritten elements", () => {
     iv[4] = 4;
     const m = unwrittenMask(v3, vb, poisonPattern("i32"));
     assert.deepEqual([...m.mask], [0, 0, 0, 0, 1, 1], "padding words are not elements");
-    assert.match(checkWritten("o", v3, vb, poisonPattern("i32")).message, /first at \[4\] \(element 1, component 1\), \[5\] \(element 1, component 2\)/);
+    assert.match(checkWritten("o", v3, vb, poisonPattern("i32")).message, /first at \[4\] \(element 1, component 1\), \[5\]$/);
   });
 
   it("passes when everything was written", () => {

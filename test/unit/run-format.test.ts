@@ -165,6 +165,11 @@ describe("notification lines", () => {
     );
   });
 
+  it("an output the kernel never wrote is said so, not compared with a reference it does not have", () => {
+    const unwritten = check({ reference: "written", passed: false, elements: 1024, mismatches: 2, unwritten: 2, firstMismatches: [{ index: 1000, got: 3735928559, want: Number.NaN }] });
+    assert.equal(outcomeNotification(outcome({ status: "failed", checks: [unwritten] })).text, "saxpy ✗ failed: out: 2 of 1,024 never written, first at [1,000]");
+  });
+
   it("a timeout says after how long", () => {
     const n = outcomeNotification(outcome({ status: "timeout", timing: undefined, checks: [], achieved: undefined, predicted: undefined, error: { kind: "timeout", message: "deadline passed" } }), 500);
     assert.equal(n.text, "saxpy ✗ timed out after 500 ms");
@@ -217,14 +222,14 @@ describe("reports", () => {
 
   it("the history lists runs newest first, columns aligned", () => {
     const text = historyText("/ws", [
-      { startedAt: "2025-01-02T03:04:05.000Z", file: "saxpy.wgsl", entry: "saxpy", status: "passed", medianMs: 1.92, method: "timestamp", adapter: "lavapipe (software)" },
+      { startedAt: "2025-01-02T03:04:05.000Z", file: "saxpy.wgsl", entry: "saxpy", status: "passed", medianMs: 1.92, method: "timestamp", adapter: "lavapipe (software)", predictedMs: 2.1, deviceId: "measured-vulkan-mesa-software-llvmpipe" },
       { startedAt: "2025-01-02T04:00:00.000Z", file: "loop.wgsl", entry: "spin", status: "timeout", detail: "timed out after 500 ms" },
     ]);
     const lines = text.split("\n");
     assert.equal(lines[0], "KernelLens run history of /ws");
     assert.equal(lines[1], "2 runs, newest first");
-    assert.match(lines[4]!, /^2025-01-02 04:00:00 +⏱ timeout +run +loop\.wgsl:spin +timed out after 500 ms$/);
-    assert.match(lines[5]!, /^2025-01-02 03:04:05 +✓ passed +run +saxpy\.wgsl:saxpy +1\.92 ms \(timestamp\) +lavapipe \(software\)$/);
+    assert.match(lines[4]!, /^2025-01-02 04:00:00 +✗ timeout +run +loop\.wgsl:spin +timed out after 500 ms$/);
+    assert.match(lines[5]!, /^2025-01-02 03:04:05 +✓ passed +run +saxpy\.wgsl:saxpy +1\.92 ms \(timestamp\) +model 2\.1 ms on measured adapter +lavapipe \(software\)$/);
     assert.equal(lines[3]!.indexOf("kernel"), lines[5]!.indexOf("saxpy.wgsl"));
     assert.match(historyText("/ws", []), /No runs recorded yet/);
   });

@@ -123,6 +123,11 @@ function formatValue(v: number): string {
 
 /** Why one output check failed, in one line: `out: 3 of 1,048,576 differ, first at [17] (got 1.5, want 1.25)`. */
 export function describeCheckFailure(check: CheckOutcome): string {
+  // The "every element written" check has no reference values: what it found is unwritten elements, nothing else.
+  if (check.reference === "written" && check.unwritten > 0) {
+    const first = check.firstMismatches[0];
+    return `${check.output}: ${formatCount(check.unwritten)} of ${formatCount(check.elements)} never written${first ? `, first at [${formatCount(first.index)}]` : ""}`;
+  }
   const parts: string[] = [];
   if (check.mismatches > 0) {
     const first = check.firstMismatches[0];
@@ -358,12 +363,13 @@ export interface HistoryRow {
   readonly detail?: string;
 }
 
-const statusMark: Record<RunOutcome["status"], string> = { passed: "✓", failed: "✗", error: "✗", timeout: "⏱" };
+// Plain marks only: an emoji (⏱) shows as an empty box in editor fonts without emoji glyphs.
+const statusMark: Record<RunOutcome["status"], string> = { passed: "✓", failed: "✗", error: "✗", timeout: "✗" };
 
 /** The run history as plain text: newest first, one run a line, columns aligned. */
 export function historyText(folder: string, rows: readonly HistoryRow[]): string {
   const header = `KernelLens run history of ${folder}`;
-  if (rows.length === 0) return `${header}\n\nNo runs recorded yet: ▶ Run or ⏱ Profile a kernel (code lenses above each compute entry point).\n`;
+  if (rows.length === 0) return `${header}\n\nNo runs recorded yet: use the Run or Profile code lens above a compute entry point.\n`;
   const sorted = [...rows].sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
   const table = sorted.map((r) => [
     r.startedAt.replace("T", " ").replace(/\.\d+Z$|Z$/, ""),
@@ -371,7 +377,7 @@ export function historyText(folder: string, rows: readonly HistoryRow[]): string
     r.mode ?? "run",
     `${r.file}:${r.entry}`,
     r.medianMs !== undefined ? `${formatMs(r.medianMs)}${r.method ? ` (${r.method})` : ""}` : "",
-    r.predictedMs !== undefined && r.predictedMs !== null ? `model ${formatMsShort(r.predictedMs)}${r.deviceId ? ` on ${r.deviceId}` : ""}` : "",
+    r.predictedMs !== undefined && r.predictedMs !== null ? `model ${formatMsShort(r.predictedMs)}${r.deviceId ? ` on ${historyDeviceName(r.deviceId)}` : ""}` : "",
     r.adapter ?? "",
     r.detail ?? "",
   ]);
@@ -380,6 +386,11 @@ export function historyText(folder: string, rows: readonly HistoryRow[]): string
   const widths = titles.map((t, i) => Math.max(t.length, ...table.map((row) => row[i]!.length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
   return [header, `${sorted.length} run${sorted.length === 1 ? "" : "s"}, newest first`, "", line(titles), ...table.map(line), ""].join("\n");
+}
+
+/** A measured device's id spells out the driver's whole description; in a table column, "measured" says enough. */
+function historyDeviceName(id: string): string {
+  return id.startsWith("measured-") ? "measured adapter" : id;
 }
 
 /** Spread of a profile's samples: mean, standard deviation and the 10th and 90th percentiles. */

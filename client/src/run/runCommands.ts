@@ -12,7 +12,18 @@ import type { AdapterSummary, CalibrationProfile, Cancellation, HelperError } fr
 import type { RunKernel, RunOptions, RunOutcome } from "../../../server/src/run/api";
 import { readConfig } from "../config";
 import type { ExtensionContextHolder } from "../context";
-import { type HistoryRow, adapterLabel, calibrationReport, calibrationSummary, describeError, historyText, outcomeNotificationNamed, outcomeReport } from "./format";
+import {
+  type HistoryRow,
+  adapterLabel,
+  calibrationReport,
+  calibrationSummary,
+  describeCheckFailure,
+  describeError,
+  formatCount,
+  historyText,
+  outcomeNotificationNamed,
+  outcomeReport,
+} from "./format";
 import type { GpuService } from "./gpuService";
 import { type EntryLocation, explainRunTrust, scanComputeEntries } from "./runLenses";
 
@@ -147,10 +158,10 @@ function failureRange(outcome: RunOutcome, document: vscode.TextDocument, entryR
 function diagnosticFor(outcome: RunOutcome, range: vscode.Range, timeoutMs: number): vscode.Diagnostic | undefined {
   let message: string | undefined;
   if (outcome.status === "timeout") {
-    message = `${outcome.entry} timed out after ${timeoutMs} ms (kernellens.run.timeoutMs): the GPU helper was stopped. Look for a loop that does not end.`;
+    message = `${outcome.entry} timed out after ${formatCount(timeoutMs)} ms (kernellens.run.timeoutMs): the GPU helper was stopped. Look for a loop that does not end.`;
   } else if (outcome.status === "failed") {
     const failed = outcome.checks.filter((c) => !c.passed);
-    message = `${outcome.entry} ran, but its outputs are wrong: ${failed.map((c) => c.message || c.output).join("; ")}`;
+    message = `${outcome.entry} ran, but its outputs are wrong: ${failed.map((c) => describeCheckFailure(c)).join("; ")}`;
   } else if (outcome.status === "error" && outcome.error) {
     const kind = outcome.error.kind;
     // Machine trouble (no adapter, a crash, a cancel) says nothing about the kernel: no squiggle for those.
@@ -315,9 +326,9 @@ export class RunCommands implements vscode.Disposable {
       const namer = (id: string): string | undefined =>
         device && device.spec.id === id ? (device.measured && outcome.adapter ? `measured ${adapterLabel(outcome.adapter)}` : device.spec.name) : undefined;
       const line = outcomeNotificationNamed(outcome, namer, settings.timeoutMs, mode === "profile");
-      const prefix = mode === "profile" ? "⏱ " : "";
+      // A profile's line says how many runs it timed, which is what tells it from a run's.
       if (cancelled) void vscode.window.setStatusBarMessage(`KernelLens: ${line.text}`, 4000);
-      else void this.notify(line.severity, `${prefix}${line.text}`);
+      else void this.notify(line.severity, line.text);
     }
   }
 

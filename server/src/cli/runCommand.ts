@@ -160,7 +160,8 @@ export async function runCommand(args: CliArgs, deps: RunCommandDeps = {}): Prom
         timeoutMs: args.timeoutMs,
         lets: args.lets,
         defines: args.defines,
-        includePaths: args.includePaths,
+        // --include folders are given from the current folder; the runner resolves relative ones from the kernel's.
+        includePaths: args.includePaths.map((p) => resolve(p)),
         seed: args.seed,
         rotateInputs: args.rotate,
         device,

@@ -32,7 +32,7 @@ interface Bench {
 export async function calibrate(ctx: GpuContext, control: CalibrateControl): Promise<CalibrationProfile> {
   const { device } = ctx;
   const f16 = device.features.has("shader-f16");
-  const steps = ["copy f32", "copy vec4<f32>", "copyBufferToBuffer", "FMA f32", ...(f16 ? ["FMA f16"] : []), "workgroup memory", "dispatch overhead"];
+  const steps = ["copy f32", "copy vec4<f32>", "copyBufferToBuffer", "FMA f32", ...(f16 ? ["FMA f16"] : []), "workgroup memory", "barriers", "dispatch overhead"];
   let done = 0;
   const step = (name: string): void => {
     if (control.cancelled()) throw new CalibrationCancelled("cancelled");
@@ -150,6 +150,11 @@ export async function calibrate(ctx: GpuContext, control: CalibrateControl): Pro
     const wgParams = (iters: number): ArrayBuffer => new Uint32Array([iters, 256, 512, 0]).buffer;
     const workgroupBandwidth = (await slope(wg, wgParams)) * invocations * 64 * 1000;
 
+    step("barriers");
+    const bar = await pipeline(barrierKernel());
+    // One workgroupBarrier() per trip per invocation: the slope is the time of `invocations` invocation-barriers.
+    const barrierNsPerInvocation = 1e6 / ((await slope(bar, (iters) => new Uint32Array([iters, 0, 0, 0]).buffer)) * invocations);
+
     step("dispatch overhead");
     // Submit to completion on the wall clock: the overhead is what a caller waits for, not device time.
     const empty = await pipeline("@compute @workgroup_size(1) fn main() {}");
@@ -180,6 +185,7 @@ export async function calibrate(ctx: GpuContext, control: CalibrateControl): Pro
       ...(fmaF16 !== undefined ? { fmaF16 } : {}),
       workgroupBandwidth,
       dispatchOverheadMs,
+      barrierNsPerInvocation,
       timing: ctx.summary.timestampQuery ? "timestamp" : "wall",
     };
   } finally {
@@ -251,5 +257,23 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
     acc = acc + v0 + v1;
   }
   sink[gid.x] = acc;
+}`;
+}
+
+/** A loop of barriers with a little workgroup traffic between them, so no compiler can drop them. */
+function barrierKernel(): string {
+  return `struct Params { iters: u32, a: u32, b: u32, c: u32 }
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read_write> sink: array<vec4<f32>>;
+var<workgroup> slot: array<f32, 256>;
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  var acc = 0.0;
+  for (var k = 0u; k < params.iters; k++) {
+    slot[lid] = acc + f32(k);
+    workgroupBarrier();
+    acc = acc + slot[(lid + 1u) & 255u];
+  }
+  sink[gid.x] = vec4<f32>(acc);
 }`;
 }

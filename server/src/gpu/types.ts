@@ -105,6 +105,8 @@ export interface CalibrationProfile {
   readonly workgroupBandwidth: number;
   /** Milliseconds of an empty dispatch, submit to completion. */
   readonly dispatchOverheadMs: number;
+  /** Nanoseconds one invocation spends per `workgroupBarrier()`, across the whole dispatch (absent in old profiles). */
+  readonly barrierNsPerInvocation?: number;
   readonly timing: "timestamp" | "wall";
 }
 

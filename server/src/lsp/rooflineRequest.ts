@@ -37,15 +37,17 @@ export function ceilingsOf(device: DeviceSpec): RooflineCeilings {
 }
 
 /**
- * The roofs calibration measured on the local adapter: FMA chains for arithmetic, the faster of the two copy kernels
- * for DRAM (the one a well-written kernel can reach), workgroup-memory reads and writes. `label` names the adapter.
+ * The roofs calibration measured on the local adapter: FMA chains for arithmetic, the f32 copy kernel for DRAM,
+ * workgroup-memory reads and writes. `label` names the adapter. DRAM is the scalar copy's rate because that is the
+ * bandwidth the measured device of the cost model uses (server/src/run/profiles.ts): the dashed roof and the roof of
+ * that device, picked in the panel, are then one line, not two a few percent apart.
  */
 export function ceilingsFromCalibration(profile: CalibrationProfile, label: string): RooflineCeilings {
   return {
     source: "measured",
     label,
     computeGflops: { f32: profile.fmaF32 / 1e9, f16: profile.fmaF16 !== undefined && profile.fmaF16 > 0 ? profile.fmaF16 / 1e9 : null },
-    dramGBps: Math.max(profile.copyBandwidthScalar, profile.copyBandwidthVec4) / 1e9,
+    dramGBps: profile.copyBandwidthScalar / 1e9,
     workgroupGBps: profile.workgroupBandwidth > 0 ? profile.workgroupBandwidth / 1e9 : null,
   };
 }
@@ -144,6 +146,11 @@ export function modelsOn(source: SourceAnalysis, device: DeviceSpec): ReadonlyMa
   return models;
 }
 
+/** Zero (a kernel that moves workgroup memory but does no arithmetic) has no place on a log scale either. */
+function positiveOrNull(value: number | null | undefined): number | null {
+  return value !== null && value !== undefined && value > 0 && Number.isFinite(value) ? value : null;
+}
+
 /** Picks the device: the one asked for, else the one the document was analysed for, else the default. */
 export function rooflineDevice(deviceId: string | undefined, source: SourceAnalysis | undefined, measured: readonly DeviceSpec[] = []): DeviceSpec {
   const asked = deviceId !== undefined && deviceId.trim() !== "" ? findDevice(deviceId, measured) : undefined;
@@ -173,7 +180,7 @@ export function rooflineResult(params: RooflineParams, source: SourceAnalysis | 
       name: k.name,
       range: rangeIn(starts, source.text.length, k.nameSpan),
       predicted,
-      workgroupAi: analysis?.model.roofline.workgroupIntensity ?? null,
+      workgroupAi: positiveOrNull(analysis?.model.roofline.workgroupIntensity),
       reason,
     });
   }
@@ -191,10 +198,13 @@ export function chartedAnalysis(state: { analysis: { source: SourceAnalysis }; l
   return current.module.errors.length > 0 && state.lastGood ? state.lastGood.source : current;
 }
 
-/** The request handler's body: checks the untrusted params, then answers. */
-export function answerRoofline(params: unknown, state: Parameters<typeof chartedAnalysis>[0]): RooflineResult {
+/**
+ * The request handler's body: checks the untrusted params, then answers. `measured` are the calibrated profiles of
+ * this machine's adapters as devices; they head the device list and can be picked like any other.
+ */
+export function answerRoofline(params: unknown, state: Parameters<typeof chartedAnalysis>[0], measured: readonly DeviceSpec[] = []): RooflineResult {
   const p = params as Partial<RooflineParams> | null | undefined;
   const uri = p && typeof p.uri === "string" ? p.uri : "";
   const deviceId = p && typeof p.deviceId === "string" ? p.deviceId : undefined;
-  return rooflineResult({ uri, deviceId }, uri === "" ? undefined : chartedAnalysis(state));
+  return rooflineResult({ uri, deviceId }, uri === "" ? undefined : chartedAnalysis(state), measured);
 }

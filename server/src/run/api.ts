@@ -1,7 +1,7 @@
 // The contract of running a kernel end to end (plan, helper run, check, timing, model comparison), shared by the
 // CLI (`kernellens run`), the editor (Run / Profile code lenses) and the tests.
 import type { DeviceSpec } from "../core/devices/device";
-import type { AdapterSummary, Cancellation, HelperError, TimingResult } from "../gpu/types";
+import type { AdapterSummary, Cancellation, GpuHelper, HelperError, TimingResult } from "../gpu/types";
 
 export interface RunOptions {
   /** Absolute path of the kernel file: includes and `js("./ref.mjs")` references are resolved from its folder. */
@@ -49,6 +49,8 @@ export interface CheckOutcome {
   readonly rtol: number;
   readonly atol: number;
   readonly message: string;
+  /** Set when the check could not run: `untrusted` (a JavaScript reference in an untrusted workspace). */
+  readonly skipped?: "untrusted";
 }
 
 export interface RunOutcome {
@@ -71,4 +73,4 @@ export interface RunOutcome {
 export type RunProgress = (message: string, fraction: number) => void;
 
 /** Implemented in server/src/run/runKernel.ts. */
-export type RunKernel = (helper: import("../gpu/types").GpuHelper, options: RunOptions, cancel?: Cancellation, progress?: RunProgress) => Promise<RunOutcome[]>;
+export type RunKernel = (helper: GpuHelper, options: RunOptions, cancel?: Cancellation, progress?: RunProgress) => Promise<RunOutcome[]>;

@@ -122,6 +122,7 @@ export function profileToDevice(profile: CalibrationProfile, hints: DeviceHints 
     ),
     sharedMemoryBytesPerClockPerSm: measured(`workgroup-memory reads + writes, ${(profile.workgroupBandwidth / 1e9).toFixed(2)} GB/s in total, expressed per SM per clock of the nominal ${NOMINAL_CLOCK_MHZ} MHz clock`),
     launchOverheadUs: measured(`an empty dispatch, submit to completion, ${(profile.dispatchOverheadMs * 1e3).toFixed(1)} us`),
+    ...(profile.barrierNsPerInvocation !== undefined ? { barrierNsPerInvocation: measured(`a loop of workgroupBarrier(), ${profile.barrierNsPerInvocation.toFixed(2)} ns per invocation-barrier`) } : {}),
     boostClockMhz: estimate(`a nominal ${NOMINAL_CLOCK_MHZ} MHz: calibration measures rates, not clocks; per-clock figures are scaled to it`),
     smCount: a.software
       ? estimate(`${cores} CPU core(s) run the software adapter's workgroups (at least ${forLatency} so the model's latency factor stays neutral: the measured bandwidth already includes latency)`)
@@ -175,6 +176,7 @@ export function profileToDevice(profile: CalibrationProfile, hints: DeviceHints 
     l2Bytes: 4 * MiB,
     memoryTransactionBytes: 32,
     launchOverheadUs: profile.dispatchOverheadMs * 1e3,
+    ...(profile.barrierNsPerInvocation !== undefined ? { barrierNsPerInvocation: profile.barrierNsPerInvocation } : {}),
     sources,
     notes: [
       `Measured on ${a.description || a.key} (${a.backend}${a.software ? ", a software rasterizer: a CPU's figures, not a GPU's" : ""}) on ${profile.measuredAt}.`,

@@ -9,6 +9,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
 import type { KernelSummary } from "../core/analysis/kernels";
 import { analyzeSource, type SourceAnalysis } from "../core/analysis/sourceAnalysis";
 import type { CoreDiagnostic } from "../core/diagnostic";
@@ -167,24 +168,58 @@ function referenceInputs(plan: RunPlan, inputs: Map<string, ArrayBuffer>): Recor
 
 type ReferenceValues = { readonly values: ArrayLike<number>; readonly label: string } | { readonly error: string; readonly timeout?: boolean; readonly helperError?: HelperError };
 
-async function runJsReference(ctx: EntryContext, path: string, plan: RunPlan, inputs: Map<string, ArrayBuffer>, cache: Map<string, Promise<Record<string, unknown> | { error: string }>>): Promise<Record<string, unknown> | { error: string }> {
+type JsResult = { readonly outputs: Record<string, unknown> } | { readonly error: string; readonly timeout?: boolean };
+type JsCache = Map<string, Promise<JsResult>>;
+
+/** Deadline of a JavaScript reference: at least a minute (a float64 loop in JS is slower than the kernel). */
+export const JS_REFERENCE_MIN_TIMEOUT_MS = 60_000;
+
+/**
+ * Runs in a worker thread: imports the module fresh (edits to it are picked up), calls reference(inputs) and posts
+ * the outputs back. A worker keeps a reference that loops forever or throws from taking the caller down with it.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+(async () => {
+  const mod = await import(workerData.url);
+  const fn = typeof mod.reference === "function" ? mod.reference : mod.default && typeof mod.default.reference === "function" ? mod.default.reference : undefined;
+  if (!fn) return { error: workerData.path + " does not export a function reference(inputs)" };
+  const result = await fn(workerData.inputs);
+  if (!result || typeof result !== "object") return { error: workerData.path + ": reference(inputs) returned " + (result === null ? "null" : typeof result) + ", not { outputName: Float64Array }" };
+  const outputs = {};
+  for (const [k, v] of Object.entries(result)) if (ArrayBuffer.isView(v) || Array.isArray(v)) outputs[k] = v;
+  return { outputs };
+})().then(
+  (r) => parentPort.postMessage(r),
+  (err) => parentPort.postMessage({ error: workerData.path + " threw: " + ((err && err.stack) || String(err)) }),
+);
+`;
+
+/** Runs a reference module once per entry and path (several checks share the result). */
+async function runJsReference(ctx: EntryContext, path: string, plan: RunPlan, inputs: Map<string, ArrayBuffer>, cache: JsCache): Promise<JsResult> {
   let pending = cache.get(path);
   if (!pending) {
-    pending = (async () => {
-      const full = resolve(dirname(ctx.options.file), path);
-      if (!existsSync(full)) return { error: `reference module ${path} not found (looked for ${full})` };
-      try {
-        // The module is the user's own code, run only with Workspace Trust (allowWorkspaceCode).
-        const mod = (await import(pathToFileURL(full).href)) as { reference?: unknown; default?: { reference?: unknown } };
-        const fn = typeof mod.reference === "function" ? mod.reference : typeof mod.default?.reference === "function" ? mod.default.reference : undefined;
-        if (!fn) return { error: `${path} does not export a function reference(inputs)` };
-        const result = await (fn as (i: unknown) => unknown)(referenceInputs(plan, inputs));
-        if (!result || typeof result !== "object") return { error: `${path}: reference(inputs) returned ${result === null ? "null" : typeof result}, not { outputName: Float64Array }` };
-        return result as Record<string, unknown>;
-      } catch (err) {
-        return { error: `${path} threw: ${(err as Error)?.stack ?? String(err)}` };
-      }
-    })();
+    const full = resolve(dirname(ctx.options.file), path);
+    const timeoutMs = Math.max(JS_REFERENCE_MIN_TIMEOUT_MS, ctx.options.timeoutMs ?? 0);
+    pending = !existsSync(full)
+      ? Promise.resolve({ error: `reference module ${path} not found (looked for ${full})` })
+      : new Promise<JsResult>((settle) => {
+          let done = false;
+          // The module is the user's own code, run only with Workspace Trust (allowWorkspaceCode).
+          const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { url: pathToFileURL(full).href, path, inputs: referenceInputs(plan, inputs) }, stdout: false, stderr: false });
+          const finish = (r: JsResult): void => {
+            if (done) return;
+            done = true;
+            clearTimeout(timer);
+            void worker.terminate();
+            settle(r);
+          };
+          const timer = setTimeout(() => finish({ error: `${path} did not return within ${Math.round(timeoutMs / 1000)} s`, timeout: true }), timeoutMs);
+          worker.on("message", (m: JsResult) => finish(m));
+          worker.on("error", (err) => finish({ error: `${path} threw: ${err?.stack ?? String(err)}` }));
+          worker.on("exit", (code) => finish({ error: `${path} ended (exit code ${code}) without returning outputs` }));
+          ctx.cancel?.onCancel(() => finish({ error: "cancelled" }));
+        });
     cache.set(path, pending);
   }
   return pending;
@@ -200,15 +235,15 @@ async function referenceValues(
   plan: RunPlan,
   check: PlannedCheck,
   inputs: Map<string, ArrayBuffer>,
-  jsCache: Map<string, Promise<Record<string, unknown> | { error: string }>>,
+  jsCache: JsCache,
   entryRuns: Map<string, Promise<{ plan: RunPlan; response: RunResponse } | { error: string; problems?: readonly CoreDiagnostic[] }>>,
 ): Promise<ReferenceValues> {
   if (check.reference.kind === "js") {
     const result = await runJsReference(ctx, check.reference.path, plan, inputs, jsCache);
-    if ("error" in result && typeof result.error === "string" && Object.keys(result).length === 1) return { error: result.error };
-    const values = (result as Record<string, unknown>)[check.output];
+    if ("error" in result) return { error: result.error, timeout: result.timeout };
+    const values = result.outputs[check.output];
     if (!isArrayLikeOfNumbers(values)) {
-      const keys = Object.keys(result);
+      const keys = Object.keys(result.outputs);
       return { error: `${check.reference.path}: reference(inputs) returned no '${check.output}' array${keys.length ? ` (it returned: ${keys.join(", ")})` : ""}` };
     }
     return { values, label: `js:${check.reference.path}` };
@@ -283,7 +318,7 @@ async function runEntry(ctx: EntryContext, kernel: KernelSummary, base: Omit<Run
     masks.set(b.name, unwrittenMask(b.layout, bytes, pattern).mask);
   }
   let referenceTimeout: HelperError | undefined;
-  const jsCache = new Map<string, Promise<Record<string, unknown> | { error: string }>>();
+  const jsCache: JsCache = new Map();
   const entryRuns = new Map<string, Promise<{ plan: RunPlan; response: RunResponse } | { error: string; problems?: readonly CoreDiagnostic[] }>>();
   for (const [i, check] of plan.checks.entries()) {
     const label = check.reference.kind === "js" ? `js:${check.reference.path}` : `entry:${check.reference.name}`;
@@ -305,7 +340,7 @@ async function runEntry(ctx: EntryContext, kernel: KernelSummary, base: Omit<Run
     }
     const ref = await referenceValues(ctx, plan, check, inputs.buffers, jsCache, entryRuns);
     if ("error" in ref) {
-      if (ref.timeout) referenceTimeout = ref.helperError;
+      if (ref.timeout) referenceTimeout = ref.helperError ?? { kind: "timeout", message: `${check.output}: ${ref.error}` };
       checks.push(failedCheck(check, label, `${check.output}: ${ref.error}`));
       continue;
     }

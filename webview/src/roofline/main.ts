@@ -87,10 +87,7 @@ function show(view: ShownView | null, zoom: Extent | null): void {
       resetZoomButton.hidden = zoom === null;
       setChildren(legendLine, legend(data, chart.pointCounts));
       setChildren(unplaced, unplacedNote(data));
-      tableCaption.textContent = `Kernels of ${fileName(data.uri)} on the roofline of ${data.device.name}`;
-      const table = pointsTable(data);
-      tableHead.replaceChildren(table.head);
-      tableBody.replaceChildren(...table.body);
+      scheduleTable(data);
       break;
     }
     case "empty":
@@ -98,6 +95,7 @@ function show(view: ShownView | null, zoom: Extent | null): void {
       title.removeAttribute("title");
       summaryLine.textContent = "";
       chartHost.removeAttribute("aria-busy");
+      cancelTable();
       tableBody.replaceChildren();
       showMessage(view.reason);
       break;
@@ -106,6 +104,36 @@ function show(view: ShownView | null, zoom: Extent | null): void {
   }
   renders++;
   figure.dataset.renders = String(renders);
+}
+
+/**
+ * The table of points is filled after the chart's frame is painted, not with it: laying out a thousand rows that only
+ * screen readers use would otherwise more than double the time until the chart shows (test/bench/rooflineRender.ts).
+ * Newer data cancels a fill still waiting, so typing never queues up stale tables.
+ */
+let tableFrame: number | undefined;
+let tableTimer: ReturnType<typeof setTimeout> | undefined;
+
+function cancelTable(): void {
+  if (tableFrame !== undefined) cancelAnimationFrame(tableFrame);
+  clearTimeout(tableTimer);
+  tableFrame = undefined;
+  tableTimer = undefined;
+}
+
+function scheduleTable(data: RooflineData): void {
+  cancelTable();
+  tableFrame = requestAnimationFrame(() => {
+    tableFrame = undefined;
+    tableTimer = setTimeout(() => {
+      tableTimer = undefined;
+      tableCaption.textContent = `Kernels of ${fileName(data.uri)} on the roofline of ${data.device.name}`;
+      const table = pointsTable(data);
+      tableHead.replaceChildren(table.head);
+      tableBody.replaceChildren(...table.body);
+      tableBody.dataset.uri = data.uri;
+    }, 0);
+  });
 }
 
 function report(detail: string): void {

@@ -78,6 +78,11 @@ export interface DeviceSpec {
   readonly memoryTransactionBytes: number;
   /** Typical kernel launch overhead on this device, in microseconds (a few us on discrete GPUs). */
   readonly launchOverheadUs: number;
+  /**
+   * Time per invocation per `workgroupBarrier()` over a whole dispatch, in ns. Measured by calibration; where absent
+   * the roofline estimates 20 cycles per warp-barrier with every scheduler of every SM busy.
+   */
+  readonly barrierNsPerInvocation?: number;
 
   /** Where each figure comes from: field name (dotted for nested, e.g. `peakFlops.f32`) -> citation (title and URL). */
   readonly sources: Readonly<Record<string, string>>;

@@ -115,6 +115,7 @@ export function analyzeKernel(source: SourceAnalysis, kernel: KernelSummary, dev
     activeWarpsPerSm: occ.activeWarpsPerSm,
     activeWorkgroupsPerSm: occ.activeBlocksPerSm,
     workgroups,
+    barriers: t.barriers.value,
   });
 
   const loops = walk.loops.map((l) => {

@@ -30,13 +30,27 @@ export interface RooflineInput {
   readonly activeWarpsPerSm: number;
   readonly activeWorkgroupsPerSm: number;
   readonly workgroups: number;
+  /** Invocation-barriers over the dispatch (each invocation's workgroupBarrier() calls, summed). */
+  readonly barriers: number;
+}
+
+/** Cycles one warp spends in a workgroup barrier, for devices without a measured figure (an estimate). */
+export const BARRIER_CYCLES_PER_WARP = 20;
+/** Warp schedulers per SM, across which barriers of different warps overlap. */
+const SCHEDULERS_PER_SM = 4;
+
+/** Seconds the dispatch spends in barriers: measured per invocation-barrier, or estimated from the clock. */
+export function barrierSeconds(device: DeviceSpec, barriers: number): number {
+  const perInvocationNs = device.barrierNsPerInvocation ?? (BARRIER_CYCLES_PER_WARP / (device.boostClockMhz * 1e6 * device.smCount * SCHEDULERS_PER_SM * device.warpSize)) * 1e9;
+  return (barriers * perInvocationNs) / 1e9;
 }
 
 export function roofline(device: DeviceSpec, x: RooflineInput): RooflineInfo {
   const flops = x.flopsF32 + x.flopsF16;
   const mainPeak = x.flopsF16 > x.flopsF32 ? device.peakFlops.f16 : device.peakFlops.f32;
   const ridge = mainPeak / device.dramBandwidthBytesPerSec;
-  const computeS = Math.max(x.flopsF32 / device.peakFlops.f32 + x.flopsF16 / device.peakFlops.f16, x.intOps / device.peakIntOps, x.specialOps / device.peakSpecialOps);
+  // Barriers stall the arithmetic pipes: their time adds to the compute time.
+  const computeS = Math.max(x.flopsF32 / device.peakFlops.f32 + x.flopsF16 / device.peakFlops.f16, x.intOps / device.peakIntOps, x.specialOps / device.peakSpecialOps) + barrierSeconds(device, x.barriers);
   const dramS = x.dramBytes === null ? null : x.dramBytes / device.dramBandwidthBytesPerSec;
   const l2Bandwidth = (device as DeviceSpec & { l2BandwidthBytesPerSec?: number }).l2BandwidthBytesPerSec ?? L2_TO_DRAM_BANDWIDTH * device.dramBandwidthBytesPerSec;
   const l2S = x.l2Bytes / l2Bandwidth;
