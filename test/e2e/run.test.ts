@@ -233,6 +233,17 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
         20_000,
       );
       assert.ok(items.some((t) => /lavapipe \(software\)|\(software\)/.test(t)), JSON.stringify(items));
+      // Its tooltip says what the adapter is and that timings on it are a CPU's.
+      await page.locator(".part.statusbar .statusbar-item", { hasText: "(software)" }).first().hover();
+      const tooltip = await pollUntil(
+        "the adapter item's tooltip",
+        async () => (await page.locator(".workbench-hover, .monaco-hover").filter({ visible: true }).allInnerTexts()).find((t) => t.includes("KernelLens GPU adapter")),
+        10_000,
+      );
+      assert.match(tooltip, /CPU rasterizer/);
+      assert.match(tooltip, /calibrate/i);
+      await screenshot(page, "run-2b-adapter-tooltip");
+      await page.mouse.move(1, 1);
     }),
   );
 
@@ -251,11 +262,30 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
     }),
   );
 
+  it("cancels a kernel that never ends from the progress notification, and the next run starts a fresh helper", { timeout: 180_000 }, () =>
+    step("run-3b-cancelled", async (page) => {
+      await clearNotifications(page);
+      await openFile(page, "spin.wgsl");
+      await (await lens(page, "▶ Run")).click();
+      const cancel = page.locator(".notifications-toasts .notification-toast", { hasText: "KernelLens: running spin" }).locator("a.monaco-button", { hasText: "Cancel" });
+      await pollUntil("the progress notification's Cancel button", async () => (await cancel.count()) > 0, 10_000, 50);
+      await cancel.first().click();
+      // A cancel is the user's own doing: a status bar message, no notification, and no timeout.
+      await pollUntil("the status bar to say the run was cancelled", async () => (await statusItems(page)).some((t) => /spin: cancelled/.test(t)), 10_000);
+      assert.ok(!(await toasts(page)).some((t) => /timed out/.test(t)), "no timeout after a cancel");
+      await screenshot(page, "run-3b-cancelled-status");
+
+      await openFile(page, "saxpy.wgsl");
+      await runFromLens(page, /saxpy ✓ passed · .* median/, 120_000);
+    }),
+  );
+
   it("runs the editor's unsaved text, and a passing run clears the timeout's diagnostic", { timeout: 180_000 }, () =>
     step("run-4b-unsaved-edit-passes", async (page) => {
       await clearNotifications(page);
       await openFile(page, "spin.wgsl");
-      assert.ok((await errorLines(page)).includes(SPIN_ENTRY_LINE), "the timeout's diagnostic is still there");
+      // Squiggles are drawn a moment after the editor opens.
+      await pollUntil("the timeout's diagnostic to be drawn again", async () => (await errorLines(page)).includes(SPIN_ENTRY_LINE), 20_000);
       try {
         // Replace the loop's line by selecting it and typing the new one: the file on disk keeps the endless loop.
         await goToLine(page, SPIN_LOOP_LINE);

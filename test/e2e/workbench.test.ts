@@ -4,7 +4,7 @@
 // The first run installs code-server into ~/.cache/kernellens (about a minute); later runs reuse it.
 // Screenshots go to test-output/e2e/, the server's and VS Code's logs to test-output/e2e/logs/.
 import assert from "node:assert/strict";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -130,7 +130,10 @@ describe("KernelLens in a VS Code workbench (code-server)", () => {
       if (!existsSync(example)) throw new Error(`${example} does not exist: the scenario opens the repo's example`);
       source = readFileSync(example, "utf8");
       // Screenshots and logs of earlier runs (a stale *-FAILED.png would mislead).
-      rmSync(testOutputDir("e2e"), { recursive: true, force: true });
+      // Only this suite's own screenshots: other e2e suites keep theirs.
+      for (const f of existsSync(testOutputDir("e2e")) ? readdirSync(testOutputDir("e2e")) : []) {
+        if (/^\d/.test(f)) rmSync(join(testOutputDir("e2e"), f), { force: true });
+      }
       workspace = mkdtempSync(join(tmpdir(), "kernellens-e2e-ws-"));
       cpSync(join(repo, "examples"), workspace, { recursive: true });
       try {

@@ -22,7 +22,12 @@ export function registerRunFeatures(context: vscode.ExtensionContext, holder: Ex
   const log = holder.output;
   const profiles = profileStore(log);
   const gpu = new GpuService({
-    createHelper: () => new GpuHelperProcess({ helperPath: context.asAbsolutePath("dist/gpuHelper.js"), log: (message) => log.info(`GPU helper: ${message}`) }),
+    createHelper: () =>
+      new GpuHelperProcess({
+        helperPath: context.asAbsolutePath("dist/gpuHelper.js"),
+        // Dawn prints the same limit warnings at every start: kept for the trace level, out of the default log.
+        log: (message) => (/^Warning: /.test(message) ? log.debug(`GPU helper: ${message}`) : log.info(`GPU helper: ${message}`)),
+      }),
     log,
     profileFor: (adapter) => profiles.profileFor(adapter),
   });

@@ -291,7 +291,7 @@ export class RunCommands implements vscode.Disposable {
       return;
     }
     if (!outcomes) {
-      void vscode.window.setStatusBarMessage(`KernelLens: ${entry} cancelled`, 4000);
+      void vscode.window.setStatusBarMessage(`KernelLens: ${entry}: cancelled`, 4000);
       return;
     }
 
@@ -300,6 +300,13 @@ export class RunCommands implements vscode.Disposable {
     for (const outcome of outcomes.map((o) => (o.entry ? o : { ...o, entry }))) {
       if (outcome.adapter) this.deps.gpu.noteAdapter(outcome.adapter);
       else if (outcome.error?.kind === "no-adapter") this.deps.gpu.noteAdapter(outcome.error);
+      const cancelled = outcome.error?.kind === "cancelled";
+      if (cancelled) {
+        // Cancelling is the person's own doing: a line in the log and the status bar, nothing that looks like a failure.
+        this.output.info(`${mode === "profile" ? "Profile" : "Run"} ${outcome.entry} in ${relative}: cancelled`);
+        void vscode.window.setStatusBarMessage(`KernelLens: ${outcome.entry}: cancelled`, 4000);
+        continue;
+      }
       const report = outcomeReport(outcome, {
         file: relative,
         mode,
@@ -314,21 +321,17 @@ export class RunCommands implements vscode.Disposable {
       else if (outcome.status === "error") this.output.error(report);
       else this.output.warn(report);
 
-      const cancelled = outcome.error?.kind === "cancelled";
-      if (!cancelled) {
-        const at = entryRanges.find((e) => e.name === outcome.entry)?.range ?? new vscode.Range(0, 0, 0, 0);
-        this.diagnostics.update(document, outcome.entry, diagnosticFor(outcome, failureRange(outcome, document, at), settings.timeoutMs));
-        if (folder) {
-          this.deps.history.append(folder.uri.fsPath, file, mode, outcome, text).catch((err: unknown) => this.output.warn(`run history: could not record ${outcome.entry}: ${String(err)}`));
-        }
+      const at = entryRanges.find((e) => e.name === outcome.entry)?.range ?? new vscode.Range(0, 0, 0, 0);
+      this.diagnostics.update(document, outcome.entry, diagnosticFor(outcome, failureRange(outcome, document, at), settings.timeoutMs));
+      if (folder) {
+        this.deps.history.append(folder.uri.fsPath, file, mode, outcome, text).catch((err: unknown) => this.output.warn(`run history: could not record ${outcome.entry}: ${String(err)}`));
       }
       // A measured device is named after the adapter it measured; its full name holds the driver's whole description.
       const namer = (id: string): string | undefined =>
         device && device.spec.id === id ? (device.measured && outcome.adapter ? `measured ${adapterLabel(outcome.adapter)}` : device.spec.name) : undefined;
       const line = outcomeNotificationNamed(outcome, namer, settings.timeoutMs, mode === "profile");
       // A profile's line says how many runs it timed, which is what tells it from a run's.
-      if (cancelled) void vscode.window.setStatusBarMessage(`KernelLens: ${line.text}`, 4000);
-      else void this.notify(line.severity, line.text);
+      void this.notify(line.severity, line.text);
     }
   }
 

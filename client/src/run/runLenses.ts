@@ -55,11 +55,6 @@ export class RunLensProvider implements vscode.CodeLensProvider, vscode.Disposab
     );
   }
 
-  /** Asks VS Code for fresh lenses (e.g. once the language server has started and can name the entry points). */
-  refresh(): void {
-    this.changed.fire();
-  }
-
   private scheduleRefresh(): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.changed.fire(), refreshDelayMs);

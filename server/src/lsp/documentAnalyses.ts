@@ -12,6 +12,7 @@ import type { TintCompiler } from "../tint/tintCompiler";
 import type { ServerSettings } from "./settings";
 import { DEFAULT_DEVICE_ID, findDevice, listDevices, lookupDevice } from "../core/devices/database";
 import type { DeviceSpec } from "../core/devices/device";
+import { measuredDevices } from "../run/profiles";
 
 export interface DocumentState {
   readonly version: number;
@@ -165,9 +166,24 @@ export class DocumentAnalyses {
     return state;
   }
 
-  /** The device of the setting; an unknown id falls back to the default, logged once. */
+  /** Measured profiles of local adapters (from Calibrate), re-read at most every few seconds. */
+  private measured: { at: number; devices: DeviceSpec[] } = { at: -Infinity, devices: [] };
+  private measuredDevices(): DeviceSpec[] {
+    if (Date.now() - this.measured.at > 5000) {
+      try {
+        this.measured = { at: Date.now(), devices: measuredDevices() };
+      } catch (err) {
+        this.log(`reading calibration profiles failed: ${(err as Error).message}`);
+        this.measured = { at: Date.now(), devices: [] };
+      }
+    }
+    return this.measured.devices;
+  }
+
+  /** The device of the setting (a datasheet id or a measured profile); an unknown id falls back to the default, logged once. */
   private deviceFor(settings: ServerSettings): DeviceSpec {
-    const found = lookupDevice(settings.device);
+    const measured = settings.device.startsWith("measured") ? this.measuredDevices() : [];
+    const found = lookupDevice(settings.device, measured);
     if (found.device) return found.device;
     if (!this.warnedDevices.has(settings.device)) {
       this.warnedDevices.add(settings.device);
