@@ -4,6 +4,7 @@ import { DocumentKernelsRequest, type DocumentKernelsResult } from "../../server
 import { registerCommands } from "./commands";
 import { ExtensionContextHolder } from "./context";
 import { registerKernelsPanel } from "./panels/kernelsPanel";
+import { registerRoofline } from "./panels/rooflineDeps";
 import { registerRunFeatures } from "./run";
 
 let holder: ExtensionContextHolder | undefined;
@@ -13,6 +14,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   holder = ctx;
   context.subscriptions.push(ctx, ...registerCommands(ctx));
   context.subscriptions.push(...registerRunFeatures(context, ctx));
+  context.subscriptions.push(...registerRoofline(context, ctx));
   context.subscriptions.push(
     ...registerKernelsPanel(context, {
       fetchKernels: async (uri: string): Promise<DocumentKernelsResult | undefined> => {

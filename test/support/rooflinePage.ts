@@ -220,11 +220,14 @@ export async function renderCount(page: Page): Promise<number> {
   return Number((await page.locator("#figure").getAttribute("data-renders")) ?? "0");
 }
 
-/** Sends data and waits until the page has rendered it. */
+/** Sends data and waits until the page has rendered it, the table of points (filled after the chart's frame) included. */
 export async function sendData(page: Page, data: RooflineData): Promise<void> {
   const before = await renderCount(page);
   await send(page, { type: "roofline", data });
-  await page.waitForFunction((n) => Number(document.getElementById("figure")?.dataset.renders ?? "0") > n, before);
+  await page.waitForFunction((n) => {
+    const renders = document.getElementById("figure")?.dataset.renders ?? "0";
+    return Number(renders) > n && document.getElementById("points-body")?.dataset.render === renders;
+  }, before);
 }
 
 // ---- Themes as VS Code sets them: --vscode-* variables on <html>, a theme-kind class on <body>. ----

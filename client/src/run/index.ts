@@ -8,6 +8,7 @@ import { GpuHelperProcess } from "../../../server/src/gpu/helperClient";
 import type { AdapterSummary, CalibrationProfile } from "../../../server/src/gpu/types";
 import type { RunOutcome } from "../../../server/src/run/api";
 import { appendRun, readHistory } from "../../../server/src/run/history";
+import { notifyRooflineRunFinished } from "../panels/rooflinePanel";
 import { loadProfiles, profileToDevice, saveProfile } from "../../../server/src/run/profiles";
 import { runKernel } from "../../../server/src/run/runKernel";
 import { DocumentKernelsRequest, type DocumentKernelsResult } from "../../../server/src/protocol";
@@ -83,6 +84,8 @@ function historyStore(): RunHistoryStore {
   return {
     async append(folder: string, file: string, mode: RunMode, outcome: RunOutcome, sourceText: string): Promise<void> {
       appendRun(folder, { file, mode, outcome, sourceText });
+      // The roofline shows the measured point of the run that just finished.
+      notifyRooflineRunFinished();
     },
     async read(folder: string, limit: number): Promise<HistoryRow[]> {
       return readHistory(folder, { limit }).map((r) => ({

@@ -16,6 +16,7 @@ export function codeLenses(doc: TextDocument, source: SourceAnalysis): CodeLens[
     if (!model) continue;
     const range = spanToRange(doc, k.nameSpan);
     lenses.push({ range, command: { title: summaryLine(model.model, device), command: "kernellens.showKernels", arguments: [doc.uri, k.name] } });
+    lenses.push({ range, command: { title: "📈 Roofline", command: "kernellens.showRoofline", arguments: [doc.uri, k.name] } });
   }
   return lenses;
 }

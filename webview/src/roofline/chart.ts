@@ -38,7 +38,6 @@ const pointRadius = 3.5;
 const clickSlop = 4;
 
 export class RooflineChart {
-  readonly element: HTMLElement;
   private readonly plot: uPlot;
   private readonly labelLayer: HTMLElement;
   private readonly tooltip: HTMLElement;
@@ -65,7 +64,6 @@ export class RooflineChart {
     private readonly host: HTMLElement,
     private readonly callbacks: ChartCallbacks,
   ) {
-    this.element = host;
     this.theme = this.readTheme();
     const axis = (scale: "x" | "y", size: number): uPlot.Axis => ({
       scale,
@@ -131,10 +129,6 @@ export class RooflineChart {
   get currentExtent(): Extent {
     const { x, y } = this.plot.scales;
     return { x: [x.min ?? this.extent.x[0], x.max ?? this.extent.x[1]], y: [y.min ?? this.extent.y[0], y.max ?? this.extent.y[1]] };
-  }
-
-  get roofs(): readonly RoofSegment[] {
-    return this.segments;
   }
 
   /** Shows new data; `zoom` restores a zoomed view, null shows everything. Keeps the focused kernel when it is still there. */

@@ -1,0 +1,37 @@
+// Feeds the Roofline panel: modelled points from the language server, measured points from the run history.
+import * as vscode from "vscode";
+import { relative, sep } from "node:path";
+import { RooflineRequest, type RooflineMeasuredPoint, type RooflineResult } from "../../../server/src/protocol";
+import { ceilingsFromCalibration, measuredPointFromRun } from "../../../server/src/lsp/rooflineRequest";
+import { readHistory } from "../../../server/src/run/history";
+import { loadProfiles } from "../../../server/src/run/profiles";
+import type { ExtensionContextHolder } from "../context";
+import { adapterLabel } from "../run/format";
+import { registerRooflinePanel } from "./rooflinePanel";
+
+export function registerRoofline(context: vscode.ExtensionContext, ctx: ExtensionContextHolder): vscode.Disposable[] {
+  return registerRooflinePanel(context, {
+    fetchRoofline: async (uri, deviceId, token) => {
+      const client = ctx.client;
+      if (!client?.isRunning()) return undefined;
+      return client.sendRequest<RooflineResult>(RooflineRequest, { uri, deviceId }, token);
+    },
+    measuredFor: async (uri) => {
+      const file = vscode.Uri.parse(uri);
+      const folder = vscode.workspace.getWorkspaceFolder(file);
+      const points = new Map<string, RooflineMeasuredPoint>();
+      if (folder) {
+        const rel = relative(folder.uri.fsPath, file.fsPath).split(sep).join("/");
+        // Oldest first, so the latest run of each entry point wins.
+        for (const r of readHistory(folder.uri.fsPath)) {
+          if (r.file !== rel) continue;
+          const p = measuredPointFromRun(r.outcome);
+          if (p) points.set(r.outcome.entry, p);
+        }
+      }
+      const profile = loadProfiles()[0];
+      return { points, ceilings: profile ? ceilingsFromCalibration(profile, adapterLabel(profile.adapter)) : null };
+    },
+    log: (m) => ctx.output.warn(m),
+  });
+}
