@@ -929,6 +929,8 @@ export async function goToLine(page: Page, line: number, column?: number): Promi
   await input.fill(column ? `:${line}:${column}` : `:${line}`);
   await page.keyboard.press("Enter");
   await quickInput(page).waitFor({ state: "hidden", timeout: 10_000 });
+  // Keys typed next must reach the editor: wait until it has taken the focus back from the quick input.
+  await page.locator(".monaco-editor.focused").first().waitFor({ state: "attached", timeout: 10_000 });
 }
 
 /** Saves a full-page screenshot as test-output/e2e/<name>.png and returns its path. */
