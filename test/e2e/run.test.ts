@@ -289,6 +289,8 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       try {
         // Replace the loop's line by selecting it and typing the new one: the file on disk keeps the endless loop.
         await goToLine(page, SPIN_LOOP_LINE);
+        // A click on the line itself puts the focus and the cursor in the editor whatever else had the focus.
+        await page.locator(".monaco-editor .view-line", { hasText: "while (stop[0] == 0u)" }).first().click();
         await page.keyboard.press("End");
         await page.keyboard.press("Shift+Home");
         await page.keyboard.press("Shift+Home");
