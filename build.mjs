@@ -88,6 +88,9 @@ async function main() {
       entryPoints: Object.fromEntries(pages.map((p) => [p.name, join(p.dir, "main.ts")])),
       outdir: join(dist, "webview"),
       loader: { ".ttf": "file" },
+      // CSS a page's script imports (Monaco's, for the Design-space page) is bundled to <page>.bundle.css and loaded
+      // with a <link>, as the CSP requires; <page>.css stays the page's own stylesheet, copied from its folder.
+      outExtension: { ".css": ".bundle.css" },
     });
   }
   copyDawn();

@@ -13,14 +13,27 @@ export interface WebviewHtmlValues {
   nonce: string;
   /** Asset URIs by placeholder name (`scriptUri`, `styleUri`, `themeUri`), already passed through `asWebviewUri`. */
   uris: Record<string, string>;
+  /** Explicit, page-by-page additions to the policy; none by default. */
+  allow?: CspAllowances;
+}
+
+/** What a page may ask the policy to add, each for a named reason; nothing here allows eval or inline script. */
+export interface CspAllowances {
+  /**
+   * `<style>` elements carrying the render's nonce. Monaco (the Design-space page) writes its theme and decoration
+   * rules into `<style>` elements it creates; the page stamps them with the nonce. Inline `style` attributes stay
+   * blocked.
+   */
+  styleNonce?: boolean;
 }
 
 /**
  * The one content security policy of every panel: nothing by default, styles, fonts and images only from the
  * extension's own resources, scripts only with the nonce (so no inline script, no eval, nothing from a CDN).
  */
-export function contentSecurityPolicy(cspSource: string, nonce: string): string {
-  return `default-src 'none'; img-src ${cspSource} data:; style-src ${cspSource}; font-src ${cspSource}; script-src 'nonce-${nonce}';`;
+export function contentSecurityPolicy(cspSource: string, nonce: string, allow: CspAllowances = {}): string {
+  const style = allow.styleNonce ? `${cspSource} 'nonce-${nonce}'` : cspSource;
+  return `default-src 'none'; img-src ${cspSource} data:; style-src ${style}; font-src ${cspSource}; script-src 'nonce-${nonce}';`;
 }
 
 /** 16 random bytes, base64: unguessable per render, unlike the Math.random nonces of many samples. */
@@ -53,7 +66,7 @@ export function renderWebviewHtml(template: string, values: WebviewHtmlValues): 
   }
   const known: Record<string, string> = {
     ...values.uris,
-    csp: contentSecurityPolicy(values.cspSource, values.nonce),
+    csp: contentSecurityPolicy(values.cspSource, values.nonce, values.allow),
     cspSource: values.cspSource,
     nonce: values.nonce,
   };

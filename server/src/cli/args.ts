@@ -22,6 +22,8 @@ export interface CliArgs {
   readonly rotate: number | undefined;
   /** `run --no-history`: do not append to .kernellens/history.jsonl. */
   readonly noHistory: boolean;
+  /** `report -o FILE` / `--output FILE`: where the HTML goes (default kernellens-report.html). */
+  readonly output: string | undefined;
 }
 
 export class UsageError extends Error {}
@@ -44,6 +46,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let seed: number | undefined;
   let rotate: number | undefined;
   let noHistory = false;
+  let output: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -73,6 +76,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     else if (a === "--no-tint") noTint = true;
     else if (a === "-h" || a === "--help") help = true;
     else if (a === "--device" || a.startsWith("--device=")) device = value();
+    else if (a === "-o" || is("--output")) output = value();
     else if (a === "--define" || a.startsWith("--define=") || a === "-D") defines.push(value());
     else if (a === "--include" || a.startsWith("--include=") || a === "-I") includePaths.push(value());
     else if (a === "--let" || a === "--override") {
@@ -86,7 +90,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     else files.push(a);
   }
   if (json && sarif) throw new UsageError("choose one of --json and --sarif");
-  return { command, files, json, sarif, device, lets, defines, includePaths, noTint, help, entry, repeat, warmup, timeoutMs, seed, rotate, noHistory };
+  return { command, files, json, sarif, device, lets, defines, includePaths, noTint, help, entry, repeat, warmup, timeoutMs, seed, rotate, noHistory, output };
 }
 
 export const usage = `kernellens: GPU kernel analysis from the command line
@@ -94,6 +98,7 @@ export const usage = `kernellens: GPU kernel analysis from the command line
 Usage:
   kernellens analyze FILE... [--json | --sarif] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]...
   kernellens run FILE [--entry NAME] [--repeat N] [--warmup N] [--timeout-ms N] [--seed N] [--rotate N] [--no-history] [--json]
+  kernellens report FILE [-o FILE] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]...
   kernellens calibrate [--json]
   kernellens devices [--json]
   kernellens doctor [--json]
@@ -112,13 +117,18 @@ Commands:
             --device ID  the model's device for the predicted time (default: this adapter's calibration profile)
             Runs are appended to .kernellens/history.jsonl in the current folder unless --no-history.
             JavaScript references (// @check OUT ~ js("./ref.mjs")) are executed: run only files you trust.
+  report    writes one self-contained HTML page (no network needed to open it) with the file's roofline chart,
+            its analysis table, findings and the latest runs of each entry point (from .kernellens/history.jsonl
+            in the current folder and the file's folder), with the newest calibration profile's roofs dashed
+            -o, --output FILE  the page to write (default kernellens-report.html)  --device ID  the GPU to model
+            --let NAME=VALUE  a size that wins over the file's directives  --no-tint  skip the WGSL compiler
   calibrate measures this adapter's ceilings (bandwidth, FMA rate, workgroup memory, dispatch overhead) and saves
             them as a profile (KERNELLENS_PROFILE_DIR or ~/.cache/kernellens/profiles); afterwards
             --device measured (or the profile's id) models this adapter
   devices   the device database: every GPU the cost model knows, with the public source of each figure
   doctor    whether the WGSL compiler (Tint) and a GPU adapter are available, and what to install if not
 
-Exit codes: 0 no errors (run: every check passed), 1 error diagnostics found (run: a check failed), 2 bad usage,
-unreadable input or a compile error, 3 no compiler or GPU adapter (doctor), a timeout or a device failure (run,
-calibrate).
+Exit codes: 0 no errors (run: every check passed; report: written), 1 error diagnostics found (run: a check
+failed), 2 bad usage, unreadable input or a compile error (report: also an unwritable output or an unbuilt page),
+3 no compiler or GPU adapter (doctor), a timeout or a device failure (run, calibrate).
 `;

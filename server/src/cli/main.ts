@@ -1,4 +1,4 @@
-// The `kernellens` command line: static analysis for CI, kernel runs on the local GPU, calibration, the device database.
+// The `kernellens` command line: static analysis for CI, kernel runs on the local GPU, calibration, HTML reports, the device database.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -14,6 +14,7 @@ import type { DeviceSpec } from "../core/devices/device";
 import { measuredDevices } from "../run/profiles";
 import { runCommand } from "./runCommand";
 import { calibrateCommand } from "./calibrateCommand";
+import { reportCommand } from "./reportCommand";
 
 const VERSION = "0.1.0";
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -126,6 +127,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runCommand(args, { device: args.device !== undefined ? pickDevice(args.device) : undefined });
       case "calibrate":
         return await calibrateCommand(args);
+      case "report":
+        return await reportCommand(args, { device: pickDevice(args.device), measured: measured(), includeResolver, version: VERSION });
       case "doctor": {
         const report = await doctor();
         process.stdout.write(args.json ? JSON.stringify(report) + "\n" : formatDoctor(report) + "\n");

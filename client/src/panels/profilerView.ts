@@ -1,0 +1,342 @@
+// Host side of the Profiler view (KernelLens activity bar): posts the run history of every workspace folder, opens, exports and live-updates.
+//
+// The view reads the history files itself (server/src/run/history.ts) and the calibration profiles (for "% of
+// roof"); the run commands tell it about a new run through `notifyRunRecorded`, and a file watcher catches runs the
+// CLI records. Everything the page sends is checked before the host acts on it: `reveal` opens only files the posted
+// rows name, and `export` writes only where the person picks in the save dialog.
+import { basename, isAbsolute } from "node:path";
+import * as vscode from "vscode";
+import type { CalibrationProfile } from "../../../server/src/gpu/types";
+import { readHistory, type HistoryRecord } from "../../../server/src/run/history";
+import { loadProfiles } from "../../../server/src/run/profiles";
+import { pageToHostChecker, profilerRowChecker, type ExportFormat, type HostToPage, type MeasuredRoof, type ProfilerRow } from "../../../webview/src/profiler/protocol";
+import { assertNever, check } from "../../../webview/src/shared/messages";
+import { findEntryPoint, historyCsv, historyJson, roofsByAdapter, rowFromRecord, RowIds } from "./profilerRows";
+import { loadWebviewHtml, webviewRoot } from "./webviewHtml";
+
+export interface ProfilerViewDeps {
+  /** Writes a line to the extension's log; the view never shows popups for its own problems. */
+  log(message: string): void;
+}
+
+const viewType = "kernellens.profiler";
+const commandId = "kernellens.showProfiler";
+/** Runs read per folder: the newest ones, far more than a person scrolls through, few enough to read in a blink. */
+const historyLimit = 20_000;
+/** A watcher event comes per write; a burst of runs (a sweep) is read once. */
+const refreshDelayMs = 300;
+/** More new runs than this at once (a history copied in) are posted as a whole new history rather than one by one. */
+const maxAppends = 200;
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+interface Listing {
+  rows: ProfilerRow[];
+  roofs: MeasuredRoof[];
+  truncated: boolean;
+  /** Where each row's `file` is, for `reveal`. */
+  files: Map<string, vscode.Uri>;
+}
+
+export class ProfilerViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewType = viewType;
+
+  private view: vscode.WebviewView | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private viewDisposables: vscode.Disposable[] = [];
+  /** The page listens only after it sent `ready`; without retained context it reloads each time it is shown. */
+  private pageReady = false;
+  /** Files the rows posted name, and where they are: `reveal` opens these and nothing else. */
+  private files = new Map<string, vscode.Uri>();
+  /** Ids of the rows the page has, so a refresh posts only what is new. */
+  private postedIds = new Set<string>();
+  private ids = new RowIds();
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly deps: ProfilerViewDeps,
+  ) {
+    // Runs recorded by the CLI (`kernellens run`) land in the same files; folders come and go in a multi-root workspace.
+    const watcher = vscode.workspace.createFileSystemWatcher("**/.kernellens/history.jsonl");
+    this.disposables.push(
+      watcher,
+      watcher.onDidChange(() => this.scheduleRefresh()),
+      watcher.onDidCreate(() => this.scheduleRefresh()),
+      watcher.onDidDelete(() => this.scheduleRefresh(true)),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRefresh(true)),
+    );
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    for (const d of this.viewDisposables.splice(0)) d.dispose();
+    this.view = view;
+    this.pageReady = false;
+    view.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot(this.extensionUri)] };
+    this.viewDisposables.push(
+      view.webview.onDidReceiveMessage((message: unknown) => this.onPageMessage(message)),
+      view.onDidChangeVisibility(() => {
+        // A hidden page is torn down; it sends `ready` again when shown.
+        if (!view.visible) this.pageReady = false;
+      }),
+      view.onDidDispose(() => {
+        if (this.view !== view) return;
+        this.view = undefined;
+        this.pageReady = false;
+        for (const d of this.viewDisposables.splice(0)) d.dispose();
+      }),
+    );
+    void this.setHtml(view);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearTimeout(this.refreshTimer);
+    for (const d of [...this.viewDisposables.splice(0), ...this.disposables.splice(0)]) d.dispose();
+    this.view = undefined;
+  }
+
+  /**
+   * A run was appended to the history of `folder` (its fsPath; the workspace folder holding the file when absent):
+   * the page shows it at once. A hidden page gets it with the whole history when shown again.
+   */
+  notifyRunRecorded(record: HistoryRecord, folder?: string): void {
+    if (!this.pageReady || this.disposed) return;
+    const target = this.folderOf(record, folder);
+    if (!target) {
+      // A relative file without its folder in a multi-root workspace: reading everything again places it right.
+      this.scheduleRefresh();
+      return;
+    }
+    try {
+      const row = rowFromRecord(record, this.roofs(), this.prefixOf(target), this.ids);
+      if (!this.checkRow(row)) return;
+      this.files.set(row.file, this.resolveFile(target.uri, record.file));
+      this.postedIds.add(row.id);
+      this.post({ type: "append", run: row });
+    } catch (err) {
+      this.deps.log(`profiler view: could not show the run just recorded: ${errorText(err)}`);
+    }
+  }
+
+  private async setHtml(view: vscode.WebviewView): Promise<void> {
+    try {
+      view.webview.html = await loadWebviewHtml(view.webview, this.extensionUri, "profiler");
+    } catch (err) {
+      // Most likely dist/webview is missing (an unbuilt checkout): say so in the log and in the view.
+      this.deps.log(`profiler view: could not load its page: ${errorText(err)}`);
+      if (this.view === view) view.webview.html = "<!DOCTYPE html><p>The Profiler page could not be loaded; see the KernelLens log.</p>";
+    }
+  }
+
+  private folderOf(record: HistoryRecord, folder: string | undefined): vscode.WorkspaceFolder | undefined {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (folder !== undefined) return folders.find((f) => f.uri.scheme === "file" && f.uri.fsPath === folder) ?? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(folder));
+    if (isAbsolute(record.file)) return vscode.workspace.getWorkspaceFolder(vscode.Uri.file(record.file));
+    return folders.length === 1 ? folders[0] : undefined;
+  }
+
+  /** In a multi-root workspace a relative file reads `folder/path`, so two folders' `saxpy.wgsl` stay apart. */
+  private prefixOf(folder: vscode.WorkspaceFolder): string {
+    return (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? `${folder.name}/` : "";
+  }
+
+  private resolveFile(folder: vscode.Uri, file: string): vscode.Uri {
+    return isAbsolute(file) ? vscode.Uri.file(file) : vscode.Uri.joinPath(folder, ...file.split("/"));
+  }
+
+  private loadProfilesSafely(): CalibrationProfile[] {
+    try {
+      return loadProfiles();
+    } catch (err) {
+      this.deps.log(`profiler view: calibration profiles could not be read: ${errorText(err)}`);
+      return [];
+    }
+  }
+
+  private roofs(): Map<string, MeasuredRoof> {
+    return roofsByAdapter(this.loadProfilesSafely());
+  }
+
+  /** Rows are made to pass the page's check; one that does not is a bug, logged with its cause rather than posted. */
+  private checkRow(row: ProfilerRow): boolean {
+    const checked = check(profilerRowChecker, row, "row");
+    if (!checked.ok) this.deps.log(`profiler view: left out a run the page would refuse: ${checked.detail}`);
+    return checked.ok;
+  }
+
+  /** Every folder's history as rows. Reads synchronously: history.ts has no async reader, and 20,000 lines take milliseconds. */
+  private readAll(): Listing {
+    const roofs = this.roofs();
+    const ids = new RowIds();
+    const rows: ProfilerRow[] = [];
+    const files = new Map<string, vscode.Uri>();
+    let truncated = false;
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      // The history is a local file; a remote or virtual folder has none the extension host can read.
+      if (folder.uri.scheme !== "file") continue;
+      let records: HistoryRecord[];
+      try {
+        records = readHistory(folder.uri.fsPath, { limit: historyLimit });
+      } catch (err) {
+        this.deps.log(`profiler view: could not read the run history of ${folder.name}: ${errorText(err)}`);
+        continue;
+      }
+      truncated ||= records.length >= historyLimit;
+      const prefix = this.prefixOf(folder);
+      for (const record of records) {
+        const row = rowFromRecord(record, roofs, prefix, ids);
+        if (!this.checkRow(row)) continue;
+        rows.push(row);
+        if (!files.has(row.file)) files.set(row.file, this.resolveFile(folder.uri, record.file));
+      }
+    }
+    this.ids = ids;
+    return { rows, roofs: [...roofs.values()], truncated, files };
+  }
+
+  private scheduleRefresh(whole = false): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => this.refresh(whole), refreshDelayMs);
+  }
+
+  /**
+   * Reads the histories again and posts what changed: the new runs one by one when the page has every older one
+   * (a run recorded by the CLI), else the whole history (a file cleared or replaced, a folder added).
+   */
+  private refresh(whole = false): void {
+    clearTimeout(this.refreshTimer);
+    if (!this.pageReady || this.disposed) return;
+    if ((vscode.workspace.workspaceFolders ?? []).length === 0) {
+      this.post({ type: "empty", reason: "Open a folder to see the runs recorded in it." });
+      return;
+    }
+    let listing: Listing;
+    try {
+      listing = this.readAll();
+    } catch (err) {
+      this.deps.log(`profiler view: could not read the run history: ${errorText(err)}`);
+      this.post({ type: "empty", reason: "The run history could not be read; see the KernelLens log." });
+      return;
+    }
+    const ids = new Set(listing.rows.map((r) => r.id));
+    const fresh = listing.rows.filter((r) => !this.postedIds.has(r.id));
+    const kept = [...this.postedIds].every((id) => ids.has(id));
+    this.files = listing.files;
+    if (whole || !kept || fresh.length > maxAppends) {
+      this.postedIds = ids;
+      this.post({ type: "history", rows: listing.rows, roofs: listing.roofs, truncated: listing.truncated });
+      return;
+    }
+    for (const row of fresh) {
+      this.postedIds.add(row.id);
+      this.post({ type: "append", run: row });
+    }
+  }
+
+  private post(message: HostToPage): void {
+    if (this.disposed || !this.view) return;
+    void this.view.webview.postMessage(message);
+  }
+
+  private onPageMessage(raw: unknown): void {
+    const checked = check(pageToHostChecker, raw);
+    if (!checked.ok) {
+      this.deps.log(`profiler view: ignored an invalid message from the page: ${checked.detail}`);
+      return;
+    }
+    const message = checked.value;
+    switch (message.type) {
+      case "ready":
+        this.pageReady = true;
+        this.refresh(true);
+        return;
+      case "reveal":
+        void this.reveal(message.file, message.entry);
+        return;
+      case "export":
+        void this.export(message.format, message.rows);
+        return;
+      case "invalidMessage":
+        this.deps.log(`profiler view: the page ignored a message: ${message.detail}`);
+        return;
+      default:
+        assertNever(message, "page message");
+    }
+  }
+
+  /** Opens a run's file at its entry point (`fn NAME`), or at the top when the function is no longer there. */
+  private async reveal(file: string, entry: string): Promise<void> {
+    // The page may only point at files of the rows it was given, never make the host open an arbitrary path.
+    const uri = this.files.get(file);
+    if (!uri) {
+      this.deps.log(`profiler view: ignored reveal of ${file}: not a file of the history shown`);
+      return;
+    }
+    try {
+      const document = await vscode.workspace.openTextDocument(uri);
+      const at = findEntryPoint(document.getText(), entry);
+      if (!at) this.deps.log(`profiler view: ${entry} is no longer in ${file}; opened it at the top`);
+      const start = at ? new vscode.Position(at.line, at.character) : new vscode.Position(0, 0);
+      const range = new vscode.Range(start, at ? start.translate(0, entry.length) : start);
+      // Focus stays in the view, so the runs can be walked with the keys while the editor follows.
+      const editor = await vscode.window.showTextDocument(document, { selection: range, preview: true, preserveFocus: true });
+      editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    } catch (err) {
+      this.deps.log(`profiler view: could not open ${file}: ${errorText(err)}`);
+    }
+  }
+
+  /** Writes the rows the page showed (already checked) where the person picks, as CSV or JSON. */
+  private async export(format: ExportFormat, rows: ProfilerRow[]): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === "file")?.uri;
+    const target = await vscode.window.showSaveDialog({
+      title: `Export ${rows.length.toLocaleString("en-US")} run${rows.length === 1 ? "" : "s"} as ${format.toUpperCase()}`,
+      saveLabel: "Export",
+      defaultUri: folder ? vscode.Uri.joinPath(folder, `kernellens-runs.${format}`) : undefined,
+      filters: format === "csv" ? { CSV: ["csv"] } : { JSON: ["json"] },
+    });
+    if (!target) return;
+    // A byte-order mark lets spreadsheet programs read the CSV as UTF-8 (µ, ×, – in messages and names).
+    const text = format === "csv" ? `\uFEFF${historyCsv(rows)}` : historyJson(rows);
+    try {
+      await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+      vscode.window.setStatusBarMessage(`KernelLens: exported ${rows.length.toLocaleString("en-US")} runs to ${basename(target.path)}`, 5000);
+    } catch (err) {
+      this.deps.log(`profiler view: could not write ${target.toString()}: ${errorText(err)}`);
+      // The person asked for this file: not getting it is theirs to know, not only the log's.
+      void vscode.window.showErrorMessage(`KernelLens: could not export the runs (${errorText(err)}).`);
+    }
+  }
+}
+
+let current: ProfilerViewProvider | undefined;
+
+/**
+ * Tells the Profiler view that `record` was just appended to the history of `folder` (an fsPath, as given to
+ * appendRun). Call it after appendRun; it does nothing while the view is not showing.
+ */
+export function notifyRunRecorded(record: HistoryRecord, folder?: string): void {
+  current?.notifyRunRecorded(record, folder);
+}
+
+/**
+ * Registers the view's provider for `kernellens.profiler` and the `kernellens.showProfiler` command (which focuses
+ * the view, opening the KernelLens side bar). Returns the disposables.
+ */
+export function registerProfilerView(context: vscode.ExtensionContext, deps: ProfilerViewDeps): vscode.Disposable[] {
+  const provider = new ProfilerViewProvider(context.extensionUri, deps);
+  current = provider;
+  return [
+    provider,
+    vscode.window.registerWebviewViewProvider(viewType, provider, { webviewOptions: { retainContextWhenHidden: false } }),
+    vscode.commands.registerCommand(commandId, () => vscode.commands.executeCommand(`${viewType}.focus`)),
+    new vscode.Disposable(() => {
+      if (current === provider) current = undefined;
+    }),
+  ];
+}

@@ -1,0 +1,206 @@
+// Builds the Design-space page's words and DOM: number formats, the summary, legends, tooltips, the infeasible list, the table.
+//
+// The charts draw; everything a person reads as text is made here, so a tooltip, a table row and an announcement
+// say the same thing in the same words.
+import { formatParams, type SweepPoint, type SweepResult } from "../../../server/src/core/sweep/result";
+import { h, plural, type Child } from "../shared/dom";
+import type { TableColumn } from "../shared/sortableTable";
+import { formatMs, formatNumber } from "../roofline/view";
+import { bestIndex, infeasibleIndices, measuredIndices, type PlotAxis } from "./geometry";
+
+export { fileName } from "../kernels/view";
+export { formatMs, formatNumber };
+
+const none = "—";
+
+/** Bytes in the unit that keeps them short: 512 B, 9 KiB, 1.5 MiB. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${formatNumber(bytes)} B`;
+  if (bytes < 1024 * 1024) return `${formatNumber(bytes / 1024)} KiB`;
+  return `${formatNumber(bytes / (1024 * 1024))} MiB`;
+}
+
+/** A tick label of an axis, in the axis's unit. */
+export function formatAxisValue(axis: PlotAxis, v: number): string {
+  if (axis.scale === "category") return axis.categories?.[Math.round(v)] ?? "";
+  if (axis.unit === "ms") return formatMs(v);
+  if (axis.unit === "bytes") return formatBytes(v);
+  return formatNumber(v);
+}
+
+/** An objective's value in its unit. */
+export function formatObjective(unit: string, v: number): string {
+  if (unit === "ms") return formatMs(v);
+  if (unit === "bytes") return formatBytes(v);
+  return unit === "" ? formatNumber(v) : `${formatNumber(v)} ${unit}`;
+}
+
+export function pointLabel(result: SweepResult, index: number): string {
+  return formatParams(result.points[index]!.params, result.space);
+}
+
+/** The line under the heading: variant counts, the best variant and the device. */
+export function summary(result: SweepResult): string {
+  const total = result.points.length;
+  const feasible = result.points.filter((p) => p.feasible).length;
+  const parts = [plural(total, "variant"), `${formatNumber(feasible)} feasible`, `${formatNumber(result.measured)} measured`];
+  const best = bestIndex(result);
+  if (best >= 0) {
+    const p = result.points[best]!;
+    const predicted = p.predictedMs === null ? "" : ` (predicted ${formatMs(p.predictedMs)})`;
+    parts.push(`best ${pointLabel(result, best)} at ${formatMs(result.best!.medianMs)}${predicted}`);
+  }
+  if (result.device) parts.push(result.device.name);
+  return parts.join(" · ");
+}
+
+/** The facts of one variant, as label and text: the tooltip's lines and the announcement's sentences. */
+export function pointFacts(result: SweepResult, index: number): { label: string; text: string }[] {
+  const p = result.points[index]!;
+  const facts: { label: string; text: string }[] = [];
+  facts.push({ label: "Measured", text: p.measuredMs === null ? "not measured" : `${formatMs(p.measuredMs)} median` });
+  facts.push({ label: "Predicted", text: p.predictedMs === null ? "no estimate" : formatMs(p.predictedMs) });
+  if (p.measuredMs !== null && p.predictedMs !== null) {
+    facts.push({ label: "Measured / predicted", text: `${formatNumber(p.measuredMs / p.predictedMs)}×` });
+  }
+  const second = result.objectives?.[1];
+  const value = second ? p.objectives?.[second.key] : undefined;
+  if (second && value !== undefined) facts.push({ label: second.label, text: formatObjective(second.unit, value) });
+  if (!p.feasible) facts.push({ label: "Infeasible", text: p.reason ?? "no reason given" });
+  return facts;
+}
+
+/** Marks a variant carries in words: best, on the Pareto front. */
+export function pointTags(result: SweepResult, index: number): string[] {
+  const tags: string[] = [];
+  if (index === bestIndex(result)) tags.push("best");
+  if (result.pareto.includes(index)) tags.push("Pareto front");
+  return tags;
+}
+
+export function tooltipContent(result: SweepResult, index: number): Node[] {
+  const tags = pointTags(result, index);
+  return [
+    h("div", { class: "tooltip-title" }, h("span", { class: "params" }, pointLabel(result, index)), tags.length > 0 ? h("span", { class: "muted" }, ` (${tags.join(", ")})`) : null),
+    h("dl", { class: "tooltip-facts" }, pointFacts(result, index).flatMap((f) => [h("dt", null, f.label), h("dd", null, f.text)])),
+  ];
+}
+
+/** What a screen reader hears when a chart point gets keyboard focus. */
+export function pointAnnouncement(result: SweepResult, index: number, position: number, total: number): string {
+  const tags = pointTags(result, index);
+  const facts = pointFacts(result, index).map((f) => `${f.label}: ${f.text}`);
+  return `${pointLabel(result, index)}${tags.length ? ` (${tags.join(", ")})` : ""}, point ${position} of ${total}. ${facts.join(". ")}.`;
+}
+
+function legendItem(swatch: string, ...text: Child[]): HTMLElement {
+  return h("span", { class: "legend-item" }, h("span", { class: ["swatch", swatch], attrs: { "aria-hidden": "true" } }), ...text);
+}
+
+/** The caption of the two time charts: what the marks are, with counts. */
+export function timeLegend(result: SweepResult, plotted: number, identity: boolean): Node[] {
+  const best = bestIndex(result);
+  const items = [legendItem("swatch-point", `measured variant (${formatNumber(plotted - (best >= 0 ? 1 : 0))})`)];
+  if (best >= 0) items.push(legendItem("swatch-best", `best: ${pointLabel(result, best)}`));
+  if (identity) items.push(legendItem("swatch-identity", "measured = predicted"));
+  return items;
+}
+
+export function paretoLegend(result: SweepResult, plotted: number): Node[] {
+  const front = result.pareto.length;
+  return [
+    legendItem("swatch-point", `dominated (${formatNumber(plotted - front)})`),
+    legendItem("swatch-front", `Pareto front (${formatNumber(front)})`),
+    legendItem("swatch-best", "best time"),
+  ];
+}
+
+/** The sentence a chart's aria-label gives: what is across, what is up, how many points. */
+export function chartLabel(title: string, x: PlotAxis, y: PlotAxis, plotted: number): string {
+  const scale = (a: PlotAxis): string => (a.scale === "log" ? "log scale" : a.scale === "category" ? "one column per value" : "linear scale");
+  return `${title}: ${x.title} across (${scale(x)}), ${y.title.toLowerCase()} up (${scale(y)}); ${plural(plotted, "variant")}. The table of variants lists every number.`;
+}
+
+/** The infeasible variants, each a button that selects it, with its reason. */
+export function infeasibleItems(result: SweepResult, selected: number | null): Node[] {
+  return infeasibleIndices(result).map((i) =>
+    h(
+      "li",
+      null,
+      h(
+        "button",
+        { class: ["link-button", i === selected && "selected"], attrs: { type: "button", "aria-pressed": String(i === selected) }, dataset: { index: String(i) } },
+        pointLabel(result, i),
+      ),
+      h("span", { class: "reason" }, `: ${result.points[i]!.reason ?? "no reason given"}`),
+    ),
+  );
+}
+
+export interface TableRow {
+  index: number;
+  point: SweepPoint;
+}
+
+/** The table's columns: one per parameter, then the times, the second objective, feasibility and reason. */
+export function tableColumns(result: SweepResult): TableColumn<TableRow>[] {
+  const best = bestIndex(result);
+  const front = new Set(result.pareto);
+  const columns: TableColumn<TableRow>[] = [
+    {
+      id: "variant",
+      label: "#",
+      numeric: true,
+      cell: (r) => [
+        String(r.index + 1),
+        r.index === best ? h("span", { class: "badge badge-best", title: "the fastest measured variant" }, "best") : null,
+        front.has(r.index) ? h("span", { class: "badge badge-front", title: "on the Pareto front" }, "front") : null,
+      ],
+      sortKey: (r) => r.index,
+    },
+  ];
+  for (const param of result.space) {
+    columns.push({
+      id: `param:${param.name}`,
+      label: param.name,
+      numeric: param.values.every((v) => typeof v === "number"),
+      cell: (r) => String(r.point.params[param.name]),
+      sortKey: (r) => {
+        const v = r.point.params[param.name];
+        return typeof v === "number" ? v : v === undefined ? null : String(v);
+      },
+    });
+  }
+  columns.push(
+    { id: "predicted", label: "Predicted", numeric: true, cell: (r) => (r.point.predictedMs === null ? none : formatMs(r.point.predictedMs)), sortKey: (r) => r.point.predictedMs },
+    { id: "measured", label: "Measured", numeric: true, cell: (r) => (r.point.measuredMs === null ? none : formatMs(r.point.measuredMs)), sortKey: (r) => r.point.measuredMs },
+  );
+  const second = result.objectives?.[1];
+  if (second) {
+    columns.push({
+      id: `objective:${second.key}`,
+      label: second.label,
+      numeric: true,
+      cell: (r) => {
+        const v = r.point.objectives?.[second.key];
+        return v === undefined ? none : formatObjective(second.unit, v);
+      },
+      sortKey: (r) => r.point.objectives?.[second.key] ?? null,
+    });
+  }
+  columns.push(
+    { id: "feasible", label: "Feasible", cell: (r) => (r.point.feasible ? "yes" : "no"), sortKey: (r) => (r.point.feasible ? 0 : 1) },
+    { id: "reason", label: "Reason", cell: (r) => h("span", { class: "reason" }, r.point.reason ?? ""), sortKey: (r) => r.point.reason },
+  );
+  return columns;
+}
+
+export function rowLabel(result: SweepResult, row: TableRow): string {
+  const facts = pointFacts(result, row.index).map((f) => `${f.label} ${f.text}`);
+  return `${pointLabel(result, row.index)}: ${facts.join(", ")}`;
+}
+
+/** Counts for the page's own checks and the tests: measured points and infeasible ones. */
+export function counts(result: SweepResult): { measured: number; infeasible: number } {
+  return { measured: measuredIndices(result).length, infeasible: infeasibleIndices(result).length };
+}

@@ -1,0 +1,251 @@
+// The Profiler view page: the workspace's run history as a sortable, filterable grid; picks runs to reveal, compare and export.
+//
+// Invariant, as on every panel: no host message can break the page. Each is checked against the protocol first; one
+// that fails is ignored (the page keeps showing what it showed) and reported back as `invalidMessage`. Updates keep
+// the sort, the filter, the picks, the current row and the scroll position: they follow row ids, never positions.
+import { h, requireElement, setChildren } from "../shared/dom";
+import { assertNever, check } from "../shared/messages";
+import { createWebviewApi } from "../shared/vscodeApi";
+import { VirtualGrid } from "./grid";
+import { HistoryModel, isColumnId, matchesStatus, statusFilters, type StatusFilter } from "./model";
+import { hostToPageChecker, limits, type ExportFormat, type MeasuredRoof, type PageToHost, type ProfilerRow } from "./protocol";
+import { filterLength, initialProfilerPageState, profilerPageStateChecker, type ProfilerPageState } from "./state";
+import { columns, comparison, kernelName, rowLabel, runDetails, statusFilterLabels, summaryText } from "./view";
+
+const api = createWebviewApi<PageToHost, ProfilerPageState>(profilerPageStateChecker);
+const saved: ProfilerPageState = api.getState() ?? initialProfilerPageState;
+
+const filterInput = requireElement("filter", HTMLInputElement);
+const statusSelect = requireElement("status-filter", HTMLSelectElement);
+const exportCsv = requireElement("export-csv", HTMLButtonElement);
+const exportJson = requireElement("export-json", HTMLButtonElement);
+const summaryLine = requireElement("summary", HTMLElement);
+const message = requireElement("message", HTMLElement);
+const gridHost = requireElement("grid-host", HTMLElement);
+const details = requireElement("details", HTMLElement);
+
+const model = new HistoryModel({ sort: saved.sort, filter: saved.filter, status: saved.status, selected: saved.selected });
+let roofs: MeasuredRoof[] = [];
+let truncated = false;
+/** Whether a history has arrived: until then the saved scroll and current row wait to be applied, and are kept. */
+let loaded = false;
+/** Grid renders so far; tests and the benchmark wait on this attribute instead of polling or sleeping. */
+let renders = 0;
+
+const grid = new VirtualGrid<ProfilerRow>({
+  label: "Run history",
+  columns,
+  rowKey: (row) => row.id,
+  rowLabel,
+  markOf: (id) => model.markOf(id),
+  onActivate: (row) => {
+    model.selectOnly(row.id);
+    picksChanged();
+    api.postMessage({ type: "reveal", file: row.file, entry: row.entry });
+  },
+  onToggle: (row) => {
+    model.toggle(row.id);
+    picksChanged();
+  },
+  onSortRequest: (column) => {
+    if (!isColumnId(column)) return;
+    model.toggleSort(column);
+    grid.setSort(model.sort, true);
+    showRows();
+    save();
+  },
+  onEscape: () => {
+    if (model.selected.length === 0) return;
+    model.clearSelection();
+    picksChanged();
+  },
+  onViewChange: () => save(),
+  emptyText: () => (model.all.length === 0 ? "No runs recorded yet: use the Run or Profile code lens above a compute entry point." : "No run matches the filter."),
+});
+gridHost.append(grid.element);
+grid.setSort(model.sort);
+
+function save(): void {
+  const scroll = grid.scrollPosition;
+  const state: ProfilerPageState = {
+    version: 1,
+    sort: model.sort,
+    filter: model.filter.slice(0, filterLength),
+    status: model.status,
+    selected: [...model.selected],
+    // Before the first history the grid is empty: keep the saved place for when the rows come.
+    active: loaded ? grid.activeRowKey : saved.active,
+    scrollTop: loaded ? scroll.top : saved.scrollTop,
+    scrollLeft: loaded ? scroll.left : saved.scrollLeft,
+  };
+  api.setState(state);
+}
+
+/** Gives the grid the rows the filter lets through, in order, and says how many there are. */
+function showRows(): void {
+  grid.setRows(model.visible);
+  renders++;
+  gridHost.dataset.renders = String(renders);
+  summaryLine.textContent = summaryText(model.all.length, model.visible.length, roofs, truncated);
+  exportCsv.disabled = exportJson.disabled = model.visible.length === 0;
+  updateStatusCounts();
+}
+
+/** Each status option says how many runs it would show, so a failure is noticed before it is looked for. */
+function updateStatusCounts(): void {
+  const counts = new Map<StatusFilter, number>(statusFilters.map((s) => [s, 0]));
+  for (const row of model.all) for (const s of statusFilters) if (matchesStatus(row, s)) counts.set(s, counts.get(s)! + 1);
+  for (const option of statusSelect.options) {
+    const s = option.value as StatusFilter;
+    const text = `${statusFilterLabels[s]} (${(counts.get(s) ?? 0).toLocaleString("en-US")})`;
+    if (option.textContent !== text) option.textContent = text;
+  }
+}
+
+function picksChanged(): void {
+  grid.refreshMarks();
+  showDetails();
+  save();
+}
+
+/** One picked run in full; two side by side; nothing picked, no panel. */
+function showDetails(): void {
+  const picked = model.selectedRows;
+  const title = h("h2", { id: "details-title" });
+  const clear = h("button", { class: "secondary", attrs: { type: "button" } }, "Clear");
+  clear.addEventListener("click", () => {
+    model.clearSelection();
+    picksChanged();
+    grid.focusRow();
+  });
+  const header = h("div", { class: "details-header" }, title, clear);
+  if (picked.length === 2) {
+    const [a, b] = picked as [ProfilerRow, ProfilerRow];
+    title.textContent = "Comparison";
+    setChildren(details, header, h("div", { class: "compare-scroll" }, comparison(a, b)));
+  } else if (picked.length === 1) {
+    const row = picked[0]!;
+    title.textContent = row.entry;
+    title.title = kernelName(row);
+    setChildren(details, header, runDetails(row));
+  } else {
+    details.replaceChildren();
+    details.hidden = true;
+    return;
+  }
+  details.hidden = false;
+}
+
+function showMessage(text: string): void {
+  message.textContent = text;
+  message.hidden = false;
+  gridHost.hidden = true;
+  details.hidden = true;
+}
+
+function showHistory(rows: readonly ProfilerRow[]): void {
+  model.setRows(rows);
+  message.hidden = true;
+  gridHost.hidden = false;
+  const first = !loaded;
+  loaded = true;
+  showRows();
+  if (first) {
+    // The saved place applies once, to the first history; later ones keep wherever the person has scrolled to.
+    grid.setActiveKey(saved.active);
+    grid.scrollTo(saved.scrollTop, saved.scrollLeft);
+  }
+  showDetails();
+  save();
+}
+
+function appendRun(row: ProfilerRow): void {
+  if (!model.append(row)) return;
+  if (!loaded) {
+    // A run recorded before the history arrived: shown now, replaced by the history (which has it too) later.
+    message.hidden = true;
+    gridHost.hidden = false;
+  }
+  showRows();
+  if (model.selected.includes(row.id)) showDetails();
+  grid.announce(`Run recorded: ${row.entry}, ${row.status}.`);
+}
+
+function exportRows(format: ExportFormat): void {
+  const rows = [...model.visible];
+  if (rows.length === 0) return;
+  api.postMessage({ type: "export", format, rows });
+}
+
+function report(detail: string): void {
+  api.postMessage({ type: "invalidMessage", detail: detail.slice(0, limits.detailLength) });
+}
+
+function onHostMessage(raw: unknown): void {
+  const checked = check(hostToPageChecker, raw);
+  if (!checked.ok) {
+    report(checked.detail);
+    return;
+  }
+  const msg = checked.value;
+  try {
+    switch (msg.type) {
+      case "history":
+        roofs = msg.roofs;
+        truncated = msg.truncated;
+        showHistory(msg.rows);
+        return;
+      case "append":
+        appendRun(msg.run);
+        return;
+      case "empty":
+        showMessage(msg.reason);
+        return;
+      default:
+        assertNever(msg, "host message");
+    }
+  } catch (err) {
+    // Checked data should always render; if it does not, that is a page bug the host should hear about.
+    report(`could not show a ${msg.type} message: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+// ---- The toolbar ----
+
+setChildren(
+  statusSelect,
+  statusFilters.map((s) => h("option", { attrs: { value: s } }, statusFilterLabels[s])),
+);
+statusSelect.value = model.status;
+filterInput.maxLength = filterLength;
+filterInput.value = model.filter;
+
+function filterChanged(): void {
+  model.setFilter(filterInput.value, statusSelect.value as StatusFilter);
+  showRows();
+  grid.announce(`${model.visible.length.toLocaleString("en-US")} of ${model.all.length.toLocaleString("en-US")} runs shown.`);
+  save();
+}
+
+filterInput.addEventListener("input", filterChanged);
+filterInput.addEventListener("keydown", (event) => {
+  // Escape empties the box, as in VS Code's own filter boxes; a second Escape leaves it to the view.
+  if (event.key === "Escape" && filterInput.value !== "") {
+    filterInput.value = "";
+    filterChanged();
+    event.stopPropagation();
+  }
+  // Down goes from the box to the runs, as from VS Code's own filter boxes to their lists.
+  if (event.key === "ArrowDown" && model.visible.length > 0) {
+    event.preventDefault();
+    grid.focusRow(grid.activeRowKey ?? model.visible[0]!.id);
+  }
+});
+statusSelect.addEventListener("change", filterChanged);
+exportCsv.addEventListener("click", () => exportRows("csv"));
+exportJson.addEventListener("click", () => exportRows("json"));
+
+// Saved picks show as soon as their rows come; until then the page waits for the host.
+showMessage("Loading the run history…");
+api.onMessage(onHostMessage);
+api.postMessage({ type: "ready" });

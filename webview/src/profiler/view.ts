@@ -1,0 +1,342 @@
+// Builds the Profiler page's words and DOM: the table's columns and cells, each row's spoken label, one run's details and the comparison of two.
+//
+// Everything a person reads is made here, so a cell, its tooltip, the row's screen-reader label and the comparison
+// say the same thing in the same words. Numbers use the Roofline panel's formats (three significant digits, µs below
+// a millisecond), so one kernel reads the same in both.
+import { formatSignedPercent } from "../../../client/src/run/format";
+import { h, plural, type Child } from "../shared/dom";
+import { formatMs, formatNumber } from "../roofline/view";
+import type { GridColumn } from "./grid";
+import { relativeSpread, sortKeys, variantText, type StatusFilter } from "./model";
+import type { MeasuredRoof, ProfilerRow, ProfilerTiming, RunStatus } from "./protocol";
+
+const none = "—";
+
+function muted(text: string): HTMLElement {
+  return h("span", { class: "muted" }, text);
+}
+
+/** `kernels/saxpy.wgsl:saxpy`: how the run's kernel is named in labels, tooltips and exports. */
+export function kernelName(row: ProfilerRow): string {
+  return `${row.file}:${row.entry}`;
+}
+
+/** The adapter's label without the "(software)" adapterLabel appends: the table says that with a tag of its own. */
+export function adapterName(row: ProfilerRow): string {
+  return row.adapter ? row.adapter.label.replace(/\s*\(software\)$/, "") : "";
+}
+
+/** The first line of a status message, for the one-line cell (the details show all of it). */
+export function firstLine(text: string): string {
+  const line = text.split("\n").find((l) => l.trim() !== "") ?? "";
+  return line.trim();
+}
+
+/** A start time in local time, minutes precision: `2025-06-11 14:02`. The tooltip has the full ISO time. */
+export function formatStarted(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const two = (n: number): string => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}`;
+}
+
+/** A min–max range in the median's unit, so the three numbers read as one scale: `1.2–1.31` (the cell adds the unit's place). */
+export function formatRange(t: Pick<ProfilerTiming, "minMs" | "maxMs" | "medianMs">): string {
+  const [scale, unit] = t.medianMs < 1 ? [1000, "µs"] : t.medianMs >= 1000 ? [1 / 1000, "s"] : [1, "ms"];
+  return `${formatNumber(t.minMs * scale)}–${formatNumber(t.maxMs * scale)} ${unit}`;
+}
+
+export function methodLabel(method: ProfilerTiming["method"]): string {
+  return method === "timestamp" ? "GPU timestamps" : "wall clock";
+}
+
+export function boundLabel(bound: "memory" | "compute"): string {
+  return bound === "memory" ? "DRAM" : "FMA";
+}
+
+/** What a roof percentage means, in words: `62% of the calibrated DRAM bandwidth (25.3 GB/s)`. */
+export function roofText(row: ProfilerRow): string | null {
+  const r = row.roof;
+  if (!r) return null;
+  const ceiling = r.bound === "memory" ? `DRAM bandwidth (${formatNumber(r.ceiling)} GB/s)` : `f32 FMA rate (${formatNumber(r.ceiling)} GFLOP/s)`;
+  return `${formatNumber(r.pct)}% of the calibrated ${ceiling}`;
+}
+
+export function errorText(errorPct: number | null | undefined): string | null {
+  return errorPct === null || errorPct === undefined ? null : formatSignedPercent(errorPct);
+}
+
+const statusMarks: Record<RunStatus, string> = { passed: "✓", failed: "✗", error: "✗", timeout: "✗" };
+
+/** What a screen reader says for a row: everything the row shows, in words. */
+export function rowLabel(row: ProfilerRow): string {
+  const parts = [`${row.entry} in ${row.file}`];
+  parts.push(row.message ? `${row.status}: ${firstLine(row.message)}` : row.status);
+  const t = row.timing;
+  if (t) parts.push(`median ${formatMs(t.medianMs)}, ${formatRange(t).replace("–", " to ")}, ${methodLabel(t.method)}`);
+  if (row.gbps !== null) parts.push(`${formatNumber(row.gbps)} GB/s`);
+  if (row.gflops !== null) parts.push(`${formatNumber(row.gflops)} GFLOP/s`);
+  const roof = roofText(row);
+  if (roof) parts.push(roof);
+  const p = row.predicted;
+  if (p && p.ms !== null) parts.push(`predicted ${formatMs(p.ms)}${p.errorPct !== null ? `, error ${errorText(p.errorPct)}` : ""}`);
+  if (row.adapter) parts.push(`on ${adapterName(row)}${row.adapter.software ? ", a software adapter" : ""}`);
+  const variant = variantText(row);
+  if (variant) parts.push(`variant ${variant}`);
+  parts.push(`started ${formatStarted(row.startedAt)}`);
+  return parts.join(", ");
+}
+
+function pickCell(row: ProfilerRow): Child[] {
+  return [
+    // Not a tab stop: Space on the row does the same, and the grid keeps one tab stop.
+    h("input", { class: "pick", attrs: { type: "checkbox", tabindex: -1, "aria-label": `Compare ${kernelName(row)}` } }),
+    h("span", { class: "pick-mark", attrs: { "aria-hidden": "true" } }),
+  ];
+}
+
+function kernelCell(row: ProfilerRow): Child {
+  return h(
+    "span",
+    { class: "kernel", title: `${kernelName(row)}${row.mode === "profile" ? " (profiled)" : ""}` },
+    h("span", { class: "entry" }, row.entry),
+    " ",
+    h("span", { class: "file" }, row.file),
+  );
+}
+
+function variantCell(row: ProfilerRow): Child {
+  const text = variantText(row);
+  if (!text) return muted(none);
+  return h(
+    "span",
+    { class: "variant", title: text },
+    row.defines.map((d) => h("code", { class: "define" }, d)),
+    row.lets.map((l) => h("code", { class: "let" }, `${l.name}=${l.value}`)),
+  );
+}
+
+function adapterCell(row: ProfilerRow): Child {
+  if (!row.adapter) return muted(none);
+  const a = row.adapter;
+  return h(
+    "span",
+    { class: "adapter", title: `${a.label} · ${a.backend}${a.software ? " · a CPU rasterizer: its timings are a CPU's, not a GPU's" : ""}` },
+    adapterName(row),
+    a.software ? h("span", { class: "tag tag-software" }, "software") : null,
+  );
+}
+
+function medianCell(row: ProfilerRow): Child {
+  return row.timing ? formatMs(row.timing.medianMs) : muted(none);
+}
+
+function spreadCell(row: ProfilerRow): Child {
+  const t = row.timing;
+  if (!t) return muted(none);
+  const spread = relativeSpread(row);
+  const title = `${plural(t.samples, "timed run")}, ${methodLabel(t.method)}: min ${formatMs(t.minMs)}, max ${formatMs(t.maxMs)}${spread !== null ? ` (±${formatNumber((spread * 100) / 2)}%)` : ""}`;
+  return h("span", { class: "spread", title }, h("span", { class: "range" }, formatRange(t)), " ", h("span", { class: ["method", `method-${t.method}`] }, t.method));
+}
+
+function rateCell(value: number | null): Child {
+  return value === null ? muted(none) : formatNumber(value);
+}
+
+function roofCell(row: ProfilerRow): Child {
+  const r = row.roof;
+  if (!r) return h("span", { class: "muted", title: row.adapter ? "No calibration of this adapter (KernelLens: Calibrate GPU), or no rates" : undefined }, none);
+  const fill = h("span", { class: "roof-fill" });
+  // CSSOM, not a style attribute: the strict CSP allows it. Past 100% the bar is full and marked.
+  fill.style.width = `${Math.min(100, Math.max(0, r.pct))}%`;
+  return h(
+    "span",
+    { class: ["roof", r.pct > 100 ? "roof-over" : null], title: roofText(row) ?? undefined },
+    h("span", { class: "roof-bar", attrs: { "aria-hidden": "true" } }, fill),
+    h("span", { class: "roof-pct" }, `${formatNumber(r.pct)}%`),
+    " ",
+    h("span", { class: "roof-bound" }, boundLabel(r.bound)),
+  );
+}
+
+function predictedCell(row: ProfilerRow): Child {
+  const p = row.predicted;
+  if (!p || p.ms === null) return muted(none);
+  return h("span", { title: `The cost model's prediction on ${p.deviceId}` }, formatMs(p.ms));
+}
+
+function errorCell(row: ProfilerRow): Child {
+  const e = row.predicted?.errorPct;
+  const text = errorText(e);
+  if (text === null || e === null || e === undefined) return muted(none);
+  // Off by more than half: worth a look (a model targeting another device than the one that ran is the usual cause).
+  return h("span", { class: ["error-pct", Math.abs(e) > 50 ? "error-large" : null], title: "(predicted − measured) / measured" }, text);
+}
+
+function startedCell(row: ProfilerRow): Child {
+  return h("span", { title: row.startedAt }, formatStarted(row.startedAt));
+}
+
+function statusBadge(status: RunStatus): HTMLElement {
+  return h("span", { class: ["status", `status-${status}`] }, h("span", { class: "status-mark", attrs: { "aria-hidden": "true" } }, statusMarks[status]), status);
+}
+
+function statusCell(row: ProfilerRow): Child {
+  const message = firstLine(row.message);
+  return h(
+    "span",
+    { class: "status-cell", title: row.message || undefined },
+    statusBadge(row.status),
+    message ? h("span", { class: "status-message" }, message) : null,
+  );
+}
+
+export const columns: readonly GridColumn<ProfilerRow>[] = [
+  { id: "pick", label: "Compare", className: "col-pick", sticky: true, cell: pickCell },
+  { id: "kernel", label: "Kernel", className: "col-kernel", sticky: true, cell: kernelCell, sortKey: sortKeys.kernel, description: "Entry point and file" },
+  { id: "variant", label: "Variant", className: "col-variant", cell: variantCell, sortKey: sortKeys.variant, description: "Preprocessor defines and let/override values of the run" },
+  { id: "adapter", label: "Adapter", className: "col-adapter", cell: adapterCell, sortKey: sortKeys.adapter },
+  { id: "median", label: "Median", className: "col-median", numeric: true, cell: medianCell, sortKey: sortKeys.median, description: "Median of the timed runs" },
+  {
+    id: "spread",
+    label: "Spread",
+    className: "col-spread",
+    cell: spreadCell,
+    sortKey: sortKeys.spread,
+    description: "Fastest–slowest timed run, and how runs were timed: GPU timestamps, or wall clock from submit to done (overhead included). Sorts by spread relative to the median.",
+  },
+  { id: "gbps", label: "GB/s", className: "col-gbps", numeric: true, cell: (r) => rateCell(r.gbps), sortKey: sortKeys.gbps, description: "Achieved DRAM bandwidth: the model's byte count over the median" },
+  { id: "gflops", label: "GFLOP/s", className: "col-gflops", numeric: true, cell: (r) => rateCell(r.gflops), sortKey: sortKeys.gflops, description: "Achieved FLOP rate: the model's FLOP count over the median" },
+  {
+    id: "roof",
+    label: "% of roof",
+    className: "col-roof",
+    numeric: true,
+    cell: roofCell,
+    sortKey: sortKeys.roof,
+    description: "Share of the adapter's calibrated ceiling that bounds the kernel: DRAM copy bandwidth or f32 FMA rate, whichever it is closer to",
+  },
+  { id: "predicted", label: "Predicted", className: "col-predicted", numeric: true, cell: predictedCell, sortKey: sortKeys.predicted, description: "The cost model's time" },
+  { id: "error", label: "Error", className: "col-error", numeric: true, cell: errorCell, sortKey: sortKeys.error, description: "(predicted − measured) / measured; sorts by size" },
+  { id: "started", label: "Started", className: "col-started", cell: startedCell, sortKey: sortKeys.started },
+  { id: "status", label: "Status", className: "col-status", cell: statusCell, sortKey: sortKeys.status, description: "Check result, with the first message of a failed check or an error" },
+];
+
+export const statusFilterLabels: Record<StatusFilter, string> = {
+  all: "All runs",
+  problems: "Not passed",
+  passed: "Passed",
+  failed: "Failed",
+  error: "Error",
+  timeout: "Timeout",
+};
+
+/** The line under the toolbar: how many runs, how many shown, and the roofs "% of roof" is against. */
+export function summaryText(total: number, shown: number, roofs: readonly MeasuredRoof[], truncated: boolean): string {
+  const runs = `${total.toLocaleString("en-US")} ${total === 1 ? "run" : "runs"}`;
+  const count = total === shown ? runs : `${shown.toLocaleString("en-US")} of ${runs} shown`;
+  const parts = [truncated ? `${count} (the latest of a longer history)` : count];
+  if (roofs.length === 0) parts.push("no calibrated roofs: run KernelLens: Calibrate GPU for % of roof");
+  else parts.push(`roofs: ${roofs.map((r) => `${r.label.replace(/\s*\(software\)$/, "")} ${formatNumber(r.dramGBps)} GB/s, ${formatNumber(r.fmaGflops)} GFLOP/s`).join("; ")}`);
+  return parts.join(" · ");
+}
+
+// ---- One run in full, and two side by side ----
+
+function timingText(t: ProfilerTiming | null): string {
+  return t ? `${formatMs(t.medianMs)} (${formatRange(t)}, ${plural(t.samples, "run")}, ${methodLabel(t.method)})` : none;
+}
+
+function rate(value: number | null, unit: string): string {
+  return value === null ? none : `${formatNumber(value)} ${unit}`;
+}
+
+function adapterText(row: ProfilerRow): string {
+  const a = row.adapter;
+  return a ? `${adapterName(row)} (${a.backend}${a.software ? ", software: a CPU's timings" : ""})` : none;
+}
+
+function predictedText(row: ProfilerRow): string {
+  const p = row.predicted;
+  return p && p.ms !== null ? `${formatMs(p.ms)} on ${p.deviceId}` : none;
+}
+
+/** One picked run, every number it has, and the whole message. */
+export function runDetails(row: ProfilerRow): Node[] {
+  const facts: [string, Child][] = [
+    ["Kernel", h("span", { class: "kernel-full" }, kernelName(row))],
+    ["Status", h("span", null, statusBadge(row.status))],
+    ["Variant", variantText(row) || none],
+    ["Adapter", adapterText(row)],
+    ["Median", timingText(row.timing)],
+    ["Achieved", `${rate(row.gbps, "GB/s")} · ${rate(row.gflops, "GFLOP/s")}`],
+    ["Roof", roofText(row) ?? none],
+    ["Predicted", `${predictedText(row)}${row.predicted?.errorPct !== null && row.predicted?.errorPct !== undefined ? `, error ${errorText(row.predicted.errorPct)}` : ""}`],
+    ["Started", `${formatStarted(row.startedAt)} (${row.mode})`],
+  ];
+  const list = h("dl", { class: "facts" }, facts.flatMap(([term, value]): Child[] => [h("dt", null, term), h("dd", null, value)]));
+  const nodes: Node[] = [list];
+  if (row.message) nodes.push(h("pre", { class: "run-message" }, row.message));
+  nodes.push(h("p", { class: "muted hint" }, "Ctrl+click another run (or press Space on it) to compare the two."));
+  return nodes;
+}
+
+/** `B / A`, and what it means: for times smaller is faster; for rates larger is faster. */
+function ratio(a: number | null | undefined, b: number | null | undefined, smallerIsBetter: boolean, words: [string, string]): Child {
+  if (a === null || a === undefined || b === null || b === undefined || !(a > 0) || !(b >= 0)) return muted(none);
+  const r = b / a;
+  if (!Number.isFinite(r)) return muted(none);
+  const [better, worse] = words;
+  let note: string;
+  if (Math.abs(r - 1) < 0.005) note = "same";
+  else if (r < 1) note = smallerIsBetter ? `B ${formatNumber(1 / r)}× ${better}` : `B ${formatNumber(1 / r)}× ${worse}`;
+  else note = smallerIsBetter ? `B ${formatNumber(r)}× ${worse}` : `B ${formatNumber(r)}× ${better}`;
+  return h("span", { class: "ratio" }, h("span", { class: "ratio-value" }, `${formatNumber(r)}×`), " ", h("span", { class: "muted ratio-note" }, note));
+}
+
+/** The comparison of two picked runs: A (picked first) and B side by side, with B / A for every number. */
+export function comparison(a: ProfilerRow, b: ProfilerRow): HTMLTableElement {
+  const errA = a.predicted?.errorPct;
+  const errB = b.predicted?.errorPct;
+  const rows: [string, Child, Child, Child][] = [
+    ["Kernel", kernelName(a), kernelName(b), null],
+    ["Variant", variantText(a) || none, variantText(b) || none, null],
+    ["Adapter", adapterText(a), adapterText(b), null],
+    ["Status", statusBadge(a.status), statusBadge(b.status), null],
+    ["Median", timingText(a.timing), timingText(b.timing), ratio(a.timing?.medianMs, b.timing?.medianMs, true, ["faster", "slower"])],
+    ["GB/s", rate(a.gbps, "GB/s"), rate(b.gbps, "GB/s"), ratio(a.gbps, b.gbps, false, ["higher", "lower"])],
+    ["GFLOP/s", rate(a.gflops, "GFLOP/s"), rate(b.gflops, "GFLOP/s"), ratio(a.gflops, b.gflops, false, ["higher", "lower"])],
+    ["% of roof", a.roof ? `${formatNumber(a.roof.pct)}% ${boundLabel(a.roof.bound)}` : none, b.roof ? `${formatNumber(b.roof.pct)}% ${boundLabel(b.roof.bound)}` : none, ratio(a.roof?.pct, b.roof?.pct, false, ["higher", "lower"])],
+    ["Predicted", predictedText(a), predictedText(b), ratio(a.predicted?.ms, b.predicted?.ms, true, ["shorter", "longer"])],
+    [
+      "Model error",
+      errorText(errA) ?? none,
+      errorText(errB) ?? none,
+      ratio(errA === null || errA === undefined ? null : Math.abs(errA), errB === null || errB === undefined ? null : Math.abs(errB), true, ["smaller", "larger"]),
+    ],
+    ["Started", formatStarted(a.startedAt), formatStarted(b.startedAt), null],
+  ];
+  const cell = (content: Child, numeric = false): HTMLTableCellElement => h("td", { class: numeric ? "ratio-cell" : null }, content);
+  return h(
+    "table",
+    { class: "compare-table" },
+    h("caption", { class: "visually-hidden" }, `Comparison of run A, ${kernelName(a)}, and run B, ${kernelName(b)}`),
+    h(
+      "thead",
+      null,
+      h(
+        "tr",
+        null,
+        h("th", { attrs: { scope: "col" } }, h("span", { class: "visually-hidden" }, "Measure")),
+        h("th", { attrs: { scope: "col" } }, h("span", { class: "pick-mark" }, "A")),
+        h("th", { attrs: { scope: "col" } }, h("span", { class: "pick-mark" }, "B")),
+        h("th", { attrs: { scope: "col" } }, "B / A"),
+      ),
+    ),
+    h(
+      "tbody",
+      null,
+      rows.map(([label, va, vb, r]) => h("tr", null, h("th", { attrs: { scope: "row" } }, label), cell(va), cell(vb), cell(r ?? "", true))),
+    ),
+  );
+}

@@ -1,0 +1,270 @@
+// Builds the report page's words and DOM (header, analysis, findings, runs) on the panels' shared table and the Roofline panel's number formats.
+//
+// Numbers are written with the Roofline panel's formatters (three significant digits, en-US, the same on every
+// machine), except counts a person checks by hand (FLOPs, bytes), which are written out in full.
+import { boundLabel, formatMs, formatNumber } from "../roofline/view";
+import { h, plural, type Child } from "../shared/dom";
+import type { TableColumn } from "../shared/sortableTable";
+import type { ReportCheck, ReportData, ReportFinding, ReportKernel, ReportRun } from "./protocol";
+
+export const none = "—";
+
+const wholeNumber = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+
+/** An exact count with thousands separators: 268,435,456. */
+export function formatCount(value: number): string {
+  return wholeNumber.format(value);
+}
+
+const byteUnits = ["B", "kB", "MB", "GB", "TB", "PB"] as const;
+
+/** Decimal units, as the findings' messages and the datasheets write them: 3.15 MB. */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < byteUnits.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return unit === 0 ? `${formatCount(value)} B` : `${formatNumber(value)} ${byteUnits[unit]}`;
+}
+
+/** `2025-06-01 14:03 UTC`: the same text wherever and whenever the page is opened; unparsable dates are shown as given. */
+export function formatDate(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+export function formatPercent(value: number, signed = false): string {
+  const sign = signed && value > 0 ? "+" : value < 0 ? "−" : "";
+  return `${sign}${formatNumber(Math.abs(value))} %`;
+}
+
+function missing(title?: string): HTMLElement {
+  return h("span", { class: "muted", title }, none);
+}
+
+function kernelName(name: string): HTMLElement {
+  return h("span", { class: "kernel-name" }, name);
+}
+
+// ---- Header ----
+
+/** The facts under the heading: file, device, date, adapter, and the inputs that shaped the numbers. */
+export function headerFacts(data: ReportData): Node[] {
+  const hd = data.header;
+  const fact = (term: string, ...value: Child[]): Node[] => [h("dt", null, term), h("dd", null, ...value)];
+  const facts: Node[] = [
+    ...fact("File", h("code", { class: "file-name" }, hd.file)),
+    ...fact("Device", hd.device.name, " ", h("span", { class: "muted" }, `(${hd.device.id}, ${hd.device.source === "measured" ? "measured by calibration" : "datasheet figures"})`)),
+    ...fact("Date", h("time", { attrs: { datetime: hd.generatedAt } }, formatDate(hd.generatedAt))),
+    ...fact("Adapter", hd.adapter ?? h("span", { class: "muted" }, "none recorded (no runs, no calibration)")),
+  ];
+  if (hd.calibration) facts.push(...fact("Calibration", `${hd.calibration.adapter}, measured ${formatDate(hd.calibration.measuredAt)}`));
+  const inputs: string[] = [...hd.lets.map((l) => `${l.name} = ${l.value}`), ...hd.defines.map((d) => `#define ${d}`)];
+  if (inputs.length > 0) facts.push(...fact("Variant", inputs.join(", ")));
+  return facts;
+}
+
+// ---- Analysis ----
+
+function workgroupText(k: ReportKernel): string {
+  const launch: string[] = [];
+  if (k.workgroupSize) launch.push(`workgroup ${k.workgroupSize.join("×")}`);
+  if (k.dispatch) launch.push(`dispatch ${k.dispatch.join("×")}`);
+  if (k.invocations !== null) launch.push(`${formatCount(k.invocations)} invocations`);
+  return launch.length > 0 ? launch.join(" · ") : "launch unknown";
+}
+
+export function occupancyText(k: ReportKernel): string | null {
+  return k.occupancy ? formatPercent(k.occupancy.value * 100) : null;
+}
+
+export const analysisColumns: readonly TableColumn<ReportKernel>[] = [
+  { id: "name", label: "Kernel", cell: (k) => kernelName(k.name), sortKey: (k) => k.name },
+  { id: "line", label: "Line", cell: (k) => k.line, sortKey: (k) => k.line, numeric: true },
+  { id: "flops", label: "FLOPs", cell: (k) => (k.flops === null ? missing() : formatCount(k.flops)), sortKey: (k) => k.flops, numeric: true },
+  {
+    id: "compulsory",
+    label: "Bytes, compulsory",
+    cell: (k) => (k.bytesCompulsory === null ? missing() : h("span", { title: `${formatCount(k.bytesCompulsory)} bytes` }, formatBytes(k.bytesCompulsory))),
+    sortKey: (k) => k.bytesCompulsory,
+    numeric: true,
+  },
+  {
+    id: "dram",
+    label: "Bytes, DRAM",
+    cell: (k) => (k.bytesDram === null ? missing() : h("span", { title: `${formatCount(k.bytesDram)} bytes` }, formatBytes(k.bytesDram))),
+    sortKey: (k) => k.bytesDram,
+    numeric: true,
+  },
+  {
+    id: "ai",
+    label: "AI (FLOP/byte)",
+    cell: (k) => (k.arithmeticIntensity === null ? missing() : formatNumber(k.arithmeticIntensity)),
+    sortKey: (k) => k.arithmeticIntensity,
+    numeric: true,
+  },
+  {
+    id: "occupancy",
+    label: "Occupancy",
+    cell: (k) => occupancyText(k) ?? missing(),
+    sortKey: (k) => k.occupancy?.value ?? null,
+    numeric: true,
+  },
+  {
+    id: "limit",
+    label: "Limited by",
+    cell: (k) => (k.occupancy ? [k.occupancy.limitedBy, k.occupancy.estimated ? h("span", { class: "muted", title: "Registers per invocation are estimated, not reported by a compiler" }, " (est.)") : null] : missing()),
+    sortKey: (k) => k.occupancy?.limitedBy ?? null,
+  },
+  { id: "bound", label: "Bound", cell: (k) => boundLabel(k.bound), sortKey: (k) => k.bound },
+  {
+    id: "predicted",
+    label: "Predicted time",
+    cell: (k) => (k.predictedMs === null ? missing(k.unknowns[0]) : formatMs(k.predictedMs)),
+    sortKey: (k) => k.predictedMs,
+    numeric: true,
+  },
+];
+
+export function analysisRowLabel(k: ReportKernel): string {
+  const parts = [
+    `${k.name}, line ${k.line}`,
+    k.flops === null ? "FLOPs unknown" : `${formatCount(k.flops)} FLOPs`,
+    k.arithmeticIntensity === null ? "intensity unknown" : `${formatNumber(k.arithmeticIntensity)} FLOP per byte`,
+    k.occupancy ? `occupancy ${occupancyText(k)} limited by ${k.occupancy.limitedBy}` : "occupancy unknown",
+    boundLabel(k.bound),
+    k.predictedMs === null ? "no predicted time" : `predicted ${formatMs(k.predictedMs)}`,
+  ];
+  return parts.join(", ");
+}
+
+/** A kernel's expanded row: its launch, and what the model could not know. */
+export function analysisDetail(k: ReportKernel): Node {
+  return h(
+    "div",
+    { class: "row-detail" },
+    h("p", null, workgroupText(k)),
+    k.unknowns.length > 0 ? h("ul", { class: "unknowns" }, k.unknowns.map((u) => h("li", null, u))) : null,
+  );
+}
+
+// ---- Findings ----
+
+export interface FindingRow extends ReportFinding {
+  /** Position in the report's (line-sorted) list: the row's key and its default order. */
+  index: number;
+}
+
+const severityRank: Record<ReportFinding["severity"], number> = { error: 0, warning: 1, info: 2, hint: 3 };
+
+export const findingColumns: readonly TableColumn<FindingRow>[] = [
+  { id: "line", label: "Line", cell: (f) => `${f.line}:${f.column}`, sortKey: (f) => f.index, numeric: true },
+  {
+    id: "severity",
+    label: "Severity",
+    cell: (f) => h("span", { class: ["severity", `severity-${f.severity}`] }, f.severity),
+    sortKey: (f) => severityRank[f.severity],
+  },
+  { id: "code", label: "Code", cell: (f) => h("code", null, f.code), sortKey: (f) => f.code },
+  { id: "message", label: "Message", cell: (f) => h("span", { class: ["finding-message", "wraps"] }, f.message) },
+  { id: "source", label: "Source", cell: (f) => (f.source === "tint" ? "Tint" : "KernelLens"), sortKey: (f) => f.source },
+];
+
+export function findingRowLabel(f: FindingRow): string {
+  return `Line ${f.line}, column ${f.column}, ${f.severity} ${f.code}: ${f.message}`;
+}
+
+export function findingsSummary(findings: readonly ReportFinding[]): string {
+  if (findings.length === 0) return "No findings: the compiler and KernelLens have nothing to say about this file.";
+  const counts = (["error", "warning", "info", "hint"] as const)
+    .map((s) => ({ s, n: findings.filter((f) => f.severity === s).length }))
+    .filter((c) => c.n > 0)
+    .map((c) => plural(c.n, c.s, c.s === "info" ? "infos" : undefined));
+  return counts.join(" · ");
+}
+
+// ---- Runs ----
+
+export function methodLabel(method: "timestamp" | "wall"): string {
+  return method === "timestamp" ? "GPU timestamps" : "wall clock";
+}
+
+export function checksText(checks: readonly ReportCheck[]): string {
+  if (checks.length === 0) return "no checks";
+  const failed = checks.filter((c) => !c.passed && !c.skipped).length;
+  const skipped = checks.filter((c) => c.skipped).length;
+  const passed = checks.length - failed - skipped;
+  const parts = [`${passed} of ${checks.length} passed`];
+  if (failed > 0) parts.push(`${failed} failed`);
+  if (skipped > 0) parts.push(`${skipped} skipped`);
+  return parts.join(", ");
+}
+
+/** The timed runs' range relative to their median: how far one timing can be trusted. */
+export function spreadText(run: ReportRun): string | null {
+  const t = run.timing;
+  if (!t) return null;
+  const relative = t.medianMs > 0 ? ` (${formatPercent(((t.maxMs - t.minMs) / t.medianMs) * 100)})` : "";
+  return `${formatMs(t.minMs)} – ${formatMs(t.maxMs)}${relative}`;
+}
+
+function errorCell(run: ReportRun): Child {
+  const p = run.predicted;
+  if (!p) return missing("No prediction was recorded with this run: calibrate this adapter (kernellens calibrate) to compare the model with it");
+  if (p.errorPct === null) return missing(`The model had no prediction on ${p.deviceId}`);
+  return h("span", { title: `Predicted ${p.ms === null ? "?" : formatMs(p.ms)} on ${p.deviceId}; (predicted − measured) / measured` }, formatPercent(p.errorPct, true));
+}
+
+export const runColumns: readonly TableColumn<ReportRun>[] = [
+  { id: "entry", label: "Kernel", cell: (r) => kernelName(r.entry), sortKey: (r) => r.entry },
+  {
+    id: "when",
+    label: "Recorded",
+    cell: (r) => [h("time", { attrs: { datetime: r.timestamp } }, formatDate(r.timestamp)), r.sourceChanged ? h("span", { class: "stale", title: "The file has changed since this run" }, " (older source)") : null],
+    sortKey: (r) => r.timestamp,
+  },
+  { id: "status", label: "Status", cell: (r) => h("span", { class: ["status", `status-${r.status}`] }, r.status), sortKey: (r) => r.status },
+  { id: "median", label: "Median", cell: (r) => (r.timing ? formatMs(r.timing.medianMs) : missing()), sortKey: (r) => r.timing?.medianMs ?? null, numeric: true },
+  { id: "spread", label: "Min – max", cell: (r) => spreadText(r) ?? missing(), numeric: true },
+  { id: "method", label: "Method", cell: (r) => (r.timing ? h("span", { class: "wraps" }, `${methodLabel(r.timing.method)}, ${plural(r.timing.samples, "run")}`) : missing()) },
+  { id: "gbps", label: "GB/s", cell: (r) => (r.gbps === null ? missing() : formatNumber(r.gbps)), sortKey: (r) => r.gbps, numeric: true },
+  { id: "gflops", label: "GFLOP/s", cell: (r) => (r.gflops === null ? missing() : formatNumber(r.gflops)), sortKey: (r) => r.gflops, numeric: true },
+  { id: "checks", label: "Checks", cell: (r) => h("span", { class: "wraps" }, checksText(r.checks)) },
+  { id: "error", label: "Model error", cell: errorCell, sortKey: (r) => r.predicted?.errorPct ?? null, numeric: true },
+];
+
+export function runRowLabel(r: ReportRun): string {
+  const parts = [`${r.entry}, ${r.status}, recorded ${formatDate(r.timestamp)}`];
+  if (r.timing) parts.push(`median ${formatMs(r.timing.medianMs)}, ${spreadText(r)}, ${methodLabel(r.timing.method)}`);
+  if (r.gbps !== null) parts.push(`${formatNumber(r.gbps)} GB/s`);
+  if (r.gflops !== null) parts.push(`${formatNumber(r.gflops)} GFLOP/s`);
+  parts.push(checksText(r.checks));
+  if (r.predicted?.errorPct !== null && r.predicted?.errorPct !== undefined) parts.push(`model error ${formatPercent(r.predicted.errorPct, true)}`);
+  return parts.join(", ");
+}
+
+/** A run's expanded row: each check's verdict, the error of a run that failed, where it ran. */
+export function runDetail(r: ReportRun): Node {
+  const checks = r.checks.map((c) =>
+    h(
+      "li",
+      null,
+      h("span", { class: ["status", c.skipped ? "status-skipped" : c.passed ? "status-passed" : "status-failed"] }, c.skipped ? "skipped" : c.passed ? "ok" : "failed"),
+      " ",
+      h("code", null, c.output),
+      c.reference === "written" ? " written: " : ` ~ ${c.reference}: `,
+      c.message,
+    ),
+  );
+  return h(
+    "div",
+    { class: "row-detail" },
+    r.error !== null ? h("p", { class: "run-error" }, r.error) : null,
+    checks.length > 0 ? h("ul", { class: "checks" }, checks) : h("p", { class: "muted" }, "No checks ran."),
+    r.adapter !== null ? h("p", { class: "muted" }, `Adapter: ${r.adapter}. Mode: ${r.mode}.`) : null,
+    r.predicted ? h("p", { class: "muted" }, r.predicted.ms === null ? `No prediction on ${r.predicted.deviceId}.` : `Predicted ${formatMs(r.predicted.ms)} on ${r.predicted.deviceId}.`) : null,
+  );
+}
