@@ -4,6 +4,8 @@ import { benchServerLatency } from "./serverLatency";
 import { fmt } from "./stats";
 import { benchModelTime } from "./modelTime";
 import { benchHelper, formatHelperBench } from "./helperOverhead";
+import { benchHistoryTable, formatHistoryTable } from "./historyTableRender";
+import { benchRooflineRender } from "./rooflineRender";
 
 function verdict(ok: boolean): string {
   return ok ? "meets goal" : "MISSES goal";
@@ -16,6 +18,14 @@ async function main(): Promise<void> {
   if (!only || only === "model") model();
   if (!only || only === "server") await server();
   if (!only || only === "helper") console.log(formatHelperBench(await benchHelper()));
+  if (!only || only === "panels") await panels();
+}
+
+async function panels(): Promise<void> {
+  const history = await benchHistoryTable();
+  console.log(formatHistoryTable(history));
+  const roof = await benchRooflineRender();
+  console.log(`Roofline panel, 1,000 kernels (goal: < 200 ms): ${JSON.stringify(roof)}`);
 }
 
 async function frontend(): Promise<void> {

@@ -9,6 +9,7 @@ import type { AdapterSummary, CalibrationProfile } from "../../../server/src/gpu
 import type { RunOutcome } from "../../../server/src/run/api";
 import { appendRun, readHistory } from "../../../server/src/run/history";
 import { notifyRooflineRunFinished } from "../panels/rooflinePanel";
+import { notifyRunRecorded } from "../panels/profilerView";
 import { loadProfiles, profileToDevice, saveProfile } from "../../../server/src/run/profiles";
 import { runKernel } from "../../../server/src/run/runKernel";
 import { DocumentKernelsRequest, type DocumentKernelsResult } from "../../../server/src/protocol";
@@ -83,9 +84,10 @@ export function registerRunFeatures(context: vscode.ExtensionContext, holder: Ex
 function historyStore(): RunHistoryStore {
   return {
     async append(folder: string, file: string, mode: RunMode, outcome: RunOutcome, sourceText: string): Promise<void> {
-      appendRun(folder, { file, mode, outcome, sourceText });
-      // The roofline shows the measured point of the run that just finished.
+      const record = appendRun(folder, { file, mode, outcome, sourceText });
+      // The roofline shows the measured point of the run that just finished, the profiler its row.
       notifyRooflineRunFinished();
+      notifyRunRecorded(record, folder);
     },
     async read(folder: string, limit: number): Promise<HistoryRow[]> {
       return readHistory(folder, { limit }).map((r) => ({

@@ -9,6 +9,8 @@ import { h, setChildren } from "../shared/dom";
 import { axisSplits, type PlotAxis, type PlotModel, type PlotPoint } from "./geometry";
 import { formatAxisValue } from "./view";
 
+type ScaleKind = "log" | "linear";
+
 interface Theme {
   text: string;
   grid: string;
@@ -35,7 +37,9 @@ const bestRadius = 6.5;
 const hitRadius = 8;
 
 export class ScatterChart {
-  private readonly plot: uPlot;
+  private plot: uPlot;
+  /** The scale kinds the current plot was built with, `x/y`. */
+  private kinds = "";
   private readonly tooltipElement: HTMLElement;
   private readonly selectedRing: HTMLElement;
   private readonly focusRing: HTMLElement;
@@ -56,6 +60,24 @@ export class ScatterChart {
     private readonly callbacks: ScatterCallbacks,
   ) {
     this.theme = this.readTheme();
+    this.selectedRing = h("div", { class: "point-ring", attrs: { hidden: true } });
+    this.focusRing = h("div", { class: "point-ring focus", attrs: { hidden: true } });
+    this.tooltipElement = h("div", { class: "chart-tooltip", attrs: { role: "tooltip", hidden: true } });
+    this.plot = this.makePlot("linear", "log");
+    this.host.addEventListener("keydown", (e) => this.onKey(e));
+    this.host.addEventListener("blur", () => {
+      if (this.hover === null) this.tooltipElement.hidden = true;
+    });
+    this.resizeObserver = new ResizeObserver(() => this.resize());
+    this.resizeObserver.observe(host);
+  }
+
+  /**
+   * A uPlot for one pair of scale kinds. uPlot fixes a scale's distribution when it is built, so a model on other
+   * kinds (a linear objective after a log one) gets a new plot; the overlay elements move over to it.
+   */
+  private makePlot(x: ScaleKind, y: ScaleKind): uPlot {
+    this.built = false;
     const axis = (scale: "x" | "y", size: number): uPlot.Axis => ({
       scale,
       size,
@@ -68,42 +90,43 @@ export class ScatterChart {
         const a = this.axisOf(scale);
         return a ? axisSplits(a, min, max) : [min, max];
       },
+      // uPlot thins a log x axis to whole decades; the splits here are already few enough to label every one.
+      filter: (_u, splits) => splits,
       values: (_u, splits) => {
         const a = this.axisOf(scale);
-        return splits.map((v) => (a ? formatAxisValue(a, v) : String(v)));
+        return splits.map((v) => (v === null || v === undefined ? "" : a ? formatAxisValue(a, v) : String(v)));
       },
     });
+    const scale = (kind: ScaleKind, key: "x" | "y"): uPlot.Scale => ({
+      ...(key === "x" ? { time: false } : {}),
+      ...(kind === "log" ? { distr: 3, log: 10 } : { distr: 1 }),
+      range: () => this.range(key),
+    });
     const { width, height } = this.size();
-    this.plot = new uPlot(
+    const plot = new uPlot(
       {
         width,
         height,
         legend: { show: false },
         padding: [12, 16, 0, 0],
         cursor: { x: false, y: false, points: { show: false }, drag: { x: false, y: false } },
-        scales: {
-          x: { time: false, distr: 1, range: () => this.range("x") },
-          y: { distr: 1, range: () => this.range("y") },
-        },
+        scales: { x: scale(x, "x"), y: scale(y, "y") },
         axes: [axis("x", 34), axis("y", 62)],
         // One invisible series holds the y extent: uPlot ranges scales from data, and the points are drawn by hand.
         series: [{}, { scale: "y", paths: () => null, points: { show: false } }],
         hooks: { draw: [() => this.draw()] },
       },
       [
-        [0, 1],
-        [0, 1],
+        [1, 2],
+        [1, 2],
       ],
-      host,
+      this.host,
     );
-    this.selectedRing = h("div", { class: "point-ring", attrs: { hidden: true } });
-    this.focusRing = h("div", { class: "point-ring focus", attrs: { hidden: true } });
-    this.tooltipElement = h("div", { class: "chart-tooltip", attrs: { role: "tooltip", hidden: true } });
-    this.plot.over.append(this.selectedRing, this.focusRing, this.tooltipElement);
-    this.listen();
-    this.resizeObserver = new ResizeObserver(() => this.resize());
-    this.resizeObserver.observe(host);
+    this.kinds = `${x}/${y}`;
+    plot.over.append(this.selectedRing, this.focusRing, this.tooltipElement);
+    this.listen(plot.over);
     this.built = true;
+    return plot;
   }
 
   /** How many points are drawn. */
@@ -120,15 +143,19 @@ export class ScatterChart {
     const x = model?.x;
     const y = model?.y;
     // Log axes are drawn as uPlot log scales; categories and linear objectives as linear ones.
-    this.plot.scales.x!.distr = x?.scale === "log" ? 3 : 1;
-    this.plot.scales.x!.log = 10;
-    this.plot.scales.y!.distr = y?.scale === "log" ? 3 : 1;
-    this.plot.scales.y!.log = 10;
+    const kx: ScaleKind = x?.scale === "log" ? "log" : "linear";
+    const ky: ScaleKind = y?.scale === "log" ? "log" : "linear";
+    if (`${kx}/${ky}` !== this.kinds) {
+      this.plot.destroy();
+      this.plot = this.makePlot(kx, ky);
+    }
     this.plot.setData([
-      [x?.min ?? 0, x?.max ?? 1],
-      [y?.min ?? 0, y?.max ?? 1],
+      [x?.min ?? 1, x?.max ?? 2],
+      [y?.min ?? 1, y?.max ?? 2],
     ]);
     this.host.dataset.plotted = String(this.plotted);
+    // The tick labels across, as drawn on the canvas: tests read them here.
+    this.host.dataset.xTicks = x ? axisSplits(x).map((v) => formatAxisValue(x, v)).join("|") : "";
   }
 
   setSelected(index: number | null): void {
@@ -154,7 +181,7 @@ export class ScatterChart {
 
   private range(scale: "x" | "y"): uPlot.Range.MinMax {
     const a = this.axisOf(scale);
-    return a ? [a.min, a.max] : [0, 1];
+    return a ? [a.min, a.max] : [1, 2];
   }
 
   private size(): { width: number; height: number } {
@@ -322,8 +349,7 @@ export class ScatterChart {
     return { x: event.clientX - rect.left, y: event.clientY - rect.top };
   }
 
-  private listen(): void {
-    const over = this.plot.over;
+  private listen(over: HTMLElement): void {
     over.addEventListener("mousemove", (e) => {
       const { x, y } = this.mouse(e);
       const at = this.pointAt(x, y);
@@ -342,10 +368,6 @@ export class ScatterChart {
       const at = this.pointAt(x, y);
       const p = at === null ? undefined : this.model?.points[at];
       if (p) this.callbacks.onSelect(p.index);
-    });
-    this.host.addEventListener("keydown", (e) => this.onKey(e));
-    this.host.addEventListener("blur", () => {
-      if (this.hover === null) this.tooltipElement.hidden = true;
     });
   }
 

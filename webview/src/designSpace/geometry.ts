@@ -89,6 +89,15 @@ export function logExtent(values: readonly number[]): [number, number] {
   return [min, max];
 }
 
+/** A log extent on powers of two, for byte counts: the ticks then read 512 B, 2 KiB, 8 KiB instead of 9.77 KiB. */
+export function log2Extent(values: readonly number[]): [number, number] {
+  const positive = values.filter((v) => v > 0 && Number.isFinite(v));
+  if (positive.length === 0) return [1, 1024];
+  const min = 2 ** Math.floor(Math.log2(Math.min(...positive) / 1.25));
+  const max = 2 ** Math.ceil(Math.log2(Math.max(...positive) * 1.25));
+  return [min, max > min ? max : min * 2];
+}
+
 /** A linear extent from zero (objectives are non-negative) to a little above the largest value. */
 export function linearExtent(values: readonly number[]): [number, number] {
   const hi = Math.max(0, ...values.filter(Number.isFinite));
@@ -98,6 +107,15 @@ export function linearExtent(values: readonly number[]): [number, number] {
 /** Tick positions for an axis. */
 export function axisSplits(axis: PlotAxis, min = axis.min, max = axis.max): number[] {
   if (axis.scale === "category") return (axis.categories ?? []).map((_, i) => i);
+  if (axis.scale === "log" && axis.unit === "bytes") {
+    // Powers of two, every second or fourth one when the range is wide, so at most about six ticks.
+    const lo = Math.ceil(Math.log2(min) - 1e-9);
+    const hi = Math.floor(Math.log2(max) + 1e-9);
+    const step = Math.max(1, Math.ceil((hi - lo + 1) / 6));
+    const out: number[] = [];
+    for (let e = lo; e <= hi; e += step) out.push(2 ** e);
+    return out;
+  }
   if (axis.scale === "log") return logSplits(min, max);
   const step = niceBound((max - min) / 5, true);
   const out: number[] = [];
@@ -119,7 +137,8 @@ function roleOf(index: number, best: number, front: ReadonlySet<number>): PointR
 /**
  * Measured time against one parameter: the parameter's values evenly spaced across (a sweep's values are usually
  * powers of two, which this spaces as a log axis would), the time up on a log axis. Points that share a value (they
- * differ in the other parameters) are spread a little sideways in the order of the result, so none hides another.
+ * differ in the other parameters) are spread a little sideways, left to right in the order of the other parameters'
+ * values, so none hides another and the spread itself reads as the next parameter's trend.
  */
 export function byParameterModel(result: SweepResult, name: string): PlotModel {
   const param = result.space.find((p) => p.name === name) ?? result.space[0]!;
@@ -130,6 +149,17 @@ export function byParameterModel(result: SweepResult, name: string): PlotModel {
   for (const i of measured) {
     const c = param.values.indexOf(result.points[i]!.params[param.name]!);
     byCategory.set(c, [...(byCategory.get(c) ?? []), i]);
+  }
+  // Within a column, the order of the other parameters' values in the space (the first other parameter first).
+  const others = result.space.filter((p) => p.name !== param.name);
+  const rank = (i: number): number[] => others.map((o) => o.values.indexOf(result.points[i]!.params[o.name]!));
+  for (const indices of byCategory.values()) {
+    indices.sort((a, b) => {
+      const ra = rank(a);
+      const rb = rank(b);
+      for (let k = 0; k < ra.length; k++) if (ra[k] !== rb[k]) return ra[k]! - rb[k]!;
+      return a - b;
+    });
   }
   const points: PlotPoint[] = [];
   for (const [c, indices] of byCategory) {
@@ -177,9 +207,10 @@ function unitOf(objective: SweepObjective): PlotAxis["unit"] {
 function objectiveAxis(objective: SweepObjective, values: readonly number[]): PlotAxis {
   const positive = values.length > 0 && values.every((v) => v > 0);
   const spread = positive ? Math.max(...values) / Math.min(...values) : 0;
-  const title = objective.unit === "" ? objective.label : `${objective.label} (${objective.unit})`;
+  // Times and byte counts carry their units on every tick; other units go in the title.
+  const title = objective.unit === "" || objective.unit === "ms" || objective.unit === "bytes" ? objective.label : `${objective.label} (${objective.unit})`;
   if (positive && (spread >= 10 || objective.unit === "ms")) {
-    const [min, max] = logExtent(values);
+    const [min, max] = objective.unit === "bytes" ? log2Extent(values) : logExtent(values);
     return { scale: "log", min, max, title, unit: unitOf(objective) };
   }
   const [min, max] = linearExtent(values);

@@ -6,7 +6,7 @@
 import { VariantEditors } from "./variantEditors";
 import { variantSource, type SweepResult } from "../../../server/src/core/sweep/result";
 import { requireElement, setChildren } from "../shared/dom";
-import { assertNever, check } from "../shared/messages";
+import { assertNever, check, isObject } from "../shared/messages";
 import { SortableTable } from "../shared/sortableTable";
 import { createWebviewApi } from "../shared/vscodeApi";
 import { ScatterChart } from "./chart";
@@ -15,6 +15,7 @@ import { hostToPageChecker, limits, type DesignSpaceData, type HostToPage, type 
 import { designSpacePageStateChecker, initialDesignSpacePageState, type DesignSpacePageState } from "./state";
 import {
   chartLabel,
+  columnNote,
   fileName,
   infeasibleItems,
   paretoLegend,
@@ -217,7 +218,7 @@ function drawByParameter(result: SweepResult, axis: string): void {
   byParamChart.setModel(model);
   byParamX.textContent = model.x.title;
   byParamChart.host.setAttribute("aria-label", chartLabel(`Measured time against ${axis}`, model.x, model.y, model.points.length));
-  setChildren(byParamLegend, timeLegend(result, model.points.length, false));
+  setChildren(byParamLegend, timeLegend(result, model.points.length, false), columnNote(result, axis));
   byParamChart.setSelected(state.selected);
 }
 
@@ -280,7 +281,16 @@ function report(detail: string): void {
   api.postMessage({ type: "invalidMessage", detail: detail.slice(0, limits.detailLength) });
 }
 
+/**
+ * Monaco schedules its own work by posting `{vscodeScheduleAsyncWork: id}` to the page's window: those messages are
+ * the page's, not the host's, so they are neither handled nor reported.
+ */
+function isMonacoSchedule(raw: unknown): boolean {
+  return isObject(raw) && typeof raw.vscodeScheduleAsyncWork === "number" && Object.keys(raw).length === 1;
+}
+
 function onHostMessage(raw: unknown): void {
+  if (isMonacoSchedule(raw)) return;
   const checked = check(hostToPageChecker, raw);
   if (!checked.ok) {
     report(checked.detail);

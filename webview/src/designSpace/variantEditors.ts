@@ -54,6 +54,11 @@ function hexColor(value: string): string | undefined {
   return /^#([0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i.test(v) ? v : undefined;
 }
 
+/** Bounds on the diff editor's height, in CSS pixels: a long diff scrolls inside it. */
+const minDiffHeight = 120;
+const maxDiffHeight = 640;
+const scrollbarSize = 12;
+
 let languageRegistered = false;
 
 function registerWgsl(): void {
@@ -79,8 +84,7 @@ export class VariantEditors {
   private readonly source: monaco.editor.IStandaloneCodeEditor;
   private readonly diff: monaco.editor.IStandaloneDiffEditor;
   private readonly sourceModel: monaco.editor.ITextModel;
-  private readonly originalModel: monaco.editor.ITextModel;
-  private readonly modifiedModel: monaco.editor.ITextModel;
+  private diffModels: { original: monaco.editor.ITextModel; modified: monaco.editor.ITextModel } | null = null;
   private decorations: monaco.editor.IEditorDecorationsCollection;
   private theme: ThemeKind | undefined;
 
@@ -110,11 +114,9 @@ export class VariantEditors {
       occurrencesHighlight: "off",
       selectionHighlight: false,
       overviewRulerLanes: 0,
-      scrollbar: { alwaysConsumeMouseWheel: false },
+      scrollbar: { alwaysConsumeMouseWheel: false, horizontalScrollbarSize: scrollbarSize },
     };
     this.sourceModel = monaco.editor.createModel("", wgslLanguageId);
-    this.originalModel = monaco.editor.createModel("", wgslLanguageId);
-    this.modifiedModel = monaco.editor.createModel("", wgslLanguageId);
     this.source = monaco.editor.create(sourceHost, { ...common, model: this.sourceModel, ariaLabel: "Variant source" });
     this.decorations = this.source.createDecorationsCollection();
     this.diff = monaco.editor.createDiffEditor(diffHost, {
@@ -129,12 +131,14 @@ export class VariantEditors {
       hideUnchangedRegions: { enabled: true, contextLineCount: 2, minimumLineCount: 4, revealLineCount: 10 },
       ariaLabel: "Variant against the baseline",
     });
-    this.diff.setModel({ original: this.originalModel, modified: this.modifiedModel });
     // Tests and screenshots wait for the diff of the latest variant through these attributes, not for time.
     this.diff.onDidUpdateDiff(() => {
       diffHost.dataset.changes = String(this.diff.getLineChanges()?.length ?? 0);
       diffHost.dataset.diffState = "ready";
+      this.fitDiff();
     });
+    // With unchanged regions folded the diff is short: the editor takes its height, so every change is in view.
+    this.diff.getModifiedEditor().onDidContentSizeChange(() => this.fitDiff());
   }
 
   /** Shows a variant: its source with the substituted lines marked and in view, and its diff against the baseline. */
@@ -152,11 +156,15 @@ export class VariantEditors {
     else this.source.setScrollTop(0);
     this.diffHost.hidden = view.baseline === null;
     if (view.baseline !== null) {
-      const changed = this.originalModel.getValue() !== view.baseline || this.modifiedModel.getValue() !== view.text;
-      if (changed) {
+      const old = this.diffModels;
+      if (!old || old.original.getValue() !== view.baseline || old.modified.getValue() !== view.text) {
+        // Fresh models per variant, not setValue: the diff then folds the unchanged regions anew, instead of
+        // unfolding the one the reset cursor lands in.
         this.diffHost.dataset.diffState = "computing";
-        this.originalModel.setValue(view.baseline);
-        this.modifiedModel.setValue(view.text);
+        this.diffModels = { original: monaco.editor.createModel(view.baseline, wgslLanguageId), modified: monaco.editor.createModel(view.text, wgslLanguageId) };
+        this.diff.setModel(this.diffModels);
+        old?.original.dispose();
+        old?.modified.dispose();
       }
       this.diff.updateOptions({ ariaLabel: `${view.label} against the baseline` } as monaco.editor.IDiffEditorOptions);
     }
@@ -165,6 +173,12 @@ export class VariantEditors {
   /** Follows the page's theme: Monaco's theme for the kind, on the panel's own background. */
   refreshTheme(): void {
     this.applyTheme(themeKindOf(document.body), true);
+  }
+
+  private fitDiff(): void {
+    // The content, the horizontal scrollbar under it (long comment lines scroll sideways), and the border.
+    const height = Math.min(maxDiffHeight, Math.max(minDiffHeight, this.diff.getModifiedEditor().getContentHeight() + scrollbarSize + 2));
+    if (this.diffHost.style.height !== `${height}px`) this.diffHost.style.height = `${height}px`;
   }
 
   private applyTheme(kind: ThemeKind, force = false): void {

@@ -106,6 +106,13 @@ export function timeLegend(result: SweepResult, plotted: number, identity: boole
   return items;
 }
 
+/** How the points of one column of the by-parameter chart are spread: by the other parameters, left to right. */
+export function columnNote(result: SweepResult, axis: string): Node | null {
+  const others = result.space.filter((p) => p.name !== axis).map((p) => p.name);
+  if (others.length === 0) return null;
+  return h("span", { class: "legend-item column-note" }, `in each column, left to right: ${others.join(", then ")} ascending`);
+}
+
 export function paretoLegend(result: SweepResult, plotted: number): Node[] {
   const front = result.pareto.length;
   return [

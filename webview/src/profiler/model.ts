@@ -59,7 +59,11 @@ export const sortKeys: Record<ColumnId, (row: ProfilerRow) => SortKey> = {
   predicted: (r) => r.predicted?.ms ?? null,
   // By size: a model 40% off is as wrong whichever way it missed.
   error: (r) => (r.predicted?.errorPct === null || r.predicted?.errorPct === undefined ? null : Math.abs(r.predicted.errorPct)),
-  started: (r) => r.startedAt || null,
+  // ISO times as numbers: comparing ten thousand distinct strings with a collator costs more than the whole render.
+  started: (r) => {
+    const t = Date.parse(r.startedAt);
+    return Number.isNaN(t) ? null : t;
+  },
   status: (r) => statusRank[r.status],
 };
 
@@ -69,9 +73,26 @@ export function isColumnId(id: string): id is ColumnId {
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
 
-function compareKeys(a: string | number, b: string | number): number {
-  if (typeof a === "number" && typeof b === "number") return a - b;
-  return collator.compare(String(a), String(b));
+/**
+ * The keys as numbers that sort the way the shared table's collator sorts them (numbers before text, text in
+ * natural order: `kernel_2` before `kernel_10`). A history repeats a few kernel, variant and adapter names across
+ * thousands of runs, so the distinct strings are ranked once with the collator and the rows then sort by rank.
+ */
+function numericKeys(keys: readonly SortKey[]): (number | null)[] {
+  const strings = new Set<string>();
+  for (const key of keys) if (typeof key === "string") strings.add(key);
+  if (strings.size === 0) return keys as (number | null)[];
+  const ranked = [...strings].sort((a, b) => collator.compare(a, b));
+  const rank = new Map<string, number>();
+  ranked.forEach((value, index) => {
+    // Collator-equal strings ("Saxpy", "saxpy") share a rank, so record order breaks their tie, as with the collator.
+    const previous = ranked[index - 1];
+    rank.set(value, previous !== undefined && collator.compare(previous, value) === 0 ? rank.get(previous)! : index);
+  });
+  const numbers = keys.filter((k): k is number => typeof k === "number");
+  // Numbers first, as the collator orders digits before letters: every rank sits above the largest number.
+  const base = numbers.length > 0 ? Math.max(...numbers) + 1 : 0;
+  return keys.map((key) => (typeof key === "string" ? base + rank.get(key)! : key));
 }
 
 /** The text the filter box searches: the kernel, its variant, the adapter and the status (with its message). */
@@ -201,7 +222,6 @@ export class HistoryModel {
     if (this.byId.has(row.id)) return false;
     this.rows.push(row);
     this.byId.set(row.id, row);
-    this.haystacks.set(row.id, haystack(row));
     return true;
   }
 
@@ -209,15 +229,18 @@ export class HistoryModel {
     const key = sortKeys[this.sortState.column as ColumnId];
     const sign = this.sortState.direction === "ascending" ? 1 : -1;
     // Keys are computed once per row, not once per comparison; ties keep record order in both directions.
-    const keyed = this.rows.map((row, index) => ({ row, index, key: key(row) }));
-    keyed.sort((a, b) => {
-      if (a.key === null || b.key === null) {
-        if (a.key === b.key) return a.index - b.index;
-        return a.key === null ? 1 : -1;
+    const keys = numericKeys(this.rows.map(key));
+    const order = this.rows.map((_, index) => index);
+    order.sort((a, b) => {
+      const ka = keys[a]!;
+      const kb = keys[b]!;
+      if (ka === null || kb === null) {
+        if (ka === kb) return a - b;
+        return ka === null ? 1 : -1;
       }
-      return sign * compareKeys(a.key, b.key) || a.index - b.index;
+      return sign * (ka - kb) || a - b;
     });
-    this.ordered = keyed.map((k) => k.row);
+    this.ordered = order.map((index) => this.rows[index]!);
     this.applyFilter();
   }
 
@@ -228,7 +251,17 @@ export class HistoryModel {
       this.shown = this.ordered;
       return;
     }
-    this.shown = this.ordered.filter((row) => matchesStatus(row, status) && (needle === "" || this.haystacks.get(row.id)!.includes(needle)));
+    this.shown = this.ordered.filter((row) => matchesStatus(row, status) && (needle === "" || this.haystackOf(row).includes(needle)));
+  }
+
+  /** Built on the first filtering, not on load: most histories are looked at unfiltered. */
+  private haystackOf(row: ProfilerRow): string {
+    let text = this.haystacks.get(row.id);
+    if (text === undefined) {
+      text = haystack(row);
+      this.haystacks.set(row.id, text);
+    }
+    return text;
   }
 }
 

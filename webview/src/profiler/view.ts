@@ -108,12 +108,9 @@ function kernelCell(row: ProfilerRow): Child {
 function variantCell(row: ProfilerRow): Child {
   const text = variantText(row);
   if (!text) return muted(none);
-  return h(
-    "span",
-    { class: "variant", title: text },
-    row.defines.map((d) => h("code", { class: "define" }, d)),
-    row.lets.map((l) => h("code", { class: "let" }, `${l.name}=${l.value}`)),
-  );
+  const chips = [...row.defines.map((d) => h("code", { class: "define" }, d)), ...row.lets.map((l) => h("code", { class: "let" }, `${l.name}=${l.value}`))];
+  // Spaces between the chips, so copied text and screen readers keep the values apart.
+  return h("span", { class: "variant", title: text }, chips.flatMap((chip, i): Child[] => (i === 0 ? [chip] : [" ", chip])));
 }
 
 function adapterCell(row: ProfilerRow): Child {
@@ -123,7 +120,7 @@ function adapterCell(row: ProfilerRow): Child {
     "span",
     { class: "adapter", title: `${a.label} · ${a.backend}${a.software ? " · a CPU rasterizer: its timings are a CPU's, not a GPU's" : ""}` },
     adapterName(row),
-    a.software ? h("span", { class: "tag tag-software" }, "software") : null,
+    a.software ? [" ", h("span", { class: "tag tag-software" }, "software")] : null,
   );
 }
 
@@ -187,7 +184,7 @@ function statusCell(row: ProfilerRow): Child {
     "span",
     { class: "status-cell", title: row.message || undefined },
     statusBadge(row.status),
-    message ? h("span", { class: "status-message" }, message) : null,
+    message ? [" ", h("span", { class: "status-message" }, message)] : null,
   );
 }
 
@@ -281,16 +278,19 @@ export function runDetails(row: ProfilerRow): Node[] {
   return nodes;
 }
 
-/** `B / A`, and what it means: for times smaller is faster; for rates larger is faster. */
+/**
+ * `B / A`, and what it means in words: for times smaller is faster, for rates larger is better. Below 1 the words
+ * carry the inverse ("0.5×, B 2× faster"), so both directions read as "N times" with N above one.
+ */
 function ratio(a: number | null | undefined, b: number | null | undefined, smallerIsBetter: boolean, words: [string, string]): Child {
   if (a === null || a === undefined || b === null || b === undefined || !(a > 0) || !(b >= 0)) return muted(none);
   const r = b / a;
   if (!Number.isFinite(r)) return muted(none);
   const [better, worse] = words;
   let note: string;
-  if (Math.abs(r - 1) < 0.005) note = "same";
-  else if (r < 1) note = smallerIsBetter ? `B ${formatNumber(1 / r)}× ${better}` : `B ${formatNumber(1 / r)}× ${worse}`;
-  else note = smallerIsBetter ? `B ${formatNumber(r)}× ${worse}` : `B ${formatNumber(r)}× ${better}`;
+  if (Math.abs(r - 1) < 0.005) note = "(same)";
+  else if (r < 1) note = `(B ${formatNumber(1 / r)}× ${smallerIsBetter ? better : worse})`;
+  else note = `(B ${smallerIsBetter ? worse : better})`;
   return h("span", { class: "ratio" }, h("span", { class: "ratio-value" }, `${formatNumber(r)}×`), " ", h("span", { class: "muted ratio-note" }, note));
 }
 
