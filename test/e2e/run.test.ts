@@ -361,4 +361,46 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       assert.match(text, /✓ passed +profile +saxpy\.wgsl:saxpy/);
     }),
   );
+
+  it("shows the new run in the Profiler view and its measured point on the Roofline", { timeout: 180_000 }, () =>
+    step("panels-1-profiler-and-roofline", async (page) => {
+      await clearNotifications(page);
+      await openFile(page, "softmax-2pass.wgsl");
+      await runFromLens(page, /softmax_2pass ✓ passed/, 120_000);
+
+      // The Profiler view in the KernelLens activity-bar container lists the run that just finished.
+      await runCommand(page, "KernelLens: Show Profiler");
+      const profiler = page.frameLocator("iframe.webview.ready").first().frameLocator("iframe#active-frame");
+      const row = await pollUntil(
+        "the softmax_2pass run in the Profiler table",
+        async () => {
+          // Each row's label is what a screen reader announces: kernel, status and the numbers.
+          const labels = await profiler.locator('[role="row"][aria-label]').evaluateAll((rows) => rows.map((r) => r.getAttribute("aria-label") ?? "")).catch(() => [] as string[]);
+          return labels.find((r) => /softmax_2pass/.test(r) && /passed/i.test(r));
+        },
+        30_000,
+      );
+      assert.match(row, /ms/);
+
+      // The Roofline panel of the same file draws the run as a measured point next to the predicted one.
+      await openFile(page, "softmax-2pass.wgsl");
+      await runCommand(page, "KernelLens: Show Roofline");
+      const legend = await pollUntil(
+        "a measured point in the Roofline legend",
+        async () => {
+          // Webview content lives two iframes deep; look in every frame for the Roofline page's legend.
+          for (const f of page.frames()) {
+            const text = await f.locator(".legend-item").allInnerTexts().catch(() => [] as string[]);
+            const measured = text.find((t) => /^measured \(\d+\)$/.test(t.trim()));
+            if (measured && !/\(0\)/.test(measured)) return text.join(" | ");
+          }
+          return undefined;
+        },
+        30_000,
+      );
+      assert.match(legend, /predicted \(1\)/);
+      assert.match(legend, /measured \(1\)/);
+      await screenshot(page, "panels-1-profiler-and-roofline");
+    }),
+  );
 });

@@ -55,6 +55,13 @@ describe("renderWebviewHtml", () => {
     assert.throws(() => renderWebviewHtml(template, { ...values, nonce: "" }), /nonce/);
     assert.throws(() => renderWebviewHtml(template, { ...values, cspSource: "https://a; script-src *" }), /cspSource/);
     assert.throws(() => renderWebviewHtml(template, { ...values, cspSource: "'unsafe-inline'" }), /cspSource/);
+    assert.throws(() => renderWebviewHtml(template, { ...values, cspSource: "'self' 'unsafe-eval'" }), /cspSource/);
+    assert.throws(() => renderWebviewHtml(template, { ...values, cspSource: "https://a  https://b" }), /cspSource/);
+  });
+
+  it("accepts the list of sources code-server gives a webview", () => {
+    const html = renderWebviewHtml(template, { ...values, cspSource: "'self' https://*.vscode-cdn.net" });
+    assert.ok(html.includes("style-src &#39;self&#39; https://*.vscode-cdn.net;") || html.includes("style-src 'self' https://*.vscode-cdn.net;"));
   });
 
   it("refuses a template without the CSP meta tag or with an unknown placeholder", () => {

@@ -45,7 +45,12 @@ const placeholder = /\{\{\s*([A-Za-z][A-Za-z0-9]*)\s*\}\}/g;
 const cspMeta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="\{\{csp\}\}"\s*\/?>/i;
 const base64 = /^[A-Za-z0-9+/]{16,}={0,2}$/;
 // A CSP source expression never holds whitespace, quotes, `;` or `,`: any of those could add directives.
-const sourceExpression = /^[^\s;,'"<>]+$/;
+/**
+ * A webview's `cspSource`: one or more host or scheme sources, or `'self'` (code-server gives
+ * `'self' https://*.vscode-cdn.net`, desktop VS Code a single host). Anything else, such as `'unsafe-inline'`,
+ * would widen the policy and is refused.
+ */
+const sourceExpression = /^(?:'self'|[^\s;,'"<>]+)(?: (?:'self'|[^\s;,'"<>]+))*$/;
 
 /** Escapes text for HTML element content and quoted attribute values alike. */
 export function escapeHtml(text: string): string {
@@ -60,7 +65,7 @@ export function escapeHtml(text: string): string {
  */
 export function renderWebviewHtml(template: string, values: WebviewHtmlValues): string {
   if (!base64.test(values.nonce)) throw new Error("webview html: the nonce must be base64");
-  if (!sourceExpression.test(values.cspSource)) throw new Error("webview html: cspSource is not a single CSP source");
+  if (!sourceExpression.test(values.cspSource)) throw new Error("webview html: cspSource is not a list of CSP host sources");
   if (!cspMeta.test(template)) {
     throw new Error('webview html: the template needs <meta http-equiv="Content-Security-Policy" content="{{csp}}">');
   }

@@ -170,11 +170,6 @@ export class ScatterChart {
     this.plot.redraw(false, true);
   }
 
-  /** Where a point of the model is drawn, in page pixels relative to the plot area (for tests and the rings). */
-  pixelOf(position: number): { x: number; y: number } | undefined {
-    return position < this.px.length ? { x: this.px[position]!, y: this.py[position]! } : undefined;
-  }
-
   private axisOf(scale: "x" | "y"): PlotAxis | undefined {
     return scale === "x" ? this.model?.x : this.model?.y;
   }

@@ -3,7 +3,7 @@
 // Invariant, as on every panel: no host message can break the page. Each is checked against the protocol first; one
 // that fails is ignored (the page keeps showing what it showed) and reported back as `invalidMessage`.
 // variantEditors comes first: it installs Monaco's environment before Monaco's own modules run.
-import { VariantEditors } from "./variantEditors";
+import { VariantEditors, type VariantView } from "./variantEditors";
 import { variantSource, type SweepResult } from "../../../server/src/core/sweep/result";
 import { requireElement, setChildren } from "../shared/dom";
 import { assertNever, check, isObject } from "../shared/messages";
@@ -194,7 +194,7 @@ function showSweep(data: DesignSpaceData): void {
   const predicted = predictedModel(result);
   predictedChart.setModel(predicted);
   predictedChart.host.setAttribute("aria-label", chartLabel("Measured against predicted time", predicted.x, predicted.y, predicted.points.length));
-  setChildren(predictedLegend, timeLegend(result, predicted.points.length, true));
+  setChildren(predictedLegend, timeLegend(result, predicted));
 
   const pareto = paretoModel(result);
   paretoFigure.hidden = pareto === null;
@@ -203,7 +203,7 @@ function showSweep(data: DesignSpaceData): void {
     paretoX.textContent = pareto.x.title;
     paretoY.textContent = pareto.y.title;
     paretoChart.host.setAttribute("aria-label", chartLabel("Pareto front", pareto.x, pareto.y, pareto.points.length));
-    setChildren(paretoLegendLine, paretoLegend(result, pareto.points.length));
+    setChildren(paretoLegendLine, paretoLegend(result, pareto));
   }
 
   const selected = initialSelection(result, state.selected);
@@ -218,7 +218,7 @@ function drawByParameter(result: SweepResult, axis: string): void {
   byParamChart.setModel(model);
   byParamX.textContent = model.x.title;
   byParamChart.host.setAttribute("aria-label", chartLabel(`Measured time against ${axis}`, model.x, model.y, model.points.length));
-  setChildren(byParamLegend, timeLegend(result, model.points.length, false), columnNote(result, axis));
+  setChildren(byParamLegend, timeLegend(result, model), columnNote(result, axis));
   byParamChart.setSelected(state.selected);
 }
 
@@ -266,8 +266,31 @@ function showVariant(data: DesignSpaceData, index: number | null): void {
   diffTitle.hidden = text === null || data.baseline === null;
   diffHost.hidden = diffTitle.hidden;
   if (text === null) return;
-  editors ??= new VariantEditors(sourceHost, diffHost, document.documentElement);
-  editors.show({ text, baseline: data.baseline, changedLines, label: `variant ${pointLabel(result, index)}` });
+  showInEditors({ text, baseline: data.baseline, changedLines, label: `variant ${pointLabel(result, index)}` });
+}
+
+/**
+ * Monaco takes a few hundred milliseconds to start: the first time, it starts after the charts and the table are
+ * painted, so they show at once; the latest variant asked for is the one it shows.
+ */
+let pendingVariant: VariantView | undefined;
+
+function showInEditors(view: VariantView): void {
+  if (editors) {
+    editors.show(view);
+    return;
+  }
+  const scheduled = pendingVariant !== undefined;
+  pendingVariant = view;
+  if (scheduled) return;
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      const latest = pendingVariant!;
+      editors = new VariantEditors(sourceHost, diffHost, document.documentElement);
+      pendingVariant = undefined;
+      editors.show(latest);
+    }, 0),
+  );
 }
 
 function select(index: number): void {

@@ -6,7 +6,7 @@ import { formatParams, type SweepPoint, type SweepResult } from "../../../server
 import { h, plural, type Child } from "../shared/dom";
 import type { TableColumn } from "../shared/sortableTable";
 import { formatMs, formatNumber } from "../roofline/view";
-import { bestIndex, infeasibleIndices, measuredIndices, type PlotAxis } from "./geometry";
+import { bestIndex, infeasibleIndices, type PlotAxis, type PlotModel } from "./geometry";
 
 export { fileName } from "../kernels/view";
 export { formatMs, formatNumber };
@@ -97,12 +97,12 @@ function legendItem(swatch: string, ...text: Child[]): HTMLElement {
   return h("span", { class: "legend-item" }, h("span", { class: ["swatch", swatch], attrs: { "aria-hidden": "true" } }), ...text);
 }
 
-/** The caption of the two time charts: what the marks are, with counts. */
-export function timeLegend(result: SweepResult, plotted: number, identity: boolean): Node[] {
-  const best = bestIndex(result);
-  const items = [legendItem("swatch-point", `measured variant (${formatNumber(plotted - (best >= 0 ? 1 : 0))})`)];
-  if (best >= 0) items.push(legendItem("swatch-best", `best: ${pointLabel(result, best)}`));
-  if (identity) items.push(legendItem("swatch-identity", "measured = predicted"));
+/** The caption of the two time charts: what the marks are, with the counts of what is drawn. */
+export function timeLegend(result: SweepResult, model: PlotModel): Node[] {
+  const best = model.points.find((p) => p.role === "best");
+  const items = [legendItem("swatch-point", `measured variant (${formatNumber(model.points.length - (best ? 1 : 0))})`)];
+  if (best) items.push(legendItem("swatch-best", `best: ${pointLabel(result, best.index)}`));
+  if (model.lines.some((l) => l.kind === "identity")) items.push(legendItem("swatch-identity", "measured = predicted"));
   return items;
 }
 
@@ -113,13 +113,15 @@ export function columnNote(result: SweepResult, axis: string): Node | null {
   return h("span", { class: "legend-item column-note" }, `in each column, left to right: ${others.join(", then ")} ascending`);
 }
 
-export function paretoLegend(result: SweepResult, plotted: number): Node[] {
-  const front = result.pareto.length;
-  return [
-    legendItem("swatch-point", `dominated (${formatNumber(plotted - front)})`),
-    legendItem("swatch-front", `Pareto front (${formatNumber(front)})`),
-    legendItem("swatch-best", "best time"),
+export function paretoLegend(result: SweepResult, model: PlotModel): Node[] {
+  const front = new Set(result.pareto);
+  const onFront = model.points.filter((p) => front.has(p.index)).length;
+  const items = [
+    legendItem("swatch-point", `dominated (${formatNumber(model.points.length - onFront)})`),
+    legendItem("swatch-front", `Pareto front (${formatNumber(onFront)})`),
   ];
+  if (model.points.some((p) => p.role === "best")) items.push(legendItem("swatch-best", "best time"));
+  return items;
 }
 
 /** The sentence a chart's aria-label gives: what is across, what is up, how many points. */
@@ -205,9 +207,4 @@ export function tableColumns(result: SweepResult): TableColumn<TableRow>[] {
 export function rowLabel(result: SweepResult, row: TableRow): string {
   const facts = pointFacts(result, row.index).map((f) => `${f.label} ${f.text}`);
   return `${pointLabel(result, row.index)}: ${facts.join(", ")}`;
-}
-
-/** Counts for the page's own checks and the tests: measured points and infeasible ones. */
-export function counts(result: SweepResult): { measured: number; infeasible: number } {
-  return { measured: measuredIndices(result).length, infeasible: infeasibleIndices(result).length };
 }
