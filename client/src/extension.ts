@@ -6,6 +6,7 @@ import { ExtensionContextHolder } from "./context";
 import { registerKernelsPanel } from "./panels/kernelsPanel";
 import { registerRoofline } from "./panels/rooflineDeps";
 import { registerProfilerView } from "./panels/profilerView";
+import { registerDesignSpacePanel } from "./panels/designSpacePanel";
 import { registerRunFeatures } from "./run";
 
 let holder: ExtensionContextHolder | undefined;
@@ -17,6 +18,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(...registerRunFeatures(context, ctx));
   context.subscriptions.push(...registerRoofline(context, ctx));
   context.subscriptions.push(...registerProfilerView(context, { log: (message: string) => ctx.output.warn(message) }));
+  context.subscriptions.push(...registerDesignSpacePanel(context, { log: (message: string) => ctx.output.warn(message) }));
   context.subscriptions.push(
     ...registerKernelsPanel(context, {
       fetchKernels: async (uri: string): Promise<DocumentKernelsResult | undefined> => {
