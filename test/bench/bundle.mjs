@@ -17,6 +17,8 @@ await esbuild.build({
   outfile: out,
   // wgsl_reflect (compared against in the front-end benchmark) ships its ES module build under "module".
   mainFields: ["module", "main"],
+  // Playwright drives Chromium for the panel benchmarks; it loads its own files at run time, so it stays a package.
+  external: ["playwright-core"],
   // Code written for CommonJS (__dirname, require of Dawn's addon) keeps working in the ES module bundle.
   banner: {
     js: [
