@@ -5,25 +5,20 @@
 // made of history records converted by the host's own code (client/src/panels/profilerRows.ts), so the rows are the
 // ones the extension would post. test/webview/profiler.test.ts uses the same fixture, server and themes.
 // Runs directly: `npx tsx test/bench/historyTableRender.ts`.
-import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { type Server } from "node:http";
 import type { Page } from "playwright-core";
 import { roofsByAdapter, rowsFromHistory } from "../../client/src/panels/profilerRows";
-import { createNonce, renderWebviewHtml } from "../../client/src/panels/webviewHtml";
 import type { AdapterSummary, CalibrationProfile } from "../../server/src/gpu/types";
 import type { RunOutcome } from "../../server/src/run/api";
 import type { HistoryRecord } from "../../server/src/run/history";
 import type { MeasuredRoof, ProfilerRow } from "../../webview/src/profiler/protocol";
 import { launchChromium } from "../support/chromium";
+import { ensureWebviewBundle, startWebviewServer } from "../support/webviewPage";
 import { findRepoRoot } from "../support/repoRoot";
 import { stubScript } from "../support/rooflinePage";
 import { type Summary, summarize } from "./stats";
 
 export const root = findRepoRoot(__dirname);
-const distWebview = join(root, "dist", "webview");
 
 // ---- Fixture: a workspace's history ----
 
@@ -188,58 +183,14 @@ export function historyMessage(rows: ProfilerRow[]): { type: "history"; rows: Pr
 
 // ---- The page and its server ----
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const stat = statSync(path);
-    newest = Math.max(newest, stat.isDirectory() ? newestSource(path) : stat.mtimeMs);
-  }
-  return newest;
-}
-
 /** Builds when the page bundle is missing or older than its sources, so a test never checks stale code. */
 export function ensureProfilerBundle(): void {
-  const bundle = join(distWebview, "profiler.js");
-  const current = (): boolean =>
-    existsSync(bundle) &&
-    statSync(bundle).mtimeMs >= Math.max(newestSource(join(root, "webview", "src")), statSync(join(root, "client", "src", "run", "format.ts")).mtimeMs);
-  if (current()) return;
-  const result = spawnSync(process.execPath, ["build.mjs"], { cwd: root, encoding: "utf8" });
-  if (!current()) throw new Error(`node build.mjs did not produce a current ${bundle} (exit ${result.status}):\n${result.stdout}${result.stderr}`);
+  ensureWebviewBundle("profiler", { extraSources: ["client/src/run/format.ts"] });
 }
 
-const assetName = /^\/webview\/([a-z][a-z0-9-]*\.(js|css))$/;
-const contentTypes: Record<string, string> = { js: "text/javascript", css: "text/css", html: "text/html" };
-
 /** Serves the rendered template at /profiler.html and dist/webview assets under /webview/, and nothing else. */
-export async function startProfilerServer(): Promise<{ server: Server; origin: string }> {
-  const template = readFileSync(join(distWebview, "profiler.html"), "utf8");
-  let origin = "";
-  const server = createServer((request, response) => {
-    const path = new URL(request.url ?? "/", "http://127.0.0.1").pathname;
-    const asset = assetName.exec(path);
-    let body: string | Buffer | undefined;
-    let type = "html";
-    if (path === "/profiler.html") {
-      body = renderWebviewHtml(template, {
-        cspSource: origin,
-        nonce: createNonce(),
-        uris: { scriptUri: `${origin}/webview/profiler.js`, styleUri: `${origin}/webview/profiler.css`, themeUri: `${origin}/webview/theme.css` },
-      });
-    } else if (asset && existsSync(join(distWebview, asset[1]!))) {
-      body = readFileSync(join(distWebview, asset[1]!));
-      type = asset[2]!;
-    }
-    if (body === undefined) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { "content-type": `${contentTypes[type]}; charset=utf-8`, "cache-control": "no-store" }).end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { server, origin };
+export function startProfilerServer(): Promise<{ server: Server; origin: string }> {
+  return startWebviewServer("profiler");
 }
 
 // ---- Themes as VS Code sets them in a side-bar view: --vscode-* variables on <html>, a theme-kind class on <body>. ----

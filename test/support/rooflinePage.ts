@@ -3,19 +3,14 @@
 // The page is the real bundle from dist/webview inside the real template rendered by renderWebviewHtml, served from a
 // local HTTP server whose origin plays the part of `webview.cspSource`. A stand-in for acquireVsCodeApi records what
 // the page posts and saves, as VS Code's injected API would.
-import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import type { Server } from "node:http";
 import type { Page } from "playwright-core";
-import { createNonce, renderWebviewHtml } from "../../client/src/panels/webviewHtml";
 import type { RooflineCeilings, RooflineDeviceEntry, WireRange } from "../../server/src/protocol";
 import type { RooflineData, RooflineKernelView } from "../../webview/src/roofline/protocol";
 import { findRepoRoot } from "./repoRoot";
+import { ensureWebviewBundle, startWebviewServer } from "./webviewPage";
 
 export const root = findRepoRoot(__dirname);
-const distWebview = join(root, "dist", "webview");
 
 // ---- Fixtures ----
 
@@ -122,57 +117,14 @@ export function sparseFixture(uri = "file:///work/kernels/matmul.wgsl"): Rooflin
 
 // ---- The page, the server, the stand-in API ----
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const stat = statSync(path);
-    newest = Math.max(newest, stat.isDirectory() ? newestSource(path) : stat.mtimeMs);
-  }
-  return newest;
-}
-
 /** Builds when the page bundle is missing or older than its sources, so a test never checks stale code. */
 export function ensureRooflineBundle(): void {
-  const bundle = join(distWebview, "roofline.js");
-  const current = (): boolean =>
-    existsSync(bundle) && statSync(bundle).mtimeMs >= Math.max(newestSource(join(root, "webview", "src")), statSync(join(root, "server", "src", "protocol.ts")).mtimeMs);
-  if (current()) return;
-  const result = spawnSync(process.execPath, ["build.mjs"], { cwd: root, encoding: "utf8" });
-  if (!current()) throw new Error(`node build.mjs did not produce a current ${bundle} (exit ${result.status}):\n${result.stdout}${result.stderr}`);
+  ensureWebviewBundle("roofline", { extraSources: ["server/src/protocol.ts"] });
 }
 
-const assetName = /^\/webview\/([a-z][a-z0-9-]*\.(js|css))$/;
-const contentTypes: Record<string, string> = { js: "text/javascript", css: "text/css", html: "text/html" };
-
 /** Serves the rendered template at /roofline.html and dist/webview assets under /webview/, and nothing else. */
-export async function startRooflineServer(): Promise<{ server: Server; origin: string }> {
-  const template = readFileSync(join(distWebview, "roofline.html"), "utf8");
-  let origin = "";
-  const server = createServer((request, response) => {
-    const path = new URL(request.url ?? "/", "http://127.0.0.1").pathname;
-    const asset = assetName.exec(path);
-    let body: string | Buffer | undefined;
-    let type = "html";
-    if (path === "/roofline.html") {
-      body = renderWebviewHtml(template, {
-        cspSource: origin,
-        nonce: createNonce(),
-        uris: { scriptUri: `${origin}/webview/roofline.js`, styleUri: `${origin}/webview/roofline.css`, themeUri: `${origin}/webview/theme.css` },
-      });
-    } else if (asset && existsSync(join(distWebview, asset[1]!))) {
-      body = readFileSync(join(distWebview, asset[1]!));
-      type = asset[2]!;
-    }
-    if (body === undefined) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { "content-type": `${contentTypes[type]}; charset=utf-8`, "cache-control": "no-store" }).end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { server, origin };
+export function startRooflineServer(): Promise<{ server: Server; origin: string }> {
+  return startWebviewServer("roofline");
 }
 
 /** What the acquireVsCodeApi stand-in records in the page. */

@@ -6,23 +6,20 @@
 // counts, axis titles and the colour of the canvas where points should be, the list and table text, the text
 // Monaco shows and the lines its diff marks. Tests wait for events and attributes, never for time.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { type Server } from "node:http";
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createNonce, renderWebviewHtml } from "../../client/src/panels/webviewHtml";
 import { formatParams, sameParams, type SweepResult } from "../../server/src/core/sweep/result";
 import { axisFraction, byParameterModel, paretoModel, predictedModel, type PlotAxis } from "../../webview/src/designSpace/geometry";
 import type { DesignSpaceData } from "../../webview/src/designSpace/protocol";
+import { ensureWebviewBundle, startWebviewServer } from "../support/webviewPage";
 import { launchChromium, testOutputDir } from "../support/chromium";
 import { findRepoRoot } from "../support/repoRoot";
 import { applyTheme, send, stubScript, themes, type Recorder, type TestWindow, type ThemeKind } from "../support/rooflinePage";
 
 const root = findRepoRoot(__dirname);
-const distWebview = join(root, "dist", "webview");
 const fixtureDir = join(root, "test", "fixtures", "sweep");
 const result = JSON.parse(readFileSync(join(fixtureDir, "matmul-tiled.sweep.json"), "utf8")) as SweepResult;
 const baseline = readFileSync(join(fixtureDir, "matmul-tiled.wgsl"), "utf8");
@@ -73,65 +70,15 @@ async function applyDesignTheme(page: Page, kind: ThemeKind): Promise<void> {
 
 // ---- The page, its server, the stand-in API ----
 
-function newest(dir: string): number {
-  let latest = 0;
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const stat = statSync(path);
-    latest = Math.max(latest, stat.isDirectory() ? newest(path) : stat.mtimeMs);
-  }
-  return latest;
-}
 
 /** Builds when the page bundle is missing or older than its sources, so a test never checks stale code. */
 function ensureBundle(): void {
-  const bundle = join(distWebview, "designSpace.js");
-  const current = (): boolean =>
-    existsSync(bundle) &&
-    existsSync(join(distWebview, "designSpace.bundle.css")) &&
-    statSync(bundle).mtimeMs >= Math.max(newest(join(root, "webview", "src")), newest(join(root, "server", "src", "core", "sweep")));
-  if (current()) return;
-  const built = spawnSync(process.execPath, ["build.mjs"], { cwd: root, encoding: "utf8" });
-  if (!current()) throw new Error(`node build.mjs did not produce a current ${bundle} (exit ${built.status}):\n${built.stdout}${built.stderr}`);
+  ensureWebviewBundle("designSpace", { extraOutputs: ["designSpace.bundle.css"], extraSources: ["server/src/core/sweep"] });
 }
 
-const assetName = /^\/webview\/([A-Za-z][A-Za-z0-9-]*(?:\.bundle)?\.(js|css|ttf))$/;
-const contentTypes: Record<string, string> = { js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8", ttf: "font/ttf", html: "text/html; charset=utf-8" };
-
-async function startServer(): Promise<{ server: Server; origin: string }> {
-  const template = readFileSync(join(distWebview, "designSpace.html"), "utf8");
-  let origin = "";
-  const server = createServer((request, response) => {
-    const path = new URL(request.url ?? "/", "http://127.0.0.1").pathname;
-    const asset = assetName.exec(path);
-    let body: string | Buffer | undefined;
-    let type = "html";
-    if (path === "/designSpace.html") {
-      body = renderWebviewHtml(template, {
-        cspSource: origin,
-        nonce: createNonce(),
-        uris: {
-          scriptUri: `${origin}/webview/designSpace.js`,
-          styleUri: `${origin}/webview/designSpace.css`,
-          editorStyleUri: `${origin}/webview/designSpace.bundle.css`,
-          themeUri: `${origin}/webview/theme.css`,
-        },
-        allow: { styleNonce: true },
-      });
-    } else if (asset && existsSync(join(distWebview, asset[1]!))) {
-      body = readFileSync(join(distWebview, asset[1]!));
-      type = asset[2]!;
-    }
-    if (body === undefined) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { "content-type": contentTypes[type]!, "cache-control": "no-store" }).end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { server, origin };
-}
+/** Serves the page with Monaco's stylesheet and the style nonce Monaco's injected styles need. */
+const startServer = (): Promise<{ server: Server; origin: string }> =>
+  startWebviewServer("designSpace", { extraUris: { editorStyleUri: "designSpace.bundle.css" }, allow: { styleNonce: true } });
 
 interface OpenPage {
   page: Page;

@@ -4,20 +4,16 @@
 // same strict CSP the extension uses, served from a local HTTP server (cspSource is its origin). A stand-in for
 // acquireVsCodeApi records what the page posts and saves. Tests wait for events, never for time.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { type Server } from "node:http";
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createNonce, renderWebviewHtml } from "../../client/src/panels/webviewHtml";
 import type { DocumentKernelsResult, KernelBindingInfo, KernelInfo, WireRange } from "../../server/src/protocol";
+import { ensureWebviewBundle, startWebviewServer } from "../support/webviewPage";
 import { launchChromium, testOutputDir } from "../support/chromium";
 
 const root = new URL("../..", import.meta.url).pathname;
-const distWebview = join(root, "dist", "webview");
-const bundle = join(distWebview, "kernels.js");
 
 // ---- Fixture: one file with five entry points (bindings counts 4, 2, 3, 1, 2; two constant workgroup sizes). ----
 
@@ -94,63 +90,12 @@ const sourceOrder = kernels.map((k) => k.name);
 
 // ---- The bundle, the server and the browser. ----
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const stat = statSync(path);
-    newest = Math.max(newest, stat.isDirectory() ? newestSource(path) : stat.mtimeMs);
-  }
-  return newest;
-}
-
-function bundleIsCurrent(): boolean {
-  const sources = Math.max(newestSource(join(root, "webview", "src")), statSync(join(root, "server", "src", "protocol.ts")).mtimeMs);
-  return existsSync(bundle) && statSync(bundle).mtimeMs >= sources;
-}
-
-/** Builds when the page bundle is missing or older than its sources, so the test never checks stale code. */
+/** Builds when the page bundle is missing or older than its sources, so a test never checks stale code. */
 function ensureBundle(): void {
-  if (bundleIsCurrent()) return;
-  const result = spawnSync(process.execPath, ["build.mjs"], { cwd: root, encoding: "utf8" });
-  // build.mjs also bundles the client and server; only the webview page matters here.
-  if (!bundleIsCurrent()) {
-    throw new Error(`node build.mjs did not produce a current ${bundle} (exit ${result.status}):\n${result.stdout}${result.stderr}`);
-  }
+  ensureWebviewBundle("kernels", { extraSources: ["server/src/protocol.ts"] });
 }
 
-const assetName = /^\/webview\/([a-z][a-z0-9-]*\.(js|css))$/;
-const contentTypes: Record<string, string> = { js: "text/javascript", css: "text/css", html: "text/html" };
-
-/** Serves the rendered template at /kernels.html and dist/webview assets under /webview/, and nothing else. */
-async function startServer(): Promise<{ server: Server; origin: string }> {
-  const template = readFileSync(join(distWebview, "kernels.html"), "utf8");
-  let origin = "";
-  const server = createServer((request, response) => {
-    const path = new URL(request.url ?? "/", "http://127.0.0.1").pathname;
-    const asset = assetName.exec(path);
-    let body: string | Buffer | undefined;
-    let type = "html";
-    if (path === "/kernels.html") {
-      body = renderWebviewHtml(template, {
-        cspSource: origin,
-        nonce: createNonce(),
-        uris: { scriptUri: `${origin}/webview/kernels.js`, styleUri: `${origin}/webview/kernels.css`, themeUri: `${origin}/webview/theme.css` },
-      });
-    } else if (asset && existsSync(join(distWebview, asset[1]!))) {
-      body = readFileSync(join(distWebview, asset[1]!));
-      type = asset[2]!;
-    }
-    if (body === undefined) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { "content-type": `${contentTypes[type]}; charset=utf-8`, "cache-control": "no-store" }).end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { server, origin };
-}
+const startServer = (): Promise<{ server: Server; origin: string }> => startWebviewServer("kernels");
 
 /** What the acquireVsCodeApi stand-in records in the page. */
 interface Recorder {

@@ -1,0 +1,351 @@
+// Recognises quantized data in a kernel: which storage bindings hold packed low-bit values, their format and scales.
+//
+// Pure and syntactic: the entry point and the functions it calls are walked for unpacking idioms (extractBits, shifts
+// and masks, unpack4x8*, dot4*Packed, unpack2x16float) applied to values loaded from u32/i32 storage bindings, for
+// scale loads indexed by a weight index divided by a constant (the group size), and for ggml block structs. A
+// `// @quant NAME: FORMAT` directive states the format and wins over inference. No evidence, no entry.
+import type { SourceAnalysis } from "../analysis/sourceAnalysis";
+import type { CallExpr, Expr, FunctionDecl, Ident, Span } from "../wgsl/ast";
+import type { Resolution, WgslSymbol } from "../wgsl/resolve";
+import { derefType, type WgslType } from "../wgsl/types";
+import { walk, type AstNode } from "../wgsl/walk";
+
+export interface QuantEvidence {
+  readonly reason: string;
+  /** In the analysed (preprocessed) text; for a `@quant` directive, the directive's span in the original text. */
+  readonly span: Span;
+}
+
+export interface QuantBinding {
+  readonly binding: string;
+  /** e.g. `q4_0`, `int4`, `int8`, `int2`, `fp16`, or the format a directive states. */
+  readonly format: string;
+  /** Storage bits per element, including the shared scale when it is known (q4_0: 4.5). */
+  readonly bitsPerElement: number;
+  /** Elements sharing one scale; null when not known (or per-tensor / per-channel). */
+  readonly groupSize: number | null;
+  readonly inferredFrom: readonly QuantEvidence[];
+  /** The float binding holding the group scales, when it is a separate binding. */
+  readonly scaleBinding?: string;
+}
+
+/** Known formats: storage bits per element (scale included) and group size. */
+const FORMATS: ReadonlyMap<string, { bits: number; group: number | null }> = new Map([
+  ["q4_0", { bits: 4.5, group: 32 }],
+  ["q4_1", { bits: 5.0, group: 32 }],
+  ["q5_0", { bits: 5.5, group: 32 }],
+  ["q5_1", { bits: 6.0, group: 32 }],
+  ["q8_0", { bits: 8.5, group: 32 }],
+  ["mxfp4", { bits: 4.25, group: 32 }],
+  ["mxfp6", { bits: 6.25, group: 32 }],
+  ["mxfp8", { bits: 8.25, group: 32 }],
+  ["mxint8", { bits: 8.25, group: 32 }],
+  ["int8", { bits: 8, group: null }],
+  ["uint8", { bits: 8, group: null }],
+  ["int4", { bits: 4, group: null }],
+  ["uint4", { bits: 4, group: null }],
+  ["int2", { bits: 2, group: null }],
+  ["nf4", { bits: 4, group: null }],
+  ["fp4", { bits: 4, group: null }],
+  ["e2m1", { bits: 4, group: null }],
+  ["fp6", { bits: 6, group: null }],
+  ["fp8", { bits: 8, group: null }],
+  ["e4m3", { bits: 8, group: null }],
+  ["e5m2", { bits: 8, group: null }],
+  ["fp16", { bits: 16, group: null }],
+  ["f16", { bits: 16, group: null }],
+  ["bf16", { bits: 16, group: null }],
+  ["ternary", { bits: 1.58, group: null }],
+]);
+
+const MASK_BITS: ReadonlyMap<number, number> = new Map([
+  [0x3, 2],
+  [0xf, 4],
+  [0xff, 8],
+]);
+
+/** A helper over one analysis: symbol lookup and data-flow origins (which storage bindings a value was loaded from). */
+export class QuantContext {
+  readonly resolution: Resolution;
+  readonly functions: FunctionDecl[];
+  private readonly originMemo = new Map<Expr, Set<WgslSymbol>>();
+  private readonly returnMemo = new Map<FunctionDecl, Set<WgslSymbol>>();
+
+  constructor(readonly source: SourceAnalysis, kernelName: string) {
+    this.resolution = source.resolution;
+    const entry = this.resolution.entryPoints.find((e) => e.name === kernelName);
+    this.functions = entry ? [entry.fn, ...entry.functionsCalled.map((s) => s.decl).filter((d): d is FunctionDecl => d.kind === "function")] : [];
+  }
+
+  symbolOf(ident: Ident): WgslSymbol | null {
+    return this.resolution.referenceForIdent(ident)?.symbol ?? null;
+  }
+
+  /** A module-scope storage binding. */
+  isStorageBinding(sym: WgslSymbol | null): boolean {
+    return !!sym && sym.kind === "var" && sym.scope === "module" && sym.varAttributes?.addressSpace === "storage";
+  }
+
+  /** The element type of a binding (array element, or the type itself). */
+  elementType(sym: WgslSymbol): WgslType {
+    const t = derefType(this.resolution.types.typeOfSymbol(sym));
+    return t.kind === "array" ? t.element : t;
+  }
+
+  /** Whether the binding's elements are (vectors of) u32 or i32: where packed values live. */
+  isPackedIntBinding(sym: WgslSymbol): boolean {
+    const t = this.elementType(sym);
+    const s = t.kind === "scalar" ? t : t.kind === "vector" ? t.component : null;
+    return !!s && (s.name === "u32" || s.name === "i32");
+  }
+
+  /** f16 or f32 elements: where scales live. */
+  floatBits(sym: WgslSymbol): number | null {
+    const t = this.elementType(sym);
+    if (t.kind !== "scalar") return null;
+    return t.name === "f32" ? 32 : t.name === "f16" ? 16 : null;
+  }
+
+  /** The storage bindings whose loaded values flow into `expr` (through lets, parameters and function returns). */
+  origins(expr: Expr, depth = 0): Set<WgslSymbol> {
+    const memo = this.originMemo.get(expr);
+    if (memo) return memo;
+    const out = new Set<WgslSymbol>();
+    this.originMemo.set(expr, out);
+    if (depth > 24) return out;
+    const add = (s: Set<WgslSymbol>): void => {
+      for (const x of s) out.add(x);
+    };
+    switch (expr.kind) {
+      case "ident": {
+        const sym = this.symbolOf(expr.name);
+        if (!sym) break;
+        if (this.isStorageBinding(sym)) out.add(sym);
+        else if ((sym.kind === "let" || sym.kind === "local-var" || sym.kind === "const") && "init" in sym.decl && sym.decl.init) add(this.origins(sym.decl.init, depth + 1));
+        else if (sym.kind === "param" && sym.parent) {
+          const fnSym = sym.parent;
+          const fn = fnSym.decl;
+          if (fn.kind !== "function") break;
+          const index = fn.params.findIndex((p) => p === sym.decl);
+          for (const use of this.resolution.usesOf(fnSym)) {
+            if (use.role === "call" && use.node.kind === "call" && use.node.args[index]) add(this.origins(use.node.args[index], depth + 1));
+          }
+        }
+        break;
+      }
+      // The value of `a[i]` comes from `a`, not from `i`.
+      case "index":
+        add(this.origins(expr.base, depth + 1));
+        break;
+      case "member":
+        add(this.origins(expr.base, depth + 1));
+        break;
+      case "paren":
+        add(this.origins(expr.expr, depth + 1));
+        break;
+      case "unary":
+        add(this.origins(expr.operand, depth + 1));
+        break;
+      case "binary":
+        add(this.origins(expr.left, depth + 1));
+        add(this.origins(expr.right, depth + 1));
+        break;
+      case "call": {
+        const sym = this.symbolOf(expr.callee);
+        if (sym && sym.kind === "function" && sym.decl.kind === "function") add(this.returnOrigins(sym.decl, depth + 1));
+        else for (const a of expr.args) add(this.origins(a, depth + 1));
+        break;
+      }
+      default:
+        break;
+    }
+    return out;
+  }
+
+  private returnOrigins(fn: FunctionDecl, depth: number): Set<WgslSymbol> {
+    const memo = this.returnMemo.get(fn);
+    if (memo) return memo;
+    const out = new Set<WgslSymbol>();
+    this.returnMemo.set(fn, out);
+    walk(fn.body, (n) => {
+      if (n.kind === "return" && n.value) for (const s of this.origins(n.value, depth)) out.add(s);
+    });
+    return out;
+  }
+
+  /** A constant integer: a literal, or a module `const` whose initializer is one (through parentheses). */
+  constValue(expr: Expr, depth = 0): number | null {
+    if (depth > 8) return null;
+    if (expr.kind === "literal") return typeof expr.value === "number" ? expr.value : null;
+    if (expr.kind === "paren") return this.constValue(expr.expr, depth + 1);
+    if (expr.kind === "ident") {
+      const sym = this.symbolOf(expr.name);
+      if (sym && sym.kind === "const" && "init" in sym.decl && sym.decl.init) return this.constValue(sym.decl.init, depth + 1);
+    }
+    return null;
+  }
+
+  /** Every node of the entry point and the functions it calls. */
+  forEachNode(fn: (node: AstNode) => void): void {
+    for (const f of this.functions) walk(f.body, (n) => void fn(n));
+  }
+}
+
+const calleeName = (c: CallExpr): string => c.callee.name;
+
+/** Follows `let` names back to their initializer, so `let g = k / 128u; s[g]` is seen as `s[k / 128u]`. */
+function findDivisor(ctx: QuantContext, expr: Expr, depth = 0): { value: number; span: Span } | null {
+  if (depth > 8) return null;
+  let found: { value: number; span: Span } | null = null;
+  walk(expr, (n) => {
+    if (found) return false;
+    if (n.kind === "binary" && (n.op === "/" || n.op === ">>")) {
+      const c = ctx.constValue(n.right);
+      if (c !== null && c > 1) {
+        const value = n.op === "/" ? c : 2 ** c;
+        if (value >= 4) found = { value, span: n.span };
+      }
+    } else if (n.kind === "ident") {
+      const sym = ctx.symbolOf(n.name);
+      if (sym && sym.kind === "let" && "init" in sym.decl && sym.decl.init) {
+        const inner = findDivisor(ctx, sym.decl.init, depth + 1);
+        if (inner) found = inner;
+      }
+    }
+    return undefined;
+  });
+  return found;
+}
+
+interface Gathered {
+  bits: number | null;
+  fp16: boolean;
+  label: string | null;
+  evidence: QuantEvidence[];
+}
+
+/** Bits per element for a stated format: the table's, plus a separate scale binding's share when the table has no group. */
+function statedBits(known: { bits: number; group: number | null } | undefined, inferred: QuantBinding | undefined, group: number | null, scaleBits: number | null): number {
+  if (!known) return inferred?.bitsPerElement ?? NaN;
+  if (known.group !== null || !inferred?.scaleBinding || !group || scaleBits === null) return known.bits;
+  return known.bits + scaleBits / group;
+}
+
+export function recognizeQuantization(source: SourceAnalysis, kernelName: string): QuantBinding[] {
+  const ctx = new QuantContext(source, kernelName);
+  if (ctx.functions.length === 0) return [];
+  const found = new Map<WgslSymbol, Gathered>();
+  const note = (sym: WgslSymbol, bits: number | null, reason: string, span: Span, label: string | null = null): void => {
+    let g = found.get(sym);
+    if (!g) found.set(sym, (g = { bits: null, fp16: false, label: null, evidence: [] }));
+    if (bits === 16) g.fp16 = true;
+    else if (bits !== null && (g.bits === null || bits < g.bits)) {
+      g.bits = bits;
+      g.label = label;
+    } else if (bits !== null && bits === g.bits && label && !g.label) g.label = label;
+    if (!g.evidence.some((e) => e.span.start === span.start && e.reason === reason)) g.evidence.push({ reason, span });
+  };
+  const packedOrigins = (e: Expr): WgslSymbol[] => [...ctx.origins(e)].filter((s) => ctx.isPackedIntBinding(s));
+  const scales: { binding: WgslSymbol; group: number; reason: string; span: Span }[] = [];
+
+  ctx.forEachNode((n) => {
+    if (n.kind === "call") {
+      const name = calleeName(n);
+      if (name === "extractBits" && n.args.length === 3) {
+        const width = ctx.constValue(n.args[2]);
+        if (width === 2 || width === 4 || width === 8) {
+          for (const s of packedOrigins(n.args[0])) note(s, width, `extractBits(…, ${width}) on a word loaded from '${s.name}'`, n.span);
+        }
+      } else if (name === "unpack4x8snorm" || name === "unpack4x8unorm" || name === "unpack4xI8" || name === "unpack4xU8") {
+        for (const s of packedOrigins(n.args[0] ?? n)) note(s, 8, `${name} on a word loaded from '${s.name}'`, n.span, name.includes("norm") ? name.slice(8) + "8" : name.endsWith("I8") ? "int8" : "uint8");
+      } else if (name === "dot4I8Packed" || name === "dot4U8Packed") {
+        for (const a of n.args) for (const s of packedOrigins(a)) note(s, 8, `${name} reads '${s.name}' as 4 packed 8-bit integers`, n.span, name === "dot4I8Packed" ? "int8" : "uint8");
+      } else if (name === "unpack2x16float") {
+        for (const s of packedOrigins(n.args[0] ?? n)) note(s, 16, `unpack2x16float on a word loaded from '${s.name}' (fp16 pairs)`, n.span);
+      }
+    } else if (n.kind === "binary" && n.op === "&") {
+      for (const [valueSide, maskSide] of [[n.left, n.right], [n.right, n.left]] as const) {
+        const mask = ctx.constValue(maskSide);
+        const bits = mask === null ? undefined : MASK_BITS.get(mask);
+        if (bits === undefined) continue;
+        for (const s of packedOrigins(valueSide)) note(s, bits, `mask 0x${mask!.toString(16).toUpperCase()} on a word loaded from '${s.name}' (${bits}-bit fields)`, n.span);
+      }
+    } else if (n.kind === "index" && n.base.kind === "ident") {
+      const sym = ctx.symbolOf(n.base.name);
+      if (!sym || !ctx.isStorageBinding(sym) || ctx.floatBits(sym) === null || sym.varAttributes?.accessMode === "read_write") return;
+      const div = findDivisor(ctx, n.index);
+      if (div) scales.push({ binding: sym, group: div.value, reason: `'${sym.name}' is indexed by an index divided by ${div.value}: one scale per group of ${div.value}`, span: n.span });
+    }
+  });
+
+  const results: QuantBinding[] = [];
+  const intBindings = [...found].filter(([, g]) => g.bits !== null).map(([s]) => s);
+  for (const [sym, g] of found) {
+    if (g.bits === null) {
+      if (g.fp16) results.push({ binding: sym.name, format: "fp16", bitsPerElement: 16, groupSize: null, inferredFrom: g.evidence });
+      continue;
+    }
+    const evidence = [...g.evidence];
+    let format = g.label ?? `int${g.bits}`;
+    let bits = g.bits;
+    let groupSize: number | null = null;
+    let scaleBinding: string | undefined;
+    // A separate scale binding read once per group; attached only when there is one packed binding to attach it to.
+    const scale = intBindings.length === 1 ? scales.find((s) => s.binding !== sym) : undefined;
+    if (scale) {
+      groupSize = scale.group;
+      scaleBinding = scale.binding.name;
+      bits = g.bits + (ctx.floatBits(scale.binding) ?? 0) / scale.group;
+      evidence.push({ reason: scale.reason, span: scale.span });
+    } else if (g.fp16) {
+      evidence.push({ reason: `fp16 values (a scale) are stored inline in '${sym.name}'; the group size is not known`, span: g.evidence.find((e) => e.reason.startsWith("unpack2x16float"))!.span });
+    }
+    results.push({ binding: sym.name, format, bitsPerElement: bits, groupSize, inferredFrom: evidence, ...(scaleBinding ? { scaleBinding } : {}) });
+  }
+
+  // ggml block structs: an f16 (or u32-packed) scale next to an array<u32, 4> of nibbles is q4_0.
+  const entry = source.resolution.entryPoints.find((e) => e.name === kernelName);
+  for (const sym of entry?.resourcesUsed ?? []) {
+    if (!ctx.isStorageBinding(sym) || results.some((r) => r.binding === sym.name)) continue;
+    const t = ctx.elementType(sym);
+    if (t.kind !== "struct") continue;
+    const scale = t.members.find((m) => (m.type.kind === "scalar" && (m.type.name === "f16" || m.type.name === "u32")) || (m.type.kind === "vector" && m.type.component.name === "f16"));
+    const quants = t.members.find((m) => m.type.kind === "array" && m.type.element.kind === "scalar" && m.type.element.name === "u32" && (m.type.count === 4 || m.type.count === 8));
+    if (!scale || !quants || quants.type.kind !== "array") continue;
+    const q8 = quants.type.count === 8;
+    results.push({
+      binding: sym.name,
+      format: q8 ? "q8_0" : "q4_0",
+      bitsPerElement: q8 ? 8.5 : 4.5,
+      groupSize: 32,
+      inferredFrom: [{ reason: `ggml block struct '${t.name}': scale '${scale.name}' and ${q8 ? "32 bytes of int8" : "16 bytes of nibbles"} in '${quants.name}' (${q8 ? 34 : 18} bytes per 32 weights)`, span: sym.declSpan }],
+    });
+  }
+
+  // `// @quant NAME: FORMAT` states the format and wins.
+  const scaleBitsOf = (name: string | undefined): number | null => {
+    const sym = name === undefined ? undefined : entry?.resourcesUsed.find((s) => s.name === name);
+    return sym ? ctx.floatBits(sym) : null;
+  };
+  for (const d of source.directives) {
+    if (d.kind !== "quant") continue;
+    const sym = entry?.resourcesUsed.find((s) => s.name === d.name.name);
+    if (!sym) continue;
+    const known = FORMATS.get(d.format.name.toLowerCase());
+    const previous = results.findIndex((r) => r.binding === d.name.name);
+    const inferred = previous >= 0 ? results[previous] : undefined;
+    const group = d.options.get("group") ?? known?.group ?? inferred?.groupSize ?? null;
+    const stated: QuantBinding = {
+      binding: d.name.name,
+      format: d.format.name,
+      bitsPerElement: statedBits(known, inferred, group, scaleBitsOf(inferred?.scaleBinding)),
+      groupSize: group,
+      inferredFrom: [{ reason: `stated by // @quant ${d.name.name}: ${d.format.name}`, span: d.span }, ...(inferred?.inferredFrom ?? [])],
+      ...(inferred?.scaleBinding ? { scaleBinding: inferred.scaleBinding } : {}),
+    };
+    if (Number.isNaN(stated.bitsPerElement)) continue; // an unknown format with no evidence: no guess
+    if (previous >= 0) results[previous] = stated;
+    else results.push(stated);
+  }
+  return results.sort((a, b) => a.binding.localeCompare(b.binding));
+}
