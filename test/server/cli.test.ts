@@ -145,4 +145,19 @@ describe("kernellens analyze", { timeout: 120000 }, () => {
     const text = kernellens("devices");
     assert.match(text.stdout, /nvidia-h100-sxm/);
   });
+
+  it("lists the quantization formats and fills each kernel's quantization entry", () => {
+    const formats = JSON.parse(kernellens("formats", "--json").stdout) as { id: string; bitsWithScale: number }[];
+    const bits = new Map(formats.map((f) => [f.id, f.bitsWithScale]));
+    assert.equal(bits.get("q4_0"), 4.5);
+    assert.equal(bits.get("mxfp4"), 4.25);
+    assert.equal(bits.get("q8_0"), 8.5);
+    const bad = JSON.parse(kernellens("analyze", "examples/quant/int4-gemv-bad.wgsl", "--json").stdout);
+    const q = bad.kernels[0].quantization[0];
+    assert.deepEqual({ binding: q.binding, format: q.format, bits: q.bitsPerElement, group: q.groupSize }, { binding: "w", format: "int4", bits: 4.25, group: 128 });
+    assert.ok(q.inferredFrom.length >= 2 && q.inferredFrom.every((e: { range: { start: { line: number } } }) => e.range.start.line >= 0));
+    assert.ok(bad.diagnostics.some((d: { code: string }) => d.code === "dequant-in-inner-loop"));
+    const good = JSON.parse(kernellens("analyze", "examples/quant/int4-gemv-good.wgsl", "--json").stdout);
+    assert.ok(!good.diagnostics.some((d: { code: string }) => d.code === "dequant-in-inner-loop"));
+  });
 });

@@ -19,6 +19,22 @@ function noise(n: number, seed: number, scale = 1): Float32Array {
   return out;
 }
 
+/** Inverse standard normal CDF (Acklam's rational approximation, relative error < 1.2e-9). */
+function probit(p: number): number {
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+  const poly = (k: number[], x: number): number => k.reduce((acc, v) => acc * x + v, 0);
+  if (p > 1 - 0.02425) return -probit(1 - p);
+  if (p < 0.02425) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return poly(c, q) / (poly(d, q) * q + 1);
+  }
+  const q = p - 0.5;
+  return (poly(a, q * q) * q) / (poly(b, q * q) * q * q + 1);
+}
+
 describe("minifloats (OCP OFP8 / MX specs, IEEE 754)", () => {
   it("e4m3: max 448 = 0x7E, NaN 0x7F/0xFF, no infinities, saturation", () => {
     assert.equal(minifloatMax(E4M3), 448);
@@ -113,6 +129,16 @@ describe("NF4 (QLoRA)", () => {
     assert.equal(NF4_VALUES[15], 1);
     for (let i = 1; i < 16; i++) assert.ok((NF4_VALUES[i] as number) > (NF4_VALUES[i - 1] as number));
     NF4_VALUES.forEach((v, i) => assert.equal(encodeNf4(v), i));
+  });
+
+  it("the listed levels match the QLoRA construction (normal quantiles, offset 0.9677083, normalised)", () => {
+    const offset = 0.9677083;
+    const lin = (from: number, to: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + ((to - from) * i) / (n - 1));
+    const pos = lin(offset, 0.5, 9).slice(0, 8).map(probit);
+    const neg = lin(offset, 0.5, 8).slice(0, 7).map((p) => -probit(p));
+    const levels = [...pos, 0, ...neg].sort((p, q) => p - q);
+    const max = Math.max(...levels.map(Math.abs));
+    levels.forEach((v, i) => assert.ok(Math.abs(v / max - (NF4_VALUES[i] as number)) < 1e-6, `level ${i}`));
   });
 
   it("quantizes with a per-block absmax to 4.5 bits", () => {

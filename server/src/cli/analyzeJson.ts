@@ -1,6 +1,7 @@
 // The JSON shape of `kernellens analyze --json`: the public CLI contract of the design note, built from an analysis.
 import { TextDocument } from "vscode-languageserver-textdocument";
 import type { FileAnalysis } from "../analysisService";
+import { toOriginalSpan } from "../core/preprocess/originalSpan";
 import type { WireRange } from "../protocol";
 import { type KernelJson, toKernelJson } from "./kernelJson";
 
@@ -36,6 +37,13 @@ export function toAnalyzeJson(file: string, text: string, analysis: FileAnalysis
     })),
     kernels: analysis.source.kernels
       .filter((k) => k.stage === "compute")
-      .map((k) => toKernelJson(k, analysis.source.models.get(k.name), (span) => ({ start: doc.positionAt(span.start), end: doc.positionAt(span.end) }))),
+      .map((k) =>
+        toKernelJson(
+          k,
+          analysis.source.models.get(k.name),
+          (span) => ({ start: doc.positionAt(span.start), end: doc.positionAt(span.end) }),
+          (span) => toOriginalSpan(analysis.source.pre, span).span,
+        ),
+      ),
   };
 }

@@ -101,6 +101,7 @@ Usage:
   kernellens report FILE [-o FILE] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]...
   kernellens calibrate [--json]
   kernellens devices [--json]
+  kernellens formats [--json]
   kernellens doctor [--json]
 
 Commands:
@@ -125,6 +126,7 @@ Commands:
   calibrate measures this adapter's ceilings (bandwidth, FMA rate, workgroup memory, dispatch overhead) and saves
             them as a profile (KERNELLENS_PROFILE_DIR or ~/.cache/kernellens/profiles); afterwards
             --device measured (or the profile's id) models this adapter
+  formats   the quantization format catalogue: bits per element with and without scales, ranges, value sets, sources
   devices   the device database: every GPU the cost model knows, with the public source of each figure
   doctor    whether the WGSL compiler (Tint) and a GPU adapter are available, and what to install if not
 

@@ -19,7 +19,8 @@ export interface KernelJson {
   arithmeticIntensity: number | null;
   occupancy: { value: number; limitedBy: string; estimated: boolean; registersPerInvocation: number } | null;
   roofline: { bound: string; predictedMs: number | null; attainableGflops: number | null; ridge: number };
-  quantization: unknown[];
+  /** Quantized bindings: format, bits per element (with scales), group size and the evidence, with its lines. */
+  quantization: { binding: string; format: string; bitsPerElement: number; groupSize: number | null; inferredFrom: { reason: string; range: WireRange }[] }[];
   flopsByType: { f32: number; f16: number } | null;
   /** Where a count is a range (a branch on data, a loop without a known bound): its bounds; null max = unbounded. */
   ranges: Record<string, { min: number; max: number | null }>;
@@ -29,7 +30,12 @@ export interface KernelJson {
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
-export function toKernelJson(kernel: KernelSummary, analysis: KernelAnalysis | undefined, rangeOf: (span: { start: number; end: number }) => WireRange): KernelJson {
+export function toKernelJson(
+  kernel: KernelSummary,
+  analysis: KernelAnalysis | undefined,
+  rangeOf: (span: { start: number; end: number }) => WireRange,
+  analysedToOriginal: (span: { start: number; end: number }) => { start: number; end: number } = (s) => s,
+): KernelJson {
   const range = rangeOf(kernel.nameSpan);
   if (!analysis) {
     return {
@@ -63,7 +69,13 @@ export function toKernelJson(kernel: KernelSummary, analysis: KernelAnalysis | u
     arithmeticIntensity: m.roofline.arithmeticIntensity,
     occupancy: m.occupancy ? { value: m.occupancy.value, limitedBy: m.occupancy.limitedBy, estimated: m.occupancy.estimated, registersPerInvocation: m.occupancy.registersPerInvocation } : null,
     roofline: { bound: m.roofline.bound, predictedMs: m.roofline.predictedMs, attainableGflops: m.roofline.attainableGflops, ridge: m.roofline.ridge },
-    quantization: [],
+    quantization: (analysis.quantization ?? []).map((q) => ({
+      binding: q.binding,
+      format: q.format,
+      bitsPerElement: q.bitsPerElement,
+      groupSize: q.groupSize,
+      inferredFrom: q.inferredFrom.map((e) => ({ reason: e.reason, range: rangeOf(analysedToOriginal(e.span)) })),
+    })),
     flopsByType: known ? { f32: m.ops.flopsF32.value, f16: m.ops.flopsF16.value } : null,
     ranges,
     unknowns: m.unknowns.map((u) => ({ what: u.what, reason: u.reason })),

@@ -8,6 +8,7 @@ import { TintCompiler } from "../tint/tintCompiler";
 import { type AnalyzeFileJson, toAnalyzeJson } from "./analyzeJson";
 import { type CliArgs, parseArgs, usage, UsageError } from "./args";
 import { toSarif } from "./sarif";
+import { QUANT_FORMATS } from "../core/quant/formats";
 import { doctor, formatDoctor } from "./doctor";
 import { DEFAULT_DEVICE_ID, devicesJson, listDevices, lookupDevice } from "../core/devices/database";
 import type { DeviceSpec } from "../core/devices/device";
@@ -80,6 +81,16 @@ function devices(args: CliArgs): number {
   return 0;
 }
 
+function formats(args: CliArgs): number {
+  if (args.json) {
+    process.stdout.write(JSON.stringify(QUANT_FORMATS) + "\n");
+    return 0;
+  }
+  const lines = QUANT_FORMATS.map((f) => `${f.id.padEnd(8)} ${f.family.padEnd(12)} ${String(f.bitsPerElement).padStart(6)} bits, ${String(f.bitsWithScale).padStart(7)} with scales  ${f.name}`);
+  process.stdout.write(`${lines.join("\n")}\n${QUANT_FORMATS.length} formats. Details and sources: kernellens formats --json\n`);
+  return 0;
+}
+
 async function analyze(args: CliArgs): Promise<number> {
   if (args.files.length === 0) throw new UsageError("analyze needs at least one FILE");
   for (const f of args.files) {
@@ -123,6 +134,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await analyze(args);
       case "devices":
         return devices(args);
+      case "formats":
+        return formats(args);
       case "run":
         return await runCommand(args, { device: args.device !== undefined ? pickDevice(args.device) : undefined });
       case "calibrate":

@@ -10,6 +10,7 @@ import { builtinHoverMarkdown, type BuiltinHoverContext } from "../core/wgsl/bui
 import type { Resolution, WgslSymbol } from "../core/wgsl/resolve";
 import { sizeOf, alignOf, typeToString } from "../core/wgsl/types";
 import { spanToRange } from "./convert";
+import { toOriginalSpan } from "../core/preprocess/originalSpan";
 import { modelHover } from "./modelViews";
 import { analysedOffset, locationOf, wordAt } from "./positions";
 
@@ -108,6 +109,16 @@ export function hover(doc: TextDocument, source: SourceAnalysis, position: Posit
       parts.push(`**@${kernel.stage} entry point** · workgroup size ${size} · ${kernel.bindings.length} binding(s)`);
       const breakdown = modelHover(source, offset, kernel.name);
       if (breakdown) parts.push(breakdown);
+    }
+    // A quantized binding: what was inferred, and from which lines.
+    if (symbol.kind === "var") {
+      for (const m of source.models.values()) {
+        const q = m.quantization?.find((x) => x.binding === symbol.name);
+        if (!q) continue;
+        const lines = q.inferredFrom.map((e) => `- line ${doc.positionAt(toOriginalSpan(source.pre, e.span).span.start).line + 1}: ${e.reason}`);
+        parts.push(`**Quantized:** ${q.format}, ${q.bitsPerElement} bits per element${q.groupSize ? `, groups of ${q.groupSize}` : ""}\n\n${lines.join("\n")}`);
+        break;
+      }
     }
     const access = modelHover(source, offset, undefined);
     if (access) parts.push(access);

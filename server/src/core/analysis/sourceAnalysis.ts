@@ -14,6 +14,8 @@ import { findKernels, type KernelSummary } from "./kernels";
 import { checkDirectivesAgainstModule } from "./directiveChecks";
 import type { DeviceSpec } from "../devices/device";
 import { analyzeKernel, type KernelAnalysis } from "../model/analyzeKernel";
+import { recognizeQuantization } from "../quant/recognize";
+import { quantFindings } from "../quant/findings";
 
 export interface AnalyzeOptions {
   /** Defines from the editor setting or CLI; used only when the file has no `// @define` lines. */
@@ -105,8 +107,11 @@ export function analyzePrepared(prepared: PreparedSource): SourceAnalysis {
       if (k.stage !== "compute") continue;
       try {
         const analysis = analyzeKernel(withoutModels, k, model.device, model.given);
-        models.set(k.name, analysis);
-        diagnostics.push(...analysis.diagnostics);
+        // Quantized bindings: their format, bits per weight and group size, and where dequantization happens.
+        const quantization = recognizeQuantization(withoutModels, k.name);
+        const quantDiagnostics = quantFindings(withoutModels, k.name, analysis.model);
+        models.set(k.name, { ...analysis, quantization, diagnostics: [...analysis.diagnostics, ...quantDiagnostics] });
+        diagnostics.push(...analysis.diagnostics, ...quantDiagnostics);
       } catch (err) {
         // The model must not take the editor down with it; a failure is reported where the kernel is.
         diagnostics.push({ severity: "info", code: "model-failed", message: `the cost model failed on '${k.name}' (please report it): ${(err as Error).message}`, span: k.nameSpan, source: "kernellens" });

@@ -2,6 +2,7 @@
 import type { KernelSummary } from "../analysis/kernels";
 import type { SourceAnalysis } from "../analysis/sourceAnalysis";
 import type { CoreDiagnostic } from "../diagnostic";
+import type { QuantBinding } from "../quant/recognize";
 import type { DeviceSpec } from "../devices/device";
 import { computeOccupancy } from "../devices/occupancy";
 import { toOriginalSpan } from "../preprocess/originalSpan";
@@ -20,6 +21,8 @@ export interface KernelAnalysis {
   readonly model: KernelModel;
   /** Findings as diagnostics on the original text. */
   readonly diagnostics: readonly CoreDiagnostic[];
+  /** Quantized bindings recognised in the kernel (filled by the source analysis). */
+  readonly quantization?: readonly QuantBinding[];
 }
 
 const zero: Range = { value: 0, min: 0, max: 0 };

@@ -286,7 +286,7 @@ export function recognizeQuantization(source: SourceAnalysis, kernelName: string
       continue;
     }
     const evidence = [...g.evidence];
-    let format = g.label ?? `int${g.bits}`;
+    const format = g.label ?? `int${g.bits}`;
     let bits = g.bits;
     let groupSize: number | null = null;
     let scaleBinding: string | undefined;
