@@ -96,6 +96,24 @@ describe("kernellens run on a real adapter", { timeout: 600000 }, () => {
     });
   }
 
+  it("quant/q4_0-gemv.wgsl: matches float64 over the dequantized weights, and reports its SQNR against the float weights", async () => {
+    const outcomes = await runKernel(helper, options(join(examples, "quant", "q4_0-gemv.wgsl")));
+    assert.equal(outcomes.length, 1);
+    const o = outcomes[0];
+    assert.equal(o.status, "passed", JSON.stringify({ error: o.error, checks: o.checks.map((c) => c.message) }));
+    const dequant = o.checks.find((c) => c.reference === "js:../ref/q4_0-gemv.mjs");
+    const float = o.checks.find((c) => c.reference === "js:../ref/q4_0-gemv-float.mjs");
+    assert.ok(dequant && float && o.checks.some((c) => c.reference === "written" && c.unwritten === 0));
+    assert.equal(dequant.elements, 512);
+    assert.equal(dequant.mismatches, 0);
+    // Against the dequantized weights only f32 rounding differs; against the float weights, 4-bit quantization
+    // error: q4_0's weight SQNR is about 20 dB, and a dot product of independent errors keeps roughly that.
+    assert.ok(dequant.sqnrDb === null || (dequant.sqnrDb !== undefined && dequant.sqnrDb > 80), dequant.message);
+    assert.ok(float.sqnrDb !== null && float.sqnrDb !== undefined && float.sqnrDb > 12 && float.sqnrDb < 30, float.message);
+    assert.match(float.message, /SQNR \d+\.\d\d dB/);
+    console.log(`q4_0-gemv.wgsl: ${dequant.message}; ${float.message}`);
+  });
+
   it("says why the syntax tour cannot run, at the lines to fix", async () => {
     const outcomes = await runKernel(helper, options(join(examples, "syntax-tour.wgsl")));
     assert.ok(outcomes.length >= 1);

@@ -24,7 +24,26 @@ describe("compareOutput", () => {
     assert.ok(Math.abs(r.maxAbsError - 2e-5) < 1e-12);
     const l2 = Math.sqrt((5e-6) ** 2 + (2e-5) ** 2 + (5e-7) ** 2) / Math.sqrt(1 + 4 + 9);
     assert.ok(Math.abs(r.relL2Error - l2) < 1e-15);
-    assert.match(r.message, /^out: all 4 elements match \(max abs error 2e-5, rel L2 error [\d.]+e-6; atol 1e-6, rtol 1e-5\)$/);
+    assert.match(r.message, /^out: all 4 elements match \(max abs error 2e-5, rel L2 error [\d.]+e-6, SQNR 1\d{2}\.\d\d dB; atol 1e-6, rtol 1e-5\)$/);
+    assert.ok(r.sqnrDb !== null && r.sqnrDb !== undefined && Math.abs(r.sqnrDb - -20 * Math.log10(l2)) < 1e-9);
+  });
+
+  it("reports SQNR as 10 log10(sum ref^2 / sum err^2), null for an all-zero reference or an exact match", () => {
+    const want = [3, -4];
+    const got = [3.3, -4.4]; // error energy 0.09 + 0.16 = 0.25, signal 25: 20 dB
+    const r = compareOutput({ ...base, rtol: 0.2, got, want });
+    assert.ok(r.sqnrDb !== null && r.sqnrDb !== undefined && Math.abs(r.sqnrDb - 20) < 1e-9);
+    assert.match(r.message, /, SQNR 20\.00 dB;/);
+    const exact = compareOutput({ ...base, got: [1, 2], want: [1, 2] });
+    assert.equal(exact.sqnrDb, null);
+    assert.match(exact.message, /rel L2 error 0, SQNR exact;/);
+    const zero = compareOutput({ ...base, got: [1e-7, 0], want: [0, 0] });
+    assert.equal(zero.sqnrDb, null);
+    assert.doesNotMatch(zero.message, /SQNR/);
+    // Non-finite and unwritten elements stay out of the sums.
+    const mixed = compareOutput({ ...base, got: [3.3, NaN, -4.4, 7], want: [3, 1, -4, 100], unwritten: new Uint8Array([0, 0, 0, 1]) });
+    assert.ok(mixed.sqnrDb !== null && mixed.sqnrDb !== undefined && Math.abs(mixed.sqnrDb - 20) < 1e-9);
+    assert.equal(JSON.parse(JSON.stringify(exact)).sqnrDb, null);
   });
 
   it("fails with the count and the first mismatch, in a message a person can act on", () => {

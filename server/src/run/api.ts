@@ -40,6 +40,13 @@ export interface CheckOutcome {
   readonly elements: number;
   readonly maxAbsError: number;
   readonly relL2Error: number;
+  /**
+   * Signal-to-quantization-noise ratio in decibels, 10·log10(Σref² / Σ(out−ref)²) over the elements where both are
+   * finite (unwritten elements left out). `null` when it is undefined or infinite: the reference is all zeros, or the
+   * output matches exactly (the message then says `SQNR exact`; Infinity would not survive JSON). Absent on checks
+   * that compare no values (the `written` check) and on records from before it existed.
+   */
+  readonly sqnrDb?: number | null;
   readonly mismatches: number;
   readonly firstMismatches: readonly MismatchSample[];
   readonly nan: number;

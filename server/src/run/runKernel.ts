@@ -18,7 +18,7 @@ import type { DeviceSpec } from "../core/devices/device";
 import type { IncludeResolution } from "../core/preprocess/preprocess";
 import { toOriginalSpan } from "../core/preprocess/originalSpan";
 import { checkWritten, compareOutput, poisonPattern, unwrittenMask } from "../core/run/check";
-import { decodeScalars, DEFAULT_SEED, materializeInputs, referenceArray } from "../core/run/inputs";
+import { decodeScalars, DEFAULT_SEED, materializeInputs, quantizedInput, referenceArray } from "../core/run/inputs";
 import { buildRunPlan, defaultRunEntries, type PlannedBinding, type PlannedCheck, type RunPlan } from "../core/run/plan";
 import type { BufferSpec, Cancellation, GpuHelper, HelperError, RunRequest, RunResponse } from "../gpu/types";
 import type { CheckOutcome, RunKernel, RunOptions, RunOutcome, RunProgress } from "./api";
@@ -153,7 +153,7 @@ function requestFor(ctx: EntryContext, plan: RunPlan, inputs: Map<string, ArrayB
 }
 
 /** The inputs object JavaScript references receive: `{ buffers, uniforms, lets, overrides }`. */
-function referenceInputs(plan: RunPlan, inputs: Map<string, ArrayBuffer>): Record<string, unknown> {
+function referenceInputs(plan: RunPlan, inputs: Map<string, ArrayBuffer>, seed: number): Record<string, unknown> {
   const buffers: Record<string, ArrayLike<number>> = {};
   const uniforms: Record<string, Record<string, number>> = {};
   for (const b of plan.bindings) {
@@ -161,6 +161,14 @@ function referenceInputs(plan: RunPlan, inputs: Map<string, ArrayBuffer>): Recor
     else {
       const data = inputs.get(b.name);
       if (data) buffers[b.name] = referenceArray(b.layout, data);
+      if (b.quantize) {
+        // `@quantize`: the packed words above, plus the float weights and what the packed bytes decode to.
+        const q = quantizedInput(b, seed);
+        if (!("error" in q)) {
+          buffers[`${b.name}_float`] = q.float;
+          buffers[`${b.name}_dequant`] = q.dequant;
+        }
+      }
     }
   }
   return { buffers, uniforms, lets: { ...plan.lets }, overrides: { ...plan.overrides } };
@@ -206,7 +214,7 @@ async function runJsReference(ctx: EntryContext, path: string, plan: RunPlan, in
       : new Promise<JsResult>((settle) => {
           let done = false;
           // The module is the user's own code, run only with Workspace Trust (allowWorkspaceCode).
-          const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { url: pathToFileURL(full).href, path, inputs: referenceInputs(plan, inputs) }, stdout: false, stderr: false });
+          const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { url: pathToFileURL(full).href, path, inputs: referenceInputs(plan, inputs, ctx.options.seed ?? DEFAULT_SEED) }, stdout: false, stderr: false });
           const finish = (r: JsResult): void => {
             if (done) return;
             done = true;

@@ -103,6 +103,15 @@ export interface CompareInput {
   readonly unwritten?: Uint8Array | null;
 }
 
+/**
+ * 10·log10(Σref² / Σ(out−ref)²) in dB, or null where it is undefined (an all-zero reference) or infinite (no error
+ * at all). Higher is better: each bit of a uniform quantizer is worth about 6.02 dB.
+ */
+export function sqnrDb(sumSqRef: number, sumSqDiff: number): number | null {
+  if (!(sumSqRef > 0) || !(sumSqDiff > 0) || !Number.isFinite(sumSqRef) || !Number.isFinite(sumSqDiff)) return null;
+  return 10 * Math.log10(sumSqRef / sumSqDiff);
+}
+
 export function compareOutput(input: CompareInput): CheckOutcome {
   const { got, want, rtol, atol, output } = input;
   const maxMismatches = input.maxMismatches ?? 0;
@@ -151,12 +160,14 @@ export function compareOutput(input: CompareInput): CheckOutcome {
     }
   }
   const relL2 = sumSqRef > 0 ? Math.sqrt(sumSqDiff / sumSqRef) : sumSqDiff === 0 ? 0 : Infinity;
+  const sqnr = sqnrDb(sumSqRef, sumSqDiff);
   const tooLong = want.length > got.length;
   const passed = !tooLong && unwritten === 0 && badNonFinite === 0 && mismatches <= maxMismatches && n > 0;
 
   const idx = (i: number): string => formatIndex(i, input.components ?? 1, input.headerScalars ?? 0);
   const tol = `atol ${formatNumber(atol)}, rtol ${formatNumber(rtol)}`;
-  const errors = `max abs error ${formatNumber(maxAbs)}, rel L2 error ${formatNumber(relL2)}`;
+  const sqnrText = sqnr !== null ? `, SQNR ${sqnr.toFixed(2)} dB` : sumSqRef > 0 && Number.isFinite(sumSqRef) && sumSqDiff === 0 ? ", SQNR exact" : "";
+  const errors = `max abs error ${formatNumber(maxAbs)}, rel L2 error ${formatNumber(relL2)}${sqnrText}`;
   const parts: string[] = [];
   if (tooLong) parts.push(`the reference has ${formatCount(want.length)} values but '${output}' holds ${formatCount(got.length)}`);
   if (n === 0 && !tooLong) parts.push(`nothing to compare: the reference returned no values`);
@@ -181,6 +192,7 @@ export function compareOutput(input: CompareInput): CheckOutcome {
     elements: n,
     maxAbsError: maxAbs,
     relL2Error: relL2,
+    sqnrDb: sqnr,
     mismatches,
     firstMismatches: samples,
     nan,

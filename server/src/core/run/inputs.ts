@@ -10,6 +10,7 @@
 // ceil(lo) + floor(u (floor(hi) - ceil(lo) + 1)), both ends inclusive; `random` on an integer buffer behaves as
 // `randint`. Reading `file(...)` contents is I/O, so it is injected; this module stays pure.
 import type { CoreDiagnostic } from "../diagnostic";
+import { quantize } from "../quant/formats";
 import type { Span } from "../wgsl/ast";
 import type { BufferLayout, InitSpec, PlannedBinding, ScalarKind } from "./plan";
 
@@ -324,6 +325,41 @@ export function fromFile(layout: BufferLayout, name: string, path: string, bytes
   return { error: `${path}: ${fmtCount(bytes.length)} bytes; '${name}' needs ${fmtCount(layout.sizeBytes)}${packedNote} (${fmtCount(layout.count)} x ${typeName} element(s) of ${layout.stride} bytes)` };
 }
 
+// ---- Quantized inputs -------------------------------------------------------------------------------------------
+
+export interface QuantizedInput {
+  /** What is uploaded: the encoder's bytes, zero-padded to the binding's size (whole u32 words, little-endian). */
+  readonly data: ArrayBuffer;
+  /** The float weights as generated (what a float reference multiplies), and what the packed bytes decode to. */
+  readonly float: Float32Array;
+  readonly dequant: Float32Array;
+}
+
+/**
+ * Contents of a `@quantize`d binding: `spec.elements` floats generated from the initializer exactly as an
+ * `array<f32>` buffer of that name would get them, then packed with the reference encoder.
+ */
+export function quantizedInput(b: PlannedBinding, seed: number = DEFAULT_SEED): QuantizedInput | { readonly error: string } {
+  const spec = b.quantize;
+  if (!spec) return { error: `'${b.name}' is not quantized` };
+  if (!b.init || b.init.kind === "file") return { error: `'${b.name}': a quantized buffer needs a generator initializer` };
+  const n = spec.elements;
+  const floatLayout: BufferLayout = { header: [], arrayOffset: 0, stride: 4, leaves: [{ offset: 0, scalar: "f32" }], count: n, sizeBytes: n * 4 };
+  const made = generate(floatLayout, b.init, b.name, seed);
+  if ("error" in made) return made;
+  const float = new Float32Array(made.data);
+  let q: { bytes: Uint8Array; decoded: Float32Array };
+  try {
+    q = quantize(spec.format, float);
+  } catch (e) {
+    return { error: `'${b.name}': ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (q.bytes.length > b.sizeBytes) return { error: `'${b.name}': ${q.bytes.length} packed bytes do not fit the ${b.sizeBytes}-byte buffer` };
+  const data = new ArrayBuffer(b.sizeBytes);
+  new Uint8Array(data).set(q.bytes);
+  return { data, float, dequant: q.decoded };
+}
+
 // ---- All inputs of a plan ---------------------------------------------------------------------------------------
 
 export interface InputOptions {
@@ -350,7 +386,10 @@ export function materializeInputs(bindings: readonly PlannedBinding[], options: 
     }
     if (!b.init) continue;
     let result: GeneratedInput;
-    if (b.init.kind === "file") {
+    if (b.quantize) {
+      const q = quantizedInput(b, options.seed ?? DEFAULT_SEED);
+      result = "error" in q ? q : { data: q.data };
+    } else if (b.init.kind === "file") {
       if (!options.readFile) {
         fail(b, `'${b.name}' reads ${b.init.path}, but files cannot be read here`);
         continue;

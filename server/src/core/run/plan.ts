@@ -69,10 +69,28 @@ export interface PlannedBinding {
   /** Uniform contents laid out by the struct layout, and the values as the kernel sees them (f32-rounded, wrapped). */
   readonly uniformBytes?: ArrayBuffer;
   readonly uniformValues?: Readonly<Record<string, number>>;
+  /**
+   * Set by `// @quantize NAME: q4_0|q8_0`: the buffer's `@buffer NAME[COUNT]` count is the number of float weights,
+   * generated as usual and then packed by the reference encoder; the binding (an `array<u32>`) holds the packed
+   * bytes exactly as the encoder returns them, zero-padded to whole words, and `count`/`sizeBytes` are its words.
+   */
+  readonly quantize?: QuantizeSpec;
   /** Name span of the declaration in the original text. */
   readonly span: Span;
   /** The `@buffer` / `@uniform` directive that gave the size or contents, if any. */
   readonly directiveSpan?: Span;
+}
+
+/** The ggml block formats a run can upload, with their block size in weights and in bytes. */
+export const RUN_QUANT_FORMATS = { q4_0: { weights: 32, bytes: 18 }, q8_0: { weights: 32, bytes: 34 } } as const;
+export type RunQuantFormat = keyof typeof RUN_QUANT_FORMATS;
+
+export interface QuantizeSpec {
+  readonly format: RunQuantFormat;
+  /** Float weights before packing (the `@buffer` count). */
+  readonly elements: number;
+  /** Bytes the encoder returns (before padding to whole words). */
+  readonly packedBytes: number;
 }
 
 export type PlannedReference = { readonly kind: "entry"; readonly name: string } | { readonly kind: "js"; readonly path: string };
@@ -221,6 +239,28 @@ export interface PlanResult {
   readonly problems: readonly CoreDiagnostic[];
 }
 
+/**
+ * A storage binding re-planned to hold `format`'s packed bytes: its planned count is the number of float weights,
+ * and it must be an `array<u32>` with a generator initializer. Returns the problem as a message otherwise.
+ */
+export function quantizedBinding(b: PlannedBinding, format: string): PlannedBinding | string {
+  if (!Object.hasOwn(RUN_QUANT_FORMATS, format)) return `@quantize ${b.name}: runs upload ${Object.keys(RUN_QUANT_FORMATS).join(" and ")} (ggml blocks); '${format}' is not supported yet`;
+  const f = RUN_QUANT_FORMATS[format as RunQuantFormat];
+  const l = b.layout;
+  if (l.header.length > 0 || l.stride !== 4 || l.leaves.length !== 1 || l.leaves[0]!.scalar !== "u32") return `@quantize ${b.name}: the buffer must be an array<u32> (it is ${b.typeText}) that receives the packed ${format} bytes`;
+  if (!b.init || b.init.kind === "file") return `@quantize ${b.name}: give the float weights a generator, e.g. // @buffer ${b.name}[COUNT] = random(-1, 1)`;
+  if (b.count <= 0 || b.count % f.weights !== 0) return `@quantize ${b.name}: ${format} packs blocks of ${f.weights} weights; the count ${b.count} is not a multiple of ${f.weights}`;
+  const packedBytes = (b.count / f.weights) * f.bytes;
+  const words = Math.ceil(packedBytes / 4);
+  return {
+    ...b,
+    layout: { ...l, count: words, sizeBytes: words * 4 },
+    count: words,
+    sizeBytes: words * 4,
+    quantize: { format: format as RunQuantFormat, elements: b.count, packedBytes },
+  };
+}
+
 /** Plans a run of `kernel`. `given` holds `--let`/`--override` values that win over the directives. */
 export function buildRunPlan(source: SourceAnalysis, kernel: KernelSummary, given: ReadonlyMap<string, number> = new Map(), options: PlanOptions = {}): PlanResult {
   const problems: CoreDiagnostic[] = [];
@@ -306,6 +346,21 @@ export function buildRunPlan(source: SourceAnalysis, kernel: KernelSummary, give
     }
     const planned = b.addressSpace === "uniform" ? planUniform(b) : planStorage(b);
     if (planned) bindings.push(planned);
+  }
+
+  // ---- Quantized inputs -------------------------------------------------------------------------------------------
+  for (const d of directives) {
+    if (d.kind !== "quantize") continue;
+    const at = bindings.findIndex((x) => x.name === d.name.name);
+    if (at < 0) {
+      // A file-level directive for a buffer another entry point has is not this entry's concern.
+      if (!kernel.bindings.some((x) => x.name === d.name.name)) continue;
+      error("run-quantize", `@quantize names '${d.name.name}', which is not a storage buffer '${name}' can read`, d.name.span);
+      continue;
+    }
+    const q = quantizedBinding(bindings[at]!, d.format.name);
+    if (typeof q === "string") error("run-quantize", q, d.span);
+    else bindings[at] = q;
   }
 
   function planStorage(b: BindingSummary): PlannedBinding | null {

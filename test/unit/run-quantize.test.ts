@@ -1,0 +1,84 @@
+// Tests `@quantize` in runs: the plan re-sizes the binding to the packed words and the upload holds the encoder's bytes.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { analyzeSource } from "../../server/src/core/analysis/sourceAnalysis";
+import { quantizeQ4_0, quantizeQ8_0 } from "../../server/src/core/quant/blocks";
+import { DEFAULT_SEED, generate, materializeInputs, quantizedInput } from "../../server/src/core/run/inputs";
+import { buildRunPlan, type PlannedBinding } from "../../server/src/core/run/plan";
+
+function kernel(format: string, count: string, type = "array<u32>"): string {
+  return `// @let K = 256
+// @dispatch 1
+// @buffer w[${count}] = random(-1, 1)
+// @quantize w: ${format}
+// @buffer y[1]
+@group(0) @binding(0) var<storage, read> w: ${type};
+@group(0) @binding(1) var<storage, read_write> y: array<f32>;
+@compute @workgroup_size(1)
+fn main() { y[0] = f32(w[0]); }
+`;
+}
+
+function plan(text: string): ReturnType<typeof buildRunPlan> {
+  const source = analyzeSource(text);
+  return buildRunPlan(source, source.kernels.find((k) => k.stage === "compute")!);
+}
+
+/** The floats an `array<f32>` buffer named `name` with `random(-1, 1)` would get. */
+function floats(name: string, n: number, seed = DEFAULT_SEED): Float32Array {
+  const made = generate({ header: [], arrayOffset: 0, stride: 4, leaves: [{ offset: 0, scalar: "f32" }], count: n, sizeBytes: n * 4 }, { kind: "random", lo: -1, hi: 1 }, name, seed);
+  assert.ok("data" in made);
+  return new Float32Array(made.data);
+}
+
+describe("@quantize in runs", () => {
+  it("plans q4_0: the count is float weights, the buffer the packed 18-byte blocks padded to words", () => {
+    const r = plan(kernel("q4_0", "K"));
+    assert.deepEqual(r.problems.filter((p) => p.severity === "error"), []);
+    const w = r.plan!.bindings.find((b) => b.name === "w")!;
+    assert.deepEqual(w.quantize, { format: "q4_0", elements: 256, packedBytes: 8 * 18 });
+    assert.equal(w.sizeBytes, 144);
+    assert.equal(w.count, 36);
+    assert.equal(w.layout.sizeBytes, 144);
+    const odd = plan(kernel("q4_0", "96")).plan!.bindings.find((b) => b.name === "w")!;
+    assert.equal(odd.quantize!.packedBytes, 54);
+    assert.equal(odd.sizeBytes, 56); // padded to whole words
+  });
+
+  it("uploads exactly the reference encoder's bytes (little-endian words) and zero padding", () => {
+    for (const [format, enc, count] of [["q4_0", quantizeQ4_0, 96], ["q8_0", quantizeQ8_0, 64]] as const) {
+      const w = plan(kernel(format, String(count))).plan!.bindings.find((b) => b.name === "w")!;
+      const { buffers, problems } = materializeInputs([w]);
+      assert.deepEqual(problems, []);
+      const data = new Uint8Array(buffers.get("w")!);
+      const want = enc(floats("w", count));
+      assert.equal(data.length, w.sizeBytes);
+      assert.deepEqual(data.subarray(0, want.bytes.length), want.bytes);
+      assert.ok(data.subarray(want.bytes.length).every((x) => x === 0));
+      // The first word a kernel reads: the fp16 scale in the low half, the first codes above it.
+      const word0 = new DataView(data.buffer).getUint32(0, true);
+      assert.equal(word0 & 0xffff, want.bytes[0]! | (want.bytes[1]! << 8));
+      const q = quantizedInput(w);
+      assert.ok(!("error" in q));
+      assert.deepEqual(q.float, floats("w", count));
+      assert.deepEqual(q.dequant, want.decoded);
+    }
+  });
+
+  it("follows the seed, like any generated input", () => {
+    const w = plan(kernel("q8_0", "32")).plan!.bindings.find((b) => b.name === "w")!;
+    const a = new Uint8Array(materializeInputs([w], { seed: 1 }).buffers.get("w")!);
+    const b = new Uint8Array(materializeInputs([w], { seed: 2 }).buffers.get("w")!);
+    assert.notDeepEqual(a, b);
+    assert.deepEqual(a.subarray(0, 34), quantizeQ8_0(floats("w", 32, 1)).bytes);
+  });
+
+  it("says what is wrong: unsupported format, non-u32 buffer, a count that is not whole blocks", () => {
+    const msg = (text: string): string => plan(text).problems.filter((p) => p.code === "run-quantize").map((p) => p.message).join("\n");
+    assert.match(msg(kernel("int4", "K")), /runs upload q4_0 and q8_0.*'int4' is not supported yet/);
+    assert.match(msg(kernel("q4_0", "K", "array<f32>")), /must be an array<u32> \(it is array<f32>\)/);
+    assert.match(msg(kernel("q8_0", "48")), /blocks of 32 weights; the count 48 is not a multiple of 32/);
+    const notQuantized: PlannedBinding = plan(kernel("q4_0", "K")).plan!.bindings.find((b) => b.name === "y")!;
+    assert.ok("error" in quantizedInput(notQuantized));
+  });
+});
