@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { analyzeSource } from "../../server/src/core/analysis/sourceAnalysis";
-import { quantizeQ4_0, quantizeQ8_0 } from "../../server/src/core/quant/blocks";
+import { quantizeElementwise, quantizeIntGroups, quantizeQ4_0, quantizeQ8_0 } from "../../server/src/core/quant/blocks";
+import { decodeMinifloat, E4M3, encodeMinifloat } from "../../server/src/core/quant/minifloat";
 import { DEFAULT_SEED, generate, materializeInputs, quantizedInput } from "../../server/src/core/run/inputs";
 import { buildRunPlan, type PlannedBinding } from "../../server/src/core/run/plan";
 
@@ -75,10 +76,62 @@ describe("@quantize in runs", () => {
 
   it("says what is wrong: unsupported format, non-u32 buffer, a count that is not whole blocks", () => {
     const msg = (text: string): string => plan(text).problems.filter((p) => p.code === "run-quantize").map((p) => p.message).join("\n");
-    assert.match(msg(kernel("int4", "K")), /runs upload q4_0 and q8_0.*'int4' is not supported yet/);
+    assert.match(msg(kernel("int4", "K")), /runs upload q4_0 and q8_0 .*int8 .*e4m3; 'int4' is not supported yet/);
+    assert.match(msg(kernel("int8", "K", "array<i32>")), /must be an array<u32> \(it is array<i32>\)/);
     assert.match(msg(kernel("q4_0", "K", "array<f32>")), /must be an array<u32> \(it is array<f32>\)/);
     assert.match(msg(kernel("q8_0", "48")), /blocks of 32 weights; the count 48 is not a multiple of 32/);
     const notQuantized: PlannedBinding = plan(kernel("q4_0", "K")).plan!.bindings.find((b) => b.name === "y")!;
     assert.ok("error" in quantizedInput(notQuantized));
+  });
+
+  it("plans int8 (a 4-byte f32 scale word, then one byte per code) and e4m3 (one byte per code), any count", () => {
+    const i8 = plan(kernel("int8", "10")).plan!.bindings.find((b) => b.name === "w")!;
+    assert.deepEqual(i8.quantize, { format: "int8", elements: 10, packedBytes: 14 });
+    assert.equal(i8.sizeBytes, 16);
+    assert.equal(i8.count, 4);
+    const e = plan(kernel("e4m3", "K")).plan!.bindings.find((b) => b.name === "w")!;
+    assert.deepEqual(e.quantize, { format: "e4m3", elements: 256, packedBytes: 256 });
+    assert.equal(e.sizeBytes, 256);
+    assert.equal(e.count, 64);
+  });
+
+  it("uploads int8 as the per-tensor scale in word 0 (f32 bits) and the encoder's codes, 4 per word, from word 1", () => {
+    const w = plan(kernel("int8", "K")).plan!.bindings.find((b) => b.name === "w")!;
+    const data = new Uint8Array(materializeInputs([w]).buffers.get("w")!);
+    const x = floats("w", 256);
+    const want = quantizeIntGroups(x, { bits: 8, groupSize: 256, asymmetric: false });
+    const view = new DataView(data.buffer);
+    const scale = view.getFloat32(0, true);
+    let amax = 0;
+    for (const v of x) amax = Math.max(amax, Math.abs(v));
+    assert.ok(Math.abs(scale - amax / 127) <= (amax / 127) * 1e-3, `scale ${scale} ~ amax / 127`);
+    assert.deepEqual(data.subarray(4, 4 + 256), want.bytes.subarray(2, 2 + 256));
+    const q = quantizedInput(w);
+    assert.ok(!("error" in q));
+    assert.deepEqual(q.dequant, want.decoded);
+    for (let j = 0; j < 256; j++) {
+      const code = view.getInt8(4 + j);
+      assert.ok(code >= -127 && code <= 127);
+      assert.equal(q.dequant[j], Math.fround(code * scale));
+      assert.ok(Math.abs(q.dequant[j]! - x[j]!) <= scale / 2 + 1e-7);
+    }
+    // Element 4k + i is byte i of word 1 + k (little-endian), as dot4I8Packed reads it.
+    const word2 = view.getUint32(8, true);
+    assert.equal(((word2 >> 8) << 24) >> 24, view.getInt8(4 + 5));
+  });
+
+  it("uploads e4m3 as encodeMinifloat's codes (round-to-nearest-even, saturating), 4 per word little-endian", () => {
+    const w = plan(kernel("e4m3", "K")).plan!.bindings.find((b) => b.name === "w")!;
+    const data = new Uint8Array(materializeInputs([w]).buffers.get("w")!);
+    const x = floats("w", 256);
+    assert.deepEqual(data, quantizeElementwise(x, E4M3).bytes);
+    const view = new DataView(data.buffer);
+    for (let j = 0; j < 256; j++) assert.equal((view.getUint32(4 * (j >> 2), true) >>> (8 * (j & 3))) & 0xff, encodeMinifloat(x[j]!, E4M3));
+    const q = quantizedInput(w);
+    assert.ok(!("error" in q));
+    assert.deepEqual(Array.from(q.dequant), Array.from(data, (c) => decodeMinifloat(c, E4M3)));
+    // Saturation and ties: 1000 -> 448 (0x7E), 1.0625 (halfway between 1 and 1.125) -> 1 (even mantissa).
+    assert.equal(encodeMinifloat(1000, E4M3), 0x7e);
+    assert.equal(encodeMinifloat(1.0625, E4M3), 0x38);
   });
 });

@@ -12,7 +12,7 @@
 import type { CoreDiagnostic } from "../diagnostic";
 import { quantize } from "../quant/formats";
 import type { Span } from "../wgsl/ast";
-import type { BufferLayout, InitSpec, PlannedBinding, ScalarKind } from "./plan";
+import type { BufferLayout, InitSpec, PlannedBinding, RunQuantFormat, ScalarKind } from "./plan";
 
 export const DEFAULT_SEED = 0x4b4c; // "KL": runs are reproducible unless a seed is given
 
@@ -336,6 +336,20 @@ export interface QuantizedInput {
 }
 
 /**
+ * The bytes a run uploads for `format` (layouts in `RUN_QUANT_FORMATS`) and what they decode to. q4_0, q8_0 and
+ * e4m3 are the reference encoder's bytes as they are; int8 is `quantizeIntGroups` with one group (fp16 scale, then
+ * the codes), re-laid out as an f32 scale in word 0 followed by the codes from byte 4.
+ */
+function packForRun(format: RunQuantFormat, x: Float32Array): { bytes: Uint8Array; decoded: Float32Array } {
+  if (format !== "int8") return quantize(format, x);
+  const q = quantize("int8", x);
+  const bytes = new Uint8Array(4 + x.length);
+  new DataView(bytes.buffer).setFloat32(0, f16Value(q.bytes[0]! | (q.bytes[1]! << 8)), true);
+  bytes.set(q.bytes.subarray(2, 2 + x.length), 4);
+  return { bytes, decoded: q.decoded };
+}
+
+/**
  * Contents of a `@quantize`d binding: `spec.elements` floats generated from the initializer exactly as an
  * `array<f32>` buffer of that name would get them, then packed with the reference encoder.
  */
@@ -350,7 +364,7 @@ export function quantizedInput(b: PlannedBinding, seed: number = DEFAULT_SEED): 
   const float = new Float32Array(made.data);
   let q: { bytes: Uint8Array; decoded: Float32Array };
   try {
-    q = quantize(spec.format, float);
+    q = packForRun(spec.format, float);
   } catch (e) {
     return { error: `'${b.name}': ${e instanceof Error ? e.message : String(e)}` };
   }

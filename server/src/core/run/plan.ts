@@ -70,9 +70,10 @@ export interface PlannedBinding {
   readonly uniformBytes?: ArrayBuffer;
   readonly uniformValues?: Readonly<Record<string, number>>;
   /**
-   * Set by `// @quantize NAME: q4_0|q8_0`: the buffer's `@buffer NAME[COUNT]` count is the number of float weights,
-   * generated as usual and then packed by the reference encoder; the binding (an `array<u32>`) holds the packed
-   * bytes exactly as the encoder returns them, zero-padded to whole words, and `count`/`sizeBytes` are its words.
+   * Set by `// @quantize NAME: q4_0|q8_0|int8|e4m3`: the buffer's `@buffer NAME[COUNT]` count is the number of float
+   * weights, generated as usual and then packed by the reference encoder; the binding (an `array<u32>`) holds the
+   * packed bytes exactly as `RUN_QUANT_FORMATS` describes them, zero-padded to whole words, and `count`/`sizeBytes`
+   * are its words.
    */
   readonly quantize?: QuantizeSpec;
   /** Name span of the declaration in the original text. */
@@ -81,8 +82,23 @@ export interface PlannedBinding {
   readonly directiveSpan?: Span;
 }
 
-/** The ggml block formats a run can upload, with their block size in weights and in bytes. */
-export const RUN_QUANT_FORMATS = { q4_0: { weights: 32, bytes: 18 }, q8_0: { weights: 32, bytes: 34 } } as const;
+/**
+ * The formats a run can upload: `weights` per block, `bytes` per block, and `header` bytes before the first block.
+ * - q4_0, q8_0: ggml blocks exactly as ggml stores them (fp16 scale first in every block), no header.
+ * - int8: per-tensor symmetric int8. Word 0 holds the tensor's scale as f32 bits (`bitcast<f32>(w[0])`); it is
+ *   amax / 127 rounded to fp16 by the reference encoder (`quantizeIntGroups`, one group), so code * scale is exact
+ *   in f32. Codes in [-127, 127] follow from word 1, four per u32 little-endian (weight 4k + i in bits 8i of word
+ *   1 + k, two's complement): the layout `dot4I8Packed` and `unpack4xI8` read. Value = code * scale.
+ * - e4m3: OCP fp8 E4M3 (bias 7, no infinity, 0x7F/0xFF NaN) from `encodeMinifloat`, round-to-nearest-even with
+ *   saturation to +-448; four codes per u32 little-endian (weight 4k + i in bits 8i of word k), no scale.
+ * int8 and e4m3 take any positive count; the last word is zero-padded.
+ */
+export const RUN_QUANT_FORMATS = {
+  q4_0: { weights: 32, bytes: 18, header: 0 },
+  q8_0: { weights: 32, bytes: 34, header: 0 },
+  int8: { weights: 1, bytes: 1, header: 4 },
+  e4m3: { weights: 1, bytes: 1, header: 0 },
+} as const;
 export type RunQuantFormat = keyof typeof RUN_QUANT_FORMATS;
 
 export interface QuantizeSpec {
@@ -244,13 +260,14 @@ export interface PlanResult {
  * and it must be an `array<u32>` with a generator initializer. Returns the problem as a message otherwise.
  */
 export function quantizedBinding(b: PlannedBinding, format: string): PlannedBinding | string {
-  if (!Object.hasOwn(RUN_QUANT_FORMATS, format)) return `@quantize ${b.name}: runs upload ${Object.keys(RUN_QUANT_FORMATS).join(" and ")} (ggml blocks); '${format}' is not supported yet`;
+  if (!Object.hasOwn(RUN_QUANT_FORMATS, format)) return `@quantize ${b.name}: runs upload q4_0 and q8_0 (ggml blocks), int8 (per-tensor, f32 scale in word 0) and e4m3; '${format}' is not supported yet`;
   const f = RUN_QUANT_FORMATS[format as RunQuantFormat];
   const l = b.layout;
   if (l.header.length > 0 || l.stride !== 4 || l.leaves.length !== 1 || l.leaves[0]!.scalar !== "u32") return `@quantize ${b.name}: the buffer must be an array<u32> (it is ${b.typeText}) that receives the packed ${format} bytes`;
   if (!b.init || b.init.kind === "file") return `@quantize ${b.name}: give the float weights a generator, e.g. // @buffer ${b.name}[COUNT] = random(-1, 1)`;
+  if (b.count <= 0 && f.weights === 1) return `@quantize ${b.name}: the count ${b.count} gives no weights to pack`;
   if (b.count <= 0 || b.count % f.weights !== 0) return `@quantize ${b.name}: ${format} packs blocks of ${f.weights} weights; the count ${b.count} is not a multiple of ${f.weights}`;
-  const packedBytes = (b.count / f.weights) * f.bytes;
+  const packedBytes = f.header + (b.count / f.weights) * f.bytes;
   const words = Math.ceil(packedBytes / 4);
   return {
     ...b,
