@@ -4,6 +4,7 @@ import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { SourceAnalysis } from "../core/analysis/sourceAnalysis";
 import { accessMarkdown, breakdownMarkdown, loopHint, summaryLine } from "../core/model/format";
 import { toOriginalSpan } from "../core/preprocess/originalSpan";
+import { quantWhatIf, quantWhatIfMarkdown } from "../core/quant/whatIf";
 import { spanToRange } from "./convert";
 
 /** A lens above each compute entry point with the model's one-line summary; it opens the Kernels panel. */
@@ -44,7 +45,11 @@ export function modelHover(source: SourceAnalysis, offset: number, entryName: st
   if (!device) return undefined;
   if (entryName) {
     const m = source.models.get(entryName);
-    if (m) return breakdownMarkdown(m.model, device);
+    // With quantized weights, the same kernel with the weights in other formats (memory-bound: about 16 / bits).
+    if (m) {
+      const whatIf = quantWhatIfMarkdown(quantWhatIf(m.model, m.quantization ?? [], device));
+      return breakdownMarkdown(m.model, device) + (whatIf ? `\n\n${whatIf}` : "");
+    }
   }
   // The innermost access whose expression covers the offset.
   let best: { md: string; size: number } | undefined;

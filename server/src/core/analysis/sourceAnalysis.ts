@@ -15,7 +15,7 @@ import { checkDirectivesAgainstModule } from "./directiveChecks";
 import type { DeviceSpec } from "../devices/device";
 import { analyzeKernel, type KernelAnalysis } from "../model/analyzeKernel";
 import { recognizeQuantization } from "../quant/recognize";
-import { quantFindings } from "../quant/findings";
+import { quantAccessFindings, quantFindings } from "../quant/findings";
 
 export interface AnalyzeOptions {
   /** Defines from the editor setting or CLI; used only when the file has no `// @define` lines. */
@@ -109,7 +109,7 @@ export function analyzePrepared(prepared: PreparedSource): SourceAnalysis {
         const analysis = analyzeKernel(withoutModels, k, model.device, model.given);
         // Quantized bindings: their format, bits per weight and group size, and where dequantization happens.
         const quantization = recognizeQuantization(withoutModels, k.name);
-        const quantDiagnostics = quantFindings(withoutModels, k.name, analysis.model);
+        const quantDiagnostics = [...quantFindings(withoutModels, k.name, analysis.model), ...quantAccessFindings(withoutModels, k.name, analysis.model)];
         models.set(k.name, { ...analysis, quantization, diagnostics: [...analysis.diagnostics, ...quantDiagnostics] });
         diagnostics.push(...analysis.diagnostics, ...quantDiagnostics);
       } catch (err) {

@@ -6,6 +6,11 @@
 //   the group's partial sum once.
 // - `int-accumulator-overflow`: an i32 accumulator of dot4I8Packed (or of int8 x int8 products) over a reduction of
 //   K elements, with K from the model's loop trip counts, where K x 127 x 127 > 2^31 - 1 (K > 133,144).
+// - `fp16-accumulation`: an f16 (or vecN<f16>) accumulator summed over more than 1024 terms (model trip counts).
+// - (quantAccessFindings) `scale-reread`: a group-scale binding loaded once per weight in an innermost loop though its address changes
+//   only once per group; `scale-uncoalesced`: scale loads whose neighbouring invocations are strided (< 50 % used).
+// - (quantAccessFindings) `packed-narrow-read`: packed weights read one scalar u32 per invocation per iteration, neighbouring invocations
+//   16 bytes or more apart.
 import type { SourceAnalysis } from "../analysis/sourceAnalysis";
 import type { CoreDiagnostic } from "../diagnostic";
 import type { KernelModel } from "../model/types";
@@ -14,7 +19,7 @@ import type { Expr, FunctionDecl, Span, Stmt } from "../wgsl/ast";
 import type { WgslSymbol } from "../wgsl/resolve";
 import { derefType } from "../wgsl/types";
 import { walk, type AstNode } from "../wgsl/walk";
-import { QuantContext, recognizeQuantization } from "./recognize";
+import { QuantContext, recognizeQuantization, type QuantBinding } from "./recognize";
 
 /** The largest K for which K x 127 x 127 fits in an i32: floor((2^31 - 1) / 16129). */
 export const INT8_DOT_MAX_K = Math.floor((2 ** 31 - 1) / (127 * 127));
@@ -122,7 +127,7 @@ function returnsDot4(ctx: QuantContext, e: Expr, depth = 0): boolean {
 export function quantFindings(source: SourceAnalysis, kernelName: string, model: KernelModel | null): CoreDiagnostic[] {
   const ctx = new QuantContext(source, kernelName);
   const quant = recognizeQuantization(source, kernelName);
-  if (ctx.functions.length === 0 || quant.length === 0) return [];
+  if (ctx.functions.length === 0) return [];
   const quantNames = new Set(quant.map((q) => q.binding));
   const int8Names = new Set(quant.filter((q) => /int8|^q8/.test(q.format) || (q.bitsPerElement >= 8 && q.bitsPerElement < 9 && !/fp|e4m3|e5m2/.test(q.format))).map((q) => q.binding));
   const out: CoreDiagnostic[] = [];
@@ -132,6 +137,8 @@ export function quantFindings(source: SourceAnalysis, kernelName: string, model:
 
   for (const fn of ctx.functions) {
     const { enclosing, innermost } = loopStructure(fn);
+    fp16Accumulation(ctx, fn, enclosing, model, push);
+    if (quant.length === 0) continue;
 
     // (a) The scale multiply per element inside the innermost loop.
     walk(fn.body, (n, parent) => {
@@ -208,4 +215,132 @@ export function quantFindings(source: SourceAnalysis, kernelName: string, model:
     });
   }
   return out;
+}
+
+/**
+ * The findings read from the model's accesses: `scale-reread`, `scale-uncoalesced` and `packed-narrow-read`. Kept
+ * apart from quantFindings so its first-slice results stay as they are; callers show both lists.
+ */
+export function quantAccessFindings(source: SourceAnalysis, kernelName: string, model: KernelModel | null): CoreDiagnostic[] {
+  if (!model) return [];
+  const ctx = new QuantContext(source, kernelName);
+  const quant = recognizeQuantization(source, kernelName);
+  if (ctx.functions.length === 0 || quant.length === 0) return [];
+  const out: CoreDiagnostic[] = [];
+  accessFindings(ctx, quant, model, (code, severity, message, span) => {
+    out.push({ severity, code, message, span: toOriginalSpan(source.pre, span).span, source: "kernellens" });
+  });
+  return out;
+}
+
+type Push = (code: string, severity: CoreDiagnostic["severity"], message: string, span: Span) => void;
+
+/** Terms in an f16 sum beyond which the finding fires: past ~2^10 terms the rounding error of 11-bit f16 dominates. */
+export const FP16_ACCUMULATION_MAX_TERMS = 1024;
+
+/** Whether a type is f16 or a vector of f16. */
+function isF16(t: ReturnType<typeof derefType>): boolean {
+  return (t.kind === "scalar" && t.name === "f16") || (t.kind === "vector" && t.component.name === "f16");
+}
+
+function fp16Accumulation(ctx: QuantContext, fn: FunctionDecl, enclosing: Map<AstNode, LoopNode[]>, model: KernelModel | null, push: Push): void {
+  if (!model) return;
+  walk(fn.body, (n) => {
+    if (n.kind !== "assign" || (n.op !== "+=" && n.op !== "=") || n.lhs.kind !== "ident") return undefined;
+    const acc = ctx.symbolOf(n.lhs.name);
+    if (!acc || acc.kind !== "local-var") return undefined;
+    if (!isF16(derefType(ctx.resolution.types.typeOfSymbol(acc)))) return undefined;
+    if (n.op === "=") {
+      const r = n.rhs;
+      if (r.kind !== "binary" || r.op !== "+" || r.left.kind !== "ident" || ctx.symbolOf(r.left.name) !== acc) return undefined;
+    }
+    const loops = (enclosing.get(n) ?? []).filter((l) => !contains(l.span, acc.declSpan));
+    if (loops.length === 0) return undefined;
+    let terms = 1;
+    for (const l of loops) {
+      const trip = tripOf(model, l);
+      if (trip === null) return undefined; // no launch evidence: no finding
+      terms *= trip;
+    }
+    if (terms <= FP16_ACCUMULATION_MAX_TERMS) return undefined;
+    push(
+      "fp16-accumulation",
+      "warning",
+      `accumulating ${fmt(terms)} products in f16 loses precision (f16 has 11 significant bits: once '${acc.name}' is 2048 times a term, adding it rounds away entirely; beyond ${fmt(FP16_ACCUMULATION_MAX_TERMS)} terms the rounding error dominates): accumulate in f32 (declare '${acc.name}' as f32 and convert each product), and convert to f16 once at the end.`,
+      n.span,
+    );
+    return undefined;
+  });
+}
+
+/** Findings from the model's accesses: scale re-reads, uncoalesced scales, narrow packed reads. */
+function accessFindings(ctx: QuantContext, quant: readonly QuantBinding[], model: KernelModel, push: Push): void {
+  // Every loop of the analysed functions, and whether it is innermost.
+  const loops: { loop: LoopNode; innermost: boolean }[] = [];
+  for (const fn of ctx.functions) {
+    const { innermost } = loopStructure(fn);
+    walk(fn.body, (n) => {
+      if (isLoop(n)) loops.push({ loop: n, innermost: innermost.has(n) });
+      return undefined;
+    });
+  }
+  const deepestLoop = (span: Span): { loop: LoopNode; innermost: boolean } | null => {
+    let best: { loop: LoopNode; innermost: boolean } | null = null;
+    for (const l of loops) if (contains(l.loop.span, span) && (!best || contains(best.loop.span, l.loop.span))) best = l;
+    return best;
+  };
+  const loads = model.accesses.filter((a) => a.kind === "load" && a.addressSpace === "storage");
+  const seen = new Set<string>();
+  const once = (key: string): boolean => (seen.has(key) ? false : (seen.add(key), true));
+
+  for (const q of quant) {
+    const weightLoads = loads.filter((a) => a.binding === q.binding);
+    const weightCount = Math.max(0, ...weightLoads.map((a) => a.count.value));
+
+    // Scales.
+    if (q.scaleBinding) {
+      for (const a of loads.filter((x) => x.binding === q.scaleBinding)) {
+        const where = deepestLoop(a.span);
+        const perElement = q.groupSize !== null && q.groupSize > 1 && weightCount > 0 && a.count.value >= weightCount;
+        if (where && where.innermost && (a.loopInvariant || perElement) && once(`reread:${a.span.start}`)) {
+          const trip = tripOf(model, where.loop);
+          const group = q.groupSize !== null && q.groupSize > 1 ? q.groupSize : trip;
+          const saved = group && group > 1 ? ` (${fmt(a.count.value)} loads now; ${fmt(a.count.value / group)} once per group of ${fmt(group)})` : "";
+          push(
+            "scale-reread",
+            "warning",
+            `the scale '${q.scaleBinding}' is loaded on every iteration of the innermost loop, yet its address ${a.loopInvariant ? "does not change within the loop" : "changes only once per group"}${saved}: load it once per group, before the group's inner loop, and keep it in a register.`,
+            a.span,
+          );
+        }
+        if (a.pattern === "strided" && a.coalescingEfficiency !== null && a.coalescingEfficiency < 0.5 && once(`uncoal:${a.span.start}`)) {
+          const stride = a.strideElements !== null ? ` ${fmt(Math.abs(a.strideElements))} elements (${fmt(Math.abs(a.strideElements) * a.bytesPerAccess)} bytes) apart` : " strided";
+          push(
+            "scale-uncoalesced",
+            "info",
+            `neighbouring invocations load '${q.scaleBinding}'${stride}: only ${Math.round(a.coalescingEfficiency * 100)} % of each fetched transaction is used. Store the scales so that neighbouring invocations read neighbouring scales (e.g. group-major: scales[group * rows + row]), or stage them through workgroup memory.`,
+            a.span,
+          );
+        }
+      }
+    }
+
+    // Narrow packed reads: only with neighbouring invocations to compare.
+    const wg = model.workgroupSize;
+    if (!wg || wg[0] * wg[1] * wg[2] < 2) continue;
+    for (const a of weightLoads) {
+      if (a.elementType !== "u32" && a.elementType !== "i32") continue;
+      if (a.pattern !== "strided" || a.strideElements === null || Math.abs(a.strideElements) < 4) continue;
+      if (!deepestLoop(a.span) || !once(`narrow:${a.span.start}`)) continue;
+      const strideBytes = Math.abs(a.strideElements) * a.bytesPerAccess;
+      const perWord = q.bitsPerElement > 0 ? Math.floor(32 / Math.floor(q.bitsPerElement)) : 0;
+      const eff = a.coalescingEfficiency !== null ? `: a warp uses ${Math.round(a.coalescingEfficiency * 100)} % of the bytes it fetches` : "";
+      push(
+        "packed-narrow-read",
+        "warning",
+        `each invocation reads one ${a.elementType} of packed '${q.binding}'${perWord > 0 ? ` (${perWord} ${q.format} values)` : ""} per iteration while neighbouring invocations read ${fmt(strideBytes)} bytes apart (stride ${fmt(Math.abs(a.strideElements))} words)${eff}. Read vec4<${a.elementType}> (16 bytes) per invocation per iteration, or lay the weights out so neighbouring invocations read neighbouring words (interleave rows, or let a workgroup cooperate on one row).`,
+        a.span,
+      );
+    }
+  }
 }
