@@ -88,3 +88,30 @@ describe("loop inlay hints", { timeout: 60000 }, () => {
     }
   });
 });
+
+describe("quantized kernels in the editor", { timeout: 60000 }, () => {
+  it("hovers a packed binding with its inferred format and the entry point with the format what-if", async () => {
+    const server = await startServer();
+    try {
+      const file = join(repoRoot, "examples", "quant", "int4-gemv-bad.wgsl");
+      const qText = readFileSync(file, "utf8");
+      const qUri = `file://${file}`;
+      const got = server.diagnostics(qUri);
+      server.open(qUri, qText);
+      await got;
+      const pos = (needle: string, delta = 0): { line: number; character: number } => {
+        const i = qText.indexOf(needle) + delta;
+        const before = qText.slice(0, i);
+        return { line: before.split("\n").length - 1, character: before.length - before.lastIndexOf("\n") - 1 };
+      };
+      const binding = hoverText((await server.connection.sendRequest("textDocument/hover", { textDocument: { uri: qUri }, position: pos("var<storage, read> w:", 20) })) as Hover);
+      assert.match(binding, /\*\*Quantized:\*\* int4, 4\.25 bits per element, groups of 128/);
+      assert.match(binding, /line \d+: mask 0xF/);
+      const entry = hoverText((await server.connection.sendRequest("textDocument/hover", { textDocument: { uri: qUri }, position: pos("fn ", 4) })) as Hover);
+      assert.match(entry, /Quantization what-if/);
+      assert.match(entry, /\| q4_0 \| 4\.5 \|/);
+    } finally {
+      await server.stop();
+    }
+  });
+});
