@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { analyzeSource, type SourceAnalysis } from "../../server/src/core/analysis/sourceAnalysis";
-import { findDevice, listDevices } from "../../server/src/core/devices/database";
+import { DEFAULT_DEVICE_ID, findDevice, listDevices } from "../../server/src/core/devices/database";
 import type { DeviceSpec } from "../../server/src/core/devices/device";
 import type { CalibrationProfile } from "../../server/src/gpu/types";
 import {
@@ -194,5 +194,19 @@ describe("positions and requests", () => {
     }
     assert.equal(answerRoofline({ uri: "file:///x", deviceId: 9 }, state).device.id, "nvidia-rtx-4090");
     assert.equal(answerRoofline({ uri: "file:///x" }, state).kernels.length, 1);
+  });
+
+  it("adds the quantized GEMV with its weights in other formats, each moving fewer bytes than fp16", () => {
+    const path = join(root, "examples", "quant", "int4-gemv-good.wgsl");
+    const device = findDevice(DEFAULT_DEVICE_ID)!;
+    const source = analyzeSource(readFileSync(path, "utf8"), { model: { device } });
+    const result = rooflineResult({ uri: "file:///q.wgsl" }, source);
+    const whatIf = result.kernels.filter((k) => /what-if/.test(k.name));
+    assert.ok(whatIf.length >= 5, whatIf.map((k) => k.name).join(", "));
+    const fp16 = whatIf.find((k) => /as fp16/.test(k.name))!;
+    const q4 = whatIf.find((k) => /as q4_0/.test(k.name))!;
+    // Same FLOPs, fewer bytes: higher arithmetic intensity and a shorter time.
+    assert.ok(q4.predicted!.ai > fp16.predicted!.ai * 3);
+    assert.ok(q4.predicted!.ms < fp16.predicted!.ms / 3);
   });
 });

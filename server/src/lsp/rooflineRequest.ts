@@ -4,6 +4,7 @@
 // model again on the same parsed module, so the unit tests run it without a server or an editor. The client imports
 // the two converters at the end (a run outcome and a calibration profile into roofline terms); they sit here, next to
 // the roofs computed from datasheets, so both sets of roofs follow one definition.
+import { quantWhatIf } from "../core/quant/whatIf";
 import type { SourceAnalysis } from "../core/analysis/sourceAnalysis";
 import { DEFAULT_DEVICE_ID, findDevice, listDevices } from "../core/devices/database";
 import type { DeviceSpec } from "../core/devices/device";
@@ -137,7 +138,8 @@ export function modelsOn(source: SourceAnalysis, device: DeviceSpec): ReadonlyMa
   for (const k of source.kernels) {
     if (k.stage !== "compute") continue;
     try {
-      models.set(k.name, analyzeKernel(withDevice, k, device));
+      // The quantized bindings do not depend on the device: keep the ones the document's analysis found.
+      models.set(k.name, { ...analyzeKernel(withDevice, k, device), quantization: source.models.get(k.name)?.quantization });
     } catch {
       // The analysis that published diagnostics already reported a model failure where the kernel is; here the
       // kernel just has no point.
@@ -183,6 +185,26 @@ export function rooflineResult(params: RooflineParams, source: SourceAnalysis | 
       workgroupAi: positiveOrNull(analysis?.model.roofline.workgroupIntensity),
       reason,
     });
+    // A quantized, memory-bound kernel also appears with its weights in other formats: same FLOPs, fewer bytes.
+    const whatIf = analysis && predicted ? quantWhatIf(analysis.model, analysis.quantization ?? [], device) : null;
+    const flops = analysis ? analysis.model.ops.flopsF32.value + analysis.model.ops.flopsF16.value : 0;
+    for (const row of whatIf?.rows ?? []) {
+      if (row.current || !(row.dramBytes > 0) || !(row.predictedMs > 0)) continue;
+      const ai = flops / row.dramBytes;
+      kernels.push({
+        name: `${k.name} · weights as ${row.format} (what-if)`,
+        range: rangeIn(starts, source.text.length, k.nameSpan),
+        predicted: {
+          ai,
+          gflops: flops / row.predictedMs / 1e6,
+          ms: row.predictedMs,
+          bound: "memory",
+          attainableGflops: Math.min(device.peakFlops.f32, ai * device.dramBandwidthBytesPerSec) / 1e9,
+        },
+        workgroupAi: null,
+        reason: null,
+      });
+    }
   }
   return { uri: params.uri, device: deviceInfo(device), devices, kernels };
 }
