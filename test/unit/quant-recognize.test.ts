@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { analyzeSource } from "../../server/src/core/analysis/sourceAnalysis";
-import { listDevices } from "../../server/src/core/devices/database";
+import { DEFAULT_DEVICE_ID, findDevice, listDevices } from "../../server/src/core/devices/database";
 import { INT8_DOT_MAX_K, quantFindings } from "../../server/src/core/quant/findings";
 import { recognizeQuantization } from "../../server/src/core/quant/recognize";
 
@@ -148,5 +148,25 @@ describe("quantFindings", () => {
   it("stays silent on the overflow when the trip count is unknown", () => {
     const source = analyzeSource(dotKernel(200000));
     assert.deepEqual(quantFindings(source, "dot_i8", null), []);
+  });
+});
+
+describe("packed-size traffic", () => {
+  it("costs a q4_0 weight 4.5 bits: the GEMV's compulsory reads are the 18-byte blocks plus x", () => {
+    const path = join(__dirname, "..", "..", "examples", "quant", "q4_0-gemv.wgsl");
+    const device = findDevice(DEFAULT_DEVICE_ID)!;
+    const source = analyzeSource(readFileSync(path, "utf8"), { model: { device } });
+    const kernel = source.kernels.find((k) => k.stage === "compute")!;
+    const analysis = source.models.get(kernel.name)!;
+    const [q] = analysis.quantization ?? [];
+    assert.equal(q.format, "q4_0");
+    assert.equal(q.bitsPerElement, 4.5);
+    // M = 512 rows of K = 1024 weights in blocks of 32, 18 bytes each; x is K floats.
+    const weights = (512 * 1024 / 32) * 18;
+    // The footprint comes from the index ranges the kernel reads (to a few bytes of the ends of the buffer).
+    const read = analysis.model.traffic.compulsoryRead!;
+    assert.ok(Math.abs(read - (weights + 1024 * 4)) <= 32, `${read} vs ${weights + 1024 * 4}`);
+    const bitsPerWeight = ((read - 1024 * 4) * 8) / (512 * 1024);
+    assert.ok(Math.abs(bitsPerWeight - 4.5) < 0.01, `${bitsPerWeight} bits per weight`);
   });
 });

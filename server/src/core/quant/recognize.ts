@@ -322,13 +322,14 @@ export function recognizeQuantization(source: SourceAnalysis, kernelName: string
     });
   }
 
-  // `// @quant NAME: FORMAT` states the format and wins.
+  // `// @quant NAME: FORMAT` states the format and wins; `// @quantize NAME: FORMAT` (the run quantizes the input with
+  // that encoder) states it just as surely.
   const scaleBitsOf = (name: string | undefined): number | null => {
     const sym = name === undefined ? undefined : entry?.resourcesUsed.find((s) => s.name === name);
     return sym ? ctx.floatBits(sym) : null;
   };
   for (const d of source.directives) {
-    if (d.kind !== "quant") continue;
+    if (d.kind !== "quant" && d.kind !== "quantize") continue;
     const sym = entry?.resourcesUsed.find((s) => s.name === d.name.name);
     if (!sym) continue;
     const known = FORMATS.get(d.format.name.toLowerCase());
