@@ -345,7 +345,7 @@ describe("catalogue", () => {
       assert.equal(r.decoded.length, 256, id);
       for (const v of r.decoded) assert.ok(Number.isFinite(v), id);
     }
-    assert.throws(() => quantize("q4_K", x), RangeError);
+    assert.throws(() => quantize("q2_K", x), RangeError);
     assert.deepEqual(JSON.parse(JSON.stringify(QUANT_FORMATS)), QUANT_FORMATS);
   });
 });

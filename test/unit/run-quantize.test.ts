@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { analyzeSource } from "../../server/src/core/analysis/sourceAnalysis";
 import { quantizeElementwise, quantizeIntGroups, quantizeQ4_0, quantizeQ8_0 } from "../../server/src/core/quant/blocks";
-import { decodeMinifloat, E4M3, encodeMinifloat } from "../../server/src/core/quant/minifloat";
+import { decodeFp16, decodeMinifloat, E4M3, encodeMinifloat } from "../../server/src/core/quant/minifloat";
 import { DEFAULT_SEED, generate, materializeInputs, quantizedInput } from "../../server/src/core/run/inputs";
 import { buildRunPlan, type PlannedBinding } from "../../server/src/core/run/plan";
 
@@ -76,7 +76,9 @@ describe("@quantize in runs", () => {
 
   it("says what is wrong: unsupported format, non-u32 buffer, a count that is not whole blocks", () => {
     const msg = (text: string): string => plan(text).problems.filter((p) => p.code === "run-quantize").map((p) => p.message).join("\n");
-    assert.match(msg(kernel("int4", "K")), /runs upload q4_0 and q8_0 .*int8 .*e4m3; 'int4' is not supported yet/);
+    assert.match(msg(kernel("int2", "K")), /runs upload q4_0 and q8_0 .*int8 .*int4 .*e4m3; 'int2' is not supported yet/);
+    assert.match(msg(kernel("int4 group=12", "K")), /group=12 must be a positive multiple of 8/);
+    assert.match(msg(kernel("int4 group=64", "96")), /the count 96 is not a multiple of 64/);
     assert.match(msg(kernel("int8", "K", "array<i32>")), /must be an array<u32> \(it is array<i32>\)/);
     assert.match(msg(kernel("q4_0", "K", "array<f32>")), /must be an array<u32> \(it is array<f32>\)/);
     assert.match(msg(kernel("q8_0", "48")), /blocks of 32 weights; the count 48 is not a multiple of 32/);
@@ -133,5 +135,38 @@ describe("@quantize in runs", () => {
     // Saturation and ties: 1000 -> 448 (0x7E), 1.0625 (halfway between 1 and 1.125) -> 1 (even mantissa).
     assert.equal(encodeMinifloat(1000, E4M3), 0x7e);
     assert.equal(encodeMinifloat(1.0625, E4M3), 0x38);
+  });
+
+  it("uploads int4 group=N as offset-8 nibbles, 8 per word, then the fp16 scales, exactly from quantizeIntGroups", () => {
+    const w = plan(kernel("int4 group=64", "K")).plan!.bindings.find((b) => b.name === "w")!;
+    assert.deepEqual(w.quantize, { format: "int4", elements: 256, packedBytes: 128 + 8, group: 64 });
+    assert.equal(w.sizeBytes, 136);
+    assert.equal(plan(kernel("int4", "K")).plan!.bindings.find((b) => b.name === "w")!.quantize!.group, 128);
+    const data = new Uint8Array(materializeInputs([w]).buffers.get("w")!);
+    const x = floats("w", 256);
+    const want = quantizeIntGroups(x, { bits: 4, groupSize: 64, asymmetric: false });
+    const per = 2 + 32;
+    const expected = new Uint8Array(136);
+    for (let g = 0; g < 4; g++) {
+      for (let k = 0; k < 32; k++) {
+        const pair = want.bytes[g * per + 2 + k]!;
+        const lo = ((((pair & 0xf) << 28) >> 28) + 8) & 0xf;
+        const hi = (((((pair >> 4) & 0xf) << 28) >> 28) + 8) & 0xf;
+        expected[g * 32 + k] = lo | (hi << 4);
+      }
+      expected[128 + 2 * g] = want.bytes[g * per]!;
+      expected[128 + 2 * g + 1] = want.bytes[g * per + 1]!;
+    }
+    assert.deepEqual(data, expected);
+    const view = new DataView(data.buffer);
+    const q = quantizedInput(w);
+    assert.ok(!("error" in q));
+    assert.deepEqual(q.dequant, want.decoded);
+    for (let j = 0; j < 256; j++) {
+      const nibble = (view.getUint32(4 * (j >> 3), true) >>> (4 * (j & 7))) & 0xf;
+      const scale = view.getUint16(128 + 2 * (j >> 6), true);
+      assert.ok(nibble >= 1 && nibble <= 15);
+      assert.equal(q.dequant[j], (nibble - 8) * decodeFp16(scale));
+    }
   });
 });

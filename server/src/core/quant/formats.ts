@@ -14,6 +14,7 @@ import {
   type QuantizeOptions,
   type QuantizeResult,
 } from "./blocks";
+import { quantizeQ4_K, quantizeQ6_K } from "./kquants";
 import {
   BF16,
   E2M1,
@@ -255,8 +256,11 @@ export function findQuantFormat(id: string): QuantFormat | undefined {
   return QUANT_FORMATS.find((fmt) => fmt.id === id);
 }
 
-/** Formats `quantize` can encode (the k-quants are catalogued but their iterative quantizers are not implemented). */
-export const QUANTIZABLE_IDS: readonly QuantFormatId[] = QUANT_FORMAT_IDS.filter((id) => !id.endsWith("_K"));
+/** k-quants with a reference encoder (kquants.ts); q2_K, q3_K and q5_K are catalogued only. */
+const KQUANTS_ENCODED: readonly QuantFormatId[] = ["q4_K", "q6_K"];
+
+/** Formats `quantize` can encode: all but the k-quants without a reference encoder. */
+export const QUANTIZABLE_IDS: readonly QuantFormatId[] = QUANT_FORMAT_IDS.filter((id) => !id.endsWith("_K") || KQUANTS_ENCODED.includes(id));
 
 const ELEMENTWISE: Partial<Record<QuantFormatId, MinifloatSpec>> = { fp16: FP16, bf16: BF16, e4m3: E4M3, e5m2: E5M2, e3m2: E3M2, e2m3: E2M3, e2m1: E2M1 };
 const INT_BITS: Partial<Record<QuantFormatId, number>> = { int8: 8, int4: 4, int2: 2 };
@@ -264,7 +268,7 @@ const INT_BITS: Partial<Record<QuantFormatId, number>> = { int8: 8, int4: 4, int
 /**
  * Quantizes `x` to `format`, returning the packed bytes and their decoded values. Block formats need a multiple of
  * their block size. Int formats: `groupSize` (default: the whole tensor, i.e. per-tensor; per-channel = row length)
- * and `asymmetric`. Throws for the k-quants (not implemented) and unknown ids.
+ * and `asymmetric`. q4_K and q6_K use the simple absmax encoders of kquants.ts; throws for the other k-quants.
  */
 export function quantize(format: QuantFormatId, x: Float32Array, options: QuantizeOptions = {}): QuantizeResult {
   const el = ELEMENTWISE[format];
@@ -284,6 +288,8 @@ export function quantize(format: QuantFormatId, x: Float32Array, options: Quanti
     case "q5_0": return quantizeQ5_0(x);
     case "q5_1": return quantizeQ5_1(x);
     case "q8_0": return quantizeQ8_0(x);
+    case "q4_K": return quantizeQ4_K(x);
+    case "q6_K": return quantizeQ6_K(x);
     default: throw new RangeError(`quantize: ${format} is catalogued but has no reference quantizer`);
   }
 }

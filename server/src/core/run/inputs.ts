@@ -340,12 +340,36 @@ export interface QuantizedInput {
  * e4m3 are the reference encoder's bytes as they are; int8 is `quantizeIntGroups` with one group (fp16 scale, then
  * the codes), re-laid out as an f32 scale in word 0 followed by the codes from byte 4.
  */
-function packForRun(format: RunQuantFormat, x: Float32Array): { bytes: Uint8Array; decoded: Float32Array } {
+function packForRun(format: RunQuantFormat, x: Float32Array, group: number): { bytes: Uint8Array; decoded: Float32Array } {
+  if (format === "int4") return packInt4(x, group);
   if (format !== "int8") return quantize(format, x);
   const q = quantize("int8", x);
   const bytes = new Uint8Array(4 + x.length);
   new DataView(bytes.buffer).setFloat32(0, f16Value(q.bytes[0]! | (q.bytes[1]! << 8)), true);
   bytes.set(q.bytes.subarray(2, 2 + x.length), 4);
+  return { bytes, decoded: q.decoded };
+}
+
+/**
+ * int4 for runs: `quantizeIntGroups` (4 bits, symmetric, `group` weights per fp16 scale) re-laid out as all the
+ * codes first (offset by 8, eight nibbles per u32, low nibble first), then the fp16 scales, two per u32.
+ */
+function packInt4(x: Float32Array, group: number): { bytes: Uint8Array; decoded: Float32Array } {
+  const q = quantize("int4", x, { groupSize: group });
+  const per = 2 + group / 2;
+  const ng = x.length / group;
+  const codeBytes = x.length / 2;
+  const bytes = new Uint8Array(codeBytes + 2 * ng);
+  for (let g = 0; g < ng; g++) {
+    const src = g * per;
+    bytes[codeBytes + 2 * g] = q.bytes[src]!;
+    bytes[codeBytes + 2 * g + 1] = q.bytes[src + 1]!;
+    for (let k = 0; k < group / 2; k++) {
+      const pair = q.bytes[src + 2 + k]!;
+      // Two's complement nibbles (low first) to offset-8 nibbles: flipping bit 3 adds 8 modulo 16.
+      bytes[(g * group) / 2 + k] = pair ^ 0x88;
+    }
+  }
   return { bytes, decoded: q.decoded };
 }
 
@@ -364,7 +388,7 @@ export function quantizedInput(b: PlannedBinding, seed: number = DEFAULT_SEED): 
   const float = new Float32Array(made.data);
   let q: { bytes: Uint8Array; decoded: Float32Array };
   try {
-    q = packForRun(spec.format, float);
+    q = packForRun(spec.format, float, spec.group ?? float.length);
   } catch (e) {
     return { error: `'${b.name}': ${e instanceof Error ? e.message : String(e)}` };
   }

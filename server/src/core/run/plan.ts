@@ -70,7 +70,7 @@ export interface PlannedBinding {
   readonly uniformBytes?: ArrayBuffer;
   readonly uniformValues?: Readonly<Record<string, number>>;
   /**
-   * Set by `// @quantize NAME: q4_0|q8_0|int8|e4m3`: the buffer's `@buffer NAME[COUNT]` count is the number of float
+   * Set by `// @quantize NAME: q4_0|q8_0|int8|int4|e4m3`: the buffer's `@buffer NAME[COUNT]` count is the number of float
    * weights, generated as usual and then packed by the reference encoder; the binding (an `array<u32>`) holds the
    * packed bytes exactly as `RUN_QUANT_FORMATS` describes them, zero-padded to whole words, and `count`/`sizeBytes`
    * are its words.
@@ -91,12 +91,18 @@ export interface PlannedBinding {
  *   1 + k, two's complement): the layout `dot4I8Packed` and `unpack4xI8` read. Value = code * scale.
  * - e4m3: OCP fp8 E4M3 (bias 7, no infinity, 0x7F/0xFF NaN) from `encodeMinifloat`, round-to-nearest-even with
  *   saturation to +-448; four codes per u32 little-endian (weight 4k + i in bits 8i of word k), no scale.
- * int8 and e4m3 take any positive count; the last word is zero-padded.
+ * - int4: per-group symmetric int4 (`// @quantize w: int4 group=G`, G default 128, a multiple of 8 dividing the
+ *   count). Codes in [-7, 7] from `quantizeIntGroups` (bits 4, groupSize G) are stored offset by 8 (nibble = code
+ *   + 8, 1..15), eight per u32 little-endian, low nibble first: weight 8k + i in bits 4i..4i+3 of word k. After the
+ *   count / 8 code words come the count / G fp16 scales, two per u32 (group 2k in the low half of word
+ *   count / 8 + k, group 2k + 1 in the high half, as `unpack2x16float` reads them). Value = (nibble - 8) * scale.
+ * int8, e4m3 take any positive count, int4 a multiple of its group; the last word is zero-padded.
  */
 export const RUN_QUANT_FORMATS = {
   q4_0: { weights: 32, bytes: 18, header: 0 },
   q8_0: { weights: 32, bytes: 34, header: 0 },
   int8: { weights: 1, bytes: 1, header: 4 },
+  int4: { weights: 8, bytes: 4, header: 0 },
   e4m3: { weights: 1, bytes: 1, header: 0 },
 } as const;
 export type RunQuantFormat = keyof typeof RUN_QUANT_FORMATS;
@@ -107,7 +113,12 @@ export interface QuantizeSpec {
   readonly elements: number;
   /** Bytes the encoder returns (before padding to whole words). */
   readonly packedBytes: number;
+  /** int4: weights per fp16 scale. */
+  readonly group?: number;
 }
+
+/** Default `group=` of `@quantize NAME: int4`. */
+export const RUN_INT4_DEFAULT_GROUP = 128;
 
 export type PlannedReference = { readonly kind: "entry"; readonly name: string } | { readonly kind: "js"; readonly path: string };
 
@@ -259,22 +270,29 @@ export interface PlanResult {
  * A storage binding re-planned to hold `format`'s packed bytes: its planned count is the number of float weights,
  * and it must be an `array<u32>` with a generator initializer. Returns the problem as a message otherwise.
  */
-export function quantizedBinding(b: PlannedBinding, format: string): PlannedBinding | string {
-  if (!Object.hasOwn(RUN_QUANT_FORMATS, format)) return `@quantize ${b.name}: runs upload q4_0 and q8_0 (ggml blocks), int8 (per-tensor, f32 scale in word 0) and e4m3; '${format}' is not supported yet`;
+export function quantizedBinding(b: PlannedBinding, format: string, options: ReadonlyMap<string, number> = new Map()): PlannedBinding | string {
+  if (!Object.hasOwn(RUN_QUANT_FORMATS, format)) return `@quantize ${b.name}: runs upload q4_0 and q8_0 (ggml blocks), int8 (per-tensor, f32 scale in word 0), int4 (per group=N, fp16 scales after the codes) and e4m3; '${format}' is not supported yet`;
   const f = RUN_QUANT_FORMATS[format as RunQuantFormat];
   const l = b.layout;
   if (l.header.length > 0 || l.stride !== 4 || l.leaves.length !== 1 || l.leaves[0]!.scalar !== "u32") return `@quantize ${b.name}: the buffer must be an array<u32> (it is ${b.typeText}) that receives the packed ${format} bytes`;
   if (!b.init || b.init.kind === "file") return `@quantize ${b.name}: give the float weights a generator, e.g. // @buffer ${b.name}[COUNT] = random(-1, 1)`;
   if (b.count <= 0 && f.weights === 1) return `@quantize ${b.name}: the count ${b.count} gives no weights to pack`;
   if (b.count <= 0 || b.count % f.weights !== 0) return `@quantize ${b.name}: ${format} packs blocks of ${f.weights} weights; the count ${b.count} is not a multiple of ${f.weights}`;
-  const packedBytes = f.header + (b.count / f.weights) * f.bytes;
+  let packedBytes = f.header + (b.count / f.weights) * f.bytes;
+  let group: number | undefined;
+  if (format === "int4") {
+    group = options.get("group") ?? RUN_INT4_DEFAULT_GROUP;
+    if (!Number.isInteger(group) || group <= 0 || group % 8 !== 0) return `@quantize ${b.name}: int4 group=${group} must be a positive multiple of 8`;
+    if (b.count % group !== 0) return `@quantize ${b.name}: int4 group=${group}; the count ${b.count} is not a multiple of ${group}`;
+    packedBytes += (b.count / group) * 2;
+  }
   const words = Math.ceil(packedBytes / 4);
   return {
     ...b,
     layout: { ...l, count: words, sizeBytes: words * 4 },
     count: words,
     sizeBytes: words * 4,
-    quantize: { format: format as RunQuantFormat, elements: b.count, packedBytes },
+    quantize: group === undefined ? { format: format as RunQuantFormat, elements: b.count, packedBytes } : { format: format as RunQuantFormat, elements: b.count, packedBytes, group },
   };
 }
 
@@ -375,7 +393,7 @@ export function buildRunPlan(source: SourceAnalysis, kernel: KernelSummary, give
       error("run-quantize", `@quantize names '${d.name.name}', which is not a storage buffer '${name}' can read`, d.name.span);
       continue;
     }
-    const q = quantizedBinding(bindings[at]!, d.format.name);
+    const q = quantizedBinding(bindings[at]!, d.format.name, d.options);
     if (typeof q === "string") error("run-quantize", q, d.span);
     else bindings[at] = q;
   }
