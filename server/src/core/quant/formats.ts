@@ -14,7 +14,7 @@ import {
   type QuantizeOptions,
   type QuantizeResult,
 } from "./blocks";
-import { quantizeQ4_K, quantizeQ6_K } from "./kquants";
+import { quantizeQ2_K, quantizeQ3_K, quantizeQ4_K, quantizeQ5_K, quantizeQ6_K } from "./kquants";
 import {
   BF16,
   E2M1,
@@ -256,8 +256,8 @@ export function findQuantFormat(id: string): QuantFormat | undefined {
   return QUANT_FORMATS.find((fmt) => fmt.id === id);
 }
 
-/** k-quants with a reference encoder (kquants.ts); q2_K, q3_K and q5_K are catalogued only. */
-const KQUANTS_ENCODED: readonly QuantFormatId[] = ["q4_K", "q6_K"];
+/** k-quants with a reference encoder (kquants.ts): all five. */
+const KQUANTS_ENCODED: readonly QuantFormatId[] = ["q2_K", "q3_K", "q4_K", "q5_K", "q6_K"];
 
 /** Formats `quantize` can encode: all but the k-quants without a reference encoder. */
 export const QUANTIZABLE_IDS: readonly QuantFormatId[] = QUANT_FORMAT_IDS.filter((id) => !id.endsWith("_K") || KQUANTS_ENCODED.includes(id));
@@ -268,7 +268,7 @@ const INT_BITS: Partial<Record<QuantFormatId, number>> = { int8: 8, int4: 4, int
 /**
  * Quantizes `x` to `format`, returning the packed bytes and their decoded values. Block formats need a multiple of
  * their block size. Int formats: `groupSize` (default: the whole tensor, i.e. per-tensor; per-channel = row length)
- * and `asymmetric`. q4_K and q6_K use the simple absmax encoders of kquants.ts; throws for the other k-quants.
+ * and `asymmetric`. The k-quants (q2_K .. q6_K) use the simple absmax encoders of kquants.ts.
  */
 export function quantize(format: QuantFormatId, x: Float32Array, options: QuantizeOptions = {}): QuantizeResult {
   const el = ELEMENTWISE[format];
@@ -288,7 +288,10 @@ export function quantize(format: QuantFormatId, x: Float32Array, options: Quanti
     case "q5_0": return quantizeQ5_0(x);
     case "q5_1": return quantizeQ5_1(x);
     case "q8_0": return quantizeQ8_0(x);
+    case "q2_K": return quantizeQ2_K(x);
+    case "q3_K": return quantizeQ3_K(x);
     case "q4_K": return quantizeQ4_K(x);
+    case "q5_K": return quantizeQ5_K(x);
     case "q6_K": return quantizeQ6_K(x);
     default: throw new RangeError(`quantize: ${format} is catalogued but has no reference quantizer`);
   }
