@@ -161,3 +161,59 @@ describe("kernellens analyze", { timeout: 120000 }, () => {
     assert.ok(!good.diagnostics.some((d: { code: string }) => d.code === "dequant-in-inner-loop"));
   });
 });
+
+describe("kernellens sweep", { timeout: 120000 }, () => {
+  it("writes a sweep file the Design-space panel accepts: every point checked, infeasible ones with a reason, a Pareto front", async () => {
+    const { validateSweepResult, dominates } = await import("../../server/src/core/sweep/result");
+    const r = kernellens("sweep", "test/fixtures/sweep/matmul-tiled.wgsl", "--json");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /not implemented yet/, "says that it predicts and does not time");
+    const result = JSON.parse(r.stdout);
+    assert.deepEqual(validateSweepResult(result), []);
+    assert.equal(result.entry, "matmul_tiled");
+    assert.deepEqual(result.space.map((p: { name: string; values: number[] }) => [p.name, p.values]), [["TILE", [4, 8, 16, 32]], ["BM", [1, 2, 4, 8, 16]]]);
+    assert.equal(result.points.length, 20);
+    assert.equal(result.measured, 0);
+    assert.equal(result.best, null);
+    type P = { params: Record<string, number>; feasible: boolean; reason: string | null; predictedMs: number | null; measuredMs: null; objectives?: Record<string, number> };
+    const points: P[] = result.points;
+    // TILE=32 is a 32x32 workgroup: 1024 invocations, above WebGPU's default 256.
+    for (const p of points.filter((q) => q.params.TILE === 32)) {
+      assert.equal(p.feasible, false);
+      assert.match(p.reason ?? "", /1024 invocations/);
+    }
+    // TILE=16, BM=16: a_tile 16*16*16 + b_tile 16*16 floats = 17,408 bytes, above 16,384.
+    const big = points.find((q) => q.params.TILE === 16 && q.params.BM === 16);
+    assert.match(big?.reason ?? "", /17408 bytes/);
+    const feasible = points.filter((q) => q.feasible);
+    assert.equal(feasible.length, 14);
+    for (const p of feasible) {
+      assert.ok(p.predictedMs !== null && p.predictedMs > 0);
+      assert.equal(p.measuredMs, null);
+      assert.equal(p.objectives?.workgroupMemoryBytes, 4 * (p.params.TILE * p.params.TILE * p.params.BM + p.params.TILE * p.params.TILE));
+    }
+    // The front: no feasible point dominates a point on it, and every point off it is dominated.
+    const o = (p: P): [number, number] => [p.objectives?.timeMs ?? NaN, p.objectives?.workgroupMemoryBytes ?? NaN];
+    assert.ok(result.pareto.length >= 2);
+    for (const i of result.pareto) assert.ok(!feasible.some((q) => dominates(o(q), o(points[i]))));
+    for (const [i, p] of points.entries()) {
+      if (p.feasible && !result.pareto.includes(i)) assert.ok(feasible.some((q) => dominates(o(q), o(p)) || (o(q)[0] === o(p)[0] && o(q)[1] === o(p)[1])));
+    }
+  });
+
+  it("prints the points fastest first, and a bad @sweep or a file without one is an error with a location", () => {
+    const r = kernellens("sweep", "examples/matmul-tiled.wgsl");
+    assert.equal(r.code, 0, r.stderr);
+    const times = [...r.stdout.matchAll(/^\s+([\d.]+) ms \(model\)/gm)].map((m) => Number(m[1]));
+    assert.equal(times.length, 2);
+    assert.ok(times[0] <= times[1]);
+    const none = kernellens("sweep", "examples/saxpy.wgsl");
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /no '\/\/ @sweep/);
+    const broken = join(dir, "broken-sweep.wgsl");
+    writeFileSync(broken, "// @sweep T in range(4, 4)\n@compute @workgroup_size(64)\nfn main() {}\n");
+    const b = kernellens("sweep", broken);
+    assert.equal(b.code, 2);
+    assert.match(b.stderr, /broken-sweep\.wgsl:1:\d+: error \[sweep-values\]/);
+  });
+});

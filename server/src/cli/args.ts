@@ -99,6 +99,7 @@ Usage:
   kernellens analyze FILE... [--json | --sarif] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]...
   kernellens run FILE [--entry NAME] [--repeat N] [--warmup N] [--timeout-ms N] [--seed N] [--rotate N] [--no-history] [--json]
   kernellens report FILE [-o FILE] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]...
+  kernellens sweep FILE [--entry NAME] [--device ID] [--let NAME=VALUE]... [--json]
   kernellens calibrate [--json]
   kernellens devices [--json]
   kernellens formats [--json]
@@ -123,6 +124,9 @@ Commands:
             in the current folder and the file's folder), with the newest calibration profile's roofs dashed
             -o, --output FILE  the page to write (default kernellens-report.html)  --device ID  the GPU to model
             --let NAME=VALUE  a size that wins over the file's directives  --no-tint  skip the WGSL compiler
+  sweep     the design space of the entry point's // @sweep lines: every point checked against // @require and
+            the device's limits and ranked by the cost model (not yet timed on the GPU); --json writes the sweep
+            file the Design-space panel opens (Pareto front of predicted time and workgroup memory)
   calibrate measures this adapter's ceilings (bandwidth, FMA rate, workgroup memory, dispatch overhead) and saves
             them as a profile (KERNELLENS_PROFILE_DIR or ~/.cache/kernellens/profiles); afterwards
             --device measured (or the profile's id) models this adapter

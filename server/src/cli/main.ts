@@ -16,6 +16,7 @@ import { measuredDevices } from "../run/profiles";
 import { runCommand } from "./runCommand";
 import { calibrateCommand } from "./calibrateCommand";
 import { reportCommand } from "./reportCommand";
+import { sweepCommand } from "./sweepCommand";
 
 const VERSION = "0.1.0";
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -142,6 +143,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await calibrateCommand(args);
       case "report":
         return await reportCommand(args, { device: pickDevice(args.device), measured: measured(), includeResolver, version: VERSION });
+      case "sweep":
+        return sweepCommand(args, pickDevice(args.device));
       case "doctor": {
         const report = await doctor();
         process.stdout.write(args.json ? JSON.stringify(report) + "\n" : formatDoctor(report) + "\n");
