@@ -24,6 +24,10 @@ export interface CliArgs {
   readonly noHistory: boolean;
   /** `report -o FILE` / `--output FILE`: where the HTML goes (default kernellens-report.html). */
   readonly output: string | undefined;
+  /** `sweep --budget N`: feasible points timed on the GPU, best predicted first (0: predict only). */
+  readonly budget: number | undefined;
+  /** `sweep --exhaustive`: time every feasible point. */
+  readonly exhaustive: boolean;
 }
 
 export class UsageError extends Error {}
@@ -47,6 +51,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let rotate: number | undefined;
   let noHistory = false;
   let output: string | undefined;
+  let budget: number | undefined;
+  let exhaustive = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -72,6 +78,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     else if (is("--timeout-ms")) timeoutMs = count("--timeout-ms", 1);
     else if (is("--seed")) seed = count("--seed", 0);
     else if (is("--rotate")) rotate = count("--rotate", 1);
+    else if (is("--budget")) budget = count("--budget", 0);
+    else if (a === "--exhaustive") exhaustive = true;
     else if (a === "--sarif") sarif = true;
     else if (a === "--no-tint") noTint = true;
     else if (a === "-h" || a === "--help") help = true;
@@ -90,7 +98,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     else files.push(a);
   }
   if (json && sarif) throw new UsageError("choose one of --json and --sarif");
-  return { command, files, json, sarif, device, lets, defines, includePaths, noTint, help, entry, repeat, warmup, timeoutMs, seed, rotate, noHistory, output };
+  if (exhaustive && budget !== undefined) throw new UsageError("choose one of --budget N and --exhaustive");
+  return { command, files, json, sarif, device, lets, defines, includePaths, noTint, help, entry, repeat, warmup, timeoutMs, seed, rotate, noHistory, output, budget, exhaustive };
 }
 
 export const usage = `kernellens: GPU kernel analysis from the command line
@@ -99,7 +108,7 @@ Usage:
   kernellens analyze FILE... [--json | --sarif] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]...
   kernellens run FILE [--entry NAME] [--repeat N] [--warmup N] [--timeout-ms N] [--seed N] [--rotate N] [--no-history] [--json]
   kernellens report FILE [-o FILE] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]...
-  kernellens sweep FILE [--entry NAME] [--device ID] [--let NAME=VALUE]... [--json]
+  kernellens sweep FILE [--entry NAME] [--budget N | --exhaustive] [--device ID] [--let NAME=VALUE]... [--json]
   kernellens calibrate [--json]
   kernellens devices [--json]
   kernellens formats [--json]
@@ -125,8 +134,10 @@ Commands:
             -o, --output FILE  the page to write (default kernellens-report.html)  --device ID  the GPU to model
             --let NAME=VALUE  a size that wins over the file's directives  --no-tint  skip the WGSL compiler
   sweep     the design space of the entry point's // @sweep lines: every point checked against // @require and
-            the device's limits and ranked by the cost model (not yet timed on the GPU); --json writes the sweep
-            file the Design-space panel opens (Pareto front of predicted time and workgroup memory)
+            the device's limits and ranked by the cost model; then the best-predicted feasible points are run on
+            the local GPU, checked (a variant that computes a wrong answer is infeasible) and timed
+            --budget N  points to time (default 8; 0 predicts only)  --exhaustive  time every feasible point
+            --repeat N, --warmup N, --timeout-ms N  as for run  --json  the sweep file the Design-space panel opens
   calibrate measures this adapter's ceilings (bandwidth, FMA rate, workgroup memory, dispatch overhead) and saves
             them as a profile (KERNELLENS_PROFILE_DIR or ~/.cache/kernellens/profiles); afterwards
             --device measured (or the profile's id) models this adapter

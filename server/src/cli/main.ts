@@ -144,7 +144,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       case "report":
         return await reportCommand(args, { device: pickDevice(args.device), measured: measured(), includeResolver, version: VERSION });
       case "sweep":
-        return sweepCommand(args, pickDevice(args.device));
+        return await sweepCommand(args, pickDevice(args.device));
       case "doctor": {
         const report = await doctor();
         process.stdout.write(args.json ? JSON.stringify(report) + "\n" : formatDoctor(report) + "\n");

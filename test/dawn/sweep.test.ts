@@ -1,0 +1,82 @@
+// `kernellens sweep` on the real GPU helper (Dawn; lavapipe where there is no GPU): the best-predicted points are run,
+// checked against the reference and timed, and a variant that computes a wrong answer is reported infeasible.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { validateSweepResult } from "../../server/src/core/sweep/result";
+
+const root = join(__dirname, "..", "..");
+const bin = join(root, "bin", "kernellens.js");
+const work = mkdtempSync(join(tmpdir(), "kl-sweep-"));
+mkdirSync(join(work, "ref"));
+copyFileSync(join(root, "examples", "ref", "saxpy.mjs"), join(work, "ref", "saxpy.mjs"));
+
+// The dispatch is sized for 64-wide workgroups whatever WG is: WG = 32 leaves half of `out` unwritten (a wrong
+// answer the check must catch), WG = 128 launches twice the invocations and the bounds check keeps it right.
+const kernel = `// @let N = 4096
+// @override WG = 64
+// @dispatch ceil(N / 64)
+// @buffer x[N] = random(-1, 1)
+// @buffer y[N] = random(-1, 1)
+// @buffer out[N]
+// @uniform params = { n: N, alpha: 2.5 }
+// @check out ~ js("./ref/saxpy.mjs")
+// @sweep WG in [32, 64, 128, 512]
+struct Params { n: u32, alpha: f32, }
+override WG: u32 = 64;
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> y: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<uniform> params: Params;
+@compute @workgroup_size(WG)
+fn saxpy(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x;
+  if (i < params.n) { out[i] = fma(params.alpha, x[i], y[i]); }
+}
+`;
+const file = join(work, "saxpy-sweep.wgsl");
+writeFileSync(file, kernel);
+
+describe("kernellens sweep on the GPU", { timeout: 300000 }, () => {
+  it("times every feasible point with --exhaustive, rejects the wrong variant, and names the fastest correct one", () => {
+    const r = spawnSync(process.execPath, [bin, "sweep", file, "--exhaustive", "--repeat", "2", "--warmup", "1", "--json"], { cwd: work, encoding: "utf8", timeout: 240000 });
+    assert.equal(r.status, 0, r.stderr);
+    const result = JSON.parse(r.stdout);
+    assert.deepEqual(validateSweepResult(result), []);
+    type P = { params: { WG: number }; feasible: boolean; reason: string | null; measuredMs: number | null };
+    const byWg = new Map<number, P>(result.points.map((p: P) => [p.params.WG, p]));
+    // 512 invocations per workgroup: above WebGPU's default limit, never run.
+    assert.equal(byWg.get(512)?.feasible, false);
+    assert.match(byWg.get(512)?.reason ?? "", /512 invocations/);
+    assert.equal(byWg.get(512)?.measuredMs, null);
+    // WG = 32 ran and computed a wrong answer.
+    assert.equal(byWg.get(32)?.feasible, false);
+    assert.match(byWg.get(32)?.reason ?? "", /check failed/);
+    // WG = 64 and 128 are right and timed.
+    for (const wg of [64, 128]) {
+      const p = byWg.get(wg);
+      assert.equal(p?.feasible, true, p?.reason ?? "");
+      assert.ok(p?.measuredMs !== null && (p?.measuredMs ?? 0) > 0);
+    }
+    assert.equal(result.measured, 2);
+    const fastest = Math.min(byWg.get(64)?.measuredMs ?? Infinity, byWg.get(128)?.measuredMs ?? Infinity);
+    assert.equal(result.best.medianMs, fastest);
+    assert.ok([64, 128].includes(result.best.params.WG));
+  });
+
+  it("times only the best-predicted points within --budget", () => {
+    const r = spawnSync(process.execPath, [bin, "sweep", file, "--budget", "1", "--repeat", "2", "--warmup", "1", "--json"], { cwd: work, encoding: "utf8", timeout: 240000 });
+    assert.equal(r.status, 0, r.stderr);
+    const result = JSON.parse(r.stdout);
+    type P = { feasible: boolean; predictedMs: number | null; measuredMs: number | null; reason: string | null };
+    const points: P[] = result.points;
+    const timed = points.filter((p) => p.measuredMs !== null || /check failed/.test(p.reason ?? ""));
+    assert.equal(timed.length, 1);
+    // The timed one had the least predicted time of the points feasible before running.
+    const candidates = points.filter((p) => p.predictedMs !== null && !/invocations/.test(p.reason ?? ""));
+    assert.equal(timed[0].predictedMs, Math.min(...candidates.map((p) => p.predictedMs ?? Infinity)));
+  });
+});
