@@ -17,9 +17,9 @@ import { runCommand } from "./runCommand";
 import { calibrateCommand } from "./calibrateCommand";
 import { reportCommand } from "./reportCommand";
 import { sweepCommand } from "./sweepCommand";
+import { checkInputFile } from "./inputFile";
 
 const VERSION = "0.1.0";
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 function includeResolver(mainFile: string, includePaths: readonly string[]): (path: string, fromKey: string) => IncludeResolution {
   return (path, fromKey) => {
@@ -95,8 +95,7 @@ function formats(args: CliArgs): number {
 async function analyze(args: CliArgs): Promise<number> {
   if (args.files.length === 0) throw new UsageError("analyze needs at least one FILE");
   for (const f of args.files) {
-    if (!existsSync(f) || !statSync(f).isFile()) throw new UsageError(`cannot read '${f}': no such file`);
-    if (statSync(f).size > MAX_FILE_BYTES) throw new UsageError(`'${f}' is larger than ${MAX_FILE_BYTES >> 20} MiB`);
+    checkInputFile(f);
   }
   let tint: TintCompiler | undefined;
   if (!args.noTint) {

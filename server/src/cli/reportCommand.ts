@@ -9,7 +9,7 @@
 // everything is inline, the CSP allows only the exact script and style by hash (no 'unsafe-inline', no network), and
 // the data sits in a JSON block escaped so that no string in it can end that block.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { IncludeResolution } from "../core/preprocess/preprocess";
@@ -26,9 +26,9 @@ import type { ReportData, ReportFinding, ReportKernel, ReportRun } from "../../.
 import { type CliArgs, UsageError } from "./args";
 import { toKernelJson } from "./kernelJson";
 import { adapterLine } from "./runCommand";
+import { checkInputFile } from "./inputFile";
 
 export const DEFAULT_REPORT_FILE = "kernellens-report.html";
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 export interface ReportCommandDeps {
   /** The model's device (`--device`, resolved by main.ts with the measured profiles). */
@@ -213,8 +213,7 @@ export async function reportCommand(args: CliArgs, deps: ReportCommandDeps): Pro
   const cwd = deps.cwd ?? process.cwd();
   if (args.files.length !== 1) throw new UsageError(args.files.length === 0 ? "report needs a FILE" : `report takes one FILE, got ${args.files.length}`);
   const file = resolve(cwd, args.files[0]!);
-  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`cannot read '${args.files[0]}': no such file`);
-  if (statSync(file).size > MAX_FILE_BYTES) throw new UsageError(`'${args.files[0]}' is larger than ${MAX_FILE_BYTES >> 20} MiB`);
+  checkInputFile(file, args.files[0]);
   const output = resolve(cwd, args.output ?? DEFAULT_REPORT_FILE);
   if (output === file) throw new UsageError("the report would overwrite the kernel file: choose another -o FILE");
 

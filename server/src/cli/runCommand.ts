@@ -3,7 +3,7 @@
 // Exit codes (the design's contract): 0 every entry ran and passed; 1 a check failed; 2 bad input (a plan problem,
 // a missing file, a compile or validation error, a size over the device's limits); 3 a timeout or a device failure
 // (no adapter, the helper crashed, out of memory). With several entries the most serious code wins (3 > 2 > 1).
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { relative, resolve, isAbsolute } from "node:path";
 import type { DeviceSpec } from "../core/devices/device";
 import { GpuHelperProcess } from "../gpu/helperClient";
@@ -14,8 +14,8 @@ import { loadProfile, profileToDevice } from "../run/profiles";
 import { DEFAULT_REPEAT, DEFAULT_WARMUP, runKernel } from "../run/runKernel";
 import { type CliArgs, UsageError } from "./args";
 import { formatCount } from "../core/run/check";
+import { checkInputFile } from "./inputFile";
 
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 export interface RunCommandDeps {
   /** The helper to run on (tests inject one); default: a fresh helper process, disposed at the end. */
@@ -116,8 +116,7 @@ export async function runCommand(args: CliArgs, deps: RunCommandDeps = {}): Prom
   const err = deps.stderr ?? ((s: string) => void process.stderr.write(s));
   if (args.files.length !== 1) throw new UsageError(args.files.length === 0 ? "run needs a FILE" : `run takes one FILE, got ${args.files.length}`);
   const file = args.files[0];
-  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`cannot read '${file}': no such file`);
-  if (statSync(file).size > MAX_FILE_BYTES) throw new UsageError(`'${file}' is larger than ${MAX_FILE_BYTES >> 20} MiB`);
+  checkInputFile(file);
   const text = readFileSync(file, "utf8");
 
   const helper = deps.helper ?? new GpuHelperProcess({ log: process.env.KERNELLENS_DEBUG ? (m) => err(`kernellens: helper: ${m}\n`) : undefined });

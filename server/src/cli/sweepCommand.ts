@@ -4,7 +4,7 @@
 // The model ranks every feasible point; the best-predicted `--budget N` of them (all with `--exhaustive`) are then run
 // on the local GPU like `kernellens run` does: checked against the file's references, so a variant that computes a
 // wrong answer becomes infeasible, and timed. `--budget 0` predicts only.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { analyzeSource } from "../core/analysis/sourceAnalysis";
 import type { DeviceSpec } from "../core/devices/device";
@@ -17,11 +17,11 @@ import type { GpuHelper } from "../gpu/types";
 import { GpuHelperProcess } from "../gpu/helperClient";
 import { runKernel } from "../run/runKernel";
 import { substituteParameters } from "../core/sweep/result";
+import { checkInputFile } from "./inputFile";
 
 /** Points timed when neither --budget nor --exhaustive is given: enough to confirm the model's top picks. */
 export const DEFAULT_SWEEP_BUDGET = 8;
 
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
 const OBJECTIVES: [SweepObjective, SweepObjective] = [
   { key: "timeMs", label: "Predicted time", unit: "ms" },
   { key: "workgroupMemoryBytes", label: "Workgroup memory", unit: "bytes" },
@@ -30,8 +30,7 @@ const OBJECTIVES: [SweepObjective, SweepObjective] = [
 export async function sweepCommand(args: CliArgs, device: DeviceSpec, deps: { helper?: GpuHelper } = {}): Promise<number> {
   if (args.files.length !== 1) throw new UsageError("sweep needs exactly one FILE");
   const file = args.files[0];
-  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`cannot read '${file}': no such file`);
-  if (statSync(file).size > MAX_FILE_BYTES) throw new UsageError(`'${file}' is larger than ${MAX_FILE_BYTES >> 20} MiB`);
+  checkInputFile(file);
   const text = readFileSync(file, "utf8");
   const source = analyzeSource(text, { defines: args.defines });
   const lines = new LineIndex(text);
@@ -41,10 +40,11 @@ export async function sweepCommand(args: CliArgs, device: DeviceSpec, deps: { he
   };
 
   const compute = source.kernels.filter((k) => k.stage === "compute");
+  const swept = new Map(compute.map((k) => [k.name, sweepParameters(source, k.name)]));
+  // A sweep line with errors still names the entry it sweeps, so its errors get reported below.
   const withSweep = compute.filter((k) => {
-    // A sweep line with errors still names the entry it sweeps, so its errors get reported below.
-    const swept = sweepParameters(source, k.name);
-    return swept.parameters.length > 0 || swept.problems.length > 0;
+    const s = swept.get(k.name);
+    return s !== undefined && (s.parameters.length > 0 || s.problems.length > 0);
   });
   let entry: string;
   if (args.entry !== undefined) {
@@ -56,7 +56,7 @@ export async function sweepCommand(args: CliArgs, device: DeviceSpec, deps: { he
   else if (withSweep.length === 0) throw new UsageError(`${file} has no '// @sweep NAME in [...]' line for any compute entry point`);
   else throw new UsageError(`${file} sweeps several entry points (${withSweep.map((k) => k.name).join(", ")}); choose one with --entry NAME`);
 
-  const { parameters, problems } = sweepParameters(source, entry);
+  const { parameters, problems } = swept.get(entry) ?? sweepParameters(source, entry);
   if (problems.length > 0) {
     for (const p of problems) process.stderr.write(`${where(p.span.start)}: error [${p.code}] ${p.message}\n`);
     return 2;
