@@ -3,7 +3,8 @@
 // Every suite uses node's own test runner over TypeScript files (loaded with tsx). The build and the type check run
 // first, because the Dawn, webview and end-to-end suites exercise the bundles in dist/ exactly as users get them.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -11,10 +12,13 @@ const all = ["lint", "unit", "server", "dawn", "webview", "e2e"];
 const asked = process.argv.slice(2);
 const suites = asked.length > 0 ? asked : all;
 
+// Sweeps in the tests measure afresh: never served from (or written into) the user's own sweep cache.
+const sweepCache = mkdtempSync(join(tmpdir(), "kl-test-sweep-cache-"));
+
 function run(title, cmd, args, env = {}) {
   console.log(`\n=== ${title}: ${cmd} ${args.join(" ")}`);
   const started = Date.now();
-  const result = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  const result = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, KERNELLENS_SWEEP_CACHE_DIR: sweepCache, ...env } });
   console.log(`=== ${title}: ${result.status === 0 ? "ok" : `FAILED (exit ${result.status ?? result.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return result.status === 0;
 }

@@ -6,6 +6,7 @@ import { benchModelTime } from "./modelTime";
 import { benchHelper, formatHelperBench } from "./helperOverhead";
 import { benchHistoryTable, formatHistoryTable } from "./historyTableRender";
 import { benchRooflineRender } from "./rooflineRender";
+import { benchSweepSearch, formatSweepBench } from "./sweepSearch";
 
 function verdict(ok: boolean): string {
   return ok ? "meets goal" : "MISSES goal";
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   if (!only || only === "server") await server();
   if (!only || only === "helper") console.log(formatHelperBench(await benchHelper()));
   if (!only || only === "panels") await panels();
+  if (!only || only === "sweep") console.log(formatSweepBench(await benchSweepSearch()));
 }
 
 async function panels(): Promise<void> {

@@ -24,10 +24,14 @@ export interface CliArgs {
   readonly noHistory: boolean;
   /** `report -o FILE` / `--output FILE`: where the HTML goes (default kernellens-report.html). */
   readonly output: string | undefined;
-  /** `sweep --budget N`: feasible points timed on the GPU, best predicted first (0: predict only). */
+  /** `sweep --budget N`: distinct feasible points the model-guided search may time (0: predict only). */
   readonly budget: number | undefined;
   /** `sweep --exhaustive`: time every feasible point. */
   readonly exhaustive: boolean;
+  /** `sweep --no-cache`: measure every point afresh and store nothing. */
+  readonly noCache: boolean;
+  /** `sweep --clear-cache`: empty the sweep cache first (alone, without FILE: only that). */
+  readonly clearCache: boolean;
 }
 
 export class UsageError extends Error {}
@@ -53,6 +57,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let output: string | undefined;
   let budget: number | undefined;
   let exhaustive = false;
+  let noCache = false;
+  let clearCache = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -80,6 +86,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     else if (is("--rotate")) rotate = count("--rotate", 1);
     else if (is("--budget")) budget = count("--budget", 0);
     else if (a === "--exhaustive") exhaustive = true;
+    else if (a === "--no-cache") noCache = true;
+    else if (a === "--clear-cache") clearCache = true;
     else if (a === "--sarif") sarif = true;
     else if (a === "--no-tint") noTint = true;
     else if (a === "-h" || a === "--help") help = true;
@@ -99,7 +107,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   if (json && sarif) throw new UsageError("choose one of --json and --sarif");
   if (exhaustive && budget !== undefined) throw new UsageError("choose one of --budget N and --exhaustive");
-  return { command, files, json, sarif, device, lets, defines, includePaths, noTint, help, entry, repeat, warmup, timeoutMs, seed, rotate, noHistory, output, budget, exhaustive };
+  return { command, files, json, sarif, device, lets, defines, includePaths, noTint, help, entry, repeat, warmup, timeoutMs, seed, rotate, noHistory, output, budget, exhaustive, noCache, clearCache };
 }
 
 export const usage = `kernellens: GPU kernel analysis from the command line
@@ -108,7 +116,8 @@ Usage:
   kernellens analyze FILE... [--json | --sarif] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]...
   kernellens run FILE [--entry NAME] [--repeat N] [--warmup N] [--timeout-ms N] [--seed N] [--rotate N] [--no-history] [--json]
   kernellens report FILE [-o FILE] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]...
-  kernellens sweep FILE [--entry NAME] [--budget N | --exhaustive] [--device ID] [--let NAME=VALUE]... [--json]
+  kernellens sweep FILE [--entry NAME] [--budget N | --exhaustive] [--no-cache] [--device ID] [--let NAME=VALUE]... [--json]
+  kernellens sweep --clear-cache
   kernellens calibrate [--json]
   kernellens devices [--json]
   kernellens formats [--json]
@@ -134,9 +143,14 @@ Commands:
             -o, --output FILE  the page to write (default kernellens-report.html)  --device ID  the GPU to model
             --let NAME=VALUE  a size that wins over the file's directives  --no-tint  skip the WGSL compiler
   sweep     the design space of the entry point's // @sweep lines: every point checked against // @require and
-            the device's limits and ranked by the cost model; then the best-predicted feasible points are run on
-            the local GPU, checked (a variant that computes a wrong answer is infeasible) and timed
-            --budget N  points to time (default 8; 0 predicts only)  --exhaustive  time every feasible point
+            the device's limits and predicted by the cost model; then a model-guided search runs the promising
+            points on the local GPU, checked (a variant that computes a wrong answer is infeasible) and timed,
+            refitting the model's corrections for this adapter as it goes and stopping when the best measured
+            point is unlikely to be beaten; the finalists are re-measured (successive halving)
+            --budget N  distinct points to time at most (default a quarter of the feasible ones, at least 4;
+            0 predicts only)  --exhaustive  time every feasible point
+            Measurements are cached (KERNELLENS_SWEEP_CACHE_DIR or ~/.cache/kernellens/sweep) by variant,
+            launch and adapter: --no-cache measures afresh, --clear-cache empties the cache
             --repeat N, --warmup N, --timeout-ms N  as for run  --json  the sweep file the Design-space panel opens
   calibrate measures this adapter's ceilings (bandwidth, FMA rate, workgroup memory, dispatch overhead) and saves
             them as a profile (KERNELLENS_PROFILE_DIR or ~/.cache/kernellens/profiles); afterwards

@@ -12,7 +12,7 @@ import { QUANT_FORMATS } from "../core/quant/formats";
 import { doctor, formatDoctor } from "./doctor";
 import { DEFAULT_DEVICE_ID, devicesJson, listDevices, lookupDevice } from "../core/devices/database";
 import type { DeviceSpec } from "../core/devices/device";
-import { measuredDevices } from "../run/profiles";
+import { loadProfile, measuredDevices, profileToDevice } from "../run/profiles";
 import { runCommand } from "./runCommand";
 import { calibrateCommand } from "./calibrateCommand";
 import { reportCommand } from "./reportCommand";
@@ -143,7 +143,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       case "report":
         return await reportCommand(args, { device: pickDevice(args.device), measured: measured(), includeResolver, version: VERSION });
       case "sweep":
-        return await sweepCommand(args, pickDevice(args.device));
+        return await sweepCommand(args, pickDevice(args.device), {
+          deviceFixed: args.device !== undefined,
+          deviceForAdapter: (adapter) => {
+            const profile = loadProfile(adapter.key);
+            return profile ? profileToDevice(profile) : undefined;
+          },
+        });
       case "doctor": {
         const report = await doctor();
         process.stdout.write(args.json ? JSON.stringify(report) + "\n" : formatDoctor(report) + "\n");

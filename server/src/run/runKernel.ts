@@ -52,7 +52,8 @@ function offsetOf(text: string, line: number, column: number): number {
   return Math.min(text.length, offset + Math.max(0, column - 1));
 }
 
-function includeResolver(file: string, includePaths: readonly string[]): (path: string, fromKey: string) => IncludeResolution {
+/** Resolves `#include` paths from the including file's folder, then the include paths (relative to the kernel's folder). */
+export function includeResolver(file: string, includePaths: readonly string[]): (path: string, fromKey: string) => IncludeResolution {
   return (path, fromKey) => {
     const dirs = [dirname(fromKey || file), ...includePaths.map((p) => resolve(dirname(file), p))];
     for (const dir of dirs) {

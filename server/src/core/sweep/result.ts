@@ -45,8 +45,12 @@ export interface SweepPoint {
   reason: string | null;
   /** The kernel text of this variant; absent when it is the baseline with `params` substituted. */
   source?: string;
-  /** The objectives' values by key, for two-objective results; infeasible points may leave them out. */
+  /** The objectives' values by key, for two-objective results; points without both are left off the front. */
   objectives?: Record<string, number>;
+  /** Whether `measuredMs` (or the failed check) came from the sweep cache rather than a run in this sweep. */
+  cached?: boolean;
+  /** Largest relative L2 error of the point's checked outputs against their references; null without a value check. */
+  error?: number | null;
 }
 
 export interface SweepBest {
@@ -373,11 +377,16 @@ function checkPoint(
       }
     }
   }
-  if (keys && feasible === true) {
+  // A point with objectives has both; one without (not measured, in a measured-time result) is off the front.
+  if (keys && isRecord(objectives)) {
     for (const key of keys) {
-      if (!isRecord(objectives) || !Object.prototype.hasOwnProperty.call(objectives, key)) p.add(`${path}.objectives`, `a feasible point needs a value for ${key}`);
+      if (!Object.prototype.hasOwnProperty.call(objectives, key)) p.add(`${path}.objectives`, `a point with objectives needs a value for ${key}`);
     }
   }
+  const cached = own(value, "cached");
+  if (cached !== undefined && typeof cached !== "boolean") p.add(`${path}.cached`, `expected true or false, got ${describe(cached)}`);
+  const error = own(value, "error");
+  if (error !== undefined && error !== null) checkNumber(p, error, `${path}.error`, false);
   return p.list.length === before ? (value as unknown as SweepPoint) : undefined;
 }
 
@@ -491,6 +500,8 @@ export interface Substitution {
 
 export interface VariantSource {
   text: string;
+  /** The edits that turn the baseline into `text`, as offsets into the baseline, in order and not overlapping. */
+  edits: Edit[];
   applied: Substitution[];
   /** 0-based lines of `text` that hold a substituted value (a deleted line leaves none), in order. */
   lines: number[];
@@ -503,9 +514,14 @@ export interface SubstituteOptions {
   entry?: string;
   /** Parameter kinds from the result's space: a parameter nothing declares is pinned as a `@define` when it is one. */
   kinds?: Readonly<Record<string, ParameterKind | undefined>>;
+  /**
+   * Keep the `// @sweep` lines (apply a point to the kernel rather than build a variant of it): a parameter that
+   * only its sweep line declares gets a `// @let` (or `// @define`) pinning its value on a new line above it.
+   */
+  keepSweepLines?: boolean;
 }
 
-interface Edit {
+export interface Edit {
   start: number;
   end: number;
   text: string;
@@ -668,13 +684,16 @@ export function substituteParameters(baseline: string, params: SweepParams, opti
     sweepLines.forEach((s, i) => {
       const pinnable = found.length === 0 && i === 0 && workgroupDimension[name] === undefined;
       if (!pinnable) {
-        edits.push({ start: s.start, end: s.end, text: "" });
+        if (!options.keepSweepLines) edits.push({ start: s.start, end: s.end, text: "" });
         return;
       }
       const define = options.kinds?.[name] === "define";
       const pin = define ? `${s.prefix}define ${name}${value === true ? "" : `=${String(value)}`}` : `${s.prefix}let ${name} = ${String(value)}`;
       const lineEnd = /\r?\n$/.exec(baseline.slice(s.start, s.end))?.[0] ?? "";
-      edits.push({ start: s.start, end: s.end, text: define && value === false ? "" : `${pin}${lineEnd}` });
+      const drop = define && value === false;
+      // Kept sweep line: the pin goes on a line of its own above it (a sweep line that ends the file gets a break).
+      if (options.keepSweepLines) edits.push({ start: s.start, end: s.start, text: drop ? "" : `${pin}${lineEnd || "\n"}` });
+      else edits.push({ start: s.start, end: s.end, text: drop ? "" : `${pin}${lineEnd}` });
       applied.push({ name, kind: "sweep", line: lineOf(starts, s.start) });
     });
     if (found.length === 0 && (sweepLines.length === 0 || workgroupDimension[name] !== undefined)) missing.push(name);
@@ -686,7 +705,7 @@ export function substituteParameters(baseline: string, params: SweepParams, opti
   let text = baseline;
   for (const e of edits) text = text.slice(0, e.start) + e.text + text.slice(e.end);
   applied.sort((a, b) => a.line - b.line || a.name.localeCompare(b.name));
-  return { text, applied, missing, lines: editedLines(baseline, edits) };
+  return { text, edits: [...edits].reverse(), applied, missing, lines: editedLines(baseline, edits) };
 }
 
 /** The lines of the edited text that edits wrote into, from the edits (any order) on the original text. */
@@ -753,7 +772,7 @@ function workgroupSizeEdits(
 
 /** The source of a point's variant: its own `source` when the result carries one, else the baseline with its parameters. */
 export function variantSource(result: Pick<SweepResult, "entry" | "space">, point: Pick<SweepPoint, "params" | "source">, baseline: string): VariantSource {
-  if (point.source !== undefined) return { text: point.source, applied: [], missing: [], lines: [] };
+  if (point.source !== undefined) return { text: point.source, edits: [], applied: [], missing: [], lines: [] };
   const kinds: Record<string, ParameterKind | undefined> = {};
   for (const p of result.space) kinds[p.name] = p.kind;
   return substituteParameters(baseline, point.params, { entry: result.entry, kinds });

@@ -9,9 +9,12 @@ import type { Directive, SweepValues } from "../directives/directives";
 import { type DExpr, type Env, evaluateDExpr } from "../directives/expr";
 import { directivesFor, evaluateLaunch } from "../directives/launch";
 import { overrideDefaults, scopeForModule } from "../analysis/directiveChecks";
-import { analyzeSource, type SourceAnalysis } from "../analysis/sourceAnalysis";
+import { analyzeSource, type AnalyzeOptions, type SourceAnalysis } from "../analysis/sourceAnalysis";
 import { WEBGPU_DEFAULTS } from "../model/findings";
+import { barrierSeconds } from "../model/roofline";
 import { substituteParameters, type ParameterKind } from "./result";
+import type { PredictionFeatures } from "./refit";
+import { variantFingerprint } from "./fingerprint";
 
 /** One `// @sweep` parameter with its values evaluated, in written order (duplicates removed). */
 export interface SpaceParameter {
@@ -165,6 +168,10 @@ export interface CheckPointOptions {
   readonly given?: ReadonlyMap<string, number>;
   /** Parameter kinds (from `sweepParameters`), so a parameter nothing declares is pinned as the right kind. */
   readonly kinds?: Readonly<Record<string, ParameterKind | undefined>>;
+  /** Preprocessor defines of the variant (CLI `--define`). */
+  readonly defines?: readonly string[];
+  /** Reads `#include`d files (the adapter's, with I/O); without it an include is an unresolved one. */
+  readonly resolveInclude?: AnalyzeOptions["resolveInclude"];
 }
 
 export interface PointCheck {
@@ -174,6 +181,10 @@ export interface PointCheck {
   readonly predictedMs: number | null;
   readonly workgroupMemoryBytes: number | null;
   readonly workgroupInvocations: number | null;
+  /** The parts of the prediction the sweep's per-adapter correction refits; null without a predicted time. */
+  readonly features: PredictionFeatures | null;
+  /** What a measurement of this variant depends on (fingerprint.ts), for the sweep cache's key. */
+  readonly fingerprint: string;
 }
 
 /**
@@ -187,7 +198,7 @@ export function checkPoint(text: string, source: SpaceSource | undefined, entry:
   const variant = substituteParameters(text, point.params, { entry, kinds });
   const given = new Map<string, number>(Object.entries(point.params));
   for (const [k, v] of options.given ?? []) given.set(k, v);
-  const analysis = analyzeSource(variant.text, { model: { device, given } });
+  const analysis = analyzeSource(variant.text, { defines: options.defines, resolveInclude: options.resolveInclude, model: { device, given } });
   const reasons: string[] = [];
 
   // @require constraints, in the variant's scope and environment.
@@ -228,5 +239,20 @@ export function checkPoint(text: string, source: SpaceSource | undefined, entry:
     }
   }
   const predictedMs = model?.roofline.predictedMs ?? null;
-  return { feasible: reasons.length === 0, reason: reasons.length > 0 ? reasons.join("; ") : null, predictedMs, workgroupMemoryBytes: memory, workgroupInvocations: invocations };
+  let features: PredictionFeatures | null = null;
+  if (model && predictedMs !== null) {
+    const c = model.roofline.components;
+    const barrierMs = barrierSeconds(device, model.ops.barriers.value) * 1e3;
+    const workgroups = model.dispatch ? model.dispatch[0] * model.dispatch[1] * model.dispatch[2] : 0;
+    features = { predictedMs, computeMs: Math.max(0, c.computeMs - barrierMs), barrierMs, memoryMs: Math.max(c.dramMs ?? 0, c.l2Ms), workgroupMs: c.workgroupMs, kiloWorkgroups: workgroups / 1000 };
+  }
+  return {
+    feasible: reasons.length === 0,
+    reason: reasons.length > 0 ? reasons.join("; ") : null,
+    predictedMs,
+    workgroupMemoryBytes: memory,
+    workgroupInvocations: invocations,
+    features,
+    fingerprint: variantFingerprint(analysis, entry),
+  };
 }
