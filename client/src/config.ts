@@ -7,6 +7,12 @@ export interface KernelLensConfig {
   readonly defines: readonly string[];
   readonly includePaths: readonly string[];
   readonly trace: "off" | "messages" | "verbose";
+  /** Points a sweep times on the GPU; undefined: automatic (a quarter of the feasible points, the engine's choice). */
+  readonly sweepBudget: number | undefined;
+  /** Time every feasible point of a sweep. */
+  readonly sweepExhaustive: boolean;
+  /** Reuse (and keep) measurements of variants already timed on this adapter. */
+  readonly sweepCache: boolean;
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): KernelLensConfig {
@@ -17,5 +23,13 @@ export function readConfig(scope?: vscode.ConfigurationScope): KernelLensConfig 
     defines: c.get<string[]>("preprocessor.defines", []),
     includePaths: c.get<string[]>("preprocessor.includePaths", []),
     trace: c.get<"off" | "messages" | "verbose">("trace.server", "off"),
+    sweepBudget: positiveWhole(c.get<number>("sweep.budget", 0)),
+    sweepExhaustive: c.get<boolean>("sweep.exhaustive", false) === true,
+    sweepCache: c.get<boolean>("sweep.cache", true) !== false,
   };
+}
+
+/** A count from a setting: a whole number above zero, or undefined (0, negative or not a number: automatic). */
+function positiveWhole(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value >= 1 ? Math.round(value) : undefined;
 }

@@ -1,8 +1,9 @@
-// `kernellens sweep` on the real GPU helper (Dawn; lavapipe where there is no GPU): the best-predicted points are run,
-// checked against the reference and timed, and a variant that computes a wrong answer is reported infeasible.
+// `kernellens sweep` on the real GPU helper (Dawn; lavapipe where there is no GPU): the promising points are run,
+// checked against the reference and timed, a variant that computes a wrong answer is reported infeasible, and a
+// repeated sweep is served from the cache.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -78,5 +79,45 @@ describe("kernellens sweep on the GPU", { timeout: 300000 }, () => {
     // The timed one had the least predicted time of the points feasible before running.
     const candidates = points.filter((p) => p.predictedMs !== null && !/invocations/.test(p.reason ?? ""));
     assert.equal(timed[0].predictedMs, Math.min(...candidates.map((p) => p.predictedMs ?? Infinity)));
+  });
+
+  it("serves a repeated sweep from the cache, also after an unrelated edit, and measures again after a real one", () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), "kl-sweep-cache-"));
+    const env = { ...process.env, KERNELLENS_SWEEP_CACHE_DIR: cacheDir };
+    const sweep = (path: string, ...extra: string[]): { search: { gpuRuns: number; cacheHits: number }; points: { params: { WG: number }; measuredMs: number | null; cached?: boolean; reason: string | null }[]; best: { params: { WG: number }; medianMs: number } } => {
+      const r = spawnSync(process.execPath, [bin, "sweep", path, "--exhaustive", "--repeat", "2", "--warmup", "1", "--json", ...extra], { cwd: work, encoding: "utf8", timeout: 240000, env });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout);
+    };
+    const cachedFile = join(work, "saxpy-cached.wgsl");
+    writeFileSync(cachedFile, kernel);
+    const first = sweep(cachedFile);
+    assert.ok(first.search.gpuRuns >= 3, `first sweep ran ${first.search.gpuRuns} time(s)`);
+    assert.equal(first.search.cacheHits, 0);
+
+    const again = sweep(cachedFile);
+    assert.equal(again.search.gpuRuns, 0, "a repeated sweep runs nothing");
+    assert.ok(again.search.cacheHits >= 3);
+    assert.deepEqual(again.best, first.best, "the same best, at the same time");
+    const timed = again.points.filter((p) => p.measuredMs !== null);
+    assert.ok(timed.length === 2 && timed.every((p) => p.cached === true));
+    // The wrong variant stays wrong without running again.
+    assert.match(again.points.find((p) => p.params.WG === 32)?.reason ?? "", /check failed/);
+
+    // A comment and a second entry point the swept one never calls: nothing to measure again.
+    writeFileSync(cachedFile, kernel.replace("struct Params", "// a note\nstruct Params") + "\n@compute @workgroup_size(1) fn other() {}\n");
+    // (The file-level @sweep lines now apply to both entry points, so the swept one is named.)
+    assert.equal(sweep(cachedFile, "--entry", "saxpy").search.gpuRuns, 0);
+
+    // The swept kernel's code changed: every point is measured again.
+    writeFileSync(cachedFile, kernel.replace("out[i] = fma(params.alpha, x[i], y[i]);", "out[i] = params.alpha * x[i] + y[i];"));
+    assert.ok(sweep(cachedFile).search.gpuRuns >= 3);
+
+    // --no-cache measures afresh; --clear-cache empties the folder.
+    assert.ok(sweep(cachedFile, "--no-cache").search.gpuRuns >= 3);
+    assert.ok(readdirSync(cacheDir).length > 0);
+    const cleared = spawnSync(process.execPath, [bin, "sweep", "--clear-cache"], { cwd: work, encoding: "utf8", env });
+    assert.equal(cleared.status, 0, cleared.stderr);
+    assert.equal(existsSync(cacheDir), false);
   });
 });

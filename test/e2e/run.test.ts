@@ -4,7 +4,7 @@
 // Needs a WebGPU adapter for Dawn; on a machine without a GPU that is Mesa's lavapipe (Debian: mesa-vulkan-drivers).
 // Screenshots go to test-output/e2e/run-*.png, the server's and VS Code's logs to test-output/e2e/logs/.
 import assert from "node:assert/strict";
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -54,6 +54,14 @@ const SPIN_ENTRY_LINE = SPIN.split("\n").findIndex((l) => l.startsWith("fn spin"
 /** The loop's condition, and the edit (never saved) that ends the loop after three stores, so `out` is written. */
 const SPIN_LOOP_LINE = SPIN.split("\n").findIndex((l) => l.includes("while (stop[0] == 0u)")) + 1;
 const SPIN_LOOP_ENDS = "  while (stop[0] == 0u && i < 3u) {";
+
+/** A saxpy whose `override WG: u32 = 16` is swept over [32, 64] by a `// @sweep` line directly above its entry point. */
+const SWEEP_FIXTURE = "sweep-saxpy.wgsl";
+/** A kernel swept over four workgroup sizes, each measurement taking long enough to cancel the sweep in between. */
+const SLOW_SWEEP_FIXTURE = "sweep-slow.wgsl";
+/** A kernel whose one `@sweep` line has no values. */
+const EMPTY_SWEEP_FIXTURE = "sweep-empty.wgsl";
+const SWEEP_LINE = "// @sweep WG in [32, 64]";
 
 /** Texts of the notification toasts on screen. */
 async function toasts(page: Page): Promise<string[]> {
@@ -106,6 +114,19 @@ async function runFromLens(page: Page, pattern: RegExp, timeoutMs: number, title
   // The workbench keeps a finished progress notification up a moment longer; let it go before any screenshot.
   await pollUntil("the progress notification to close", async () => !(await toasts(page)).some((t) => /KernelLens: (running|profiling)/.test(t)), 5_000).catch(() => undefined);
   return result;
+}
+
+/** Clicks the active editor's `🔍 Sweep` lens until the sweep of `entry` shows its progress (a click during a redraw of the lenses hits a detached element). */
+async function sweepFromLens(page: Page, entry: string): Promise<void> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await (await lens(page, "🔍 Sweep")).click();
+    const pattern = new RegExp(`KernelLens: sweeping ${entry}|${entry}: (best|sweep cancelled)|cannot sweep ${entry}`);
+    const started = await pollUntil("the sweep to start", async () => (await toasts(page)).some((t) => pattern.test(t)), 5_000, 50).then(
+      () => true,
+      () => false,
+    );
+    if (started) return;
+  }
 }
 
 /** Texts of every status bar item. */
@@ -174,6 +195,8 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       workspace = mkdtempSync(join(tmpdir(), "kernellens-e2e-run-"));
       cpSync(join(repo, "examples"), workspace, { recursive: true });
       writeFileSync(join(workspace, "spin.wgsl"), SPIN);
+      // At the workspace's root, next to ref/ (its reference module) from the examples.
+      for (const name of [SWEEP_FIXTURE, SLOW_SWEEP_FIXTURE, EMPTY_SWEEP_FIXTURE]) cpSync(join(repo, "test", "fixtures", "e2e", name), join(workspace, name));
       try {
         server = await startCodeServer({
           workspace,
@@ -401,6 +424,123 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       assert.match(legend, /predicted \(1\)/);
       assert.match(legend, /measured \(1\)/);
       await screenshot(page, "panels-1-profiler-and-roofline");
+    }),
+  );
+  it("sweeps a kernel from the 🔍 Sweep lens, shows the result in the Design-space view, and applies the best configuration", { timeout: 180_000 }, () =>
+    step("sweep-1-design-space", async (page) => {
+      const sweepStarted = Date.now();
+      await clearNotifications(page);
+      await openFile(page, SWEEP_FIXTURE);
+      await sweepFromLens(page, "saxpy");
+      const done = await waitForToast(page, /saxpy: best WG=(32|64) at [\d.]+ m?s · 2 of 2 feasible points measured/, 90_000);
+      const best = Number(/best WG=(\d+)/.exec(done)![1]);
+
+      // The result file, next to the run history, as the Design-space view reads it.
+      const resultFile = join(workspace!, ".kernellens", "sweeps", "sweep-saxpy.saxpy.sweep.json");
+      const written = JSON.parse(readFileSync(resultFile, "utf8")) as { file: string; entry: string; measured: number; best: { params: { WG: number } } };
+      assert.equal(written.file, "../../sweep-saxpy.wgsl");
+      assert.equal(written.entry, "saxpy");
+      assert.equal(written.measured, 2);
+      assert.equal(written.best.params.WG, best);
+
+      // The Design-space view opens beside the kernel with the sweep's summary.
+      const summary = await pollUntil(
+        "the Design-space view to show the sweep",
+        async () => {
+          for (const f of page.frames()) {
+            const text = await f.locator("#summary").innerText({ timeout: 200 }).catch(() => "");
+            if (/2 measured/.test(text)) return text;
+          }
+          return undefined;
+        },
+        30_000,
+      );
+      assert.match(summary, new RegExp(`2 variants · 2 feasible · 2 measured · best WG=${best} at`));
+      await screenshot(page, "sweep-1a-design-space");
+
+      // The kernel keeps the focus; its ✓ best lens writes the best value into the override's default.
+      const bestLens = page.locator(".part.editor .editor-group-container.active .codelens-decoration a").filter({ hasText: new RegExp(`^✓ best WG=${best} \\([\\d.]+ m?s\\)$`) });
+      await pollUntil("the ✓ best lens", async () => (await bestLens.count()) > 0, 20_000, 200);
+      const overrideLine = async (): Promise<string | undefined> => [...(await visibleLines(page)).values()].find((l) => l.startsWith("override WG"));
+      try {
+        await bestLens.first().click();
+        await pollUntil(`the override to read WG = ${best}`, async () => (await overrideLine()) === `override WG: u32 = ${best};`, 10_000);
+        const lines = [...(await visibleLines(page)).values()];
+        assert.ok(lines.includes(SWEEP_LINE), `the @sweep line stays: ${JSON.stringify(lines)}`);
+        assert.ok(await activeTabDirty(page), "applying edits the editor's text, not the file");
+        // The lens now says the source has the best configuration.
+        const applied = page.locator(".part.editor .editor-group-container.active .codelens-decoration a").filter({ hasText: new RegExp(`^✓ best WG=${best} \\([\\d.]+ m?s\\) · applied$`) });
+        await pollUntil("the ✓ best lens to say it is applied", async () => (await applied.count()) > 0, 10_000, 200);
+        await screenshot(page, "sweep-1b-best-applied");
+      } finally {
+        if (await activeTabDirty(page)) await runCommand(page, "File: Revert File");
+      }
+      await pollUntil("the override to read WG = 16 again", async () => (await overrideLine()) === "override WG: u32 = 16;", 10_000);
+
+      // The same from the code action on the entry point: Refactor... lists it with the measured time.
+      try {
+        const entryLine = readFileSync(join(workspace!, SWEEP_FIXTURE), "utf8").split("\n").findIndex((l) => l.startsWith("fn saxpy")) + 1;
+        await goToLine(page, entryLine, 5);
+        await runCommand(page, "Refactor...");
+        const action = page.locator(".action-widget .monaco-list-row").filter({ hasText: new RegExp(`Apply best sweep configuration \\(WG=${best}\\) — [\\d.]+ m?s measured`) });
+        await pollUntil("the apply-best code action", async () => (await action.count()) > 0, 10_000, 100);
+        await screenshot(page, "sweep-1c-code-action");
+        // The menu's pointer block takes clicks while it opens: choose from the keyboard, as a person would.
+        for (let i = 0; i < 5 && !/\bfocused\b/.test((await action.first().getAttribute("class")) ?? ""); i++) await page.keyboard.press("ArrowDown");
+        await page.keyboard.press("Enter");
+        await pollUntil(`the override to read WG = ${best}`, async () => (await overrideLine()) === `override WG: u32 = ${best};`, 10_000);
+        assert.ok([...(await visibleLines(page)).values()].includes(SWEEP_LINE), "the @sweep line stays");
+      } finally {
+        if (await activeTabDirty(page)) await runCommand(page, "File: Revert File");
+      }
+      process.stderr.write(`[e2e run] sweep scenario took ${((Date.now() - sweepStarted) / 1000).toFixed(1)} s\n`);
+    }),
+  );
+  it("cancels a sweep from its progress notification and keeps what was measured", { timeout: 120_000 }, () =>
+    step("sweep-2-cancelled", async (page) => {
+      const sweepStarted = Date.now();
+      await clearNotifications(page);
+      await openFile(page, SLOW_SWEEP_FIXTURE);
+      await sweepFromLens(page, "slow");
+      // Cancel once the first point is timed: the progress says `timed 1/N: WG=...`.
+      const progress = page.locator(".notifications-toasts .notification-toast", { hasText: "KernelLens: sweeping slow" });
+      await pollUntil("the sweep's first measurement", async () => /timed \d+\/\d+: WG=\d+/.test((await progress.allInnerTexts()).join(" ")), 60_000, 50);
+      await screenshot(page, "sweep-2a-progress");
+      await progress.locator("a.monaco-button", { hasText: "Cancel" }).first().click();
+      const cancelled = await waitForToast(page, /slow: sweep cancelled; kept (\d+) measured points?/, 30_000);
+      const kept = Number(/kept (\d+)/.exec(cancelled)![1]);
+      assert.ok(kept >= 1 && kept <= 3, `kept ${kept} of 4 points: ${cancelled}`);
+
+      // What was measured is written and shown like a finished sweep's result.
+      const written = JSON.parse(readFileSync(join(workspace!, ".kernellens", "sweeps", "sweep-slow.slow.sweep.json"), "utf8")) as { measured: number; points: unknown[] };
+      assert.equal(written.points.length, 4);
+      assert.equal(written.measured, kept);
+      const summary = await pollUntil(
+        "the Design-space view to show the cancelled sweep",
+        async () => {
+          for (const f of page.frames()) {
+            const text = await f.locator("#summary").innerText({ timeout: 200 }).catch(() => "");
+            if (text.startsWith("4 variants")) return text;
+          }
+          return undefined;
+        },
+        30_000,
+      );
+      assert.match(summary, new RegExp(`4 variants · 4 feasible · ${kept} measured · best WG=`));
+      process.stderr.write(`[e2e run] cancelled sweep scenario took ${((Date.now() - sweepStarted) / 1000).toFixed(1)} s\n`);
+    }),
+  );
+  it("says what is wrong with a @sweep line, and marks the line", { timeout: 60_000 }, () =>
+    step("sweep-3-bad-values", async (page) => {
+      await clearNotifications(page);
+      await openFile(page, EMPTY_SWEEP_FIXTURE);
+      const line = readFileSync(join(workspace!, EMPTY_SWEEP_FIXTURE), "utf8").split("\n").findIndex((l) => l.startsWith("// @sweep")) + 1;
+      assert.ok(!(await errorLines(page)).includes(line), "no error on the @sweep line before sweeping");
+      await sweepFromLens(page, "empty");
+      const text = await waitForToast(page, /cannot sweep empty: the @sweep lines of 'empty' have errors/, 30_000);
+      assert.match(text, new RegExp(`line ${line}: the sweep has no values`));
+      assert.match(text, /Go to Line/);
+      await pollUntil(`an error squiggle on line ${line} (the @sweep line)`, async () => (await errorLines(page)).includes(line), 10_000);
     }),
   );
 });

@@ -25,6 +25,11 @@ describe("preprocess", () => {
     assert.ok(r.map.isIdentity);
   });
 
+  it("substitutes a valued define (`// @define TM=2`) into code that has no preprocessor lines of its own", () => {
+    const r = preprocess("var acc: array<f32, TM * 2>;\n", { defines: ["TM=4"] });
+    assert.equal(r.text, "var acc: array<f32, 4 * 2>;\n");
+  });
+
   it("picks the #ifdef branch from the defines and dims the other", () => {
     const text = "#ifdef USE_F16\nlet a = 1h;\n#else\nlet a = 1.0;\n#endif\nlet b = 2;\n";
     const on = preprocess(text, { defines: ["USE_F16"] });

@@ -62,6 +62,12 @@ async function loadDesignSpaceHtml(webview: vscode.Webview, extensionUri: vscode
   });
 }
 
+/** The command's second argument, `{ beside: true }` (from a sweep that just finished): open next to the editor, keep its focus. */
+export function showBeside(args: readonly unknown[]): boolean {
+  const options = args[1];
+  return typeof options === "object" && options !== null && (options as { beside?: unknown }).beside === true;
+}
+
 /** The command's argument: a `vscode.Uri` (from the explorer's context menu) or a URI string; anything else is ignored. */
 export function parseShowArgs(args: readonly unknown[]): vscode.Uri | undefined {
   const [raw] = args;
@@ -127,16 +133,16 @@ export class DesignSpacePanel implements vscode.Disposable {
   private generation = 0;
   private disposed = false;
 
-  /** Shows the panel (creating it if needed) on a result file. */
-  static createOrShow(ctx: PanelContext, uri: vscode.Uri): DesignSpacePanel {
+  /** Shows the panel (creating it if needed) on a result file; `beside`: next to the active editor, which keeps the focus. */
+  static createOrShow(ctx: PanelContext, uri: vscode.Uri, beside = false): DesignSpacePanel {
     let panel = DesignSpacePanel.current;
     if (panel) {
-      panel.panel.reveal(undefined, false);
+      panel.panel.reveal(beside ? vscode.ViewColumn.Beside : undefined, beside);
     } else {
       const webviewPanel = vscode.window.createWebviewPanel(
         DesignSpacePanel.viewType,
         "Design space",
-        { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+        { viewColumn: beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active, preserveFocus: beside },
         { ...webviewOptions(ctx.extensionUri), retainContextWhenHidden: false, enableFindWidget: true },
       );
       panel = DesignSpacePanel.revive(webviewPanel, ctx, undefined);
@@ -324,7 +330,8 @@ export class DesignSpacePanel implements vscode.Disposable {
 }
 
 /**
- * Registers the `kernellens.showDesignSpace` command (no argument: pick a `*.sweep.json` file; a URI: that file) and
+ * Registers the `kernellens.showDesignSpace` command (no argument: pick a `*.sweep.json` file; a URI: that file,
+ * with `{ beside: true }` after it: beside the active editor) and
  * the panel's serializer, which brings the panel back on its result file after a window reload. Returns the
  * disposables; disposing them also closes an open panel.
  */
@@ -333,7 +340,7 @@ export function registerDesignSpacePanel(context: vscode.ExtensionContext, deps:
   return [
     vscode.commands.registerCommand(commandId, async (...args: unknown[]) => {
       const uri = parseShowArgs(args) ?? (await pickResultFile());
-      if (uri) DesignSpacePanel.createOrShow(ctx, uri);
+      if (uri) DesignSpacePanel.createOrShow(ctx, uri, showBeside(args));
     }),
     vscode.window.registerWebviewPanelSerializer(DesignSpacePanel.viewType, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {

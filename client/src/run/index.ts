@@ -18,6 +18,7 @@ import { adapterLabel, failureDetail, type HistoryRow } from "./format";
 import { detectGpuCommand, GpuService } from "./gpuService";
 import { type ProfileStore, type RunHistoryStore, RunCommands, RunHistoryDocuments, type RunMode } from "./runCommands";
 import { explainRunTrust, explainTrustCommand, RunLensProvider } from "./runLenses";
+import { registerSweepFeatures } from "../sweep";
 
 /** Registers everything under client/src/run; the returned disposables end with the extension (the helper with them). */
 export function registerRunFeatures(context: vscode.ExtensionContext, holder: ExtensionContextHolder): vscode.Disposable[] {
@@ -77,6 +78,8 @@ export function registerRunFeatures(context: vscode.ExtensionContext, holder: Ex
     vscode.languages.registerCodeLensProvider({ language: "wgsl" }, lenses),
     vscode.workspace.registerTextDocumentContentProvider(RunHistoryDocuments.scheme, historyDocuments),
     ...Object.entries(table).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
+    // Sweeps time variants on the same helper, with the same calibrations.
+    ...registerSweepFeatures(context, holder, { gpu, profiles }),
   ];
 }
 

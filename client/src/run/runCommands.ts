@@ -6,6 +6,7 @@
 // an entry point (timeouts, compile errors, wrong outputs) as diagnostics there.
 import { isAbsolute, join, resolve } from "node:path";
 import * as vscode from "vscode";
+import { kernelDocumentFor } from "../kernelDocument";
 import { DEFAULT_DEVICE_ID, findDevice } from "../../../server/src/core/devices/database";
 import type { DeviceSpec } from "../../../server/src/core/devices/device";
 import type { AdapterSummary, CalibrationProfile, Cancellation, HelperError } from "../../../server/src/gpu/types";
@@ -83,7 +84,7 @@ function readRunSettings(scope: vscode.ConfigurationScope): RunSettings {
 }
 
 /** A VS Code cancellation token seen through the `Cancellation` interface every layer of a run understands. */
-function cancellationOf(token: vscode.CancellationToken): Cancellation & vscode.Disposable {
+export function cancellationOf(token: vscode.CancellationToken): Cancellation & vscode.Disposable {
   const listeners: (() => void)[] = [];
   let cancelled = token.isCancellationRequested;
   const subscription = token.onCancellationRequested(() => {
@@ -116,9 +117,6 @@ function isHelperError(value: AdapterSummary | HelperError): value is HelperErro
 }
 
 /** Files ending in `.wgsl` whose language VS Code has not settled yet still count as kernels. */
-function isKernelDocument(document: vscode.TextDocument): boolean {
-  return document.languageId === "wgsl" || document.fileName.endsWith(".wgsl");
-}
 
 /** Diagnostics for failures that belong to an entry point; each entry's is replaced by its next run. */
 class RunDiagnostics implements vscode.Disposable {
@@ -347,11 +345,8 @@ export class RunCommands implements vscode.Disposable {
 
   /** The document and entry point a command is about: the lens's arguments, or the active editor and a pick. */
   private async target(uriArg: unknown, entryArg: unknown): Promise<{ document: vscode.TextDocument; entry: string } | undefined> {
-    let document: vscode.TextDocument | undefined;
-    if (uriArg instanceof vscode.Uri) document = await vscode.workspace.openTextDocument(uriArg);
-    else if (typeof uriArg === "string" && uriArg !== "") document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uriArg));
-    else document = vscode.window.activeTextEditor?.document;
-    if (!document || !isKernelDocument(document)) {
+    const document = await kernelDocumentFor(uriArg);
+    if (!document) {
       void vscode.window.showInformationMessage("KernelLens: open a WGSL file to run its kernels.");
       return undefined;
     }

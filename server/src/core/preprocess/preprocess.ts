@@ -77,7 +77,9 @@ export function preprocess(text: string, options: PreprocessOptions): Preprocess
     const [name, value] = parseDefine(d);
     if (/^[A-Za-z_]\w*$/.test(name)) defines.set(name, value);
   }
-  if (!hasPreprocessorLines(text)) {
+  // Without preprocessor lines the text is used as it is, unless a define with a value (`// @define TM=2`) may need
+  // substituting into the code.
+  if (!hasPreprocessorLines(text) && ![...defines.values()].some((v) => v !== "")) {
     return {
       text,
       map: SourceMap.identity(text.length),

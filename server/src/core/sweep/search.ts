@@ -12,7 +12,8 @@
 //    ("the best measured point is unlikely to be beaten"), when the budget of distinct points is spent, or when
 //    every point is measured.
 // 3. Confirm by successive halving. The best FINALISTS measured points are measured again, the slower half dropped,
-//    and so on until one is left: the best is chosen on more samples than the rest, so noise does not crown it.
+//    and so on until one is left: the front-runners' medians rest on more samples than the rest, so one lucky
+//    sample does not crown a point. The best is the least median over every measured point.
 //
 // Exhaustive search is step 1 with every point in the model's order, then step 3.
 import { applyCorrection, fitCorrection, IDENTITY_CORRECTION, type Correction, type PredictionFeatures } from "./refit";
@@ -113,11 +114,13 @@ export class ModelGuidedSearch {
     this.samples.set(id, [...(this.samples.get(id) ?? []), ...samplesMs]);
   }
 
-  /** The fastest point by median over its samples; among survivors of the halving once it has run. */
+  /**
+   * The fastest point by the median of its samples. The finalists' medians rest on more samples after successive
+   * halving; the best is still the least median over every measured point, so it is always the fastest one shown.
+   */
   best(): { id: number; medianMs: number } | null {
-    const pool = this.phase !== "explore" && this.survivors.length > 0 ? this.survivors : [...this.samples.keys()];
     let best: { id: number; medianMs: number } | null = null;
-    for (const id of pool) {
+    for (const id of this.samples.keys()) {
       const m = this.medianOf(id);
       if (m !== null && (!best || m < best.medianMs || (m === best.medianMs && id < best.id))) best = { id, medianMs: m };
     }

@@ -116,6 +116,8 @@ export function sweepParameters(source: SpaceSource, entry: string): SweepParame
   const directives = entryDirectives(source, entry);
   const env = evaluateLaunch(directives, overrideDefaults(source.resolution)).env;
   const defines = new Set(directives.filter((d) => d.kind === "define").map((d) => (d.kind === "define" ? d.name.name : "")));
+  const overrides = new Set<string>(source.module.decls.filter((d) => d.kind === "override").map((d) => (d.kind === "override" ? d.name.name : "")));
+  for (const d of directives) if (d.kind === "override") overrides.add(d.name.name);
   const problems: CoreDiagnostic[] = [];
   const byName = new Map<string, SpaceParameter>();
   for (const d of directives) {
@@ -123,7 +125,7 @@ export function sweepParameters(source: SpaceSource, entry: string): SweepParame
     const values = sweepValues(d.values, env, d.span, problems);
     if (values === null) continue;
     byName.delete(d.name.name);
-    byName.set(d.name.name, { name: d.name.name, values, span: d.span, kind: defines.has(d.name.name) ? "define" : "let" });
+    byName.set(d.name.name, { name: d.name.name, values, span: d.span, kind: defines.has(d.name.name) ? "define" : overrides.has(d.name.name) ? "override" : "let" });
   }
   return { parameters: [...byName.values()], problems };
 }
