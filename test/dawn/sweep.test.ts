@@ -120,4 +120,49 @@ describe("kernellens sweep on the GPU", { timeout: 300000 }, () => {
     assert.equal(cleared.status, 0, cleared.stderr);
     assert.equal(existsSync(cacheDir), false);
   });
+
+  it("puts time against error on the Pareto front when precision varies across the space", () => {
+    // Rounding to 2^(BITS-1) - 1 levels: 3 bits are fast to write but 40x less accurate than 8 bits; both pass the
+    // loose check, so both are feasible and the error, not the workgroup memory, is the second objective.
+    writeFileSync(join(work, "ref", "identity.mjs"), "export function reference(inputs) { return { out: Float64Array.from(inputs.buffers.x) }; }\n");
+    const quantized = join(work, "quantize-sweep.wgsl");
+    writeFileSync(
+      quantized,
+      `// @let N = 4096
+// @define BITS=8
+// @dispatch ceil(N / 64)
+// @buffer x[N] = random(-1, 1)
+// @buffer out[N]
+// @check out ~ js("./ref/identity.mjs") rtol=0 atol=0.2
+// @sweep BITS in [3, 8]
+#ifndef BITS
+#define BITS 8
+#endif
+const LEVELS: f32 = f32((1 << (BITS - 1)) - 1);
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(64)
+fn quantize(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x;
+  if (i < arrayLength(&out)) { out[i] = round(x[i] * LEVELS) / LEVELS; }
+}
+`,
+    );
+    const r = spawnSync(process.execPath, [bin, "sweep", quantized, "--exhaustive", "--repeat", "2", "--warmup", "1", "--no-cache", "--json"], { cwd: work, encoding: "utf8", timeout: 240000 });
+    assert.equal(r.status, 0, r.stderr);
+    const result = JSON.parse(r.stdout);
+    assert.deepEqual(validateSweepResult(result), []);
+    assert.deepEqual(result.objectives.map((o: { key: string }) => o.key), ["timeMs", "error"]);
+    type P = { params: { BITS: number }; feasible: boolean; error: number; measuredMs: number; objectives: { timeMs: number; error: number } };
+    const [three, eight] = [3, 8].map((b) => (result.points as P[]).find((p) => p.params.BITS === b)!);
+    assert.ok(three!.feasible && eight!.feasible);
+    // Uniform rounding error of a step of 1/3 against 1/127: about 40x apart.
+    assert.ok(three!.error / eight!.error > 10, `${three!.error} vs ${eight!.error}`);
+    assert.equal(three!.objectives.error, three!.error);
+    assert.equal(eight!.objectives.timeMs, eight!.measuredMs);
+    // The more accurate point is always on the front; the other only if it is faster.
+    const front = (result.pareto as number[]).map((i) => (result.points as P[])[i]!.params.BITS);
+    assert.ok(front.includes(8));
+    assert.equal(front.includes(3), three!.measuredMs < eight!.measuredMs);
+  });
 });

@@ -144,6 +144,15 @@ describe("directive scopes and launch values", () => {
     assert.deepEqual(cli.dispatch, [4, 1, 1]);
   });
 
+  it("sizes a dispatch for the value the code is compiled with, not a sweep's first value", () => {
+    const d = parseDirectives("// @dispatch 1024 / (WG * TM)\n// @sweep WG in [32, 64]\n// @sweep TM in [1, 2]").directives;
+    // WG is a WGSL override with default 64, TM a define TM=2: both win over the sweeps' first values.
+    const r = evaluateLaunch(d, new Map([["WG", 64]]), new Map(), new Map([["TM", 2]]));
+    assert.deepEqual(r.dispatch, [8, 1, 1]);
+    // With nothing else to go on, the sweeps' first values size it.
+    assert.deepEqual(evaluateLaunch(d, new Map()).dispatch, [32, 1, 1]);
+  });
+
   it("reports bad values at the expression", () => {
     const bad = parseDirectives("// @let N = 100\n// @dispatch N / 64\n// @buffer x[N - 200]\n// @dispatch M");
     const r = evaluateLaunch(bad.directives, new Map());

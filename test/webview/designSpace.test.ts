@@ -244,6 +244,14 @@ describe("Design-space panel page in Chromium", () => {
       await page.locator("#summary").textContent(),
       "20 variants · 14 feasible · 14 measured · best TILE=16, BM=8 at 392 µs (predicted 305 µs) · NVIDIA GeForce RTX 4090",
     );
+    // A result from the search says how well the model ranked what was measured.
+    const { rankCorrelation } = await import("../../server/src/core/sweep/refit");
+    const timed = result.points.filter((p) => p.measuredMs !== null && p.predictedMs !== null);
+    const rho = rankCorrelation(timed.map((p) => p.predictedMs!), timed.map((p) => p.measuredMs!))!;
+    const search = { method: "guided" as const, feasible: 14, measuredPoints: 14, cacheHits: 0, gpuRuns: 14, rankCorrelation: rho, stopReason: "every feasible point was measured" };
+    await sendSweep(page, { ...data, result: { ...result, search } });
+    assert.match((await page.locator("#summary").textContent()) ?? "", new RegExp(`· model rank correlation ${rho.toFixed(2).replace(".", "\\.")} · NVIDIA`));
+    await sendSweep(page);
     // Axis titles, and the parameter's values as the ticks across.
     assert.equal(await page.locator("#by-param-figure .axis-title-y").textContent(), "Measured time");
     assert.equal(await page.locator("#by-param-x").textContent(), "TILE");

@@ -4,7 +4,7 @@
 // A sweep runs the editor's text (saved or not; nothing is saved), refuses in an untrusted workspace, and keeps what
 // it measured when cancelled: that result is written and shown like any other. Problems with the `@sweep` lines are
 // marked where they are written; a missing adapter says what to install.
-import { join } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import * as vscode from "vscode";
 import { kernelDocumentFor } from "../kernelDocument";
 import { DEFAULT_DEVICE_ID, findDevice } from "../../../server/src/core/devices/database";
@@ -122,6 +122,7 @@ export class SweepCommands implements vscode.Disposable {
             deviceFixed: false,
             deviceForAdapter: (a) => this.deps.profiles.deviceFor(a),
             defines: config.defines,
+            includePaths: config.includePaths.map((p) => (isAbsolute(p) || !folder ? p : resolve(folder.uri.fsPath, p))),
             budget: config.sweepBudget,
             exhaustive: config.sweepExhaustive,
             timeoutMs: typeof timeout === "number" && timeout >= 1 ? Math.round(timeout) : undefined,

@@ -116,7 +116,7 @@ Usage:
   kernellens analyze FILE... [--json | --sarif] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]...
   kernellens run FILE [--entry NAME] [--repeat N] [--warmup N] [--timeout-ms N] [--seed N] [--rotate N] [--no-history] [--json]
   kernellens report FILE [-o FILE] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]...
-  kernellens sweep FILE [--entry NAME] [--budget N | --exhaustive] [--no-cache] [--device ID] [--let NAME=VALUE]... [--json]
+  kernellens sweep FILE [--entry NAME] [--budget N | --exhaustive] [--no-cache] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]... [--json]
   kernellens sweep --clear-cache
   kernellens calibrate [--json]
   kernellens devices [--json]

@@ -58,6 +58,7 @@ export async function sweepCommand(args: CliArgs, device: DeviceSpec, deps: Swee
         deviceForAdapter: deps.deviceForAdapter,
         lets: args.lets,
         defines: args.defines,
+        includePaths: args.includePaths.map((p) => resolve(p)),
         budget: args.budget,
         exhaustive: args.exhaustive,
         warmup: args.warmup,
@@ -95,18 +96,8 @@ export async function sweepCommand(args: CliArgs, device: DeviceSpec, deps: Swee
   const { result, stats } = outcome;
   if (stats.checked < stats.spaceSize) process.stderr.write(`kernellens: the space has ${stats.spaceSize} points; only the first ${stats.checked} were checked\n`);
   if (result.measured === 0) process.stderr.write("kernellens: no point was timed (--budget 0 or nothing feasible): the ranking is the cost model's\n");
-  const search = {
-    method: stats.method,
-    feasible: stats.feasible,
-    measuredPoints: stats.measuredPoints,
-    cacheHits: stats.cacheHits,
-    gpuRuns: stats.gpuRuns,
-    rankCorrelation: stats.rankCorrelation,
-    stopReason: stats.stopReason,
-  };
-
   if (args.json) {
-    process.stdout.write(JSON.stringify({ ...result, search }) + "\n");
+    process.stdout.write(JSON.stringify(result) + "\n");
     return 0;
   }
   const points = result.points;

@@ -20,6 +20,8 @@ export interface SweepOptions {
   /** `--let` values, which win over the file's and the points'. */
   readonly lets?: ReadonlyMap<string, number>;
   readonly defines?: readonly string[];
+  /** Folders searched for `#include`d files after the including file's own (absolute, or relative to the kernel's). */
+  readonly includePaths?: readonly string[];
   /**
    * Distinct points to measure on the GPU: 0 predicts only; absent: a quarter of the feasible points (at least 4),
    * chosen by the model-guided search. Ignored with `exhaustive`.

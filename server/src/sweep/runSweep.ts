@@ -69,7 +69,7 @@ export async function runSweep(helper: GpuHelper, options: SweepOptions, hooks: 
       // a failing progress listener must not fail the sweep
     }
   };
-  const resolveInclude = includeResolver(file, []);
+  const resolveInclude = includeResolver(file, options.includePaths ?? []);
   const source = analyzeSource(text, { defines: options.defines, resolveInclude });
 
   // The entry: the one named, else the one compute entry point with sweep lines.
@@ -169,7 +169,7 @@ export async function runSweep(helper: GpuHelper, options: SweepOptions, hooks: 
     }
     report(`timing ${label}`, measurements, planned);
     const variant = substituteParameters(text, point.params, { entry, kinds });
-    const [outcome] = await runKernel(helper, { file, text: variant.text, entry, warmup, repeat, timeoutMs: options.timeoutMs, lets: options.lets, defines: options.defines, seed: options.seed, allowWorkspaceCode: options.allowWorkspaceCode }, cancel);
+    const [outcome] = await runKernel(helper, { file, text: variant.text, entry, warmup, repeat, timeoutMs: options.timeoutMs, lets: options.lets, defines: options.defines, includePaths: options.includePaths, seed: options.seed, allowWorkspaceCode: options.allowWorkspaceCode }, cancel);
     gpuRuns++;
     if (cancel?.cancelled) return "stop";
     if (!outcome) return "ok";
@@ -277,6 +277,15 @@ export async function runSweep(helper: GpuHelper, options: SweepOptions, hooks: 
     points,
     pareto: paretoFront(points, [time.key, second.key]),
     objectives: [time, second],
+    search: {
+      method: stats.method,
+      feasible: stats.feasible,
+      measuredPoints: stats.measuredPoints,
+      cacheHits: stats.cacheHits,
+      gpuRuns: stats.gpuRuns,
+      rankCorrelation: stats.rankCorrelation,
+      stopReason: stats.stopReason,
+    },
   };
   report(cancelled ? "cancelled" : "done", measurements, Math.max(measurements, 1));
   return { ok: true, result, stats };

@@ -50,6 +50,9 @@ export function summary(result: SweepResult): string {
     const predicted = p.predictedMs === null ? "" : ` (predicted ${formatMs(p.predictedMs)})`;
     parts.push(`best ${pointLabel(result, best)} at ${formatMs(result.best!.medianMs)}${predicted}`);
   }
+  const rho = result.search?.rankCorrelation;
+  // How well the model ranks the measured variants: what a person decides to trust the predictions by.
+  if (typeof rho === "number") parts.push(`model rank correlation ${rho.toFixed(2)}`);
   if (result.device) parts.push(result.device.name);
   return parts.join(" · ");
 }

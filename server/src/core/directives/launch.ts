@@ -112,9 +112,11 @@ export function evaluateLaunch(
     report("directive-value", `${v.message}${hint}`, { start: v.start + offsetBase, end: v.end + offsetBase });
     return undefined;
   };
-  // Sweep parameters take their first value for analysis; the sweep itself varies them.
+  // Sweep parameters take their first value for analysis (the sweep itself varies them), unless the name already
+  // has the value the code is compiled with: a numeric define or a WGSL override's default. Otherwise a @dispatch
+  // would be sized for one value while the kernel runs with another.
   for (const d of directives) {
-    if (d.kind === "sweep" && !given.has(d.name.name)) {
+    if (d.kind === "sweep" && !given.has(d.name.name) && !env.has(d.name.name)) {
       const first = d.values.kind === "list" ? d.values.items[0] : d.values.from;
       const v = evaluate(first);
       if (v !== undefined) env.set(d.name.name, v);

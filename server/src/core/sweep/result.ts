@@ -77,6 +77,20 @@ export interface SweepResult {
   pareto: number[];
   /** The two objectives, when the sweep optimised two: the first is drawn across, the second up. */
   objectives?: [SweepObjective, SweepObjective];
+  /** How the points were chosen for measuring; absent in results written before the search existed. */
+  search?: SweepSearchSummary;
+}
+
+export interface SweepSearchSummary {
+  method: "exhaustive" | "guided" | "predict-only";
+  feasible: number;
+  /** Distinct points measured (a time, or a failed check), from the cache or not. */
+  measuredPoints: number;
+  cacheHits: number;
+  gpuRuns: number;
+  /** Spearman's rank correlation of predicted and measured times over the measured points; null below 3. */
+  rankCorrelation: number | null;
+  stopReason: string;
 }
 
 /**
@@ -332,6 +346,8 @@ function validateInto(p: Problems, value: unknown): void {
     }
   }
 
+  const search = own(value, "search");
+  if (search !== undefined) checkSearch(p, search);
   const pareto = own(value, "pareto");
   if (!Array.isArray(pareto)) p.add("result.pareto", `expected an array of point indices, got ${describe(pareto)}`);
   else if (!keys) {
@@ -339,6 +355,22 @@ function validateInto(p: Problems, value: unknown): void {
   } else if (Array.isArray(rawPoints) && points.length === rawPoints.length && points.every((pt) => pt !== undefined)) {
     checkFront(p, pareto, points as SweepPoint[], keys);
   }
+}
+
+function checkSearch(p: Problems, value: unknown): void {
+  if (!isRecord(value)) {
+    p.add("result.search", `expected an object, got ${describe(value)}`);
+    return;
+  }
+  const method = own(value, "method");
+  if (method !== "exhaustive" && method !== "guided" && method !== "predict-only") p.add("result.search.method", `expected exhaustive, guided or predict-only, got ${describe(method)}`);
+  for (const key of ["feasible", "measuredPoints", "cacheHits", "gpuRuns"]) {
+    const n = own(value, key);
+    if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) p.add(`result.search.${key}`, `expected a count, got ${describe(n)}`);
+  }
+  const rho = own(value, "rankCorrelation");
+  if (rho !== null && (typeof rho !== "number" || !(rho >= -1 && rho <= 1))) p.add("result.search.rankCorrelation", `expected null or a number from -1 to 1, got ${describe(rho)}`);
+  checkString(p, own(value, "stopReason"), "result.search.stopReason", sweepLimits.reasonLength);
 }
 
 function checkPoint(
