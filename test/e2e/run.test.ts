@@ -506,6 +506,9 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       const progress = page.locator(".notifications-toasts .notification-toast", { hasText: "KernelLens: sweeping slow" });
       await pollUntil("the sweep's first measurement", async () => /timed \d+\/\d+: WG=\d+/.test((await progress.allInnerTexts()).join(" ")), 60_000, 50);
       await screenshot(page, "sweep-2a-progress");
+      // The sweep holds the GPU helper: a Run meanwhile is refused with the reason, and does not disturb it.
+      await (await lens(page, "▶ Run")).click();
+      await waitForToast(page, /the sweep of slow is still in progress/, 10_000);
       await progress.locator("a.monaco-button", { hasText: "Cancel" }).first().click();
       const cancelled = await waitForToast(page, /slow: sweep cancelled; kept (\d+) measured points?/, 30_000);
       const kept = Number(/kept (\d+)/.exec(cancelled)![1]);

@@ -30,6 +30,7 @@ export class GpuService implements vscode.Disposable {
   /** The last adapter the helper reported, or why it has none; kept across helper restarts. */
   private adapterValue: AdapterSummary | HelperError | undefined;
   private disposed = false;
+  private holder: string | undefined;
 
   constructor(private readonly deps: GpuServiceDeps) {
     this.item = vscode.window.createStatusBarItem("kernellens.gpuAdapter", vscode.StatusBarAlignment.Left, 9);
@@ -52,6 +53,23 @@ export class GpuService implements vscode.Disposable {
       this.deps.log.info("GPU helper created");
     }
     return this.helperValue;
+  }
+
+  /**
+   * One job at a time holds the helper (a run, a profile, a calibration, a sweep): cancelling one restarts the
+   * helper, which would fail another's work in flight. False, with a message naming the holder, while one is busy.
+   */
+  claim(what: string): boolean {
+    if (this.holder) {
+      void vscode.window.showInformationMessage(`KernelLens: ${this.holder} is still in progress; wait for it or cancel it.`);
+      return false;
+    }
+    this.holder = what;
+    return true;
+  }
+
+  release(): void {
+    this.holder = undefined;
   }
 
   /** The last adapter seen (undefined before the helper has answered once). */

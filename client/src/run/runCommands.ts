@@ -177,7 +177,6 @@ function diagnosticFor(outcome: RunOutcome, range: vscode.Range, timeoutMs: numb
 /** Runs, profiles and calibrations: one at a time, since they share one helper and one device. */
 export class RunCommands implements vscode.Disposable {
   private readonly diagnostics = new RunDiagnostics();
-  private busy: string | undefined;
 
   constructor(private readonly deps: RunCommandDeps) {}
 
@@ -196,14 +195,9 @@ export class RunCommands implements vscode.Disposable {
     return false;
   }
 
-  /** Refuses while another run holds the helper. */
+  /** Refuses while another job (a run, a calibration, a sweep) holds the helper. */
   private claim(what: string): boolean {
-    if (this.busy) {
-      void vscode.window.showInformationMessage(`KernelLens: ${this.busy} is still in progress; wait for it or cancel it.`);
-      return false;
-    }
-    this.busy = what;
-    return true;
+    return this.deps.gpu.claim(what);
   }
 
   /** `kernellens.run` / `kernellens.profile`: arguments `[uri, entryName]` from a lens, none from the palette. */
@@ -217,7 +211,7 @@ export class RunCommands implements vscode.Disposable {
     try {
       await this.runEntry(mode, document, entry);
     } finally {
-      this.busy = undefined;
+      this.deps.gpu.release();
     }
   }
 
@@ -371,7 +365,7 @@ export class RunCommands implements vscode.Disposable {
     try {
       await this.calibrateNow();
     } finally {
-      this.busy = undefined;
+      this.deps.gpu.release();
     }
   }
 

@@ -45,7 +45,6 @@ export class SweepCommands implements vscode.Disposable {
   /** Problems with `@sweep` lines, from the last sweep of each document; cleared by its next edit or sweep. */
   private readonly diagnostics = vscode.languages.createDiagnosticCollection("kernellens-sweep");
   private readonly disposables: vscode.Disposable[] = [this.diagnostics];
-  private busy: string | undefined;
 
   constructor(private readonly deps: SweepCommandDeps) {
     this.disposables.push(
@@ -69,15 +68,11 @@ export class SweepCommands implements vscode.Disposable {
     const target = await this.target(uriArg, entryArg);
     if (!target) return;
     const { document, entry } = target;
-    if (this.busy) {
-      void vscode.window.showInformationMessage(`KernelLens: ${this.busy} is still in progress; wait for it or cancel it.`);
-      return;
-    }
-    this.busy = `the sweep of ${entry}`;
+    if (!this.deps.gpu.claim(`the sweep of ${entry}`)) return;
     try {
       await this.sweepEntry(document, entry);
     } finally {
-      this.busy = undefined;
+      this.deps.gpu.release();
     }
   }
 
