@@ -2,7 +2,7 @@
 // depth, workgroup shape and per-invocation blocking swept; infeasible points pruned with a reason; a variant with a
 // planted bug rejected by its check; the model-guided search within its budget; a repeated sweep served from the cache.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -89,5 +89,28 @@ describe("sweeping the tiled matrix multiply", { timeout: 600000 }, () => {
     assert.ok(out.pareto.length > 0, "a Pareto front over the measured points");
     for (const i of out.pareto) assert.ok(out.points[i]!.measuredMs !== null);
     assert.equal(out.objectives?.[0].label, "Measured time");
+  });
+
+  it("stops at Ctrl-C and prints what was measured", async () => {
+    const child = spawn(process.execPath, [bin, "sweep", example, "--let", "M=128", "--let", "N=128", "--let", "K=128", "--no-cache", "--repeat", "1", "--json"], { cwd: root });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    const firstTimed = new Promise<void>((done) =>
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        if (/timed /.test(stderr)) done();
+      }),
+    );
+    const exited = new Promise<number | null>((done) => child.on("close", (code) => done(code)));
+    await firstTimed;
+    child.kill("SIGINT");
+    assert.equal(await exited, 0, stderr);
+    const out = JSON.parse(stdout) as Output;
+    assert.deepEqual(validateSweepResult(out), []);
+    assert.equal(out.search.stopReason, "cancelled");
+    assert.ok(out.measured >= 1 && out.measured < out.search.feasible, String(out.measured));
+    assert.ok(out.best);
+    assert.match(stderr, /the sweep was stopped \(cancelled\)/);
   });
 });

@@ -46,6 +46,21 @@ export async function sweepCommand(args: CliArgs, device: DeviceSpec, deps: Swee
   const helper = deps.helper ?? new GpuHelperProcess();
   let lastLine = "";
   let outcome;
+  // Ctrl-C once stops the sweep (the measurement in flight is dropped) and prints what was measured; twice quits.
+  const listeners: (() => void)[] = [];
+  const cancel = {
+    cancelled: false,
+    onCancel(listener: () => void) {
+      listeners.push(listener);
+    },
+  };
+  const onSigint = (): void => {
+    if (cancel.cancelled) process.exit(130);
+    cancel.cancelled = true;
+    process.stderr.write("kernellens: stopping the sweep; what was measured is kept (Ctrl-C again to quit)\n");
+    for (const l of listeners) l();
+  };
+  process.on("SIGINT", onSigint);
   try {
     outcome = await runSweep(
       helper,
@@ -70,6 +85,7 @@ export async function sweepCommand(args: CliArgs, device: DeviceSpec, deps: Swee
         allowWorkspaceCode: true,
       },
       {
+        cancel,
         progress: (e) => {
           // Measurements only: the checking phase is quick and would flood a CI log.
           if (!/^(timed|cached) /.test(e.message) || e.message === lastLine) return;
@@ -79,6 +95,7 @@ export async function sweepCommand(args: CliArgs, device: DeviceSpec, deps: Swee
       },
     );
   } finally {
+    process.off("SIGINT", onSigint);
     if (!deps.helper) helper.dispose();
   }
 
@@ -95,6 +112,7 @@ export async function sweepCommand(args: CliArgs, device: DeviceSpec, deps: Swee
   }
   const { result, stats } = outcome;
   if (stats.checked < stats.spaceSize) process.stderr.write(`kernellens: the space has ${stats.spaceSize} points; only the first ${stats.checked} were checked\n`);
+  if (stats.cancelled) process.stderr.write(`kernellens: the sweep was stopped (${stats.stopReason}); the result holds what was measured\n`);
   if (result.measured === 0) process.stderr.write("kernellens: no point was timed (--budget 0 or nothing feasible): the ranking is the cost model's\n");
   if (args.json) {
     process.stdout.write(JSON.stringify(result) + "\n");

@@ -115,7 +115,15 @@ export async function runSweep(helper: GpuHelper, options: SweepOptions, hooks: 
   const kinds = Object.fromEntries(parameters.map((p) => [p.name, p.kind]));
   const checks: PointCheck[] = [];
   const points: SweepPoint[] = [];
+  let cancelledWhileChecking = false;
   for (const [i, point] of space.points.entries()) {
+    // Each check is a full analysis (10-20 ms): yield between them, so an editor's extension host stays responsive
+    // and a cancel (delivered by the event loop) is seen.
+    await new Promise<void>((done) => setImmediate(done));
+    if (cancel?.cancelled) {
+      cancelledWhileChecking = true;
+      break;
+    }
     if (i % 16 === 0) report(`checking point ${i + 1} of ${space.points.length}`, i, space.points.length);
     const check = checkPoint(text, source, entry, point, device, { given: options.lets, kinds, defines: options.defines, resolveInclude });
     checks.push(check);
@@ -146,7 +154,7 @@ export async function runSweep(helper: GpuHelper, options: SweepOptions, hooks: 
   let cacheHits = 0;
   let measurements = 0;
   let planned = budget + (budget > 1 ? 6 : 0);
-  let cancelled = false;
+  let cancelled = cancelledWhileChecking;
 
   /** One more measurement of a point: from the cache when it holds enough samples, else a run. */
   const measure = async (id: number): Promise<"ok" | "stop"> => {
@@ -207,7 +215,7 @@ export async function runSweep(helper: GpuHelper, options: SweepOptions, hooks: 
   };
 
   let noAdapter = false;
-  if (measuring && feasibleIds.length > 0) {
+  if (measuring && feasibleIds.length > 0 && !cancelled) {
     search: for (let step = search.next(); step.kind === "measure"; step = search.next()) {
       planned = Math.max(planned, measurements + step.ids.length);
       for (const id of step.ids) {
@@ -256,7 +264,7 @@ export async function runSweep(helper: GpuHelper, options: SweepOptions, hooks: 
   const pairs = measuredPoints.filter((p) => p.predictedMs !== null);
   const stats: SweepStats = {
     spaceSize: space.total,
-    checked: space.points.length,
+    checked: points.length,
     feasible: feasibleIds.length,
     measuredPoints: search.spent,
     cacheHits,
@@ -264,7 +272,7 @@ export async function runSweep(helper: GpuHelper, options: SweepOptions, hooks: 
     cancelled,
     method: !measuring ? "predict-only" : exhaustive ? "exhaustive" : "guided",
     rankCorrelation: rankCorrelation(pairs.map((p) => p.predictedMs!), pairs.map((p) => p.measuredMs!)),
-    stopReason: cancelled ? "cancelled" : !measuring ? "predict only (--budget 0)" : search.reason,
+    stopReason: cancelledWhileChecking ? `cancelled while checking the space (${points.length} of ${space.points.length} points checked)` : cancelled ? "cancelled" : !measuring ? "predict only (--budget 0)" : search.reason,
   };
   const result: SweepResult = {
     version: 1,
