@@ -61,7 +61,7 @@ export function summary(result: SweepResult): string {
 export function pointFacts(result: SweepResult, index: number): { label: string; text: string }[] {
   const p = result.points[index]!;
   const facts: { label: string; text: string }[] = [];
-  facts.push({ label: "Measured", text: p.measuredMs === null ? "not measured" : `${formatMs(p.measuredMs)} median` });
+  facts.push({ label: "Measured", text: p.measuredMs === null ? "not measured" : `${formatMs(p.measuredMs)} median${p.cached ? " (from the sweep cache)" : ""}` });
   facts.push({ label: "Predicted", text: p.predictedMs === null ? "no estimate" : formatMs(p.predictedMs) });
   if (p.measuredMs !== null && p.predictedMs !== null) {
     facts.push({ label: "Measured / predicted", text: `${formatNumber(p.measuredMs / p.predictedMs)}×` });
@@ -69,6 +69,8 @@ export function pointFacts(result: SweepResult, index: number): { label: string;
   const second = result.objectives?.[1];
   const value = second ? p.objectives?.[second.key] : undefined;
   if (second && value !== undefined) facts.push({ label: second.label, text: formatObjective(second.unit, value) });
+  // The error against the reference, when the second objective is not already it.
+  if (typeof p.error === "number" && second?.key !== "error") facts.push({ label: "Relative L2 error", text: p.error.toExponential(2) });
   if (!p.feasible) facts.push({ label: "Infeasible", text: p.reason ?? "no reason given" });
   return facts;
 }
