@@ -13,6 +13,9 @@ export interface KernelLensConfig {
   readonly sweepExhaustive: boolean;
   /** Reuse (and keep) measurements of variants already timed on this adapter. */
   readonly sweepCache: boolean;
+  /** Timed runs per measurement of a sweep point, and untimed runs before them. */
+  readonly sweepRepeat: number;
+  readonly sweepWarmup: number;
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): KernelLensConfig {
@@ -26,7 +29,14 @@ export function readConfig(scope?: vscode.ConfigurationScope): KernelLensConfig 
     sweepBudget: positiveWhole(c.get<number>("sweep.budget", 0)),
     sweepExhaustive: c.get<boolean>("sweep.exhaustive", false) === true,
     sweepCache: c.get<boolean>("sweep.cache", true) !== false,
+    sweepRepeat: positiveWhole(c.get<number>("sweep.repeat", 5)) ?? 5,
+    sweepWarmup: wholeAtLeastZero(c.get<number>("sweep.warmup", 1)) ?? 1,
   };
+}
+
+/** A count from a setting that may be zero: a whole number of at least 0, or undefined. */
+function wholeAtLeastZero(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined;
 }
 
 /** A count from a setting: a whole number above zero, or undefined (0, negative or not a number: automatic). */

@@ -120,6 +120,8 @@ export class SweepCommands implements vscode.Disposable {
             includePaths: config.includePaths.map((p) => (isAbsolute(p) || !folder ? p : resolve(folder.uri.fsPath, p))),
             budget: config.sweepBudget,
             exhaustive: config.sweepExhaustive,
+            repeat: config.sweepRepeat,
+            warmup: config.sweepWarmup,
             timeoutMs: typeof timeout === "number" && timeout >= 1 ? Math.round(timeout) : undefined,
             cache: config.sweepCache ? this.deps.cache() : null,
             allowWorkspaceCode: vscode.workspace.isTrusted,
