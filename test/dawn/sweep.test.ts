@@ -165,4 +165,49 @@ fn quantize(@builtin(global_invocation_id) gid: vec3<u32>) {
     assert.ok(front.includes(8));
     assert.equal(front.includes(3), three!.measuredMs < eight!.measuredMs);
   });
+
+  it("after an edit that only some variants compile, measures only those again", () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), "kl-sweep-cache-"));
+    const env = { ...process.env, KERNELLENS_SWEEP_CACHE_DIR: cacheDir };
+    const variants = (scale: string): string => `// @let N = 4096
+// @define WIDE=0
+// @dispatch ceil(N / 64)
+// @buffer x[N] = random(-1, 1)
+// @buffer y[N] = random(-1, 1)
+// @buffer out[N]
+// @uniform params = { n: N, alpha: 2.5 }
+// @check out ~ js("./ref/saxpy.mjs")
+// @sweep WIDE in [0, 1]
+struct Params { n: u32, alpha: f32, }
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> y: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<uniform> params: Params;
+@compute @workgroup_size(64)
+fn saxpy(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x;
+  if (i >= params.n) { return; }
+#if WIDE
+  out[i] = ${scale} * x[i] + y[i];
+#else
+  out[i] = fma(params.alpha, x[i], y[i]);
+#endif
+}
+`;
+    const path = join(work, "saxpy-variants.wgsl");
+    const sweep = (): { search: { gpuRuns: number }; points: { params: { WIDE: number }; measuredMs: number | null; cached?: boolean }[] } => {
+      const r = spawnSync(process.execPath, [bin, "sweep", path, "--exhaustive", "--repeat", "2", "--warmup", "1", "--json"], { cwd: work, encoding: "utf8", timeout: 240000, env });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout);
+    };
+    writeFileSync(path, variants("params.alpha"));
+    assert.ok(sweep().search.gpuRuns >= 2);
+    // The same computation written differently, in the branch only WIDE=1 compiles.
+    writeFileSync(path, variants("(params.alpha)"));
+    const after = sweep();
+    const byWide = new Map(after.points.map((p) => [p.params.WIDE, p]));
+    assert.equal(byWide.get(0)?.cached, true, "WIDE=0 compiles the same code: served from the cache");
+    assert.ok(byWide.get(1)?.measuredMs !== null && byWide.get(1)?.cached !== true, "WIDE=1 changed: measured again");
+    assert.ok(after.search.gpuRuns >= 1);
+  });
 });
