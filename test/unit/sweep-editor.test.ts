@@ -217,10 +217,15 @@ describe("the best configuration", () => {
 });
 
 describe("sweep progress and result files", () => {
-  it("names the result file after the kernel's base name and the entry point", () => {
-    assert.equal(resultFileName("/work/kernels/saxpy.wgsl", "saxpy"), "saxpy.saxpy.sweep.json");
-    assert.equal(resultFileName("C:\\work\\matmul.tiled.wgsl", "main"), "matmul.tiled.main.sweep.json");
+  it("names the result file after the kernel's path in its folder and the entry point", () => {
+    assert.equal(resultFileName("/work/saxpy.wgsl", "saxpy", "/work"), "saxpy.saxpy.sweep.json");
+    assert.equal(resultFileName("/work/kernels/saxpy.wgsl", "saxpy", "/work/"), "kernels--saxpy.saxpy.sweep.json");
+    assert.equal(resultFileName("C:\\work\\a\\matmul.tiled.wgsl", "main", "C:\\work"), "a--matmul.tiled.main.sweep.json");
     assert.equal(resultFileName("Untitled-1", "k"), "Untitled-1.k.sweep.json");
+    // Two kernels with one base name keep their own results, in a folder and outside every folder.
+    assert.notEqual(resultFileName("/work/a/k.wgsl", "k", "/work"), resultFileName("/work/b/k.wgsl", "k", "/work"));
+    assert.notEqual(resultFileName("/x/a/k.wgsl", "k"), resultFileName("/x/b/k.wgsl", "k"));
+    assert.match(resultFileName("/x/a/k.wgsl", "k"), /^k\.k\.[0-9a-f]{8}\.sweep\.json$/);
   });
 
   it("names the kernel relative to the result file inside a workspace folder, absolute outside", () => {

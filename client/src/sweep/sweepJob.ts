@@ -4,6 +4,7 @@
 //
 // A cancelled sweep still has a result (the engine stops after the measurement in flight and keeps what it
 // measured): it is written and shown like a finished one, and says it was cancelled.
+import { createHash } from "node:crypto";
 import { basename, extname, isAbsolute, relative, sep } from "node:path";
 import type { SweepResult } from "../../../server/src/core/sweep/result";
 import type { Cancellation, GpuHelper } from "../../../server/src/gpu/types";
@@ -11,11 +12,24 @@ import type { RunSweep, SweepOptions, SweepProgressEvent, SweepStats } from "../
 import { formatCount, formatMsShort } from "../run/format";
 import { bestParamsLabel } from "./bestConfig";
 
-/** `.kernellens/sweeps/<kernel file base name>.<entry>.sweep.json`: the result file's name, e.g. `saxpy.saxpy.sweep.json`. */
-export function resultFileName(kernelFile: string, entry: string): string {
-  const name = basename(kernelFile.replace(/\\/g, "/"));
+/**
+ * The result file's name in `.kernellens/sweeps/`: the kernel's path below the workspace folder with `--` between
+ * folders, then the entry point (`kernels/saxpy.wgsl` gives `kernels--saxpy.saxpy.sweep.json`), so two kernels with
+ * one base name in different folders keep their own results. Without a folder (or outside it), the base name and a
+ * short hash of the kernel's folder.
+ */
+export function resultFileName(kernelFile: string, entry: string, folder?: string): string {
+  const path = kernelFile.replace(/\\/g, "/");
+  const name = basename(path);
   const stem = name.slice(0, name.length - extname(name).length) || name;
-  return `${stem}.${entry}.sweep.json`;
+  const root = folder?.replace(/\\/g, "/").replace(/\/+$/, "");
+  if (root !== undefined && path.startsWith(`${root}/`)) {
+    const dirs = path.slice(root.length + 1).split("/").slice(0, -1);
+    return `${[...dirs, stem].join("--")}.${entry}.sweep.json`;
+  }
+  if (!path.includes("/")) return `${stem}.${entry}.sweep.json`;
+  const dir = path.slice(0, path.lastIndexOf("/"));
+  return `${stem}.${entry}.${createHash("sha256").update(dir).digest("hex").slice(0, 8)}.sweep.json`;
 }
 
 /**

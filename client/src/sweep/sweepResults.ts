@@ -1,8 +1,9 @@
-// Where sweep results live: `.kernellens/sweeps/<kernel>.<entry>.sweep.json` in the kernel's workspace folder (the
-// extension's global storage for a kernel outside every folder), and the latest of each in memory.
+// Where sweep results live: `.kernellens/sweeps/<kernel's path, folders joined by -->.<entry>.sweep.json` in the
+// kernel's workspace folder (the extension's global storage for a kernel outside every folder), and the latest of
+// each in memory.
 //
 // The sweep command writes through this store; the lenses and the code action read through it. A result read from
-// disk counts only when it names this kernel and entry point (two kernels with one base name share a file name),
+// disk counts only when it names this kernel and entry point (a result copied or written by the CLI may not),
 // and is read again only when the file changes, so asking on every lens refresh costs a `stat`.
 import { posix } from "node:path";
 import * as vscode from "vscode";
@@ -51,8 +52,8 @@ export class SweepResultStore implements vscode.Disposable {
 
   /** The result file of a kernel's entry point. */
   resultUri(kernel: vscode.Uri, entry: string): vscode.Uri {
-    const name = resultFileName(kernel.path, entry);
     const folder = this.folderOf(kernel);
+    const name = resultFileName(kernel.path, entry, folder?.uri.path);
     return folder ? vscode.Uri.joinPath(folder.uri, ...sweepResultFolder.split("/"), name) : vscode.Uri.joinPath(this.globalStorage, "sweeps", name);
   }
 
