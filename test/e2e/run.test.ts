@@ -424,6 +424,22 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       assert.match(legend, /predicted \(1\)/);
       assert.match(legend, /measured \(1\)/);
       await screenshot(page, "panels-1-profiler-and-roofline");
+
+      // The Kernels panel follows the same editor and lists its entry points.
+      await openFile(page, "softmax-2pass.wgsl");
+      await runCommand(page, "KernelLens: Show Kernels of the Active File");
+      const kernels = await pollUntil(
+        "softmax_2pass in the Kernels panel",
+        async () => {
+          for (const f of page.frames()) {
+            const text = await f.locator("#table-host").innerText({ timeout: 200 }).catch(() => "");
+            if (/softmax_2pass/.test(text)) return text;
+          }
+          return undefined;
+        },
+        30_000,
+      );
+      assert.match(kernels, /compute/);
     }),
   );
   it("sweeps a kernel from the 🔍 Sweep lens, shows the result in the Design-space view, and applies the best configuration", { timeout: 180_000 }, () =>

@@ -2,12 +2,11 @@
 //
 // The panel does not own the language client: it gets a `fetchKernels` function, so it works (and shows why it
 // is empty) whether or not the server is running. Everything the page sends is checked before it is acted on.
-import { posix } from "node:path";
 import * as vscode from "vscode";
-import type { DocumentKernelsResult, WireRange } from "../../../server/src/protocol";
+import type { DocumentKernelsResult } from "../../../server/src/protocol";
 import { documentKernelsResultChecker, pageToHostChecker, type HostToPage } from "../../../webview/src/kernels/protocol";
 import { assertNever, check } from "../../../webview/src/shared/messages";
-import { loadWebviewHtml, webviewRoot } from "./webviewHtml";
+import { createFollowingWebviewPanel, EditorFollowingPanel } from "./editorFollowingPanel";
 
 export interface KernelsPanelDeps {
   /**
@@ -24,34 +23,11 @@ interface PanelContext {
   deps: KernelsPanelDeps;
 }
 
-const languageId = "wgsl";
 const commandId = "kernellens.showKernels";
-/** Typing fires a change per keystroke; the server re-analyses after its own debounce, so wait a little longer. */
-const refreshDelayMs = 300;
 
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: [webviewRoot(extensionUri)] };
-}
-
-function isKernelEditor(editor: vscode.TextEditor | undefined): editor is vscode.TextEditor {
-  return editor?.document.languageId === languageId;
-}
-
-export class KernelsPanel implements vscode.Disposable {
+export class KernelsPanel extends EditorFollowingPanel<HostToPage> {
   static readonly viewType = "kernellens.kernels";
   private static current: KernelsPanel | undefined;
-
-  private readonly disposables: vscode.Disposable[] = [];
-  /** The document the panel follows: the last WGSL editor that was active (focus on the panel itself keeps it). */
-  private target: vscode.Uri | undefined;
-  private targetColumn: vscode.ViewColumn | undefined;
-  /** URI of the document whose kernels the page shows; `reveal` is honoured for that document only. */
-  private shownUri: string | undefined;
-  /** The page listens only after it sent `ready`; without retained context it reloads each time it is shown. */
-  private pageReady = false;
-  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  private inFlight: vscode.CancellationTokenSource | undefined;
-  private disposed = false;
 
   /** Shows the panel beside the editor, creating it if needed, without taking focus from the editor. */
   static createOrShow(ctx: PanelContext): KernelsPanel {
@@ -59,13 +35,7 @@ export class KernelsPanel implements vscode.Disposable {
       KernelsPanel.current.panel.reveal(undefined, true);
       return KernelsPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(
-      KernelsPanel.viewType,
-      "Kernels",
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      { ...webviewOptions(ctx.extensionUri), retainContextWhenHidden: false, enableFindWidget: false },
-    );
-    return KernelsPanel.revive(panel, ctx);
+    return KernelsPanel.revive(createFollowingWebviewPanel(KernelsPanel.viewType, "Kernels", ctx.extensionUri), ctx);
   }
 
   /** Takes over a panel VS Code restored after a reload (through the serializer) or one just created. */
@@ -80,111 +50,42 @@ export class KernelsPanel implements vscode.Disposable {
   }
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     private readonly ctx: PanelContext,
   ) {
-    // A restored panel comes back without options, so they are set here for both paths.
-    panel.webview.options = webviewOptions(ctx.extensionUri);
+    super(panel, {
+      page: "kernels",
+      title: "Kernels",
+      logName: "kernels panel",
+      request: "documentKernels",
+      noDocumentReason: "Open a WGSL file to see its entry points.",
+      failureReason: "Could not get the entry points of this file; see the KernelLens log.",
+      revealSelects: "start",
+      extensionUri: ctx.extensionUri,
+      log: (message) => ctx.deps.log(message),
+    });
     this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((message: unknown) => this.onPageMessage(message)),
-      panel.onDidChangeViewState(() => {
-        // A hidden page is torn down; it sends `ready` again when shown.
-        if (!panel.visible) this.pageReady = false;
-      }),
-      vscode.window.onDidChangeActiveTextEditor((editor) => this.follow(editor)),
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (this.isTarget(event.document.uri)) this.scheduleRefresh();
       }),
       vscode.languages.onDidChangeDiagnostics((event) => {
         if (event.uris.some((uri) => this.isTarget(uri))) this.scheduleRefresh();
       }),
-      vscode.workspace.onDidCloseTextDocument((document) => {
-        if (!this.isTarget(document.uri)) return;
-        this.target = undefined;
-        this.updateTitle();
-        void this.refresh();
-      }),
     );
-    const active = vscode.window.activeTextEditor;
-    this.follow(isKernelEditor(active) ? active : vscode.window.visibleTextEditors.find(isKernelEditor));
-    void this.setHtml();
+    this.start();
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  override dispose(): void {
     if (KernelsPanel.current === this) KernelsPanel.current = undefined;
-    clearTimeout(this.refreshTimer);
-    this.inFlight?.cancel();
-    this.inFlight?.dispose();
-    this.panel.dispose();
-    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+    super.dispose();
   }
 
-  private async setHtml(): Promise<void> {
-    try {
-      this.panel.webview.html = await loadWebviewHtml(this.panel.webview, this.ctx.extensionUri, "kernels");
-    } catch (err) {
-      // Most likely dist/webview is missing (an unbuilt checkout): say so in the log and in the panel.
-      this.ctx.deps.log(`kernels panel: could not load its page: ${errorText(err)}`);
-      if (!this.disposed) this.panel.webview.html = "<!DOCTYPE html><p>The Kernels page could not be loaded; see the KernelLens log.</p>";
-    }
+  protected async messageFor(uri: string, token: vscode.CancellationToken): Promise<HostToPage> {
+    return this.toMessage(uri, await this.ctx.deps.fetchKernels(uri, token));
   }
 
-  private isTarget(uri: vscode.Uri): boolean {
-    return this.target !== undefined && uri.toString() === this.target.toString();
-  }
-
-  /** Follows a WGSL editor; any other editor (or none, when the panel itself has focus) leaves the panel as it is. */
-  private follow(editor: vscode.TextEditor | undefined): void {
-    if (!isKernelEditor(editor)) return;
-    this.targetColumn = editor.viewColumn ?? this.targetColumn;
-    if (this.isTarget(editor.document.uri)) return;
-    this.target = editor.document.uri;
-    this.updateTitle();
-    void this.refresh();
-  }
-
-  private updateTitle(): void {
-    this.panel.title = this.target ? `Kernels: ${posix.basename(this.target.path)}` : "Kernels";
-  }
-
-  private scheduleRefresh(): void {
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => void this.refresh(), refreshDelayMs);
-  }
-
-  /** Fetches the followed document's kernels and posts them; a newer refresh cancels an older one still running. */
-  private async refresh(): Promise<void> {
-    clearTimeout(this.refreshTimer);
-    this.inFlight?.cancel();
-    this.inFlight?.dispose();
-    this.inFlight = undefined;
-    // The page asks with `ready` when it can listen; fetching before that would be thrown away.
-    if (!this.pageReady || this.disposed) return;
-    const target = this.target;
-    if (!target) {
-      this.post({ type: "empty", reason: "Open a WGSL file to see its entry points." });
-      return;
-    }
-    const source = new vscode.CancellationTokenSource();
-    this.inFlight = source;
-    const uri = target.toString();
-    let message: HostToPage;
-    try {
-      const result = await this.ctx.deps.fetchKernels(uri, source.token);
-      if (source.token.isCancellationRequested || this.disposed) return;
-      message = this.toMessage(uri, result);
-    } catch (err) {
-      if (source.token.isCancellationRequested || this.disposed) return;
-      this.ctx.deps.log(`kernels panel: documentKernels failed for ${uri}: ${errorText(err)}`);
-      message = { type: "empty", reason: "Could not get the entry points of this file; see the KernelLens log." };
-    } finally {
-      if (this.inFlight === source) this.inFlight = undefined;
-      source.dispose();
-    }
-    this.post(message);
+  protected emptyMessage(reason: string): HostToPage {
+    return { type: "empty", reason };
   }
 
   private toMessage(uri: string, result: DocumentKernelsResult | undefined): HostToPage {
@@ -200,13 +101,13 @@ export class KernelsPanel implements vscode.Disposable {
     return { type: "kernels", data: checked.value };
   }
 
-  private post(message: HostToPage): void {
+  protected post(message: HostToPage): void {
     if (this.disposed) return;
     this.shownUri = message.type === "kernels" ? message.data.uri : undefined;
     void this.panel.webview.postMessage(message);
   }
 
-  private onPageMessage(raw: unknown): void {
+  protected onPageMessage(raw: unknown): void {
     const checked = check(pageToHostChecker, raw);
     if (!checked.ok) {
       this.ctx.deps.log(`kernels panel: ignored an invalid message from the page: ${checked.detail}`);
@@ -228,31 +129,6 @@ export class KernelsPanel implements vscode.Disposable {
         assertNever(message, "page message");
     }
   }
-
-  /** Opens the shown document at an entry point, in the editor column the panel follows. */
-  private async reveal(uriText: string, range: WireRange): Promise<void> {
-    // The page may only point into the document it was given, never make the host open an arbitrary URI.
-    if (uriText !== this.shownUri) {
-      this.ctx.deps.log(`kernels panel: ignored reveal of ${uriText}: not the document the panel shows`);
-      return;
-    }
-    try {
-      const start = new vscode.Position(range.start.line, range.start.character);
-      const whole = new vscode.Range(start, new vscode.Position(range.end.line, range.end.character));
-      const editor = await vscode.window.showTextDocument(vscode.Uri.parse(uriText, true), {
-        viewColumn: this.targetColumn ?? vscode.ViewColumn.One,
-        selection: new vscode.Range(start, start),
-        preserveFocus: false,
-      });
-      editor.revealRange(whole, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-    } catch (err) {
-      this.ctx.deps.log(`kernels panel: could not reveal ${uriText}: ${errorText(err)}`);
-    }
-  }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /**
