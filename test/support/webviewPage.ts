@@ -56,7 +56,7 @@ export async function startWebviewServer(page: string, options: WebviewServerOpt
       body = renderWebviewHtml(template, {
         cspSource: origin,
         nonce: createNonce(),
-        uris: { scriptUri: `${origin}/webview/${page}.js`, styleUri: `${origin}/webview/${page}.css`, themeUri: `${origin}/webview/theme.css`, ...extra },
+        uris: { scriptUri: `${origin}/webview/${page}.js`, styleUri: `${origin}/webview/${page}.css`, themeUri: `${origin}/webview/theme.css`, chartStyleUri: `${origin}/webview/chart.css`, ...extra },
         ...(options.allow ? { allow: options.allow } : {}),
       });
     } else if (asset && existsSync(join(distWebview, asset[1]!))) {

@@ -573,7 +573,7 @@ describe("Kernels panel page in Chromium", () => {
 
 describe("panel stylesheets", () => {
   it("use only VS Code theme variables for colours", () => {
-    for (const file of ["webview/src/shared/theme.css", "webview/src/kernels/kernels.css"]) {
+    for (const file of ["webview/src/shared/theme.css", "webview/src/shared/chart.css", "webview/src/kernels/kernels.css"]) {
       const css = readFileSync(join(root, file), "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
       assert.doesNotMatch(css, /#[0-9a-f]{3,8}\b/i, `${file} has a hex colour`);
       assert.doesNotMatch(css, /\b(rgba?|hsla?|hwb|lab|lch|oklab|oklch|color)\(/i, `${file} has a colour function`);

@@ -4,14 +4,13 @@
 // and reloads it when it or its kernel changes on disk, so a sweep run again shows up by itself. Reading is through
 // `vscode.workspace.fs`, so remote and virtual workspaces work. Everything the page sends is checked before the host
 // acts on it; the page names a variant only by its index, and the host builds its text from its own copy.
-import { readFile } from "node:fs/promises";
 import { posix } from "node:path";
 import * as vscode from "vscode";
 import { parseSweepResult, variantSource, type SweepResult } from "../../../server/src/core/sweep/result";
 import { pageToHostChecker, limits, type DesignSpaceData, type HostToPage } from "../../../webview/src/designSpace/protocol";
 import { savedResultUri } from "../../../webview/src/designSpace/state";
 import { assertNever, check } from "../../../webview/src/shared/messages";
-import { createNonce, renderWebviewHtml, webviewRoot } from "./webviewHtml";
+import { loadWebviewHtml, webviewRoot } from "./webviewHtml";
 
 export interface DesignSpacePanelDeps {
   /** Writes a line to the extension's log; the panel never shows popups for its own problems. */
@@ -40,26 +39,12 @@ function errorText(err: unknown): string {
 }
 
 /**
- * The page's HTML: the template with its script, its own stylesheet, Monaco's stylesheet (bundled by build.mjs to
- * designSpace.bundle.css, with the icon font beside it) and the shared theme, under the panels' policy plus a style
- * nonce, which Monaco's `<style>` elements need (webview/src/designSpace/monacoEnvironment.ts says why).
+ * The page's HTML: the shared assets, plus Monaco's stylesheet (bundled by build.mjs to designSpace.bundle.css, with
+ * the icon font beside it), under the panels' policy plus a style nonce, which Monaco's `<style>` elements need
+ * (webview/src/designSpace/monacoEnvironment.ts says why).
  */
-async function loadDesignSpaceHtml(webview: vscode.Webview, extensionUri: vscode.Uri): Promise<string> {
-  const root = webviewRoot(extensionUri);
-  const asset = (file: string): vscode.Uri => root.with({ path: posix.join(root.path, file) });
-  const template = await readFile(asset(`${page}.html`).fsPath, "utf8");
-  const uri = (file: string): string => webview.asWebviewUri(asset(file)).toString();
-  return renderWebviewHtml(template, {
-    cspSource: webview.cspSource,
-    nonce: createNonce(),
-    uris: {
-      scriptUri: uri(`${page}.js`),
-      styleUri: uri(`${page}.css`),
-      editorStyleUri: uri(`${page}.bundle.css`),
-      themeUri: uri("theme.css"),
-    },
-    allow: { styleNonce: true },
-  });
+function loadDesignSpaceHtml(webview: vscode.Webview, extensionUri: vscode.Uri): Promise<string> {
+  return loadWebviewHtml(webview, extensionUri, page, { assets: { editorStyleUri: `${page}.bundle.css` }, allow: { styleNonce: true } });
 }
 
 /** The command's second argument, `{ beside: true }` (from a sweep that just finished): open next to the editor, keep its focus. */

@@ -88,10 +88,16 @@ export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
 
 /**
  * The HTML of page `page` (a folder name in webview/src) for `webview`: its template from dist/webview/<page>.html,
- * its script and stylesheet, and the shared theme.css.
+ * its script and stylesheet, the shared theme.css, and the shared chart.css for pages that draw charts.
  */
-export async function loadWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: string): Promise<string> {
-  if (!/^[a-z][a-z0-9-]*$/.test(page)) throw new Error(`webview html: bad page name ${JSON.stringify(page)}`);
+export async function loadWebviewHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  page: string,
+  /** More of the page's assets by placeholder name (`editorStyleUri: "designSpace.bundle.css"`), and what the policy allows. */
+  options: { readonly assets?: Readonly<Record<string, string>>; readonly allow?: CspAllowances } = {},
+): Promise<string> {
+  if (!/^[a-z][A-Za-z0-9-]*$/.test(page)) throw new Error(`webview html: bad page name ${JSON.stringify(page)}`);
   const root = webviewRoot(extensionUri);
   const asset = (file: string): vscode.Uri => root.with({ path: posix.join(root.path, file) });
   const template = await readFile(asset(`${page}.html`).fsPath, "utf8");
@@ -102,6 +108,9 @@ export async function loadWebviewHtml(webview: vscode.Webview, extensionUri: vsc
       scriptUri: webview.asWebviewUri(asset(`${page}.js`)).toString(),
       styleUri: webview.asWebviewUri(asset(`${page}.css`)).toString(),
       themeUri: webview.asWebviewUri(asset("theme.css")).toString(),
+      chartStyleUri: webview.asWebviewUri(asset("chart.css")).toString(),
+      ...Object.fromEntries(Object.entries(options.assets ?? {}).map(([name, file]) => [name, webview.asWebviewUri(asset(file)).toString()])),
     },
+    allow: options.allow,
   });
 }

@@ -130,8 +130,8 @@ export function renderReportHtml(template: string, parts: ReportParts): string {
 
 // ---- Assets ----
 
-/** The stylesheets the page needs, in cascade order: the panels' base, the Roofline panel's, the report's own. */
-const styleFiles = ["theme.css", "roofline.css", "report.css"];
+/** The stylesheets the page needs, in cascade order: the panels' base, the charts', the Roofline panel's, the report's own. */
+const styleFiles = ["theme.css", "chart.css", "roofline.css", "report.css"];
 
 function assetsDirs(given: string | undefined): string[] {
   if (given) return [given];
