@@ -1,10 +1,11 @@
 // The `kernellens` command line: static analysis for CI, kernel runs on the local GPU, calibration, HTML reports, the device database.
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { analyzeFile } from "../analysisService";
 import type { IncludeResolution } from "../core/preprocess/preprocess";
 import { TintCompiler } from "../tint/tintCompiler";
+import { includeResolver } from "../run/includeResolver";
 import { type AnalyzeFileJson, toAnalyzeJson } from "./analyzeJson";
 import { type CliArgs, parseArgs, usage, UsageError } from "./args";
 import { toSarif } from "./sarif";
@@ -21,15 +22,9 @@ import { checkInputFile } from "./inputFile";
 
 const VERSION = "0.1.0";
 
-function includeResolver(mainFile: string, includePaths: readonly string[]): (path: string, fromKey: string) => IncludeResolution {
-  return (path, fromKey) => {
-    const dirs = [dirname(fromKey || mainFile), ...includePaths.map((p) => resolve(p))];
-    for (const dir of dirs) {
-      const full = isAbsolute(path) ? path : resolve(dir, path);
-      if (existsSync(full) && statSync(full).isFile()) return { key: full, text: readFileSync(full, "utf8") };
-    }
-    return { error: `file not found (searched: ${dirs.join(", ")}); add a folder with --include DIR` };
-  };
+/** Includes for the command line: `--include DIR` folders are relative to the current folder. */
+function cliIncludeResolver(mainFile: string, includePaths: readonly string[]): (path: string, fromKey: string) => IncludeResolution {
+  return includeResolver(resolve(mainFile), includePaths.map((p) => resolve(p)), "; add a folder with --include DIR");
 }
 
 function formatHuman(results: readonly AnalyzeFileJson[]): string {
@@ -108,7 +103,7 @@ async function analyze(args: CliArgs): Promise<number> {
   const results: AnalyzeFileJson[] = [];
   for (const file of args.files) {
     const text = readFileSync(file, "utf8");
-    const analysis = await analyzeFile(text, { defines: args.defines, resolveInclude: includeResolver(resolve(file), args.includePaths), model: { device, given: args.lets } }, tint);
+    const analysis = await analyzeFile(text, { defines: args.defines, resolveInclude: cliIncludeResolver(file, args.includePaths), model: { device, given: args.lets } }, tint);
     results.push(toAnalyzeJson(file, text, analysis, deviceJson));
   }
   if (args.json) process.stdout.write(results.map((r) => JSON.stringify(r)).join("\n") + "\n");
@@ -141,7 +136,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       case "calibrate":
         return await calibrateCommand(args);
       case "report":
-        return await reportCommand(args, { device: pickDevice(args.device), measured: measured(), includeResolver, version: VERSION });
+        return await reportCommand(args, { device: pickDevice(args.device), measured: measured(), includeResolver: cliIncludeResolver, version: VERSION });
       case "sweep":
         return await sweepCommand(args, pickDevice(args.device), {
           deviceFixed: args.device !== undefined,

@@ -6,16 +6,16 @@
 // `failed` when a check failed (including a reference that could not be computed); `timeout` when the kernel or
 // its reference passed the deadline; `error` for everything else (plan problems, compile and validation errors,
 // limits, no adapter, a crashed helper, cancellation).
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, isAbsolute, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { KernelSummary } from "../core/analysis/kernels";
 import { analyzeSource, type SourceAnalysis } from "../core/analysis/sourceAnalysis";
 import type { CoreDiagnostic } from "../core/diagnostic";
 import { DEFAULT_DEVICE_ID, findDevice } from "../core/devices/database";
+import { includeResolver } from "./includeResolver";
 import type { DeviceSpec } from "../core/devices/device";
-import type { IncludeResolution } from "../core/preprocess/preprocess";
 import { toOriginalSpan } from "../core/preprocess/originalSpan";
 import { checkWritten, compareOutput, poisonPattern, unwrittenMask } from "../core/run/check";
 import { decodeScalars, DEFAULT_SEED, materializeInputs, quantizedInput, referenceArray } from "../core/run/inputs";
@@ -50,22 +50,6 @@ function offsetOf(text: string, line: number, column: number): number {
     offset = nl + 1;
   }
   return Math.min(text.length, offset + Math.max(0, column - 1));
-}
-
-/** Resolves `#include` paths from the including file's folder, then the include paths (relative to the kernel's folder). */
-export function includeResolver(file: string, includePaths: readonly string[]): (path: string, fromKey: string) => IncludeResolution {
-  return (path, fromKey) => {
-    const dirs = [dirname(fromKey || file), ...includePaths.map((p) => resolve(dirname(file), p))];
-    for (const dir of dirs) {
-      const full = isAbsolute(path) ? path : resolve(dir, path);
-      try {
-        if (existsSync(full) && statSync(full).isFile()) return { key: full, text: readFileSync(full, "utf8") };
-      } catch {
-        // unreadable: try the next folder
-      }
-    }
-    return { error: `file not found (searched: ${dirs.join(", ")})` };
-  };
 }
 
 /** A plan problem as a helper-style error: `validation` kind, located (1-based) in the kernel file. */

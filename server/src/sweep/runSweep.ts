@@ -15,7 +15,8 @@ import { rankCorrelation } from "../core/sweep/refit";
 import { directivesFor } from "../core/directives/launch";
 import { scopeForModule } from "../core/analysis/directiveChecks";
 import type { AdapterSummary, Cancellation, GpuHelper } from "../gpu/types";
-import { includeResolver, runKernel } from "../run/runKernel";
+import { includeResolver } from "../run/includeResolver";
+import { runKernel } from "../run/runKernel";
 import type { CachedMeasurement, SweepHooks, SweepOptions, SweepOutcome, SweepStats } from "./api";
 import { sweepCacheKey } from "./cache";
 
