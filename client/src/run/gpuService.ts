@@ -4,7 +4,7 @@
 // the helper runs; it only follows its health. The adapter is asked for once the helper says it is ready, and runs
 // report the adapter (or why there is none) they saw, so the item is right without starting anything by itself.
 import * as vscode from "vscode";
-import type { AdapterSummary, CalibrationProfile, GpuHelper, HelperError } from "../../../server/src/gpu/types";
+import { isHelperError, type AdapterSummary, type CalibrationProfile, type GpuHelper, type HelperError } from "../../../server/src/gpu/types";
 import { adapterLabel, formatBytesPerSecond, formatFlops } from "./format";
 
 export interface GpuServiceDeps {
@@ -18,9 +18,6 @@ export interface GpuServiceDeps {
 /** Command the item runs while the helper has not started: start it and show what it found. */
 export const detectGpuCommand = "kernellens.detectGpu";
 
-function isHelperError(value: AdapterSummary | HelperError): value is HelperError {
-  return "kind" in value && typeof (value as HelperError).kind === "string" && !("key" in value);
-}
 
 export class GpuService implements vscode.Disposable {
   private helperValue: GpuHelper | undefined;

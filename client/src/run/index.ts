@@ -5,7 +5,7 @@
 import * as vscode from "vscode";
 import type { DeviceSpec } from "../../../server/src/core/devices/device";
 import { GpuHelperProcess } from "../../../server/src/gpu/helperClient";
-import type { AdapterSummary, CalibrationProfile } from "../../../server/src/gpu/types";
+import { isHelperError, type AdapterSummary, type CalibrationProfile } from "../../../server/src/gpu/types";
 import type { RunOutcome } from "../../../server/src/run/api";
 import { appendRun, readHistory } from "../../../server/src/run/history";
 import { notifyRooflineRunFinished } from "../panels/rooflinePanel";
@@ -67,7 +67,7 @@ export function registerRunFeatures(context: vscode.ExtensionContext, holder: Ex
         log.error(`GPU: ${String(err)}`);
         return undefined;
       });
-      if (answer && "kind" in answer && !("key" in answer)) holder.output.show(true);
+      if (answer && isHelperError(answer)) holder.output.show(true);
     },
   };
   return [

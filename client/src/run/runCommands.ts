@@ -9,7 +9,7 @@ import * as vscode from "vscode";
 import { kernelDocumentFor } from "../kernelDocument";
 import { DEFAULT_DEVICE_ID, findDevice } from "../../../server/src/core/devices/database";
 import type { DeviceSpec } from "../../../server/src/core/devices/device";
-import type { AdapterSummary, CalibrationProfile, Cancellation, HelperError } from "../../../server/src/gpu/types";
+import { isHelperError, type AdapterSummary, type CalibrationProfile, type Cancellation, type HelperError } from "../../../server/src/gpu/types";
 import type { RunKernel, RunOptions, RunOutcome } from "../../../server/src/run/api";
 import { readConfig } from "../config";
 import type { ExtensionContextHolder } from "../context";
@@ -112,9 +112,6 @@ export function cancellationOf(token: vscode.CancellationToken): Cancellation & 
   };
 }
 
-function isHelperError(value: AdapterSummary | HelperError): value is HelperError {
-  return !("key" in value);
-}
 
 /** Files ending in `.wgsl` whose language VS Code has not settled yet still count as kernels. */
 

@@ -9,7 +9,7 @@ import * as vscode from "vscode";
 import { kernelDocumentFor } from "../kernelDocument";
 import { DEFAULT_DEVICE_ID, findDevice } from "../../../server/src/core/devices/database";
 import type { DeviceSpec } from "../../../server/src/core/devices/device";
-import type { AdapterSummary, HelperError } from "../../../server/src/gpu/types";
+import { isHelperError, type AdapterSummary } from "../../../server/src/gpu/types";
 import type { RunSweep, SweepCacheStore, SweepOptions } from "../../../server/src/sweep/api";
 import { readConfig } from "../config";
 import { describeError } from "../run/format";
@@ -36,9 +36,6 @@ export interface SweepCommandDeps {
 
 const showDesignSpaceCommand = "kernellens.showDesignSpace";
 
-function isHelperError(value: unknown): value is HelperError {
-  return typeof value === "object" && value !== null && "kind" in value && !("key" in value);
-}
 
 
 export class SweepCommands implements vscode.Disposable {

@@ -45,6 +45,11 @@ export interface HelperError {
   readonly advice?: string;
 }
 
+/** Whether the helper answered `adapter()` with why there is none rather than an adapter (an adapter has a `key`). */
+export function isHelperError(value: AdapterSummary | HelperError): value is HelperError {
+  return !("key" in value);
+}
+
 export interface BufferSpec {
   readonly name: string;
   readonly group: number;

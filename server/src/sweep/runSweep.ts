@@ -14,7 +14,7 @@ import { ModelGuidedSearch } from "../core/sweep/search";
 import { rankCorrelation } from "../core/sweep/refit";
 import { directivesFor } from "../core/directives/launch";
 import { scopeForModule } from "../core/analysis/directiveChecks";
-import type { AdapterSummary, Cancellation, GpuHelper } from "../gpu/types";
+import { isHelperError, type AdapterSummary, type Cancellation, type GpuHelper } from "../gpu/types";
 import { includeResolver } from "../run/includeResolver";
 import { runKernel } from "../run/runKernel";
 import type { CachedMeasurement, SweepHooks, SweepOptions, SweepOutcome, SweepStats } from "./api";
@@ -41,9 +41,6 @@ const MEASURED_TIME: SweepObjective = { key: "timeMs", label: "Measured time", u
 const WORKGROUP_MEMORY: SweepObjective = { key: "workgroupMemoryBytes", label: "Workgroup memory", unit: "bytes" };
 const ERROR: SweepObjective = { key: "error", label: "Relative L2 error", unit: "" };
 
-function isHelperError(value: unknown): value is { kind: string; message: string; advice?: string } {
-  return typeof value === "object" && value !== null && "kind" in value && "message" in value && !("key" in value);
-}
 
 /** The contents of the JavaScript reference modules the entry's checks run, for the cache key. */
 function referenceTexts(file: string, source: SourceAnalysis, entry: string): string[] {
