@@ -127,37 +127,8 @@ export function startRooflineServer(): Promise<{ server: Server; origin: string 
   return startWebviewServer("roofline");
 }
 
-/** What the acquireVsCodeApi stand-in records in the page. */
-export interface Recorder {
-  posted: { type: string; [key: string]: unknown }[];
-  state: unknown;
-  violations: { directive: string; blocked: string }[];
-  acquired: number;
-}
-export type TestWindow = Window & { __kl: Recorder; __inlineRan?: boolean };
-
-/**
- * Runs before the page's script, as VS Code's injected API does. A string, not a function: the test runner's
- * TypeScript transform may add helpers to functions that do not exist inside the page.
- */
-export function stubScript(saved: unknown): string {
-  return `(() => {
-    const kl = { posted: [], state: ${JSON.stringify(saved ?? null)}, violations: [], acquired: 0 };
-    if (kl.state === null) kl.state = undefined;
-    window.__kl = kl;
-    window.acquireVsCodeApi = () => {
-      if (++kl.acquired > 1) throw new Error("acquireVsCodeApi can only be called once");
-      return {
-        postMessage: (message) => kl.posted.push(structuredClone(message)),
-        getState: () => (kl.state === undefined ? undefined : structuredClone(kl.state)),
-        setState: (state) => { kl.state = structuredClone(state); },
-      };
-    };
-    document.addEventListener("securitypolicyviolation", (e) => {
-      kl.violations.push({ directive: e.violatedDirective, blocked: e.blockedURI });
-    });
-  })();`;
-}
+// The acquireVsCodeApi stand-in lives with the other page plumbing; re-exported for the roofline tests and benches.
+export { stubScript, type Recorder, type TestWindow } from "./webviewPage";
 
 /**
  * Posts a message to the page as the host does. The page handles it in a task of its own, outside this evaluate call:

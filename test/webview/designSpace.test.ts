@@ -17,7 +17,8 @@ import type { DesignSpaceData } from "../../webview/src/designSpace/protocol";
 import { ensureWebviewBundle, startWebviewServer } from "../support/webviewPage";
 import { launchChromium, testOutputDir } from "../support/chromium";
 import { findRepoRoot } from "../support/repoRoot";
-import { applyTheme, send, stubScript, themes, type Recorder, type TestWindow, type ThemeKind } from "../support/rooflinePage";
+import { applyTheme, send, themes, type Recorder, type TestWindow, type ThemeKind } from "../support/rooflinePage";
+import { openWebviewPage, posted, waitForPosted, type OpenedPage } from "../support/webviewPage";
 
 const root = findRepoRoot(__dirname);
 const fixtureDir = join(root, "test", "fixtures", "sweep");
@@ -80,58 +81,17 @@ function ensureBundle(): void {
 const startServer = (): Promise<{ server: Server; origin: string }> =>
   startWebviewServer("designSpace", { extraUris: { editorStyleUri: "designSpace.bundle.css" }, allow: { styleNonce: true } });
 
-interface OpenPage {
-  page: Page;
-  consoleErrors: string[];
-  consoleWarnings: string[];
-  pageErrors: string[];
-  foreignRequests: string[];
-}
-
 let browser: Browser;
 let server: Server;
 let origin: string;
 const contexts: BrowserContext[] = [];
-const opened: OpenPage[] = [];
+const opened: OpenedPage[] = [];
 
-async function openPage(saved?: unknown, theme: ThemeKind = "dark"): Promise<OpenPage> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
-  contexts.push(context);
-  const o: OpenPage = { page: undefined as unknown as Page, consoleErrors: [], consoleWarnings: [], pageErrors: [], foreignRequests: [] };
-  // Nothing may leave the local server: anything else is recorded and refused.
-  await context.route("**/*", async (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${origin}/`)) await route.continue();
-    else {
-      o.foreignRequests.push(url);
-      await route.abort();
-    }
-  });
-  await context.addInitScript({ content: stubScript(saved) });
-  const page = await context.newPage();
-  o.page = page;
-  page.on("console", (message) => {
-    if (message.type() === "error") o.consoleErrors.push(message.text());
-    if (message.type() === "warning") o.consoleWarnings.push(message.text());
-  });
-  page.on("pageerror", (error) => o.pageErrors.push(error.message));
-  await page.goto(`${origin}/designSpace.html`);
-  await applyDesignTheme(page, theme);
-  await waitForPosted(page, "ready", 1);
+async function openPage(saved?: unknown, theme: ThemeKind = "dark"): Promise<OpenedPage> {
+  const o = await openWebviewPage(browser, origin, "designSpace.html", { saved, viewport: { width: 1280, height: 900 }, prepare: (page) => applyDesignTheme(page, theme) });
+  contexts.push(o.context);
   opened.push(o);
   return o;
-}
-
-async function waitForPosted(page: Page, type: string, count: number): Promise<void> {
-  await page.waitForFunction(
-    ([t, n]) => (window as unknown as TestWindow).__kl.posted.filter((m) => m.type === t).length >= n,
-    [type, count] as const,
-  );
-}
-
-async function posted(page: Page, type?: string): Promise<Recorder["posted"]> {
-  const all = await page.evaluate(() => (window as unknown as TestWindow).__kl.posted);
-  return type === undefined ? all : all.filter((m) => m.type === type);
 }
 
 async function violations(page: Page): Promise<Recorder["violations"]> {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { DocumentKernelsResult, KernelBindingInfo, KernelInfo, WireRange } from "../../server/src/protocol";
-import { ensureWebviewBundle, startWebviewServer } from "../support/webviewPage";
+import { ensureWebviewBundle, openWebviewPage, posted, startWebviewServer, waitForPosted, type OpenedPage, type TestWindow } from "../support/webviewPage";
 import { launchChromium, testOutputDir } from "../support/chromium";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -97,87 +97,15 @@ function ensureBundle(): void {
 
 const startServer = (): Promise<{ server: Server; origin: string }> => startWebviewServer("kernels");
 
-/** What the acquireVsCodeApi stand-in records in the page. */
-interface Recorder {
-  posted: { type: string; [key: string]: unknown }[];
-  state: unknown;
-  violations: { directive: string; blocked: string }[];
-  acquired: number;
-}
-type TestWindow = Window & { __kl: Recorder; __inlineRan?: boolean };
-
-/**
- * Runs before the page's own script, as VS Code's injected API does. A string rather than a function: the test
- * runner's TypeScript transform may add helpers to functions that do not exist inside the page.
- */
-function stubScript(saved: unknown): string {
-  return `(() => {
-    const kl = { posted: [], state: ${JSON.stringify(saved ?? null)}, violations: [], acquired: 0 };
-    if (kl.state === null) kl.state = undefined;
-    window.__kl = kl;
-    window.acquireVsCodeApi = () => {
-      // VS Code refuses a second call; so does the stand-in, to catch a page that calls it twice.
-      if (++kl.acquired > 1) throw new Error("acquireVsCodeApi can only be called once");
-      return {
-        postMessage: (message) => kl.posted.push(structuredClone(message)),
-        getState: () => (kl.state === undefined ? undefined : structuredClone(kl.state)),
-        setState: (state) => { kl.state = structuredClone(state); },
-      };
-    };
-    document.addEventListener("securitypolicyviolation", (e) => {
-      kl.violations.push({ directive: e.violatedDirective, blocked: e.blockedURI });
-    });
-  })();`;
-}
-
-interface OpenPage {
-  page: Page;
-  consoleErrors: string[];
-  pageErrors: string[];
-  foreignRequests: string[];
-}
-
 let browser: Browser;
 let server: Server;
 let origin: string;
 const contexts: BrowserContext[] = [];
 
-async function openPage(saved?: unknown): Promise<OpenPage> {
-  const context = await browser.newContext({ viewport: { width: 760, height: 480 }, deviceScaleFactor: 1 });
-  contexts.push(context);
-  const opened: OpenPage = { page: undefined as unknown as Page, consoleErrors: [], pageErrors: [], foreignRequests: [] };
-  // Nothing may leave the local server: anything else is recorded and refused.
-  await context.route("**/*", async (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${origin}/`)) await route.continue();
-    else {
-      opened.foreignRequests.push(url);
-      await route.abort();
-    }
-  });
-  await context.addInitScript({ content: stubScript(saved) });
-  const page = await context.newPage();
-  opened.page = page;
-  page.on("console", (message) => {
-    if (message.type() === "error") opened.consoleErrors.push(message.text());
-  });
-  page.on("pageerror", (error) => opened.pageErrors.push(error.message));
-  await page.goto(`${origin}/kernels.html`);
-  await applyTheme(page, "dark");
-  await waitForPosted(page, "ready", 1);
-  return opened;
-}
-
-async function waitForPosted(page: Page, type: string, count: number): Promise<void> {
-  await page.waitForFunction(
-    ([t, n]) => (window as unknown as TestWindow).__kl.posted.filter((m) => m.type === t).length >= n,
-    [type, count] as const,
-  );
-}
-
-async function posted(page: Page, type?: string): Promise<Recorder["posted"]> {
-  const all = await page.evaluate(() => (window as unknown as TestWindow).__kl.posted);
-  return type === undefined ? all : all.filter((m) => m.type === type);
+async function openPage(saved?: unknown): Promise<OpenedPage> {
+  const o = await openWebviewPage(browser, origin, "kernels.html", { saved, viewport: { width: 760, height: 480 }, prepare: (page) => applyTheme(page, "dark") });
+  contexts.push(o.context);
+  return o;
 }
 
 /** Posts a message to the page as the host does (a `message` event on its window). */

@@ -28,58 +28,23 @@ import {
   type ThemeKind,
 } from "../bench/historyTableRender";
 import { launchChromium, testOutputDir } from "../support/chromium";
-import { send, stubScript, type Recorder, type TestWindow } from "../support/rooflinePage";
+import { send, type TestWindow } from "../support/rooflinePage";
+import { openWebviewPage, posted, waitForPosted, type OpenedPage } from "../support/webviewPage";
 
 const count = 300;
 const rows = historyFixture(count);
 /** Row i is record i: one a minute, so sorting by start time ascending lists them in record order. */
 const byIndex = (i: number): ProfilerRow => rows[i]!;
 
-interface OpenPage {
-  page: Page;
-  consoleErrors: string[];
-  pageErrors: string[];
-  foreignRequests: string[];
-}
-
 let browser: Browser;
 let server: Server;
 let origin: string;
 const contexts: BrowserContext[] = [];
 
-async function openPage(saved?: unknown, viewport = { width: 1000, height: 640 }): Promise<OpenPage> {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, timezoneId: "UTC" });
-  contexts.push(context);
-  const opened: OpenPage = { page: undefined as unknown as Page, consoleErrors: [], pageErrors: [], foreignRequests: [] };
-  // Nothing may leave the local server: anything else is recorded and refused.
-  await context.route("**/*", async (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${origin}/`)) await route.continue();
-    else {
-      opened.foreignRequests.push(url);
-      await route.abort();
-    }
-  });
-  await context.addInitScript({ content: stubScript(saved) });
-  const page = await context.newPage();
-  opened.page = page;
-  page.on("console", (message) => {
-    if (message.type() === "error") opened.consoleErrors.push(message.text());
-  });
-  page.on("pageerror", (error) => opened.pageErrors.push(error.message));
-  await page.goto(`${origin}/profiler.html`);
-  await applyTheme(page, "dark");
-  await waitForPosted(page, "ready", 1);
-  return opened;
-}
-
-async function waitForPosted(page: Page, type: string, n: number): Promise<void> {
-  await page.waitForFunction(([t, k]) => (window as unknown as TestWindow).__kl.posted.filter((m) => m.type === t).length >= k, [type, n] as const);
-}
-
-async function posted(page: Page, type?: string): Promise<Recorder["posted"]> {
-  const all = await page.evaluate(() => (window as unknown as TestWindow).__kl.posted);
-  return type === undefined ? all : all.filter((m) => m.type === type);
+async function openPage(saved?: unknown, viewport = { width: 1000, height: 640 }): Promise<OpenedPage> {
+  const o = await openWebviewPage(browser, origin, "profiler.html", { saved, viewport, timezoneId: "UTC", prepare: (page) => applyTheme(page, "dark") });
+  contexts.push(o.context);
+  return o;
 }
 
 async function savedState(page: Page): Promise<Record<string, unknown>> {

@@ -22,64 +22,24 @@ import {
   sendData,
   sparseFixture,
   startRooflineServer,
-  stubScript,
   themes,
-  type Recorder,
   type TestWindow,
   type ThemeKind,
 } from "../support/rooflinePage";
+import { openWebviewPage, posted, waitForPosted, type OpenedPage } from "../support/webviewPage";
 
 const big = rooflineFixture(1000);
 const sparse = sparseFixture();
-
-interface OpenPage {
-  page: Page;
-  consoleErrors: string[];
-  pageErrors: string[];
-  foreignRequests: string[];
-}
 
 let browser: Browser;
 let server: Server;
 let origin: string;
 const contexts: BrowserContext[] = [];
 
-async function openPage(saved?: unknown): Promise<OpenPage> {
-  const context = await browser.newContext({ viewport: { width: 900, height: 780 }, deviceScaleFactor: 1 });
-  contexts.push(context);
-  const opened: OpenPage = { page: undefined as unknown as Page, consoleErrors: [], pageErrors: [], foreignRequests: [] };
-  // Nothing may leave the local server: anything else is recorded and refused.
-  await context.route("**/*", async (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${origin}/`)) await route.continue();
-    else {
-      opened.foreignRequests.push(url);
-      await route.abort();
-    }
-  });
-  await context.addInitScript({ content: stubScript(saved) });
-  const page = await context.newPage();
-  opened.page = page;
-  page.on("console", (message) => {
-    if (message.type() === "error") opened.consoleErrors.push(message.text());
-  });
-  page.on("pageerror", (error) => opened.pageErrors.push(error.message));
-  await page.goto(`${origin}/roofline.html`);
-  await applyTheme(page, "dark");
-  await waitForPosted(page, "ready", 1);
-  return opened;
-}
-
-async function waitForPosted(page: Page, type: string, count: number): Promise<void> {
-  await page.waitForFunction(
-    ([t, n]) => (window as unknown as TestWindow).__kl.posted.filter((m) => m.type === t).length >= n,
-    [type, count] as const,
-  );
-}
-
-async function posted(page: Page, type?: string): Promise<Recorder["posted"]> {
-  const all = await page.evaluate(() => (window as unknown as TestWindow).__kl.posted);
-  return type === undefined ? all : all.filter((m) => m.type === type);
+async function openPage(saved?: unknown): Promise<OpenedPage> {
+  const o = await openWebviewPage(browser, origin, "roofline.html", { saved, viewport: { width: 900, height: 780 }, prepare: (page) => applyTheme(page, "dark") });
+  contexts.push(o.context);
+  return o;
 }
 
 async function savedState(page: Page): Promise<{ deviceId: string | null; zoom: Extent | null; view: unknown } | undefined> {
