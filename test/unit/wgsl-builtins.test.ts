@@ -1,4 +1,4 @@
-// Unit tests for the WGSL built-in catalogue: spec coverage, docs, costs, hovers, aliases and layouts.
+// Unit tests for the WGSL built-in catalogue (spec coverage, docs, aliases), its cost rules and its hover text.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
@@ -6,21 +6,31 @@ import {
   addressSpaces,
   attributes,
   builtinFunctions,
-  builtinHoverMarkdown,
   builtinResultStructs,
   builtinTypes,
   builtinValues,
-  describeCost,
   enableExtensions,
-  estimateBuiltinCost,
   isBuiltinFunction,
   isBuiltinType,
   isBuiltinValue,
   keywords,
   lookupBuiltin,
   texelFormats,
-  typeLayout,
-} from "../../server/src/core/wgsl/builtins";
+} from "../../server/src/core/wgsl/builtinCatalogue";
+import { describeCost, estimateBuiltinCost } from "../../server/src/core/wgsl/builtinCosts";
+import { builtinHoverMarkdown } from "../../server/src/core/wgsl/builtinDocs";
+import { parseWgsl } from "../../server/src/core/wgsl/parser";
+import { resolveModule } from "../../server/src/core/wgsl/resolve";
+import { alignOf, sizeOf, strideOf } from "../../server/src/core/wgsl/types";
+
+/** Size, alignment and (arrays) stride of a type spelling, from the type model's layout (types.ts), as a storage buffer declares it. */
+function layoutOf(spelling: string): { sizeBytes: number | null; alignBytes: number | null; strideBytes?: number | null } {
+  const res = resolveModule(parseWgsl(`enable f16;\n@group(0) @binding(0) var<storage, read_write> v: ${spelling};`));
+  const symbol = res.symbols.find((s) => s.name === "v");
+  assert.ok(symbol, spelling);
+  const t = res.types.typeOfDeclaration(symbol);
+  return t.kind === "array" ? { sizeBytes: sizeOf(t), alignBytes: alignOf(t), strideBytes: strideOf(t) } : { sizeBytes: sizeOf(t), alignBytes: alignOf(t) };
+}
 
 // Every built-in function of the WGSL specification (constructors excepted: they are types), written out by hand.
 const SPEC_FUNCTIONS: Record<string, string[]> = {
@@ -226,17 +236,17 @@ describe("built-in types", () => {
     assert.equal(builtinTypes.get("mat2x3h")?.aliasOf, "mat2x3<f16>");
   });
 
-  it("knows sizes and alignments", () => {
-    assert.deepEqual(typeLayout("vec3<f32>"), { sizeBytes: 12, alignBytes: 16 });
+  it("gives aliases the sizes and alignments of the type model's layout (types.ts)", () => {
+    assert.deepEqual(layoutOf("vec3<f32>"), { sizeBytes: 12, alignBytes: 16 });
     assert.equal(builtinTypes.get("vec3f")?.sizeBytes, 12);
     assert.equal(builtinTypes.get("vec3f")?.alignBytes, 16);
-    assert.deepEqual(typeLayout("vec3f"), { sizeBytes: 12, alignBytes: 16 });
-    assert.deepEqual(typeLayout("vec2<f32>"), { sizeBytes: 8, alignBytes: 8 });
-    assert.deepEqual(typeLayout("vec4<f16>"), { sizeBytes: 8, alignBytes: 8 });
-    assert.deepEqual(typeLayout("vec3<f16>"), { sizeBytes: 6, alignBytes: 8 });
-    assert.deepEqual(typeLayout("f16"), { sizeBytes: 2, alignBytes: 2 });
-    assert.deepEqual(typeLayout("bool"), { sizeBytes: 4, alignBytes: 4 });
-    assert.deepEqual(typeLayout("atomic<u32>"), { sizeBytes: 4, alignBytes: 4 });
+    assert.deepEqual(layoutOf("vec3f"), { sizeBytes: 12, alignBytes: 16 });
+    assert.deepEqual(layoutOf("vec2<f32>"), { sizeBytes: 8, alignBytes: 8 });
+    assert.deepEqual(layoutOf("vec4<f16>"), { sizeBytes: 8, alignBytes: 8 });
+    assert.deepEqual(layoutOf("vec3<f16>"), { sizeBytes: 6, alignBytes: 8 });
+    assert.deepEqual(layoutOf("f16"), { sizeBytes: 2, alignBytes: 2 });
+    assert.deepEqual(layoutOf("bool"), { sizeBytes: 4, alignBytes: 4 });
+    assert.deepEqual(layoutOf("atomic<u32>"), { sizeBytes: 4, alignBytes: 4 });
     // Matrices: columns of vecR, padded to the column alignment (table in the spec's alignment section).
     const mats: [string, number, number][] = [
       ["mat2x2<f32>", 16, 8], ["mat3x2<f32>", 24, 8], ["mat4x2<f32>", 32, 8], ["mat2x3<f32>", 32, 16], ["mat3x3<f32>", 48, 16],
@@ -244,19 +254,21 @@ describe("built-in types", () => {
       ["mat3x2<f16>", 12, 4], ["mat2x3<f16>", 16, 8], ["mat3x3<f16>", 24, 8], ["mat4x3<f16>", 32, 8], ["mat4x4<f16>", 32, 8],
     ];
     for (const [type, size, align] of mats) {
-      const layout = typeLayout(type);
-      assert.equal(layout?.sizeBytes, size, type);
-      assert.equal(layout?.alignBytes, align, type);
+      assert.deepEqual(layoutOf(type), { sizeBytes: size, alignBytes: align }, type);
       const alias = builtinTypes.get(type.replace(/<f32>/, "f").replace(/<f16>/, "h"));
       assert.equal(alias?.sizeBytes, size, `${type} alias`);
       assert.equal(alias?.alignBytes, align, `${type} alias`);
     }
+    // Every alias and scalar the catalogue sizes agrees with the type model.
+    for (const t of builtinTypes.values()) {
+      if (t.sizeBytes === undefined || t.kind === "atomic") continue;
+      assert.deepEqual(layoutOf(t.name), { sizeBytes: t.sizeBytes, alignBytes: t.alignBytes }, t.name);
+    }
     // Arrays: stride is the element size rounded up to its alignment.
-    assert.deepEqual(typeLayout("array<vec3<f32>, 8>"), { sizeBytes: 128, alignBytes: 16, strideBytes: 16 });
-    assert.deepEqual(typeLayout("array<f32, 8u>"), { sizeBytes: 32, alignBytes: 4, strideBytes: 4 });
-    assert.deepEqual(typeLayout("array< vec4f >"), { sizeBytes: undefined, alignBytes: 16, strideBytes: 16 });
-    assert.equal(typeLayout("MyStruct"), undefined);
-    assert.equal(typeLayout("texture_2d<f32>"), undefined);
+    assert.deepEqual(layoutOf("array<vec3<f32>, 8>"), { sizeBytes: 128, alignBytes: 16, strideBytes: 16 });
+    assert.deepEqual(layoutOf("array<f32, 8u>"), { sizeBytes: 32, alignBytes: 4, strideBytes: 4 });
+    // A runtime-sized array counts one element, as WebGPU's minimum binding size does.
+    assert.deepEqual(layoutOf("array< vec4f >"), { sizeBytes: 16, alignBytes: 16, strideBytes: 16 });
   });
 
   it("describes the built-in result structures separately", () => {

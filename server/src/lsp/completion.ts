@@ -4,7 +4,7 @@ import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { SourceAnalysis } from "../core/analysis/sourceAnalysis";
 import { directiveKeywords, type DirectiveKind } from "../core/directives/directives";
 import { directiveFunctions } from "../core/directives/expr";
-import { accessModes, addressSpaces, attributes, builtinFunctions, builtinTypes, builtinValues, enableExtensions, keywords } from "../core/wgsl/builtins";
+import { accessModes, addressSpaces, attributes, builtinFunctions, builtinTypes, builtinValues, enableExtensions, keywords } from "../core/wgsl/builtinCatalogue";
 import type { WgslSymbol } from "../core/wgsl/resolve";
 import { derefType, type WgslType } from "../core/wgsl/types";
 import { describeSymbol, resolutionOf } from "./hover";

@@ -6,7 +6,7 @@ import { directiveKeywords, type Directive } from "../core/directives/directives
 import { evaluateLaunch } from "../core/directives/launch";
 import { numericDefines, overrideDefaults } from "../core/analysis/directiveChecks";
 import type { Span } from "../core/wgsl/ast";
-import { builtinHoverMarkdown, type BuiltinHoverContext } from "../core/wgsl/builtins";
+import { builtinHoverMarkdown, type BuiltinHoverContext } from "../core/wgsl/builtinDocs";
 import type { Resolution, WgslSymbol } from "../core/wgsl/resolve";
 import { sizeOf, alignOf, typeToString } from "../core/wgsl/types";
 import { spanToRange } from "./convert";
