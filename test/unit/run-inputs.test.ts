@@ -2,11 +2,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { analyzeSource } from "../../server/src/core/analysis/sourceAnalysis";
+import { decodeFp16, encodeFp16 } from "../../server/src/core/quant/minifloat";
 import {
   bufferSeed,
   decodeScalars,
-  f16Bits,
-  f16Value,
   fromFile,
   generate,
   materializeInputs,
@@ -42,31 +41,31 @@ function npy(descr: string, shape: number[], payload: ArrayBufferView, fortran =
   return bytes;
 }
 
-describe("half precision", () => {
+describe("half precision (quant/minifloat's binary16, which runs write f16 buffers with)", () => {
   it("encodes with round-to-nearest-even, overflow to infinity, subnormals and signed zero", () => {
-    assert.equal(f16Bits(1), 0x3c00);
-    assert.equal(f16Bits(-2), 0xc000);
-    assert.equal(f16Bits(65504), 0x7bff);
-    assert.equal(f16Bits(65519.99), 0x7bff);
-    assert.equal(f16Bits(65520), 0x7c00, "halfway to 2^16 rounds up to infinity");
-    assert.equal(f16Bits(Infinity), 0x7c00);
-    assert.equal(f16Bits(-Infinity), 0xfc00);
-    assert.equal(f16Bits(NaN), 0x7e00);
-    assert.equal(f16Bits(-0), 0x8000);
-    assert.equal(f16Bits(2 ** -24), 0x0001, "the smallest subnormal");
-    assert.equal(f16Bits(2 ** -25), 0x0000, "a tie between 0 and the smallest subnormal goes to even (0)");
-    assert.equal(f16Bits(3 * 2 ** -25), 0x0002, "1.5 subnormal steps round to even (2)");
-    assert.equal(f16Bits(2 ** -14), 0x0400, "the smallest normal");
-    assert.equal(f16Bits(0.1), 0x2e66);
-    assert.equal(f16Bits(1 + 2 ** -11), 0x3c00, "a tie at 1 + half an ulp goes to even");
-    assert.equal(f16Bits(1 + 3 * 2 ** -11), 0x3c02);
+    assert.equal(encodeFp16(1), 0x3c00);
+    assert.equal(encodeFp16(-2), 0xc000);
+    assert.equal(encodeFp16(65504), 0x7bff);
+    assert.equal(encodeFp16(65519.99), 0x7bff);
+    assert.equal(encodeFp16(65520), 0x7c00, "halfway to 2^16 rounds up to infinity");
+    assert.equal(encodeFp16(Infinity), 0x7c00);
+    assert.equal(encodeFp16(-Infinity), 0xfc00);
+    assert.equal(encodeFp16(NaN), 0x7e00);
+    assert.equal(encodeFp16(-0), 0x8000);
+    assert.equal(encodeFp16(2 ** -24), 0x0001, "the smallest subnormal");
+    assert.equal(encodeFp16(2 ** -25), 0x0000, "a tie between 0 and the smallest subnormal goes to even (0)");
+    assert.equal(encodeFp16(3 * 2 ** -25), 0x0002, "1.5 subnormal steps round to even (2)");
+    assert.equal(encodeFp16(2 ** -14), 0x0400, "the smallest normal");
+    assert.equal(encodeFp16(0.1), 0x2e66);
+    assert.equal(encodeFp16(1 + 2 ** -11), 0x3c00, "a tie at 1 + half an ulp goes to even");
+    assert.equal(encodeFp16(1 + 3 * 2 ** -11), 0x3c02);
   });
 
   it("round-trips every finite half value", () => {
     for (let bits = 0; bits < 0x10000; bits++) {
-      const v = f16Value(bits);
+      const v = decodeFp16(bits);
       if (Number.isNaN(v)) continue;
-      assert.equal(f16Bits(v), bits, `bits 0x${bits.toString(16)} (${v})`);
+      assert.equal(encodeFp16(v), bits, `bits 0x${bits.toString(16)} (${v})`);
     }
   });
 });

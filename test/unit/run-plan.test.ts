@@ -4,8 +4,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { analyzeSource, type SourceAnalysis } from "../../server/src/core/analysis/sourceAnalysis";
+import { decodeFp16 } from "../../server/src/core/quant/minifloat";
 import { buildRunPlan, defaultRunEntries, DEFAULT_TOLERANCES, type PlanResult } from "../../server/src/core/run/plan";
-import { f16Value } from "../../server/src/core/run/inputs";
 
 const examples = join(__dirname, "..", "..", "examples");
 
@@ -122,7 +122,7 @@ struct P { h: f16, k: i32, v: vec4<f32> }
     assert.deepEqual(problems, []);
     const u = p!.bindings.find((b) => b.name === "p")!;
     const view = new DataView(u.uniformBytes!);
-    assert.equal(f16Value(view.getUint16(0, true)), 1.5);
+    assert.equal(decodeFp16(view.getUint16(0, true)), 1.5);
     assert.equal(view.getInt32(4, true), -3);
     for (let i = 0; i < 4; i++) assert.equal(view.getFloat32(16 + 4 * i, true), 0.25, "a vector field gets the value in every component");
     assert.equal(u.sizeBytes, 32);

@@ -55,9 +55,14 @@ export function minifloatMinSubnormal(spec: MinifloatSpec): number {
   return 2 ** (1 - spec.bias - spec.m);
 }
 
-/** The canonical NaN code (positive sign), or null when the format has none. */
+/**
+ * The canonical NaN code (positive sign), or null when the format has none. IEEE-style formats (with infinities)
+ * use the quiet NaN with only the top mantissa bit set, as hardware and numpy write it (fp16 0x7E00, bf16 0x7FC0,
+ * e5m2 0x7E); e4m3-style formats have a single NaN per sign, the all-ones code (0x7F).
+ */
 export function minifloatNaNCode(spec: MinifloatSpec): number | null {
   if (!spec.hasNaN) return null;
+  if (spec.hasInf) return (((1 << spec.e) - 1) << spec.m) | (1 << (spec.m - 1));
   return (1 << (spec.e + spec.m)) - 1;
 }
 

@@ -11,50 +11,12 @@
 // `randint`. Reading `file(...)` contents is I/O, so it is injected; this module stays pure.
 import type { CoreDiagnostic } from "../diagnostic";
 import { quantize } from "../quant/formats";
+import { decodeFp16 } from "../quant/minifloat";
 import type { Span } from "../wgsl/ast";
-import type { BufferLayout, InitSpec, PlannedBinding, RunQuantFormat, ScalarKind } from "./plan";
+import type { BufferLayout, InitSpec, PlannedBinding, RunQuantFormat } from "./plan";
+import { readScalarLE, SCALAR_BYTES, type ScalarKind, writeScalarLE } from "./scalars";
 
 export const DEFAULT_SEED = 0x4b4c; // "KL": runs are reproducible unless a seed is given
-
-const BYTES: Readonly<Record<ScalarKind, number>> = { f32: 4, f16: 2, i32: 4, u32: 4 };
-
-// ---- Half precision ---------------------------------------------------------------------------------------------
-
-function roundHalfEven(x: number): number {
-  const f = Math.floor(x);
-  const d = x - f;
-  return d > 0.5 ? f + 1 : d < 0.5 ? f : f % 2 === 0 ? f : f + 1;
-}
-
-/** IEEE 754 binary16 bits of `v`, rounded to nearest, ties to even; overflow gives infinity, NaN a quiet NaN. */
-export function f16Bits(v: number): number {
-  if (Number.isNaN(v)) return 0x7e00;
-  const sign = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
-  const a = Math.abs(v);
-  // 65520 is halfway between the largest half (65504) and 2^16: from there on, rounding gives infinity.
-  if (a >= 65520) return sign | 0x7c00;
-  if (a < 2 ** -14) return sign | roundHalfEven(a * 2 ** 24); // subnormal (1024 rounds up into the smallest normal)
-  let e = Math.floor(Math.log2(a));
-  if (2 ** e > a) e--;
-  else if (2 ** (e + 1) <= a) e++;
-  let mant = roundHalfEven((a / 2 ** e - 1) * 1024);
-  if (mant === 1024) {
-    mant = 0;
-    e++;
-  }
-  if (e > 15) return sign | 0x7c00;
-  return sign | ((e + 15) << 10) | mant;
-}
-
-/** The number a binary16 bit pattern holds. */
-export function f16Value(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const e = (bits >> 10) & 0x1f;
-  const m = bits & 0x3ff;
-  if (e === 0) return sign * m * 2 ** -24;
-  if (e === 31) return m ? NaN : sign * Infinity;
-  return sign * (1 + m / 1024) * 2 ** (e - 15);
-}
 
 // ---- The generator ----------------------------------------------------------------------------------------------
 
@@ -114,38 +76,8 @@ function isPacked(layout: BufferLayout): boolean {
   if (layout.header.length > 0 || layout.arrayOffset !== 0) return false;
   const s = uniformScalar(layout);
   if (!s) return false;
-  const b = BYTES[s];
+  const b = SCALAR_BYTES[s];
   return layout.stride === layout.leaves.length * b && layout.leaves.every((l, i) => l.offset === i * b);
-}
-
-export function writeScalarLE(view: DataView, offset: number, scalar: ScalarKind, value: number): void {
-  switch (scalar) {
-    case "f32":
-      view.setFloat32(offset, value, true);
-      break;
-    case "f16":
-      view.setUint16(offset, f16Bits(value), true);
-      break;
-    case "i32":
-      view.setInt32(offset, Math.trunc(value) | 0, true);
-      break;
-    case "u32":
-      view.setUint32(offset, Math.trunc(value) >>> 0, true);
-      break;
-  }
-}
-
-export function readScalarLE(view: DataView, offset: number, scalar: ScalarKind): number {
-  switch (scalar) {
-    case "f32":
-      return view.getFloat32(offset, true);
-    case "f16":
-      return f16Value(view.getUint16(offset, true));
-    case "i32":
-      return view.getInt32(offset, true);
-    case "u32":
-      return view.getUint32(offset, true);
-  }
 }
 
 /** Every scalar of a buffer as a number, flat (header, then elements; padding skipped). */
@@ -163,7 +95,7 @@ export function decodeScalars(layout: BufferLayout, bytes: ArrayBuffer): Float64
   }
   const view = new DataView(bytes);
   forEachScalar(layout, (k, offset, scalar) => {
-    if (offset + BYTES[scalar] <= bytes.byteLength) out[k] = readScalarLE(view, offset, scalar);
+    if (offset + SCALAR_BYTES[scalar] <= bytes.byteLength) out[k] = readScalarLE(view, offset, scalar);
   });
   return out;
 }
@@ -283,7 +215,7 @@ function fmtCount(n: number): string {
 function placePacked(layout: BufferLayout, packed: Uint8Array, scalar: ScalarKind): ArrayBuffer {
   const data = new ArrayBuffer(layout.sizeBytes);
   const dst = new Uint8Array(data);
-  const b = BYTES[scalar];
+  const b = SCALAR_BYTES[scalar];
   if (isPacked(layout)) dst.set(packed.subarray(0, scalarCount(layout) * b));
   else forEachScalar(layout, (k, offset) => dst.set(packed.subarray(k * b, k * b + b), offset));
   return data;
@@ -312,7 +244,7 @@ export function fromFile(layout: BufferLayout, name: string, path: string, bytes
     if (elements !== n) {
       return { error: `${path}: shape (${npy.shape.join(", ")}) holds ${fmtCount(elements)} values; '${name}' needs ${fmtCount(n)} (${fmtCount(layout.count)} x ${layout.leaves.length} ${scalar})` };
     }
-    if (npy.data.length < n * BYTES[scalar]) return { error: `${path}: the data is cut short: ${fmtCount(npy.data.length)} bytes for ${fmtCount(n)} values of ${BYTES[scalar]} bytes` };
+    if (npy.data.length < n * SCALAR_BYTES[scalar]) return { error: `${path}: the data is cut short: ${fmtCount(npy.data.length)} bytes for ${fmtCount(n)} values of ${SCALAR_BYTES[scalar]} bytes` };
     return { data: placePacked(layout, npy.data, scalar) };
   }
   if (bytes.length === layout.sizeBytes) {
@@ -320,8 +252,8 @@ export function fromFile(layout: BufferLayout, name: string, path: string, bytes
     new Uint8Array(data).set(bytes);
     return { data };
   }
-  if (scalar && bytes.length === n * BYTES[scalar]) return { data: placePacked(layout, bytes, scalar) };
-  const packedNote = scalar && n * BYTES[scalar] !== layout.sizeBytes ? ` or ${fmtCount(n * BYTES[scalar])} (the ${scalar} values packed)` : "";
+  if (scalar && bytes.length === n * SCALAR_BYTES[scalar]) return { data: placePacked(layout, bytes, scalar) };
+  const packedNote = scalar && n * SCALAR_BYTES[scalar] !== layout.sizeBytes ? ` or ${fmtCount(n * SCALAR_BYTES[scalar])} (the ${scalar} values packed)` : "";
   return { error: `${path}: ${fmtCount(bytes.length)} bytes; '${name}' needs ${fmtCount(layout.sizeBytes)}${packedNote} (${fmtCount(layout.count)} x ${typeName} element(s) of ${layout.stride} bytes)` };
 }
 
@@ -345,7 +277,7 @@ function packForRun(format: RunQuantFormat, x: Float32Array, group: number): { b
   if (format !== "int8") return quantize(format, x);
   const q = quantize("int8", x);
   const bytes = new Uint8Array(4 + x.length);
-  new DataView(bytes.buffer).setFloat32(0, f16Value(q.bytes[0]! | (q.bytes[1]! << 8)), true);
+  new DataView(bytes.buffer).setFloat32(0, decodeFp16(q.bytes[0]! | (q.bytes[1]! << 8)), true);
   bytes.set(q.bytes.subarray(2, 2 + x.length), 4);
   return { bytes, decoded: q.decoded };
 }

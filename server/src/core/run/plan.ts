@@ -12,14 +12,12 @@ import type { Directive } from "../directives/directives";
 import { evaluateDExpr, type DExpr, type Env } from "../directives/expr";
 import { directivesFor, evaluateLaunch } from "../directives/launch";
 import { evalWithOverrides } from "../model/launchConfig";
+import { decodeFp16, encodeFp16 } from "../quant/minifloat";
 import type { Expr, Span, ValueDecl } from "../wgsl/ast";
 import { alignOf, type ArrayType, derefType, roundUp, sizeOf, strideOf, typeToString, type WgslType } from "../wgsl/types";
-import { f16Bits, f16Value, writeScalarLE } from "./inputs";
+import { type ScalarKind, writeScalarLE } from "./scalars";
 
-/** The scalar types a buffer can hold on the host side (WGSL's host-shareable scalars). */
-export type ScalarKind = "f32" | "f16" | "i32" | "u32";
-
-export const SCALAR_BYTES: Readonly<Record<ScalarKind, number>> = { f32: 4, f16: 2, i32: 4, u32: 4 };
+export type { ScalarKind } from "./scalars";
 
 /** One scalar of an element, at its byte offset inside the element (vectors, matrices and structs flatten to these). */
 export interface ScalarLeaf {
@@ -237,7 +235,7 @@ export function asStored(value: number, scalar: ScalarKind): number {
     case "f32":
       return Math.fround(value);
     case "f16":
-      return f16Value(f16Bits(value));
+      return decodeFp16(encodeFp16(value));
     case "i32":
       return Math.trunc(value) | 0;
     case "u32":
