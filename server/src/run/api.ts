@@ -1,7 +1,11 @@
 // The contract of running a kernel end to end (plan, helper run, check, timing, model comparison), shared by the
 // CLI (`kernellens run`), the editor (Run / Profile code lenses) and the tests.
 import type { DeviceSpec } from "../core/devices/device";
+import type { CheckOutcome } from "../core/run/check";
 import type { AdapterSummary, Cancellation, GpuHelper, HelperError, TimingResult } from "../gpu/types";
+
+// A check's outcome is computed in the core (core/run/check.ts), which declares it; this contract re-exports it.
+export type { CheckOutcome, MismatchSample } from "../core/run/check";
 
 export interface RunOptions {
   /** Absolute path of the kernel file: includes and `js("./ref.mjs")` references are resolved from its folder. */
@@ -24,40 +28,6 @@ export interface RunOptions {
   readonly device?: DeviceSpec;
   /** Whether JavaScript reference modules from the workspace may be executed (Workspace Trust). */
   readonly allowWorkspaceCode: boolean;
-}
-
-export interface MismatchSample {
-  readonly index: number;
-  readonly got: number;
-  readonly want: number;
-}
-
-export interface CheckOutcome {
-  readonly output: string;
-  /** `entry:NAME` or `js:./ref.mjs`, or `written` for the check that every output element was written. */
-  readonly reference: string;
-  readonly passed: boolean;
-  readonly elements: number;
-  readonly maxAbsError: number;
-  readonly relL2Error: number;
-  /**
-   * Signal-to-quantization-noise ratio in decibels, 10·log10(Σref² / Σ(out−ref)²) over the elements where both are
-   * finite (unwritten elements left out). `null` when it is undefined or infinite: the reference is all zeros, or the
-   * output matches exactly (the message then says `SQNR exact`; Infinity would not survive JSON). Absent on checks
-   * that compare no values (the `written` check) and on records from before it existed.
-   */
-  readonly sqnrDb?: number | null;
-  readonly mismatches: number;
-  readonly firstMismatches: readonly MismatchSample[];
-  readonly nan: number;
-  readonly inf: number;
-  /** Elements still holding the poison pattern after the run (never written). */
-  readonly unwritten: number;
-  readonly rtol: number;
-  readonly atol: number;
-  readonly message: string;
-  /** Set when the check could not run: `untrusted` (a JavaScript reference in an untrusted workspace). */
-  readonly skipped?: "untrusted";
 }
 
 export interface RunOutcome {

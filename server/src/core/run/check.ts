@@ -5,9 +5,44 @@
 // NaN or infinity never passes (not even under maxMismatches); where the reference is NaN, only NaN matches; an
 // infinite reference matches only the same infinity. Outputs are filled with a poison pattern before every run,
 // so an element the kernel never wrote still holds it afterwards and is reported as unwritten, not as a wrong value.
-import type { CheckOutcome, MismatchSample } from "../../run/api";
 import { forEachScalar, scalarCount } from "./inputs";
-import type { BufferLayout, ScalarKind } from "./plan";
+import type { BufferLayout } from "./plan";
+import { SCALAR_BYTES, type ScalarKind } from "./scalars";
+
+export interface MismatchSample {
+  readonly index: number;
+  readonly got: number;
+  readonly want: number;
+}
+
+/** The result of one check of one output (run/api's `RunOutcome.checks` holds these). */
+export interface CheckOutcome {
+  readonly output: string;
+  /** `entry:NAME` or `js:./ref.mjs`, or `written` for the check that every output element was written. */
+  readonly reference: string;
+  readonly passed: boolean;
+  readonly elements: number;
+  readonly maxAbsError: number;
+  readonly relL2Error: number;
+  /**
+   * Signal-to-quantization-noise ratio in decibels, 10·log10(Σref² / Σ(out−ref)²) over the elements where both are
+   * finite (unwritten elements left out). `null` when it is undefined or infinite: the reference is all zeros, or the
+   * output matches exactly (the message then says `SQNR exact`; Infinity would not survive JSON). Absent on checks
+   * that compare no values (the `written` check) and on records from before it existed.
+   */
+  readonly sqnrDb?: number | null;
+  readonly mismatches: number;
+  readonly firstMismatches: readonly MismatchSample[];
+  readonly nan: number;
+  readonly inf: number;
+  /** Elements still holding the poison pattern after the run (never written). */
+  readonly unwritten: number;
+  readonly rtol: number;
+  readonly atol: number;
+  readonly message: string;
+  /** Set when the check could not run: `untrusted` (a JavaScript reference in an untrusted workspace). */
+  readonly skipped?: "untrusted";
+}
 
 /** Samples of mismatching (or unwritten) elements kept for the report. */
 export const MISMATCH_SAMPLES = 8;
@@ -27,8 +62,6 @@ export function poisonPattern(scalar: ScalarKind): number {
       return 0xdeadbeef;
   }
 }
-
-const SCALAR_BYTES: Readonly<Record<ScalarKind, number>> = { f32: 4, f16: 2, i32: 4, u32: 4 };
 
 /** Per scalar (flat order), 1 where the bytes still equal the poison pattern (repeated every 4 bytes from byte 0). */
 export function unwrittenMask(layout: BufferLayout, bytes: ArrayBuffer, pattern: number): { readonly mask: Uint8Array; readonly count: number } {
