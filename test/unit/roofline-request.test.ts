@@ -12,10 +12,8 @@ import {
   ceilingsFromCalibration,
   ceilingsOf,
   chartedAnalysis,
-  lineStarts,
   measuredPointFromRun,
   modelsOn,
-  positionIn,
   rooflineResult,
 } from "../../server/src/lsp/rooflineRequest";
 import { check } from "../../webview/src/shared/messages";
@@ -165,17 +163,6 @@ describe("points", () => {
 });
 
 describe("positions and requests", () => {
-  it("count lines as LSP does (\\n, \\r\\n, a lone \\r) and characters in UTF-16 units", () => {
-    const text = "a\r\nbc\rd\n😀x";
-    const starts = lineStarts(text);
-    assert.deepEqual(starts, [0, 3, 6, 8]);
-    assert.deepEqual(positionIn(starts, text.length, 4), { line: 1, character: 1 });
-    assert.deepEqual(positionIn(starts, text.length, 6), { line: 2, character: 0 });
-    // The emoji is two UTF-16 units, so `x` is at character 2.
-    assert.deepEqual(positionIn(starts, text.length, text.indexOf("x")), { line: 3, character: 2 });
-    assert.deepEqual(positionIn(starts, text.length, 999), { line: 3, character: 3 }, "clamped to the end");
-  });
-
   it("charts the last analysis that parsed while the current one has syntax errors", () => {
     const good = analyze(saxpyText);
     const broken = analyze(saxpyText.replace("let i = gid.x;", "let i = gid.x +;"));

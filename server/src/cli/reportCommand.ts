@@ -15,8 +15,9 @@ import { pathToFileURL } from "node:url";
 import type { IncludeResolution } from "../core/preprocess/preprocess";
 import { analyzeFile } from "../analysisService";
 import type { DeviceSpec } from "../core/devices/device";
+import { LineIndex } from "../core/wgsl/lineIndex";
 import type { AdapterSummary, CalibrationProfile } from "../gpu/types";
-import { ceilingsFromCalibration, lineStarts, measuredPointFromRun, positionIn, rooflineResult } from "../lsp/rooflineRequest";
+import { ceilingsFromCalibration, measuredPointFromRun, rooflineResult } from "../lsp/rooflineRequest";
 import type { RooflineMeasuredPoint } from "../protocol";
 import { readHistory, sourceHash, type HistoryRecord } from "../run/history";
 import { loadProfiles } from "../run/profiles";
@@ -236,8 +237,8 @@ export async function reportCommand(args: CliArgs, deps: ReportCommandDeps): Pro
   const device = deps.device;
   const analysis = await analyzeFile(text, { defines: args.defines, resolveInclude: deps.includeResolver(file, args.includePaths), model: { device, given: args.lets } }, tint);
   const source = analysis.source;
-  const starts = lineStarts(text);
-  const at = (offset: number): { line: number; character: number } => positionIn(starts, text.length, offset);
+  const lines = new LineIndex(text);
+  const at = (offset: number): { line: number; character: number } => lines.positionAt(offset);
 
   // The roofline exactly as the panel is sent it: the server's answer, then the latest measured point of each kernel.
   const history = runsOf(file, [cwd, dirname(file)], (m) => err(`kernellens: ${m}\n`));

@@ -11,6 +11,7 @@ import type { DeviceSpec } from "../core/devices/device";
 import { analyzeKernel, type KernelAnalysis } from "../core/model/analyzeKernel";
 import type { KernelModel } from "../core/model/types";
 import type { Span } from "../core/wgsl/ast";
+import { LineIndex } from "../core/wgsl/lineIndex";
 import type { CalibrationProfile } from "../gpu/types";
 import type {
   RooflineCeilings,
@@ -20,7 +21,6 @@ import type {
   RooflineParams,
   RooflinePrediction,
   RooflineResult,
-  WirePosition,
   WireRange,
 } from "../protocol";
 import type { RunOutcome } from "../run/api";
@@ -93,38 +93,8 @@ export function predictionOf(model: KernelModel): { predicted: RooflinePredictio
   };
 }
 
-/**
- * Offsets of the starts of lines, by LSP's rules: `\n`, `\r\n` and a lone `\r` each end a line. Characters are UTF-16
- * code units, which is what JavaScript string indices count, so a position is (line, offset - line start).
- */
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 13 /* \r */) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      starts.push(i + 1);
-    } else if (c === 10 /* \n */) {
-      starts.push(i + 1);
-    }
-  }
-  return starts;
-}
-
-export function positionIn(starts: readonly number[], textLength: number, offset: number): WirePosition {
-  const at = Math.max(0, Math.min(offset, textLength));
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, character: at - starts[lo] };
-}
-
-function rangeIn(starts: readonly number[], textLength: number, span: Span): WireRange {
-  return { start: positionIn(starts, textLength, span.start), end: positionIn(starts, textLength, span.end) };
+function rangeIn(index: LineIndex, span: Span): WireRange {
+  return { start: index.positionAt(span.start), end: index.positionAt(span.end) };
 }
 
 /**
@@ -172,7 +142,7 @@ export function rooflineResult(params: RooflineParams, source: SourceAnalysis | 
   const devices = listDevices(measured).map((d) => ({ id: d.id, name: d.name, vendor: d.vendor }));
   if (!source) return { uri: params.uri, device: deviceInfo(device), devices, kernels: [] };
   const models = modelsOn(source, device);
-  const starts = lineStarts(source.text);
+  const lines = new LineIndex(source.text);
   const kernels: RooflineKernel[] = [];
   for (const k of source.kernels) {
     if (k.stage !== "compute") continue;
@@ -180,7 +150,7 @@ export function rooflineResult(params: RooflineParams, source: SourceAnalysis | 
     const { predicted, reason } = analysis ? predictionOf(analysis.model) : { predicted: null, reason: "the cost model has no result for this kernel" };
     kernels.push({
       name: k.name,
-      range: rangeIn(starts, source.text.length, k.nameSpan),
+      range: rangeIn(lines, k.nameSpan),
       predicted,
       workgroupAi: positiveOrNull(analysis?.model.roofline.workgroupIntensity),
       reason,
@@ -193,7 +163,7 @@ export function rooflineResult(params: RooflineParams, source: SourceAnalysis | 
       const ai = flops / row.dramBytes;
       kernels.push({
         name: `${k.name} · weights as ${row.format} (what-if)`,
-        range: rangeIn(starts, source.text.length, k.nameSpan),
+        range: rangeIn(lines, k.nameSpan),
         predicted: {
           ai,
           gflops: flops / row.predictedMs / 1e6,
