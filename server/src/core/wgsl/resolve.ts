@@ -5,27 +5,23 @@
 // the end of the loop, a loop body's also in its `continuing` block). Struct member accesses `p.n` need the type of
 // `p`, so they are resolved after the walk with ./types. Unresolved names are listed, not reported: Tint does that.
 import type {
-  AliasDecl,
   Attribute,
   BlockStmt,
-  CallExpr,
   Decl,
   Expr,
   FunctionDecl,
   Ident,
-  IdentExpr,
   MemberExpr,
   Module,
-  Param,
   Span,
   Stmt,
-  StructDecl,
-  StructMember,
   TemplateArg,
   TypeRef,
   ValueDecl,
   VarDecl,
 } from "./ast";
+import type { BuiltinCategory, EntryPoint, FunctionInfo, Reference, ReferenceNode, ReferenceRole, Resolution, ResolveProblem, ShaderStage } from "./resolveTypes";
+import type { DeclNode, SymbolKind, VarAttributes, WgslSymbol } from "./symbols";
 import {
   derefType,
   evaluateConstInt,
@@ -36,141 +32,9 @@ import {
   type TypeInfo,
 } from "./types";
 
-export type SymbolKind =
-  | "var"
-  | "override"
-  | "const"
-  | "let"
-  | "struct"
-  | "alias"
-  | "function"
-  | "param"
-  | "member"
-  | "local-var";
-
-export type DeclNode = VarDecl | ValueDecl | StructDecl | AliasDecl | FunctionDecl | Param | StructMember;
-
-/** What the attributes and template list of a `var` say about where it lives. */
-export interface VarAttributes {
-  /** `@group(n)` / `@binding(n)` values when they are integer constants; null when absent or not constant. */
-  readonly group: number | null;
-  readonly binding: number | null;
-  /** As written; otherwise `function` for locals and `handle` for module-scope textures and samplers. */
-  readonly addressSpace: string;
-  /** As written; otherwise the address space's default (`read` for storage, uniform and handle). */
-  readonly accessMode: string;
-  readonly addressSpaceWritten: boolean;
-  readonly accessModeWritten: boolean;
-}
-
-export interface WgslSymbol {
-  /** Index into `Resolution.symbols`; unique within one resolution. */
-  readonly id: number;
-  readonly name: string;
-  readonly kind: SymbolKind;
-  readonly nameSpan: Span;
-  readonly declSpan: Span;
-  readonly decl: DeclNode;
-  readonly scope: "module" | "function" | "struct";
-  /** The enclosing function's name for params and locals, the struct's name for members; null at module scope. */
-  readonly container: string | null;
-  /** The enclosing function's symbol for params and locals, the struct's for members. */
-  readonly parent: WgslSymbol | null;
-  /** A struct's members, in declaration order; empty for other kinds. */
-  readonly members: readonly WgslSymbol[];
-  /** For `var` declarations (module scope and local). */
-  readonly varAttributes: VarAttributes | null;
-  /** Where the name can be used, for params and locals; null for module scope (everywhere) and members. */
-  readonly visibleRange: Span | null;
-}
-
-export type { WgslSymbol as Symbol };
-
-/** How a name is used: as a value, a type, a callee, a struct member, or a context-dependent enumerant. */
-export type ReferenceRole = "value" | "type" | "call" | "member" | "enumerant";
-
-export type BuiltinCategory = "function" | "type" | "enumerant";
-
-export type ReferenceNode = IdentExpr | TypeRef | CallExpr | MemberExpr | Attribute | VarDecl;
-
-export interface Reference {
-  readonly name: string;
-  /** The span of the name only. */
-  readonly span: Span;
-  readonly role: ReferenceRole;
-  /** The user declaration the name denotes, or null for builtins and unresolved names. */
-  readonly symbol: WgslSymbol | null;
-  /** Set when the name is a builtin function, type or enumerant (and no user declaration shadows it). */
-  readonly builtin: BuiltinCategory | null;
-  readonly node: ReferenceNode;
-}
-
-export interface FunctionInfo {
-  readonly symbol: WgslSymbol;
-  readonly decl: FunctionDecl;
-  /** Module-scope variables the function's own body names (not through calls), in declaration order. */
-  readonly varsUsed: readonly WgslSymbol[];
-  readonly overridesUsed: readonly WgslSymbol[];
-  /** User functions the body calls directly, in declaration order. */
-  readonly calls: readonly WgslSymbol[];
-}
-
-export type ShaderStage = "compute" | "vertex" | "fragment";
-
-export interface EntryPoint {
-  readonly name: string;
-  readonly stage: ShaderStage;
-  readonly fn: FunctionDecl;
-  readonly symbol: WgslSymbol;
-  /** The `@workgroup_size` arguments as written (compute shaders); null when the attribute is absent. */
-  readonly workgroupSize: readonly Expr[] | null;
-  /** The workgroup size evaluated (overrides at their defaults; y and z default to 1); null entries are not constant. */
-  readonly workgroupSizeValues: readonly [number | null, number | null, number | null] | null;
-  /** True when a workgroup size dimension names an override, so a pipeline can change it. */
-  readonly workgroupSizeUsesOverride: boolean;
-  /** Bound resources reached from the entry point through any chain of calls: storage, uniform, textures, samplers. */
-  readonly resourcesUsed: readonly WgslSymbol[];
-  /** Every module-scope variable reached (resources plus `workgroup` and `private` variables). */
-  readonly moduleVarsUsed: readonly WgslSymbol[];
-  readonly overridesUsed: readonly WgslSymbol[];
-  /** User functions reached, transitively, excluding the entry point itself. */
-  readonly functionsCalled: readonly WgslSymbol[];
-}
-
-export interface ResolveProblem {
-  readonly message: string;
-  readonly span: Span;
-}
-
-export interface Resolution {
-  readonly module: Module;
-  /** Every symbol, in the order declarations were met (struct members right after their struct). */
-  readonly symbols: readonly WgslSymbol[];
-  /** Module-scope declarations by name (the first one where a name is declared twice). */
-  readonly moduleScope: ReadonlyMap<string, WgslSymbol>;
-  /** Every name use, sorted by position: user symbols, builtins and unresolved names. */
-  readonly references: readonly Reference[];
-  readonly unresolved: readonly { readonly name: string; readonly span: Span }[];
-  readonly entryPoints: readonly EntryPoint[];
-  readonly functions: ReadonlyMap<WgslSymbol, FunctionInfo>;
-  /** Redeclarations in one scope and internal failures; informative, as Tint reports the real errors. */
-  readonly problems: readonly ResolveProblem[];
-  readonly types: TypeInfo;
-  /** The name use at an offset (a cursor right after the name counts). */
-  referenceAt(offset: number): Reference | undefined;
-  /** The symbol named at an offset, from a use or from the declaration's own name. */
-  symbolAt(offset: number): WgslSymbol | undefined;
-  /** Spans of every use of the symbol, in source order, with the declaration's name first when asked for. */
-  referencesOf(symbol: WgslSymbol, includeDeclaration?: boolean): Span[];
-  /** The references (with roles and nodes) to a symbol, in source order. */
-  usesOf(symbol: WgslSymbol): readonly Reference[];
-  /** The reference recorded for this exact name node (by identity). */
-  referenceForIdent(ident: Ident): Reference | undefined;
-  /** The symbol a declaration node (var, let, const, override, struct, alias, function, param, member) declares. */
-  symbolForDecl(node: DeclNode): WgslSymbol | undefined;
-  /** Symbols usable at an offset (innermost first by shadowing), for completion. */
-  visibleAt(offset: number): WgslSymbol[];
-}
+// The shapes of a resolution are declared in ./symbols and ./resolveTypes, which ./types reads without importing this file.
+export type { DeclNode, SymbolKind, VarAttributes, WgslSymbol, WgslSymbol as Symbol } from "./symbols";
+export type { BuiltinCategory, EntryPoint, FunctionInfo, Reference, ReferenceNode, ReferenceRole, Resolution, ResolveProblem, ShaderStage } from "./resolveTypes";
 
 // ---------------------------------------------------------------------------------------------------------------
 

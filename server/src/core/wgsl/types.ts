@@ -1,10 +1,11 @@
 // WGSL's type model, memory layout, integer constant folding and type inference over a resolved syntax tree.
 //
-// Everything here works on the tree plus a `Resolution` (./resolve), never throws, and answers `unknown` with a
-// reason where WGSL's rules cannot be followed (undeclared names, syntax errors, invalid operand combinations), so
-// that hover and the static cost model can tell "we know" from "we guessed". Types describe values: a `var` has its
-// store type (WGSL's load rule applies wherever a reference is used as a value); `memoryViewOf` recovers the
-// memory side (address space, access mode, root variable) for the expressions that denote memory.
+// Everything here works on the tree plus a `Resolution` (built by ./resolve, declared in ./resolveTypes), never
+// throws, and answers `unknown` with a reason where WGSL's rules cannot be followed (undeclared names, syntax errors,
+// invalid operand combinations), so that hover and the static cost model can tell "we know" from "we guessed". Types
+// describe values: a `var` has its store type (WGSL's load rule applies wherever a reference is used as a value);
+// `memoryViewOf` recovers the memory side (address space, access mode, root variable) for the expressions that
+// denote memory. The shapes of types are declared in ./typesModel and re-exported here.
 import type {
   AliasDecl,
   Attribute,
@@ -30,107 +31,30 @@ import type {
   ValueDecl,
   VarDecl,
 } from "./ast";
-import type { Resolution, WgslSymbol } from "./resolve";
+import type { Resolution } from "./resolveTypes";
+import type { WgslSymbol } from "./symbols";
+import type { ArrayCount, ArrayType, MatrixType, MemoryView, ScalarName, ScalarType, StructMemberType, StructType, TextureType, TypeInfo, UnknownType, VectorType, WgslType } from "./typesModel";
 
 // ---------------------------------------------------------------------------------------------------------------
 // The type model
 
-export type ScalarName = "bool" | "i32" | "u32" | "f32" | "f16" | "abstract-int" | "abstract-float";
-
-export interface ScalarType {
-  readonly kind: "scalar";
-  readonly name: ScalarName;
-}
-
-export interface VectorType {
-  readonly kind: "vector";
-  readonly n: 2 | 3 | 4;
-  readonly component: ScalarType;
-}
-
-export interface MatrixType {
-  readonly kind: "matrix";
-  readonly cols: 2 | 3 | 4;
-  readonly rows: 2 | 3 | 4;
-  readonly component: ScalarType;
-}
-
-/** A literal or constant element count, a runtime-sized array, or a count that is not constant (an override). */
-export type ArrayCount = number | "runtime" | { readonly expr: Expr };
-
-export interface ArrayType {
-  readonly kind: "array";
-  readonly element: WgslType;
-  readonly count: ArrayCount;
-}
-
-export interface StructMemberType {
-  readonly name: string;
-  readonly type: WgslType;
-  readonly offset: number;
-  readonly size: number;
-  readonly align: number;
-  /** The member's symbol for user structs; absent for the result structs of builtins such as `modf`. */
-  readonly symbol?: WgslSymbol;
-}
-
-export interface StructType {
-  readonly kind: "struct";
-  readonly name: string;
-  readonly members: readonly StructMemberType[];
-  readonly size: number;
-  readonly align: number;
-  /** False when some member's size or alignment is unknown: offsets after it are then a lower bound. */
-  readonly layoutComplete: boolean;
-  /** True when the last member is a runtime-sized array; `size` then counts one element of it. */
-  readonly runtimeSized: boolean;
-  readonly symbol?: WgslSymbol;
-}
-
-export interface AtomicType {
-  readonly kind: "atomic";
-  readonly inner: ScalarType;
-}
-
-export interface PtrType {
-  readonly kind: "ptr";
-  readonly addressSpace: string;
-  readonly store: WgslType;
-  readonly access: string;
-}
-
-export interface TextureType {
-  readonly kind: "texture";
-  /** Base name without template arguments, e.g. `texture_2d`, `texture_storage_2d`, `texture_depth_2d`. */
-  readonly name: string;
-  /** Sampled type of sampled and multisampled textures. */
-  readonly sampled?: ScalarType;
-  /** Texel format and access mode of storage textures. */
-  readonly format?: string;
-  readonly access?: string;
-}
-
-export interface SamplerType {
-  readonly kind: "sampler";
-  readonly name: "sampler" | "sampler_comparison";
-}
-
-export interface UnknownType {
-  readonly kind: "unknown";
-  readonly reason: string;
-}
-
-export type WgslType =
-  | ScalarType
-  | VectorType
-  | MatrixType
-  | ArrayType
-  | StructType
-  | AtomicType
-  | PtrType
-  | TextureType
-  | SamplerType
-  | UnknownType;
+// The shapes of types are declared in ./typesModel, so that ./resolveTypes can name `TypeInfo` without importing this file.
+export type {
+  ArrayCount,
+  ArrayType,
+  AtomicType,
+  MatrixType,
+  PtrType,
+  SamplerType,
+  ScalarName,
+  ScalarType,
+  StructMemberType,
+  StructType,
+  TextureType,
+  UnknownType,
+  VectorType,
+  WgslType,
+} from "./typesModel";
 
 /** Shared scalar instances, so that the common types are not allocated per expression. */
 export const SCALAR: { readonly [K in ScalarName]: ScalarType } = {
@@ -580,33 +504,7 @@ export function builtinFunctionNames(): string[] {
 // ---------------------------------------------------------------------------------------------------------------
 // Inference
 
-/** Where an expression that denotes memory lives: the root variable (or pointer parameter), address space, access. */
-export interface MemoryView {
-  /** The variable (or the pointer parameter it was reached through) the memory belongs to; null when unknown. */
-  readonly root: WgslSymbol | null;
-  readonly addressSpace: string;
-  readonly access: string;
-  /** The store type of the memory this expression denotes, e.g. `f32` for `buf.data[i]`. */
-  readonly type: WgslType;
-}
-
-export interface TypeInfo {
-  /** The value type of any expression (memoised; expressions outside the resolved module are typed on demand). */
-  typeOfExpr(expr: Expr): WgslType;
-  /** The type a symbol's uses have: a variable's store type, a parameter's type, a function's return type. */
-  typeOfSymbol(symbol: WgslSymbol): WgslType;
-  /** The type to show for a declaration: as declared, or the initializer's type concretised as WGSL does for let/var. */
-  typeOfDeclaration(symbol: WgslSymbol): WgslType;
-  /** The type written in a template argument or type position. */
-  typeOfTemplateArg(arg: TemplateArg): WgslType;
-  /**
-   * The type a binary operation computes in: for component-wise operations (arithmetic, bitwise, comparisons) the
-   * operands' common type after WGSL's conversions and vector splatting; for matrix products the matrix operand.
-   */
-  operandTypeOf(expr: BinaryExpr): WgslType;
-  /** The memory an expression denotes (`buf.data[i]`, `*p`, `v.x`), or null for plain values. */
-  memoryViewOf(expr: Expr): MemoryView | null;
-}
+export type { MemoryView, TypeInfo } from "./typesModel";
 
 /** Options for constant evaluation. */
 export interface ConstEvalOptions {
