@@ -5,55 +5,19 @@
 // ORIGINAL text; the tree (`module`) is over the preprocessed text, and `pre.map` translates between the two.
 import type { CoreDiagnostic } from "../diagnostic";
 import { parseDirectives, type Directive } from "../directives/directives";
-import { preprocess, type IncludeResolution, type PreprocessResult } from "../preprocess/preprocess";
-import type { Module } from "../wgsl/ast";
+import { preprocess } from "../preprocess/preprocess";
 import { toOriginalSpan } from "../preprocess/originalSpan";
 import { parseWgsl } from "../wgsl/parser";
-import { resolveModule, type Resolution } from "../wgsl/resolve";
-import { findKernels, type KernelSummary } from "./kernels";
+import { resolveModule } from "../wgsl/resolve";
+import { findKernels } from "./kernels";
 import { checkDirectivesAgainstModule } from "./directiveChecks";
-import type { DeviceSpec } from "../devices/device";
-import { analyzeKernel, type KernelAnalysis } from "../model/analyzeKernel";
+import type { KernelAnalysis } from "../model/analyzeKernel";
+import { analyzeKernel } from "./kernelAnalysis";
+import type { AnalyzeOptions, PreparedSource, SourceAnalysis } from "./sourceTypes";
 import { recognizeQuantization } from "../quant/recognize";
 import { quantAccessFindings, quantFindings } from "../quant/findings";
 
-export interface AnalyzeOptions {
-  /** Defines from the editor setting or CLI; used only when the file has no `// @define` lines. */
-  readonly defines?: readonly string[];
-  readonly resolveInclude?: (path: string, fromKey: string) => IncludeResolution;
-  /** Run the cost model for every compute entry point on this device (with `--let`-style values that win). */
-  readonly model?: { readonly device: DeviceSpec; readonly given?: ReadonlyMap<string, number> };
-}
-
-export interface SourceAnalysis {
-  readonly text: string;
-  readonly pre: PreprocessResult;
-  readonly module: Module;
-  /** Names, scopes, entry points and types of `module`. */
-  readonly resolution: Resolution;
-  readonly directives: readonly Directive[];
-  /** The defines the analysed variant was built with, and where they came from. */
-  readonly variant: { readonly defines: readonly string[]; readonly from: "directives" | "settings" | "none" };
-  /** KernelLens's own findings (preprocessor, directives), located in the original text. */
-  readonly diagnostics: readonly CoreDiagnostic[];
-  /** Syntax errors from the KernelLens parser; published only when Tint is unavailable (Tint is the authority). */
-  readonly syntaxErrors: readonly CoreDiagnostic[];
-  readonly kernels: readonly KernelSummary[];
-  /** The cost model of each compute entry point, by name, when a device was given. */
-  readonly models: ReadonlyMap<string, KernelAnalysis>;
-  readonly device: DeviceSpec | undefined;
-}
-
-/** The cheap first step: directives read and the variant preprocessed; enough to compile with Tint. */
-export interface PreparedSource {
-  readonly options: AnalyzeOptions;
-  readonly text: string;
-  readonly pre: PreprocessResult;
-  readonly directives: readonly Directive[];
-  readonly variant: SourceAnalysis["variant"];
-  /** Directive syntax and preprocessor problems. */
-  readonly diagnostics: readonly CoreDiagnostic[];
-}
+export type { AnalyzeOptions, PreparedSource, SourceAnalysis };
 
 export function prepareSource(text: string, options: AnalyzeOptions = {}): PreparedSource {
   const parsedDirectives = parseDirectives(text);

@@ -1,28 +1,35 @@
-// The static cost model for one entry point on one device: counts, accesses, traffic, occupancy, roofline, findings.
-import type { KernelSummary } from "../analysis/kernels";
-import type { SourceAnalysis } from "../analysis/sourceAnalysis";
+// The static cost model for one kernel on one device: counts, accesses, traffic, occupancy, roofline, findings.
+//
+// It reads only the kernel IR and a resolved launch (../kernel): any front-end that lowers to the IR gets the
+// same model. Spans in the result are in the text the front-end analysed; the front-end maps them to the user's.
 import type { CoreDiagnostic } from "../diagnostic";
-import type { QuantBinding } from "../quant/recognize";
 import type { DeviceSpec } from "../devices/device";
 import { computeOccupancy } from "../devices/occupancy";
-import { toOriginalSpan } from "../preprocess/originalSpan";
-import { derefType, sizeOf, strideOf } from "../wgsl/types";
-import { findings } from "./findings";
-import { walkEntry, type WalkResult } from "./interpret";
-import { evalWithOverrides, resolveLaunch } from "./launchConfig";
+import type { KernelIR } from "../kernel/ir";
+import type { ResolvedLaunch } from "../kernel/launch";
+import { launchConstant } from "../kernel/launch";
+import type { QuantBinding } from "../quant/binding";
+import { varsOf } from "../kernel/vexpr";
+import { findings, type Finding } from "./findings";
+import { evaluateKernel, type WalkResult } from "./evaluate";
 import { estimateRegisters } from "./registers";
 import { roofline } from "./roofline";
 import { analyzeAccess, computeTraffic } from "./traffic";
 import type { KernelModel, OpCounts, Range, Unknown } from "./types";
-import { varsOf } from "./vexpr";
 
 export interface KernelAnalysis {
   /** The model; its spans (accesses, loops, unknowns) are in the analysed (preprocessed) text. */
   readonly model: KernelModel;
-  /** Findings as diagnostics on the original text. */
+  /** Findings as diagnostics on the original text (mapped by the front-end). */
   readonly diagnostics: readonly CoreDiagnostic[];
   /** Quantized bindings recognised in the kernel (filled by the source analysis). */
   readonly quantization?: readonly QuantBinding[];
+}
+
+/** The model and its findings, all located in the analysed text. */
+export interface ModelResult {
+  readonly model: KernelModel;
+  readonly findings: readonly Finding[];
 }
 
 const zero: Range = { value: 0, min: 0, max: 0 };
@@ -31,35 +38,28 @@ function range(a: { value: number; min: number; max: number }): Range {
   return { value: a.value, min: a.min, max: a.max };
 }
 
-/** Bytes of workgroup memory the entry point declares, with override-sized arrays evaluated for this launch. */
-function workgroupMemory(source: SourceAnalysis, kernel: KernelSummary, overrides: ReadonlyMap<string, number>): number | null {
+/** Bytes of workgroup memory the kernel declares, with override-sized arrays evaluated for this launch. */
+function workgroupMemory(ir: KernelIR, overrides: ReadonlyMap<string, number>): number | null {
   let total = 0;
-  for (const b of kernel.bindings) {
-    if (b.addressSpace !== "workgroup") continue;
-    const t = derefType(source.resolution.types.typeOfSymbol(b.symbol));
-    let size = sizeOf(t);
-    if (size === null && t.kind === "array" && typeof t.count === "object" && t.count !== null) {
-      const n = evalWithOverrides(t.count.expr, overrides, source);
-      const stride = strideOf({ ...t, count: 1 }) ?? sizeOf(t.element);
-      if (n !== undefined && stride !== null) size = n * stride;
-    }
-    if (size === null) return null;
+  for (const b of ir.bindings) {
+    if (b.space !== "workgroup") continue;
+    const size = b.bytes ? launchConstant(ir, b.bytes, overrides) : undefined;
+    if (size === undefined) return null;
     total += size;
   }
   return total;
 }
 
-export function analyzeKernel(source: SourceAnalysis, kernel: KernelSummary, device: DeviceSpec, given: ReadonlyMap<string, number> = new Map()): KernelAnalysis {
-  const launch = resolveLaunch(source, kernel, given, device.warpSize);
+/** Evaluates a kernel under a resolved launch (resolved for this device's subgroup width) on one device. */
+export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: DeviceSpec): ModelResult {
   const unknowns: Unknown[] = [...launch.unknowns];
-  const toOriginal = (s: { start: number; end: number }) => toOriginalSpan(source.pre, s).span;
   const emptyOps: OpCounts = { flopsF32: zero, flopsF16: zero, intOps: zero, specialOps: zero, barriers: zero, globalLoadBytes: zero, globalStoreBytes: zero, workgroupLoadBytes: zero, workgroupStoreBytes: zero, uniformLoadBytes: zero };
-  const wgBytes = workgroupMemory(source, kernel, launch.input?.overrides ?? new Map());
+  const wgBytes = workgroupMemory(ir, launch.input?.overrides ?? new Map());
 
   if (!launch.input) {
     return {
       model: {
-        entry: kernel.name,
+        entry: ir.name,
         deviceId: device.id,
         workgroupSize: launch.workgroupSize,
         dispatch: launch.dispatch,
@@ -73,22 +73,22 @@ export function analyzeKernel(source: SourceAnalysis, kernel: KernelSummary, dev
         roofline: { bound: "unknown", predictedMs: null, attainableGflops: null, arithmeticIntensity: null, ridge: device.peakFlops.f32 / device.dramBandwidthBytesPerSec, components: { computeMs: 0, dramMs: null, l2Ms: 0, workgroupMs: 0, launchMs: device.launchOverheadUs / 1e3 }, efficiency: { memory: 1, compute: 1, waves: 0, waveUtilization: 1 }, workgroupIntensity: null },
         unknowns,
       },
-      diagnostics: [],
+      findings: [],
     };
   }
 
-  const walk: WalkResult = walkEntry(source.resolution, kernel.fn, launch.input);
+  const walk: WalkResult = evaluateKernel(ir, launch.input);
   for (const n of walk.notes) unknowns.push({ what: n.what, reason: n.reason, span: n.span });
   const ws = launch.input.workgroupSize;
   const d = launch.input.dispatch;
   const workgroups = d[0] * d[1] * d[2];
   const invocations = workgroups * ws[0] * ws[1] * ws[2];
 
-  const analyses = walk.accesses.map((a) => analyzeAccess(a, walk, ws, device, (x) => x.node.span));
+  const analyses = walk.accesses.map((a) => analyzeAccess(a, walk, ws, device));
   const { traffic, unknowns: trafficUnknowns } = computeTraffic(walk, analyses, device, { bufferBytes: launch.bufferBytes });
   unknowns.push(...trafficUnknowns);
 
-  const registers = estimateRegisters(source.resolution, kernel.name);
+  const registers = estimateRegisters(ir);
   const occ = computeOccupancy(device, { threadsPerBlock: ws[0] * ws[1] * ws[2], registersPerThread: registers, sharedMemoryPerBlockBytes: wgBytes ?? 0 });
   const occupancy = {
     value: occ.occupancy,
@@ -124,7 +124,7 @@ export function analyzeKernel(source: SourceAnalysis, kernel: KernelSummary, dev
   const loops = walk.loops.map((l) => {
     const trip = l.entries > 0 && l.tripKnown ? l.iterations / l.entries : null;
     return {
-      span: l.node.span,
+      span: l.span,
       headerEnd: l.headerEnd,
       tripCount: trip === null ? null : { value: trip, min: trip, max: trip },
       tripCountText: l.tripText,
@@ -137,7 +137,7 @@ export function analyzeKernel(source: SourceAnalysis, kernel: KernelSummary, dev
   });
 
   const model: KernelModel = {
-    entry: kernel.name,
+    entry: ir.name,
     deviceId: device.id,
     workgroupSize: ws,
     dispatch: d,
@@ -168,15 +168,8 @@ export function analyzeKernel(source: SourceAnalysis, kernel: KernelSummary, dev
   const passes = walk.loops
     .filter((l) => l.depth === 0 && l.varName)
     .map((l) => ({
-      span: l.node.span,
-      bindings: outerLoads.filter((a) => a.ctx.loops[0].name === l.varName && varsOf(a.addr).has(l.varName!)).map((a) => a.binding.name),
+      span: l.span,
+      bindings: outerLoads.filter((a) => a.ctx.loops[0].name === l.varName && varsOf(a.addr).has(l.varName!)).map((a) => a.binding),
     }));
-  const diagnostics: CoreDiagnostic[] = findings({ model, device, entrySpan: kernel.fn.name.span, passes }).map((f) => ({
-    severity: f.severity,
-    code: f.code,
-    message: f.message,
-    span: toOriginal(f.span),
-    source: "kernellens",
-  }));
-  return { model, diagnostics };
+  return { model, findings: findings({ model, device, entrySpan: ir.nameSpan, passes }) };
 }

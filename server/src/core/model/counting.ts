@@ -4,7 +4,7 @@
 // often code runs. Variables that no condition links are independent and multiply. Within a linked group, all but
 // the largest variable are enumerated and the largest is solved in closed form when the conditions are linear in
 // it; otherwise the group is enumerated when small, and sampled (and marked as an estimate) when not.
-import { bin, compile, type VExpr, varsOf } from "./vexpr";
+import { bin, compile, type VExpr, varsOf } from "../kernel/vexpr";
 
 /** Values a variable takes: an integer range [lo, hi) with a step, or an explicit list (a simulated loop counter). */
 export type Domain = { readonly kind: "range"; readonly lo: number; readonly hi: number } | { readonly kind: "list"; readonly values: readonly number[] };

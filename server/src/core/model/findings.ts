@@ -1,6 +1,6 @@
 // Turns a kernel's model into findings: each a diagnostic with a stable code, the cost in numbers, and the fix.
 import type { DeviceSpec } from "../devices/device";
-import type { Span } from "../wgsl/ast";
+import type { Span } from "../span";
 import type { AccessInfo, KernelModel } from "./types";
 
 export interface Finding {

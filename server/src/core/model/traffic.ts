@@ -5,11 +5,10 @@
 // Compulsory traffic is the unique footprint per binding. DRAM traffic follows a simple L2 model: when the kernel's
 // working set fits in the usable part of L2, every re-read hits L2; beyond that, re-reads miss in proportion.
 import type { DeviceSpec } from "../devices/device";
-import type { WgslSymbol } from "../wgsl/resolve";
 import type { AccessInfo, AccessPattern, Traffic } from "./types";
 import { domainSize, type Domain } from "./counting";
-import type { RecordedAccess, WalkResult } from "./interpret";
-import { bounds, compile, type Interval, varsOf } from "./vexpr";
+import type { RecordedAccess, WalkResult } from "./evaluate";
+import { bounds, compile, type Interval, varsOf } from "../kernel/vexpr";
 
 /** Fraction of L2 that holds reusable data; the rest goes to streaming data and other kernels' lines. */
 export const L2_USABLE_FRACTION = 0.75;
@@ -111,13 +110,13 @@ export interface AccessAnalysis extends AccessInfo {
   readonly l2Bytes: number;
 }
 
-export function analyzeAccess(a: RecordedAccess, walk: WalkResult, workgroupSize: readonly [number, number, number], device: DeviceSpec, spanOf: (a: RecordedAccess) => { start: number; end: number }): AccessAnalysis {
+export function analyzeAccess(a: RecordedAccess, walk: WalkResult, workgroupSize: readonly [number, number, number], device: DeviceSpec): AccessAnalysis {
   const lanes = Math.min(device.warpSize, 64);
   const sector = device.memoryTransactionBytes;
   if (a.space === "uniform") {
     // Uniform data comes from a constant cache, broadcast to the warp: no pattern to analyse, no L2 traffic.
     return {
-      span: spanOf(a), binding: a.binding.name, addressSpace: a.space, kind: a.kind, elementType: typeText(a), bytesPerAccess: a.bytes,
+      span: a.span, binding: a.binding, addressSpace: a.space, kind: a.kind, elementType: a.elementType, bytesPerAccess: a.bytes,
       count: { ...a.count }, pattern: "broadcast", strideElements: 0, coalescingEfficiency: 1, transactionsPerWarp: 1, bankConflictDegree: null,
       loopInvariant: false, l2Bytes: 0,
     };
@@ -175,11 +174,11 @@ export function analyzeAccess(a: RecordedAccess, walk: WalkResult, workgroupSize
   const warps = a.count.value / Math.max(1, live.length || width);
   const l2Bytes = a.space === "storage" && transactions !== null ? warps * transactions * sector * (a.kind === "atomic" ? 2 : 1) : 0;
   return {
-    span: spanOf(a),
-    binding: a.binding.name,
+    span: a.span,
+    binding: a.binding,
     addressSpace: a.space,
     kind: a.kind,
-    elementType: typeText(a),
+    elementType: a.elementType,
     bytesPerAccess: a.bytes,
     count: { ...a.count },
     pattern,
@@ -191,13 +190,6 @@ export function analyzeAccess(a: RecordedAccess, walk: WalkResult, workgroupSize
     note,
     l2Bytes,
   };
-}
-
-function typeText(a: RecordedAccess): string {
-  const t = a.type;
-  if (t.kind === "scalar") return t.name;
-  if (t.kind === "vector") return `vec${t.n}<${t.component.name}>`;
-  return t.kind;
 }
 
 function union(intervals: Interval[]): number {
@@ -222,8 +214,8 @@ export interface FootprintInput {
 export function computeTraffic(walk: WalkResult, analyses: readonly AccessAnalysis[], device: DeviceSpec, input: FootprintInput): { traffic: Traffic; unknowns: { what: string; reason: string }[] } {
   const unknowns: { what: string; reason: string }[] = [];
   const domains = new Map<string, Domain>(walk.idDomains);
-  const reads = new Map<WgslSymbol, Interval[]>();
-  const writes = new Map<WgslSymbol, Interval[]>();
+  const reads = new Map<string, Interval[]>();
+  const writes = new Map<string, Interval[]>();
   let footprintUnknown = false;
   for (const a of walk.accesses) {
     if (a.space !== "storage" || a.count.max === 0) continue;
@@ -233,19 +225,19 @@ export function computeTraffic(walk: WalkResult, analyses: readonly AccessAnalys
       if (!d) return undefined;
       return d.kind === "range" ? { lo: d.lo, hi: d.hi - 1 } : { lo: Math.min(...d.values), hi: Math.max(...d.values) };
     });
-    const size = input.bufferBytes.get(a.binding.name);
+    const size = input.bufferBytes.get(a.binding);
     let iv: Interval | undefined = b ? { lo: Math.max(0, b.lo), hi: b.hi + a.bytes } : size !== undefined ? { lo: 0, hi: size } : undefined;
     if (iv && size !== undefined) iv = { lo: Math.min(iv.lo, size), hi: Math.min(iv.hi, size) };
     if (!iv) {
       footprintUnknown = true;
-      unknowns.push({ what: `footprint of '${a.binding.name}'`, reason: `its index depends on data and the buffer has no size: add // @buffer ${a.binding.name}[N]` });
+      unknowns.push({ what: `footprint of '${a.binding}'`, reason: `its index depends on data and the buffer has no size: add // @buffer ${a.binding}[N]` });
       continue;
     }
     const into = a.kind === "store" ? writes : reads;
     (into.get(a.binding) ?? into.set(a.binding, []).get(a.binding)!).push(iv);
     if (a.kind === "atomic") (writes.get(a.binding) ?? writes.set(a.binding, []).get(a.binding)!).push(iv);
   }
-  const sum = (m: Map<WgslSymbol, Interval[]>): number => [...m.values()].reduce((t, ivs) => t + union(ivs), 0);
+  const sum = (m: Map<string, Interval[]>): number => [...m.values()].reduce((t, ivs) => t + union(ivs), 0);
   const compulsoryRead = footprintUnknown ? null : sum(reads);
   const compulsoryWritten = footprintUnknown ? null : sum(writes);
   let l2Read = 0;
@@ -262,7 +254,7 @@ export function computeTraffic(walk: WalkResult, analyses: readonly AccessAnalys
     return { traffic: { compulsoryRead, compulsoryWritten, l2Read, l2Written, dramRead: null, dramWritten: null, cacheNote: "the footprint is unknown, so DRAM traffic cannot be modelled" }, unknowns };
   }
   // Every byte of the footprint crosses DRAM once; re-reads beyond it hit L2 unless the working set overflows it.
-  const allTouched = new Map<WgslSymbol, Interval[]>();
+  const allTouched = new Map<string, Interval[]>();
   for (const m of [reads, writes]) for (const [k, v] of m) allTouched.set(k, [...(allTouched.get(k) ?? []), ...v]);
   const workingSet = sum(allTouched);
   const usable = L2_USABLE_FRACTION * device.l2Bytes;

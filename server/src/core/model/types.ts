@@ -2,7 +2,7 @@
 //
 // Every number the model cannot know is `null` with a reason in `unknowns`, never a silent zero. Counts that depend
 // on data (a branch on a loaded value) are ranges: `value` is the model's estimate, `min`/`max` the bounds.
-import type { Span } from "../wgsl/ast";
+import type { Span } from "../span";
 
 export interface Range {
   readonly value: number;

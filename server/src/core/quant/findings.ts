@@ -11,7 +11,7 @@
 //   only once per group; `scale-uncoalesced`: scale loads whose neighbouring invocations are strided (< 50 % used).
 // - (quantAccessFindings) `packed-narrow-read`: packed weights read one scalar u32 per invocation per iteration, neighbouring invocations
 //   16 bytes or more apart.
-import type { SourceAnalysis } from "../analysis/sourceAnalysis";
+import type { SourceAnalysis } from "../analysis/sourceTypes";
 import type { CoreDiagnostic } from "../diagnostic";
 import type { KernelModel } from "../model/types";
 import { toOriginalSpan } from "../preprocess/originalSpan";

@@ -4,30 +4,14 @@
 // and masks, unpack4x8*, dot4*Packed, unpack2x16float) applied to values loaded from u32/i32 storage bindings, for
 // scale loads indexed by a weight index divided by a constant (the group size), and for ggml block structs. A
 // `// @quant NAME: FORMAT` directive states the format and wins over inference. No evidence, no entry.
-import type { SourceAnalysis } from "../analysis/sourceAnalysis";
+import type { SourceAnalysis } from "../analysis/sourceTypes";
+import type { QuantBinding, QuantEvidence } from "./binding";
 import type { CallExpr, Expr, FunctionDecl, Ident, Span } from "../wgsl/ast";
 import type { Resolution, WgslSymbol } from "../wgsl/resolve";
 import { derefType, type WgslType } from "../wgsl/types";
 import { walk, type AstNode } from "../wgsl/walk";
 
-export interface QuantEvidence {
-  readonly reason: string;
-  /** In the analysed (preprocessed) text; for a `@quant` directive, the directive's span in the original text. */
-  readonly span: Span;
-}
-
-export interface QuantBinding {
-  readonly binding: string;
-  /** e.g. `q4_0`, `int4`, `int8`, `int2`, `fp16`, or the format a directive states. */
-  readonly format: string;
-  /** Storage bits per element, including the shared scale when it is known (q4_0: 4.5). */
-  readonly bitsPerElement: number;
-  /** Elements sharing one scale; null when not known (or per-tensor / per-channel). */
-  readonly groupSize: number | null;
-  readonly inferredFrom: readonly QuantEvidence[];
-  /** The float binding holding the group scales, when it is a separate binding. */
-  readonly scaleBinding?: string;
-}
+export type { QuantBinding, QuantEvidence };
 
 /** Known formats: storage bits per element (scale included) and group size. */
 const FORMATS: ReadonlyMap<string, { bits: number; group: number | null }> = new Map([

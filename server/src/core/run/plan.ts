@@ -4,14 +4,12 @@
 // checks need (element layouts to decode outputs, the `@check` specs with their tolerances). Anything that would
 // make a run meaningless (an unsized storage buffer, a uniform field without a value, no `@dispatch`, a check of
 // something that is not an output) is a problem located where the user has to fix it, never a silent default.
-import { numericDefines, overrideDefaults, scopeForModule } from "../analysis/directiveChecks";
+import { directiveScopeOf, directivesOf, launchOf } from "../analysis/kernelAnalysis";
 import type { BindingSummary, KernelSummary } from "../analysis/kernels";
-import type { SourceAnalysis } from "../analysis/sourceAnalysis";
+import type { SourceAnalysis } from "../analysis/sourceTypes";
 import type { CoreDiagnostic } from "../diagnostic";
 import type { Directive } from "../directives/directives";
 import { evaluateDExpr, type DExpr, type Env } from "../directives/expr";
-import { directivesFor, evaluateLaunch } from "../directives/launch";
-import { evalWithOverrides } from "../model/launchConfig";
 import { decodeFp16, encodeFp16 } from "../quant/minifloat";
 import type { Expr, Span, ValueDecl } from "../wgsl/ast";
 import { alignOf, type ArrayType, derefType, roundUp, sizeOf, strideOf, typeToString, type WgslType } from "../wgsl/types";
@@ -309,21 +307,18 @@ export function buildRunPlan(source: SourceAnalysis, kernel: KernelSummary, give
     return { plan: null, problems };
   }
 
-  const scoped = scopeForModule(source.text, source.directives, source.module, source.kernels, source.pre);
-  const directives = directivesFor(scoped, name);
-  const launch = evaluateLaunch(directives, overrideDefaults(source.resolution), given, numericDefines(source.pre.defines));
+  const launch = launchOf(source, kernel, given);
+  const directives = launch.directives;
   for (const p of launch.problems) if (p.severity === "error") problems.push(p);
   const env: Env = launch.env;
 
   // ---- Workgroup size and dispatch --------------------------------------------------------------------------------
   const entry = source.resolution.entryPoints.find((e) => e.name === name);
-  let workgroupSize: [number, number, number] | null = null;
+  const workgroupSize = launch.workgroupSize;
   if (!entry?.workgroupSize) {
     error("run-no-workgroup-size", `'${name}' has no @workgroup_size`, kernel.nameSpan);
-  } else {
-    const dims = entry.workgroupSize.map((e) => evalWithOverrides(e, launch.overrides, source));
-    if (dims.every((d): d is number => d !== undefined)) workgroupSize = [dims[0] ?? 1, dims[1] ?? 1, dims[2] ?? 1];
-    else error("run-no-workgroup-size", `the workgroup size of '${name}' names an override without a value: give the override a default or add // @override NAME = VALUE`, kernel.nameSpan);
+  } else if (!workgroupSize) {
+    error("run-no-workgroup-size", `the workgroup size of '${name}' names an override without a value: give the override a default or add // @override NAME = VALUE`, kernel.nameSpan);
   }
   const dispatch = launch.dispatch ?? null;
   if (!dispatch && !launch.problems.some((p) => p.severity === "error")) {
@@ -591,7 +586,7 @@ export function buildRunPlan(source: SourceAnalysis, kernel: KernelSummary, give
   const checks: PlannedCheck[] = [];
   if (options.includeChecks !== false) {
     const entryNames = new Set(source.kernels.filter((k) => k.stage === "compute").map((k) => k.name));
-    const fileLevel = new Set<Directive>(scoped.file);
+    const fileLevel = new Set<Directive>(directiveScopeOf(source).file);
     for (const d of directives) {
       if (d.kind !== "check") continue;
       // A file-level check whose reference is this very entry point is the reference's own run: nothing to compare.
@@ -649,12 +644,11 @@ export function buildRunPlan(source: SourceAnalysis, kernel: KernelSummary, give
 
 /** The entry points a run covers by default: compute entries with a `@dispatch`, except those only used as references. */
 export function defaultRunEntries(source: SourceAnalysis): string[] {
-  const scoped = scopeForModule(source.text, source.directives, source.module, source.kernels, source.pre);
   const withLaunch: string[] = [];
   const references = new Set<string>();
   for (const k of source.kernels) {
     if (k.stage !== "compute") continue;
-    const directives = directivesFor(scoped, k.name);
+    const directives = directivesOf(source, k.name);
     // A @dispatch that fails to evaluate still marks an entry meant to run: the run then reports why.
     if (!directives.some((d) => d.kind === "dispatch")) continue;
     withLaunch.push(k.name);

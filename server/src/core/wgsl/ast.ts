@@ -4,10 +4,8 @@
 // files that is the expanded text; `SourceMap` in ../preprocess maps it back). The tree is plain data so the
 // analysis core, the language server and the CLI can share it, serialise it and test it without a parser object.
 
-export interface Span {
-  readonly start: number;
-  readonly end: number;
-}
+import type { Span } from "../span";
+export type { Span };
 
 /** A name as written, with the span of just the name. */
 export interface Ident {

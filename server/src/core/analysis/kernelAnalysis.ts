@@ -1,0 +1,70 @@
+// The WGSL front-end's bridge to the shared engine: each entry point's kernel IR (lowered once per analysis), its
+// launch (resolved in one place for the model, run planning and sweeps), and its cost model with findings mapped
+// back to the text the user wrote.
+import type { DeviceSpec } from "../devices/device";
+import type { Directive } from "../directives/directives";
+import { directivesFor, type ScopedDirectives } from "../directives/launch";
+import type { KernelIR } from "../kernel/ir";
+import { resolveLaunch, type ResolvedLaunch } from "../kernel/launch";
+import { modelKernel, type KernelAnalysis } from "../model/analyzeKernel";
+import { toOriginalSpan } from "../preprocess/originalSpan";
+import { lowerWgslKernel } from "../wgsl/lower";
+import type { Resolution } from "../wgsl/resolve";
+import { numericDefines, overrideDefaults, scopeForModule } from "./directiveChecks";
+import type { KernelSummary } from "./kernels";
+import type { SourceAnalysis } from "./sourceTypes";
+
+/** Per analysis (keyed by its resolution, which lives as long as it): lowered kernels and directive scopes. */
+const irs = new WeakMap<Resolution, Map<string, KernelIR>>();
+const scopes = new WeakMap<Resolution, ScopedDirectives>();
+
+/** The kernel IR of an entry point, lowered once per analysis. */
+export function kernelIROf(source: SourceAnalysis, kernel: KernelSummary): KernelIR {
+  let byName = irs.get(source.resolution);
+  if (!byName) irs.set(source.resolution, (byName = new Map()));
+  let ir = byName.get(kernel.name);
+  if (!ir) {
+    const entry = source.resolution.entryPoints.find((e) => e.name === kernel.name);
+    ir = lowerWgslKernel(source.resolution, {
+      name: kernel.name,
+      fn: kernel.fn,
+      bindings: kernel.bindings.map((b) => b.symbol),
+      workgroupSize: entry?.workgroupSize ?? null,
+      overrideDefaults: overrideDefaults(source.resolution),
+    });
+    byName.set(kernel.name, ir);
+  }
+  return ir;
+}
+
+/** Which directives apply to the whole file, which to one entry point, and which to nothing. */
+export function directiveScopeOf(source: SourceAnalysis): ScopedDirectives {
+  let scoped = scopes.get(source.resolution);
+  if (!scoped) {
+    scoped = scopeForModule(source.text, source.directives, source.module, source.kernels, source.pre);
+    scopes.set(source.resolution, scoped);
+  }
+  return scoped;
+}
+
+/** The launch directives that apply to an entry point: the file's, then its own. */
+export function directivesOf(source: SourceAnalysis, entry: string): Directive[] {
+  return directivesFor(directiveScopeOf(source), entry);
+}
+
+/**
+ * The launch of an entry point: the one function the model, run planning, the sweep space and the sweep cache key
+ * all use. `given` (command-line `--let` values, a sweep point) wins over the directives.
+ */
+export function launchOf(source: SourceAnalysis, kernel: KernelSummary, given: ReadonlyMap<string, number> = new Map(), subgroupSize?: number): ResolvedLaunch {
+  return resolveLaunch(kernelIROf(source, kernel), directivesOf(source, kernel.name), { given, base: numericDefines(source.pre.defines), subgroupSize });
+}
+
+/** The cost model of one entry point on one device, its findings located in the original text. */
+export function analyzeKernel(source: SourceAnalysis, kernel: KernelSummary, device: DeviceSpec, given: ReadonlyMap<string, number> = new Map()): KernelAnalysis {
+  const { model, findings } = modelKernel(kernelIROf(source, kernel), launchOf(source, kernel, given, device.warpSize), device);
+  return {
+    model,
+    diagnostics: findings.map((f) => ({ severity: f.severity, code: f.code, message: f.message, span: toOriginalSpan(source.pre, f.span).span, source: "kernellens" })),
+  };
+}

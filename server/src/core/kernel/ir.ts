@@ -1,0 +1,141 @@
+// The kernel IR: one compute kernel as the cost model needs it, in no language's terms.
+//
+// A front-end (WGSL today; CUDA and Triton next) lowers an entry point to this form once, independently of any
+// launch: sizes the launch decides (workgroup size, dispatch, overrides, uniform fields, buffer lengths, the
+// subgroup width) stay symbolic variables of the index expressions (vexpr.ts). The model (../model) then evaluates
+// the IR under a resolved launch (launch.ts) and never sees a syntax tree. Spans point into the text the front-end
+// analysed; the front-end maps them back to what the user wrote.
+import type { Span } from "../span";
+import type { VExpr } from "./vexpr";
+
+export type { Span, VExpr };
+
+/** Where a binding lives. `global` is device memory (WGSL storage, CUDA global pointers, Triton pointers). */
+export type MemorySpace = "global" | "workgroup" | "uniform" | "texture" | "private";
+
+/** Arithmetic classes the model prices differently. */
+export type OpClass = "f32" | "f16" | "bf16" | "int" | "special" | "tensor";
+
+/** Variables of the invocation space every front-end uses in index expressions. */
+export const ID_VARS = ["lid.x", "lid.y", "lid.z", "wid.x", "wid.y", "wid.z"] as const;
+/** Workgroup size and number of workgroups per dimension: launch variables, replaced by the resolved launch. */
+export const WORKGROUP_SIZE_VARS = ["wgsize.x", "wgsize.y", "wgsize.z"] as const;
+export const WORKGROUP_COUNT_VARS = ["nwg.x", "nwg.y", "nwg.z"] as const;
+/** The device's subgroup (warp, wavefront) width. */
+export const SUBGROUP_SIZE_VAR = "subgroup_size";
+
+export interface BindingIR {
+  readonly name: string;
+  readonly space: MemorySpace;
+  readonly access: "read" | "write" | "read_write";
+  /** The element type as the source spells it (`f32`, `vec4<f32>`, `float4`), for messages. */
+  readonly elementType: string;
+  /**
+   * Bytes of the binding when its type fixes them (a fixed array, a struct, a workgroup tile), possibly in terms of
+   * launch parameters (an override-sized tile); null for a runtime-sized buffer.
+   */
+  readonly bytes: VExpr | null;
+  /** For runtime-sized buffers: bytes before element 0 (a struct header) and bytes per element. */
+  readonly runtimeArray?: { readonly headerBytes: number; readonly strideBytes: number };
+  readonly span: Span;
+}
+
+/** A name whose value the launch decides; the body refers to it as the variable `v`. */
+export type LaunchParam =
+  | { readonly v: string; readonly kind: "override"; readonly name: string; readonly default?: VExpr; readonly span?: Span }
+  | { readonly v: string; readonly kind: "uniform"; readonly binding: string; readonly field: string }
+  | { readonly v: string; readonly kind: "bufferLength"; readonly binding: string };
+
+export interface LaunchIR {
+  /** Workgroup (block) size as the code writes it, over launch parameters; null when the code gives none. */
+  readonly workgroupSize: readonly [VExpr, VExpr, VExpr] | null;
+  /** Why the workgroup size is missing, where it is. */
+  readonly workgroupSizeMissing?: string;
+  /** Default values of the overrides (compile-time parameters), where they are integer constants. */
+  readonly overrideDefaults: ReadonlyMap<string, number | undefined>;
+}
+
+/**
+ * A loop's counter: it starts at `start`, advances by `step` each iteration (added for `add`, or `k *= step`,
+ * `k /= step`, `k <<= step`, `k >>= step`), and the loop continues while `counter op bound`.
+ */
+export interface LoopCounter {
+  readonly kind: "add" | "mul" | "div" | "shl" | "shr";
+  readonly start: VExpr;
+  readonly step: VExpr;
+  readonly op: "<" | "<=" | ">" | ">=" | "!=";
+  readonly bound: VExpr;
+  /** Integer comparison (truncating arithmetic), or floating point. */
+  readonly int: boolean;
+}
+
+/** One statement of the structured body. */
+export type IrNode =
+  /** Arithmetic executed once per visit, by class (components counted). */
+  | { readonly k: "ops"; readonly f32: number; readonly f16: number; readonly int: number; readonly special: number }
+  /** Workgroup barriers (each visit is one barrier per invocation). */
+  | { readonly k: "barrier"; readonly count: number }
+  /** One memory operation; `address` is a byte offset into the binding, over ids, loop variables and parameters. */
+  | {
+      readonly k: "access";
+      readonly binding: string;
+      readonly space: "global" | "workgroup" | "uniform";
+      readonly kind: "load" | "store" | "atomic";
+      readonly elementType: string;
+      readonly bytes: number;
+      readonly address: VExpr;
+      readonly span: Span;
+    }
+  /** A branch; an arm that always exits narrows what follows the branch to the other arm's condition. */
+  | { readonly k: "if"; readonly cond: VExpr; readonly then: readonly IrNode[]; readonly else: readonly IrNode[] }
+  /** Arms taken under their conditions; exits inside an arm leave only the arm (a `switch`). */
+  | { readonly k: "switch"; readonly arms: readonly { readonly cond: VExpr; readonly body: readonly IrNode[] }[] }
+  /** Control leaves the enclosing block: return, break, continue, discard. */
+  | { readonly k: "exit" }
+  /** A call, already inlined: a return inside it ends the call, not the caller's block. */
+  | { readonly k: "call"; readonly name: string; readonly body: readonly IrNode[] }
+  /** A nested block whose exits propagate to the enclosing one. */
+  | { readonly k: "block"; readonly body: readonly IrNode[] }
+  | {
+      readonly k: "loop";
+      /** The variable the counter's iteration index is called in the body's expressions (`loop3`). */
+      readonly v: string;
+      readonly span: Span;
+      /** Where the header ends, for an inlay hint. */
+      readonly headerEnd: number;
+      /** Null when no counter compared with a bound was found: the trip count is unknown. */
+      readonly counter: LoopCounter | null;
+      /** The counter's name in the source, for messages. */
+      readonly counterName?: string;
+      /** A break or return in the body: the trip count is an upper bound. */
+      readonly earlyExit: boolean;
+      /** Evaluated every iteration before the body (the loop condition). */
+      readonly header: readonly IrNode[];
+      readonly body: readonly IrNode[];
+      /** Evaluated every iteration after the body (`continuing`, a `for` update). */
+      readonly latch: readonly IrNode[];
+    };
+
+/** A value the kernel keeps in registers: its size in 32-bit words, and whether it is reassigned. */
+export interface PrivateValue {
+  readonly words: number;
+  readonly mutable: boolean;
+  /** An array indexed at run time (may live in local memory). */
+  readonly array?: boolean;
+}
+
+export interface KernelIR {
+  readonly name: string;
+  readonly language: "wgsl" | "cuda" | "triton" | "ir";
+  /** The entry point's name in the analysed text, for kernel-wide findings. */
+  readonly nameSpan: Span;
+  readonly bindings: readonly BindingIR[];
+  readonly launch: LaunchIR;
+  /** Every launch parameter the body reads, by variable name. */
+  readonly params: ReadonlyMap<string, LaunchParam>;
+  readonly body: readonly IrNode[];
+  /** Values of the kernel and everything it calls (already inlined), for the register estimate. */
+  readonly privateValues: readonly PrivateValue[];
+  /** What the front-end could not model, with where. */
+  readonly notes: readonly { readonly what: string; readonly reason: string; readonly span?: Span }[];
+}

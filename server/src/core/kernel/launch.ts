@@ -1,0 +1,118 @@
+// Resolves one kernel's launch: the sizes, dispatch, overrides, uniform fields and buffer lengths a run or a
+// prediction uses, from the kernel IR and the launch directives that apply to it.
+//
+// This is the one place a launch is worked out: the cost model, run planning, the sweep space and the sweep cache
+// key all take it from here (through the front-end's `launchOf`), so they cannot disagree about a size.
+import type { CoreDiagnostic } from "../diagnostic";
+import type { Directive } from "../directives/directives";
+import { evaluateDExpr, type Env } from "../directives/expr";
+import { evaluateLaunch, type LaunchValues } from "../directives/launch";
+import type { KernelIR } from "./ir";
+import { bin, call, cst, un, unknown, type VExpr } from "./vexpr";
+
+/** The concrete launch the model evaluates a kernel's IR under. */
+export interface LaunchInput {
+  readonly workgroupSize: readonly [number, number, number];
+  readonly dispatch: readonly [number, number, number];
+  /** Values of names a kernel can read at launch: overrides, uniform fields (by binding, then field), buffer lengths. */
+  readonly overrides: ReadonlyMap<string, number>;
+  readonly uniforms: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  readonly bufferCounts: ReadonlyMap<string, number>;
+  /** The target device's subgroup (warp, wavefront) width: `subgroup_size` for this model. */
+  readonly subgroupSize?: number;
+}
+
+export interface ResolvedLaunch {
+  /** Null when the workgroup size or the dispatch is unknown: nothing launch-dependent can be counted. */
+  readonly input: LaunchInput | null;
+  readonly workgroupSize: readonly [number, number, number] | null;
+  readonly dispatch: readonly [number, number, number] | null;
+  /** Byte size of each binding's buffer where known. */
+  readonly bufferBytes: ReadonlyMap<string, number>;
+  readonly unknowns: { what: string; reason: string }[];
+  /** The directives that apply to the kernel, in order. */
+  readonly directives: readonly Directive[];
+  /** Every name directive expressions may use: @let values, overrides, sweep parameters, numeric defines. */
+  readonly env: Env;
+  readonly overrides: ReadonlyMap<string, number>;
+  readonly buffers: LaunchValues["buffers"];
+  /** Problems found while evaluating the directives, located at them. */
+  readonly problems: readonly CoreDiagnostic[];
+}
+
+export interface LaunchOptions {
+  /** Values from the command line (`--let N=4096`) or a sweep point: they win over directives. */
+  readonly given?: ReadonlyMap<string, number>;
+  /** Names known before any directive, such as numeric preprocessor defines. */
+  readonly base?: ReadonlyMap<string, number>;
+  readonly subgroupSize?: number;
+}
+
+/** Evaluates an IR size expression with override values (and their defaults) in place; undefined when not constant. */
+export function launchConstant(ir: KernelIR, e: VExpr, overrides: ReadonlyMap<string, number>, depth = 0): number | undefined {
+  const v = substituteOverrides(ir, e, overrides, depth);
+  return v.k === "const" ? v.v : undefined;
+}
+
+function substituteOverrides(ir: KernelIR, e: VExpr, overrides: ReadonlyMap<string, number>, depth: number): VExpr {
+  switch (e.k) {
+    case "const":
+    case "unknown":
+      return e;
+    case "var": {
+      const p = ir.params.get(e.name);
+      if (!p || p.kind !== "override") return unknown(e.name);
+      const v = overrides.get(p.name);
+      if (v !== undefined) return cst(v);
+      return p.default && depth < 16 ? substituteOverrides(ir, p.default, overrides, depth + 1) : unknown(`override '${p.name}' has no value`);
+    }
+    case "un":
+      return un(e.op, substituteOverrides(ir, e.a, overrides, depth));
+    case "call":
+      return call(e.fn, e.args.map((a) => substituteOverrides(ir, a, overrides, depth)));
+    case "bin":
+      return bin(e.op, substituteOverrides(ir, e.a, overrides, depth), substituteOverrides(ir, e.b, overrides, depth), e.int);
+  }
+}
+
+export function resolveLaunch(ir: KernelIR, directives: readonly Directive[], options: LaunchOptions = {}): ResolvedLaunch {
+  const unknowns: { what: string; reason: string }[] = [];
+  const launch = evaluateLaunch(directives, ir.launch.overrideDefaults, options.given ?? new Map(), options.base ?? new Map());
+
+  let workgroupSize: [number, number, number] | null = null;
+  if (ir.launch.workgroupSize) {
+    const dims = ir.launch.workgroupSize.map((e) => launchConstant(ir, e, launch.overrides));
+    if (dims.every((d): d is number => d !== undefined)) workgroupSize = [dims[0], dims[1], dims[2]];
+    else unknowns.push({ what: "workgroup size", reason: "it names an override without a value: give it a default or a // @override line" });
+  } else {
+    unknowns.push({ what: "workgroup size", reason: ir.launch.workgroupSizeMissing ?? "the kernel has no workgroup size" });
+  }
+  const dispatch = launch.dispatch ?? null;
+  if (!dispatch) unknowns.push({ what: "dispatch", reason: "no // @dispatch for this entry point: add one (e.g. // @dispatch ceil(N / 256)) or pass --let values" });
+
+  const uniforms = new Map<string, Map<string, number>>();
+  for (const d of directives) {
+    if (d.kind !== "uniform") continue;
+    const fields = new Map<string, number>();
+    for (const f of d.fields) {
+      const v = evaluateDExpr(f.expr, launch.env);
+      if (typeof v === "number") fields.set(f.name.name, v);
+    }
+    uniforms.set(d.name.name, fields);
+  }
+  const bufferCounts = new Map<string, number>();
+  for (const [name, b] of launch.buffers) if (b.count !== undefined) bufferCounts.set(name, b.count);
+  const bufferBytes = new Map<string, number>();
+  for (const b of ir.bindings) {
+    const count = bufferCounts.get(b.name);
+    if (b.runtimeArray) {
+      if (count !== undefined) bufferBytes.set(b.name, b.runtimeArray.headerBytes + count * b.runtimeArray.strideBytes);
+    } else if (b.bytes) {
+      const size = launchConstant(ir, b.bytes, launch.overrides);
+      if (size !== undefined) bufferBytes.set(b.name, size);
+    }
+  }
+  const input: LaunchInput | null =
+    workgroupSize && dispatch ? { workgroupSize, dispatch, overrides: launch.overrides, uniforms, bufferCounts, subgroupSize: options.subgroupSize } : null;
+  return { input, workgroupSize, dispatch, bufferBytes, unknowns, directives, env: launch.env, overrides: launch.overrides, buffers: launch.buffers, problems: launch.problems };
+}
