@@ -5,9 +5,7 @@
 // page would refuse. The page checks every row again anyway (webview/src/profiler/protocol.ts).
 import { createHash } from "node:crypto";
 import { isAbsolute } from "node:path";
-import type { AdapterSummary, CalibrationProfile, HelperError } from "../../../server/src/gpu/types";
-import type { CheckOutcome, RunOutcome } from "../../../server/src/run/api";
-import type { HistoryRecord } from "../../../server/src/run/history";
+import type { AdapterSummary, CalibrationProfile, HelperError, CheckOutcome, RunOutcome, HistoryRecord } from "../../../server/src/engine";
 import { limits, runStatuses, type MeasuredRoof, type ProfilerLet, type ProfilerRoof, type ProfilerRow, type RunStatus } from "../../../webview/src/profiler/protocol";
 import { adapterLabel, describeCheckFailure, describeError } from "../run/format";
 

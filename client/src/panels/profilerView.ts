@@ -1,14 +1,12 @@
 // Host side of the Profiler view (KernelLens activity bar): posts the run history of every workspace folder, opens, exports and live-updates.
 //
-// The view reads the history files itself (server/src/run/history.ts) and the calibration profiles (for "% of
+// The view reads the history files itself (readHistory, through server/src/engine.ts) and the calibration profiles (for "% of
 // roof"); the run commands tell it about a new run through `notifyRunRecorded`, and a file watcher catches runs the
 // CLI records. Everything the page sends is checked before the host acts on it: `reveal` opens only files the posted
 // rows name, and `export` writes only where the person picks in the save dialog.
 import { basename, isAbsolute } from "node:path";
 import * as vscode from "vscode";
-import type { CalibrationProfile } from "../../../server/src/gpu/types";
-import { readHistory, type HistoryRecord } from "../../../server/src/run/history";
-import { loadProfiles } from "../../../server/src/run/profiles";
+import { readHistory, loadProfiles, type CalibrationProfile, type HistoryRecord } from "../../../server/src/engine";
 import { pageToHostChecker, profilerRowChecker, type ExportFormat, type HostToPage, type MeasuredRoof, type ProfilerRow } from "../../../webview/src/profiler/protocol";
 import { assertNever, check } from "../../../webview/src/shared/messages";
 import { findEntryPoint, historyCsv, historyJson, roofsByAdapter, rowFromRecord, RowIds } from "./profilerRows";

@@ -2,9 +2,7 @@
 import * as vscode from "vscode";
 import { relative, sep } from "node:path";
 import { RooflineRequest, type RooflineMeasuredPoint, type RooflineResult } from "../../../server/src/protocol";
-import { ceilingsFromCalibration, measuredPointFromRun } from "../../../server/src/lsp/rooflineRequest";
-import { readHistory } from "../../../server/src/run/history";
-import { loadProfiles } from "../../../server/src/run/profiles";
+import { ceilingsFromCalibration, measuredPointFromRun, readHistory, loadProfiles } from "../../../server/src/engine";
 import type { ExtensionContextHolder } from "../context";
 import { adapterLabel } from "../run/format";
 import { registerRooflinePanel } from "./rooflinePanel";

@@ -1,6 +1,5 @@
 // The words and numbers a person reads after Run, Profile and Calibrate: pure functions, no vscode, so unit tests can pin them.
-import type { AdapterSummary, CalibrationProfile, HelperError, TimingResult } from "../../../server/src/gpu/types";
-import type { CheckOutcome, RunOutcome } from "../../../server/src/run/api";
+import type { AdapterSummary, CalibrationProfile, HelperError, TimingResult, CheckOutcome, RunOutcome } from "../../../server/src/engine";
 
 /** Integers with thousands separators, the same on every machine (a locale's default would vary between runs). */
 export function formatCount(n: number): string {

@@ -4,7 +4,7 @@
 // the helper runs; it only follows its health. The adapter is asked for once the helper says it is ready, and runs
 // report the adapter (or why there is none) they saw, so the item is right without starting anything by itself.
 import * as vscode from "vscode";
-import { isHelperError, type AdapterSummary, type CalibrationProfile, type GpuHelper, type HelperError } from "../../../server/src/gpu/types";
+import { isHelperError, type AdapterSummary, type CalibrationProfile, type GpuHelper, type HelperError } from "../../../server/src/engine";
 import { adapterLabel, formatBytesPerSecond, formatFlops } from "./format";
 
 export interface GpuServiceDeps {

@@ -3,15 +3,9 @@
 // This is the one file that names the concrete helper, runner, history and profile modules; everything else in
 // client/src/run sees them through small interfaces, so each can be replaced (or faked) without touching the rest.
 import * as vscode from "vscode";
-import type { DeviceSpec } from "../../../server/src/core/devices/device";
-import { GpuHelperProcess } from "../../../server/src/gpu/helperClient";
-import { isHelperError, type AdapterSummary, type CalibrationProfile } from "../../../server/src/gpu/types";
-import type { RunOutcome } from "../../../server/src/run/api";
-import { appendRun, readHistory } from "../../../server/src/run/history";
+import { GpuHelperProcess, isHelperError, appendRun, readHistory, loadProfiles, profileToDevice, saveProfile, runKernel, type DeviceSpec, type AdapterSummary, type CalibrationProfile, type RunOutcome } from "../../../server/src/engine";
 import { notifyRooflineRunFinished } from "../panels/rooflinePanel";
 import { notifyRunRecorded } from "../panels/profilerView";
-import { loadProfiles, profileToDevice, saveProfile } from "../../../server/src/run/profiles";
-import { runKernel } from "../../../server/src/run/runKernel";
 import { DocumentKernelsRequest, type DocumentKernelsResult } from "../../../server/src/protocol";
 import type { ExtensionContextHolder } from "../context";
 import { adapterLabel, failureDetail, type HistoryRow } from "./format";

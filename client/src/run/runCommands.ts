@@ -7,10 +7,7 @@
 import { isAbsolute, join, resolve } from "node:path";
 import * as vscode from "vscode";
 import { kernelDocumentFor } from "../kernelDocument";
-import { DEFAULT_DEVICE_ID, findDevice } from "../../../server/src/core/devices/database";
-import type { DeviceSpec } from "../../../server/src/core/devices/device";
-import { isHelperError, type AdapterSummary, type CalibrationProfile, type Cancellation, type HelperError } from "../../../server/src/gpu/types";
-import type { RunKernel, RunOptions, RunOutcome } from "../../../server/src/run/api";
+import { DEFAULT_DEVICE_ID, findDevice, isHelperError, type DeviceSpec, type AdapterSummary, type CalibrationProfile, type Cancellation, type HelperError, type RunKernel, type RunOptions, type RunOutcome } from "../../../server/src/engine";
 import { readConfig } from "../config";
 import type { ExtensionContextHolder } from "../context";
 import {

@@ -5,7 +5,7 @@
 // has anywhere to go (renamed or deleted since the sweep) nothing is edited and the action says why.
 import { posix } from "node:path";
 import * as vscode from "vscode";
-import type { Edit, SweepResult } from "../../../server/src/core/sweep/result";
+import type { Edit, SweepResult } from "../../../server/src/engine";
 import { applyBestTitle, bestConfigurationEdits, bestEditsProblem, bestParamsLabel } from "./bestConfig";
 import { findSweepEntries, sweepEntriesAt } from "./sweepEntries";
 import type { SweepResultStore } from "./sweepResults";

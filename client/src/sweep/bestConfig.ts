@@ -4,7 +4,7 @@
 // for a variant, but keeps the `// @sweep` lines (the space stays explorable): override defaults, `@override` /
 // `@let` / `@define` values and `@workgroup_size` literals change; a parameter only its sweep line declares gets a
 // pinning `// @let` above that line.
-import { formatParams, substituteParameters, type Edit, type ParameterKind, type SweepResult } from "../../../server/src/core/sweep/result";
+import { formatParams, substituteParameters, type Edit, type ParameterKind, type SweepResult } from "../../../server/src/engine";
 import { formatMsShort } from "../run/format";
 
 export type BestOf = Pick<SweepResult, "best" | "space">;

@@ -1,13 +1,11 @@
 // Wires design-space exploration into the editor: the `🔍 Sweep` and `✓ best` lenses, the sweep command, the
 // "apply best sweep configuration" code action, and clearing the measurement cache.
 //
-// This is the one file that names the concrete sweep engine and cache (server/src/sweep); everything else in
-// client/src/sweep sees them through the contract of api.ts, so each can be faked.
+// This is the one file that names the concrete sweep engine and cache (runSweep, openSweepCache, from the engine
+// facade server/src/engine.ts); everything else in client/src/sweep sees them through their contracts (RunSweep,
+// SweepCacheStore), so each can be faked.
 import * as vscode from "vscode";
-import type { AdapterSummary } from "../../../server/src/gpu/types";
-import type { DeviceSpec } from "../../../server/src/core/devices/device";
-import { openSweepCache, sweepCacheDir, type SweepCache } from "../../../server/src/sweep/cache";
-import { runSweep } from "../../../server/src/sweep/runSweep";
+import { openSweepCache, sweepCacheDir, runSweep, type AdapterSummary, type DeviceSpec, type SweepCache } from "../../../server/src/engine";
 import type { ExtensionContextHolder } from "../context";
 import type { GpuService } from "../run/gpuService";
 import { ApplyBestActionProvider, applyBestSweep } from "./applyBest";

@@ -7,10 +7,7 @@
 import { isAbsolute, join, resolve } from "node:path";
 import * as vscode from "vscode";
 import { kernelDocumentFor } from "../kernelDocument";
-import { DEFAULT_DEVICE_ID, findDevice } from "../../../server/src/core/devices/database";
-import type { DeviceSpec } from "../../../server/src/core/devices/device";
-import { isHelperError, type AdapterSummary } from "../../../server/src/gpu/types";
-import type { RunSweep, SweepCacheStore, SweepOptions } from "../../../server/src/sweep/api";
+import { DEFAULT_DEVICE_ID, findDevice, isHelperError, type DeviceSpec, type AdapterSummary, type RunSweep, type SweepCacheStore, type SweepOptions } from "../../../server/src/engine";
 import { readConfig } from "../config";
 import { describeError } from "../run/format";
 import type { GpuService } from "../run/gpuService";

@@ -5,9 +5,7 @@
 // placement rule the sweep engine applies (launch.ts's scopeDirectives, which this calls). The directives are
 // parsed by the engine's own parser, so a lens is offered exactly where a sweep would find parameters; a malformed
 // `@sweep` line is the language server's error to show, not a lens.
-import { parseDirectives, type Directive } from "../../../server/src/core/directives/directives";
-import { directivesFor, nextCodeOffset, scopeDirectives } from "../../../server/src/core/directives/launch";
-import { maskComments } from "../../../server/src/core/sweep/result";
+import { parseDirectives, directivesFor, nextCodeOffset, scopeDirectives, maskComments, type Directive } from "../../../server/src/engine";
 
 /** Offsets into the text, start inclusive, end exclusive. */
 export interface TextSpan {

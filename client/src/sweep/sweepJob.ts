@@ -6,9 +6,7 @@
 // measured): it is written and shown like a finished one, and says it was cancelled.
 import { createHash } from "node:crypto";
 import { basename, extname, isAbsolute, relative, sep } from "node:path";
-import type { SweepResult } from "../../../server/src/core/sweep/result";
-import type { Cancellation, GpuHelper } from "../../../server/src/gpu/types";
-import type { RunSweep, SweepOptions, SweepProgressEvent, SweepStats } from "../../../server/src/sweep/api";
+import type { SweepResult, Cancellation, GpuHelper, RunSweep, SweepOptions, SweepProgressEvent, SweepStats } from "../../../server/src/engine";
 import { formatCount, formatMsShort } from "../run/format";
 import { bestParamsLabel } from "./bestConfig";
 

@@ -7,7 +7,7 @@
 // and is read again only when the file changes, so asking on every lens refresh costs a `stat`.
 import { posix } from "node:path";
 import * as vscode from "vscode";
-import { parseSweepResult, type SweepResult } from "../../../server/src/core/sweep/result";
+import { parseSweepResult, type SweepResult } from "../../../server/src/engine";
 import { kernelUriOf } from "../panels/designSpacePanel";
 import { resultFileName } from "./sweepJob";
 

@@ -1,0 +1,141 @@
+// The engine as the extension client sees it: the one module under server/src that client/src may import (besides
+// protocol.ts, the LSP messages).
+//
+// The engine (running kernels on the GPU helper, sweeps, the run history, calibration profiles, include resolution)
+// is a layer shared by three adapters: the language server, the CLI and the VS Code client. The client owns the GPU
+// helper process and Workspace Trust, so GPU work runs in the extension host, but it reaches the engine only here.
+// This file re-exports exactly what the client uses, each name with the client feature that needs it;
+// test/unit/client-architecture.test.ts fails when a client file imports server/src another way, or when a name here
+// is no longer used.
+
+// --- The GPU helper and its answers (gpu/) ---
+export {
+  // Run, Profile, Calibrate, Sweep: the helper process the extension host starts, owns and restarts.
+  GpuHelperProcess,
+} from "./gpu/helperClient";
+export {
+  // Run, Profile, Sweep, Detect GPU, GPU status item: tells a helper's error from the adapter it found.
+  isHelperError,
+  // GPU status item, run reports, Profiler view, calibration profiles, Sweep: the adapter the helper found.
+  type AdapterSummary,
+  // Calibrate, GPU status item, run reports, Profiler view (% of roof): a measured adapter's ceilings.
+  type CalibrationProfile,
+  // Run, Profile, Calibrate, Sweep: a VS Code cancellation token as the engine understands it.
+  type Cancellation,
+  // GPU status item (the helper it starts), Sweep: the helper contract, so both can be given a fake.
+  type GpuHelper,
+  // Run, Calibrate, run reports, GPU status item, Profiler view: what went wrong in the helper.
+  type HelperError,
+  // Run reports: the timing numbers of one run.
+  type TimingResult,
+} from "./gpu/types";
+
+// --- Running a kernel (run/) ---
+export {
+  // Run, Profile: checks, times and reports one entry point.
+  runKernel,
+} from "./run/runKernel";
+export {
+  // Run reports, Profiler view: one check of an output against its reference.
+  type CheckOutcome,
+  // Run, Profile, Show Run History, run reports, Profiler view: the result of one run.
+  type RunOutcome,
+  // Run, Profile: the signature of runKernel, so the commands can be given a fake.
+  type RunKernel,
+  // Run, Profile: what a run is asked to do.
+  type RunOptions,
+} from "./run/api";
+export {
+  // Run, Profile: records each finished run in the workspace folder's history.
+  appendRun,
+  // Show Run History, Profiler view, Roofline panel (measured points): reads a folder's history.
+  readHistory,
+  // Profiler view: one recorded run (its rows, and the live row of a run just recorded).
+  type HistoryRecord,
+} from "./run/history";
+export {
+  // Run and Sweep (measured devices), GPU status item, Profiler view, Roofline panel: the saved calibration profiles.
+  loadProfiles,
+  // Calibrate, Run, Sweep: a calibration profile as a measured device the cost model can predict for.
+  profileToDevice,
+  // Calibrate: saves the profile it measured.
+  saveProfile,
+} from "./run/profiles";
+
+// --- Sweeps (sweep/) ---
+export {
+  // Sweep: times the variants of a design space, the most promising first.
+  runSweep,
+} from "./sweep/runSweep";
+export {
+  // Sweep: the signature of runSweep, so the commands can be given a fake.
+  type RunSweep,
+  // Sweep: what a sweep is asked to do.
+  type SweepOptions,
+  // Sweep progress notification: one step of a running sweep.
+  type SweepProgressEvent,
+  // Sweep report: how many points were feasible, timed, cached.
+  type SweepStats,
+  // Sweep, Clear Sweep Cache: the measurement cache as a sweep uses it.
+  type SweepCacheStore,
+} from "./sweep/api";
+export {
+  // Sweep, Clear Sweep Cache: opens the measurement cache.
+  openSweepCache,
+  // Sweep, Clear Sweep Cache: where the measurement cache lives.
+  sweepCacheDir,
+  // Sweep, Clear Sweep Cache: the opened measurement cache.
+  type SweepCache,
+} from "./sweep/cache";
+
+// --- Sweep results and directives (the analysis core, read-only here) ---
+export {
+  // Sweep result store (the `✓ best` lens, Apply Best), Design-space panel: reads a `*.sweep.json` result file.
+  parseSweepResult,
+  // Design-space panel: the source text of one timed variant.
+  variantSource,
+  // `✓ best` lens, Apply Best: a configuration as `NAME=value, ...`.
+  formatParams,
+  // Apply Best: writes the best configuration into the kernel, keeping its `@sweep` lines.
+  substituteParameters,
+  // `🔍 Sweep` lens: the text with its comments blanked, to find the entry points.
+  maskComments,
+  // Sweep, Sweep result store, Apply Best, Design-space panel: a sweep's result.
+  type SweepResult,
+  // Apply Best: one text edit of the kernel.
+  type Edit,
+  // Apply Best: how each parameter is declared, so it is written back the same way.
+  type ParameterKind,
+} from "./core/sweep/result";
+export {
+  // `🔍 Sweep` lens: the `// @...` directives of a kernel file, parsed as the engine parses them.
+  parseDirectives,
+  // `🔍 Sweep` lens: one directive.
+  type Directive,
+} from "./core/directives/directives";
+export {
+  // `🔍 Sweep` lens: the directives that apply to one entry point.
+  directivesFor,
+  // `🔍 Sweep` lens: where the code after a directive starts.
+  nextCodeOffset,
+  // `🔍 Sweep` lens: which `@sweep` lines are in force for which entry point (the engine's placement rule).
+  scopeDirectives,
+} from "./core/directives/launch";
+export {
+  // Settings (the `kernellens.device` default), Run (prediction device), Sweep: the default device's id.
+  DEFAULT_DEVICE_ID,
+  // Run (prediction device), Sweep: the device `kernellens.device` names, datasheet or measured.
+  findDevice,
+} from "./core/devices/database";
+export {
+  // Run, Sweep, calibration profiles: a device the cost model predicts for.
+  type DeviceSpec,
+} from "./core/devices/device";
+
+// --- Roofline terms (shared with the language server's roofline request) ---
+export {
+  // Roofline panel: a calibration profile's measured roofs.
+  ceilingsFromCalibration,
+  // Roofline panel: a recorded run as a measured point.
+  measuredPointFromRun,
+} from "./lsp/rooflineRequest";
