@@ -1,37 +1,108 @@
-// The extension's settings under `kernellens.*`, read through one typed accessor.
+// The extension's settings under `kernellens.*` (declared in package.json `contributes.configuration`), read only
+// here: every other client file asks KernelLensConfig, and test/unit/client-architecture.test.ts fails when another
+// file calls `getConfiguration` or a declared setting has no getter below.
 import * as vscode from "vscode";
+import { DEFAULT_DEVICE_ID } from "../../server/src/engine";
 
-export interface KernelLensConfig {
-  readonly tintEnable: boolean;
-  readonly debounceMs: number;
-  readonly defines: readonly string[];
-  readonly includePaths: readonly string[];
-  readonly trace: "off" | "messages" | "verbose";
+export type TraceLevel = "off" | "messages" | "verbose";
+
+/** Typed getters for the `kernellens.*` settings as one scope sees them (a folder may set its own). */
+export class KernelLensConfig {
+  private readonly c: vscode.WorkspaceConfiguration;
+
+  constructor(scope?: vscode.ConfigurationScope) {
+    this.c = vscode.workspace.getConfiguration("kernellens", scope);
+  }
+
+  // --- Analysis (the language server reads its own copy; these are the client's view) ---
+  get tintEnable(): boolean {
+    return this.c.get<boolean>("tint.enable", true);
+  }
+  get debounceMs(): number {
+    return this.c.get<number>("diagnostics.debounceMs", 30);
+  }
+  get defines(): readonly string[] {
+    return this.c.get<string[]>("preprocessor.defines", []);
+  }
+  /** Folders searched for `#include`, as written (relative ones are the workspace folder's). */
+  get includePaths(): readonly string[] {
+    return this.c.get<string[]>("preprocessor.includePaths", []);
+  }
+  get trace(): TraceLevel {
+    return this.c.get<TraceLevel>("trace.server", "off");
+  }
+  /** The device id the cost model targets; empty means the default device. */
+  get device(): string {
+    return this.c.get<string>("device", DEFAULT_DEVICE_ID) || DEFAULT_DEVICE_ID;
+  }
+  get codeLensEnable(): boolean {
+    return this.c.get<boolean>("codeLens.enable", true);
+  }
+  get inlayHintsEnable(): boolean {
+    return this.c.get<boolean>("inlayHints.enable", true);
+  }
+
+  // --- Runs and profiles ---
+  /** Deadline of one run (warm-up and timed repeats together), in milliseconds. */
+  get runTimeoutMs(): number {
+    return this.whole("run.timeoutMs", 10_000, 1);
+  }
+  get runWarmup(): number {
+    return this.whole("run.warmup", 2, 0);
+  }
+  get runRepeat(): number {
+    return this.whole("run.repeat", 5, 1);
+  }
+  get profileRepeat(): number {
+    return this.whole("profile.repeat", 30, 1);
+  }
+  /** Input copies a profile rotates through, 1 (off) to 8. */
+  get profileRotateInputs(): number {
+    return Math.min(8, this.whole("profile.rotateInputs", 1, 1));
+  }
+
+  // --- Sweeps ---
   /** Points a sweep times on the GPU; undefined: automatic (a quarter of the feasible points, the engine's choice). */
-  readonly sweepBudget: number | undefined;
+  get sweepBudget(): number | undefined {
+    return positiveWhole(this.c.get<number>("sweep.budget", 0));
+  }
   /** Time every feasible point of a sweep. */
-  readonly sweepExhaustive: boolean;
+  get sweepExhaustive(): boolean {
+    return this.c.get<boolean>("sweep.exhaustive", false) === true;
+  }
   /** Reuse (and keep) measurements of variants already timed on this adapter. */
-  readonly sweepCache: boolean;
-  /** Timed runs per measurement of a sweep point, and untimed runs before them. */
-  readonly sweepRepeat: number;
-  readonly sweepWarmup: number;
+  get sweepCache(): boolean {
+    return this.c.get<boolean>("sweep.cache", true) !== false;
+  }
+  /** Timed runs per measurement of a sweep point. */
+  get sweepRepeat(): number {
+    return positiveWhole(this.c.get<number>("sweep.repeat", 5)) ?? 5;
+  }
+  /** Untimed runs before each measurement of a sweep point. */
+  get sweepWarmup(): number {
+    return wholeAtLeastZero(this.c.get<number>("sweep.warmup", 1)) ?? 1;
+  }
+
+  /**
+   * Sets `kernellens.device` where it takes effect: in the workspace settings when they already set it (a user
+   * setting would stay hidden), else in the user settings. Resolves to where it was written.
+   */
+  async updateDevice(deviceId: string): Promise<"user" | "workspace"> {
+    const inWorkspace = this.c.inspect<string>("device")?.workspaceValue !== undefined;
+    await this.c.update("device", deviceId, inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+    return inWorkspace ? "workspace" : "user";
+  }
+
+  /** A count setting: a whole number of at least `min`, or `fallback` when it is not a number. */
+  private whole(key: string, fallback: number, min: number): number {
+    const v = this.c.get<number>(key, fallback);
+    return typeof v === "number" && Number.isFinite(v) ? Math.max(min, Math.round(v)) : fallback;
+  }
 }
 
+/** The settings for `scope` (a document's URI, so a folder's own settings count), read now. */
 export function readConfig(scope?: vscode.ConfigurationScope): KernelLensConfig {
-  const c = vscode.workspace.getConfiguration("kernellens", scope);
-  return {
-    tintEnable: c.get<boolean>("tint.enable", true),
-    debounceMs: c.get<number>("diagnostics.debounceMs", 30),
-    defines: c.get<string[]>("preprocessor.defines", []),
-    includePaths: c.get<string[]>("preprocessor.includePaths", []),
-    trace: c.get<"off" | "messages" | "verbose">("trace.server", "off"),
-    sweepBudget: positiveWhole(c.get<number>("sweep.budget", 0)),
-    sweepExhaustive: c.get<boolean>("sweep.exhaustive", false) === true,
-    sweepCache: c.get<boolean>("sweep.cache", true) !== false,
-    sweepRepeat: positiveWhole(c.get<number>("sweep.repeat", 5)) ?? 5,
-    sweepWarmup: wholeAtLeastZero(c.get<number>("sweep.warmup", 1)) ?? 1,
-  };
+  return new KernelLensConfig(scope);
 }
 
 /** A count from a setting that may be zero: a whole number of at least 0, or undefined. */

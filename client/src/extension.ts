@@ -1,35 +1,76 @@
-// The KernelLens extension's entry point: builds the context, registers commands and panels, starts the server.
-import type * as vscode from "vscode";
+// The KernelLens extension's entry point: builds the context and its features, registers the command table, starts
+// the language server.
+import * as vscode from "vscode";
 import { DocumentKernelsRequest, type DocumentKernelsResult } from "../../server/src/protocol";
-import { registerCommands } from "./commands";
+import * as cmd from "./commands";
 import { ExtensionContextHolder } from "./context";
-import { registerKernelsPanel } from "./panels/kernelsPanel";
-import { registerRoofline } from "./panels/rooflineDeps";
-import { registerProfilerView } from "./panels/profilerView";
 import { registerDesignSpacePanel } from "./panels/designSpacePanel";
-import { registerRunFeatures } from "./run";
+import { registerKernelsPanel } from "./panels/kernelsPanel";
+import { registerProfilerView } from "./panels/profilerView";
+import { registerRoofline } from "./panels/rooflineDeps";
+import { createRunFeature } from "./run";
+import { createSweepFeature } from "./sweep";
+
+/**
+ * Every command the extension registers, each id once and nowhere else. `contributed` is exactly package.json's
+ * `contributes.commands`; `internal` commands are run only by the extension's own lenses and status items, so they are
+ * not in the palette. test/unit/client-architecture.test.ts holds both to package.json.
+ */
+function createCommands(): { contributed: Record<string, cmd.CommandFactory>; internal: Record<string, cmd.CommandFactory> } {
+  return {
+    contributed: {
+      "kernellens.restartServer": cmd.restartServer,
+      "kernellens.showOutput": cmd.showOutput,
+      "kernellens.showKernels": cmd.showKernels,
+      "kernellens.run": cmd.run,
+      "kernellens.profile": cmd.profile,
+      "kernellens.calibrate": cmd.calibrate,
+      "kernellens.showRunHistory": cmd.showRunHistory,
+      "kernellens.showRoofline": cmd.showRoofline,
+      "kernellens.showProfiler": cmd.showProfiler,
+      "kernellens.showDesignSpace": cmd.showDesignSpace,
+      "kernellens.sweep": cmd.sweep,
+      "kernellens.applyBestSweep": cmd.applyBestSweep,
+      "kernellens.clearSweepCache": cmd.clearSweepCache,
+    },
+    internal: {
+      "kernellens.explainRunTrust": cmd.explainRunTrust,
+      "kernellens.detectGpu": cmd.detectGpu,
+    },
+  };
+}
+
+/** Builds the long-lived state and every feature; they are disposed with the extension. */
+function createContext(context: vscode.ExtensionContext): cmd.CommandContext {
+  const holder = new ExtensionContextHolder(context);
+  const log = (message: string) => holder.output.warn(message);
+  const run = createRunFeature(context, holder);
+  // Sweeps time variants on the run feature's helper, with its calibrations.
+  const sweep = createSweepFeature(context, holder, run);
+  const panels = {
+    kernels: registerKernelsPanel(context, {
+      fetchKernels: async (uri: string): Promise<DocumentKernelsResult | undefined> =>
+        holder.client?.sendRequest<DocumentKernelsResult>(DocumentKernelsRequest, { uri }),
+      log,
+    }),
+    roofline: registerRoofline(context, holder),
+    profiler: registerProfilerView(context, { log }),
+    designSpace: registerDesignSpacePanel(context, { log }),
+  };
+  context.subscriptions.push(holder, run, sweep, ...Object.values(panels));
+  return { holder, run, sweep, panels };
+}
 
 let holder: ExtensionContextHolder | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const ctx = new ExtensionContextHolder(context);
-  holder = ctx;
-  context.subscriptions.push(ctx, ...registerCommands(ctx));
-  context.subscriptions.push(...registerRunFeatures(context, ctx));
-  context.subscriptions.push(...registerRoofline(context, ctx));
-  context.subscriptions.push(...registerProfilerView(context, { log: (message: string) => ctx.output.warn(message) }));
-  context.subscriptions.push(...registerDesignSpacePanel(context, { log: (message: string) => ctx.output.warn(message) }));
-  context.subscriptions.push(
-    ...registerKernelsPanel(context, {
-      fetchKernels: async (uri: string): Promise<DocumentKernelsResult | undefined> => {
-        const client = ctx.client;
-        if (!client) return undefined;
-        return client.sendRequest<DocumentKernelsResult>(DocumentKernelsRequest, { uri });
-      },
-      log: (message: string) => ctx.output.warn(message),
-    }),
-  );
-  await ctx.start();
+  const ctx = createContext(context);
+  holder = ctx.holder;
+  const { contributed, internal } = createCommands();
+  for (const [id, factory] of Object.entries({ ...contributed, ...internal })) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, factory(ctx)));
+  }
+  await ctx.holder.start();
 }
 
 export async function deactivate(): Promise<void> {

@@ -22,7 +22,6 @@ interface PanelContext {
   deps: DesignSpacePanelDeps;
 }
 
-const commandId = "kernellens.showDesignSpace";
 const page = "designSpace";
 const resultSuffix = ".sweep.json";
 /** A result file larger than this is not a sweep a person reads (20,000 points are a few MB). */
@@ -315,18 +314,13 @@ export class DesignSpacePanel implements vscode.Disposable {
 }
 
 /**
- * Registers the `kernellens.showDesignSpace` command (no argument: pick a `*.sweep.json` file; a URI: that file,
- * with `{ beside: true }` after it: beside the active editor) and
- * the panel's serializer, which brings the panel back on its result file after a window reload. Returns the
- * disposables; disposing them also closes an open panel.
+ * Registers the panel's serializer, which brings the panel back on its result file after a window reload, and
+ * returns `show`, the handler of `kernellens.showDesignSpace` (no argument: pick a `*.sweep.json` file; a URI: that
+ * file, with `{ beside: true }` after it: beside the active editor). Disposing the result also closes an open panel.
  */
-export function registerDesignSpacePanel(context: vscode.ExtensionContext, deps: DesignSpacePanelDeps): vscode.Disposable[] {
+export function registerDesignSpacePanel(context: vscode.ExtensionContext, deps: DesignSpacePanelDeps): vscode.Disposable & { show(...args: unknown[]): Promise<void> } {
   const ctx: PanelContext = { extensionUri: context.extensionUri, deps };
-  return [
-    vscode.commands.registerCommand(commandId, async (...args: unknown[]) => {
-      const uri = parseShowArgs(args) ?? (await pickResultFile());
-      if (uri) DesignSpacePanel.createOrShow(ctx, uri, showBeside(args));
-    }),
+  const disposables = [
     vscode.window.registerWebviewPanelSerializer(DesignSpacePanel.viewType, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
         // The page's saved state names the result it showed; it is checked like any page message.
@@ -345,4 +339,13 @@ export function registerDesignSpacePanel(context: vscode.ExtensionContext, deps:
     }),
     new vscode.Disposable(() => DesignSpacePanel.disposeCurrent()),
   ];
+  return {
+    show: async (...args: unknown[]) => {
+      const uri = parseShowArgs(args) ?? (await pickResultFile());
+      if (uri) DesignSpacePanel.createOrShow(ctx, uri, showBeside(args));
+    },
+    dispose: () => {
+      for (const d of disposables.splice(0)) d.dispose();
+    },
+  };
 }

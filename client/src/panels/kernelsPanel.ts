@@ -23,8 +23,6 @@ interface PanelContext {
   deps: KernelsPanelDeps;
 }
 
-const commandId = "kernellens.showKernels";
-
 export class KernelsPanel extends EditorFollowingPanel<HostToPage> {
   static readonly viewType = "kernellens.kernels";
   private static current: KernelsPanel | undefined;
@@ -132,15 +130,12 @@ export class KernelsPanel extends EditorFollowingPanel<HostToPage> {
 }
 
 /**
- * Registers the `kernellens.showKernels` command and the panel's serializer (which brings the panel back after a
- * window reload). Returns the disposables; disposing them also closes an open panel.
+ * Registers the panel's serializer (which brings the panel back after a window reload) and returns `show`, the
+ * handler of `kernellens.showKernels`. Disposing the result also closes an open panel.
  */
-export function registerKernelsPanel(context: vscode.ExtensionContext, deps: KernelsPanelDeps): vscode.Disposable[] {
+export function registerKernelsPanel(context: vscode.ExtensionContext, deps: KernelsPanelDeps): vscode.Disposable & { show(): void } {
   const ctx: PanelContext = { extensionUri: context.extensionUri, deps };
-  return [
-    vscode.commands.registerCommand(commandId, () => {
-      KernelsPanel.createOrShow(ctx);
-    }),
+  const disposables = [
     vscode.window.registerWebviewPanelSerializer(KernelsPanel.viewType, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
         KernelsPanel.revive(panel, ctx);
@@ -148,4 +143,10 @@ export function registerKernelsPanel(context: vscode.ExtensionContext, deps: Ker
     }),
     new vscode.Disposable(() => KernelsPanel.disposeCurrent()),
   ];
+  return {
+    show: () => KernelsPanel.createOrShow(ctx),
+    dispose: () => {
+      for (const d of disposables.splice(0)) d.dispose();
+    },
+  };
 }

@@ -18,7 +18,6 @@ export interface ProfilerViewDeps {
 }
 
 const viewType = "kernellens.profiler";
-const commandId = "kernellens.showProfiler";
 /** Runs read per folder: the newest ones, far more than a person scrolls through, few enough to read in a blink. */
 const historyLimit = 20_000;
 /** A watcher event comes per write; a burst of runs (a sweep) is read once. */
@@ -323,18 +322,23 @@ export function notifyRunRecorded(record: HistoryRecord, folder?: string): void 
 }
 
 /**
- * Registers the view's provider for `kernellens.profiler` and the `kernellens.showProfiler` command (which focuses
- * the view, opening the KernelLens side bar). Returns the disposables.
+ * Registers the view's provider for `kernellens.profiler` and returns `show`, the handler of
+ * `kernellens.showProfiler` (which focuses the view, opening the KernelLens side bar).
  */
-export function registerProfilerView(context: vscode.ExtensionContext, deps: ProfilerViewDeps): vscode.Disposable[] {
+export function registerProfilerView(context: vscode.ExtensionContext, deps: ProfilerViewDeps): vscode.Disposable & { show(): Thenable<unknown> } {
   const provider = new ProfilerViewProvider(context.extensionUri, deps);
   current = provider;
-  return [
+  const disposables = [
     provider,
     vscode.window.registerWebviewViewProvider(viewType, provider, { webviewOptions: { retainContextWhenHidden: false } }),
-    vscode.commands.registerCommand(commandId, () => vscode.commands.executeCommand(`${viewType}.focus`)),
     new vscode.Disposable(() => {
       if (current === provider) current = undefined;
     }),
   ];
+  return {
+    show: () => vscode.commands.executeCommand(`${viewType}.focus`),
+    dispose: () => {
+      for (const d of disposables.splice(0)) d.dispose();
+    },
+  };
 }

@@ -7,7 +7,7 @@ import type { ExtensionContextHolder } from "../context";
 import { adapterLabel } from "../run/format";
 import { registerRooflinePanel } from "./rooflinePanel";
 
-export function registerRoofline(context: vscode.ExtensionContext, ctx: ExtensionContextHolder): vscode.Disposable[] {
+export function registerRoofline(context: vscode.ExtensionContext, ctx: ExtensionContextHolder): ReturnType<typeof registerRooflinePanel> {
   return registerRooflinePanel(context, {
     fetchRoofline: async (uri, deviceId, token) => {
       const client = ctx.client;

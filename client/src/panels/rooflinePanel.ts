@@ -35,8 +35,6 @@ interface PanelContext {
   deps: RooflinePanelDeps;
 }
 
-const commandId = "kernellens.showRoofline";
-
 /**
  * The arguments the `📈 Roofline` code lens passes: `[uri, entry]`, the URI as the server wrote it (a string) or a
  * `vscode.Uri` when another command forwards it. Anything else is ignored: the command then opens on the active file.
@@ -238,17 +236,13 @@ export function notifyRooflineRunFinished(uri?: string): void {
 }
 
 /**
- * Registers the `kernellens.showRoofline` command (no arguments: the active file; `[uri, entry]` from the code lens:
- * that file, with that kernel pointed out) and the panel's serializer, which brings the panel back after a window
- * reload. Returns the disposables; disposing them also closes an open panel.
+ * Registers the panel's serializer, which brings the panel back after a window reload, and returns `show`, the
+ * handler of `kernellens.showRoofline` (no arguments: the active file; `[uri, entry]` from the code lens: that file,
+ * with that kernel pointed out). Disposing the result also closes an open panel.
  */
-export function registerRooflinePanel(context: vscode.ExtensionContext, deps: RooflinePanelDeps): vscode.Disposable[] {
+export function registerRooflinePanel(context: vscode.ExtensionContext, deps: RooflinePanelDeps): vscode.Disposable & { show(...args: unknown[]): void } {
   const ctx: PanelContext = { extensionUri: context.extensionUri, deps };
-  return [
-    vscode.commands.registerCommand(commandId, (...args: unknown[]) => {
-      const { uri, entry } = parseShowArgs(args);
-      RooflinePanel.createOrShow(ctx, uri, entry);
-    }),
+  const disposables = [
     vscode.window.registerWebviewPanelSerializer(RooflinePanel.viewType, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
         RooflinePanel.revive(panel, ctx);
@@ -256,4 +250,13 @@ export function registerRooflinePanel(context: vscode.ExtensionContext, deps: Ro
     }),
     new vscode.Disposable(() => RooflinePanel.disposeCurrent()),
   ];
+  return {
+    show: (...args: unknown[]) => {
+      const { uri, entry } = parseShowArgs(args);
+      RooflinePanel.createOrShow(ctx, uri, entry);
+    },
+    dispose: () => {
+      for (const d of disposables.splice(0)) d.dispose();
+    },
+  };
 }

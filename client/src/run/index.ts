@@ -2,20 +2,28 @@
 //
 // This is the one file that names the concrete helper, runner, history and profile modules; everything else in
 // client/src/run sees them through small interfaces, so each can be replaced (or faked) without touching the rest.
+// Its commands are registered by the command table in extension.ts, from the handlers in client/src/commands.ts.
 import * as vscode from "vscode";
-import { GpuHelperProcess, isHelperError, appendRun, readHistory, loadProfiles, profileToDevice, saveProfile, runKernel, type DeviceSpec, type AdapterSummary, type CalibrationProfile, type RunOutcome } from "../../../server/src/engine";
+import { GpuHelperProcess, appendRun, readHistory, loadProfiles, profileToDevice, saveProfile, runKernel, type DeviceSpec, type AdapterSummary, type CalibrationProfile, type RunOutcome } from "../../../server/src/engine";
 import { notifyRooflineRunFinished } from "../panels/rooflinePanel";
 import { notifyRunRecorded } from "../panels/profilerView";
 import { DocumentKernelsRequest, type DocumentKernelsResult } from "../../../server/src/protocol";
 import type { ExtensionContextHolder } from "../context";
 import { adapterLabel, failureDetail, type HistoryRow } from "./format";
-import { detectGpuCommand, GpuService } from "./gpuService";
+import { GpuService } from "./gpuService";
 import { type ProfileStore, type RunHistoryStore, RunCommands, RunHistoryDocuments, type RunMode } from "./runCommands";
-import { explainRunTrust, explainTrustCommand, RunLensProvider } from "./runLenses";
-import { registerSweepFeatures } from "../sweep";
+import { RunLensProvider } from "./runLenses";
 
-/** Registers everything under client/src/run; the returned disposables end with the extension (the helper with them). */
-export function registerRunFeatures(context: vscode.ExtensionContext, holder: ExtensionContextHolder): vscode.Disposable[] {
+/** What the run commands and the sweeps need of the run feature; disposing it ends the helper with it. */
+export interface RunFeature extends vscode.Disposable {
+  readonly gpu: GpuService;
+  readonly commands: RunCommands;
+  readonly historyDocuments: RunHistoryDocuments;
+  readonly profiles: SavedProfiles;
+}
+
+/** Builds everything under client/src/run and registers its lenses and history documents. */
+export function createRunFeature(context: vscode.ExtensionContext, holder: ExtensionContextHolder): RunFeature {
   const log = holder.output;
   const profiles = profileStore(log);
   const gpu = new GpuService({
@@ -49,32 +57,23 @@ export function registerRunFeatures(context: vscode.ExtensionContext, holder: Ex
         .map((k) => ({ name: k.name, range: new vscode.Range(k.range.start.line, k.range.start.character, k.range.end.line, k.range.end.character) }));
     },
   });
-
-  const table: Record<string, (...args: unknown[]) => unknown> = {
-    "kernellens.run": (uri, entry) => commands.run("run", uri, entry),
-    "kernellens.profile": (uri, entry) => commands.run("profile", uri, entry),
-    "kernellens.calibrate": () => commands.calibrate(),
-    "kernellens.showRunHistory": () => commands.showHistory(historyDocuments),
-    [explainTrustCommand]: () => explainRunTrust(),
-    [detectGpuCommand]: async () => {
-      const answer = await gpu.detectAdapter().catch((err: unknown) => {
-        log.error(`GPU: ${String(err)}`);
-        return undefined;
-      });
-      if (answer && isHelperError(answer)) holder.output.show(true);
-    },
-  };
-  return [
+  const disposables: vscode.Disposable[] = [
     gpu,
     lenses,
     commands,
     historyDocuments,
     vscode.languages.registerCodeLensProvider({ language: "wgsl" }, lenses),
     vscode.workspace.registerTextDocumentContentProvider(RunHistoryDocuments.scheme, historyDocuments),
-    ...Object.entries(table).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
-    // Sweeps time variants on the same helper, with the same calibrations.
-    ...registerSweepFeatures(context, holder, { gpu, profiles }),
   ];
+  return {
+    gpu,
+    commands,
+    historyDocuments,
+    profiles,
+    dispose: () => {
+      for (const d of disposables.splice(0)) d.dispose();
+    },
+  };
 }
 
 /** The run history of history.ts, seen as the rows the history view lists. */
@@ -104,8 +103,11 @@ function historyStore(): RunHistoryStore {
   };
 }
 
+/** Saved calibration profiles, as the run commands, the GPU service and the sweeps need them. */
+export type SavedProfiles = ProfileStore & { profileFor(adapter: AdapterSummary): CalibrationProfile | undefined };
+
 /** Saved calibration profiles (profiles.ts), cached in memory and reread after each save. */
-function profileStore(log: vscode.LogOutputChannel): ProfileStore & { profileFor(adapter: AdapterSummary): CalibrationProfile | undefined } {
+function profileStore(log: vscode.LogOutputChannel): SavedProfiles {
   let cache: { profiles: CalibrationProfile[]; devices: Map<string, DeviceSpec> } | undefined;
   const load = () => {
     if (!cache) {

@@ -54,32 +54,6 @@ export interface RunCommandDeps {
 
 export type RunMode = "run" | "profile";
 
-/** The settings a run reads, per document (a folder may set its own timeout). */
-interface RunSettings {
-  readonly timeoutMs: number;
-  readonly warmup: number;
-  readonly repeat: number;
-  readonly profileRepeat: number;
-  readonly rotateInputs: number;
-  readonly device: string;
-}
-
-function readRunSettings(scope: vscode.ConfigurationScope): RunSettings {
-  const c = vscode.workspace.getConfiguration("kernellens", scope);
-  const whole = (key: string, fallback: number, min: number): number => {
-    const v = c.get<number>(key, fallback);
-    return typeof v === "number" && Number.isFinite(v) ? Math.max(min, Math.round(v)) : fallback;
-  };
-  return {
-    timeoutMs: whole("run.timeoutMs", 10_000, 1),
-    warmup: whole("run.warmup", 2, 0),
-    repeat: whole("run.repeat", 5, 1),
-    profileRepeat: whole("profile.repeat", 30, 1),
-    rotateInputs: Math.min(8, whole("profile.rotateInputs", 1, 1)),
-    device: c.get<string>("device", DEFAULT_DEVICE_ID) || DEFAULT_DEVICE_ID,
-  };
-}
-
 /** A VS Code cancellation token seen through the `Cancellation` interface every layer of a run understands. */
 export function cancellationOf(token: vscode.CancellationToken): Cancellation & vscode.Disposable {
   const listeners: (() => void)[] = [];
@@ -210,13 +184,12 @@ export class RunCommands implements vscode.Disposable {
   }
 
   private async runEntry(mode: RunMode, document: vscode.TextDocument, entry: string): Promise<void> {
-    const settings = readRunSettings(document.uri);
-    const config = readConfig(document.uri);
+    const config = readConfig(document.uri); // per document: a folder may set its own timeout
     const folder = vscode.workspace.getWorkspaceFolder(document.uri) ?? vscode.workspace.workspaceFolders?.[0];
     const file = document.uri.scheme === "file" ? document.uri.fsPath : join(folder?.uri.fsPath ?? process.cwd(), document.fileName.split(/[\\/]/).pop() || "untitled.wgsl");
     const relative = vscode.workspace.asRelativePath(document.uri, false);
-    const repeat = mode === "profile" ? settings.profileRepeat : settings.repeat;
-    const rotateInputs = mode === "profile" ? settings.rotateInputs : 1;
+    const repeat = mode === "profile" ? config.profileRepeat : config.runRepeat;
+    const rotateInputs = mode === "profile" ? config.profileRotateInputs : 1;
     // Relative include folders are the workspace folder's, as the setting's description says.
     const includePaths = config.includePaths.map((p) => (isAbsolute(p) || !folder ? p : resolve(folder.uri.fsPath, p)));
     const text = document.getText(); // the editor's text: a run never depends on whether the file was saved
@@ -236,14 +209,14 @@ export class RunCommands implements vscode.Disposable {
             adapterError = adapter;
             return undefined;
           }
-          device = this.predictionDevice(adapter, settings.device);
+          device = this.predictionDevice(adapter, config.device);
           const options: RunOptions = {
             file,
             text,
             entry,
-            warmup: settings.warmup,
+            warmup: config.runWarmup,
             repeat,
-            timeoutMs: settings.timeoutMs,
+            timeoutMs: config.runTimeoutMs,
             defines: config.defines,
             includePaths,
             rotateInputs,
@@ -296,10 +269,10 @@ export class RunCommands implements vscode.Disposable {
       const report = outcomeReport(outcome, {
         file: relative,
         mode,
-        warmup: settings.warmup,
+        warmup: config.runWarmup,
         repeat,
         rotateInputs,
-        timeoutMs: settings.timeoutMs,
+        timeoutMs: config.runTimeoutMs,
         deviceName: device?.spec.name,
         deviceMeasured: device?.measured,
       });
@@ -308,14 +281,14 @@ export class RunCommands implements vscode.Disposable {
       else this.output.warn(report);
 
       const at = entryRanges.find((e) => e.name === outcome.entry)?.range ?? new vscode.Range(0, 0, 0, 0);
-      this.diagnostics.update(document, outcome.entry, diagnosticFor(outcome, failureRange(outcome, document, at), settings.timeoutMs));
+      this.diagnostics.update(document, outcome.entry, diagnosticFor(outcome, failureRange(outcome, document, at), config.runTimeoutMs));
       if (folder) {
         this.deps.history.append(folder.uri.fsPath, file, mode, outcome, text).catch((err: unknown) => this.output.warn(`run history: could not record ${outcome.entry}: ${String(err)}`));
       }
       // A measured device is named after the adapter it measured; its full name holds the driver's whole description.
       const namer = (id: string): string | undefined =>
         device && device.spec.id === id ? (device.measured && outcome.adapter ? `measured ${adapterLabel(outcome.adapter)}` : device.spec.name) : undefined;
-      const line = outcomeNotificationNamed(outcome, namer, settings.timeoutMs, mode === "profile");
+      const line = outcomeNotificationNamed(outcome, namer, config.runTimeoutMs, mode === "profile");
       // A profile's line says how many runs it timed, which is what tells it from a run's.
       void this.notify(line.severity, line.text);
     }
@@ -415,8 +388,8 @@ export class RunCommands implements vscode.Disposable {
     this.deps.gpu.refresh();
     this.output.info(`${calibrationReport(result, saved.deviceId)}${saved.path ? `\n  saved to ${saved.path}` : ""}`);
 
-    const c = vscode.workspace.getConfiguration("kernellens");
-    const current = c.get<string>("device", DEFAULT_DEVICE_ID);
+    const config = readConfig();
+    const current = config.device;
     const use = "Use for the Cost Model";
     const actions = current === saved.deviceId ? ["Show Output"] : [use, "Show Output"];
     // Runs compare with the measurement at once (predictionDevice prefers it); the lenses and hovers follow the setting.
@@ -428,10 +401,8 @@ export class RunCommands implements vscode.Disposable {
     if (choice === "Show Output") this.output.show(true);
     else if (choice === use) {
       // The profile describes this machine: a user setting, unless a workspace setting would hide it.
-      const inspected = c.inspect<string>("device");
-      const target = inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-      await c.update("device", saved.deviceId, target);
-      this.output.info(`kernellens.device set to ${saved.deviceId} (${target === vscode.ConfigurationTarget.Global ? "user" : "workspace"} settings)`);
+      const where = await config.updateDevice(saved.deviceId);
+      this.output.info(`kernellens.device set to ${saved.deviceId} (${where} settings)`);
       void vscode.window.setStatusBarMessage(`KernelLens: the cost model now uses the measured ${adapterLabel(result.adapter)}`, 4000);
     }
   }

@@ -5,30 +5,34 @@
 // facade server/src/engine.ts); everything else in client/src/sweep sees them through their contracts (RunSweep,
 // SweepCacheStore), so each can be faked.
 import * as vscode from "vscode";
-import { openSweepCache, sweepCacheDir, runSweep, type AdapterSummary, type DeviceSpec, type SweepCache } from "../../../server/src/engine";
+import { openSweepCache, sweepCacheDir, runSweep, type SweepCache } from "../../../server/src/engine";
 import type { ExtensionContextHolder } from "../context";
-import type { GpuService } from "../run/gpuService";
-import { ApplyBestActionProvider, applyBestSweep } from "./applyBest";
+import type { RunFeature } from "../run";
+import { ApplyBestActionProvider } from "./applyBest";
 import { SweepCommands } from "./sweepCommands";
-import { applyBestSweepCommand, SweepLensProvider, sweepCommand } from "./sweepLenses";
+import { SweepLensProvider } from "./sweepLenses";
 import { SweepResultStore } from "./sweepResults";
 
-export interface SweepFeatureDeps {
-  readonly gpu: GpuService;
-  readonly profiles: { measuredDevices(): DeviceSpec[]; deviceFor(adapter: AdapterSummary): DeviceSpec | undefined };
+/** What the sweep commands need of the sweep feature. */
+export interface SweepFeature extends vscode.Disposable {
+  readonly commands: SweepCommands;
+  readonly results: SweepResultStore;
 }
 
-/** Registers everything under client/src/sweep; the returned disposables end with the extension. */
-export function registerSweepFeatures(context: vscode.ExtensionContext, holder: ExtensionContextHolder, deps: SweepFeatureDeps): vscode.Disposable[] {
+/**
+ * Builds everything under client/src/sweep and registers its lenses and code action. Sweeps time variants on the run
+ * feature's helper, with its calibrations.
+ */
+export function createSweepFeature(context: vscode.ExtensionContext, holder: ExtensionContextHolder, run: Pick<RunFeature, "gpu" | "profiles">): SweepFeature {
   const log = holder.output;
   const results = new SweepResultStore(context.globalStorageUri, log);
   let cache: SweepCache | null | undefined;
   const commands = new SweepCommands({
-    gpu: deps.gpu,
+    gpu: run.gpu,
     runSweep,
     results,
     log,
-    profiles: deps.profiles,
+    profiles: run.profiles,
     cache: () => {
       if (cache === undefined) {
         try {
@@ -47,14 +51,18 @@ export function registerSweepFeatures(context: vscode.ExtensionContext, holder: 
     },
   });
   const lenses = new SweepLensProvider(results);
-  return [
+  const disposables: vscode.Disposable[] = [
     results,
     commands,
     lenses,
     vscode.languages.registerCodeLensProvider({ language: "wgsl" }, lenses),
     vscode.languages.registerCodeActionsProvider({ language: "wgsl" }, new ApplyBestActionProvider(results), ApplyBestActionProvider.metadata),
-    vscode.commands.registerCommand(sweepCommand, (uri: unknown, entry: unknown) => commands.sweep(uri, entry)),
-    vscode.commands.registerCommand(applyBestSweepCommand, (uri: unknown, entry: unknown) => applyBestSweep(results, log, uri, entry)),
-    vscode.commands.registerCommand("kernellens.clearSweepCache", () => commands.clearCache()),
   ];
+  return {
+    commands,
+    results,
+    dispose: () => {
+      for (const d of disposables.splice(0)) d.dispose();
+    },
+  };
 }

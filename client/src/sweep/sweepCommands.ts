@@ -73,9 +73,7 @@ export class SweepCommands implements vscode.Disposable {
   private async sweepEntry(document: vscode.TextDocument, entry: string): Promise<void> {
     const log = this.deps.log;
     const config = readConfig(document.uri);
-    const c = vscode.workspace.getConfiguration("kernellens", document.uri);
-    const timeout = c.get<number>("run.timeoutMs", 10_000);
-    const deviceId = c.get<string>("device", DEFAULT_DEVICE_ID) || DEFAULT_DEVICE_ID;
+    const deviceId = config.device;
     const device = findDevice(deviceId, this.deps.profiles.measuredDevices()) ?? findDevice(DEFAULT_DEVICE_ID)!;
     if (device.id !== deviceId) log.warn(`kernellens.device "${deviceId}" is not a known device; the sweep predicts for ${device.name}`);
     const folder = this.deps.results.folderOf(document.uri);
@@ -116,7 +114,7 @@ export class SweepCommands implements vscode.Disposable {
             exhaustive: config.sweepExhaustive,
             repeat: config.sweepRepeat,
             warmup: config.sweepWarmup,
-            timeoutMs: typeof timeout === "number" && timeout >= 1 ? Math.round(timeout) : undefined,
+            timeoutMs: config.runTimeoutMs,
             cache: config.sweepCache ? this.deps.cache() : null,
             allowWorkspaceCode: vscode.workspace.isTrusted,
           };
