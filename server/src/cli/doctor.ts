@@ -1,24 +1,11 @@
 // `kernellens doctor`: says whether Tint and a GPU adapter are available here, and what to install when not.
+import { driverAdvice } from "../gpu/driverAdvice";
 import { loadDawn } from "../tint/dawnLoader";
 import { TintCompiler } from "../tint/tintCompiler";
 
 export interface DoctorReport {
   tint: { available: boolean; detail: string };
   adapter: { available: boolean; vendor?: string; architecture?: string; description?: string; software?: boolean; advice?: string };
-}
-
-/** What to install for a WebGPU adapter on this OS. */
-export function driverAdvice(platform: NodeJS.Platform = process.platform): string {
-  switch (platform) {
-    case "linux":
-      return "install a Vulkan driver: your GPU vendor's, or Mesa's software one (Debian bookworm: `apt-get install -t bookworm-backports mesa-vulkan-drivers libvulkan1`; Ubuntu 24.04+: `apt-get install mesa-vulkan-drivers`)";
-    case "win32":
-      return "update your GPU driver (Dawn uses Direct3D 12 or Vulkan); on a machine without a GPU, install the Microsoft Basic Render Driver (WARP) through Windows Update";
-    case "darwin":
-      return "use macOS 13 or later on Apple silicon or a Metal-capable Mac (Dawn uses Metal)";
-    default:
-      return "install a Vulkan driver for your GPU";
-  }
 }
 
 export async function doctor(): Promise<DoctorReport> {

@@ -3,8 +3,8 @@
 // The rules come from shared/notes/webgpu-on-cpu.md: every object returned by Dawn's create() stays referenced for the
 // life of the process (collecting it crashes the process), uncaptured errors are swallowed with preventDefault()
 // (Dawn would print them to stdout) and recorded for the request that caused them, and timestamps are unquantised.
-import { driverAdvice } from "../cli/doctor";
 import { loadDawn } from "../tint/dawnLoader";
+import { driverAdvice } from "./driverAdvice";
 import { helperError } from "./ipc";
 import type { AdapterSummary, HelperError } from "./types";
 
