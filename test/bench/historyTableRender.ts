@@ -185,7 +185,7 @@ export function historyMessage(rows: ProfilerRow[]): { type: "history"; rows: Pr
 
 /** Builds when the page bundle is missing or older than its sources, so a test never checks stale code. */
 export function ensureProfilerBundle(): void {
-  ensureWebviewBundle("profiler", { extraSources: ["client/src/run/format.ts"] });
+  ensureWebviewBundle("profiler");
 }
 
 /** Serves the rendered template at /profiler.html and dist/webview assets under /webview/, and nothing else. */

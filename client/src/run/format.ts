@@ -1,10 +1,9 @@
 // The words and numbers a person reads after Run, Profile and Calibrate: pure functions, no vscode, so unit tests can pin them.
 import type { AdapterSummary, CalibrationProfile, HelperError, TimingResult, CheckOutcome, RunOutcome } from "../../../server/src/engine";
+// The formats the Profiler page shows too live in the toolkit both sides may import (the page never imports client/).
+import { formatCount, formatSignedPercent } from "../../../webview/src/shared/format";
 
-/** Integers with thousands separators, the same on every machine (a locale's default would vary between runs). */
-export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString("en-US");
-}
+export { formatCount, formatSignedPercent };
 
 /** Milliseconds with three significant digits (trailing zeros kept, so a median and its range line up); seconds from 1000 ms. */
 export function formatMs(ms: number): string {
@@ -45,13 +44,6 @@ export function formatRate(value: number, unit: string): string {
   if (!Number.isFinite(value)) return `? ${unit}`;
   const text = Math.abs(value) >= 100 ? formatCount(value) : String(Number(value.toPrecision(2)));
   return `${text} ${unit}`;
-}
-
-/** A signed percentage: one decimal below 10%, whole numbers with separators above; a real minus sign. */
-export function formatSignedPercent(pct: number): string {
-  const magnitude = Math.abs(pct) < 10 ? String(Number(Math.abs(pct).toFixed(1))) : formatCount(Math.abs(pct));
-  const sign = pct > 0 ? "+" : pct < 0 ? "−" : "±";
-  return `${sign}${magnitude}%`;
 }
 
 /**
