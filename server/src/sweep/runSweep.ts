@@ -12,8 +12,7 @@ import { checkPoint, enumerateSpace, sweepParameters, type PointCheck } from "..
 import { formatParams, paretoFront, substituteParameters, type SweepObjective, type SweepPoint, type SweepResult } from "../core/sweep/result";
 import { ModelGuidedSearch } from "../core/sweep/search";
 import { rankCorrelation } from "../core/sweep/refit";
-import { directivesFor } from "../core/directives/launch";
-import { scopeForModule } from "../core/analysis/directiveChecks";
+import { directivesOf } from "../core/analysis/kernelAnalysis";
 import { isHelperError, type AdapterSummary, type Cancellation, type GpuHelper } from "../gpu/types";
 import { includeResolver } from "../run/includeResolver";
 import { runKernel } from "../run/runKernel";
@@ -44,9 +43,8 @@ const ERROR: SweepObjective = { key: "error", label: "Relative L2 error", unit: 
 
 /** The contents of the JavaScript reference modules the entry's checks run, for the cache key. */
 function referenceTexts(file: string, source: SourceAnalysis, entry: string): string[] {
-  const scope = scopeForModule(source.text, source.directives, source.module, source.kernels, source.pre);
   const out: string[] = [];
-  for (const d of directivesFor(scope, entry)) {
+  for (const d of directivesOf(source, entry)) {
     if (d.kind !== "check" || d.reference.kind !== "js") continue;
     try {
       out.push(readFileSync(resolve(dirname(file), d.reference.path), "utf8"));

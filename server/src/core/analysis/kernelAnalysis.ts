@@ -12,14 +12,14 @@ import { lowerWgslKernel } from "../wgsl/lower";
 import type { Resolution } from "../wgsl/resolve";
 import { numericDefines, overrideDefaults, scopeForModule } from "./directiveChecks";
 import type { KernelSummary } from "./kernels";
-import type { SourceAnalysis } from "./sourceTypes";
+import type { SourceAnalysis, WgslSource } from "./sourceTypes";
 
 /** Per analysis (keyed by its resolution, which lives as long as it): lowered kernels and directive scopes. */
 const irs = new WeakMap<Resolution, Map<string, KernelIR>>();
 const scopes = new WeakMap<Resolution, ScopedDirectives>();
 
 /** The kernel IR of an entry point, lowered once per analysis. */
-export function kernelIROf(source: SourceAnalysis, kernel: KernelSummary): KernelIR {
+export function kernelIROf(source: WgslSource, kernel: KernelSummary): KernelIR {
   let byName = irs.get(source.resolution);
   if (!byName) irs.set(source.resolution, (byName = new Map()));
   let ir = byName.get(kernel.name);
@@ -38,7 +38,7 @@ export function kernelIROf(source: SourceAnalysis, kernel: KernelSummary): Kerne
 }
 
 /** Which directives apply to the whole file, which to one entry point, and which to nothing. */
-export function directiveScopeOf(source: SourceAnalysis): ScopedDirectives {
+export function directiveScopeOf(source: WgslSource): ScopedDirectives {
   let scoped = scopes.get(source.resolution);
   if (!scoped) {
     scoped = scopeForModule(source.text, source.directives, source.module, source.kernels, source.pre);
@@ -48,7 +48,7 @@ export function directiveScopeOf(source: SourceAnalysis): ScopedDirectives {
 }
 
 /** The launch directives that apply to an entry point: the file's, then its own. */
-export function directivesOf(source: SourceAnalysis, entry: string): Directive[] {
+export function directivesOf(source: WgslSource, entry: string): Directive[] {
   return directivesFor(directiveScopeOf(source), entry);
 }
 
@@ -56,8 +56,22 @@ export function directivesOf(source: SourceAnalysis, entry: string): Directive[]
  * The launch of an entry point: the one function the model, run planning, the sweep space and the sweep cache key
  * all use. `given` (command-line `--let` values, a sweep point) wins over the directives.
  */
-export function launchOf(source: SourceAnalysis, kernel: KernelSummary, given: ReadonlyMap<string, number> = new Map(), subgroupSize?: number): ResolvedLaunch {
+export function launchOf(source: WgslSource, kernel: KernelSummary, given: ReadonlyMap<string, number> = new Map(), subgroupSize?: number): ResolvedLaunch {
   return resolveLaunch(kernelIROf(source, kernel), directivesOf(source, kernel.name), { given, base: numericDefines(source.pre.defines), subgroupSize });
+}
+
+/**
+ * The launch of an entry point given by name. A name that is no compute entry point of the file gets the file's
+ * directives evaluated over a kernel with no body, so a sweep over a missing entry still reports its own problems.
+ */
+export function launchOfEntry(source: WgslSource, entry: string, given: ReadonlyMap<string, number> = new Map()): ResolvedLaunch {
+  const kernel = source.kernels.find((k) => k.name === entry && k.stage === "compute");
+  if (kernel) return launchOf(source, kernel, given);
+  const none: KernelIR = {
+    name: entry, language: "wgsl", nameSpan: { start: 0, end: 0 }, bindings: [], params: new Map(), body: [], privateValues: [], notes: [],
+    launch: { workgroupSize: null, workgroupSizeMissing: `no compute entry point named '${entry}'`, overrideDefaults: overrideDefaults(source.resolution) },
+  };
+  return resolveLaunch(none, directivesOf(source, entry), { given, base: numericDefines(source.pre.defines) });
 }
 
 /** The cost model of one entry point on one device, its findings located in the original text. */

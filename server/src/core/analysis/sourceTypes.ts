@@ -48,3 +48,6 @@ export interface PreparedSource {
   readonly diagnostics: readonly CoreDiagnostic[];
 }
 
+
+/** What the kernel IR and launch adapter reads of an analysis (a sweep passes a variant's analysis, or the file's). */
+export type WgslSource = Pick<SourceAnalysis, "text" | "directives" | "module" | "kernels" | "pre" | "resolution">;

@@ -8,11 +8,10 @@
 // `const_assert` always), and the text of every other launch directive in force for the entry.
 import type { Decl } from "../wgsl/ast";
 import { tokenize } from "../wgsl/lexer";
-import type { SourceAnalysis } from "../analysis/sourceAnalysis";
-import { directivesFor } from "../directives/launch";
-import { scopeForModule } from "../analysis/directiveChecks";
+import type { WgslSource } from "../analysis/sourceTypes";
+import { launchOfEntry } from "../analysis/kernelAnalysis";
 
-export type FingerprintSource = Pick<SourceAnalysis, "text" | "pre" | "module" | "directives" | "kernels">;
+export type FingerprintSource = WgslSource;
 
 function declName(d: Decl): string | undefined {
   return "name" in d && d.name && typeof d.name === "object" && "name" in d.name ? d.name.name : undefined;
@@ -65,8 +64,7 @@ export function variantFingerprint(source: FingerprintSource, entry: string): st
   }
   const code = decls.filter((_d, i) => keep.has(i)).map((d) => d.spelled);
 
-  const scope = scopeForModule(source.text, source.directives, source.module, source.kernels, source.pre);
-  const directives = directivesFor(scope, entry)
+  const directives = launchOfEntry(source, entry).directives
     .filter((d) => d.kind !== "sweep")
     .map((d) => `@${source.text.slice(d.span.start, d.span.end).replace(/^\s*\/\/\s*@?/, "").replace(/\s+/g, " ").trim()}`);
   return ["wgsl", ...code, "directives", ...directives].join("\n");

@@ -5,11 +5,11 @@
 import type { CoreDiagnostic } from "../diagnostic";
 import type { Span } from "../wgsl/ast";
 import type { DeviceSpec } from "../devices/device";
-import type { Directive, SweepValues } from "../directives/directives";
+import type { SweepValues } from "../directives/directives";
 import { type DExpr, type Env, evaluateDExpr } from "../directives/expr";
-import { directivesFor, evaluateLaunch } from "../directives/launch";
-import { overrideDefaults, scopeForModule } from "../analysis/directiveChecks";
-import { analyzeSource, type AnalyzeOptions, type SourceAnalysis } from "../analysis/sourceAnalysis";
+import { launchOfEntry } from "../analysis/kernelAnalysis";
+import type { WgslSource } from "../analysis/sourceTypes";
+import { analyzeSource, type AnalyzeOptions } from "../analysis/sourceAnalysis";
 import { WEBGPU_DEFAULTS } from "../model/findings";
 import { barrierSeconds } from "../model/roofline";
 import { substituteParameters, type ParameterKind } from "./result";
@@ -33,7 +33,7 @@ export interface SweepParametersResult {
 }
 
 /** The parts of a source analysis this module reads. */
-export type SpaceSource = Pick<SourceAnalysis, "text" | "directives" | "module" | "kernels" | "pre" | "resolution">;
+export type SpaceSource = WgslSource;
 
 const MAX_VALUES_PER_PARAMETER = 4096;
 
@@ -43,11 +43,6 @@ function problem(message: string, span: Span): CoreDiagnostic {
 
 function exprSpan(e: DExpr): Span {
   return { start: e.start, end: e.end };
-}
-
-/** The directives in force for `entry`: the file's, then the entry's own. */
-function entryDirectives(source: SpaceSource, entry: string): Directive[] {
-  return directivesFor(scopeForModule(source.text, source.directives, source.module, source.kernels, source.pre), entry);
 }
 
 function evalNumber(e: DExpr, env: Env, what: string, problems: CoreDiagnostic[]): number | null {
@@ -113,8 +108,7 @@ function sweepValues(values: SweepValues, env: Env, span: Span, problems: CoreDi
 
 /** The `@sweep` parameters in force for `entry` (file-level, then the entry's own; a later one of a name wins). */
 export function sweepParameters(source: SpaceSource, entry: string): SweepParametersResult {
-  const directives = entryDirectives(source, entry);
-  const env = evaluateLaunch(directives, overrideDefaults(source.resolution)).env;
+  const { directives, env } = launchOfEntry(source, entry);
   const defines = new Set(directives.filter((d) => d.kind === "define").map((d) => (d.kind === "define" ? d.name.name : "")));
   const overrides = new Set<string>(source.module.decls.filter((d) => d.kind === "override").map((d) => (d.kind === "override" ? d.name.name : "")));
   for (const d of directives) if (d.kind === "override") overrides.add(d.name.name);
@@ -204,8 +198,7 @@ export function checkPoint(text: string, source: SpaceSource | undefined, entry:
   const reasons: string[] = [];
 
   // @require constraints, in the variant's scope and environment.
-  const directives = entryDirectives(analysis, entry);
-  const env = evaluateLaunch(directives, overrideDefaults(analysis.resolution), given).env;
+  const { directives, env } = launchOfEntry(analysis, entry, given);
   for (const d of directives) {
     if (d.kind !== "require") continue;
     const quoted = variant.text.slice(d.expr.start, d.expr.end).trim();
