@@ -2,7 +2,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { decodeE8M0, dequantizeQ4_0, mxScaleCode } from "../../server/src/core/quant/blocks";
-import { bitsWithScale, findQuantFormat, QUANT_FORMAT_IDS, QUANT_FORMATS, QUANTIZABLE_IDS, quantize } from "../../server/src/core/quant/formats";
+import {
+  bitsWithScale, findQuantFormat, QUANT_FORMAT_ALIASES, QUANT_FORMAT_IDS, QUANT_FORMATS, QUANTIZABLE_IDS, quantFormatId, quantize, quantStorage,
+} from "../../server/src/core/quant/formats";
 import {
   BF16, decodeBf16, decodeFp16, decodeMinifloat, E2M1, E2M3, E3M2, E4M3, E5M2, encodeBf16, encodeFp16, encodeMinifloat,
   encodeNf4, FP16, minifloatMax, minifloatValues, NF4_VALUES,
@@ -346,5 +348,43 @@ describe("catalogue", () => {
       for (const v of r.decoded) assert.ok(Number.isFinite(v), id);
     }
     assert.deepEqual(JSON.parse(JSON.stringify(QUANT_FORMATS)), QUANT_FORMATS);
+  });
+});
+
+describe("storage facts by format name (quantStorage)", () => {
+  it("block layouts count their scale; other formats the code's bits, with no group", () => {
+    assert.deepEqual(quantStorage("q4_0"), { id: "q4_0", bitsPerWeight: 4.5, groupSize: 32, blockBytes: 18 });
+    assert.deepEqual(quantStorage("q8_0"), { id: "q8_0", bitsPerWeight: 8.5, groupSize: 32, blockBytes: 34 });
+    assert.deepEqual(quantStorage("mxfp4"), { id: "mxfp4", bitsPerWeight: 4.25, groupSize: 32, blockBytes: 17 });
+    assert.deepEqual(quantStorage("Q4_K"), { id: "q4_K", bitsPerWeight: 4.5, groupSize: 256, blockBytes: 144 });
+    assert.deepEqual(quantStorage("int4"), { id: "int4", bitsPerWeight: 4, groupSize: null, blockBytes: null });
+    assert.deepEqual(quantStorage("e4m3"), { id: "e4m3", bitsPerWeight: 8, groupSize: null, blockBytes: null });
+    assert.equal(quantStorage("q7_0"), undefined);
+  });
+
+  it("knows every name recognize.ts's // @quant table knows, with the same bits and group", () => {
+    // The names and values of the table in core/quant/recognize.ts, which is to read them from here instead.
+    const table: [string, number, number | null][] = [
+      ["q4_0", 4.5, 32], ["q4_1", 5, 32], ["q5_0", 5.5, 32], ["q5_1", 6, 32], ["q8_0", 8.5, 32],
+      ["mxfp4", 4.25, 32], ["mxfp6", 6.25, 32], ["mxfp8", 8.25, 32], ["mxint8", 8.25, 32],
+      ["int8", 8, null], ["uint8", 8, null], ["int4", 4, null], ["uint4", 4, null], ["int2", 2, null],
+      ["fp4", 4, null], ["e2m1", 4, null], ["fp6", 6, null], ["fp8", 8, null], ["e4m3", 8, null], ["e5m2", 8, null],
+      ["fp16", 16, null], ["f16", 16, null], ["bf16", 16, null],
+    ];
+    for (const [name, bits, group] of table) {
+      const q = quantStorage(name);
+      assert.ok(q, name);
+      assert.deepEqual([q.bitsPerWeight, q.groupSize], [bits, group], name);
+    }
+    // Where the catalogue knows more than that table did: NF4's block of 64 carries an fp32 absmax, ternary is log2(3).
+    assert.deepEqual([quantStorage("nf4")?.bitsPerWeight, quantStorage("nf4")?.groupSize], [4.5, 64]);
+    assert.equal(quantStorage("ternary")?.bitsPerWeight, Math.log2(3));
+  });
+
+  it("aliases name catalogued formats", () => {
+    for (const [alias, id] of Object.entries(QUANT_FORMAT_ALIASES)) {
+      assert.ok(QUANT_FORMAT_IDS.includes(id), alias);
+      assert.equal(quantFormatId(alias.toUpperCase()), id);
+    }
   });
 });

@@ -256,6 +256,47 @@ export function findQuantFormat(id: string): QuantFormat | undefined {
   return QUANT_FORMATS.find((fmt) => fmt.id === id);
 }
 
+/** Other names kernels and `// @quant NAME: FORMAT` directives give catalogued formats (keys in lower case). */
+export const QUANT_FORMAT_ALIASES: Readonly<Record<string, QuantFormatId>> = Object.freeze({
+  f16: "fp16",
+  fp8: "e4m3",
+  fp6: "e2m3",
+  fp4: "e2m1",
+  uint8: "int8",
+  uint4: "int4",
+  uint2: "int2",
+});
+
+/** The catalogued id a format name denotes, in any case (`Q4_K`, `q4_k`), aliases included; undefined when unknown. */
+export function quantFormatId(name: string): QuantFormatId | undefined {
+  const key = name.toLowerCase();
+  return QUANT_FORMAT_IDS.find((id) => id.toLowerCase() === key) ?? QUANT_FORMAT_ALIASES[key];
+}
+
+/** How a format stores weights: what recognising a binding's format needs to know from the catalogue. */
+export interface QuantStorage {
+  readonly id: QuantFormatId;
+  /**
+   * Storage bits per weight. A fixed block layout carries its scale (and min), so they count (q4_0: 4.5, mxfp4:
+   * 4.25); otherwise the code's bits alone (int4: 4, e4m3: 8), since the scale's share depends on a group size the
+   * format does not fix.
+   */
+  readonly bitsPerWeight: number;
+  /** Weights per block of a fixed block layout (q4_0: 32, q4_K: 256); null when the format fixes no group. */
+  readonly groupSize: number | null;
+  /** Bytes of one block of a fixed block layout (q4_0: 18, q8_0: 34); null otherwise. */
+  readonly blockBytes: number | null;
+}
+
+/** The storage facts of a format by name (see `quantFormatId`), from the catalogue above; undefined when unknown. */
+export function quantStorage(name: string): QuantStorage | undefined {
+  const id = quantFormatId(name);
+  const f = id === undefined ? undefined : findQuantFormat(id);
+  if (!f) return undefined;
+  if (f.blockBytes !== null && f.blockSize !== null) return { id: f.id, bitsPerWeight: f.bitsWithScale, groupSize: f.blockSize, blockBytes: f.blockBytes };
+  return { id: f.id, bitsPerWeight: f.bitsPerElement, groupSize: null, blockBytes: null };
+}
+
 /** k-quants with a reference encoder (kquants.ts): all five. */
 const KQUANTS_ENCODED: readonly QuantFormatId[] = ["q2_K", "q3_K", "q4_K", "q5_K", "q6_K"];
 
