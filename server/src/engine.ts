@@ -131,6 +131,10 @@ export {
   // Run, Sweep, calibration profiles: a device the cost model predicts for.
   type DeviceSpec,
 } from "./core/devices/device";
+export {
+  // Run reports, Sweep progress, the best-configuration lens: a duration as the CLI and the panels write it.
+  formatMs,
+} from "./core/format";
 
 // --- Roofline terms (shared with the language server's roofline request) ---
 export {

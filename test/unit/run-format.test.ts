@@ -6,7 +6,6 @@ import {
   calibrationSummary,
   describeCheckFailure,
   formatCount,
-  formatMs,
   formatPredictionError,
   formatRate,
   formatSignedPercent,
@@ -17,6 +16,7 @@ import {
   outcomeReport,
   sampleStats,
 } from "../../client/src/run/format";
+import { formatMs } from "../../server/src/core/format";
 import type { AdapterSummary, CalibrationProfile } from "../../server/src/gpu/types";
 import type { CheckOutcome, RunOutcome } from "../../server/src/run/api";
 
@@ -78,6 +78,17 @@ describe("numbers", () => {
     assert.equal(formatMs(0.0183), "0.0183 ms");
     assert.equal(formatMs(153.4), "153 ms");
     assert.equal(formatMs(1234), "1.23 s");
+  });
+
+  it("writes the other duration styles from the same thresholds: short (no padding zeros) and compact (µs below 1 ms)", () => {
+    assert.equal(formatMs(0.4321, "short"), "0.43 ms");
+    assert.equal(formatMs(2.1, "short"), "2.1 ms");
+    assert.equal(formatMs(1234, "short"), "1.23 s");
+    assert.equal(formatMs(0.392, "compact"), "392 µs");
+    assert.equal(formatMs(1, "compact"), "1 ms");
+    assert.equal(formatMs(3.456, "compact"), "3.46 ms");
+    assert.equal(formatMs(1234, "compact"), "1.23 s");
+    assert.equal(formatMs(Number.NaN), "NaN ms");
   });
 
   it("prints a median's range with the median's decimals", () => {

@@ -12,7 +12,7 @@ import { after, afterEach, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { csvColumns, historyCsv, historyJson, rowFromRecord } from "../../client/src/panels/profilerRows";
 import type { ProfilerRow } from "../../webview/src/profiler/protocol";
-import { formatMs, formatNumber } from "../../webview/src/roofline/view";
+import { formatMs, formatNumber } from "../../server/src/core/format";
 import { formatSignedPercent } from "../../webview/src/shared/format";
 import {
   applyTheme,
@@ -214,12 +214,12 @@ describe("Profiler view page in Chromium", () => {
       "matmul_naive kernels/matmul.wgsl",
       "—",
       "lavapipe software",
-      formatMs(t.medianMs),
+      formatMs(t.medianMs, "compact"),
       `${formatNumber(t.minMs * (t.medianMs < 1 ? 1000 : 1))}–${formatNumber(t.maxMs * (t.medianMs < 1 ? 1000 : 1))} ${t.medianMs < 1 ? "µs" : "ms"} wall`,
       formatNumber(soft.gbps!),
       formatNumber(soft.gflops!),
       `${formatNumber(pct)}% ${memory >= compute ? "DRAM" : "FMA"}`,
-      formatMs(soft.predicted!.ms!),
+      formatMs(soft.predicted!.ms!, "compact"),
       formatSignedPercent(soft.predicted!.errorPct!),
       "2025-06-02 08:02",
       "✓passed",

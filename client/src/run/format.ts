@@ -1,23 +1,9 @@
 // The words and numbers a person reads after Run, Profile and Calibrate: pure functions, no vscode, so unit tests can pin them.
-import type { AdapterSummary, CalibrationProfile, HelperError, TimingResult, CheckOutcome, RunOutcome } from "../../../server/src/engine";
+import { formatMs, type AdapterSummary, type CalibrationProfile, type HelperError, type TimingResult, type CheckOutcome, type RunOutcome } from "../../../server/src/engine";
 // The formats the Profiler page shows too live in the toolkit both sides may import (the page never imports client/).
 import { formatCount, formatSignedPercent } from "../../../webview/src/shared/format";
 
 export { formatCount, formatSignedPercent };
-
-/** Milliseconds with three significant digits (trailing zeros kept, so a median and its range line up); seconds from 1000 ms. */
-export function formatMs(ms: number): string {
-  if (!Number.isFinite(ms)) return `${ms} ms`;
-  if (ms >= 1000) return `${(ms / 1000).toPrecision(3)} s`;
-  return `${ms.toPrecision(3)} ms`;
-}
-
-/** A short time without padding zeros (the model's prediction has no measured precision to keep). */
-export function formatMsShort(ms: number): string {
-  if (!Number.isFinite(ms)) return `${ms} ms`;
-  if (ms >= 1000) return `${Number((ms / 1000).toPrecision(3))} s`;
-  return `${Number(ms.toPrecision(2 + (ms >= 1 ? 1 : 0)))} ms`;
-}
 
 /** A short overhead in microseconds, two significant digits: `58 µs`. */
 export function formatMicroseconds(ms: number): string {
@@ -182,7 +168,7 @@ export function outcomeNotification(outcome: RunOutcome, timeoutMs?: number, pro
       if (outcome.timing) {
         parts.push(formatTiming(outcome.timing));
         const stats = profile ? sampleStats(outcome.timing.samplesMs) : undefined;
-        if (stats) parts.push(`${outcome.timing.samplesMs.length} runs, σ ${formatMsShort(stats.stdev)}`);
+        if (stats) parts.push(`${outcome.timing.samplesMs.length} runs, σ ${formatMs(stats.stdev, "short")}`);
       }
       const rate = achievedRate(outcome);
       if (rate) parts.push(rate);
@@ -222,7 +208,7 @@ function predictionText(outcome: RunOutcome, deviceName?: string): string | unde
   if (!p || p.ms === null) return undefined;
   const on = shortDeviceName(deviceName ?? p.deviceId);
   const error = p.errorPct !== null && Number.isFinite(p.errorPct) ? ` (${formatPredictionError(p.errorPct)})` : "";
-  return `model predicted ${formatMsShort(p.ms)} on ${on}${error}`;
+  return `model predicted ${formatMs(p.ms, "short")} on ${on}${error}`;
 }
 
 /** The name a device id shows under, given a lookup of display names (ids stay when the lookup has none). */
@@ -272,7 +258,7 @@ export function outcomeReport(outcome: RunOutcome, ctx: ReportContext): string {
     lines.push(`             median ${formatMs(t.medianMs)}, min ${formatMs(t.minMs)}, max ${formatMs(t.maxMs)}`);
     const stats = sampleStats(t.samplesMs);
     if (stats && t.samplesMs.length > 2) {
-      lines.push(`             mean ${formatMs(stats.mean)}, σ ${formatMsShort(stats.stdev)}, p10 ${formatMs(stats.p10)}, p90 ${formatMs(stats.p90)}`);
+      lines.push(`             mean ${formatMs(stats.mean)}, σ ${formatMs(stats.stdev, "short")}, p10 ${formatMs(stats.p10)}, p90 ${formatMs(stats.p90)}`);
     }
     if (t.samplesMs.length > 0) lines.push(`             samples (ms): ${t.samplesMs.map((s) => s.toPrecision(3)).join(" ")}`);
   }
@@ -286,7 +272,7 @@ export function outcomeReport(outcome: RunOutcome, ctx: ReportContext): string {
     const name = ctx.deviceName ?? p.deviceId;
     const source = ctx.deviceMeasured ? "calibrated profile of this adapter" : "datasheet";
     if (p.ms === null) lines.push(`  model:     no prediction for ${name} (${source})`);
-    else lines.push(`  model:     ${formatMsShort(p.ms)} predicted on ${name} (${source})${p.errorPct !== null ? `: ${formatPredictionError(p.errorPct)} (error ${formatSignedPercent(p.errorPct)})` : ""}`);
+    else lines.push(`  model:     ${formatMs(p.ms, "short")} predicted on ${name} (${source})${p.errorPct !== null ? `: ${formatPredictionError(p.errorPct)} (error ${formatSignedPercent(p.errorPct)})` : ""}`);
   }
   for (const check of outcome.checks) {
     const against = check.reference === "written" ? "every element written" : `against ${check.reference}`;
@@ -368,7 +354,7 @@ export function historyText(folder: string, rows: readonly HistoryRow[]): string
     r.mode ?? "run",
     `${r.file}:${r.entry}`,
     r.medianMs !== undefined ? `${formatMs(r.medianMs)}${r.method ? ` (${r.method})` : ""}` : "",
-    r.predictedMs !== undefined && r.predictedMs !== null ? `model ${formatMsShort(r.predictedMs)}${r.deviceId ? ` on ${historyDeviceName(r.deviceId)}` : ""}` : "",
+    r.predictedMs !== undefined && r.predictedMs !== null ? `model ${formatMs(r.predictedMs, "short")}${r.deviceId ? ` on ${historyDeviceName(r.deviceId)}` : ""}` : "",
     r.adapter ?? "",
     r.detail ?? "",
   ]);

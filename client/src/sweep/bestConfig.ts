@@ -4,8 +4,7 @@
 // for a variant, but keeps the `// @sweep` lines (the space stays explorable): override defaults, `@override` /
 // `@let` / `@define` values and `@workgroup_size` literals change; a parameter only its sweep line declares gets a
 // pinning `// @let` above that line.
-import { formatParams, substituteParameters, type Edit, type ParameterKind, type SweepResult } from "../../../server/src/engine";
-import { formatMsShort } from "../run/format";
+import { formatMs, formatParams, substituteParameters, type Edit, type ParameterKind, type SweepResult } from "../../../server/src/engine";
 
 export type BestOf = Pick<SweepResult, "best" | "space">;
 
@@ -21,13 +20,13 @@ export function bestParamsLabel(result: BestOf): string | undefined {
 export function bestLensTitle(result: BestOf, edits?: BestEdits): string | undefined {
   if (!result.best) return undefined;
   const state = edits?.kind === "missing" ? " · out of date" : edits?.kind === "edits" && edits.edits.length === 0 ? " · applied" : "";
-  return `✓ best ${bestParamsLabel(result)} (${formatMsShort(result.best.medianMs)})${state}`;
+  return `✓ best ${bestParamsLabel(result)} (${formatMs(result.best.medianMs, "short")})${state}`;
 }
 
 /** The code action: `Apply best sweep configuration (TILE=16, WG_X=8) — 0.43 ms measured`. */
 export function applyBestTitle(result: BestOf): string | undefined {
   if (!result.best) return undefined;
-  return `Apply best sweep configuration (${bestParamsLabel(result)}) — ${formatMsShort(result.best.medianMs)} measured`;
+  return `Apply best sweep configuration (${bestParamsLabel(result)}) — ${formatMs(result.best.medianMs, "short")} measured`;
 }
 
 export type BestEdits =

@@ -6,8 +6,8 @@
 // measured): it is written and shown like a finished one, and says it was cancelled.
 import { createHash } from "node:crypto";
 import { basename, extname, isAbsolute, relative, sep } from "node:path";
-import type { SweepResult, Cancellation, GpuHelper, RunSweep, SweepOptions, SweepProgressEvent, SweepStats } from "../../../server/src/engine";
-import { formatCount, formatMsShort } from "../run/format";
+import { formatMs, type SweepResult, type Cancellation, type GpuHelper, type RunSweep, type SweepOptions, type SweepProgressEvent, type SweepStats } from "../../../server/src/engine";
+import { formatCount } from "../run/format";
 import { bestParamsLabel } from "./bestConfig";
 
 /**
@@ -150,7 +150,7 @@ function plural(n: number, word: string): string {
 /** `saxpy: best WG=64 at 0.43 ms · 2 of 3 feasible points measured (1 from the cache)`, or why there is no best. */
 export function sweepSummary(result: SweepResult, stats: SweepStats, cancelled: boolean): string {
   const measured = `${formatCount(stats.measuredPoints)} of ${plural(stats.feasible, "feasible point")} measured${stats.cacheHits > 0 ? ` (${formatCount(stats.cacheHits)} from the cache)` : ""}`;
-  const best = result.best ? `best ${bestParamsLabel(result)} at ${formatMsShort(result.best.medianMs)}` : undefined;
+  const best = result.best ? `best ${bestParamsLabel(result)} at ${formatMs(result.best.medianMs, "short")}` : undefined;
   if (cancelled) {
     return `${result.entry}: sweep cancelled; kept ${plural(stats.measuredPoints, "measured point")}${best ? `, ${best} so far` : ""}`;
   }

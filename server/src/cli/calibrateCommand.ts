@@ -6,7 +6,8 @@ import { GpuHelperProcess } from "../gpu/helperClient";
 import type { CalibrationProfile, Cancellation, GpuHelper } from "../gpu/types";
 import { profileDir, profileToDevice, saveProfile } from "../run/profiles";
 import type { CliArgs } from "./args";
-import { adapterLine, formatMs } from "./runCommand";
+import { formatMs } from "../core/format";
+import { adapterLine } from "./runCommand";
 
 export interface CalibrateCommandDeps {
   readonly helper?: GpuHelper;

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { relative, resolve, isAbsolute } from "node:path";
 import type { DeviceSpec } from "../core/devices/device";
+import { formatMs } from "../core/format";
 import { GpuHelperProcess } from "../gpu/helperClient";
 import type { AdapterSummary, Cancellation, GpuHelper, HelperError } from "../gpu/types";
 import type { RunOutcome } from "../run/api";
@@ -51,12 +52,6 @@ export function exitCode(outcomes: readonly RunOutcome[]): number {
 /** JSON with non-finite numbers as null (JSON has no Infinity), one line. */
 export function outcomeJson(o: RunOutcome): string {
   return JSON.stringify(o, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v));
-}
-
-export function formatMs(ms: number): string {
-  if (ms >= 1000) return `${(ms / 1000).toFixed(3)} s`;
-  if (ms >= 1) return `${ms.toFixed(3)} ms`;
-  return `${(ms * 1000).toFixed(1)} us`;
 }
 
 export function adapterLine(a: AdapterSummary): string {

@@ -5,11 +5,10 @@
 import { formatParams, type SweepPoint, type SweepResult } from "../../../server/src/core/sweep/result";
 import { h, plural, type Child } from "../shared/dom";
 import type { TableColumn } from "../shared/sortableTable";
-import { formatMs, formatNumber } from "../roofline/view";
+import { formatMs, formatNumber } from "../../../server/src/core/format";
 import { bestIndex, infeasibleIndices, type PlotAxis, type PlotModel } from "./geometry";
 
 export { fileName } from "../kernels/view";
-export { formatMs, formatNumber };
 
 const none = "—";
 
@@ -23,14 +22,14 @@ export function formatBytes(bytes: number): string {
 /** A tick label of an axis, in the axis's unit. */
 export function formatAxisValue(axis: PlotAxis, v: number): string {
   if (axis.scale === "category") return axis.categories?.[Math.round(v)] ?? "";
-  if (axis.unit === "ms") return formatMs(v);
+  if (axis.unit === "ms") return formatMs(v, "compact");
   if (axis.unit === "bytes") return formatBytes(v);
   return formatNumber(v);
 }
 
 /** An objective's value in its unit. */
 export function formatObjective(unit: string, v: number): string {
-  if (unit === "ms") return formatMs(v);
+  if (unit === "ms") return formatMs(v, "compact");
   if (unit === "bytes") return formatBytes(v);
   return unit === "" ? formatNumber(v) : `${formatNumber(v)} ${unit}`;
 }
@@ -47,8 +46,8 @@ export function summary(result: SweepResult): string {
   const best = bestIndex(result);
   if (best >= 0) {
     const p = result.points[best]!;
-    const predicted = p.predictedMs === null ? "" : ` (predicted ${formatMs(p.predictedMs)})`;
-    parts.push(`best ${pointLabel(result, best)} at ${formatMs(result.best!.medianMs)}${predicted}`);
+    const predicted = p.predictedMs === null ? "" : ` (predicted ${formatMs(p.predictedMs, "compact")})`;
+    parts.push(`best ${pointLabel(result, best)} at ${formatMs(result.best!.medianMs, "compact")}${predicted}`);
   }
   const rho = result.search?.rankCorrelation;
   // How well the model ranks the measured variants: what a person decides to trust the predictions by.
@@ -61,8 +60,8 @@ export function summary(result: SweepResult): string {
 export function pointFacts(result: SweepResult, index: number): { label: string; text: string }[] {
   const p = result.points[index]!;
   const facts: { label: string; text: string }[] = [];
-  facts.push({ label: "Measured", text: p.measuredMs === null ? "not measured" : `${formatMs(p.measuredMs)} median${p.cached ? " (from the sweep cache)" : ""}` });
-  facts.push({ label: "Predicted", text: p.predictedMs === null ? "no estimate" : formatMs(p.predictedMs) });
+  facts.push({ label: "Measured", text: p.measuredMs === null ? "not measured" : `${formatMs(p.measuredMs, "compact")} median${p.cached ? " (from the sweep cache)" : ""}` });
+  facts.push({ label: "Predicted", text: p.predictedMs === null ? "no estimate" : formatMs(p.predictedMs, "compact") });
   if (p.measuredMs !== null && p.predictedMs !== null) {
     facts.push({ label: "Measured / predicted", text: `${formatNumber(p.measuredMs / p.predictedMs)}×` });
   }
@@ -186,8 +185,8 @@ export function tableColumns(result: SweepResult): TableColumn<TableRow>[] {
     });
   }
   columns.push(
-    { id: "predicted", label: "Predicted", numeric: true, cell: (r) => (r.point.predictedMs === null ? none : formatMs(r.point.predictedMs)), sortKey: (r) => r.point.predictedMs },
-    { id: "measured", label: "Measured", numeric: true, cell: (r) => (r.point.measuredMs === null ? none : formatMs(r.point.measuredMs)), sortKey: (r) => r.point.measuredMs },
+    { id: "predicted", label: "Predicted", numeric: true, cell: (r) => (r.point.predictedMs === null ? none : formatMs(r.point.predictedMs, "compact")), sortKey: (r) => r.point.predictedMs },
+    { id: "measured", label: "Measured", numeric: true, cell: (r) => (r.point.measuredMs === null ? none : formatMs(r.point.measuredMs, "compact")), sortKey: (r) => r.point.measuredMs },
   );
   const second = result.objectives?.[1];
   if (second) {

@@ -5,7 +5,7 @@
 // a millisecond), so one kernel reads the same in both.
 import { h, plural, type Child } from "../shared/dom";
 import { formatSignedPercent } from "../shared/format";
-import { formatMs, formatNumber } from "../roofline/view";
+import { formatMs, formatNumber } from "../../../server/src/core/format";
 import type { GridColumn } from "./grid";
 import { relativeSpread, sortKeys, variantText, type StatusFilter } from "./model";
 import type { MeasuredRoof, ProfilerRow, ProfilerTiming, RunStatus } from "./protocol";
@@ -73,13 +73,13 @@ export function rowLabel(row: ProfilerRow): string {
   const parts = [`${row.entry} in ${row.file}`];
   parts.push(row.message ? `${row.status}: ${firstLine(row.message)}` : row.status);
   const t = row.timing;
-  if (t) parts.push(`median ${formatMs(t.medianMs)}, ${formatRange(t).replace("–", " to ")}, ${methodLabel(t.method)}`);
+  if (t) parts.push(`median ${formatMs(t.medianMs, "compact")}, ${formatRange(t).replace("–", " to ")}, ${methodLabel(t.method)}`);
   if (row.gbps !== null) parts.push(`${formatNumber(row.gbps)} GB/s`);
   if (row.gflops !== null) parts.push(`${formatNumber(row.gflops)} GFLOP/s`);
   const roof = roofText(row);
   if (roof) parts.push(roof);
   const p = row.predicted;
-  if (p && p.ms !== null) parts.push(`predicted ${formatMs(p.ms)}${p.errorPct !== null ? `, error ${errorText(p.errorPct)}` : ""}`);
+  if (p && p.ms !== null) parts.push(`predicted ${formatMs(p.ms, "compact")}${p.errorPct !== null ? `, error ${errorText(p.errorPct)}` : ""}`);
   if (row.adapter) parts.push(`on ${adapterName(row)}${row.adapter.software ? ", a software adapter" : ""}`);
   const variant = variantText(row);
   if (variant) parts.push(`variant ${variant}`);
@@ -125,14 +125,14 @@ function adapterCell(row: ProfilerRow): Child {
 }
 
 function medianCell(row: ProfilerRow): Child {
-  return row.timing ? formatMs(row.timing.medianMs) : muted(none);
+  return row.timing ? formatMs(row.timing.medianMs, "compact") : muted(none);
 }
 
 function spreadCell(row: ProfilerRow): Child {
   const t = row.timing;
   if (!t) return muted(none);
   const spread = relativeSpread(row);
-  const title = `${plural(t.samples, "timed run")}, ${methodLabel(t.method)}: min ${formatMs(t.minMs)}, max ${formatMs(t.maxMs)}${spread !== null ? ` (±${formatNumber((spread * 100) / 2)}%)` : ""}`;
+  const title = `${plural(t.samples, "timed run")}, ${methodLabel(t.method)}: min ${formatMs(t.minMs, "compact")}, max ${formatMs(t.maxMs, "compact")}${spread !== null ? ` (±${formatNumber((spread * 100) / 2)}%)` : ""}`;
   return h("span", { class: "spread", title }, h("span", { class: "range" }, formatRange(t)), " ", h("span", { class: ["method", `method-${t.method}`] }, t.method));
 }
 
@@ -159,7 +159,7 @@ function roofCell(row: ProfilerRow): Child {
 function predictedCell(row: ProfilerRow): Child {
   const p = row.predicted;
   if (!p || p.ms === null) return muted(none);
-  return h("span", { title: `The cost model's prediction on ${p.deviceId}` }, formatMs(p.ms));
+  return h("span", { title: `The cost model's prediction on ${p.deviceId}` }, formatMs(p.ms, "compact"));
 }
 
 function errorCell(row: ProfilerRow): Child {
@@ -241,7 +241,7 @@ export function summaryText(total: number, shown: number, roofs: readonly Measur
 // ---- One run in full, and two side by side ----
 
 function timingText(t: ProfilerTiming | null): string {
-  return t ? `${formatMs(t.medianMs)} (${formatRange(t)}, ${plural(t.samples, "run")}, ${methodLabel(t.method)})` : none;
+  return t ? `${formatMs(t.medianMs, "compact")} (${formatRange(t)}, ${plural(t.samples, "run")}, ${methodLabel(t.method)})` : none;
 }
 
 function rate(value: number | null, unit: string): string {
@@ -255,7 +255,7 @@ function adapterText(row: ProfilerRow): string {
 
 function predictedText(row: ProfilerRow): string {
   const p = row.predicted;
-  return p && p.ms !== null ? `${formatMs(p.ms)} on ${p.deviceId}` : none;
+  return p && p.ms !== null ? `${formatMs(p.ms, "compact")} on ${p.deviceId}` : none;
 }
 
 /** One picked run, every number it has, and the whole message. */

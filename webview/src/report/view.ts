@@ -2,7 +2,8 @@
 //
 // Numbers are written with the Roofline panel's formatters (three significant digits, en-US, the same on every
 // machine), except counts a person checks by hand (FLOPs, bytes), which are written out in full.
-import { boundLabel, formatMs, formatNumber } from "../roofline/view";
+import { formatMs, formatNumber } from "../../../server/src/core/format";
+import { boundLabel } from "../roofline/view";
 import { h, plural, type Child } from "../shared/dom";
 import type { TableColumn } from "../shared/sortableTable";
 import type { ReportCheck, ReportData, ReportFinding, ReportKernel, ReportRun } from "./protocol";
@@ -123,7 +124,7 @@ export const analysisColumns: readonly TableColumn<ReportKernel>[] = [
   {
     id: "predicted",
     label: "Predicted time",
-    cell: (k) => (k.predictedMs === null ? missing(k.unknowns[0]) : formatMs(k.predictedMs)),
+    cell: (k) => (k.predictedMs === null ? missing(k.unknowns[0]) : formatMs(k.predictedMs, "compact")),
     sortKey: (k) => k.predictedMs,
     numeric: true,
   },
@@ -136,7 +137,7 @@ export function analysisRowLabel(k: ReportKernel): string {
     k.arithmeticIntensity === null ? "intensity unknown" : `${formatNumber(k.arithmeticIntensity)} FLOP per byte`,
     k.occupancy ? `occupancy ${occupancyText(k)} limited by ${k.occupancy.limitedBy}` : "occupancy unknown",
     boundLabel(k.bound),
-    k.predictedMs === null ? "no predicted time" : `predicted ${formatMs(k.predictedMs)}`,
+    k.predictedMs === null ? "no predicted time" : `predicted ${formatMs(k.predictedMs, "compact")}`,
   ];
   return parts.join(", ");
 }
@@ -208,14 +209,14 @@ export function spreadText(run: ReportRun): string | null {
   const t = run.timing;
   if (!t) return null;
   const relative = t.medianMs > 0 ? ` (${formatPercent(((t.maxMs - t.minMs) / t.medianMs) * 100)})` : "";
-  return `${formatMs(t.minMs)} – ${formatMs(t.maxMs)}${relative}`;
+  return `${formatMs(t.minMs, "compact")} – ${formatMs(t.maxMs, "compact")}${relative}`;
 }
 
 function errorCell(run: ReportRun): Child {
   const p = run.predicted;
   if (!p) return missing("No prediction was recorded with this run: calibrate this adapter (kernellens calibrate) to compare the model with it");
   if (p.errorPct === null) return missing(`The model had no prediction on ${p.deviceId}`);
-  return h("span", { title: `Predicted ${p.ms === null ? "?" : formatMs(p.ms)} on ${p.deviceId}; (predicted − measured) / measured` }, formatPercent(p.errorPct, true));
+  return h("span", { title: `Predicted ${p.ms === null ? "?" : formatMs(p.ms, "compact")} on ${p.deviceId}; (predicted − measured) / measured` }, formatPercent(p.errorPct, true));
 }
 
 export const runColumns: readonly TableColumn<ReportRun>[] = [
@@ -227,7 +228,7 @@ export const runColumns: readonly TableColumn<ReportRun>[] = [
     sortKey: (r) => r.timestamp,
   },
   { id: "status", label: "Status", cell: (r) => h("span", { class: ["status", `status-${r.status}`] }, r.status), sortKey: (r) => r.status },
-  { id: "median", label: "Median", cell: (r) => (r.timing ? formatMs(r.timing.medianMs) : missing()), sortKey: (r) => r.timing?.medianMs ?? null, numeric: true },
+  { id: "median", label: "Median", cell: (r) => (r.timing ? formatMs(r.timing.medianMs, "compact") : missing()), sortKey: (r) => r.timing?.medianMs ?? null, numeric: true },
   { id: "spread", label: "Min – max", cell: (r) => spreadText(r) ?? missing(), numeric: true },
   { id: "method", label: "Method", cell: (r) => (r.timing ? h("span", { class: "wraps" }, `${methodLabel(r.timing.method)}, ${plural(r.timing.samples, "run")}`) : missing()) },
   { id: "gbps", label: "GB/s", cell: (r) => (r.gbps === null ? missing() : formatNumber(r.gbps)), sortKey: (r) => r.gbps, numeric: true },
@@ -238,7 +239,7 @@ export const runColumns: readonly TableColumn<ReportRun>[] = [
 
 export function runRowLabel(r: ReportRun): string {
   const parts = [`${r.entry}, ${r.status}, recorded ${formatDate(r.timestamp)}`];
-  if (r.timing) parts.push(`median ${formatMs(r.timing.medianMs)}, ${spreadText(r)}, ${methodLabel(r.timing.method)}`);
+  if (r.timing) parts.push(`median ${formatMs(r.timing.medianMs, "compact")}, ${spreadText(r)}, ${methodLabel(r.timing.method)}`);
   if (r.gbps !== null) parts.push(`${formatNumber(r.gbps)} GB/s`);
   if (r.gflops !== null) parts.push(`${formatNumber(r.gflops)} GFLOP/s`);
   parts.push(checksText(r.checks));
@@ -265,6 +266,6 @@ export function runDetail(r: ReportRun): Node {
     r.error !== null ? h("p", { class: "run-error" }, r.error) : null,
     checks.length > 0 ? h("ul", { class: "checks" }, checks) : h("p", { class: "muted" }, "No checks ran."),
     r.adapter !== null ? h("p", { class: "muted" }, `Adapter: ${r.adapter}. Mode: ${r.mode}.`) : null,
-    r.predicted ? h("p", { class: "muted" }, r.predicted.ms === null ? `No prediction on ${r.predicted.deviceId}.` : `Predicted ${formatMs(r.predicted.ms)} on ${r.predicted.deviceId}.`) : null,
+    r.predicted ? h("p", { class: "muted" }, r.predicted.ms === null ? `No prediction on ${r.predicted.deviceId}.` : `Predicted ${formatMs(r.predicted.ms, "compact")} on ${r.predicted.deviceId}.`) : null,
   );
 }

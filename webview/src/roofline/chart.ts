@@ -8,7 +8,8 @@ import uPlot from "uplot";
 import { h, setChildren } from "../shared/dom";
 import { chartPoints, defaultExtent, logSplits, roofSegments, type ChartPoint, type Extent, type RoofSegment } from "./geometry";
 import type { RooflineData } from "./protocol";
-import { formatNumber, tooltipContent } from "./view";
+import { formatNumber } from "../../../server/src/core/format";
+import { tooltipContent } from "./view";
 
 export type { ChartPoint, Extent, PointKind, RoofSegment } from "./geometry";
 

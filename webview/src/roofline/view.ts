@@ -3,26 +3,13 @@
 // The chart (chart.ts) draws; everything a person reads as text is made here, so the tooltip, the screen-reader table
 // and the live announcement say the same thing in the same words.
 import type { RooflineBound, RooflineCeilings, RooflineDeviceEntry, RooflineMeasuredPoint } from "../../../server/src/protocol";
+import { formatMs, formatNumber } from "../../../server/src/core/format";
 import { h, plural, type Child } from "../shared/dom";
 import type { RooflineData, RooflineKernelView } from "./protocol";
 
 export { fileName } from "../kernels/view";
 
 const none = "—";
-
-/** Three significant digits with thousands separators, the same on every machine (a locale's default varies). */
-const threeDigits = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 3 });
-
-export function formatNumber(value: number): string {
-  return threeDigits.format(value);
-}
-
-/** A time in the unit that keeps it short: µs below a millisecond, s from a second. */
-export function formatMs(ms: number): string {
-  if (ms < 1) return `${formatNumber(ms * 1000)} µs`;
-  if (ms >= 1000) return `${formatNumber(ms / 1000)} s`;
-  return `${formatNumber(ms)} ms`;
-}
 
 /** A FLOP rate for a roof's label: TFLOP/s from a thousand GFLOP/s, where the chart's labels have room for few digits. */
 export function formatPeak(gflops: number): string {
@@ -49,14 +36,14 @@ export function kernelFacts(kernel: RooflineKernelView): { label: string; text: 
   if (p) {
     facts.push({
       label: "Predicted",
-      text: `AI ${formatNumber(p.ai)} FLOP/byte · ${formatNumber(p.gflops)} GFLOP/s · ${formatMs(p.ms)} · ${boundLabel(p.bound)}`,
+      text: `AI ${formatNumber(p.ai)} FLOP/byte · ${formatNumber(p.gflops)} GFLOP/s · ${formatMs(p.ms, "compact")} · ${boundLabel(p.bound)}`,
     });
     facts.push({ label: "Roof", text: `${formatNumber(p.attainableGflops)} GFLOP/s attainable at this intensity` });
   } else {
     facts.push({ label: "Predicted", text: `no estimate: ${kernel.reason ?? "the model has none"}` });
   }
   const m = measuredOf(kernel);
-  if (m) facts.push({ label: "Measured", text: `AI ${formatNumber(m.ai)} FLOP/byte · ${formatNumber(m.gflops)} GFLOP/s · ${formatMs(m.ms)} median` });
+  if (m) facts.push({ label: "Measured", text: `AI ${formatNumber(m.ai)} FLOP/byte · ${formatNumber(m.gflops)} GFLOP/s · ${formatMs(m.ms, "compact")} median` });
   if (kernel.workgroupAi !== null) facts.push({ label: "Workgroup memory", text: `AI ${formatNumber(kernel.workgroupAi)} FLOP/byte` });
   return facts;
 }
@@ -198,11 +185,11 @@ export function pointsTable(data: RooflineData): { head: Node; body: Node[] } {
       h("th", { attrs: { scope: "row" } }, k.name),
       h("td", null, p ? formatNumber(p.ai) : none),
       h("td", null, p ? formatNumber(p.gflops) : none),
-      h("td", null, p ? formatMs(p.ms) : none),
+      h("td", null, p ? formatMs(p.ms, "compact") : none),
       h("td", null, p ? boundLabel(p.bound) : `no estimate: ${k.reason ?? "the model has none"}`),
       h("td", null, m ? formatNumber(m.ai) : none),
       h("td", null, m ? formatNumber(m.gflops) : none),
-      h("td", null, m ? formatMs(m.ms) : none),
+      h("td", null, m ? formatMs(m.ms, "compact") : none),
     );
   });
   return { head, body };
