@@ -63,6 +63,24 @@ export function lowerWgslKernel(resolution: Resolution, input: WgslKernelInput):
   return new Lowering(resolution).run(input);
 }
 
+/** Function-scope values (vars, lets, parameters) by the function they belong to, built once per resolution. */
+const byFunction = new WeakMap<Resolution, Map<string, WgslSymbol[]>>();
+
+function valuesByFunction(resolution: Resolution): Map<string, WgslSymbol[]> {
+  let index = byFunction.get(resolution);
+  if (!index) {
+    index = new Map();
+    for (const s of resolution.symbols) {
+      if (!s.container || (s.kind !== "local-var" && s.kind !== "let" && s.kind !== "param")) continue;
+      const list = index.get(s.container) ?? [];
+      list.push(s);
+      index.set(s.container, list);
+    }
+    byFunction.set(resolution, index);
+  }
+  return index;
+}
+
 function typeText(t: WgslType): string {
   if (t.kind === "scalar") return t.name;
   if (t.kind === "vector") return `vec${t.n}<${t.component.name}>`;
@@ -155,9 +173,7 @@ class Lowering {
     const ep = this.resolution.entryPoints.find((e) => e.name === input.name);
     const functions = new Set<string>([input.name, ...(ep?.functionsCalled.map((f) => f.name) ?? [])]);
     const out: PrivateValue[] = [];
-    for (const s of this.resolution.symbols) {
-      if (!s.container || !functions.has(s.container)) continue;
-      if (s.kind !== "local-var" && s.kind !== "let" && s.kind !== "param") continue;
+    for (const s of [...functions].flatMap((f) => valuesByFunction(this.resolution).get(f) ?? [])) {
       const t = derefType(this.types.typeOfDeclaration(s));
       const array = t.kind === "array" && typeof t.count === "number";
       let words = array ? (t.count as number) * Math.max(1, componentCount(t.element)) : Math.max(1, componentCount(t));

@@ -1,0 +1,61 @@
+// Times the full analysis of the 1,000-line benchmark file at HEAD's working tree and at an earlier commit, in one run.
+//
+// `node --import tsx test/bench/modelTimeAgainst.ts REV [RUNS]` checks REV out into a temporary git worktree (with
+// this checkout's node_modules linked in), loads both trees' `analyzeSource`, and alternates them on the same text
+// so machine noise falls on both alike. It prints p50/p95 of each and the ratio now / before: the check that a
+// redesign of the core made the analysis no slower.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { DEFAULT_DEVICE_ID, findDevice } from "../../server/src/core/devices/database";
+import { findRepoRoot } from "../support/repoRoot";
+import { modelledKernelFile } from "./modelTime";
+import { fmt, summarize } from "./stats";
+
+type Analyze = (text: string, options: { model: { device: unknown } }) => { models: ReadonlyMap<string, unknown> };
+
+async function main(): Promise<void> {
+  const rev = process.argv[2];
+  const runs = Number(process.argv[3] ?? 100);
+  if (!rev) throw new Error("usage: modelTimeAgainst.ts REV [RUNS]");
+  const root = findRepoRoot();
+  const dir = mkdtempSync(join(tmpdir(), "kl-bench-before-"));
+  execFileSync("git", ["worktree", "add", "--detach", dir, rev], { cwd: root, stdio: "ignore", timeout: 60_000 });
+  try {
+    if (!existsSync(join(dir, "node_modules"))) symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
+    const before = (await import(join(dir, "server/src/core/analysis/sourceAnalysis.ts"))).analyzeSource as Analyze;
+    const beforeDb = await import(join(dir, "server/src/core/devices/database.ts"));
+    const now = (await import(join(root, "server/src/core/analysis/sourceAnalysis.ts"))).analyzeSource as Analyze;
+    const text = modelledKernelFile(1000);
+    const deviceNow = findDevice(DEFAULT_DEVICE_ID)!;
+    const deviceBefore = beforeDb.findDevice(beforeDb.DEFAULT_DEVICE_ID);
+    const kernels = [before(text, { model: { device: deviceBefore } }).models.size, now(text, { model: { device: deviceNow } }).models.size];
+    for (let i = 0; i < 5; i++) {
+      before(text, { model: { device: deviceBefore } });
+      now(text, { model: { device: deviceNow } });
+    }
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      let t = performance.now();
+      before(text, { model: { device: deviceBefore } });
+      a.push(performance.now() - t);
+      t = performance.now();
+      now(text, { model: { device: deviceNow } });
+      b.push(performance.now() - t);
+    }
+    const sa = summarize(a);
+    const sb = summarize(b);
+    console.log(`${text.split("\n").length} lines, ${kernels[0]} kernels modelled before, ${kernels[1]} now; ${runs} alternating runs`);
+    console.log(`before (${rev}): p50 ${fmt(sa.p50)} ms, p95 ${fmt(sa.p95)} ms`);
+    console.log(`now (working tree): p50 ${fmt(sb.p50)} ms, p95 ${fmt(sb.p95)} ms`);
+    console.log(`ratio now / before: p50 ${(sb.p50 / sa.p50).toFixed(2)}, p95 ${(sb.p95 / sa.p95).toFixed(2)}`);
+  } finally {
+    execFileSync("git", ["worktree", "remove", "--force", dir], { cwd: root, stdio: "ignore", timeout: 60_000 });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();
