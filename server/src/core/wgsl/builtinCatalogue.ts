@@ -2,9 +2,10 @@
 //
 // Follows the W3C WGSL specification (https://www.w3.org/TR/WGSL/, current editor's draft, including the
 // subgroup, quad, linear_indexing and atomic_vec2u_min_max additions). All descriptions are written for this
-// project. Pure data plus lookups: no editor or language-server imports and no I/O. What a cost class means and how
-// a call is counted is in builtinCosts.ts; the hover text made from these entries is in builtinDocs.ts.
-import type { BuiltinCost } from "./builtinCosts";
+// project. Pure data plus lookups: no editor or language-server imports and no I/O. What a cost class means is in
+// builtinCostTypes.ts, how a call is counted in builtinCosts.ts; the hover text made from these entries is in
+// builtinDocs.ts.
+import type { BuiltinCost } from "./builtinCostTypes";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public types
