@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import { analyzeSource } from "../../server/src/core/analysis/sourceAnalysis";
 import { listDevices } from "../../server/src/core/devices/database";
 import { quantAccessFindings, quantFindings } from "../../server/src/core/quant/findings";
-import { recognizeQuantization } from "../../server/src/core/quant/recognize";
+import { recognizeQuantization } from "../../server/src/core/wgsl/quantIdioms";
 import { quantWhatIf, quantWhatIfMarkdown } from "../../server/src/core/quant/whatIf";
 
 const root = join(__dirname, "..", "..");

@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import { analyzeSource } from "../../server/src/core/analysis/sourceAnalysis";
 import { DEFAULT_DEVICE_ID, findDevice, listDevices } from "../../server/src/core/devices/database";
 import { INT8_DOT_MAX_K, quantFindings } from "../../server/src/core/quant/findings";
-import { recognizeQuantization } from "../../server/src/core/quant/recognize";
+import { recognizeQuantization } from "../../server/src/core/wgsl/quantIdioms";
 
 const root = join(__dirname, "..", "..");
 const read = (p: string): string => readFileSync(join(root, p), "utf8");

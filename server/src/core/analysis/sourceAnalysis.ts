@@ -14,7 +14,7 @@ import { checkDirectivesAgainstModule } from "./directiveChecks";
 import type { KernelAnalysis } from "../model/analyzeKernel";
 import { analyzeKernel } from "./kernelAnalysis";
 import type { AnalyzeOptions, PreparedSource, SourceAnalysis } from "./sourceTypes";
-import { recognizeQuantization } from "../quant/recognize";
+import { recognizeQuantization } from "../wgsl/quantIdioms";
 import { quantAccessFindings, quantFindings } from "../quant/findings";
 
 export type { AnalyzeOptions, PreparedSource, SourceAnalysis };

@@ -19,7 +19,7 @@ import type { Expr, FunctionDecl, Span, Stmt } from "../wgsl/ast";
 import type { WgslSymbol } from "../wgsl/resolve";
 import { derefType } from "../wgsl/types";
 import { walk, type AstNode } from "../wgsl/walk";
-import { QuantContext, recognizeQuantization, type QuantBinding } from "./recognize";
+import { QuantContext, recognizeQuantization, type QuantBinding } from "../wgsl/quantIdioms";
 
 /** The largest K for which K x 127 x 127 fits in an i32: floor((2^31 - 1) / 16129). */
 export const INT8_DOT_MAX_K = Math.floor((2 ** 31 - 1) / (127 * 127));

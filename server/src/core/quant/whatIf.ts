@@ -6,7 +6,7 @@
 import type { DeviceSpec } from "../devices/device";
 import type { AccessInfo, KernelModel } from "../model/types";
 import { findQuantFormat } from "./formats";
-import type { QuantBinding } from "./recognize";
+import type { QuantBinding } from "./binding";
 
 export interface QuantWhatIfRow {
   /** The format id, e.g. `q4_0`; `int4` is INT4 with one fp16 scale per 128 weights. */

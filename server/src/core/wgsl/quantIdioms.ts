@@ -4,14 +4,20 @@
 // and masks, unpack4x8*, dot4*Packed, unpack2x16float) applied to values loaded from u32/i32 storage bindings, for
 // scale loads indexed by a weight index divided by a constant (the group size), and for ggml block structs. A
 // `// @quant NAME: FORMAT` directive states the format and wins over inference. No evidence, no entry.
-import type { SourceAnalysis } from "../analysis/sourceTypes";
-import type { QuantBinding, QuantEvidence } from "./binding";
-import type { CallExpr, Expr, FunctionDecl, Ident, Span } from "../wgsl/ast";
-import type { Resolution, WgslSymbol } from "../wgsl/resolve";
-import { derefType, type WgslType } from "../wgsl/types";
-import { walk, type AstNode } from "../wgsl/walk";
+import type { Directive } from "../directives/directives";
+import type { QuantBinding, QuantEvidence } from "../quant/binding";
+import type { CallExpr, Expr, FunctionDecl, Ident, Span } from "./ast";
+import type { Resolution, WgslSymbol } from "./resolve";
+import { derefType, type WgslType } from "./types";
+import { walk, type AstNode } from "./walk";
 
 export type { QuantBinding, QuantEvidence };
+
+/** What recognition reads of an analysis: the resolved module and the directives (`// @quant`, `// @quantize`). */
+export interface QuantSource {
+  readonly resolution: Resolution;
+  readonly directives: readonly Directive[];
+}
 
 /** Known formats: storage bits per element (scale included) and group size. */
 const FORMATS: ReadonlyMap<string, { bits: number; group: number | null }> = new Map([
@@ -55,7 +61,7 @@ export class QuantContext {
   private readonly originMemo = new Map<Expr, Set<WgslSymbol>>();
   private readonly returnMemo = new Map<FunctionDecl, Set<WgslSymbol>>();
 
-  constructor(readonly source: SourceAnalysis, kernelName: string) {
+  constructor(readonly source: QuantSource, kernelName: string) {
     this.resolution = source.resolution;
     const entry = this.resolution.entryPoints.find((e) => e.name === kernelName);
     this.functions = entry ? [entry.fn, ...entry.functionsCalled.map((s) => s.decl).filter((d): d is FunctionDecl => d.kind === "function")] : [];
@@ -215,7 +221,7 @@ function statedBits(known: { bits: number; group: number | null } | undefined, i
   return known.bits + scaleBits / group;
 }
 
-export function recognizeQuantization(source: SourceAnalysis, kernelName: string): QuantBinding[] {
+export function recognizeQuantization(source: QuantSource, kernelName: string): QuantBinding[] {
   const ctx = new QuantContext(source, kernelName);
   if (ctx.functions.length === 0) return [];
   const found = new Map<WgslSymbol, Gathered>();
