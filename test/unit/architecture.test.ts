@@ -20,9 +20,15 @@ const KNOWN_CYCLES: readonly (readonly string[])[] = [];
  * Modules of server/ a webview page may import: plain data and pure functions deliberately shared with the pages,
  * each importing nothing itself. protocol.ts declares the messages between client and server (the kernel outline
  * and roofline payloads the panels show); core/sweep/result.ts is the sweep result format the Design-space page
- * receives in a message and validates; core/format.ts is how numbers read, the same in editor, CLI and panels.
+ * receives in a message and validates; core/format.ts is how numbers read, the same in editor, CLI and panels;
+ * core/validation.ts is the message-checking toolkit every boundary (both sides of every panel) uses.
  */
-const SHARED_WITH_WEBVIEW: readonly string[] = ["server/src/protocol.ts", "server/src/core/sweep/result.ts", "server/src/core/format.ts"];
+const SHARED_WITH_WEBVIEW: readonly string[] = [
+  "server/src/protocol.ts",
+  "server/src/core/sweep/result.ts",
+  "server/src/core/format.ts",
+  "server/src/core/validation.ts",
+];
 
 /** Modules the core must not import: the editor, the language server, files, processes, the network. */
 const IMPURE_MODULES = /^(vscode|vscode-languageserver.*|vscode-jsonrpc.*|(node:)?(fs|fs\/promises|child_process|net|http|https|http2|worker_threads|dgram|tls))$/;
