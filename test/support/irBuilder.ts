@@ -4,7 +4,7 @@
 // it, arithmetic by class (each source-level operation once per component, comparisons and `&&` as integer ops),
 // memory operations with byte addresses, branches, loops with their counters, barriers and the values kept live.
 // Every access gets its own span (a front-end points each one at its place in the source).
-import type { BindingIR, IrNode, KernelIR, LaunchParam, LoopCounter, PrivateValue } from "../../server/src/core/kernel/ir";
+import type { BindingIR, IrNode, KernelIR, LaunchParam, LoopCounter, OpClass, PrivateValue } from "../../server/src/core/kernel/ir";
 import { bin, cst, vr, type VExpr } from "../../server/src/core/kernel/vexpr";
 
 export { cst, vr };
@@ -50,8 +50,8 @@ export class IrBuilder {
     return { name, space: "workgroup", access: "read_write", elementType, bytes, span: this.span() };
   }
 
-  ops(counts: Partial<Record<"f32" | "f16" | "int" | "special", number>>): IrNode {
-    return { k: "ops", f32: counts.f32 ?? 0, f16: counts.f16 ?? 0, int: counts.int ?? 0, special: counts.special ?? 0 };
+  ops(counts: Partial<Record<OpClass, number>>): IrNode {
+    return { k: "ops", f32: 0, f16: 0, bf16: 0, int: 0, special: 0, subgroup: 0, tensor: 0, ...counts };
   }
 
   load(binding: string, space: "global" | "workgroup" | "uniform", byteAddress: VExpr, bytes = 4, elementType = "f32"): IrNode {

@@ -174,3 +174,46 @@ test("a sweep value reaches the hand-built IR through the same launch resolution
   assert.equal(model.ops.flopsF32.value, 2 * 512 ** 3);
   assert.equal(model.loops[0].tripCount?.value, 64);
 });
+
+test("the resolved launch says where each size came from: a directive, the command line, or the code", () => {
+  const ir = matmulTiledIR();
+  const directives = directivesOnly(example("matmul-tiled.wgsl"));
+  const sizeOf = (l: ReturnType<typeof resolveLaunch>, name: string) => l.sizes.find((s) => s.name === name);
+  const written = resolveLaunch(ir, directives);
+  assert.deepEqual(sizeOf(written, "M"), { name: "M", value: 512, source: "directive" });
+  assert.deepEqual(sizeOf(written, "workgroupSize"), { name: "workgroupSize", value: [16, 16, 1], source: "directive" });
+  assert.deepEqual(sizeOf(written, "dispatch"), { name: "dispatch", value: [32, 32, 1], source: "directive" });
+  assert.deepEqual(sizeOf(written, "buffer a"), { name: "buffer a", value: 512 * 512, source: "directive" });
+  const given = resolveLaunch(ir, directives, { given: new Map([["TILE", 8]]) });
+  assert.deepEqual(sizeOf(given, "workgroupSize"), { name: "workgroupSize", value: [8, 8, 1], source: "given" });
+  // Without the @override line the workgroup size is the override's default: the code's.
+  const fromCode = resolveLaunch(ir, directives.filter((d) => d.kind !== "override"));
+  assert.deepEqual(sizeOf(fromCode, "workgroupSize"), { name: "workgroupSize", value: [16, 16, 1], source: "code" });
+});
+
+test("the WGSL front-end lowers textures with their format and dimensions, and subgroup operations as their own class", async () => {
+  const { kernelIROf } = await import("../../server/src/core/analysis/kernelAnalysis");
+  const { estimateBuiltinCost } = await import("../../server/src/core/wgsl/builtinCosts");
+  const text = `
+enable subgroups;
+@group(0) @binding(0) var src: texture_2d<f32>;
+@group(0) @binding(1) var dst: texture_storage_3d<rgba8unorm, write>;
+@group(0) @binding(2) var<storage, read_write> sums: array<f32>;
+// @dispatch 4
+@compute @workgroup_size(64)
+fn k(@builtin(global_invocation_id) g: vec3<u32>) {
+  let v = textureLoad(src, vec2<u32>(g.xy), 0);
+  textureStore(dst, g, v);
+  sums[g.x] = subgroupAdd(v.x);
+}`;
+  const source = analyzeSource(text, { model: { device } });
+  const ir = kernelIROf(source, source.kernels[0]);
+  const byName = new Map(ir.bindings.map((b) => [b.name, b]));
+  assert.deepEqual(byName.get("src")?.texture, { format: "f32", dimensions: 2, storage: false });
+  assert.deepEqual(byName.get("dst")?.texture, { format: "rgba8unorm", dimensions: 3, storage: true });
+  assert.equal(byName.get("sums")?.space, "global");
+  const model = source.models.get("k")!.model;
+  const perCall = estimateBuiltinCost("subgroupAdd", { resultComponents: 1, operandComponents: 1 })!.crossLaneOps;
+  assert.ok(perCall > 0);
+  assert.equal(model.ops.subgroupOps.value, 256 * perCall);
+});

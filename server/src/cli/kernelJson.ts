@@ -1,5 +1,6 @@
 // Converts a kernel's cost model to the `kernels` entries of `kernellens analyze --json` (the design note's contract).
 import type { KernelSummary } from "../core/analysis/kernels";
+import { totalFlops } from "../core/model/flops";
 import type { KernelAnalysis } from "../core/model/analyzeKernel";
 import type { Range } from "../core/model/types";
 import type { WireRange } from "../protocol";
@@ -53,7 +54,7 @@ export function toKernelJson(
     if (r.min !== r.value || r.max !== r.value) ranges[name] = { min: r.min, max: finite(r.max) };
     return r.value;
   };
-  const flops = known ? val("flops", { value: m.ops.flopsF32.value + m.ops.flopsF16.value, min: m.ops.flopsF32.min + m.ops.flopsF16.min, max: m.ops.flopsF32.max + m.ops.flopsF16.max }) : null;
+  const flops = known ? val("flops", totalFlops(m.ops)) : null;
   const compulsory = m.traffic.compulsoryRead !== null && m.traffic.compulsoryWritten !== null ? m.traffic.compulsoryRead + m.traffic.compulsoryWritten : null;
   return {
     name: kernel.name,

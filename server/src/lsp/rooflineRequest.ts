@@ -5,6 +5,7 @@
 // the two converters at the end (a run outcome and a calibration profile into roofline terms); they sit here, next to
 // the roofs computed from datasheets, so both sets of roofs follow one definition.
 import { quantWhatIf } from "../core/quant/whatIf";
+import { totalFlops } from "../core/model/flops";
 import type { SourceAnalysis } from "../core/analysis/sourceAnalysis";
 import { DEFAULT_DEVICE_ID, findDevice, listDevices } from "../core/devices/database";
 import type { DeviceSpec } from "../core/devices/device";
@@ -75,7 +76,7 @@ export function predictionOf(model: KernelModel): { predicted: RooflinePredictio
     const why = model.unknowns[0];
     return { predicted: null, reason: why ? `${why.what} ${why.reason}` : "the launch is unknown (add a // @dispatch line)" };
   }
-  const flops = model.ops.flopsF32.value + model.ops.flopsF16.value;
+  const flops = totalFlops(model.ops).value;
   if (!(flops > 0)) return { predicted: null, reason: "no floating-point work, so no place on a FLOP roofline" };
   if (r.arithmeticIntensity === null || r.attainableGflops === null || !(r.arithmeticIntensity > 0)) {
     return { predicted: null, reason: "no modelled DRAM traffic, so no arithmetic intensity" };
@@ -158,7 +159,7 @@ export function rooflineResult(params: RooflineParams, source: SourceAnalysis | 
     });
     // A quantized, memory-bound kernel also appears with its weights in other formats: same FLOPs, fewer bytes.
     const whatIf = analysis && predicted ? quantWhatIf(analysis.model, analysis.quantization ?? [], device) : null;
-    const flops = analysis ? analysis.model.ops.flopsF32.value + analysis.model.ops.flopsF16.value : 0;
+    const flops = analysis ? totalFlops(analysis.model.ops).value : 0;
     for (const row of whatIf?.rows ?? []) {
       if (row.current || !(row.dramBytes > 0) || !(row.predictedMs > 0)) continue;
       const ai = flops / row.dramBytes;

@@ -7,6 +7,7 @@
 // its reference passed the deadline; `error` for everything else (plan problems, compile and validation errors,
 // limits, no adapter, a crashed helper, cancellation).
 import { existsSync, readFileSync } from "node:fs";
+import { totalFlops } from "../core/model/flops";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -359,7 +360,7 @@ async function runEntry(ctx: EntryContext, kernel: KernelSummary, base: Omit<Run
   let achieved: RunOutcome["achieved"];
   let predicted: RunOutcome["predicted"];
   if (model && model.invocations !== null && medianS > 0) {
-    const flops = model.ops.flopsF32.value + model.ops.flopsF16.value;
+    const flops = totalFlops(model.ops).value;
     const dram = model.traffic.dramRead !== null && model.traffic.dramWritten !== null ? model.traffic.dramRead + model.traffic.dramWritten : null;
     achieved = { gflops: flops / medianS / 1e9, gbps: dram === null ? null : dram / medianS / 1e9 };
   }

@@ -13,8 +13,12 @@ export type { Span, VExpr };
 /** Where a binding lives. `global` is device memory (WGSL storage, CUDA global pointers, Triton pointers). */
 export type MemorySpace = "global" | "workgroup" | "uniform" | "texture" | "private";
 
-/** Arithmetic classes the model prices differently. */
-export type OpClass = "f32" | "f16" | "bf16" | "int" | "special" | "tensor";
+/**
+ * Arithmetic classes the model prices differently: FLOPs by dtype (an FMA counts 2), integer and comparison ops,
+ * special functions (transcendentals), subgroup (warp) cross-lane ops, and tensor-core FLOPs (matrix instructions
+ * with 16-bit inputs: WMMA/MMA, `tl.dot`).
+ */
+export type OpClass = "f32" | "f16" | "bf16" | "int" | "special" | "subgroup" | "tensor";
 
 /** Variables of the invocation space every front-end uses in index expressions. */
 export const ID_VARS = ["lid.x", "lid.y", "lid.z", "wid.x", "wid.y", "wid.z"] as const;
@@ -37,6 +41,8 @@ export interface BindingIR {
   readonly bytes: VExpr | null;
   /** For runtime-sized buffers: bytes before element 0 (a struct header) and bytes per element. */
   readonly runtimeArray?: { readonly headerBytes: number; readonly strideBytes: number };
+  /** For textures: the texel format as written (`rgba8unorm`, `f32` for a sampled float texture) and dimensions. */
+  readonly texture?: { readonly format: string; readonly dimensions: 1 | 2 | 3; readonly storage: boolean };
   readonly span: Span;
 }
 
@@ -53,6 +59,8 @@ export interface LaunchIR {
   readonly workgroupSizeMissing?: string;
   /** Default values of the overrides (compile-time parameters), where they are integer constants. */
   readonly overrideDefaults: ReadonlyMap<string, number | undefined>;
+  /** Shared memory sized at launch (CUDA's `extern __shared__`), in bytes over launch parameters; WGSL has none. */
+  readonly dynamicSharedBytes?: VExpr;
 }
 
 /**
@@ -72,7 +80,7 @@ export interface LoopCounter {
 /** One statement of the structured body. */
 export type IrNode =
   /** Arithmetic executed once per visit, by class (components counted). */
-  | { readonly k: "ops"; readonly f32: number; readonly f16: number; readonly int: number; readonly special: number }
+  | ({ readonly k: "ops" } & { readonly [C in OpClass]: number })
   /** Workgroup barriers (each visit is one barrier per invocation). */
   | { readonly k: "barrier"; readonly count: number }
   /** One memory operation; `address` is a byte offset into the binding, over ids, loop variables and parameters. */

@@ -8,7 +8,7 @@ import type { Directive } from "../directives/directives";
 import { evaluateDExpr, type Env } from "../directives/expr";
 import { evaluateLaunch, type LaunchValues } from "../directives/launch";
 import type { KernelIR } from "./ir";
-import { bin, call, cst, un, unknown, type VExpr } from "./vexpr";
+import { bin, call, cst, un, unknown, type VExpr, varsOf } from "./vexpr";
 
 /** The concrete launch the model evaluates a kernel's IR under. */
 export interface LaunchInput {
@@ -20,6 +20,17 @@ export interface LaunchInput {
   readonly bufferCounts: ReadonlyMap<string, number>;
   /** The target device's subgroup (warp, wavefront) width: `subgroup_size` for this model. */
   readonly subgroupSize?: number;
+}
+
+/** Where a launch value came from: a directive, the command line or a sweep point, the code itself, or a default. */
+export type SizeSource = "directive" | "given" | "code" | "assumed";
+
+/** One size the launch depends on, with where its value came from. */
+export interface LaunchSize {
+  /** `workgroupSize`, `dispatch`, a directive name (`N`, `TILE`), or `buffer x` for a buffer's element count. */
+  readonly name: string;
+  readonly value: number | readonly number[];
+  readonly source: SizeSource;
 }
 
 export interface ResolvedLaunch {
@@ -38,6 +49,8 @@ export interface ResolvedLaunch {
   readonly buffers: LaunchValues["buffers"];
   /** Problems found while evaluating the directives, located at them. */
   readonly problems: readonly CoreDiagnostic[];
+  /** Every size the launch depends on, with where its value came from. */
+  readonly sizes: readonly LaunchSize[];
 }
 
 export interface LaunchOptions {
@@ -112,7 +125,20 @@ export function resolveLaunch(ir: KernelIR, directives: readonly Directive[], op
       if (size !== undefined) bufferBytes.set(b.name, size);
     }
   }
+  // Provenance: a name a directive sets is the directive's (unless given), an override's default is the code's.
+  const given = options.given ?? new Map<string, number>();
+  const written = new Set(directives.flatMap((d) => (d.kind === "let" || d.kind === "override" || d.kind === "sweep" || d.kind === "define" ? [d.name.name] : [])));
+  const sourceOf = (name: string): SizeSource => (given.has(name) ? "given" : written.has(name) ? "directive" : "code");
+  const sizes: LaunchSize[] = [];
+  for (const [name, value] of launch.env) sizes.push({ name, value, source: sourceOf(name) });
+  if (workgroupSize) {
+    const named = new Set(ir.launch.workgroupSize!.flatMap((e) => [...varsOf(e)].map((v) => ir.params.get(v)).flatMap((p) => (p?.kind === "override" ? [p.name] : []))));
+    const from = [...named].map(sourceOf);
+    sizes.push({ name: "workgroupSize", value: workgroupSize, source: from.includes("given") ? "given" : from.includes("directive") ? "directive" : "code" });
+  }
+  if (dispatch) sizes.push({ name: "dispatch", value: dispatch, source: "directive" });
+  for (const [name, count] of bufferCounts) sizes.push({ name: `buffer ${name}`, value: count, source: "directive" });
   const input: LaunchInput | null =
     workgroupSize && dispatch ? { workgroupSize, dispatch, overrides: launch.overrides, uniforms, bufferCounts, subgroupSize: options.subgroupSize } : null;
-  return { input, workgroupSize, dispatch, bufferBytes, unknowns, directives, env: launch.env, overrides: launch.overrides, buffers: launch.buffers, problems: launch.problems };
+  return { input, workgroupSize, dispatch, bufferBytes, unknowns, directives, env: launch.env, overrides: launch.overrides, buffers: launch.buffers, problems: launch.problems, sizes };
 }

@@ -53,7 +53,7 @@ function workgroupMemory(ir: KernelIR, overrides: ReadonlyMap<string, number>): 
 /** Evaluates a kernel under a resolved launch (resolved for this device's subgroup width) on one device. */
 export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: DeviceSpec): ModelResult {
   const unknowns: Unknown[] = [...launch.unknowns];
-  const emptyOps: OpCounts = { flopsF32: zero, flopsF16: zero, intOps: zero, specialOps: zero, barriers: zero, globalLoadBytes: zero, globalStoreBytes: zero, workgroupLoadBytes: zero, workgroupStoreBytes: zero, uniformLoadBytes: zero };
+  const emptyOps: OpCounts = { flopsF32: zero, flopsF16: zero, flopsBF16: zero, tensorFlops: zero, subgroupOps: zero, intOps: zero, specialOps: zero, barriers: zero, globalLoadBytes: zero, globalStoreBytes: zero, workgroupLoadBytes: zero, workgroupStoreBytes: zero, uniformLoadBytes: zero };
   const wgBytes = workgroupMemory(ir, launch.input?.overrides ?? new Map());
 
   if (!launch.input) {
@@ -109,7 +109,8 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
   const dram = traffic.dramRead !== null && traffic.dramWritten !== null ? traffic.dramRead + traffic.dramWritten : null;
   const roof = roofline(device, {
     flopsF32: t.flopsF32.value,
-    flopsF16: t.flopsF16.value,
+    flopsF16: t.flopsF16.value + t.flopsBF16.value,
+    tensorFlops: t.tensorFlops.value,
     intOps: t.intOps.value,
     specialOps: t.specialOps.value,
     dramBytes: dram,
@@ -145,6 +146,9 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
     ops: {
       flopsF32: range(t.flopsF32),
       flopsF16: range(t.flopsF16),
+      flopsBF16: range(t.flopsBF16),
+      tensorFlops: range(t.tensorFlops),
+      subgroupOps: range(t.subgroupOps),
       intOps: range(t.intOps),
       specialOps: range(t.specialOps),
       barriers: range(t.barriers),

@@ -62,6 +62,11 @@ const acc = (): Acc => ({ value: 0, min: 0, max: 0 });
 export interface WalkTotals {
   flopsF32: Acc;
   flopsF16: Acc;
+  flopsBF16: Acc;
+  /** Tensor-core FLOPs (matrix instructions on 16-bit inputs). */
+  tensorFlops: Acc;
+  /** Subgroup (warp) cross-lane operations. */
+  subgroupOps: Acc;
   intOps: Acc;
   specialOps: Acc;
   barriers: Acc;
@@ -92,7 +97,7 @@ export function evaluateKernel(ir: KernelIR, launch: LaunchInput): WalkResult {
 
 class Evaluator {
   private readonly totals: WalkTotals = {
-    flopsF32: acc(), flopsF16: acc(), intOps: acc(), specialOps: acc(), barriers: acc(),
+    flopsF32: acc(), flopsF16: acc(), flopsBF16: acc(), tensorFlops: acc(), subgroupOps: acc(), intOps: acc(), specialOps: acc(), barriers: acc(),
     globalLoadBytes: acc(), globalStoreBytes: acc(), workgroupLoadBytes: acc(), workgroupStoreBytes: acc(), uniformLoadBytes: acc(),
   };
   private readonly accesses = new Map<string, RecordedAccess>();
@@ -231,7 +236,7 @@ class Evaluator {
     target.min += w.min * per;
     target.max += w.max * per;
     for (const l of this.loopStack) {
-      if (target === this.totals.flopsF32 || target === this.totals.flopsF16) l.flops += w.value * per;
+      if (target === this.totals.flopsF32 || target === this.totals.flopsF16 || target === this.totals.flopsBF16 || target === this.totals.tensorFlops) l.flops += w.value * per;
       else if (target === this.totals.globalLoadBytes || target === this.totals.globalStoreBytes) l.globalBytes += w.value * per;
       else if (target === this.totals.workgroupLoadBytes || target === this.totals.workgroupStoreBytes) l.workgroupBytes += w.value * per;
     }
@@ -255,6 +260,9 @@ class Evaluator {
       case "ops":
         this.add(this.totals.flopsF32, n.f32, ctx);
         this.add(this.totals.flopsF16, n.f16, ctx);
+        this.add(this.totals.flopsBF16, n.bf16, ctx);
+        this.add(this.totals.tensorFlops, n.tensor, ctx);
+        this.add(this.totals.subgroupOps, n.subgroup, ctx);
         this.add(this.totals.intOps, n.int, ctx);
         this.add(this.totals.specialOps, n.special, ctx);
         return { ctx, returned: false };

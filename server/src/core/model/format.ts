@@ -1,5 +1,6 @@
 // Formats model results for people: the code-lens summary line and the hover's breakdown table.
 import type { DeviceSpec } from "../devices/device";
+import { totalFlops } from "./flops";
 import type { AccessInfo, KernelModel, LoopInfo } from "./types";
 
 export function si(x: number, unit: string, digits = 2): string {
@@ -28,7 +29,7 @@ export function summaryLine(m: KernelModel, device: DeviceSpec): string {
     const why = m.unknowns[0];
     return `KernelLens: no estimate: ${why ? `${why.what} ${why.reason}` : "the launch is unknown"}`;
   }
-  const flops = m.ops.flopsF32.value + m.ops.flopsF16.value;
+  const flops = totalFlops(m.ops).value;
   const dram = m.traffic.dramRead !== null && m.traffic.dramWritten !== null ? m.traffic.dramRead + m.traffic.dramWritten : null;
   const parts = [
     `≈ ${si(flops, "FLOP")}`,

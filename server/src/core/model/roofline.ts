@@ -20,7 +20,10 @@ export const L2_TO_DRAM_BANDWIDTH = 3;
 
 export interface RooflineInput {
   readonly flopsF32: number;
+  /** Half-precision FLOPs (f16 and bf16, priced at the f16 rate). */
   readonly flopsF16: number;
+  /** Tensor-core FLOPs, priced at the device's tensor peak (its f16 peak where none is given). */
+  readonly tensorFlops?: number;
   readonly intOps: number;
   readonly specialOps: number;
   readonly dramBytes: number | null;
@@ -46,11 +49,13 @@ export function barrierSeconds(device: DeviceSpec, barriers: number): number {
 }
 
 export function roofline(device: DeviceSpec, x: RooflineInput): RooflineInfo {
-  const flops = x.flopsF32 + x.flopsF16;
-  const mainPeak = x.flopsF16 > x.flopsF32 ? device.peakFlops.f16 : device.peakFlops.f32;
+  const tensor = x.tensorFlops ?? 0;
+  const tensorPeak = device.peakFlops.tensorF16 ?? device.peakFlops.f16;
+  const flops = x.flopsF32 + x.flopsF16 + tensor;
+  const mainPeak = tensor > Math.max(x.flopsF16, x.flopsF32) ? tensorPeak : x.flopsF16 > x.flopsF32 ? device.peakFlops.f16 : device.peakFlops.f32;
   const ridge = mainPeak / device.dramBandwidthBytesPerSec;
   // Barriers stall the arithmetic pipes: their time adds to the compute time.
-  const computeS = Math.max(x.flopsF32 / device.peakFlops.f32 + x.flopsF16 / device.peakFlops.f16, x.intOps / device.peakIntOps, x.specialOps / device.peakSpecialOps) + barrierSeconds(device, x.barriers);
+  const computeS = Math.max(x.flopsF32 / device.peakFlops.f32 + x.flopsF16 / device.peakFlops.f16 + tensor / tensorPeak, x.intOps / device.peakIntOps, x.specialOps / device.peakSpecialOps) + barrierSeconds(device, x.barriers);
   const dramS = x.dramBytes === null ? null : x.dramBytes / device.dramBandwidthBytesPerSec;
   const l2Bandwidth = (device as DeviceSpec & { l2BandwidthBytesPerSec?: number }).l2BandwidthBytesPerSec ?? L2_TO_DRAM_BANDWIDTH * device.dramBandwidthBytesPerSec;
   const l2S = x.l2Bytes / l2Bandwidth;

@@ -14,6 +14,11 @@ export interface Range {
 export interface OpCounts {
   readonly flopsF32: Range;
   readonly flopsF16: Range;
+  readonly flopsBF16: Range;
+  /** Tensor-core FLOPs: matrix instructions on 16-bit inputs (WMMA/MMA, `tl.dot`). */
+  readonly tensorFlops: Range;
+  /** Subgroup (warp) cross-lane operations. */
+  readonly subgroupOps: Range;
   readonly intOps: Range;
   readonly specialOps: Range;
   readonly barriers: Range;

@@ -13,7 +13,7 @@ import { estimateBuiltinCost } from "./builtinCosts";
 import { walk } from "./walk";
 import type { Resolution, WgslSymbol } from "./resolve";
 import { componentCount, derefType, scalarOf, sizeOf, strideOf, type StructType, type WgslType } from "./types";
-import type { BindingIR, IrNode, KernelIR, LaunchParam, LoopCounter, PrivateValue } from "../kernel/ir";
+import type { BindingIR, IrNode, KernelIR, LaunchParam, LoopCounter, OpClass, PrivateValue } from "../kernel/ir";
 import { SUBGROUP_SIZE_VAR, WORKGROUP_COUNT_VARS, WORKGROUP_SIZE_VARS } from "../kernel/ir";
 import { bin, call, cst, isConst, un, unknown, vr, type VExpr, varsOf } from "../kernel/vexpr";
 
@@ -46,7 +46,7 @@ class Frame {
   constructor(readonly env: Map<WgslSymbol, Val>) {}
 }
 
-type MutableOps = { k: "ops"; f32: number; f16: number; int: number; special: number };
+type MutableOps = { k: "ops" } & Record<OpClass, number>;
 
 /** The resources and the entry function of one compute entry point, as the WGSL front-end found them. */
 export interface WgslKernelInput {
@@ -154,6 +154,9 @@ class Lowering {
       if (stride !== null) bytes = bin("*", this.launchValue(t.count.expr), cst(stride));
     }
     const element = t.kind === "array" ? derefType(t.element) : t;
+    const dims = t.kind === "texture" ? /_(1d|2d|3d|cube)/.exec(t.name)?.[1] : undefined;
+    const texture: BindingIR["texture"] =
+      t.kind === "texture" ? { format: t.format ?? t.sampled?.name ?? (t.name.includes("depth") ? "depth" : "?"), dimensions: dims === "1d" ? 1 : dims === "3d" ? 3 : 2, storage: t.name.startsWith("texture_storage") } : undefined;
     return {
       name: s.name,
       space: space === "storage" ? "global" : space === "uniform" ? "uniform" : space === "workgroup" ? "workgroup" : space === "handle" ? "texture" : "private",
@@ -161,6 +164,7 @@ class Lowering {
       elementType: typeText(element),
       bytes,
       runtimeArray,
+      texture,
       span: s.nameSpan,
     };
   }
@@ -210,14 +214,14 @@ class Lowering {
     return list;
   }
 
-  private emitOps(cls: "f32" | "f16" | "int" | "special", n: number): void {
+  private emitOps(cls: OpClass, n: number): void {
     if (this.silent || n === 0) return;
     const last = this.out[this.out.length - 1];
     if (last && last.k === "ops") {
       (last as MutableOps)[cls] += n;
       return;
     }
-    const node: MutableOps = { k: "ops", f32: 0, f16: 0, int: 0, special: 0 };
+    const node: MutableOps = { k: "ops", f32: 0, f16: 0, bf16: 0, int: 0, special: 0, subgroup: 0, tensor: 0 };
     node[cls] = n;
     this.out.push(node);
   }
@@ -893,6 +897,7 @@ class Lowering {
       if (cost.specialOps > 0) this.emitOps("special", Math.max(1, componentCount(resultType)));
       else if (cost.flops > 0) this.emitOps(s?.name === "f16" ? "f16" : "f32", cost.flops);
       this.emitOps("int", cost.intOps);
+      this.emitOps("subgroup", cost.crossLaneOps);
       this.emitBarrier(cost.barriers);
     }
     // Integer helpers keep their values symbolic.
