@@ -135,6 +135,14 @@ export {
   // Run reports, Sweep progress, the best-configuration lens: a duration as the CLI and the panels write it.
   formatMs,
 } from "./core/format";
+export {
+  // Kernels, Roofline, Profiler and Design-space panels: check what a page posts (and the host's own data) on receipt.
+  check,
+  // Kernels, Roofline, Profiler and Design-space panels: the end of the exhaustive switch over a page's messages.
+  assertNever,
+  // Profiler view: history records are read field by field, whatever wrote them.
+  isObject,
+} from "./core/validation";
 
 // --- Roofline terms (shared with the language server's roofline request) ---
 export {

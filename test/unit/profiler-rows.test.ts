@@ -18,7 +18,7 @@ import {
 import type { AdapterSummary, CalibrationProfile } from "../../server/src/gpu/types";
 import type { RunOutcome } from "../../server/src/run/api";
 import type { HistoryRecord } from "../../server/src/run/history";
-import { check } from "../../webview/src/shared/messages";
+import { check } from "../../server/src/core/validation";
 import { profilerRowChecker, type ProfilerRow } from "../../webview/src/profiler/protocol";
 
 const lavapipe: AdapterSummary = {

@@ -16,7 +16,7 @@ import {
   modelsOn,
   rooflineResult,
 } from "../../server/src/lsp/rooflineRequest";
-import { check } from "../../webview/src/shared/messages";
+import { check } from "../../server/src/core/validation";
 import { rooflineResultChecker } from "../../webview/src/roofline/protocol";
 
 const root = join(__dirname, "..", "..");

@@ -21,7 +21,7 @@ import {
 } from "../../server/src/core/sweep/result";
 import { savedResultUri } from "../../webview/src/designSpace/state";
 import { hostToPageChecker, pageToHostChecker } from "../../webview/src/designSpace/protocol";
-import { check } from "../../webview/src/shared/messages";
+import { check } from "../../server/src/core/validation";
 import { findRepoRoot } from "../support/repoRoot";
 
 const root = findRepoRoot(__dirname);

@@ -6,10 +6,9 @@
 // acts on it; the page names a variant only by its index, and the host builds its text from its own copy.
 import { posix } from "node:path";
 import * as vscode from "vscode";
-import { parseSweepResult, variantSource, type SweepResult } from "../../../server/src/engine";
+import { assertNever, check, parseSweepResult, variantSource, type SweepResult } from "../../../server/src/engine";
 import { pageToHostChecker, limits, type DesignSpaceData, type HostToPage } from "../../../webview/src/designSpace/protocol";
 import { savedResultUri } from "../../../webview/src/designSpace/state";
-import { assertNever, check } from "../../../webview/src/shared/messages";
 import { loadWebviewHtml, webviewRoot } from "./webviewHtml";
 
 export interface DesignSpacePanelDeps {

@@ -5,7 +5,7 @@
 import * as vscode from "vscode";
 import type { DocumentKernelsResult } from "../../../server/src/protocol";
 import { documentKernelsResultChecker, pageToHostChecker, type HostToPage } from "../../../webview/src/kernels/protocol";
-import { assertNever, check } from "../../../webview/src/shared/messages";
+import { assertNever, check } from "../../../server/src/engine";
 import { createFollowingWebviewPanel, EditorFollowingPanel } from "./editorFollowingPanel";
 
 export interface KernelsPanelDeps {

@@ -5,15 +5,11 @@
 // page would refuse. The page checks every row again anyway (webview/src/profiler/protocol.ts).
 import { createHash } from "node:crypto";
 import { isAbsolute } from "node:path";
-import type { AdapterSummary, CalibrationProfile, HelperError, CheckOutcome, RunOutcome, HistoryRecord } from "../../../server/src/engine";
+import { isObject, type AdapterSummary, type CalibrationProfile, type HelperError, type CheckOutcome, type RunOutcome, type HistoryRecord } from "../../../server/src/engine";
 import { limits, runStatuses, type MeasuredRoof, type ProfilerLet, type ProfilerRoof, type ProfilerRow, type RunStatus } from "../../../webview/src/profiler/protocol";
 import { adapterLabel, describeCheckFailure, describeError } from "../run/format";
 
 // ---- Reading untrusted values ----
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** A finite number within [min, max], or null. */
 function finite(value: unknown, min = 0, max: number = limits.magnitude): number | null {

@@ -6,9 +6,8 @@
 // rows name, and `export` writes only where the person picks in the save dialog.
 import { basename, isAbsolute } from "node:path";
 import * as vscode from "vscode";
-import { readHistory, loadProfiles, type CalibrationProfile, type HistoryRecord } from "../../../server/src/engine";
+import { assertNever, check, readHistory, loadProfiles, type CalibrationProfile, type HistoryRecord } from "../../../server/src/engine";
 import { pageToHostChecker, profilerRowChecker, type ExportFormat, type HostToPage, type MeasuredRoof, type ProfilerRow } from "../../../webview/src/profiler/protocol";
-import { assertNever, check } from "../../../webview/src/shared/messages";
 import { findEntryPoint, historyCsv, historyJson, roofsByAdapter, rowFromRecord, RowIds } from "./profilerRows";
 import { loadWebviewHtml, webviewRoot } from "./webviewHtml";
 

@@ -6,7 +6,7 @@
 import * as vscode from "vscode";
 import type { RooflineCeilings, RooflineMeasuredPoint, RooflineResult } from "../../../server/src/protocol";
 import { ceilingsChecker, measuredPointChecker, pageToHostChecker, rooflineResultChecker, type HostToPage, type RooflineData } from "../../../webview/src/roofline/protocol";
-import { assertNever, check } from "../../../webview/src/shared/messages";
+import { assertNever, check } from "../../../server/src/engine";
 import { createFollowingWebviewPanel, EditorFollowingPanel, errorText } from "./editorFollowingPanel";
 
 /** What the host adds to the server's answer from the client's own records. */

@@ -1,9 +1,31 @@
 // The messages between the GPU helper's parent and its child process, and their validation on receipt.
 //
-// Both sides check every message they get: the channel crosses a process boundary and a bug or a stale child must
-// produce a clear `internal` error, never a crash on a missing field. Messages travel with Node's "advanced"
+// Both sides check every message they get against the schema below (written with core/validation.ts, the checkers
+// every message boundary uses): the channel crosses a process boundary and a bug or a stale child must produce a
+// clear `internal` error, never a crash on a missing field. Messages travel with Node's "advanced"
 // serialization (structured clone), so ArrayBuffers in buffer data and outputs arrive intact.
-import type { AdapterSummary, BufferSpec, CalibrationProfile, CalibrationProgress, HelperError, HelperErrorKind, RunRequest, RunResponse } from "./types";
+import {
+  arrayOf,
+  boolean,
+  check,
+  discriminated,
+  instanceOf,
+  integer,
+  is,
+  isObject,
+  literal,
+  number,
+  object,
+  oneOf,
+  optional,
+  recordOf,
+  string,
+  taggedUnion,
+  tuple,
+  unchecked,
+  withReason,
+} from "../core/validation";
+import type { AdapterSummary, BufferSpec, CalibrationProfile, CalibrationProgress, HelperError, HelperErrorKind, RunRequest, RunResponse, TimingResult } from "./types";
 
 /** Parent to child. `cancel` asks the child to stop the request at its next check point (between dispatches or calibration steps). */
 export type ParentMessage =
@@ -25,131 +47,149 @@ export type ChildMessage =
 const ERROR_KINDS: readonly HelperErrorKind[] = ["no-adapter", "compile", "validation", "limits", "out-of-memory", "timeout", "crash", "cancelled", "internal"];
 const BUFFER_KINDS: readonly BufferSpec["kind"][] = ["storage-read", "storage-read-write", "uniform"];
 
-type Obj = Record<string, unknown>;
+// ---- The schema of every message, both ways ----
+// Both ends are KernelLens's own code, so nothing here is size-limited (a kernel's code and buffers may be large);
+// fields a receiver does not rely on are left unchecked, so only a message it cannot use is turned away.
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+const unbounded = { maxLength: Number.POSITIVE_INFINITY };
+const id = integer({ min: 0 });
+const count = integer({ min: 0 });
+const arrayBuffer = instanceOf(ArrayBuffer, "an ArrayBuffer");
+
+const bufferSpec = object<BufferSpec>({
+  name: string(unbounded),
+  group: count,
+  binding: count,
+  sizeBytes: integer({ min: 1 }),
+  kind: withReason(oneOf(...BUFFER_KINDS), `must be one of ${BUFFER_KINDS.join(", ")}`),
+  data: optional(arrayBuffer),
+  poison: optional(integer({ min: 0, max: 0xffffffff })),
+  readBack: boolean(),
+});
+
+/** A run request (sizes against limits are the runner's job). */
+const runRequest = object<RunRequest>({
+  code: string(unbounded),
+  entryPoint: string({ ...unbounded, minLength: 1 }),
+  constants: recordOf(number(), { maxEntries: Number.POSITIVE_INFINITY }),
+  buffers: arrayOf(bufferSpec, { ...unbounded, label: (b) => (isObject(b) && typeof b.name === "string" ? b.name : undefined) }),
+  dispatch: tuple(count, count, count),
+  warmup: count,
+  repeat: withReason(integer({ min: 1 }), "must be a positive integer"),
+  timeoutMs: number({ above: 0 }),
+  rotateInputs: optional(integer({ min: 1 })),
+});
+
+const parentMessage = taggedUnion<ParentMessage>({
+  adapter: object({ type: literal("adapter"), id }),
+  run: object({ type: literal("run"), id, request: runRequest }),
+  calibrate: object({ type: literal("calibrate"), id }),
+  cancel: object({ type: literal("cancel"), id }),
+});
+
+const helperErrorChecker = object<HelperError>({
+  kind: oneOf(...ERROR_KINDS),
+  message: string(unbounded),
+  line: unchecked(),
+  column: unchecked(),
+  advice: unchecked(),
+});
+
+const adapterSummary = object<AdapterSummary>({
+  vendor: string(unbounded),
+  architecture: string(unbounded),
+  device: string(unbounded),
+  description: string(unbounded),
+  backend: string(unbounded),
+  software: boolean(),
+  features: arrayOf(unchecked<string>(), unbounded),
+  limits: recordOf(unchecked<number>(), { maxEntries: Number.POSITIVE_INFINITY }),
+  timestampQuery: boolean(),
+  key: string(unbounded),
+  subgroupMinSize: unchecked(),
+  subgroupMaxSize: unchecked(),
+});
+
+const failed = object({ ok: literal(false), error: helperErrorChecker });
+
+const adapterAnswer = discriminated<"ok", AdapterAnswer>("ok", {
+  true: object({ ok: literal(true), adapter: adapterSummary }),
+  false: failed,
+});
+
+const runResponse = discriminated<"ok", RunResponse>("ok", {
+  true: object({
+    ok: literal(true),
+    outputs: recordOf(arrayBuffer, { maxEntries: Number.POSITIVE_INFINITY }),
+    timing: object<TimingResult>({
+      method: oneOf("timestamp", "wall"),
+      samplesMs: arrayOf(unchecked<number>(), unbounded),
+      medianMs: unchecked(),
+      minMs: unchecked(),
+      maxMs: unchecked(),
+    }),
+    adapter: adapterSummary,
+  }),
+  false: failed,
+});
+
+const calibrateAnswer = discriminated<"ok", CalibrateAnswer>("ok", {
+  true: object({
+    ok: literal(true),
+    profile: object<CalibrationProfile>({
+      adapter: adapterSummary,
+      measuredAt: unchecked(),
+      copyBandwidthScalar: number(),
+      copyBandwidthVec4: number(),
+      copyBufferToBuffer: number(),
+      fmaF32: number(),
+      fmaF16: unchecked(),
+      workgroupBandwidth: number(),
+      dispatchOverheadMs: number(),
+      barrierNsPerInvocation: unchecked(),
+      timing: unchecked(),
+    }),
+  }),
+  false: failed,
+});
+
+type ResultMessage = Extract<ChildMessage, { type: "result" }>;
+
+const childMessage = taggedUnion<ChildMessage>({
+  progress: object({ type: literal("progress"), id, progress: object<CalibrationProgress>({ step: string(unbounded), done: number(), total: number() }) }),
+  result: discriminated<"op", ResultMessage>("op", {
+    adapter: object({ type: literal("result"), id, op: literal("adapter"), answer: adapterAnswer }),
+    run: object({ type: literal("result"), id, op: literal("run"), answer: runResponse }),
+    calibrate: object({ type: literal("result"), id, op: literal("calibrate"), answer: calibrateAnswer }),
+  }),
+});
+
+/** A malformed message: why, and its id when it has a usable one (so the sender's request can be answered). */
+export interface InvalidMessage {
+  readonly invalid: string;
+  readonly id?: number;
 }
 
-function isId(v: unknown): v is number {
-  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
-}
-
-function isCount(v: unknown): v is number {
-  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
-}
-
-function isFiniteNumber(v: unknown): v is number {
-  return typeof v === "number" && Number.isFinite(v);
-}
-
-/** Why a run request is malformed, or undefined when it is well-formed (sizes against limits are the runner's job). */
-export function checkRunRequest(r: unknown): string | undefined {
-  if (!isObj(r)) return "request is not an object";
-  if (typeof r.code !== "string") return "code must be a string";
-  if (typeof r.entryPoint !== "string" || r.entryPoint.length === 0) return "entryPoint must be a non-empty string";
-  if (!isObj(r.constants)) return "constants must be an object";
-  for (const [k, v] of Object.entries(r.constants)) if (!isFiniteNumber(v)) return `constant ${k} must be a finite number`;
-  if (!Array.isArray(r.dispatch) || r.dispatch.length !== 3 || !r.dispatch.every(isCount)) return "dispatch must be three non-negative integers";
-  if (!isCount(r.warmup)) return "warmup must be a non-negative integer";
-  if (!isCount(r.repeat) || r.repeat < 1) return "repeat must be a positive integer";
-  if (!isFiniteNumber(r.timeoutMs) || r.timeoutMs <= 0) return "timeoutMs must be a positive number";
-  if (r.rotateInputs !== undefined && (!isCount(r.rotateInputs) || r.rotateInputs < 1)) return "rotateInputs must be a positive integer";
-  if (!Array.isArray(r.buffers)) return "buffers must be an array";
-  for (const [i, b] of r.buffers.entries()) {
-    const problem = checkBufferSpec(b);
-    if (problem) return `buffers[${i}]${isObj(b) && typeof b.name === "string" ? ` (${b.name})` : ""}: ${problem}`;
-  }
-  return undefined;
-}
-
-function checkBufferSpec(b: unknown): string | undefined {
-  if (!isObj(b)) return "not an object";
-  if (typeof b.name !== "string") return "name must be a string";
-  if (!isCount(b.group) || !isCount(b.binding)) return "group and binding must be non-negative integers";
-  if (!isCount(b.sizeBytes) || b.sizeBytes < 1) return "sizeBytes must be a positive integer";
-  if (!BUFFER_KINDS.includes(b.kind as BufferSpec["kind"])) return `kind must be one of ${BUFFER_KINDS.join(", ")}`;
-  if (b.data !== undefined && !(b.data instanceof ArrayBuffer)) return "data must be an ArrayBuffer";
-  if (b.poison !== undefined && !(isCount(b.poison) && b.poison <= 0xffffffff)) return "poison must be a 32-bit unsigned integer";
-  if (typeof b.readBack !== "boolean") return "readBack must be a boolean";
-  return undefined;
+function invalid(m: unknown, detail: string): InvalidMessage {
+  const messageId = isObject(m) ? m.id : undefined;
+  return is(id, messageId) ? { invalid: detail, id: messageId } : { invalid: detail };
 }
 
 /** The parent's message as received by the child, or why it is malformed. */
-export function parseParentMessage(m: unknown): ParentMessage | { readonly invalid: string; readonly id?: number } {
-  if (!isObj(m)) return { invalid: "message is not an object" };
-  if (!isId(m.id)) return { invalid: "message has no numeric id" };
-  switch (m.type) {
-    case "adapter":
-    case "calibrate":
-    case "cancel":
-      return { type: m.type, id: m.id };
-    case "run": {
-      const problem = checkRunRequest(m.request);
-      if (problem) return { invalid: `invalid run request: ${problem}`, id: m.id };
-      return { type: "run", id: m.id, request: m.request as RunRequest };
-    }
-    default:
-      return { invalid: `unknown message type ${String(m.type)}`, id: m.id };
-  }
-}
-
-function checkError(e: unknown): string | undefined {
-  if (!isObj(e)) return "error is not an object";
-  if (!ERROR_KINDS.includes(e.kind as HelperErrorKind)) return `unknown error kind ${String(e.kind)}`;
-  if (typeof e.message !== "string") return "error has no message";
-  return undefined;
-}
-
-function checkAdapter(a: unknown): string | undefined {
-  if (!isObj(a)) return "adapter is not an object";
-  for (const k of ["vendor", "architecture", "device", "description", "backend", "key"]) if (typeof a[k] !== "string") return `adapter.${k} must be a string`;
-  if (typeof a.software !== "boolean" || typeof a.timestampQuery !== "boolean") return "adapter flags must be booleans";
-  if (!Array.isArray(a.features) || !isObj(a.limits)) return "adapter features/limits malformed";
-  return undefined;
-}
-
-function checkAnswer(op: unknown, answer: unknown): string | undefined {
-  if (!isObj(answer) || typeof answer.ok !== "boolean") return "answer has no ok flag";
-  if (!answer.ok) return checkError(answer.error);
-  switch (op) {
-    case "adapter":
-      return checkAdapter(answer.adapter);
-    case "run": {
-      if (!isObj(answer.outputs)) return "run answer has no outputs";
-      for (const v of Object.values(answer.outputs)) if (!(v instanceof ArrayBuffer)) return "run output is not an ArrayBuffer";
-      const t = answer.timing;
-      if (!isObj(t) || (t.method !== "timestamp" && t.method !== "wall") || !Array.isArray(t.samplesMs)) return "run answer timing malformed";
-      return checkAdapter(answer.adapter);
-    }
-    case "calibrate": {
-      const p = answer.profile;
-      if (!isObj(p)) return "calibrate answer has no profile";
-      for (const k of ["copyBandwidthScalar", "copyBandwidthVec4", "copyBufferToBuffer", "fmaF32", "workgroupBandwidth", "dispatchOverheadMs"]) {
-        if (!isFiniteNumber(p[k])) return `profile.${k} must be a number`;
-      }
-      return checkAdapter(p.adapter);
-    }
-    default:
-      return `unknown result op ${String(op)}`;
-  }
+export function parseParentMessage(m: unknown): ParentMessage | InvalidMessage {
+  const checked = check(parentMessage, m);
+  return checked.ok ? checked.value : invalid(m, checked.detail);
 }
 
 /** The child's message as received by the parent, or why it is malformed. */
-export function parseChildMessage(m: unknown): ChildMessage | { readonly invalid: string; readonly id?: number } {
-  if (!isObj(m)) return { invalid: "message is not an object" };
-  if (!isId(m.id)) return { invalid: "message has no numeric id" };
-  if (m.type === "progress") {
-    const p = m.progress;
-    if (!isObj(p) || typeof p.step !== "string" || !isFiniteNumber(p.done) || !isFiniteNumber(p.total)) return { invalid: "malformed progress", id: m.id };
-    return { type: "progress", id: m.id, progress: { step: p.step, done: p.done, total: p.total } };
-  }
-  if (m.type === "result") {
-    const problem = checkAnswer(m.op, m.answer);
-    if (problem) return { invalid: `malformed ${String(m.op)} result: ${problem}`, id: m.id };
-    return m as unknown as ChildMessage;
-  }
-  return { invalid: `unknown message type ${String(m.type)}`, id: m.id };
+export function parseChildMessage(m: unknown): ChildMessage | InvalidMessage {
+  const checked = check(childMessage, m);
+  if (!checked.ok) return invalid(m, checked.detail);
+  const message = checked.value;
+  if (message.type !== "progress") return message;
+  // Progress is passed on to callers: only the fields they know.
+  const { step, done, total } = message.progress;
+  return { type: "progress", id: message.id, progress: { step, done, total } };
 }
 
 export function helperError(kind: HelperErrorKind, message: string, extra: Partial<HelperError> = {}): HelperError {

@@ -6,7 +6,7 @@
 import { VariantEditors, type VariantView } from "./variantEditors";
 import { variantSource, type SweepResult } from "../../../server/src/core/sweep/result";
 import { requireElement, setChildren } from "../shared/dom";
-import { assertNever, check, isObject } from "../shared/messages";
+import { assertNever, check, isObject } from "../../../server/src/core/validation";
 import { SortableTable } from "../shared/sortableTable";
 import { createWebviewApi } from "../shared/vscodeApi";
 import { ScatterChart } from "./chart";

@@ -4,7 +4,7 @@
 // host to open a variant in an editor by the point's index only, so the page never hands the host text to open.
 // Neither side trusts the other: the result comes from a file in the workspace.
 import { validateSweepResult, sweepLimits, type SweepResult } from "../../../server/src/core/sweep/result";
-import { integer, literal, nullable, object, string, taggedUnion, type Checker } from "../shared/messages";
+import { integer, literal, nullable, object, string, taggedUnion, type Checker } from "../../../server/src/core/validation";
 
 export interface DesignSpaceData {
   /** The result file, as `uri.toString()` writes it. */

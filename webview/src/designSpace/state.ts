@@ -1,5 +1,5 @@
 // What the Design-space page saves with setState, so hiding or reloading the panel keeps its result, selection, axis and sort.
-import { integer, literal, nullable, object, string, type Checker } from "../shared/messages";
+import { integer, literal, nullable, object, string, type Checker } from "../../../server/src/core/validation";
 import { sortStateChecker, type SortState } from "../shared/sortableTable";
 import { hostToPageChecker, type HostToPage } from "./protocol";
 import { sweepLimits } from "../../../server/src/core/sweep/result";

@@ -4,7 +4,7 @@
 // ignored (the page keeps showing what it showed) and reported back as `invalidMessage`.
 import type { KernelInfo } from "../../../server/src/protocol";
 import { requireElement, setChildren } from "../shared/dom";
-import { assertNever, check } from "../shared/messages";
+import { assertNever, check } from "../../../server/src/core/validation";
 import { SortableTable, type TableViewState } from "../shared/sortableTable";
 import { createWebviewApi } from "../shared/vscodeApi";
 import { hostToPageChecker, limits, type HostToPage, type PageToHost } from "./protocol";

@@ -3,7 +3,7 @@
 // Both sides import this file: the page checks what the host posts, the host checks what the page posts. Neither
 // trusts the other: the page renders text from workspace files, and the host acts (opens editors) on page messages.
 import type { DocumentKernelsResult, KernelBindingInfo, KernelInfo, WirePosition, WireRange } from "../../../server/src/protocol";
-import { arrayOf, integer, literal, nullable, object, oneOf, string, taggedUnion, tuple, type Checker } from "../shared/messages";
+import { arrayOf, integer, literal, nullable, object, oneOf, string, taggedUnion, tuple, type Checker } from "../../../server/src/core/validation";
 
 /** Host -> page: the kernels of the followed document, or why there are none to show. */
 export type HostToPage = { type: "kernels"; data: DocumentKernelsResult } | { type: "empty"; reason: string };

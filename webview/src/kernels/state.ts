@@ -1,5 +1,5 @@
 // What the Kernels page saves with setState, so that hiding or reloading the panel keeps its data, sort and open rows.
-import { arrayOf, literal, nullable, object, string, type Checker } from "../shared/messages";
+import { arrayOf, literal, nullable, object, string, type Checker } from "../../../server/src/core/validation";
 import { sortStateChecker, type SortState } from "../shared/sortableTable";
 import { hostToPageChecker, limits, type HostToPage } from "./protocol";
 

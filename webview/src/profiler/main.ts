@@ -4,7 +4,7 @@
 // that fails is ignored (the page keeps showing what it showed) and reported back as `invalidMessage`. Updates keep
 // the sort, the filter, the picks, the current row and the scroll position: they follow row ids, never positions.
 import { h, requireElement, setChildren } from "../shared/dom";
-import { assertNever, check } from "../shared/messages";
+import { assertNever, check } from "../../../server/src/core/validation";
 import { createWebviewApi } from "../shared/vscodeApi";
 import { VirtualGrid } from "./grid";
 import { HistoryModel, isColumnId, matchesStatus, statusFilters, type StatusFilter } from "./model";

@@ -15,7 +15,7 @@ import {
   string,
   taggedUnion,
   type Checker,
-} from "../shared/messages";
+} from "../../../server/src/core/validation";
 
 export type RunStatus = "passed" | "failed" | "error" | "timeout";
 export const runStatuses = ["passed", "failed", "error", "timeout"] as const satisfies readonly RunStatus[];

@@ -2,7 +2,7 @@
 //
 // The runs themselves are not saved: ten thousand of them would be megabytes written on every scroll, and the host
 // posts the history again as soon as the page says `ready`. The saved view is applied to the rows when they arrive.
-import { arrayOf, literal, nullable, number, object, oneOf, string, type Checker } from "../shared/messages";
+import { arrayOf, literal, nullable, number, object, oneOf, string, type Checker } from "../../../server/src/core/validation";
 import { sortStateChecker, type SortState } from "../shared/sortableTable";
 import { defaultSort, maxSelected, statusFilters, type StatusFilter } from "./model";
 import { limits } from "./protocol";

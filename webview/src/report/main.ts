@@ -7,7 +7,7 @@
 import { RooflineChart } from "../roofline/chart";
 import { chartLabel, fileName, legend, pointAnnouncement, pointsTable, summary, unplacedNote } from "../roofline/view";
 import { h, requireElement, setChildren } from "../shared/dom";
-import { check } from "../shared/messages";
+import { check } from "../../../server/src/core/validation";
 import { SortableTable } from "../shared/sortableTable";
 import { reportDataChecker, reportDataElementId, type ReportData } from "./protocol";
 import {

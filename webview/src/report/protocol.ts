@@ -4,7 +4,7 @@
 // page checks it like a panel checks a host message: a report file may have been edited, truncated or produced by
 // another version, and names and messages in it come from the analysed file, so a bad value must show a reason, not
 // break the page. The roofline part is the Roofline panel's own data and goes through that panel's checker.
-import { arrayOf, boolean, integer, literal, nullable, number, object, oneOf, string, tuple, type Checker } from "../shared/messages";
+import { arrayOf, boolean, integer, literal, nullable, number, object, oneOf, string, tuple, type Checker } from "../../../server/src/core/validation";
 import { limits as rooflineLimits, rooflineDataChecker, type RooflineData } from "../roofline/protocol";
 
 /** The id of the JSON block in the page; the CLI writes it, the page reads it. */

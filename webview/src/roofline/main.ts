@@ -3,7 +3,7 @@
 // Invariant, as on every panel: no host message can break the page. Each is checked against the protocol first; one
 // that fails is ignored (the page keeps showing what it showed) and reported back as `invalidMessage`.
 import { requireElement, setChildren } from "../shared/dom";
-import { assertNever, check } from "../shared/messages";
+import { assertNever, check } from "../../../server/src/core/validation";
 import { createWebviewApi } from "../shared/vscodeApi";
 import { RooflineChart, type Extent } from "./chart";
 import { hostToPageChecker, limits, type PageToHost, type RooflineData } from "./protocol";

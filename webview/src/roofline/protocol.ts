@@ -14,7 +14,7 @@ import type {
   WirePosition,
   WireRange,
 } from "../../../server/src/protocol";
-import { arrayOf, integer, literal, nullable, number, object, oneOf, optional, string, taggedUnion, type Checker } from "../shared/messages";
+import { arrayOf, integer, literal, nullable, number, object, oneOf, optional, string, taggedUnion, type Checker } from "../../../server/src/core/validation";
 
 /** A kernel as the page shows it: the server's point, and the latest run's point when the host has one. */
 export interface RooflineKernelView extends RooflineKernel {

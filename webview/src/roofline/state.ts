@@ -1,5 +1,5 @@
 // What the Roofline page saves with setState, so hiding or reloading the panel keeps its data, device and zoom.
-import { literal, nullable, number, object, string, taggedUnion, tuple, type Checker } from "../shared/messages";
+import { literal, nullable, number, object, string, taggedUnion, tuple, type Checker } from "../../../server/src/core/validation";
 import { limits, rooflineDataChecker, type HostToPage } from "./protocol";
 import type { Extent } from "./chart";
 

@@ -6,7 +6,7 @@
 // ArrowRight opens and ArrowLeft closes them. `aria-sort` sits on the column header cell (the only role ARIA allows
 // it on), and the header's button toggles it. Styles live in theme.css, so every panel's tables look alike.
 import { h, setAttribute, type Child } from "./dom";
-import { object, oneOf, string, type Checker } from "./messages";
+import { object, oneOf, string, type Checker } from "../../../server/src/core/validation";
 
 export type SortDirection = "ascending" | "descending";
 

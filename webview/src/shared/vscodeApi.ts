@@ -1,5 +1,5 @@
 // Typed access to the webview API that VS Code injects into a page (messages to the host, persisted state).
-import { check, type Checker } from "./messages";
+import { check, type Checker } from "../../../server/src/core/validation";
 
 /** What `acquireVsCodeApi()` returns inside a VS Code webview. */
 interface RawVsCodeApi {
