@@ -6,6 +6,7 @@
 // the IR under a resolved launch (launch.ts) and never sees a syntax tree. Spans point into the text the front-end
 // analysed; the front-end maps them back to what the user wrote.
 import type { Span } from "../span";
+import type { QuantFacts } from "../quant/facts";
 import type { VExpr } from "./vexpr";
 
 export type { Span, VExpr };
@@ -146,4 +147,6 @@ export interface KernelIR {
   readonly privateValues: readonly PrivateValue[];
   /** What the front-end could not model, with where. */
   readonly notes: readonly { readonly what: string; readonly reason: string; readonly span?: Span }[];
+  /** Quantized bindings and the quantization patterns the front-end recognised (../quant/facts.ts), for quant findings. */
+  readonly quantization?: QuantFacts;
 }

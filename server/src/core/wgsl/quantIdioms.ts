@@ -1,12 +1,21 @@
-// Recognises quantized data in a kernel: which storage bindings hold packed low-bit values, their format and scales.
+// The WGSL front-end's half of quantization: which storage bindings hold packed low-bit values (their format and
+// scales), and the source patterns the quantization findings judge (../quant/findings.ts), as neutral facts
+// (../quant/facts.ts) that travel on the kernel IR.
 //
 // Pure and syntactic: the entry point and the functions it calls are walked for unpacking idioms (extractBits, shifts
 // and masks, unpack4x8*, dot4*Packed, unpack2x16float) applied to values loaded from u32/i32 storage bindings, for
 // scale loads indexed by a weight index divided by a constant (the group size), and for ggml block structs. A
 // `// @quant NAME: FORMAT` directive states the format and wins over inference. No evidence, no entry.
+//
+// The patterns (quantFacts), each located in the analysed text with the loops around it in its function:
+// - a product in a loop that multiplies a dequantized weight by a scale whose index does not depend on the loop's
+//   counter (the findings require the loop to be innermost in the IR);
+// - i32 accumulators of dot4I8Packed (or of int8 x int8 products);
+// - f16 (or vecN<f16>) accumulators.
 import type { Directive } from "../directives/directives";
 import type { QuantBinding, QuantEvidence } from "../quant/binding";
-import type { CallExpr, Expr, FunctionDecl, Ident, Span } from "./ast";
+import type { HalfAccumulation, IntAccumulation, QuantFacts, ScaleInInnerLoop } from "../quant/facts";
+import type { CallExpr, Expr, FunctionDecl, Ident, Span, Stmt } from "./ast";
 import type { Resolution, WgslSymbol } from "./resolve";
 import { derefType, type WgslType } from "./types";
 import { walk, type AstNode } from "./walk";
@@ -339,4 +348,177 @@ export function recognizeQuantization(source: QuantSource, kernelName: string): 
     else results.push(stated);
   }
   return results.sort((a, b) => a.binding.localeCompare(b.binding));
+}
+
+// ---- Patterns for the findings -------------------------------------------------------------------------------------
+
+type LoopNode = Extract<Stmt, { kind: "for" | "while" | "loop" }>;
+const isLoop = (n: AstNode): n is LoopNode => n.kind === "for" || n.kind === "while" || n.kind === "loop";
+const contains = (outer: Span, inner: Span): boolean => outer.start <= inner.start && inner.end <= outer.end;
+
+/** The loops around each node of a function, outermost first. */
+function enclosingLoops(fn: FunctionDecl): Map<AstNode, LoopNode[]> {
+  const enclosing = new Map<AstNode, LoopNode[]>();
+  const stack: LoopNode[] = [];
+  walk(
+    fn.body,
+    (n) => {
+      enclosing.set(n, [...stack]);
+      if (isLoop(n)) stack.push(n);
+    },
+    (n) => {
+      if (isLoop(n)) stack.pop();
+    },
+  );
+  return enclosing;
+}
+
+/** The counter of a `for` loop: the variable its initializer declares. */
+function counterOf(ctx: QuantContext, loop: LoopNode): WgslSymbol | null {
+  if (loop.kind !== "for" || !loop.init || loop.init.kind !== "declStmt") return null;
+  return ctx.resolution.symbolForDecl(loop.init.decl) ?? null;
+}
+
+/** Whether `expr` names `target`, following `let`/`var` initializers. */
+function dependsOn(ctx: QuantContext, expr: Expr, target: WgslSymbol, depth = 0): boolean {
+  if (depth > 12) return true; // cannot tell: assume it does (no finding)
+  let hit = false;
+  walk(expr, (n) => {
+    if (hit) return false;
+    if (n.kind !== "ident") return undefined;
+    const sym = ctx.symbolOf(n.name);
+    if (!sym) return undefined;
+    if (sym === target) hit = true;
+    else if ((sym.kind === "let" || sym.kind === "local-var") && "init" in sym.decl && sym.decl.init && dependsOn(ctx, sym.decl.init, target, depth + 1)) hit = true;
+    return undefined;
+  });
+  return hit;
+}
+
+/** The factors of a product chain `a * b * (c * d)`. */
+function factors(e: Expr): Expr[] {
+  if (e.kind === "binary" && e.op === "*") return [...factors(e.left), ...factors(e.right)];
+  if (e.kind === "paren") return factors(e.expr);
+  return [e];
+}
+
+/** The load `s[i]` a factor stands for: the factor itself, or the initializer of the `let` it names. */
+function scaleLoad(ctx: QuantContext, f: Expr): { binding: WgslSymbol; index: Expr } | null {
+  let e: Expr = f;
+  for (let i = 0; i < 4; i++) {
+    if (e.kind === "paren") e = e.expr;
+    else if (e.kind === "call" && e.args.length === 1 && (e.callee.name === "f32" || e.callee.name === "f16")) e = e.args[0];
+    else if (e.kind === "ident") {
+      const sym = ctx.symbolOf(e.name);
+      if (!sym || sym.kind !== "let" || !("init" in sym.decl) || !sym.decl.init) return null;
+      e = sym.decl.init;
+    } else break;
+  }
+  if (e.kind !== "index" || e.base.kind !== "ident") return null;
+  const sym = ctx.symbolOf(e.base.name);
+  if (!sym || !ctx.isStorageBinding(sym) || ctx.floatBits(sym) === null || sym.varAttributes?.accessMode === "read_write") return null;
+  return { binding: sym, index: e.index };
+}
+
+/** Whether a user function's returned value comes from dot4I8Packed / dot4U8Packed. */
+function returnsDot4(ctx: QuantContext, e: Expr, depth = 0): boolean {
+  if (depth > 6) return false;
+  let hit = false;
+  walk(e, (n) => {
+    if (hit || n.kind !== "call") return hit ? false : undefined;
+    if (n.callee.name === "dot4I8Packed" || n.callee.name === "dot4U8Packed") hit = true;
+    else {
+      const sym = ctx.symbolOf(n.callee);
+      if (sym && sym.kind === "function" && sym.decl.kind === "function") {
+        walk(sym.decl.body, (m) => {
+          if (!hit && m.kind === "return" && m.value && returnsDot4(ctx, m.value, depth + 1)) hit = true;
+        });
+      }
+    }
+    return undefined;
+  });
+  return hit;
+}
+
+/** Whether a type is f16 or a vector of f16. */
+function isF16(t: WgslType): boolean {
+  return (t.kind === "scalar" && t.name === "f16") || (t.kind === "vector" && t.component.name === "f16");
+}
+
+/**
+ * The accumulator of `acc += term` or `acc = acc + term` (an identifier), with the term; null for any other statement.
+ */
+function accumulation(ctx: QuantContext, n: AstNode): { acc: WgslSymbol; term: Expr } | null {
+  if (n.kind !== "assign" || (n.op !== "+=" && n.op !== "=") || n.lhs.kind !== "ident") return null;
+  const acc = ctx.symbolOf(n.lhs.name);
+  if (!acc) return null;
+  if (n.op === "+=") return { acc, term: n.rhs };
+  const r = n.rhs;
+  if (r.kind !== "binary" || r.op !== "+" || r.left.kind !== "ident" || ctx.symbolOf(r.left.name) !== acc) return null;
+  return { acc, term: r.right };
+}
+
+/**
+ * The quantized bindings of an entry point and the patterns the quantization findings judge, found in the entry point
+ * and the functions it calls. Launch-independent: trip counts, and whether a loop is innermost, are the findings'.
+ */
+export function quantFacts(source: QuantSource, kernelName: string): QuantFacts {
+  const bindings = recognizeQuantization(source, kernelName);
+  const ctx = new QuantContext(source, kernelName);
+  const quantNames = new Set(bindings.map((q) => q.binding));
+  const int8Names = new Set(bindings.filter((q) => /int8|^q8/.test(q.format) || (q.bitsPerElement >= 8 && q.bitsPerElement < 9 && !/fp|e4m3|e5m2/.test(q.format))).map((q) => q.binding));
+  const scaleInInnerLoop: ScaleInInnerLoop[] = [];
+  const intAccumulations: IntAccumulation[] = [];
+  const halfAccumulations: HalfAccumulation[] = [];
+  const typeOf = (sym: WgslSymbol): WgslType => derefType(ctx.resolution.types.typeOfSymbol(sym));
+
+  ctx.functions.forEach((fn, index) => {
+    const enclosing = enclosingLoops(fn);
+    // The loops an accumulation repeats in: around the statement, inside the accumulator's declaration scope.
+    const repeatLoops = (n: AstNode, acc: WgslSymbol): Span[] => (enclosing.get(n) ?? []).filter((l) => !contains(l.span, acc.declSpan)).map((l) => l.span);
+
+    walk(fn.body, (n, parent) => {
+      // A product (the whole chain) in a loop: a dequantized weight times a scale constant over the loop.
+      if (n.kind === "binary" && n.op === "*" && !(parent && parent.kind === "binary" && parent.op === "*")) {
+        const loops = enclosing.get(n) ?? [];
+        const loop = loops[loops.length - 1];
+        const counter = loop ? counterOf(ctx, loop) : null;
+        if (!loop || !counter) return undefined;
+        const fs = factors(n);
+        const weight = fs.find((f) => [...ctx.origins(f)].some((s) => quantNames.has(s.name)));
+        if (!weight) return undefined;
+        for (const f of fs) {
+          if (f === weight) continue;
+          const scale = scaleLoad(ctx, f);
+          if (!scale || quantNames.has(scale.binding.name) || dependsOn(ctx, scale.index, counter)) continue;
+          scaleInInnerLoop.push({ span: n.span, function: index, scaleBinding: scale.binding.name, counter: counter.name, loopSpan: loop.span });
+          break;
+        }
+        return undefined;
+      }
+      const found = accumulation(ctx, n);
+      if (!found) return undefined;
+      const { acc, term } = found;
+      // f16 accumulators (function-scope variables).
+      if (acc.kind === "local-var" && isF16(typeOf(acc))) {
+        halfAccumulations.push({ span: n.span, function: index, accumulator: acc.name, loopSpans: repeatLoops(n, acc) });
+      }
+      // i32 accumulators of int8 dot products.
+      const t = typeOf(acc);
+      if ((acc.kind === "local-var" || acc.kind === "var") && t.kind === "scalar" && t.name === "i32") {
+        let productsPerAdd = 0;
+        let what = "";
+        if (returnsDot4(ctx, term)) {
+          productsPerAdd = 4;
+          what = "dot4I8Packed (4 int8 x int8 products per call)";
+        } else if (term.kind === "binary" && term.op === "*" && [term.left, term.right].every((f) => [...ctx.origins(f)].some((s) => int8Names.has(s.name)))) {
+          productsPerAdd = 1;
+          what = "int8 x int8 products";
+        }
+        if (productsPerAdd > 0) intAccumulations.push({ span: n.span, function: index, accumulator: acc.name, productsPerAdd, what, loopSpans: repeatLoops(n, acc) });
+      }
+      return undefined;
+    });
+  });
+  return { bindings, scaleInInnerLoop, intAccumulations, halfAccumulations };
 }
