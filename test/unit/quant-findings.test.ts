@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { analyzeSource } from "../../server/src/core/analysis/sourceAnalysis";
 import { listDevices } from "../../server/src/core/devices/database";
-import { quantAccessFindings, quantFindings } from "../../server/src/core/quant/findings";
+import { quantAccessFindingsOf, quantFindingsOf } from "../../server/src/core/analysis/kernelAnalysis";
 import { recognizeQuantization } from "../../server/src/core/wgsl/quantIdioms";
 import { quantWhatIf, quantWhatIfMarkdown } from "../../server/src/core/quant/whatIf";
 
@@ -17,7 +17,7 @@ function analyse(text: string, kernel: string) {
   const source = analyzeSource(text, { model: { device } });
   const analysis = source.models.get(kernel);
   assert.ok(analysis, `a model for ${kernel}`);
-  return { source, model: analysis.model, findings: [...quantFindings(source, kernel, analysis.model), ...quantAccessFindings(source, kernel, analysis.model)] };
+  return { source, model: analysis.model, findings: [...quantFindingsOf(source, kernel, analysis.model), ...quantAccessFindingsOf(source, kernel, analysis.model)] };
 }
 const codes = (text: string, kernel: string): string[] => analyse(text, kernel).findings.map((f) => f.code);
 

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { analyzeSource } from "../../server/src/core/analysis/sourceAnalysis";
 import { DEFAULT_DEVICE_ID, findDevice, listDevices } from "../../server/src/core/devices/database";
-import { INT8_DOT_MAX_K, quantFindings } from "../../server/src/core/quant/findings";
+import { quantFindingsOf } from "../../server/src/core/analysis/kernelAnalysis";
+import { INT8_DOT_MAX_K } from "../../server/src/core/quant/findings";
 import { recognizeQuantization } from "../../server/src/core/wgsl/quantIdioms";
 
 const root = join(__dirname, "..", "..");
@@ -17,7 +18,7 @@ function modelled(text: string, kernel: string) {
   const source = analyzeSource(text, { model: { device } });
   const analysis = source.models.get(kernel);
   assert.ok(analysis, `a model for ${kernel}`);
-  return { source, findings: quantFindings(source, kernel, analysis.model) };
+  return { source, findings: quantFindingsOf(source, kernel, analysis.model) };
 }
 
 function dotKernel(k: number): string {
@@ -147,7 +148,7 @@ describe("quantFindings", () => {
 
   it("stays silent on the overflow when the trip count is unknown", () => {
     const source = analyzeSource(dotKernel(200000));
-    assert.deepEqual(quantFindings(source, "dot_i8", null), []);
+    assert.deepEqual(quantFindingsOf(source, "dot_i8", null), []);
   });
 });
 

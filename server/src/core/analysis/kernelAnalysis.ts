@@ -1,14 +1,20 @@
-// The WGSL front-end's bridge to the shared engine: each entry point's kernel IR (lowered once per analysis), its
-// launch (resolved in one place for the model, run planning and sweeps), and its cost model with findings mapped
-// back to the text the user wrote.
+// The WGSL front-end's bridge to the shared engine: each entry point's kernel IR (lowered once per analysis, with the
+// quantization the front-end recognises), its launch (resolved in one place for the model, run planning and sweeps),
+// and its cost model and quantization findings mapped back to the text the user wrote.
+import type { CoreDiagnostic } from "../diagnostic";
 import type { DeviceSpec } from "../devices/device";
 import type { Directive } from "../directives/directives";
 import { directivesFor, type ScopedDirectives } from "../directives/launch";
 import type { KernelIR } from "../kernel/ir";
 import { resolveLaunch, type ResolvedLaunch } from "../kernel/launch";
 import { modelKernel, type KernelAnalysis } from "../model/analyzeKernel";
+import type { Finding } from "../model/findings";
+import type { KernelModel } from "../model/types";
+import type { QuantBinding } from "../quant/binding";
+import { quantAccessFindings, quantFindings } from "../quant/findings";
 import { toOriginalSpan } from "../preprocess/originalSpan";
 import { lowerWgslKernel } from "../wgsl/lower";
+import { quantFacts } from "../wgsl/quantIdioms";
 import type { Resolution } from "../wgsl/resolve";
 import { numericDefines, overrideDefaults, scopeForModule } from "./directiveChecks";
 import type { KernelSummary } from "./kernels";
@@ -18,20 +24,21 @@ import type { SourceAnalysis, WgslSource } from "./sourceTypes";
 const irs = new WeakMap<Resolution, Map<string, KernelIR>>();
 const scopes = new WeakMap<Resolution, ScopedDirectives>();
 
-/** The kernel IR of an entry point, lowered once per analysis. */
+/** The kernel IR of an entry point, lowered once per analysis, with its quantization facts (launch-independent too). */
 export function kernelIROf(source: WgslSource, kernel: KernelSummary): KernelIR {
   let byName = irs.get(source.resolution);
   if (!byName) irs.set(source.resolution, (byName = new Map()));
   let ir = byName.get(kernel.name);
   if (!ir) {
     const entry = source.resolution.entryPoints.find((e) => e.name === kernel.name);
-    ir = lowerWgslKernel(source.resolution, {
+    const lowered = lowerWgslKernel(source.resolution, {
       name: kernel.name,
       fn: kernel.fn,
       bindings: kernel.bindings.map((b) => b.symbol),
       workgroupSize: entry?.workgroupSize ?? null,
       overrideDefaults: overrideDefaults(source.resolution),
     });
+    ir = { ...lowered, quantization: quantFacts(source, kernel.name) };
     byName.set(kernel.name, ir);
   }
   return ir;
@@ -74,11 +81,33 @@ export function launchOfEntry(source: WgslSource, entry: string, given: Readonly
   return resolveLaunch(none, directivesOf(source, entry), { given, base: numericDefines(source.pre.defines) });
 }
 
+/** A finding located in the analysed text, as a diagnostic on the original text. */
+function toDiagnostic(source: WgslSource, f: Finding): CoreDiagnostic {
+  return { severity: f.severity, code: f.code, message: f.message, span: toOriginalSpan(source.pre, f.span).span, source: "kernellens" };
+}
+
 /** The cost model of one entry point on one device, its findings located in the original text. */
 export function analyzeKernel(source: SourceAnalysis, kernel: KernelSummary, device: DeviceSpec, given: ReadonlyMap<string, number> = new Map()): KernelAnalysis {
   const { model, findings } = modelKernel(kernelIROf(source, kernel), launchOf(source, kernel, given, device.warpSize), device);
-  return {
-    model,
-    diagnostics: findings.map((f) => ({ severity: f.severity, code: f.code, message: f.message, span: toOriginalSpan(source.pre, f.span).span, source: "kernellens" })),
-  };
+  return { model, diagnostics: findings.map((f) => toDiagnostic(source, f)) };
+}
+
+/** The quantized bindings of an entry point (its format, bits per weight, group size and evidence). */
+export function quantizationOf(source: WgslSource, kernel: KernelSummary): readonly QuantBinding[] {
+  return kernelIROf(source, kernel).quantization?.bindings ?? [];
+}
+
+/**
+ * The quantization findings of the entry point named `kernelName` (quant/findings.ts over its IR and `model`: where
+ * dequantization happens, accumulators), located in the original text; none for a name that is no entry point.
+ */
+export function quantFindingsOf(source: WgslSource, kernelName: string, model: KernelModel | null): CoreDiagnostic[] {
+  const kernel = source.kernels.find((k) => k.name === kernelName);
+  return kernel ? quantFindings(kernelIROf(source, kernel), model).map((f) => toDiagnostic(source, f)) : [];
+}
+
+/** The quantization findings read from the model's accesses (scale re-reads, uncoalesced scales, narrow packed reads). */
+export function quantAccessFindingsOf(source: WgslSource, kernelName: string, model: KernelModel | null): CoreDiagnostic[] {
+  const kernel = source.kernels.find((k) => k.name === kernelName);
+  return kernel ? quantAccessFindings(kernelIROf(source, kernel), model).map((f) => toDiagnostic(source, f)) : [];
 }

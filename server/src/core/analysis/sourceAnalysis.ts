@@ -12,10 +12,8 @@ import { resolveModule } from "../wgsl/resolve";
 import { findKernels } from "./kernels";
 import { checkDirectivesAgainstModule } from "./directiveChecks";
 import type { KernelAnalysis } from "../model/analyzeKernel";
-import { analyzeKernel } from "./kernelAnalysis";
+import { analyzeKernel, quantAccessFindingsOf, quantFindingsOf, quantizationOf } from "./kernelAnalysis";
 import type { AnalyzeOptions, PreparedSource, SourceAnalysis } from "./sourceTypes";
-import { recognizeQuantization } from "../wgsl/quantIdioms";
-import { quantAccessFindings, quantFindings } from "../quant/findings";
 
 export type { AnalyzeOptions, PreparedSource, SourceAnalysis };
 
@@ -72,8 +70,8 @@ export function analyzePrepared(prepared: PreparedSource): SourceAnalysis {
       try {
         const analysis = analyzeKernel(withoutModels, k, model.device, model.given);
         // Quantized bindings: their format, bits per weight and group size, and where dequantization happens.
-        const quantization = recognizeQuantization(withoutModels, k.name);
-        const quantDiagnostics = [...quantFindings(withoutModels, k.name, analysis.model), ...quantAccessFindings(withoutModels, k.name, analysis.model)];
+        const quantization = quantizationOf(withoutModels, k);
+        const quantDiagnostics = [...quantFindingsOf(withoutModels, k.name, analysis.model), ...quantAccessFindingsOf(withoutModels, k.name, analysis.model)];
         models.set(k.name, { ...analysis, quantization, diagnostics: [...analysis.diagnostics, ...quantDiagnostics] });
         diagnostics.push(...analysis.diagnostics, ...quantDiagnostics);
       } catch (err) {

@@ -1,6 +1,8 @@
-// Findings about quantized kernels: where dequantization happens, and int32 accumulators that can overflow.
+// Findings about quantized kernels: where dequantization happens, and accumulators that overflow or lose precision.
 //
-// First slice, deliberately conservative (no evidence, no finding):
+// Neutral: they read only the kernel IR (the quantization facts a front-end put on it, ./facts.ts, and the loop
+// structure of its body) and the kernel's model (trip counts by loop span, accesses). Findings are located in the
+// analysed text; the front-end maps them to what the user wrote. Deliberately conservative (no evidence, no finding):
 // - `dequant-in-inner-loop`: a product inside an innermost loop multiplies a dequantized weight by a scale whose
 //   index does not depend on that loop's counter, so the scale is constant over the loop (a group) and could scale
 //   the group's partial sum once.
@@ -11,282 +13,162 @@
 //   only once per group; `scale-uncoalesced`: scale loads whose neighbouring invocations are strided (< 50 % used).
 // - (quantAccessFindings) `packed-narrow-read`: packed weights read one scalar u32 per invocation per iteration, neighbouring invocations
 //   16 bytes or more apart.
-import type { SourceAnalysis } from "../analysis/sourceTypes";
-import type { CoreDiagnostic } from "../diagnostic";
+//
+// A loop is innermost when no loop node is inside its header, body or latch, looking through calls (already inlined),
+// blocks, branches and switches.
+import type { IrNode, KernelIR } from "../kernel/ir";
+import type { Finding } from "../model/findings";
 import type { KernelModel } from "../model/types";
-import { toOriginalSpan } from "../preprocess/originalSpan";
-import type { Expr, FunctionDecl, Span, Stmt } from "../wgsl/ast";
-import type { WgslSymbol } from "../wgsl/resolve";
-import { derefType } from "../wgsl/types";
-import { walk, type AstNode } from "../wgsl/walk";
-import { QuantContext, recognizeQuantization, type QuantBinding } from "../wgsl/quantIdioms";
+import type { Span } from "../span";
+import type { QuantBinding, QuantFacts } from "./facts";
+
+export type { Finding };
 
 /** The largest K for which K x 127 x 127 fits in an i32: floor((2^31 - 1) / 16129). */
 export const INT8_DOT_MAX_K = Math.floor((2 ** 31 - 1) / (127 * 127));
 
-type LoopNode = Extract<Stmt, { kind: "for" | "while" | "loop" }>;
-const isLoop = (n: AstNode): n is LoopNode => n.kind === "for" || n.kind === "while" || n.kind === "loop";
+/** Terms in an f16 sum beyond which the finding fires: past ~2^10 terms the rounding error of 11-bit f16 dominates. */
+export const FP16_ACCUMULATION_MAX_TERMS = 1024;
+
 const contains = (outer: Span, inner: Span): boolean => outer.start <= inner.start && inner.end <= outer.end;
+const spanKey = (s: Span): string => `${s.start}:${s.end}`;
 const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
 
-/** The loops around each node of a function, outermost first, and which loops have no loop inside them. */
-function loopStructure(fn: FunctionDecl): { enclosing: Map<AstNode, LoopNode[]>; innermost: Set<LoopNode> } {
-  const enclosing = new Map<AstNode, LoopNode[]>();
-  const innermost = new Set<LoopNode>();
-  const stack: LoopNode[] = [];
-  walk(
-    fn.body,
-    (n) => {
-      enclosing.set(n, [...stack]);
-      if (isLoop(n)) {
-        if (stack.length > 0) innermost.delete(stack[stack.length - 1]);
-        innermost.add(n);
-        stack.push(n);
+type Push = (code: string, severity: Finding["severity"], message: string, span: Span) => void;
+
+/** Every loop of the IR body by span, and whether it is innermost (each copy of an inlined loop must be). */
+function loopsOf(body: readonly IrNode[]): { span: Span; innermost: boolean }[] {
+  const bySpan = new Map<string, { span: Span; innermost: boolean }>();
+  /** Visits the nodes; true when a loop is among them (at any depth). */
+  const visit = (nodes: readonly IrNode[]): boolean => {
+    let any = false;
+    for (const n of nodes) {
+      switch (n.k) {
+        case "loop": {
+          const inner = [visit(n.header), visit(n.body), visit(n.latch)].some(Boolean);
+          const key = spanKey(n.span);
+          const seen = bySpan.get(key);
+          if (seen) seen.innermost &&= !inner;
+          else bySpan.set(key, { span: n.span, innermost: !inner });
+          any = true;
+          break;
+        }
+        case "call":
+        case "block":
+          if (visit(n.body)) any = true;
+          break;
+        case "if":
+          if ([visit(n.then), visit(n.else)].some(Boolean)) any = true;
+          break;
+        case "switch":
+          if (n.arms.map((a) => visit(a.body)).some(Boolean)) any = true;
+          break;
+        default:
+          break;
       }
-    },
-    (n) => {
-      if (isLoop(n)) stack.pop();
-    },
-  );
-  // A loop stays innermost only if no loop was found inside it; the delete above ran when a child loop was entered.
-  return { enclosing, innermost };
+    }
+    return any;
+  };
+  visit(body);
+  return [...bySpan.values()];
 }
 
-/** The counter of a `for` loop: the variable its initializer declares. */
-function counterOf(ctx: QuantContext, loop: LoopNode): WgslSymbol | null {
-  if (loop.kind !== "for" || !loop.init || loop.init.kind !== "declStmt") return null;
-  return ctx.resolution.symbolForDecl(loop.init.decl) ?? null;
-}
-
-/** Whether `expr` names `target`, following `let`/`var` initializers. */
-function dependsOn(ctx: QuantContext, expr: Expr, target: WgslSymbol, depth = 0): boolean {
-  if (depth > 12) return true; // cannot tell: assume it does (no finding)
-  let hit = false;
-  walk(expr, (n) => {
-    if (hit) return false;
-    if (n.kind !== "ident") return undefined;
-    const sym = ctx.symbolOf(n.name);
-    if (!sym) return undefined;
-    if (sym === target) hit = true;
-    else if ((sym.kind === "let" || sym.kind === "local-var") && "init" in sym.decl && sym.decl.init && dependsOn(ctx, sym.decl.init, target, depth + 1)) hit = true;
-    return undefined;
-  });
-  return hit;
-}
-
-/** The factors of a product chain `a * b * (c * d)`. */
-function factors(e: Expr): Expr[] {
-  if (e.kind === "binary" && e.op === "*") return [...factors(e.left), ...factors(e.right)];
-  if (e.kind === "paren") return factors(e.expr);
-  return [e];
-}
-
-/** The load `s[i]` a factor stands for: the factor itself, or the initializer of the `let` it names. */
-function scaleLoad(ctx: QuantContext, f: Expr): { binding: WgslSymbol; index: Expr } | null {
-  let e: Expr = f;
-  for (let i = 0; i < 4; i++) {
-    if (e.kind === "paren") e = e.expr;
-    else if (e.kind === "call" && e.args.length === 1 && (e.callee.name === "f32" || e.callee.name === "f16")) e = e.args[0];
-    else if (e.kind === "ident") {
-      const sym = ctx.symbolOf(e.name);
-      if (!sym || sym.kind !== "let" || !("init" in sym.decl) || !sym.decl.init) return null;
-      e = sym.decl.init;
-    } else break;
-  }
-  if (e.kind !== "index" || e.base.kind !== "ident") return null;
-  const sym = ctx.symbolOf(e.base.name);
-  if (!sym || !ctx.isStorageBinding(sym) || ctx.floatBits(sym) === null || sym.varAttributes?.accessMode === "read_write") return null;
-  return { binding: sym, index: e.index };
-}
-
-function tripOf(model: KernelModel | null, loop: LoopNode): number | null {
-  const rec = model?.loops.find((l) => l.span.start === loop.span.start && l.span.end === loop.span.end);
+function tripOf(model: KernelModel | null, span: Span): number | null {
+  const rec = model?.loops.find((l) => l.span.start === span.start && l.span.end === span.end);
   return rec?.tripCount ? rec.tripCount.value : null;
 }
 
-/** Whether a user function's returned value comes from dot4I8Packed / dot4U8Packed. */
-function returnsDot4(ctx: QuantContext, e: Expr, depth = 0): boolean {
-  if (depth > 6) return false;
-  let hit = false;
-  walk(e, (n) => {
-    if (hit || n.kind !== "call") return hit ? false : undefined;
-    if (n.callee.name === "dot4I8Packed" || n.callee.name === "dot4U8Packed") hit = true;
-    else {
-      const sym = ctx.symbolOf(n.callee);
-      if (sym && sym.kind === "function" && sym.decl.kind === "function") {
-        walk(sym.decl.body, (m) => {
-          if (!hit && m.kind === "return" && m.value && returnsDot4(ctx, m.value, depth + 1)) hit = true;
-        });
-      }
-    }
-    return undefined;
-  });
-  return hit;
+/** The product of the trip counts of some loops; null when one is not known (no launch evidence: no finding). */
+function tripProduct(model: KernelModel | null, spans: readonly Span[]): number | null {
+  let product = 1;
+  for (const s of spans) {
+    const trip = tripOf(model, s);
+    if (trip === null) return null;
+    product *= trip;
+  }
+  return product;
 }
 
-export function quantFindings(source: SourceAnalysis, kernelName: string, model: KernelModel | null): CoreDiagnostic[] {
-  const ctx = new QuantContext(source, kernelName);
-  const quant = recognizeQuantization(source, kernelName);
-  if (ctx.functions.length === 0) return [];
-  const quantNames = new Set(quant.map((q) => q.binding));
-  const int8Names = new Set(quant.filter((q) => /int8|^q8/.test(q.format) || (q.bitsPerElement >= 8 && q.bitsPerElement < 9 && !/fp|e4m3|e5m2/.test(q.format))).map((q) => q.binding));
-  const out: CoreDiagnostic[] = [];
-  const push = (code: string, severity: CoreDiagnostic["severity"], message: string, span: Span): void => {
-    out.push({ severity, code, message, span: toOriginalSpan(source.pre, span).span, source: "kernellens" });
-  };
-
-  for (const fn of ctx.functions) {
-    const { enclosing, innermost } = loopStructure(fn);
-    fp16Accumulation(ctx, fn, enclosing, model, push);
-    if (quant.length === 0) continue;
+/**
+ * `dequant-in-inner-loop`, `int-accumulator-overflow` and `fp16-accumulation`, function by function of the kernel (as
+ * the front-end found the patterns), located in the analysed text.
+ */
+export function quantFindings(ir: KernelIR, model: KernelModel | null): Finding[] {
+  const facts = ir.quantization;
+  if (!facts) return [];
+  const out: Finding[] = [];
+  const push: Push = (code, severity, message, span) => void out.push({ code, severity, message, span });
+  const innermost = new Set(loopsOf(ir.body).filter((l) => l.innermost).map((l) => spanKey(l.span)));
+  const functions = [...new Set([...facts.halfAccumulations, ...facts.scaleInInnerLoop, ...facts.intAccumulations].map((f) => f.function))].sort((a, b) => a - b);
+  for (const fn of functions) {
+    fp16Accumulation(facts, fn, model, push);
+    if (facts.bindings.length === 0) continue;
 
     // (a) The scale multiply per element inside the innermost loop.
-    walk(fn.body, (n, parent) => {
-      if (n.kind !== "binary" || n.op !== "*" || (parent && parent.kind === "binary" && parent.op === "*")) return undefined;
-      const loops = enclosing.get(n) ?? [];
-      const loop = loops[loops.length - 1];
-      if (!loop || !innermost.has(loop)) return undefined;
-      const counter = counterOf(ctx, loop);
-      if (!counter) return undefined;
-      const fs = factors(n);
-      const weight = fs.find((f) => [...ctx.origins(f)].some((s) => quantNames.has(s.name)));
-      if (!weight) return undefined;
-      for (const f of fs) {
-        if (f === weight) continue;
-        const scale = scaleLoad(ctx, f);
-        if (!scale || quantNames.has(scale.binding.name) || dependsOn(ctx, scale.index, counter)) continue;
-        const trip = tripOf(model, loop);
-        const per = trip !== null ? `${fmt(trip)} times per group` : "once per element";
-        push(
-          "dequant-in-inner-loop",
-          "warning",
-          `the scale from '${scale.binding.name}' is constant over this loop (its index does not depend on '${counter.name}'), yet it multiplies every dequantized element: ${per}. Accumulate the group's partial dot product without the scale and multiply by it once per group.`,
-          n.span,
-        );
-        break;
-      }
-      return undefined;
-    });
+    for (const p of facts.scaleInInnerLoop) {
+      if (p.function !== fn || !innermost.has(spanKey(p.loopSpan))) continue;
+      const trip = tripOf(model, p.loopSpan);
+      const per = trip !== null ? `${fmt(trip)} times per group` : "once per element";
+      push(
+        "dequant-in-inner-loop",
+        "warning",
+        `the scale from '${p.scaleBinding}' is constant over this loop (its index does not depend on '${p.counter}'), yet it multiplies every dequantized element: ${per}. Accumulate the group's partial dot product without the scale and multiply by it once per group.`,
+        p.span,
+      );
+    }
 
     // (b) i32 accumulators of int8 dot products.
-    walk(fn.body, (n) => {
-      if (n.kind !== "assign" || (n.op !== "+=" && n.op !== "=") || n.lhs.kind !== "ident") return undefined;
-      const acc = ctx.symbolOf(n.lhs.name);
-      if (!acc || (acc.kind !== "local-var" && acc.kind !== "var")) return undefined;
-      const t = derefType(ctx.resolution.types.typeOfSymbol(acc));
-      if (t.kind !== "scalar" || t.name !== "i32") return undefined;
-      let rhs: Expr = n.rhs;
-      if (n.op === "=") {
-        // acc = acc + term
-        if (rhs.kind !== "binary" || rhs.op !== "+") return undefined;
-        const l = rhs.left;
-        if (l.kind !== "ident" || ctx.symbolOf(l.name) !== acc) return undefined;
-        rhs = rhs.right;
-      }
-      let perAdd = 0;
-      let what = "";
-      if (returnsDot4(ctx, rhs)) {
-        perAdd = 4;
-        what = "dot4I8Packed (4 int8 x int8 products per call)";
-      } else if (rhs.kind === "binary" && rhs.op === "*" && [rhs.left, rhs.right].every((f) => [...ctx.origins(f)].some((s) => int8Names.has(s.name)))) {
-        perAdd = 1;
-        what = "int8 x int8 products";
-      }
-      if (perAdd === 0) return undefined;
-      // The loops the accumulation repeats in: around the statement, inside the accumulator's declaration scope.
-      const loops = (enclosing.get(n) ?? []).filter((l) => !contains(l.span, acc.declSpan));
-      if (loops.length === 0) return undefined;
-      let k = perAdd;
-      for (const l of loops) {
-        const trip = tripOf(model, l);
-        if (trip === null) return undefined; // no launch evidence: no finding
-        k *= trip;
-      }
+    for (const p of facts.intAccumulations) {
+      if (p.function !== fn || p.loopSpans.length === 0) continue;
+      const trips = tripProduct(model, p.loopSpans);
+      if (trips === null) continue;
+      const k = p.productsPerAdd * trips;
       const worst = k * 127 * 127;
       if (k > INT8_DOT_MAX_K) {
         push(
           "int-accumulator-overflow",
           "warning",
-          `the i32 accumulator '${acc.name}' sums ${what} over K = ${fmt(k)} elements for this launch: the worst case K x 127 x 127 = ${fmt(worst)} exceeds 2^31 - 1 (it overflows once K > ${fmt(INT8_DOT_MAX_K)}). Split the reduction into chunks of at most ${fmt(INT8_DOT_MAX_K)} and convert each partial sum to f32 (or rescale), or accumulate in f32.`,
-          n.span,
+          `the i32 accumulator '${p.accumulator}' sums ${p.what} over K = ${fmt(k)} elements for this launch: the worst case K x 127 x 127 = ${fmt(worst)} exceeds 2^31 - 1 (it overflows once K > ${fmt(INT8_DOT_MAX_K)}). Split the reduction into chunks of at most ${fmt(INT8_DOT_MAX_K)} and convert each partial sum to f32 (or rescale), or accumulate in f32.`,
+          p.span,
         );
       }
-      return undefined;
-    });
+    }
   }
   return out;
 }
 
 /**
- * The findings read from the model's accesses: `scale-reread`, `scale-uncoalesced` and `packed-narrow-read`. Kept
- * apart from quantFindings so its first-slice results stay as they are; callers show both lists.
+ * The findings read from the model's accesses: `scale-reread`, `scale-uncoalesced` and `packed-narrow-read`, located
+ * in the analysed text. Kept apart from quantFindings so its first-slice results stay as they are; callers show both.
  */
-export function quantAccessFindings(source: SourceAnalysis, kernelName: string, model: KernelModel | null): CoreDiagnostic[] {
-  if (!model) return [];
-  const ctx = new QuantContext(source, kernelName);
-  const quant = recognizeQuantization(source, kernelName);
-  if (ctx.functions.length === 0 || quant.length === 0) return [];
-  const out: CoreDiagnostic[] = [];
-  accessFindings(ctx, quant, model, (code, severity, message, span) => {
-    out.push({ severity, code, message, span: toOriginalSpan(source.pre, span).span, source: "kernellens" });
-  });
+export function quantAccessFindings(ir: KernelIR, model: KernelModel | null): Finding[] {
+  const quant = ir.quantization?.bindings ?? [];
+  if (!model || quant.length === 0) return [];
+  const out: Finding[] = [];
+  accessFindings(loopsOf(ir.body), quant, model, (code, severity, message, span) => void out.push({ code, severity, message, span }));
   return out;
 }
 
-type Push = (code: string, severity: CoreDiagnostic["severity"], message: string, span: Span) => void;
-
-/** Terms in an f16 sum beyond which the finding fires: past ~2^10 terms the rounding error of 11-bit f16 dominates. */
-export const FP16_ACCUMULATION_MAX_TERMS = 1024;
-
-/** Whether a type is f16 or a vector of f16. */
-function isF16(t: ReturnType<typeof derefType>): boolean {
-  return (t.kind === "scalar" && t.name === "f16") || (t.kind === "vector" && t.component.name === "f16");
-}
-
-function fp16Accumulation(ctx: QuantContext, fn: FunctionDecl, enclosing: Map<AstNode, LoopNode[]>, model: KernelModel | null, push: Push): void {
+function fp16Accumulation(facts: QuantFacts, fn: number, model: KernelModel | null, push: Push): void {
   if (!model) return;
-  walk(fn.body, (n) => {
-    if (n.kind !== "assign" || (n.op !== "+=" && n.op !== "=") || n.lhs.kind !== "ident") return undefined;
-    const acc = ctx.symbolOf(n.lhs.name);
-    if (!acc || acc.kind !== "local-var") return undefined;
-    if (!isF16(derefType(ctx.resolution.types.typeOfSymbol(acc)))) return undefined;
-    if (n.op === "=") {
-      const r = n.rhs;
-      if (r.kind !== "binary" || r.op !== "+" || r.left.kind !== "ident" || ctx.symbolOf(r.left.name) !== acc) return undefined;
-    }
-    const loops = (enclosing.get(n) ?? []).filter((l) => !contains(l.span, acc.declSpan));
-    if (loops.length === 0) return undefined;
-    let terms = 1;
-    for (const l of loops) {
-      const trip = tripOf(model, l);
-      if (trip === null) return undefined; // no launch evidence: no finding
-      terms *= trip;
-    }
-    if (terms <= FP16_ACCUMULATION_MAX_TERMS) return undefined;
+  for (const p of facts.halfAccumulations) {
+    if (p.function !== fn || p.loopSpans.length === 0) continue;
+    const terms = tripProduct(model, p.loopSpans);
+    if (terms === null || terms <= FP16_ACCUMULATION_MAX_TERMS) continue;
     push(
       "fp16-accumulation",
       "warning",
-      `accumulating ${fmt(terms)} products in f16 loses precision (f16 has 11 significant bits: once '${acc.name}' is 2048 times a term, adding it rounds away entirely; beyond ${fmt(FP16_ACCUMULATION_MAX_TERMS)} terms the rounding error dominates): accumulate in f32 (declare '${acc.name}' as f32 and convert each product), and convert to f16 once at the end.`,
-      n.span,
+      `accumulating ${fmt(terms)} products in f16 loses precision (f16 has 11 significant bits: once '${p.accumulator}' is 2048 times a term, adding it rounds away entirely; beyond ${fmt(FP16_ACCUMULATION_MAX_TERMS)} terms the rounding error dominates): accumulate in f32 (declare '${p.accumulator}' as f32 and convert each product), and convert to f16 once at the end.`,
+      p.span,
     );
-    return undefined;
-  });
+  }
 }
 
 /** Findings from the model's accesses: scale re-reads, uncoalesced scales, narrow packed reads. */
-function accessFindings(ctx: QuantContext, quant: readonly QuantBinding[], model: KernelModel, push: Push): void {
-  // Every loop of the analysed functions, and whether it is innermost.
-  const loops: { loop: LoopNode; innermost: boolean }[] = [];
-  for (const fn of ctx.functions) {
-    const { innermost } = loopStructure(fn);
-    walk(fn.body, (n) => {
-      if (isLoop(n)) loops.push({ loop: n, innermost: innermost.has(n) });
-      return undefined;
-    });
-  }
-  const deepestLoop = (span: Span): { loop: LoopNode; innermost: boolean } | null => {
-    let best: { loop: LoopNode; innermost: boolean } | null = null;
-    for (const l of loops) if (contains(l.loop.span, span) && (!best || contains(best.loop.span, l.loop.span))) best = l;
+function accessFindings(loops: readonly { span: Span; innermost: boolean }[], quant: readonly QuantBinding[], model: KernelModel, push: Push): void {
+  const deepestLoop = (span: Span): { span: Span; innermost: boolean } | null => {
+    let best: { span: Span; innermost: boolean } | null = null;
+    for (const l of loops) if (contains(l.span, span) && (!best || contains(best.span, l.span))) best = l;
     return best;
   };
   const loads = model.accesses.filter((a) => a.kind === "load" && a.addressSpace === "storage");
@@ -303,7 +185,7 @@ function accessFindings(ctx: QuantContext, quant: readonly QuantBinding[], model
         const where = deepestLoop(a.span);
         const perElement = q.groupSize !== null && q.groupSize > 1 && weightCount > 0 && a.count.value >= weightCount;
         if (where && where.innermost && (a.loopInvariant || perElement) && once(`reread:${a.span.start}`)) {
-          const trip = tripOf(model, where.loop);
+          const trip = tripOf(model, where.span);
           const group = q.groupSize !== null && q.groupSize > 1 ? q.groupSize : trip;
           const saved = group && group > 1 ? ` (${fmt(a.count.value)} loads now; ${fmt(a.count.value / group)} once per group of ${fmt(group)})` : "";
           push(
