@@ -28,6 +28,7 @@ const SHARED_WITH_WEBVIEW: readonly string[] = [
   "server/src/core/sweep/result.ts",
   "server/src/core/format.ts",
   "server/src/core/validation.ts",
+  "server/src/core/wgsl/lineIndex.ts",
 ];
 
 /** Modules the core must not import: the editor, the language server, files, processes, the network. */
@@ -313,6 +314,15 @@ describe("architecture", () => {
       .filter((s) => SHARED_WITH_WEBVIEW.includes(s.file))
       .flatMap((s) => s.imports.filter((i) => i.target === null || !SHARED_WITH_WEBVIEW.includes(i.target)).map((i) => ({ file: s.file, spec: i.spec })));
     assert.deepEqual(bad, [], `a module shared with the pages is bundled into them, so it must stand alone:\n${listing(bad)}`);
+  });
+
+  it("the model reads only the kernel IR: core/model, core/kernel and core/quant import no front-end", () => {
+    const shared = ["model", "kernel", "quant"].map((d) => `${CORE}/${d}`);
+    const frontEnds = ["wgsl", "analysis", "preprocess"].map((d) => `${CORE}/${d}`);
+    const bad = core
+      .filter((s) => shared.some((d) => inside(s.file, d)))
+      .flatMap((s) => s.imports.filter((i) => i.target !== null && frontEnds.some((d) => inside(i.target!, d))).map((i) => ({ file: s.file, spec: i.spec })));
+    assert.deepEqual(bad, [], `the shared model must not read a front-end's syntax tree (lower what it needs into the kernel IR, core/kernel/ir.ts):\n${listing(bad)}`);
   });
 
   it("server/src/gpu does not import the CLI, and the core imports none of lsp/, cli/, gpu/, run/, sweep/", () => {

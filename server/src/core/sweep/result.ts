@@ -5,6 +5,8 @@
 // its kernel file relative to itself and carries each point's parameters; the variant's source (the kernel with a
 // point's parameters written in) is rebuilt from the baseline kernel by `substituteParameters` when a point does
 // not carry its own `source`.
+import { describe, isObject } from "../validation";
+import { LineIndex } from "../wgsl/lineIndex";
 
 /** A parameter's value: numbers for overrides, lets and workgroup sizes; a define may also be a flag or a token. */
 export type ParamValue = number | string | boolean;
@@ -120,21 +122,8 @@ const objectiveKey = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // Validation
 // ---------------------------------------------------------------------------------------------------------------
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function own(value: Record<string, unknown>, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(value, key) ? value[key] : undefined;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (value === undefined) return "nothing";
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === "string") return value.length <= 40 ? JSON.stringify(value) : `a string of ${value.length} characters`;
-  if (typeof value === "number") return String(value);
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 class Problems {
@@ -176,7 +165,7 @@ function checkValue(p: Problems, value: unknown, path: string): value is ParamVa
 }
 
 function checkParams(p: Problems, value: unknown, path: string, space: ReadonlyMap<string, readonly ParamValue[]>): value is SweepParams {
-  if (!isRecord(value)) {
+  if (!isObject(value)) {
     p.add(path, `expected an object, got ${describe(value)}`);
     return false;
   }
@@ -228,7 +217,7 @@ export function validateSweepResult(value: unknown): string[] {
 }
 
 function validateInto(p: Problems, value: unknown): void {
-  if (!isRecord(value)) {
+  if (!isObject(value)) {
     p.add("result", `expected an object, got ${describe(value)}`);
     return;
   }
@@ -238,7 +227,7 @@ function validateInto(p: Problems, value: unknown): void {
   checkString(p, own(value, "entry"), "result.entry", sweepLimits.nameLength, /^[A-Za-z_][A-Za-z0-9_]*$/);
   const device = own(value, "device");
   if (device !== undefined) {
-    if (!isRecord(device)) p.add("result.device", `expected an object, got ${describe(device)}`);
+    if (!isObject(device)) p.add("result.device", `expected an object, got ${describe(device)}`);
     else {
       checkString(p, own(device, "id"), "result.device.id", sweepLimits.nameLength);
       checkString(p, own(device, "name"), "result.device.name", sweepLimits.nameLength);
@@ -254,7 +243,7 @@ function validateInto(p: Problems, value: unknown): void {
   } else {
     rawSpace.forEach((param: unknown, i) => {
       const path = `result.space[${i}]`;
-      if (!isRecord(param)) {
+      if (!isObject(param)) {
         p.add(path, `expected an object, got ${describe(param)}`);
         return;
       }
@@ -293,7 +282,7 @@ function validateInto(p: Problems, value: unknown): void {
       const found: string[] = [];
       objectives.forEach((o: unknown, i) => {
         const path = `result.objectives[${i}]`;
-        if (!isRecord(o)) {
+        if (!isObject(o)) {
           p.add(path, `expected an object, got ${describe(o)}`);
           return;
         }
@@ -334,7 +323,7 @@ function validateInto(p: Problems, value: unknown): void {
 
   const best = own(value, "best");
   if (best !== null) {
-    if (!isRecord(best)) p.add("result.best", `expected an object or null, got ${describe(best)}`);
+    if (!isObject(best)) p.add("result.best", `expected an object or null, got ${describe(best)}`);
     else {
       checkNumber(p, own(best, "medianMs"), "result.best.medianMs", true);
       const params = own(best, "params");
@@ -358,7 +347,7 @@ function validateInto(p: Problems, value: unknown): void {
 }
 
 function checkSearch(p: Problems, value: unknown): void {
-  if (!isRecord(value)) {
+  if (!isObject(value)) {
     p.add("result.search", `expected an object, got ${describe(value)}`);
     return;
   }
@@ -380,7 +369,7 @@ function checkPoint(
   space: ReadonlyMap<string, readonly ParamValue[]>,
   keys: readonly [string, string] | undefined,
 ): SweepPoint | undefined {
-  if (!isRecord(value)) {
+  if (!isObject(value)) {
     p.add(path, `expected an object, got ${describe(value)}`);
     return undefined;
   }
@@ -401,7 +390,7 @@ function checkPoint(
   if (source !== undefined) checkString(p, source, `${path}.source`, sweepLimits.sourceLength);
   const objectives = own(value, "objectives");
   if (objectives !== undefined) {
-    if (!isRecord(objectives)) p.add(`${path}.objectives`, `expected an object, got ${describe(objectives)}`);
+    if (!isObject(objectives)) p.add(`${path}.objectives`, `expected an object, got ${describe(objectives)}`);
     else {
       for (const key of Object.keys(objectives)) {
         if (!objectiveKey.test(key) || key.length > sweepLimits.nameLength) p.add(`${path}.objectives`, `${describe(key)} is not an objective's key`);
@@ -410,7 +399,7 @@ function checkPoint(
     }
   }
   // A point with objectives has both; one without (not measured, in a measured-time result) is off the front.
-  if (keys && isRecord(objectives)) {
+  if (keys && isObject(objectives)) {
     for (const key of keys) {
       if (!Object.prototype.hasOwnProperty.call(objectives, key)) p.add(`${path}.objectives`, `a point with objectives needs a value for ${key}`);
     }
@@ -608,24 +597,6 @@ export function formatValueLike(value: ParamValue, original: string): string {
   return `${text}${wasFloat && !/[.e]/i.test(text) && suffix === "" ? ".0" : ""}${suffix}`;
 }
 
-/** Line starts of `text`, for turning offsets into 0-based line numbers. */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === "\n") starts.push(i + 1);
-  return starts;
-}
-
-function lineOf(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
 /** The extent of a whole line including its line break, for deleting it. */
 function wholeLine(text: string, start: number): { start: number; end: number } {
   let end = text.indexOf("\n", start);
@@ -651,7 +622,7 @@ const workgroupDimension: Record<string, number> = { workgroup_size: 0, "workgro
  */
 export function substituteParameters(baseline: string, params: SweepParams, options: SubstituteOptions = {}): VariantSource {
   const masked = maskComments(baseline);
-  const starts = lineStarts(baseline);
+  const lines = new LineIndex(baseline);
   const edits: Edit[] = [];
   const applied: Substitution[] = [];
   const missing: string[] = [];
@@ -662,7 +633,7 @@ export function substituteParameters(baseline: string, params: SweepParams, opti
     const d = workgroupDimension[name];
     if (d !== undefined) dimensions.set(d, { name, value });
   }
-  const sizeFound = workgroupSizeEdits(baseline, masked, dimensions, options.entry, starts, edits);
+  const sizeFound = workgroupSizeEdits(baseline, masked, dimensions, options.entry, lines, edits);
 
   for (const [name, value] of Object.entries(params)) {
     if (!parameterName.test(name)) {
@@ -676,7 +647,7 @@ export function substituteParameters(baseline: string, params: SweepParams, opti
     const directive = new RegExp(`^([ \\t]*//[ \\t]*@)(let|override|define|sweep)([ \\t]+)${n}(?![A-Za-z0-9_.])([^\\r\\n]*)`, "gm");
     for (let m = directive.exec(baseline); m; m = directive.exec(baseline)) {
       const [whole, prefix, kind, gap, rest] = m as unknown as [string, string, string, string, string];
-      const line = lineOf(starts, m.index);
+      const line = lines.lineAt(m.index);
       if (kind === "sweep") {
         if (/^\s+in\b/.test(rest)) sweepLines.push({ ...wholeLine(baseline, m.index), prefix });
         continue;
@@ -702,7 +673,7 @@ export function substituteParameters(baseline: string, params: SweepParams, opti
     // WGSL override declarations, found in code only.
     const declaration = new RegExp(`\\boverride\\s+${n}(?![A-Za-z0-9_])(\\s*:\\s*[^=;]+?)?\\s*(=\\s*([^;]*?)\\s*)?;`, "g");
     for (let m = workgroupDimension[name] === undefined ? declaration.exec(masked) : null; m; m = declaration.exec(masked)) {
-      const line = lineOf(starts, m.index);
+      const line = lines.lineAt(m.index);
       if (m[2] !== undefined && m[3] !== undefined) {
         const initStart = m.index + m[0].indexOf(m[2]) + m[2].indexOf(m[3]);
         edits.push({ start: initStart, end: initStart + m[3].length, text: formatValueLike(value, baseline.slice(initStart, initStart + m[3].length)) });
@@ -726,7 +697,7 @@ export function substituteParameters(baseline: string, params: SweepParams, opti
       // Kept sweep line: the pin goes on a line of its own above it (a sweep line that ends the file gets a break).
       if (options.keepSweepLines) edits.push({ start: s.start, end: s.start, text: drop ? "" : `${pin}${lineEnd || "\n"}` });
       else edits.push({ start: s.start, end: s.end, text: drop ? "" : `${pin}${lineEnd}` });
-      applied.push({ name, kind: "sweep", line: lineOf(starts, s.start) });
+      applied.push({ name, kind: "sweep", line: lines.lineAt(s.start) });
     });
     if (found.length === 0 && (sweepLines.length === 0 || workgroupDimension[name] !== undefined)) missing.push(name);
     applied.push(...found);
@@ -765,7 +736,7 @@ function workgroupSizeEdits(
   masked: string,
   dimensions: ReadonlyMap<number, { name: string; value: ParamValue }>,
   entry: string | undefined,
-  starts: readonly number[],
+  lines: LineIndex,
   edits: Edit[],
 ): Substitution[] {
   const found: Substitution[] = [];
@@ -795,7 +766,7 @@ function workgroupSizeEdits(
         dims.push(`${dims.length === 0 ? "" : " "}${String(value)}`);
         changed = true;
       }
-      found.push({ name, kind: "workgroupSize", line: lineOf(starts, m.index) });
+      found.push({ name, kind: "workgroupSize", line: lines.lineAt(m.index) });
     }
     if (changed) edits.push({ start: argsStart, end: argsStart + args.length, text: dims.join(",") + (trailingComma ? parts[parts.length - 1]! : "") });
   }
