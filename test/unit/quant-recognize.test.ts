@@ -112,6 +112,25 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     assert.deepEqual([b.binding, b.format, b.bitsPerElement, b.groupSize], ["blocks", "q4_0", 4.5, 32]);
   });
 
+  it("takes a stated format's storage from the format catalogue, the one home of those facts", () => {
+    // NF4 as QLoRA stores it: 64 weights per block with an fp32 absmax, so 4 + 32 / 64 = 4.5 bits per weight (the
+    // recogniser's own table said 4 bits and no group before it read the catalogue); q5_K: 176 bytes per 256.
+    const stated = (format: string) => {
+      const text = `// @quant w: ${format}
+@group(0) @binding(0) var<storage, read> w: array<u32>;
+@group(0) @binding(1) var<storage, read_write> y: array<f32>;
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  y[gid.x] = f32(w[gid.x]);
+}
+`;
+      const [b] = recognizeQuantization(analyzeSource(text), "main");
+      return [b.format, b.bitsPerElement, b.groupSize];
+    };
+    assert.deepEqual(stated("nf4"), ["nf4", 4.5, 64]);
+    assert.deepEqual(stated("q5_K"), ["q5_K", 5.5, 256]);
+  });
+
   it("reports nothing without evidence, and no guess for an unknown stated format", () => {
     const text = `// @quant x: mystery9
 @group(0) @binding(0) var<storage, read> x: array<f32>;

@@ -12,6 +12,7 @@
 //   counter (the findings require the loop to be innermost in the IR);
 // - i32 accumulators of dot4I8Packed (or of int8 x int8 products);
 // - f16 (or vecN<f16>) accumulators.
+import { quantStorage, type QuantStorage } from "../quant/formats";
 import type { Directive } from "../directives/directives";
 import type { QuantBinding, QuantEvidence } from "../quant/binding";
 import type { HalfAccumulation, IntAccumulation, QuantFacts, ScaleInInnerLoop } from "../quant/facts";
@@ -28,34 +29,6 @@ export interface QuantSource {
   readonly directives: readonly Directive[];
 }
 
-/** Known formats: storage bits per element (scale included) and group size. */
-const FORMATS: ReadonlyMap<string, { bits: number; group: number | null }> = new Map([
-  ["q4_0", { bits: 4.5, group: 32 }],
-  ["q4_1", { bits: 5.0, group: 32 }],
-  ["q5_0", { bits: 5.5, group: 32 }],
-  ["q5_1", { bits: 6.0, group: 32 }],
-  ["q8_0", { bits: 8.5, group: 32 }],
-  ["mxfp4", { bits: 4.25, group: 32 }],
-  ["mxfp6", { bits: 6.25, group: 32 }],
-  ["mxfp8", { bits: 8.25, group: 32 }],
-  ["mxint8", { bits: 8.25, group: 32 }],
-  ["int8", { bits: 8, group: null }],
-  ["uint8", { bits: 8, group: null }],
-  ["int4", { bits: 4, group: null }],
-  ["uint4", { bits: 4, group: null }],
-  ["int2", { bits: 2, group: null }],
-  ["nf4", { bits: 4, group: null }],
-  ["fp4", { bits: 4, group: null }],
-  ["e2m1", { bits: 4, group: null }],
-  ["fp6", { bits: 6, group: null }],
-  ["fp8", { bits: 8, group: null }],
-  ["e4m3", { bits: 8, group: null }],
-  ["e5m2", { bits: 8, group: null }],
-  ["fp16", { bits: 16, group: null }],
-  ["f16", { bits: 16, group: null }],
-  ["bf16", { bits: 16, group: null }],
-  ["ternary", { bits: 1.58, group: null }],
-]);
 
 const MASK_BITS: ReadonlyMap<number, number> = new Map([
   [0x3, 2],
@@ -224,10 +197,10 @@ interface Gathered {
 }
 
 /** Bits per element for a stated format: the table's, plus a separate scale binding's share when the table has no group. */
-function statedBits(known: { bits: number; group: number | null } | undefined, inferred: QuantBinding | undefined, group: number | null, scaleBits: number | null): number {
+function statedBits(known: QuantStorage | undefined, inferred: QuantBinding | undefined, group: number | null, scaleBits: number | null): number {
   if (!known) return inferred?.bitsPerElement ?? NaN;
-  if (known.group !== null || !inferred?.scaleBinding || !group || scaleBits === null) return known.bits;
-  return known.bits + scaleBits / group;
+  if (known.groupSize !== null || !inferred?.scaleBinding || !group || scaleBits === null) return known.bitsPerWeight;
+  return known.bitsPerWeight + scaleBits / group;
 }
 
 export function recognizeQuantization(source: QuantSource, kernelName: string): QuantBinding[] {
@@ -331,10 +304,10 @@ export function recognizeQuantization(source: QuantSource, kernelName: string): 
     if (d.kind !== "quant" && d.kind !== "quantize") continue;
     const sym = entry?.resourcesUsed.find((s) => s.name === d.name.name);
     if (!sym) continue;
-    const known = FORMATS.get(d.format.name.toLowerCase());
+    const known = quantStorage(d.format.name);
     const previous = results.findIndex((r) => r.binding === d.name.name);
     const inferred = previous >= 0 ? results[previous] : undefined;
-    const group = d.options.get("group") ?? known?.group ?? inferred?.groupSize ?? null;
+    const group = d.options.get("group") ?? known?.groupSize ?? inferred?.groupSize ?? null;
     const stated: QuantBinding = {
       binding: d.name.name,
       format: d.format.name,
