@@ -1,15 +1,15 @@
 // Times the full analysis of the 1,000-line benchmark file at HEAD's working tree and at an earlier commit, in one run.
 //
 // `node --import tsx test/bench/modelTimeAgainst.ts REV [RUNS]` checks REV out into a temporary git worktree (with
-// this checkout's node_modules linked in), loads both trees' `analyzeSource`, and alternates them on the same text
-// so machine noise falls on both alike. It prints p50/p95 of each and the ratio now / before: the check that a
-// redesign of the core made the analysis no slower.
+// this checkout's node_modules linked in), bundles both trees' `analyzeSource` with esbuild (as `npm run bench` and
+// the shipped server are bundled), and alternates them on the same text so machine noise falls on both alike. It
+// prints p50/p95 of each and the ratio now / before: the check that a redesign of the core made it no slower.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { DEFAULT_DEVICE_ID, findDevice } from "../../server/src/core/devices/database";
+import * as esbuild from "esbuild";
 import { findRepoRoot } from "../support/repoRoot";
 import { modelledKernelFile } from "./modelTime";
 import { fmt, summarize } from "./stats";
@@ -25,12 +25,26 @@ async function main(): Promise<void> {
   execFileSync("git", ["worktree", "add", "--detach", dir, rev], { cwd: root, stdio: "ignore", timeout: 60_000 });
   try {
     if (!existsSync(join(dir, "node_modules"))) symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
-    const before = (await import(join(dir, "server/src/core/analysis/sourceAnalysis.ts"))).analyzeSource as Analyze;
-    const beforeDb = await import(join(dir, "server/src/core/devices/database.ts"));
-    const now = (await import(join(root, "server/src/core/analysis/sourceAnalysis.ts"))).analyzeSource as Analyze;
+    const bundle = async (tree: string, name: string): Promise<{ analyzeSource: Analyze; device: unknown }> => {
+      const outfile = join(dir, `${name}.bench.mjs`);
+      await esbuild.build({
+        stdin: {
+          contents: `export { analyzeSource } from "./server/src/core/analysis/sourceAnalysis"; export { findDevice, DEFAULT_DEVICE_ID } from "./server/src/core/devices/database";`,
+          resolveDir: tree,
+          loader: "ts",
+        },
+        bundle: true, platform: "node", target: "node20", format: "esm", outfile, logLevel: "silent",
+      });
+      const m = await import(outfile);
+      return { analyzeSource: m.analyzeSource, device: m.findDevice(m.DEFAULT_DEVICE_ID) };
+    };
+    const beforeBundle = await bundle(dir, "before");
+    const nowBundle = await bundle(root, "now");
+    const before = beforeBundle.analyzeSource;
+    const now = nowBundle.analyzeSource;
     const text = modelledKernelFile(1000);
-    const deviceNow = findDevice(DEFAULT_DEVICE_ID)!;
-    const deviceBefore = beforeDb.findDevice(beforeDb.DEFAULT_DEVICE_ID);
+    const deviceNow = nowBundle.device;
+    const deviceBefore = beforeBundle.device;
     const kernels = [before(text, { model: { device: deviceBefore } }).models.size, now(text, { model: { device: deviceNow } }).models.size];
     for (let i = 0; i < 5; i++) {
       before(text, { model: { device: deviceBefore } });
