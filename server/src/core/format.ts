@@ -33,3 +33,18 @@ export function formatMs(ms: number, style: DurationStyle = "aligned"): string {
       return ms >= 1000 ? `${(ms / 1000).toPrecision(3)} s` : `${ms.toPrecision(3)} ms`;
   }
 }
+
+const BINARY_UNITS = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+
+/** Byte counts as people read them: `300 bytes`, `12 KiB`, `4 MiB`, `1.5 GiB`, `3.5 EiB` (binary units). */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n)) return `${n} bytes`;
+  if (Math.abs(n) < 1024) return `${n.toLocaleString("en-US")} bytes`;
+  let v = n;
+  let u = -1;
+  while (Math.abs(v) >= 1024 && u < BINARY_UNITS.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${Number.isInteger(v) ? v : v.toFixed(1)} ${BINARY_UNITS[u]}`;
+}

@@ -8,18 +8,11 @@ import { resolveModule } from "../core/wgsl/resolve";
 import { type GpuContext, takeUncaptured } from "./adapters";
 import { helperError } from "./ipc";
 import type { BufferSpec, HelperError, RunRequest, RunResponse, TimingResult } from "./types";
+import { memoryBudget } from "../core/run/plan";
 
-export const DEFAULT_MEMORY_BUDGET = 1024 * 1024 * 1024;
 export const DEFAULT_POISON = 0x7fc00000;
 /** Timed runs per request: each holds 16 bytes of timestamps and a sample; more would only hide a mistake. */
 export const MAX_REPEAT = 100_000;
-
-/** Bytes the helper may allocate for one request: `KERNELLENS_GPU_MEMORY_BUDGET` (bytes), else 1 GiB. */
-export function memoryBudget(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.KERNELLENS_GPU_MEMORY_BUDGET;
-  const v = raw === undefined ? NaN : Number(raw);
-  return Number.isFinite(v) && v > 0 ? Math.floor(v) : DEFAULT_MEMORY_BUDGET;
-}
 
 const roundUp4 = (n: number): number => Math.ceil(n / 4) * 4;
 
@@ -210,7 +203,7 @@ export async function runKernel(ctx: GpuContext, req: RunRequest, control: RunCo
     const v = (device.limits as unknown as Record<string, unknown>)[k];
     if (typeof v === "number") deviceLimits[k] = v;
   }
-  const plan = planMemory(req, deviceLimits, memoryBudget());
+  const plan = planMemory(req, deviceLimits, memoryBudget(process.env));
   if ("kind" in plan) return { ok: false, error: plan };
   takeUncaptured(ctx);
   const owned: { destroy(): void }[] = [];

@@ -20,7 +20,7 @@ import type { DeviceSpec } from "../core/devices/device";
 import { toOriginalSpan } from "../core/preprocess/originalSpan";
 import { checkWritten, compareOutput, poisonPattern, unwrittenMask } from "../core/run/check";
 import { decodeScalars, DEFAULT_SEED, materializeInputs, quantizedInput, referenceArray } from "../core/run/inputs";
-import { buildRunPlan, defaultRunEntries, type PlannedBinding, type PlannedCheck, type RunPlan } from "../core/run/plan";
+import { buildRunPlan, defaultRunEntries, memoryBudget, type PlannedBinding, type PlannedCheck, type RunPlan } from "../core/run/plan";
 import type { BufferSpec, Cancellation, GpuHelper, HelperError, RunRequest, RunResponse } from "../gpu/types";
 import type { CheckOutcome, RunKernel, RunOptions, RunOutcome, RunProgress } from "./api";
 
@@ -248,7 +248,7 @@ async function referenceValues(
     run = (async () => {
       const kernel = ctx.source.kernels.find((k) => k.name === refName);
       if (!kernel) return { error: `no entry point named '${refName}'` };
-      const planned = buildRunPlan(ctx.source, kernel, ctx.given, { includeChecks: false });
+      const planned = buildRunPlan(ctx.source, kernel, ctx.given, { includeChecks: false, memoryBudgetBytes: memoryBudget(process.env) });
       if (!planned.plan) return { error: `the reference entry '${refName}' cannot run`, problems: planned.problems };
       const refInputs = inputsFor(ctx, planned.plan);
       if (refInputs.problems.length > 0) return { error: `the reference entry '${refName}' has no inputs`, problems: refInputs.problems };
@@ -285,7 +285,7 @@ async function runEntry(ctx: EntryContext, kernel: KernelSummary, base: Omit<Run
   const finish = (o: Partial<RunOutcome> & Pick<RunOutcome, "status">): RunOutcome => ({ ...base, entry: kernel.name, checks: [], ...o, startedAt, durationMs: Date.now() - started });
 
   progress(`planning ${kernel.name}`, 0);
-  const planned = buildRunPlan(source, kernel, ctx.given);
+  const planned = buildRunPlan(source, kernel, ctx.given, { memoryBudgetBytes: memoryBudget(process.env) });
   if (!planned.plan) return finish({ status: "error", error: planError(source.text, options.file, planned.problems) });
   const plan = planned.plan;
   const inputs = inputsFor(ctx, plan);

@@ -8,6 +8,7 @@ import { directivesFor, type ScopedDirectives } from "../directives/launch";
 import type { KernelIR } from "../kernel/ir";
 import { resolveLaunch, type ResolvedLaunch } from "../kernel/launch";
 import { modelKernel, type KernelAnalysis } from "../model/analyzeKernel";
+import type { BudgetOptions } from "../model/budget";
 import type { Finding } from "../model/findings";
 import type { KernelModel } from "../model/types";
 import type { QuantBinding } from "../quant/binding";
@@ -87,8 +88,8 @@ function toDiagnostic(source: WgslSource, f: Finding): CoreDiagnostic {
 }
 
 /** The cost model of one entry point on one device, its findings located in the original text. */
-export function analyzeKernel(source: SourceAnalysis, kernel: KernelSummary, device: DeviceSpec, given: ReadonlyMap<string, number> = new Map()): KernelAnalysis {
-  const { model, findings } = modelKernel(kernelIROf(source, kernel), launchOf(source, kernel, given, device.warpSize), device);
+export function analyzeKernel(source: SourceAnalysis, kernel: KernelSummary, device: DeviceSpec, given: ReadonlyMap<string, number> = new Map(), budget: BudgetOptions = {}): KernelAnalysis {
+  const { model, findings } = modelKernel(kernelIROf(source, kernel), launchOf(source, kernel, given, device.warpSize), device, budget);
   return { model, diagnostics: findings.map((f) => toDiagnostic(source, f)) };
 }
 

@@ -68,7 +68,7 @@ export function analyzePrepared(prepared: PreparedSource): SourceAnalysis {
     for (const k of kernels) {
       if (k.stage !== "compute") continue;
       try {
-        const analysis = analyzeKernel(withoutModels, k, model.device, model.given);
+        const analysis = analyzeKernel(withoutModels, k, model.device, model.given, model.budget);
         // Quantized bindings: their format, bits per weight and group size, and where dequantization happens.
         const quantization = quantizationOf(withoutModels, k);
         const quantDiagnostics = [...quantFindingsOf(withoutModels, k.name, analysis.model), ...quantAccessFindingsOf(withoutModels, k.name, analysis.model)];

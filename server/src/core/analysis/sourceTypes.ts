@@ -5,6 +5,7 @@ import type { CoreDiagnostic } from "../diagnostic";
 import type { Directive } from "../directives/directives";
 import type { DeviceSpec } from "../devices/device";
 import type { KernelAnalysis } from "../model/analyzeKernel";
+import type { BudgetOptions } from "../model/budget";
 import type { IncludeResolution, PreprocessResult } from "../preprocess/preprocess";
 import type { Module } from "../wgsl/ast";
 import type { Resolution } from "../wgsl/resolve";
@@ -15,7 +16,12 @@ export interface AnalyzeOptions {
   readonly defines?: readonly string[];
   readonly resolveInclude?: (path: string, fromKey: string) => IncludeResolution;
   /** Run the cost model for every compute entry point on this device (with `--let`-style values that win). */
-  readonly model?: { readonly device: DeviceSpec; readonly given?: ReadonlyMap<string, number> };
+  readonly model?: {
+    readonly device: DeviceSpec;
+    readonly given?: ReadonlyMap<string, number>;
+    /** The work (and, with a clock, time) each kernel's evaluation may take before it estimates instead. */
+    readonly budget?: BudgetOptions;
+  };
 }
 
 export interface SourceAnalysis {

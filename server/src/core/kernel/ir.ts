@@ -96,7 +96,7 @@ export type IrNode =
       readonly span: Span;
     }
   /** A branch; an arm that always exits narrows what follows the branch to the other arm's condition. */
-  | { readonly k: "if"; readonly cond: VExpr; readonly then: readonly IrNode[]; readonly else: readonly IrNode[] }
+  | { readonly k: "if"; readonly cond: VExpr; readonly then: readonly IrNode[]; readonly else: readonly IrNode[]; readonly span?: Span }
   /** Arms taken under their conditions; exits inside an arm leave only the arm (a `switch`). */
   | { readonly k: "switch"; readonly arms: readonly { readonly cond: VExpr; readonly body: readonly IrNode[] }[] }
   /** Control leaves the enclosing block: return, break, continue, discard. */

@@ -10,6 +10,7 @@ import type { ResolvedLaunch } from "../kernel/launch";
 import { launchConstant } from "../kernel/launch";
 import type { QuantBinding } from "../quant/binding";
 import { varsOf } from "../kernel/vexpr";
+import type { BudgetOptions } from "./budget";
 import { findings, type Finding } from "./findings";
 import { evaluateKernel, type WalkResult } from "./evaluate";
 import { estimateRegisters } from "./registers";
@@ -51,7 +52,7 @@ function workgroupMemory(ir: KernelIR, overrides: ReadonlyMap<string, number>): 
 }
 
 /** Evaluates a kernel under a resolved launch (resolved for this device's subgroup width) on one device. */
-export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: DeviceSpec): ModelResult {
+export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: DeviceSpec, budget: BudgetOptions = {}): ModelResult {
   const unknowns: Unknown[] = [...launch.unknowns];
   const emptyOps: OpCounts = { flopsF32: zero, flopsF16: zero, flopsBF16: zero, tensorFlops: zero, subgroupOps: zero, intOps: zero, specialOps: zero, barriers: zero, globalLoadBytes: zero, globalStoreBytes: zero, workgroupLoadBytes: zero, workgroupStoreBytes: zero, uniformLoadBytes: zero };
   const wgBytes = workgroupMemory(ir, launch.input?.overrides ?? new Map());
@@ -77,7 +78,7 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
     };
   }
 
-  const walk: WalkResult = evaluateKernel(ir, launch.input);
+  const walk: WalkResult = evaluateKernel(ir, launch.input, budget);
   for (const n of walk.notes) unknowns.push({ what: n.what, reason: n.reason, span: n.span });
   const ws = launch.input.workgroupSize;
   const d = launch.input.dispatch;
@@ -175,5 +176,9 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
       span: l.span,
       bindings: outerLoads.filter((a) => a.ctx.loops[0].name === l.varName && varsOf(a.addr).has(l.varName!)).map((a) => a.binding),
     }));
-  return { model, findings: findings({ model, device, entrySpan: ir.nameSpan, passes }) };
+  const buffers = ir.bindings.flatMap((b) => {
+    const bytes = launch.bufferBytes.get(b.name);
+    return bytes !== undefined && (b.space === "global" || b.space === "uniform") ? [{ name: b.name, bytes, space: b.space, span: b.span }] : [];
+  });
+  return { model, findings: findings({ model, device, entrySpan: ir.nameSpan, passes, buffers }) };
 }

@@ -5,6 +5,7 @@
 // the largest variable are enumerated and the largest is solved in closed form when the conditions are linear in
 // it; otherwise the group is enumerated when small, and sampled (and marked as an estimate) when not.
 import { bin, compile, type VExpr, varsOf } from "../kernel/vexpr";
+import { WorkBudget } from "./budget";
 
 /** Values a variable takes: an integer range [lo, hi) with a step, or an explicit list (a simulated loop counter). */
 export type Domain = { readonly kind: "range"; readonly lo: number; readonly hi: number } | { readonly kind: "list"; readonly values: readonly number[] };
@@ -27,6 +28,8 @@ export interface CountResult {
 
 const ENUMERATE_LIMIT = 1 << 17;
 const SAMPLES = 20000;
+/** Samples once the work budget has run out: a coarser estimate, still bounded. */
+const SAMPLES_OVER_BUDGET = 500;
 
 /** Splits `a && b && c` into its conjuncts. */
 export function conjuncts(e: VExpr, into: VExpr[] = []): VExpr[] {
@@ -130,7 +133,7 @@ function countLinear(d: Domain, solved: readonly Solved[], vals: Float64Array): 
 
 const COMPARISONS = new Set(["<", "<=", ">", ">=", "==", "!="]);
 
-function countGroup(constraints: readonly VExpr[], vars: readonly string[], domains: ReadonlyMap<string, Domain>): { count: number; exact: boolean } {
+function countGroup(constraints: readonly VExpr[], vars: readonly string[], domains: ReadonlyMap<string, Domain>, budget: WorkBudget): { count: number; exact: boolean } {
   const slots = new Map(vars.map((v, i) => [v, i]));
   const slot = (n: string): number => slots.get(n) ?? 0;
   const sizes = vars.map((v) => domainSize(domains.get(v)!));
@@ -178,7 +181,7 @@ function countGroup(constraints: readonly VExpr[], vars: readonly string[], doma
       if (j === indices.length) return;
     }
   };
-  if (linearOk && restSize <= ENUMERATE_LIMIT) {
+  if (linearOk && restSize <= ENUMERATE_LIMIT && budget.spend(restSize * constraints.length)) {
     let count = 0;
     let failed = false;
     enumerate(others, () => {
@@ -189,7 +192,7 @@ function countGroup(constraints: readonly VExpr[], vars: readonly string[], doma
     });
     if (!failed) return { count, exact: true };
   }
-  if (total <= ENUMERATE_LIMIT) {
+  if (total <= ENUMERATE_LIMIT && budget.spend(total * constraints.length)) {
     let count = 0;
     enumerate(order, () => {
       if (allPass()) count++;
@@ -197,23 +200,24 @@ function countGroup(constraints: readonly VExpr[], vars: readonly string[], doma
     return { count, exact: true };
   }
   // Too many combinations and not linear: sample deterministically.
+  const samples = budget.spend(SAMPLES * constraints.length) ? SAMPLES : SAMPLES_OVER_BUDGET;
   let seed = 0x9e3779b9;
   let hits = 0;
-  for (let s = 0; s < SAMPLES; s++) {
+  for (let s = 0; s < samples; s++) {
     for (let i = 0; i < vars.length; i++) {
       seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
       vals[i] = domainValue(domains.get(vars[i])!, Math.floor((seed / 2 ** 32) * sizes[i]));
     }
     if (allPass()) hits++;
   }
-  return { count: Math.round((hits / SAMPLES) * total), exact: false };
+  return { count: Math.round((hits / samples) * total), exact: false };
 }
 
 /**
  * How many combinations of the domains' variables satisfy every condition. A condition on data (unknown) cannot be
  * counted: the result is then a range from none to all, with half as the estimate, and says so.
  */
-export function countSatisfying(conditions: readonly VExpr[], domains: ReadonlyMap<string, Domain>): CountResult {
+export function countSatisfying(conditions: readonly VExpr[], domains: ReadonlyMap<string, Domain>, budget: WorkBudget = new WorkBudget()): CountResult {
   const parts: VExpr[] = [];
   for (const c of conditions) conjuncts(c, parts);
   let dataDependent = 0;
@@ -248,7 +252,7 @@ export function countSatisfying(conditions: readonly VExpr[], domains: ReadonlyM
   const grouped = new Set<string>();
   for (const g of groups.values()) {
     for (const v of g.vars) grouped.add(v);
-    const r = countGroup(g.constraints, [...g.vars], domains);
+    const r = countGroup(g.constraints, [...g.vars], domains, budget);
     count *= r.count;
     exact &&= r.exact;
   }
@@ -256,5 +260,5 @@ export function countSatisfying(conditions: readonly VExpr[], domains: ReadonlyM
   if (dataDependent > 0) {
     return { value: count / 2 ** Math.min(dataDependent, 1), min: 0, max: count, exact: false, note: "a branch depends on loaded data: the estimate assumes half of the invocations take it" };
   }
-  return { value: count, min: count, max: count, exact, note: exact ? undefined : "sampled: the conditions are not linear in the invocation ids" };
+  return { value: count, min: count, max: count, exact, note: exact ? undefined : budget.reason ? `sampled: ${budget.reason}` : "sampled: the conditions are not linear in the invocation ids" };
 }

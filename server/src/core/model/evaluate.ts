@@ -9,6 +9,7 @@ import type { IrNode, KernelIR, LaunchParam, LoopCounter, Span } from "../kernel
 import { SUBGROUP_SIZE_VAR, WORKGROUP_COUNT_VARS, WORKGROUP_SIZE_VARS } from "../kernel/ir";
 import type { LaunchInput } from "../kernel/launch";
 import { bin, bounds, call, cst, type Interval, isConst, show, un, unknown, unknownReason, vr, type VExpr, varsOf } from "../kernel/vexpr";
+import { type BudgetOptions, WorkBudget } from "./budget";
 import { type CountResult, countSatisfying, type Domain } from "./counting";
 
 export interface LoopVar {
@@ -91,8 +92,8 @@ const MAX_LIST_ITERATIONS = 4096;
 const MAX_TRIP = 1e8;
 const MAX_PARAM_DEPTH = 16;
 
-export function evaluateKernel(ir: KernelIR, launch: LaunchInput): WalkResult {
-  return new Evaluator(ir, launch).run();
+export function evaluateKernel(ir: KernelIR, launch: LaunchInput, budget: BudgetOptions = {}): WalkResult {
+  return new Evaluator(ir, launch, new WorkBudget(budget)).run();
 }
 
 class Evaluator {
@@ -112,10 +113,13 @@ class Evaluator {
   /** Loop variables whose loop has no known trip count: their values are unknown in the body. */
   private readonly unresolved = new Map<string, VExpr>();
   private readonly memo = new Map<VExpr, VExpr>();
+  /** The last place the evaluation reached, for saying where a budget ran out. */
+  private where: Span | undefined;
 
   constructor(
     private readonly ir: KernelIR,
     private readonly launch: LaunchInput,
+    private readonly budget: WorkBudget,
   ) {
     this.notes = ir.notes.map((n) => ({ ...n }));
     for (const n of ir.notes) this.noted.add(`${n.what}:${n.reason}`);
@@ -222,7 +226,11 @@ class Evaluator {
         for (const l of ctx.loops) withLoops.set(l.name, l.domain);
         domains = withLoops;
       }
-      w = countSatisfying(ctx.conds, domains);
+      const wasExhausted = this.budget.exhausted;
+      w = countSatisfying(ctx.conds, domains, this.budget);
+      if (!wasExhausted && this.budget.exhausted) {
+        this.note("counts", `${this.budget.reason} here: counts from this point on are sampled estimates`, this.where);
+      }
       if (ctx.tripUnknown) w = { ...w, exact: false, max: Infinity, note: ctx.tripUnknown };
       this.weights.set(ctx, w);
     }
@@ -283,6 +291,7 @@ class Evaluator {
         for (const arm of n.arms) this.block(arm.body, { ...ctx, conds: [...ctx.conds, this.value(arm.cond)] });
         return { ctx, returned: false };
       case "if": {
+        if (n.span) this.where = n.span;
         const c = this.value(n.cond);
         const thenCtx: Ctx = { ...ctx, conds: [...ctx.conds, c] };
         const elseCtx: Ctx = { ...ctx, conds: [...ctx.conds, un("!", c)] };
@@ -301,6 +310,7 @@ class Evaluator {
   }
 
   private access(n: Extract<IrNode, { k: "access" }>, ctx: Ctx): void {
+    this.where = n.span;
     const space = n.space === "global" ? "storage" : n.space;
     const target =
       space === "uniform" ? this.totals.uniformLoadBytes
@@ -324,6 +334,7 @@ class Evaluator {
   }
 
   private loop(n: Extract<IrNode, { k: "loop" }>, ctx: Ctx): void {
+    this.where = n.span;
     const rec: RecordedLoop = { span: n.span, headerEnd: n.headerEnd, tripText: "?", depth: ctx.loops.length, iterations: 0, entries: 0, tripKnown: false, flops: 0, globalBytes: 0, workgroupBytes: 0 };
     this.loops.push(rec);
     rec.entries = this.weight(ctx).value;

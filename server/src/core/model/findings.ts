@@ -1,5 +1,6 @@
 // Turns a kernel's model into findings: each a diagnostic with a stable code, the cost in numbers, and the fix.
 import type { DeviceSpec } from "../devices/device";
+import { formatBytes } from "../format";
 import type { Span } from "../span";
 import type { AccessInfo, KernelModel } from "./types";
 
@@ -19,7 +20,11 @@ export const WEBGPU_DEFAULTS = {
   maxComputeWorkgroupSizeY: 256,
   maxComputeWorkgroupSizeZ: 64,
   maxComputeWorkgroupStorageSize: 16384,
+  maxStorageBufferBindingSize: 134217728,
+  maxUniformBufferBindingSize: 65536,
+  maxBufferSize: 268435456,
 };
+
 
 const mb = (b: number): string => (b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : b >= 1e3 ? `${(b / 1e3).toFixed(1)} KB` : `${Math.round(b)} B`);
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
@@ -31,6 +36,8 @@ export interface FindingContext {
   readonly entrySpan: Span;
   /** Loops of the entry point in order, with the storage bindings each reads by loop-dependent index. */
   readonly passes: readonly { readonly span: Span; readonly bindings: readonly string[] }[];
+  /** Buffers of known size for this launch, with their declarations. */
+  readonly buffers?: readonly { readonly name: string; readonly bytes: number; readonly space: "global" | "uniform"; readonly span: Span }[];
 }
 
 function share(a: AccessInfo & { l2Bytes?: number }, model: KernelModel): number {
@@ -119,6 +126,20 @@ export function findings(ctx: FindingContext): Finding[] {
         message: `this launch exceeds WebGPU's default limits: ${over.join("; ")}. It runs only on a device created with higher requiredLimits; split the dispatch or shrink the workgroup otherwise.`,
       });
     }
+  }
+
+  // Buffers too large for WebGPU's default binding limits, or for the device's memory: a run would fail to allocate.
+  for (const b of ctx.buffers ?? []) {
+    const limit = b.space === "uniform" ? WEBGPU_DEFAULTS.maxUniformBufferBindingSize : WEBGPU_DEFAULTS.maxStorageBufferBindingSize;
+    if (b.bytes <= limit) continue;
+    const name = b.space === "uniform" ? "maxUniformBufferBindingSize" : "maxStorageBufferBindingSize";
+    const beyond = b.bytes > device.memoryBytes ? `, and more than the ${formatBytes(device.memoryBytes)} of memory on ${device.name}` : b.bytes > WEBGPU_DEFAULTS.maxBufferSize ? ` and maxBufferSize (${formatBytes(WEBGPU_DEFAULTS.maxBufferSize)})` : "";
+    out.push({
+      code: "webgpu-limits",
+      severity: "warning",
+      span: b.span,
+      message: `'${b.name}' holds ${formatBytes(b.bytes)} for this launch: more than WebGPU's default ${name} of ${formatBytes(limit)}${beyond}. Check its // @buffer count, or split the data across dispatches.`,
+    });
   }
 
   const r = model.roofline;

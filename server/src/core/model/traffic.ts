@@ -125,6 +125,8 @@ export function analyzeAccess(a: RecordedAccess, walk: WalkResult, workgroupSize
   const width = Math.min(lanes, workgroupSize[0] * workgroupSize[1] * workgroupSize[2]);
   const live = sample.addrs.filter((x): x is number => x !== undefined);
   const dataIndexed = live.some((x) => Number.isNaN(x));
+  // Beyond 2^53 bytes a float64 address has no exact neighbours: sectors and strides cannot be told apart.
+  const beyondExact = !dataIndexed && live.some((x) => !Number.isSafeInteger(Math.floor(x / sector)) || Math.abs(x) + a.bytes > Number.MAX_SAFE_INTEGER);
   let pattern: AccessPattern;
   let stride: number | null = null;
   let efficiency: number | null = null;
@@ -134,6 +136,9 @@ export function analyzeAccess(a: RecordedAccess, walk: WalkResult, workgroupSize
   if (live.length === 0) {
     pattern = "unknown";
     note = "no lane of the sampled warp reaches this access";
+  } else if (beyondExact) {
+    pattern = "unknown";
+    note = "its addresses pass 2^53 bytes for this launch, beyond exact arithmetic (and any device's memory): check the sizes";
   } else if (dataIndexed) {
     pattern = "gather";
     note = "the address depends on loaded data; assumed scattered (one transaction per lane)";

@@ -8,6 +8,8 @@ import { directiveScopeOf, directivesOf, launchOf } from "../analysis/kernelAnal
 import type { BindingSummary, KernelSummary } from "../analysis/kernels";
 import type { SourceAnalysis } from "../analysis/sourceTypes";
 import type { CoreDiagnostic } from "../diagnostic";
+import { formatBytes } from "../format";
+import { WEBGPU_DEFAULTS } from "../model/findings";
 import type { Directive } from "../directives/directives";
 import { evaluateDExpr, type DExpr, type Env } from "../directives/expr";
 import { decodeFp16, encodeFp16 } from "../quant/minifloat";
@@ -145,6 +147,18 @@ export interface RunPlan {
 export interface PlanOptions {
   /** Plan the `@check` directives too (default true; false when planning an entry that only serves as a reference). */
   readonly includeChecks?: boolean;
+  /** Bytes a run may allocate for its buffers (each, and all together); DEFAULT_MEMORY_BUDGET when absent. */
+  readonly memoryBudgetBytes?: number;
+}
+
+/** Bytes one run may allocate unless `KERNELLENS_GPU_MEMORY_BUDGET` says otherwise: 1 GiB. */
+export const DEFAULT_MEMORY_BUDGET = 1024 * 1024 * 1024;
+
+/** Bytes one run may allocate, from an environment's `KERNELLENS_GPU_MEMORY_BUDGET` (bytes), else 1 GiB. */
+export function memoryBudget(env: Readonly<Record<string, string | undefined>>): number {
+  const raw = env.KERNELLENS_GPU_MEMORY_BUDGET;
+  const v = raw === undefined ? NaN : Number(raw);
+  return Number.isFinite(v) && v > 0 ? Math.floor(v) : DEFAULT_MEMORY_BUDGET;
 }
 
 /**
@@ -321,6 +335,12 @@ export function buildRunPlan(source: SourceAnalysis, kernel: KernelSummary, give
     error("run-no-workgroup-size", `the workgroup size of '${name}' names an override without a value: give the override a default or add // @override NAME = VALUE`, kernel.nameSpan);
   }
   const dispatch = launch.dispatch ?? null;
+  const perDimension = WEBGPU_DEFAULTS.maxComputeWorkgroupsPerDimension;
+  if (dispatch && dispatch.some((x) => x > perDimension)) {
+    // Checked here, before inputs are built, so the message points at the directive that asked for it.
+    const at = [...directives].reverse().find((d) => d.kind === "dispatch");
+    error("run-dispatch-limit", `a dispatch of ${dispatch.map((x) => x.toLocaleString("en-US")).join(" x ")} workgroups exceeds WebGPU's limit of ${perDimension.toLocaleString("en-US")} per dimension: use larger workgroups, a 2-D dispatch, or a loop inside the kernel`, at && at.kind === "dispatch" && at.dims.length > 0 ? { start: at.dims[0].start, end: at.dims[at.dims.length - 1].end } : kernel.nameSpan);
+  }
   if (!dispatch && !launch.problems.some((p) => p.severity === "error")) {
     error("run-no-dispatch", `no // @dispatch for '${name}': add one above the entry point or at the top of the file, e.g. // @dispatch ceil(N / ${workgroupSize?.[0] ?? 64})`, kernel.nameSpan);
   }
@@ -624,6 +644,24 @@ export function buildRunPlan(source: SourceAnalysis, kernel: KernelSummary, give
         span: d.span,
       });
     }
+  }
+
+  // ---- Memory budget ----------------------------------------------------------------------------------------------
+  // Checked before anything is allocated: the host builds each input in memory before the GPU helper sees it.
+  const budget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET;
+  let total = 0;
+  for (const b of bindings) {
+    total += b.sizeBytes;
+    if (Number.isSafeInteger(b.sizeBytes) && b.sizeBytes <= budget) continue;
+    const d = bufferDirectives.get(b.name);
+    error(
+      "run-buffer-too-large",
+      `'${b.name}' needs ${Number.isFinite(b.sizeBytes) ? formatBytes(b.sizeBytes) : "an unbounded size"} (${b.count.toLocaleString("en-US")} elements of ${b.layout.stride} bytes), more than the run's memory budget of ${formatBytes(budget)}: lower its // @buffer count, or raise the budget with KERNELLENS_GPU_MEMORY_BUDGET (bytes)`,
+      d?.count ? { start: d.count.start, end: d.count.end } : b.span,
+    );
+  }
+  if (total > budget && !problems.some((p) => p.code === "run-buffer-too-large")) {
+    error("run-buffer-too-large", `the buffers of '${name}' need ${formatBytes(total)} together, more than the run's memory budget of ${formatBytes(budget)}: lower the // @buffer counts, or raise the budget with KERNELLENS_GPU_MEMORY_BUDGET (bytes)`, kernel.nameSpan);
   }
 
   if (problems.some((p) => p.severity === "error") || !workgroupSize || !dispatch) return { plan: null, problems };

@@ -265,7 +265,7 @@ class Lowering {
   private block(b: BlockStmt, frame: Frame): boolean {
     for (const s of b.statements) {
       if (--this.budget < 0) {
-        this.note("the kernel", "too large to model within the analysis budget; counts are partial");
+        this.note("the kernel", `too large to model within the analysis budget of ${STATEMENT_BUDGET.toLocaleString("en-US")} statements: what follows here is left out, so counts are partial`, s.span);
         this.out.push({ k: "exit" });
         return true;
       }
@@ -386,7 +386,7 @@ class Lowering {
     const elseFrame = new Frame(new Map(frame.env));
     let elseExits = false;
     const elseNodes = s.else ? this.collect(() => void (elseExits = s.else!.kind === "if" ? this.ifStmt(s.else as IfStmt, elseFrame) : this.block(s.else as BlockStmt, elseFrame))) : [];
-    this.out.push({ k: "if", cond: c, then: thenNodes, else: elseNodes });
+    this.out.push({ k: "if", cond: c, then: thenNodes, else: elseNodes, span: s.condition.span });
     this.merge(frame, [thenExits ? undefined : thenFrame, elseExits ? undefined : elseFrame]);
     return thenExits && elseExits;
   }
