@@ -116,7 +116,7 @@ export type IrNode =
       readonly counter: LoopCounter | null;
       /** The counter's name in the source, for messages. */
       readonly counterName?: string;
-      /** A break or return in the body: the trip count is an upper bound. */
+      /** A break or return under a branch on loaded data: the trip count is an upper bound. */
       readonly earlyExit: boolean;
       /** Evaluated every iteration before the body (the loop condition). */
       readonly header: readonly IrNode[];

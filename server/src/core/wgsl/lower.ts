@@ -15,7 +15,7 @@ import type { Resolution, WgslSymbol } from "./resolve";
 import { componentCount, derefType, scalarOf, sizeOf, strideOf, type StructType, type WgslType } from "./types";
 import type { BindingIR, IrNode, KernelIR, LaunchParam, LoopCounter, OpClass, PrivateValue } from "../kernel/ir";
 import { SUBGROUP_SIZE_VAR, WORKGROUP_COUNT_VARS, WORKGROUP_SIZE_VARS } from "../kernel/ir";
-import { bin, call, cst, isConst, un, unknown, vr, type VExpr, varsOf } from "../kernel/vexpr";
+import { bin, call, cst, isConst, un, unknown, unknownReason, vr, type VExpr, varsOf } from "../kernel/vexpr";
 
 /** A value during lowering: a scalar expression, a vector or struct of them, or a reference to memory. */
 type Val =
@@ -97,6 +97,10 @@ class Lowering {
   private depth = 0;
   private budget = STATEMENT_BUDGET;
   private silent = false;
+  /** Conditions of the branches around the statement being lowered (then: c, else: !c). */
+  private readonly guards: VExpr[] = [];
+  /** Loops being lowered, innermost last: where their guards start, and whether an exit depends on loaded data. */
+  private loopExits: { guardDepth: number; onData: boolean }[] = [];
 
   constructor(private readonly resolution: Resolution) {
     this.types = resolution.types;
@@ -254,6 +258,11 @@ class Lowering {
       case "subgroup_size": return S(vr(SUBGROUP_SIZE_VAR));
       // Lanes are consecutive local invocation indices, as on every current GPU.
       case "subgroup_invocation_id": return S(bin("%", index(), vr(SUBGROUP_SIZE_VAR)));
+      case "subgroup_id": return S(bin("/", index(), vr(SUBGROUP_SIZE_VAR)));
+      case "num_subgroups": {
+        const invocations = bin("*", size[0], bin("*", size[1], size[2]));
+        return S(bin("/", bin("+", invocations, bin("-", vr(SUBGROUP_SIZE_VAR), cst(1))), vr(SUBGROUP_SIZE_VAR)));
+      }
       default:
         return type.kind === "vector" ? { t: "v", c: new Array(type.n).fill(unknown(`builtin ${name ?? "?"}`)) } : S(unknown(`builtin ${name ?? "?"}`));
     }
@@ -308,6 +317,7 @@ class Lowering {
         this.loop(s, frame);
         return false;
       case "return":
+        this.noteExit(true);
         if (s.value) {
           const v = this.expr(s.value, frame);
           frame.returns++;
@@ -321,6 +331,7 @@ class Lowering {
       case "discard":
       case "break":
       case "continue":
+        if (s.kind !== "continue") this.noteExit(s.kind === "discard");
         // Control leaves the block: what follows it runs only on the other paths (see ifStmt).
         this.out.push({ k: "exit" });
         return true;
@@ -382,10 +393,14 @@ class Lowering {
     const c = this.scalar(this.expr(s.condition, frame));
     const thenFrame = new Frame(new Map(frame.env));
     let thenExits = false;
+    this.guards.push(c);
     const thenNodes = this.collect(() => void (thenExits = this.block(s.then, thenFrame)));
+    this.guards.pop();
     const elseFrame = new Frame(new Map(frame.env));
     let elseExits = false;
+    this.guards.push(un("!", c));
     const elseNodes = s.else ? this.collect(() => void (elseExits = s.else!.kind === "if" ? this.ifStmt(s.else as IfStmt, elseFrame) : this.block(s.else as BlockStmt, elseFrame))) : [];
+    this.guards.pop();
     this.out.push({ k: "if", cond: c, then: thenNodes, else: elseNodes, span: s.condition.span });
     this.merge(frame, [thenExits ? undefined : thenFrame, elseExits ? undefined : elseFrame]);
     return thenExits && elseExits;
@@ -468,7 +483,12 @@ class Lowering {
       // The body sees the counter as a function of the iteration index `v` (or as `v` itself when simulated).
       const c = found.counter;
       loopFrame.env.set(found.symbol, S(c.kind === "add" ? bin("+", c.start, bin("*", vr(v), c.step)) : vr(v)));
+      // Running offsets (`p += 256u` once per iteration) are induction variables too: p0 + v * 256 in iteration v.
+      if (c.kind === "add") {
+        for (const [sym, off] of this.runningOffsets(s, frame, varying, found.symbol)) loopFrame.env.set(sym, S(bin("+", off.start, bin("*", vr(v), off.step))));
+      }
     }
+    this.loopExits.push({ guardDepth: this.guards.length, onData: false });
     const headerEnd = s.kind === "for" || s.kind === "while" ? s.body.span.start : s.span.start + 4;
     // The loop condition itself is evaluated on every iteration.
     const header = this.collect(() => {
@@ -479,22 +499,80 @@ class Lowering {
     const latch = this.collect(() => {
       if (continuing) this.block(continuing, loopFrame);
       if (update) this.stmt(update, loopFrame);
+      // `break if c` in continuing: an exit under c.
+      const last = continuing?.statements[continuing.statements.length - 1];
+      if (last?.kind === "breakIf") {
+        const c = this.scalar(this.exprNoCount(last.condition, loopFrame));
+        if (unknownReason(c) !== undefined) this.loopExits[this.loopExits.length - 1].onData = true;
+      }
     });
-    this.out.push({ k: "loop", v, span: s.span, headerEnd, counter: found?.counter ?? null, counterName: found?.symbol.name, earlyExit: this.hasEarlyExit(body), header, body: bodyNodes, latch });
+    const exits = this.loopExits.pop()!;
+    this.out.push({ k: "loop", v, span: s.span, headerEnd, counter: found?.counter ?? null, counterName: found?.symbol.name, earlyExit: exits.onData, header, body: bodyNodes, latch });
     // After the loop, anything it assigned is unknown.
     for (const x of varying) frame.env.set(x, S(unknown(`'${x.name}' was changed in a loop`)));
   }
 
-  /** A `break` or `return` in the loop's own body (not in a nested loop): the trip count is then an upper bound. */
-  private hasEarlyExit(body: BlockStmt): boolean {
-    let found = false;
-    walk(body, (n) => {
-      if (found) return false;
-      if (n !== body && (n.kind === "for" || n.kind === "while" || n.kind === "loop")) return false;
-      if (n.kind === "break" || n.kind === "breakIf" || n.kind === "return") found = true;
-      return undefined;
-    });
-    return found;
+  /**
+   * A break (or, with `all`, a return or discard, which leave every loop) at this point: an exit under a branch on
+   * loaded data makes the loop's trip count an upper bound. An exit on a known value (a bound the launch fixes, a
+   * running offset) is counted exactly by the conditions it leaves behind.
+   */
+  private noteExit(all: boolean): void {
+    if (this.silent) return;
+    const loops = all ? this.loopExits : this.loopExits.slice(-1);
+    for (const l of loops) if (this.guards.slice(l.guardDepth).some((g) => unknownReason(g) !== undefined)) l.onData = true;
+  }
+
+  /**
+   * Variables a loop advances by the same step once per iteration, unconditionally, besides its counter: the one
+   * assignment to each is a top-level statement of the body (and the body has no `continue` that could skip it) or
+   * of the latch, and its step does not change in the loop.
+   */
+  private runningOffsets(s: ForStmt | WhileStmt | LoopStmt, frame: Frame, varying: Set<WgslSymbol>, counter: WgslSymbol): Map<WgslSymbol, { start: VExpr; step: VExpr }> {
+    const out = new Map<WgslSymbol, { start: VExpr; step: VExpr }>();
+    const symOf = (e: Expr): WgslSymbol | undefined => (e.kind === "ident" ? this.resolution.referenceForIdent(e.name)?.symbol ?? undefined : undefined);
+    const latch = [...(s.kind === "loop" ? s.continuing?.statements ?? [] : []), ...(s.kind === "for" && s.update ? [s.update] : [])];
+    const top = new Set<Stmt>([...s.body.statements, ...latch]);
+    let continues = false;
+    const writes = new Map<WgslSymbol, Stmt[]>();
+    for (const root of [s.body, ...latch]) {
+      walk(root, (n) => {
+        if (n !== s.body && (n.kind === "for" || n.kind === "while" || n.kind === "loop")) {
+          // Writes inside a nested loop happen several times per iteration: they disqualify, continues do not.
+          walk(n, (m) => {
+            const t = m.kind === "assign" ? m.lhs : m.kind === "increment" ? m.target : undefined;
+            const sym = t && symOf(t);
+            if (sym) writes.set(sym, [...(writes.get(sym) ?? []), m as Stmt, m as Stmt]);
+          });
+          return false;
+        }
+        if (n.kind === "continue") continues = true;
+        const t = n.kind === "assign" ? n.lhs : n.kind === "increment" ? n.target : undefined;
+        const sym = t && symOf(t);
+        if (sym) writes.set(sym, [...(writes.get(sym) ?? []), n as Stmt]);
+        return undefined;
+      });
+    }
+    const invariant = new Frame(new Map(frame.env));
+    for (const x of varying) invariant.env.set(x, S(unknown(`'${x.name}' changes every iteration`)));
+    for (const [sym, list] of writes) {
+      if (sym === counter || !varying.has(sym) || list.length !== 1) continue;
+      const u = list[0];
+      if (!top.has(u) || (continues && s.body.statements.includes(u))) continue;
+      let step: VExpr | undefined;
+      const k = (e: Expr): VExpr => this.scalar(this.exprNoCount(e, invariant));
+      if (u.kind === "increment") step = cst(u.op === "++" ? 1 : -1);
+      else if (u.kind === "assign" && (u.op === "+=" || u.op === "-=")) step = u.op === "+=" ? k(u.rhs) : un("-", k(u.rhs));
+      else if (u.kind === "assign" && u.op === "=") {
+        const r = u.rhs.kind === "paren" ? u.rhs.expr : u.rhs;
+        if (r.kind === "binary" && (r.op === "+" || r.op === "-") && symOf(r.left) === sym) step = r.op === "+" ? k(r.right) : un("-", k(r.right));
+        else if (r.kind === "binary" && r.op === "+" && symOf(r.right) === sym) step = k(r.left);
+      }
+      const start = frame.env.get(sym);
+      if (!step || unknownReason(step) !== undefined || !start || start.t !== "s" || !this.isIntType(u.kind === "increment" ? u.target : (u as AssignStmt).lhs)) continue;
+      out.set(sym, { start: start.e, step });
+    }
+    return out;
   }
 
   /**
@@ -871,6 +949,8 @@ class Lowering {
       if (resultType.kind === "scalar") {
         const from = e.args[0] ? scalarOf(derefType(this.types.typeOfExpr(e.args[0]))) : null;
         if (from && from.name !== resultType.name && !from.name.startsWith("abstract")) this.emitOps("int", 1);
+        // bool(x) is x != 0: a count or a loaded integer becomes 0 or 1, so `bool(x) != true` compares truth values.
+        if (resultType.name === "bool" && from && from.name !== "bool" && args[0]) return S(bin("!=", this.scalar(args[0]), cst(0)));
         return args[0] ?? S(cst(0));
       }
       if (resultType.kind === "vector") {
@@ -928,12 +1008,17 @@ class Lowering {
       if (ps && args[i]) callee.env.set(ps, args[i]);
     });
     this.depth++;
+    const loops = this.loopExits;
+    const guards = this.guards.splice(0);
+    this.loopExits = [];
     try {
       // The callee's body is inlined; a return inside it ends the call, not the caller's block.
       const body = this.collect(() => void this.block(fn.body, callee));
       if (!this.silent) this.out.push({ k: "call", name: sym.name, body });
     } finally {
       this.depth--;
+      this.loopExits = loops;
+      this.guards.push(...guards);
     }
     return callee.returnValue ?? S(unknown(`the result of ${sym.name}`));
   }

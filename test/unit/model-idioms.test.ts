@@ -1,0 +1,161 @@
+// Idioms of real kernels the model counts exactly: running offsets, loops bounded by a break on a known value,
+// subgroup ids, and bool() of an integer. Each kernel is written in the style of the libraries that use it; the
+// numbers in the comments are derived by hand.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { analyzeSource } from "../../server/src/core/analysis/sourceAnalysis";
+import { DEFAULT_DEVICE_ID, findDevice } from "../../server/src/core/devices/database";
+
+const device = findDevice(DEFAULT_DEVICE_ID)!; // RTX 4090: 32-wide subgroups
+
+function model(text: string, entry: string) {
+  const a = analyzeSource(text, { model: { device } }).models.get(entry);
+  assert.ok(a, `'${entry}' is modelled`);
+  return a;
+}
+
+const header = `// @dispatch 1
+// @buffer a[4096] = random(-1, 1)
+// @buffer out[256]
+@group(0) @binding(0) var<storage, read> a: array<f32>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+`;
+
+test("a running offset (p += 256u) is an induction variable: distinct, coalesced reads, as with t * 256u", () => {
+  // gpu.cpp / llm.c style: the offset advances by the workgroup size each iteration. By hand: 256 invocations x 16
+  // iterations = 4,096 loads of 4 bytes, each warp reading 128 contiguous bytes (4 sectors); compulsory traffic is
+  // all of a (16,384 bytes) read once and out (1,024 bytes) written once; FLOPs: one add per load = 4,096.
+  const running = model(`${header}
+@compute @workgroup_size(256)
+fn k(@builtin(local_invocation_id) lid: vec3<u32>) {
+  var s = 0.0;
+  var p = 0u;
+  for (var t = 0u; t < 16u; t++) {
+    s += a[p + lid.x];
+    p += 256u;
+  }
+  out[lid.x] = s;
+}
+`, "k");
+  const indexed = model(`${header}
+@compute @workgroup_size(256)
+fn k(@builtin(local_invocation_id) lid: vec3<u32>) {
+  var s = 0.0;
+  for (var t = 0u; t < 16u; t++) {
+    s += a[t * 256u + lid.x];
+  }
+  out[lid.x] = s;
+}
+`, "k");
+  const load = running.model.accesses.find((x) => x.binding === "a")!;
+  assert.equal(load.count.value, 4096);
+  assert.equal(load.pattern, "coalesced");
+  assert.equal(load.loopInvariant, false);
+  assert.equal(running.model.traffic.compulsoryRead, 16384);
+  assert.equal(running.model.traffic.compulsoryWritten, 1024);
+  assert.equal(running.model.ops.flopsF32.value, 4096);
+  assert.deepEqual(running.model.traffic, indexed.model.traffic);
+  assert.deepEqual(running.diagnostics.map((d) => d.code), indexed.diagnostics.map((d) => d.code));
+  assert.ok(!running.diagnostics.some((d) => d.code === "global-reread"));
+});
+
+test("a running offset advanced under a branch is not an induction variable (it stays unknown)", () => {
+  const m = model(`${header}
+@compute @workgroup_size(256)
+fn k(@builtin(local_invocation_id) lid: vec3<u32>) {
+  var s = 0.0;
+  var p = 0u;
+  for (var t = 0u; t < 16u; t++) {
+    s += a[p + lid.x];
+    if (t % 2u == 0u) { p += 256u; }
+  }
+  out[lid.x] = s;
+}
+`, "k");
+  assert.notEqual(m.model.accesses.find((x) => x.binding === "a")!.pattern, "coalesced");
+});
+
+test("a loop bounded by a break on a known value is counted exactly, without an early-exit note", () => {
+  // ggml's softmax / RMS-norm style: each invocation strides over a row of n = 1,000 columns by the workgroup size,
+  // E = 4 steps, breaking once its column passes n. By hand, per row: the (lid, j) with lid + 256 j < 1,000 are
+  // 1,000 loads (lanes 0..231 take 4 steps, 232..255 take 3); 8 rows: 8,000 loads, 8,000 FLOPs (one add each).
+  const m = model(`// @dispatch 8
+// @buffer x[8000] = random(-1, 1)
+// @buffer out[8]
+// @uniform params = { n: 1000 }
+struct Params { n: u32 }
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+const WG: u32 = 256u;
+const E: u32 = 4u;
+@compute @workgroup_size(256)
+fn rowsum(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  let row = wid.x;
+  var col = lid.x;
+  var s = 0.0;
+  for (var j = 0u; j < E; j++) {
+    if (col >= params.n) { break; }
+    s += x[row * params.n + col];
+    col += WG;
+  }
+  if (lid.x == 0u) { out[row] = s; }
+}
+`, "rowsum");
+  const load = m.model.accesses.find((a) => a.binding === "x")!;
+  assert.deepEqual(load.count, { value: 8000, min: 8000, max: 8000 });
+  assert.equal(m.model.ops.flopsF32.value, 8000);
+  assert.equal(m.model.traffic.compulsoryRead, 32000);
+  assert.ok(!m.model.unknowns.some((u) => /exit early on data/.test(u.reason)), JSON.stringify(m.model.unknowns));
+});
+
+test("a break on loaded data still says the trip count is an upper bound", () => {
+  const m = model(`${header}
+@compute @workgroup_size(256)
+fn k(@builtin(local_invocation_id) lid: vec3<u32>) {
+  var s = 0.0;
+  for (var t = 0u; t < 16u; t++) {
+    let v = a[t * 256u + lid.x];
+    if (v < 0.0) { break; }
+    s += v;
+  }
+  out[lid.x] = s;
+}
+`, "k");
+  assert.ok(m.model.unknowns.some((u) => /exit early on data/.test(u.reason)));
+});
+
+test("subgroup_id and num_subgroups are known for the device: a guard on them does not halve the kernel", () => {
+  // A flash-attention-style guard: 128 invocations are 4 subgroups of 32, so the kernel never returns early. By
+  // hand: 128 x 2 workgroups = 256 stores; subgroup_id * 32 + subgroup_invocation_id = local_invocation_index.
+  const m = model(`enable subgroups;
+// @dispatch 2
+// @buffer out[256]
+@group(0) @binding(0) var<storage, read_write> out: array<u32>;
+@compute @workgroup_size(128)
+fn k(@builtin(subgroup_id) sg: u32, @builtin(num_subgroups) nsg: u32, @builtin(subgroup_invocation_id) lane: u32,
+     @builtin(workgroup_id) wid: vec3<u32>) {
+  if (nsg < 4u) { return; }
+  out[wid.x * 128u + sg * 32u + lane] = nsg;
+}
+`, "k");
+  const store = m.model.accesses.find((a) => a.binding === "out")!;
+  assert.deepEqual(store.count, { value: 256, min: 256, max: 256 });
+  assert.equal(store.pattern, "coalesced");
+  assert.equal(m.model.traffic.compulsoryWritten, 1024);
+});
+
+test("bool() of an integer is its truth: `if (bool(n) != true)` skips exactly the zero counts", () => {
+  // tinygrad style: 64 invocations, n = lid.x % 4 is zero for 16 of them, so 16 return and 48 store.
+  const m = model(`// @dispatch 1
+// @buffer out[64]
+@group(0) @binding(0) var<storage, read_write> out: array<u32>;
+@compute @workgroup_size(64)
+fn k(@builtin(local_invocation_id) lid: vec3<u32>) {
+  let n = lid.x % 4u;
+  if (bool(n) != true) { return; }
+  out[lid.x] = n;
+}
+`, "k");
+  assert.equal(m.model.accesses.find((a) => a.binding === "out")!.count.value, 48);
+});
