@@ -159,3 +159,33 @@ fn k(@builtin(local_invocation_id) lid: vec3<u32>) {
 `, "k");
   assert.equal(m.model.accesses.find((a) => a.binding === "out")!.count.value, 48);
 });
+
+test("a finding inside a helper that two entry points call appears once, naming both", () => {
+  // Both entry points read a column of a 256 x 256 matrix through the same helper: each warp's 32 lanes are 1,024
+  // bytes apart, one 32-byte sector per 4 useful bytes.
+  const text = `// @dispatch 1
+// @buffer m[65536] = random(-1, 1)
+// @buffer out[256]
+@group(0) @binding(0) var<storage, read> m: array<f32>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+fn column(row: u32, col: u32) -> f32 {
+  return m[col * 256u + row];
+}
+@compute @workgroup_size(256)
+fn first(@builtin(local_invocation_id) lid: vec3<u32>) {
+  out[lid.x] = column(0u, lid.x);
+}
+@compute @workgroup_size(256)
+fn second(@builtin(local_invocation_id) lid: vec3<u32>) {
+  out[lid.x] = column(1u, lid.x) * 2.0;
+}
+`;
+  const source = analyzeSource(text, { model: { device } });
+  const uncoalesced = source.diagnostics.filter((d) => d.code === "uncoalesced-access");
+  assert.equal(uncoalesced.length, 1, JSON.stringify(source.diagnostics.map((d) => d.code)));
+  assert.equal(text.slice(uncoalesced[0].span.start, uncoalesced[0].span.end), "m[col * 256u + row]");
+  assert.match(uncoalesced[0].message, /\(reached from entry points 'first' and 'second'\)$/);
+  // Each entry point's own model still carries its finding.
+  assert.ok(source.models.get("first")!.diagnostics.some((d) => d.code === "uncoalesced-access"));
+  assert.ok(source.models.get("second")!.diagnostics.some((d) => d.code === "uncoalesced-access"));
+});

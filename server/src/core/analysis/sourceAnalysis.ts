@@ -65,6 +65,7 @@ export function analyzePrepared(prepared: PreparedSource): SourceAnalysis {
   const model = prepared.options.model;
   if (model) {
     const withoutModels: SourceAnalysis = { ...partial, models, device: model.device };
+    const findings: { kernel: string; diagnostic: CoreDiagnostic }[] = [];
     for (const k of kernels) {
       if (k.stage !== "compute") continue;
       try {
@@ -73,14 +74,36 @@ export function analyzePrepared(prepared: PreparedSource): SourceAnalysis {
         const quantization = quantizationOf(withoutModels, k);
         const quantDiagnostics = [...quantFindingsOf(withoutModels, k.name, analysis.model), ...quantAccessFindingsOf(withoutModels, k.name, analysis.model)];
         models.set(k.name, { ...analysis, quantization, diagnostics: [...analysis.diagnostics, ...quantDiagnostics] });
-        diagnostics.push(...analysis.diagnostics, ...quantDiagnostics);
+        for (const d of [...analysis.diagnostics, ...quantDiagnostics]) findings.push({ kernel: k.name, diagnostic: d });
       } catch (err) {
         // The model must not take the editor down with it; a failure is reported where the kernel is.
         diagnostics.push({ severity: "info", code: "model-failed", message: `the cost model failed on '${k.name}' (please report it): ${(err as Error).message}`, span: k.nameSpan, source: "kernellens" });
       }
     }
+    diagnostics.push(...sharedOnce(findings));
   }
   return { ...partial, models, device: model?.device };
+}
+
+/**
+ * One finding per place: a helper function that several entry points call gets its finding once, naming every
+ * entry point that reaches it (with the first one's figures where they differ), not once per entry point.
+ */
+function sharedOnce(findings: readonly { kernel: string; diagnostic: CoreDiagnostic }[]): CoreDiagnostic[] {
+  const byPlace = new Map<string, { kernels: string[]; diagnostics: CoreDiagnostic[] }>();
+  for (const f of findings) {
+    const key = `${f.diagnostic.code}:${f.diagnostic.span.start}:${f.diagnostic.span.end}`;
+    const place = byPlace.get(key) ?? byPlace.set(key, { kernels: [], diagnostics: [] }).get(key)!;
+    if (!place.kernels.includes(f.kernel)) place.kernels.push(f.kernel);
+    place.diagnostics.push(f.diagnostic);
+  }
+  return [...byPlace.values()].map(({ kernels, diagnostics: [first, ...rest] }) => {
+    if (kernels.length < 2) return first;
+    const names = kernels.map((k) => `'${k}'`);
+    const list = `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+    const same = rest.every((d) => d.message === first.message);
+    return { ...first, message: `${first.message} (reached from entry points ${list}${same ? "" : `; figures for ${names[0]}`})` };
+  });
 }
 
 export function analyzeSource(text: string, options: AnalyzeOptions = {}): SourceAnalysis {
