@@ -3,6 +3,7 @@
 import type { DeviceSpec } from "../core/devices/device";
 import type { CheckOutcome } from "../core/run/check";
 import type { AdapterSummary, Cancellation, GpuHelper, HelperError, TimingResult } from "../gpu/types";
+import type { FileAccess } from "./fileAccess";
 
 // A check's outcome is computed in the core (core/run/check.ts), which declares it; this contract re-exports it.
 export type { CheckOutcome, MismatchSample } from "../core/run/check";
@@ -28,6 +29,11 @@ export interface RunOptions {
   readonly device?: DeviceSpec;
   /** Whether JavaScript reference modules from the workspace may be executed (Workspace Trust). */
   readonly allowWorkspaceCode: boolean;
+  /**
+   * Where `#include`d files and `file("...")` inputs may be read from (server/src/run/fileAccess.ts); absent:
+   * anywhere, for a caller that has decided so (the editor runs only in a trusted workspace). Sizes are capped either way.
+   */
+  readonly access?: FileAccess;
 }
 
 export interface RunOutcome {

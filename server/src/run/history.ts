@@ -4,10 +4,11 @@
 // fsync'd, so a crash (or a kill) mid-run loses at most the record being written, never one already recorded, and
 // two processes appending at once never interleave inside a line. A torn last line (a crash inside the write) is
 // skipped when reading, and the next append starts on a fresh line so it does not glue itself to the fragment.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, fstatSync, writeSync, constants } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readSync, fstatSync, writeSync, constants } from "node:fs";
 import { createHash } from "node:crypto";
 import { dirname, isAbsolute, join, relative, sep } from "node:path";
 import type { RunOutcome } from "./api";
+import { readTailLines } from "./readCapped";
 
 /** Where the history lives under a folder unless configured otherwise. */
 export const DEFAULT_HISTORY_FILE = join(".kernellens", "history.jsonl");
@@ -100,15 +101,22 @@ export function appendRun(folder: string, input: AppendInput, options: HistoryOp
   return record;
 }
 
+/** The newest part of a history that is read: about 30,000 runs, far more than anyone scrolls through. */
+export const MAX_HISTORY_BYTES = 64 * 1024 * 1024;
+
 export interface ReadHistoryOptions extends HistoryOptions {
   /** At most this many records, the newest (last written) ones. */
   readonly limit?: number;
+  /** Only the last this many bytes of the file are read (whole lines); default MAX_HISTORY_BYTES. */
+  readonly maxBytes?: number;
 }
 
 export interface HistoryRead {
   readonly records: HistoryRecord[];
   /** Lines that were not a whole record (a torn last line after a crash, or hand edits). */
   readonly skipped: number;
+  /** Whether older records were left unread because the file is larger than `maxBytes`. */
+  readonly truncated: boolean;
 }
 
 function isRecord(v: unknown): v is HistoryRecord {
@@ -120,13 +128,13 @@ function isRecord(v: unknown): v is HistoryRecord {
 
 /** Every readable record, oldest first, and how many lines were skipped. A missing file is an empty history. */
 export function readHistoryDetailed(folder: string, options: ReadHistoryOptions = {}): HistoryRead {
-  let text: string;
-  try {
-    text = readFileSync(historyPath(folder, options), "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { records: [], skipped: 0 };
-    throw err;
+  const path = historyPath(folder, options);
+  const read = readTailLines(path, options.maxBytes ?? MAX_HISTORY_BYTES);
+  if ("error" in read) {
+    if (read.reason === "missing") return { records: [], skipped: 0, truncated: false };
+    throw new Error(read.error);
   }
+  const text = read.bytes.toString("utf8");
   const records: HistoryRecord[] = [];
   let skipped = 0;
   for (const line of text.split("\n")) {
@@ -140,7 +148,7 @@ export function readHistoryDetailed(folder: string, options: ReadHistoryOptions 
     }
   }
   const limit = options.limit;
-  return { records: limit !== undefined && limit >= 0 && records.length > limit ? records.slice(records.length - limit) : records, skipped };
+  return { records: limit !== undefined && limit >= 0 && records.length > limit ? records.slice(records.length - limit) : records, skipped, truncated: read.truncated };
 }
 
 /** The recorded runs, oldest first (the last `limit` when given). */

@@ -5,12 +5,13 @@
 // cache sizes); those are estimated from the adapter's WebGPU limits or set so the model's efficiency factors stay
 // neutral, because a measured ceiling already includes the latency hiding the factors model. Every figure's
 // source says which: "measured by kernellens calibrate on <date>: ..." or "estimate: ...".
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, writeSync } from "node:fs";
 import { availableParallelism, homedir } from "node:os";
 import { join } from "node:path";
 import type { DeviceSpec } from "../core/devices/device";
 import { BYTES_IN_FLIGHT_PER_WARP, MEMORY_LATENCY_S, WARPS_FOR_FULL_COMPUTE } from "../core/model/roofline";
 import type { CalibrationProfile } from "../gpu/types";
+import { readCappedText } from "./readCapped";
 
 /** `KERNELLENS_PROFILE_DIR`, else `$XDG_CACHE_HOME/kernellens/profiles`, else `~/.cache/kernellens/profiles`. */
 export function profileDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -56,7 +57,10 @@ export function saveProfile(profile: CalibrationProfile, dir: string = profileDi
   return path;
 }
 
-/** Every valid profile in the folder, newest measurement first; unreadable or foreign files are skipped. */
+/** A profile is a few KiB; a larger `.json` in the folder is not one, and is skipped unread. */
+export const MAX_PROFILE_BYTES = 1024 * 1024;
+
+/** Every valid profile in the folder, newest measurement first; unreadable, oversized or foreign files are skipped. */
 export function loadProfiles(dir: string = profileDir()): CalibrationProfile[] {
   let names: string[];
   try {
@@ -67,7 +71,9 @@ export function loadProfiles(dir: string = profileDir()): CalibrationProfile[] {
   const out: CalibrationProfile[] = [];
   for (const n of names) {
     try {
-      const v: unknown = JSON.parse(readFileSync(join(dir, n), "utf8"));
+      const read = readCappedText(join(dir, n), MAX_PROFILE_BYTES);
+      if ("error" in read) continue;
+      const v: unknown = JSON.parse(read.text);
       if (isProfile(v)) out.push(v);
     } catch {
       // a half-written or hand-edited file is not a profile

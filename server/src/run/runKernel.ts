@@ -6,7 +6,7 @@
 // `failed` when a check failed (including a reference that could not be computed); `timeout` when the kernel or
 // its reference passed the deadline; `error` for everything else (plan problems, compile and validation errors,
 // limits, no adapter, a crashed helper, cancellation).
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { totalFlops } from "../core/model/flops";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -16,10 +16,13 @@ import { analyzeSource, type SourceAnalysis } from "../core/analysis/sourceAnaly
 import type { CoreDiagnostic } from "../core/diagnostic";
 import { DEFAULT_DEVICE_ID, findDevice } from "../core/devices/database";
 import { includeResolver } from "./includeResolver";
+import { placeFile, UNRESTRICTED } from "./fileAccess";
+import { readCapped } from "./readCapped";
+import { formatBytes } from "../core/format";
 import type { DeviceSpec } from "../core/devices/device";
 import { toOriginalSpan } from "../core/preprocess/originalSpan";
 import { checkWritten, compareOutput, poisonPattern, unwrittenMask } from "../core/run/check";
-import { decodeScalars, DEFAULT_SEED, materializeInputs, quantizedInput, referenceArray } from "../core/run/inputs";
+import { decodeScalars, DEFAULT_SEED, materializeInputs, NPY_HEADER_ALLOWANCE, quantizedInput, referenceArray } from "../core/run/inputs";
 import { buildRunPlan, defaultRunEntries, memoryBudget, type PlannedBinding, type PlannedCheck, type RunPlan } from "../core/run/plan";
 import type { BufferSpec, Cancellation, GpuHelper, HelperError, RunRequest, RunResponse } from "../gpu/types";
 import type { CheckOutcome, RunKernel, RunOptions, RunOutcome, RunProgress } from "./api";
@@ -85,7 +88,7 @@ interface EntryContext {
   readonly given: ReadonlyMap<string, number>;
   /** Inputs by buffer name, shared by every entry and reference of the file so they see the same data. */
   readonly inputCache: Map<string, { key: string; data: ArrayBuffer }>;
-  readonly readFile: (path: string) => Uint8Array | { error: string };
+  readonly readFile: (path: string, maxBytes: number) => Uint8Array | { error: string };
 }
 
 /** Input contents for a plan, reusing what earlier entries of the same file made for the same buffer and layout. */
@@ -195,8 +198,10 @@ async function runJsReference(ctx: EntryContext, path: string, plan: RunPlan, in
   if (!pending) {
     const full = resolve(dirname(ctx.options.file), path);
     const timeoutMs = Math.max(JS_REFERENCE_MIN_TIMEOUT_MS, ctx.options.timeoutMs ?? 0);
-    pending = !existsSync(full)
-      ? Promise.resolve({ error: `reference module ${path} not found (looked for ${full})` })
+    const placed = placeFile(full, ctx.options.access ?? UNRESTRICTED);
+    const refusal = !existsSync(full) ? `reference module ${path} not found (looked for ${full})` : "refused" in placed ? `reference module ${path} not run: ${placed.message}` : undefined;
+    pending = refusal !== undefined
+      ? Promise.resolve({ error: refusal })
       : new Promise<JsResult>((settle) => {
           let done = false;
           // The module is the user's own code, run only with Workspace Trust (allowWorkspaceCode).
@@ -393,13 +398,13 @@ export const runKernel: RunKernel = async (helper: GpuHelper, options: RunOption
   };
   const modelDevice: DeviceSpec = options.device ?? findDevice(DEFAULT_DEVICE_ID)!;
   const fileDir = dirname(options.file);
-  const readFile = (path: string): Uint8Array | { error: string } => {
+  const readFile = (path: string, maxBytes: number): Uint8Array | { error: string } => {
     const full = resolve(fileDir, path);
-    try {
-      return new Uint8Array(readFileSync(full));
-    } catch (err) {
-      return { error: `cannot read ${full}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
-    }
+    const placed = placeFile(full, options.access ?? UNRESTRICTED);
+    if ("refused" in placed) return { error: placed.refused === "missing" ? `cannot read ${full}: ENOENT` : placed.message };
+    const read = readCapped(full, maxBytes);
+    if ("error" in read) return { error: read.reason === "too-large" ? `${full} is ${formatBytes(read.size ?? 0)}: more than the buffer's ${formatBytes(maxBytes - NPY_HEADER_ALLOWANCE)} plus a .npy header` : read.error };
+    return new Uint8Array(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength);
   };
 
   let source: SourceAnalysis;
@@ -409,7 +414,7 @@ export const runKernel: RunKernel = async (helper: GpuHelper, options: RunOption
   ];
   report("analysing", 0);
   try {
-    source = analyzeSource(options.text, { defines: options.defines, resolveInclude: includeResolver(options.file, options.includePaths ?? []), model: { device: modelDevice, given } });
+    source = analyzeSource(options.text, { defines: options.defines, resolveInclude: includeResolver(options.file, options.includePaths ?? [], { access: options.access }), model: { device: modelDevice, given } });
   } catch (err) {
     return whole(options.entry ?? "", { kind: "internal", message: `analysis failed (please report it): ${(err as Error).message}` });
   }

@@ -4,6 +4,7 @@ import type { CoreDiagnostic } from "../core/diagnostic";
 import type { DeviceSpec } from "../core/devices/device";
 import type { SweepResult } from "../core/sweep/result";
 import type { AdapterSummary, Cancellation, GpuHelper } from "../gpu/types";
+import type { FileAccess } from "../run/fileAccess";
 
 export interface SweepOptions {
   /** Absolute path of the kernel file: includes and `js("./ref.mjs")` references resolve from its folder. */
@@ -38,6 +39,8 @@ export interface SweepOptions {
   readonly cache?: SweepCacheStore | null;
   /** Whether JavaScript reference modules from the workspace may be executed (Workspace Trust). */
   readonly allowWorkspaceCode: boolean;
+  /** Where `#include`d files and `file("...")` inputs may be read from; absent: anywhere (see RunOptions.access). */
+  readonly access?: FileAccess;
 }
 
 /** One measurement as the cache keeps it. */

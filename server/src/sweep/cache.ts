@@ -9,16 +9,19 @@
 // One file per entry, written to a temporary name and renamed, so concurrent sweeps and a crash mid-write never
 // leave a half-written entry; an unreadable or foreign file is a miss, never an error.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { SweepParams } from "../core/sweep/result";
 import type { AdapterSummary } from "../gpu/types";
 import type { CachedMeasurement, SweepCacheStore } from "./api";
+import { readCappedText } from "../run/readCapped";
 
 const FORMAT = 1;
 /** Samples kept per entry at most: far more than successive halving asks for. */
 const MAX_SAMPLES = 1_000;
+/** An entry holds at most MAX_SAMPLES numbers and two short texts: far under this; a larger file is not an entry. */
+const MAX_ENTRY_BYTES = 256 * 1024;
 
 /** `KERNELLENS_SWEEP_CACHE_DIR`, else `$XDG_CACHE_HOME/kernellens/sweep`, else `~/.cache/kernellens/sweep`. */
 export function sweepCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -86,7 +89,9 @@ export function openSweepCache(dir: string = sweepCacheDir()): SweepCache {
     get(key) {
       if (!validKey(key)) return undefined;
       try {
-        const value: unknown = JSON.parse(readFileSync(pathOf(key), "utf8"));
+        const read = readCappedText(pathOf(key), MAX_ENTRY_BYTES);
+        if ("error" in read) return undefined;
+        const value: unknown = JSON.parse(read.text);
         if (!isMeasurement(value)) return undefined;
         return { status: value.status, samplesMs: value.samplesMs, reason: value.reason, error: value.error };
       } catch {

@@ -4,7 +4,6 @@
 // is infeasible rather than fast, measurements served from and stored in the cache.
 //
 // Shared by `kernellens sweep` and the editor's 🔍 Sweep lens; it prints nothing and reports through hooks.
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { analyzeSource, type SourceAnalysis } from "../core/analysis/sourceAnalysis";
 import type { DeviceSpec } from "../core/devices/device";
@@ -15,6 +14,7 @@ import { rankCorrelation } from "../core/sweep/refit";
 import { directivesOf } from "../core/analysis/kernelAnalysis";
 import { isHelperError, type AdapterSummary, type Cancellation, type GpuHelper } from "../gpu/types";
 import { includeResolver } from "../run/includeResolver";
+import { readCappedText } from "../run/readCapped";
 import { runKernel } from "../run/runKernel";
 import type { CachedMeasurement, SweepHooks, SweepOptions, SweepOutcome, SweepStats } from "./api";
 import { sweepCacheKey } from "./cache";
@@ -41,16 +41,17 @@ const WORKGROUP_MEMORY: SweepObjective = { key: "workgroupMemoryBytes", label: "
 const ERROR: SweepObjective = { key: "error", label: "Relative L2 error", unit: "" };
 
 
+/** A reference module larger than this is not hashed whole (nor is it a reference anyone writes by hand). */
+const MAX_REFERENCE_BYTES = 4 * 1024 * 1024;
+
 /** The contents of the JavaScript reference modules the entry's checks run, for the cache key. */
 function referenceTexts(file: string, source: SourceAnalysis, entry: string): string[] {
   const out: string[] = [];
   for (const d of directivesOf(source, entry)) {
     if (d.kind !== "check" || d.reference.kind !== "js") continue;
-    try {
-      out.push(readFileSync(resolve(dirname(file), d.reference.path), "utf8"));
-    } catch {
-      out.push(`unreadable: ${d.reference.path}`);
-    }
+    const read = readCappedText(resolve(dirname(file), d.reference.path), MAX_REFERENCE_BYTES);
+    // Unreadable (or too large) gets a key of its own; the run itself says what is wrong with it.
+    out.push("text" in read ? read.text : `unreadable: ${d.reference.path}`);
   }
   return out;
 }
@@ -65,7 +66,7 @@ export async function runSweep(helper: GpuHelper, options: SweepOptions, hooks: 
       // a failing progress listener must not fail the sweep
     }
   };
-  const resolveInclude = includeResolver(file, options.includePaths ?? []);
+  const resolveInclude = includeResolver(file, options.includePaths ?? [], { access: options.access });
   const source = analyzeSource(text, { defines: options.defines, resolveInclude });
 
   // The entry: the one named, else the one compute entry point with sweep lines.
@@ -173,7 +174,7 @@ export async function runSweep(helper: GpuHelper, options: SweepOptions, hooks: 
     }
     report(`timing ${label}`, measurements, planned);
     const variant = substituteParameters(text, point.params, { entry, kinds });
-    const [outcome] = await runKernel(helper, { file, text: variant.text, entry, warmup, repeat, timeoutMs: options.timeoutMs, lets: options.lets, defines: options.defines, includePaths: options.includePaths, seed: options.seed, allowWorkspaceCode: options.allowWorkspaceCode }, cancel);
+    const [outcome] = await runKernel(helper, { file, text: variant.text, entry, warmup, repeat, timeoutMs: options.timeoutMs, lets: options.lets, defines: options.defines, includePaths: options.includePaths, seed: options.seed, allowWorkspaceCode: options.allowWorkspaceCode, access: options.access }, cancel);
     gpuRuns++;
     if (cancel?.cancelled) return "stop";
     if (!outcome) return "ok";

@@ -8,7 +8,11 @@ import type { Span } from "../wgsl/ast";
 import { SourceMap, SourceMapBuilder } from "./sourceMap";
 import { evaluateCondition } from "./condition";
 
-export type IncludeResolution = { readonly key: string; readonly text: string } | { readonly error: string };
+/**
+ * An included file's key (how diagnostics name it) and text, or why it cannot be included: `code` is the diagnostic's
+ * code (default `preprocessor-include`; `preprocessor-include-outside` for a file outside the workspace).
+ */
+export type IncludeResolution = { readonly key: string; readonly text: string } | { readonly error: string; readonly code?: string };
 
 export interface PreprocessOptions {
   /** Defines of the variant, `NAME` or `NAME=value`. */
@@ -221,7 +225,7 @@ export function preprocess(text: string, options: PreprocessOptions): Preprocess
                 const path = im[1] ?? im[2];
                 const resolved = options.resolveInclude?.(path, file) ?? { error: "includes cannot be resolved here" };
                 if ("error" in resolved) {
-                  report("error", "preprocessor-include", `cannot include '${path}': ${resolved.error}`, file, at(), site);
+                  report("error", resolved.code ?? "preprocessor-include", `cannot include '${path}': ${resolved.error}`, file, at(), site);
                 } else if (stack.includes(resolved.key)) {
                   report("error", "preprocessor-include", `include cycle: ${[...stack, resolved.key].map((k) => k || "this file").join(" -> ")}`, file, at(), site);
                 } else if (stack.length >= maxDepth) {

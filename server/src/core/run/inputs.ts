@@ -221,6 +221,14 @@ function placePacked(layout: BufferLayout, packed: Uint8Array, scalar: ScalarKin
   return data;
 }
 
+/** Room for a `.npy` file's header: version 1 allows up to 64 KiB, and numpy writes a few hundred bytes. */
+export const NPY_HEADER_ALLOWANCE = 64 * 1024 + 16;
+
+/** The largest file a buffer of this layout can be filled from: its bytes, plus a `.npy` header. */
+export function maxFileBytes(layout: BufferLayout): number {
+  return layout.sizeBytes + NPY_HEADER_ALLOWANCE;
+}
+
 /**
  * Contents of a buffer from a file's bytes: a `.npy` array whose dtype matches the element type and whose size is
  * the buffer's scalar count (C order), or a raw little-endian file of either the buffer's exact byte size or its
@@ -334,8 +342,11 @@ export function quantizedInput(b: PlannedBinding, seed: number = DEFAULT_SEED): 
 
 export interface InputOptions {
   readonly seed?: number;
-  /** Reads the file a `file("...")` initializer names, relative to the kernel file; the core does no I/O. */
-  readonly readFile?: (path: string) => Uint8Array | { readonly error: string };
+  /**
+   * Reads the file a `file("...")` initializer names, relative to the kernel file; the core does no I/O. `maxBytes`
+   * is the most the buffer can take (its size plus a `.npy` header): a larger file is refused unread.
+   */
+  readonly readFile?: (path: string, maxBytes: number) => Uint8Array | { readonly error: string };
 }
 
 /**
@@ -364,7 +375,7 @@ export function materializeInputs(bindings: readonly PlannedBinding[], options: 
         fail(b, `'${b.name}' reads ${b.init.path}, but files cannot be read here`);
         continue;
       }
-      const bytes = options.readFile(b.init.path);
+      const bytes = options.readFile(b.init.path, maxFileBytes(b.layout));
       result = "error" in bytes ? { error: `${b.init.path}: ${bytes.error}` } : fromFile(b.layout, b.name, b.init.path, bytes);
     } else {
       result = generate(b.layout, b.init, b.name, options.seed ?? DEFAULT_SEED);
