@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import { parseDirectives, type Directive } from "../../server/src/core/directives/directives";
 import { evaluateDExpr, parseDExpr } from "../../server/src/core/directives/expr";
 import { evaluateLaunch, scopeDirectives } from "../../server/src/core/directives/launch";
+import { analyzeSource } from "../../server/src/core/analysis/sourceAnalysis";
 
 function one(line: string): Directive {
   const r = parseDirectives(line);
@@ -161,5 +162,17 @@ describe("directive scopes and launch values", () => {
     assert.match(r.problems[0].message, /whole number of workgroups.*1\.5625/);
     assert.ok(texts[1].endsWith("N - 200"));
     assert.match(r.problems[2].message, /unknown name 'M'/);
+  });
+});
+
+describe("directives checked against the module", () => {
+  it("names a few of the module's variables for an unknown binding, not all of them", () => {
+    const vars = Array.from({ length: 3000 }, (_, i) => `@group(0) @binding(${i}) var<storage, read> v${i}: array<f32>;`).join("\n");
+    const directives = Array.from({ length: 3000 }, (_, i) => `// @buffer w${i}[16]`).join("\n");
+    const a = analyzeSource(`${directives}\n${vars}\n@compute @workgroup_size(1) fn main() { _ = v0[0]; }\n`);
+    const unknown = a.diagnostics.filter((d) => d.code === "directive-unknown-binding");
+    assert.equal(unknown.length, 3000);
+    assert.equal(unknown[0].message, "no module variable named 'w0' (module variables: v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11 and 2988 more)");
+    assert.ok(unknown.every((d) => d.message.length < 200));
   });
 });

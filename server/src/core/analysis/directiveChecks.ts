@@ -52,7 +52,12 @@ export function checkDirectivesAgainstModule(directives: readonly Directive[], r
   const bindingNames = new Set(module.decls.filter((d) => d.kind === "var").map((d) => d.name.name));
   const overrideNames = new Set(module.decls.filter((d): d is ValueDecl => d.kind === "override").map((d) => d.name.name));
   const entryNames = new Set(kernels.map((k) => k.name));
-  const known = (): string => ([...bindingNames].length ? ` (module variables: ${[...bindingNames].join(", ")})` : "");
+  // The names a misspelt binding could have meant: the first few, so a file with thousands of bindings and as many
+  // unknown names does not get a message per directive as long as the file (quadratic in time and memory).
+  const KNOWN_SHOWN = 12;
+  const shownNames = [...bindingNames].slice(0, KNOWN_SHOWN).join(", ");
+  const more = bindingNames.size > KNOWN_SHOWN ? ` and ${bindingNames.size - KNOWN_SHOWN} more` : "";
+  const known = (): string => (bindingNames.size ? ` (module variables: ${shownNames}${more})` : "");
   for (const d of directives) {
     switch (d.kind) {
       case "buffer":
