@@ -32,6 +32,11 @@ export interface CliArgs {
   readonly noCache: boolean;
   /** `sweep --clear-cache`: empty the sweep cache first (alone, without FILE: only that). */
   readonly clearCache: boolean;
+  /**
+   * `--allow-outside`: `#include`s and `file("...")` inputs may be read outside the workspace (the current folder, the
+   * folders of the files given and the `--include` folders).
+   */
+  readonly allowOutside: boolean;
 }
 
 export class UsageError extends Error {}
@@ -59,6 +64,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let exhaustive = false;
   let noCache = false;
   let clearCache = false;
+  let allowOutside = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -88,6 +94,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     else if (a === "--exhaustive") exhaustive = true;
     else if (a === "--no-cache") noCache = true;
     else if (a === "--clear-cache") clearCache = true;
+    else if (a === "--allow-outside") allowOutside = true;
     else if (a === "--sarif") sarif = true;
     else if (a === "--no-tint") noTint = true;
     else if (a === "-h" || a === "--help") help = true;
@@ -107,16 +114,16 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   if (json && sarif) throw new UsageError("choose one of --json and --sarif");
   if (exhaustive && budget !== undefined) throw new UsageError("choose one of --budget N and --exhaustive");
-  return { command, files, json, sarif, device, lets, defines, includePaths, noTint, help, entry, repeat, warmup, timeoutMs, seed, rotate, noHistory, output, budget, exhaustive, noCache, clearCache };
+  return { command, files, json, sarif, device, lets, defines, includePaths, noTint, help, entry, repeat, warmup, timeoutMs, seed, rotate, noHistory, output, budget, exhaustive, noCache, clearCache, allowOutside };
 }
 
 export const usage = `kernellens: GPU kernel analysis from the command line
 
 Usage:
-  kernellens analyze FILE... [--json | --sarif] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]...
-  kernellens run FILE [--entry NAME] [--repeat N] [--warmup N] [--timeout-ms N] [--seed N] [--rotate N] [--no-history] [--json]
-  kernellens report FILE [-o FILE] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]...
-  kernellens sweep FILE [--entry NAME] [--budget N | --exhaustive] [--no-cache] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]... [--json]
+  kernellens analyze FILE... [--json | --sarif] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]... [--allow-outside]
+  kernellens run FILE [--entry NAME] [--repeat N] [--warmup N] [--timeout-ms N] [--seed N] [--rotate N] [--no-history] [--allow-outside] [--json]
+  kernellens report FILE [-o FILE] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]... [--allow-outside]
+  kernellens sweep FILE [--entry NAME] [--budget N | --exhaustive] [--no-cache] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]... [--allow-outside] [--json]
   kernellens sweep --clear-cache
   kernellens calibrate [--json]
   kernellens devices [--json]
@@ -158,6 +165,11 @@ Commands:
   formats   the quantization format catalogue: bits per element with and without scales, ranges, value sets, sources
   devices   the device database: every GPU the cost model knows, with the public source of each figure
   doctor    whether the WGSL compiler (Tint) and a GPU adapter are available, and what to install if not
+
+Files a kernel names (#include "...", // @buffer x[N] = file("a.npy")) are read only inside the current folder, the
+folders of the FILEs and the --include folders; --allow-outside reads them anywhere. Symbolic links are followed
+before the check. An include is at most 4 MiB (16 MiB all together); a file() input at most the buffer's size plus
+the .npy header.
 
 Exit codes: 0 no errors (run: every check passed; report: written), 1 error diagnostics found (run: a check
 failed), 2 bad usage, unreadable input or a compile error (report: also an unwritable output or an unbuilt page),

@@ -1,11 +1,11 @@
 // The `kernellens` command line: static analysis for CI, kernel runs on the local GPU, calibration, HTML reports, the device database.
-import { readFileSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { analyzeFile } from "../analysisService";
 import type { IncludeResolution } from "../core/preprocess/preprocess";
 import { TintCompiler } from "../tint/tintCompiler";
-import { includeResolver } from "../run/includeResolver";
+import { INCLUDE_OUTSIDE_CODE, includeResolver } from "../run/includeResolver";
+import { cliFileAccess } from "../run/fileAccess";
 import { type AnalyzeFileJson, toAnalyzeJson } from "./analyzeJson";
 import { type CliArgs, parseArgs, usage, UsageError } from "./args";
 import { toSarif } from "./sarif";
@@ -18,13 +18,21 @@ import { runCommand } from "./runCommand";
 import { calibrateCommand } from "./calibrateCommand";
 import { reportCommand } from "./reportCommand";
 import { sweepCommand } from "./sweepCommand";
-import { checkInputFile } from "./inputFile";
+import { checkInputFile, readInputFile } from "./inputFile";
 
 const VERSION = "0.1.0";
 
-/** Includes for the command line: `--include DIR` folders are relative to the current folder. */
-function cliIncludeResolver(mainFile: string, includePaths: readonly string[]): (path: string, fromKey: string) => IncludeResolution {
-  return includeResolver(resolve(mainFile), includePaths.map((p) => resolve(p)), "; add a folder with --include DIR");
+/**
+ * Includes for the command line: `--include DIR` folders are relative to the current folder; files outside the
+ * current folder, the files' folders and the include folders only with `--allow-outside`.
+ */
+function cliIncludeResolver(args: CliArgs): (mainFile: string, includePaths: readonly string[]) => (path: string, fromKey: string) => IncludeResolution {
+  return (mainFile, includePaths) =>
+    includeResolver(
+      resolve(mainFile),
+      includePaths.map((p) => resolve(p)),
+      { hint: "; add a folder with --include DIR", access: cliFileAccess(process.cwd(), args.files, includePaths, args.allowOutside) },
+    );
 }
 
 function formatHuman(results: readonly AnalyzeFileJson[]): string {
@@ -102,8 +110,8 @@ async function analyze(args: CliArgs): Promise<number> {
   const deviceJson = { id: device.id, name: device.name, source: device.vendor === "measured" ? "measured" : "datasheet" };
   const results: AnalyzeFileJson[] = [];
   for (const file of args.files) {
-    const text = readFileSync(file, "utf8");
-    const analysis = await analyzeFile(text, { defines: args.defines, resolveInclude: cliIncludeResolver(file, args.includePaths), model: { device, given: args.lets } }, tint);
+    const text = readInputFile(file);
+    const analysis = await analyzeFile(text, { defines: args.defines, resolveInclude: cliIncludeResolver(args)(file, args.includePaths), model: { device, given: args.lets } }, tint);
     results.push(toAnalyzeJson(file, text, analysis, deviceJson));
   }
   if (args.json) process.stdout.write(results.map((r) => JSON.stringify(r)).join("\n") + "\n");
@@ -114,6 +122,8 @@ async function analyze(args: CliArgs): Promise<number> {
     };
     process.stdout.write(JSON.stringify(toSarif(results, VERSION, uri), null, 2) + "\n");
   } else process.stdout.write(formatHuman(results) + "\n");
+  // A file outside the workspace refused (without --allow-outside) is input that could not be read: exit 2, like usage.
+  if (results.some((r) => r.diagnostics.some((d) => d.code === INCLUDE_OUTSIDE_CODE))) return 2;
   return results.some((r) => r.diagnostics.some((d) => d.severity === "error")) ? 1 : 0;
 }
 
@@ -136,7 +146,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       case "calibrate":
         return await calibrateCommand(args);
       case "report":
-        return await reportCommand(args, { device: pickDevice(args.device), measured: measured(), includeResolver: cliIncludeResolver, version: VERSION });
+        return await reportCommand(args, { device: pickDevice(args.device), measured: measured(), includeResolver: cliIncludeResolver(args), version: VERSION });
       case "sweep":
         return await sweepCommand(args, pickDevice(args.device), {
           deviceFixed: args.device !== undefined,

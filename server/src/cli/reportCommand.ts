@@ -27,7 +27,7 @@ import type { ReportData, ReportFinding, ReportKernel, ReportRun } from "../../.
 import { type CliArgs, UsageError } from "./args";
 import { toKernelJson } from "./kernelJson";
 import { adapterLine } from "./runCommand";
-import { checkInputFile } from "./inputFile";
+import { checkInputFile, readInputFile } from "./inputFile";
 
 export const DEFAULT_REPORT_FILE = "kernellens-report.html";
 
@@ -227,7 +227,7 @@ export async function reportCommand(args: CliArgs, deps: ReportCommandDeps): Pro
     return 2;
   }
 
-  const text = readFileSync(file, "utf8");
+  const text = readInputFile(file, args.files[0]);
   let tint: TintCompiler | undefined;
   if (!args.noTint) {
     const created = await TintCompiler.create();

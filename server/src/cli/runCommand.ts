@@ -3,7 +3,6 @@
 // Exit codes (the design's contract): 0 every entry ran and passed; 1 a check failed; 2 bad input (a plan problem,
 // a missing file, a compile or validation error, a size over the device's limits); 3 a timeout or a device failure
 // (no adapter, the helper crashed, out of memory). With several entries the most serious code wins (3 > 2 > 1).
-import { readFileSync } from "node:fs";
 import { relative, resolve, isAbsolute } from "node:path";
 import type { DeviceSpec } from "../core/devices/device";
 import { formatMs } from "../core/format";
@@ -15,7 +14,8 @@ import { loadProfile, profileToDevice } from "../run/profiles";
 import { DEFAULT_REPEAT, DEFAULT_WARMUP, runKernel } from "../run/runKernel";
 import { type CliArgs, UsageError } from "./args";
 import { formatCount } from "../core/run/check";
-import { checkInputFile } from "./inputFile";
+import { readInputFile } from "./inputFile";
+import { cliFileAccess } from "../run/fileAccess";
 
 
 export interface RunCommandDeps {
@@ -111,8 +111,7 @@ export async function runCommand(args: CliArgs, deps: RunCommandDeps = {}): Prom
   const err = deps.stderr ?? ((s: string) => void process.stderr.write(s));
   if (args.files.length !== 1) throw new UsageError(args.files.length === 0 ? "run needs a FILE" : `run takes one FILE, got ${args.files.length}`);
   const file = args.files[0];
-  checkInputFile(file);
-  const text = readFileSync(file, "utf8");
+  const text = readInputFile(file);
 
   const helper = deps.helper ?? new GpuHelperProcess({ log: process.env.KERNELLENS_DEBUG ? (m) => err(`kernellens: helper: ${m}\n`) : undefined });
   const listeners: (() => void)[] = [];
@@ -161,6 +160,8 @@ export async function runCommand(args: CliArgs, deps: RunCommandDeps = {}): Prom
         device,
         // The CLI runs the user's own files on their request: their JavaScript references are trusted.
         allowWorkspaceCode: true,
+        // Files the kernel names: inside the current folder, the kernel's and the --include folders (or --allow-outside).
+        access: cliFileAccess(process.cwd(), args.files, args.includePaths, args.allowOutside),
       },
       cancel,
       tty ? (message, fraction) => err(`\r\x1b[K${(fraction * 100).toFixed(0).padStart(3)} % ${message}`) : undefined,

@@ -4,7 +4,6 @@
 // The JSON is the sweep file the Design-space panel opens: `{space, measured, best: {params, medianMs}, points:
 // [{params, predictedMs, measuredMs, feasible, reason}], pareto}` plus `search` (method, points measured, cache hits,
 // the rank correlation of predicted and measured times, why the search stopped).
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { DeviceSpec } from "../core/devices/device";
 import { LineIndex } from "../core/wgsl/lineIndex";
@@ -16,7 +15,8 @@ import { GpuHelperProcess } from "../gpu/helperClient";
 import { openSweepCache } from "../sweep/cache";
 import { runSweep } from "../sweep/runSweep";
 import type { SweepOptions } from "../sweep/api";
-import { checkInputFile } from "./inputFile";
+import { readInputFile } from "./inputFile";
+import { cliFileAccess } from "../run/fileAccess";
 
 export interface SweepCommandDeps {
   helper?: GpuHelper;
@@ -35,8 +35,7 @@ export async function sweepCommand(args: CliArgs, device: DeviceSpec, deps: Swee
   }
   if (args.files.length !== 1) throw new UsageError("sweep needs exactly one FILE");
   const file = args.files[0]!;
-  checkInputFile(file);
-  const text = readFileSync(file, "utf8");
+  const text = readInputFile(file);
   const lines = new LineIndex(text);
   const where = (offset: number): string => {
     const p = lines.positionAt(offset);
@@ -83,6 +82,7 @@ export async function sweepCommand(args: CliArgs, device: DeviceSpec, deps: Swee
         cache: args.noCache ? null : openSweepCache(),
         // The command line runs what it is given, like `kernellens run`.
         allowWorkspaceCode: true,
+        access: cliFileAccess(process.cwd(), args.files, args.includePaths, args.allowOutside),
       },
       {
         cancel,
