@@ -1,7 +1,7 @@
 // Owns the extension's long-lived state: the output channel, the status item and the current language client.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { createLanguageClient, watchServerStatus } from "./languageClient";
+import { createLanguageClient, watchServerStatus, watchWorkspaceTrust } from "./languageClient";
 import { ServerStatusItem } from "./statusItem";
 
 export class ExtensionContextHolder implements vscode.Disposable {
@@ -23,7 +23,7 @@ export class ExtensionContextHolder implements vscode.Disposable {
   async start(): Promise<void> {
     const client = createLanguageClient(this.extension, this.output, this.status);
     this.clientValue = client;
-    this.clientScope.push(watchServerStatus(client, this.status));
+    this.clientScope.push(watchServerStatus(client, this.status), watchWorkspaceTrust(client));
     try {
       await client.start();
       this.output.info("language server started");

@@ -1,8 +1,9 @@
 // Builds the language client that starts dist/server.js over IPC and forwards the server's status to the status item.
-import type * as vscode from "vscode";
-import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from "vscode-languageclient/node";
+import * as vscode from "vscode";
+import { DidChangeConfigurationNotification, LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from "vscode-languageclient/node";
 import { ServerStatusNotification, type ServerStatusParams } from "../../server/src/protocol";
 import type { ServerStatusItem } from "./statusItem";
+import { withWorkspaceTrust } from "./workspaceBoundary";
 
 export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, status: ServerStatusItem): LanguageClient {
   const module = context.asAbsolutePath("dist/server.js");
@@ -16,6 +17,15 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     // The status item shows failures; the output channel never jumps open by itself.
     revealOutputChannelOn: 4 /* RevealOutputChannelOn.Never */,
     synchronize: { configurationSection: "kernellens" },
+    middleware: {
+      workspace: {
+        // The server reads Workspace Trust with the settings: it decides whether #include may leave the workspace.
+        configuration: async (params, token, next) => {
+          const result = await next(params, token);
+          return Array.isArray(result) ? withWorkspaceTrust(params.items, result, vscode.workspace.isTrusted) : result;
+        },
+      },
+    },
   };
   const client = new LanguageClient("kernellens", "KernelLens Language Server", serverOptions, clientOptions);
   client.onDidChangeState((e) => {
@@ -30,5 +40,12 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
 export function watchServerStatus(client: LanguageClient, status: ServerStatusItem): vscode.Disposable {
   return client.onNotification(ServerStatusNotification, (p: ServerStatusParams) => {
     status.set(p.state === "ready" ? { kind: "ready", detail: p.message } : { kind: "degraded", detail: p.message });
+  });
+}
+
+/** Granting trust changes what the server may include: it re-reads the settings (with the trust) and re-analyses. */
+export function watchWorkspaceTrust(client: LanguageClient): vscode.Disposable {
+  return vscode.workspace.onDidGrantWorkspaceTrust(() => {
+    if (client.isRunning()) void client.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
   });
 }

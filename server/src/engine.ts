@@ -54,6 +54,12 @@ export {
   type HistoryRecord,
 } from "./run/history";
 export {
+  // Design-space panel, Profiler view: whether a file a sweep result or a history row names is inside the workspace.
+  isWithin,
+  // Design-space panel, Profiler view: a file with its links resolved, so a link out of the workspace is outside.
+  realPath,
+} from "./run/fileAccess";
+export {
   // Run and Sweep (measured devices), GPU status item, Profiler view, Roofline panel: the saved calibration profiles.
   loadProfiles,
   // Calibrate, Run, Sweep: a calibration profile as a measured device the cost model can predict for.

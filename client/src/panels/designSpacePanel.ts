@@ -10,6 +10,8 @@ import { assertNever, check, parseSweepResult, variantSource, type SweepResult }
 import { pageToHostChecker, limits, type DesignSpaceData, type HostToPage } from "../../../webview/src/designSpace/protocol";
 import { savedResultUri } from "../../../webview/src/designSpace/state";
 import { loadWebviewHtml, webviewRoot } from "./webviewHtml";
+import { readCappedUri } from "../readCappedUri";
+import { decideOpen } from "../workspaceBoundary";
 
 export interface DesignSpacePanelDeps {
   /** Writes a line to the extension's log; the panel never shows popups for its own problems. */
@@ -24,7 +26,7 @@ interface PanelContext {
 const page = "designSpace";
 const resultSuffix = ".sweep.json";
 /** A result file larger than this is not a sweep a person reads (20,000 points are a few MB). */
-const maxResultBytes = 64 * 1024 * 1024;
+export const maxResultBytes = 64 * 1024 * 1024;
 /** Files change in bursts while a sweep writes them: reload once they settle. */
 const reloadDelayMs = 300;
 
@@ -159,6 +161,8 @@ export class DesignSpacePanel implements vscode.Disposable {
         // A hidden page is torn down; it sends `ready` again when shown.
         if (!panel.visible) this.pageReady = false;
       }),
+      // A kernel outside the workspace is read once the workspace is trusted.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.load()),
     );
     void this.setHtml();
   }
@@ -226,15 +230,13 @@ export class DesignSpacePanel implements vscode.Disposable {
 
   private async read(resultUri: vscode.Uri): Promise<HostToPage> {
     const name = posix.basename(resultUri.path);
-    let text: string;
-    try {
-      const stat = await vscode.workspace.fs.stat(resultUri);
-      if (stat.size > maxResultBytes) return { type: "empty", reason: `${name} is ${Math.round(stat.size / 1048576)} MB: too large for a sweep result.` };
-      text = new TextDecoder("utf-8").decode(await vscode.workspace.fs.readFile(resultUri));
-    } catch (err) {
-      this.ctx.deps.log(`design-space panel: could not read ${resultUri.toString()}: ${errorText(err)}`);
-      return { type: "empty", reason: `${name} could not be read: ${errorText(err)}` };
+    const read = await readCappedUri(resultUri, maxResultBytes);
+    if ("error" in read) {
+      if (read.tooLarge) return { type: "empty", reason: `${name} is ${Math.round((read.size ?? 0) / 1048576)} MB: too large for a sweep result.` };
+      this.ctx.deps.log(`design-space panel: could not read ${resultUri.toString()}: ${read.error}`);
+      return { type: "empty", reason: `${name} could not be read: ${read.error}` };
     }
+    const text = new TextDecoder("utf-8").decode(read.bytes);
     const parsed = parseSweepResult(text);
     if (!parsed.ok) {
       this.ctx.deps.log(`design-space panel: ${resultUri.toString()} is not a valid sweep result:\n  ${parsed.problems.join("\n  ")}`);
@@ -243,20 +245,33 @@ export class DesignSpacePanel implements vscode.Disposable {
     }
     const result = parsed.result;
     const kernelUri = kernelUriOf(resultUri, result.file);
-    this.watch(resultUri, kernelUri);
+    // The result names its kernel: a file the panel reads only inside the workspace, or anywhere when it is trusted.
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri);
+    const decision = decideOpen(kernelUri, folders, vscode.workspace.isTrusted, result.file);
     let baseline: string | null = null;
     let baselineProblem: string | null = null;
-    try {
-      baseline = new TextDecoder("utf-8").decode(await vscode.workspace.fs.readFile(kernelUri));
-      if (baseline.length > limits.baselineLength) {
-        baselineProblem = `${posix.basename(kernelUri.path)} is longer than ${limits.baselineLength} characters`;
-        baseline = null;
+    if (!decision.allowed) {
+      this.watch(resultUri, undefined);
+      baselineProblem = decision.reason;
+      this.ctx.deps.log(`design-space panel: not reading ${kernelUri.toString()}, named by ${resultUri.toString()}: ${decision.reason}`);
+    } else {
+      this.watch(resultUri, kernelUri);
+      // UTF-8 takes at most 3 bytes per UTF-16 character, so a file past this is over the character limit too.
+      const kernel = await readCappedUri(kernelUri, limits.baselineLength * 3);
+      if ("error" in kernel) {
+        baselineProblem = kernel.tooLarge
+          ? `${posix.basename(kernelUri.path)} is longer than ${limits.baselineLength} characters`
+          : `${result.file} could not be read next to ${name} (${kernel.error})`;
+        this.ctx.deps.log(`design-space panel: ${baselineProblem}`);
+      } else {
+        baseline = new TextDecoder("utf-8").decode(kernel.bytes);
+        if (baseline.length > limits.baselineLength) {
+          baselineProblem = `${posix.basename(kernelUri.path)} is longer than ${limits.baselineLength} characters`;
+          baseline = null;
+        }
       }
-    } catch (err) {
-      baselineProblem = `${result.file} could not be read next to ${name} (${errorText(err)})`;
-      this.ctx.deps.log(`design-space panel: ${baselineProblem}`);
     }
-    const data: DesignSpaceData = { resultUri: resultUri.toString(), kernelUri: kernelUri.toString(), result, baseline, baselineProblem };
+    const data: DesignSpaceData = { resultUri: resultUri.toString(), kernelUri: kernelUri.toString(), result, baseline, baselineProblem, kernelOutside: decision.outside };
     return { type: "sweep", data };
   }
 

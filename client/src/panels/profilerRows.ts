@@ -4,10 +4,11 @@
 // is read defensively: a value of the wrong type or out of range becomes "unknown" (null, empty), never a row the
 // page would refuse. The page checks every row again anyway (webview/src/profiler/protocol.ts).
 import { createHash } from "node:crypto";
-import { isAbsolute } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { isObject, type AdapterSummary, type CalibrationProfile, type HelperError, type CheckOutcome, type RunOutcome, type HistoryRecord } from "../../../server/src/engine";
 import { limits, runStatuses, type MeasuredRoof, type ProfilerLet, type ProfilerRoof, type ProfilerRow, type RunStatus } from "../../../webview/src/profiler/protocol";
 import { adapterLabel, describeCheckFailure, describeError } from "../run/format";
+import { decideOpenPath, type BoundaryOptions, type OpenDecision } from "../workspaceBoundary";
 
 // ---- Reading untrusted values ----
 
@@ -204,6 +205,22 @@ export interface FolderHistory {
 /** Every folder's records as rows, folder by folder in record order, with ids unique across them all. */
 export function rowsFromHistory(folders: readonly FolderHistory[], roofs: ReadonlyMap<string, MeasuredRoof>, ids: RowIds = new RowIds()): ProfilerRow[] {
   return folders.flatMap((folder) => folder.records.map((record) => rowFromRecord(record, roofs, folder.prefix, ids)));
+}
+
+// ---- Where a row's file is ----
+
+/** A record's kernel file: absolute as written, else relative to the history's folder (`..` resolved). */
+export function recordFilePath(folder: string, file: string): string {
+  return isAbsolute(file) ? resolve(file) : resolve(folder, ...file.split("/"));
+}
+
+/**
+ * Whether the view may open a record's file: inside the workspace folders always, outside them (an absolute path,
+ * `../..`, or a link in the workspace that leads out) only in a trusted workspace; the row then says so.
+ */
+export function revealDecision(folder: string, file: string, workspaceFolders: readonly string[], trusted: boolean, options: BoundaryOptions = {}): OpenDecision & { readonly path: string } {
+  const path = recordFilePath(folder, file);
+  return { ...decideOpenPath(path, workspaceFolders, trusted, file, options), path };
 }
 
 // ---- Where an entry point is ----

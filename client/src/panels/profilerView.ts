@@ -8,7 +8,7 @@ import { basename, isAbsolute } from "node:path";
 import * as vscode from "vscode";
 import { assertNever, check, readHistory, loadProfiles, type CalibrationProfile, type HistoryRecord } from "../../../server/src/engine";
 import { pageToHostChecker, profilerRowChecker, type ExportFormat, type HostToPage, type MeasuredRoof, type ProfilerRow } from "../../../webview/src/profiler/protocol";
-import { findEntryPoint, historyCsv, historyJson, roofsByAdapter, rowFromRecord, RowIds } from "./profilerRows";
+import { findEntryPoint, historyCsv, historyJson, revealDecision, roofsByAdapter, rowFromRecord, RowIds } from "./profilerRows";
 import { loadWebviewHtml, webviewRoot } from "./webviewHtml";
 
 export interface ProfilerViewDeps {
@@ -28,12 +28,15 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** Where a row's file is, and whether `reveal` may open it (outside the workspace: only when it is trusted). */
+type RowFile = { readonly uri: vscode.Uri } | { readonly refused: string };
+
 interface Listing {
   rows: ProfilerRow[];
   roofs: MeasuredRoof[];
   truncated: boolean;
   /** Where each row's `file` is, for `reveal`. */
-  files: Map<string, vscode.Uri>;
+  files: Map<string, RowFile>;
 }
 
 export class ProfilerViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -44,8 +47,8 @@ export class ProfilerViewProvider implements vscode.WebviewViewProvider, vscode.
   private viewDisposables: vscode.Disposable[] = [];
   /** The page listens only after it sent `ready`; without retained context it reloads each time it is shown. */
   private pageReady = false;
-  /** Files the rows posted name, and where they are: `reveal` opens these and nothing else. */
-  private files = new Map<string, vscode.Uri>();
+  /** Files the rows posted name, and where they are: `reveal` opens these (those it may) and nothing else. */
+  private files = new Map<string, RowFile>();
   /** Ids of the rows the page has, so a refresh posts only what is new. */
   private postedIds = new Set<string>();
   private ids = new RowIds();
@@ -64,6 +67,8 @@ export class ProfilerViewProvider implements vscode.WebviewViewProvider, vscode.
       watcher.onDidCreate(() => this.scheduleRefresh()),
       watcher.onDidDelete(() => this.scheduleRefresh(true)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRefresh(true)),
+      // Files outside the workspace become openable (and keep their note).
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleRefresh(true)),
     );
   }
 
@@ -109,9 +114,10 @@ export class ProfilerViewProvider implements vscode.WebviewViewProvider, vscode.
       return;
     }
     try {
-      const row = rowFromRecord(record, this.roofs(), this.prefixOf(target), this.ids);
+      const placed = this.placeRecordFile(target.uri, record.file);
+      const row = this.withPlace(rowFromRecord(record, this.roofs(), this.prefixOf(target), this.ids), placed);
       if (!this.checkRow(row)) return;
-      this.files.set(row.file, this.resolveFile(target.uri, record.file));
+      this.files.set(row.file, placed.file);
       this.postedIds.add(row.id);
       this.post({ type: "append", run: row });
     } catch (err) {
@@ -141,8 +147,16 @@ export class ProfilerViewProvider implements vscode.WebviewViewProvider, vscode.
     return (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? `${folder.name}/` : "";
   }
 
-  private resolveFile(folder: vscode.Uri, file: string): vscode.Uri {
-    return isAbsolute(file) ? vscode.Uri.file(file) : vscode.Uri.joinPath(folder, ...file.split("/"));
+  /** Where a record's file is and whether it may be opened: inside the workspace folders, or anywhere when trusted. */
+  private placeRecordFile(folder: vscode.Uri, file: string): { file: RowFile; outside: boolean } {
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === "file").map((f) => f.uri.fsPath);
+    const decision = revealDecision(folder.fsPath, file, folders, vscode.workspace.isTrusted);
+    return { file: decision.allowed ? { uri: vscode.Uri.file(decision.path) } : { refused: decision.reason }, outside: decision.outside };
+  }
+
+  /** The row, marked when its file is outside the workspace. */
+  private withPlace(row: ProfilerRow, placed: { outside: boolean }): ProfilerRow {
+    return placed.outside ? { ...row, outside: true } : row;
   }
 
   private loadProfilesSafely(): CalibrationProfile[] {
@@ -170,7 +184,7 @@ export class ProfilerViewProvider implements vscode.WebviewViewProvider, vscode.
     const roofs = this.roofs();
     const ids = new RowIds();
     const rows: ProfilerRow[] = [];
-    const files = new Map<string, vscode.Uri>();
+    const files = new Map<string, RowFile>();
     let truncated = false;
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       // The history is a local file; a remote or virtual folder has none the extension host can read.
@@ -184,11 +198,15 @@ export class ProfilerViewProvider implements vscode.WebviewViewProvider, vscode.
       }
       truncated ||= records.length >= historyLimit;
       const prefix = this.prefixOf(folder);
+      const places = new Map<string, ReturnType<ProfilerViewProvider["placeRecordFile"]>>();
       for (const record of records) {
-        const row = rowFromRecord(record, roofs, prefix, ids);
+        // One look at the file system per distinct file, not per run.
+        let placed = places.get(record.file);
+        if (!placed) places.set(record.file, (placed = this.placeRecordFile(folder.uri, record.file)));
+        const row = this.withPlace(rowFromRecord(record, roofs, prefix, ids), placed);
         if (!this.checkRow(row)) continue;
         rows.push(row);
-        if (!files.has(row.file)) files.set(row.file, this.resolveFile(folder.uri, record.file));
+        if (!files.has(row.file)) files.set(row.file, placed.file);
       }
     }
     this.ids = ids;
@@ -268,11 +286,18 @@ export class ProfilerViewProvider implements vscode.WebviewViewProvider, vscode.
   /** Opens a run's file at its entry point (`fn NAME`), or at the top when the function is no longer there. */
   private async reveal(file: string, entry: string): Promise<void> {
     // The page may only point at files of the rows it was given, never make the host open an arbitrary path.
-    const uri = this.files.get(file);
-    if (!uri) {
+    const known = this.files.get(file);
+    if (!known) {
       this.deps.log(`profiler view: ignored reveal of ${file}: not a file of the history shown`);
       return;
     }
+    if ("refused" in known) {
+      // Walking the rows with the keys reveals each one: a status-bar note, not a dialog per row.
+      this.deps.log(`profiler view: not opening ${file}: ${known.refused}`);
+      vscode.window.setStatusBarMessage(`KernelLens: ${known.refused}`, 5000);
+      return;
+    }
+    const uri = known.uri;
     try {
       const document = await vscode.workspace.openTextDocument(uri);
       const at = findEntryPoint(document.getText(), entry);

@@ -8,7 +8,8 @@
 import { posix } from "node:path";
 import * as vscode from "vscode";
 import { parseSweepResult, type SweepResult } from "../../../server/src/engine";
-import { kernelUriOf } from "../panels/designSpacePanel";
+import { kernelUriOf, maxResultBytes } from "../panels/designSpacePanel";
+import { readCappedUri } from "../readCappedUri";
 import { resultFileName } from "./sweepJob";
 
 /** Relative to a workspace folder, next to the run history. */
@@ -92,12 +93,12 @@ export class SweepResultStore implements vscode.Disposable {
     }
     if (known && known.mtime === stat.mtime && known.size === stat.size) return this.mine(known.result, kernel, uri, entry);
     let result: SweepResult | undefined;
-    try {
-      const parsed = parseSweepResult(new TextDecoder("utf-8").decode(await vscode.workspace.fs.readFile(uri)));
+    const read = await readCappedUri(uri, maxResultBytes);
+    if ("error" in read) this.log.debug(`sweep results: could not read ${uri.fsPath}: ${read.error}`);
+    else {
+      const parsed = parseSweepResult(new TextDecoder("utf-8").decode(read.bytes));
       if (parsed.ok) result = parsed.result;
       else this.log.debug(`sweep results: ${uri.fsPath} is not a valid sweep result: ${parsed.problems[0] ?? ""}`);
-    } catch (err) {
-      this.log.debug(`sweep results: could not read ${uri.fsPath}: ${String(err)}`);
     }
     this.known.set(key, { result, mtime: stat.mtime, size: stat.size });
     return this.mine(result, kernel, uri, entry);

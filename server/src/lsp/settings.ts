@@ -10,9 +10,14 @@ export interface ServerSettings {
   readonly device: string;
   readonly codeLens: boolean;
   readonly inlayHints: boolean;
+  /**
+   * Workspace Trust, which the VS Code client adds to the settings it sends (client/src/workspaceBoundary.ts): without
+   * it, `#include` reads only inside the workspace folders. Other editors may set `kernellens.workspaceTrusted`.
+   */
+  readonly workspaceTrusted: boolean;
 }
 
-export const defaultSettings: ServerSettings = { tintEnable: true, debounceMs: 30, defines: [], includePaths: [], device: DEFAULT_DEVICE_ID, codeLens: true, inlayHints: true };
+export const defaultSettings: ServerSettings = { tintEnable: true, debounceMs: 30, defines: [], includePaths: [], device: DEFAULT_DEVICE_ID, codeLens: true, inlayHints: true, workspaceTrusted: false };
 
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
@@ -30,6 +35,7 @@ export function parseSettings(raw: unknown): ServerSettings {
     device: typeof (r as Record<string, unknown>).device === "string" ? ((r as Record<string, unknown>).device as string) : defaultSettings.device,
     codeLens: typeof r.codeLens?.enable === "boolean" ? r.codeLens.enable : true,
     inlayHints: typeof r.inlayHints?.enable === "boolean" ? r.inlayHints.enable : true,
+    workspaceTrusted: (r as Record<string, unknown>).workspaceTrusted === true,
   };
 }
 

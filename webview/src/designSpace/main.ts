@@ -170,7 +170,7 @@ function show(view: HostToPage | null): void {
 
 function showSweep(data: DesignSpaceData): void {
   const result = data.result;
-  title.textContent = `Design space: ${fileName(data.kernelUri ?? data.resultUri)} · ${result.entry}`;
+  title.textContent = `Design space: ${fileName(data.kernelUri ?? data.resultUri)}${data.kernelOutside ? " (outside the workspace)" : ""} · ${result.entry}`;
   title.title = data.resultUri;
   summaryLine.textContent = summary(result);
   message.hidden = true;

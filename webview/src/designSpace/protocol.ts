@@ -4,7 +4,7 @@
 // host to open a variant in an editor by the point's index only, so the page never hands the host text to open.
 // Neither side trusts the other: the result comes from a file in the workspace.
 import { validateSweepResult, sweepLimits, type SweepResult } from "../../../server/src/core/sweep/result";
-import { integer, literal, nullable, object, string, taggedUnion, type Checker } from "../../../server/src/core/validation";
+import { boolean, integer, literal, nullable, object, optional, string, taggedUnion, type Checker } from "../../../server/src/core/validation";
 
 export interface DesignSpaceData {
   /** The result file, as `uri.toString()` writes it. */
@@ -16,6 +16,8 @@ export interface DesignSpaceData {
   baseline: string | null;
   /** Why there is no baseline, when there is none. */
   baselineProblem: string | null;
+  /** The kernel file is outside the workspace (read because the workspace is trusted, or not read: see baselineProblem). */
+  kernelOutside?: boolean;
 }
 
 /** Host -> page: `sweep` with a result to show; `empty` with why there is none. */
@@ -54,6 +56,7 @@ export const designSpaceDataChecker: Checker<DesignSpaceData> = object<DesignSpa
   result: sweepResultChecker,
   baseline: nullable(string({ maxLength: limits.baselineLength })),
   baselineProblem: nullable(string({ maxLength: limits.reasonLength })),
+  kernelOutside: optional(boolean()),
 });
 
 export const hostToPageChecker: Checker<HostToPage> = taggedUnion<HostToPage>({

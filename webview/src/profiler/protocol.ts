@@ -12,6 +12,7 @@ import {
   number,
   object,
   oneOf,
+  optional,
   string,
   taggedUnion,
   type Checker,
@@ -84,6 +85,8 @@ export interface ProfilerRow {
   gflops: number | null;
   roof: ProfilerRoof | null;
   predicted: ProfilerPrediction | null;
+  /** The file is outside the workspace: shown next to it (it opens only in a trusted workspace). */
+  outside?: boolean;
 }
 
 /** The calibrated ceilings of one adapter (from `KernelLens: Calibrate GPU`), which "% of roof" is measured against. */
@@ -186,6 +189,7 @@ export const profilerRowChecker: Checker<ProfilerRow> = object<ProfilerRow>({
   gflops: nullable(nonNegative),
   roof: nullable(roofChecker),
   predicted: nullable(predictionChecker),
+  outside: optional(boolean()),
 });
 
 export const measuredRoofChecker: Checker<MeasuredRoof> = object<MeasuredRoof>({

@@ -70,7 +70,7 @@ const statusMarks: Record<RunStatus, string> = { passed: "✓", failed: "✗", e
 
 /** What a screen reader says for a row: everything the row shows, in words. */
 export function rowLabel(row: ProfilerRow): string {
-  const parts = [`${row.entry} in ${row.file}`];
+  const parts = [`${row.entry} in ${row.file}${row.outside ? " (outside the workspace)" : ""}`];
   parts.push(row.message ? `${row.status}: ${firstLine(row.message)}` : row.status);
   const t = row.timing;
   if (t) parts.push(`median ${formatMs(t.medianMs, "compact")}, ${formatRange(t).replace("–", " to ")}, ${methodLabel(t.method)}`);
@@ -102,6 +102,7 @@ function kernelCell(row: ProfilerRow): Child {
     h("span", { class: "entry" }, row.entry),
     " ",
     h("span", { class: "file" }, row.file),
+    row.outside ? [" ", h("span", { class: "file outside" }, "(outside the workspace)")] : null,
   );
 }
 
