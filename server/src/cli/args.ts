@@ -37,6 +37,8 @@ export interface CliArgs {
    * folders of the files given and the `--include` folders).
    */
   readonly allowOutside: boolean;
+  /** `run --bounds-check` / `--no-bounds-check`: checked mode (undefined: the command's default, on for run). */
+  readonly boundsCheck: boolean | undefined;
 }
 
 export class UsageError extends Error {}
@@ -65,6 +67,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let noCache = false;
   let clearCache = false;
   let allowOutside = false;
+  let boundsCheck: boolean | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -95,6 +98,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     else if (a === "--no-cache") noCache = true;
     else if (a === "--clear-cache") clearCache = true;
     else if (a === "--allow-outside") allowOutside = true;
+    else if (a === "--bounds-check") boundsCheck = true;
+    else if (a === "--no-bounds-check") boundsCheck = false;
     else if (a === "--sarif") sarif = true;
     else if (a === "--no-tint") noTint = true;
     else if (a === "-h" || a === "--help") help = true;
@@ -114,14 +119,14 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   if (json && sarif) throw new UsageError("choose one of --json and --sarif");
   if (exhaustive && budget !== undefined) throw new UsageError("choose one of --budget N and --exhaustive");
-  return { command, files, json, sarif, device, lets, defines, includePaths, noTint, help, entry, repeat, warmup, timeoutMs, seed, rotate, noHistory, output, budget, exhaustive, noCache, clearCache, allowOutside };
+  return { command, files, json, sarif, device, lets, defines, includePaths, noTint, help, entry, repeat, warmup, timeoutMs, seed, rotate, noHistory, output, budget, exhaustive, noCache, clearCache, allowOutside, boundsCheck };
 }
 
 export const usage = `kernellens: GPU kernel analysis from the command line
 
 Usage:
   kernellens analyze FILE... [--json | --sarif] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]... [--allow-outside]
-  kernellens run FILE [--entry NAME] [--repeat N] [--warmup N] [--timeout-ms N] [--seed N] [--rotate N] [--no-history] [--allow-outside] [--json]
+  kernellens run FILE [--entry NAME] [--repeat N] [--warmup N] [--timeout-ms N] [--seed N] [--rotate N] [--no-bounds-check] [--no-history] [--allow-outside] [--json]
   kernellens report FILE [-o FILE] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]... [--allow-outside]
   kernellens sweep FILE [--entry NAME] [--budget N | --exhaustive] [--no-cache] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]... [--allow-outside] [--json]
   kernellens sweep --clear-cache
@@ -142,6 +147,8 @@ Commands:
             (default 2)  --timeout-ms N  deadline of each run (default 10000)  --seed N  seed of random inputs
             --rotate N  input copies rotated between timed runs  --json  one RunOutcome per entry, one per line
             --device ID  the model's device for the predicted time (default: this adapter's calibration profile)
+            --no-bounds-check  skip the checked run: by default the kernel runs once more, untimed, with every
+            storage and workgroup array index checked, and an out-of-bounds access fails the run (exit 1)
             Runs are appended to .kernellens/history.jsonl in the current folder unless --no-history.
             JavaScript references (// @check OUT ~ js("./ref.mjs")) are executed: run only files you trust.
   report    writes one self-contained HTML page (no network needed to open it) with the file's roofline chart,
@@ -172,6 +179,7 @@ before the check. An include is at most 4 MiB (16 MiB all together); a file() in
 the .npy header.
 
 Exit codes: 0 no errors (run: every check passed; report: written), 1 error diagnostics found (run: a check
-failed), 2 bad usage, unreadable input or a compile error (report: also an unwritable output or an unbuilt page),
-3 no compiler or GPU adapter (doctor), a timeout or a device failure (run, calibrate).
+failed or an array access went out of bounds), 2 bad usage, unreadable input or a compile error (report: also an
+unwritable output or an unbuilt page), 3 no compiler or GPU adapter (doctor), a timeout or a device failure (run,
+calibrate).
 `;

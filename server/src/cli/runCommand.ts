@@ -1,14 +1,15 @@
 // `kernellens run FILE`: runs a kernel file's entry points on the local GPU, prints checks and timings, records history.
 //
-// Exit codes (the design's contract): 0 every entry ran and passed; 1 a check failed; 2 bad input (a plan problem,
-// a missing file, a compile or validation error, a size over the device's limits); 3 a timeout or a device failure
-// (no adapter, the helper crashed, out of memory). With several entries the most serious code wins (3 > 2 > 1).
+// Exit codes (the design's contract): 0 every entry ran and passed; 1 a check failed or, in checked mode (the
+// default), an array access went out of bounds; 2 bad input (a plan problem, a missing file, a compile or
+// validation error, a size over the device's limits); 3 a timeout or a device failure (no adapter, the helper
+// crashed, out of memory). With several entries the most serious code wins (3 > 2 > 1).
 import { relative, resolve, isAbsolute } from "node:path";
 import type { DeviceSpec } from "../core/devices/device";
 import { formatMs } from "../core/format";
 import { GpuHelperProcess } from "../gpu/helperClient";
 import type { AdapterSummary, Cancellation, GpuHelper, HelperError } from "../gpu/types";
-import type { RunOutcome } from "../run/api";
+import type { BoundsReport, RunOutcome } from "../run/api";
 import { appendRun } from "../run/history";
 import { loadProfile, profileToDevice } from "../run/profiles";
 import { DEFAULT_REPEAT, DEFAULT_WARMUP, runKernel } from "../run/runKernel";
@@ -93,12 +94,21 @@ export function formatOutcome(o: RunOutcome, file: string, repeat: number, warmu
     const against = c.reference === "written" ? "written" : `~ ${c.reference}`;
     lines.push(`  check ${mark} ${c.output} ${against}: ${c.message.startsWith(`${c.output}: `) ? c.message.slice(c.output.length + 2) : c.message}`);
   }
+  if (o.bounds) lines.push(...boundsLines(o.bounds));
   if (o.error) {
     const msg = o.error.message.split("\n").map((l, i) => (i === 0 ? l : `             ${l}`)).join("\n");
     lines.push(`  error      ${msg}`);
     if (o.error.advice) lines.push(`  advice     ${o.error.advice}`);
   }
   return lines.join("\n");
+}
+
+/** What the checked run found: `bounds FAIL <message>` per out-of-bounds access, else one line saying what was checked. */
+export function boundsLines(b: BoundsReport): string[] {
+  if (!b.checked) return [`  bounds skip not checked: ${b.reason ?? "unknown reason"}`];
+  const skipped = b.skipped > 0 ? `; ${formatCount(b.skipped)} access(es) could not be instrumented` : "";
+  if (b.violations.length === 0) return [`  bounds ok   ${formatCount(b.sites)} array access(es) checked, none out of bounds${skipped}`];
+  return b.violations.map((v) => `  bounds FAIL ${v.message}`);
 }
 
 function displayPath(file: string): string {
@@ -160,6 +170,8 @@ export async function runCommand(args: CliArgs, deps: RunCommandDeps = {}): Prom
         device,
         // The CLI runs the user's own files on their request: their JavaScript references are trusted.
         allowWorkspaceCode: true,
+        // Checked mode unless --no-bounds-check: one more, untimed run with every array index checked.
+        boundsCheck: args.boundsCheck ?? true,
         // Files the kernel names: inside the current folder, the kernel's and the --include folders (or --allow-outside).
         access: cliFileAccess(process.cwd(), args.files, args.includePaths, args.allowOutside),
       },

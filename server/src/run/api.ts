@@ -1,12 +1,15 @@
 // The contract of running a kernel end to end (plan, helper run, check, timing, model comparison), shared by the
 // CLI (`kernellens run`), the editor (Run / Profile code lenses) and the tests.
 import type { DeviceSpec } from "../core/devices/device";
+import type { BoundsReport } from "../core/run/boundsCheck";
 import type { CheckOutcome } from "../core/run/check";
 import type { AdapterSummary, Cancellation, GpuHelper, HelperError, TimingResult } from "../gpu/types";
 import type { FileAccess } from "./fileAccess";
 
 // A check's outcome is computed in the core (core/run/check.ts), which declares it; this contract re-exports it.
 export type { CheckOutcome, MismatchSample } from "../core/run/check";
+// So is what a checked run found (core/run/boundsCheck.ts).
+export type { BoundsFinding, BoundsReport } from "../core/run/boundsCheck";
 
 export interface RunOptions {
   /** Absolute path of the kernel file: includes and `js("./ref.mjs")` references are resolved from its folder. */
@@ -34,11 +37,17 @@ export interface RunOptions {
    * anywhere, for a caller that has decided so (the editor runs only in a trusted workspace). Sizes are capped either way.
    */
   readonly access?: FileAccess;
+  /**
+   * Checked mode: after the timed run, run the kernel once more with every storage and workgroup array index
+   * checked (core/run/boundsCheck.ts) and fail the run on an out-of-bounds access. Timing never includes it.
+   * Default off here; `kernellens run` and the editor's Run turn it on, profiles and sweeps leave it off.
+   */
+  readonly boundsCheck?: boolean;
 }
 
 export interface RunOutcome {
   readonly entry: string;
-  /** `passed`: ran and every check passed; `failed`: a check failed; `error`: bad input, compile or device failure; `timeout`. */
+  /** `passed`: ran and every check passed; `failed`: a check failed or an access went out of bounds; `error`: bad input, compile or device failure; `timeout`. */
   readonly status: "passed" | "failed" | "error" | "timeout";
   readonly adapter?: AdapterSummary;
   readonly timing?: TimingResult;
@@ -48,6 +57,8 @@ export interface RunOutcome {
   /** The model's prediction for `device` and the error of the prediction against the measured median. */
   readonly predicted?: { readonly ms: number | null; readonly deviceId: string; readonly errorPct: number | null };
   readonly error?: HelperError;
+  /** What the checked run found (checked mode only); an out-of-bounds access makes the status `failed`. */
+  readonly bounds?: BoundsReport;
   readonly variant: { readonly defines: readonly string[]; readonly lets: Readonly<Record<string, number>> };
   readonly startedAt: string;
   readonly durationMs: number;

@@ -8,7 +8,7 @@
 // limits, no adapter, a crashed helper, cancellation).
 import { existsSync } from "node:fs";
 import { totalFlops } from "../core/model/flops";
-import { dirname, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { KernelSummary } from "../core/analysis/kernels";
@@ -21,6 +21,7 @@ import { readCapped } from "./readCapped";
 import { formatBytes } from "../core/format";
 import type { DeviceSpec } from "../core/devices/device";
 import { toOriginalSpan } from "../core/preprocess/originalSpan";
+import { type BoundsFinding, type BoundsReport, type Grid, boundsRecordData, decodeBoundsRecord, describeViolation, instrumentBounds } from "../core/run/boundsCheck";
 import { checkWritten, compareOutput, poisonPattern, unwrittenMask } from "../core/run/check";
 import { decodeScalars, DEFAULT_SEED, materializeInputs, NPY_HEADER_ALLOWANCE, quantizedInput, referenceArray } from "../core/run/inputs";
 import { buildRunPlan, defaultRunEntries, memoryBudget, type PlannedBinding, type PlannedCheck, type RunPlan } from "../core/run/plan";
@@ -283,6 +284,79 @@ function failedCheck(check: PlannedCheck, reference: string, message: string): C
   return { output: check.output, reference, passed: false, elements: 0, maxAbsError: 0, relL2Error: 0, mismatches: 0, firstMismatches: [], nan: 0, inf: 0, unwritten: 0, rtol: check.rtol, atol: check.atol, message };
 }
 
+/** The name of the checked run's record buffer: not a WGSL identifier, so it cannot clash with a binding's name. */
+const BOUNDS_BUFFER = "kernellens:bounds";
+
+/** Where an analysed-text span is in the kernel file (and in an included file, for code that came from one). */
+function originalPlace(source: SourceAnalysis, span: { start: number; end: number }): Pick<BoundsFinding, "line" | "column" | "endLine" | "endColumn" | "included"> {
+  const mapped = toOriginalSpan(source.pre, span);
+  const start = lineCol(source.text, mapped.span.start);
+  const end = lineCol(source.text, mapped.span.end);
+  const includedText = mapped.file ? source.pre.includedTexts.get(mapped.file) : undefined;
+  const included = mapped.file ? { file: mapped.file, line: includedText !== undefined ? lineCol(includedText, mapped.fileSpan.start).line : 0 } : undefined;
+  return { line: start.line, column: start.column, endLine: end.line, endColumn: end.column, ...(included ? { included } : {}) };
+}
+
+/** An included file as a message names it: from the kernel's folder when it is under it, else as it was found. */
+function shownInclude(kernelFile: string, key: string): string {
+  if (!isAbsolute(key)) return key;
+  const rel = relative(dirname(kernelFile), key);
+  return rel.startsWith("..") || isAbsolute(rel) ? key : rel;
+}
+
+/**
+ * Checked mode: runs the entry once more with every storage and workgroup array index checked (untimed, after the
+ * timed run), a second time only when the first recorder of a violation was not the lowest invocation. Outputs are
+ * not read back: the checks use the unchecked run's. A failure of the checked run itself (a limit the extra binding
+ * crosses, a timeout of the slower code) is reported as "not checked", never as a failure of the kernel.
+ */
+async function checkBounds(ctx: EntryContext, plan: RunPlan, inputs: Map<string, ArrayBuffer>): Promise<BoundsReport | { cancelled: HelperError }> {
+  const { source } = ctx;
+  const instr = instrumentBounds(source.pre.text, plan.entry, { module: source.module, resolution: source.resolution });
+  if ("error" in instr) return { checked: false, reason: instr.error, sites: 0, skipped: 0, runs: 0, violations: [] };
+  const counts = { sites: instr.sites.length, skipped: instr.skipped.length };
+  if (instr.sites.length === 0) return { checked: true, ...counts, runs: 0, violations: [] };
+  const grid: Grid = [0, 1, 2].map((a) => plan.workgroupSize[a] * plan.dispatch[a]) as unknown as Grid;
+  const base = requestFor(ctx, plan, inputs, new Set(), false);
+  const run = async (data: ArrayBuffer): Promise<ArrayBuffer | HelperError> => {
+    const record: BufferSpec = { name: BOUNDS_BUFFER, group: instr.record.group, binding: instr.record.binding, sizeBytes: instr.record.sizeBytes, kind: "storage-read-write", data, readBack: true };
+    const response = await ctx.helper.run({ ...base, code: instr.code, buffers: [...base.buffers, record] }, ctx.cancel);
+    if (!response.ok) return response.error;
+    return response.outputs[BOUNDS_BUFFER] ?? { kind: "internal", message: "the helper returned no bounds record" };
+  };
+  const notChecked = (e: HelperError): BoundsReport | { cancelled: HelperError } =>
+    e.kind === "cancelled" ? { cancelled: e } : { checked: false, reason: `the checked run failed (${e.kind}): ${e.message.split("\n")[0]}`, ...counts, runs: 0, violations: [] };
+  const first = await run(boundsRecordData(instr, grid));
+  if (!(first instanceof ArrayBuffer)) return notChecked(first);
+  let decoded = decodeBoundsRecord(instr.sites, grid, first);
+  let runs = 1;
+  if (decoded.needsExactPass) {
+    runs = 2;
+    const second = await run(boundsRecordData(instr, grid, first));
+    if (!(second instanceof ArrayBuffer)) return notChecked(second);
+    decoded = decodeBoundsRecord(instr.sites, grid, first, second);
+  }
+  const violations = decoded.violations.map((v): BoundsFinding => {
+    const place = originalPlace(source, v.site.span);
+    const where = place.included ? `line ${place.included.line} of ${shownInclude(ctx.options.file, place.included.file)} (included at line ${place.line})` : `line ${place.line}`;
+    return {
+      message: describeViolation(v, where),
+      array: v.site.array,
+      binding: v.site.binding,
+      access: v.site.access,
+      space: v.site.space,
+      index: v.index,
+      length: v.length,
+      invocation: v.invocation,
+      lowest: v.lowest,
+      count: v.count,
+      ...place,
+    };
+  });
+  violations.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { checked: true, ...counts, runs, violations };
+}
+
 async function runEntry(ctx: EntryContext, kernel: KernelSummary, base: Omit<RunOutcome, "entry" | "status" | "checks" | "durationMs" | "startedAt">, progress: (m: string, f: number) => void): Promise<RunOutcome> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
@@ -304,6 +378,14 @@ async function runEntry(ctx: EntryContext, kernel: KernelSummary, base: Omit<Run
   if (!response.ok) {
     const error = locateCompileError(response.error, source, options.file);
     return finish({ status: error.kind === "timeout" ? "timeout" : "error", error });
+  }
+
+  let bounds: BoundsReport | undefined;
+  if (options.boundsCheck) {
+    progress(`checking the array bounds of ${kernel.name}`, 0.45);
+    const checked = await checkBounds(ctx, plan, inputs.buffers);
+    if ("cancelled" in checked) return finish({ status: "error", error: checked.cancelled });
+    bounds = checked;
   }
 
   progress(`checking ${kernel.name}`, 0.6);
@@ -374,12 +456,13 @@ async function runEntry(ctx: EntryContext, kernel: KernelSummary, base: Omit<Run
     predicted = { ms, deviceId: options.device.id, errorPct: ms !== null && response.timing.medianMs > 0 ? ((ms - response.timing.medianMs) / response.timing.medianMs) * 100 : null };
   }
   progress(`done ${kernel.name}`, 1);
-  const failed = checks.some((c) => !c.passed);
+  const failed = checks.some((c) => !c.passed) || (bounds?.violations.length ?? 0) > 0;
   return finish({
     status: referenceTimeout ? "timeout" : failed ? "failed" : "passed",
     adapter: response.adapter,
     timing: response.timing,
     checks,
+    ...(bounds ? { bounds } : {}),
     achieved,
     predicted,
     error: referenceTimeout,
