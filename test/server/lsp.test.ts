@@ -1,7 +1,6 @@
 // Drives the bundled language server over stdio, as any editor would, with Tint (Dawn's null backend) behind it.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { CompletionItem, DocumentSymbol, Hover, Location } from "vscode-languageserver-protocol";
@@ -124,7 +123,9 @@ describe("language server over stdio", { timeout: 60000 }, () => {
   });
 
   it("analyses the variant chosen by @define, through #include, with errors on the original line", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "kernellens-pp-"));
+    // Inside the workspace folder (the repository): without Workspace Trust includes stay inside it.
+    mkdirSync(join(repoRoot, "test-output"), { recursive: true });
+    const dir = mkdtempSync(join(repoRoot, "test-output", "kernellens-pp-"));
     writeFileSync(join(dir, "lib.wgsl"), "#ifdef WIDE\nconst W: u32 = 4u;\n#else\nconst W: u32 = 1.5;\n#endif\n");
     const main = '// @define WIDE\n#include "lib.wgsl"\n#include "missing.wgsl"\nfn f() -> u32 { return W; }\n';
     const uri = `file://${join(dir, "main.wgsl")}`;
