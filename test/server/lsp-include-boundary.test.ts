@@ -35,7 +35,7 @@ describe("language server: includes outside the workspace", { timeout: 60000, sk
         const refused = d.diagnostics.filter((x) => x.code === "preprocessor-include-outside");
         assert.equal(refused.length, 1, include);
         assert.equal(refused[0]!.range.start.line, 1, include);
-        assert.match(refused[0]!.message, /outside the workspace .*trust the workspace/);
+        assert.match(String(refused[0]!.message), /outside the workspace .*trust the workspace/);
       }
     } finally {
       await server.stop();
