@@ -14,6 +14,7 @@ import {
   activeTabDirty,
   type CodeServer,
   goToLine,
+  hoverAtPoint,
   openFile,
   openWorkbench,
   pollUntil,
@@ -21,6 +22,7 @@ import {
   screenshot,
   startCodeServer,
   visibleLines,
+  waitForSquiggle,
   workbenchConsoleErrors,
 } from "./codeServer";
 
@@ -54,6 +56,25 @@ const SPIN_ENTRY_LINE = SPIN.split("\n").findIndex((l) => l.startsWith("fn spin"
 /** The loop's condition, and the edit (never saved) that ends the loop after three stores, so `out` is written. */
 const SPIN_LOOP_LINE = SPIN.split("\n").findIndex((l) => l.includes("while (stop[0] == 0u)")) + 1;
 const SPIN_LOOP_ENDS = "  while (stop[0] == 0u && i < 3u) {";
+
+/** An off-by-one dispatch without a guard: one workgroup too many writes past the end of `out`. */
+const OUT_OF_BOUNDS = `// One workgroup too many and no guard: ▶ Run's checked mode reports the write past the end.
+// @let N = 1024
+// @dispatch N / 64 + 1
+// @buffer x[N] = random(-1, 1)
+// @buffer out[N]
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+
+@compute @workgroup_size(64)
+fn double_it(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x;
+  out[i] = 2.0 * x[i];
+}
+`;
+const OUT_OF_BOUNDS_LINE = OUT_OF_BOUNDS.split("\n").findIndex((l) => l.includes("out[i] = 2.0 * x[i];")) + 1;
+const OUT_OF_BOUNDS_ENTRY_LINE = OUT_OF_BOUNDS.split("\n").findIndex((l) => l.startsWith("fn double_it")) + 1;
 
 /** A saxpy whose `override WG: u32 = 16` is swept over [32, 64] by a `// @sweep` line directly above its entry point. */
 const SWEEP_FIXTURE = "sweep-saxpy.wgsl";
@@ -195,6 +216,7 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       workspace = mkdtempSync(join(tmpdir(), "kernellens-e2e-run-"));
       cpSync(join(repo, "examples"), workspace, { recursive: true });
       writeFileSync(join(workspace, "spin.wgsl"), SPIN);
+      writeFileSync(join(workspace, "out-of-bounds.wgsl"), OUT_OF_BOUNDS);
       // At the workspace's root, next to ref/ (its reference module) from the examples.
       for (const name of [SWEEP_FIXTURE, SLOW_SWEEP_FIXTURE, EMPTY_SWEEP_FIXTURE]) cpSync(join(repo, "test", "fixtures", "e2e", name), join(workspace, name));
       try {
@@ -266,6 +288,24 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       assert.match(tooltip, /CPU rasterizer/);
       assert.match(tooltip, /calibrate/i);
       await screenshot(page, "run-2b-adapter-tooltip");
+      await page.mouse.move(1, 1);
+    }),
+  );
+
+  it("reports an out-of-bounds write at its line: ▶ Run checks every array index in an extra untimed run", { timeout: 180_000 }, () =>
+    step("run-2c-out-of-bounds", async (page) => {
+      await clearNotifications(page);
+      await openFile(page, "out-of-bounds.wgsl");
+      const text = await runFromLens(page, /double_it ✗ failed: out-of-bounds/, 120_000);
+      assert.match(text, new RegExp(`out-of-bounds write to 'out' at index 1024 \\(length 1024\\) by invocation \\(1024, 0, 0\\), line ${OUT_OF_BOUNDS_LINE}`));
+      assert.match(text, /and 1 more out-of-bounds access/, "the read of x past its end too");
+      // The diagnostics are on the access's line, not on the entry point.
+      await pollUntil(`an error squiggle on line ${OUT_OF_BOUNDS_LINE}`, async () => (await errorLines(page)).includes(OUT_OF_BOUNDS_LINE), 20_000);
+      assert.deepEqual(await errorLines(page), [OUT_OF_BOUNDS_LINE], `no squiggle at the entry point (line ${OUT_OF_BOUNDS_ENTRY_LINE}) or elsewhere`);
+      const box = await waitForSquiggle(page, "error", OUT_OF_BOUNDS_LINE);
+      const hover = await hoverAtPoint(page, box.x + box.width / 2, box.y + box.height / 2, { expect: "out-of-bounds" });
+      assert.match(hover, /double_it: out-of-bounds (write to 'out'|read of 'x') at index 1024/);
+      await screenshot(page, "run-2c-out-of-bounds-hover");
       await page.mouse.move(1, 1);
     }),
   );

@@ -181,6 +181,35 @@ describe("notification lines", () => {
     assert.equal(outcomeNotification(outcome({ status: "failed", checks: [unwritten] })).text, "saxpy ✗ failed: out: 2 of 1,024 never written, first at [1,000]");
   });
 
+  it("an out-of-bounds access from a checked run comes first, with how many more there were", () => {
+    const finding = {
+      message: "out-of-bounds write to 'out' at index 1024 (length 1024) by invocation (1024, 0, 0), line 11",
+      array: "out",
+      binding: "out",
+      access: "write" as const,
+      space: "storage" as const,
+      index: 1024,
+      length: 1024,
+      invocation: [1024, 0, 0] as const,
+      lowest: true,
+      count: 1,
+      line: 11,
+      column: 3,
+      endLine: 11,
+      endColumn: 9,
+    };
+    const bounds = { checked: true, sites: 2, skipped: 0, runs: 1, violations: [finding, { ...finding, access: "read" as const, array: "x", message: "out-of-bounds read of 'x' ..." }] };
+    const n = outcomeNotification(outcome({ status: "failed", bounds }));
+    assert.equal(n.severity, "warning");
+    assert.equal(n.text, "saxpy ✗ failed: out-of-bounds write to 'out' at index 1024 (length 1024) by invocation (1024, 0, 0), line 11 (and 1 more out-of-bounds access)");
+    const report = outcomeReport(outcome({ status: "failed", bounds }), { file: "k.wgsl", mode: "run", warmup: 2, repeat: 5, timeoutMs: 10000 });
+    assert.match(report, /\n {2}bounds: {4}out-of-bounds write to 'out' at index 1024 \(length 1024\) by invocation \(1024, 0, 0\), line 11\n {2}bounds: {4}out-of-bounds read of 'x'/);
+    const passed = outcomeReport(outcome({ bounds: { checked: true, sites: 3, skipped: 0, runs: 1, violations: [] } }), { file: "k.wgsl", mode: "run", warmup: 2, repeat: 5, timeoutMs: 10000 });
+    assert.match(passed, /bounds: {4}3 array accesses checked in a separate untimed run, none out of bounds/);
+    const skipped = outcomeReport(outcome({ bounds: { checked: false, reason: "the checked run failed (limits): too many", sites: 3, skipped: 0, runs: 0, violations: [] } }), { file: "k.wgsl", mode: "run", warmup: 2, repeat: 5, timeoutMs: 10000 });
+    assert.match(skipped, /bounds: {4}not checked: the checked run failed \(limits\): too many/);
+  });
+
   it("a timeout says after how long", () => {
     const n = outcomeNotification(outcome({ status: "timeout", timing: undefined, checks: [], achieved: undefined, predicted: undefined, error: { kind: "timeout", message: "deadline passed" } }), 500);
     assert.equal(n.text, "saxpy ✗ timed out after 500 ms");

@@ -177,6 +177,12 @@ export function outcomeNotification(outcome: RunOutcome, timeoutMs?: number, pro
       return { text: parts.join(" · "), severity: "info" };
     }
     case "failed": {
+      // An out-of-bounds access comes first: it is often why the outputs are wrong too.
+      const oob = outcome.bounds?.violations ?? [];
+      if (oob.length > 0) {
+        const more = oob.length > 1 ? ` (and ${oob.length - 1} more out-of-bounds access${oob.length > 2 ? "es" : ""})` : "";
+        return { text: `${name} ✗ failed: ${oob[0]!.message}${more}`, severity: "warning" };
+      }
       const failed = outcome.checks.filter((c) => !c.passed);
       const first = failed[0];
       const more = failed.length > 1 ? ` (and ${failed.length - 1} more output${failed.length > 2 ? "s" : ""})` : "";
@@ -283,6 +289,13 @@ export function outcomeReport(outcome: RunOutcome, ctx: ReportContext): string {
       for (const m of check.firstMismatches.slice(0, 8)) lines.push(`             [${formatCount(m.index)}] got ${formatValue(m.got)}, want ${formatValue(m.want)}`);
     }
     if (check.message && !check.passed) lines.push(`             ${check.message}`);
+  }
+  if (outcome.bounds) {
+    const b = outcome.bounds;
+    if (!b.checked) lines.push(`  bounds:    not checked: ${b.reason ?? "unknown reason"}`);
+    else if (b.violations.length === 0) {
+      lines.push(`  bounds:    ${formatCount(b.sites)} array access${b.sites === 1 ? "" : "es"} checked in a separate untimed run, none out of bounds${b.skipped > 0 ? ` (${formatCount(b.skipped)} could not be checked)` : ""}`);
+    } else for (const v of b.violations) lines.push(`  bounds:    ${v.message}`);
   }
   if (outcome.error) {
     const e = outcome.error;

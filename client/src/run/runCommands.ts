@@ -86,19 +86,19 @@ export function cancellationOf(token: vscode.CancellationToken): Cancellation & 
 
 /** Files ending in `.wgsl` whose language VS Code has not settled yet still count as kernels. */
 
-/** Diagnostics for failures that belong to an entry point; each entry's is replaced by its next run. */
+/** Diagnostics for failures that belong to an entry point; each entry's are replaced by its next run. */
 class RunDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection("kernellens-run");
-  private readonly byDocument = new Map<string, Map<string, vscode.Diagnostic>>();
+  private readonly byDocument = new Map<string, Map<string, readonly vscode.Diagnostic[]>>();
 
-  update(document: vscode.TextDocument, entry: string, diagnostic: vscode.Diagnostic | undefined): void {
+  update(document: vscode.TextDocument, entry: string, diagnostics: readonly vscode.Diagnostic[]): void {
     const key = document.uri.toString();
-    const entries = this.byDocument.get(key) ?? new Map<string, vscode.Diagnostic>();
-    if (diagnostic) entries.set(entry, diagnostic);
+    const entries = this.byDocument.get(key) ?? new Map<string, readonly vscode.Diagnostic[]>();
+    if (diagnostics.length > 0) entries.set(entry, diagnostics);
     else entries.delete(entry);
     if (entries.size === 0) this.byDocument.delete(key);
     else this.byDocument.set(key, entries);
-    this.collection.set(document.uri, [...entries.values()]);
+    this.collection.set(document.uri, [...entries.values()].flat());
   }
 
   dispose(): void {
@@ -126,8 +126,9 @@ function diagnosticFor(outcome: RunOutcome, range: vscode.Range, timeoutMs: numb
   if (outcome.status === "timeout") {
     message = `${outcome.entry} timed out after ${formatCount(timeoutMs)} ms (kernellens.run.timeoutMs): the GPU helper was stopped. Look for a loop that does not end.`;
   } else if (outcome.status === "failed") {
+    // Out-of-bounds accesses get diagnostics of their own, at their lines (boundsDiagnostics).
     const failed = outcome.checks.filter((c) => !c.passed);
-    message = `${outcome.entry} ran, but its outputs are wrong: ${failed.map((c) => describeCheckFailure(c)).join("; ")}`;
+    if (failed.length > 0) message = `${outcome.entry} ran, but its outputs are wrong: ${failed.map((c) => describeCheckFailure(c)).join("; ")}`;
   } else if (outcome.status === "error" && outcome.error) {
     const kind = outcome.error.kind;
     // Machine trouble (no adapter, a crash, a cancel) says nothing about the kernel: no squiggle for those.
@@ -140,6 +141,22 @@ function diagnosticFor(outcome: RunOutcome, range: vscode.Range, timeoutMs: numb
   diagnostic.source = "KernelLens run";
   diagnostic.code = outcome.status === "error" ? `run-${outcome.error?.kind ?? "error"}` : `run-${outcome.status}`;
   return diagnostic;
+}
+
+/** One error per out-of-bounds access a checked run found, on the access itself (an included file's: on its #include). */
+function boundsDiagnostics(outcome: RunOutcome, document: vscode.TextDocument): vscode.Diagnostic[] {
+  return (outcome.bounds?.violations ?? []).map((v) => {
+    const line = Math.min(Math.max(0, v.line - 1), document.lineCount - 1);
+    const text = document.lineAt(line).text;
+    const inLine = v.endLine === v.line && v.endColumn > v.column && !v.included;
+    const range = inLine
+      ? new vscode.Range(line, Math.min(v.column - 1, text.length), line, Math.min(v.endColumn - 1, text.length))
+      : new vscode.Range(line, document.lineAt(line).firstNonWhitespaceCharacterIndex, line, text.length);
+    const diagnostic = new vscode.Diagnostic(range, `${outcome.entry}: ${v.message}`, vscode.DiagnosticSeverity.Error);
+    diagnostic.source = "KernelLens run";
+    diagnostic.code = "run-out-of-bounds";
+    return diagnostic;
+  });
 }
 
 /** Runs, profiles and calibrations: one at a time, since they share one helper and one device. */
@@ -222,6 +239,8 @@ export class RunCommands implements vscode.Disposable {
             rotateInputs,
             device: device?.spec,
             allowWorkspaceCode: vscode.workspace.isTrusted,
+            // A Run checks every array index in an extra untimed run (kernellens.run.boundsCheck); a Profile only times.
+            boundsCheck: mode === "run" && config.runBoundsCheck,
           };
           let reported = 0;
           return await this.deps.runKernel(this.deps.gpu.helper, options, cancel, (message, fraction) => {
@@ -281,7 +300,8 @@ export class RunCommands implements vscode.Disposable {
       else this.output.warn(report);
 
       const at = entryRanges.find((e) => e.name === outcome.entry)?.range ?? new vscode.Range(0, 0, 0, 0);
-      this.diagnostics.update(document, outcome.entry, diagnosticFor(outcome, failureRange(outcome, document, at), config.runTimeoutMs));
+      const atEntry = diagnosticFor(outcome, failureRange(outcome, document, at), config.runTimeoutMs);
+      this.diagnostics.update(document, outcome.entry, [...(atEntry ? [atEntry] : []), ...boundsDiagnostics(outcome, document)]);
       if (folder) {
         this.deps.history.append(folder.uri.fsPath, file, mode, outcome, text).catch((err: unknown) => this.output.warn(`run history: could not record ${outcome.entry}: ${String(err)}`));
       }
