@@ -16,6 +16,8 @@ import {
   describeViolation,
   instrumentBounds,
 } from "../../server/src/core/run/boundsCheck";
+import type { GpuHelper, RunRequest, RunResponse } from "../../server/src/gpu/types";
+import { runKernel } from "../../server/src/run/runKernel";
 import { TintCompiler } from "../../server/src/tint/tintCompiler";
 
 const root = join(__dirname, "..", "..");
@@ -438,5 +440,68 @@ describe("bounds record", () => {
       describeViolation({ ...v, count: 64, site: { ...site(0), access: "read", array: "x" } }, "line 3 of common.wgsl (included at line 9)"),
       "out-of-bounds read of 'x' at index 1024 (length 1024) by invocation (1024, 0, 0), line 3 of common.wgsl (included at line 9); 64 out-of-bounds accesses there in all",
     );
+  });
+});
+
+describe("checked mode in the run pipeline (a fake helper)", () => {
+  const text = `// @let N = 256
+// @dispatch N / 64
+// @buffer x[N] = random(-1, 1)
+// @buffer out[N]
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) { out[gid.x] = x[gid.x]; }
+`;
+  const adapter = { vendor: "fake", architecture: "", device: "", description: "fake", backend: "null", software: true, features: [], limits: {}, timestampQuery: false, key: "fake" };
+
+  /** Answers the plain request with written outputs, and the checked one with `checked` (what a real helper could say). */
+  function fakeHelper(checked: (r: RunRequest) => RunResponse): GpuHelper & { requests: RunRequest[] } {
+    const requests: RunRequest[] = [];
+    return {
+      requests,
+      state: "ready",
+      adapter: async () => adapter,
+      calibrate: async () => ({ kind: "internal", message: "no" }),
+      onStateChange: () => undefined,
+      dispose: () => undefined,
+      run: async (r) => {
+        requests.push(r);
+        if (r.buffers.some((b) => b.name === "kernellens:bounds")) return checked(r);
+        const outputs = Object.fromEntries(r.buffers.filter((b) => b.readBack).map((b) => [b.name, new ArrayBuffer(b.sizeBytes)]));
+        return { ok: true, outputs, timing: { method: "wall", samplesMs: [1], medianMs: 1, minMs: 1, maxMs: 1 }, adapter };
+      },
+    };
+  }
+  const options = { file: "/tmp/k.wgsl", text, warmup: 1, repeat: 3, allowWorkspaceCode: false, boundsCheck: true };
+
+  it("makes one untimed checked request after the timed one, with the record bound after the kernel's bindings", async () => {
+    const helper = fakeHelper((r) => ({ ok: true, outputs: { "kernellens:bounds": new ArrayBuffer(r.buffers.at(-1)!.sizeBytes) }, timing: { method: "wall", samplesMs: [9], medianMs: 9, minMs: 9, maxMs: 9 }, adapter }));
+    const [o] = await runKernel(helper, options);
+    assert.equal(o.status, "passed");
+    assert.deepEqual(o.bounds, { checked: true, sites: 2, skipped: 0, runs: 1, violations: [] });
+    assert.equal(helper.requests.length, 2);
+    const [timed, checked] = helper.requests;
+    assert.deepEqual([timed.warmup, timed.repeat, checked.warmup, checked.repeat], [1, 3, 0, 1]);
+    assert.equal(o.timing?.medianMs, 1, "the timing is the unchecked run's");
+    assert.doesNotMatch(timed.code, /kl_bc/);
+    assert.match(checked.code, /kl_bc_u\(gid\.x, arrayLength\(&out\), 0u\)/);
+    const record = checked.buffers.at(-1)!;
+    assert.deepEqual([record.group, record.binding, record.kind, record.readBack], [0, 2, "storage-read-write", true]);
+    assert.ok(checked.buffers.slice(0, -1).every((b) => !b.readBack), "outputs are not read back from the checked run");
+    // Off: one request, no bounds.
+    const off = fakeHelper(() => assert.fail("no checked request"));
+    const [plain] = await runKernel(off, { ...options, boundsCheck: false });
+    assert.equal(plain.bounds, undefined);
+    assert.equal(off.requests.length, 1);
+  });
+
+  it("says why when the checked run cannot be made, without failing the kernel; a cancel is a cancel", async () => {
+    const [o] = await runKernel(fakeHelper(() => ({ ok: false, error: { kind: "validation", message: "too many storage buffers\nmore" } })), options);
+    assert.equal(o.status, "passed");
+    assert.deepEqual(o.bounds, { checked: false, reason: "the checked run failed (validation): too many storage buffers", sites: 2, skipped: 0, runs: 0, violations: [] });
+    const [c] = await runKernel(fakeHelper(() => ({ ok: false, error: { kind: "cancelled", message: "cancelled" } })), options);
+    assert.equal(c.status, "error");
+    assert.equal(c.error?.kind, "cancelled");
   });
 });
