@@ -2,6 +2,7 @@
 //
 // Started by the VS Code client over IPC, or by any editor with `node dist/server.js --stdio`. Dawn is loaded in
 // this process only through its `null` backend (Tint diagnostics, no GPU); kernels run in a separate helper.
+// Any client that speaks the base protocol works: optional capabilities are read in lsp/clientSupport.ts.
 import {
   createConnection,
   type InitializeParams,
@@ -34,16 +35,17 @@ import { hover } from "./lsp/hover";
 import { completion, completionTriggerCharacters } from "./lsp/completion";
 import { definition, references } from "./lsp/navigation";
 import { codeLenses, inlayHints } from "./lsp/modelViews";
+import { baseSupport, type ClientSupport, clientSupport, completionFor, hoverFor, initialFolders, symbolsFor } from "./lsp/clientSupport";
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-let configurationSupported = false;
+let support: ClientSupport = baseSupport;
 let workspaceFolders: string[] = [];
 let tint: TintCompiler | undefined;
 let tintReady: Promise<void> | undefined;
 
 const log = (message: string): void => connection.console.log(message);
-const settings = new SettingsCache(connection, () => configurationSupported);
+const settings = new SettingsCache(connection, () => support.configuration);
 const analyses = new DocumentAnalyses(documents, (uri) => settings.get(uri), () => tint, () => workspaceFolders, (m) => connection.console.error(m));
 
 analyses.onPublish((p) => {
@@ -52,8 +54,8 @@ analyses.onPublish((p) => {
 });
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
-  configurationSupported = !!params.capabilities.workspace?.configuration;
-  workspaceFolders = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
+  support = clientSupport(params.capabilities);
+  workspaceFolders = initialFolders(params);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -64,7 +66,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       completionProvider: { triggerCharacters: completionTriggerCharacters, resolveProvider: false },
       codeLensProvider: { resolveProvider: false },
       inlayHintProvider: true,
-      workspace: { workspaceFolders: { supported: true } },
+      // Folder changes are announced statically: no client/registerCapability, which not every client supports.
+      workspace: { workspaceFolders: { supported: true, changeNotifications: support.workspaceFolders } },
     },
     serverInfo: { name: "kernellens", version: "0.1.0" },
   };
@@ -82,7 +85,8 @@ connection.onInitialized(() => {
     void connection.sendNotification(ServerStatusNotification, status);
     for (const doc of documents.all()) analyses.schedule(doc.uri, 0);
   });
-  if (configurationSupported) {
+  // Only a client that has workspace folders sends their changes (asking for them otherwise throws).
+  if (support.workspaceFolders) {
     void connection.workspace.onDidChangeWorkspaceFolders((e) => {
       const removed = new Set(e.removed.map((f) => URI.parse(f.uri).fsPath));
       workspaceFolders = [...workspaceFolders.filter((f) => !removed.has(f)), ...e.added.map((f) => URI.parse(f.uri).fsPath)];
@@ -92,9 +96,9 @@ connection.onInitialized(() => {
 
 connection.onDidChangeConfiguration(() => {
   settings.clear();
-  // Lenses and hints depend on the device setting: ask the client to fetch them again.
-  void connection.sendRequest("workspace/codeLens/refresh").catch(() => undefined);
-  void connection.languages.inlayHint.refresh().catch(() => undefined);
+  // Lenses and hints depend on the device setting: ask the client to fetch them again, where it can be asked.
+  if (support.codeLensRefresh) void connection.sendRequest("workspace/codeLens/refresh").catch(() => undefined);
+  if (support.inlayHintRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
   for (const doc of documents.all()) analyses.schedule(doc.uri, 0);
 });
 
@@ -112,11 +116,11 @@ documents.onDidClose((e) => {
 
 connection.onDocumentSymbol(async (p) => {
   const state = await analyses.current(p.textDocument.uri);
-  return state ? documentSymbols(state.document, state.analysis.source) : [];
+  return symbolsFor(p.textDocument.uri, state ? documentSymbols(state.document, state.analysis.source) : [], support);
 });
 connection.onHover(async (p) => {
   const state = await analyses.current(p.textDocument.uri);
-  return state ? hover(state.document, state.analysis.source, p.position) : null;
+  return state ? hoverFor(hover(state.document, state.analysis.source, p.position), support) : null;
 });
 connection.onDefinition(async (p) => {
   const state = await analyses.current(p.textDocument.uri);
@@ -128,7 +132,7 @@ connection.onReferences(async (p) => {
 });
 connection.onCompletion(async (p) => {
   const state = await analyses.current(p.textDocument.uri);
-  return state ? completion(state.document, state.analysis.source, p.position) : [];
+  return state ? completionFor(completion(state.document, state.analysis.source, p.position), support) : [];
 });
 connection.onCodeLens(async (p) => {
   const state = await analyses.current(p.textDocument.uri);

@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { findRepoRoot } from "./repoRoot";
 import { createMessageConnection, type MessageConnection, StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node";
-import type { Diagnostic, PublishDiagnosticsParams } from "vscode-languageserver-protocol";
+import type { ClientCapabilities, Diagnostic, PublishDiagnosticsParams } from "vscode-languageserver-protocol";
 
 export const repoRoot = findRepoRoot();
 
@@ -25,7 +25,24 @@ export interface ServerHandle {
   stop(): Promise<void>;
 }
 
-export async function startServer(settings: Record<string, unknown> = {}, workspaceFolder = repoRoot): Promise<ServerHandle> {
+/** What this client advertises unless a test asks for less: what VS Code offers for the features the tests use. */
+export const defaultCapabilities: ClientCapabilities = {
+  workspace: { configuration: true, workspaceFolders: true },
+  textDocument: {
+    hover: { contentFormat: ["markdown", "plaintext"] },
+    completion: { completionItem: { snippetSupport: true, documentationFormat: ["markdown", "plaintext"] } },
+    documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+  },
+};
+
+export interface StartOptions {
+  /** The client's capabilities in `initialize` (default: defaultCapabilities). */
+  readonly capabilities?: ClientCapabilities;
+  /** Send `workspaceFolders` in `initialize` (default: true); `rootUri` is always sent. */
+  readonly workspaceFolders?: boolean;
+}
+
+export async function startServer(settings: Record<string, unknown> = {}, workspaceFolder = repoRoot, options: StartOptions = {}): Promise<ServerHandle> {
   const child = spawn(process.execPath, [join(repoRoot, "dist", "server.js"), "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
@@ -49,8 +66,8 @@ export async function startServer(settings: Record<string, unknown> = {}, worksp
   await connection.sendRequest("initialize", {
     processId: process.pid,
     rootUri: `file://${workspaceFolder}`,
-    workspaceFolders: [{ uri: `file://${workspaceFolder}`, name: "ws" }],
-    capabilities: { workspace: { configuration: true }, textDocument: { hover: { contentFormat: ["markdown"] } } },
+    ...(options.workspaceFolders === false ? {} : { workspaceFolders: [{ uri: `file://${workspaceFolder}`, name: "ws" }] }),
+    capabilities: options.capabilities ?? defaultCapabilities,
   });
   await connection.sendNotification("initialized", {});
   return {
