@@ -4,6 +4,7 @@
 // this process only through its `null` backend (Tint diagnostics, no GPU); kernels run in a separate helper.
 // Any client that speaks the base protocol works: optional capabilities are read in lsp/clientSupport.ts.
 import {
+  type CancellationToken,
   createConnection,
   type InitializeParams,
   type InitializeResult,
@@ -36,6 +37,9 @@ import { completion, completionTriggerCharacters } from "./lsp/completion";
 import { definition, references } from "./lsp/navigation";
 import { codeLenses, inlayHints } from "./lsp/modelViews";
 import { baseSupport, type ClientSupport, clientSupport, completionFor, hoverFor, initialFolders, symbolsFor } from "./lsp/clientSupport";
+import { modelOffReason, REQUEST_DEADLINE_MS } from "./lsp/documentLimits";
+import { within } from "./lsp/requestGuard";
+import type { DocumentState } from "./lsp/documentAnalyses";
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -43,6 +47,7 @@ let support: ClientSupport = baseSupport;
 let workspaceFolders: string[] = [];
 let tint: TintCompiler | undefined;
 let tintReady: Promise<void> | undefined;
+const TINT_START_DEADLINE_MS = 30000;
 
 const log = (message: string): void => connection.console.log(message);
 const settings = new SettingsCache(connection, () => support.configuration);
@@ -114,47 +119,60 @@ documents.onDidClose((e) => {
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
-connection.onDocumentSymbol(async (p) => {
-  const state = await analyses.current(p.textDocument.uri);
+/**
+ * The analysis of a document's current version for a request: at most REQUEST_DEADLINE_MS of waiting, and none once
+ * the client cancels. A document too large to analyse has none.
+ */
+async function analysed(uri: string, token: CancellationToken | undefined): Promise<DocumentState | undefined> {
+  const state = await within(analyses.current(uri), token, REQUEST_DEADLINE_MS, uri);
+  return state && state.mode !== "refused" ? state : undefined;
+}
+
+connection.onDocumentSymbol(async (p, token) => {
+  const state = await analysed(p.textDocument.uri, token);
   return symbolsFor(p.textDocument.uri, state ? documentSymbols(state.document, state.analysis.source) : [], support);
 });
-connection.onHover(async (p) => {
-  const state = await analyses.current(p.textDocument.uri);
+connection.onHover(async (p, token) => {
+  const state = await analysed(p.textDocument.uri, token);
   return state ? hoverFor(hover(state.document, state.analysis.source, p.position), support) : null;
 });
-connection.onDefinition(async (p) => {
-  const state = await analyses.current(p.textDocument.uri);
+connection.onDefinition(async (p, token) => {
+  const state = await analysed(p.textDocument.uri, token);
   return state ? definition(state.document, state.analysis.source, p.position) : null;
 });
-connection.onReferences(async (p) => {
-  const state = await analyses.current(p.textDocument.uri);
+connection.onReferences(async (p, token) => {
+  const state = await analysed(p.textDocument.uri, token);
   return state ? references(state.document, state.analysis.source, p.position, p.context.includeDeclaration) : [];
 });
-connection.onCompletion(async (p) => {
-  const state = await analyses.current(p.textDocument.uri);
+connection.onCompletion(async (p, token) => {
+  const state = await analysed(p.textDocument.uri, token);
   return state ? completionFor(completion(state.document, state.analysis.source, p.position), support) : [];
 });
-connection.onCodeLens(async (p) => {
-  const state = await analyses.current(p.textDocument.uri);
-  if (!state || !(await settings.get(p.textDocument.uri)).codeLens) return [];
-  return codeLenses(state.document, state.analysis.source);
+// Lenses and hints show the cost model: a large document has none, so they answer at once without waiting for its parse.
+connection.onCodeLens(async (p, token) => {
+  if (analyses.modeOf(p.textDocument.uri) !== "full" || !(await settings.get(p.textDocument.uri)).codeLens) return [];
+  const state = await analysed(p.textDocument.uri, token);
+  return state && state.mode === "full" ? codeLenses(state.document, state.analysis.source) : [];
 });
-connection.languages.inlayHint.on(async (p) => {
-  const state = await analyses.current(p.textDocument.uri);
-  if (!state || !(await settings.get(p.textDocument.uri)).inlayHints) return [];
-  return inlayHints(state.document, state.analysis.source, p.range);
+connection.languages.inlayHint.on(async (p, token) => {
+  if (analyses.modeOf(p.textDocument.uri) !== "full" || !(await settings.get(p.textDocument.uri)).inlayHints) return [];
+  const state = await analysed(p.textDocument.uri, token);
+  return state && state.mode === "full" ? inlayHints(state.document, state.analysis.source, p.range) : [];
 });
-connection.onRequest(DocumentKernelsRequest, async (p: DocumentKernelsParams): Promise<DocumentKernelsResult> => {
+connection.onRequest(DocumentKernelsRequest, async (p: DocumentKernelsParams, token): Promise<DocumentKernelsResult> => {
   if (!p || typeof p.uri !== "string") return { uri: "", defines: [], kernels: [], diagnostics: { errors: 0, warnings: 0, infos: 0 } };
-  await tintReady;
-  const state = await analyses.current(p.uri);
+  // Tint's start (loading Dawn) is waited for longer than an analysis: it happens once.
+  await within(tintReady ?? Promise.resolve(), token, TINT_START_DEADLINE_MS, "Tint");
+  // A refused document answers with no kernels and its one diagnostic, so the panel can say why.
+  const state = await within(analyses.current(p.uri), token, REQUEST_DEADLINE_MS, p.uri);
   return kernelsResult(p.uri, state);
 });
 
-connection.onRequest(RooflineRequest, async (p: RooflineParams): Promise<RooflineResult> => {
-  const state = p && typeof p.uri === "string" ? await analyses.current(p.uri) : undefined;
+connection.onRequest(RooflineRequest, async (p: RooflineParams, token): Promise<RooflineResult> => {
+  const uri = p && typeof p.uri === "string" ? p.uri : undefined;
+  const state = uri ? await analysed(uri, token) : undefined;
   // This machine's calibrated adapters join the device list, so the panel can model on a measured profile too.
-  return answerRoofline(p, state, measuredDevices());
+  return answerRoofline(p, state, measuredDevices(), state ? modelOffReason(state.mode) : undefined);
 });
 
 documents.listen(connection);

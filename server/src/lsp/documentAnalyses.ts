@@ -1,4 +1,9 @@
 // Keeps the latest analysis of every open WGSL document: debounced on typing, stale results dropped, includes tracked.
+//
+// How much analysis a document gets depends on its size (documentLimits.ts): a large one has no cost model, a huge
+// one none at all. Only the current version's analysis is kept (plus, for a document that models, the last one that
+// parsed); when a large analysis is dropped the memory is handed back (memoryRelease.ts).
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { TextDocuments } from "vscode-languageserver";
@@ -13,6 +18,8 @@ import type { ServerSettings } from "./settings";
 import { DEFAULT_DEVICE_ID, findDevice, listDevices, lookupDevice } from "../core/devices/database";
 import type { DeviceSpec } from "../core/devices/device";
 import { measuredDevices } from "../run/profiles";
+import { capDiagnostics, type DocumentMode, documentMode, KERNEL_MODEL_BUDGET_MS, LARGE_DOCUMENT_DEBOUNCE_MS, limitDiagnostic, utf8Bytes } from "./documentLimits";
+import { MemoryRelease } from "./memoryRelease";
 
 export interface DocumentState {
   readonly version: number;
@@ -20,9 +27,11 @@ export interface DocumentState {
   readonly analysis: FileAnalysis;
   /**
    * The latest analysis whose parse had no syntax errors. While the author is in the middle of typing, features
-   * that need a whole kernel (the cost model) keep using it.
+   * that need a whole kernel (the cost model) keep using it. Only a `full` document keeps one.
    */
   readonly lastGood: FileAnalysis | undefined;
+  /** How much was analysed: everything, everything but the cost model (`large`), or nothing (`refused`). */
+  readonly mode: DocumentMode;
 }
 
 const MAX_INCLUDE_BYTES = 4 * 1024 * 1024;
@@ -39,8 +48,11 @@ export class DocumentAnalyses {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly inFlight = new Map<string, Promise<DocumentState | undefined>>();
   private readonly listeners: ((p: Publication) => void)[] = [];
-  /** What was last published per document, so an unchanged set is not sent twice. */
+  /** A digest of what was last published per document, so an unchanged set is not sent twice. */
   private readonly published = new Map<string, string>();
+  /** The size class of each document's current version, so it is counted once per version. */
+  private readonly modes = new Map<string, { version: number; mode: DocumentMode; bytes: number }>();
+  private readonly memory = new MemoryRelease();
 
   constructor(
     private readonly documents: TextDocuments<TextDocument>,
@@ -59,8 +71,9 @@ export class DocumentAnalyses {
     this.listeners.push(listener);
   }
 
-  private publish(document: TextDocument, version: number, diagnostics: readonly CoreDiagnostic[], includedTexts: ReadonlyMap<string, string>): void {
-    const key = `${version}:${JSON.stringify(diagnostics)}`;
+  private publish(document: TextDocument, version: number, all: readonly CoreDiagnostic[], includedTexts: ReadonlyMap<string, string>): void {
+    const diagnostics = capDiagnostics(all);
+    const key = `${version}:${createHash("sha1").update(JSON.stringify(diagnostics)).digest("base64")}`;
     if (this.published.get(document.uri) === key) return;
     this.published.set(document.uri, key);
     for (const l of this.listeners) l({ document, version, diagnostics, includedTexts });
@@ -70,19 +83,44 @@ export class DocumentAnalyses {
     return this.states.get(uri);
   }
 
-  /** The current analysis, computing it now if the document changed since the last one. */
+  /**
+   * The current analysis, computing it now if the document changed since the last one. When the text changes again
+   * while it runs, the newer version is analysed too (callers bound the wait: requestGuard.ts).
+   */
   async current(uri: string): Promise<DocumentState | undefined> {
-    const doc = this.documents.get(uri);
-    if (!doc) return this.states.get(uri);
-    const state = this.states.get(uri);
-    if (state && state.version === doc.version) return state;
-    return this.analyzeNow(uri);
+    for (;;) {
+      const doc = this.documents.get(uri);
+      if (!doc) return this.states.get(uri);
+      const state = this.states.get(uri);
+      if (state && state.version === doc.version) return state;
+      const version = doc.version;
+      const got = await this.analyzeNow(uri);
+      // No newer text arrived: this is the best there is (an older version only where the analysis failed).
+      if (this.documents.get(uri)?.version === version) return got;
+    }
   }
 
-  /** Re-analyses after `delayMs` of quiet; a newer call replaces a pending one. */
+  /** The size class of the document's current text (`full` for a document that is not open). */
+  modeOf(uri: string): DocumentMode {
+    const doc = this.documents.get(uri);
+    if (!doc) return this.states.get(uri)?.mode ?? "full";
+    return this.sizeOf(doc).mode;
+  }
+
+  private sizeOf(doc: TextDocument): { mode: DocumentMode; bytes: number } {
+    const known = this.modes.get(doc.uri);
+    if (known && known.version === doc.version) return known;
+    const bytes = utf8Bytes(doc.getText());
+    const entry = { version: doc.version, mode: documentMode(bytes), bytes };
+    this.modes.set(doc.uri, entry);
+    return entry;
+  }
+
+  /** Re-analyses after `delayMs` of quiet; a newer call replaces a pending one. A large document waits longer. */
   schedule(uri: string, delayMs: number): void {
     const pending = this.timers.get(uri);
     if (pending) clearTimeout(pending);
+    if (delayMs > 0 && this.modeOf(uri) !== "full") delayMs = Math.max(delayMs, LARGE_DOCUMENT_DEBOUNCE_MS);
     if (delayMs <= 0) {
       this.timers.delete(uri);
       void this.analyzeNow(uri);
@@ -107,8 +145,18 @@ export class DocumentAnalyses {
     const pending = this.timers.get(uri);
     if (pending) clearTimeout(pending);
     this.timers.delete(uri);
+    const state = this.states.get(uri);
+    const size = this.modes.get(uri);
     this.states.delete(uri);
     this.published.delete(uri);
+    this.modes.delete(uri);
+    if ((state && state.mode !== "full") || (size && size.mode !== "full")) this.memory.request();
+  }
+
+  dispose(): void {
+    this.memory.dispose();
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
   }
 
   private analyzeNow(uri: string): Promise<DocumentState | undefined> {
@@ -130,37 +178,68 @@ export class DocumentAnalyses {
     if (existing && existing.version === doc.version) return existing;
     const version = doc.version;
     const settings = await this.settingsFor(doc.uri);
-    const text = doc.getText();
     const stale = (): boolean => this.documents.get(doc.uri)?.version !== version;
+    // Before each stretch of synchronous work, let the event loop run: expired request deadlines answer, and an edit
+    // or a close that has arrived makes this version stale, so work for text the user has typed past is dropped.
+    await yieldToEventLoop();
+    if (stale()) return this.states.get(doc.uri);
+    const text = doc.getText();
+    const size = this.sizeOf(doc);
+    let mode = size.mode;
+    let limit = limitDiagnostic(mode, size.bytes);
     let analysis: FileAnalysis;
     try {
       const started = performance.now();
-      const prepared = prepareSource(text, {
-        defines: settings.defines,
-        resolveInclude: (path, fromKey) => this.resolveInclude(doc.uri, path, fromKey, settings),
-        model: { device: this.deviceFor(settings) },
-      });
-      const tint = settings.tintEnable ? this.tint() : undefined;
-      const compiled = tint ? await compilePrepared(prepared, tint) : undefined;
-      // Drop results for a version the user has already typed past; the newer one is on its way.
-      if (stale()) return this.states.get(doc.uri);
-      if (compiled) {
-        const early = sortDiagnostics([...prepared.diagnostics, ...compiled.diagnostics, ...(compiled.failed ? [compiled.failed] : [])]);
-        this.publish(doc, version, early, prepared.pre.includedTexts);
-        // Let the message go out (the JSON-RPC writer flushes on the event loop) before the parse runs.
-        await new Promise((resolve) => setImmediate(resolve));
-        if (stale()) return this.states.get(doc.uri);
+      const refused = (): FileAnalysis => ({ source: analyzePrepared(prepareSource("")), diagnostics: [limit!], timing: { tintMs: 0, totalMs: performance.now() - started }, tintAvailable: false });
+      if (mode === "refused") {
+        // Not even Tint: a text this size is a mistake (a log, generated data), not a kernel being written.
+        analysis = refused();
+      } else {
+        let prepared = prepareSource(text, {
+          defines: settings.defines,
+          resolveInclude: (path, fromKey) => this.resolveInclude(doc.uri, path, fromKey, settings),
+          // Each kernel's counting also stops on the clock, so a slow machine waits no longer than a fast one.
+          model: mode === "full" ? { device: this.deviceFor(settings), budget: { timeMs: KERNEL_MODEL_BUDGET_MS, clock: () => performance.now() } } : undefined,
+        });
+        // Includes count: what is parsed and modelled is the preprocessed text.
+        const expanded = prepared.pre.text === text ? size.bytes : utf8Bytes(prepared.pre.text);
+        if (expanded > size.bytes && documentMode(expanded) !== mode) {
+          mode = documentMode(expanded);
+          limit = limitDiagnostic(mode, expanded, true);
+          if (mode === "large") prepared = { ...prepared, options: { ...prepared.options, model: undefined } };
+        }
+        if (mode === "refused") analysis = refused();
+        else {
+          const tint = settings.tintEnable ? this.tint() : undefined;
+          const compiled = tint ? await compilePrepared(prepared, tint) : undefined;
+          if (stale()) return this.states.get(doc.uri);
+          if (compiled) {
+            const early = sortDiagnostics([...(limit ? [limit] : []), ...prepared.diagnostics, ...compiled.diagnostics, ...(compiled.failed ? [compiled.failed] : [])]);
+            this.publish(doc, version, early, prepared.pre.includedTexts);
+          }
+          // Let the message go out (the JSON-RPC writer flushes on the event loop) before the parse runs.
+          await yieldToEventLoop();
+          if (stale()) return this.states.get(doc.uri);
+          const source = analyzePrepared(prepared);
+          const diagnostics = combine(source, compiled);
+          analysis = { source, diagnostics: limit ? sortDiagnostics([limit, ...diagnostics]) : diagnostics, timing: { tintMs: compiled?.ms ?? 0, totalMs: performance.now() - started }, tintAvailable: !!tint };
+        }
       }
-      const source = analyzePrepared(prepared);
-      analysis = { source, diagnostics: combine(source, compiled), timing: { tintMs: compiled?.ms ?? 0, totalMs: performance.now() - started }, tintAvailable: !!tint };
     } catch (err) {
       // The core never throws on bad input; an exception here is a bug, logged and survived.
       this.log(`analysis of ${doc.uri} failed: ${(err as Error).stack ?? err}`);
       return existing;
     }
     if (stale()) return this.states.get(doc.uri);
-    const good = analysis.source.module.errors.length === 0 ? analysis : existing?.lastGood;
-    const state: DocumentState = { version, document: doc, analysis, lastGood: good };
+    if (mode !== (existing?.mode ?? "full")) {
+      // Said once, when the document crosses a limit (the diagnostic stays while it is over it).
+      if (limit) this.log(`${doc.uri}: ${limit.message}`);
+      // The large analysis this one replaces (and, for a large one, any last good parse) is dropped: hand it back.
+      if (existing) this.memory.request();
+    }
+    // Only a document that models keeps a last good parse (for the roofline): a large one's would hold its memory.
+    const good = mode !== "full" ? undefined : analysis.source.module.errors.length === 0 ? analysis : existing?.lastGood;
+    const state: DocumentState = { version, document: doc, analysis, lastGood: good, mode };
     this.states.set(doc.uri, state);
     this.publish(doc, version, analysis.diagnostics, analysis.source.pre.includedTexts);
     return state;
@@ -222,6 +301,11 @@ export class DocumentAnalyses {
     if (!docPath && !fromKey) return { error: "the document is not saved in a folder, so relative includes cannot be found" };
     return { error: `file not found (searched: ${searched.join(", ")}); add its folder to the setting kernellens.preprocessor.includePaths` };
   }
+}
+
+/** Resolves after expired timers (the timers phase) and pending I/O (the poll phase) have had their turn. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(() => setImmediate(resolve), 0));
 }
 
 export function uriToPath(uri: string): string | undefined {

@@ -137,19 +137,20 @@ export function deviceInfo(device: DeviceSpec): RooflineDevice {
 
 /**
  * The answer for one document. `source` is undefined for a document the server does not have open: the answer then
- * has the device and the device list but no kernels, so the panel can still show the roofs.
+ * has the device and the device list but no kernels, so the panel can still show the roofs. `modelOff` says why a
+ * document gets no cost model at all (it is too large): its kernels are listed with that reason and no point.
  */
-export function rooflineResult(params: RooflineParams, source: SourceAnalysis | undefined, measured: readonly DeviceSpec[] = []): RooflineResult {
+export function rooflineResult(params: RooflineParams, source: SourceAnalysis | undefined, measured: readonly DeviceSpec[] = [], modelOff?: string): RooflineResult {
   const device = rooflineDevice(params.deviceId, source, measured);
   const devices = listDevices(measured).map((d) => ({ id: d.id, name: d.name, vendor: d.vendor }));
   if (!source) return { uri: params.uri, device: deviceInfo(device), devices, kernels: [] };
-  const models = modelsOn(source, device);
+  const models: ReadonlyMap<string, KernelAnalysis> = modelOff !== undefined ? new Map() : modelsOn(source, device);
   const lines = new LineIndex(source.text);
   const kernels: RooflineKernel[] = [];
   for (const k of source.kernels) {
     if (k.stage !== "compute") continue;
     const analysis = models.get(k.name);
-    const { predicted, reason } = analysis ? predictionOf(analysis.model) : { predicted: null, reason: "the cost model has no result for this kernel" };
+    const { predicted, reason } = analysis ? predictionOf(analysis.model) : { predicted: null, reason: modelOff ?? "the cost model has no result for this kernel" };
     kernels.push({
       name: k.name,
       range: rangeIn(lines, k.nameSpan),
@@ -196,9 +197,9 @@ export function chartedAnalysis(state: { analysis: { source: SourceAnalysis }; l
  * The request handler's body: checks the untrusted params, then answers. `measured` are the calibrated profiles of
  * this machine's adapters as devices; they head the device list and can be picked like any other.
  */
-export function answerRoofline(params: unknown, state: Parameters<typeof chartedAnalysis>[0], measured: readonly DeviceSpec[] = []): RooflineResult {
+export function answerRoofline(params: unknown, state: Parameters<typeof chartedAnalysis>[0], measured: readonly DeviceSpec[] = [], modelOff?: string): RooflineResult {
   const p = params as Partial<RooflineParams> | null | undefined;
   const uri = p && typeof p.uri === "string" ? p.uri : "";
   const deviceId = p && typeof p.deviceId === "string" ? p.deviceId : undefined;
-  return rooflineResult({ uri, deviceId }, uri === "" ? undefined : chartedAnalysis(state), measured);
+  return rooflineResult({ uri, deviceId }, uri === "" ? undefined : chartedAnalysis(state), measured, modelOff);
 }
