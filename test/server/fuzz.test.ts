@@ -1,0 +1,24 @@
+// A bounded, seeded fuzz run against the real server bundle: a few hundred random edits (WGSL fragments, absurd
+// launch directives, deep nesting, one multi-megabyte document) interleaved with every request it answers. The
+// server must stay up, answer every request in time with a result or an allowed cancellation, and give back the
+// memory of the large document once it is gone. `node --import tsx test/bench/lspFuzz.ts 3000` runs it longer.
+import assert from "node:assert/strict";
+import { it } from "node:test";
+import { runFuzz } from "../support/lspFuzzer";
+
+const DEADLINE_MS = 5000;
+
+it("survives random edits interleaved with every request, in time and memory", { timeout: 120000 }, async () => {
+  const report = await runFuzz({ seed: 20240611, edits: 600, deadlineMs: DEADLINE_MS });
+  const summary = `${report.requests} requests in ${report.seconds.toFixed(1)} s; latency max ${report.latency.max.toFixed(0)} ms, p95 ${report.latency.p95.toFixed(0)} ms; rss ${report.rss.start.toFixed(0)} / ${report.rss.beforeLarge.toFixed(0)} / ${report.rss.peak.toFixed(0)} / ${report.rss.end.toFixed(0)} MiB (warm / before the large document / peak / end); allowed errors ${JSON.stringify(report.allowedErrors)}`;
+  assert.ok(report.alive, `the server died: ${summary}`);
+  assert.deepEqual(report.failures, [], summary);
+  assert.deepEqual(report.serverErrors, [], summary);
+  assert.deepEqual(report.late, [], `requests slower than ${DEADLINE_MS} ms; ${summary}`);
+  // Every kind of request was asked.
+  for (const method of ["textDocument/hover", "textDocument/completion", "textDocument/documentSymbol", "textDocument/definition", "textDocument/references", "textDocument/inlayHint", "textDocument/codeLens", "kernellens/documentKernels", "kernellens/roofline"]) {
+    assert.ok((report.byMethod[method] ?? 0) > 0, `${method} was never sent`);
+  }
+  // The large document's memory goes back: the end is near what ordinary work had grown the server to before it.
+  assert.ok(report.rss.end <= report.rss.beforeLarge * 1.5 + 50, `memory not given back after the large document closed: ${summary}`);
+});
