@@ -4,19 +4,17 @@
 // one none at all. Only the current version's analysis is kept (plus, for a document that models, the last one that
 // parsed); when a large analysis is dropped the memory is handed back (memoryRelease.ts).
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { TextDocuments } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { URI } from "vscode-uri";
 import { combine, compilePrepared, type FileAnalysis, sortDiagnostics } from "../analysisService";
 import { analyzePrepared, prepareSource } from "../core/analysis/sourceAnalysis";
 import type { CoreDiagnostic } from "../core/diagnostic";
-import type { IncludeResolution } from "../core/preprocess/preprocess";
 import type { TintCompiler } from "../tint/tintCompiler";
 import type { ServerSettings } from "./settings";
 import { DEFAULT_DEVICE_ID, findDevice, listDevices, lookupDevice } from "../core/devices/database";
 import type { DeviceSpec } from "../core/devices/device";
+import { workspaceIncludeResolver } from "../run/includeResolver";
 import { measuredDevices } from "../run/profiles";
 import { capDiagnostics, type DocumentMode, documentMode, KERNEL_MODEL_BUDGET_MS, LARGE_DOCUMENT_DEBOUNCE_MS, limitDiagnostic, utf8Bytes } from "./documentLimits";
 import { MemoryRelease } from "./memoryRelease";
@@ -33,8 +31,6 @@ export interface DocumentState {
   /** How much was analysed: everything, everything but the cost model (`large`), or nothing (`refused`). */
   readonly mode: DocumentMode;
 }
-
-const MAX_INCLUDE_BYTES = 4 * 1024 * 1024;
 
 export interface Publication {
   readonly document: TextDocument;
@@ -197,7 +193,14 @@ export class DocumentAnalyses {
       } else {
         let prepared = prepareSource(text, {
           defines: settings.defines,
-          resolveInclude: (path, fromKey) => this.resolveInclude(doc.uri, path, fromKey, settings),
+          resolveInclude: workspaceIncludeResolver({
+            documentPath: uriToPath(doc.uri),
+            includePaths: settings.includePaths,
+            workspaceFolders: this.workspaceFolders(),
+            trusted: settings.workspaceTrusted,
+            // An open editor's text wins over the file on disk, so edits to an include show up before saving.
+            openText: (full) => this.documents.get(URI.file(full).toString())?.getText(),
+          }),
           // Each kernel's counting also stops on the clock, so a slow machine waits no longer than a fast one.
           model: mode === "full" ? { device: this.deviceFor(settings), budget: { timeMs: KERNEL_MODEL_BUDGET_MS, clock: () => performance.now() } } : undefined,
         });
@@ -271,36 +274,6 @@ export class DocumentAnalyses {
     return findDevice(DEFAULT_DEVICE_ID)!;
   }
   private readonly warnedDevices = new Set<string>();
-
-  private resolveInclude(docUri: string, path: string, fromKey: string, settings: ServerSettings): IncludeResolution {
-    const docPath = uriToPath(docUri);
-    const fromDir = fromKey ? dirname(fromKey) : docPath ? dirname(docPath) : undefined;
-    const searched: string[] = [];
-    const dirs: string[] = [];
-    if (isAbsolute(path)) dirs.push("");
-    if (fromDir) dirs.push(fromDir);
-    for (const p of settings.includePaths) {
-      if (isAbsolute(p)) dirs.push(p);
-      else for (const folder of this.workspaceFolders()) dirs.push(join(folder, p));
-    }
-    for (const dir of dirs) {
-      const full = dir ? resolve(dir, path) : path;
-      searched.push(dir || "/");
-      // An open editor's text wins over the file on disk, so edits to an include show up before saving.
-      const open = this.documents.get(URI.file(full).toString());
-      if (open) return { key: full, text: open.getText() };
-      try {
-        if (existsSync(full) && statSync(full).isFile()) {
-          if (statSync(full).size > MAX_INCLUDE_BYTES) return { error: `'${full}' is larger than ${MAX_INCLUDE_BYTES >> 20} MiB` };
-          return { key: full, text: readFileSync(full, "utf8") };
-        }
-      } catch (err) {
-        return { error: `cannot read '${full}': ${(err as Error).message}` };
-      }
-    }
-    if (!docPath && !fromKey) return { error: "the document is not saved in a folder, so relative includes cannot be found" };
-    return { error: `file not found (searched: ${searched.join(", ")}); add its folder to the setting kernellens.preprocessor.includePaths` };
-  }
 }
 
 /** Resolves after expired timers (the timers phase) and pending I/O (the poll phase) have had their turn. */
