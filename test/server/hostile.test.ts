@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { describe, it } from "node:test";
 
 const root = join(__dirname, "..", "..");
@@ -26,8 +26,11 @@ function filesUnder(dir: string): string[] {
 interface Row {
   readonly name: string;
   readonly command: "analyze" | "run";
-  /** The kernel: saxpy with one line replaced, or a whole text. */
-  readonly text: string;
+  /** The kernel: saxpy with one line replaced, or a whole text (given the name of a folder beside the workspace). */
+  readonly text: string | ((outsideFolder: string) => string);
+  /** More files in the workspace, and files in a folder beside it (outside the workspace). */
+  readonly files?: Readonly<Record<string, string | Buffer>>;
+  readonly outside?: Readonly<Record<string, string>>;
   readonly args?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
   readonly exit: number;
@@ -55,6 +58,19 @@ fn spin(@builtin(global_invocation_id) gid: vec3<u32>) {
 }
 `;
 
+/** A `.npy` v1 header that ends before its dictionary does. */
+const corruptNpy = Buffer.from("\x93NUMPY\x01\x00\xff\xffnot a header", "latin1");
+
+/** An off-by-one dispatch with no bounds guard: invocations 1,024..1,087 write past the end of `out`. */
+const offByOne = `// @dispatch 17
+// @buffer out[1024]
+@group(0) @binding(0) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(64)
+fn fill(@builtin(global_invocation_id) gid: vec3<u32>) {
+  out[gid.x] = f32(gid.x);
+}
+`;
+
 const rows: readonly Row[] = [
   // The analysis must answer in bounded time whatever the sizes; absurd ones are findings, not hangs.
   { name: "a size past 2^53 (N = 1e18)", command: "analyze", text: withLine("// @let N = 1 << 20", "// @let N = 1e18"), exit: 0, message: /'x' holds 3\.5 EiB for this launch: more than WebGPU's default maxStorageBufferBindingSize/ },
@@ -72,6 +88,12 @@ const rows: readonly Row[] = [
   { name: "a size past 2^53 in a run", command: "run", text: withLine("// @let N = 1 << 20", "// @let N = 1e18"), exit: 2, message: /'x' needs 3\.5 EiB .*more than the run's memory budget/s, line: 6 },
   // A kernel that never ends is stopped at its deadline (exit 3), and the helper with it.
   { name: "an endless loop", command: "run", text: spin, args: ["--timeout-ms", "3000"], exit: 3, message: /timed out after 3000 ms/ },
+  // Files: a corrupt input, and an include outside the workspace, are refused at their lines before the GPU is used.
+  { name: "a corrupt .npy input", command: "run", text: withLine("// @buffer x[N] = random(-1, 1)", '// @buffer x[N] = file("x.npy")'), files: { "x.npy": corruptNpy }, exit: 2, message: /x\.npy: the \.npy header is cut short/, line: 7 },
+  { name: "an include outside the workspace", command: "run", text: (outside) => `#include "../${outside}/lib.wgsl"\n${saxpy}`, outside: { "lib.wgsl": "const W: u32 = 4u;\n" }, exit: 2, message: /outside the workspace/, line: 1 },
+  { name: "an include outside the workspace in analyze", command: "analyze", text: (outside) => `#include "../${outside}/lib.wgsl"\n${saxpy}`, outside: { "lib.wgsl": "const W: u32 = 4u;\n" }, exit: 2, message: /preprocessor-include-outside/ },
+  // An out-of-bounds write fails the run (exit 1) with its line, index and invocation.
+  { name: "an out-of-bounds write", command: "run", text: offByOne, exit: 1, message: /out-of-bounds write to 'out' at index 1024 \(length 1024\) by invocation \(1024, 0, 0\), line 6/ },
 ];
 
 describe("hostile directives and inputs", { timeout: 240000 }, () => {
@@ -79,8 +101,11 @@ describe("hostile directives and inputs", { timeout: 240000 }, () => {
     it(`${row.command}: ${row.name}`, () => {
       const workspace = mkdtempSync(join(tmpdir(), "kl-hostile-ws-"));
       const home = mkdtempSync(join(tmpdir(), "kl-hostile-home-"));
+      const outside = mkdtempSync(join(tmpdir(), "kl-hostile-outside-"));
       const file = join(workspace, "kernel.wgsl");
-      writeFileSync(file, row.text);
+      writeFileSync(file, typeof row.text === "string" ? row.text : row.text(basename(outside)));
+      for (const [name, data] of Object.entries(row.files ?? {})) writeFileSync(join(workspace, name), data);
+      for (const [name, data] of Object.entries(row.outside ?? {})) writeFileSync(join(outside, name), data);
       const args = row.command === "run" ? ["run", file, "--no-history", "--json", ...(row.args ?? [])] : ["analyze", file, "--json", ...(row.args ?? [])];
       const started = Date.now();
       const r = spawnSync(process.execPath, [bin, ...args], {
@@ -102,7 +127,8 @@ describe("hostile directives and inputs", { timeout: 240000 }, () => {
       }
       // Nothing written outside the workspace, and nothing added inside it.
       assert.deepEqual(filesUnder(home), []);
-      assert.deepEqual(filesUnder(workspace), ["kernel.wgsl"]);
+      assert.deepEqual(filesUnder(workspace), ["kernel.wgsl", ...Object.keys(row.files ?? {})].sort());
+      assert.deepEqual(filesUnder(outside), Object.keys(row.outside ?? {}).sort());
     });
   }
 });
