@@ -189,3 +189,20 @@ fn second(@builtin(local_invocation_id) lid: vec3<u32>) {
   assert.ok(source.models.get("first")!.diagnostics.some((d) => d.code === "uncoalesced-access"));
   assert.ok(source.models.get("second")!.diagnostics.some((d) => d.code === "uncoalesced-access"));
 });
+
+test("a template left with an undefined placeholder says so, with the directive that gives it a value", () => {
+  const text = `@group(0) @binding(0) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(WG_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  out[gid.x] = 1.0;
+}
+`;
+  const m = analyzeSource(text, { model: { device } }).models.get("main")!.model;
+  const why = m.unknowns.find((u) => u.what === "workgroup size")!;
+  assert.match(why.reason, /uses 'WG_SIZE', which nothing defines .*\/\/ @define WG_SIZE=256/);
+  assert.doesNotMatch(why.reason, /override/);
+  // With the placeholder defined, the same kernel is modelled.
+  const defined = analyzeSource(`// @define WG_SIZE=64\n// @dispatch 4\n// @buffer out[256]\n${text}`, { model: { device } }).models.get("main")!.model;
+  assert.deepEqual(defined.workgroupSize, [64, 1, 1]);
+  assert.equal(defined.accesses[0].count.value, 256);
+});

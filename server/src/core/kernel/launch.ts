@@ -8,7 +8,7 @@ import type { Directive } from "../directives/directives";
 import { evaluateDExpr, type Env } from "../directives/expr";
 import { evaluateLaunch, type LaunchValues } from "../directives/launch";
 import type { KernelIR } from "./ir";
-import { bin, call, cst, un, unknown, type VExpr, varsOf } from "./vexpr";
+import { bin, call, cst, un, unknown, unknownReason, type VExpr, varsOf } from "./vexpr";
 
 /** The concrete launch the model evaluates a kernel's IR under. */
 export interface LaunchInput {
@@ -88,6 +88,15 @@ function substituteOverrides(ir: KernelIR, e: VExpr, overrides: ReadonlyMap<stri
   }
 }
 
+/** Why the workgroup size has no value: a name nothing defines (a template placeholder), or an override without one. */
+function workgroupSizeReason(ir: KernelIR, overrides: ReadonlyMap<string, number>): string {
+  for (const e of ir.launch.workgroupSize ?? []) {
+    const missing = /^undefined name '(.+)'$/.exec(unknownReason(substituteOverrides(ir, e, overrides, 0)) ?? "")?.[1];
+    if (missing) return `it uses '${missing}', which nothing defines (a template placeholder or a macro left without a value?): give it one with // @define ${missing}=256`;
+  }
+  return "it names an override without a value: give it a default or a // @override line";
+}
+
 export function resolveLaunch(ir: KernelIR, directives: readonly Directive[], options: LaunchOptions = {}): ResolvedLaunch {
   const unknowns: { what: string; reason: string }[] = [];
   const launch = evaluateLaunch(directives, ir.launch.overrideDefaults, options.given ?? new Map(), options.base ?? new Map());
@@ -96,7 +105,7 @@ export function resolveLaunch(ir: KernelIR, directives: readonly Directive[], op
   if (ir.launch.workgroupSize) {
     const dims = ir.launch.workgroupSize.map((e) => launchConstant(ir, e, launch.overrides));
     if (dims.every((d): d is number => d !== undefined)) workgroupSize = [dims[0], dims[1], dims[2]];
-    else unknowns.push({ what: "workgroup size", reason: "it names an override without a value: give it a default or a // @override line" });
+    else unknowns.push({ what: "workgroup size", reason: workgroupSizeReason(ir, launch.overrides) });
   } else {
     unknowns.push({ what: "workgroup size", reason: ir.launch.workgroupSizeMissing ?? "the kernel has no workgroup size" });
   }

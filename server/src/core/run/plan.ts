@@ -332,7 +332,8 @@ export function buildRunPlan(source: SourceAnalysis, kernel: KernelSummary, give
   if (!entry?.workgroupSize) {
     error("run-no-workgroup-size", `'${name}' has no @workgroup_size`, kernel.nameSpan);
   } else if (!workgroupSize) {
-    error("run-no-workgroup-size", `the workgroup size of '${name}' names an override without a value: give the override a default or add // @override NAME = VALUE`, kernel.nameSpan);
+    const why = launch.unknowns.find((u) => u.what === "workgroup size")?.reason ?? "names an override without a value: give the override a default or add // @override NAME = VALUE";
+    error("run-no-workgroup-size", `the workgroup size of '${name}' ${why.replace(/^it /, "")}`, kernel.nameSpan);
   }
   const dispatch = launch.dispatch ?? null;
   const perDimension = WEBGPU_DEFAULTS.maxComputeWorkgroupsPerDimension;

@@ -758,7 +758,7 @@ class Lowering {
   private ident(e: Extract<Expr, { kind: "ident" }>, frame: Frame): Val {
     const ref = this.resolution.referenceForIdent(e.name);
     const sym = ref?.symbol;
-    if (!sym) return S(unknown(`'${e.name.name}'`));
+    if (!sym) return S(unknown(`undefined name '${e.name.name}'`));
     const local = frame.env.get(sym);
     if (local) return local;
     switch (sym.kind) {
