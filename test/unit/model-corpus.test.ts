@@ -40,10 +40,13 @@ describe("the model on a corpus of real-world-style kernels", () => {
           if (m.invocations === null) {
             // No launch: the model must say why, never a silent zero.
             assert.ok(m.unknowns.length > 0, `${k.name}: an unknown launch comes with a reason`);
+            assert.equal(m.traffic.l2Read, null, `${k.name}: no launch, no L2 traffic (not 0)`);
+            // What needs only the workgroup size is there all the same.
+            if (m.workgroupSize) assert.ok(m.occupancy && m.occupancy.value > 0, `${k.name}: occupancy without a dispatch`);
             continue;
           }
           const numbers = [m.ops.flopsF32.value, m.ops.intOps.value, m.traffic.l2Read, m.traffic.l2Written];
-          for (const n of numbers) assert.ok(Number.isFinite(n) && n >= 0, `${k.name}: finite counts on ${device.id}`);
+          for (const n of numbers) assert.ok(n !== null && Number.isFinite(n) && n >= 0, `${k.name}: finite counts on ${device.id}`);
           if (m.roofline.predictedMs !== null) assert.ok(m.roofline.predictedMs > 0 && Number.isFinite(m.roofline.predictedMs), `${k.name}: a positive prediction`);
           else assert.ok(m.unknowns.length > 0, `${k.name}: no prediction comes with a reason`);
           // Counts that are ranges must say why.

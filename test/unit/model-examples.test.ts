@@ -31,6 +31,7 @@ function modelOf(file: string, entry: string, dev?: DeviceSpec, given?: Readonly
 
 const l2Traffic = (file: string, entry: string, dev?: DeviceSpec, given?: ReadonlyMap<string, number>): number => {
   const t = modelOf(file, entry, dev, given).analysis.model.traffic;
+  assert.ok(t.l2Read !== null && t.l2Written !== null, "a launch gives L2 traffic");
   return t.l2Read + t.l2Written;
 };
 const dramTraffic = (file: string, entry: string, dev?: DeviceSpec, given?: ReadonlyMap<string, number>): number => {

@@ -206,3 +206,20 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   assert.deepEqual(defined.workgroupSize, [64, 1, 1]);
   assert.equal(defined.accesses[0].count.value, 256);
 });
+
+test("without a dispatch, occupancy (which needs only the workgroup size) is there, and L2 traffic is unknown, not 0", () => {
+  // 256 invocations, registers estimated from gid (3 words) and nothing else: occupancy limited by nothing
+  // on the RTX 4090 beyond the 1,536 threads per SM (6 workgroups of 256 = 48 warps of 48): 100 %.
+  const m = model(`@group(0) @binding(0) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  out[gid.x] = 1.0;
+}
+`, "main").model;
+  assert.equal(m.invocations, null);
+  assert.equal(m.traffic.l2Read, null);
+  assert.equal(m.traffic.l2Written, null);
+  assert.ok(m.occupancy, "occupancy without a dispatch");
+  assert.equal(m.occupancy.value, 1);
+  assert.equal(m.occupancy.activeWorkgroupsPerSm, 6);
+});

@@ -15,7 +15,7 @@ export interface KernelJson {
   flops: number | null;
   intOps: number | null;
   specialOps: number | null;
-  bytes: { read: number | null; written: number | null; compulsory: number | null; l2Read: number; l2Written: number };
+  bytes: { read: number | null; written: number | null; compulsory: number | null; l2Read: number | null; l2Written: number | null };
   workgroupMemoryBytes: number | null;
   arithmeticIntensity: number | null;
   occupancy: { value: number; limitedBy: string; estimated: boolean; registersPerInvocation: number } | null;
@@ -41,7 +41,7 @@ export function toKernelJson(
   if (!analysis) {
     return {
       name: kernel.name, range, workgroupSize: null, dispatch: null, invocations: null, flops: null, intOps: null, specialOps: null,
-      bytes: { read: null, written: null, compulsory: null, l2Read: 0, l2Written: 0 }, workgroupMemoryBytes: null, arithmeticIntensity: null, occupancy: null,
+      bytes: { read: null, written: null, compulsory: null, l2Read: null, l2Written: null }, workgroupMemoryBytes: null, arithmeticIntensity: null, occupancy: null,
       roofline: { bound: "unknown", predictedMs: null, attainableGflops: null, ridge: 0 }, quantization: [], flopsByType: null, ranges: {},
       unknowns: [{ what: "the model", reason: "not run for this entry point" }],
     };

@@ -55,7 +55,13 @@ function workgroupMemory(ir: KernelIR, overrides: ReadonlyMap<string, number>): 
 export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: DeviceSpec, budget: BudgetOptions = {}): ModelResult {
   const unknowns: Unknown[] = [...launch.unknowns];
   const emptyOps: OpCounts = { flopsF32: zero, flopsF16: zero, flopsBF16: zero, tensorFlops: zero, subgroupOps: zero, intOps: zero, specialOps: zero, barriers: zero, globalLoadBytes: zero, globalStoreBytes: zero, workgroupLoadBytes: zero, workgroupStoreBytes: zero, uniformLoadBytes: zero };
-  const wgBytes = workgroupMemory(ir, launch.input?.overrides ?? new Map());
+  const wgBytes = workgroupMemory(ir, launch.overrides);
+  // Occupancy needs only the workgroup size, the registers and the workgroup memory: known without a dispatch.
+  const registers = estimateRegisters(ir);
+  const occupancyOf = (ws: readonly [number, number, number]) => {
+    const occ = computeOccupancy(device, { threadsPerBlock: ws[0] * ws[1] * ws[2], registersPerThread: registers, sharedMemoryPerBlockBytes: wgBytes ?? 0 });
+    return { occ, info: { value: occ.occupancy, limitedBy: occ.limitedBy, estimated: true, registersPerInvocation: registers, activeWorkgroupsPerSm: occ.activeBlocksPerSm, detail: occ.detail } };
+  };
 
   if (!launch.input) {
     return {
@@ -68,9 +74,9 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
         ops: emptyOps,
         accesses: [],
         loops: [],
-        traffic: { compulsoryRead: null, compulsoryWritten: null, l2Read: 0, l2Written: 0, dramRead: null, dramWritten: null, cacheNote: "no launch configuration" },
+        traffic: { compulsoryRead: null, compulsoryWritten: null, l2Read: null, l2Written: null, dramRead: null, dramWritten: null, cacheNote: "no launch configuration" },
         workgroupMemoryBytes: wgBytes,
-        occupancy: null,
+        occupancy: launch.workgroupSize ? occupancyOf(launch.workgroupSize).info : null,
         roofline: { bound: "unknown", predictedMs: null, attainableGflops: null, arithmeticIntensity: null, ridge: device.peakFlops.f32 / device.dramBandwidthBytesPerSec, components: { computeMs: 0, dramMs: null, l2Ms: 0, workgroupMs: 0, launchMs: device.launchOverheadUs / 1e3 }, efficiency: { memory: 1, compute: 1, waves: 0, waveUtilization: 1 }, workgroupIntensity: null },
         unknowns,
       },
@@ -89,16 +95,7 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
   const { traffic, unknowns: trafficUnknowns } = computeTraffic(walk, analyses, device, { bufferBytes: launch.bufferBytes });
   unknowns.push(...trafficUnknowns);
 
-  const registers = estimateRegisters(ir);
-  const occ = computeOccupancy(device, { threadsPerBlock: ws[0] * ws[1] * ws[2], registersPerThread: registers, sharedMemoryPerBlockBytes: wgBytes ?? 0 });
-  const occupancy = {
-    value: occ.occupancy,
-    limitedBy: occ.limitedBy,
-    estimated: true,
-    registersPerInvocation: registers,
-    activeWorkgroupsPerSm: occ.activeBlocksPerSm,
-    detail: occ.detail,
-  };
+  const { occ, info: occupancy } = occupancyOf(ws);
 
   const t = walk.totals;
   // Bank conflicts replay workgroup-memory accesses: weight each access's bytes by its conflict degree.
@@ -115,7 +112,7 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
     intOps: t.intOps.value,
     specialOps: t.specialOps.value,
     dramBytes: dram,
-    l2Bytes: traffic.l2Read + traffic.l2Written,
+    l2Bytes: (traffic.l2Read ?? 0) + (traffic.l2Written ?? 0),
     workgroupBytes: wgTraffic,
     activeWarpsPerSm: occ.activeWarpsPerSm,
     activeWorkgroupsPerSm: occ.activeBlocksPerSm,

@@ -41,7 +41,7 @@ export interface FindingContext {
 }
 
 function share(a: AccessInfo & { l2Bytes?: number }, model: KernelModel): number {
-  const total = model.traffic.l2Read + model.traffic.l2Written;
+  const total = (model.traffic.l2Read ?? 0) + (model.traffic.l2Written ?? 0);
   return total > 0 && a.l2Bytes !== undefined ? a.l2Bytes / total : 0;
 }
 

@@ -57,7 +57,7 @@ export function breakdownMarkdown(m: KernelModel, device: DeviceSpec): string {
     if (m.ops.barriers.value > 0) rows.push(["Barriers", `${(m.ops.barriers.value / m.invocations).toFixed(1)} per invocation`]);
     const t = m.traffic;
     if (t.compulsoryRead !== null && t.compulsoryWritten !== null) rows.push(["Compulsory traffic", `${bytes(t.compulsoryRead)} read, ${bytes(t.compulsoryWritten)} written (each element once)`]);
-    rows.push(["L2 traffic", `${bytes(t.l2Read)} read, ${bytes(t.l2Written)} written (after coalescing and workgroup-memory reuse)`]);
+    if (t.l2Read !== null && t.l2Written !== null) rows.push(["L2 traffic", `${bytes(t.l2Read)} read, ${bytes(t.l2Written)} written (after coalescing and workgroup-memory reuse)`]);
     if (t.dramRead !== null && t.dramWritten !== null) rows.push(["DRAM traffic (modelled)", `${bytes(t.dramRead)} read, ${bytes(t.dramWritten)} written: ${t.cacheNote}`]);
     if (m.ops.workgroupLoadBytes.value + m.ops.workgroupStoreBytes.value > 0) rows.push(["Workgroup-memory traffic", `${bytes(m.ops.workgroupLoadBytes.value)} loaded, ${bytes(m.ops.workgroupStoreBytes.value)} stored`]);
   }

@@ -72,8 +72,9 @@ export interface Traffic {
   readonly compulsoryRead: number | null;
   readonly compulsoryWritten: number | null;
   /** Global memory requested by the SMs after coalescing, with reuse through workgroup memory (the L2 level). */
-  readonly l2Read: number;
-  readonly l2Written: number;
+  /** Null without a launch configuration: nothing was counted. */
+  readonly l2Read: number | null;
+  readonly l2Written: number | null;
   /** Modelled DRAM traffic: L2 level after the device's L2 captures reuse. */
   readonly dramRead: number | null;
   readonly dramWritten: number | null;
