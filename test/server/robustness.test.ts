@@ -5,18 +5,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { DocumentSymbol, Hover } from "vscode-languageserver-protocol";
 import { repoRoot, startServer, type ServerHandle } from "../support/lspClient";
+import { mulberry32 } from "../support/random";
 
-/** A small seeded generator, so a failure reproduces with the same inputs. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function exampleFiles(dir = join(repoRoot, "examples")): string[] {
   const out: string[] = [];

@@ -11,18 +11,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CancellationTokenSource, ResponseError } from "vscode-jsonrpc/node";
 import { repoRoot, startServer, type ServerHandle } from "./lspClient";
-
-/** A small seeded generator, so a failure reproduces with the same inputs. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "./random";
 
 /** LSP error codes a request may end with: the client cancelled it, the text changed, or the server's deadline passed. */
 export const ALLOWED_ERRORS: ReadonlyMap<number, string> = new Map([

@@ -3,29 +3,19 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { applyCorrection, fitCorrection, rankCorrelation, type PredictionFeatures } from "../../server/src/core/sweep/refit";
 import { ModelGuidedSearch, type SearchCandidate } from "../../server/src/core/sweep/search";
+import { mulberry32 } from "../support/random";
 
 function features(predictedMs: number, extra: Partial<PredictionFeatures> = {}): PredictionFeatures {
   return { predictedMs, computeMs: predictedMs / 2, barrierMs: 0, memoryMs: predictedMs / 2, workgroupMs: 0, kiloWorkgroups: 0, ...extra };
 }
 
-/** A deterministic pseudo-random sequence (mulberry32), so the synthetic spaces are the same in every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A synthetic space where the model is wrong the way it is on a CPU driver: the true time is 40 x the prediction
  * plus a barrier cost the model underrates 30-fold, with 5 % noise per point. The model alone ranks badly.
  */
 function syntheticSpace(n: number, seed: number): { candidates: SearchCandidate[]; truth: Map<number, number> } {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const candidates: SearchCandidate[] = [];
   const truth = new Map<number, number>();
   for (let id = 0; id < n; id++) {
