@@ -209,8 +209,8 @@ fn k(@builtin(global_invocation_id) g: vec3<u32>) {
   const source = analyzeSource(text, { model: { device } });
   const ir = kernelIROf(source, source.kernels[0]);
   const byName = new Map(ir.bindings.map((b) => [b.name, b]));
-  assert.deepEqual(byName.get("src")?.texture, { format: "f32", dimensions: 2, storage: false });
-  assert.deepEqual(byName.get("dst")?.texture, { format: "rgba8unorm", dimensions: 3, storage: true });
+  assert.deepEqual(byName.get("src")?.texture, { format: "f32", dimensions: 2, storage: false, texelBytes: 4, texelBytesAssumed: true });
+  assert.deepEqual(byName.get("dst")?.texture, { format: "rgba8unorm", dimensions: 3, storage: true, texelBytes: 4, texelBytesAssumed: false });
   assert.equal(byName.get("sums")?.space, "global");
   const model = source.models.get("k")!.model;
   const perCall = estimateBuiltinCost("subgroupAdd", { resultComponents: 1, operandComponents: 1 })!.crossLaneOps;

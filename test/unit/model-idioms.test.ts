@@ -223,3 +223,52 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   assert.equal(m.occupancy.value, 1);
   assert.equal(m.occupancy.activeWorkgroupsPerSm, 6);
 });
+
+test("textures move bytes: textureLoad and textureStore by texel format, sizes and guards from @texture", () => {
+  // An image pass in the style of webgpu-samples: 1,024 x 1,024 texels, a dispatch of 70 x 70 workgroups of 16 x 16
+  // (more than needed) guarded by textureDimensions. By hand: 1,048,576 invocations pass the guard; each loads one
+  // rgba16float texel (8 bytes) and stores one rgba8unorm texel (4 bytes): 8 MiB read, 4 MiB written, both the
+  // compulsory footprint; v * 0.5 on a vec4 is 4 FLOPs each, 4,194,304 in all.
+  const m = model(`// @dispatch 70, 70
+// @texture src[1024, 1024] rgba16float
+// @texture dst[1024, 1024]
+@group(0) @binding(0) var src: texture_2d<f32>;
+@group(0) @binding(1) var dst: texture_storage_2d<rgba8unorm, write>;
+@compute @workgroup_size(16, 16)
+fn halve(@builtin(global_invocation_id) g: vec3<u32>) {
+  let dims = textureDimensions(src);
+  if (g.x >= dims.x || g.y >= dims.y) { return; }
+  let v = textureLoad(src, vec2<i32>(g.xy), 0);
+  textureStore(dst, vec2<i32>(g.xy), v * 0.5);
+}
+`, "halve").model;
+  assert.equal(m.ops.globalLoadBytes.value, 1024 * 1024 * 8);
+  assert.equal(m.ops.globalStoreBytes.value, 1024 * 1024 * 4);
+  assert.equal(m.traffic.compulsoryRead, 8 * 1024 * 1024);
+  assert.equal(m.traffic.compulsoryWritten, 4 * 1024 * 1024);
+  assert.equal(m.ops.flopsF32.value, 4 * 1024 * 1024);
+  assert.equal(m.accesses.find((a) => a.binding === "src")!.pattern, "coalesced");
+  assert.deepEqual(m.unknowns.filter((u) => /texel size/.test(u.what)), []);
+});
+
+test("a sampled texture without a stated format is read at an assumed 4 bytes a texel, and says so", () => {
+  const m = model(`// @dispatch 64, 64
+// @texture src[1024, 1024]
+// @buffer out[1048576]
+@group(0) @binding(0) var src: texture_2d<f32>;
+@group(0) @binding(1) var samp: sampler;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(16, 16)
+fn sample(@builtin(global_invocation_id) g: vec3<u32>) {
+  let uv = (vec2<f32>(g.xy) + 0.5) / 1024.0;
+  out[g.y * 1024u + g.x] = textureSampleLevel(src, samp, uv, 0.0).x;
+}
+`, "sample").model;
+  const read = m.accesses.find((a) => a.binding === "src")!;
+  assert.equal(read.count.value, 1024 * 1024);
+  assert.equal(read.bytesPerAccess, 4);
+  assert.equal(read.pattern, "gather");
+  assert.ok(m.unknowns.some((u) => u.what === "texel size of 'src'" && /\/\/ @texture src\[WIDTH, HEIGHT\] FORMAT/.test(u.reason)));
+  // The footprint of the gather is the texture, from its size: 4 MiB.
+  assert.equal(m.traffic.compulsoryRead, 4 * 1024 * 1024);
+});

@@ -19,6 +19,7 @@ const DIRECTIVE_SNIPPETS: Record<DirectiveKind, string> = {
   override: "override ${1:NAME} = ${2:16}",
   buffer: "buffer ${1:name}[${2:N}]${3: = random(-1, 1)}",
   uniform: "uniform ${1:params} = { ${2:n}: ${3:N} }",
+  texture: "texture ${1:src}[${2:1024}, ${3:1024}]${4: rgba8unorm}",
   define: "define ${1:NAME}",
   check: "check ${1:out} ~ ${2:reference} rtol=${3:1e-5}",
   sweep: "sweep ${1:TILE} in [${2:8, 16, 32}]",

@@ -61,6 +61,7 @@ export function checkDirectivesAgainstModule(directives: readonly Directive[], r
   for (const d of directives) {
     switch (d.kind) {
       case "buffer":
+      case "texture":
       case "uniform":
       case "quant":
       case "quantize":

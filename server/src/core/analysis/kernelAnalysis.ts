@@ -38,6 +38,7 @@ export function kernelIROf(source: WgslSource, kernel: KernelSummary): KernelIR 
       bindings: kernel.bindings.map((b) => b.symbol),
       workgroupSize: entry?.workgroupSize ?? null,
       overrideDefaults: overrideDefaults(source.resolution),
+      textureFormats: new Map(directivesOf(source, kernel.name).flatMap((d) => (d.kind === "texture" && d.format ? [[d.name.name, d.format.name] as const] : []))),
     });
     ir = { ...lowered, quantization: quantFacts(source, kernel.name) };
     byName.set(kernel.name, ir);

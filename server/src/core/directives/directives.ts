@@ -40,6 +40,7 @@ export type Directive =
   | (Base & { readonly kind: "dispatch"; readonly dims: readonly DExpr[] })
   | (Base & { readonly kind: "buffer"; readonly name: Named; readonly count: DExpr | undefined; readonly init: BufferInit | undefined })
   | (Base & { readonly kind: "uniform"; readonly name: Named; readonly fields: readonly { readonly name: Named; readonly expr: DExpr }[] })
+  | (Base & { readonly kind: "texture"; readonly name: Named; readonly dims: readonly DExpr[]; readonly format: Named | undefined })
   | (Base & { readonly kind: "define"; readonly name: Named; readonly value: string | undefined })
   | (Base & { readonly kind: "check"; readonly output: Named; readonly reference: CheckReference; readonly options: ReadonlyMap<string, number> })
   | (Base & { readonly kind: "sweep"; readonly name: Named; readonly values: SweepValues })
@@ -57,6 +58,10 @@ export const directiveKeywords: Readonly<Record<DirectiveKind, { syntax: string;
     doc: "Element count of a storage binding and its contents; without an initializer the buffer is an output, poisoned before each run.",
   },
   uniform: { syntax: "// @uniform NAME = { field: EXPR, ... }", doc: "Field values of a uniform struct binding." },
+  texture: {
+    syntax: "// @texture NAME[WIDTH[, HEIGHT[, DEPTH]]] [FORMAT]",
+    doc: "Size of a texture binding in texels, and its texel format where the type does not say it (a sampled texture), e.g. `// @texture src[1920, 1080] rgba8unorm`.",
+  },
   define: { syntax: "// @define NAME[=VALUE]", doc: "A preprocessor define for this variant (`#ifdef` / `#if` code)." },
   check: {
     syntax: "// @check OUT ~ ENTRY [rtol=1e-5] [atol=0]  |  // @check OUT ~ js(\"./ref.mjs\")",
@@ -441,6 +446,39 @@ function parseDirectiveBody(kind: DirectiveKind, text: string, bodyStart: number
           : { ...base, kind, name, values: { kind: "pow2", from: args[0], to: args[1] } };
       }
       return c.fail("expected '[values]', 'range(a, b, step)' or 'pow2(a, b)'");
+    }
+    case "texture": {
+      const name = c.name("a texture binding name");
+      if (isErr(name)) return name;
+      // `[` is not an expression token: the sizes are read from the raw text, as a buffer's count is.
+      const afterName = text.slice(name.span.end, lineEnd);
+      const bm = /^\s*\[([^\]]*)\]/.exec(afterName);
+      if (!bm) return { message: "expected '[width, height]' after the texture's name", start: name.span.end, end: lineEnd };
+      const dimsStart = name.span.end + afterName.indexOf("[") + 1;
+      const sub = tokenizeDExpr(text, dimsStart, dimsStart + bm[1].length);
+      if (!Array.isArray(sub)) return sub;
+      const dims: DExpr[] = [];
+      let at = 0;
+      for (;;) {
+        const r = parseDExprTokens(sub, at);
+        if (isErr(r)) return r;
+        dims.push(r.expr);
+        at = r.next;
+        if (sub[at].kind === "op" && sub[at].text === ",") at++;
+        else break;
+      }
+      if (sub[at].kind !== "end") return { message: "unexpected text in the texture's size", start: sub[at].start, end: sub[at].end };
+      if (dims.length > 3) return { message: "at most 3 dimensions (width, height, depth)", start: dims[3].start, end: dims[dims.length - 1].end };
+      const restFrom = dimsStart + bm[1].length + 1;
+      const ftoks = tokenizeDExpr(text, restFrom, lineEnd);
+      if (!Array.isArray(ftoks)) return ftoks;
+      const fc = new Cursor(ftoks, lineEnd);
+      if (fc.peek.kind === "end") return { ...base, kind, name, dims, format: undefined };
+      const format = fc.name("a texel format such as rgba8unorm or r32float");
+      if (isErr(format)) return format;
+      const end = fc.end();
+      if (end !== true) return end;
+      return { ...base, kind, name, dims, format };
     }
     case "quant":
     case "quantize": {

@@ -79,6 +79,8 @@ export interface LaunchValues {
   readonly dispatch: readonly [number, number, number] | undefined;
   readonly overrides: ReadonlyMap<string, number>;
   readonly buffers: ReadonlyMap<string, { readonly count: number | undefined; readonly directive: Extract<Directive, { kind: "buffer" }> }>;
+  /** Texture sizes in texels (width, height, depth; missing dimensions are 1) and stated texel formats. */
+  readonly textures: ReadonlyMap<string, { readonly size: readonly [number, number, number]; readonly format: string | undefined }>;
   readonly problems: readonly CoreDiagnostic[];
 }
 
@@ -124,6 +126,7 @@ export function evaluateLaunch(
   }
   let dispatch: [number, number, number] | undefined;
   const buffers = new Map<string, { count: number | undefined; directive: Extract<Directive, { kind: "buffer" }> }>();
+  const textures = new Map<string, { size: [number, number, number]; format: string | undefined }>();
   for (const d of directives) {
     switch (d.kind) {
       case "let":
@@ -177,6 +180,20 @@ export function evaluateLaunch(
       case "uniform":
         for (const f of d.fields) evaluate(f.expr);
         break;
+      case "texture": {
+        const size: number[] = [];
+        for (const e of d.dims) {
+          const v = evaluate(e);
+          if (v === undefined) break;
+          if (!Number.isInteger(v) || v < 1) {
+            report("directive-value", `a texture size must be a whole number of texels of at least 1, got ${v}`, { start: e.start, end: e.end });
+            break;
+          }
+          size.push(v);
+        }
+        if (size.length === d.dims.length) textures.set(d.name.name, { size: [size[0], size[1] ?? 1, size[2] ?? 1], format: d.format?.name });
+        break;
+      }
       case "define": {
         const v = d.value !== undefined ? Number(d.value) : NaN;
         if (Number.isFinite(v) && !given.has(d.name.name)) env.set(d.name.name, v);
@@ -192,5 +209,5 @@ export function evaluateLaunch(
     }
   }
   for (const [k, v] of given) if (!env.has(k)) env.set(k, v);
-  return { env, dispatch, overrides, buffers, problems };
+  return { env, dispatch, overrides, buffers, textures, problems };
 }

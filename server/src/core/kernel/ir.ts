@@ -43,7 +43,14 @@ export interface BindingIR {
   /** For runtime-sized buffers: bytes before element 0 (a struct header) and bytes per element. */
   readonly runtimeArray?: { readonly headerBytes: number; readonly strideBytes: number };
   /** For textures: the texel format as written (`rgba8unorm`, `f32` for a sampled float texture) and dimensions. */
-  readonly texture?: { readonly format: string; readonly dimensions: 1 | 2 | 3; readonly storage: boolean };
+  readonly texture?: {
+    readonly format: string;
+    readonly dimensions: 1 | 2 | 3;
+    readonly storage: boolean;
+    /** Bytes of one texel, from the format; `assumed` when neither the type nor a directive states the format. */
+    readonly texelBytes: number;
+    readonly texelBytesAssumed: boolean;
+  };
   readonly span: Span;
 }
 
@@ -51,7 +58,8 @@ export interface BindingIR {
 export type LaunchParam =
   | { readonly v: string; readonly kind: "override"; readonly name: string; readonly default?: VExpr; readonly span?: Span }
   | { readonly v: string; readonly kind: "uniform"; readonly binding: string; readonly field: string }
-  | { readonly v: string; readonly kind: "bufferLength"; readonly binding: string };
+  | { readonly v: string; readonly kind: "bufferLength"; readonly binding: string }
+  | { readonly v: string; readonly kind: "textureSize"; readonly binding: string; readonly dim: 0 | 1 | 2 };
 
 export interface LaunchIR {
   /** Workgroup (block) size as the code writes it, over launch parameters; null when the code gives none. */
@@ -88,7 +96,8 @@ export type IrNode =
   | {
       readonly k: "access";
       readonly binding: string;
-      readonly space: "global" | "workgroup" | "uniform";
+      /** Texture texels live in device memory and are read through the texture cache. */
+      readonly space: "global" | "workgroup" | "uniform" | "texture";
       readonly kind: "load" | "store" | "atomic";
       readonly elementType: string;
       readonly bytes: number;

@@ -18,6 +18,8 @@ export interface LaunchInput {
   readonly overrides: ReadonlyMap<string, number>;
   readonly uniforms: ReadonlyMap<string, ReadonlyMap<string, number>>;
   readonly bufferCounts: ReadonlyMap<string, number>;
+  /** Texture sizes in texels (width, height, depth) from `// @texture`. */
+  readonly textureSizes?: ReadonlyMap<string, readonly [number, number, number]>;
   /** The target device's subgroup (warp, wavefront) width: `subgroup_size` for this model. */
   readonly subgroupSize?: number;
 }
@@ -132,8 +134,13 @@ export function resolveLaunch(ir: KernelIR, directives: readonly Directive[], op
     } else if (b.bytes) {
       const size = launchConstant(ir, b.bytes, launch.overrides);
       if (size !== undefined) bufferBytes.set(b.name, size);
+    } else if (b.texture) {
+      const t = launch.textures.get(b.name);
+      if (t) bufferBytes.set(b.name, t.size[0] * t.size[1] * t.size[2] * b.texture.texelBytes);
     }
   }
+  const textureSizes = new Map<string, readonly [number, number, number]>();
+  for (const [name, t] of launch.textures) textureSizes.set(name, t.size);
   // Provenance: a name a directive sets is the directive's (unless given), an override's default is the code's.
   const given = options.given ?? new Map<string, number>();
   const written = new Set(directives.flatMap((d) => (d.kind === "let" || d.kind === "override" || d.kind === "sweep" || d.kind === "define" ? [d.name.name] : [])));
@@ -147,7 +154,8 @@ export function resolveLaunch(ir: KernelIR, directives: readonly Directive[], op
   }
   if (dispatch) sizes.push({ name: "dispatch", value: dispatch, source: "directive" });
   for (const [name, count] of bufferCounts) sizes.push({ name: `buffer ${name}`, value: count, source: "directive" });
+  for (const [name, t] of launch.textures) sizes.push({ name: `texture ${name}`, value: t.size, source: "directive" });
   const input: LaunchInput | null =
-    workgroupSize && dispatch ? { workgroupSize, dispatch, overrides: launch.overrides, uniforms, bufferCounts, subgroupSize: options.subgroupSize } : null;
+    workgroupSize && dispatch ? { workgroupSize, dispatch, overrides: launch.overrides, uniforms, bufferCounts, textureSizes, subgroupSize: options.subgroupSize } : null;
   return { input, workgroupSize, dispatch, bufferBytes, unknowns, directives, env: launch.env, overrides: launch.overrides, buffers: launch.buffers, problems: launch.problems, sizes };
 }

@@ -92,6 +92,11 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
   const invocations = workgroups * ws[0] * ws[1] * ws[2];
 
   const analyses = walk.accesses.map((a) => analyzeAccess(a, walk, ws, device));
+  // A texture read or written whose texel format nobody states: its bytes rest on an assumed format.
+  for (const b of ir.bindings) {
+    if (!b.texture?.texelBytesAssumed || !walk.accesses.some((a) => a.binding === b.name)) continue;
+    unknowns.push({ what: `texel size of '${b.name}'`, reason: `assumed ${b.texture.texelBytes} bytes (rgba8unorm): state the format with // @texture ${b.name}[WIDTH, HEIGHT] FORMAT`, span: b.span });
+  }
   const { traffic, unknowns: trafficUnknowns } = computeTraffic(walk, analyses, device, { bufferBytes: launch.bufferBytes });
   unknowns.push(...trafficUnknowns);
 

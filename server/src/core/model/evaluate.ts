@@ -183,6 +183,12 @@ class Evaluator {
         this.note(`arrayLength(${p.binding})`, `the buffer has no size: add // @buffer ${p.binding}[N]`);
         return unknown("arrayLength of a buffer without a size");
       }
+      case "textureSize": {
+        const size = this.launch.textureSizes?.get(p.binding);
+        if (size) return cst(size[p.dim]);
+        this.note(`texture '${p.binding}'`, `has no size: add // @texture ${p.binding}[WIDTH, HEIGHT]`);
+        return unknown(`the size of texture '${p.binding}'`);
+      }
     }
   }
 
@@ -311,7 +317,8 @@ class Evaluator {
 
   private access(n: Extract<IrNode, { k: "access" }>, ctx: Ctx): void {
     this.where = n.span;
-    const space = n.space === "global" ? "storage" : n.space;
+    // Texels are device memory too (read through the texture cache): traffic, footprint and coalescing as storage.
+    const space = n.space === "global" || n.space === "texture" ? "storage" : n.space;
     const target =
       space === "uniform" ? this.totals.uniformLoadBytes
       : space === "workgroup" ? (n.kind === "store" ? this.totals.workgroupStoreBytes : this.totals.workgroupLoadBytes)

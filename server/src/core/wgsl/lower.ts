@@ -56,6 +56,8 @@ export interface WgslKernelInput {
   readonly bindings: readonly WgslSymbol[];
   /** The `@workgroup_size` arguments as written; null when absent. */
   readonly workgroupSize: readonly Expr[] | null;
+  /** Texel formats that `// @texture NAME[...] FORMAT` states, by binding. */
+  readonly textureFormats?: ReadonlyMap<string, string>;
   readonly overrideDefaults: ReadonlyMap<string, number | undefined>;
 }
 
@@ -81,6 +83,19 @@ function valuesByFunction(resolution: Resolution): Map<string, WgslSymbol[]> {
   return index;
 }
 
+/** Bytes per texel of WebGPU's texel formats (the ones a storage texture or a `@texture` directive can name). */
+const TEXEL_BYTES: Readonly<Record<string, number>> = {
+  r8unorm: 1, r8snorm: 1, r8uint: 1, r8sint: 1,
+  rg8unorm: 2, rg8snorm: 2, rg8uint: 2, rg8sint: 2, r16uint: 2, r16sint: 2, r16float: 2, depth16unorm: 2,
+  rgba8unorm: 4, "rgba8unorm-srgb": 4, rgba8snorm: 4, rgba8uint: 4, rgba8sint: 4, bgra8unorm: 4, "bgra8unorm-srgb": 4,
+  rg16uint: 4, rg16sint: 4, rg16float: 4, r32uint: 4, r32sint: 4, r32float: 4, rgb10a2unorm: 4, rgb10a2uint: 4,
+  rg11b10ufloat: 4, rgb9e5ufloat: 4, depth32float: 4, depth24plus: 4,
+  rgba16uint: 8, rgba16sint: 8, rgba16float: 8, rg32uint: 8, rg32sint: 8, rg32float: 8,
+  rgba32uint: 16, rgba32sint: 16, rgba32float: 16,
+};
+/** A sampled texture whose format nobody states: rgba8unorm, the commonest image format. */
+const ASSUMED_TEXEL_BYTES = 4;
+
 function typeText(t: WgslType): string {
   if (t.kind === "scalar") return t.name;
   if (t.kind === "vector") return `vec${t.n}<${t.component.name}>`;
@@ -102,11 +117,14 @@ class Lowering {
   /** Loops being lowered, innermost last: where their guards start, and whether an exit depends on loaded data. */
   private loopExits: { guardDepth: number; onData: boolean }[] = [];
 
+  private textureFormats: ReadonlyMap<string, string> = new Map();
+
   constructor(private readonly resolution: Resolution) {
     this.types = resolution.types;
   }
 
   run(input: WgslKernelInput): KernelIR {
+    this.textureFormats = input.textureFormats ?? new Map();
     const frame = new Frame(new Map());
     for (const p of input.fn.params) {
       const ps = this.resolution.symbolForDecl(p);
@@ -159,8 +177,20 @@ class Lowering {
     }
     const element = t.kind === "array" ? derefType(t.element) : t;
     const dims = t.kind === "texture" ? /_(1d|2d|3d|cube)/.exec(t.name)?.[1] : undefined;
-    const texture: BindingIR["texture"] =
-      t.kind === "texture" ? { format: t.format ?? t.sampled?.name ?? (t.name.includes("depth") ? "depth" : "?"), dimensions: dims === "1d" ? 1 : dims === "3d" ? 3 : 2, storage: t.name.startsWith("texture_storage") } : undefined;
+    let texture: BindingIR["texture"];
+    if (t.kind === "texture") {
+      // The texel format: as a directive states it, else as a storage texture's type does; a sampled texture's type
+      // gives only the sampled type, so its texel size is assumed (rgba8unorm, 4 bytes) and said to be.
+      const stated = this.textureFormats.get(s.name) ?? t.format;
+      const known = stated !== undefined ? TEXEL_BYTES[stated.toLowerCase()] : t.name.includes("depth") ? 4 : undefined;
+      texture = {
+        format: stated ?? t.sampled?.name ?? (t.name.includes("depth") ? "depth" : "?"),
+        dimensions: dims === "1d" ? 1 : dims === "3d" ? 3 : 2,
+        storage: t.name.startsWith("texture_storage"),
+        texelBytes: known ?? ASSUMED_TEXEL_BYTES,
+        texelBytesAssumed: known === undefined,
+      };
+    }
     return {
       name: s.name,
       space: space === "storage" ? "global" : space === "uniform" ? "uniform" : space === "workgroup" ? "workgroup" : space === "handle" ? "texture" : "private",
@@ -937,6 +967,9 @@ class Lowering {
       if (target && target.kind === "mem") return S(this.param({ v: `length.${target.binding.name}`, kind: "bufferLength", binding: target.binding.name }));
       return S(unknown("arrayLength of a buffer without a size"));
     }
+    if (name === "textureDimensions" || name === "textureLoad" || name === "textureStore" || name.startsWith("textureSample")) {
+      return this.textureCall(name, e, frame, resultType);
+    }
     if (name === "workgroupUniformLoad") {
       const target = this.pointerTarget(e.args[0], frame);
       if (target && target.kind === "mem") this.recordAccess(e, target, "load");
@@ -986,6 +1019,39 @@ class Lowering {
     if (name === "select") return S(call("select", ints));
     if (resultType.kind === "vector") return { t: "v", c: new Array(resultType.n).fill(unknown(`${name}(...)`)) };
     return S(unknown(`${name}(...)`));
+  }
+
+  /**
+   * Texture builtins: textureDimensions reads the size a `// @texture` directive gives; textureLoad and textureStore
+   * touch one texel at (x + y W + z W H) texels; textureSample* reads at filtered float coordinates, a gather.
+   */
+  private textureCall(name: string, e: CallExpr, frame: Frame, resultType: WgslType): Val {
+    const arg0 = e.args[0];
+    const target = arg0 && arg0.kind === "ident" ? this.resolution.referenceForIdent(arg0.name)?.symbol : undefined;
+    const binding = target && target.kind === "var" ? target : undefined;
+    const size = (d: 0 | 1 | 2): VExpr =>
+      binding ? this.param({ v: `texsize.${binding.name}.${d}`, kind: "textureSize", binding: binding.name, dim: d }) : unknown("the size of a texture");
+    const vector = (c: VExpr[]): Val => (resultType.kind === "vector" ? { t: "v", c: c.slice(0, resultType.n) } : S(c[0]));
+    if (name === "textureDimensions") {
+      for (const a of e.args.slice(1)) this.expr(a, frame);
+      return vector([size(0), size(1), size(2)]);
+    }
+    const args = e.args.slice(1).map((a) => this.expr(a, frame));
+    const info = binding ? this.binding(binding).texture : undefined;
+    if (binding && info && !this.silent) {
+      let address: VExpr;
+      if (name.startsWith("textureSample")) address = unknown("a texture sampled at filtered coordinates");
+      else {
+        const coords = args[0];
+        const c = coords ? (coords.t === "v" ? coords.c : [this.scalar(coords)]) : [];
+        const [x, y, z] = [c[0] ?? cst(0), c[1] ?? cst(0), c[2] ?? cst(0)];
+        const index = bin("+", x, bin("*", size(0), bin("+", y, bin("*", size(1), info.dimensions === 3 ? z : cst(0)))));
+        address = bin("*", index, cst(info.texelBytes));
+      }
+      this.out.push({ k: "access", binding: binding.name, space: "texture", kind: name === "textureStore" ? "store" : "load", elementType: info.format, bytes: info.texelBytes, address, span: e.span });
+    }
+    if (name === "textureStore") return S(unknown("the result of textureStore"));
+    return resultType.kind === "vector" ? { t: "v", c: new Array(resultType.n).fill(unknown(`loaded from texture '${binding?.name ?? "?"}'`)) } : S(unknown("a texel"));
   }
 
   private callUser(sym: WgslSymbol, e: CallExpr, frame: Frame): Val {
