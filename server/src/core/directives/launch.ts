@@ -114,6 +114,20 @@ export function evaluateLaunch(
     report("directive-value", `${v.message}${hint}`, { start: v.start + offsetBase, end: v.end + offsetBase });
     return undefined;
   };
+  /** Up to three whole, positive sizes (x, y, z; missing ones are 1), or undefined with the problem reported. */
+  const extents = (dims: readonly DExpr[], what: string, unit: string): [number, number, number] | undefined => {
+    const out: number[] = [];
+    for (const e of dims) {
+      const v = evaluate(e);
+      if (v === undefined) return undefined;
+      if (!Number.isInteger(v) || v < 1) {
+        report("directive-value", `${what} must be a whole number of ${unit} of at least 1, got ${v}`, { start: e.start, end: e.end });
+        return undefined;
+      }
+      out.push(v);
+    }
+    return [out[0], out[1] ?? 1, out[2] ?? 1];
+  };
   // Sweep parameters take their first value for analysis (the sweep itself varies them), unless the name already
   // has the value the code is compiled with: a numeric define or a WGSL override's default. Otherwise a @dispatch
   // would be sized for one value while the kernel runs with another.
@@ -144,18 +158,9 @@ export function evaluateLaunch(
         break;
       }
       case "dispatch": {
-        const dims: number[] = [];
-        for (const e of d.dims) {
-          const v = evaluate(e);
-          if (v === undefined) break;
-          if (!Number.isInteger(v) || v < 1) {
-            report("directive-value", `a dispatch size must be a whole number of workgroups of at least 1, got ${v}`, { start: e.start, end: e.end });
-            break;
-          }
-          dims.push(v);
-        }
+        const dims = extents(d.dims, "a dispatch size", "workgroups");
         // A later @dispatch (the entry's own) replaces an earlier one (the file's).
-        if (dims.length === d.dims.length) dispatch = [dims[0], dims[1] ?? 1, dims[2] ?? 1];
+        if (dims) dispatch = dims;
         break;
       }
       case "buffer": {
@@ -181,17 +186,8 @@ export function evaluateLaunch(
         for (const f of d.fields) evaluate(f.expr);
         break;
       case "texture": {
-        const size: number[] = [];
-        for (const e of d.dims) {
-          const v = evaluate(e);
-          if (v === undefined) break;
-          if (!Number.isInteger(v) || v < 1) {
-            report("directive-value", `a texture size must be a whole number of texels of at least 1, got ${v}`, { start: e.start, end: e.end });
-            break;
-          }
-          size.push(v);
-        }
-        if (size.length === d.dims.length) textures.set(d.name.name, { size: [size[0], size[1] ?? 1, size[2] ?? 1], format: d.format?.name });
+        const size = extents(d.dims, "a texture size", "texels");
+        if (size) textures.set(d.name.name, { size, format: d.format?.name });
         break;
       }
       case "define": {
