@@ -354,7 +354,10 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
         // Keys can be lost while the workbench is still busy after the previous run (a busy CI machine): try the
         // edit a few times, checking the line each time.
         const lineReads = async (): Promise<boolean> => (await visibleLines(page)).get(SPIN_LOOP_LINE) === SPIN_LOOP_ENDS;
-        for (let attempt = 0; attempt < 4 && !(await lineReads()); attempt++) {
+        // The edit has happened only when the line reads the new text and the tab is dirty: a line read while the
+        // editor is still laying out after opening is no proof of an edit (one CI run saw it read so, unedited).
+        const edited = async (): Promise<boolean> => (await lineReads()) && (await activeTabDirty(page));
+        for (let attempt = 0; attempt < 6 && !(await edited()); attempt++) {
           await goToLine(page, SPIN_LOOP_LINE);
           // A click on the line itself puts the focus and the cursor in the editor whatever else had the focus.
           await page.locator(".monaco-editor .view-line", { hasText: "while (stop[0] == 0u" }).first().click();
@@ -363,9 +366,9 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
           await page.keyboard.press("Shift+Home");
           // insertText, not typing: auto-closed brackets would otherwise change the line.
           await page.keyboard.insertText(SPIN_LOOP_ENDS);
-          await pollUntil(`line ${SPIN_LOOP_LINE} to read "${SPIN_LOOP_ENDS.trim()}"`, lineReads, 3_000).catch(() => undefined);
+          await pollUntil(`line ${SPIN_LOOP_LINE} to read "${SPIN_LOOP_ENDS.trim()}"`, edited, 3_000).catch(() => undefined);
         }
-        await pollUntil(`line ${SPIN_LOOP_LINE} to read "${SPIN_LOOP_ENDS.trim()}"`, lineReads, 5_000);
+        await pollUntil(`line ${SPIN_LOOP_LINE} to read "${SPIN_LOOP_ENDS.trim()}", unsaved`, edited, 5_000);
         assert.ok(await activeTabDirty(page), "the edit is not saved");
         const text = await runFromLens(page, /spin ✓ passed/, 120_000);
         assert.match(text, /median/);
