@@ -35,13 +35,12 @@ function readRange(fd: number, length: number, position: number): Buffer {
 }
 
 /**
- * The whole file when it is a regular file of at most `maxBytes`; otherwise why not. A file that grows while it is
- * read is cut at the cap and refused, as if it had been that large to begin with.
+ * Opens a regular file (refusing folders, devices and pipes before and after opening: opening some special files
+ * has effects of its own), hands its descriptor and size to `read`, and closes it whatever happens.
  */
-export function readCapped(path: string, maxBytes: number): CappedRead {
+function withRegularFile<T>(path: string, read: (fd: number, size: number) => T | ReadFailure): T | ReadFailure {
   let fd: number;
   try {
-    // A cheap refusal before opening: opening some special files has effects of its own.
     if (!statSync(path).isFile()) return { error: `${path} is not a regular file`, reason: "not-a-file" };
     fd = openSync(path, OPEN_FLAGS);
   } catch (err) {
@@ -50,16 +49,26 @@ export function readCapped(path: string, maxBytes: number): CappedRead {
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { error: `${path} is not a regular file`, reason: "not-a-file" };
-    if (stat.size > maxBytes) return { error: `${path} is ${formatBytes(stat.size)}, more than the ${formatBytes(maxBytes)} allowed`, reason: "too-large", size: stat.size };
-    // One byte more than allowed tells a file that grew after the stat from one that did not.
-    const bytes = readRange(fd, maxBytes + 1, 0);
-    if (bytes.length > maxBytes) return { error: `${path} is more than the ${formatBytes(maxBytes)} allowed`, reason: "too-large", size: bytes.length };
-    return { bytes, size: bytes.length };
+    return read(fd, stat.size);
   } catch (err) {
     return failure(path, err);
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The whole file when it is a regular file of at most `maxBytes`; otherwise why not. A file that grows while it is
+ * read is cut at the cap and refused, as if it had been that large to begin with.
+ */
+export function readCapped(path: string, maxBytes: number): CappedRead {
+  return withRegularFile<CappedRead>(path, (fd, size) => {
+    if (size > maxBytes) return { error: `${path} is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} allowed`, reason: "too-large", size };
+    // One byte more than allowed tells a file that grew after the stat from one that did not.
+    const bytes = readRange(fd, maxBytes + 1, 0);
+    if (bytes.length > maxBytes) return { error: `${path} is more than the ${formatBytes(maxBytes)} allowed`, reason: "too-large", size: bytes.length };
+    return { bytes, size: bytes.length };
+  });
 }
 
 /** `readCapped` as UTF-8 text. */
@@ -75,25 +84,12 @@ export type TailRead = { readonly bytes: Buffer; readonly size: number; readonly
  * newest lines matter. `truncated` says older lines were left out; the bytes start at the beginning of a line.
  */
 export function readTailLines(path: string, maxBytes: number): TailRead {
-  let fd: number;
-  try {
-    if (!statSync(path).isFile()) return { error: `${path} is not a regular file`, reason: "not-a-file" };
-    fd = openSync(path, OPEN_FLAGS);
-  } catch (err) {
-    return failure(path, err);
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return { error: `${path} is not a regular file`, reason: "not-a-file" };
-    const start = Math.max(0, stat.size - maxBytes);
-    if (start === 0) return { bytes: readRange(fd, stat.size, 0), size: stat.size, truncated: false };
+  return withRegularFile<TailRead>(path, (fd, size) => {
+    const start = Math.max(0, size - maxBytes);
+    if (start === 0) return { bytes: readRange(fd, size, 0), size, truncated: false };
     // One byte before the window says whether it starts on a line of its own; if not, its first line is a fragment.
     const window = readRange(fd, maxBytes + 1, start - 1);
     const cut = window[0] === 0x0a ? 1 : window.indexOf(0x0a, 1) + 1;
-    return { bytes: cut <= 0 ? Buffer.alloc(0) : window.subarray(cut), size: stat.size, truncated: true };
-  } catch (err) {
-    return failure(path, err);
-  } finally {
-    closeSync(fd);
-  }
+    return { bytes: cut <= 0 ? Buffer.alloc(0) : window.subarray(cut), size, truncated: true };
+  });
 }
