@@ -61,13 +61,14 @@ describe("recognizeQuantization", () => {
     assert.ok(w.inferredFrom.some((e) => /0xF/.test(e.reason)), "the nibble mask is evidence too");
   });
 
-  it("infers 4-bit nibbles with an inline fp16 scale from the q4_0 kernel's code alone", () => {
+  it("infers q4_0 from the q4_0 kernel's code alone: nibbles, an inline fp16 scale, byte offsets stepping by 18", () => {
+    // The block's byte offset is (row * blocks_per_row + b) * BLOCK_BYTES with BLOCK_BYTES = 18, read through
+    // weights[byte_offset / 4u]: 18 bytes per block of 32 nibbles, 18 * 8 / 32 = 4.5 bits per weight.
     const [w] = recognizeQuantization(analyzeSource(withoutQuantDirectives(read("test/fixtures/corpus/mul-mat-vec-q4_0.wgsl"))), "mul_mat_vec_q4_0");
-    assert.equal(w.binding, "weights");
-    assert.equal(w.format, "int4");
-    assert.equal(w.groupSize, null, "the block size is not guessed");
+    assert.deepEqual([w.binding, w.format, w.bitsPerElement, w.groupSize], ["weights", "q4_0", 4.5, 32]);
     assert.ok(w.inferredFrom.some((e) => /unpack2x16float/.test(e.reason)));
-    assert.ok(!w.inferredFrom.some((e) => /@quant/.test(e.reason)));
+    assert.ok(w.inferredFrom.some((e) => /step by 18 bytes/.test(e.reason)));
+    assert.ok(!w.inferredFrom.some((e) => /@quant|not known/.test(e.reason)));
   });
 
   it("infers int8 from dot4I8Packed in the corpus int8 matmul, through a helper function", () => {

@@ -297,6 +297,33 @@ export function quantStorage(name: string): QuantStorage | undefined {
   return { id: f.id, bitsPerWeight: f.bitsPerElement, groupSize: null, blockBytes: null };
 }
 
+/** A ggml block layout as a kernel's code shows it: bytes per block, weights per block, code bits, bits per weight. */
+export interface GgmlBlock {
+  readonly id: string;
+  readonly blockBytes: number;
+  readonly groupSize: number;
+  /** Bits of one element code (q4_0: 4, q5_0: 5). */
+  readonly codeBits: number;
+  /** Storage bits per weight, scales included (q4_0: 4.5). */
+  readonly bitsPerWeight: number;
+}
+
+/**
+ * ggml's q8_1: the activation blocks mul_mat_vec quantizes `src1` to before a q4_0 x q8_1 dot product (an fp16 d, an
+ * fp16 sum s, 32 int8 codes: 36 bytes per 32). Not in the catalogue: no weights are stored in it and it has no encoder.
+ */
+const Q8_1: GgmlBlock = { id: "q8_1", blockBytes: 36, groupSize: QK, codeBits: 8, bitsPerWeight: (36 * 8) / QK };
+
+/**
+ * The ggml block format (legacy or k-quant, or q8_1) whose blocks are `bytes` long; undefined when none is. The block
+ * sizes are all different (18, 20, 22, 24, 34, 36, 84, 110, 144, 176, 210), so the size alone names the layout.
+ */
+export function ggmlBlockOfBytes(bytes: number): GgmlBlock | undefined {
+  if (bytes === Q8_1.blockBytes) return Q8_1;
+  const f = QUANT_FORMATS.find((q) => (q.family === "ggml" || q.family === "ggml-k") && q.blockBytes === bytes);
+  return f && f.blockSize !== null ? { id: f.id, blockBytes: bytes, groupSize: f.blockSize, codeBits: f.bitsPerElement, bitsPerWeight: f.bitsWithScale } : undefined;
+}
+
 /** k-quants with a reference encoder (kquants.ts): all five. */
 const KQUANTS_ENCODED: readonly QuantFormatId[] = ["q2_K", "q3_K", "q4_K", "q5_K", "q6_K"];
 
