@@ -3,9 +3,9 @@
 // Neutral: they read only the kernel IR (the quantization facts a front-end put on it, ./facts.ts, and the loop
 // structure of its body) and the kernel's model (trip counts by loop span, accesses). Findings are located in the
 // analysed text; the front-end maps them to what the user wrote. Deliberately conservative (no evidence, no finding):
-// - `dequant-in-inner-loop`: a product inside an innermost loop multiplies a dequantized weight by a scale whose
-//   index does not depend on that loop's counter, so the scale is constant over the loop (a group) and could scale
-//   the group's partial sum once.
+// - `dequant-in-inner-loop`: a product inside an innermost loop (or in a helper called from one) multiplies a
+//   dequantized weight by a scale constant over that loop (a separate scale binding, or a block's inline fp16 scale)
+//   and is summed into an accumulator, so the scale could multiply the group's partial sum once instead.
 // - `int-accumulator-overflow`: an i32 accumulator of dot4I8Packed (or of int8 x int8 products) over a reduction of
 //   K elements, with K from the model's loop trip counts, where K x 127 x 127 > 2^31 - 1 (K > 133,144).
 // - `fp16-accumulation`: an f16 (or vecN<f16>) accumulator summed over more than 1024 terms (model trip counts).
@@ -107,8 +107,11 @@ export function quantFindings(ir: KernelIR, model: KernelModel | null): Finding[
     // (a) The scale multiply per element inside the innermost loop.
     for (const p of facts.scaleInInnerLoop) {
       if (p.function !== fn || !innermost.has(spanKey(p.loopSpan))) continue;
+      // Per group the scale multiplies each of its weights: the group size when known (inline block scales: the
+      // block's; a scale binding: the group it serves), else the loop's trip count.
+      const group = facts.bindings.find((b) => b.binding === p.scaleBinding && b.groupSize)?.groupSize ?? facts.bindings.find((b) => b.scaleBinding === p.scaleBinding)?.groupSize ?? null;
       const trip = tripOf(model, p.loopSpan);
-      const per = trip !== null ? `${fmt(trip)} times per group` : "once per element";
+      const per = group ? `${fmt(group)} times per group` : trip !== null ? `${fmt(trip)} times per group` : "once per element";
       push(
         "dequant-in-inner-loop",
         "warning",
