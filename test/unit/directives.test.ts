@@ -97,6 +97,52 @@ describe("directive parsing", () => {
     assert.match(problemAt("// @let N = 1 +").message, /expected a number/);
   });
 
+  it("parses shape lists: uniform list members, nested structs, whole-binding lists and storage value lists", () => {
+    const names = (line: string): string => {
+      const d = one(line);
+      assert.equal(d.kind, "uniform");
+      return d.kind === "uniform" ? d.fields.map((f) => f.name.name).join() : "";
+    };
+    assert.equal(names("// @uniform params = { shape: [4, 1024, N], n: 7 }"), "shape[0],shape[1],shape[2],n");
+    assert.equal(names("// @uniform u = { dims: { x: 4, y: [2, 3] } }"), "dims.x,dims.y[0],dims.y[1]");
+    assert.equal(names("// @uniform size = [64, 64]"), "[0],[1]");
+    assert.equal(names("// @uniform n = N * 2"), "value");
+    // A list item's name points at the item, so a run's problem with it is shown there.
+    const text = "// @uniform params = { shape: [4, 1024] }";
+    const d = one(text);
+    assert.ok(d.kind === "uniform" && text.slice(d.fields[1].name.span.start, d.fields[1].name.span.end) === "1024");
+    const info = one("// @buffer info = [1024, 512, N / 4]");
+    assert.ok(info.kind === "buffer" && info.count === undefined && info.init?.kind === "list" && info.init.items.length === 3);
+    const counted = one("// @buffer dims[2] = [1, 2, 3, 4, 5, 6, 7, 8]");
+    assert.ok(counted.kind === "buffer" && counted.count !== undefined && counted.init?.kind === "list" && counted.init.items.length === 8);
+  });
+
+  it("points shape-list errors at the offending token", () => {
+    assert.deepEqual(problemAt("// @uniform size = [64, 64"), { text: "[64, 64", message: "@uniform: missing ']'. Expected: // @uniform NAME = { field: EXPR, member: [a, b, ...], ... }  |  // @uniform NAME = [a, b, ...]", code: "directive-syntax" });
+    assert.equal(problemAt("// @uniform p = { shape: [4, [1]] }").text, "[");
+    assert.match(problemAt("// @uniform p = { shape: [4, [1]] }").message, /a list holds numbers/);
+    assert.equal(problemAt("// @uniform p = { shape: [4 8] }").text, "8");
+    assert.equal(problemAt("// @uniform p = { shape: [] }").text, "[]");
+    assert.equal(problemAt("// @uniform p = { n: 1, n: 2 }").text, "n");
+    assert.match(problemAt("// @uniform p = { n: 1, n: 2 }").message, /'n' given twice/);
+    assert.equal(problemAt("// @uniform p = { n: 1 } x").text, "x");
+    assert.match(problemAt("// @uniform p = { n: 1 ").message, /missing '\}'/);
+    assert.equal(problemAt("// @buffer info = [1024 512]").text, "512");
+    assert.match(problemAt("// @buffer info = [1024 512]").message, /expected ',' or '\]' in the list/);
+    assert.equal(problemAt("// @buffer info = []").text, "[]");
+    assert.equal(problemAt("// @buffer info = [1, 2] 3").text, "3");
+  });
+
+  it("a list's length is the buffer's count, and its values are evaluated where they are written", () => {
+    const { directives } = parseDirectives("// @let N = 8\n// @buffer info = [N, N * 2, M]\n// @buffer dims[2] = [1, 2, 3, 4]");
+    const v = evaluateLaunch(directives, new Map());
+    assert.equal(v.buffers.get("info")?.count, 3);
+    assert.deepEqual(v.buffers.get("info")?.values, [8, 16, undefined]);
+    assert.equal(v.buffers.get("dims")?.count, 2);
+    assert.equal(v.problems.length, 1);
+    assert.match(v.problems[0].message, /unknown name 'M'/);
+  });
+
   it("flags misspelt directives but not commented-out WGSL attributes", () => {
     const typo = problemAt("// @dispach 4");
     assert.equal(typo.code, "directive-unknown");

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { analyzeSource, type SourceAnalysis } from "../../server/src/core/analysis/sourceAnalysis";
 import { decodeFp16 } from "../../server/src/core/quant/minifloat";
+import { materializeInputs } from "../../server/src/core/run/inputs";
 import { buildRunPlan, defaultRunEntries, DEFAULT_TOLERANCES, type PlanResult } from "../../server/src/core/run/plan";
 
 const examples = join(__dirname, "..", "..", "examples");
@@ -126,6 +127,63 @@ struct P { h: f16, k: i32, v: vec4<f32> }
     assert.equal(view.getInt32(4, true), -3);
     for (let i = 0; i < 4; i++) assert.equal(view.getFloat32(16 + 4 * i, true), 0.25, "a vector field gets the value in every component");
     assert.equal(u.sizeBytes, 32);
+  });
+
+  it("writes shape lists: uniform vector and array members, a vec2u uniform, and a storage info buffer with the listed values", () => {
+    const text = `
+// @dispatch 1
+// @uniform params = { ne: [1000, 6, 1, 1], nb: [1, 1000, 6000, 6000, 1, 1, 6, 6], n: 7 }
+// @uniform size = [100, 60]
+// @buffer info = [100, 48, 4]
+// @buffer o[1]
+struct Params { ne: vec4<u32>, nb: array<vec4<u32>, 2>, n: u32 }
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<uniform> size: vec2u;
+@group(0) @binding(2) var<storage, read> info: array<u32>;
+@group(0) @binding(3) var<storage, read_write> o: array<u32>;
+@compute @workgroup_size(1) fn main() { o[0] = params.ne.x + params.nb[1].y + params.n + size.y + info[2]; }
+`;
+    const { plan: p, problems } = plan(text);
+    assert.deepEqual(problems, []);
+    const b = Object.fromEntries(p!.bindings.map((x) => [x.name, x]));
+    // Params: ne at bytes 0..15, nb at 16..47, n at 48; 52 bytes bound as 64.
+    const words = new Uint32Array(b.params.uniformBytes!);
+    assert.deepEqual([...words], [1000, 6, 1, 1, 1, 1000, 6000, 6000, 1, 1, 6, 6, 7, 0, 0, 0]);
+    assert.equal(b.params.uniformValues!["nb[5]"], 1);
+    assert.equal(b.params.uniformValues!.n, 7);
+    assert.deepEqual([...new Uint32Array(b.size.uniformBytes!)], [100, 60, 0, 0]);
+    assert.deepEqual(b.size.uniformValues, { "[0]": 100, "[1]": 60 });
+    // The list's length is the count; a run uploads exactly the listed values.
+    assert.equal(b.info.count, 3);
+    assert.equal(b.info.role, "input");
+    assert.deepEqual(b.info.init, { kind: "list", values: [100, 48, 4] });
+    const inputs = materializeInputs(p!.bindings);
+    assert.deepEqual(inputs.problems, []);
+    assert.deepEqual([...new Uint32Array(inputs.buffers.get("info")!)], [100, 48, 4]);
+  });
+
+  it("reports a shape list of the wrong length at the list", () => {
+    const text = `
+// @dispatch 1
+// @uniform params = { ne: [1000, 6, 1], n: 7 }
+// @buffer info[2] = [100, 48, 4]
+// @buffer quads = [1, 2, 3, 4, 5, 6]
+// @buffer o[1]
+struct Params { ne: vec4<u32>, n: u32 }
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> info: array<u32>;
+@group(0) @binding(2) var<storage, read> quads: array<vec4<u32>>;
+@group(0) @binding(3) var<storage, read_write> o: array<u32>;
+@compute @workgroup_size(1) fn main() { o[0] = params.ne.x + info[0] + quads[0].x; }
+`;
+    const r = plan(text);
+    assert.equal(r.plan, null);
+    const found = r.problems.map((x) => [x.message, at(text, x.span)]);
+    assert.deepEqual(found, [
+      ["uniform 'params.ne' holds 4 value(s) (vec4<u32>); the list gives 3", "1000"],
+      ["'info' holds 2 value(s) (2 x 1); the list gives 3", "[100, 48, 4]"],
+      ["'quads': the list gives 6 value(s), not a whole number of vec4<u32> elements of 4 values each: write the count, // @buffer quads[COUNT] = [...]", "[1, 2, 3, 4, 5, 6]"],
+    ]);
   });
 
   it("passes overrides as pipeline constants (keyed by @id when declared) and lets --let values win", () => {

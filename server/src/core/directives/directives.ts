@@ -16,7 +16,9 @@ export type BufferInit =
   | { readonly kind: "random" | "randint"; readonly lo: DExpr; readonly hi: DExpr; readonly span: Span }
   | { readonly kind: "iota"; readonly span: Span }
   | { readonly kind: "const"; readonly value: DExpr; readonly span: Span }
-  | { readonly kind: "file"; readonly path: string; readonly span: Span };
+  | { readonly kind: "file"; readonly path: string; readonly span: Span }
+  /** `[a, b, ...]`: every scalar of the buffer in order (padding skipped); without `[COUNT]` its length is the count. */
+  | { readonly kind: "list"; readonly items: readonly DExpr[]; readonly span: Span };
 
 export type SweepValues =
   | { readonly kind: "list"; readonly items: readonly DExpr[] }
@@ -54,10 +56,17 @@ export const directiveKeywords: Readonly<Record<DirectiveKind, { syntax: string;
   dispatch: { syntax: "// @dispatch X[, Y[, Z]]", doc: "Workgroups to dispatch in x, y and z, e.g. `// @dispatch ceil(N / 256)`." },
   override: { syntax: "// @override NAME = EXPR", doc: "The value of a WGSL `override` for this launch." },
   buffer: {
-    syntax: "// @buffer NAME[COUNT] [= random(lo, hi) | randint(lo, hi) | iota | const(v) | file(\"a.npy\")]",
-    doc: "Element count of a storage binding and its contents; without an initializer the buffer is an output, poisoned before each run.",
+    syntax: "// @buffer NAME[COUNT] [= random(lo, hi) | randint(lo, hi) | iota | const(v) | file(\"a.npy\") | [a, b, ...]]",
+    doc:
+      "Element count of a storage binding and its contents; without an initializer the buffer is an output, poisoned before each run. " +
+      "A list `[a, b, ...]` gives every value in order (its length is the count, e.g. `// @buffer info = [1024, 512, 4]`); integers the kernel reads from a read-only buffer at a constant index are sizes, so its loops and guards count with them.",
   },
-  uniform: { syntax: "// @uniform NAME = { field: EXPR, ... }", doc: "Field values of a uniform struct binding." },
+  uniform: {
+    syntax: "// @uniform NAME = { field: EXPR, member: [a, b, ...], ... }  |  // @uniform NAME = [a, b, ...]",
+    doc:
+      "Values of a uniform binding: struct fields by name (nested structs as `{ inner: { n: 4 } }`), a vector or array member as a list of its scalars in order (`shape: [4, 1024, 1024, 1]`; one value fills every component), " +
+      "and a uniform that is not a struct as a list (`// @uniform size = [64, 64]` for a vec2u) or one value (a scalar).",
+  },
   texture: {
     syntax: "// @texture NAME[WIDTH[, HEIGHT[, DEPTH]]] [FORMAT]",
     doc: "Size of a texture binding in texels, and its texel format where the type does not say it (a sampled texture), e.g. `// @texture src[1920, 1080] rgba8unorm`.",
@@ -257,6 +266,81 @@ function isErr<T>(x: T | DExprError): x is DExprError {
   return typeof x === "object" && x !== null && "message" in x && !("kind" in x) && !("name" in x && "span" in x);
 }
 
+/**
+ * The value of a `// @uniform` binding or member, flattened into `out` under the names the kernel IR gives them
+ * (ir.ts, LaunchParam): `{ n: 4, inner: { k: 2 } }` gives `n` and `inner.k`, a list `shape: [4, 8]` gives
+ * `shape[0]` and `shape[1]` (scalars in order, padding skipped), and at the top a list gives `[0]`, `[1]` (a vector
+ * or array uniform) and a bare expression gives `value` (a scalar uniform).
+ */
+function uniformValue(c: Cursor, path: string, at: Span, out: { name: Named; expr: DExpr }[], depth = 0): true | DExprError {
+  if (depth > 8) return c.fail("values nested too deep");
+  const add = (n: string, span: Span, expr: DExpr): true | DExprError => {
+    if (out.some((x) => x.name.name === n)) return { message: `'${n}' given twice`, start: span.start, end: span.end };
+    out.push({ name: { name: n, span }, expr });
+    return true;
+  };
+  if (c.isOp("{")) {
+    const open = c.peek;
+    c.i++;
+    while (!c.isOp("}")) {
+      if (c.atEnd) return { message: "missing '}'", start: open.start, end: c.peek.start };
+      const f = c.name("a field name");
+      if (isErr(f)) return f;
+      const colon = c.expect(":", `after field '${f.name}'`);
+      if (colon !== true) return colon;
+      const v = uniformValue(c, path === "" ? f.name : `${path}.${f.name}`, f.span, out, depth + 1);
+      if (v !== true) return v;
+      if (c.isOp(",")) c.i++;
+      else if (c.atEnd) return { message: "missing '}'", start: open.start, end: c.peek.start };
+      else if (!c.isOp("}")) return c.fail("expected ',' or '}' after a field");
+    }
+    c.i++;
+    return true;
+  }
+  if (c.isOp("[")) {
+    const open = c.peek;
+    c.i++;
+    let k = 0;
+    while (!c.isOp("]")) {
+      if (c.atEnd) return { message: "missing ']'", start: open.start, end: c.peek.start };
+      if (c.isOp("[") || c.isOp("{")) return c.fail("a list holds numbers (scalars in order), not lists or fields");
+      const e = c.expr();
+      if (isErr(e)) return e;
+      const added = add(`${path}[${k++}]`, { start: e.start, end: e.end }, e);
+      if (added !== true) return added;
+      if (c.isOp(",")) c.i++;
+      else if (c.atEnd) return { message: "missing ']'", start: open.start, end: c.peek.start };
+      else if (!c.isOp("]")) return c.fail("expected ',' or ']' in the list");
+    }
+    if (k === 0) return { message: "the list of values is empty", start: open.start, end: c.peek.end };
+    c.i++;
+    return true;
+  }
+  const e = c.expr();
+  if (isErr(e)) return e;
+  return add(path === "" ? "value" : path, path === "" ? { start: e.start, end: e.end } : at, e);
+}
+
+/** `[a, b, ...]` as a list of expressions, or the problem; the cursor stands at the `[`. */
+function numberList(c: Cursor): { items: DExpr[]; span: Span } | DExprError {
+  const open = c.peek;
+  c.i++;
+  const items: DExpr[] = [];
+  while (!c.isOp("]")) {
+    if (c.atEnd) return { message: "missing ']'", start: open.start, end: c.peek.start };
+    const e = c.expr();
+    if (isErr(e)) return e;
+    items.push(e);
+    if (c.isOp(",")) c.i++;
+    else if (c.atEnd) return { message: "missing ']'", start: open.start, end: c.peek.start };
+    else if (!c.isOp("]")) return c.fail("expected ',' or ']' in the list");
+  }
+  const close = c.peek;
+  c.i++;
+  if (items.length === 0) return { message: "the list of values is empty", start: open.start, end: close.end };
+  return { items, span: { start: open.start, end: close.end } };
+}
+
 /** A quoted string in `raw` starting at or after `from`; directives use them only for file paths. */
 function quoted(text: string, from: number, end: number): { value: string; start: number; end: number } | undefined {
   const m = /^\s*"([^"]*)"/.exec(text.slice(from, end));
@@ -353,28 +437,11 @@ function parseDirectiveBody(kind: DirectiveKind, text: string, bodyStart: number
       if (isErr(name)) return name;
       const eq = c.expect("=", `after '${name.name}'`);
       if (eq !== true) return eq;
-      // Braces are not expression tokens: read fields from the raw text between { and }.
-      const open = text.indexOf("{", name.span.end);
-      const close = text.lastIndexOf("}", lineEnd);
-      if (open < 0 || open > lineEnd) return { message: "expected '{ field: value, ... }'", start: name.span.end, end: lineEnd };
-      if (close < open) return { message: "missing '}'", start: open, end: lineEnd };
       const fields: { name: Named; expr: DExpr }[] = [];
-      const inner = tokenizeDExpr(text, open + 1, close);
-      if (!Array.isArray(inner)) return inner;
-      const fc = new Cursor(inner, close);
-      while (fc.peek.kind !== "end") {
-        const f = fc.name("a field name");
-        if (isErr(f)) return f;
-        const colon = fc.expect(":", `after field '${f.name}'`);
-        if (colon !== true) return colon;
-        const v = fc.expr();
-        if (isErr(v)) return v;
-        if (fields.some((x) => x.name.name === f.name)) return { message: `field '${f.name}' given twice`, start: f.span.start, end: f.span.end };
-        fields.push({ name: f, expr: v });
-        if (fc.isOp(",")) fc.i++;
-        else if (!fc.atEnd) return fc.fail("expected ',' between fields");
-      }
-      if (text.slice(close + 1, lineEnd).trim() !== "") return { message: "unexpected text after '}'", start: close + 1, end: lineEnd };
+      const value = uniformValue(c, "", name.span, fields);
+      if (value !== true) return value;
+      const end = c.end();
+      if (end !== true) return { ...end, message: end.message.replace("unexpected text", "unexpected text after the value") };
       return { ...base, kind, name, fields };
     }
     case "check": {
@@ -501,8 +568,18 @@ function parseDirectiveBody(kind: DirectiveKind, text: string, bodyStart: number
 
 function parseBufferInit(text: string, from: number, lineEnd: number): BufferInit | DExprError {
   const rest = text.slice(from, lineEnd);
+  if (rest.trimStart().startsWith("[")) {
+    const toks = tokenizeDExpr(text, from, lineEnd);
+    if (!Array.isArray(toks)) return toks;
+    const c = new Cursor(toks, lineEnd);
+    const list = numberList(c);
+    if (isErr(list)) return list;
+    const end = c.end();
+    if (end !== true) return { ...end, message: end.message.replace("unexpected text", "unexpected text after ']'") };
+    return { kind: "list", items: list.items, span: list.span };
+  }
   const m = /^\s*([A-Za-z_]\w*)/.exec(rest);
-  if (!m) return { message: "expected an initializer: random(lo, hi), randint(lo, hi), iota, const(v) or file(\"a.npy\")", start: from, end: lineEnd };
+  if (!m) return { message: "expected an initializer: random(lo, hi), randint(lo, hi), iota, const(v), file(\"a.npy\") or [a, b, ...]", start: from, end: lineEnd };
   const nameStart = from + rest.indexOf(m[1]);
   const span = { start: nameStart, end: lineEnd };
   const fn = m[1];
@@ -516,7 +593,7 @@ function parseBufferInit(text: string, from: number, lineEnd: number): BufferIni
     return { kind: "file", path: q.value, span };
   }
   if (fn !== "random" && fn !== "randint" && fn !== "const") {
-    return { message: `unknown initializer '${fn}' (known: random, randint, iota, const, file)`, start: nameStart, end: nameStart + fn.length };
+    return { message: `unknown initializer '${fn}' (known: random, randint, iota, const, file, [a, b, ...])`, start: nameStart, end: nameStart + fn.length };
   }
   const toks = tokenizeDExpr(text, nameStart + fn.length, lineEnd);
   if (!Array.isArray(toks)) return toks;

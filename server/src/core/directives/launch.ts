@@ -78,7 +78,8 @@ export interface LaunchValues {
   readonly env: Env;
   readonly dispatch: readonly [number, number, number] | undefined;
   readonly overrides: ReadonlyMap<string, number>;
-  readonly buffers: ReadonlyMap<string, { readonly count: number | undefined; readonly directive: Extract<Directive, { kind: "buffer" }> }>;
+  /** `values`: what a `= [a, b, ...]` list gives, every scalar in order (undefined where one does not evaluate). */
+  readonly buffers: ReadonlyMap<string, { readonly count: number | undefined; readonly directive: Extract<Directive, { kind: "buffer" }>; readonly values?: readonly (number | undefined)[] }>;
   /** Texture sizes in texels (width, height, depth; missing dimensions are 1) and stated texel formats. */
   readonly textures: ReadonlyMap<string, { readonly size: readonly [number, number, number]; readonly format: string | undefined }>;
   readonly problems: readonly CoreDiagnostic[];
@@ -139,7 +140,7 @@ export function evaluateLaunch(
     }
   }
   let dispatch: [number, number, number] | undefined;
-  const buffers = new Map<string, { count: number | undefined; directive: Extract<Directive, { kind: "buffer" }> }>();
+  const buffers = new Map<string, { count: number | undefined; directive: Extract<Directive, { kind: "buffer" }>; values?: (number | undefined)[] }>();
   const textures = new Map<string, { size: [number, number, number]; format: string | undefined }>();
   for (const d of directives) {
     switch (d.kind) {
@@ -178,6 +179,12 @@ export function evaluateLaunch(
           if (lo !== undefined && hi !== undefined && lo > hi) report("directive-value", `${d.init.kind}(lo, hi) needs lo <= hi, got ${lo} > ${hi}`, d.init.span);
         } else if (d.init?.kind === "const") {
           evaluate(d.init.value);
+        }
+        if (d.init?.kind === "list") {
+          const values = d.init.items.map((e) => evaluate(e));
+          // Without `[COUNT]` a list of one value per element is as long as the buffer.
+          buffers.set(d.name.name, { count: d.count ? count : values.length, directive: d, values });
+          break;
         }
         buffers.set(d.name.name, { count, directive: d });
         break;

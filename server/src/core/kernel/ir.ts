@@ -54,12 +54,38 @@ export interface BindingIR {
   readonly span: Span;
 }
 
-/** A name whose value the launch decides; the body refers to it as the variable `v`. */
+/**
+ * A name whose value the launch decides; the body refers to it as the variable `v`.
+ *
+ * `uniform`: one scalar of a uniform buffer read at a constant address. `field` names it as `// @uniform` does: a
+ * struct member by name (`n`, nested `inner.n`), the k-th scalar of a vector, matrix or array (padding skipped) as
+ * `[k]` after its member (`shape[2]`, `dims[1]`) or alone for a uniform that is not a struct (`[1]` of `size:
+ * vec2u`), and `value` for a scalar uniform. `list` is set for such a `[k]`: the member path (empty for the whole
+ * binding) and how many scalars it holds, so a message can show the whole `[a, b, ...]` to write.
+ *
+ * `stored`: the `index`-th scalar (in layout order, padding skipped; the 32-bit word for an array<u32>) of a
+ * read-only storage buffer, read as an integer at a constant index: shape information a `// @buffer NAME = [...]`
+ * list gives.
+ */
 export type LaunchParam =
   | { readonly v: string; readonly kind: "override"; readonly name: string; readonly default?: VExpr; readonly span?: Span }
-  | { readonly v: string; readonly kind: "uniform"; readonly binding: string; readonly field: string }
+  | { readonly v: string; readonly kind: "uniform"; readonly binding: string; readonly field: string; readonly list?: { readonly member: string; readonly count: number } }
+  | { readonly v: string; readonly kind: "stored"; readonly binding: string; readonly index: number }
   | { readonly v: string; readonly kind: "bufferLength"; readonly binding: string }
   | { readonly v: string; readonly kind: "textureSize"; readonly binding: string; readonly dim: 0 | 1 | 2 };
+
+/**
+ * The directive line that gives a uniform or stored parameter its value, `value` being the text of what it sets: a
+ * list (`[4, 8]`) for a list member (`list`) or a stored buffer, one value otherwise. Nested struct members nest
+ * braces: `inner.n` gives `// @uniform params = { inner: { n: 4 } }`.
+ */
+export function paramDirective(p: Extract<LaunchParam, { kind: "uniform" | "stored" }>, value: string): string {
+  if (p.kind === "stored") return `// @buffer ${p.binding} = ${value}`;
+  const member = p.list ? p.list.member : p.field === "value" ? "" : p.field;
+  let line = value;
+  if (member !== "") for (const part of member.split(".").reverse()) line = `{ ${part}: ${line} }`;
+  return `// @uniform ${p.binding} = ${line}`;
+}
 
 export interface LaunchIR {
   /** Workgroup (block) size as the code writes it, over launch parameters; null when the code gives none. */

@@ -14,7 +14,10 @@ import { bin, call, cst, un, unknown, unknownReason, type VExpr, varsOf } from "
 export interface LaunchInput {
   readonly workgroupSize: readonly [number, number, number];
   readonly dispatch: readonly [number, number, number];
-  /** Values of names a kernel can read at launch: overrides, uniform fields (by binding, then field), buffer lengths. */
+  /**
+   * Values of names a kernel can read at launch: overrides, buffer lengths, and by binding then field the uniform
+   * fields and the values of a `// @buffer NAME = [...]` list (field `[k]`, the k-th scalar).
+   */
   readonly overrides: ReadonlyMap<string, number>;
   readonly uniforms: ReadonlyMap<string, ReadonlyMap<string, number>>;
   readonly bufferCounts: ReadonlyMap<string, number>;
@@ -123,6 +126,17 @@ export function resolveLaunch(ir: KernelIR, directives: readonly Directive[], op
       if (typeof v === "number") fields.set(f.name.name, v);
     }
     uniforms.set(d.name.name, fields);
+  }
+  // One value for a vector or array member (`dims: 4`) fills every component the kernel reads, as a run writes it.
+  for (const p of ir.params.values()) {
+    if (p.kind !== "uniform" || !p.list) continue;
+    const fields = uniforms.get(p.binding);
+    const whole = fields?.get(p.list.member || "value");
+    if (fields && whole !== undefined && !fields.has(p.field)) fields.set(p.field, whole);
+  }
+  // A read-only buffer's list values are sizes the kernel reads (`info[0]`), addressed like uniform list members.
+  for (const [name, b] of launch.buffers) {
+    if (b.values) uniforms.set(name, new Map(b.values.flatMap((v, k): [string, number][] => (v === undefined ? [] : [[`[${k}]`, v]]))));
   }
   const bufferCounts = new Map<string, number>();
   for (const [name, b] of launch.buffers) if (b.count !== undefined) bufferCounts.set(name, b.count);

@@ -6,7 +6,7 @@
 // uniform fields, buffer lengths, subgroup width) replace the IR's launch variables first, so index expressions,
 // bounds and trip counts become expressions over ids and loop counters alone.
 import type { IrNode, KernelIR, LaunchParam, LoopCounter, Span } from "../kernel/ir";
-import { SUBGROUP_SIZE_VAR, WORKGROUP_COUNT_VARS, WORKGROUP_SIZE_VARS } from "../kernel/ir";
+import { paramDirective, SUBGROUP_SIZE_VAR, WORKGROUP_COUNT_VARS, WORKGROUP_SIZE_VARS } from "../kernel/ir";
 import type { LaunchInput } from "../kernel/launch";
 import { bin, bounds, call, cst, type Interval, isConst, show, un, unknown, unknownReason, vr, type VExpr, varsOf } from "../kernel/vexpr";
 import { type BudgetOptions, WorkBudget } from "./budget";
@@ -92,6 +92,12 @@ const MAX_LIST_ITERATIONS = 4096;
 const MAX_TRIP = 1e8;
 const MAX_PARAM_DEPTH = 16;
 
+/** `[v0, v1, ...]`: the list a directive needs for `n` values (shortened past 8). */
+function placeholders(n: number): string {
+  if (n <= 8) return `[${Array.from({ length: n }, (_, i) => `v${i}`).join(", ")}]`;
+  return `[v0, v1, ..., v${n - 1}]`;
+}
+
 export function evaluateKernel(ir: KernelIR, launch: LaunchInput, budget: BudgetOptions = {}): WalkResult {
   return new Evaluator(ir, launch, new WorkBudget(budget)).run();
 }
@@ -172,10 +178,24 @@ class Evaluator {
         return unknown(`override '${p.name}' has no value`);
       }
       case "uniform": {
-        const v = this.launch.uniforms.get(p.binding)?.get(p.field);
+        const fields = this.launch.uniforms.get(p.binding);
+        // A list member given one value (`dims: 4`) has it in every component, as a run writes it.
+        const v = fields?.get(p.field) ?? (p.list ? fields?.get(p.list.member || "value") : undefined);
         if (v !== undefined) return cst(v);
-        this.note(`uniform '${p.binding}.${p.field}'`, `has no value: add // @uniform ${p.binding} = { ${p.field}: ... }`);
-        return unknown(`uniform ${p.binding}.${p.field} has no value`);
+        // One note per member: every scalar of `shape` asks for the same `shape: [...]`.
+        const member = p.list ? p.list.member : p.field === "value" ? "" : p.field;
+        const what = member === "" ? `uniform '${p.binding}'` : `uniform '${p.binding}.${member}'`;
+        this.note(what, `has no value: add ${paramDirective(p, p.list ? placeholders(p.list.count) : "...")}`);
+        return unknown(`uniform ${p.binding}${p.field.startsWith("[") ? "" : "."}${p.field} has no value`);
+      }
+      case "stored": {
+        const v = this.launch.uniforms.get(p.binding)?.get(`[${p.index}]`);
+        if (v !== undefined) return cst(v);
+        // One note per buffer, listing every value the kernel reads as a size.
+        const read = [...this.ir.params.values()].flatMap((q) => (q.kind === "stored" && q.binding === p.binding ? [q.index] : [])).sort((a, b) => a - b);
+        const words = read.map((i) => `${p.binding}[${i}]`).join(", ");
+        this.note(`buffer '${p.binding}'`, `the kernel reads ${words} as sizes, and nothing gives them: add ${paramDirective(p, placeholders(read[read.length - 1] + 1))} (its values in order)`);
+        return unknown(`${p.binding}[${p.index}] has no value`);
       }
       case "bufferLength": {
         const n = this.launch.bufferCounts.get(p.binding);

@@ -137,6 +137,8 @@ export function generate(layout: BufferLayout, init: Exclude<InitSpec, { kind: "
     const needsInt = init.kind === "randint" || [...layout.header, ...layout.leaves].some((l) => isInt(l.scalar));
     if (needsInt && intSpan < 1) return { error: `${init.kind}(${init.lo}, ${init.hi}) contains no whole number for the integer elements of '${name}'` };
   }
+  // The plan checks a list's length; a mismatch here is a caller's bug, said rather than padded.
+  if (init.kind === "list" && init.values.length !== scalarCount(layout)) return { error: `'${name}' holds ${scalarCount(layout)} value(s); the list gives ${init.values.length}` };
   const packedF32 = isPacked(layout) && uniformScalar(layout) === "f32";
   if (packedF32 && init.kind === "random") {
     // The common case (an array of f32) without a DataView call per element.
@@ -159,6 +161,9 @@ export function generate(layout: BufferLayout, init: Exclude<InitSpec, { kind: "
         break;
       case "const":
         v = init.value;
+        break;
+      case "list":
+        v = init.values[k] ?? 0;
         break;
     }
     writeScalarLE(view, offset, scalar, v);

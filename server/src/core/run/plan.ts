@@ -14,6 +14,7 @@ import type { Directive } from "../directives/directives";
 import { evaluateDExpr, type DExpr, type Env } from "../directives/expr";
 import { decodeFp16, encodeFp16 } from "../quant/minifloat";
 import type { Expr, Span, ValueDecl } from "../wgsl/ast";
+import { scalarSlot } from "../wgsl/lower";
 import { alignOf, type ArrayType, derefType, roundUp, sizeOf, strideOf, typeToString, type WgslType } from "../wgsl/types";
 import { type ScalarKind, writeScalarLE } from "./scalars";
 
@@ -45,7 +46,9 @@ export type InitSpec =
   | { readonly kind: "random" | "randint"; readonly lo: number; readonly hi: number }
   | { readonly kind: "iota" }
   | { readonly kind: "const"; readonly value: number }
-  | { readonly kind: "file"; readonly path: string };
+  | { readonly kind: "file"; readonly path: string }
+  /** `[a, b, ...]`: every scalar of the buffer in order, padding skipped. */
+  | { readonly kind: "list"; readonly values: readonly number[] };
 
 export interface PlannedBinding {
   readonly name: string;
@@ -239,6 +242,18 @@ function runtimePart(t: WgslType): { headerMembers: { type: WgslType; offset: nu
 /** A 4-byte-multiple size: WebGPU maps and copies buffers in whole 32-bit words. */
 function wordSize(n: number): number {
   return Math.max(4, Math.ceil(n / 4) * 4);
+}
+
+/** The type of the member `path` (`inner.shape`; empty for the whole) of a uniform's type, for messages. */
+function leafType(t: WgslType, path: string): WgslType {
+  let cur = t;
+  for (const part of path === "" ? [] : path.split(".")) {
+    const d = derefType(cur);
+    const m = d.kind === "struct" ? d.members.find((x) => x.name === part) : undefined;
+    if (!m) return cur;
+    cur = m.type;
+  }
+  return cur;
 }
 
 /** The value a uniform scalar holds once written as `scalar` (what the kernel reads back). */
@@ -437,7 +452,13 @@ export function buildRunPlan(source: SourceAnalysis, kernel: KernelSummary, give
           return null;
         }
       }
-      const c = d?.count ? value(d.count) : undefined;
+      // A list without `[COUNT]` gives the count: its scalars after the header, a whole number of elements.
+      const listed = !d?.count && d?.init?.kind === "list" ? (d.init.items.length - header.length) / leaves.length : undefined;
+      if (listed !== undefined && (!Number.isInteger(listed) || listed < 1)) {
+        error("run-buffer-size", `'${b.name}': the list gives ${d!.init!.kind === "list" ? d!.init!.items.length : 0} value(s), not ${header.length ? `${header.length} for the header and ` : ""}a whole number of ${typeToString(element)} elements of ${leaves.length} values each: write the count, // @buffer ${b.name}[COUNT] = [...]`, d!.init!.span);
+        return null;
+      }
+      const c = d?.count ? value(d.count) : listed;
       if (c === undefined) {
         if (!d?.count) {
           const elem = typeToString(element);
@@ -501,6 +522,17 @@ export function buildRunPlan(source: SourceAnalysis, kernel: KernelSummary, give
         case "file":
           init = { kind: "file", path: di.path };
           break;
+        case "list": {
+          const vs = di.items.map(value);
+          if (vs.some((v) => v === undefined)) return null;
+          const scalars = header.length + count * leaves.length;
+          if (vs.length !== scalars) {
+            error("run-buffer-size", `'${b.name}' holds ${scalars.toLocaleString("en-US")} value(s) (${header.length ? `a header of ${header.length} and ` : ""}${count.toLocaleString("en-US")} x ${leaves.length}); the list gives ${vs.length}`, di.span);
+            return null;
+          }
+          init = { kind: "list", values: vs as number[] };
+          break;
+        }
       }
     }
     if (!init && kind === "storage-read") {
@@ -541,49 +573,75 @@ export function buildRunPlan(source: SourceAnalysis, kernel: KernelSummary, give
     const values: Record<string, number> = {};
     const given = new Map<string, { v: number | undefined; span: Span }>();
     for (const f of d?.fields ?? []) given.set(f.name.name, { v: value(f.expr), span: f.name.span });
-    const fields: { name: string; type: WgslType; offset: number }[] =
-      t.kind === "struct" ? t.members.map((m) => ({ name: m.name, type: m.type, offset: m.offset })) : [{ name: [...given.keys()][0] ?? "value", type: t, offset: 0 }];
+    // The directive's names for each scalar (lower.ts scalarSlot, the names the analysis reads them by), grouped
+    // by what one `name: value` sets: a scalar member, or a whole vector, matrix or array member given as a list.
+    const leaves: ScalarLeaf[] = [];
+    const why = leavesOf(t, 0, leaves);
+    if (why) {
+      error("run-unsupported-type", `'${b.name}': ${why}`, b.nameSpan);
+      return null;
+    }
+    const groups = new Map<string, { leaves: { leaf: ScalarLeaf; field: string }[]; list: boolean }>();
+    for (const leaf of leaves) {
+      const slot = scalarSlot(t, leaf.offset);
+      if (!slot || slot.path === undefined) {
+        error("run-unsupported-type", `uniform '${b.name}' holds an array of structs; @uniform sets scalars, structs and vectors, matrices or arrays of scalars only`, d?.span ?? b.nameSpan);
+        return null;
+      }
+      const field = slot.path === "" ? "value" : slot.path;
+      const key = slot.list ? slot.list.member : field;
+      const g = groups.get(key) ?? { leaves: [], list: slot.list !== undefined };
+      g.leaves.push({ leaf, field });
+      groups.set(key, g);
+    }
+    const label = (key: string): string => (key === "" ? `'${b.name}'` : `'${b.name}.${key}'`);
     if (!d) {
-      const example = fields.map((f) => `${f.name}: VALUE`).join(", ");
-      error("run-uniform-value", `uniform '${b.name}' has no values: add // @uniform ${b.name} = { ${example} }`, b.nameSpan);
+      const example =
+        t.kind === "struct"
+          ? `{ ${t.members.map((m) => `${m.name}: VALUE`).join(", ")} }`
+          : t.kind === "scalar" || t.kind === "atomic" ? "VALUE" : `[${leaves.map(() => "VALUE").join(", ")}]`;
+      error("run-uniform-value", `uniform '${b.name}' has no values: add // @uniform ${b.name} = ${example}`, b.nameSpan);
       return null;
     }
     let ok = true;
-    for (const f of fields) {
-      const g = given.get(f.name);
-      if (!g) {
-        error("run-uniform-value", `uniform '${b.name}' has no value for field '${f.name}': add '${f.name}: VALUE' to its // @uniform line`, d.name.span);
+    const used = new Set<string>();
+    for (const [key, g] of groups) {
+      // A list member given one value (`v: 0.25`) has it in every component.
+      const whole = g.list ? given.get(key || "value") : undefined;
+      if (whole) used.add(key || "value");
+      const got = g.leaves.map((x) => {
+        used.add(x.field);
+        return given.get(x.field) ?? whole;
+      });
+      const missing = got.filter((x) => x === undefined).length;
+      if (missing === g.leaves.length) {
+        const member = key === "" ? "" : key.split(".").pop()!;
+        const what = g.list ? `[${g.leaves.map(() => "VALUE").join(", ")}]` : "VALUE";
+        error("run-uniform-value", `uniform '${b.name}' has no value for ${key === "" ? "its contents" : `field '${key}'`}: add ${member === "" ? `'= ${what}'` : `'${member}: ${what}'`} to its // @uniform line`, d.name.span);
         ok = false;
         continue;
       }
-      if (g.v === undefined) {
+      const listed = [...given.keys()].filter((k) => k.startsWith(`${key}[`) && k.slice(key.length).match(/^\[\d+\]$/));
+      if (missing > 0 || listed.length > g.leaves.length) {
+        const first = given.get(listed[0] ?? key)!;
+        error("run-uniform-value", `uniform ${label(key)} holds ${g.leaves.length} value(s) (${typeToString(derefType(leafType(t, key)))}); the list gives ${listed.length}`, first.span);
         ok = false;
         continue;
       }
-      const leaves: ScalarLeaf[] = [];
-      const ft = derefType(f.type);
-      if (ft.kind !== "scalar" && ft.kind !== "vector" && ft.kind !== "atomic") {
-        error("run-unsupported-type", `uniform field '${b.name}.${f.name}' is a ${typeToString(ft)}; @uniform sets scalar and vector fields only (a vector gets the value in every component)`, g.span);
+      if (got.some((x) => x!.v === undefined)) {
         ok = false;
         continue;
       }
-      const why = leavesOf(ft, f.offset, leaves);
-      if (why) {
-        error("run-unsupported-type", `uniform field '${b.name}.${f.name}': ${why}`, g.span);
-        ok = false;
-        continue;
-      }
-      for (const leaf of leaves) writeScalarLE(view, leaf.offset, leaf.scalar, g.v);
-      values[f.name] = asStored(g.v, leaves[0].scalar);
+      g.leaves.forEach((x, i) => writeScalarLE(view, x.leaf.offset, x.leaf.scalar, got[i]!.v!));
+      if (whole) values[key || "value"] = asStored(whole.v!, g.leaves[0].leaf.scalar);
+      else g.leaves.forEach((x, i) => (values[x.field] = asStored(got[i]!.v!, x.leaf.scalar)));
     }
     for (const [field, g] of given) {
-      if (!fields.some((f) => f.name === field)) {
+      if (!used.has(field) && !listedBeyond(field)) {
         warning("run-uniform-field", `uniform '${b.name}' (${typeToString(t)}) has no field '${field}'${t.kind === "struct" ? ` (fields: ${t.members.map((m) => m.name).join(", ")})` : ""}`, g.span);
       }
     }
     if (!ok) return null;
-    const leaves: ScalarLeaf[] = [];
-    leavesOf(t, 0, leaves);
     return {
       name: b.name,
       group: b.group!,
@@ -601,6 +659,12 @@ export function buildRunPlan(source: SourceAnalysis, kernel: KernelSummary, give
       span: b.nameSpan,
       directiveSpan: d.span,
     };
+
+    /** A list item past a member's end, already reported as a wrong length. */
+    function listedBeyond(field: string): boolean {
+      const m = /^(.*)\[\d+\]$/.exec(field);
+      return m !== null && groups.get(m[1])?.list === true;
+    }
   }
 
   // ---- Checks ---------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import type {
 import { estimateBuiltinCost } from "./builtinCosts";
 import { walk } from "./walk";
 import type { Resolution, WgslSymbol } from "./resolve";
-import { componentCount, derefType, scalarOf, sizeOf, strideOf, type StructType, type WgslType } from "./types";
+import { componentCount, derefType, roundUp, scalarOf, sizeOf, strideOf, type StructType, type WgslType } from "./types";
 import type { BindingIR, IrNode, KernelIR, LaunchParam, LoopCounter, OpClass, PrivateValue } from "../kernel/ir";
 import { SUBGROUP_SIZE_VAR, WORKGROUP_COUNT_VARS, WORKGROUP_SIZE_VARS } from "../kernel/ir";
 import { bin, call, cst, isConst, un, unknown, unknownReason, vr, type VExpr, varsOf } from "../kernel/vexpr";
@@ -38,7 +38,7 @@ const MAX_CALL_DEPTH = 24;
 const STATEMENT_BUDGET = 200000;
 
 /** Variables that only the launch decides: a step or bound made of these is a constant of the launch. */
-const LAUNCH_VAR = /^(override|uniform|length)\.|^(wgsize|nwg)\.|^subgroup_size$/;
+const LAUNCH_VAR = /^(override|uniform|stored|length)\.|^(wgsize|nwg)\.|^subgroup_size$/;
 
 class Frame {
   returnValue: Val | undefined;
@@ -100,6 +100,96 @@ function typeText(t: WgslType): string {
   if (t.kind === "scalar") return t.name;
   if (t.kind === "vector") return `vec${t.n}<${t.component.name}>`;
   return t.kind;
+}
+
+/** Scalars of a type with a fixed layout, padding skipped; undefined for a runtime-sized or unknown layout. */
+function scalarCount(t: WgslType): number | undefined {
+  switch (t.kind) {
+    case "scalar":
+    case "atomic":
+      return 1;
+    case "vector":
+      return t.n;
+    case "matrix":
+      return t.cols * t.rows;
+    case "array": {
+      const per = scalarCount(t.element);
+      return typeof t.count === "number" && per !== undefined ? t.count * per : undefined;
+    }
+    case "struct": {
+      let n = 0;
+      for (const m of t.members) {
+        const k = scalarCount(derefType(m.type));
+        if (k === undefined) return undefined;
+        n += k;
+      }
+      return n;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The scalar at byte `offset` of a value of type `t`: its index among the scalars in layout order (padding skipped:
+ * the order `// @buffer NAME = [...]` lists them in) and the path `// @uniform` names it by (see LaunchParam).
+ * `path` is undefined inside an array of structs, which no directive addresses; `list` is the vector, matrix or
+ * array of scalars the scalar belongs to, if any. Undefined for an offset in padding or outside the type.
+ */
+export function scalarSlot(t: WgslType, offset: number): { index: number; path: string | undefined; list?: { member: string; count: number | undefined } } | undefined {
+  switch (t.kind) {
+    case "scalar":
+      return offset === 0 && t.name !== "bool" ? { index: 0, path: "" } : undefined;
+    case "atomic":
+      return scalarSlot(derefType(t.inner), offset);
+    case "vector": {
+      const bytes = sizeOf(t.component) ?? 4;
+      const i = offset / bytes;
+      return Number.isInteger(i) && i >= 0 && i < t.n ? { index: i, path: `[${i}]`, list: { member: "", count: t.n } } : undefined;
+    }
+    case "matrix": {
+      const bytes = sizeOf(t.component) ?? 4;
+      const column = roundUp(t.rows === 2 ? 2 * bytes : 4 * bytes, t.rows * bytes);
+      const c = Math.floor(offset / column);
+      const r = (offset - c * column) / bytes;
+      if (c < 0 || c >= t.cols || !Number.isInteger(r) || r >= t.rows) return undefined;
+      const i = c * t.rows + r;
+      return { index: i, path: `[${i}]`, list: { member: "", count: t.cols * t.rows } };
+    }
+    case "array": {
+      const stride = strideOf(t);
+      const per = scalarCount(derefType(t.element));
+      if (stride === null || stride <= 0 || per === undefined || offset < 0) return undefined;
+      const e = Math.floor(offset / stride);
+      if (typeof t.count === "number" && e >= t.count) return undefined;
+      const inner = scalarSlot(derefType(t.element), offset - e * stride);
+      if (!inner) return undefined;
+      const index = e * per + inner.index;
+      // An array of scalars, vectors or matrices flattens to one list; an array of structs has no directive path.
+      const flat = inner.path === "" || inner.list?.member === "";
+      return { index, path: flat ? `[${index}]` : undefined, list: flat ? { member: "", count: typeof t.count === "number" ? t.count * per : undefined } : undefined };
+    }
+    case "struct": {
+      let before = 0;
+      for (let k = 0; k < t.members.length; k++) {
+        const m = t.members[k];
+        const mt = derefType(m.type);
+        const last = k === t.members.length - 1;
+        if (offset >= m.offset && (offset < m.offset + m.size || (last && t.runtimeSized))) {
+          const inner = scalarSlot(mt, offset - m.offset);
+          if (!inner) return undefined;
+          const join = (p: string): string => (p === "" ? m.name : p.startsWith("[") ? `${m.name}${p}` : `${m.name}.${p}`);
+          return { index: before + inner.index, path: inner.path === undefined ? undefined : join(inner.path), list: inner.list ? { member: join(inner.list.member), count: inner.list.count } : undefined };
+        }
+        const n = scalarCount(mt);
+        if (n === undefined) return undefined;
+        before += n;
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
 }
 
 class Lowering {
@@ -889,6 +979,8 @@ class Lowering {
         return this.uniformValue(ref);
       }
       if (ref.space !== "private") this.recordAccess(e, ref, "load");
+      const stored = ref.space === "storage" ? this.storedValue(ref) : undefined;
+      if (stored) return stored;
       if (ref.space === "storage" && ref.type.kind === "array" && ref.type.count === "runtime") return S(unknown("an array"));
       const what = `loaded from '${ref.binding.name}'`;
       const t = derefType(ref.type);
@@ -915,14 +1007,52 @@ class Lowering {
     return S(unknown(`.${name}`));
   }
 
-  /** A uniform field is a launch parameter (its value comes from `// @uniform`). */
+  /**
+   * A uniform read at a constant address is made of launch parameters, one per scalar (values from `// @uniform`);
+   * a vector or struct read gives a vector or struct of them.
+   */
   private uniformValue(ref: Extract<Ref, { kind: "mem" }>): Val {
-    const t = derefType(this.types.typeOfSymbol(ref.binding));
+    const root = derefType(this.types.typeOfSymbol(ref.binding));
     const addr = ref.addr;
-    if (!isConst(addr) || t.kind !== "struct") return S(unknown(`uniform '${ref.binding.name}' is read at a computed address`));
-    const m = (t as StructType).members.find((x) => x.offset <= addr.v && addr.v < x.offset + x.size);
-    if (!m) return S(unknown(`uniform '${ref.binding.name}'`));
-    return S(this.param({ v: `uniform.${ref.binding.name}.${m.name}`, kind: "uniform", binding: ref.binding.name, field: m.name }));
+    const name = ref.binding.name;
+    if (!isConst(addr)) return S(unknown(`uniform '${name}' is read at a computed address`));
+    return this.wordsAt(derefType(ref.type), addr.v, (offset) => {
+      const slot = scalarSlot(root, offset);
+      if (!slot) return unknown(`uniform '${name}' at byte ${offset}`);
+      if (slot.path === undefined) return unknown(`uniform '${name}' at byte ${offset} (inside an array of structs, which // @uniform cannot give)`);
+      const field = slot.path === "" ? "value" : slot.path;
+      const list = slot.list && slot.list.count !== undefined ? { member: slot.list.member, count: slot.list.count } : undefined;
+      return this.param({ v: `uniform.${name}${field.startsWith("[") ? "" : "."}${field}`, kind: "uniform", binding: name, field, ...(list ? { list } : {}) });
+    });
+  }
+
+  /**
+   * An integer read from a read-only storage buffer at a constant index is shape information (onnxruntime's and
+   * ggml's `info` arrays): a launch parameter whose value a `// @buffer NAME = [...]` list gives. Floats and
+   * writable buffers stay loaded data. Undefined when this is not such a read.
+   */
+  private storedValue(ref: Extract<Ref, { kind: "mem" }>): Val | undefined {
+    const access = ref.binding.varAttributes?.accessMode ?? "read";
+    const t = derefType(ref.type);
+    const scalar = t.kind === "scalar" ? t.name : t.kind === "vector" ? t.component.name : undefined;
+    if (access !== "read" || !isConst(ref.addr) || (scalar !== "u32" && scalar !== "i32")) return undefined;
+    const root = derefType(this.types.typeOfSymbol(ref.binding));
+    const name = ref.binding.name;
+    return this.wordsAt(t, ref.addr.v, (offset) => {
+      const slot = scalarSlot(root, offset);
+      return slot ? this.param({ v: `stored.${name}[${slot.index}]`, kind: "stored", binding: name, index: slot.index }) : unknown(`loaded from '${name}'`);
+    });
+  }
+
+  /** A value of type `t` at byte `offset`, each scalar from `word` (vectors and structs recursively). */
+  private wordsAt(t: WgslType, offset: number, word: (offset: number) => VExpr): Val {
+    if (t.kind === "scalar" || t.kind === "atomic") return S(word(offset));
+    if (t.kind === "vector") {
+      const bytes = sizeOf(t.component) ?? 4;
+      return { t: "v", c: Array.from({ length: t.n }, (_, i) => word(offset + i * bytes)) };
+    }
+    if (t.kind === "struct") return { t: "st", f: new Map(t.members.map((m) => [m.name, this.wordsAt(derefType(m.type), offset + m.offset, word)])) };
+    return S(unknown(`a ${t.kind} value read whole`));
   }
 
   private recordAccess(node: Expr, ref: Extract<Ref, { kind: "mem" }>, kind: "load" | "store" | "atomic"): void {
