@@ -183,6 +183,8 @@ export class QuantContext {
     for (const f of this.functions) walk(f.body, (n) => void fn(n));
   }
 
+  /** strides() by expression. */
+  readonly strideMemo = new Map<Expr, Set<number>>();
   private parents: Map<AstNode, AstNode> | null = null;
   private owners: Map<AstNode, FunctionDecl> | null = null;
 
@@ -314,7 +316,7 @@ export class QuantContext {
 const calleeName = (c: CallExpr): string => c.callee.name;
 
 /** Follows `let` names back to their initializer, so `let g = k / 128u; s[g]` is seen as `s[k / 128u]`. */
-function findDivisor(ctx: QuantContext, expr: Expr, depth = 0): { value: number; span: Span } | null {
+function findDivisor(ctx: QuantContext, expr: Expr, depth = 0, seen = new Set<WgslSymbol>()): { value: number; span: Span } | null {
   if (depth > 8) return null;
   let found: { value: number; span: Span } | null = null;
   walk(expr, (n) => {
@@ -327,8 +329,10 @@ function findDivisor(ctx: QuantContext, expr: Expr, depth = 0): { value: number;
       }
     } else if (n.kind === "ident") {
       const sym = ctx.symbolOf(n.name);
-      if (sym && sym.kind === "let" && "init" in sym.decl && sym.decl.init) {
-        const inner = findDivisor(ctx, sym.decl.init, depth + 1);
+      // Each `let` is looked into once (a chain of lets naming each other twice stays linear).
+      if (sym && sym.kind === "let" && "init" in sym.decl && sym.decl.init && !seen.has(sym)) {
+        seen.add(sym);
+        const inner = findDivisor(ctx, sym.decl.init, depth + 1, seen);
         if (inner) found = inner;
       }
     }
@@ -379,8 +383,17 @@ function offsetOfIndex(ctx: QuantContext, index: Expr, bytes: number): { offset:
  * arguments of every call.
  */
 function strides(ctx: QuantContext, e: Expr, depth = 0): Set<number> {
+  // Memoised per expression (parameters take every call's arguments, so the answer has no context): helpers called
+  // from many places, calling helpers, stay linear.
+  const memo = ctx.strideMemo.get(e);
+  if (memo) return memo;
+  const result = depth > 12 ? new Set([1]) : stridesOf(ctx, e, depth);
+  ctx.strideMemo.set(e, result);
+  return result;
+}
+
+function stridesOf(ctx: QuantContext, e: Expr, depth: number): Set<number> {
   const out = new Set<number>();
-  if (depth > 12) return new Set([1]);
   const scaled = (inner: Set<number>, c: number): Set<number> => new Set([...inner].map((x) => x * c));
   switch (e.kind) {
     case "literal":
@@ -668,7 +681,7 @@ interface LoopContext {
  * to its initializer; a variable declared before the loop and assigned in it changes). Helper parameters are
  * followed to the call's arguments. Unsure past the depth bound: it changes (no finding).
  */
-function varies(ctx: QuantContext, expr: Expr, lc: LoopContext, depth = 0): boolean {
+function varies(ctx: QuantContext, expr: Expr, lc: LoopContext, depth = 0, memo = new Map<WgslSymbol, boolean>()): boolean {
   if (depth > 12) return true;
   const inside = (span: Span): boolean => contains(lc.loop.span, span) || (!!lc.helper && contains(lc.helper.fn.span, span));
   let hit = false;
@@ -677,15 +690,23 @@ function varies(ctx: QuantContext, expr: Expr, lc: LoopContext, depth = 0): bool
     if (n.kind !== "ident") return undefined;
     const sym = ctx.symbolOf(n.name);
     if (!sym) return undefined;
+    // Each name is judged once per question (a chain of lets naming each other twice stays linear).
+    const known = memo.get(sym);
+    if (known !== undefined) {
+      hit = known;
+      return undefined;
+    }
+    memo.set(sym, true);
     if (sym === lc.counter) hit = true;
     else if (sym.kind === "param" && lc.helper && sym.parent?.decl === lc.helper.fn) {
       const arg = ctx.argumentFor(sym, lc.helper.call);
       hit = !arg || varies(ctx, arg, { loop: lc.loop, counter: lc.counter }, depth + 1);
     } else if (sym.kind === "let" || sym.kind === "local-var") {
       const init = "init" in sym.decl ? sym.decl.init : undefined;
-      if (inside(sym.declSpan)) hit = !init || varies(ctx, init, lc, depth + 1);
+      if (inside(sym.declSpan)) hit = !init || varies(ctx, init, lc, depth + 1, memo);
       else if (sym.kind === "local-var") hit = ctx.valueUses(sym).some((u) => assignedAt(ctx, u) && contains(lc.loop.span, u.span));
     }
+    memo.set(sym, hit);
     return undefined;
   });
   return hit;
