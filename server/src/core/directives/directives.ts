@@ -274,8 +274,11 @@ function isErr<T>(x: T | DExprError): x is DExprError {
  */
 function uniformValue(c: Cursor, path: string, at: Span, out: { name: Named; expr: DExpr }[], depth = 0): true | DExprError {
   if (depth > 8) return c.fail("values nested too deep");
+  // `shape: [1, 2], shape: 3` gives shape twice, as a list and as one value.
+  const member = (n: string): string => n.replace(/\[\d+\]$/, "");
   const add = (n: string, span: Span, expr: DExpr): true | DExprError => {
-    if (out.some((x) => x.name.name === n)) return { message: `'${n}' given twice`, start: span.start, end: span.end };
+    const twice = out.some((x) => x.name.name === n || (member(x.name.name) === member(n) && (x.name.name === member(n) || n === member(n))));
+    if (twice) return { message: `'${member(n)}' given twice`, start: span.start, end: span.end };
     out.push({ name: { name: n, span }, expr });
     return true;
   };

@@ -623,7 +623,7 @@ export function buildRunPlan(source: SourceAnalysis, kernel: KernelSummary, give
       }
       const listed = [...given.keys()].filter((k) => k.startsWith(`${key}[`) && k.slice(key.length).match(/^\[\d+\]$/));
       if (missing > 0 || listed.length > g.leaves.length) {
-        const first = given.get(listed[0] ?? key)!;
+        const first = given.get(listed[0] ?? key) ?? { span: d.name.span };
         error("run-uniform-value", `uniform ${label(key)} holds ${g.leaves.length} value(s) (${typeToString(derefType(leafType(t, key)))}); the list gives ${listed.length}`, first.span);
         ok = false;
         continue;
