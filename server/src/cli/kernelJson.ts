@@ -15,6 +15,11 @@ export interface KernelJson {
   flops: number | null;
   intOps: number | null;
   specialOps: number | null;
+  /**
+   * `read`/`written`: modelled DRAM traffic. `compulsory`: bytes read once plus bytes written once; an in-place buffer
+   * counts both. Where a footprint is a range (a gather on loaded indices), these are the estimate (the upper bound),
+   * `ranges` has `bytes.compulsory`, `bytes.read` and `bytes.written`, and `unknowns` says why.
+   */
   bytes: { read: number | null; written: number | null; compulsory: number | null; l2Read: number | null; l2Written: number | null };
   workgroupMemoryBytes: number | null;
   arithmeticIntensity: number | null;
@@ -56,6 +61,16 @@ export function toKernelJson(
   };
   const flops = known ? val("flops", totalFlops(m.ops)) : null;
   const compulsory = m.traffic.compulsoryRead !== null && m.traffic.compulsoryWritten !== null ? m.traffic.compulsoryRead + m.traffic.compulsoryWritten : null;
+  // A ranged footprint goes in `ranges` like a ranged count: the figures in `bytes` are then estimates.
+  const tr = m.traffic.ranges;
+  const byteRange = (name: string, min: number, max: number): void => {
+    if (min !== max) ranges[name] = { min, max: finite(max) };
+  };
+  if (tr && compulsory !== null) {
+    byteRange("bytes.compulsory", tr.compulsoryRead.min + tr.compulsoryWritten.min, tr.compulsoryRead.max + tr.compulsoryWritten.max);
+    if (m.traffic.dramRead !== null) byteRange("bytes.read", tr.dramRead.min, tr.dramRead.max);
+    if (m.traffic.dramWritten !== null) byteRange("bytes.written", tr.dramWritten.min, tr.dramWritten.max);
+  }
   return {
     name: kernel.name,
     range,

@@ -86,11 +86,14 @@ interface Solved {
   readonly rest: (vals: Float64Array) => number;
 }
 
-/** Count of values in the domain with coef*v + rest OP 0 for every solved constraint. */
-function countLinear(d: Domain, solved: readonly Solved[], vals: Float64Array): number {
+/**
+ * The values of a range domain with coef*v + rest OP 0 for every solved constraint: [lo, hi] less `excluded` (from
+ * `!=`); null when none; undefined when a coefficient is not a finite number or the domain is a list.
+ */
+function solveRange(d: Domain, solved: readonly Solved[], vals: Float64Array): { lo: number; hi: number; excluded: readonly number[] } | null | undefined {
   if (d.kind === "list") {
     // Lists are short (simulated loop counters): check each value.
-    return -1;
+    return undefined;
   }
   let lo = d.lo;
   let hi = d.hi - 1;
@@ -98,10 +101,10 @@ function countLinear(d: Domain, solved: readonly Solved[], vals: Float64Array): 
   for (const s of solved) {
     const c = s.coef(vals);
     const r = s.rest(vals);
-    if (!Number.isFinite(c) || !Number.isFinite(r)) return -1;
+    if (!Number.isFinite(c) || !Number.isFinite(r)) return undefined;
     if (c === 0) {
       const ok = s.op === "<" ? r < 0 : s.op === "<=" ? r <= 0 : s.op === ">" ? r > 0 : s.op === ">=" ? r >= 0 : s.op === "==" ? r === 0 : r !== 0;
-      if (!ok) return 0;
+      if (!ok) return null;
       continue;
     }
     // c*v + r OP 0  <=>  v OP' -r/c (the comparison flips when c < 0); values are integers.
@@ -114,7 +117,7 @@ function countLinear(d: Domain, solved: readonly Solved[], vals: Float64Array): 
       case ">": lo = Math.max(lo, Math.floor(x) + 1); break;
       case ">=": lo = Math.max(lo, Math.ceil(x)); break;
       case "==":
-        if (!Number.isInteger(x)) return 0;
+        if (!Number.isInteger(x)) return null;
         lo = Math.max(lo, x);
         hi = Math.min(hi, x);
         break;
@@ -122,12 +125,19 @@ function countLinear(d: Domain, solved: readonly Solved[], vals: Float64Array): 
         if (Number.isInteger(x)) excluded.push(x);
         break;
       default:
-        return -1;
+        return undefined;
     }
   }
-  if (hi < lo) return 0;
-  let n = hi - lo + 1;
-  for (const x of new Set(excluded)) if (x >= lo && x <= hi) n--;
+  return hi < lo ? null : { lo, hi, excluded };
+}
+
+/** Count of values in the domain with coef*v + rest OP 0 for every solved constraint; -1 when it cannot say. */
+function countLinear(d: Domain, solved: readonly Solved[], vals: Float64Array): number {
+  const r = solveRange(d, solved, vals);
+  if (r === undefined) return -1;
+  if (r === null) return 0;
+  let n = r.hi - r.lo + 1;
+  for (const x of new Set(r.excluded)) if (x >= r.lo && x <= r.hi) n--;
   return n;
 }
 
@@ -261,4 +271,135 @@ export function countSatisfying(conditions: readonly VExpr[], domains: ReadonlyM
     return { value: count / 2 ** Math.min(dataDependent, 1), min: 0, max: count, exact: false, note: "a branch depends on loaded data: the estimate assumes half of the invocations take it" };
   }
   return { value: count, min: count, max: count, exact, note: exact ? undefined : budget.reason ? `sampled: ${budget.reason}` : "sampled: the conditions are not linear in the invocation ids" };
+}
+
+/**
+ * The least and greatest value of `e` over the combinations that satisfy every condition (a byte address over the
+ * invocations that get past an early return), exactly: null when none does, undefined when it cannot say exactly
+ * (a condition on data, too many combinations for the budget, a value that is not a number). One pass: the largest
+ * variable is solved in closed form where `e` and the conditions are linear in it (`e` is then extreme at an end of
+ * its feasible range), the rest enumerated. Only the variables `e` depends on, and those conditions link to them,
+ * are visited; the caller knows the others' conditions can be met.
+ */
+export function extremesSatisfying(e: VExpr, conditions: readonly VExpr[], domains: ReadonlyMap<string, Domain>, budget: { left: number }): { lo: number; hi: number } | null | undefined {
+  // A pass that would cost more than `budget.left` steps is not started (and costs nothing): a plain allowance, not
+  // a WorkBudget, so one expensive access does not use up what cheaper ones after it need.
+  const spend = (n: number): boolean => {
+    if (n > budget.left) return false;
+    budget.left -= n;
+    return true;
+  };
+  const parts: VExpr[] = [];
+  for (const c of conditions) conjuncts(c, parts);
+  const known: VExpr[] = [];
+  for (const c of parts) {
+    if (c.k === "const") {
+      if (c.v === 0) return null;
+      continue;
+    }
+    if (c.k === "unknown" || [...varsOf(c)].some((v) => !domains.has(v))) return undefined;
+    known.push(c);
+  }
+  const eVars = varsOf(e);
+  if ([...eVars].some((v) => !domains.has(v))) return undefined;
+  // The variables linked to e's through the conditions, and those conditions.
+  const group = new Set(eVars);
+  const constraints: VExpr[] = [];
+  const pending = [...known];
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (let i = pending.length - 1; i >= 0; i--) {
+      const vs = [...varsOf(pending[i])];
+      if (!vs.some((v) => group.has(v))) continue;
+      for (const v of vs) group.add(v);
+      constraints.push(pending[i]);
+      pending.splice(i, 1);
+      grew = true;
+    }
+  }
+  const vars = [...group];
+  const slots = new Map(vars.map((v, i) => [v, i]));
+  const slot = (n: string): number => slots.get(n) ?? 0;
+  const vals = new Float64Array(Math.max(1, vars.length));
+  const value = compile(e, slot);
+  if (vars.length === 0) {
+    const v = value(vals);
+    return Number.isFinite(v) ? { lo: v, hi: v } : undefined;
+  }
+  const sizes = vars.map((v) => domainSize(domains.get(v)!));
+  const total = sizes.reduce((a, b) => a * b, 1);
+  if (total === 0) return null;
+  let lo = Infinity;
+  let hi = -Infinity;
+  let bad = false;
+  const see = (v: number): void => {
+    if (!Number.isFinite(v)) bad = true;
+    else {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  };
+  const order = vars.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a]);
+  const enumerate = (indices: readonly number[], visit: () => void): void => {
+    const counters = new Array(indices.length).fill(0);
+    for (;;) {
+      for (let j = 0; j < indices.length; j++) vals[indices[j]] = domainValue(domains.get(vars[indices[j]])!, counters[j]);
+      visit();
+      let j = 0;
+      while (j < indices.length) {
+        counters[j]++;
+        if (counters[j] < sizes[indices[j]]) break;
+        counters[j] = 0;
+        j++;
+      }
+      if (j === indices.length) return;
+    }
+  };
+  const big = order[0];
+  const bigDomain = domains.get(vars[big])!;
+  const restSize = total / sizes[big];
+  const eLin = bigDomain.kind === "range" ? linear(e, vars[big]) : undefined;
+  const solved: Solved[] = [];
+  let linearOk = eLin !== undefined;
+  for (const c of constraints) {
+    if (!linearOk) break;
+    const lin = c.k === "bin" && COMPARISONS.has(c.op) ? linear(bin("-", c.a, c.b), vars[big]) : undefined;
+    if (!lin || c.k !== "bin") linearOk = false;
+    else solved.push({ op: c.op, coef: compile(lin.coef, slot), rest: compile(lin.rest, slot) });
+  }
+  if (linearOk && eLin && restSize <= ENUMERATE_LIMIT && spend(restSize * (constraints.length + 1))) {
+    const coef = compile(eLin.coef, slot);
+    const rest = compile(eLin.rest, slot);
+    let failed = false;
+    enumerate(order.slice(1), () => {
+      if (failed) return;
+      const r = solveRange(bigDomain, solved, vals);
+      if (r === undefined) failed = true;
+      if (!r) return;
+      // e is linear in the solved variable: its extremes are at the feasible range's ends (past any `!=` value).
+      let a = r.lo;
+      let b = r.hi;
+      if (r.excluded.length > 0) {
+        while (a <= b && r.excluded.includes(a)) a++;
+        while (b >= a && r.excluded.includes(b)) b--;
+        if (a > b) return;
+      }
+      const c = coef(vals);
+      const k = rest(vals);
+      see(c * a + k);
+      see(c * b + k);
+    });
+    if (!failed) return bad ? undefined : lo <= hi ? { lo, hi } : null;
+    lo = Infinity;
+    hi = -Infinity;
+    bad = false;
+  }
+  if (total <= ENUMERATE_LIMIT && spend(total * (constraints.length + 1))) {
+    const tests = constraints.map((c) => compile(c, slot));
+    enumerate(order, () => {
+      if (tests.every((t) => t(vals) !== 0)) see(value(vals));
+    });
+    return bad ? undefined : lo <= hi ? { lo, hi } : null;
+  }
+  return undefined;
 }

@@ -1,7 +1,7 @@
 // Formats model results for people: the code-lens summary line and the hover's breakdown table.
 import type { DeviceSpec } from "../devices/device";
 import { totalFlops } from "./flops";
-import type { AccessInfo, KernelModel, LoopInfo } from "./types";
+import { COMPULSORY_DEFINITION, type AccessInfo, type KernelModel, type LoopInfo, type Range } from "./types";
 
 export function si(x: number, unit: string, digits = 2): string {
   const abs = Math.abs(x);
@@ -56,9 +56,13 @@ export function breakdownMarkdown(m: KernelModel, device: DeviceSpec): string {
     if (m.ops.specialOps.value > 0) rows.push(["Transcendental ops", r(m.ops.specialOps, "op")]);
     if (m.ops.barriers.value > 0) rows.push(["Barriers", `${(m.ops.barriers.value / m.invocations).toFixed(1)} per invocation`]);
     const t = m.traffic;
-    if (t.compulsoryRead !== null && t.compulsoryWritten !== null) rows.push(["Compulsory traffic", `${bytes(t.compulsoryRead)} read, ${bytes(t.compulsoryWritten)} written (each element once)`]);
+    // A footprint on loaded indices is a range: its bounds, and why, beside the estimate (never shown as exact).
+    const tr = t.ranges;
+    const ranged = tr ? `; a range, not exact: ${tr.reasons.join("; ")}` : "";
+    const fig = (x: number, range: Range | undefined): string => (range ? r(range, "B") : bytes(x));
+    if (t.compulsoryRead !== null && t.compulsoryWritten !== null) rows.push(["Compulsory traffic", `${fig(t.compulsoryRead, tr?.compulsoryRead)} read, ${fig(t.compulsoryWritten, tr?.compulsoryWritten)} written: ${COMPULSORY_DEFINITION}${ranged}`]);
     if (t.l2Read !== null && t.l2Written !== null) rows.push(["L2 traffic", `${bytes(t.l2Read)} read, ${bytes(t.l2Written)} written (after coalescing and workgroup-memory reuse)`]);
-    if (t.dramRead !== null && t.dramWritten !== null) rows.push(["DRAM traffic (modelled)", `${bytes(t.dramRead)} read, ${bytes(t.dramWritten)} written: ${t.cacheNote}`]);
+    if (t.dramRead !== null && t.dramWritten !== null) rows.push(["DRAM traffic (modelled)", `${fig(t.dramRead, tr?.dramRead)} read, ${fig(t.dramWritten, tr?.dramWritten)} written: ${t.cacheNote}${tr ? " (from the footprint's upper bound)" : ""}`]);
     if (m.ops.workgroupLoadBytes.value + m.ops.workgroupStoreBytes.value > 0) rows.push(["Workgroup-memory traffic", `${bytes(m.ops.workgroupLoadBytes.value)} loaded, ${bytes(m.ops.workgroupStoreBytes.value)} stored`]);
   }
   if (m.workgroupMemoryBytes !== null) rows.push(["Workgroup memory", `${bytes(m.workgroupMemoryBytes)} per workgroup`]);

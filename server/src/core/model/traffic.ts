@@ -2,13 +2,15 @@
 //
 // Coalescing is computed exactly for one representative warp: the addresses of its lanes are evaluated from the
 // symbolic index expressions, and the distinct transactions (32-byte sectors on NVIDIA) they touch are counted.
-// Compulsory traffic is the unique footprint per binding. DRAM traffic follows a simple L2 model: when the kernel's
-// working set fits in the usable part of L2, every re-read hits L2; beyond that, re-reads miss in proportion.
+// Compulsory traffic (COMPULSORY_DEFINITION in types.ts) is the unique footprint per binding, over the invocations
+// that reach each access; a gather on loaded indices is a range, never exact. DRAM traffic follows a simple L2 model:
+// when the kernel's working set fits in the usable part of L2, every re-read hits L2; beyond that, re-reads miss in
+// proportion.
 import type { DeviceSpec } from "../devices/device";
-import type { AccessInfo, AccessPattern, Traffic } from "./types";
-import { domainSize, type Domain } from "./counting";
+import type { AccessInfo, AccessPattern, Range, Traffic, TrafficRanges } from "./types";
+import { domainSize, type Domain, extremesSatisfying } from "./counting";
 import type { RecordedAccess, WalkResult } from "./evaluate";
-import { bounds, compile, type Interval, varsOf } from "../kernel/vexpr";
+import { bounds, compile, type Interval, unknownReason, varsOf } from "../kernel/vexpr";
 
 /** Fraction of L2 that holds reusable data; the rest goes to streaming data and other kernels' lines. */
 export const L2_USABLE_FRACTION = 0.75;
@@ -216,35 +218,143 @@ export interface FootprintInput {
   readonly bufferBytes: ReadonlyMap<string, number>;
 }
 
+/**
+ * Steps (conditions tested) spent narrowing footprints to the invocations that reach them: a 1-D guard costs a few
+ * hundred, a 2-D image guard over 1,024 x 1,024 about 65,000. An access whose pass would cost more keeps its
+ * interval bounds (an upper bound), so footprints add at most a few milliseconds to a kernel's analysis.
+ */
+export const FOOTPRINT_STEPS_PER_ACCESS = 100_000;
+export const FOOTPRINT_STEPS_PER_KERNEL = 400_000;
+
+/**
+ * The lowest and highest byte address an access reaches among the (invocation, iteration) tuples that satisfy its
+ * path conditions, within `box` (interval bounds over all ids, clamped to the buffer). Interval arithmetic alone
+ * ignores the conditions, so `if (i >= n) { return; }` followed by `out[i]` would count the writes of invocations
+ * that returned. Undefined when that cannot be said exactly: the caller keeps the box, an upper bound.
+ */
+function reachedAddresses(a: RecordedAccess, walk: WalkResult, box: Interval, budget: { left: number }): Interval | undefined {
+  // A condition on loaded data cannot narrow what is known: drop it, so the result stays an upper bound.
+  const conds = a.ctx.conds.filter((c) => unknownReason(c) === undefined);
+  if (conds.length === 0 || varsOf(a.addr).size === 0) return box;
+  // Only worth a pass when the conditions exclude some tuples; otherwise every address in reach is touched.
+  const domains = new Map<string, Domain>(walk.idDomains);
+  for (const l of a.ctx.loops) domains.set(l.name, l.domain);
+  let all = 1;
+  for (const d of domains.values()) all *= domainSize(d);
+  if (walk.weight(a.ctx).max >= all) return box;
+  const allowance = { left: Math.min(FOOTPRINT_STEPS_PER_ACCESS, budget.left) };
+  const r = extremesSatisfying(a.addr, conds, domains, allowance);
+  budget.left -= Math.min(FOOTPRINT_STEPS_PER_ACCESS, budget.left) - allowance.left;
+  if (!r) return undefined;
+  const lo = Math.max(box.lo, r.lo);
+  const hi = Math.min(box.hi, r.hi);
+  return hi >= lo ? { lo, hi } : undefined;
+}
+
+/**
+ * When an address depends on loaded data (an embedding lookup, ggml's get_rows): why, in words for the footprint's
+ * reason. Undefined for other addresses without bounds (a value set in a branch, filtered texture coordinates),
+ * which keep the whole buffer.
+ */
+function dataIndexReason(a: RecordedAccess): string | undefined {
+  const why = unknownReason(a.addr);
+  if (why === undefined || !/loaded/.test(why)) return undefined;
+  const from = /^loaded from '([^']+)'/.exec(why);
+  return from ? `indices are loaded data (read from '${from[1]}')` : `indices are loaded data (${why})`;
+}
+
+/** One binding's footprint in one direction: exact intervals plus gathers known only as a range. */
+interface Side {
+  readonly exact: Interval[];
+  /** Per gather: the least bytes it must touch and the most it can. */
+  readonly gathers: { min: number; max: number }[];
+}
+
+const side = (): Side => ({ exact: [], gathers: [] });
+
+/**
+ * Bytes of a side: the exact union, widened by the gathers. At least the larger of the union and the biggest
+ * gather's least (they may all fall inside the union); at most the union plus every gather's most, and never more
+ * than the buffer.
+ */
+function sideBytes(s: Side, size: number | undefined): { min: number; max: number } {
+  const exact = union(s.exact);
+  const cap = size ?? Infinity;
+  const min = Math.min(cap, Math.max(exact, ...s.gathers.map((g) => g.min)));
+  const max = Math.min(cap, exact + s.gathers.reduce((t, g) => t + g.max, 0));
+  return { min, max };
+}
+
+const fmtBytes = (x: number): string => `${Math.round(x).toLocaleString("en-US")} B`;
+
 export function computeTraffic(walk: WalkResult, analyses: readonly AccessAnalysis[], device: DeviceSpec, input: FootprintInput): { traffic: Traffic; unknowns: { what: string; reason: string }[] } {
   const unknowns: { what: string; reason: string }[] = [];
   const domains = new Map<string, Domain>(walk.idDomains);
-  const reads = new Map<string, Interval[]>();
-  const writes = new Map<string, Interval[]>();
-  let footprintUnknown = false;
+  // Per binding: what it reads, what it writes, and everything it touches (the working set, a byte read and written
+  // once). An atomic reads and writes: both sides.
+  const reads = new Map<string, Side>();
+  const writes = new Map<string, Side>();
+  const touched = new Map<string, Side>();
+  const reasons = new Map<string, string>();
+  const get = (m: Map<string, Side>, k: string): Side => m.get(k) ?? m.set(k, side()).get(k)!;
+  const budget = { left: FOOTPRINT_STEPS_PER_KERNEL };
   for (const a of walk.accesses) {
     if (a.space !== "storage" || a.count.max === 0) continue;
     for (const l of a.ctx.loops) domains.set(l.name, l.domain);
+    const size = input.bufferBytes.get(a.binding);
+    const sides = [...(a.kind === "store" ? [] : [get(reads, a.binding)]), ...(a.kind === "load" ? [] : [get(writes, a.binding)]), get(touched, a.binding)];
     const b = bounds(a.addr, (n) => {
       const d = domains.get(n);
       if (!d) return undefined;
       return d.kind === "range" ? { lo: d.lo, hi: d.hi - 1 } : { lo: Math.min(...d.values), hi: Math.max(...d.values) };
     });
-    const size = input.bufferBytes.get(a.binding);
-    let iv: Interval | undefined = b ? { lo: Math.max(0, b.lo), hi: b.hi + a.bytes } : size !== undefined ? { lo: 0, hi: size } : undefined;
-    if (iv && size !== undefined) iv = { lo: Math.min(iv.lo, size), hi: Math.min(iv.hi, size) };
-    if (!iv) {
-      footprintUnknown = true;
-      unknowns.push({ what: `footprint of '${a.binding}'`, reason: `its index depends on data and the buffer has no size: add // @buffer ${a.binding}[N]` });
+    if (b) {
+      // Addresses are element starts: clamp them to the buffer's last element, then narrow them to the invocations
+      // that reach the access.
+      const whole: Interval = { lo: Math.max(0, b.lo), hi: b.hi };
+      const box: Interval = size === undefined ? whole : { lo: whole.lo, hi: Math.min(whole.hi, size - a.bytes) };
+      // An access wholly past the end keeps its clamped (empty) interval, as before.
+      const reached = box.hi >= box.lo ? reachedAddresses(a, walk, box, budget) ?? box : whole;
+      let iv: Interval = { lo: reached.lo, hi: reached.hi + a.bytes };
+      if (size !== undefined) iv = { lo: Math.min(iv.lo, size), hi: Math.min(iv.hi, size) };
+      for (const s of sides) s.exact.push(iv);
       continue;
     }
-    const into = a.kind === "store" ? writes : reads;
-    (into.get(a.binding) ?? into.set(a.binding, []).get(a.binding)!).push(iv);
-    if (a.kind === "atomic") (writes.get(a.binding) ?? writes.set(a.binding, []).get(a.binding)!).push(iv);
+    const why = dataIndexReason(a);
+    if (!why) {
+      // No bounds and no data behind it (a value the lowering lost in a branch): the whole buffer, where known.
+      if (size === undefined) {
+        unknowns.push({ what: `footprint of '${a.binding}'`, reason: `its address is not known statically (${unknownReason(a.addr) ?? "it cannot be bounded"}) and the buffer has no size: add // @buffer ${a.binding}[N]` });
+        for (const s of sides) s.gathers.push({ min: 0, max: Infinity });
+      } else for (const s of sides) s.exact.push({ lo: 0, hi: size });
+      continue;
+    }
+    // A gather on loaded indices touches a range, never known exactly. The most is every lookup a different place,
+    // at most the whole buffer; the least is one lookup's bytes, since the indices may all be equal (the address
+    // reaches the model as one unknown, with no row structure left to say "one row").
+    const most = a.count.max * a.bytes;
+    const least = a.count.min > 0 ? a.bytes : 0;
+    if (!Number.isFinite(most) && size === undefined) {
+      unknowns.push({ what: `footprint of '${a.binding}'`, reason: `${why}, it runs an unknown number of times and the buffer has no size: add // @buffer ${a.binding}[N]` });
+      for (const s of sides) s.gathers.push({ min: least, max: Infinity });
+      continue;
+    }
+    for (const s of sides) s.gathers.push({ min: least, max: most });
+    if (!reasons.has(a.binding)) reasons.set(a.binding, why);
   }
-  const sum = (m: Map<string, Interval[]>): number => [...m.values()].reduce((t, ivs) => t + union(ivs), 0);
-  const compulsoryRead = footprintUnknown ? null : sum(reads);
-  const compulsoryWritten = footprintUnknown ? null : sum(writes);
+  const total = (m: Map<string, Side>): Range => {
+    let min = 0;
+    let max = 0;
+    for (const [k, s] of m) {
+      const b = sideBytes(s, input.bufferBytes.get(k));
+      min += b.min;
+      max += b.max;
+    }
+    return { value: max, min, max };
+  };
+  const cRead = total(reads);
+  const cWritten = total(writes);
+  const ws = total(touched);
   let l2Read = 0;
   let l2Written = 0;
   for (const a of analyses) {
@@ -255,23 +365,41 @@ export function computeTraffic(walk: WalkResult, analyses: readonly AccessAnalys
       l2Written += a.l2Bytes / 2;
     } else l2Read += a.l2Bytes;
   }
-  if (compulsoryRead === null || compulsoryWritten === null) {
-    return { traffic: { compulsoryRead, compulsoryWritten, l2Read, l2Written, dramRead: null, dramWritten: null, cacheNote: "the footprint is unknown, so DRAM traffic cannot be modelled" }, unknowns };
+  // Ranged footprints say so, per binding, with their bounds; the figures take the upper bound (a batch of tokens
+  // mostly reads distinct rows, and an upper bound on bytes never makes the predicted time optimistic).
+  for (const [k, why] of reasons) {
+    const r = reads.get(k) ? sideBytes(reads.get(k)!, input.bufferBytes.get(k)) : undefined;
+    const w = writes.get(k) ? sideBytes(writes.get(k)!, input.bufferBytes.get(k)) : undefined;
+    const parts = [r && `${fmtBytes(r.min)} to ${fmtBytes(r.max)} read`, w && `${fmtBytes(w.min)} to ${fmtBytes(w.max)} written`].filter(Boolean);
+    unknowns.push({ what: `footprint of '${k}'`, reason: `a range, not exact: ${why}; ${parts.join(", ")} (the estimate takes the upper bound: every lookup a different place, at most the whole buffer)` });
+  }
+  if (!Number.isFinite(cRead.max) || !Number.isFinite(cWritten.max)) {
+    return { traffic: { compulsoryRead: null, compulsoryWritten: null, l2Read, l2Written, dramRead: null, dramWritten: null, cacheNote: "the footprint is unknown, so DRAM traffic cannot be modelled" }, unknowns };
   }
   // Every byte of the footprint crosses DRAM once; re-reads beyond it hit L2 unless the working set overflows it.
-  const allTouched = new Map<string, Interval[]>();
-  for (const m of [reads, writes]) for (const [k, v] of m) allTouched.set(k, [...(allTouched.get(k) ?? []), ...v]);
-  const workingSet = sum(allTouched);
+  // DRAM grows with the footprint and the working set, so their bounds give its bounds.
   const usable = L2_USABLE_FRACTION * device.l2Bytes;
-  const miss = workingSet <= usable ? 0 : 1 - usable / workingSet;
-  const baseRead = Math.min(l2Read, compulsoryRead);
-  const baseWritten = Math.min(l2Written, compulsoryWritten);
-  const dramRead = baseRead + Math.max(0, l2Read - baseRead) * miss;
-  const dramWritten = baseWritten + Math.max(0, l2Written - baseWritten) * miss;
+  const dram = (compRead: number, compWritten: number, workingSet: number): { read: number; written: number; miss: number } => {
+    const miss = workingSet <= usable ? 0 : 1 - usable / workingSet;
+    const baseRead = Math.min(l2Read, compRead);
+    const baseWritten = Math.min(l2Written, compWritten);
+    return { read: baseRead + Math.max(0, l2Read - baseRead) * miss, written: baseWritten + Math.max(0, l2Written - baseWritten) * miss, miss };
+  };
+  const hi = dram(cRead.max, cWritten.max, ws.max);
   const mb = (x: number): string => `${(x / 1e6).toFixed(x < 1e7 ? 2 : 0)} MB`;
   const cacheNote =
-    miss === 0
-      ? `the ${mb(workingSet)} working set fits in ${Math.round(L2_USABLE_FRACTION * 100)}% of the ${mb(device.l2Bytes)} L2: re-reads hit L2`
-      : `the ${mb(workingSet)} working set overflows the usable ${mb(usable)} of L2: ${Math.round(miss * 100)}% of re-reads go to DRAM`;
-  return { traffic: { compulsoryRead, compulsoryWritten, l2Read, l2Written, dramRead, dramWritten, cacheNote }, unknowns };
+    hi.miss === 0
+      ? `the ${mb(ws.max)} working set fits in ${Math.round(L2_USABLE_FRACTION * 100)}% of the ${mb(device.l2Bytes)} L2: re-reads hit L2`
+      : `the ${mb(ws.max)} working set overflows the usable ${mb(usable)} of L2: ${Math.round(hi.miss * 100)}% of re-reads go to DRAM`;
+  const traffic: Traffic = { compulsoryRead: cRead.value, compulsoryWritten: cWritten.value, l2Read, l2Written, dramRead: hi.read, dramWritten: hi.written, cacheNote };
+  if (reasons.size === 0) return { traffic, unknowns };
+  const lo = dram(cRead.min, cWritten.min, ws.min);
+  const ranges: TrafficRanges = {
+    compulsoryRead: cRead,
+    compulsoryWritten: cWritten,
+    dramRead: { value: hi.read, min: lo.read, max: hi.read },
+    dramWritten: { value: hi.written, min: lo.written, max: hi.written },
+    reasons: [...reasons].map(([k, why]) => `'${k}': ${why}`),
+  };
+  return { traffic: { ...traffic, ranges }, unknowns };
 }

@@ -67,8 +67,18 @@ export interface LoopInfo {
   readonly perIteration: { readonly flops: number; readonly globalBytes: number; readonly workgroupBytes: number };
 }
 
+/**
+ * What *compulsory* traffic means, in the words every surface uses (hover, `analyze --json` docs, README): the
+ * least global memory the dispatch must move, each distinct byte it touches counted once per direction. Only the
+ * invocations that reach an access count (one that returned early neither reads nor writes).
+ */
+export const COMPULSORY_DEFINITION = "bytes read once plus bytes written once; an in-place buffer counts both";
+
 export interface Traffic {
-  /** Unique global footprint: each input element read once, each output element written once. */
+  /**
+   * Compulsory traffic, {@link COMPULSORY_DEFINITION}: the unique global footprint read and written. Where a
+   * footprint is a range (see `ranges`), these are the estimate: its upper bound.
+   */
   readonly compulsoryRead: number | null;
   readonly compulsoryWritten: number | null;
   /** Global memory requested by the SMs after coalescing, with reuse through workgroup memory (the L2 level). */
@@ -80,6 +90,20 @@ export interface Traffic {
   readonly dramWritten: number | null;
   /** One sentence on how the L2 model treated reuse. */
   readonly cacheNote: string;
+  /**
+   * Present only when some footprint is a range, not exact (a gather whose indices are loaded data touches between
+   * one lookup's bytes and every lookup's, at most the buffer): the bounds of the compulsory and DRAM figures, whose
+   * `value` is the figure above, and one reason per binding ("'table': indices are loaded data (read from 'ids')").
+   */
+  readonly ranges?: TrafficRanges;
+}
+
+export interface TrafficRanges {
+  readonly compulsoryRead: Range;
+  readonly compulsoryWritten: Range;
+  readonly dramRead: Range;
+  readonly dramWritten: Range;
+  readonly reasons: readonly string[];
 }
 
 export interface OccupancyInfo {
