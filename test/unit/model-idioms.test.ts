@@ -272,3 +272,52 @@ fn sample(@builtin(global_invocation_id) g: vec3<u32>) {
   // The footprint of the gather is the texture, from its size: 4 MiB.
   assert.equal(m.traffic.compulsoryRead, 4 * 1024 * 1024);
 });
+
+test("a grid-stride loop whose stride is a let of num_workgroups is counted exactly (llm.c, histogram kernels)", () => {
+  // 4,096 words, 4 workgroups of 256 (1,024 invocations): each invocation visits i = gid.x + k * 1,024 for k = 0..3,
+  // 4 loads each: 4,096 loads of 4 bytes, 16 KiB read once, plus the atomic's 4 bytes (read and written).
+  const m = model(`// @dispatch 4
+// @buffer data[4096]
+// @buffer out[1]
+// @uniform params = { n: 4096 }
+struct P { n: u32 }
+@group(0) @binding(0) var<storage, read> data: array<u32>;
+@group(0) @binding(1) var<storage, read_write> out: array<atomic<u32>>;
+@group(0) @binding(2) var<uniform> params: P;
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) num_groups: vec3<u32>) {
+  let stride = num_groups.x * 256u;
+  var count = 0u;
+  for (var i = gid.x; i < params.n; i += stride) {
+    count += countOneBits(data[i]);
+  }
+  atomicAdd(&out[0], count);
+}
+`, "main").model;
+  const load = m.accesses.find((a) => a.binding === "data")!;
+  assert.equal(load.count.value, 4096);
+  assert.equal(m.traffic.compulsoryRead, 16384 + 4);
+  assert.ok(!m.unknowns.some((u) => /trip count/.test(u.what)), JSON.stringify(m.unknowns));
+});
+
+test("a sampled texture read in a loop at float coordinates is not called a re-read (a blur's taps move)", () => {
+  // The address of textureSampleLevel is not known (filtered float coordinates): it may change every iteration,
+  // so the model must not claim the same address is read every time.
+  const source = analyzeSource(`// @dispatch 8, 8
+// @texture src[64, 64] rgba8unorm
+// @texture dst[64, 64] rgba8unorm
+@group(0) @binding(0) var src: texture_2d<f32>;
+@group(0) @binding(1) var samp: sampler;
+@group(0) @binding(2) var dst: texture_storage_2d<rgba8unorm, write>;
+@compute @workgroup_size(8, 8)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let uv = (vec2<f32>(gid.xy) + 0.5) / 64.0;
+  var c = vec4<f32>(0.0);
+  for (var i = -4; i <= 4; i++) {
+    c += textureSampleLevel(src, samp, uv + vec2<f32>(f32(i) / 64.0, 0.0), 0.0);
+  }
+  textureStore(dst, gid.xy, c / 9.0);
+}
+`, { model: { device } });
+  assert.deepEqual(source.diagnostics.filter((d) => d.code === "global-reread"), []);
+});

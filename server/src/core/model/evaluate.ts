@@ -356,7 +356,9 @@ class Evaluator {
     }
     const addr = this.value(n.address);
     const used = varsOf(addr);
-    const invariantIn = ctx.loops.map((l) => l.name).filter((x) => !used.has(x));
+    // An address the model cannot follow (float texture coordinates, an index chosen by data) may change every
+    // iteration: it is never called invariant, so no re-read is claimed on what cannot be seen.
+    const invariantIn = unknownReason(addr) !== undefined ? [] : ctx.loops.map((l) => l.name).filter((x) => !used.has(x));
     this.accesses.set(key, { span: n.span, binding: n.binding, space, kind: n.kind, elementType: n.elementType, bytes: n.bytes, addr, ctx, count: { value: w.value, min: w.min, max: w.max }, invariantIn });
   }
 

@@ -733,13 +733,14 @@ class Lowering {
       if (base.kind !== "ident") continue;
       const sym = this.resolution.referenceForIdent(base.name)?.symbol;
       if (!sym || !varying.has(sym)) continue;
-      const step = this.stepOf(sym, updates);
+      // The bound and the step are evaluated outside the loop: they must not change inside. A grid-stride step
+      // (`let stride = num_groups.x * 256u; ... i += stride`) is a launch value named before the loop.
+      const boundFrame = new Frame(new Map(frame.env));
+      for (const v of varying) boundFrame.env.set(v, S(unknown(`'${v.name}' changes every iteration`)));
+      const step = this.stepOf(sym, updates, boundFrame);
       if (!step) continue;
       const start = frame.env.get(sym);
       if (!start || start.t !== "s") continue;
-      // The bound is evaluated outside the loop: it must not change inside.
-      const boundFrame = new Frame(new Map(frame.env));
-      for (const v of varying) boundFrame.env.set(v, S(unknown(`'${v.name}' changes every iteration`)));
       const bound = this.scalar(this.exprNoCount(other, boundFrame));
       let op = cond.op;
       if (side === cond.right) op = op === "<" ? ">" : op === "<=" ? ">=" : op === ">" ? "<" : op === ">=" ? "<=" : op;
@@ -759,10 +760,9 @@ class Lowering {
   }
 
   /** How a counter changes per iteration, from `k++`, `k += c`, `k = k + c`, `k >>= 1`, `k *= 2`, ... */
-  private stepOf(sym: WgslSymbol, updates: readonly Stmt[]): { kind: LoopCounter["kind"]; by: VExpr } | undefined {
+  private stepOf(sym: WgslSymbol, updates: readonly Stmt[], outside: Frame): { kind: LoopCounter["kind"]; by: VExpr } | undefined {
     const isSym = (e: Expr): boolean => e.kind === "ident" && this.resolution.referenceForIdent(e.name)?.symbol === sym;
-    const emptyFrame = new Frame(new Map());
-    const k = (e: Expr): VExpr => this.scalar(this.exprNoCount(e, emptyFrame));
+    const k = (e: Expr): VExpr => this.scalar(this.exprNoCount(e, outside));
     for (const u of updates) {
       if (u.kind === "increment" && isSym(u.target)) return { kind: "add", by: cst(u.op === "++" ? 1 : -1) };
       if (u.kind !== "assign" || !isSym(u.lhs)) continue;
@@ -1143,6 +1143,8 @@ class Lowering {
       this.emitOps("subgroup", cost.crossLaneOps);
       this.emitBarrier(cost.barriers);
     }
+    // all(gid.xy < size) and any(...) fold a vector of truth values: a 2-D bounds check stays exact.
+    if ((name === "all" || name === "any") && args[0]?.t === "v") return S(args[0].c.reduce((x, y) => bin(name === "all" ? "&&" : "||", x, y)));
     // Integer helpers keep their values symbolic.
     const ints = args.map((a) => this.scalar(a));
     if ((name === "min" || name === "max" || name === "abs" || name === "clamp") && !isFloat) return S(call(name, ints));
