@@ -2,7 +2,7 @@
 // here: every other client file asks KernelLensConfig, and test/unit/client-architecture.test.ts fails when another
 // file calls `getConfiguration` or a declared setting has no getter below.
 import * as vscode from "vscode";
-import { DEFAULT_DEVICE_ID } from "../../server/src/engine";
+import { DEFAULT_ASSUMED_PROBLEM_SIZE, DEFAULT_DEVICE_ID } from "../../server/src/engine";
 
 export type TraceLevel = "off" | "messages" | "verbose";
 
@@ -34,6 +34,10 @@ export class KernelLensConfig {
   /** The device id the cost model targets; empty means the default device. */
   get device(): string {
     return this.c.get<string>("device", DEFAULT_DEVICE_ID) || DEFAULT_DEVICE_ID;
+  }
+  /** Elements of the problem the model assumes where a kernel states no size (the server reads its own copy). */
+  get assumedProblemSize(): number {
+    return this.whole("assumedProblemSize", DEFAULT_ASSUMED_PROBLEM_SIZE, 1);
   }
   get codeLensEnable(): boolean {
     return this.c.get<boolean>("codeLens.enable", true);

@@ -138,6 +138,10 @@ export {
   type DeviceSpec,
 } from "./core/devices/device";
 export {
+  // Settings (the `kernellens.assumedProblemSize` default): elements of the problem assumed where none is stated.
+  DEFAULT_ASSUMED_PROBLEM_SIZE,
+} from "./core/kernel/inferLaunch";
+export {
   // Run reports, Sweep progress, the best-configuration lens: a duration as the CLI and the panels write it.
   formatMs,
 } from "./core/format";

@@ -125,6 +125,8 @@ export interface RooflineKernel {
   /** FLOPs per byte of workgroup-memory traffic; null when the kernel uses no workgroup memory. */
   workgroupAi: number | null;
   reason: string | null;
+  /** Set when the point rests on assumed sizes: which (`assumed N = 1,048,576`). */
+  assumed?: string | null;
 }
 export interface RooflineResult {
   uri: string;

@@ -36,6 +36,7 @@ import { hover } from "./lsp/hover";
 import { completion, completionTriggerCharacters } from "./lsp/completion";
 import { definition, references } from "./lsp/navigation";
 import { codeLenses, inlayHints } from "./lsp/modelViews";
+import { codeActions } from "./lsp/codeActions";
 import { baseSupport, type ClientSupport, clientSupport, completionFor, hoverFor, initialFolders, symbolsFor } from "./lsp/clientSupport";
 import { modelOffReason, REQUEST_DEADLINE_MS } from "./lsp/documentLimits";
 import { within } from "./lsp/requestGuard";
@@ -70,6 +71,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       hoverProvider: true,
       completionProvider: { triggerCharacters: completionTriggerCharacters, resolveProvider: false },
       codeLensProvider: { resolveProvider: false },
+      codeActionProvider: { codeActionKinds: ["refactor.rewrite"] },
       inlayHintProvider: true,
       // Folder changes are announced statically: no client/registerCapability, which not every client supports.
       workspace: { workspaceFolders: { supported: true, changeNotifications: support.workspaceFolders } },
@@ -153,6 +155,11 @@ connection.onCodeLens(async (p, token) => {
   if (analyses.modeOf(p.textDocument.uri) !== "full" || !(await settings.get(p.textDocument.uri)).codeLens) return [];
   const state = await analysed(p.textDocument.uri, token);
   return state && state.mode === "full" ? codeLenses(state.document, state.analysis.source) : [];
+});
+connection.onCodeAction(async (p, token) => {
+  if (analyses.modeOf(p.textDocument.uri) !== "full") return [];
+  const state = await analysed(p.textDocument.uri, token);
+  return state && state.mode === "full" ? codeActions(state.document, state.analysis.source, p.range) : [];
 });
 connection.languages.inlayHint.on(async (p, token) => {
   if (analyses.modeOf(p.textDocument.uri) !== "full" || !(await settings.get(p.textDocument.uri)).inlayHints) return [];

@@ -127,12 +127,27 @@ describe("kernellens analyze", { timeout: 120000 }, () => {
     assert.match(bad.stderr, /unknown device 'nvidia-nope'/);
   });
 
-  it("says what it cannot know instead of a silent zero", () => {
+  it("says what it assumed where the file states no launch, and what it cannot know instead of a silent zero", () => {
     const f = join(dir, "nolaunch.wgsl");
     writeFileSync(f, "@group(0) @binding(0) var<storage, read_write> a: array<f32>;\n@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3u) { a[g.x] = a[g.x] * 2.0; }\n");
+    // No guard and no directive: one invocation per element of the assumed 1,048,576 (16,384 workgroups of 64), one
+    // multiply each; every launch-dependent field says it rests on that.
     const k = JSON.parse(kernellens("analyze", f, "--json").stdout).kernels[0];
-    assert.equal(k.flops, null);
-    assert.match(JSON.stringify(k.unknowns), /no \/\/ @dispatch/);
+    assert.equal(k.flops, 1048576);
+    assert.deepEqual(k.dispatch, [16384, 1, 1]);
+    assert.deepEqual(k.assumptions.map((a: { name: string; source: string; directive: string }) => [a.name, a.source, a.directive]), [["dispatch", "assumed", "// @dispatch 16384"]]);
+    assert.ok(["dispatch", "flops", "bytes", "roofline"].every((x) => k.assumedFields.includes(x)), k.assumedFields.join());
+    assert.ok(!k.assumedFields.includes("occupancy"));
+    // The assumed size is an option.
+    const small = JSON.parse(kernellens("analyze", f, "--json", "--assume-size", "4096").stdout).kernels[0];
+    assert.equal(small.flops, 4096);
+    // A workgroup size left to a macro nothing defines: nothing to count, and the reason instead of a zero.
+    const g = join(dir, "nowg.wgsl");
+    writeFileSync(g, "@group(0) @binding(0) var<storage, read_write> a: array<f32>;\n@compute @workgroup_size(WG) fn main(@builtin(global_invocation_id) g: vec3u) { a[g.x] = a[g.x] * 2.0; }\n");
+    const none = JSON.parse(kernellens("analyze", g, "--json").stdout).kernels[0];
+    assert.equal(none.flops, null);
+    assert.match(JSON.stringify(none.unknowns), /'WG', which nothing defines/);
+    assert.deepEqual(none.assumedFields, []);
   });
 
   it("lists the device database with sources", () => {

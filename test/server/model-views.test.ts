@@ -115,3 +115,47 @@ describe("quantized kernels in the editor", { timeout: 60000 }, () => {
     }
   });
 });
+
+describe("a kernel with no directive at all", { timeout: 60000 }, () => {
+  // A ggml-style element-wise kernel as its authors write it: no // @ line anywhere.
+  const bare = `struct Params { ne: u32, offset: u32 }
+@group(0) @binding(0) var<storage, read_write> x: array<f32>;
+@group(0) @binding(1) var<uniform> params: Params;
+@compute @workgroup_size(256)
+fn scale(@builtin(global_invocation_id) gid: vec3<u32>) {
+  if (gid.x >= params.ne) { return; }
+  x[params.offset + gid.x] = x[params.offset + gid.x] * 2.0;
+}
+`;
+  const bareUri = "file:///tmp/kernellens-bare.wgsl";
+  const line = (needle: string) => bare.slice(0, bare.indexOf(needle)).split("\n").length - 1;
+
+  it("gets a lens, a hover and a code action that say what was assumed, from the assumed-size setting", async () => {
+    const server = await startServer({ assumedProblemSize: 65536 });
+    try {
+      const got = server.diagnostics(bareUri);
+      server.open(bareUri, bare);
+      await got;
+      const lenses = (await server.connection.sendRequest("textDocument/codeLens", { textDocument: { uri: bareUri } })) as CodeLens[];
+      const title = lenses.find((l) => l.command?.command === "kernellens.showKernels")?.command?.title ?? "";
+      // 65,536 elements: one multiply each, 256 KiB read and written, 256 workgroups.
+      assert.match(title, /^assumed params\.ne = 65,536; params\.offset = 0 · ≈ 66 kFLOP · 524 kB · /);
+      const hover = hoverText((await server.connection.sendRequest("textDocument/hover", { textDocument: { uri: bareUri }, position: { line: line("fn scale"), character: 4 } })) as Hover);
+      assert.match(hover, /256 × 1 × 1 workgroups/);
+      assert.match(hover, /\*\*Assumed\*\*/);
+      assert.match(hover, /`params\.ne` = 65,536: .*`\/\/ @uniform params = \{ ne: 65536 \}`/);
+      const actions = (await server.connection.sendRequest("textDocument/codeAction", {
+        textDocument: { uri: bareUri },
+        range: { start: { line: line("fn scale"), character: 4 }, end: { line: line("fn scale"), character: 4 } },
+        context: { diagnostics: [] },
+      })) as { title: string; kind: string; edit: { changes: Record<string, { newText: string; range: { start: { line: number } } }[]> } }[];
+      assert.equal(actions.length, 1);
+      assert.match(actions[0].title, /^Add launch directives for 'scale'/);
+      const edit = actions[0].edit.changes[bareUri][0];
+      assert.equal(edit.newText, "// @uniform params = { ne: 65536, offset: 0 }\n// @dispatch 256\n");
+      assert.equal(edit.range.start.line, line("@compute"));
+    } finally {
+      await server.stop();
+    }
+  });
+});

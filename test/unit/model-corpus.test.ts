@@ -57,3 +57,41 @@ describe("the model on a corpus of real-world-style kernels", () => {
     });
   }
 });
+
+// Every kernel of the examples and the test fixtures, with every directive line removed, as a new user opens
+// a kernel taken from a library: FLOPs, bytes, occupancy, a bound and a predicted time, and what they rest on.
+describe("the model with no directive at all", () => {
+  const device = listDevices().find((d) => d.id === "nvidia-rtx-4090")!;
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".wgsl") ? [join(dir, e.name)] : []));
+  const all = [...walk(join(__dirname, "..", "fixtures")), ...walk(examples)].filter((f) => !/common\.wgsl$/.test(f));
+  const directive = /^\s*\/\/\s*@(let|dispatch|buffer|uniform|override|texture|sweep|check|require|define|quant|quantize)\b.*$/gm;
+  for (const path of all) {
+    it(`gives numbers for every compute entry point of ${path.split("/").slice(-2).join("/")}`, () => {
+      const text = readFileSync(path, "utf8").replace(directive, "");
+      assert.doesNotMatch(text, /\/\/\s*@(dispatch|buffer|uniform|let)\b/);
+      const source = analyzeSource(text, {
+        model: { device },
+        resolveInclude: (p, from) => {
+          const full = resolve(dirname(from || path), p);
+          return { key: full, text: readFileSync(full, "utf8") };
+        },
+      });
+      for (const k of source.kernels.filter((x) => x.stage === "compute")) {
+        const m = source.models.get(k.name)?.model;
+        assert.ok(m, `${k.name} has a model`);
+        const why = m.unknowns.map((u) => `${u.what}: ${u.reason}`).join("; ");
+        assert.ok(m.invocations !== null && m.invocations > 0, `${k.name}: a launch (${why})`);
+        assert.ok(Number.isFinite(m.ops.flopsF32.value + m.ops.flopsF16.value), `${k.name}: FLOPs`);
+        assert.ok(m.traffic.dramRead !== null && m.traffic.dramWritten !== null, `${k.name}: DRAM bytes (${why})`);
+        assert.ok(m.occupancy && m.occupancy.value > 0, `${k.name}: occupancy`);
+        assert.notEqual(m.roofline.bound, "unknown", `${k.name}: a bound`);
+        assert.ok(m.roofline.predictedMs !== null && m.roofline.predictedMs > 0, `${k.name}: a predicted time`);
+        // Nothing silently: the dispatch is always listed (inferred or assumed), with the directive that states it.
+        const dispatch = m.assumptions.find((a) => a.name === "dispatch");
+        assert.ok(dispatch && dispatch.directive.startsWith("// @dispatch "), `${k.name}: the dispatch says where it came from`);
+        for (const a of m.assumptions) assert.ok(a.reason.length > 0 && a.directive.startsWith("// @"), `${k.name}: ${a.name} says why and where`);
+      }
+    });
+  }
+});

@@ -208,20 +208,32 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 });
 
 test("without a dispatch, occupancy (which needs only the workgroup size) is there, and L2 traffic is unknown, not 0", () => {
+  // A workgroup size left to a macro nothing defines: nothing launch-dependent can be counted, and nothing is
+  // reported as 0 instead.
+  const none = model(`@group(0) @binding(0) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(WG_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  out[gid.x] = 1.0;
+}
+`, "main").model;
+  assert.equal(none.invocations, null);
+  assert.equal(none.traffic.l2Read, null);
+  assert.equal(none.traffic.l2Written, null);
   // 256 invocations, registers estimated from gid (3 words) and nothing else: occupancy limited by nothing
-  // on the RTX 4090 beyond the 1,536 threads per SM (6 workgroups of 256 = 48 warps of 48): 100 %.
+  // on the RTX 4090 beyond the 1,536 threads per SM (6 workgroups of 256 = 48 warps of 48): 100 %. Without a
+  // dispatch and without a bounds guard, the dispatch is assumed: 1,048,576 invocations, 4,096 workgroups.
   const m = model(`@group(0) @binding(0) var<storage, read_write> out: array<f32>;
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   out[gid.x] = 1.0;
 }
 `, "main").model;
-  assert.equal(m.invocations, null);
-  assert.equal(m.traffic.l2Read, null);
-  assert.equal(m.traffic.l2Written, null);
   assert.ok(m.occupancy, "occupancy without a dispatch");
   assert.equal(m.occupancy.value, 1);
   assert.equal(m.occupancy.activeWorkgroupsPerSm, 6);
+  assert.deepEqual(m.dispatch, [4096, 1, 1]);
+  assert.deepEqual(m.assumptions.map((a) => [a.name, a.source, a.directive]), [["dispatch", "assumed", "// @dispatch 4096"]]);
+  assert.equal(m.traffic.l2Written, 4 * 1048576);
 });
 
 test("textures move bytes: textureLoad and textureStore by texel format, sizes and guards from @texture", () => {

@@ -123,7 +123,8 @@ describe("points", () => {
   it("give no point, with a reason, to a kernel the model cannot place; other stages are not charted", () => {
     const text = [
       "@group(0) @binding(0) var<storage, read_write> data: array<f32>;",
-      "@compute @workgroup_size(64)",
+      // A workgroup size named by a macro nothing defines: no launch to infer anything from.
+      "@compute @workgroup_size(WG_SIZE)",
       "fn no_launch(@builtin(global_invocation_id) gid: vec3<u32>) { data[gid.x] = data[gid.x] * 2.0; }",
       "@vertex fn vs() -> @builtin(position) vec4<f32> { return vec4<f32>(0.0); }",
     ].join("\n");

@@ -39,6 +39,8 @@ export interface CliArgs {
   readonly allowOutside: boolean;
   /** `run --bounds-check` / `--no-bounds-check`: checked mode (undefined: the command's default, on for run). */
   readonly boundsCheck: boolean | undefined;
+  /** `--assume-size N`: elements of the problem assumed where a file states no size (analyze, report). */
+  readonly assumeSize: number | undefined;
 }
 
 export class UsageError extends Error {}
@@ -68,6 +70,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let clearCache = false;
   let allowOutside = false;
   let boundsCheck: boolean | undefined;
+  let assumeSize: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -94,6 +97,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     else if (is("--seed")) seed = count("--seed", 0);
     else if (is("--rotate")) rotate = count("--rotate", 1);
     else if (is("--budget")) budget = count("--budget", 0);
+    else if (is("--assume-size")) assumeSize = count("--assume-size", 1);
     else if (a === "--exhaustive") exhaustive = true;
     else if (a === "--no-cache") noCache = true;
     else if (a === "--clear-cache") clearCache = true;
@@ -119,15 +123,15 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   if (json && sarif) throw new UsageError("choose one of --json and --sarif");
   if (exhaustive && budget !== undefined) throw new UsageError("choose one of --budget N and --exhaustive");
-  return { command, files, json, sarif, device, lets, defines, includePaths, noTint, help, entry, repeat, warmup, timeoutMs, seed, rotate, noHistory, output, budget, exhaustive, noCache, clearCache, allowOutside, boundsCheck };
+  return { command, files, json, sarif, device, lets, defines, includePaths, noTint, help, entry, repeat, warmup, timeoutMs, seed, rotate, noHistory, output, budget, exhaustive, noCache, clearCache, allowOutside, boundsCheck, assumeSize };
 }
 
 export const usage = `kernellens: GPU kernel analysis from the command line
 
 Usage:
-  kernellens analyze FILE... [--json | --sarif] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]... [--allow-outside]
+  kernellens analyze FILE... [--json | --sarif] [--device ID] [--let NAME=VALUE]... [--assume-size N] [--define NAME[=V]]... [--include DIR]... [--allow-outside]
   kernellens run FILE [--entry NAME] [--repeat N] [--warmup N] [--timeout-ms N] [--seed N] [--rotate N] [--no-bounds-check] [--no-history] [--allow-outside] [--json]
-  kernellens report FILE [-o FILE] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]... [--allow-outside]
+  kernellens report FILE [-o FILE] [--device ID] [--let NAME=VALUE]... [--assume-size N] [--define NAME[=V]]... [--include DIR]... [--allow-outside]
   kernellens sweep FILE [--entry NAME] [--budget N | --exhaustive] [--no-cache] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]... [--allow-outside] [--json]
   kernellens sweep --clear-cache
   kernellens calibrate [--json]
@@ -141,6 +145,8 @@ Commands:
             --sarif  a SARIF 2.1.0 log for code-scanning tools
             --no-tint  skip the WGSL compiler (KernelLens's own parser only)
             --device ID  the GPU to model (kernellens devices lists them); --let NAME=VALUE sets a size
+            --assume-size N  elements of the problem assumed where the file states no size (default 1048576);
+            what is assumed is listed per kernel ("assumptions" in --json)
   run       runs each compute entry point (or --entry NAME) on the local GPU with the inputs of its // @buffer
             lines, checks its outputs (// @check, and that every output element was written) and times it
             --repeat N  timed runs (default 5; the median is reported with min and max)  --warmup N  untimed runs

@@ -32,9 +32,25 @@ export interface KernelJson {
   ranges: Record<string, { min: number; max: number | null }>;
   /** What the model could not know, and why. */
   unknowns: { what: string; reason: string }[];
+  /** Launch values no directive gave: inferred from the code (`code`) or assumed (`assumed`), and the directive that states each. */
+  assumptions: { name: string; value: number | number[]; source: "code" | "assumed"; reason: string; directive: string }[];
+  /** The fields above whose values rest on an assumed value (empty when nothing is assumed). */
+  assumedFields: string[];
 }
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/**
+ * Which results rest on an assumed value: everything counted over the dispatch when a size or the dispatch is
+ * assumed; occupancy and workgroup memory too when the workgroup size is (an override without a value).
+ */
+function assumedFieldsOf(m: KernelAnalysis["model"]): string[] {
+  const assumed = m.assumptions.filter((a) => a.source === "assumed");
+  if (assumed.length === 0) return [];
+  const fields = ["dispatch", "invocations", "flops", "intOps", "specialOps", "bytes", "arithmeticIntensity", "roofline", "flopsByType"];
+  const workgroupSized = assumed.some((a) => a.sizesWorkgroup);
+  return workgroupSized ? ["workgroupSize", ...fields, "workgroupMemoryBytes", "occupancy"] : fields;
+}
 
 export function toKernelJson(
   kernel: KernelSummary,
@@ -49,6 +65,8 @@ export function toKernelJson(
       bytes: { read: null, written: null, compulsory: null, l2Read: null, l2Written: null }, workgroupMemoryBytes: null, arithmeticIntensity: null, occupancy: null,
       roofline: { bound: "unknown", predictedMs: null, attainableGflops: null, ridge: 0 }, quantization: [], flopsByType: null, ranges: {},
       unknowns: [{ what: "the model", reason: "not run for this entry point" }],
+      assumptions: [],
+      assumedFields: [],
     };
   }
   const m = analysis.model;
@@ -95,5 +113,7 @@ export function toKernelJson(
     flopsByType: known ? { f32: m.ops.flopsF32.value, f16: m.ops.flopsF16.value } : null,
     ranges,
     unknowns: m.unknowns.map((u) => ({ what: u.what, reason: u.reason })),
+    assumptions: m.assumptions.map((a) => ({ name: a.name, value: typeof a.value === "number" ? a.value : [...a.value], source: a.source, reason: a.reason, directive: a.directive })),
+    assumedFields: assumedFieldsOf(m),
   };
 }

@@ -111,7 +111,7 @@ async function analyze(args: CliArgs): Promise<number> {
   const results: AnalyzeFileJson[] = [];
   for (const file of args.files) {
     const text = readInputFile(file);
-    const analysis = await analyzeFile(text, { defines: args.defines, resolveInclude: cliIncludeResolver(args)(file, args.includePaths), model: { device, given: args.lets } }, tint);
+    const analysis = await analyzeFile(text, { defines: args.defines, resolveInclude: cliIncludeResolver(args)(file, args.includePaths), model: { device, given: args.lets, problemSize: args.assumeSize } }, tint);
     results.push(toAnalyzeJson(file, text, analysis, deviceJson));
   }
   if (args.json) process.stdout.write(results.map((r) => JSON.stringify(r)).join("\n") + "\n");

@@ -235,7 +235,7 @@ export async function reportCommand(args: CliArgs, deps: ReportCommandDeps): Pro
     else tint = created;
   }
   const device = deps.device;
-  const analysis = await analyzeFile(text, { defines: args.defines, resolveInclude: deps.includeResolver(file, args.includePaths), model: { device, given: args.lets } }, tint);
+  const analysis = await analyzeFile(text, { defines: args.defines, resolveInclude: deps.includeResolver(file, args.includePaths), model: { device, given: args.lets, problemSize: args.assumeSize } }, tint);
   const source = analysis.source;
   const lines = new LineIndex(text);
   const at = (offset: number): { line: number; character: number } => lines.positionAt(offset);
@@ -278,6 +278,7 @@ export async function reportCommand(args: CliArgs, deps: ReportCommandDeps): Pro
         bound: bounds.has(j.roofline.bound as ReportKernel["bound"]) ? (j.roofline.bound as ReportKernel["bound"]) : "unknown",
         predictedMs: positiveOrNull(j.roofline.predictedMs),
         unknowns: j.unknowns.map((u) => `${u.what}: ${u.reason}`),
+        assumptions: j.assumptions.filter((a) => a.source === "assumed").map((a) => `${a.name} = ${typeof a.value === "number" ? a.value.toLocaleString("en-US") : a.value.join(" × ")}: ${a.reason} (${a.directive})`),
       };
     });
 

@@ -202,7 +202,7 @@ export class DocumentAnalyses {
             openText: (full) => this.documents.get(URI.file(full).toString())?.getText(),
           }),
           // Each kernel's counting also stops on the clock, so a slow machine waits no longer than a fast one.
-          model: mode === "full" ? { device: this.deviceFor(settings), budget: { timeMs: KERNEL_MODEL_BUDGET_MS, clock: () => performance.now() } } : undefined,
+          model: mode === "full" ? { device: this.deviceFor(settings), budget: { timeMs: KERNEL_MODEL_BUDGET_MS, clock: () => performance.now() }, problemSize: settings.assumedProblemSize } : undefined,
         });
         // Includes count: what is parsed and modelled is the preprocessed text.
         const expanded = prepared.pre.text === text ? size.bytes : utf8Bytes(prepared.pre.text);

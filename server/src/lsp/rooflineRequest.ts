@@ -5,6 +5,7 @@
 // the two converters at the end (a run outcome and a calibration profile into roofline terms); they sit here, next to
 // the roofs computed from datasheets, so both sets of roofs follow one definition.
 import { quantWhatIf } from "../core/quant/whatIf";
+import { assumedLensText } from "../core/model/assumptionsText";
 import { totalFlops } from "../core/model/flops";
 import type { SourceAnalysis } from "../core/analysis/sourceAnalysis";
 import { DEFAULT_DEVICE_ID, findDevice, listDevices } from "../core/devices/database";
@@ -111,7 +112,7 @@ export function modelsOn(source: SourceAnalysis, device: DeviceSpec): ReadonlyMa
     if (k.stage !== "compute") continue;
     try {
       // The quantized bindings do not depend on the device: keep the ones the document's analysis found.
-      models.set(k.name, { ...analyzeKernel(withDevice, k, device), quantization: source.models.get(k.name)?.quantization });
+      models.set(k.name, { ...analyzeKernel(withDevice, k, device, new Map(), {}, source.problemSize), quantization: source.models.get(k.name)?.quantization });
     } catch {
       // The analysis that published diagnostics already reported a model failure where the kernel is; here the
       // kernel just has no point.
@@ -157,6 +158,8 @@ export function rooflineResult(params: RooflineParams, source: SourceAnalysis | 
       predicted,
       workgroupAi: positiveOrNull(analysis?.model.roofline.workgroupIntensity),
       reason,
+      // A point placed with assumed sizes says so in its tooltip.
+      assumed: analysis ? assumedLensText(analysis.model.assumptions) || null : null,
     });
     // A quantized, memory-bound kernel also appears with its weights in other formats: same FLOPs, fewer bytes.
     const whatIf = analysis && predicted ? quantWhatIf(analysis.model, analysis.quantization ?? [], device) : null;

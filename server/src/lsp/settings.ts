@@ -1,6 +1,7 @@
 // The server's view of the `kernellens.*` settings, fetched per document and cached until they change.
 import type { Connection } from "vscode-languageserver";
 import { DEFAULT_DEVICE_ID } from "../core/devices/database";
+import { DEFAULT_ASSUMED_PROBLEM_SIZE } from "../core/kernel/inferLaunch";
 
 export interface ServerSettings {
   readonly tintEnable: boolean;
@@ -15,9 +16,16 @@ export interface ServerSettings {
    * it, `#include` reads only inside the workspace folders. Other editors may set `kernellens.workspaceTrusted`.
    */
   readonly workspaceTrusted: boolean;
+  /** Elements of the problem assumed where the file states no size (`kernellens.assumedProblemSize`). */
+  readonly assumedProblemSize: number;
 }
 
-export const defaultSettings: ServerSettings = { tintEnable: true, debounceMs: 30, defines: [], includePaths: [], device: DEFAULT_DEVICE_ID, codeLens: true, inlayHints: true, workspaceTrusted: false };
+export const defaultSettings: ServerSettings = { tintEnable: true, debounceMs: 30, defines: [], includePaths: [], device: DEFAULT_DEVICE_ID, codeLens: true, inlayHints: true, workspaceTrusted: false, assumedProblemSize: DEFAULT_ASSUMED_PROBLEM_SIZE };
+
+/** A whole number of elements from 1 to 2^40; anything else (a string, 0, NaN) is the default. */
+function problemSize(v: unknown): number {
+  return typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 2 ** 40 ? v : DEFAULT_ASSUMED_PROBLEM_SIZE;
+}
 
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
@@ -36,6 +44,7 @@ export function parseSettings(raw: unknown): ServerSettings {
     codeLens: typeof r.codeLens?.enable === "boolean" ? r.codeLens.enable : true,
     inlayHints: typeof r.inlayHints?.enable === "boolean" ? r.inlayHints.enable : true,
     workspaceTrusted: (r as Record<string, unknown>).workspaceTrusted === true,
+    assumedProblemSize: problemSize((r as Record<string, unknown>).assumedProblemSize),
   };
 }
 

@@ -4,7 +4,7 @@
 // page checks it like a panel checks a host message: a report file may have been edited, truncated or produced by
 // another version, and names and messages in it come from the analysed file, so a bad value must show a reason, not
 // break the page. The roofline part is the Roofline panel's own data and goes through that panel's checker.
-import { arrayOf, boolean, integer, literal, nullable, number, object, oneOf, string, tuple, type Checker } from "../../../server/src/core/validation";
+import { arrayOf, boolean, integer, literal, nullable, number, object, oneOf, optional, string, tuple, type Checker } from "../../../server/src/core/validation";
 import { limits as rooflineLimits, rooflineDataChecker, type RooflineData } from "../roofline/protocol";
 
 /** The id of the JSON block in the page; the CLI writes it, the page reads it. */
@@ -49,6 +49,8 @@ export interface ReportKernel {
   predictedMs: number | null;
   /** What the model could not know ("dispatch: no // @dispatch line"). */
   unknowns: string[];
+  /** Sizes no directive states that the numbers rest on ("params.n = 1,048,576: ... // @uniform params = { n: 1048576 }"). */
+  assumptions?: string[];
 }
 
 export interface ReportFinding {
@@ -144,6 +146,7 @@ const kernelChecker: Checker<ReportKernel> = object<ReportKernel>({
   bound: oneOf("compute", "memory", "workgroup-memory", "latency", "unknown"),
   predictedMs: nullable(count),
   unknowns: arrayOf(text, { maxLength: reportLimits.unknowns }),
+  assumptions: optional(arrayOf(text, { maxLength: reportLimits.unknowns })),
 });
 
 const findingChecker: Checker<ReportFinding> = object<ReportFinding>({

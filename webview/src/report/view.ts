@@ -124,7 +124,10 @@ export const analysisColumns: readonly TableColumn<ReportKernel>[] = [
   {
     id: "predicted",
     label: "Predicted time",
-    cell: (k) => (k.predictedMs === null ? missing(k.unknowns[0]) : formatMs(k.predictedMs, "compact")),
+    cell: (k) =>
+      k.predictedMs === null
+        ? missing(k.unknowns[0])
+        : [formatMs(k.predictedMs, "compact"), k.assumptions?.length ? h("span", { class: "muted", title: k.assumptions.join("\n") }, " (assumed sizes)") : null],
     sortKey: (k) => k.predictedMs,
     numeric: true,
   },
@@ -148,6 +151,8 @@ export function analysisDetail(k: ReportKernel): Node {
     "div",
     { class: "row-detail" },
     h("p", null, workgroupText(k)),
+    k.assumptions?.length ? h("p", null, "Assumed (no directive states them):") : null,
+    k.assumptions?.length ? h("ul", { class: "assumptions" }, k.assumptions.map((a) => h("li", null, a))) : null,
     k.unknowns.length > 0 ? h("ul", { class: "unknowns" }, k.unknowns.map((u) => h("li", null, u))) : null,
   );
 }

@@ -108,6 +108,7 @@ const kernelChecker: Checker<RooflineKernelView> = object<RooflineKernelView>({
   predicted: nullable(predictionChecker),
   workgroupAi: nullable(positive),
   reason: nullable(string({ maxLength: limits.reasonLength })),
+  assumed: optional(nullable(string({ maxLength: limits.reasonLength }))),
   measured: optional(nullable(measuredPointChecker)),
 });
 

@@ -39,6 +39,7 @@ export function kernelFacts(kernel: RooflineKernelView): { label: string; text: 
       text: `AI ${formatNumber(p.ai)} FLOP/byte · ${formatNumber(p.gflops)} GFLOP/s · ${formatMs(p.ms, "compact")} · ${boundLabel(p.bound)}`,
     });
     facts.push({ label: "Roof", text: `${formatNumber(p.attainableGflops)} GFLOP/s attainable at this intensity` });
+    if (kernel.assumed) facts.push({ label: "Sizes", text: `${kernel.assumed} (no directive states them)` });
   } else {
     facts.push({ label: "Predicted", text: `no estimate: ${kernel.reason ?? "the model has none"}` });
   }

@@ -65,8 +65,13 @@ export function directivesOf(source: WgslSource, entry: string): Directive[] {
  * The launch of an entry point: the one function the model, run planning, the sweep space and the sweep cache key
  * all use. `given` (command-line `--let` values, a sweep point) wins over the directives.
  */
-export function launchOf(source: WgslSource, kernel: KernelSummary, given: ReadonlyMap<string, number> = new Map(), subgroupSize?: number): ResolvedLaunch {
-  return resolveLaunch(kernelIROf(source, kernel), directivesOf(source, kernel.name), { given, base: numericDefines(source.pre.defines), subgroupSize });
+export function launchOf(
+  source: WgslSource,
+  kernel: KernelSummary,
+  given: ReadonlyMap<string, number> = new Map(),
+  options: { subgroupSize?: number; infer?: { problemSize?: number } } = {},
+): ResolvedLaunch {
+  return resolveLaunch(kernelIROf(source, kernel), directivesOf(source, kernel.name), { given, base: numericDefines(source.pre.defines), ...options });
 }
 
 /**
@@ -88,9 +93,13 @@ function toDiagnostic(source: WgslSource, f: Finding): CoreDiagnostic {
   return { severity: f.severity, code: f.code, message: f.message, span: toOriginalSpan(source.pre, f.span).span, source: "kernellens" };
 }
 
-/** The cost model of one entry point on one device, its findings located in the original text. */
-export function analyzeKernel(source: SourceAnalysis, kernel: KernelSummary, device: DeviceSpec, given: ReadonlyMap<string, number> = new Map(), budget: BudgetOptions = {}): KernelAnalysis {
-  const { model, findings } = modelKernel(kernelIROf(source, kernel), launchOf(source, kernel, given, device.warpSize), device, budget);
+/**
+ * The cost model of one entry point on one device, its findings located in the original text. What no directive
+ * gives is inferred from the code or assumed (a `problemSize`-element problem), and the model lists it.
+ */
+export function analyzeKernel(source: SourceAnalysis, kernel: KernelSummary, device: DeviceSpec, given: ReadonlyMap<string, number> = new Map(), budget: BudgetOptions = {}, problemSize?: number): KernelAnalysis {
+  const launch = launchOf(source, kernel, given, { subgroupSize: device.warpSize, infer: { problemSize } });
+  const { model, findings } = modelKernel(kernelIROf(source, kernel), launch, device, budget);
   return { model, diagnostics: findings.map((f) => toDiagnostic(source, f)) };
 }
 

@@ -64,12 +64,12 @@ export function analyzePrepared(prepared: PreparedSource): SourceAnalysis {
   const models = new Map<string, KernelAnalysis>();
   const model = prepared.options.model;
   if (model) {
-    const withoutModels: SourceAnalysis = { ...partial, models, device: model.device };
+    const withoutModels: SourceAnalysis = { ...partial, models, device: model.device, problemSize: model.problemSize };
     const findings: { kernel: string; diagnostic: CoreDiagnostic }[] = [];
     for (const k of kernels) {
       if (k.stage !== "compute") continue;
       try {
-        const analysis = analyzeKernel(withoutModels, k, model.device, model.given, model.budget);
+        const analysis = analyzeKernel(withoutModels, k, model.device, model.given, model.budget, model.problemSize);
         // Quantized bindings: their format, bits per weight and group size, and where dequantization happens.
         const quantization = quantizationOf(withoutModels, k);
         const quantDiagnostics = [...quantFindingsOf(withoutModels, k.name, analysis.model), ...quantAccessFindingsOf(withoutModels, k.name, analysis.model)];
@@ -82,7 +82,7 @@ export function analyzePrepared(prepared: PreparedSource): SourceAnalysis {
     }
     diagnostics.push(...sharedOnce(findings));
   }
-  return { ...partial, models, device: model?.device };
+  return { ...partial, models, device: model?.device, problemSize: model?.problemSize };
 }
 
 /**

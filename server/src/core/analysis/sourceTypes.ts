@@ -21,6 +21,8 @@ export interface AnalyzeOptions {
     readonly given?: ReadonlyMap<string, number>;
     /** The work (and, with a clock, time) each kernel's evaluation may take before it estimates instead. */
     readonly budget?: BudgetOptions;
+    /** Elements of the problem size assumed where the file states none (the `kernellens.assumedProblemSize` setting). */
+    readonly problemSize?: number;
   };
 }
 
@@ -41,6 +43,8 @@ export interface SourceAnalysis {
   /** The cost model of each compute entry point, by name, when a device was given. */
   readonly models: ReadonlyMap<string, KernelAnalysis>;
   readonly device: DeviceSpec | undefined;
+  /** The problem size the models assumed where the file states none (so a re-model on another device agrees). */
+  readonly problemSize?: number;
 }
 
 /** The cheap first step: directives read and the variant preprocessed; enough to compile with Tint. */

@@ -7,7 +7,8 @@ import type { CoreDiagnostic } from "../diagnostic";
 import type { Directive } from "../directives/directives";
 import { evaluateDExpr, type Env } from "../directives/expr";
 import { evaluateLaunch, type LaunchValues } from "../directives/launch";
-import type { KernelIR } from "./ir";
+import { type Assumption, DEFAULT_ASSUMED_PROBLEM_SIZE, inferLaunch } from "./inferLaunch";
+import type { KernelIR, LaunchParam } from "./ir";
 import { bin, call, cst, un, unknown, unknownReason, type VExpr, varsOf } from "./vexpr";
 
 /** The concrete launch the model evaluates a kernel's IR under. */
@@ -56,6 +57,10 @@ export interface ResolvedLaunch {
   readonly problems: readonly CoreDiagnostic[];
   /** Every size the launch depends on, with where its value came from. */
   readonly sizes: readonly LaunchSize[];
+  /** What no directive gave and was inferred from the code or assumed (empty unless inference was asked for). */
+  readonly assumptions: readonly Assumption[];
+  /** Set when inference was asked for: the problem size assumptions are made from. */
+  readonly problemSize?: number;
 }
 
 export interface LaunchOptions {
@@ -64,6 +69,11 @@ export interface LaunchOptions {
   /** Names known before any directive, such as numeric preprocessor defines. */
   readonly base?: ReadonlyMap<string, number>;
   readonly subgroupSize?: number;
+  /**
+   * Infer what no directive gives (the dispatch from bounds guards, assumed values for unset parameters), for the
+   * model. Runs leave it off: they execute only what the file states.
+   */
+  readonly infer?: { readonly problemSize?: number };
 }
 
 /** Evaluates an IR size expression with override values (and their defaults) in place; undefined when not constant. */
@@ -169,7 +179,61 @@ export function resolveLaunch(ir: KernelIR, directives: readonly Directive[], op
   if (dispatch) sizes.push({ name: "dispatch", value: dispatch, source: "directive" });
   for (const [name, count] of bufferCounts) sizes.push({ name: `buffer ${name}`, value: count, source: "directive" });
   for (const [name, t] of launch.textures) sizes.push({ name: `texture ${name}`, value: t.size, source: "directive" });
+  let finalDispatch = dispatch;
+  const overrides = new Map(launch.overrides);
+  let assumptions: readonly Assumption[] = [];
+  if (options.infer) {
+    const valueOf = (p: LaunchParam): number | undefined => {
+      switch (p.kind) {
+        case "override": return launchConstant(ir, { k: "var", name: p.v }, launch.overrides);
+        case "uniform": return uniforms.get(p.binding)?.get(p.field);
+        case "bufferLength": return bufferCounts.get(p.binding);
+        case "textureSize": return textureSizes.get(p.binding)?.[p.dim];
+        case "stored": return uniforms.get(p.binding)?.get(`[${p.index}]`);
+      }
+    };
+    let inferred = inferLaunch(ir, { valueOf, workgroupSize, dispatchGiven: dispatch !== null, problemSize: options.infer.problemSize, subgroupSize: options.subgroupSize });
+    if (!workgroupSize && ir.launch.workgroupSize && inferred.overrides.size > 0) {
+      // An override sizing the workgroup had no value: with the assumed one the workgroup size, then the dispatch, follow.
+      const withAssumed = new Map([...launch.overrides, ...inferred.overrides]);
+      const dims = ir.launch.workgroupSize.map((e) => launchConstant(ir, e, withAssumed));
+      if (dims.every((x): x is number => x !== undefined)) {
+        workgroupSize = [dims[0], dims[1], dims[2]];
+        const i = unknowns.findIndex((u) => u.what === "workgroup size");
+        if (i >= 0) unknowns.splice(i, 1);
+        inferred = inferLaunch(ir, { valueOf, workgroupSize, dispatchGiven: dispatch !== null, problemSize: options.infer.problemSize, subgroupSize: options.subgroupSize });
+      }
+    }
+    assumptions = inferred.assumptions;
+    for (const [name, v] of inferred.overrides) overrides.set(name, v);
+    for (const [v, value] of inferred.params) {
+      const p = ir.params.get(v);
+      if (p?.kind === "uniform" || p?.kind === "stored") {
+        let fields = uniforms.get(p.binding);
+        if (!fields) uniforms.set(p.binding, (fields = new Map()));
+        fields.set(p.kind === "uniform" ? p.field : `[${p.index}]`, value);
+      } else if (p?.kind === "bufferLength") {
+        bufferCounts.set(p.binding, value);
+        const b = ir.bindings.find((x) => x.name === p.binding);
+        if (b?.runtimeArray) bufferBytes.set(b.name, b.runtimeArray.headerBytes + value * b.runtimeArray.strideBytes);
+      } else if (p?.kind === "textureSize") {
+        const size: [number, number, number] = [...(textureSizes.get(p.binding) ?? [1, 1, 1])];
+        size[p.dim] = value;
+        textureSizes.set(p.binding, size);
+        const b = ir.bindings.find((x) => x.name === p.binding);
+        if (b?.texture) bufferBytes.set(b.name, size[0] * size[1] * size[2] * b.texture.texelBytes);
+      }
+    }
+    if (!dispatch && inferred.dispatch) {
+      finalDispatch = inferred.dispatch;
+      const i = unknowns.findIndex((u) => u.what === "dispatch");
+      if (i >= 0) unknowns.splice(i, 1);
+    }
+    for (const a of assumptions) sizes.push({ name: a.name, value: a.value, source: a.source === "assumed" ? "assumed" : "code" });
+  }
   const input: LaunchInput | null =
-    workgroupSize && dispatch ? { workgroupSize, dispatch, overrides: launch.overrides, uniforms, bufferCounts, textureSizes, subgroupSize: options.subgroupSize } : null;
-  return { input, workgroupSize, dispatch, bufferBytes, unknowns, directives, env: launch.env, overrides: launch.overrides, buffers: launch.buffers, problems: launch.problems, sizes };
+    workgroupSize && finalDispatch
+      ? { workgroupSize, dispatch: finalDispatch, overrides, uniforms, bufferCounts, textureSizes, subgroupSize: options.subgroupSize }
+      : null;
+  return { input, workgroupSize, dispatch: finalDispatch, bufferBytes, unknowns, directives, env: launch.env, overrides, buffers: launch.buffers, problems: launch.problems, sizes, assumptions, problemSize: options.infer ? options.infer.problemSize ?? DEFAULT_ASSUMED_PROBLEM_SIZE : undefined };
 }

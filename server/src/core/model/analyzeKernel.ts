@@ -5,6 +5,7 @@
 import type { CoreDiagnostic } from "../diagnostic";
 import type { DeviceSpec } from "../devices/device";
 import { computeOccupancy } from "../devices/occupancy";
+import type { Assumption } from "../kernel/inferLaunch";
 import type { KernelIR } from "../kernel/ir";
 import type { ResolvedLaunch } from "../kernel/launch";
 import { launchConstant } from "../kernel/launch";
@@ -79,6 +80,7 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
         occupancy: launch.workgroupSize ? occupancyOf(launch.workgroupSize).info : null,
         roofline: { bound: "unknown", predictedMs: null, attainableGflops: null, arithmeticIntensity: null, ridge: device.peakFlops.f32 / device.dramBandwidthBytesPerSec, components: { computeMs: 0, dramMs: null, l2Ms: 0, workgroupMs: 0, launchMs: device.launchOverheadUs / 1e3 }, efficiency: { memory: 1, compute: 1, waves: 0, waveUtilization: 1 }, workgroupIntensity: null },
         unknowns,
+        assumptions: launch.assumptions,
       },
       findings: [],
     };
@@ -97,7 +99,27 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
     if (!b.texture?.texelBytesAssumed || !walk.accesses.some((a) => a.binding === b.name)) continue;
     unknowns.push({ what: `texel size of '${b.name}'`, reason: `assumed ${b.texture.texelBytes} bytes (rgba8unorm): state the format with // @texture ${b.name}[WIDTH, HEIGHT] FORMAT`, span: b.span });
   }
-  const { traffic, unknowns: trafficUnknowns } = computeTraffic(walk, analyses, device, { bufferBytes: launch.bufferBytes });
+  let { traffic, unknowns: trafficUnknowns } = computeTraffic(walk, analyses, device, { bufferBytes: launch.bufferBytes });
+  // A footprint the code cannot bound (indices loaded from memory, an address chosen by a branch) is bounded by its
+  // buffer; where no directive sizes that buffer and inference was asked for, the buffer is assumed the problem's size.
+  const assumptions: Assumption[] = [...launch.assumptions];
+  if (launch.problemSize !== undefined && (traffic.compulsoryRead === null || traffic.compulsoryWritten === null)) {
+    const sized = new Map(launch.bufferBytes);
+    for (const u of trafficUnknowns) {
+      const name = /the buffer has no size/.test(u.reason) ? /^footprint of '(.+)'$/.exec(u.what)?.[1] : undefined;
+      const b = name !== undefined ? ir.bindings.find((x) => x.name === name && x.runtimeArray) : undefined;
+      if (!b?.runtimeArray || sized.has(b.name)) continue;
+      sized.set(b.name, b.runtimeArray.headerBytes + launch.problemSize * b.runtimeArray.strideBytes);
+      assumptions.push({
+        name: `buffer ${b.name}`,
+        value: launch.problemSize,
+        source: "assumed",
+        reason: `its footprint cannot be bounded from the code (${u.reason.replace(/ and the buffer has no size.*$/, "")}), so it is bounded by the buffer, assumed the problem size`,
+        directive: `// @buffer ${b.name}[${launch.problemSize}]`,
+      });
+    }
+    if (sized.size > launch.bufferBytes.size) ({ traffic, unknowns: trafficUnknowns } = computeTraffic(walk, analyses, device, { bufferBytes: sized }));
+  }
   unknowns.push(...trafficUnknowns);
 
   const { occ, info: occupancy } = occupancyOf(ws);
@@ -168,6 +190,7 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
     occupancy,
     roofline: roof,
     unknowns,
+    assumptions,
   };
 
   // Streaming passes: outermost loops and the storage bindings they read by a loop-dependent index.

@@ -1,5 +1,6 @@
 // Formats model results for people: the code-lens summary line and the hover's breakdown table.
 import type { DeviceSpec } from "../devices/device";
+import { assumedLensText, assumptionsMarkdown } from "./assumptionsText";
 import { totalFlops } from "./flops";
 import { COMPULSORY_DEFINITION, type AccessInfo, type KernelModel, type LoopInfo, type Range } from "./types";
 
@@ -40,7 +41,9 @@ export function summaryLine(m: KernelModel, device: DeviceSpec): string {
   if (m.occupancy) parts.push(`occupancy ${percent(m.occupancy.value)} (${m.occupancy.limitedBy.replace("shared-memory", "workgroup memory")})`);
   parts.push(m.roofline.predictedMs === null ? "time ?" : `≈ ${ms(m.roofline.predictedMs)} on ${device.name.replace(/^NVIDIA (GeForce )?|^AMD (Radeon )?|^Apple |^Intel (Arc )?/, "")}`);
   const uncertain = m.unknowns.length > 0 ? " · some counts estimated (hover)" : "";
-  return parts.join(" · ") + uncertain;
+  // What the numbers rest on comes first: a user reading "≈ 2 ms" must see that N was assumed.
+  const assumed = assumedLensText(m.assumptions);
+  return (assumed ? `${assumed} · ` : "") + parts.join(" · ") + uncertain;
 }
 
 /** The hover breakdown: every number the model has for the kernel, with what it means. */
@@ -78,7 +81,8 @@ export function breakdownMarkdown(m: KernelModel, device: DeviceSpec): string {
   }
   const table = ["| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, "\\|")} |`)].join("\n");
   const unknowns = m.unknowns.length > 0 ? `\n\n**Not known:**\n${m.unknowns.map((u) => `- ${u.what}: ${u.reason}`).join("\n")}` : "";
-  return `**Cost model** on ${device.name} (${device.id})\n\n${table}${unknowns}`;
+  const assumptions = assumptionsMarkdown(m.assumptions);
+  return `**Cost model** on ${device.name} (${device.id})\n\n${table}${assumptions ? `\n\n${assumptions}` : ""}${unknowns}`;
 }
 
 export function accessMarkdown(a: AccessInfo, device: DeviceSpec): string {

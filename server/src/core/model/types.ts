@@ -2,6 +2,7 @@
 //
 // Every number the model cannot know is `null` with a reason in `unknowns`, never a silent zero. Counts that depend
 // on data (a branch on a loaded value) are ranges: `value` is the model's estimate, `min`/`max` the bounds.
+import type { Assumption } from "../kernel/inferLaunch";
 import type { Span } from "../span";
 
 export interface Range {
@@ -152,4 +153,9 @@ export interface KernelModel {
   readonly occupancy: OccupancyInfo | null;
   readonly roofline: RooflineInfo;
   readonly unknowns: readonly Unknown[];
+  /**
+   * Launch values no directive gave: inferred from the code (`code`) or assumed (`assumed`). Every launch-dependent
+   * number (totals, traffic, time, bound) rests on the assumed ones.
+   */
+  readonly assumptions: readonly Assumption[];
 }
