@@ -303,3 +303,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   assert.deepEqual(assumed(info), { "info[1]": [1048576, "assumed"], dispatch: [[16384, 1, 1], "assumed"] });
   assert.deepEqual(directiveBlock(info.assumptions), ["// @buffer info = [1, 1048576]", "// @dispatch 16384"]);
 });
+
+test("per invocation and per workgroup: the hover and the JSON give what one thread and one workgroup do", () => {
+  // The ggml scale kernel: every invocation passes the guard (1,048,576 of them): 1 FLOP and 8 bytes (one 4-byte
+  // load, one 4-byte store) each; a workgroup of 256: 256 FLOPs and 2,048 bytes.
+  const source = analyse(ggmlScale);
+  const a = source.models.get("main")!;
+  const json = toKernelJson(source.kernels[0], a, () => ({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }));
+  assert.deepEqual(json.perInvocation, { flops: 1, globalBytes: 8, specialOps: 0 });
+  assert.deepEqual(json.perWorkgroup, { flops: 256, globalBytes: 2048, specialOps: 0 });
+});

@@ -2,7 +2,8 @@
 import type { KernelSummary } from "../core/analysis/kernels";
 import { totalFlops } from "../core/model/flops";
 import type { KernelAnalysis } from "../core/model/analyzeKernel";
-import type { Range } from "../core/model/types";
+import { perUnit } from "../core/model/perUnit";
+import type { PerUnit, Range } from "../core/model/types";
 import type { WireRange } from "../protocol";
 
 export interface KernelJson {
@@ -28,6 +29,9 @@ export interface KernelJson {
   /** Quantized bindings: format, bits per element (with scales), group size and the evidence, with its lines. */
   quantization: { binding: string; format: string; bitsPerElement: number; groupSize: number | null; inferredFrom: { reason: string; range: WireRange }[] }[];
   flopsByType: { f32: number; f16: number } | null;
+  /** One invocation's and one workgroup's FLOPs, global bytes (loaded + stored) and special ops, averaged over the dispatch. */
+  perInvocation: PerUnit | null;
+  perWorkgroup: PerUnit | null;
   /** Where a count is a range (a branch on data, a loop without a known bound): its bounds; null max = unbounded. */
   ranges: Record<string, { min: number; max: number | null }>;
   /** What the model could not know, and why. */
@@ -63,7 +67,7 @@ export function toKernelJson(
     return {
       name: kernel.name, range, workgroupSize: null, dispatch: null, invocations: null, flops: null, intOps: null, specialOps: null,
       bytes: { read: null, written: null, compulsory: null, l2Read: null, l2Written: null }, workgroupMemoryBytes: null, arithmeticIntensity: null, occupancy: null,
-      roofline: { bound: "unknown", predictedMs: null, attainableGflops: null, ridge: 0 }, quantization: [], flopsByType: null, ranges: {},
+      roofline: { bound: "unknown", predictedMs: null, attainableGflops: null, ridge: 0 }, quantization: [], flopsByType: null, perInvocation: null, perWorkgroup: null, ranges: {},
       unknowns: [{ what: "the model", reason: "not run for this entry point" }],
       assumptions: [],
       assumedFields: [],
@@ -78,6 +82,7 @@ export function toKernelJson(
     return r.value;
   };
   const flops = known ? val("flops", totalFlops(m.ops)) : null;
+  const per = perUnit(m);
   const compulsory = m.traffic.compulsoryRead !== null && m.traffic.compulsoryWritten !== null ? m.traffic.compulsoryRead + m.traffic.compulsoryWritten : null;
   // A ranged footprint goes in `ranges` like a ranged count: the figures in `bytes` are then estimates.
   const tr = m.traffic.ranges;
@@ -111,6 +116,8 @@ export function toKernelJson(
       inferredFrom: q.inferredFrom.map((e) => ({ reason: e.reason, range: rangeOf(analysedToOriginal(e.span)) })),
     })),
     flopsByType: known ? { f32: m.ops.flopsF32.value, f16: m.ops.flopsF16.value } : null,
+    perInvocation: per?.invocation ?? null,
+    perWorkgroup: per?.workgroup ?? null,
     ranges,
     unknowns: m.unknowns.map((u) => ({ what: u.what, reason: u.reason })),
     assumptions: m.assumptions.map((a) => ({ name: a.name, value: typeof a.value === "number" ? a.value : [...a.value], source: a.source, reason: a.reason, directive: a.directive })),

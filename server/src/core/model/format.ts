@@ -2,7 +2,8 @@
 import type { DeviceSpec } from "../devices/device";
 import { assumedLensText, assumptionsMarkdown } from "./assumptionsText";
 import { totalFlops } from "./flops";
-import { COMPULSORY_DEFINITION, type AccessInfo, type KernelModel, type LoopInfo, type Range } from "./types";
+import { perUnit } from "./perUnit";
+import { COMPULSORY_DEFINITION, type AccessInfo, type KernelModel, type LoopInfo, type PerUnit, type Range } from "./types";
 
 export function si(x: number, unit: string, digits = 2): string {
   const abs = Math.abs(x);
@@ -53,6 +54,12 @@ export function breakdownMarkdown(m: KernelModel, device: DeviceSpec): string {
     a.min === a.max ? si(a.value, unit) : `≈ ${si(a.value, unit)} (${si(a.min, unit)} to ${Number.isFinite(a.max) ? si(a.max, unit) : "unbounded"})`;
   if (m.workgroupSize) rows.push(["Workgroup", `${m.workgroupSize.join(" × ")} = ${m.workgroupSize[0] * m.workgroupSize[1] * m.workgroupSize[2]} invocations`]);
   if (m.dispatch) rows.push(["Dispatch", `${m.dispatch.join(" × ")} workgroups, ${si(m.invocations ?? 0, "invocations")}`]);
+  const per = perUnit(m);
+  if (per) {
+    const unit = (u: PerUnit): string => `${si(u.flops, "FLOP")}, ${bytes(u.globalBytes)} global${u.specialOps > 0 ? `, ${si(u.specialOps, "special op")}` : ""}`;
+    rows.push(["Per invocation", `${unit(per.invocation)} (average over the dispatch)`]);
+    rows.push(["Per workgroup", unit(per.workgroup)]);
+  }
   if (m.invocations !== null) {
     rows.push(["FLOPs", `${r(m.ops.flopsF32, "FLOP")} f32${m.ops.flopsF16.value > 0 ? `, ${r(m.ops.flopsF16, "FLOP")} f16` : ""} (an FMA counts 2)`]);
     rows.push(["Integer / logic ops", r(m.ops.intOps, "op")]);

@@ -159,3 +159,10 @@ export interface KernelModel {
    */
   readonly assumptions: readonly Assumption[];
 }
+
+/** FLOPs, global-memory bytes (loaded and stored) and special ops of one invocation and of one workgroup, averaged over the dispatch. */
+export interface PerUnit {
+  readonly flops: number;
+  readonly globalBytes: number;
+  readonly specialOps: number;
+}
