@@ -313,3 +313,23 @@ test("per invocation and per workgroup: the hover and the JSON give what one thr
   assert.deepEqual(json.perInvocation, { flops: 1, globalBytes: 8, specialOps: 0 });
   assert.deepEqual(json.perWorkgroup, { flops: 256, globalBytes: 2048, specialOps: 0 });
 });
+
+test("an assumed launch is no finding: WebGPU's dispatch and buffer limits are checked against what the file states", () => {
+  // 16-wide workgroups over the assumed 1,048,576 elements need 65,536 workgroups, one more than WebGPU's default
+  // per-dimension limit: the model says so in the dispatch, but the author wrote no such launch.
+  const text = `struct P { n: u32 }
+@group(0) @binding(0) var<storage, read_write> y: array<f32>;
+@group(0) @binding(1) var<uniform> params: P;
+@compute @workgroup_size(16)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  if (gid.x >= params.n) { return; }
+  y[gid.x] = y[gid.x] + 1.0;
+}
+`;
+  const source = analyse(text);
+  assert.deepEqual(source.models.get("main")!.model.dispatch, [65536, 1, 1]);
+  assert.deepEqual(source.diagnostics.filter((d) => d.code === "webgpu-limits"), []);
+  // The same launch written by the author is one.
+  const stated = analyse(`// @dispatch 65536\n// @uniform params = { n: 1048576 }\n${text}`);
+  assert.equal(stated.diagnostics.filter((d) => d.code === "webgpu-limits").length, 1);
+});

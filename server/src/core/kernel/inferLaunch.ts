@@ -12,8 +12,10 @@ import { evaluate, un, type VExpr, varsOf } from "./vexpr";
 export const DEFAULT_ASSUMED_PROBLEM_SIZE = 1 << 20;
 /** A workgroup size named by an override without a value: a common size on every vendor. */
 const ASSUMED_WORKGROUP_DIM = 64;
-/** Dispatch dimensions are searched up to WebGPU's per-dimension limit (a larger guard says nothing). */
+/** WebGPU's per-dimension dispatch limit: a grid-stride kernel is launched within it. */
 const MAX_WORKGROUPS = 65535;
+/** A guard is searched this far: an assumed size may need more workgroups than one dimension allows (said, not hidden). */
+const SEARCH_LIMIT = 2 ** 31 - 1;
 
 /** One value of a launch that the code shows (`code`) or that is assumed (`assumed`), and where to write it. */
 export interface Assumption {
@@ -362,8 +364,8 @@ export function inferLaunch(ir: KernelIR, input: InferInput): InferredLaunch {
           }
           return any;
         };
-        if (leaves(0) === false && leaves(MAX_WORKGROUPS) === true) {
-          let lo = 0, hi = MAX_WORKGROUPS; // leaves(lo) false, leaves(hi) true
+        if (leaves(0) === false && leaves(SEARCH_LIMIT) === true) {
+          let lo = 0, hi = SEARCH_LIMIT; // leaves(lo) false, leaves(hi) true
           while (hi - lo > 1) {
             const mid = (lo + hi) >> 1;
             if (leaves(mid) === true) hi = mid;

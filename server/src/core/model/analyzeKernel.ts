@@ -201,9 +201,12 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
       span: l.span,
       bindings: outerLoads.filter((a) => a.ctx.loops[0].name === l.varName && varsOf(a.addr).has(l.varName!)).map((a) => a.binding),
     }));
+  // Limits are checked against what the file states: a size or a dispatch the model assumed is not the author's.
+  const assumedBuffers = new Set(launch.assumptions.flatMap((a) => (a.source !== "assumed" ? [] : /^arrayLength\(&(.+)\)$/.exec(a.name)?.[1] ?? [])));
   const buffers = ir.bindings.flatMap((b) => {
     const bytes = launch.bufferBytes.get(b.name);
-    return bytes !== undefined && (b.space === "global" || b.space === "uniform") ? [{ name: b.name, bytes, space: b.space, span: b.span }] : [];
+    return bytes !== undefined && !assumedBuffers.has(b.name) && (b.space === "global" || b.space === "uniform") ? [{ name: b.name, bytes, space: b.space, span: b.span }] : [];
   });
-  return { model, findings: findings({ model, device, entrySpan: ir.nameSpan, passes, buffers }) };
+  const dispatchAssumed = launch.assumptions.some((a) => a.name === "dispatch" && a.source === "assumed");
+  return { model, findings: findings({ model, device, entrySpan: ir.nameSpan, passes, buffers, dispatchAssumed }) };
 }

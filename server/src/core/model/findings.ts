@@ -38,6 +38,8 @@ export interface FindingContext {
   readonly passes: readonly { readonly span: Span; readonly bindings: readonly string[] }[];
   /** Buffers of known size for this launch, with their declarations. */
   readonly buffers?: readonly { readonly name: string; readonly bytes: number; readonly space: "global" | "uniform"; readonly span: Span }[];
+  /** The dispatch is the model's assumption, not the file's: its size is no finding. */
+  readonly dispatchAssumed?: boolean;
 }
 
 function share(a: AccessInfo & { l2Bytes?: number }, model: KernelModel): number {
@@ -117,7 +119,7 @@ export function findings(ctx: FindingContext): Finding[] {
     if (ws[0] > limits.maxComputeWorkgroupSizeX || ws[1] > limits.maxComputeWorkgroupSizeY || ws[2] > limits.maxComputeWorkgroupSizeZ) over.push(`a workgroup size of ${ws.join(" x ")} (defaults 256 x 256 x 64)`);
     if (model.workgroupMemoryBytes !== null && model.workgroupMemoryBytes > limits.maxComputeWorkgroupStorageSize) over.push(`${model.workgroupMemoryBytes} bytes of workgroup memory (default limit ${limits.maxComputeWorkgroupStorageSize})`);
     const d = model.dispatch;
-    if (d && d.some((x) => x > limits.maxComputeWorkgroupsPerDimension)) over.push(`a dispatch of ${d.join(" x ")} workgroups (default limit ${limits.maxComputeWorkgroupsPerDimension} per dimension)`);
+    if (d && !ctx.dispatchAssumed && d.some((x) => x > limits.maxComputeWorkgroupsPerDimension)) over.push(`a dispatch of ${d.join(" x ")} workgroups (default limit ${limits.maxComputeWorkgroupsPerDimension} per dimension)`);
     if (over.length > 0) {
       out.push({
         code: "webgpu-limits",
