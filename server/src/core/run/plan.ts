@@ -358,7 +358,7 @@ export function buildRunPlan(source: SourceAnalysis, kernel: KernelSummary, give
     error("run-dispatch-limit", `a dispatch of ${dispatch.map((x) => x.toLocaleString("en-US")).join(" x ")} workgroups exceeds WebGPU's limit of ${perDimension.toLocaleString("en-US")} per dimension: use larger workgroups, a 2-D dispatch, or a loop inside the kernel`, at && at.kind === "dispatch" && at.dims.length > 0 ? { start: at.dims[0].start, end: at.dims[at.dims.length - 1].end } : kernel.nameSpan);
   }
   if (!dispatch && !launch.problems.some((p) => p.severity === "error")) {
-    error("run-no-dispatch", `no // @dispatch for '${name}': add one above the entry point or at the top of the file, e.g. // @dispatch ceil(N / ${workgroupSize?.[0] ?? 64})`, kernel.nameSpan);
+    error("run-no-dispatch", `no // @dispatch for '${name}': add one above the entry point or at the top of the file, e.g. // @dispatch ceil(N / ${workgroupSize?.[0] ?? 64}) (the 'Add launch directives' code action on the entry point writes what the model inferred and assumed); a run uses only what the file states`, kernel.nameSpan);
   }
 
   // ---- Overrides ------------------------------------------------------------------------------------------------
