@@ -367,7 +367,7 @@ export function inferLaunch(ir: KernelIR, input: InferInput): InferredLaunch {
         if (leaves(0) === false && leaves(SEARCH_LIMIT) === true) {
           let lo = 0, hi = SEARCH_LIMIT; // leaves(lo) false, leaves(hi) true
           while (hi - lo > 1) {
-            const mid = (lo + hi) >> 1;
+            const mid = Math.floor((lo + hi) / 2);
             if (leaves(mid) === true) hi = mid;
             else lo = mid;
           }
