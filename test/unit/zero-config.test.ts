@@ -57,7 +57,8 @@ test("ggml element-wise: the guard gives the dispatch, ne is the assumed problem
   // The lens says what it assumed before anything else; the hover lists each value with its directive.
   assert.match(summaryLine(m, device), /^assumed params\.ne = 1,048,576; params\.offset_src, params\.offset_dst = 0 · ≈ 1 MFLOP/);
   const hover = assumptionsMarkdown(m.assumptions);
-  assert.match(hover, /`params\.ne` = 1,048,576: nothing in the file gives it a value.*Write it as `\/\/ @uniform params = \{ ne: 1048576 \}`/);
+  // Every field's line is the whole binding's, so pasting any one of them states them all.
+  assert.match(hover, /`params\.ne` = 1,048,576: nothing in the file gives it a value.*Write it as `\/\/ @uniform params = \{ ne: 1048576, offset_src: 0, offset_dst: 0 \}`/);
   assert.match(hover, /`params\.offset_src` = 0: an offset only added to addresses/);
   // The problem size is a setting.
   const small = model(ggmlScale, "main", 4096);
@@ -135,7 +136,9 @@ test("a 2-D matmul: M, N and K are the square root of the problem each, the 2-D 
   assert.equal(totalFlops(m.ops).value, 2 * 1024 ** 3);
   assert.equal(m.traffic.compulsoryWritten, 4 * 1024 * 1024);
   assert.equal(assumedLensText(m.assumptions), "assumed dims.M, dims.N, dims.K = 1,024");
-  assert.equal(assumedSize(1 << 20, 3), 1024);
+  // Each of A, B and C is shaped by two of the three sizes: two sizes of 1,024 make 1,048,576 elements.
+  assert.equal(assumedSize(1 << 20, 2), 1024);
+  assert.equal(assumedSize(1 << 20, 4), 32);
   assert.equal(assumedSize(1 << 20, 1), 1 << 20);
 });
 
@@ -332,4 +335,165 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   // The same launch written by the author is one.
   const stated = analyse(`// @dispatch 65536\n// @uniform params = { n: 1048576 }\n${text}`);
   assert.equal(stated.diagnostics.filter((d) => d.code === "webgpu-limits").length, 1);
+});
+
+test("ggml rms_norm style: a row per thread over four dimensions; strides are the products of the sizes inside them", () => {
+  // ne0..ne3 are four sizes (ne1, ne2 split the row id, ne3 bounds it, ne0 bounds the loop): 32 each, so the
+  // tensor has 32^4 = 1,048,576 elements. The strides follow their names: stride_src1 = 32, stride_src2 = 1,024,
+  // stride_src3 = 32,768, so no two rows overlap. Rows: 32^3 = 32,768, 512 workgroups of 64. By hand: every element
+  // read once (4 MiB); one f32 written per row (128 KiB); 2 FLOPs per element plus 2 per row.
+  const m = model(`struct Params { offset_src: u32, stride_src1: u32, stride_src2: u32, stride_src3: u32, ne0: u32, ne1: u32, ne2: u32, ne3: u32, eps: f32 }
+@group(0) @binding(0) var<storage, read> src: array<f32>;
+@group(0) @binding(1) var<storage, read_write> dst: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let row = gid.x;
+  if (row >= params.ne1 * params.ne2 * params.ne3) { return; }
+  let i3 = row / (params.ne2 * params.ne1);
+  let i2 = (row % (params.ne2 * params.ne1)) / params.ne1;
+  let i1 = row % params.ne1;
+  let base = params.offset_src + i3 * params.stride_src3 + i2 * params.stride_src2 + i1 * params.stride_src1;
+  var sum = 0.0;
+  for (var j = 0u; j < params.ne0; j++) {
+    sum += src[base + j] * src[base + j];
+  }
+  dst[row] = sum / f32(params.ne0) + params.eps;
+}
+`);
+  const a = assumed(m);
+  assert.deepEqual([a["params.ne0"], a["params.ne1"], a["params.ne2"], a["params.ne3"]].map((x) => x[0]), [32, 32, 32, 32]);
+  assert.deepEqual([a["params.stride_src1"], a["params.stride_src2"], a["params.stride_src3"], a["params.offset_src"]].map((x) => x[0]), [32, 1024, 32768, 0]);
+  assert.equal(a["params.eps"], undefined);
+  assert.deepEqual(m.dispatch, [512, 1, 1]);
+  assert.equal(m.traffic.compulsoryRead, 4 * 1048576);
+  assert.equal(m.traffic.compulsoryWritten, 4 * 32768);
+  assert.equal(totalFlops(m.ops).value, 2 * 1048576 + 2 * 32768);
+});
+
+test("ggml binary op style: a flat id split by divisors; the element count is the product of the dimensions, a dimension-0 stride is 1", () => {
+  // The id i is split by ne0, ne1, ne2 (divisors) and src1 is broadcast by b_ne0..b_ne3 (moduli): four dimensions
+  // of 32, so ne (only compared with the flat id) is their product, 1,048,576, and the dispatch 4,096 x 256.
+  // stride_src1_0 is 1 (dimension 0), so neighbouring invocations read neighbouring src1 elements: no uncoalesced
+  // finding (with every stride assumed as a size, the model once called this 1,048,576 elements apart).
+  const text = `struct Params { ne: u32, ne0: u32, ne1: u32, ne2: u32, b_ne0: u32, b_ne1: u32, b_ne2: u32, b_ne3: u32,
+  stride_src1_0: u32, stride_src1_1: u32, stride_src1_2: u32, stride_src1_3: u32 }
+@group(0) @binding(0) var<storage, read> src0: array<f32>;
+@group(0) @binding(1) var<storage, read> src1: array<f32>;
+@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
+@group(0) @binding(3) var<uniform> params: Params;
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x;
+  if (i >= params.ne) { return; }
+  let i3 = i / (params.ne2 * params.ne1 * params.ne0);
+  let i2 = (i / (params.ne1 * params.ne0)) % params.ne2;
+  let i1 = (i / params.ne0) % params.ne1;
+  let i0 = i % params.ne0;
+  let j = (i0 % params.b_ne0) * params.stride_src1_0 + (i1 % params.b_ne1) * params.stride_src1_1
+    + (i2 % params.b_ne2) * params.stride_src1_2 + (i3 % params.b_ne3) * params.stride_src1_3;
+  dst[i] = src0[i] + src1[j];
+}
+`;
+  const source = analyse(text);
+  const m = source.models.get("main")!.model;
+  const a = assumed(m);
+  assert.deepEqual(a["params.ne"], [1048576, "assumed"]);
+  assert.deepEqual([a["params.ne0"], a["params.b_ne3"]].map((x) => x[0]), [32, 32]);
+  assert.deepEqual([a["params.stride_src1_0"], a["params.stride_src1_1"], a["params.stride_src1_3"]].map((x) => x[0]), [1, 32, 32768]);
+  assert.deepEqual(m.dispatch, [4096, 1, 1]);
+  assert.deepEqual(source.diagnostics.filter((d) => d.code === "uncoalesced-access"), []);
+});
+
+test("sizes the ids reach only through a branch, a flattened index or global_invocation_index still spread the work", () => {
+  // A value a branch chose hides the workgroup id from the index: the kernel still reads it, so the dispatch is
+  // assumed (1,048,576 / 64), never "one workgroup".
+  const phi = model(`struct P { flip: u32 }
+@group(0) @binding(0) var<storage, read_write> x: array<f32>;
+@group(0) @binding(1) var<uniform> p: P;
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) w: vec3u, @builtin(local_invocation_id) l: vec3u) {
+  var v = w.x * 64u + l.x;
+  if (p.flip != 0u) { v = 1048575u - v; }
+  x[v] = 1.0;
+}
+`);
+  assert.deepEqual(phi.dispatch, [16384, 1, 1]);
+  assert.equal(phi.assumptions.find((a) => a.name === "dispatch")!.source, "assumed");
+  // A 1-D problem flattened over a 2-D dispatch (llama.cpp's im2col): x covers it, y is 1.
+  const flat = model(`struct P { n: u32 }
+@group(0) @binding(0) var<storage, read_write> x: array<f32>;
+@group(0) @binding(1) var<uniform> params: P;
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.x + nwg.x * 256u * gid.y;
+  if (i >= params.n) { return; }
+  x[i] = 2.0 * x[i];
+}
+`);
+  assert.deepEqual(flat.dispatch, [4096, 1, 1]);
+  // A row per workgroup with no guard: one workgroup per row (1,024 rows of 1,024 columns), not per 256 elements.
+  const rows = model(`struct P { ncols: u32 }
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> y: array<f32>;
+@group(0) @binding(2) var<uniform> params: P;
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let row = wid.x;
+  for (var i = lid.x; i < params.ncols; i += 256u) {
+    y[row * params.ncols + i] = exp(x[row * params.ncols + i]);
+  }
+}
+`);
+  assert.deepEqual(rows.dispatch, [1024, 1, 1]);
+  assert.equal(rows.ops.specialOps.value, 1048576);
+});
+
+test("texture sizes are sizes (never an offset of 0) and 2-D workgroup overrides share 64 invocations", () => {
+  // dims.y is only added to the texel coordinate (a vertical flip): still the texture's height, 1,024, not 0.
+  const flip = model(`@group(0) @binding(0) var src: texture_2d<f32>;
+@group(0) @binding(1) var dst: texture_storage_2d<rgba8unorm, write>;
+override SX: u32;
+override SY: u32;
+@compute @workgroup_size(SX, SY)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let dims = textureDimensions(src);
+  textureStore(dst, gid.xy, textureLoad(src, vec2u(gid.x, dims.y - 1u - gid.y), 0));
+}
+`);
+  assert.ok(flip.assumptions.every((a) => a.value !== 0), JSON.stringify(flip.assumptions));
+  assert.ok(directiveBlock(flip.assumptions).includes("// @texture src[1024, 1024]"), directiveBlock(flip.assumptions).join("\n"));
+  assert.deepEqual(flip.workgroupSize, [8, 8, 1]);
+});
+
+test("a host-code template's {{placeholders}} are named as such, and // @define fills them", () => {
+  const template = `@group(0) @binding(0) var<storage, read_write> x: array<{{precision}}>;
+@compute @workgroup_size({{workgroupSize}})
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  if (gid.x >= {{N}}) { return; }
+  x[gid.x] = x[gid.x] * 2.0;
+}
+`;
+  const bare = analyse(template);
+  const said = bare.diagnostics.filter((d) => d.code === "template-placeholder").map((d) => template.slice(d.span.start, d.span.end));
+  assert.deepEqual(said, ["{{precision}}", "{{workgroupSize}}", "{{N}}"]);
+  // Filled in: 4,096 elements in workgroups of 128: 32 workgroups, from the guard (the code's, nothing assumed).
+  const filled = model(`// @define precision=f32\n// @define workgroupSize=128\n// @define N=4096\n${template}`);
+  assert.deepEqual(filled.dispatch, [32, 1, 1]);
+  assert.equal(totalFlops(filled.ops).value, 4096);
+  assert.deepEqual(filled.assumptions.map((a) => a.source), ["code"]);
+});
+
+test("a second @uniform for one binding is a warning: it replaces the first whole", () => {
+  const source = analyse(`// @uniform params = { n: 4 }
+// @uniform params = { m: 8 }
+struct P { n: u32, m: u32 }
+@group(0) @binding(0) var<uniform> params: P;
+@group(0) @binding(1) var<storage, read_write> x: array<f32>;
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3u) { if (gid.x < params.n * params.m) { x[gid.x] = 0.0; } }
+`);
+  const dup = source.diagnostics.filter((d) => d.code === "directive-duplicate");
+  assert.equal(dup.length, 1);
+  assert.match(dup[0].message, /a second @uniform for 'params' in the file replaces the first whole/);
 });

@@ -86,6 +86,14 @@ export function checkDirectivesAgainstModule(directives: readonly Directive[], r
   for (const [where, list] of places) {
     const dispatches = list.filter((d) => d.kind === "dispatch");
     for (const extra of dispatches.slice(1)) report("warning", "directive-duplicate", `a second @dispatch for ${where}; only the last one is used`, extra.keywordSpan);
+    // So with a binding's values: a second line replaces the first whole (its fields do not add up).
+    const byBinding = new Map<string, Directive>();
+    for (const d of list) {
+      if (d.kind !== "uniform" && d.kind !== "buffer" && d.kind !== "texture") continue;
+      const key = `${d.kind} ${d.name.name}`;
+      if (byBinding.has(key)) report("warning", "directive-duplicate", `a second @${d.kind} for '${d.name.name}' in ${where} replaces the first whole; put all of its values in one line`, d.keywordSpan);
+      byBinding.set(key, d);
+    }
   }
 
   // Evaluate each entry's launch so unknown names and bad values are reported once, at the directive.

@@ -5,7 +5,7 @@
 // Each inferred or assumed value is an `Assumption` saying where it came from and the directive line that would fix
 // it; the model's results that rest on one are marked by the adapters. Nothing here overrides a value a directive
 // or the command line gives.
-import { ID_VARS, type IrNode, type KernelIR, type LaunchParam } from "./ir";
+import { ID_VARS, type IrNode, type KernelIR, type LaunchParam, type LoopCounter } from "./ir";
 import { evaluate, un, type VExpr, varsOf } from "./vexpr";
 
 /** The element count a problem size is assumed to have where nothing states it: a 1,048,576-element tensor. */
@@ -124,6 +124,60 @@ function gridStrides(nodes: readonly IrNode[], into: { dim: number; bound: VExpr
       default: break;
     }
   }
+}
+
+/** Variables in the divisor or modulus of a division (`i / ne0`, `(i / ne0) % ne1`, `i / (ne1 * ne0)`). */
+function divisorsOf(e: VExpr, into: Set<string>): void {
+  if (e.k === "bin") {
+    if (e.op === "/" || e.op === "%") varsOf(e.b, into);
+    divisorsOf(e.a, into);
+    divisorsOf(e.b, into);
+  } else if (e.k === "un") divisorsOf(e.a, into);
+  else if (e.k === "call") for (const a of e.args) divisorsOf(a, into);
+}
+
+/**
+ * Variables compared, alone, with a flat id (`i >= ne`, not `row >= ne1 * ne2` nor `tile / tiles < n`), with the
+ * workgroup ids of that id.
+ */
+function soleBoundsOf(e: VExpr, into: Map<string, Set<string>>): void {
+  if (e.k === "bin") {
+    if (ORDERING.has(e.op)) {
+      const ids = (x: VExpr): string[] => (hasDivision(x) ? [] : [...varsOf(x)].filter((v) => v.startsWith("wid.")));
+      const add = (v: string, on: string[]): void => { if (on.length > 0) into.set(v, new Set([...(into.get(v) ?? []), ...on])); };
+      if (e.a.k === "var") add(e.a.name, ids(e.b));
+      if (e.b.k === "var") add(e.b.name, ids(e.a));
+    }
+    soleBoundsOf(e.a, into);
+    soleBoundsOf(e.b, into);
+  } else if (e.k === "un") soleBoundsOf(e.a, into);
+}
+
+/** Workgroup ids some division splits into dimensions (the dividend of `i / ne0`, `(i / ne0) % ne1`). */
+function dividedIds(e: VExpr, into: Set<string>): void {
+  if (e.k === "bin") {
+    if (e.op === "/" || e.op === "%") for (const v of varsOf(e.a)) if (v.startsWith("wid.")) into.add(v);
+    dividedIds(e.a, into);
+    dividedIds(e.b, into);
+  } else if (e.k === "un") dividedIds(e.a, into);
+  else if (e.k === "call") for (const a of e.args) dividedIds(a, into);
+}
+
+const hasDivision = (e: VExpr): boolean =>
+  e.k === "bin" ? e.op === "/" || e.op === "%" || hasDivision(e.a) || hasDivision(e.b) : e.k === "un" ? hasDivision(e.a) : e.k === "call" ? e.args.some(hasDivision) : false;
+
+/** Every loop counter of the body. */
+function collectLoops(nodes: readonly IrNode[], into: LoopCounter[] = []): LoopCounter[] {
+  for (const n of nodes) {
+    switch (n.k) {
+      case "if": collectLoops(n.then, into); collectLoops(n.else, into); break;
+      case "switch": for (const a of n.arms) collectLoops(a.body, into); break;
+      case "call": case "block": collectLoops(n.body, into); break;
+      case "loop": if (n.counter) into.push(n.counter); collectLoops(n.header, into); collectLoops(n.body, into); collectLoops(n.latch, into); break;
+      default: break;
+    }
+  }
+  return into;
 }
 
 /** Whether `v` appears in `e` under a multiplication, division, shift or modulo: a stride, not an offset. */
@@ -247,14 +301,60 @@ export function directiveLines(values: readonly { readonly target: DirectiveTarg
   ];
 }
 
+/** An access's address with the loops around it (their iteration variables and counters). */
+interface AccessShape {
+  readonly address: VExpr;
+  readonly loops: readonly { readonly v: string; readonly bound: VExpr; readonly start: VExpr }[];
+}
+
+function accessShapes(nodes: readonly IrNode[], loops: AccessShape["loops"], into: AccessShape[]): void {
+  for (const n of nodes) {
+    switch (n.k) {
+      case "access": into.push({ address: n.address, loops }); break;
+      case "if": accessShapes(n.then, loops, into); accessShapes(n.else, loops, into); break;
+      case "switch": for (const a of n.arms) accessShapes(a.body, loops, into); break;
+      case "call": case "block": accessShapes(n.body, loops, into); break;
+      case "loop": {
+        const inner = n.counter ? [...loops, { v: n.v, bound: n.counter.bound, start: n.counter.start }] : loops;
+        accessShapes(n.header, inner, into); accessShapes(n.body, inner, into); accessShapes(n.latch, inner, into);
+        break;
+      }
+      default: break;
+    }
+  }
+}
+
+/** The variables on the other side of every ordering comparison in `e` one of whose sides reads `v`. */
+function comparedWith(e: VExpr, v: string, into: Set<string>): void {
+  if (e.k === "bin") {
+    if (ORDERING.has(e.op)) {
+      const a = varsOf(e.a), b = varsOf(e.b);
+      if (a.has(v)) for (const x of b) into.add(x);
+      if (b.has(v)) for (const x of a) into.add(x);
+    }
+    comparedWith(e.a, v, into);
+    comparedWith(e.b, v, into);
+  } else if (e.k === "un") comparedWith(e.a, v, into);
+  else if (e.k === "call") for (const a of e.args) comparedWith(a, v, into);
+}
+
 /**
- * The value each of `k` unknown sizes is assumed to have so that the largest tensor they shape has about `total`
- * elements: one size is the whole problem; two or three (rows and columns; a matmul's M, N and K) are its square
- * root, since each tensor is shaped by two of them; more are shared the same way, rounded to a power of two.
+ * The value each of `m` unknown sizes is assumed to have so that the largest tensor, shaped by `m` of them, has about
+ * `total` elements: the m-th root, rounded to a power of two.
  */
-export function assumedSize(total: number, k: number): number {
-  const share = k <= 1 ? 1 : k <= 3 ? 2 : k - 1;
-  return 2 ** Math.max(0, Math.round(Math.log2(total) / share));
+export function assumedSize(total: number, m: number): number {
+  return 2 ** Math.max(0, Math.round(Math.log2(total) / Math.max(1, m)));
+}
+
+/** The workgroup-size overrides without a value: 64 invocations in all (8 x 8, 4 x 4 x 4), a size every vendor runs well. */
+function assumedWorkgroupDim(dims: number): number {
+  return dims <= 1 ? ASSUMED_WORKGROUP_DIM : dims === 2 ? 8 : 4;
+}
+
+/** The dimension a stride's name says it is for (`stride_src0_2`, `nb1`): its trailing digit. */
+function strideRank(name: string): number | undefined {
+  const m = /(\d)$/.exec(name);
+  return m ? Number(m[1]) : undefined;
 }
 
 export function inferLaunch(ir: KernelIR, input: InferInput): InferredLaunch {
@@ -263,8 +363,6 @@ export function inferLaunch(ir: KernelIR, input: InferInput): InferredLaunch {
   const overrides = new Map<string, number>();
   const params = new Map<string, number>();
 
-  // Overrides in the workgroup size get a workgroup-sized value, not a problem size.
-  const inWorkgroupSize = new Set((ir.launch.workgroupSize ?? []).flatMap((e) => [...varsOf(e)]));
   let missing = [...ir.params.values()].filter((p) => input.valueOf(p) === undefined);
   // A 2-D texture has depth 1 (and a 1-D one height 1): known, not assumed.
   for (const p of missing) {
@@ -272,11 +370,14 @@ export function inferLaunch(ir: KernelIR, input: InferInput): InferredLaunch {
     if (p.kind === "textureSize" && dims !== undefined && p.dim >= dims) params.set(p.v, 1);
   }
   missing = missing.filter((p) => !params.has(p.v));
+  // Overrides in the workgroup size get a workgroup-sized value, not a problem size.
+  const wsOverrides = (ir.launch.workgroupSize ?? []).flatMap((e) => [...varsOf(e)]).filter((v) => missing.some((p) => p.v === v && p.kind === "override"));
   for (const p of missing) {
-    if (p.kind !== "override" || !inWorkgroupSize.has(p.v)) continue;
-    overrides.set(p.name, ASSUMED_WORKGROUP_DIM);
-    params.set(p.v, ASSUMED_WORKGROUP_DIM);
-    assumptions.push({ name: p.name, value: ASSUMED_WORKGROUP_DIM, source: "assumed", reason: "it sizes the workgroup and has no value", directive: `// @override ${p.name} = ${ASSUMED_WORKGROUP_DIM}`, sizesWorkgroup: true });
+    if (p.kind !== "override" || !wsOverrides.includes(p.v)) continue;
+    const value = assumedWorkgroupDim(new Set(wsOverrides).size);
+    overrides.set(p.name, value);
+    params.set(p.v, value);
+    assumptions.push({ name: p.name, value, source: "assumed", reason: "it sizes the workgroup and has no value", directive: `// @override ${p.name} = ${value}`, sizesWorkgroup: true });
   }
 
   const conds: VExpr[] = [];
@@ -296,53 +397,139 @@ export function inferLaunch(ir: KernelIR, input: InferInput): InferredLaunch {
   const ws = input.workgroupSize;
   const guardedDims = new Set<number>();
   const usedDims: number[] = [];
+  let hiddenX = false;
   if (!input.dispatchGiven && ws) {
     DIMS.forEach((d, i) => {
       if (!allVars.has(`wid.${d}`)) return;
       usedDims.push(i);
       if (exitConds.some((c) => varsOf(c).has(`wid.${d}`)) || inner.some((c) => ordersBy(c, `wid.${d}`))) guardedDims.add(i);
     });
+    // The kernel reads its workgroup id, but no index the model follows shows it (a value a branch chose): x.
+    if (usedDims.length === 0 && ir.launch.readsWorkgroupId) {
+      usedDims.push(0);
+      hiddenX = true;
+    }
   }
-  const sizeParams = missing.filter((p) => !params.has(p.v) && (condVars.has(p.v) || p.kind === "textureSize"));
   // A grid-stride loop (`for (i = gid.x; i < n; i += num_workgroups.x * 256u)`) covers its range with any dispatch:
   // its dimension is no size of its own.
   const strides: { dim: number; bound: VExpr }[] = [];
   gridStrides(ir.body, strides);
   const unguarded = usedDims.filter((i) => !guardedDims.has(i) && !strides.some((g) => g.dim === i));
-  const share = assumedSize(total, sizeParams.length + unguarded.length);
-  const shareText = sizeParams.length + unguarded.length > 1 ? `${share.toLocaleString("en-US")} per size, so the largest tensor has about ${total.toLocaleString("en-US")} elements` : `${total.toLocaleString("en-US")} elements`;
+
+  // What each parameter without a value is: a size (it bounds a branch or a loop, or is a texture's extent), a
+  // stride (it scales an address), an offset (only ever added to one), or a value no count depends on.
+  const kinds = new Map<string, "size" | "stride" | "offset" | "value">();
+  const divisors = new Set<string>();
+  for (const e of [...addrs, ...conds]) divisorsOf(e, divisors);
   for (const p of missing) {
     if (params.has(p.v)) continue;
-    // A value the kernel only computes with (saxpy's alpha) changes no count: it needs a value, not an assumption.
-    // A texture's size is its footprint even where no guard reads it.
-    if (!allVars.has(p.v) && p.kind !== "textureSize") {
+    // A divisor or modulus (i / ne0, i % ne1) is a dimension's extent, a size; a factor of an index is a stride.
+    const size = p.kind === "textureSize" || condVars.has(p.v) || divisors.has(p.v);
+    kinds.set(p.v, size ? "size" : !allVars.has(p.v) ? "value" : addrs.some((a) => scales(a, p.v)) ? "stride" : "offset");
+  }
+  // Where a flat id is split into dimensions by divisors (ggml's i / (ne2 * ne1 * ne0)), a size only the guard reads
+  // is the element count, the product of the dimensions: it counts once, as the whole problem.
+  const inAddressOrLoop = new Set<string>([...addrs.flatMap((a) => [...varsOf(a)])]);
+  for (const sh of collectLoops(ir.body)) for (const v of [...varsOf(sh.bound), ...varsOf(sh.start)]) inAddressOrLoop.add(v);
+  const soleBounds = new Map<string, Set<string>>();
+  for (const c of exitConds) soleBoundsOf(c, soleBounds);
+  const splitIds = new Set<string>();
+  for (const e of [...addrs, ...conds]) dividedIds(e, splitIds);
+  const totals = new Set(
+    [...kinds]
+      .filter(([v, k]) => k === "size" && [...(soleBounds.get(v) ?? [])].some((id) => splitIds.has(id)) && !divisors.has(v) && !inAddressOrLoop.has(v) && ir.params.get(v)?.kind !== "textureSize")
+      .map(([v]) => v),
+  );
+  const isSize = (v: string): boolean => kinds.get(v) === "size" && !totals.has(v);
+  // Sizes named for one dimension (ne0, a_ne0, b_ne0) are that dimension's extent in several tensors: one size.
+  // A texture's width and height are the image's, which a dispatch of one invocation per texel covers too.
+  const sizeKey = (v: string): string => {
+    const p = ir.params.get(v);
+    if (p?.kind === "textureSize") return `dim.${DIMS[p.dim]}`;
+    const rank = p ? strideRank(describe(ir, p, 0).name) : undefined;
+    return rank !== undefined ? `dim ${rank}` : v;
+  };
+  // The largest tensor is shaped by the most sizes any one access depends on: the sizes in its address, the bounds of
+  // the loops whose variable it reads, and the guards of the dimensions whose ids it reads (a matmul's A: M and K).
+  const shapes: AccessShape[] = [];
+  accessShapes(ir.body, [], shapes);
+  const guardSizes = DIMS.map((d) => {
+    const out = new Set<string>();
+    for (const c of [...exitConds, ...inner]) comparedWith(c, `wid.${d}`, out);
+    return new Set([...out].filter(isSize));
+  });
+  let m = 0;
+  for (const a of shapes) {
+    const vars = varsOf(a.address);
+    const shape = new Set([...vars].filter(isSize).map(sizeKey));
+    for (const l of a.loops) if (vars.has(l.v)) for (const x of [...varsOf(l.bound), ...varsOf(l.start)]) if (isSize(x)) shape.add(sizeKey(x));
+    DIMS.forEach((d, i) => {
+      if (!vars.has(`wid.${d}`)) return;
+      for (const x of guardSizes[i]) if (isSize(x)) shape.add(sizeKey(x));
+      if (unguarded.includes(i)) shape.add(`dim.${d}`);
+    });
+    m = Math.max(m, shape.size);
+  }
+  // Accesses the model cannot follow (sampled textures, loaded indices) show no shape: the sizes still share the
+  // problem, at least two to a tensor.
+  const sizeCount = new Set([...[...kinds.keys()].filter(isSize).map(sizeKey), ...unguarded.map((i) => `dim.${DIMS[i]}`)]).size;
+  // An image with an assumed size is the problem: a 2-D texture has two of its sizes.
+  const textureDims = Math.max(0, ...missing.flatMap((p) => (p.kind === "textureSize" ? [ir.bindings.find((b) => b.name === p.binding)?.texture?.dimensions ?? 2] : [])));
+  m = Math.max(m, Math.ceil(sizeCount / 2), textureDims, sizeCount > 0 ? 1 : 0);
+  if (m === 0) m = 1;
+  const share = assumedSize(total, m);
+  const shareText = m > 1 ? `${m} sizes of ${share.toLocaleString("en-US")} shape the largest tensor, about ${(share ** m).toLocaleString("en-US")} elements` : `${share.toLocaleString("en-US")} elements`;
+
+  // Strides of one address, in the order their names give (stride1 < stride2, nb01 < nb02), are the products of the
+  // sizes inside them: share, share², ...; a dimension-0 stride (`stride_src0_0`) is 1.
+  const strideValue = new Map<string, number>();
+  for (const a of addrs) {
+    const here = [...varsOf(a)].filter((v) => kinds.get(v) === "stride").sort();
+    here.forEach((v, i) => {
+      if (strideValue.has(v)) return;
+      const rank = strideRank(ir.params.get(v) ? describe(ir, ir.params.get(v)!, 0).name : v) ?? i + 1;
+      strideValue.set(v, share ** Math.min(rank, 3));
+    });
+  }
+  for (const p of missing) {
+    if (params.has(p.v)) continue;
+    const kind = kinds.get(p.v)!;
+    if (kind === "value") {
+      // A value the kernel only computes with (saxpy's alpha) changes no count: it needs a value, not an assumption.
       params.set(p.v, 1);
       continue;
     }
-    // An offset into a buffer (ggml's `offset_src`, only ever added to an address) starts at 0; any other size,
-    // a stride included, is assumed like the problem's sizes.
-    const offset = !condVars.has(p.v) && addrs.every((a) => !scales(a, p.v));
-    const value = offset ? 0 : share;
+    const value = kind === "offset" ? 0 : kind === "stride" ? strideValue.get(p.v) ?? share : totals.has(p.v) ? share ** m : share;
     params.set(p.v, value);
     if (p.kind === "override") overrides.set(p.name, value);
     const { name, directive, target } = describe(ir, p, value);
-    const reason = offset ? "an offset only added to addresses, and nothing in the file gives it: assumed 0" : `nothing in the file gives it a value: an assumed problem size (${shareText})`;
+    const reason =
+      kind === "offset" ? "an offset only added to addresses, and nothing in the file gives it: assumed 0"
+      : kind === "stride" ? `a stride nothing gives: assumed the product of the assumed sizes inside it (${shareText})`
+      : totals.has(p.v) ? `an element count nothing gives: the product of the assumed dimensions (${shareText})`
+      : `nothing in the file gives it a value: an assumed problem size (${shareText})`;
     assumptions.push({ name, value, source: "assumed", reason, directive, target });
   }
 
   let dispatch: [number, number, number] | null = null;
   if (!input.dispatchGiven && ws) {
     dispatch = [1, 1, 1];
-    const env = (wid: number[], lid: number[]) => (name: string): number | undefined => {
+    const found = dispatch;
+    const env = (wid: number[], lid: number[], searching?: number) => (name: string): number | undefined => {
       const id = ID_VARS.indexOf(name as (typeof ID_VARS)[number]);
       if (id >= 0) return id < 3 ? lid[id] : wid[id - 3];
-      const m = /^wgsize\.([xyz])$/.exec(name);
-      if (m) return ws[DIMS.indexOf(m[1] as "x")];
+      const m = /^(wgsize|nwg)\.([xyz])$/.exec(name);
+      if (m) {
+        const i = DIMS.indexOf(m[2] as "x");
+        // The number of workgroups in the dimension being searched is the candidate itself; in the others, what
+        // the search found so far (a flattened index: gid.x + num_workgroups.x * 256 * gid.y).
+        return m[1] === "wgsize" ? ws[i] : i === searching ? Math.max(1, wid[i]) : found[i];
+      }
       if (name === "subgroup_size") return input.subgroupSize ?? 32;
       const p = ir.params.get(name);
       if (p) return params.get(name) ?? input.valueOf(p);
       // A loop's iteration index at its first iteration: a tile loop's bounds check is taken for the first tile.
-      return /^(wgsize|nwg)\./.test(name) ? undefined : 0;
+      return 0;
     };
     const reasons: string[] = [];
     let assumed = false;
@@ -355,7 +542,7 @@ export function inferLaunch(ir: KernelIR, input: InferInput): InferredLaunch {
         const leaves = (w: number): boolean | undefined => {
           const wid = [0, 0, 0], lid = [0, 0, 0];
           wid[i] = w;
-          const env1 = env(wid, lid);
+          const env1 = env(wid, lid, i);
           let any: boolean | undefined = false;
           for (const c of bounds) {
             const v = evaluate(c, env1);
@@ -387,11 +574,12 @@ export function inferLaunch(ir: KernelIR, input: InferInput): InferredLaunch {
         reasons.push(`${d}: ${dispatch[i].toLocaleString("en-US")} workgroups, one invocation per element of the grid-stride loop's ${extent.toLocaleString("en-US")}`);
         continue;
       }
-      // No guard bounds this dimension: an assumed extent, in invocations where the ids combine with the lane id.
-      const perInvocation = addrs.some((a) => { const v = varsOf(a); return v.has(`wid.${d}`) && v.has(`lid.${d}`); });
+      // No guard bounds this dimension: an assumed extent, in invocations where the id is a global one
+      // (workgroup id times workgroup size plus the local id), in workgroups where a workgroup is one row.
+      const perInvocation = (hiddenX && i === 0) || addrs.some((a) => { const v = varsOf(a); return v.has(`wid.${d}`) && v.has(`wgsize.${d}`); });
       dispatch[i] = perInvocation ? Math.max(1, Math.ceil(share / ws[i])) : share;
       assumed = true;
-      reasons.push(`${d}: ${dispatch[i].toLocaleString("en-US")} workgroups for an assumed ${share.toLocaleString("en-US")} ${perInvocation ? "invocations" : "workgroups"}`);
+      reasons.push(`${d}: ${dispatch[i].toLocaleString("en-US")} workgroups for an assumed ${share.toLocaleString("en-US")} ${perInvocation ? "invocations" : "workgroups (one per row)"}`);
     }
     const text = dispatch.slice(0, Math.max(1, ...usedDims.map((i) => i + 1)));
     assumptions.push({
@@ -402,5 +590,17 @@ export function inferLaunch(ir: KernelIR, input: InferInput): InferredLaunch {
       directive: `// @dispatch ${text.join(", ")}`,
     });
   }
-  return { params, overrides, dispatch, assumptions };
+  return { params, overrides, dispatch, assumptions: mergedDirectives(assumptions) };
+}
+
+/** Each value of a uniform, a stored buffer or a texture is written in one line for its whole binding: pasting any is enough. */
+function mergedDirectives(assumptions: readonly Assumption[]): Assumption[] {
+  const byBinding = new Map<string, string>();
+  const targeted = assumptions.flatMap((a) => (a.target && typeof a.value === "number" ? [{ target: a.target, value: a.value }] : []));
+  for (const t of targeted) {
+    const key = `${t.target.kind} ${t.target.binding}`;
+    if (byBinding.has(key)) continue;
+    byBinding.set(key, directiveLines(targeted.filter((x) => x.target.kind === t.target.kind && x.target.binding === t.target.binding))[0]);
+  }
+  return assumptions.map((a) => (a.target ? { ...a, directive: byBinding.get(`${a.target.kind} ${a.target.binding}`) ?? a.directive } : a));
 }

@@ -96,6 +96,11 @@ export interface LaunchIR {
   readonly overrideDefaults: ReadonlyMap<string, number | undefined>;
   /** Shared memory sized at launch (CUDA's `extern __shared__`), in bytes over launch parameters; WGSL has none. */
   readonly dynamicSharedBytes?: VExpr;
+  /**
+   * Whether the kernel reads which workgroup it is (WGSL's workgroup_id or global ids, CUDA's blockIdx): if so it
+   * spreads work over workgroups even where no index expression shows it (a value chosen by a branch).
+   */
+  readonly readsWorkgroupId?: boolean;
 }
 
 /**

@@ -75,19 +75,45 @@ export function hasPreprocessorLines(text: string): boolean {
   return HAS_DIRECTIVE.test(text);
 }
 
-export function preprocess(text: string, options: PreprocessOptions): PreprocessResult {
+/**
+ * Host-code templates (gpu.cpp's `{{precision}}`, `{{workgroupSize}}`) name their placeholders in double braces: the
+ * braces become spaces (offsets stay as written) so each placeholder is a macro name a `// @define` can fill, and
+ * one that nothing fills is said once, at its first use.
+ */
+function templatePlaceholders(text: string, defines: ReadonlyMap<string, string>): { text: string; problems: PreprocessProblem[] } {
+  if (!text.includes("{{")) return { text, problems: [] };
+  const problems: PreprocessProblem[] = [];
+  const said = new Set<string>();
+  const out = text.replace(/\{\{(\s*)([A-Za-z_]\w*)(\s*)\}\}/g, (whole, before: string, name: string, after: string, at: number) => {
+    if (!defines.has(name) && !said.has(name)) {
+      said.add(name);
+      problems.push({
+        severity: "warning",
+        code: "template-placeholder",
+        message: `'{{${name}}}' is a template placeholder the host code fills in: give it a value with // @define ${name}=VALUE (e.g. ${/size|count|dim|^[A-Z]$/i.test(name) ? "256" : "f32"}) to analyse this variant`,
+        span: { start: at, end: at + whole.length },
+      });
+    }
+    return `  ${before}${name}${after}  `;
+  });
+  return { text: out, problems };
+}
+
+export function preprocess(source: string, options: PreprocessOptions): PreprocessResult {
   const defines = new Map<string, string>();
   for (const d of options.defines) {
     const [name, value] = parseDefine(d);
     if (/^[A-Za-z_]\w*$/.test(name)) defines.set(name, value);
   }
+  const templated = templatePlaceholders(source, defines);
+  const text = templated.text;
   // Without preprocessor lines the text is used as it is, unless a define with a value (`// @define TM=2`) may need
   // substituting into the code.
   if (!hasPreprocessorLines(text) && ![...defines.values()].some((v) => v !== "")) {
     return {
       text,
       map: SourceMap.identity(text.length),
-      problems: [],
+      problems: templated.problems,
       defines: [...defines].map(([k, v]) => (v ? `${k}=${v}` : k)),
       includes: [],
       includeSites: new Map(),
@@ -98,7 +124,7 @@ export function preprocess(text: string, options: PreprocessOptions): Preprocess
   }
 
   const out = new SourceMapBuilder();
-  const problems: PreprocessProblem[] = [];
+  const problems: PreprocessProblem[] = [...templated.problems];
   const includes: string[] = [];
   const includeSites = new Map<string, Span>();
   const includedTexts = new Map<string, string>();

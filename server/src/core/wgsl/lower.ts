@@ -38,6 +38,8 @@ const MAX_CALL_DEPTH = 24;
 const STATEMENT_BUDGET = 200000;
 
 /** Variables that only the launch decides: a step or bound made of these is a constant of the launch. */
+/** Builtins through which an entry point reads which workgroup it is. */
+const WORKGROUP_ID_BUILTINS = new Set(["workgroup_id", "global_invocation_id", "global_invocation_index", "workgroup_index"]);
 const LAUNCH_VAR = /^(override|uniform|stored|length)\.|^(wgsize|nwg)\.|^subgroup_size$/;
 
 class Frame {
@@ -216,9 +218,13 @@ class Lowering {
   run(input: WgslKernelInput): KernelIR {
     this.textureFormats = input.textureFormats ?? new Map();
     const frame = new Frame(new Map());
+    let readsWorkgroupId = false;
     for (const p of input.fn.params) {
       const ps = this.resolution.symbolForDecl(p);
-      if (ps) frame.env.set(ps, this.builtinParam(p.attributes.find((a) => a.name.name === "builtin")?.args[0], this.types.typeOfSymbol(ps)));
+      const builtin = p.attributes.find((a) => a.name.name === "builtin")?.args[0];
+      const builtinName = builtin?.kind === "ident" ? builtin.name.name : undefined;
+      if (builtinName && WORKGROUP_ID_BUILTINS.has(builtinName) && ps && this.resolution.usesOf(ps).length > 0) readsWorkgroupId = true;
+      if (ps) frame.env.set(ps, this.builtinParam(builtin, this.types.typeOfSymbol(ps)));
     }
     const body = this.collect(() => this.block(input.fn.body, frame));
     const workgroupSize = input.workgroupSize
@@ -233,6 +239,7 @@ class Lowering {
         workgroupSize,
         workgroupSizeMissing: workgroupSize ? undefined : "the entry point has no @workgroup_size",
         overrideDefaults: input.overrideDefaults,
+        readsWorkgroupId,
       },
       params: this.params,
       body,
@@ -375,6 +382,17 @@ class Lowering {
       case "global_invocation_id": return { t: "v", c: [0, 1, 2].map((d) => bin("+", bin("*", wid[d], size[d]), lid[d])) };
       case "num_workgroups": return { t: "v", c: WORKGROUP_COUNT_VARS.map(vr) };
       case "local_invocation_index": return S(index());
+      // The flattened ids of the whole dispatch: x fastest, as WGSL defines them.
+      case "workgroup_index": {
+        const n = WORKGROUP_COUNT_VARS.map(vr);
+        return S(bin("+", wid[0], bin("+", bin("*", wid[1], n[0]), bin("*", wid[2], bin("*", n[0], n[1])))));
+      }
+      case "global_invocation_index": {
+        const n = WORKGROUP_COUNT_VARS.map(vr);
+        const gid = [0, 1, 2].map((d) => bin("+", bin("*", wid[d], size[d]), lid[d]));
+        const rowX = bin("*", n[0], size[0]);
+        return S(bin("+", gid[0], bin("+", bin("*", gid[1], rowX), bin("*", gid[2], bin("*", rowX, bin("*", n[1], size[1]))))));
+      }
       case "subgroup_size": return S(vr(SUBGROUP_SIZE_VAR));
       // Lanes are consecutive local invocation indices, as on every current GPU.
       case "subgroup_invocation_id": return S(bin("%", index(), vr(SUBGROUP_SIZE_VAR)));
