@@ -143,7 +143,7 @@ fn scale(@builtin(global_invocation_id) gid: vec3<u32>) {
       const hover = hoverText((await server.connection.sendRequest("textDocument/hover", { textDocument: { uri: bareUri }, position: { line: line("fn scale"), character: 4 } })) as Hover);
       assert.match(hover, /256 × 1 × 1 workgroups/);
       assert.match(hover, /\*\*Assumed\*\*/);
-      assert.match(hover, /`params\.ne` = 65,536: .*`\/\/ @uniform params = \{ ne: 65536 \}`/);
+      assert.match(hover, /`params\.ne` = 65,536: .*`\/\/ @uniform params = \{ ne: 65536, offset: 0 \}`/);
       const actions = (await server.connection.sendRequest("textDocument/codeAction", {
         textDocument: { uri: bareUri },
         range: { start: { line: line("fn scale"), character: 4 }, end: { line: line("fn scale"), character: 4 } },
