@@ -99,7 +99,9 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
     if (!b.texture?.texelBytesAssumed || !walk.accesses.some((a) => a.binding === b.name)) continue;
     unknowns.push({ what: `texel size of '${b.name}'`, reason: `assumed ${b.texture.texelBytes} bytes (rgba8unorm): state the format with // @texture ${b.name}[WIDTH, HEIGHT] FORMAT`, span: b.span });
   }
-  let { traffic, unknowns: trafficUnknowns } = computeTraffic(walk, analyses, device, { bufferBytes: launch.bufferBytes });
+  // The workgroups resident at one time share what they read through L2 (a wave of a tiled matmul).
+  const residentWorkgroups = occupancyOf(ws).occ.activeBlocksPerSm * device.smCount;
+  let { traffic, unknowns: trafficUnknowns } = computeTraffic(walk, analyses, device, { bufferBytes: launch.bufferBytes, residentWorkgroups });
   // A footprint the code cannot bound (indices loaded from memory, an address chosen by a branch) is bounded by its
   // buffer; where no directive sizes that buffer and inference was asked for, the buffer is assumed the problem's size.
   const assumptions: Assumption[] = [...launch.assumptions];
@@ -118,7 +120,7 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
         directive: `// @buffer ${b.name}[${launch.problemSize}]`,
       });
     }
-    if (sized.size > launch.bufferBytes.size) ({ traffic, unknowns: trafficUnknowns } = computeTraffic(walk, analyses, device, { bufferBytes: sized }));
+    if (sized.size > launch.bufferBytes.size) ({ traffic, unknowns: trafficUnknowns } = computeTraffic(walk, analyses, device, { bufferBytes: sized, residentWorkgroups }));
   }
   unknowns.push(...trafficUnknowns);
 

@@ -216,6 +216,58 @@ function union(intervals: Interval[]): number {
 export interface FootprintInput {
   /** Size in bytes of each binding's buffer where known (from `// @buffer` counts or fixed types). */
   readonly bufferBytes: ReadonlyMap<string, number>;
+  /** Workgroups resident on the device at once (per SM times SMs): the wave whose shared data L2 keeps. */
+  readonly residentWorkgroups?: number;
+}
+
+/**
+ * DRAM bytes when the workgroups resident at one time share what they read through L2 (a tiled matmul's wave reads
+ * each row panel of A and column panel of B once, not once per workgroup): per access, the workgroups of a wave that
+ * differ in the ids its address reads each bring their own bytes (at most what one workgroup fetches, at most the
+ * interval it spans), once per wave. Undefined when one step of the wave's outermost loop does not fit in L2 either.
+ */
+function waveDram(walk: WalkResult, analyses: readonly AccessAnalysis[], resident: number, usable: number): { read: number; written: number; perWave: number; waves: number } | undefined {
+  const dims = ["x", "y", "z"].map((d) => walk.idDomains.get(`wid.${d}`));
+  const n = dims.map((d) => (d ? domainSize(d) : 1));
+  const groups = n[0] * n[1] * n[2];
+  if (!(groups > 0)) return undefined;
+  const wave = Math.max(1, Math.min(resident, groups));
+  const waves = Math.ceil(groups / wave);
+  // Workgroups are scheduled in order, x fastest: a wave spans these many distinct ids in each dimension.
+  const distinct = [Math.min(wave, n[0]), Math.min(Math.ceil(wave / n[0]), n[1]), Math.min(Math.ceil(wave / (n[0] * n[1])), n[2])];
+  let read = 0;
+  let written = 0;
+  let perWave = 0;
+  // The wave walks its outermost loop in step (a k-loop over tiles): what must stay in L2 is one step's share.
+  let steps = 1;
+  walk.accesses.forEach((a, i) => {
+    if (a.space === "storage" && (analyses[i]?.l2Bytes ?? 0) > 0 && a.ctx.loops.length > 0) steps = Math.max(steps, domainSize(a.ctx.loops[0].domain));
+  });
+  walk.accesses.forEach((a, i) => {
+    const an = analyses[i];
+    if (a.space !== "storage" || !an || an.l2Bytes <= 0) return;
+    const vars = varsOf(a.addr);
+    // One workgroup's span: the interval its lanes and iterations reach, with its own ids fixed.
+    const span = bounds(a.addr, (v) => {
+      if (v.startsWith("wid.")) return { lo: 0, hi: 0 };
+      const d = v.startsWith("lid.") ? walk.idDomains.get(v) : a.ctx.loops.find((l) => l.name === v)?.domain;
+      if (!d) return undefined;
+      return d.kind === "range" ? { lo: d.lo, hi: d.hi - 1 } : { lo: Math.min(...d.values), hi: Math.max(...d.values) };
+    });
+    const perGroup = Math.min(an.l2Bytes / groups, span ? span.hi - span.lo + a.bytes : Infinity);
+    let sharers = 1;
+    ["x", "y", "z"].forEach((d, k) => {
+      if (vars.has(`wid.${d}`)) sharers *= distinct[k];
+    });
+    const bytes = Math.min(an.l2Bytes, waves * sharers * perGroup);
+    perWave += sharers * perGroup;
+    if (a.kind === "store") written += bytes;
+    else if (a.kind === "atomic") {
+      read += bytes / 2;
+      written += bytes / 2;
+    } else read += bytes;
+  });
+  return perWave / steps <= usable ? { read, written, perWave, waves } : undefined;
 }
 
 /**
@@ -385,12 +437,23 @@ export function computeTraffic(walk: WalkResult, analyses: readonly AccessAnalys
     const baseWritten = Math.min(l2Written, compWritten);
     return { read: baseRead + Math.max(0, l2Read - baseRead) * miss, written: baseWritten + Math.max(0, l2Written - baseWritten) * miss, miss };
   };
-  const hi = dram(cRead.max, cWritten.max, ws.max);
+  let hi = dram(cRead.max, cWritten.max, ws.max);
   const mb = (x: number): string => `${(x / 1e6).toFixed(x < 1e7 ? 2 : 0)} MB`;
-  const cacheNote =
+  let cacheNote =
     hi.miss === 0
       ? `the ${mb(ws.max)} working set fits in ${Math.round(L2_USABLE_FRACTION * 100)}% of the ${mb(device.l2Bytes)} L2: re-reads hit L2`
       : `the ${mb(ws.max)} working set overflows the usable ${mb(usable)} of L2: ${Math.round(hi.miss * 100)}% of re-reads go to DRAM`;
+  // A whole working set larger than L2 still leaves the re-reads within one wave of resident workgroups in L2:
+  // DRAM then carries each wave's distinct data, between the footprint and the L2-level traffic.
+  const wave = hi.miss > 0 && input.residentWorkgroups ? waveDram(walk, analyses, input.residentWorkgroups, usable) : undefined;
+  if (wave) {
+    const read = Math.min(hi.read, Math.max(cRead.max, wave.read));
+    const written = Math.min(hi.written, Math.max(cWritten.max, wave.written));
+    if (read < hi.read || written < hi.written) {
+      hi = { read, written, miss: hi.miss };
+      cacheNote = `the ${mb(ws.max)} working set overflows the usable ${mb(usable)} of L2, but the resident workgroups of a wave share what they read through L2 as they step through their loop together (${mb(wave.perWave)} per wave): DRAM carries each wave's data once (${wave.waves.toLocaleString("en-US")} wave(s))`;
+    }
+  }
   const traffic: Traffic = { compulsoryRead: cRead.value, compulsoryWritten: cWritten.value, l2Read, l2Written, dramRead: hi.read, dramWritten: hi.written, cacheNote };
   if (reasons.size === 0) return { traffic, unknowns };
   const lo = dram(cRead.min, cWritten.min, ws.min);
