@@ -7,6 +7,7 @@ import { benchHelper, formatHelperBench } from "./helperOverhead";
 import { benchHistoryTable, formatHistoryTable } from "./historyTableRender";
 import { benchRooflineRender } from "./rooflineRender";
 import { benchSweepSearch, formatSweepBench } from "./sweepSearch";
+import { benchAccuracy } from "./accuracy";
 
 function verdict(ok: boolean): string {
   return ok ? "meets goal" : "MISSES goal";
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   if (!only || only === "helper") console.log(formatHelperBench(await benchHelper()));
   if (!only || only === "panels") await panels();
   if (!only || only === "sweep") console.log(formatSweepBench(await benchSweepSearch()));
+  if (!only || only === "accuracy") console.log(benchAccuracy());
 }
 
 async function panels(): Promise<void> {

@@ -69,6 +69,14 @@ const B200_CNC =
   "Chips and Cheese, \"Nvidia's B200: Keeping the CUDA Juggernaut Rolling\" (third-party measurement; NVIDIA publishes no SM count or L2 size): 148 SMs (74 per die), 126 MB L2 — https://chipsandcheese.com/p/nvidias-b200-keeping-the-cuda-juggernaut";
 const RTX_BW_WP = "NVIDIA RTX Blackwell GPU Architecture whitepaper — https://images.nvidia.com/aem-dam/Solutions/geforce/blackwell/nvidia-rtx-blackwell-gpu-architecture.pdf";
 const RTX5090_SPEC = "NVIDIA GeForce RTX 5090 specifications — https://www.nvidia.com/en-us/geforce/graphics-cards/50-series/rtx-5090/";
+const RTX30_LAPTOP_SPEC =
+  "NVIDIA GeForce RTX 30 Series laptops, compare specs (RTX 3080 Laptop GPU: 6,144 CUDA cores, boost clock 1,245-1,710 MHz depending on the laptop's power limit, 16 GB or 8 GB GDDR6) — https://www.nvidia.com/en-us/geforce/laptops/compare/30-series/";
+const TPU_RTX3080_LAPTOP =
+  "TechPowerUp GPU Database, GeForce RTX 3080 Mobile (third-party; NVIDIA lists no bandwidth or L2 for laptop GPUs): GA104, 48 SMs, 256-bit GDDR6 at 14 Gbps = 448.0 GB/s, 4 MB L2 — https://www.techpowerup.com/gpu-specs/geforce-rtx-3080-mobile.c3684";
+const RTX_A6000_DS =
+  "NVIDIA RTX A6000 datasheet (10,752 CUDA cores, 48 GB GDDR6 with ECC, 768 GB/s, single-precision 38.7 TFLOPS, tensor 309.7 TFLOPS with sparsity) — https://www.nvidia.com/en-us/design-visualization/rtx-a6000/";
+const TPU_RTX_A6000 =
+  "TechPowerUp GPU Database, NVIDIA RTX A6000 (third-party; the datasheet gives no clock or L2): GA102, 84 SMs, boost clock 1,800 MHz, 6 MB L2 — https://www.techpowerup.com/gpu-specs/rtx-a6000.c3686";
 const TPU_DB = "TechPowerUp GPU Database (third-party; the vendor's pages do not list this figure) — https://www.techpowerup.com/gpu-specs/";
 
 const LLVM_BASEINFO =
@@ -113,6 +121,8 @@ const ANANDTECH_M1MAX = "AnandTech, \"Apple's M1 Pro, M1 Max SoCs Investigated\"
 const APPLE_M1 = "Apple Newsroom, \"Apple unleashes M1\" (8-core GPU, 128 execution units, 2.6 TFLOPS; up to 16 GB unified memory) — https://www.apple.com/newsroom/2020/11/apple-unleashes-m1/";
 const APPLE_M1MAX = "Apple Newsroom, \"Introducing M1 Pro and M1 Max\" (32-core GPU, 10.4 TFLOPS, 400 GB/s, up to 64 GB) — https://www.apple.com/newsroom/2021/10/introducing-m1-pro-and-m1-max-the-most-powerful-chips-apple-has-ever-built/";
 const APPLE_M2MAX = "Apple Newsroom, \"Apple unveils M2 Pro and M2 Max\" (up to 38-core GPU with a larger L2 cache, 400 GB/s, up to 96 GB) — https://www.apple.com/newsroom/2023/01/apple-unveils-m2-pro-and-m2-max-next-generation-chips-for-next-level-workflows/";
+const APPLE_M2PRO =
+  "Apple Newsroom, \"Apple unveils M2 Pro and M2 Max\" (M2 Pro: up to 19-core GPU with a larger L2 cache, 200 GB/s of unified memory bandwidth, up to 32 GB) — https://www.apple.com/newsroom/2023/01/apple-unveils-m2-pro-and-m2-max-next-generation-chips-for-next-level-workflows/";
 const APPLE_M3MAX = "Apple Newsroom, \"Apple unveils M3, M3 Pro, and M3 Max\" (up to 40-core GPU, up to 128 GB; 400 GB/s on the 16-core-CPU/40-core-GPU M3 Max per the MacBook Pro tech specs) — https://www.apple.com/newsroom/2023/10/apple-unveils-m3-m3-pro-and-m3-max-the-most-advanced-chips-for-a-personal-computer/";
 const APPLE_M4 = "Apple Newsroom, \"Apple introduces M4 chip\" (10-core GPU, 120 GB/s; up to 32 GB per the Mac mini tech specs) — https://www.apple.com/newsroom/2024/05/apple-introduces-m4-chip/";
 const LAUNCH_ESTIMATE_APPLE =
@@ -488,6 +498,46 @@ const nvidiaDevices: DeviceSpec[] = [
     dramGBs: [360, RTX3060_SPEC],
     memoryGiB: [12, RTX3060_SPEC],
     l2KiB: [3072, `${TPU_DB}: GA106, 3 MB L2`],
+  }),
+  nvidia({
+    // The laptop part runs at whatever boost clock the laptop's power limit allows (1,245-1,710 MHz); the figures
+    // below take the top of NVIDIA's range, so its peaks are an upper bound for a given laptop.
+    id: "nvidia-rtx-3080-laptop",
+    name: "NVIDIA GeForce RTX 3080 Laptop GPU",
+    architecture: "Ampere",
+    segment: "laptop",
+    cc: "8.6",
+    sms: [48, `${RTX30_LAPTOP_SPEC} (6,144 CUDA cores = 48 SMs x 128)`],
+    boostMhz: [1710, `${RTX30_LAPTOP_SPEC} (the top of the 1,245-1,710 MHz range: the highest power limit)`],
+    fp32Lanes: NV_GA10X_LANES,
+    vendorF32: "NVIDIA publishes no TFLOPS figure for the RTX 3080 Laptop GPU",
+    f16Ratio: F16_X1_GA10X,
+    intLanes: INT64_GA10X,
+    tensorF16: [
+      sig(48 * 512 * 1710e6),
+      `Derived: 48 SMs x 512 FP16-with-FP32-accumulate tensor FLOP per clock per SM x 1,710 MHz; the per-SM rate is the RTX 3090's 71 TFLOPS / (82 SMs x 1,695 MHz) from ${GA102_WP}`,
+    ],
+    dramGBs: [448, TPU_RTX3080_LAPTOP],
+    memoryGiB: [16, RTX30_LAPTOP_SPEC],
+    l2KiB: [4096, TPU_RTX3080_LAPTOP],
+  }),
+  nvidia({
+    id: "nvidia-rtx-a6000",
+    name: "NVIDIA RTX A6000",
+    architecture: "Ampere",
+    // A workstation card; DeviceSpec has no workstation segment, and its limits are those of the GeForce GA102 parts.
+    segment: "consumer",
+    cc: "8.6",
+    sms: [84, `${RTX_A6000_DS} (10,752 CUDA cores = 84 SMs x 128)`],
+    boostMhz: [1800, `${TPU_RTX_A6000}; NVIDIA's 38.7 TFLOPS is 84 SMs x 128 x 2 x 1,800 MHz`],
+    fp32Lanes: NV_GA10X_LANES,
+    vendorF32: "NVIDIA: 38.7 TFLOPS",
+    f16Ratio: F16_X1_GA10X,
+    intLanes: INT64_GA10X,
+    tensorF16: [154.8 * TERA, `${RTX_A6000_DS}: dense = half of the 309.7 TFLOPS quoted with sparsity (professional GA102 boards accumulate FP16 tensor products in FP32 at the full rate)`],
+    dramGBs: [768, RTX_A6000_DS],
+    memoryGiB: [48, RTX_A6000_DS],
+    l2KiB: [6144, `${TPU_RTX_A6000}; ${GA102_WP} (GA102 with the full 384-bit memory interface: 6,144 KB)`],
   }),
   nvidia({
     id: "nvidia-l4",
@@ -990,6 +1040,19 @@ const appleDevices: DeviceSpec[] = [
     memoryGiB: 64,
     l2KiB: [4096, APPLE_L2_ESTIMATE(32)],
     slcMiB: [48, ANANDTECH_M1MAX],
+  }),
+  apple({
+    // gpu.cpp's M2 Pro measurements do not say which GPU configuration ran them; the full 19-core part is assumed.
+    id: "apple-m2-pro",
+    name: "Apple M2 Pro (19-core GPU)",
+    architecture: "Apple M2 (Apple GPU family 8)",
+    page: APPLE_M2PRO,
+    cores: 19,
+    clockMhz: [1398, `${TURNER} (1,398 MHz for the M2 family GPU; from supply-chain reports, not Apple)`],
+    vendorF32: "Apple publishes no TFLOPS figure for M2 Pro",
+    dramGBs: [200, APPLE_M2PRO],
+    memoryGiB: 32,
+    l2KiB: [2432, `${APPLE_L2_ESTIMATE(19)}; Apple says M2 Pro has a larger GPU L2 than M1 Pro but not how large`],
   }),
   apple({
     id: "apple-m2-max",
