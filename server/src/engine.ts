@@ -67,6 +67,14 @@ export {
   // Calibrate: saves the profile it measured.
   saveProfile,
 } from "./run/profiles";
+export {
+  // Run and Profile reports: whether a prediction may be compared with a measurement (only the measuring adapter's calibration).
+  isComparable,
+} from "./core/run/comparison";
+export {
+  // Run and Profile diagnostics: whether a timeout is one run past its own deadline (the only hint of an endless loop).
+  isDispatchTimeout,
+} from "./gpu/deadline";
 
 // --- Sweeps (sweep/) ---
 export {

@@ -339,7 +339,9 @@ describe("GPU helper process on the real adapter", { timeout: 180_000 }, () => {
     );
     const ms = performance.now() - t0;
     const e = expectError(r, "timeout");
-    assert.equal(e.message, `timed out after ${timeoutMs} ms`);
+    // The run itself passed its deadline: the one case that points at a loop that does not end.
+    assert.equal(e.message, `timed out after ${timeoutMs} ms: run 1 of 1 did not finish within its deadline`);
+    assert.deepEqual(e.deadline, { deadlineMs: timeoutMs, phase: "dispatch", run: 1, runs: 1, warmup: false });
     assert.ok(ms >= timeoutMs - 5 && ms < timeoutMs + 1000, `answered after ${ms} ms`);
     assert.equal(helper.state, "failed");
     assert.ok(await waitFor(() => !alive(pidBefore), 2000), "the hung helper was killed");
@@ -349,6 +351,54 @@ describe("GPU helper process on the real adapter", { timeout: 180_000 }, () => {
     assert.equal(compareSaxpy(new Float32Array(ok.outputs.out), x, y, 3, n).mismatches, 0);
     assert.notEqual(helper.pid, pidBefore);
     assert.equal(helper.state, "ready");
+  });
+
+  it("gives each run its own deadline: a profile far longer than one deadline finishes, with its runs as progress", async () => {
+    // A bounded kernel made to take about 100 ms a dispatch here, then timed more often than one deadline allows in all.
+    const code = [
+      "struct Params { n: u32 }",
+      "@group(0) @binding(0) var<storage, read_write> o: array<f32>;",
+      "@group(0) @binding(1) var<uniform> params: Params;",
+      "@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3u) {",
+      "  var a = f32(g.x);",
+      "  for (var k = 0u; k < params.n; k++) { a = fma(a, 0.999, 0.5); }",
+      "  o[g.x] = a;",
+      "}",
+    ].join("\n");
+    const slow = (n: number, extra: Partial<RunRequest>): RunRequest =>
+      request(
+        code,
+        [
+          { name: "o", group: 0, binding: 0, sizeBytes: 64 * 16 * 4, kind: "storage-read-write", readBack: true },
+          { name: "params", group: 0, binding: 1, sizeBytes: 16, kind: "uniform", data: uniform([n]), readBack: false },
+        ],
+        [16, 1, 1],
+        { timeoutMs: 60_000, ...extra },
+      );
+    let n = 20_000;
+    let perRunMs = 0;
+    for (let i = 0; i < 8; i++) {
+      const t = expectOk(await helper.run(slow(n, { warmup: 0, repeat: 1 }))).timing;
+      perRunMs = t.medianMs;
+      if (perRunMs >= 80) break;
+      n = Math.min(2 ** 31, Math.ceil((n * 100) / Math.max(1, perRunMs)));
+    }
+    assert.ok(perRunMs >= 30, `could not make a slow enough kernel (${perRunMs} ms a run)`);
+    // Each run is well inside the deadline; all of them together take three deadlines or more.
+    const timeoutMs = Math.ceil(Math.max(5 * perRunMs, perRunMs + 1500));
+    const repeat = Math.ceil((3 * timeoutMs) / perRunMs);
+    const seen: CalibrationProgress[] = [];
+    const t0 = performance.now();
+    const r = await helper.run(slow(n, { warmup: 1, repeat, timeoutMs }), undefined, (p) => seen.push(p));
+    const took = performance.now() - t0;
+    const ok = expectOk(r);
+    assert.equal(ok.timing.samplesMs.length, repeat);
+    assert.ok(took > 2 * timeoutMs, `the profile took ${took} ms, more than one ${timeoutMs} ms deadline`);
+    const runs = seen.filter((p) => p.step !== "reading back");
+    assert.equal(runs.length, repeat + 1, "one progress message per dispatch");
+    assert.deepEqual(runs[0], { step: "warm-up run", done: 0, total: repeat + 1 });
+    assert.deepEqual(runs.at(-1), { step: "timed run", done: repeat, total: repeat + 1 });
+    assert.deepEqual(seen.at(-1), { step: "reading back", done: repeat + 1, total: repeat + 1 });
   });
 
   it("answers crash when the helper dies mid-run, and the next run works", async () => {

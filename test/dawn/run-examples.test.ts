@@ -272,6 +272,9 @@ struct P { n: u32 }
       const o = JSON.parse(r.stdout.trim()) as RunOutcome;
       assert.equal(o.status, "timeout");
       assert.equal(o.error?.kind, "timeout");
+      // The first run (a warm-up) passed its own deadline: the helper says which, which is what blames a loop.
+      assert.equal(o.error?.deadline?.phase, "dispatch");
+      assert.match(o.error?.message ?? "", /^timed out after 1500 ms: warm-up run 1 of \d+ did not finish within its deadline$/);
       assert.ok(Date.now() - started < 30000);
       // No adapter at all (Dawn's null backend executes nothing): a device failure too.
       const none = kernellensEnv(cliDir, { KERNELLENS_GPU_BACKEND: "null" }, "run", join(examples, "saxpy.wgsl"), "--no-history", "--json");

@@ -15,7 +15,9 @@ import {
   outcomeNotificationNamed,
   outcomeReport,
   sampleStats,
+  timeoutMessage,
 } from "../../client/src/run/format";
+import { deadlineError } from "../../server/src/gpu/deadline";
 import { formatMs } from "../../server/src/core/format";
 import type { AdapterSummary, CalibrationProfile } from "../../server/src/gpu/types";
 import type { CheckOutcome, RunOutcome } from "../../server/src/run/api";
@@ -145,15 +147,34 @@ describe("adapter labels", () => {
 });
 
 describe("notification lines", () => {
-  it("a passed run: median with range and method, bandwidth, the model's prediction and its error", () => {
+  it("a passed run on lavapipe is not compared with an RTX 4090's prediction: no ratio, no error, a note", () => {
+    // The fixture is what older versions recorded: a run on lavapipe with an error against a datasheet device.
     const n = outcomeNotification(outcome({}));
     assert.equal(n.severity, "info");
-    assert.equal(n.text, "saxpy ✓ passed · 1.92 ms median (1.85–2.10, timestamp) · 6.6 GB/s · model predicted 0.018 ms on nvidia-rtx-4090 (measured 107× longer)");
+    assert.equal(n.text, "saxpy ✓ passed · 1.92 ms median (1.85–2.10, timestamp) · 6.6 GB/s · no calibration for this adapter: predicted for nvidia-rtx-4090 is not comparable");
+    assert.doesNotMatch(n.text, /longer|shorter|%/);
+    // Even a coincidental near miss (+23 %) against another device is no validation.
+    const near = outcomeNotification(outcome({ predicted: { ms: 2.36, deviceId: "nvidia-rtx-4090", errorPct: 23, comparable: false } }));
+    assert.doesNotMatch(near.text, /23|%/);
+    assert.match(near.text, /predicted for nvidia-rtx-4090 is not comparable$/);
+  });
+
+  it("a prediction for the measuring adapter's calibration is compared: its ratio or error", () => {
+    const own = { ms: 0.018, deviceId: "measured-vulkan-mesa-llvmpipe", errorPct: ((0.018 - 1.92) / 1.92) * 100 };
+    const n = outcomeNotification(outcome({ predicted: { ...own, comparable: true } }));
+    assert.equal(n.text, "saxpy ✓ passed · 1.92 ms median (1.85–2.10, timestamp) · 6.6 GB/s · model predicted 0.018 ms on measured-vulkan-mesa-llvmpipe (measured 107× longer)");
+    // A record without `comparable` (older history) is compared when its device is the adapter's calibration.
+    assert.match(outcomeNotification(outcome({ predicted: own })).text, /measured 107× longer/);
+    // Another adapter's calibration is not this one's.
+    assert.match(outcomeNotification(outcome({ adapter: rtx, predicted: own })).text, /not comparable$/);
+    assert.match(outcomeNotification(outcome({ predicted: { ms: 2.36, deviceId: own.deviceId, errorPct: 23, comparable: true } })).text, /on measured-vulkan-mesa-llvmpipe \(\+23%\)$/);
   });
 
   it("names the predicted device by its display name when one is known", () => {
     const n = outcomeNotificationNamed(outcome({}), (id) => (id === "nvidia-rtx-4090" ? "NVIDIA GeForce RTX 4090" : undefined));
-    assert.match(n.text, / · model predicted 0\.018 ms on RTX 4090 \(measured 107× longer\)$/);
+    assert.match(n.text, / · no calibration for this adapter: predicted for RTX 4090 is not comparable$/);
+    const own = outcomeNotificationNamed(outcome({ predicted: { ms: 0.018, deviceId: "measured-vulkan-mesa-llvmpipe", errorPct: -99, comparable: true } }), () => "measured lavapipe (software)");
+    assert.match(own.text, / · model predicted 0\.018 ms on measured lavapipe \(software\) \(measured 100× longer\)$/);
   });
 
   it("a profile adds the number of runs and their spread", () => {
@@ -210,6 +231,27 @@ describe("notification lines", () => {
     assert.match(skipped, /bounds: {4}not checked: the checked run failed \(limits\): too many/);
   });
 
+  it("a timeout blames a loop only when one run passed its own deadline", () => {
+    const dispatch = deadlineError("run", 10_000, { step: "timed run", done: 2, total: 32 });
+    assert.equal(dispatch.message, "timed out after 10000 ms: run 3 of 32 did not finish within its deadline");
+    const d = timeoutMessage("matmul", dispatch, 10_000);
+    assert.match(d, /^matmul timed out: run 3 of 32 did not finish within the 10,000 ms deadline of each run \(kernellens\.run\.timeoutMs\).*Look for a loop that does not end\.$/);
+    const single = timeoutMessage("spin", deadlineError("run", 1500, { step: "timed run", done: 0, total: 1 }), 1500);
+    assert.match(single, /^spin timed out: its run did not finish within the 1,500 ms deadline.*loop that does not end/);
+    const setup = timeoutMessage("matmul", deadlineError("run", 10_000, undefined), 10_000);
+    assert.match(setup, /before its first run: compiling and preparing it took more than 10,000 ms/);
+    assert.match(setup, /no sign of a loop that does not end/);
+    const readBack = timeoutMessage("matmul", deadlineError("run", 10_000, { step: "reading back", done: 32, total: 32 }), 10_000);
+    assert.match(readBack, /reading its outputs back, after every run had finished/);
+    assert.doesNotMatch(readBack, /loop/);
+    // A JavaScript reference past its own (longer) deadline: said as it is, no loop in the kernel blamed.
+    const js = timeoutMessage("saxpy", { kind: "timeout", message: "out: ref.mjs did not return within 60 s" }, 10_000);
+    assert.equal(js, "saxpy timed out: out: ref.mjs did not return within 60 s");
+    // The notification says which run, not the total the profile took.
+    const n = outcomeNotification(outcome({ status: "timeout", timing: undefined, checks: [], achieved: undefined, predicted: undefined, error: dispatch }), 10_000, true);
+    assert.equal(n.text, "saxpy ✗ timed out after 10000 ms: run 3 of 32 did not finish within its deadline");
+  });
+
   it("a timeout says after how long", () => {
     const n = outcomeNotification(outcome({ status: "timeout", timing: undefined, checks: [], achieved: undefined, predicted: undefined, error: { kind: "timeout", message: "deadline passed" } }), 500);
     assert.equal(n.text, "saxpy ✗ timed out after 500 ms");
@@ -240,7 +282,18 @@ describe("reports", () => {
     assert.match(text, /median 1\.92 ms, min 1\.85 ms, max 2\.10 ms/);
     assert.match(text, /samples \(ms\): 1\.85 1\.90 1\.92 2\.00 2\.10/);
     assert.match(text, /achieved: +6\.6 GB\/s, 1\.1 GFLOP\/s/);
-    assert.match(text, /model: +0\.018 ms predicted on NVIDIA GeForce RTX 4090 \(datasheet\): measured 107× longer \(error −99%\)/);
+    assert.match(text, /model: +0\.018 ms predicted on NVIDIA GeForce RTX 4090 \(datasheet\): not compared with this measurement\n +no calibration for this adapter: predicted for NVIDIA GeForce RTX 4090 is not comparable/);
+    assert.doesNotMatch(text, /longer|error −/);
+    const own = outcomeReport(outcome({ predicted: { ms: 0.018, deviceId: "measured-vulkan-mesa-llvmpipe", errorPct: ((0.018 - 1.92) / 1.92) * 100, comparable: true } }), {
+      file: "k.wgsl",
+      mode: "run",
+      warmup: 2,
+      repeat: 5,
+      timeoutMs: 10_000,
+      deviceName: "llvmpipe (measured)",
+      deviceMeasured: true,
+    });
+    assert.match(own, /model: +0\.018 ms predicted on llvmpipe \(measured\) \(calibrated profile of this adapter\): measured 107× longer \(error −99%\)/);
     assert.match(text, /check: +out against entry:saxpy_ref: passed \(1,048,576 elements/);
     assert.match(text, /took 312 ms/);
   });

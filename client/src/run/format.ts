@@ -1,5 +1,5 @@
 // The words and numbers a person reads after Run, Profile and Calibrate: pure functions, no vscode, so unit tests can pin them.
-import { formatMs, type AdapterSummary, type CalibrationProfile, type HelperError, type TimingResult, type CheckOutcome, type RunOutcome } from "../../../server/src/engine";
+import { formatMs, isComparable, isDispatchTimeout, type AdapterSummary, type CalibrationProfile, type HelperError, type TimingResult, type CheckOutcome, type RunOutcome } from "../../../server/src/engine";
 // The formats the Profiler page shows too live in the toolkit both sides may import (the page never imports client/).
 import { formatCount, formatSignedPercent } from "../../../webview/src/shared/format";
 
@@ -159,8 +159,26 @@ export interface NotificationText {
   readonly severity: "info" | "warning" | "error";
 }
 
-/** The one-line result of a run or profile: what a notification shows. */
-export function outcomeNotification(outcome: RunOutcome, timeoutMs?: number, profile = false): NotificationText {
+/**
+ * What a timeout means, for the diagnostic at the entry point. Only a dispatch that passed its own deadline (the
+ * deadline is each run's, kernellens.run.timeoutMs) hints at a loop that does not end; a profile's many runs never
+ * add up to a timeout, and a slow compile, read-back or JavaScript reference is said to be just that.
+ */
+export function timeoutMessage(entry: string, error: HelperError | undefined, timeoutMs: number): string {
+  const d = error?.deadline;
+  if (error && isDispatchTimeout(error) && d) {
+    const which = d.runs !== undefined && d.runs > 1 ? `${d.warmup ? "warm-up " : ""}run ${formatCount(d.run ?? 0)} of ${formatCount(d.runs)}` : "its run";
+    return `${entry} timed out: ${which} did not finish within the ${formatCount(d.deadlineMs)} ms deadline of each run (kernellens.run.timeoutMs); the GPU helper was stopped. Look for a loop that does not end.`;
+  }
+  if (d?.phase === "setup") return `${entry} timed out before its first run: compiling and preparing it took more than ${formatCount(d.deadlineMs)} ms (kernellens.run.timeoutMs); the GPU helper was stopped. No run had started, so this is no sign of a loop that does not end.`;
+  if (d?.phase === "read-back") return `${entry} timed out reading its outputs back, after every run had finished (more than ${formatCount(d.deadlineMs)} ms, kernellens.run.timeoutMs); the GPU helper was stopped.`;
+  // A JavaScript reference past its own deadline, or a timeout from a helper that did not say where.
+  const detail = error ? describeError(error, undefined) : `timed out after ${formatCount(timeoutMs)} ms`;
+  return `${entry} ${detail}`;
+}
+
+/** The one-line result of a run or profile: what a notification shows (`namer` gives devices their display names). */
+export function outcomeNotification(outcome: RunOutcome, timeoutMs?: number, profile = false, namer?: DeviceNamer): NotificationText {
   const name = outcome.entry;
   switch (outcome.status) {
     case "passed": {
@@ -172,7 +190,7 @@ export function outcomeNotification(outcome: RunOutcome, timeoutMs?: number, pro
       }
       const rate = achievedRate(outcome);
       if (rate) parts.push(rate);
-      const predicted = predictionText(outcome);
+      const predicted = predictionText(outcome, outcome.predicted ? namer?.(outcome.predicted.deviceId) : undefined);
       if (predicted) parts.push(predicted);
       return { text: parts.join(" · "), severity: "info" };
     }
@@ -189,7 +207,8 @@ export function outcomeNotification(outcome: RunOutcome, timeoutMs?: number, pro
       return { text: `${name} ✗ failed: ${first ? describeCheckFailure(first) : "a check failed"}${more}`, severity: "warning" };
     }
     case "timeout":
-      return { text: `${name} ✗ ${outcome.error ? describeError(outcome.error, timeoutMs) : describeError({ kind: "timeout", message: "" }, timeoutMs)}`, severity: "warning" };
+      // A timeout the helper located says where (which run of how many); an older one says after how long.
+      return { text: `${name} ✗ ${outcome.error?.deadline ? describeError(outcome.error, undefined) : describeError(outcome.error ?? { kind: "timeout", message: "" }, timeoutMs)}`, severity: "warning" };
     case "error":
       if (outcome.error?.kind === "cancelled") return { text: `${name}: cancelled`, severity: "info" };
       return { text: `${name} ✗ ${outcome.error ? describeError(outcome.error, timeoutMs) : "error"}`, severity: "error" };
@@ -209,12 +228,22 @@ function achievedRate(outcome: RunOutcome): string | undefined {
   return undefined;
 }
 
+/**
+ * The model's part of the line: the prediction with its error when it was made for the measuring adapter's own
+ * calibration; for any other device no time, error or ratio, only that it is not comparable.
+ */
 function predictionText(outcome: RunOutcome, deviceName?: string): string | undefined {
   const p = outcome.predicted;
   if (!p || p.ms === null) return undefined;
   const on = shortDeviceName(deviceName ?? p.deviceId);
+  if (!isComparable(p, outcome.adapter?.key)) return notComparableText(on);
   const error = p.errorPct !== null && Number.isFinite(p.errorPct) ? ` (${formatPredictionError(p.errorPct)})` : "";
   return `model predicted ${formatMs(p.ms, "short")} on ${on}${error}`;
+}
+
+/** What a run says instead of an error when the only prediction is another device's. */
+export function notComparableText(deviceName: string): string {
+  return `no calibration for this adapter: predicted for ${deviceName} is not comparable`;
 }
 
 /** The name a device id shows under, given a lookup of display names (ids stay when the lookup has none). */
@@ -222,12 +251,7 @@ export type DeviceNamer = (deviceId: string) => string | undefined;
 
 /** The same one-line result, with the predicted device under its display name rather than its id. */
 export function outcomeNotificationNamed(outcome: RunOutcome, namer: DeviceNamer, timeoutMs?: number, profile = false): NotificationText {
-  const base = outcomeNotification(outcome, timeoutMs, profile);
-  if (outcome.status !== "passed" || !outcome.predicted) return base;
-  const id = outcome.predicted.deviceId;
-  const name = namer(id);
-  if (!name) return base;
-  return { ...base, text: base.text.replace(`on ${shortDeviceName(id)}`, `on ${shortDeviceName(name)}`) };
+  return outcomeNotification(outcome, timeoutMs, profile, namer);
 }
 
 export interface ReportContext {
@@ -276,9 +300,13 @@ export function outcomeReport(outcome: RunOutcome, ctx: ReportContext): string {
   if (outcome.predicted) {
     const p = outcome.predicted;
     const name = ctx.deviceName ?? p.deviceId;
-    const source = ctx.deviceMeasured ? "calibrated profile of this adapter" : "datasheet";
+    const comparable = isComparable(p, outcome.adapter?.key);
+    const source = comparable ? "calibrated profile of this adapter" : ctx.deviceMeasured ? "calibration of another adapter" : "datasheet";
     if (p.ms === null) lines.push(`  model:     no prediction for ${name} (${source})`);
-    else lines.push(`  model:     ${formatMs(p.ms, "short")} predicted on ${name} (${source})${p.errorPct !== null ? `: ${formatPredictionError(p.errorPct)} (error ${formatSignedPercent(p.errorPct)})` : ""}`);
+    else if (!comparable) {
+      lines.push(`  model:     ${formatMs(p.ms, "short")} predicted on ${name} (${source}): not compared with this measurement`);
+      lines.push(`             ${notComparableText(name)}; Calibrate (kernellens.calibrate) measures this adapter so runs can be compared`);
+    } else lines.push(`  model:     ${formatMs(p.ms, "short")} predicted on ${name} (${source})${p.errorPct !== null ? `: ${formatPredictionError(p.errorPct)} (error ${formatSignedPercent(p.errorPct)})` : ""}`);
   }
   for (const check of outcome.checks) {
     const against = check.reference === "written" ? "every element written" : `against ${check.reference}`;

@@ -192,7 +192,8 @@ function runRow(record: HistoryRecord, currentHash: string): ReportRun {
     gbps: positiveOrNull(o.achieved?.gbps),
     gflops: positiveOrNull(o.achieved?.gflops),
     checks: o.checks.map((c) => ({ output: c.output, reference: c.reference, passed: c.passed, skipped: c.skipped !== undefined, message: c.message })),
-    predicted: o.predicted ? { ms: positiveOrNull(o.predicted.ms), deviceId: o.predicted.deviceId, errorPct: o.predicted.errorPct !== null && Number.isFinite(o.predicted.errorPct) ? o.predicted.errorPct : null } : null,
+    // An error only against the measuring adapter's own calibration (history.ts settles records written before that rule).
+    predicted: o.predicted ? { ms: positiveOrNull(o.predicted.ms), deviceId: o.predicted.deviceId, errorPct: o.predicted.comparable === true && o.predicted.errorPct !== null && Number.isFinite(o.predicted.errorPct) ? o.predicted.errorPct : null } : null,
     adapter: o.adapter ? adapterLabel(o.adapter) : null,
     error: o.error ? o.error.message : null,
     sourceChanged: record.sourceHash !== undefined && record.sourceHash !== currentHash,

@@ -15,6 +15,7 @@ import { loadProfile, profileToDevice } from "../run/profiles";
 import { DEFAULT_REPEAT, DEFAULT_WARMUP, runKernel } from "../run/runKernel";
 import { type CliArgs, UsageError } from "./args";
 import { formatCount } from "../core/run/check";
+import { isComparable } from "../core/run/comparison";
 import { readInputFile } from "./inputFile";
 import { cliFileAccess } from "../run/fileAccess";
 
@@ -84,7 +85,10 @@ export function formatOutcome(o: RunOutcome, file: string, repeat: number, warmu
   if (o.predicted) {
     const p = o.predicted;
     if (p.ms === null) lines.push(`  model      no prediction on ${p.deviceId} (the model lacks a size: see kernellens analyze)`);
-    else lines.push(`  model      predicts ${formatMs(p.ms)} on ${p.deviceId}${p.errorPct !== null ? `: ${p.errorPct >= 0 ? "+" : ""}${p.errorPct.toFixed(1)} % against the measured median` : ""}`);
+    else if (!isComparable(p, o.adapter?.key)) {
+      // Only the measuring adapter's calibration is compared with the measurement (core/run/comparison.ts).
+      lines.push(`  model      predicts ${formatMs(p.ms)} on ${p.deviceId}, not compared: ${p.note ?? "no calibration for this adapter"} (run 'kernellens calibrate')`);
+    } else lines.push(`  model      predicts ${formatMs(p.ms)} on ${p.deviceId}${p.errorPct !== null ? `: ${p.errorPct >= 0 ? "+" : ""}${p.errorPct.toFixed(1)} % against the measured median` : ""}`);
   } else if (o.timing) {
     lines.push(`  model      no measured profile of this adapter: run 'kernellens calibrate' to compare the model's prediction`);
   }

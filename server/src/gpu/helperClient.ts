@@ -7,6 +7,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { deadlineError, restartsDeadline } from "./deadline";
 import { type AdapterAnswer, type CalibrateAnswer, type ParentMessage, helperError, parseChildMessage } from "./ipc";
 import type { AdapterSummary, CalibrationProfile, CalibrationProgress, Cancellation, GpuHelper, HelperError, RunRequest, RunResponse } from "./types";
 
@@ -42,6 +43,8 @@ interface Job {
   id?: number;
   child?: ChildProcess;
   timer?: NodeJS.Timeout;
+  /** The last progress the child reported: where the request was if its deadline passes. */
+  lastProgress?: CalibrationProgress;
   /** Cancelled while running: whatever the child answers now, the caller gets `cancelled`. */
   cancelRequested?: boolean;
   settled: boolean;
@@ -113,8 +116,9 @@ export class GpuHelperProcess implements GpuHelper {
     return answer.ok ? answer.adapter : answer.error;
   }
 
-  run(request: RunRequest, cancel?: Cancellation): Promise<RunResponse> {
-    return this.enqueue({ op: "run", request, timeoutMs: clampTimer(request.timeoutMs, 30_000), cancel }) as Promise<RunResponse>;
+  /** `request.timeoutMs` is the deadline of each dispatch: every dispatch the child starts restarts it (deadline.ts). */
+  run(request: RunRequest, cancel?: Cancellation, onProgress?: (p: CalibrationProgress) => void): Promise<RunResponse> {
+    return this.enqueue({ op: "run", request, timeoutMs: clampTimer(request.timeoutMs, 30_000), cancel, onProgress }) as Promise<RunResponse>;
   }
 
   async calibrate(onProgress?: (p: CalibrationProgress) => void, cancel?: Cancellation): Promise<CalibrationProfile | HelperError> {
@@ -232,7 +236,17 @@ export class GpuHelperProcess implements GpuHelper {
     }
     if (!job || job.child !== child || m.id !== job.id) return; // an answer to a request already given up
     if (m.type === "progress") {
-      job.onProgress?.(m.progress);
+      job.lastProgress = m.progress;
+      // A run's deadline is each dispatch's: the next one starts with a fresh deadline (unless a cancel is pending).
+      if (restartsDeadline(job.op) && !job.cancelRequested) {
+        if (job.timer) clearTimeout(job.timer);
+        job.timer = setTimeout(() => this.onDeadline(job), job.timeoutMs);
+      }
+      try {
+        job.onProgress?.(m.progress);
+      } catch (err) {
+        this.log(`a progress listener threw: ${(err as Error).message}`);
+      }
       return;
     }
     const answer = m.answer;
@@ -264,10 +278,11 @@ export class GpuHelperProcess implements GpuHelper {
 
   private onDeadline(job: Job): void {
     if (job.settled) return;
-    this.log(`${job.op} request passed its ${job.timeoutMs} ms deadline; killing pid ${job.child?.pid ?? "?"}`);
+    const error = deadlineError(job.op, job.timeoutMs, job.lastProgress);
+    this.log(`${job.op} request passed its ${job.timeoutMs} ms deadline (${error.message}); killing pid ${job.child?.pid ?? "?"}`);
     this.stopChild();
-    this.setState("failed", `a ${job.op} request timed out after ${job.timeoutMs} ms; the helper restarts on the next request`);
-    this.finish(job, { ok: false, error: helperError("timeout", `timed out after ${job.timeoutMs} ms`) });
+    this.setState("failed", `a ${job.op} request ${error.message}; the helper restarts on the next request`);
+    this.finish(job, { ok: false, error });
   }
 
   private cancelJob(job: Job): void {

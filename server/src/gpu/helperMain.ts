@@ -37,7 +37,7 @@ async function handle(m: Exclude<ParentMessage, { type: "cancel" }>): Promise<vo
         send({ type: "result", id: m.id, op: "adapter", answer: { ok: true, adapter: ctx.summary } });
         return;
       case "run":
-        send({ type: "result", id: m.id, op: "run", answer: await runKernel(ctx, m.request, { cancelled: isCancelled }) });
+        send({ type: "result", id: m.id, op: "run", answer: await runKernel(ctx, m.request, { cancelled: isCancelled, progress: (progress) => send({ type: "progress", id: m.id, progress }) }) });
         return;
       case "calibrate": {
         const profile = await calibrate(ctx, { cancelled: isCancelled, progress: (progress) => send({ type: "progress", id: m.id, progress }) });

@@ -93,6 +93,7 @@ const helperErrorChecker = object<HelperError>({
   line: unchecked(),
   column: unchecked(),
   advice: unchecked(),
+  deadline: unchecked(),
 });
 
 const adapterSummary = object<AdapterSummary>({

@@ -6,8 +6,9 @@
 import { parseWgsl } from "../core/wgsl/parser";
 import { resolveModule } from "../core/wgsl/resolve";
 import { type GpuContext, takeUncaptured } from "./adapters";
+import { RUN_STEP_READ_BACK, RUN_STEP_TIMED, RUN_STEP_WARMUP } from "./deadline";
 import { helperError } from "./ipc";
-import type { BufferSpec, HelperError, RunRequest, RunResponse, TimingResult } from "./types";
+import type { BufferSpec, CalibrationProgress, HelperError, RunRequest, RunResponse, TimingResult } from "./types";
 import { memoryBudget } from "../core/run/plan";
 
 export const DEFAULT_POISON = 0x7fc00000;
@@ -194,6 +195,8 @@ function formatCompilation(messages: readonly GPUCompilationMessage[]): string {
 export interface RunControl {
   /** True once the parent asked to cancel this request (checked between dispatches). */
   cancelled(): boolean;
+  /** Told before each dispatch and before the read-back: the parent restarts the request's deadline on each (deadline.ts). */
+  progress?(p: CalibrationProgress): void;
 }
 
 export async function runKernel(ctx: GpuContext, req: RunRequest, control: RunControl = { cancelled: () => false }): Promise<RunResponse> {
@@ -281,6 +284,7 @@ async function execute(ctx: GpuContext, req: RunRequest, plan: MemoryPlan, contr
   let copy = 0;
   for (let k = 0; k < total; k++) {
     if (control.cancelled()) return fail(helperError("cancelled", "cancelled"));
+    control.progress?.({ step: k < req.warmup ? RUN_STEP_WARMUP : RUN_STEP_TIMED, done: k, total });
     copy = k % rotate;
     // Before every run: outputs poisoned, read-write inputs restored, so the last run's outputs are that run's alone.
     for (const [i, b] of req.buffers.entries()) {
@@ -313,6 +317,7 @@ async function execute(ctx: GpuContext, req: RunRequest, plan: MemoryPlan, contr
     if (ctx.lost) return fail(helperError("internal", ctx.lost));
   }
 
+  control.progress?.({ step: RUN_STEP_READ_BACK, done: total, total });
   const { method, samplesMs } = await stopwatch.samples();
   const outputs = await readBack(device, req, plan, buffers, copy, owned);
   const stray = takeUncaptured(ctx);

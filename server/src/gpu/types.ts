@@ -43,6 +43,22 @@ export interface HelperError {
   readonly line?: number;
   readonly column?: number;
   readonly advice?: string;
+  /** For timeouts: which part of the request passed its deadline (server/src/gpu/deadline.ts). */
+  readonly deadline?: DeadlineInfo;
+}
+
+/**
+ * Where a request was when it passed its deadline. A run's deadline applies to each dispatch on its own (the
+ * preparation before the first, and the read-back after the last, get one each too), so only `dispatch` means one
+ * run of the kernel did not end in time.
+ */
+export interface DeadlineInfo {
+  readonly deadlineMs: number;
+  readonly phase: "setup" | "dispatch" | "read-back" | "request";
+  /** For `dispatch`: which one (1-based, warm-up runs first), of how many, and whether it was a warm-up run. */
+  readonly run?: number;
+  readonly runs?: number;
+  readonly warmup?: boolean;
 }
 
 /** Whether the helper answered `adapter()` with why there is none rather than an adapter (an adapter has a `key`). */
@@ -76,6 +92,7 @@ export interface RunRequest {
   /** Untimed runs first, then timed ones. Outputs are re-poisoned before every run. */
   readonly warmup: number;
   readonly repeat: number;
+  /** Deadline of each dispatch, in milliseconds (see GpuHelper.run). */
   readonly timeoutMs: number;
   /** Number of input copies to rotate through between timed runs, so cache-sized inputs are not flattered (1 = off). */
   readonly rotateInputs?: number;
@@ -131,7 +148,11 @@ export interface Cancellation {
 export interface GpuHelper {
   /** Starts the helper if needed; the adapter it runs on, or why there is none. */
   adapter(): Promise<AdapterSummary | HelperError>;
-  run(request: RunRequest, cancel?: Cancellation): Promise<RunResponse>;
+  /**
+   * Runs a request. Its `timeoutMs` is a deadline for each dispatch (and for the preparation before the first), not
+   * for the whole request; `onProgress` hears of each dispatch as it starts (`done` runs of `total` finished).
+   */
+  run(request: RunRequest, cancel?: Cancellation, onProgress?: (p: CalibrationProgress) => void): Promise<RunResponse>;
   calibrate(onProgress?: (p: CalibrationProgress) => void, cancel?: Cancellation): Promise<CalibrationProfile | HelperError>;
   /** Health for a status item: not started, starting, ready (with the adapter), restarting after a failure. */
   readonly state: "stopped" | "starting" | "ready" | "failed";

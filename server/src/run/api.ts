@@ -3,6 +3,7 @@
 import type { DeviceSpec } from "../core/devices/device";
 import type { BoundsReport } from "../core/run/boundsCheck";
 import type { CheckOutcome } from "../core/run/check";
+import type { PredictionComparison } from "../core/run/comparison";
 import type { AdapterSummary, Cancellation, GpuHelper, HelperError, TimingResult } from "../gpu/types";
 import type { FileAccess } from "./fileAccess";
 
@@ -10,6 +11,8 @@ import type { FileAccess } from "./fileAccess";
 export type { CheckOutcome, MismatchSample } from "../core/run/check";
 // So is what a checked run found (core/run/boundsCheck.ts).
 export type { BoundsFinding, BoundsReport } from "../core/run/boundsCheck";
+// And which prediction a measurement may be compared with (core/run/comparison.ts).
+export type { PredictionComparison } from "../core/run/comparison";
 
 export interface RunOptions {
   /** Absolute path of the kernel file: includes and `js("./ref.mjs")` references are resolved from its folder. */
@@ -19,6 +22,7 @@ export interface RunOptions {
   readonly entry?: string;
   readonly warmup?: number;
   readonly repeat?: number;
+  /** Deadline of each dispatch (warm-up or timed), not of the whole run: a profile of many runs is not cut short. */
   readonly timeoutMs?: number;
   /** `--let` / `--override` values that win over the file's directives. */
   readonly lets?: ReadonlyMap<string, number>;
@@ -28,7 +32,10 @@ export interface RunOptions {
   readonly seed?: number;
   /** Input copies to rotate through between timed runs (1 = off). */
   readonly rotateInputs?: number;
-  /** The device the static model predicts for, shown next to the measurement (a measured profile when one exists). */
+  /**
+   * The device the static model predicts for, shown next to the measurement. Only the measuring adapter's own
+   * calibration profile is compared with it (an error); any other device's prediction comes with a note instead.
+   */
   readonly device?: DeviceSpec;
   /** Whether JavaScript reference modules from the workspace may be executed (Workspace Trust). */
   readonly allowWorkspaceCode: boolean;
@@ -54,8 +61,11 @@ export interface RunOutcome {
   readonly checks: readonly CheckOutcome[];
   /** Achieved rates from the static model's counts (FLOPs, DRAM bytes) over the measured median. */
   readonly achieved?: { readonly gflops: number | null; readonly gbps: number | null };
-  /** The model's prediction for `device` and the error of the prediction against the measured median. */
-  readonly predicted?: { readonly ms: number | null; readonly deviceId: string; readonly errorPct: number | null };
+  /**
+   * The model's prediction for `device`; its error against the measured median only when `device` is the measuring
+   * adapter's calibration profile (`comparable`), else a `note` saying why there is none.
+   */
+  readonly predicted?: PredictionComparison;
   readonly error?: HelperError;
   /** What the checked run found (checked mode only); an out-of-bounds access makes the status `failed`. */
   readonly bounds?: BoundsReport;

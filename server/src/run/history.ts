@@ -8,6 +8,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readSync, fstatSync, writeSy
 import { createHash } from "node:crypto";
 import { dirname, isAbsolute, join, relative, sep } from "node:path";
 import type { RunOutcome } from "./api";
+import { comparePrediction, isComparable } from "../core/run/comparison";
 import { readTailLines } from "./readCapped";
 
 /** Where the history lives under a folder unless configured otherwise. */
@@ -126,6 +127,21 @@ function isRecord(v: unknown): v is HistoryRecord {
   return typeof r.file === "string" && typeof r.timestamp === "string" && !!o && typeof o === "object" && typeof o.entry === "string" && typeof o.status === "string";
 }
 
+/**
+ * A record as it is read: one written before predictions said whether they may be compared with the measurement
+ * keeps its error only when its device was the measuring adapter's calibration; any other keeps a note instead (an
+ * old run on lavapipe compared with an RTX 4090's prediction showed errors like -100 %).
+ */
+export function honestPrediction(record: HistoryRecord): HistoryRecord {
+  const p = record.outcome.predicted;
+  if (!p || typeof p !== "object" || typeof p.deviceId !== "string" || p.comparable !== undefined) return record;
+  const key = typeof record.outcome.adapter?.key === "string" ? record.outcome.adapter.key : undefined;
+  if (isComparable(p, key)) return { ...record, outcome: { ...record.outcome, predicted: { ...p, comparable: true } } };
+  const ms = typeof p.ms === "number" ? p.ms : null;
+  const compared = comparePrediction(ms, null, { id: p.deviceId, name: p.deviceId, vendor: p.deviceId.startsWith("measured-") ? "measured" : undefined }, key);
+  return { ...record, outcome: { ...record.outcome, predicted: compared } };
+}
+
 /** Every readable record, oldest first, and how many lines were skipped. A missing file is an empty history. */
 export function readHistoryDetailed(folder: string, options: ReadHistoryOptions = {}): HistoryRead {
   const path = historyPath(folder, options);
@@ -141,7 +157,7 @@ export function readHistoryDetailed(folder: string, options: ReadHistoryOptions 
     if (line.trim() === "") continue;
     try {
       const v: unknown = JSON.parse(line);
-      if (isRecord(v)) records.push(v);
+      if (isRecord(v)) records.push(honestPrediction(v));
       else skipped++;
     } catch {
       skipped++;

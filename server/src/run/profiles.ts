@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { DeviceSpec } from "../core/devices/device";
 import { BYTES_IN_FLIGHT_PER_WARP, MEMORY_LATENCY_S, WARPS_FOR_FULL_COMPUTE } from "../core/model/roofline";
 import type { CalibrationProfile } from "../gpu/types";
+import { measuredDeviceId } from "../core/run/comparison";
 import { readCappedText } from "./readCapped";
 
 /** `KERNELLENS_PROFILE_DIR`, else `$XDG_CACHE_HOME/kernellens/profiles`, else `~/.cache/kernellens/profiles`. */
@@ -25,10 +26,8 @@ export function profileFileName(key: string): string {
   return `${key.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^\.+/, "_") || "adapter"}.json`;
 }
 
-/** The device id of a measured profile: `measured-` and the adapter key in lower case, dashes between words. */
-export function measuredDeviceId(key: string): string {
-  return `measured-${key.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "adapter"}`;
-}
+// The id of a measured device is decided in the core, which compares predictions with measurements by it.
+export { measuredDeviceId };
 
 function isProfile(v: unknown): v is CalibrationProfile {
   if (!v || typeof v !== "object") return false;

@@ -26,6 +26,7 @@ import { checkWritten, compareOutput, poisonPattern, unwrittenMask } from "../co
 import { decodeScalars, DEFAULT_SEED, materializeInputs, NPY_HEADER_ALLOWANCE, quantizedInput, referenceArray } from "../core/run/inputs";
 import { buildRunPlan, defaultRunEntries, memoryBudget, type PlannedBinding, type PlannedCheck, type RunPlan } from "../core/run/plan";
 import type { BufferSpec, Cancellation, GpuHelper, HelperError, RunRequest, RunResponse } from "../gpu/types";
+import { comparePrediction } from "../core/run/comparison";
 import type { CheckOutcome, RunKernel, RunOptions, RunOutcome, RunProgress } from "./api";
 
 export const DEFAULT_WARMUP = 2;
@@ -374,7 +375,12 @@ async function runEntry(ctx: EntryContext, kernel: KernelSummary, base: Omit<Run
   const outputs = plan.bindings.filter((b) => b.role === "output");
   const readBack = new Set([...outputs.map((b) => b.name), ...plan.checks.map((c) => c.output)]);
   progress(`running ${kernel.name}`, 0.1);
-  const response = await ctx.helper.run(requestFor(ctx, plan, inputs.buffers, readBack, true), ctx.cancel);
+  // The deadline is each run's; the runs done of the total are the progress (0.1 to 0.45 of this entry).
+  const response = await ctx.helper.run(requestFor(ctx, plan, inputs.buffers, readBack, true), ctx.cancel, (p) => {
+    if (p.total <= 0) return;
+    const what = p.done >= p.total ? `reading back ${kernel.name}` : `${kernel.name}: ${p.step} ${p.done + 1} of ${p.total}`;
+    progress(what, 0.1 + (0.35 * Math.min(p.done, p.total)) / p.total);
+  });
   if (!response.ok) {
     const error = locateCompileError(response.error, source, options.file);
     return finish({ status: error.kind === "timeout" ? "timeout" : "error", error });
@@ -452,8 +458,8 @@ async function runEntry(ctx: EntryContext, kernel: KernelSummary, base: Omit<Run
     achieved = { gflops: flops / medianS / 1e9, gbps: dram === null ? null : dram / medianS / 1e9 };
   }
   if (options.device && model) {
-    const ms = model.roofline.predictedMs;
-    predicted = { ms, deviceId: options.device.id, errorPct: ms !== null && response.timing.medianMs > 0 ? ((ms - response.timing.medianMs) / response.timing.medianMs) * 100 : null };
+    // Compared only with the measuring adapter's own calibration; another device's prediction gets a note instead.
+    predicted = comparePrediction(model.roofline.predictedMs, response.timing.medianMs, options.device, response.adapter.key);
   }
   progress(`done ${kernel.name}`, 1);
   const failed = checks.some((c) => !c.passed) || (bounds?.violations.length ?? 0) > 0;
