@@ -305,6 +305,15 @@ struct P { n: u32 }
       assert.ok(o.predicted!.ms! > 0 && Number.isFinite(o.predicted!.errorPct!));
       const human = kernellensEnv(cliDir, env, "run", join(examples, "saxpy.wgsl"), "--no-history", "--repeat", "2");
       assert.match(human.stdout, /model {6}predicts .* on measured-.*: [+-]\d+\.\d % against the measured median/);
+      assert.equal(o.predicted?.comparable, true);
+      // A datasheet device's prediction is shown, but never compared with a measurement on this adapter.
+      const other = kernellensEnv(cliDir, env, "run", join(examples, "saxpy.wgsl"), "--no-history", "--json", "--repeat", "2", "--device", "nvidia-rtx-4090");
+      assert.equal(other.code, 0, other.stderr);
+      const p = (JSON.parse(other.stdout.trim()) as RunOutcome).predicted!;
+      assert.equal(p.deviceId, "nvidia-rtx-4090");
+      assert.equal(p.comparable, false);
+      assert.equal(p.errorPct, null);
+      assert.match(p.note ?? "", /^no calibration for this adapter: predicted for .*RTX 4090 is not comparable$/);
     });
   });
 });

@@ -249,7 +249,7 @@ describe("notification lines", () => {
     assert.equal(js, "saxpy timed out: out: ref.mjs did not return within 60 s");
     // The notification says which run, not the total the profile took.
     const n = outcomeNotification(outcome({ status: "timeout", timing: undefined, checks: [], achieved: undefined, predicted: undefined, error: dispatch }), 10_000, true);
-    assert.equal(n.text, "saxpy ✗ timed out after 10000 ms: run 3 of 32 did not finish within its deadline");
+    assert.equal(n.text, "saxpy ✗ timed out after 10,000 ms: run 3 of 32 did not finish within its deadline");
   });
 
   it("a timeout says after how long", () => {

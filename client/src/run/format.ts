@@ -122,6 +122,8 @@ export function describeCheckFailure(check: CheckOutcome): string {
 export function describeError(error: HelperError, timeoutMs: number | undefined): string {
   switch (error.kind) {
     case "timeout":
+      // A timeout the helper located says which run passed its deadline (gpu/deadline.ts): keep that, digits grouped.
+      if (error.deadline) return firstLine(error.message).replace(/^timed out after (\d+) ms/, (_, ms: string) => `timed out after ${formatCount(Number(ms))} ms`);
       if (timeoutMs !== undefined) return `timed out after ${formatCount(timeoutMs)} ms`;
       return /^timed out/.test(error.message) ? firstLine(error.message) : `timed out: ${firstLine(error.message)}`;
     case "compile":
