@@ -16,7 +16,7 @@ import { findings, type Finding } from "./findings";
 import { evaluateKernel, type WalkResult } from "./evaluate";
 import { estimateRegisters } from "./registers";
 import { roofline } from "./roofline";
-import { analyzeAccess, computeTraffic } from "./traffic";
+import { analyzeAccess, computeTraffic, shareSectors } from "./traffic";
 import type { KernelModel, OpCounts, Range, Unknown } from "./types";
 
 export interface KernelAnalysis {
@@ -94,6 +94,7 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
   const invocations = workgroups * ws[0] * ws[1] * ws[2];
 
   const analyses = walk.accesses.map((a) => analyzeAccess(a, walk, ws, device));
+  shareSectors(walk, analyses, ws, device);
   // A texture read or written whose texel format nobody states: its bytes rest on an assumed format.
   for (const b of ir.bindings) {
     if (!b.texture?.texelBytesAssumed || !walk.accesses.some((a) => a.binding === b.name)) continue;

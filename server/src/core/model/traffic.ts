@@ -32,7 +32,7 @@ function domainPick(d: Domain, which: "first" | "second" | "middle"): number {
  * first and last workgroups of each dimension (and the first iterations of each loop), the one where most lanes are
  * active, so that a bounds or causal check does not make a partial warp look like a badly coalesced one.
  */
-function sampleWarp(a: RecordedAccess, walk: WalkResult, workgroupSize: readonly [number, number, number], lanes: number): WarpSample {
+function sampleWarp(a: RecordedAccess, walk: WalkResult, workgroupSize: readonly [number, number, number], lanes: number, pinned?: { readonly loop: string; readonly value: number }): WarpSample {
   const [lx, ly] = workgroupSize;
   const total = workgroupSize[0] * workgroupSize[1] * workgroupSize[2];
   const width = Math.min(lanes, total);
@@ -49,6 +49,7 @@ function sampleWarp(a: RecordedAccess, walk: WalkResult, workgroupSize: readonly
     return condVars.has(`wid.${dim}`) ? p : p.slice(0, 1);
   });
   const loopChoices = a.ctx.loops.map((l) => {
+    if (pinned?.loop === l.name) return [pinned.value];
     const p = [...new Set([domainPick(l.domain, "second"), domainPick(l.domain, "first")])];
     return condVars.has(l.name) ? p : p.slice(0, 1);
   });
@@ -197,6 +198,116 @@ export function analyzeAccess(a: RecordedAccess, walk: WalkResult, workgroupSize
     note,
     l2Bytes,
   };
+}
+
+/** The constant byte distance from `a`'s address to `b`'s when the two differ only by one (`b[i + j]` for j = 0..7). */
+function constantOffset(a: RecordedAccess, b: RecordedAccess, walk: WalkResult): number | undefined {
+  const names = new Map<string, number>();
+  const slot = (n: string): number => names.get(n) ?? names.set(n, names.size).get(n)!;
+  const fa = compile(a.addr, slot);
+  const fb = compile(b.addr, slot);
+  const vals = new Float64Array(names.size + 8);
+  let offset: number | undefined;
+  // A few fixed, spread-out points of the ids and loop counters: an affine difference is the same at all of them.
+  for (let trial = 0; trial < 4; trial++) {
+    for (const [n, i] of names) {
+      const d = walk.idDomains.get(n) ?? a.ctx.loops.find((l) => l.name === n)?.domain;
+      const size = d ? domainSize(d) : 1;
+      const k = size <= 1 ? 0 : [0, size - 1, Math.floor(size / 3), Math.floor((2 * size) / 3)][trial] ?? 0;
+      vals[i] = d ? (d.kind === "range" ? d.lo + k : d.values[k]) : trial * 7 + i;
+    }
+    const x = fa(vals);
+    const y = fb(vals);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return undefined;
+    if (offset === undefined) offset = y - x;
+    else if (y - x !== offset) return undefined;
+  }
+  return offset;
+}
+
+/**
+ * Loads of one buffer by the same invocation, at addresses a constant apart under the same conditions and loops
+ * (a register-blocked thread reading b[k * N + col + j] for j = 0..7), touch the sectors their neighbours bring in:
+ * L1 serves the rest. Each such group is charged the union of its sectors for the sampled warp, shared among its
+ * loads, at the L2 level (and so in DRAM); each load's own pattern is what its instruction asks of L1.
+ */
+export function shareSectors(walk: WalkResult, analyses: AccessAnalysis[], workgroupSize: readonly [number, number, number], device: DeviceSpec): void {
+  const sector = device.memoryTransactionBytes;
+  const lanes = Math.min(device.warpSize, 64);
+  const done = new Set<number>();
+  walk.accesses.forEach((a, i) => {
+    if (done.has(i) || a.space !== "storage" || a.kind !== "load" || analyses[i].transactionsPerWarp === null || unknownReason(a.addr) !== undefined) return;
+    // The same load over a short innermost loop that steps its address by a few bytes (for j in 0..8: b[base + j])
+    // is a group too: its iterations are the members, a step apart.
+    const inner = a.ctx.loops[a.ctx.loops.length - 1];
+    if (inner && domainSize(inner.domain) > 1 && domainSize(inner.domain) <= 16 && varsOf(a.addr).has(inner.name)) {
+      const step = loopStep(a, inner.name, walk);
+      const trips = domainSize(inner.domain);
+      if (step !== undefined && step !== 0 && Math.abs(step) * (trips - 1) <= 4 * sector) {
+        done.add(i);
+        chargeGroup(a, [analyses[i]], Array.from({ length: trips }, (_, t) => t * step), (_k, an) => (analyses[i] = an), trips, { loop: inner.name, value: domainPick(inner.domain, "first") });
+        return;
+      }
+    }
+    const members: { index: number; offset: number }[] = [{ index: i, offset: 0 }];
+    for (let j = i + 1; j < walk.accesses.length; j++) {
+      const b = walk.accesses[j];
+      if (done.has(j) || b.space !== "storage" || b.kind !== "load" || b.binding !== a.binding || b.bytes !== a.bytes || b.count.value !== a.count.value) continue;
+      if (b.ctx.loops.length !== a.ctx.loops.length || b.ctx.loops.some((l, k) => l.name !== a.ctx.loops[k].name) || b.ctx.conds.length !== a.ctx.conds.length) continue;
+      const off = constantOffset(a, b, walk);
+      // Within a few sectors of each other: the same lines, not another row of the matrix.
+      if (off !== undefined && off !== 0 && Math.abs(off) <= 4 * sector) members.push({ index: j, offset: off });
+    }
+    if (members.length < 2) return;
+    for (const m of members) done.add(m.index);
+    chargeGroup(a, members.map((m) => analyses[m.index]), members.map((m) => m.offset), (k, an) => (analyses[members[k].index] = an), 1);
+  });
+
+  /**
+   * Charges a group of loads (`offsets` from the first, one analysis per member, or one analysis standing for
+   * `repeats` loop iterations) the union of the sectors the sampled warp touches.
+   */
+  function chargeGroup(a: RecordedAccess, members: AccessAnalysis[], offsets: number[], set: (k: number, an: AccessAnalysis) => void, repeats: number, pinned?: { loop: string; value: number }): void {
+    // An inner loop's group is sampled at its first iteration, the offsets counting from there.
+    const sample = sampleWarp(a, walk, workgroupSize, lanes, pinned);
+    const live = sample.addrs.filter((x): x is number => x !== undefined);
+    if (live.length === 0 || live.some((x) => !Number.isSafeInteger(Math.floor(x / sector)))) return;
+    const sectors = new Set<number>();
+    for (const off of offsets) {
+      for (const base of live) {
+        const addr = base + off;
+        for (let s = Math.floor(addr / sector); s <= Math.floor((addr + a.bytes - 1) / sector); s++) sectors.add(s);
+      }
+    }
+    const separate = members.reduce((t, m) => t + (m.transactionsPerWarp ?? 0), 0) * repeats;
+    if (!(separate > sectors.size)) return;
+    const share = sectors.size / separate;
+    // Only the bytes below L1 change: each instruction's pattern (and a finding on it) stays what the warp asks for.
+    members.forEach((an, k) => set(k, { ...an, l2Bytes: an.l2Bytes * share }));
+  }
+}
+
+/** Bytes the address moves per iteration of loop `v` (the same at two points), or undefined when not affine in it. */
+function loopStep(a: RecordedAccess, v: string, walk: WalkResult): number | undefined {
+  const names = new Map<string, number>();
+  const slot = (n: string): number => names.get(n) ?? names.set(n, names.size).get(n)!;
+  const f = compile(a.addr, slot);
+  slot(v);
+  const vals = new Float64Array(names.size + 8);
+  const steps: number[] = [];
+  for (const base of [0, 3]) {
+    for (const [n, i] of names) {
+      const d = walk.idDomains.get(n) ?? a.ctx.loops.find((l) => l.name === n)?.domain;
+      vals[i] = d ? (d.kind === "range" ? d.lo + Math.min(base, Math.max(0, d.hi - d.lo - 1)) : d.values[0]) : base;
+    }
+    const at = vals[slot(v)];
+    const x = f(vals);
+    vals[slot(v)] = at + 1;
+    const y = f(vals);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return undefined;
+    steps.push(y - x);
+  }
+  return steps[0] === steps[1] ? steps[0] : undefined;
 }
 
 function union(intervals: Interval[]): number {
