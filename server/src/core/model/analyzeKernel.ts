@@ -15,7 +15,7 @@ import type { BudgetOptions } from "./budget";
 import { findings, type Finding } from "./findings";
 import { evaluateKernel, type WalkResult } from "./evaluate";
 import { estimateRegisters } from "./registers";
-import { roofline } from "./roofline";
+import { kernelParallelism, roofline } from "./roofline";
 import { analyzeAccess, computeTraffic, shareSectors } from "./traffic";
 import type { KernelModel, OpCounts, Range, Unknown } from "./types";
 
@@ -135,11 +135,14 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
     wgTraffic += a.count.value * a.bytesPerAccess * (a.bankConflictDegree ?? 1);
   }
   const dram = traffic.dramRead !== null && traffic.dramWritten !== null ? traffic.dramRead + traffic.dramWritten : null;
+  const parallelism = kernelParallelism(walk, analyses, device);
   const roof = roofline(device, {
     flopsF32: t.flopsF32.value,
     flopsF16: t.flopsF16.value + t.flopsBF16.value,
     tensorFlops: t.tensorFlops.value,
     intOps: t.intOps.value,
+    addressIntOps: parallelism.addressIntOps,
+    memoryInstructions: parallelism.memoryInstructions,
     specialOps: t.specialOps.value,
     dramBytes: dram,
     l2Bytes: (traffic.l2Read ?? 0) + (traffic.l2Written ?? 0),
@@ -147,6 +150,8 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
     activeWarpsPerSm: occ.activeWarpsPerSm,
     activeWorkgroupsPerSm: occ.activeBlocksPerSm,
     workgroups,
+    warpsPerWorkgroup: Math.ceil((ws[0] * ws[1] * ws[2]) / device.warpSize),
+    bytesInFlightPerWarp: parallelism.bytesInFlightPerWarp,
     barriers: t.barriers.value,
   });
 

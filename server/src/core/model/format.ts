@@ -83,8 +83,12 @@ export function breakdownMarkdown(m: KernelModel, device: DeviceSpec): string {
     rows.push(["Bound", `${roof.bound}${roof.attainableGflops !== null ? `, attainable ${si(roof.attainableGflops * 1e9, "FLOP/s")}` : ""}`]);
     const c = roof.components;
     rows.push(["Time components", `compute ${ms(c.computeMs)}, DRAM ${c.dramMs === null ? "?" : ms(c.dramMs)}, L2 ${ms(c.l2Ms)}, workgroup memory ${ms(c.workgroupMs)}, launch ${ms(c.launchMs)}`]);
-    rows.push(["Efficiency", `memory ${percent(roof.efficiency.memory)} and compute ${percent(roof.efficiency.compute)} from occupancy; ${roof.efficiency.waves} wave(s) of workgroups, the last ${percent(roof.efficiency.waveUtilization)} full`]);
-    rows.push(["Predicted time", `**≈ ${ms(roof.predictedMs)}** on ${device.name} (modelled, not measured)`]);
+    const e = roof.efficiency;
+    const perWave = e.workgroupsPerWave !== undefined ? ` of up to ${e.workgroupsPerWave.toLocaleString("en-US")}` : "";
+    const last = e.lastWaveFill !== undefined ? `, the last ${percent(e.lastWaveFill)} full` : "";
+    const inFlight = e.bytesInFlightPerWarp !== undefined ? ` (${bytes(e.bytesInFlightPerWarp)} in flight per warp)` : "";
+    rows.push(["Efficiency", `memory ${percent(e.memory)}${inFlight} and compute ${percent(e.compute)} of the device in a ${e.waves > 1 ? "full " : ""}wave; ${e.waves} wave(s)${perWave} workgroups${last}`]);
+    rows.push(["Predicted time", `**≈ ${ms(roof.predictedMs)}** on ${device.name} (modelled, not measured)${roof.limiter ? `, limited by ${roof.limiter}` : ""}`]);
   }
   const table = ["| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, "\\|")} |`)].join("\n");
   const unknowns = m.unknowns.length > 0 ? `\n\n**Not known:**\n${m.unknowns.map((u) => `- ${u.what}: ${u.reason}`).join("\n")}` : "";

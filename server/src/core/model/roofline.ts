@@ -1,22 +1,43 @@
 // Places a kernel on the device's roofline and predicts its time from counts, traffic and occupancy.
 //
-// predicted = max(compute / compute efficiency, DRAM / memory efficiency, L2 / memory efficiency, workgroup memory)
-//             / wave utilisation + launch overhead
-// Memory efficiency follows Little's law: the bytes the resident warps keep in flight against bandwidth x latency.
-// Compute efficiency needs about two warps per scheduler (eight per SM) to hide arithmetic latency. Wave utilisation
-// accounts for the last, partial wave of workgroups. The constants are stated here and in the README, so the
-// prediction can be checked and calibrated.
+// The dispatch runs in waves of resident workgroups (occupancy x SMs). Each wave takes the slowest of its terms,
+// each at the throughput the workgroups *resident in that wave* can reach:
+//
+//   compute   max(FP pipe, integer pipe, special-function pipe, issue) + barriers, over the SMs the wave occupies,
+//             times min(1, resident warps per SM / 8): two warps per scheduler hide arithmetic latency.
+//   memory    Little's law, smoothed: T = T_bw / (1 - exp(-T_bw / T_lat)), where T_bw is the bytes over DRAM (and
+//             L2) bandwidth and T_lat = bytes x latency / bytes in flight. The bytes in flight are the wave's warps
+//             times what one warp keeps outstanding: its independent global loads per iteration (loads in the same
+//             loop body or straight-line code, none waiting on another's value, up to four iterations of a loop the
+//             compiler can unroll) times their width after coalescing. T ~ T_lat when few bytes are in flight
+//             (a small launch, a 128-thread row kernel: latency-bound), T ~ T_bw when many are (a bandwidth-bound
+//             stream), and about 80 % of bandwidth in between (one 4-byte load per thread at full occupancy), as
+//             measured copies show.
+//   workgroup memory    bank-conflict-weighted bytes over the shared-memory bandwidth of the SMs in use.
+//
+// predicted = (waves - 1) x full wave + last wave + launch overhead. A launch smaller than one wave is one wave of
+// the workgroups it has: about one workgroup's time plus the launch, not the full-device time divided by a tiny
+// utilisation. The constants are stated here and in the README, so the prediction can be checked and calibrated.
 import type { DeviceSpec } from "../devices/device";
-import type { RooflineInfo } from "./types";
+import type { VExpr } from "../kernel/vexpr";
+import { varsOf, unknownReason } from "../kernel/vexpr";
+import type { RecordedAccess, RecordedLoop } from "./evaluate";
+import type { AccessInfo, RooflineInfo } from "./types";
 
-/** DRAM latency the resident warps must cover, seconds. */
+/** DRAM latency under load that the resident warps must cover, seconds (NVIDIA GDDR6X/HBM: 400-600 ns measured). */
 export const MEMORY_LATENCY_S = 500e-9;
-/** Bytes one warp keeps in flight: 32 lanes x 4 bytes x 2 independent loads. */
+/** L2 hit latency, seconds (an estimate: 100-250 ns in published microbenchmarks of Ampere, Ada and Hopper). */
+export const L2_LATENCY_S = 200e-9;
+/** Bytes one warp keeps in flight when the kernel gives no accesses to count: 32 lanes x 4 bytes x 2 loads. */
 export const BYTES_IN_FLIGHT_PER_WARP = 256;
+/** Loop iterations whose independent loads a compiler overlaps by unrolling (nvcc and the drivers unroll by 4). */
+export const UNROLL_OVERLAP = 4;
 /** Warps per SM needed to keep the arithmetic pipes busy. */
 export const WARPS_FOR_FULL_COMPUTE = 8;
 /** L2 bandwidth as a multiple of DRAM bandwidth, where a device gives none. */
 export const L2_TO_DRAM_BANDWIDTH = 3;
+/** Below this fraction of bandwidth, a memory-limited wave is limited by latency (Nsight Compute's 60 % rule). */
+export const LATENCY_BOUND_BELOW = 0.6;
 
 export interface RooflineInput {
   readonly flopsF32: number;
@@ -25,6 +46,13 @@ export interface RooflineInput {
   /** Tensor-core FLOPs, priced at the device's tensor peak (its f16 peak where none is given). */
   readonly tensorFlops?: number;
   readonly intOps: number;
+  /**
+   * Integer ops in the source that are address arithmetic a compiler strength-reduces (see `kernelParallelism`):
+   * not charged. Absent: every integer op is charged.
+   */
+  readonly addressIntOps?: number;
+  /** Memory instructions (global, uniform and workgroup accesses, per invocation, summed): they take issue slots. */
+  readonly memoryInstructions?: number;
   readonly specialOps: number;
   readonly dramBytes: number | null;
   readonly l2Bytes: number;
@@ -33,6 +61,10 @@ export interface RooflineInput {
   readonly activeWarpsPerSm: number;
   readonly activeWorkgroupsPerSm: number;
   readonly workgroups: number;
+  /** Warps in one workgroup; absent: the resident warps per SM over the resident workgroups per SM. */
+  readonly warpsPerWorkgroup?: number;
+  /** Bytes one warp keeps in flight (see `kernelParallelism`); absent: {@link BYTES_IN_FLIGHT_PER_WARP}. */
+  readonly bytesInFlightPerWarp?: number;
   /** Invocation-barriers over the dispatch (each invocation's workgroupBarrier() calls, summed). */
   readonly barriers: number;
 }
@@ -48,48 +80,212 @@ export function barrierSeconds(device: DeviceSpec, barriers: number): number {
   return (barriers * perInvocationNs) / 1e9;
 }
 
+/** Integer operations written in an address expression: each operator with a non-constant operand. */
+function addressOps(e: VExpr): number {
+  switch (e.k) {
+    case "bin": return (e.a.k === "const" && e.b.k === "const" ? 0 : 1) + addressOps(e.a) + addressOps(e.b);
+    case "un": return e.a.k === "const" ? 0 : 1 + addressOps(e.a);
+    case "call": return 1 + e.args.reduce((s, a) => s + addressOps(a), 0);
+    default: return 0;
+  }
+}
+
+export interface KernelParallelism {
+  /** Global bytes one warp keeps in flight: bytes it loads over the round trips it must wait for. */
+  readonly bytesInFlightPerWarp: number;
+  /**
+   * Integer ops the source writes that a compiler hoists or strength-reduces: address arithmetic inside loops and
+   * the loop control that unrolling removes.
+   */
+  readonly addressIntOps: number;
+  /** Memory instructions over the dispatch (one per access per invocation). */
+  readonly memoryInstructions: number;
+}
+
+/**
+ * What the accesses say about memory-level parallelism and addressing cost. `accesses[i]` is the analysis of
+ * `walk.accesses[i]` (the model's order).
+ *
+ * Bytes in flight: global accesses are grouped by the loop nest they execute in (straight-line code is one group).
+ * A group's loads do not wait on each other unless an address is loaded data (a gather on loaded indices waits for
+ * the index load: a second round trip). A loop the compiler can unroll (its body touches no workgroup memory, so no
+ * barrier separates iterations) overlaps up to {@link UNROLL_OVERLAP} iterations, never more than its trip count. A
+ * group without loads (a store stream) keeps its stores in flight the same way. The kernel's bytes in flight per warp
+ * is its global bytes over its round trips, summed over groups: Little's law over the whole kernel.
+ *
+ * Address arithmetic: inside a loop, the part of an address that does not change with the innermost counter is
+ * hoisted, and the part that does becomes one pointer increment (an affine index is strength-reduced), so of the
+ * operators an address writes only one is charged per iteration. Outside loops an address is computed once per
+ * invocation and charged as written.
+ */
+export function kernelParallelism(walk: { readonly accesses: readonly RecordedAccess[]; readonly loops: readonly RecordedLoop[] }, accesses: readonly AccessInfo[], device: DeviceSpec): KernelParallelism {
+  const groups = new Map<string, { loads: number; stores: number; dependent: boolean; warpExecs: number; bytes: number; inner?: string }>();
+  let addressIntOps = 0;
+  let memoryInstructions = 0;
+  walk.accesses.forEach((a, i) => {
+    const info = accesses[i];
+    const count = a.count.value;
+    // Uniform loads compile to constant-bank operands, not instructions.
+    if (a.space !== "uniform") memoryInstructions += count;
+    const loops = a.ctx.loops;
+    if (loops.length > 0 && unknownReason(a.addr) === undefined) {
+      const written = addressOps(a.addr);
+      // An address affine in the innermost counter is one pointer increment per iteration, which unrolling by
+      // UNROLL_OVERLAP folds into immediate offsets; one that does not use it is hoisted out of the loop.
+      const charged = varsOf(a.addr).has(loops[loops.length - 1].name) ? 1 / UNROLL_OVERLAP : 0;
+      // The byte scaling of an index is one operator the source did not write: it is not discounted.
+      addressIntOps += count * Math.max(0, written - 1 - charged);
+    }
+    if (a.space !== "storage" || count <= 0) return;
+    const key = loops.map((l) => l.name).join("/") + (a.ctx.tripUnknown ? "?" : "");
+    const g = groups.get(key) ?? groups.set(key, { loads: 0, stores: 0, dependent: false, warpExecs: 0, bytes: 0, inner: loops[loops.length - 1]?.name }).get(key)!;
+    const perWarp = info !== undefined && info.transactionsPerWarp !== null ? info.transactionsPerWarp * device.memoryTransactionBytes : a.bytes * device.warpSize;
+    const warpExecs = count / device.warpSize;
+    g.bytes += warpExecs * perWarp;
+    if (a.kind === "store") g.stores += 1;
+    else {
+      g.loads += 1;
+      g.warpExecs = Math.max(g.warpExecs, warpExecs);
+      if (unknownReason(a.addr) !== undefined) g.dependent = true;
+    }
+    if (a.kind === "store" && g.loads === 0) g.warpExecs = Math.max(g.warpExecs, warpExecs);
+  });
+  // Loop control (the counter's increment and compare, counted per iteration in the source) is amortised the same
+  // way: an unrolled loop tests its counter once per UNROLL_OVERLAP iterations.
+  for (const l of walk.loops) if (l.tripKnown && l.varName !== undefined) addressIntOps += 2 * l.iterations * (1 - 1 / UNROLL_OVERLAP);
+  let bytes = 0;
+  let roundTrips = 0;
+  for (const g of groups.values()) {
+    if (g.bytes <= 0) continue;
+    const loop = g.inner !== undefined ? walk.loops.find((l) => l.varName === g.inner) : undefined;
+    const trip = loop && loop.entries > 0 ? loop.iterations / loop.entries : 1;
+    const overlap = loop && loop.workgroupBytes === 0 ? Math.max(1, Math.min(UNROLL_OVERLAP, Math.floor(trip))) : 1;
+    bytes += g.bytes;
+    roundTrips += (g.warpExecs * (g.dependent ? 2 : 1)) / overlap;
+  }
+  return { bytesInFlightPerWarp: roundTrips > 0 ? bytes / roundTrips : BYTES_IN_FLIGHT_PER_WARP, addressIntOps, memoryInstructions };
+}
+
+type Term = "fp" | "int" | "special" | "issue" | "dram" | "l2" | "latency" | "workgroup";
+
 export function roofline(device: DeviceSpec, x: RooflineInput): RooflineInfo {
   const tensor = x.tensorFlops ?? 0;
   const tensorPeak = device.peakFlops.tensorF16 ?? device.peakFlops.f16;
   const flops = x.flopsF32 + x.flopsF16 + tensor;
   const mainPeak = tensor > Math.max(x.flopsF16, x.flopsF32) ? tensorPeak : x.flopsF16 > x.flopsF32 ? device.peakFlops.f16 : device.peakFlops.f32;
   const ridge = mainPeak / device.dramBandwidthBytesPerSec;
-  // Barriers stall the arithmetic pipes: their time adds to the compute time.
-  const computeS = Math.max(x.flopsF32 / device.peakFlops.f32 + x.flopsF16 / device.peakFlops.f16 + tensor / tensorPeak, x.intOps / device.peakIntOps, x.specialOps / device.peakSpecialOps) + barrierSeconds(device, x.barriers);
+
+  // Pipes, each at its own rate. Integer ops are charged without the address arithmetic a compiler strength-reduces
+  // (a tiled matmul writes ~3.6 integer ops per FLOP for its indices; the SASS has about one per memory access).
+  const chargedInt = Math.max(0, x.intOps - (x.addressIntOps ?? 0));
+  const fpS = x.flopsF32 / device.peakFlops.f32 + x.flopsF16 / device.peakFlops.f16 + tensor / tensorPeak;
+  const intS = chargedInt / device.peakIntOps;
+  const specialS = x.specialOps / device.peakSpecialOps;
+  // Issue: one lane-instruction per FP32 lane per clock (NVIDIA since Ampere: 4 schedulers x 32 lanes = 128 FP32
+  // lanes per SM), half the FP32 FLOP peak. FP work takes the slots its pipe needs (an FMA is one instruction for two
+  // FLOPs); integer, special-function and memory instructions take one each.
+  const issueRate = device.peakFlops.f32 / 2;
+  const fpInstructions = (x.flopsF32 / device.peakFlops.f32 + x.flopsF16 / device.peakFlops.f16) * issueRate;
+  const issueS = (fpInstructions + chargedInt + x.specialOps + (x.memoryInstructions ?? 0)) / issueRate;
+  const barrierS = barrierSeconds(device, x.barriers);
+  const pipes: [Term, number][] = [["fp", fpS], ["int", intS], ["special", specialS], ["issue", issueS]];
+  let [pipe, pipeS] = pipes[0];
+  for (const [t, s] of pipes) if (s > pipeS) [pipe, pipeS] = [t, s];
+  const computeS = pipeS + barrierS;
+
   const dramS = x.dramBytes === null ? null : x.dramBytes / device.dramBandwidthBytesPerSec;
   const l2Bandwidth = (device as DeviceSpec & { l2BandwidthBytesPerSec?: number }).l2BandwidthBytesPerSec ?? L2_TO_DRAM_BANDWIDTH * device.dramBandwidthBytesPerSec;
   const l2S = x.l2Bytes / l2Bandwidth;
   const workgroupS = x.workgroupBytes / (device.smCount * device.sharedMemoryBytesPerClockPerSm * device.boostClockMhz * 1e6);
   const launchS = device.launchOverheadUs * 1e-6;
+  // Requests wait for DRAM in the share of bytes that misses L2, for L2 in the rest.
+  const missShare = x.l2Bytes > 0 && x.dramBytes !== null ? Math.min(1, x.dramBytes / x.l2Bytes) : 1;
+  const latencyS = missShare * MEMORY_LATENCY_S + (1 - missShare) * L2_LATENCY_S;
+  const requestBytes = Math.max(x.l2Bytes, x.dramBytes ?? 0);
 
-  const warps = Math.max(0, x.activeWarpsPerSm);
-  const memoryEff = Math.min(1, Math.max(0.05, (warps * device.smCount * BYTES_IN_FLIGHT_PER_WARP) / (device.dramBandwidthBytesPerSec * MEMORY_LATENCY_S)));
-  const computeEff = Math.min(1, Math.max(0.05, warps / WARPS_FOR_FULL_COMPUTE));
-  const capacity = Math.max(1, x.activeWorkgroupsPerSm * device.smCount);
-  const waves = Math.max(1, Math.ceil(x.workgroups / capacity));
-  const waveUtil = x.workgroups > 0 ? Math.min(1, x.workgroups / (waves * capacity)) : 1;
+  const resWorkgroupsPerSm = Math.max(1, x.activeWorkgroupsPerSm);
+  const warpsPerWorkgroup = Math.max(1, x.warpsPerWorkgroup ?? Math.max(1, x.activeWarpsPerSm) / resWorkgroupsPerSm);
+  const bytesPerWarp = Math.max(1, x.bytesInFlightPerWarp ?? BYTES_IN_FLIGHT_PER_WARP);
+  const capacity = resWorkgroupsPerSm * device.smCount;
+  const workgroups = Math.max(0, x.workgroups);
+  const waves = Math.max(1, Math.ceil(workgroups / capacity));
+  const lastResident = workgroups > 0 ? workgroups - (waves - 1) * capacity : capacity;
 
-  const terms: [RooflineInfo["bound"], number][] = [
-    ["compute", computeS / computeEff],
-    ["memory", (dramS ?? 0) / memoryEff],
-    ["memory", l2S / memoryEff],
-    ["workgroup-memory", workgroupS],
-  ];
-  let [bound, slowest] = terms[0];
-  for (const [b, t] of terms) if (t > slowest) [bound, slowest] = [b, t];
-  const bodyS = slowest / waveUtil;
+  /** One wave of `n` resident workgroups doing their share of the dispatch. */
+  const wave = (n: number) => {
+    const share = workgroups > 0 ? n / workgroups : 1;
+    const sms = Math.min(device.smCount, n);
+    const smShare = sms / device.smCount;
+    const warpsPerSm = Math.min(Math.max(1, x.activeWarpsPerSm), (n / sms) * warpsPerWorkgroup);
+    const computeEff = smShare * Math.min(1, warpsPerSm / WARPS_FOR_FULL_COMPUTE);
+    const bwS = Math.max(dramS ?? 0, l2S) * share;
+    const inFlight = n * warpsPerWorkgroup * bytesPerWarp;
+    const latS = (requestBytes * share * latencyS) / inFlight;
+    const memS = bwS > 0 ? bwS / -Math.expm1(-bwS / latS) : 0;
+    const memoryEff = memS > 0 ? bwS / memS : 1;
+    const memTerm: Term = memoryEff < LATENCY_BOUND_BELOW ? "latency" : (dramS ?? 0) >= l2S ? "dram" : "l2";
+    const terms: [Term, number][] = [
+      [pipe, (computeS * share) / computeEff],
+      [memTerm, memS],
+      ["workgroup", (workgroupS * share) / smShare],
+    ];
+    // The bytes in flight that would reach the limiting level's bandwidth: bandwidth x latency.
+    const needed = bwS > 0 ? (inFlight * latS) / bwS : 0;
+    return { terms, computeEff, memoryEff, inFlight, needed };
+  };
+
+  const full = wave(Math.min(workgroups > 0 ? workgroups : capacity, capacity));
+  const last = waves > 1 ? wave(lastResident) : undefined;
+  const byTerm = new Map<Term, number>();
+  let bodyS = 0;
+  for (const [w, times] of [[full, waves - 1 || 1], ...(last ? [[last, 1] as const] : [])] as const) {
+    let slowest = 0;
+    let which: Term = w.terms[0][0];
+    for (const [t, s] of w.terms) if (s > slowest) [which, slowest] = [t, s];
+    bodyS += slowest * times;
+    byTerm.set(which, (byTerm.get(which) ?? 0) + slowest * times);
+  }
+  let limiterTerm: Term = "fp";
+  let most = -1;
+  for (const [t, s] of byTerm) if (s > most) [limiterTerm, most] = [t, s];
   const predictedS = bodyS + launchS;
-  if (launchS > bodyS) bound = "latency";
+
+  const dtype = tensor > Math.max(x.flopsF16, x.flopsF32) ? "tensor" : x.flopsF16 > x.flopsF32 ? "FP16" : "FP32";
+  const inFlightText = `${Math.round(full.inFlight / 1024)} KB in flight of the ${Math.round(full.needed / 1024)} KB that bandwidth x latency needs`;
+  const limiters: Record<Term, [RooflineInfo["bound"], string]> = {
+    fp: ["compute", `${dtype} compute`],
+    int: ["compute", "integer pipe"],
+    special: ["compute", "special-function pipe"],
+    issue: ["compute", "instruction issue"],
+    dram: ["memory", "DRAM bandwidth"],
+    l2: ["memory", "L2 bandwidth"],
+    // The memory system limits, through its latency rather than its bandwidth: `bound` stays "memory" (what the
+    // quantization what-if and the low-intensity finding key on), the limiter names latency as Nsight Compute would.
+    latency: ["memory", `memory latency (${inFlightText})`],
+    workgroup: ["workgroup-memory", "workgroup-memory bandwidth"],
+  };
+  let [bound, limiter] = limiters[limiterTerm];
+  if (launchS > bodyS) [bound, limiter] = ["latency", "launch overhead"];
   const ai = x.dramBytes && x.dramBytes > 0 ? flops / x.dramBytes : null;
   const attainable = ai === null ? null : Math.min(mainPeak, ai * device.dramBandwidthBytesPerSec) / 1e9;
+  const unknownBound = dramS === null && bound === "memory";
   return {
-    bound: dramS === null && bound === "memory" ? "unknown" : bound,
+    bound: unknownBound ? "unknown" : bound,
+    limiter: unknownBound ? "unknown: the DRAM traffic is not known" : limiter,
     predictedMs: dramS === null ? null : predictedS * 1e3,
     attainableGflops: attainable,
     arithmeticIntensity: ai,
     ridge,
     components: { computeMs: computeS * 1e3, dramMs: dramS === null ? null : dramS * 1e3, l2Ms: l2S * 1e3, workgroupMs: workgroupS * 1e3, launchMs: launchS * 1e3 },
-    efficiency: { memory: memoryEff, compute: computeEff, waves, waveUtilization: waveUtil },
+    efficiency: {
+      memory: full.memoryEff,
+      compute: full.computeEff,
+      waves,
+      waveUtilization: workgroups > 0 ? workgroups / (waves * capacity) : 1,
+      workgroupsPerWave: capacity,
+      lastWaveFill: lastResident / capacity,
+      bytesInFlightPerWarp: bytesPerWarp,
+    },
     workgroupIntensity: x.workgroupBytes > 0 ? flops / x.workgroupBytes : null,
   };
 }

@@ -119,6 +119,12 @@ export interface OccupancyInfo {
 
 export interface RooflineInfo {
   readonly bound: "compute" | "memory" | "workgroup-memory" | "latency" | "unknown";
+  /**
+   * The limiter in Nsight Compute's words, a detail of `bound`: "FP32 compute", "integer pipe", "special-function
+   * pipe", "instruction issue" (compute); "DRAM bandwidth", "L2 bandwidth", "memory latency (...)": too few bytes
+   * in flight (memory); "workgroup-memory bandwidth"; "launch overhead" (latency).
+   */
+  readonly limiter?: string;
   readonly predictedMs: number | null;
   readonly attainableGflops: number | null;
   readonly arithmeticIntensity: number | null;
@@ -126,8 +132,21 @@ export interface RooflineInfo {
   readonly ridge: number;
   /** Time components, ms: compute, DRAM, L2, workgroup memory, launch. */
   readonly components: { readonly computeMs: number; readonly dramMs: number | null; readonly l2Ms: number; readonly workgroupMs: number; readonly launchMs: number };
-  /** Multipliers applied: latency hiding from occupancy, wave quantisation. */
-  readonly efficiency: { readonly memory: number; readonly compute: number; readonly waves: number; readonly waveUtilization: number };
+  /**
+   * Of a full wave (the only wave of a smaller launch): the fraction of bandwidth its bytes in flight reach (memory)
+   * and of the device's arithmetic its SMs and warps reach (compute). `waves` of up to `workgroupsPerWave`
+   * workgroups; `waveUtilization` is the share of all waves' slots used, `lastWaveFill` the last wave's own fill.
+   */
+  readonly efficiency: {
+    readonly memory: number;
+    readonly compute: number;
+    readonly waves: number;
+    readonly waveUtilization: number;
+    readonly workgroupsPerWave?: number;
+    readonly lastWaveFill?: number;
+    /** Global bytes one warp keeps in flight (independent loads x their width after coalescing). */
+    readonly bytesInFlightPerWarp?: number;
+  };
   /** Workgroup-memory roofline point: FLOPs per byte of workgroup memory traffic. */
   readonly workgroupIntensity: number | null;
 }
