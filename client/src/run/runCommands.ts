@@ -22,6 +22,7 @@ import {
   outcomeReport,
   timeoutMessage,
 } from "./format";
+import { calibrateFirst } from "./calibrateFirst";
 import type { GpuService } from "./gpuService";
 import { type EntryLocation, explainRunTrust, scanComputeEntries } from "./runLenses";
 
@@ -84,24 +85,6 @@ export function cancellationOf(token: vscode.CancellationToken): Cancellation & 
 }
 
 
-/** Cancelled when either is: a calibration made for a run stops when the run is cancelled, or by its own button. */
-function eitherCancelled(a: Cancellation, b: Cancellation): Cancellation {
-  return {
-    get cancelled() {
-      return a.cancelled || b.cancelled;
-    },
-    onCancel(listener: () => void) {
-      let heard = false;
-      const once = (): void => {
-        if (heard) return;
-        heard = true;
-        listener();
-      };
-      a.onCancel(once);
-      b.onCancel(once);
-    },
-  };
-}
 
 /** Files ending in `.wgsl` whose language VS Code has not settled yet still count as kernels. */
 
@@ -251,7 +234,7 @@ export class RunCommands implements vscode.Disposable {
           // A measurement is compared only with its own adapter's calibration: made here the first time (about 2 s).
           if (!this.deps.profiles.deviceFor(adapter) && !this.calibrationSkipped.has(adapter.key)) {
             progress.report({ message: `calibrating ${adapterLabel(adapter)} first (its first run)` });
-            await this.autoCalibrate(adapter, cancel);
+            await calibrateFirst({ gpu: this.deps.gpu, profiles: this.deps.profiles, output: this.output, skipped: this.calibrationSkipped }, adapter, cancel, "run");
             if (cancel.cancelled) return undefined;
           }
           device = this.predictionDevice(adapter, config.device);
@@ -342,50 +325,7 @@ export class RunCommands implements vscode.Disposable {
     }
   }
 
-  /**
-   * Calibrates the adapter a run is about to use, in a notification of its own whose Cancel skips the calibration
-   * (the run goes on, and says its prediction is not comparable); cancelling the run stops it too. A cancelled or
-   * failed calibration is not tried again in this window: Calibrate (kernellens.calibrate) makes one at any time.
-   */
-  private async autoCalibrate(adapter: AdapterSummary, runCancel: Cancellation): Promise<void> {
-    const label = adapterLabel(adapter);
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `KernelLens: calibrating ${label} (first run on this adapter, about 2 s)`, cancellable: true },
-      async (progress, token): Promise<CalibrationProfile | HelperError> => {
-        const own = cancellationOf(token);
-        try {
-          let reported = 0;
-          return await this.deps.gpu.helper.calibrate((p) => {
-            const percent = p.total > 0 ? (100 * p.done) / p.total : 0;
-            progress.report({ message: `${p.step} (${Math.min(p.done + 1, p.total)}/${p.total})`, increment: Math.max(0, percent - reported) });
-            reported = Math.max(reported, percent);
-          }, eitherCancelled(own, runCancel));
-        } finally {
-          own.dispose();
-        }
-      },
-    ).then(
-      (value) => value,
-      (err: unknown): HelperError => ({ kind: "internal", message: err instanceof Error ? err.message : String(err) }),
-    );
-    if (isCalibrationError(result)) {
-      this.calibrationSkipped.add(adapter.key);
-      if (runCancel.cancelled) return;
-      const why = result.kind === "cancelled" ? "cancelled" : `failed: ${describeError(result, undefined)}`;
-      this.output.warn(`automatic calibration of ${label} ${why}; runs on it are not compared with the model until it is calibrated (KernelLens: Calibrate)`);
-      void vscode.window.setStatusBarMessage(`KernelLens: calibration of ${label} ${result.kind === "cancelled" ? "cancelled" : "failed"}: runs are not compared with the model`, 5000);
-      return;
-    }
-    try {
-      const saved = await this.deps.profiles.save(result);
-      this.deps.gpu.noteAdapter(result.adapter);
-      this.deps.gpu.refresh();
-      this.output.info(`${calibrationReport(result, saved.deviceId)}${saved.path ? `\n  saved to ${saved.path}` : ""}\n  (made automatically before the first run on this adapter; runs on it are compared with it)`);
-    } catch (err) {
-      this.calibrationSkipped.add(adapter.key);
-      this.output.error(`automatic calibration of ${label}: the profile could not be saved: ${String(err)}`);
-    }
-  }
+
 
   /**
    * The device the model's prediction is for: this adapter's calibration when there is one (the only prediction a

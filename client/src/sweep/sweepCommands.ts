@@ -7,7 +7,10 @@
 import { isAbsolute, join, resolve } from "node:path";
 import * as vscode from "vscode";
 import { kernelDocumentFor } from "../kernelDocument";
-import { DEFAULT_DEVICE_ID, findDevice, isHelperError, type DeviceSpec, type AdapterSummary, type RunSweep, type SweepCacheStore, type SweepOptions } from "../../../server/src/engine";
+import { DEFAULT_DEVICE_ID, findDevice, isHelperError, type RunSweep, type SweepCacheStore, type SweepOptions } from "../../../server/src/engine";
+import { calibrateFirst } from "../run/calibrateFirst";
+import { adapterLabel } from "../run/format";
+import type { ProfileStore } from "../run/runCommands";
 import { readConfig } from "../config";
 import { describeError } from "../run/format";
 import type { GpuService } from "../run/gpuService";
@@ -28,7 +31,7 @@ export interface SweepCommandDeps {
   /** Empties the measurement cache; resolves to the folder it lives in. */
   clearCache(): string;
   /** Calibrated devices: `kernellens.device` may name one, and the adapter's own is what the model predicts for. */
-  readonly profiles: { measuredDevices(): DeviceSpec[]; deviceFor(adapter: AdapterSummary): DeviceSpec | undefined };
+  readonly profiles: ProfileStore;
 }
 
 const showDesignSpaceCommand = "kernellens.showDesignSpace";
@@ -36,6 +39,8 @@ const showDesignSpaceCommand = "kernellens.showDesignSpace";
 
 
 export class SweepCommands implements vscode.Disposable {
+  /** Adapters whose automatic calibration was cancelled or failed in this window: not tried again until Calibrate. */
+  private readonly calibrationSkipped = new Set<string>();
   /** Problems with `@sweep` lines, from the last sweep of each document; cleared by its next edit or sweep. */
   private readonly diagnostics = vscode.languages.createDiagnosticCollection("kernellens-sweep");
   private readonly disposables: vscode.Disposable[] = [this.diagnostics];
@@ -100,6 +105,13 @@ export class SweepCommands implements vscode.Disposable {
           }
           // Cancelled before anything was measured: there is nothing to keep.
           if (cancel.cancelled) return undefined;
+          // The search is guided by the model of the adapter that measures: its calibration, made here the first time.
+          if (!this.deps.profiles.deviceFor(adapter)) {
+            progress.report({ message: `calibrating ${adapterLabel(adapter)} first (its first sweep)` });
+            const calibrated = await calibrateFirst({ gpu: this.deps.gpu, profiles: this.deps.profiles, output: log, skipped: this.calibrationSkipped }, adapter, cancel, "sweep");
+            if (cancel.cancelled) return undefined;
+            if (!calibrated) log.warn(`sweeping ${entry} on an uncalibrated adapter: guided by the ${device.name} model, not this adapter's (KernelLens: Calibrate makes its profile)`);
+          }
           progress.report({ message: "checking the design space" });
           const options: SweepOptions = {
             file,
