@@ -288,11 +288,11 @@ describe("kernellens report: the self-contained HTML page in Chromium", () => {
     assert.equal(centre![3], 0, "nothing is drawn inside a predicted point");
     assert.ok(near(ring!, blue), `the ring is the predicted colour ${blue}: ${ring}`);
 
-    // The analysis table: exact FLOPs (2 x 512^3), the bytes, occupancy, the bound and the predicted time.
+    // The analysis table: exact FLOPs (2 x 512^3), the bytes, occupancy, the bound (its 16 x 16 tiles read from workgroup memory 16 times per global load) and the predicted time.
     assert.deepEqual(await headerTexts(page, "#analysis"), ["Kernel", "Line", "FLOPs", "Bytes, compulsory", "Bytes, DRAM", "AI (FLOP/byte)", "Occupancy", "Limited by", "Bound", "Predicted time"]);
     const rows = await rowTexts(page, "#analysis");
     assert.equal(rows.length, 1);
-    assert.deepEqual(rows[0], ["matmul_tiled", "48", "268,435,456", "3.15 MB", "3.15 MB", "85.3", "100 %", "warps (est.)", "compute-bound", "51 µs"]);
+    assert.deepEqual(rows[0], ["matmul_tiled", "48", "268,435,456", "3.15 MB", "3.15 MB", "85.3", "100 %", "warps (est.)", "workgroup-memory-bound", "35 µs"]);
     assert.equal(await page.locator("#analysis tbody tr.data-row td").nth(2).locator("span[title]").count(), 0);
     assert.equal(await page.locator("#analysis tbody tr.data-row td").nth(3).locator("span").getAttribute("title"), "3,145,728 bytes");
 
