@@ -1,7 +1,7 @@
 // The automatic calibration before the first run, profile or sweep on an adapter: a measurement is only compared
 // with (and a sweep only guided by) the model of the adapter that measures, which is its calibration profile.
 import * as vscode from "vscode";
-import { isHelperError, type AdapterSummary, type CalibrationProfile, type Cancellation, type HelperError } from "../../../server/src/engine";
+import { type AdapterSummary, type CalibrationProfile, type Cancellation, type HelperError } from "../../../server/src/engine";
 import { adapterLabel, calibrationReport, describeError } from "./format";
 import type { GpuService } from "./gpuService";
 import type { ProfileStore } from "./runCommands";
@@ -33,8 +33,9 @@ export function eitherCancelled(a: Cancellation, b: Cancellation): Cancellation 
   };
 }
 
-function isCalibrationError(x: CalibrationProfile | HelperError): x is HelperError {
-  return isHelperError(x as never);
+/** A calibration's failure (a profile also has a `kind`: it is the one with an adapter). */
+export function isCalibrationError(value: CalibrationProfile | HelperError): value is HelperError {
+  return "kind" in value && !("adapter" in value);
 }
 
 /**

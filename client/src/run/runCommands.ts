@@ -22,7 +22,7 @@ import {
   outcomeReport,
   timeoutMessage,
 } from "./format";
-import { calibrateFirst } from "./calibrateFirst";
+import { calibrateFirst, isCalibrationError } from "./calibrateFirst";
 import type { GpuService } from "./gpuService";
 import { type EntryLocation, explainRunTrust, scanComputeEntries } from "./runLenses";
 
@@ -470,9 +470,6 @@ export class RunCommands implements vscode.Disposable {
   }
 }
 
-function isCalibrationError(value: CalibrationProfile | HelperError): value is HelperError {
-  return "kind" in value && !("adapter" in value);
-}
 
 /** Serves `kernellens-history:` documents: read-only views of a folder's run history, rendered on each open. */
 export class RunHistoryDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
