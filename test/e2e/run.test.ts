@@ -269,6 +269,8 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       const text = await waitForToast(page, /saxpy ✓ passed/, 120_000);
       assert.match(text, /saxpy ✓ passed · \d[\d.]* m?s median \([\d.]+–[\d.]+( s)?, (timestamp|wall)\)/);
       assert.match(text, /Show Output/);
+      // The first run on this adapter calibrated it first: the run is never compared with the setting's RTX 4090.
+      assert.doesNotMatch(text, /RTX 4090|longer than predicted/);
       const items = await pollUntil(
         "the adapter status item to name the software adapter",
         async () => {
