@@ -176,7 +176,12 @@ describe("quantWhatIf", () => {
   it("orders the formats by bits and renders a markdown table", () => {
     assert.ok(w);
     const by = (id: string): number => w.rows.find((r) => r.format === id)?.predictedMs ?? NaN;
-    assert.ok(by("fp16") > by("q8_0") && by("q8_0") > by("q4_0") && by("q4_0") > by("mxfp4") && by("mxfp4") > by("int4"));
+    assert.ok(by("fp16") > by("q8_0") && by("q8_0") > by("q4_0") && by("q4_0") > by("mxfp4"));
+    // The current int4 row is the binding as it is (4 + 32 / 128 = 4.25 bits with its fp16 scales per 128), the same
+    // bits as mxfp4, and its time is the model's predicted time.
+    assert.equal(w.rows.find((r) => r.current)?.bits, 4.25);
+    assert.equal(by("int4"), by("mxfp4"));
+    assert.equal(by("int4"), model.roofline.predictedMs);
     const md = quantWhatIfMarkdown(w);
     assert.match(md, /\| format \| bits\/weight \| DRAM \| predicted \| vs fp16 \|/);
     assert.match(md, /\| q4_0 \| 4\.5 \|/);

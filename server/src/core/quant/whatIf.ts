@@ -65,27 +65,33 @@ export function quantWhatIf(model: KernelModel, quant: readonly QuantBinding[], 
   const share = Math.min(1, best.bytes / total);
   const cur = best.q.bitsPerElement;
   const eff = roof.efficiency;
-  const wave = eff.waveUtilization > 0 ? eff.waveUtilization : 1;
-
-  const predict = (ratio: number): { dram: number; ms: number } => {
+  // The memory terms scale with the weights' bytes; the rest of the prediction (waves, latency, launch) is the
+  // model's own, so the current format's row is exactly the predicted time the lens and hover show.
+  const slowestAt = (ratio: number): { dram: number; slowest: number } => {
     const scale = 1 - share + share * ratio;
     const dram = t.dramRead! * scale + t.dramWritten!;
     const dramMs = c.dramMs! * (dram / Math.max(1, t.dramRead! + t.dramWritten!));
     // L2-level reads scale the same way; writes are a small part of a GEMV and are folded in unchanged.
     const l2Ms = c.l2Ms * (1 - share + share * ratio);
-    const slowest = Math.max(c.computeMs / eff.compute, dramMs / eff.memory, l2Ms / eff.memory, c.workgroupMs);
-    return { dram, ms: slowest / wave + c.launchMs };
+    return { dram, slowest: Math.max(c.computeMs / eff.compute, dramMs / eff.memory, l2Ms / eff.memory, c.workgroupMs) };
+  };
+  const now = slowestAt(1).slowest;
+  const body = Math.max(0, roof.predictedMs - c.launchMs);
+  const predict = (ratio: number): { dram: number; ms: number } => {
+    const { dram, slowest } = slowestAt(ratio);
+    return { dram, ms: c.launchMs + (now > 0 ? body * (slowest / now) : body) };
   };
 
+  const currentId = best.q.format.toLowerCase();
   const raw = WHAT_IF_FORMATS.flatMap((id) => {
     const f = findQuantFormat(id);
     if (!f) return [];
-    const bits = f.bitsWithScale;
+    // The current format is the binding as it is (its own group size), not the catalogue's default.
+    const bits = id === currentId ? cur : f.bitsWithScale;
     return [{ format: id, bits, ...predict(bits / cur) }];
   });
   const fp16 = raw.find((r) => r.format === "fp16");
   if (!fp16) return null;
-  const currentId = best.q.format.toLowerCase();
   return {
     binding: best.q.binding,
     currentFormat: best.q.format,
