@@ -62,6 +62,8 @@ export {
 export {
   // Run and Sweep (measured devices), GPU status item, Profiler view, Roofline panel: the saved calibration profiles.
   loadProfiles,
+  // Roofline panel: the calibration measured points are drawn against (the measuring adapter's).
+  profileForMeasurements,
   // Calibrate, Run, Sweep: a calibration profile as a measured device the cost model can predict for.
   profileToDevice,
   // Calibrate: saves the profile it measured.

@@ -10,7 +10,7 @@ import { lookupDevice } from "../../server/src/core/devices/database";
 import type { CalibrationProfile } from "../../server/src/gpu/types";
 import type { RunOutcome } from "../../server/src/run/api";
 import { appendRun, historyPath, readHistory, readHistoryDetailed, sourceHash } from "../../server/src/run/history";
-import { loadProfile, loadProfiles, measuredDevices, profileDir, profileFileName, profileToDevice, saveProfile } from "../../server/src/run/profiles";
+import { loadProfile, loadProfiles, measuredDevices, profileDir, profileFileName, profileForMeasurements, profileToDevice, saveProfile } from "../../server/src/run/profiles";
 
 function outcome(entry: string, status: RunOutcome["status"] = "passed"): RunOutcome {
   return {
@@ -131,6 +131,17 @@ function profile(key: string, measuredAt: string): CalibrationProfile {
 }
 
 describe("calibration profiles", () => {
+  it("draws measured points against the measuring adapter's calibration, never another adapter's", () => {
+    // Newest first, as loadProfiles returns them: B was calibrated after A.
+    const profiles = [profile("B", "2026-12-02T00:00:00Z"), profile("A", "2026-12-01T00:00:00Z")];
+    // The newest run was made on A: A's roofs, although B's calibration is newer.
+    assert.equal(profileForMeasurements(profiles, [{ adapter: { key: "B" } }, { adapter: { key: "A" } }])?.adapter.key, "A");
+    // A run on an adapter nobody calibrated gets no measured roofs rather than another adapter's.
+    assert.equal(profileForMeasurements(profiles, [{ adapter: { key: "C" } }]), undefined);
+    // Without runs, the newest calibration is shown as what it is: this machine's roofs.
+    assert.equal(profileForMeasurements(profiles, [])?.adapter.key, "B");
+  });
+
   it("saves one profile per adapter and loads them back, newest first, skipping foreign files", () => {
     const dir = mkdtempSync(join(tmpdir(), "kl-profiles-"));
     const a = profile("vulkan/mesa/software/llvmpipe", "2025-03-01T10:00:00.000Z");

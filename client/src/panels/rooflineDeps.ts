@@ -2,7 +2,7 @@
 import * as vscode from "vscode";
 import { relative, sep } from "node:path";
 import { RooflineRequest, type RooflineMeasuredPoint, type RooflineResult } from "../../../server/src/protocol";
-import { ceilingsFromCalibration, measuredPointFromRun, readHistory, loadProfiles } from "../../../server/src/engine";
+import { ceilingsFromCalibration, measuredPointFromRun, profileForMeasurements, readHistory, loadProfiles, type RunOutcome } from "../../../server/src/engine";
 import type { ExtensionContextHolder } from "../context";
 import { adapterLabel } from "../run/format";
 import { registerRooflinePanel } from "./rooflinePanel";
@@ -18,16 +18,20 @@ export function registerRoofline(context: vscode.ExtensionContext, ctx: Extensio
       const file = vscode.Uri.parse(uri);
       const folder = vscode.workspace.getWorkspaceFolder(file);
       const points = new Map<string, RooflineMeasuredPoint>();
+      const runs: RunOutcome[] = [];
       if (folder) {
         const rel = relative(folder.uri.fsPath, file.fsPath).split(sep).join("/");
         // Oldest first, so the latest run of each entry point wins.
         for (const r of readHistory(folder.uri.fsPath)) {
           if (r.file !== rel) continue;
           const p = measuredPointFromRun(r.outcome);
-          if (p) points.set(r.outcome.entry, p);
+          if (!p) continue;
+          points.set(r.outcome.entry, p);
+          runs.push(r.outcome);
         }
       }
-      const profile = loadProfiles()[0];
+      // Measured points are drawn against the roofs of the adapter that measured them, never another adapter's.
+      const profile = profileForMeasurements(loadProfiles(), runs);
       return { points, ceilings: profile ? ceilingsFromCalibration(profile, adapterLabel(profile.adapter)) : null };
     },
     log: (m) => ctx.output.warn(m),

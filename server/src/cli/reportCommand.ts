@@ -20,7 +20,7 @@ import type { AdapterSummary, CalibrationProfile } from "../gpu/types";
 import { ceilingsFromCalibration, measuredPointFromRun, rooflineResult } from "../lsp/rooflineRequest";
 import type { RooflineMeasuredPoint } from "../protocol";
 import { readHistory, sourceHash, type HistoryRecord } from "../run/history";
-import { loadProfiles } from "../run/profiles";
+import { loadProfiles, profileForMeasurements } from "../run/profiles";
 import { TintCompiler } from "../tint/tintCompiler";
 // Types only: the page's checker and constants stay out of the CLI bundle.
 import type { ReportData, ReportFinding, ReportKernel, ReportRun } from "../../../webview/src/report/protocol";
@@ -253,7 +253,9 @@ export async function reportCommand(args: CliArgs, deps: ReportCommandDeps): Pro
   const roofline = rooflineResult({ uri: pathToFileURL(file).href, deviceId: device.id }, source, deps.measured);
   let profile: CalibrationProfile | undefined;
   try {
-    profile = loadProfiles(deps.profileDir)[0];
+    // Measured points are drawn against the roofs of the adapter that measured them: its calibration, never another
+    // adapter's. Without runs, this machine's newest calibration is a what-if like any other device.
+    profile = profileForMeasurements(loadProfiles(deps.profileDir), history.filter((r) => measuredPointFromRun(r.outcome)).map((r) => r.outcome));
   } catch {
     profile = undefined;
   }

@@ -59,6 +59,16 @@ export function saveProfile(profile: CalibrationProfile, dir: string = profileDi
 /** A profile is a few KiB; a larger `.json` in the folder is not one, and is skipped unread. */
 export const MAX_PROFILE_BYTES = 1024 * 1024;
 
+/**
+ * The calibration whose roofs measured points are drawn against: the profile of the adapter that made the newest of
+ * `runs` (never another adapter's; none when that adapter has no calibration); without runs, the newest profile,
+ * a what-if like any other device.
+ */
+export function profileForMeasurements(profiles: readonly CalibrationProfile[], runs: readonly { readonly adapter?: { readonly key: string } }[]): CalibrationProfile | undefined {
+  const measuredOn = [...runs].reverse().find((r) => r.adapter)?.adapter?.key;
+  return measuredOn !== undefined ? profiles.find((p) => p.adapter.key === measuredOn) : profiles[0];
+}
+
 /** Every valid profile in the folder, newest measurement first; unreadable, oversized or foreign files are skipped. */
 export function loadProfiles(dir: string = profileDir()): CalibrationProfile[] {
   let names: string[];
