@@ -109,11 +109,9 @@ function scalarCount(t: WgslType): number | undefined {
   switch (t.kind) {
     case "scalar":
     case "atomic":
-      return 1;
     case "vector":
-      return t.n;
     case "matrix":
-      return t.cols * t.rows;
+      return componentCount(t);
     case "array": {
       const per = scalarCount(t.element);
       return typeof t.count === "number" && per !== undefined ? t.count * per : undefined;
