@@ -55,21 +55,32 @@ export interface InferInput {
 
 const DIMS = ["x", "y", "z"] as const;
 
-/** Every expression of the body that decides control flow (branch and loop conditions), and every access address. */
-function expressions(nodes: readonly IrNode[], conds: VExpr[], addrs: VExpr[]): void {
+/** Visits every node of a body, with the loops around it, into branches, calls and loops. */
+function visit(nodes: readonly IrNode[], f: (n: IrNode, loops: readonly Extract<IrNode, { k: "loop" }>[]) => void, loops: readonly Extract<IrNode, { k: "loop" }>[] = []): void {
   for (const n of nodes) {
+    f(n, loops);
     switch (n.k) {
-      case "access": addrs.push(n.address); break;
-      case "if": conds.push(n.cond); expressions(n.then, conds, addrs); expressions(n.else, conds, addrs); break;
-      case "switch": for (const a of n.arms) { conds.push(a.cond); expressions(a.body, conds, addrs); } break;
-      case "call": case "block": expressions(n.body, conds, addrs); break;
-      case "loop":
-        if (n.counter) conds.push(n.counter.start, n.counter.bound);
-        expressions(n.header, conds, addrs); expressions(n.body, conds, addrs); expressions(n.latch, conds, addrs);
+      case "if": visit(n.then, f, loops); visit(n.else, f, loops); break;
+      case "switch": for (const a of n.arms) visit(a.body, f, loops); break;
+      case "call": case "block": visit(n.body, f, loops); break;
+      case "loop": {
+        const inner = [...loops, n];
+        visit(n.header, f, inner); visit(n.body, f, inner); visit(n.latch, f, inner);
         break;
+      }
       default: break;
     }
   }
+}
+
+/** Every expression of the body that decides control flow (branch and loop conditions), and every access address. */
+function expressions(nodes: readonly IrNode[], conds: VExpr[], addrs: VExpr[]): void {
+  visit(nodes, (n) => {
+    if (n.k === "access") addrs.push(n.address);
+    else if (n.k === "if") conds.push(n.cond);
+    else if (n.k === "switch") for (const a of n.arms) conds.push(a.cond);
+    else if (n.k === "loop" && n.counter) conds.push(n.counter.start, n.counter.bound);
+  });
 }
 
 const exits = (nodes: readonly IrNode[]): boolean => nodes.length > 0 && nodes[nodes.length - 1].k === "exit";
@@ -95,35 +106,19 @@ function guards(nodes: readonly IrNode[], into: VExpr[]): void {
 
 /** Every branch condition of the body, at any depth: `if (row < M && t * 16u + c < K) { tile = a[...]; }`. */
 function branchConds(nodes: readonly IrNode[], into: VExpr[]): void {
-  for (const n of nodes) {
-    switch (n.k) {
-      case "if": into.push(n.cond); branchConds(n.then, into); branchConds(n.else, into); break;
-      case "call": case "block": branchConds(n.body, into); break;
-      case "loop": branchConds(n.header, into); branchConds(n.body, into); branchConds(n.latch, into); break;
-      default: break;
-    }
-  }
+  visit(nodes, (n) => {
+    if (n.k === "if") into.push(n.cond);
+  });
 }
 
 /** Loops whose counter starts at a workgroup id and steps by the number of workgroups: grid-stride loops, by dimension. */
 function gridStrides(nodes: readonly IrNode[], into: { dim: number; bound: VExpr }[]): void {
-  for (const n of nodes) {
-    switch (n.k) {
-      case "if": gridStrides(n.then, into); gridStrides(n.else, into); break;
-      case "switch": for (const a of n.arms) gridStrides(a.body, into); break;
-      case "call": case "block": gridStrides(n.body, into); break;
-      case "loop": {
-        const c = n.counter;
-        if (c && c.kind === "add" && (c.op === "<" || c.op === "<=")) {
-          const start = varsOf(c.start), step = varsOf(c.step);
-          DIMS.forEach((d, dim) => { if (start.has(`wid.${d}`) && step.has(`nwg.${d}`)) into.push({ dim, bound: c.bound }); });
-        }
-        gridStrides(n.body, into);
-        break;
-      }
-      default: break;
-    }
-  }
+  visit(nodes, (n) => {
+    const c = n.k === "loop" ? n.counter : null;
+    if (!c || c.kind !== "add" || (c.op !== "<" && c.op !== "<=")) return;
+    const start = varsOf(c.start), step = varsOf(c.step);
+    DIMS.forEach((d, dim) => { if (start.has(`wid.${d}`) && step.has(`nwg.${d}`)) into.push({ dim, bound: c.bound }); });
+  });
 }
 
 /** Variables in the divisor or modulus of a division (`i / ne0`, `(i / ne0) % ne1`, `i / (ne1 * ne0)`). */
@@ -168,15 +163,9 @@ const hasDivision = (e: VExpr): boolean =>
 
 /** Every loop counter of the body. */
 function collectLoops(nodes: readonly IrNode[], into: LoopCounter[] = []): LoopCounter[] {
-  for (const n of nodes) {
-    switch (n.k) {
-      case "if": collectLoops(n.then, into); collectLoops(n.else, into); break;
-      case "switch": for (const a of n.arms) collectLoops(a.body, into); break;
-      case "call": case "block": collectLoops(n.body, into); break;
-      case "loop": if (n.counter) into.push(n.counter); collectLoops(n.header, into); collectLoops(n.body, into); collectLoops(n.latch, into); break;
-      default: break;
-    }
-  }
+  visit(nodes, (n) => {
+    if (n.k === "loop" && n.counter) into.push(n.counter);
+  });
   return into;
 }
 
@@ -307,21 +296,10 @@ interface AccessShape {
   readonly loops: readonly { readonly v: string; readonly bound: VExpr; readonly start: VExpr }[];
 }
 
-function accessShapes(nodes: readonly IrNode[], loops: AccessShape["loops"], into: AccessShape[]): void {
-  for (const n of nodes) {
-    switch (n.k) {
-      case "access": into.push({ address: n.address, loops }); break;
-      case "if": accessShapes(n.then, loops, into); accessShapes(n.else, loops, into); break;
-      case "switch": for (const a of n.arms) accessShapes(a.body, loops, into); break;
-      case "call": case "block": accessShapes(n.body, loops, into); break;
-      case "loop": {
-        const inner = n.counter ? [...loops, { v: n.v, bound: n.counter.bound, start: n.counter.start }] : loops;
-        accessShapes(n.header, inner, into); accessShapes(n.body, inner, into); accessShapes(n.latch, inner, into);
-        break;
-      }
-      default: break;
-    }
-  }
+function accessShapes(nodes: readonly IrNode[], into: AccessShape[]): void {
+  visit(nodes, (n, loops) => {
+    if (n.k === "access") into.push({ address: n.address, loops: loops.flatMap((l) => (l.counter ? [{ v: l.v, bound: l.counter.bound, start: l.counter.start }] : [])) });
+  });
 }
 
 /** The variables on the other side of every ordering comparison in `e` one of whose sides reads `v`. */
@@ -452,7 +430,7 @@ export function inferLaunch(ir: KernelIR, input: InferInput): InferredLaunch {
   // The largest tensor is shaped by the most sizes any one access depends on: the sizes in its address, the bounds of
   // the loops whose variable it reads, and the guards of the dimensions whose ids it reads (a matmul's A: M and K).
   const shapes: AccessShape[] = [];
-  accessShapes(ir.body, [], shapes);
+  accessShapes(ir.body, shapes);
   const guardSizes = DIMS.map((d) => {
     const out = new Set<string>();
     for (const c of [...exitConds, ...inner]) comparedWith(c, `wid.${d}`, out);
