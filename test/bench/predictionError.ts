@@ -12,6 +12,7 @@ import type { AdapterSummary, CalibrationProfile } from "../../server/src/gpu/ty
 import { loadProfile, profileToDevice, saveProfile } from "../../server/src/run/profiles";
 import { runKernel } from "../../server/src/run/runKernel";
 import { findRepoRoot } from "../support/repoRoot";
+import { spearman } from "./accuracy";
 
 export interface PredictionRow {
   readonly example: string;
@@ -116,7 +117,11 @@ export function formatPrediction(r: PredictionResult): string {
   const fmt = (row: string[]): string => row.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
   lines.push(fmt(header), ...table.map(fmt));
   lines.push("");
-  lines.push(`MAPE (mean absolute percentage error) over ${r.rows.filter((x) => x.errorPct !== null).length} kernels: ${r.mape !== null ? `${r.mape.toFixed(1)} %` : "-"}`);
+  lines.push(`MAPE (mean absolute percentage error) over ${r.rows.filter((x) => x.errorPct !== null).length} kernels: ${r.mape !== null ? `${r.mape.toFixed(1)} %` : "-"} (target: at most 25 % after calibration: ${r.mape !== null && r.mape <= 25 ? "met" : "NOT met"})`);
+  // Whether the model orders the kernels as the adapter does: what a sweep guided by it needs.
+  const timed = r.rows.filter((x) => x.measuredMs !== null && x.predictedMs !== null);
+  const rho = spearman(timed.map((x) => x.predictedMs!), timed.map((x) => x.measuredMs!));
+  lines.push(`Spearman rank correlation of predicted and measured times: ${rho === null ? "-" : rho.toFixed(2)}`);
   return lines.join("\n");
 }
 

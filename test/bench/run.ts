@@ -8,6 +8,7 @@ import { benchHistoryTable, formatHistoryTable } from "./historyTableRender";
 import { benchRooflineRender } from "./rooflineRender";
 import { benchSweepSearch, formatSweepBench } from "./sweepSearch";
 import { benchAccuracy } from "./accuracy";
+import { benchPrediction, formatPrediction } from "./predictionError";
 
 function verdict(ok: boolean): string {
   return ok ? "meets goal" : "MISSES goal";
@@ -22,7 +23,11 @@ async function main(): Promise<void> {
   if (!only || only === "helper") console.log(formatHelperBench(await benchHelper()));
   if (!only || only === "panels") await panels();
   if (!only || only === "sweep") console.log(formatSweepBench(await benchSweepSearch()));
-  if (!only || only === "accuracy") console.log(benchAccuracy());
+  if (!only || only === "accuracy") {
+    console.log(benchAccuracy());
+    // The local check: every runnable example on this machine's adapter against its calibrated prediction.
+    console.log(`\n${formatPrediction(await benchPrediction())}`);
+  }
 }
 
 async function panels(): Promise<void> {
