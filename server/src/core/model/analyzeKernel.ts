@@ -102,27 +102,24 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
   }
   // The workgroups resident at one time share what they read through L2 (a wave of a tiled matmul).
   const residentWorkgroups = occupancyOf(ws).occ.activeBlocksPerSm * device.smCount;
-  let { traffic, unknowns: trafficUnknowns } = computeTraffic(walk, analyses, device, { bufferBytes: launch.bufferBytes, residentWorkgroups });
-  // A footprint the code cannot bound (indices loaded from memory, an address chosen by a branch) is bounded by its
-  // buffer; where no directive sizes that buffer and inference was asked for, the buffer is assumed the problem's size.
-  const assumptions: Assumption[] = [...launch.assumptions];
-  if (launch.problemSize !== undefined && (traffic.compulsoryRead === null || traffic.compulsoryWritten === null)) {
-    const sized = new Map(launch.bufferBytes);
-    for (const u of trafficUnknowns) {
-      const name = /the buffer has no size/.test(u.reason) ? /^footprint of '(.+)'$/.exec(u.what)?.[1] : undefined;
-      const b = name !== undefined ? ir.bindings.find((x) => x.name === name && x.runtimeArray) : undefined;
-      if (!b?.runtimeArray || sized.has(b.name)) continue;
-      sized.set(b.name, b.runtimeArray.headerBytes + launch.problemSize * b.runtimeArray.strideBytes);
-      assumptions.push({
-        name: `buffer ${b.name}`,
-        value: launch.problemSize,
-        source: "assumed",
-        reason: `its footprint cannot be bounded from the code (${u.reason.replace(/ and the buffer has no size.*$/, "")}), so it is bounded by the buffer, assumed the problem size`,
-        directive: `// @buffer ${b.name}[${launch.problemSize}]`,
-      });
-    }
-    if (sized.size > launch.bufferBytes.size) ({ traffic, unknowns: trafficUnknowns } = computeTraffic(walk, analyses, device, { bufferBytes: sized, residentWorkgroups }));
-  }
+  // A footprint the code cannot bound is bounded by its buffer; where no directive sizes that buffer and inference
+  // was asked for, the buffer is assumed the problem's size, and says so.
+  const problemSize = launch.problemSize;
+  const assumeBufferBytes = problemSize === undefined ? undefined : (name: string): number | undefined => {
+    const b = ir.bindings.find((x) => x.name === name)?.runtimeArray;
+    return b ? b.headerBytes + problemSize * b.strideBytes : undefined;
+  };
+  const { traffic, unknowns: trafficUnknowns, assumedBuffers: unboundedSized } = computeTraffic(walk, analyses, device, { bufferBytes: launch.bufferBytes, residentWorkgroups, assumeBufferBytes });
+  const assumptions: Assumption[] = [
+    ...launch.assumptions,
+    ...unboundedSized.map((b) => ({
+      name: `buffer ${b.binding}`,
+      value: problemSize!,
+      source: "assumed" as const,
+      reason: `its footprint cannot be bounded from the code (${b.why}), so it is bounded by the buffer, assumed the problem size`,
+      directive: `// @buffer ${b.binding}[${problemSize}]`,
+    })),
+  ];
   unknowns.push(...trafficUnknowns);
 
   const { occ, info: occupancy } = occupancyOf(ws);

@@ -450,8 +450,38 @@ function sideBytes(s: Side, size: number | undefined): { min: number; max: numbe
 
 const fmtBytes = (x: number): string => `${Math.round(x).toLocaleString("en-US")} B`;
 
-export function computeTraffic(walk: WalkResult, analyses: readonly AccessAnalysis[], device: DeviceSpec, input: FootprintInput): { traffic: Traffic; unknowns: { what: string; reason: string }[] } {
+export interface TrafficResult {
+  readonly traffic: Traffic;
+  readonly unknowns: { what: string; reason: string }[];
+  /** Buffers `assumeBufferBytes` sized because their footprint could not be bounded otherwise, and why. */
+  readonly assumedBuffers: { readonly binding: string; readonly bytes: number; readonly why: string }[];
+}
+
+/**
+ * Traffic per level. A footprint the code cannot bound (indices loaded from memory, an address a branch chose) is
+ * bounded by its buffer; where no size is known, `assumeBufferBytes` may give one, and the traffic is counted
+ * with it (the result says which buffers rest on such a size).
+ */
+export function computeTraffic(walk: WalkResult, analyses: readonly AccessAnalysis[], device: DeviceSpec, input: FootprintInput & { readonly assumeBufferBytes?: (binding: string) => number | undefined }): TrafficResult {
+  const first = footprintTraffic(walk, analyses, device, input);
+  if (!input.assumeBufferBytes || first.unsized.size === 0) return { traffic: first.traffic, unknowns: first.unknowns, assumedBuffers: [] };
+  const sized = new Map(input.bufferBytes);
+  const assumedBuffers: TrafficResult["assumedBuffers"][number][] = [];
+  for (const [binding, why] of first.unsized) {
+    const bytes = input.assumeBufferBytes(binding);
+    if (bytes === undefined) continue;
+    sized.set(binding, bytes);
+    assumedBuffers.push({ binding, bytes, why });
+  }
+  if (assumedBuffers.length === 0) return { traffic: first.traffic, unknowns: first.unknowns, assumedBuffers };
+  const again = footprintTraffic(walk, analyses, device, { ...input, bufferBytes: sized });
+  return { traffic: again.traffic, unknowns: again.unknowns, assumedBuffers };
+}
+
+function footprintTraffic(walk: WalkResult, analyses: readonly AccessAnalysis[], device: DeviceSpec, input: FootprintInput): { traffic: Traffic; unknowns: { what: string; reason: string }[]; unsized: Map<string, string> } {
   const unknowns: { what: string; reason: string }[] = [];
+  // Buffers without a size whose footprint nothing else bounds, and why.
+  const unsized = new Map<string, string>();
   const domains = new Map<string, Domain>(walk.idDomains);
   // Per binding: what it reads, what it writes, and everything it touches (the working set, a byte read and written
   // once). An atomic reads and writes: both sides.
@@ -487,7 +517,9 @@ export function computeTraffic(walk: WalkResult, analyses: readonly AccessAnalys
     if (!why) {
       // No bounds and no data behind it (a value the lowering lost in a branch): the whole buffer, where known.
       if (size === undefined) {
-        unknowns.push({ what: `footprint of '${a.binding}'`, reason: `its address is not known statically (${unknownReason(a.addr) ?? "it cannot be bounded"}) and the buffer has no size: add // @buffer ${a.binding}[N]` });
+        const why = `its address is not known statically (${unknownReason(a.addr) ?? "it cannot be bounded"})`;
+        if (!unsized.has(a.binding)) unsized.set(a.binding, why);
+        unknowns.push({ what: `footprint of '${a.binding}'`, reason: `${why} and the buffer has no size: add // @buffer ${a.binding}[N]` });
         for (const s of sides) s.gathers.push({ min: 0, max: Infinity });
       } else for (const s of sides) s.exact.push({ lo: 0, hi: size });
       continue;
@@ -498,6 +530,7 @@ export function computeTraffic(walk: WalkResult, analyses: readonly AccessAnalys
     const most = a.count.max * a.bytes;
     const least = a.count.min > 0 ? a.bytes : 0;
     if (!Number.isFinite(most) && size === undefined) {
+      if (!unsized.has(a.binding)) unsized.set(a.binding, `${why}, it runs an unknown number of times`);
       unknowns.push({ what: `footprint of '${a.binding}'`, reason: `${why}, it runs an unknown number of times and the buffer has no size: add // @buffer ${a.binding}[N]` });
       for (const s of sides) s.gathers.push({ min: least, max: Infinity });
       continue;
@@ -537,7 +570,7 @@ export function computeTraffic(walk: WalkResult, analyses: readonly AccessAnalys
     unknowns.push({ what: `footprint of '${k}'`, reason: `a range, not exact: ${why}; ${parts.join(", ")} (the estimate takes the upper bound: every lookup a different place, at most the whole buffer)` });
   }
   if (!Number.isFinite(cRead.max) || !Number.isFinite(cWritten.max)) {
-    return { traffic: { compulsoryRead: null, compulsoryWritten: null, l2Read, l2Written, dramRead: null, dramWritten: null, cacheNote: "the footprint is unknown, so DRAM traffic cannot be modelled" }, unknowns };
+    return { traffic: { compulsoryRead: null, compulsoryWritten: null, l2Read, l2Written, dramRead: null, dramWritten: null, cacheNote: "the footprint is unknown, so DRAM traffic cannot be modelled" }, unknowns, unsized };
   }
   // Every byte of the footprint crosses DRAM once; re-reads beyond it hit L2 unless the working set overflows it.
   // DRAM grows with the footprint and the working set, so their bounds give its bounds.
@@ -566,7 +599,7 @@ export function computeTraffic(walk: WalkResult, analyses: readonly AccessAnalys
     }
   }
   const traffic: Traffic = { compulsoryRead: cRead.value, compulsoryWritten: cWritten.value, l2Read, l2Written, dramRead: hi.read, dramWritten: hi.written, cacheNote };
-  if (reasons.size === 0) return { traffic, unknowns };
+  if (reasons.size === 0) return { traffic, unknowns, unsized };
   const lo = dram(cRead.min, cWritten.min, ws.min);
   const ranges: TrafficRanges = {
     compulsoryRead: cRead,
@@ -575,5 +608,5 @@ export function computeTraffic(walk: WalkResult, analyses: readonly AccessAnalys
     dramWritten: { value: hi.written, min: lo.written, max: hi.written },
     reasons: [...reasons].map(([k, why]) => `'${k}': ${why}`),
   };
-  return { traffic: { ...traffic, ranges }, unknowns };
+  return { traffic: { ...traffic, ranges }, unknowns, unsized };
 }
