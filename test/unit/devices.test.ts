@@ -63,6 +63,8 @@ describe("datasheet devices", () => {
             assert.ok(Number.isFinite(value[i]) && value[i] >= 0, `${d.id}.${key}[${i}] = ${value[i]}`);
             if (i > 0) assert.ok(value[i] > value[i - 1], `${d.id}.${key} is not ascending`);
           }
+        } else if (key === "sharedMemoryBankConflicts") {
+          assert.equal(typeof value, "boolean", `${d.id}.${key}`);
         } else if (key === "sharedMemoryReservedPerBlockBytes") {
           assert.ok(typeof value === "number" && Number.isFinite(value) && value >= 0, `${d.id}.${key} = ${String(value)}`);
         } else {

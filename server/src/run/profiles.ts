@@ -192,6 +192,7 @@ export function profileToDevice(profile: CalibrationProfile, hints: DeviceHints 
     memoryTransactionBytes: 32,
     launchOverheadUs: profile.dispatchOverheadMs * 1e3,
     ...(profile.barrierNsPerInvocation !== undefined ? { barrierNsPerInvocation: profile.barrierNsPerInvocation } : {}),
+    ...(a.software ? { serialWorkgroups: true } : {}),
     sources,
     notes: [
       `Measured on ${a.description || a.key} (${a.backend}${a.software ? ", a software rasterizer: a CPU's figures, not a GPU's" : ""}) on ${profile.measuredAt}.`,

@@ -55,6 +55,11 @@ export interface DeviceSpec {
   readonly sharedMemoryBlockSizesBytes?: readonly number[];
   /** Shared/LDS bandwidth per SM per clock, in bytes (NVIDIA 128: 32 banks x 4 B). */
   readonly sharedMemoryBytesPerClockPerSm: number;
+  /**
+   * False where the vendor documents no bank structure (Apple): the model then charges workgroup memory by bytes
+   * and does not replay accesses for conflicts found under the 32-bank rule. Absent: 32 banks of 4 bytes.
+   */
+  readonly sharedMemoryBankConflicts?: boolean;
 
   // ---- Clocks and peaks ----------------------------------------------------------------------------------------
   readonly boostClockMhz: number;
@@ -83,6 +88,11 @@ export interface DeviceSpec {
    * the roofline estimates 20 cycles per warp-barrier with every scheduler of every SM busy.
    */
   readonly barrierNsPerInvocation?: number;
+  /**
+   * True for a software adapter (a CPU runs each workgroup's invocations in turn on one core, with no other warps to
+   * switch to): arithmetic, memory and workgroup-memory time add up instead of overlapping.
+   */
+  readonly serialWorkgroups?: boolean;
 
   /** Where each figure comes from: field name (dotted for nested, e.g. `peakFlops.f32`) -> citation (title and URL). */
   readonly sources: Readonly<Record<string, string>>;

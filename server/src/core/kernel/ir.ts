@@ -135,6 +135,12 @@ export type IrNode =
       readonly address: VExpr;
       readonly span: Span;
     }
+  /**
+   * An element of a function-scope (private) array read or written. `runtimeIndex`: its index stays a run-time value
+   * after the compiler unrolls what it unrolls, so the array cannot be registers; the model then keeps the whole
+   * array in local memory (per-thread memory cached in L1) and charges every access to it.
+   */
+  | { readonly k: "local"; readonly array: string; readonly kind: "load" | "store"; readonly bytes: number; readonly runtimeIndex: boolean; readonly span: Span }
   /** A branch; an arm that always exits narrows what follows the branch to the other arm's condition. */
   | { readonly k: "if"; readonly cond: VExpr; readonly then: readonly IrNode[]; readonly else: readonly IrNode[]; readonly span?: Span }
   /** Arms taken under their conditions; exits inside an arm leave only the arm (a `switch`). */

@@ -125,11 +125,13 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
   const { occ, info: occupancy } = occupancyOf(ws);
 
   const t = walk.totals;
-  // Bank conflicts replay workgroup-memory accesses: weight each access's bytes by its conflict degree.
+  // Bank conflicts replay workgroup-memory accesses: weight each access's bytes by its conflict degree, on devices
+  // whose banks are known.
+  const replays = device.sharedMemoryBankConflicts !== false;
   let wgTraffic = 0;
   for (const a of analyses) {
     if (a.addressSpace !== "workgroup") continue;
-    wgTraffic += a.count.value * a.bytesPerAccess * (a.bankConflictDegree ?? 1);
+    wgTraffic += a.count.value * a.bytesPerAccess * (replays ? (a.bankConflictDegree ?? 1) : 1);
   }
   const dram = traffic.dramRead !== null && traffic.dramWritten !== null ? traffic.dramRead + traffic.dramWritten : null;
   const parallelism = kernelParallelism(walk, analyses, device);
@@ -144,6 +146,7 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
     dramBytes: dram,
     l2Bytes: (traffic.l2Read ?? 0) + (traffic.l2Written ?? 0),
     workgroupBytes: wgTraffic,
+    localBytes: t.localBytes.value,
     activeWarpsPerSm: occ.activeWarpsPerSm,
     activeWorkgroupsPerSm: occ.activeBlocksPerSm,
     workgroups,
@@ -196,6 +199,7 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
     roofline: roof,
     unknowns,
     assumptions,
+    ...(walk.localMemoryArrays.length > 0 ? { localMemory: { arrays: walk.localMemoryArrays, bytes: t.localBytes.value } } : {}),
   };
 
   // Streaming passes: outermost loops and the storage bindings they read by a loop-dependent index.

@@ -76,6 +76,8 @@ export interface WalkTotals {
   workgroupLoadBytes: Acc;
   workgroupStoreBytes: Acc;
   uniformLoadBytes: Acc;
+  /** Bytes read and written in function-scope arrays that live in local memory (see `localMemoryArrays`). */
+  localBytes: Acc;
 }
 
 export interface WalkResult {
@@ -85,6 +87,11 @@ export interface WalkResult {
   readonly notes: readonly { what: string; reason: string; span?: Span }[];
   /** Variables of the invocation space and their domains (lid.x, wid.x, ...). */
   readonly idDomains: ReadonlyMap<string, Domain>;
+  /**
+   * Function-scope arrays some access indexes with a value the compiler cannot make constant: they live in local
+   * memory, each with the first such access.
+   */
+  readonly localMemoryArrays: readonly { readonly name: string; readonly span: Span }[];
   weight(ctx: Ctx): CountResult;
 }
 
@@ -106,7 +113,10 @@ class Evaluator {
   private readonly totals: WalkTotals = {
     flopsF32: acc(), flopsF16: acc(), flopsBF16: acc(), tensorFlops: acc(), subgroupOps: acc(), intOps: acc(), specialOps: acc(), barriers: acc(),
     globalLoadBytes: acc(), globalStoreBytes: acc(), workgroupLoadBytes: acc(), workgroupStoreBytes: acc(), uniformLoadBytes: acc(),
+    localBytes: acc(),
   };
+  /** Arrays in local memory, by their IR name, with the first access that puts them there. */
+  private readonly localArrays = new Map<string, Span>();
   private readonly accesses = new Map<string, RecordedAccess>();
   private readonly loops: RecordedLoop[] = [];
   private readonly loopStack: RecordedLoop[] = [];
@@ -141,6 +151,17 @@ class Evaluator {
   }
 
   run(): WalkResult {
+    const scan = (nodes: readonly IrNode[]): void => {
+      for (const n of nodes) {
+        if (n.k === "local") {
+          if (n.runtimeIndex && !this.localArrays.has(n.array)) this.localArrays.set(n.array, n.span);
+        } else if (n.k === "if") [n.then, n.else].forEach(scan);
+        else if (n.k === "switch") n.arms.forEach((a) => scan(a.body));
+        else if (n.k === "loop") [n.header, n.body, n.latch].forEach(scan);
+        else if (n.k === "call" || n.k === "block") scan(n.body);
+      }
+    };
+    scan(this.ir.body);
     this.block(this.ir.body, { conds: [], loops: [] });
     return {
       totals: this.totals,
@@ -148,6 +169,7 @@ class Evaluator {
       loops: this.loops,
       notes: this.notes,
       idDomains: this.idDomains,
+      localMemoryArrays: [...this.localArrays].map(([name, span]) => ({ name: name.replace(/#\d+$/, ""), span })),
       weight: (ctx) => this.weight(ctx),
     };
   }
@@ -305,6 +327,10 @@ class Evaluator {
         return { ctx, returned: false };
       case "access":
         this.access(n, ctx);
+        return { ctx, returned: false };
+      case "local":
+        // An array kept in registers costs nothing to index; one in local memory costs a memory access each time.
+        if (this.localArrays.has(n.array)) this.add(this.totals.localBytes, n.bytes, ctx);
         return { ctx, returned: false };
       case "exit":
         return { ctx, returned: true };

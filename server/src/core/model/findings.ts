@@ -74,7 +74,10 @@ export function findings(ctx: FindingContext): Finding[] {
         span: a.span,
         message:
           `${a.bankConflictDegree}-way bank conflict on '${a.binding}': lanes of a warp hit the same 4-byte bank at ${a.bankConflictDegree} different words, ` +
-          `so the access is replayed ${a.bankConflictDegree} times. Spread a warp over all 32 banks: pad rows so consecutive rows start in different banks, or make the workgroup 32 invocations wide.`,
+          (device.sharedMemoryBankConflicts === false
+            ? `which replays the access ${a.bankConflictDegree} times on GPUs with 32 banks (${device.name}'s banks are undocumented: the prediction does not charge it). `
+            : `so the access is replayed ${a.bankConflictDegree} times. `) +
+          `Spread a warp over all 32 banks: pad rows so consecutive rows start in different banks, or make the workgroup 32 invocations wide.`,
       });
     }
     if (a.addressSpace === "storage" && a.kind === "load" && a.loopInvariant && a.count.value > 0 && share(a, model) > 0.02) {
@@ -83,6 +86,24 @@ export function findings(ctx: FindingContext): Finding[] {
         severity: "info",
         span: a.span,
         message: `'${a.binding}' is read at the same address on every iteration of the enclosing loop (${a.count.value.toLocaleString("en-US")} loads in all): load it once into a register before the loop.`,
+      });
+    }
+  }
+
+  const local = model.localMemory;
+  const localMs = model.roofline.components.localMemoryMs ?? 0;
+  const predictedMs = model.roofline.predictedMs;
+  if (local && local.bytes > 0) {
+    for (const arr of local.arrays) {
+      out.push({
+        code: "local-memory-array",
+        severity: predictedMs !== null && localMs > 0.1 * predictedMs ? "warning" : "info",
+        span: arr.span,
+        message:
+          `'${arr.name}' is indexed here by a value the compiler cannot make constant (a counter of an outer loop, of a loop it does not unroll, or an id), ` +
+          `so the array lives in local memory, not registers: every read and write of it is a memory access` +
+          (localMs > 0 ? ` (${mb(local.bytes)} in all, ${localMs < 1 ? `${(localMs * 1e3).toFixed(1)} µs` : `${localMs.toFixed(2)} ms`} through the L1${predictedMs !== null ? ` of the predicted ${predictedMs < 1 ? `${(predictedMs * 1e3).toFixed(1)} µs` : `${predictedMs.toFixed(2)} ms`}` : ""})` : "") +
+          `. Index it only with constants and the counter of an innermost loop with a constant trip count: write the outer loops out.`,
       });
     }
   }

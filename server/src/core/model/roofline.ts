@@ -34,6 +34,17 @@ export const BYTES_IN_FLIGHT_PER_WARP = 256;
 export const UNROLL_OVERLAP = 4;
 /** Warps per SM needed to keep the arithmetic pipes busy. */
 export const WARPS_FOR_FULL_COMPUTE = 8;
+/**
+ * Warps per scheduler below which arithmetic and the workgroup-memory loads feeding it do not overlap at all, and
+ * from which they overlap fully (an estimate, checked against gpu.cpp's published matmul ladders: 2 and 7 warps per
+ * scheduler add the two, 16-18 take the larger; npm run bench, accuracy).
+ */
+export const WARPS_TO_HIDE_WORKGROUP_LOADS: readonly [number, number] = [4, 16];
+/**
+ * L1 bandwidth per SM per clock, for arrays in local memory: 128 B on NVIDIA since Volta (the L1 and shared memory are
+ * one SRAM; CUDA C++ Best Practices Guide), assumed on other vendors' GPUs.
+ */
+export const L1_BYTES_PER_CLOCK_PER_SM = 128;
 /** L2 bandwidth as a multiple of DRAM bandwidth, where a device gives none. */
 export const L2_TO_DRAM_BANDWIDTH = 3;
 /** Below this fraction of bandwidth, a memory-limited wave is limited by latency (Nsight Compute's 60 % rule). */
@@ -58,6 +69,8 @@ export interface RooflineInput {
   readonly l2Bytes: number;
   /** Workgroup-memory bytes times the average bank-conflict degree. */
   readonly workgroupBytes: number;
+  /** Bytes of function-scope arrays in local memory, read and written through the L1 (absent: none). */
+  readonly localBytes?: number;
   readonly activeWarpsPerSm: number;
   readonly activeWorkgroupsPerSm: number;
   readonly workgroups: number;
@@ -196,7 +209,10 @@ export function roofline(device: DeviceSpec, x: RooflineInput): RooflineInfo {
   const dramS = x.dramBytes === null ? null : x.dramBytes / device.dramBandwidthBytesPerSec;
   const l2Bandwidth = (device as DeviceSpec & { l2BandwidthBytesPerSec?: number }).l2BandwidthBytesPerSec ?? L2_TO_DRAM_BANDWIDTH * device.dramBandwidthBytesPerSec;
   const l2S = x.l2Bytes / l2Bandwidth;
-  const workgroupS = x.workgroupBytes / (device.smCount * device.sharedMemoryBytesPerClockPerSm * device.boostClockMhz * 1e6);
+  const smClocks = device.smCount * device.boostClockMhz * 1e6;
+  // Local memory goes through the L1, which NVIDIA's SMs share with workgroup memory: the two add up.
+  const localS = (x.localBytes ?? 0) / (smClocks * L1_BYTES_PER_CLOCK_PER_SM);
+  const workgroupS = x.workgroupBytes / (smClocks * device.sharedMemoryBytesPerClockPerSm) + localS;
   const launchS = device.launchOverheadUs * 1e-6;
   // Requests wait for DRAM in the share of bytes that misses L2, for L2 in the rest.
   const missShare = x.l2Bytes > 0 && x.dramBytes !== null ? Math.min(1, x.dramBytes / x.l2Bytes) : 1;
@@ -224,14 +240,25 @@ export function roofline(device: DeviceSpec, x: RooflineInput): RooflineInfo {
     const memS = bwS > 0 ? bwS / -Math.expm1(-bwS / latS) : 0;
     const memoryEff = memS > 0 ? bwS / memS : 1;
     const memTerm: Term = memoryEff < LATENCY_BOUND_BELOW ? "latency" : (dramS ?? 0) >= l2S ? "dram" : "l2";
+    const pipeS = (computeS * share) / computeEff;
+    const wgS = (workgroupS * share) / smShare;
     const terms: [Term, number][] = [
-      [pipe, (computeS * share) / computeEff],
+      [pipe, pipeS],
       [memTerm, memS],
-      ["workgroup", (workgroupS * share) / smShare],
+      ["workgroup", wgS],
     ];
+    // Arithmetic waits on the workgroup-memory loads that feed it; other warps on the same scheduler hide that
+    // wait. With few of them the two add up, with enough they overlap (see WARPS_TO_HIDE_WORKGROUP_LOADS).
+    const perScheduler = warpsPerSm / (device.subPartitionsPerSm ?? SCHEDULERS_PER_SM);
+    const hidden = Math.min(1, Math.max(0, (perScheduler - WARPS_TO_HIDE_WORKGROUP_LOADS[0]) / (WARPS_TO_HIDE_WORKGROUP_LOADS[1] - WARPS_TO_HIDE_WORKGROUP_LOADS[0])));
+    const onChipS = Math.max(pipeS, wgS) + (1 - hidden) * Math.min(pipeS, wgS);
+    // Barriers split a workgroup's work into phases (load the tiles from memory, then compute on them), so only the
+    // other resident workgroups fill one phase's gaps with the other: with k of them the shorter side is paid 1/k.
+    const resident = Math.max(1, Math.min(resWorkgroupsPerSm, n / sms));
+    const waveS = device.serialWorkgroups ? pipeS + memS + wgS : Math.max(memS, onChipS) + (x.barriers > 0 ? Math.min(memS, onChipS) / resident : 0);
     // The bytes in flight that would reach the limiting level's bandwidth: bandwidth x latency.
     const needed = bwS > 0 ? (inFlight * latS) / bwS : 0;
-    return { terms, computeEff, memoryEff, inFlight, needed };
+    return { terms, computeEff, memoryEff, inFlight, needed, waveS, onChipS: device.serialWorkgroups ? pipeS + wgS : onChipS };
   };
 
   const full = wave(Math.min(workgroups > 0 ? workgroups : capacity, capacity));
@@ -239,11 +266,12 @@ export function roofline(device: DeviceSpec, x: RooflineInput): RooflineInfo {
   const byTerm = new Map<Term, number>();
   let bodyS = 0;
   for (const [w, times] of [[full, waves - 1 || 1], ...(last ? [[last, 1] as const] : [])] as const) {
-    let slowest = 0;
-    let which: Term = w.terms[0][0];
-    for (const [t, s] of w.terms) if (s > slowest) [which, slowest] = [t, s];
-    bodyS += slowest * times;
-    byTerm.set(which, (byTerm.get(which) ?? 0) + slowest * times);
+    // The limiter: memory when its term decides the wave, else the larger of the two on-chip terms.
+    const [pipeTerm, memTerm, wgTerm] = w.terms;
+    const which: Term = memTerm[1] >= w.onChipS ? memTerm[0] : pipeTerm[1] >= wgTerm[1] ? pipeTerm[0] : wgTerm[0];
+    const waveS = w.waveS;
+    bodyS += waveS * times;
+    byTerm.set(which, (byTerm.get(which) ?? 0) + waveS * times);
   }
   let limiterTerm: Term = "fp";
   let most = -1;
@@ -276,7 +304,7 @@ export function roofline(device: DeviceSpec, x: RooflineInput): RooflineInfo {
     attainableGflops: attainable,
     arithmeticIntensity: ai,
     ridge,
-    components: { computeMs: computeS * 1e3, dramMs: dramS === null ? null : dramS * 1e3, l2Ms: l2S * 1e3, workgroupMs: workgroupS * 1e3, launchMs: launchS * 1e3 },
+    components: { computeMs: computeS * 1e3, dramMs: dramS === null ? null : dramS * 1e3, l2Ms: l2S * 1e3, workgroupMs: workgroupS * 1e3, launchMs: launchS * 1e3, ...(localS > 0 ? { localMemoryMs: localS * 1e3 } : {}) },
     efficiency: {
       memory: full.memoryEff,
       compute: full.computeEff,

@@ -130,8 +130,11 @@ export interface RooflineInfo {
   readonly arithmeticIntensity: number | null;
   /** Ridge point of the device for the kernel's main dtype, FLOP/byte. */
   readonly ridge: number;
-  /** Time components, ms: compute, DRAM, L2, workgroup memory, launch. */
-  readonly components: { readonly computeMs: number; readonly dramMs: number | null; readonly l2Ms: number; readonly workgroupMs: number; readonly launchMs: number };
+  /**
+   * Time components, ms: compute, DRAM, L2, workgroup memory (including local memory), launch; `localMemoryMs`, where
+   * function-scope arrays live in local memory, is that part of `workgroupMs`.
+   */
+  readonly components: { readonly computeMs: number; readonly dramMs: number | null; readonly l2Ms: number; readonly workgroupMs: number; readonly launchMs: number; readonly localMemoryMs?: number };
   /**
    * Of a full wave (the only wave of a smaller launch): the fraction of bandwidth its bytes in flight reach (memory)
    * and of the device's arithmetic its SMs and warps reach (compute). `waves` of up to `workgroupsPerWave`
@@ -177,6 +180,11 @@ export interface KernelModel {
    * number (totals, traffic, time, bound) rests on the assumed ones.
    */
   readonly assumptions: readonly Assumption[];
+  /**
+   * Function-scope arrays indexed with a value the compiler cannot make constant, so they live in local memory
+   * (per-invocation memory behind the L1) rather than registers; `bytes` is their reads and writes over the dispatch.
+   */
+  readonly localMemory?: { readonly arrays: readonly { readonly name: string; readonly span: Span }[]; readonly bytes: number };
 }
 
 /** FLOPs, global-memory bytes (loaded and stored) and special ops of one invocation and of one workgroup, averaged over the dispatch. */

@@ -28,7 +28,22 @@ type Val =
 /** Where a pointer or an access chain points: module memory at a byte address, or a local variable. */
 type Ref =
   | { readonly kind: "mem"; readonly binding: WgslSymbol; readonly space: "storage" | "uniform" | "workgroup" | "private"; readonly addr: VExpr; readonly type: WgslType }
-  | { readonly kind: "local"; readonly symbol: WgslSymbol; readonly path: readonly (string | number)[]; readonly type: WgslType };
+  | {
+      readonly kind: "local";
+      readonly symbol: WgslSymbol;
+      readonly path: readonly (string | number)[];
+      readonly type: WgslType;
+      /** Set when the path indexes an array: whether some index stays a run-time value after unrolling. */
+      readonly arrayIndex?: { readonly runtime: boolean };
+    };
+
+/**
+ * Loops a driver compiler unrolls fully, so that a function-scope array indexed by their counter stays in registers:
+ * innermost loops (no loop nested in the body) with a constant trip count up to this. Tint emits every loop as a
+ * generic `loop { if (!cond) { break; } ... }`, and the drivers unroll the innermost ones; gpu.cpp's 2D-tiled matmul
+ * runs 2.7x faster on M2 Pro when its nested register-tile loops are written out by hand.
+ */
+const UNROLLED_TRIP = 64;
 
 const S = (e: VExpr): Val => ({ t: "s", e });
 
@@ -192,6 +207,14 @@ export function scalarSlot(t: WgslType, offset: number): { index: number; path: 
   }
 }
 
+/** The trip count of a counted loop whose start, step and bound are constants; undefined otherwise. */
+function constantTrip(c: LoopCounter): number | undefined {
+  if (c.kind !== "add" || !isConst(c.start) || !isConst(c.step) || !isConst(c.bound) || c.step.v === 0) return undefined;
+  const span = c.bound.v - c.start.v + (c.op === "<=" || c.op === ">=" ? Math.sign(c.step.v) : 0);
+  const trip = Math.ceil(span / c.step.v);
+  return Number.isFinite(trip) && trip > 0 ? trip : undefined;
+}
+
 class Lowering {
   private readonly types;
   private out: IrNode[] = [];
@@ -206,6 +229,10 @@ class Lowering {
   private readonly guards: VExpr[] = [];
   /** Loops being lowered, innermost last: where their guards start, and whether an exit depends on loaded data. */
   private loopExits: { guardDepth: number; onData: boolean }[] = [];
+  /** Loops being lowered, innermost last: their iteration variable, and whether a compiler unrolls them fully. */
+  private readonly unrolling: { v: string; unrolled: boolean }[] = [];
+  /** Names of function-scope arrays in local-access nodes (one per symbol, unique across inlined functions). */
+  private readonly localArrayNames = new Map<WgslSymbol, string>();
 
   private textureFormats: ReadonlyMap<string, string> = new Map();
 
@@ -508,6 +535,8 @@ class Lowering {
       }
       return;
     }
+    if (alsoLoad) this.recordLocal(lhs, ref, "load");
+    this.recordLocal(lhs, ref, "store");
     // A local: update the tracked value where the path is simple, else forget it.
     if (ref.path.length === 0) {
       const old = frame.env.get(ref.symbol);
@@ -615,6 +644,10 @@ class Lowering {
     const loopFrame = new Frame(new Map(frame.env));
     for (const v of varying) loopFrame.env.set(v, S(unknown(`'${v.name}' changes every iteration`)));
     const v = `loop${++this.loopCounter}`;
+    let nested = false;
+    for (const root of [body, continuing]) if (root) walk(root, (n) => (n !== body && n !== continuing && (n.kind === "for" || n.kind === "while" || n.kind === "loop") ? ((nested = true), false) : undefined));
+    const trip = found ? constantTrip(found.counter) : undefined;
+    this.unrolling.push({ v, unrolled: !nested && trip !== undefined && trip <= UNROLLED_TRIP });
     if (found) {
       // The body sees the counter as a function of the iteration index `v` (or as `v` itself when simulated).
       const c = found.counter;
@@ -643,6 +676,7 @@ class Lowering {
       }
     });
     const exits = this.loopExits.pop()!;
+    this.unrolling.pop();
     this.out.push({ k: "loop", v, span: s.span, headerEnd, counter: found?.counter ?? null, counterName: found?.symbol.name, earlyExit: exits.onData, header, body: bodyNodes, latch });
     // After the loop, anything it assigned is unknown.
     for (const x of varying) frame.env.set(x, S(unknown(`'${x.name}' was changed in a loop`)));
@@ -950,7 +984,8 @@ class Lowering {
         const elem: WgslType = bt.kind === "array" ? bt.element : bt.kind === "vector" ? { kind: "scalar", name: bt.component.name } as WgslType : bt.kind === "matrix" ? { kind: "vector", n: bt.rows, component: bt.component } as WgslType : { kind: "unknown", reason: "indexing" } as WgslType;
         const stride = bt.kind === "array" ? strideOf(bt) ?? sizeOf(elem) ?? 4 : sizeOf(elem) ?? 4;
         if (base.kind === "mem") return { ...base, addr: bin("+", base.addr, bin("*", idx, cst(stride))), type: elem };
-        return { ...base, path: [...base.path, isConst(idx) ? idx.v : -1], type: elem };
+        const arrayIndex = bt.kind === "array" ? { runtime: (base.arrayIndex?.runtime ?? false) || this.runtimeIndex(idx) } : base.arrayIndex;
+        return { ...base, path: [...base.path, isConst(idx) ? idx.v : -1], type: elem, ...(arrayIndex ? { arrayIndex } : {}) };
       }
       case "member": {
         const base = this.lvalue(e.base, frame);
@@ -1003,6 +1038,7 @@ class Lowering {
       return t.kind === "vector" ? { t: "v", c: new Array(t.n).fill(unknown(what)) } : S(unknown(what));
     }
     // A local: follow the path into the tracked value.
+    this.recordLocal(e, ref, "load");
     let v: Val | undefined = frame.env.get(ref.symbol);
     for (const p of ref.path) {
       if (!v) break;
@@ -1084,6 +1120,22 @@ class Lowering {
       address: ref.addr,
       span: node.span,
     });
+  }
+
+  /** An index a compiler cannot make constant: not one, and not only counters of loops it unrolls fully. */
+  private runtimeIndex(idx: VExpr): boolean {
+    if (isConst(idx)) return false;
+    if (unknownReason(idx) !== undefined) return true;
+    for (const name of varsOf(idx)) if (!this.unrolling.some((l) => l.v === name && l.unrolled)) return true;
+    return false;
+  }
+
+  /** An element of a function-scope array read or written (the model decides whether the array is in registers). */
+  private recordLocal(node: Expr, ref: Extract<Ref, { kind: "local" }>, kind: "load" | "store"): void {
+    if (this.silent || !ref.arrayIndex) return;
+    let array = this.localArrayNames.get(ref.symbol);
+    if (array === undefined) this.localArrayNames.set(ref.symbol, (array = `${ref.symbol.name}#${this.localArrayNames.size}`));
+    this.out.push({ k: "local", array, kind, bytes: sizeOf(derefType(ref.type)) ?? 4, runtimeIndex: ref.arrayIndex.runtime, span: node.span });
   }
 
   private pointerTarget(arg: Expr | undefined, frame: Frame): Ref | undefined {
