@@ -8,6 +8,25 @@ import { findDevice } from "../../server/src/core/devices/database";
 import type { DeviceSpec } from "../../server/src/core/devices/device";
 import { L1_BYTES_PER_CLOCK_PER_SM, roofline, WARPS_TO_HIDE_WORKGROUP_LOADS } from "../../server/src/core/model/roofline";
 import type { KernelModel } from "../../server/src/core/model/types";
+import type { CalibrationProfile } from "../../server/src/gpu/types";
+import { profileToDevice } from "../../server/src/run/profiles";
+
+/** The device a software adapter's calibration makes (figures of lavapipe on this 2-core machine). */
+function profileToDeviceOfSoftware(): DeviceSpec {
+  const profile = {
+    adapter: { key: "vulkan:llvmpipe", description: "llvmpipe", backend: "vulkan", software: true },
+    measuredAt: "2026-12-07T00:00:00.000Z",
+    copyBandwidthScalar: 1.6e9,
+    copyBandwidthVec4: 4.3e9,
+    copyBufferToBuffer: 5e9,
+    fmaF32: 5e10,
+    workgroupBandwidth: 4e9,
+    dispatchOverheadMs: 0.09,
+    barrierNsPerInvocation: 3.8,
+    timing: "wall",
+  } as unknown as CalibrationProfile;
+  return profileToDevice(profile, { cpuCores: 2 });
+}
 
 const rtx4090 = findDevice("nvidia-rtx-4090")!;
 const m2pro = findDevice("apple-m2-pro")!;
@@ -192,5 +211,30 @@ describe("overlap of arithmetic, workgroup memory and memory", () => {
     const dram = 1e-3 * rtx4090.dramBandwidthBytesPerSec;
     const r = roofline(serial, { ...input(64), dramBytes: dram, l2Bytes: dram, bytesInFlightPerWarp: 1e9 });
     assert.ok(Math.abs(r.predictedMs! - launchMs - 2.5) < 1e-6, String(r.predictedMs));
+  });
+});
+
+describe("a software adapter", () => {
+  it("moves each lane's own bytes: a strided store costs 4 bytes a lane, not a 32-byte sector", () => {
+    const text = `
+// @dispatch 16, 16
+// @buffer src[65536]
+// @buffer dst[65536]
+@group(0) @binding(0) var<storage, read> src: array<f32>;
+@group(0) @binding(1) var<storage, read_write> dst: array<f32>;
+@compute @workgroup_size(16, 16)
+fn transpose(@builtin(global_invocation_id) g: vec3<u32>) {
+  dst[g.x * 256u + g.y] = src[g.y * 256u + g.x];
+}
+`;
+    const cpu: DeviceSpec = { ...rtx4090, serialWorkgroups: true, memoryTransactionBytes: 32 };
+    assert.equal(profileToDeviceOfSoftware().serialWorkgroups, true, "a software adapter's profile makes such a device");
+    const gpu = analyse(text, "transpose", { ...rtx4090, memoryTransactionBytes: 32 }).model;
+    const soft = analyse(text, "transpose", cpu).model;
+    // By hand: 65,536 invocations, one 4-byte load and one 4-byte store each: 524,288 B on the CPU. On the GPU a warp
+    // is two rows of the 16 x 16 workgroup: its stores are 16 columns x 1 KB apart, the two rows' words adjacent, so
+    // 16 sectors of 32 B per 32 lanes: 16 B a lane, 65,536 x 16 B of stores.
+    assert.equal((soft.traffic.l2Read ?? 0) + (soft.traffic.l2Written ?? 0), 65536 * 8);
+    assert.equal(gpu.traffic.l2Written, 65536 * 16);
   });
 });

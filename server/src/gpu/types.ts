@@ -123,7 +123,7 @@ export interface CalibrationProfile {
   /** FLOP/s of dependent FMA chains (an FMA is 2 FLOPs); f16 is absent without `shader-f16`. */
   readonly fmaF32: number;
   readonly fmaF16?: number;
-  /** Bytes/s of workgroup-memory reads + writes. */
+  /** Bytes/s of workgroup-memory reads + writes of f32 elements (vec4<f32> before December 2026). */
   readonly workgroupBandwidth: number;
   /** Milliseconds of an empty dispatch, submit to completion. */
   readonly dispatchOverheadMs: number;

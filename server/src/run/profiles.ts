@@ -135,9 +135,10 @@ export function profileToDevice(profile: CalibrationProfile, hints: DeviceHints 
     dramBandwidthBytesPerSec: measured(
       `copy kernel with f32 elements, ${(profile.copyBandwidthScalar / 1e9).toFixed(2)} GB/s counting bytes read + written (vec4<f32> copies reach ${(profile.copyBandwidthVec4 / 1e9).toFixed(2)} GB/s; copyBufferToBuffer ${(profile.copyBufferToBuffer / 1e9).toFixed(2)} GB/s)`,
     ),
-    sharedMemoryBytesPerClockPerSm: measured(`workgroup-memory reads + writes, ${(profile.workgroupBandwidth / 1e9).toFixed(2)} GB/s in total, expressed per SM per clock of the nominal ${NOMINAL_CLOCK_MHZ} MHz clock`),
+    sharedMemoryBytesPerClockPerSm: measured(`workgroup-memory reads + writes of f32, ${(profile.workgroupBandwidth / 1e9).toFixed(2)} GB/s in total, expressed per SM per clock of the nominal ${NOMINAL_CLOCK_MHZ} MHz clock`),
     launchOverheadUs: measured(`an empty dispatch, submit to completion, ${(profile.dispatchOverheadMs * 1e3).toFixed(1)} us`),
     ...(profile.barrierNsPerInvocation !== undefined ? { barrierNsPerInvocation: measured(`a loop of workgroupBarrier(), ${profile.barrierNsPerInvocation.toFixed(2)} ns per invocation-barrier`) } : {}),
+    ...(a.software ? { serialWorkgroups: estimate("a software adapter: each CPU core runs a workgroup's invocations in turn, so arithmetic, memory and workgroup-memory time add up") } : {}),
     boostClockMhz: estimate(`a nominal ${NOMINAL_CLOCK_MHZ} MHz: calibration measures rates, not clocks; per-clock figures are scaled to it`),
     smCount: a.software
       ? estimate(`${cores} CPU core(s) run the software adapter's workgroups (at least ${forLatency} so the model's latency factor stays neutral: the measured bandwidth already includes latency)`)

@@ -180,7 +180,9 @@ export function analyzeAccess(a: RecordedAccess, walk: WalkResult, workgroupSize
   // Warps that execute the access: lanes that reach it, grouped as in the sampled warp (one active lane each for a
   // store by invocation 0, a full warp for a coalesced stream).
   const warps = a.count.value / Math.max(1, live.length || width);
-  const l2Bytes = a.space === "storage" && transactions !== null ? warps * transactions * sector * (a.kind === "atomic" ? 2 : 1) : 0;
+  // A software adapter's SIMD loads and stores move each lane's own bytes (gathers and scatters, no sectors).
+  const moved = device.serialWorkgroups ? a.count.value * a.bytes : transactions !== null ? warps * transactions * sector : null;
+  const l2Bytes = a.space === "storage" && moved !== null ? moved * (a.kind === "atomic" ? 2 : 1) : 0;
   return {
     span: a.span,
     binding: a.binding,
