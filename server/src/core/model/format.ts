@@ -76,13 +76,14 @@ export function breakdownMarkdown(m: KernelModel, device: DeviceSpec): string {
     if (m.ops.workgroupLoadBytes.value + m.ops.workgroupStoreBytes.value > 0) rows.push(["Workgroup-memory traffic", `${bytes(m.ops.workgroupLoadBytes.value)} loaded, ${bytes(m.ops.workgroupStoreBytes.value)} stored`]);
   }
   if (m.workgroupMemoryBytes !== null) rows.push(["Workgroup memory", `${bytes(m.workgroupMemoryBytes)} per workgroup`]);
+  if (m.localMemory) rows.push(["Local memory", `${m.localMemory.arrays.map((a) => `'${a.name}'`).join(", ")} indexed at run time, so in local memory, not registers: ${bytes(m.localMemory.bytes)} read and written through the L1`]);
   const roof = m.roofline;
   if (roof.arithmeticIntensity !== null) rows.push(["Arithmetic intensity", `${roof.arithmeticIntensity.toPrecision(3)} FLOP/B (ridge ${roof.ridge.toPrecision(3)} on this device)`]);
   if (m.occupancy) rows.push(["Occupancy", `${percent(m.occupancy.value)}, limited by ${m.occupancy.limitedBy}: ${m.occupancy.detail} (registers ≈ ${m.occupancy.registersPerInvocation} per invocation, estimated)`]);
   if (roof.predictedMs !== null) {
     rows.push(["Bound", `${roof.bound}${roof.attainableGflops !== null ? `, attainable ${si(roof.attainableGflops * 1e9, "FLOP/s")}` : ""}`]);
     const c = roof.components;
-    rows.push(["Time components", `compute ${ms(c.computeMs)}, DRAM ${c.dramMs === null ? "?" : ms(c.dramMs)}, L2 ${ms(c.l2Ms)}, workgroup memory ${ms(c.workgroupMs)}, launch ${ms(c.launchMs)}`]);
+    rows.push(["Time components", `compute ${ms(c.computeMs)}, DRAM ${c.dramMs === null ? "?" : ms(c.dramMs)}, L2 ${ms(c.l2Ms)}, workgroup memory ${ms(c.workgroupMs)}${c.localMemoryMs !== undefined ? ` (local memory ${ms(c.localMemoryMs)} of it)` : ""}, launch ${ms(c.launchMs)}`]);
     const e = roof.efficiency;
     const perWave = e.workgroupsPerWave !== undefined ? ` of up to ${e.workgroupsPerWave.toLocaleString("en-US")}` : "";
     const last = e.lastWaveFill !== undefined ? `, the last ${percent(e.lastWaveFill)} full` : "";
