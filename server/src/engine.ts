@@ -72,6 +72,8 @@ export {
 export {
   // Run and Profile reports: whether a prediction may be compared with a measurement (only the measuring adapter's calibration).
   isComparable,
+  // Roofline panel: the device id of the measuring adapter's calibration (any other charted device is a what-if).
+  measuredDeviceId,
 } from "./core/run/comparison";
 export {
   // Run and Profile diagnostics: whether a timeout is one run past its own deadline (the only hint of an endless loop).

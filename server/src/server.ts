@@ -103,10 +103,13 @@ connection.onInitialized(() => {
 
 connection.onDidChangeConfiguration(() => {
   settings.clear();
-  // Lenses and hints depend on the device setting: ask the client to fetch them again, where it can be asked.
-  if (support.codeLensRefresh) void connection.sendRequest("workspace/codeLens/refresh").catch(() => undefined);
-  if (support.inlayHintRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
-  for (const doc of documents.all()) analyses.schedule(doc.uri, 0);
+  // Lenses and hints depend on the device setting: every open document is modelled again under the new settings,
+  // and only then is the client asked to fetch them again (where it can be asked); asked at once, it would get the
+  // old device's numbers, and an open editor would keep them until its text changed.
+  void analyses.settingsChanged().finally(() => {
+    if (support.codeLensRefresh) void connection.sendRequest("workspace/codeLens/refresh").catch(() => undefined);
+    if (support.inlayHintRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
+  });
 });
 
 documents.onDidOpen((e) => analyses.schedule(e.document.uri, 0));

@@ -7,8 +7,11 @@ import assert from "node:assert/strict";
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execFile } from "node:child_process";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import { after, before, describe, it } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Frame, Page } from "playwright-core";
 import { launchChromium, testOutputDir } from "../support/chromium";
 import {
   activeTabDirty,
@@ -27,6 +30,7 @@ import {
 } from "./codeServer";
 
 const repo = new URL("../..", import.meta.url).pathname;
+const execFileAsync = promisify(execFile);
 /** Small enough that the hung kernel's case ends quickly, large enough for saxpy's warm-up and timed runs on a CPU rasterizer. */
 const TIMEOUT_MS = 3000;
 
@@ -148,6 +152,15 @@ async function sweepFromLens(page: Page, entry: string): Promise<void> {
     );
     if (started) return;
   }
+}
+
+/** The cost model's code lens of the active editor (`≈ ... ms on DEVICE`), once it is drawn. */
+async function costLens(page: Page): Promise<string> {
+  return pollUntil(
+    "the cost-model code lens",
+    async () => (await page.locator(".part.editor .editor-group-container.active .codelens-decoration").allInnerTexts()).find((t) => t.includes("FLOP")),
+    30_000,
+  );
 }
 
 /** Texts of every status bar item. */
@@ -391,13 +404,20 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
         .catch(() => undefined);
       const done = await waitForToast(page, /calibrated · copy .* GB\/s .* FMA .* GFLOP\/s f32 · dispatch/, 180_000);
       assert.match(done, /\(software\) calibrated/);
+      // Runs compare with the measured device at once; the cost model (the kernellens.device setting) is only offered it.
+      assert.match(done, /Runs on this adapter now compare with the measured device/);
+      assert.match(done, /Use for the Cost Model/);
       await screenshot(page, "run-6-calibrated");
-      await page.locator(".notifications-toasts .notification-toast a.monaco-button", { hasText: "Use for the Cost Model" }).first().click();
-      await pollUntil("the calibration notification to close", async () => !(await toasts(page)).some((t) => /calibrated/.test(t)), 10_000);
+      // Not taken here: the setting stays on its datasheet RTX 4090, so every later run, profile, roofline, report and
+      // sweep is checked while the configured device and the measuring adapter differ (the last step takes it).
+      await clearNotifications(page);
 
       await openFile(page, "saxpy.wgsl");
       const text = await runFromLens(page, /saxpy ✓ passed/, 120_000);
       assert.match(text, /model predicted .* on measured lavapipe \(software\)|model predicted .* on measured .*\(software\)/);
+      assert.doesNotMatch(text, /RTX 4090/);
+      // The cost model's lens still predicts for the setting's device: the run compared with the measured one regardless.
+      assert.ok((await costLens(page)).includes("on RTX 4090"), "the cost-model lens follows kernellens.device (RTX 4090)");
     }),
   );
 
@@ -408,6 +428,9 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       // kernellens.profile.repeat is 30 by default.
       const text = await runFromLens(page, /saxpy ✓ passed .* 30 runs/, 120_000, "⏱ Profile");
       assert.match(text, /median \([\d.]+–[\d.]+( s)?, (timestamp|wall)\) · 30 runs, σ [\d.]+ m?s/);
+      // Compared only with the adapter that measured, although kernellens.device is still the datasheet RTX 4090.
+      assert.match(text, /model predicted [\d.]+ m?s on measured .*\(software\)/);
+      assert.doesNotMatch(text, /RTX 4090|not comparable/);
     }),
   );
 
@@ -453,22 +476,87 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       // The Roofline panel of the same file draws the run as a measured point next to the predicted one.
       await openFile(page, "softmax-2pass.wgsl");
       await runCommand(page, "KernelLens: Show Roofline");
+      let roofline: Frame | undefined;
+      const legendOf = async (f: Frame): Promise<string[]> => (await f.locator(".legend-item").allInnerTexts().catch(() => [] as string[])).map((t) => t.trim());
       const legend = await pollUntil(
         "a measured point in the Roofline legend",
         async () => {
           // Webview content lives two iframes deep; look in every frame for the Roofline page's legend.
           for (const f of page.frames()) {
-            const text = await f.locator(".legend-item").allInnerTexts().catch(() => [] as string[]);
-            const measured = text.find((t) => /^measured \(\d+\)$/.test(t.trim()));
-            if (measured && !/\(0\)/.test(measured)) return text.join(" | ");
+            const text = await legendOf(f);
+            const measured = text.find((t) => /^measured( on .+)? \(\d+\)$/.test(t));
+            if (measured && !/\(0\)$/.test(measured)) {
+              roofline = f;
+              return text;
+            }
           }
           return undefined;
         },
         30_000,
       );
-      assert.match(legend, /predicted \(1\)/);
-      assert.match(legend, /measured \(1\)/);
-      await screenshot(page, "panels-1-profiler-and-roofline");
+      const frame = roofline!;
+      // kernellens.device is still the datasheet RTX 4090: the run is drawn against the measuring adapter's own
+      // (dashed, calibrated) roofs and named with it, and the RTX 4090's points and roofs are labelled a what-if.
+      assert.ok(legend.includes("measured on lavapipe (software) (1)"), `the measured point names its adapter: ${JSON.stringify(legend)}`);
+      assert.ok(legend.includes("measured roofs: lavapipe (software)"), `the measuring adapter's roofs are drawn: ${JSON.stringify(legend)}`);
+      assert.ok(legend.includes("what-if: predicted on NVIDIA GeForce RTX 4090 (1)"), JSON.stringify(legend));
+      for (const item of legend.filter((t) => /RTX 4090/.test(t))) assert.match(item, /^what-if: /, `the configured device is labelled a what-if: ${JSON.stringify(legend)}`);
+      assert.ok((await frame.locator(".roof-label.roof-measured").count()) > 0, "the measured roofs are drawn on the chart");
+      const rooflineSummary = await frame.locator("#summary").innerText();
+      assert.match(rooflineSummary, /1 measured on lavapipe \(software\)/);
+      assert.match(rooflineSummary, /on NVIDIA GeForce RTX 4090 \(a what-if, not the measuring adapter\)/);
+      await screenshot(page, "panels-1a-roofline-what-if");
+
+      // Picking the measuring adapter's calibration in the device picker charts the model of the device that ran:
+      // the same comparison, with nothing left a what-if and no second set of the same roofs.
+      const measuredOption = frame.locator('#device optgroup[label="Measured on this machine"] option');
+      await pollUntil("the measured device in the Roofline's picker", async () => (await measuredOption.count()) > 0, 10_000);
+      await frame.locator("#device").selectOption((await measuredOption.first().getAttribute("value"))!);
+      const onMeasured = await pollUntil(
+        "the Roofline on the measuring adapter's calibration",
+        async () => {
+          const text = await legendOf(frame);
+          return text.includes("predicted (1)") ? text : undefined;
+        },
+        30_000,
+      );
+      assert.ok(onMeasured.includes("measured on lavapipe (software) (1)"), JSON.stringify(onMeasured));
+      assert.ok(!onMeasured.some((t) => /what-if|RTX 4090/.test(t)), `nothing is a what-if on the measuring adapter's own model: ${JSON.stringify(onMeasured)}`);
+      assert.equal(onMeasured.filter((t) => t.startsWith("measured roofs:")).length, 1, `one set of measured roofs: ${JSON.stringify(onMeasured)}`);
+      assert.doesNotMatch(await frame.locator("#summary").innerText(), /what-if/);
+      await screenshot(page, "panels-1b-roofline-on-measured-device");
+
+      // The HTML report of the same file (`kernellens report`: the CLI writes it, the editor has no command for it),
+      // from this workspace's run history and the calibration the workbench saved, on the default RTX 4090.
+      const profiles = process.env.KERNELLENS_PROFILE_DIR ?? join(server!.home, "xdg-cache", "kernellens", "profiles");
+      assert.ok(existsSync(profiles) && readdirSync(profiles).some((n) => n.endsWith(".json")), `the workbench saved a calibration profile in ${profiles}`);
+      const reportFile = join(workspace!, "kernellens-report.html");
+      const cli = await execFileAsync(process.execPath, [join(repo, "bin", "kernellens.js"), "report", "softmax-2pass.wgsl", "-o", reportFile], {
+        cwd: workspace!,
+        env: { ...process.env, KERNELLENS_PROFILE_DIR: profiles },
+        timeout: 60_000,
+      });
+      assert.match(cli.stdout, /modelled on NVIDIA GeForce RTX 4090 \(a what-if: the runs were measured on llvmpipe.*\(software\)\)/);
+      const html = readFileSync(reportFile, "utf8");
+      assert.match(html, /"measuredOn":\{"adapter":"llvmpipe[^"]*\(software\)"/);
+      const reportPage = await browser!.newPage();
+      try {
+        await reportPage.goto(pathToFileURL(reportFile).href);
+        await reportPage.locator('body[data-rendered="ok"]').waitFor({ timeout: 20_000 });
+        const facts = (await reportPage.locator("#facts").innerText()).replace(/\s+/g, " ");
+        assert.match(facts, /Adapter llvmpipe.*a software rasterizer/, "the header names the adapter that ran");
+        assert.match(facts, /Device NVIDIA GeForce RTX 4090 \(nvidia-rtx-4090, datasheet figures; a what-if: the runs were measured on llvmpipe.*\(software\)\)/);
+        assert.match(facts, /Calibration llvmpipe/);
+        assert.equal(await reportPage.locator("#figure").getAttribute("data-measured-points"), "1");
+        const reportLegend = (await reportPage.locator("#legend .legend-item").allInnerTexts()).map((t) => t.trim());
+        assert.ok(reportLegend.some((t) => /^measured on llvmpipe.*\(software\) \(1\)$/.test(t)), JSON.stringify(reportLegend));
+        assert.ok(reportLegend.some((t) => /^measured roofs: llvmpipe/.test(t)), `measured against the measuring adapter's roofs: ${JSON.stringify(reportLegend)}`);
+        for (const item of reportLegend.filter((t) => /RTX 4090/.test(t))) assert.match(item, /^what-if: /, JSON.stringify(reportLegend));
+        assert.ok((await reportPage.locator(".roof-label.roof-measured").count()) > 0, "the report draws the measured roofs");
+        await reportPage.screenshot({ path: join(testOutputDir("e2e"), "panels-1c-report.png"), fullPage: true });
+      } finally {
+        await reportPage.close();
+      }
 
       // The Kernels panel follows the same editor and lists its entry points.
       await openFile(page, "softmax-2pass.wgsl");
@@ -498,11 +586,22 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
 
       // The result file, next to the run history, as the Design-space view reads it.
       const resultFile = join(workspace!, ".kernellens", "sweeps", "sweep-saxpy.saxpy.sweep.json");
-      const written = JSON.parse(readFileSync(resultFile, "utf8")) as { file: string; entry: string; measured: number; best: { params: { WG: number } } };
+      const written = JSON.parse(readFileSync(resultFile, "utf8")) as {
+        file: string;
+        entry: string;
+        measured: number;
+        best: { params: { WG: number } };
+        device: { id: string; name: string };
+        measuredOn: { adapter: string; deviceId: string };
+      };
       assert.equal(written.file, "../../sweep-saxpy.wgsl");
       assert.equal(written.entry, "saxpy");
       assert.equal(written.measured, 2);
       assert.equal(written.best.params.WG, best);
+      // Guided by the measuring adapter's calibration, not by kernellens.device (still the datasheet RTX 4090).
+      assert.match(written.measuredOn.adapter, /\(software\)$/);
+      assert.equal(written.device.id, written.measuredOn.deviceId, "the model's device is the measuring adapter's calibration");
+      assert.match(written.device.name, /\(measured\)$/);
 
       // The Design-space view opens beside the kernel with the sweep's summary.
       const summary = await pollUntil(
@@ -517,6 +616,10 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
         30_000,
       );
       assert.match(summary, new RegExp(`2 variants · 2 feasible · 2 measured · best WG=${best} at`));
+      // The view says whose model guided the search, and that it is the adapter that measured.
+      assert.ok(summary.includes(`guided by the model of ${written.device.name}, the adapter that measured`), summary);
+      assert.doesNotMatch(summary, /RTX 4090|what-if/);
+      assert.doesNotMatch(done, /RTX 4090/);
       await screenshot(page, "sweep-1a-design-space");
 
       // The kernel keeps the focus; its ✓ best lens writes the best value into the override's default.
@@ -605,6 +708,22 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       assert.match(text, new RegExp(`line ${line}: the sweep has no values`));
       assert.match(text, /Go to Line/);
       await pollUntil(`an error squiggle on line ${line} (the @sweep line)`, async () => (await errorLines(page)).includes(line), 10_000);
+    }),
+  );
+  it("Calibrate's Use for the Cost Model makes the measured adapter kernellens.device: the lenses predict for it", { timeout: 120_000 }, () =>
+    step("run-9-use-for-cost-model", async (page) => {
+      await clearNotifications(page);
+      await openFile(page, "saxpy.wgsl");
+      assert.ok((await costLens(page)).includes("on RTX 4090"), "before: the datasheet device of the setting");
+      await runCommand(page, "KernelLens: Calibrate GPU");
+      await waitForToast(page, /calibrated · copy .* GB\/s/, 120_000);
+      await page.locator(".notifications-toasts .notification-toast a.monaco-button", { hasText: "Use for the Cost Model" }).first().click();
+      await pollUntil("the status bar to say the cost model uses the measured adapter", async () => (await statusItems(page)).some((t) => /the cost model now uses the measured .*\(software\)/.test(t)), 10_000);
+      const lensText = await pollUntil("the cost-model lens to predict for the measured adapter", async () => {
+        const text = await costLens(page);
+        return /\(measured\)/.test(text) ? text : undefined;
+      }, 20_000);
+      assert.doesNotMatch(lensText, /RTX 4090/);
     }),
   );
 });

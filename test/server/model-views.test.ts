@@ -65,6 +65,29 @@ for (const device of ["nvidia-rtx-4090", "amd-mi300x"]) {
   });
 }
 
+describe("a change of the device setting", { timeout: 60000 }, () => {
+  it("models an open document again: the next lenses are the new device's, with no edit in between", async () => {
+    const settings: Record<string, unknown> = { device: "nvidia-rtx-4090" };
+    const server = await startServer(settings);
+    try {
+      const got = server.diagnostics(uri);
+      server.open(uri, text);
+      await got;
+      const lensTitle = async (): Promise<string> => {
+        const all = (await server.connection.sendRequest("textDocument/codeLens", { textDocument: { uri } })) as CodeLens[];
+        return all.find((l) => l.command?.command === "kernellens.showKernels")?.command?.title ?? "";
+      };
+      assert.match(await lensTitle(), /on RTX 4090$/);
+      // What "Use for the Cost Model" after Calibrate does: the setting changes, the text does not.
+      settings.device = "amd-mi300x";
+      await server.connection.sendNotification("workspace/didChangeConfiguration", { settings: {} });
+      assert.match(await lensTitle(), /on Instinct MI300X$/);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe("loop inlay hints", { timeout: 60000 }, () => {
   it("gives trip count and per-iteration cost after each loop header", async () => {
     const server = await startServer();

@@ -60,6 +60,7 @@ describe("validateSweepResult", () => {
   it("accepts the fixture and a small result, and parses result text", () => {
     assert.deepEqual(validateSweepResult(fixture()), []);
     assert.deepEqual(validateSweepResult(small()), []);
+    assert.deepEqual(validateSweepResult({ ...small(), measuredOn: { adapter: "Local GPU (software)", deviceId: "measured-local" } }), []);
     const parsed = parseSweepResult(fixtureText);
     assert.ok(parsed.ok);
     assert.equal(parsed.result.points.length, 20);
@@ -99,6 +100,8 @@ describe("validateSweepResult", () => {
       ["a multi-line string value", (r) => ((r.space[0]!.values = [8, 16, "a\nb"]), (r.points[2]!.params.T = "a\nb")), /has the wrong form/],
       ["a version from the future", (r) => Object.assign(r, { version: 2 }), /^result\.version: expected 1, got 2$/],
       ["a bad entry name", (r) => (r.entry = "main()"), /^result\.entry: "main\(\)" has the wrong form$/],
+      ["a measuring adapter that is not an object", (r) => Object.assign(r, { measuredOn: "gpu" }), /^result\.measuredOn: expected an object/],
+      ["a measuring adapter without a device id", (r) => Object.assign(r, { measuredOn: { adapter: "GPU" } }), /^result\.measuredOn\.deviceId: expected a string/],
     ];
     for (const [what, breakIt, expected] of cases) {
       const r = small() as SweepResult & Record<string, unknown>;

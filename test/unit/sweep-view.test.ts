@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { SweepResult } from "../../server/src/core/sweep/result";
-import { pointFacts, summary } from "../../webview/src/designSpace/view";
+import { modelSentence, pointFacts, summary } from "../../webview/src/designSpace/view";
 
 const result: SweepResult = {
   file: "k.wgsl",
@@ -33,5 +33,24 @@ describe("Design-space words for a searched result", () => {
   it("shows the model's rank correlation in the summary, and nothing for a result without a search", () => {
     assert.match(summary(result), / · model rank correlation 1\.00$/);
     assert.doesNotMatch(summary({ ...result, search: undefined }), /rank correlation/);
+  });
+
+  it("says whose model guided the sweep: the measuring adapter's calibration, or a what-if with no measured/predicted ratio", () => {
+    const local = { id: "measured-vulkan-local", name: "Local GPU (measured)" };
+    const own: SweepResult = { ...result, device: local, measuredOn: { adapter: "Local GPU (software)", deviceId: local.id } };
+    assert.equal(modelSentence(own), "guided by the model of Local GPU (measured), the adapter that measured");
+    assert.match(summary(own), / · guided by the model of Local GPU \(measured\), the adapter that measured$/);
+    assert.ok(pointFacts(own, 0).some((f) => f.label === "Measured / predicted"));
+
+    const whatIf: SweepResult = { ...own, device: { id: "nvidia-rtx-4090", name: "NVIDIA GeForce RTX 4090" } };
+    assert.equal(modelSentence(whatIf), "guided by the model of NVIDIA GeForce RTX 4090, a what-if: measured on Local GPU (software)");
+    const facts = pointFacts(whatIf, 0);
+    assert.deepEqual(facts.find((f) => f.label.startsWith("Predicted")), { label: "Predicted on NVIDIA GeForce RTX 4090 (what-if)", text: "500 µs" });
+    assert.ok(!facts.some((f) => f.label === "Measured / predicted"), "no ratio of two devices' times");
+
+    // An exhaustive sweep is not guided: its predictions are only shown. A result that does not say who measured names the device.
+    assert.match(modelSentence({ ...own, search: { ...result.search!, method: "exhaustive" } })!, /^predicted on Local GPU \(measured\), the adapter that measured$/);
+    assert.equal(modelSentence({ ...whatIf, measuredOn: undefined }), "NVIDIA GeForce RTX 4090");
+    assert.equal(modelSentence({ ...result, device: undefined }), null);
   });
 });

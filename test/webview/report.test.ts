@@ -320,7 +320,8 @@ describe("kernellens report: the self-contained HTML page in Chromium", () => {
 
     const r = cli(["report", example, "-o", "report.html"], cwd, { KERNELLENS_PROFILE_DIR: profiles, SOURCE_DATE_EPOCH: "1741064400" });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /1 latest run on NVIDIA GeForce RTX 4090/);
+    // The runs' adapter and the model's device are named apart: the RTX 4090 is a what-if beside them.
+    assert.match(r.stdout, /1 kernel, 0 findings, 1 latest run measured on Test GPU 9000; modelled on NVIDIA GeForce RTX 4090 \(a what-if: the runs were measured on Test GPU 9000\)$/m);
     const path = join(cwd, "report.html");
     const data = embedded(readFileSync(path, "utf8"));
     assert.equal(data.runs.length, 1);
@@ -334,10 +335,11 @@ describe("kernellens report: the self-contained HTML page in Chromium", () => {
       assert.match(facts, /Date 2025-03-04 05:00 UTC/);
       assert.match(facts, /Adapter Test GPU 9000 \(vulkan\)/);
       assert.match(facts, /Calibration Test GPU 9000, measured 2025-03-01 12:00 UTC/);
+      assert.match(facts, /Device NVIDIA GeForce RTX 4090 \(nvidia-rtx-4090, datasheet figures; a what-if: the runs were measured on Test GPU 9000\)/);
 
       assert.equal(await page.locator("#figure").getAttribute("data-measured-points"), "1");
       const legend = (await page.locator("#legend").innerText()).replace(/\s+/g, " ");
-      assert.match(legend, /measured \(1\).*measured roofs: Test GPU 9000/);
+      assert.match(legend, /what-if: predicted on NVIDIA GeForce RTX 4090 \(1\).*measured on Test GPU 9000 \(1\).*what-if: datasheet roofs of NVIDIA GeForce RTX 4090.*measured roofs: Test GPU 9000/);
       const roofs = await page.locator(".roof-label.roof-measured").allTextContents();
       assert.ok(roofs.includes("measured f32 20 TFLOP/s") && roofs.includes("measured DRAM 400 GB/s"), `measured roof labels: ${JSON.stringify(roofs)}`);
 
@@ -359,6 +361,22 @@ describe("kernellens report: the self-contained HTML page in Chromium", () => {
       assert.equal(background, scheme === "light" ? "rgb(255, 255, 255)" : "rgb(31, 31, 31)");
       await page.screenshot({ path: testOutputDir("webview", scheme === "light" ? "report-runs.png" : "report-dark.png"), fullPage: true });
     }
+
+    // On another adapter's calibration the points still get the measuring adapter's roofs (that device is a what-if);
+    // on the measuring adapter's own, its roofs are drawn once, and nothing is a what-if.
+    const other: CalibrationProfile = { ...profile(), adapter: { ...profile().adapter, description: "Other GPU", key: "test/other" } };
+    writeFileSync(join(profiles, "test_other.json"), JSON.stringify(other));
+    const onOther = cli(["report", example, "-o", "other.html", "--device", "measured-test-other"], cwd, { KERNELLENS_PROFILE_DIR: profiles });
+    assert.equal(onOther.status, 0, onOther.stderr);
+    const otherData = embedded(readFileSync(join(cwd, "other.html"), "utf8"));
+    assert.equal(otherData.roofline.device.id, "measured-test-other");
+    assert.equal(otherData.roofline.measuredCeilings?.label, "Test GPU 9000");
+    assert.deepEqual(otherData.roofline.measuredOn, { adapter: "Test GPU 9000", deviceId: "measured-test-gpu-9000" });
+    const onOwn = cli(["report", example, "-o", "own.html", "--device", "measured-test-gpu-9000"], cwd, { KERNELLENS_PROFILE_DIR: profiles });
+    assert.equal(onOwn.status, 0, onOwn.stderr);
+    assert.doesNotMatch(onOwn.stdout, /what-if/);
+    const ownData = embedded(readFileSync(join(cwd, "own.html"), "utf8"));
+    assert.equal(ownData.roofline.measuredCeilings, null);
   });
 
   it("lists the findings with their lines, and keeps hostile text in a file name as text", async () => {

@@ -16,6 +16,7 @@ import {
   applyTheme,
   ensureRooflineBundle,
   lineRange,
+  measuredCeilings,
   root,
   rooflineFixture,
   send,
@@ -186,6 +187,42 @@ describe("Roofline panel page in Chromium", () => {
     assert.match(await tooltipText(page), /^matmul_register_blocked \(predicted\) Predicted AI 170 FLOP\/byte · 52,000 GFLOP\/s · 2.64 ms · compute-bound/);
     await page.mouse.move(5, 5);
     await page.locator(".chart-tooltip").waitFor({ state: "hidden" });
+  });
+
+  it("names the adapter that measured, and labels a device that is not its calibration a what-if", async () => {
+    const { page } = await openPage();
+    const legendItems = async (): Promise<string[]> => (await page.locator("#legend .legend-item").allInnerTexts()).map((t) => t.trim());
+    // Measured on the local adapter, charted on the H100's datasheet: the H100's points and roofs are a what-if.
+    const whatIf: RooflineData = { ...sparse, measuredOn: { adapter: "Local GPU (Vulkan)", deviceId: "measured-local" } };
+    await sendData(page, whatIf);
+    assert.deepEqual(await legendItems(), [
+      "what-if: predicted on NVIDIA H100 SXM5 80GB (3)",
+      "measured on Local GPU (Vulkan) (2)",
+      "what-if: datasheet roofs of NVIDIA H100 SXM5 80GB",
+      "measured roofs: Local GPU (Vulkan)",
+    ]);
+    const summary = (await page.locator("#summary").textContent()) ?? "";
+    assert.match(summary, /· 2 measured on Local GPU \(Vulkan\) · f32 ridge at [\d.]+ FLOP\/byte on NVIDIA H100 SXM5 80GB \(a what-if, not the measuring adapter\)$/);
+    assert.equal(await page.locator("#points-caption").textContent(), "Kernels of matmul.wgsl on the roofline of NVIDIA H100 SXM5 80GB (a what-if: the points were measured on Local GPU (Vulkan))");
+    assert.match((await page.locator("#chart").getAttribute("aria-label")) ?? "", /on NVIDIA H100 SXM5 80GB \(a what-if: the points were measured on Local GPU \(Vulkan\)\)/);
+    await page.locator("#chart").focus();
+    await page.keyboard.press("Home");
+    assert.equal(
+      await page.locator("#announce").textContent(),
+      "saxpy, measured point 1 of 5. Predicted (what-if): AI 0.167 FLOP/byte, 420 GFLOP/s, 4.99 µs, memory-bound, on NVIDIA H100 SXM5 80GB. " +
+        "Roof (what-if): 558 GFLOP/s attainable at this intensity, on NVIDIA H100 SXM5 80GB. Measured: AI 0.167 FLOP/byte, 310 GFLOP/s, 6.77 µs median, on Local GPU (Vulkan).",
+    );
+    await page.keyboard.press("Escape");
+
+    // The same run with no calibration of its adapter: no measured roofs, and the legend says why.
+    await sendData(page, { ...whatIf, measuredCeilings: null });
+    assert.ok((await legendItems()).includes("no measured roofs: Local GPU (Vulkan) is not calibrated"), JSON.stringify(await legendItems()));
+
+    // Charted on the measuring adapter's own calibration: nothing is a what-if.
+    const local = { id: "measured-local", name: "Local GPU (Vulkan), measured", vendor: "measured", ceilings: measuredCeilings };
+    await sendData(page, { ...whatIf, device: local, measuredCeilings: null });
+    assert.deepEqual(await legendItems(), ["predicted (3)", "measured on Local GPU (Vulkan) (2)", "measured roofs: Local GPU (Vulkan), measured"]);
+    assert.doesNotMatch((await page.locator("#summary").textContent()) ?? "", /what-if/);
   });
 
   it("posts reveal with the kernel's range on a click, and from the keyboard", async () => {

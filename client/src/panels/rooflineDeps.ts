@@ -2,7 +2,7 @@
 import * as vscode from "vscode";
 import { relative, sep } from "node:path";
 import { RooflineRequest, type RooflineMeasuredPoint, type RooflineResult } from "../../../server/src/protocol";
-import { ceilingsFromCalibration, measuredPointFromRun, profileForMeasurements, readHistory, loadProfiles, type RunOutcome } from "../../../server/src/engine";
+import { ceilingsFromCalibration, measuredDeviceId, measuredPointFromRun, profileForMeasurements, readHistory, loadProfiles, type RunOutcome } from "../../../server/src/engine";
 import type { ExtensionContextHolder } from "../context";
 import { adapterLabel } from "../run/format";
 import { registerRooflinePanel } from "./rooflinePanel";
@@ -32,7 +32,10 @@ export function registerRoofline(context: vscode.ExtensionContext, ctx: Extensio
       }
       // Measured points are drawn against the roofs of the adapter that measured them, never another adapter's.
       const profile = profileForMeasurements(loadProfiles(), runs);
-      return { points, ceilings: profile ? ceilingsFromCalibration(profile, adapterLabel(profile.adapter)) : null };
+      // And named with it: a charted device that is not its calibration is a what-if, and the page says so.
+      const adapter = [...runs].reverse().find((r) => r.adapter)?.adapter;
+      const measuredOn = adapter ? { adapter: adapterLabel(adapter), deviceId: measuredDeviceId(adapter.key) } : null;
+      return { points, ceilings: profile ? ceilingsFromCalibration(profile, adapterLabel(profile.adapter)) : null, measuredOn };
     },
     log: (m) => ctx.output.warn(m),
   });

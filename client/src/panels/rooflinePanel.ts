@@ -5,7 +5,7 @@
 // server or the GPU helper is running. Everything the page sends is checked before the host acts on it.
 import * as vscode from "vscode";
 import type { RooflineCeilings, RooflineMeasuredPoint, RooflineResult } from "../../../server/src/protocol";
-import { ceilingsChecker, measuredPointChecker, pageToHostChecker, rooflineResultChecker, type HostToPage, type RooflineData } from "../../../webview/src/roofline/protocol";
+import { ceilingsChecker, measuredOnChecker, measuredPointChecker, pageToHostChecker, rooflineResultChecker, type HostToPage, type RooflineData, type RooflineMeasuredOn } from "../../../webview/src/roofline/protocol";
 import { assertNever, check } from "../../../server/src/engine";
 import { createFollowingWebviewPanel, EditorFollowingPanel, errorText } from "./editorFollowingPanel";
 
@@ -15,6 +15,8 @@ export interface RooflineMeasurements {
   readonly points: ReadonlyMap<string, RooflineMeasuredPoint>;
   /** The local adapter's calibrated roofs, or null before `KernelLens: Calibrate GPU` has run. */
   readonly ceilings: RooflineCeilings | null;
+  /** The adapter that made the newest of `points` (a device other than its calibration is a what-if); null when none says. */
+  readonly measuredOn?: RooflineMeasuredOn | null;
 }
 
 export interface RooflinePanelDeps {
@@ -59,9 +61,15 @@ export function mergeMeasurements(result: RooflineResult, measured: RooflineMeas
   const ceilings = measured?.ceilings ?? null;
   const ceilingsOk = ceilings === null || check(ceilingsChecker, ceilings, "measured ceilings").ok;
   if (!ceilingsOk) log("roofline panel: ignored calibrated roofs that are not all positive numbers");
+  const measuredOn = measured?.measuredOn ?? null;
+  const measuredOnOk = measuredOn === null || check(measuredOnChecker, measuredOn, "measuredOn").ok;
+  if (!measuredOnOk) log("roofline panel: ignored a measuring adapter with an overlong name or id");
+  // The charted device when it is the measuring adapter's calibration already draws these roofs: one set is enough.
+  const chartedIsMeasuring = measuredOnOk && measuredOn !== null && result.device.id === measuredOn.deviceId;
   return {
     ...result,
-    measuredCeilings: ceilingsOk ? ceilings : null,
+    measuredCeilings: ceilingsOk && !chartedIsMeasuring ? ceilings : null,
+    measuredOn: measuredOnOk ? measuredOn : null,
     kernels: result.kernels.map((k) => {
       const point = measured?.points.get(k.name) ?? null;
       if (point === null) return { ...k, measured: null };

@@ -20,7 +20,7 @@ import type { AdapterSummary, CalibrationProfile } from "../gpu/types";
 import { ceilingsFromCalibration, measuredPointFromRun, rooflineResult } from "../lsp/rooflineRequest";
 import type { RooflineMeasuredPoint } from "../protocol";
 import { readHistory, sourceHash, type HistoryRecord } from "../run/history";
-import { loadProfiles, profileForMeasurements } from "../run/profiles";
+import { loadProfiles, measuredDeviceId, profileForMeasurements } from "../run/profiles";
 import { TintCompiler } from "../tint/tintCompiler";
 // Types only: the page's checker and constants stay out of the CLI bundle.
 import type { ReportData, ReportFinding, ReportKernel, ReportRun } from "../../../webview/src/report/protocol";
@@ -154,8 +154,10 @@ function readAssets(given: string | undefined): { template: string; script: stri
 
 // ---- Data ----
 
-function adapterLabel(a: Pick<AdapterSummary, "description" | "vendor" | "architecture" | "device" | "key">): string {
-  return a.description || [a.vendor, a.architecture, a.device].filter((s) => s).join(" ") || a.key;
+function adapterLabel(a: Pick<AdapterSummary, "description" | "vendor" | "architecture" | "device" | "key" | "software">): string {
+  const name = a.description || [a.vendor, a.architecture, a.device].filter((s) => s).join(" ") || a.key;
+  // A CPU rasterizer says so wherever it is named: its numbers are a CPU's.
+  return a.software ? `${name} (software)` : name;
 }
 
 /** The file as the person knows it: relative to the current folder when inside it, else absolute. */
@@ -251,16 +253,21 @@ export async function reportCommand(args: CliArgs, deps: ReportCommandDeps): Pro
     if (p) points.set(r.outcome.entry, p);
   }
   const roofline = rooflineResult({ uri: pathToFileURL(file).href, deviceId: device.id }, source, deps.measured);
+  const measuredRuns = history.filter((r) => measuredPointFromRun(r.outcome)).map((r) => r.outcome);
   let profile: CalibrationProfile | undefined;
   try {
     // Measured points are drawn against the roofs of the adapter that measured them: its calibration, never another
     // adapter's. Without runs, this machine's newest calibration is a what-if like any other device.
-    profile = profileForMeasurements(loadProfiles(deps.profileDir), history.filter((r) => measuredPointFromRun(r.outcome)).map((r) => r.outcome));
+    profile = profileForMeasurements(loadProfiles(deps.profileDir), measuredRuns);
   } catch {
     profile = undefined;
   }
-  // A measured target device already draws the calibrated roofs; a second, identical set would only add noise.
-  const measuredCeilings = profile && device.vendor !== "measured" ? ceilingsFromCalibration(profile, adapterLabel(profile.adapter)) : null;
+  // The target device when it is that calibration already draws its roofs; a second, identical set would only add
+  // noise. Any other device, another adapter's calibration included, gets the measuring adapter's roofs beside it.
+  const measuredCeilings = profile && device.id !== measuredDeviceId(profile.adapter.key) ? ceilingsFromCalibration(profile, adapterLabel(profile.adapter)) : null;
+  // Who measured the points: the page calls any other device a what-if wherever it shows both.
+  const measuringAdapter = [...measuredRuns].reverse().find((o) => o.adapter)?.adapter;
+  const measuredOn = measuringAdapter ? { adapter: adapterLabel(measuringAdapter), deviceId: measuredDeviceId(measuringAdapter.key) } : null;
 
   const kernels: ReportKernel[] = source.kernels
     .filter((k) => k.stage === "compute")
@@ -319,6 +326,7 @@ export async function reportCommand(args: CliArgs, deps: ReportCommandDeps): Pro
       devices: [{ id: device.id, name: device.name, vendor: device.vendor }],
       kernels: roofline.kernels.map((k) => ({ ...k, measured: points.get(k.name) ?? null })),
       measuredCeilings,
+      measuredOn,
     },
     kernels,
     findings,
@@ -335,6 +343,9 @@ export async function reportCommand(args: CliArgs, deps: ReportCommandDeps): Pro
   }
   const kib = (Buffer.byteLength(html, "utf8") / 1024).toFixed(0);
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
-  out(`kernellens: wrote ${displayPath(output, cwd)} (${kib} KiB): ${plural(kernels.length, "kernel")}, ${plural(findings.length, "finding")}, ${plural(runs.length, "latest run")} on ${device.name}\n`);
+  // The model's device and the runs' adapter are named apart: the runs were not made on a device they were not measured on.
+  const whatIf = measuredOn && device.id !== measuredOn.deviceId ? ` (a what-if: the runs were measured on ${measuredOn.adapter})` : "";
+  const measuredBy = measuredOn ? ` measured on ${measuredOn.adapter}` : "";
+  out(`kernellens: wrote ${displayPath(output, cwd)} (${kib} KiB): ${plural(kernels.length, "kernel")}, ${plural(findings.length, "finding")}, ${plural(runs.length, "latest run")}${measuredBy}; modelled on ${device.name}${whatIf}\n`);
   return 0;
 }

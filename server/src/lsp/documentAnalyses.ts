@@ -21,6 +21,8 @@ import { MemoryRelease } from "./memoryRelease";
 
 export interface DocumentState {
   readonly version: number;
+  /** The settings generation it was analysed under (`DocumentAnalyses.settingsChanged`): an older one is stale too. */
+  readonly settingsEpoch: number;
   readonly document: TextDocument;
   readonly analysis: FileAnalysis;
   /**
@@ -88,12 +90,29 @@ export class DocumentAnalyses {
       const doc = this.documents.get(uri);
       if (!doc) return this.states.get(uri);
       const state = this.states.get(uri);
-      if (state && state.version === doc.version) return state;
+      if (state && this.fresh(state, doc)) return state;
       const version = doc.version;
       const got = await this.analyzeNow(uri);
       // No newer text arrived: this is the best there is (an older version only where the analysis failed).
       if (this.documents.get(uri)?.version === version) return got;
     }
+  }
+
+  /** Analysed under the current settings, of the current text. */
+  private fresh(state: DocumentState, doc: TextDocument): boolean {
+    return state.version === doc.version && state.settingsEpoch === this.settingsEpoch;
+  }
+
+  private settingsEpoch = 0;
+
+  /**
+   * The settings changed (a device, defines, include paths): every analysis made before is stale, although no text
+   * changed. Analyses every open document again; resolves once they are done, so lenses and hints asked for after
+   * it get the new settings' numbers (a request in between waits for the new analysis through `current`).
+   */
+  async settingsChanged(): Promise<void> {
+    this.settingsEpoch++;
+    await Promise.all(this.documents.all().map((doc) => this.analyzeNow(doc.uri)));
   }
 
   /** The size class of the document's current text (`full` for a document that is not open). */
@@ -171,8 +190,9 @@ export class DocumentAnalyses {
 
   private async run(doc: TextDocument): Promise<DocumentState | undefined> {
     const existing = this.states.get(doc.uri);
-    if (existing && existing.version === doc.version) return existing;
+    if (existing && this.fresh(existing, doc)) return existing;
     const version = doc.version;
+    const settingsEpoch = this.settingsEpoch;
     const settings = await this.settingsFor(doc.uri);
     const stale = (): boolean => this.documents.get(doc.uri)?.version !== version;
     // Before each stretch of synchronous work, let the event loop run: expired request deadlines answer, and an edit
@@ -242,7 +262,7 @@ export class DocumentAnalyses {
     }
     // Only a document that models keeps a last good parse (for the roofline): a large one's would hold its memory.
     const good = mode !== "full" ? undefined : analysis.source.module.errors.length === 0 ? analysis : existing?.lastGood;
-    const state: DocumentState = { version, document: doc, analysis, lastGood: good, mode };
+    const state: DocumentState = { version, settingsEpoch, document: doc, analysis, lastGood: good, mode };
     this.states.set(doc.uri, state);
     this.publish(doc, version, analysis.diagnostics, analysis.source.pre.includedTexts);
     return state;

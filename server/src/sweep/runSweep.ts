@@ -8,9 +8,10 @@ import { dirname, resolve } from "node:path";
 import { analyzeSource, type SourceAnalysis } from "../core/analysis/sourceAnalysis";
 import type { DeviceSpec } from "../core/devices/device";
 import { checkPoint, enumerateSpace, sweepParameters, type PointCheck } from "../core/sweep/space";
-import { formatParams, paretoFront, substituteParameters, type SweepObjective, type SweepPoint, type SweepResult } from "../core/sweep/result";
+import { formatParams, paretoFront, substituteParameters, sweepLimits, type SweepObjective, type SweepPoint, type SweepResult } from "../core/sweep/result";
 import { ModelGuidedSearch } from "../core/sweep/search";
 import { rankCorrelation } from "../core/sweep/refit";
+import { measuredDeviceId } from "../core/run/comparison";
 import { directivesOf } from "../core/analysis/kernelAnalysis";
 import { isHelperError, type AdapterSummary, type Cancellation, type GpuHelper } from "../gpu/types";
 import { includeResolver } from "../run/includeResolver";
@@ -18,6 +19,12 @@ import { readCappedText } from "../run/readCapped";
 import { runKernel } from "../run/runKernel";
 import type { CachedMeasurement, SweepHooks, SweepOptions, SweepOutcome, SweepStats } from "./api";
 import { sweepCacheKey } from "./cache";
+
+/** An adapter as a sweep result names it: its driver's description, or what it reports of itself. */
+function adapterName(a: AdapterSummary): string {
+  const name = (a.description || [a.vendor, a.architecture, a.device].filter((s) => s).join(" ") || a.key).slice(0, sweepLimits.nameLength - 12);
+  return a.software ? `${name} (software)` : name;
+}
 
 /** Timed runs per measurement when the caller does not say (the finalists get more through successive halving). */
 export const DEFAULT_SWEEP_REPEAT = 5;
@@ -276,6 +283,8 @@ export async function runSweep(helper: GpuHelper, options: SweepOptions, hooks: 
     file: resolve(file),
     entry,
     device: { id: device.id, name: device.name },
+    // Who measured: the Design-space view names the model's device as this adapter's own, or as a what-if.
+    ...(adapter && measured > 0 ? { measuredOn: { adapter: adapterName(adapter), deviceId: measuredDeviceId(adapter.key) } } : {}),
     space: parameters.map((p) => ({ name: p.name, kind: p.kind, values: [...p.values] })),
     measured,
     best,

@@ -52,8 +52,30 @@ export function summary(result: SweepResult): string {
   const rho = result.search?.rankCorrelation;
   // How well the model ranks the measured variants: what a person decides to trust the predictions by.
   if (typeof rho === "number") parts.push(`model rank correlation ${rho.toFixed(2)}`);
-  if (result.device) parts.push(result.device.name);
+  const model = modelSentence(result);
+  if (model) parts.push(model);
   return parts.join(" · ");
+}
+
+/**
+ * Whose model the predictions (and the guided search) are: the measuring adapter's own calibration, said as such, or
+ * another device's, said to be a what-if beside the measurements. A result that does not record who measured (older
+ * files, predict-only sweeps) names the device alone.
+ */
+/** The model's device when it is not the measuring adapter's own calibration (a what-if); null otherwise or when unknown. */
+export function whatIfDevice(result: SweepResult): string | null {
+  const on = result.measuredOn;
+  return on && result.device && on.deviceId !== result.device.id ? result.device.name : null;
+}
+
+export function modelSentence(result: SweepResult): string | null {
+  const device = result.device;
+  if (!device) return null;
+  const on = result.measuredOn;
+  if (!on) return device.name;
+  const model = result.search?.method === "guided" ? "guided by the model of" : "predicted on";
+  if (on.deviceId === device.id) return `${model} ${device.name}, the adapter that measured`;
+  return `${model} ${device.name}, a what-if: measured on ${on.adapter}`;
 }
 
 /** The facts of one variant, as label and text: the tooltip's lines and the announcement's sentences. */
@@ -61,8 +83,10 @@ export function pointFacts(result: SweepResult, index: number): { label: string;
   const p = result.points[index]!;
   const facts: { label: string; text: string }[] = [];
   facts.push({ label: "Measured", text: p.measuredMs === null ? "not measured" : `${formatMs(p.measuredMs, "compact")} median${p.cached ? " (from the sweep cache)" : ""}` });
-  facts.push({ label: "Predicted", text: p.predictedMs === null ? "no estimate" : formatMs(p.predictedMs, "compact") });
-  if (p.measuredMs !== null && p.predictedMs !== null) {
+  // A prediction for another device than the measuring adapter's is a what-if: named so, and never divided into a measurement.
+  const whatIf = whatIfDevice(result);
+  facts.push({ label: whatIf === null ? "Predicted" : `Predicted on ${whatIf} (what-if)`, text: p.predictedMs === null ? "no estimate" : formatMs(p.predictedMs, "compact") });
+  if (p.measuredMs !== null && p.predictedMs !== null && whatIf === null) {
     facts.push({ label: "Measured / predicted", text: `${formatNumber(p.measuredMs / p.predictedMs)}×` });
   }
   const second = result.objectives?.[1];
@@ -106,7 +130,10 @@ export function timeLegend(result: SweepResult, model: PlotModel): Node[] {
   const best = model.points.find((p) => p.role === "best");
   const items = [legendItem("swatch-point", `measured variant (${formatNumber(model.points.length - (best ? 1 : 0))})`)];
   if (best) items.push(legendItem("swatch-best", `best: ${pointLabel(result, best.index)}`));
-  if (model.lines.some((l) => l.kind === "identity")) items.push(legendItem("swatch-identity", "measured = predicted"));
+  if (model.lines.some((l) => l.kind === "identity")) {
+    const whatIf = whatIfDevice(result);
+    items.push(legendItem("swatch-identity", whatIf === null ? "measured = predicted" : `measured = predicted (a what-if on ${whatIf})`));
+  }
   return items;
 }
 

@@ -5,7 +5,7 @@
 // shown instead of half a page. The chart, its legend, summary, aria text and table of points are the Roofline
 // panel's own (webview/src/roofline): the report shows the chart a person sees in the editor, not a look-alike.
 import { RooflineChart } from "../roofline/chart";
-import { chartLabel, fileName, legend, pointAnnouncement, pointsTable, summary, unplacedNote } from "../roofline/view";
+import { chartLabel, chartSources, fileName, legend, pointAnnouncement, pointsCaption, pointsTable, summary, unplacedNote } from "../roofline/view";
 import { h, requireElement, setChildren } from "../shared/dom";
 import { check } from "../../../server/src/core/validation";
 import { SortableTable } from "../shared/sortableTable";
@@ -38,7 +38,7 @@ const unplaced = requireElement("unplaced", HTMLElement);
 const announce = requireElement("announce", HTMLElement);
 const pointsHead = requireElement("points-head", HTMLTableSectionElement);
 const pointsBody = requireElement("points-body", HTMLTableSectionElement);
-const pointsCaption = requireElement("points-caption", HTMLTableCaptionElement);
+const pointsCaptionElement = requireElement("points-caption", HTMLTableCaptionElement);
 const analysisSection = requireElement("analysis-section", HTMLElement);
 const analysisNote = requireElement("analysis-note", HTMLElement);
 const analysisHost = requireElement("analysis", HTMLElement);
@@ -87,7 +87,7 @@ function renderRoofline(data: ReportData): RooflineChart {
     },
     onFocusPoint: (point, position, total) => {
       const k = point ? roofline.kernels[point.kernel] : undefined;
-      announce.textContent = point && k ? pointAnnouncement(k, point.kind, position, total) : "";
+      announce.textContent = point && k ? pointAnnouncement(k, point.kind, position, total, chartSources(roofline)) : "";
     },
   });
   chart.setData(roofline, null);
@@ -97,7 +97,7 @@ function renderRoofline(data: ReportData): RooflineChart {
   figure.dataset.measuredPoints = String(counts.measured);
   setChildren(legendLine, legend(roofline, counts));
   setChildren(unplaced, unplacedNote(roofline));
-  pointsCaption.textContent = `Kernels of ${fileName(roofline.uri)} on the roofline of ${roofline.device.name}`;
+  pointsCaptionElement.textContent = pointsCaption(roofline);
   const table = pointsTable(roofline);
   pointsHead.replaceChildren(table.head);
   pointsBody.replaceChildren(...table.body);

@@ -3,7 +3,7 @@
 // Numbers are written with the Roofline panel's formatters (three significant digits, en-US, the same on every
 // machine), except counts a person checks by hand (FLOPs, bytes), which are written out in full.
 import { formatMs, formatNumber } from "../../../server/src/core/format";
-import { boundLabel } from "../roofline/view";
+import { boundLabel, chartSources } from "../roofline/view";
 import { h, plural, type Child } from "../shared/dom";
 import type { TableColumn } from "../shared/sortableTable";
 import type { ReportCheck, ReportData, ReportFinding, ReportKernel, ReportRun } from "./protocol";
@@ -56,9 +56,17 @@ function kernelName(name: string): HTMLElement {
 export function headerFacts(data: ReportData): Node[] {
   const hd = data.header;
   const fact = (term: string, ...value: Child[]): Node[] => [h("dt", null, term), h("dd", null, ...value)];
+  // A model device that is not the measuring adapter's calibration is a what-if beside the measurements: said here.
+  const { whatIf, measuredOn } = chartSources(data.roofline);
+  const source = hd.device.source === "measured" ? "measured by calibration" : "datasheet figures";
   const facts: Node[] = [
     ...fact("File", h("code", { class: "file-name" }, hd.file)),
-    ...fact("Device", hd.device.name, " ", h("span", { class: "muted" }, `(${hd.device.id}, ${hd.device.source === "measured" ? "measured by calibration" : "datasheet figures"})`)),
+    ...fact(
+      "Device",
+      hd.device.name,
+      " ",
+      h("span", { class: "muted" }, `(${hd.device.id}, ${source}${whatIf === null ? "" : `; a what-if: the runs were measured on ${measuredOn}`})`),
+    ),
     ...fact("Date", h("time", { attrs: { datetime: hd.generatedAt } }, formatDate(hd.generatedAt))),
     ...fact("Adapter", hd.adapter ?? h("span", { class: "muted" }, "none recorded (no runs, no calibration)")),
   ];

@@ -9,7 +9,7 @@ import { h, setChildren } from "../shared/dom";
 import { chartPoints, defaultExtent, logSplits, roofSegments, type ChartPoint, type Extent, type RoofSegment } from "./geometry";
 import type { RooflineData } from "./protocol";
 import { formatNumber } from "../../../server/src/core/format";
-import { tooltipContent } from "./view";
+import { chartSources, tooltipContent } from "./view";
 
 export type { ChartPoint, Extent, PointKind, RoofSegment } from "./geometry";
 
@@ -355,11 +355,11 @@ export class RooflineChart {
   private showTooltip(index: number | null): void {
     const p = index === null ? undefined : this.points[index];
     const kernel = p ? this.data?.kernels[p.kernel] : undefined;
-    if (!p || !kernel) {
+    if (!p || !kernel || !this.data) {
       this.tooltip.hidden = true;
       return;
     }
-    setChildren(this.tooltip, tooltipContent(kernel, p.kind));
+    setChildren(this.tooltip, tooltipContent(kernel, p.kind, chartSources(this.data)));
     this.tooltip.hidden = false;
     this.placeTooltip(index);
   }

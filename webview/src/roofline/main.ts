@@ -8,7 +8,7 @@ import { createWebviewApi } from "../shared/vscodeApi";
 import { RooflineChart, type Extent } from "./chart";
 import { hostToPageChecker, limits, type PageToHost, type RooflineData } from "./protocol";
 import { initialRooflinePageState, rooflinePageStateChecker, type RooflinePageState, type ShownView } from "./state";
-import { chartLabel, deviceOptions, fileName, legend, pointAnnouncement, pointsTable, summary, unplacedNote } from "./view";
+import { chartLabel, chartSources, deviceOptions, fileName, legend, pointAnnouncement, pointsCaption, pointsTable, summary, unplacedNote } from "./view";
 
 const api = createWebviewApi<PageToHost, RooflinePageState>(rooflinePageStateChecker);
 let state: RooflinePageState = api.getState() ?? initialRooflinePageState;
@@ -41,8 +41,9 @@ const chart = new RooflineChart(chartHost, {
     save({ zoom });
   },
   onFocusPoint: (point, position, total) => {
-    const k = point ? shownData()?.kernels[point.kernel] : undefined;
-    announce.textContent = point && k ? pointAnnouncement(k, point.kind, position, total) : "";
+    const data = shownData();
+    const k = point ? data?.kernels[point.kernel] : undefined;
+    announce.textContent = point && data && k ? pointAnnouncement(k, point.kind, position, total, chartSources(data)) : "";
   },
 });
 
@@ -127,7 +128,7 @@ function scheduleTable(data: RooflineData): void {
     tableFrame = undefined;
     tableTimer = setTimeout(() => {
       tableTimer = undefined;
-      tableCaption.textContent = `Kernels of ${fileName(data.uri)} on the roofline of ${data.device.name}`;
+      tableCaption.textContent = pointsCaption(data);
       const table = pointsTable(data);
       tableHead.replaceChildren(table.head);
       tableBody.replaceChildren(...table.body);

@@ -21,10 +21,22 @@ export interface RooflineKernelView extends RooflineKernel {
   measured?: RooflineMeasuredPoint | null;
 }
 
+/**
+ * The adapter that measured the chart's points (the newest run's): its name, and the id its calibration has as a
+ * device. The charted device is the measuring adapter's own model only when its id is that one; any other device
+ * (a datasheet GPU, another adapter's calibration) is a what-if, and the page says so wherever it shows both.
+ */
+export interface RooflineMeasuredOn {
+  adapter: string;
+  deviceId: string;
+}
+
 export interface RooflineData extends Omit<RooflineResult, "kernels"> {
   kernels: RooflineKernelView[];
   /** Roofs calibration measured on the local adapter (drawn dashed, labelled "measured"); absent or null when none. */
   measuredCeilings?: RooflineCeilings | null;
+  /** The adapter that measured the points; absent or null when nothing measured is charted. */
+  measuredOn?: RooflineMeasuredOn | null;
 }
 
 /**
@@ -119,12 +131,18 @@ export const rooflineResultChecker: Checker<RooflineResult> = object<RooflineRes
   kernels: arrayOf(kernelChecker, { maxLength: limits.kernels }),
 });
 
+export const measuredOnChecker: Checker<RooflineMeasuredOn> = object<RooflineMeasuredOn>({
+  adapter: string({ maxLength: limits.nameLength }),
+  deviceId: string({ maxLength: limits.idLength, minLength: 1 }),
+});
+
 export const rooflineDataChecker: Checker<RooflineData> = object<RooflineData>({
   uri: string({ maxLength: limits.uriLength, minLength: 1 }),
   device: deviceChecker,
   devices: arrayOf(deviceEntryChecker, { maxLength: limits.devices }),
   kernels: arrayOf(kernelChecker, { maxLength: limits.kernels }),
   measuredCeilings: optional(nullable(ceilingsChecker)),
+  measuredOn: optional(nullable(measuredOnChecker)),
 });
 
 export const hostToPageChecker: Checker<HostToPage> = taggedUnion<HostToPage>({

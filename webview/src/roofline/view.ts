@@ -5,9 +5,10 @@
 import type { RooflineBound, RooflineCeilings, RooflineDeviceEntry, RooflineMeasuredPoint } from "../../../server/src/protocol";
 import { formatMs, formatNumber } from "../../../server/src/core/format";
 import { h, plural, type Child } from "../shared/dom";
+import { fileName } from "../kernels/view";
 import type { RooflineData, RooflineKernelView } from "./protocol";
 
-export { fileName } from "../kernels/view";
+export { fileName };
 
 const none = "—";
 
@@ -29,41 +30,65 @@ export function measuredOf(kernel: RooflineKernelView): RooflineMeasuredPoint | 
   return kernel.measured ?? null;
 }
 
+/**
+ * Which device each kind of number on a chart comes from: the adapter that measured the points, and the charted
+ * device when it is a what-if (not that adapter's own calibration). Both null when nothing measured is charted, or
+ * when the data does not say who measured (the chart then compares nothing across devices it could name).
+ */
+export interface ChartSources {
+  readonly measuredOn: string | null;
+  readonly whatIf: string | null;
+}
+
+export const noSources: ChartSources = { measuredOn: null, whatIf: null };
+
+export function chartSources(data: RooflineData): ChartSources {
+  const on = data.measuredOn ?? null;
+  if (on === null || !data.kernels.some((k) => measuredOf(k) !== null)) return noSources;
+  return { measuredOn: on.adapter, whatIf: data.device.id === on.deviceId ? null : data.device.name };
+}
+
 /** One line per source of numbers: what the tooltip shows, and (joined) what the live region announces. */
-export function kernelFacts(kernel: RooflineKernelView): { label: string; text: string }[] {
+export function kernelFacts(kernel: RooflineKernelView, sources: ChartSources = noSources): { label: string; text: string }[] {
   const facts: { label: string; text: string }[] = [];
+  // A prediction for another device than the one that measured is a what-if: it says so, and on which device.
+  const whatIf = sources.whatIf === null ? "" : " (what-if)";
+  const on = sources.whatIf === null ? "" : ` · on ${sources.whatIf}`;
   const p = kernel.predicted;
   if (p) {
     facts.push({
-      label: "Predicted",
-      text: `AI ${formatNumber(p.ai)} FLOP/byte · ${formatNumber(p.gflops)} GFLOP/s · ${formatMs(p.ms, "compact")} · ${boundLabel(p.bound)}`,
+      label: `Predicted${whatIf}`,
+      text: `AI ${formatNumber(p.ai)} FLOP/byte · ${formatNumber(p.gflops)} GFLOP/s · ${formatMs(p.ms, "compact")} · ${boundLabel(p.bound)}${on}`,
     });
-    facts.push({ label: "Roof", text: `${formatNumber(p.attainableGflops)} GFLOP/s attainable at this intensity` });
+    facts.push({ label: `Roof${whatIf}`, text: `${formatNumber(p.attainableGflops)} GFLOP/s attainable at this intensity${on}` });
     if (kernel.assumed) facts.push({ label: "Sizes", text: `${kernel.assumed} (no directive states them)` });
   } else {
     facts.push({ label: "Predicted", text: `no estimate: ${kernel.reason ?? "the model has none"}` });
   }
   const m = measuredOf(kernel);
-  if (m) facts.push({ label: "Measured", text: `AI ${formatNumber(m.ai)} FLOP/byte · ${formatNumber(m.gflops)} GFLOP/s · ${formatMs(m.ms, "compact")} median` });
+  if (m) {
+    const where = sources.measuredOn === null ? "" : ` · on ${sources.measuredOn}`;
+    facts.push({ label: "Measured", text: `AI ${formatNumber(m.ai)} FLOP/byte · ${formatNumber(m.gflops)} GFLOP/s · ${formatMs(m.ms, "compact")} median${where}` });
+  }
   if (kernel.workgroupAi !== null) facts.push({ label: "Workgroup memory", text: `AI ${formatNumber(kernel.workgroupAi)} FLOP/byte` });
   return facts;
 }
 
 /** The hover card of a point: the kernel's name, then its facts; the kind hovered comes first in a heading. */
-export function tooltipContent(kernel: RooflineKernelView, kind: "predicted" | "measured"): Node[] {
+export function tooltipContent(kernel: RooflineKernelView, kind: "predicted" | "measured", sources: ChartSources = noSources): Node[] {
   return [
     h("div", { class: "tooltip-title" }, h("span", { class: "kernel-name" }, kernel.name), " ", h("span", { class: "muted" }, `(${kind})`)),
     h(
       "dl",
       { class: "tooltip-facts" },
-      kernelFacts(kernel).flatMap((f) => [h("dt", null, f.label), h("dd", null, f.text)]),
+      kernelFacts(kernel, sources).flatMap((f) => [h("dt", null, f.label), h("dd", null, f.text)]),
     ),
   ];
 }
 
 /** What a screen reader hears when a point gets keyboard focus. */
-export function pointAnnouncement(kernel: RooflineKernelView, kind: "predicted" | "measured", position: number, total: number): string {
-  const facts = kernelFacts(kernel).map((f) => `${f.label}: ${f.text.replaceAll(" · ", ", ")}`);
+export function pointAnnouncement(kernel: RooflineKernelView, kind: "predicted" | "measured", position: number, total: number, sources: ChartSources = noSources): string {
+  const facts = kernelFacts(kernel, sources).map((f) => `${f.label}: ${f.text.replaceAll(" · ", ", ")}`);
   return `${kernel.name}, ${kind} point ${position} of ${total}. ${facts.join(". ")}.`;
 }
 
@@ -90,18 +115,27 @@ export function deviceOptions(devices: readonly RooflineDeviceEntry[], selectedI
   return groups.filter((g) => g.devices.length > 0).map((g) => h("optgroup", { attrs: { label: g.label } }, g.devices.map(option)));
 }
 
-/** The caption under the chart: what each mark means, with counts, and whose roofs are drawn. */
+/**
+ * The caption under the chart: what each mark means, with counts, and whose roofs are drawn. Measured points are
+ * named with the adapter that measured them; a charted device that is not that adapter's own model is a what-if,
+ * and its predicted points and roofs say so.
+ */
 export function legend(data: RooflineData, counts: { predicted: number; measured: number }): Node[] {
   const item = (swatch: string, ...text: Child[]): HTMLElement =>
     h("span", { class: "legend-item" }, h("span", { class: ["swatch", swatch], attrs: { "aria-hidden": "true" } }), ...text);
+  const sources = chartSources(data);
+  const deviceRoofs = data.device.ceilings.source === "measured" ? "measured" : "datasheet";
   const items: Node[] = [
-    item("swatch-predicted", `predicted (${formatNumber(counts.predicted)})`),
-    item("swatch-measured", `measured (${formatNumber(counts.measured)})`),
-    item("swatch-roof", `datasheet roofs: ${data.device.name}`),
+    item("swatch-predicted", sources.whatIf === null ? `predicted (${formatNumber(counts.predicted)})` : `what-if: predicted on ${sources.whatIf} (${formatNumber(counts.predicted)})`),
+    item("swatch-measured", sources.measuredOn === null ? `measured (${formatNumber(counts.measured)})` : `measured on ${sources.measuredOn} (${formatNumber(counts.measured)})`),
+    item(
+      deviceRoofs === "measured" ? "swatch-roof-measured" : "swatch-roof",
+      sources.whatIf === null ? `${deviceRoofs} roofs: ${data.device.name}` : `what-if: ${deviceRoofs} roofs of ${data.device.name}`,
+    ),
   ];
-  if (data.device.ceilings.source === "measured") items[2] = item("swatch-roof-measured", `measured roofs: ${data.device.name}`);
   const measured = data.measuredCeilings;
   if (measured) items.push(item("swatch-roof-measured", `measured roofs: ${measured.label}`));
+  else if (sources.whatIf !== null && sources.measuredOn !== null) items.push(h("span", { class: "legend-item" }, `no measured roofs: ${sources.measuredOn} is not calibrated`));
   return items;
 }
 
@@ -111,11 +145,12 @@ export function summary(data: RooflineData): string {
   const placed = data.kernels.filter((k) => k.predicted !== null).length;
   const measured = data.kernels.filter((k) => measuredOf(k) !== null).length;
   const ridge = c.computeGflops.f32 / c.dramGBps;
+  const sources = chartSources(data);
   return [
     plural(data.kernels.length, "compute kernel"),
     `${formatNumber(placed)} modelled`,
-    `${formatNumber(measured)} measured`,
-    `f32 ridge at ${formatNumber(ridge)} FLOP/byte on ${data.device.name}`,
+    `${formatNumber(measured)} measured${sources.measuredOn === null ? "" : ` on ${sources.measuredOn}`}`,
+    `f32 ridge at ${formatNumber(ridge)} FLOP/byte on ${data.device.name}${sources.whatIf === null ? "" : " (a what-if, not the measuring adapter)"}`,
   ].join(" · ");
 }
 
@@ -128,13 +163,24 @@ export function ceilingsSentence(c: RooflineCeilings): string {
   return parts.join(", ");
 }
 
+/** How the charted device is named where the chart is described in words: with "a what-if" when it is one. */
+function chartedDevice(data: RooflineData): string {
+  const sources = chartSources(data);
+  return sources.whatIf === null ? data.device.name : `${data.device.name} (a what-if: the points were measured on ${sources.measuredOn})`;
+}
+
 export function chartLabel(data: RooflineData): string {
   const measured = data.measuredCeilings ? `; measured roofs of ${data.measuredCeilings.label}: ${ceilingsSentence(data.measuredCeilings)}` : "";
   return (
     `Roofline chart, log-log: arithmetic intensity in FLOP per byte across, GFLOP/s up. ` +
-    `${plural(data.kernels.length, "kernel")} on ${data.device.name} (${ceilingsSentence(data.device.ceilings)})${measured}. ` +
+    `${plural(data.kernels.length, "kernel")} on ${chartedDevice(data)} (${ceilingsSentence(data.device.ceilings)})${measured}. ` +
     "The table of points after the chart lists every number."
   );
+}
+
+/** The caption of the table of points. */
+export function pointsCaption(data: RooflineData): string {
+  return `Kernels of ${fileName(data.uri)} on the roofline of ${chartedDevice(data)}`;
 }
 
 /**

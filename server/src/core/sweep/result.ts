@@ -67,8 +67,13 @@ export interface SweepResult {
   file: string;
   /** The entry point swept. */
   entry: string;
-  /** The GPU the points were measured on and modelled for. */
+  /** The device the points were modelled for: the measuring adapter's calibration, or a what-if when it has none. */
   device?: { id: string; name: string };
+  /**
+   * The adapter that measured the points: its name, and the id its calibration has as a device (`device` is its own
+   * model only when the ids match). Absent in results written before it was recorded, and when nothing was measured.
+   */
+  measuredOn?: { adapter: string; deviceId: string };
   space: SweepParameter[];
   /** How many points were timed on the GPU. */
   measured: number;
@@ -231,6 +236,14 @@ function validateInto(p: Problems, value: unknown): void {
     else {
       checkString(p, own(device, "id"), "result.device.id", sweepLimits.nameLength);
       checkString(p, own(device, "name"), "result.device.name", sweepLimits.nameLength);
+    }
+  }
+  const measuredOn = own(value, "measuredOn");
+  if (measuredOn !== undefined) {
+    if (!isObject(measuredOn)) p.add("result.measuredOn", `expected an object, got ${describe(measuredOn)}`);
+    else {
+      checkString(p, own(measuredOn, "adapter"), "result.measuredOn.adapter", sweepLimits.nameLength);
+      checkString(p, own(measuredOn, "deviceId"), "result.measuredOn.deviceId", sweepLimits.nameLength);
     }
   }
 
