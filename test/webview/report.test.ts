@@ -292,7 +292,7 @@ describe("kernellens report: the self-contained HTML page in Chromium", () => {
     assert.deepEqual(await headerTexts(page, "#analysis"), ["Kernel", "Line", "FLOPs", "Bytes, compulsory", "Bytes, DRAM", "AI (FLOP/byte)", "Occupancy", "Limited by", "Bound", "Predicted time"]);
     const rows = await rowTexts(page, "#analysis");
     assert.equal(rows.length, 1);
-    assert.deepEqual(rows[0], ["matmul_tiled", "48", "268,435,456", "3.15 MB", "3.15 MB", "85.3", "100 %", "warps (est.)", "workgroup-memory-bound", "35 µs"]);
+    assert.deepEqual(rows[0], ["matmul_tiled", "48", "268,435,456", "3.15 MB", "3.15 MB", "85.3", "100 %", "warps (est.)", "workgroup-memory-bound", "51 µs"]);
     assert.equal(await page.locator("#analysis tbody tr.data-row td").nth(2).locator("span[title]").count(), 0);
     assert.equal(await page.locator("#analysis tbody tr.data-row td").nth(3).locator("span").getAttribute("title"), "3,145,728 bytes");
 
