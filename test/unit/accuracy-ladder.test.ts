@@ -70,6 +70,9 @@ describe("accuracy ladders", () => {
     const m2 = report.ladders.find((l) => l.ladder.id === "gpucpp-matmul-m2-pro")!;
     const t = (label: string) => m2.versions.find((v) => v.version.label === label)!.predictedMs!;
     assert.ok(t("2D tiling BK=16 TM=TN=4") > 2 * t("2D tiling, unrolled"), `rolled ${t("2D tiling BK=16 TM=TN=4")} ms, unrolled ${t("2D tiling, unrolled")} ms`);
+    // ... because its register tile is indexed by outer loops' counters: it lives in local memory, and says so.
+    assert.match(m2.versions.find((v) => v.version.label === "2D tiling BK=16 TM=TN=4")!.limiter, /^local-memory bandwidth/);
+    assert.match(m2.versions.find((v) => v.version.label === "2D tiling, unrolled")!.limiter, /^workgroup-memory bandwidth/);
   });
 });
 

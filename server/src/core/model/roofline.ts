@@ -290,7 +290,8 @@ export function roofline(device: DeviceSpec, x: RooflineInput): RooflineInfo {
     // The memory system limits, through its latency rather than its bandwidth: `bound` stays "memory" (what the
     // quantization what-if and the low-intensity finding key on), the limiter names latency as Nsight Compute would.
     latency: ["memory", `memory latency (${inFlightText})`],
-    workgroup: ["workgroup-memory", "workgroup-memory bandwidth"],
+    // Local memory shares the term (both go through the SM's L1 SRAM); name it where it is most of it.
+    workgroup: ["workgroup-memory", localS > workgroupS / 2 ? "local-memory bandwidth (L1: function-scope arrays indexed at run time)" : "workgroup-memory bandwidth"],
   };
   let [bound, limiter] = limiters[limiterTerm];
   if (launchS > bodyS) [bound, limiter] = ["latency", "launch overhead"];

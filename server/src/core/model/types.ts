@@ -122,7 +122,8 @@ export interface RooflineInfo {
   /**
    * The limiter in Nsight Compute's words, a detail of `bound`: "FP32 compute", "integer pipe", "special-function
    * pipe", "instruction issue" (compute); "DRAM bandwidth", "L2 bandwidth", "memory latency (...)": too few bytes
-   * in flight (memory); "workgroup-memory bandwidth"; "launch overhead" (latency).
+   * in flight (memory); "workgroup-memory bandwidth" or "local-memory bandwidth (...)" (workgroup-memory); "launch
+   * overhead" (latency).
    */
   readonly limiter?: string;
   readonly predictedMs: number | null;
