@@ -68,6 +68,25 @@ function copyDawn() {
   }
 }
 
+/** The tree-sitter runtime and the grammars' .wasm files, for server/src/treeSitter/grammars.ts. */
+function copyTreeSitter() {
+  const files = [
+    ["web-tree-sitter", "tree-sitter.wasm"],
+    ["tree-sitter-cuda", "tree-sitter-cuda.wasm"],
+  ];
+  const to = join(dist, "tree-sitter");
+  mkdirSync(to, { recursive: true });
+  for (const [pkg, file] of files) {
+    const from = join(root, "node_modules", pkg, file);
+    if (!existsSync(from)) {
+      console.warn(`build: ${pkg}/${file} is missing; CUDA files will not be analysed`);
+      continue;
+    }
+    const target = join(to, file);
+    if (!existsSync(target) || statSync(target).size !== statSync(from).size) cpSync(from, target);
+  }
+}
+
 async function main() {
   if (production) rmSync(dist, { recursive: true, force: true });
   mkdirSync(dist, { recursive: true });
@@ -94,6 +113,7 @@ async function main() {
     });
   }
   copyDawn();
+  copyTreeSitter();
   copyWebviewAssets(pages);
   if (watch) {
     const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
