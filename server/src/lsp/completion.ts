@@ -26,6 +26,10 @@ const DIRECTIVE_SNIPPETS: Record<DirectiveKind, string> = {
   require: "require ${1:N % TILE == 0}",
   quant: "quant ${1:w}: ${2:q4_0}",
   quantize: "quantize ${1:x}: ${2:int4} group=${3:128}",
+  block: "block ${1:256}",
+  smem: "smem ${1:49152}",
+  arg: "arg ${1:n} = ${2:1 << 20}",
+  template: "template ${1:BLOCK} = ${2:256}",
 };
 
 const SYMBOL_KINDS: Record<WgslSymbol["kind"], CompletionItemKind> = {

@@ -47,7 +47,13 @@ export type Directive =
   | (Base & { readonly kind: "check"; readonly output: Named; readonly reference: CheckReference; readonly options: ReadonlyMap<string, number> })
   | (Base & { readonly kind: "sweep"; readonly name: Named; readonly values: SweepValues })
   | (Base & { readonly kind: "require"; readonly expr: DExpr })
-  | (Base & { readonly kind: "quant" | "quantize"; readonly name: Named; readonly format: Named; readonly options: ReadonlyMap<string, number> });
+  | (Base & { readonly kind: "quant" | "quantize"; readonly name: Named; readonly format: Named; readonly options: ReadonlyMap<string, number> })
+  /** CUDA: the block size of a launch the code does not show (threads in x, y, z). */
+  | (Base & { readonly kind: "block"; readonly dims: readonly DExpr[] })
+  /** CUDA: the launch's dynamic shared memory in bytes (what `extern __shared__` arrays get). */
+  | (Base & { readonly kind: "smem"; readonly expr: DExpr })
+  /** CUDA: the value of a kernel argument (`@arg n = 4096`) or of a template parameter (`@template BLOCK = 256`, `@template T = half`). */
+  | (Base & { readonly kind: "arg" | "template"; readonly name: Named; readonly expr: DExpr });
 
 export type DirectiveKind = Directive["kind"];
 
@@ -80,7 +86,14 @@ export const directiveKeywords: Readonly<Record<DirectiveKind, { syntax: string;
   require: { syntax: "// @require EXPR", doc: "A constraint a variant must meet, e.g. `// @require N % TILE == 0`." },
   quant: { syntax: "// @quant NAME: FORMAT", doc: "States the quantization format of a binding, e.g. `// @quant w: q4_0`." },
   quantize: { syntax: "// @quantize NAME: FORMAT [group=128]", doc: "Quantizes an input with the reference encoder before a run." },
+  block: { syntax: "// @block X[, Y[, Z]]", doc: "CUDA: threads per block of a launch the file does not show, e.g. `// @block 16, 16`." },
+  smem: { syntax: "// @smem BYTES", doc: "CUDA: dynamic shared memory per block in bytes (the third `<<<>>>` argument), which `extern __shared__` arrays get." },
+  arg: { syntax: "// @arg NAME = EXPR", doc: "CUDA: the value of an integer kernel argument, e.g. `// @arg n = 1 << 20`." },
+  template: { syntax: "// @template NAME = EXPR | TYPE", doc: "CUDA: a template parameter of the kernel, a value or a type, e.g. `// @template BLOCK = 256`, `// @template T = half`." },
 };
+
+/** Keywords that are another directive's name: CUDA's `@grid` is `@dispatch` (blocks in x, y, z). */
+export const directiveSynonyms: Readonly<Record<string, DirectiveKind>> = { grid: "dispatch" };
 
 export interface ParsedDirectives {
   readonly directives: readonly Directive[];
@@ -156,13 +169,14 @@ export function parseDirectives(text: string): ParsedDirectives {
     const keyword = m[1];
     const kwStart = pos + m[0].length - keyword.length - 1;
     const lineSpan = { start: at, end: pos + line.length };
-    if (keyword in directiveKeywords) {
-      const parsed = parseDirectiveBody(keyword as DirectiveKind, text, pos + m[0].length, pos + line.length, lineSpan, { start: kwStart, end: kwStart + 1 + keyword.length });
+    const kind = keyword in directiveKeywords ? (keyword as DirectiveKind) : directiveSynonyms[keyword];
+    if (kind) {
+      const parsed = parseDirectiveBody(kind, text, pos + m[0].length, pos + line.length, lineSpan, { start: kwStart, end: kwStart + 1 + keyword.length });
       if ("message" in parsed) {
         problems.push({
           severity: "error",
           code: "directive-syntax",
-          message: `@${keyword}: ${parsed.message}. Expected: ${directiveKeywords[keyword as DirectiveKind].syntax}`,
+          message: `@${keyword}: ${parsed.message}. Expected: ${directiveKeywords[kind].syntax.replace(`@${kind}`, `@${keyword}`)}`,
           span: { start: parsed.start, end: Math.max(parsed.end, parsed.start + 1) },
           source: "kernellens",
         });
@@ -170,7 +184,7 @@ export function parseDirectives(text: string): ParsedDirectives {
         directives.push(parsed);
       }
     } else if (!WGSL_ATTRIBUTES.has(keyword)) {
-      const close = Object.keys(directiveKeywords).find((k) => editDistance(k, keyword) <= Math.max(1, Math.floor(k.length / 3)));
+      const close = [...Object.keys(directiveKeywords), ...Object.keys(directiveSynonyms)].find((k) => editDistance(k, keyword) <= Math.max(1, Math.floor(k.length / 3)));
       if (close) {
         problems.push({
           severity: "warning",
@@ -372,7 +386,9 @@ function parseDirectiveBody(kind: DirectiveKind, text: string, bodyStart: number
 
   switch (kind) {
     case "let":
-    case "override": {
+    case "override":
+    case "arg":
+    case "template": {
       const name = c.name("a name");
       if (isErr(name)) return name;
       const eq = c.expect("=", `after '${name.name}'`);
@@ -383,7 +399,15 @@ function parseDirectiveBody(kind: DirectiveKind, text: string, bodyStart: number
       if (end !== true) return end;
       return { ...base, kind, name, expr };
     }
-    case "dispatch": {
+    case "smem": {
+      const expr = c.expr();
+      if (isErr(expr)) return expr;
+      const end = c.end();
+      if (end !== true) return end;
+      return { ...base, kind, expr };
+    }
+    case "dispatch":
+    case "block": {
       const dims: DExpr[] = [];
       for (;;) {
         const e = c.expr();

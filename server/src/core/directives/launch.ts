@@ -77,6 +77,11 @@ export interface LaunchValues {
   /** Every name the expressions may use: @let values, override values, sweep parameters (first value). */
   readonly env: Env;
   readonly dispatch: readonly [number, number, number] | undefined;
+  /** CUDA's `@block`: threads per block, for kernels whose launch decides it. */
+  readonly block?: readonly [number, number, number];
+  /** CUDA's `@smem`: dynamic shared memory per block, in bytes. */
+  readonly smem?: number;
+  /** Values of `override`, CUDA's `@arg` and `@template` lines (and override defaults), by name. */
   readonly overrides: ReadonlyMap<string, number>;
   /** `values`: what a `= [a, b, ...]` list gives, every scalar in order (undefined where one does not evaluate). */
   readonly buffers: ReadonlyMap<string, { readonly count: number | undefined; readonly directive: Extract<Directive, { kind: "buffer" }>; readonly values?: readonly (number | undefined)[] }>;
@@ -140,6 +145,8 @@ export function evaluateLaunch(
     }
   }
   let dispatch: [number, number, number] | undefined;
+  let block: [number, number, number] | undefined;
+  let smem: number | undefined;
   const buffers = new Map<string, { count: number | undefined; directive: Extract<Directive, { kind: "buffer" }>; values?: (number | undefined)[] }>();
   const textures = new Map<string, { size: [number, number, number]; format: string | undefined }>();
   for (const d of directives) {
@@ -156,6 +163,33 @@ export function evaluateLaunch(
           env.set(d.name.name, v);
           if (d.kind === "override") overrides.set(d.name.name, v);
         }
+        break;
+      }
+      case "arg":
+      case "template": {
+        // `@template T = half` names a type: the CUDA front-end reads it; it is no number.
+        if (d.kind === "template" && d.expr.kind === "name" && !env.has(d.expr.name)) break;
+        if (given.has(d.name.name)) {
+          env.set(d.name.name, given.get(d.name.name)!);
+          overrides.set(d.name.name, given.get(d.name.name)!);
+          break;
+        }
+        const v = evaluate(d.expr);
+        if (v !== undefined) {
+          env.set(d.name.name, v);
+          overrides.set(d.name.name, v);
+        }
+        break;
+      }
+      case "block": {
+        const dims = extents(d.dims, "a block size", "threads");
+        if (dims) block = dims;
+        break;
+      }
+      case "smem": {
+        const v = evaluate(d.expr);
+        if (v !== undefined && (!Number.isInteger(v) || v < 0)) report("directive-value", `dynamic shared memory must be a whole number of bytes, got ${v}`, { start: d.expr.start, end: d.expr.end });
+        else if (v !== undefined) smem = v;
         break;
       }
       case "dispatch": {
@@ -212,5 +246,5 @@ export function evaluateLaunch(
     }
   }
   for (const [k, v] of given) if (!env.has(k)) env.set(k, v);
-  return { env, dispatch, overrides, buffers, textures, problems };
+  return { env, dispatch, ...(block ? { block } : {}), ...(smem !== undefined ? { smem } : {}), overrides, buffers, textures, problems };
 }

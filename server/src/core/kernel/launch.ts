@@ -63,6 +63,30 @@ export interface ResolvedLaunch {
   readonly problemSize?: number;
 }
 
+/** The launch parameter that holds a launch's dynamic shared memory in bytes (CUDA's `extern __shared__` arrays). */
+export const DYNAMIC_SHARED_PARAM = "@smem";
+
+/**
+ * What a launch written in host code gives (CUDA's `kernel<<<grid, block, smem>>>(args)`), for kernels whose launch,
+ * not the kernel, decides the block size. Directives win over it (they are the author's explicit choice for the
+ * analysis), and the command line wins over both.
+ */
+export interface LaunchSite {
+  /** Threads per block and blocks per grid (x, y, z), where the site's expressions have values. */
+  readonly block?: readonly [number, number, number];
+  readonly dispatch?: readonly [number, number, number];
+  /** Values of named launch parameters the site passes: kernel arguments, template values, DYNAMIC_SHARED_PARAM. */
+  readonly values?: ReadonlyMap<string, number>;
+  /** Element counts of the buffers the site passes (from their allocations), by binding. */
+  readonly bufferCounts?: ReadonlyMap<string, number>;
+  /** The block size where neither a directive nor the site gives one: from the code (`__launch_bounds__`) or assumed. */
+  readonly fallbackBlock?: { readonly value: readonly [number, number, number]; readonly source: "code" | "assumed"; readonly reason: string };
+  /** Named parameters assumed where nothing gives them (dynamic shared memory), with why. */
+  readonly fallbackValues?: readonly { readonly name: string; readonly value: number; readonly reason: string }[];
+  /** How the front-end's language writes the directive that sets a named parameter (`// @arg n = 4096`). */
+  readonly directiveFor?: (name: string, value: number | readonly number[]) => string | undefined;
+}
+
 export interface LaunchOptions {
   /** Values from the command line (`--let N=4096`) or a sweep point: they win over directives. */
   readonly given?: ReadonlyMap<string, number>;
@@ -74,6 +98,8 @@ export interface LaunchOptions {
    * model. Runs leave it off: they execute only what the file states.
    */
   readonly infer?: { readonly problemSize?: number };
+  /** The launch host code gives (CUDA): block size, grid, argument values, buffer sizes. */
+  readonly site?: LaunchSite;
 }
 
 /** Evaluates an IR size expression with override values (and their defaults) in place; undefined when not constant. */
@@ -114,18 +140,45 @@ function workgroupSizeReason(ir: KernelIR, overrides: ReadonlyMap<string, number
 
 export function resolveLaunch(ir: KernelIR, directives: readonly Directive[], options: LaunchOptions = {}): ResolvedLaunch {
   const unknowns: { what: string; reason: string }[] = [];
-  const launch = evaluateLaunch(directives, ir.launch.overrideDefaults, options.given ?? new Map(), options.base ?? new Map());
+  const site = options.site;
+  const defaults = site?.values ? new Map([...ir.launch.overrideDefaults, ...site.values]) : ir.launch.overrideDefaults;
+  const evaluated = evaluateLaunch(directives, defaults, options.given ?? new Map(), options.base ?? new Map());
+  const launch = { ...evaluated, overrides: new Map(evaluated.overrides) };
+  const siteAssumptions: Assumption[] = [];
+  if (site) {
+    // A launch-decided kernel's parameters are named by the code (`n`, `BLOCK`): the command line sets them directly.
+    for (const [name, v] of options.given ?? []) if (ir.params.get(`override.${name}`)?.kind === "override") launch.overrides.set(name, v);
+    if (launch.smem !== undefined) launch.overrides.set(DYNAMIC_SHARED_PARAM, launch.smem);
+    for (const f of site.fallbackValues ?? []) {
+      if (launch.overrides.has(f.name) || !ir.params.has(`override.${f.name}`)) continue;
+      launch.overrides.set(f.name, f.value);
+      siteAssumptions.push({ name: f.name, value: f.value, source: "assumed", reason: f.reason, directive: site.directiveFor?.(f.name, f.value) ?? `// @override ${f.name} = ${f.value}` });
+    }
+  }
 
   let workgroupSize: [number, number, number] | null = null;
+  let blockSource: SizeSource | undefined;
   if (ir.launch.workgroupSize) {
     const dims = ir.launch.workgroupSize.map((e) => launchConstant(ir, e, launch.overrides));
     if (dims.every((d): d is number => d !== undefined)) workgroupSize = [dims[0], dims[1], dims[2]];
     else unknowns.push({ what: "workgroup size", reason: workgroupSizeReason(ir, launch.overrides) });
+  } else if (launch.block) {
+    workgroupSize = [...launch.block];
+    blockSource = "directive";
+  } else if (site?.block) {
+    workgroupSize = [...site.block];
+    blockSource = "code";
+  } else if (site?.fallbackBlock && options.infer) {
+    workgroupSize = [...site.fallbackBlock.value];
+    blockSource = site.fallbackBlock.source;
+    const v = site.fallbackBlock.value;
+    siteAssumptions.push({ name: "block", value: v, source: site.fallbackBlock.source, reason: site.fallbackBlock.reason, directive: site.directiveFor?.("block", v) ?? `// @block ${v.join(", ")}`, sizesWorkgroup: true });
   } else {
     unknowns.push({ what: "workgroup size", reason: ir.launch.workgroupSizeMissing ?? "the kernel has no workgroup size" });
   }
-  const dispatch = launch.dispatch ?? null;
-  if (!dispatch) unknowns.push({ what: "dispatch", reason: "no // @dispatch for this entry point: add one (e.g. // @dispatch ceil(N / 256)) or pass --let values" });
+  const dispatch = launch.dispatch ?? (site?.dispatch ? [...site.dispatch] as [number, number, number] : null);
+  const dispatchSource: SizeSource = launch.dispatch ? "directive" : "code";
+  if (!dispatch) unknowns.push({ what: "dispatch", reason: site ? "no launch of this kernel in the file gives its grid: add // @grid X[, Y[, Z]] above the kernel or pass --let values" : "no // @dispatch for this entry point: add one (e.g. // @dispatch ceil(N / 256)) or pass --let values" });
 
   const uniforms = new Map<string, Map<string, number>>();
   for (const d of directives) {
@@ -150,6 +203,12 @@ export function resolveLaunch(ir: KernelIR, directives: readonly Directive[], op
   }
   const bufferCounts = new Map<string, number>();
   for (const [name, b] of launch.buffers) if (b.count !== undefined) bufferCounts.set(name, b.count);
+  const siteBuffers = new Set<string>();
+  for (const [name, n] of site?.bufferCounts ?? []) {
+    if (bufferCounts.has(name)) continue;
+    bufferCounts.set(name, n);
+    siteBuffers.add(name);
+  }
   const bufferBytes = new Map<string, number>();
   for (const b of ir.bindings) {
     const count = bufferCounts.get(b.name);
@@ -171,13 +230,14 @@ export function resolveLaunch(ir: KernelIR, directives: readonly Directive[], op
   const sourceOf = (name: string): SizeSource => (given.has(name) ? "given" : written.has(name) ? "directive" : "code");
   const sizes: LaunchSize[] = [];
   for (const [name, value] of launch.env) sizes.push({ name, value, source: sourceOf(name) });
-  if (workgroupSize) {
+  if (workgroupSize && blockSource) sizes.push({ name: "workgroupSize", value: workgroupSize, source: blockSource });
+  else if (workgroupSize) {
     const named = new Set(ir.launch.workgroupSize!.flatMap((e) => [...varsOf(e)].map((v) => ir.params.get(v)).flatMap((p) => (p?.kind === "override" ? [p.name] : []))));
     const from = [...named].map(sourceOf);
     sizes.push({ name: "workgroupSize", value: workgroupSize, source: from.includes("given") ? "given" : from.includes("directive") ? "directive" : "code" });
   }
-  if (dispatch) sizes.push({ name: "dispatch", value: dispatch, source: "directive" });
-  for (const [name, count] of bufferCounts) sizes.push({ name: `buffer ${name}`, value: count, source: "directive" });
+  if (dispatch) sizes.push({ name: "dispatch", value: dispatch, source: dispatchSource });
+  for (const [name, count] of bufferCounts) sizes.push({ name: `buffer ${name}`, value: count, source: siteBuffers.has(name) ? "code" : "directive" });
   for (const [name, t] of launch.textures) sizes.push({ name: `texture ${name}`, value: t.size, source: "directive" });
   let finalDispatch = dispatch;
   const overrides = new Map(launch.overrides);
@@ -204,7 +264,12 @@ export function resolveLaunch(ir: KernelIR, directives: readonly Directive[], op
         inferred = inferLaunch(ir, { valueOf, workgroupSize, dispatchGiven: dispatch !== null, problemSize: options.infer.problemSize, subgroupSize: options.subgroupSize });
       }
     }
-    assumptions = inferred.assumptions;
+    assumptions = site?.directiveFor ? inferred.assumptions.map((a) => {
+      // The front-end's spelling of the line that sets a named parameter (`// @arg n = 4096`, not `// @override`).
+      const p = ir.params.get(`override.${a.name}`);
+      const line = a.name === "dispatch" ? site.directiveFor!("dispatch", a.value) : p?.kind === "override" && a.directive.startsWith("// @override ") ? site.directiveFor!(a.name, a.value) : undefined;
+      return line ? { ...a, directive: line } : a;
+    }) : inferred.assumptions;
     for (const [name, v] of inferred.overrides) overrides.set(name, v);
     for (const [v, value] of inferred.params) {
       const p = ir.params.get(v);
@@ -231,6 +296,7 @@ export function resolveLaunch(ir: KernelIR, directives: readonly Directive[], op
     }
     for (const a of assumptions) sizes.push({ name: a.name, value: a.value, source: a.source === "assumed" ? "assumed" : "code" });
   }
+  if (siteAssumptions.length > 0) assumptions = [...siteAssumptions, ...assumptions];
   const input: LaunchInput | null =
     workgroupSize && finalDispatch
       ? { workgroupSize, dispatch: finalDispatch, overrides, uniforms, bufferCounts, textureSizes, subgroupSize: options.subgroupSize }

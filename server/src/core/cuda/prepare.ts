@@ -1,0 +1,114 @@
+// Prepares a CUDA file for the tree-sitter grammar: the project's preprocessor, then a pass that blanks what the
+// grammar cannot parse, every change the same length so offsets still map back through the preprocessor's map.
+//
+// A .cu file always includes cuda_runtime.h and friends: system headers (`<...>`) and includes the caller cannot
+// resolve are left unexpanded without a diagnostic (the compiler, not KernelLens, says when a header is missing).
+// `#pragma unroll` lines are read before the preprocessor turns them into empty lines, so the lowering still knows
+// which loops the author asked not to unroll.
+import type { CoreDiagnostic } from "../diagnostic";
+import { preprocess, type IncludeResolution, type PreprocessResult } from "../preprocess/preprocess";
+import type { Span } from "../span";
+
+export interface PreparedCuda {
+  /** The text the grammar parses: preprocessed, then blanked (same length as `pre.text`). */
+  readonly text: string;
+  readonly pre: PreprocessResult;
+  /** `#pragma unroll [N]` lines, at offsets of `text` (where the next line starts), with N (undefined: fully). */
+  readonly pragmas: readonly { readonly at: number; readonly factor: number | undefined }[];
+  /** `__align__(N)` that were blanked, at offsets of `text`, for struct layouts. */
+  readonly aligns: readonly { readonly at: number; readonly align: number }[];
+  /** Preprocessor problems worth showing, located in the original text. */
+  readonly diagnostics: readonly CoreDiagnostic[];
+}
+
+export interface PrepareOptions {
+  readonly defines?: readonly string[];
+  readonly resolveInclude?: (path: string, fromKey: string) => IncludeResolution;
+  /** `__CUDA_ARCH__` for `#if` blocks that choose code by architecture (800 for sm_80). */
+  readonly cudaArch?: number;
+}
+
+/** Same-length blanking: every character but line breaks becomes a space. */
+export function blank(s: string): string {
+  return s.replace(/[^\r\n]/g, " ");
+}
+
+/**
+ * Backslash-newline joins (multi-line `#define`s) become spaces, so a directive is one line for the preprocessor;
+ * offsets stay where they were (only line numbers inside such a macro change, and spans are offsets).
+ */
+function joinContinuations(text: string): string {
+  if (!text.includes("\\")) return text;
+  return text.replace(/\\\r?\n/g, (m) => " ".repeat(m.length));
+}
+
+const ANGLE_INCLUDE = /^[ \t]*#[ \t]*include[ \t]*<[^>\r\n]*>.*$/gm;
+const PRAGMA_UNROLL = /^[ \t]*#[ \t]*pragma[ \t]+unroll\b[ \t]*\(?[ \t]*(\d+)?.*$/gm;
+const ALIGN = /\b__align__\s*\(\s*(\d+)?[^()]*\)/g;
+/** An extended lambda's execution-space attributes after its capture list: `[=] __device__ (int i) { ... }`. */
+const LAMBDA_SPACE = /(\]\s*)((?:(?:__host__|__device__)\s*)+)/g;
+
+export function prepareCuda(original: string, options: PrepareOptions = {}): PreparedCuda {
+  let text = joinContinuations(original);
+  text = text.replace(ANGLE_INCLUDE, (m) => blank(m));
+  const pragmaOriginal: { at: number; factor: number | undefined }[] = [];
+  for (const m of text.matchAll(PRAGMA_UNROLL)) pragmaOriginal.push({ at: (m.index ?? 0) + m[0].length, factor: m[1] !== undefined ? Number(m[1]) : undefined });
+
+  const arch = options.cudaArch ?? 800;
+  const userDefines = options.defines ?? [];
+  const named = new Set(userDefines.map((d) => d.split("=")[0].trim()));
+  const defines = [...userDefines, ...["__CUDACC__", "__NVCC__"].filter((d) => !named.has(d)), ...(named.has("__CUDA_ARCH__") ? [] : [`__CUDA_ARCH__=${arch}`])];
+  const unresolved = new Set<string>();
+  const resolveInclude = (path: string, fromKey: string): IncludeResolution => {
+    const r = options.resolveInclude?.(path, fromKey) ?? { error: "not found" };
+    if ("error" in r && r.code === undefined) unresolved.add(path);
+    return r;
+  };
+  const pre = preprocess(text, { defines, resolveInclude });
+
+  const diagnostics: CoreDiagnostic[] = [];
+  for (const p of pre.problems) {
+    // Headers the caller cannot find (the toolkit's, a library's) are not KernelLens's to report.
+    if (p.code === "preprocessor-include" && /^cannot include '([^']*)'/.test(p.message) && unresolved.has(/^cannot include '([^']*)'/.exec(p.message)![1])) continue;
+    // Function-like macros are expanded where the lowering meets them (see macros.ts).
+    if (p.code === "preprocessor-unsupported" && p.message.startsWith("function-like macro")) continue;
+    diagnostics.push({
+      severity: p.severity,
+      code: p.code,
+      message: p.inFile ? `${p.message} (in included file '${p.inFile.key}')` : p.message,
+      span: p.span,
+      source: "kernellens",
+      related: p.inFile ? [{ message: p.message, file: p.inFile.key, span: p.inFile.span }] : undefined,
+    });
+  }
+
+  const aligns: { at: number; align: number }[] = [];
+  let out = pre.text.replace(ALIGN, (m: string, n: string | undefined, at: number) => {
+    aligns.push({ at, align: n !== undefined ? Number(n) : 16 });
+    return blank(m);
+  });
+  if (out.includes("__device__") || out.includes("__host__")) out = out.replace(LAMBDA_SPACE, (_m, before: string, attrs: string) => before + blank(attrs));
+
+  const pragmas: { at: number; factor: number | undefined }[] = [];
+  for (const p of pragmaOriginal) {
+    const at = pre.map.toExpanded(p.at);
+    if (at !== undefined) pragmas.push({ at, factor: p.factor });
+  }
+  pragmas.sort((a, b) => a.at - b.at);
+  return { text: out, pre, pragmas, aligns, diagnostics };
+}
+
+/** The `#pragma unroll` standing right before a loop that starts at `loopStart` (only blanks between). */
+export function pragmaBefore(prepared: Pick<PreparedCuda, "pragmas" | "text">, loopStart: number): { factor: number | undefined } | undefined {
+  const list = prepared.pragmas;
+  let lo = 0, hi = list.length - 1, found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].at <= loopStart) { found = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  if (found < 0) return undefined;
+  const p = list[found];
+  return prepared.text.slice(p.at, loopStart).trim() === "" ? { factor: p.factor } : undefined;
+}
+
+export type { Span };
