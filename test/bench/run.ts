@@ -8,6 +8,7 @@ import { benchHistoryTable, formatHistoryTable } from "./historyTableRender";
 import { benchRooflineRender } from "./rooflineRender";
 import { benchSweepSearch, formatSweepBench } from "./sweepSearch";
 import { benchAccuracy } from "./accuracy";
+import { benchCudaLadder } from "./cudaLadder";
 import { benchPrediction, formatPrediction } from "./predictionError";
 
 function verdict(ok: boolean): string {
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   if (!only || only === "sweep") console.log(formatSweepBench(await benchSweepSearch()));
   if (!only || only === "accuracy") {
     console.log(benchAccuracy());
+    console.log(await benchCudaLadder());
     // The local check: every runnable example on this machine's adapter against its calibrated prediction.
     console.log(`\n${formatPrediction(await benchPrediction())}`);
   }
