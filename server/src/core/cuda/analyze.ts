@@ -11,7 +11,8 @@ import { evaluateDExpr } from "../directives/expr";
 import { evaluateLaunch } from "../directives/launch";
 import type { KernelIR } from "../kernel/ir";
 import { DYNAMIC_SHARED_PARAM, type LaunchSite, resolveLaunch, type ResolvedLaunch } from "../kernel/launch";
-import { cst, isConst } from "../kernel/vexpr";
+import { assumedSize, DEFAULT_ASSUMED_PROBLEM_SIZE } from "../kernel/inferLaunch";
+import { cst, isConst, varsOf } from "../kernel/vexpr";
 import { type KernelAnalysis, modelKernel } from "../model/analyzeKernel";
 import type { BudgetOptions } from "../model/budget";
 import type { KernelModel } from "../model/types";
@@ -25,6 +26,7 @@ import { prepareCuda } from "./prepare";
 import { collectProgram, declaredName, type FunctionInfo } from "./program";
 import { type CNode, copyTree, type CudaParser, field, kids, namedKids, type SyntaxTree, syntaxErrors } from "./syntax";
 import { builtinType, sizeOf } from "./types";
+import { cudaWords } from "./words";
 
 export type { CudaParser };
 
@@ -242,7 +244,7 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
     const eq = d.indexOf("=");
     if (eq > 0) objectMacros.set(d.slice(0, eq), d.slice(eq + 1));
   }
-  const snippets = new Map<string, CNode | null>();
+  const snippets = snippetCache(options.parser);
   const ctx: LowerContext = {
     prog,
     pragmas: prepared.pragmas,
@@ -252,6 +254,8 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
       const cached = snippets.get(snippet);
       if (cached !== undefined) return cached;
       const root = parseSnippet(snippet);
+      // Kept across analyses of the same parser (each keystroke re-reads the same macros), up to a bound.
+      if (snippets.size >= SNIPPET_CACHE_SIZE) snippets.delete(snippets.keys().next().value!);
       snippets.set(snippet, root);
       return root;
     },
@@ -344,7 +348,7 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
       const list: ({ site: LaunchSite; rec: LaunchRecord } | undefined)[] = sites.size > 0 ? [...sites.values()] : [undefined];
       list.forEach((entry, i) => {
         const name = i === 0 ? displayBase : `${displayBase} (launch at line ${lineAt(starts, original(entry!.rec.span).start)})`;
-        const site = withFallbacks(entry?.site ?? {}, lowered, ir, fn, tparams);
+        const site = withFallbacks(entry?.site ?? {}, lowered, ir, fn, tparams, model?.problemSize);
         let launch: ResolvedLaunch;
         try {
           launch = resolveLaunch(ir, own, { given: model?.given, base, subgroupSize: model?.device.warpSize ?? 32, infer: { problemSize: model?.problemSize }, site });
@@ -381,7 +385,7 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
           // WebGPU's default limits are no CUDA kernel's concern; CUDA's own are checked below.
           const kernelDiagnostics: CoreDiagnostic[] = [...result.findings, ...quant]
             .filter((f) => f.code !== "webgpu-limits")
-            .map((f) => ({ severity: f.severity, code: f.code, message: f.message, span: original(f.span), source: "kernellens" as const }));
+            .map((f) => ({ severity: f.severity, code: f.code, message: cudaWords(f.message), span: original(f.span), source: "kernellens" as const }));
           kernelDiagnostics.push(...cudaLimits(name, launch, ir, original(entry ? entry.rec.span : fn.nameSpan)));
           models.set(name, { model: mapModel(result.model, original), diagnostics: kernelDiagnostics });
           for (const d of kernelDiagnostics) findings.push({ kernel: name, diagnostic: d });
@@ -412,6 +416,16 @@ function cudaLimits(name: string, launch: ResolvedLaunch, ir: KernelIR, at: Span
     out.push({ severity: "error", code: "cuda-launch-limits", message: `'${name}' declares ${staticBytes.toLocaleString("en-US")} bytes of static __shared__ memory: CUDA allows 48 KiB statically; larger tiles need extern __shared__ memory and cudaFuncSetAttribute`, span: at, source: "kernellens" });
   }
   return out;
+}
+
+const SNIPPET_CACHE_SIZE = 4096;
+const snippetCaches = new WeakMap<CudaParser, Map<string, CNode | null>>();
+
+/** Parsed snippets (macro bodies, constructor arguments) by text, per parser. */
+function snippetCache(parser: CudaParser): Map<string, CNode | null> {
+  let m = snippetCaches.get(parser);
+  if (!m) snippetCaches.set(parser, (m = new Map()));
+  return m;
 }
 
 function hostToReadHas(f: FunctionInfo, _text: string): boolean {
@@ -531,7 +545,7 @@ function defaultOf(fn: FunctionInfo, name: string, text: string): CNode | undefi
 }
 
 /** The block size and dynamic shared memory where neither the launch nor a directive gives them. */
-function withFallbacks(site: LaunchSite, lowered: ReturnType<Interp["lowerKernel"]>, ir: KernelIR, fn: FunctionInfo, tparams: readonly TemplateParam[]): LaunchSite {
+function withFallbacks(site: LaunchSite, lowered: ReturnType<Interp["lowerKernel"]>, ir: KernelIR, fn: FunctionInfo, tparams: readonly TemplateParam[], problemSize: number | undefined): LaunchSite {
   const dims = lowered.dims;
   const fallbackBlock: LaunchSite["fallbackBlock"] = lowered.launchBounds
     ? { value: [lowered.launchBounds, 1, 1], source: "code", reason: `__launch_bounds__(${lowered.launchBounds}) of '${fn.name}': its largest block, as the launch likely uses` }
@@ -545,6 +559,17 @@ function withFallbacks(site: LaunchSite, lowered: ReturnType<Interp["lowerKernel
     fallbackValues.push({ name: DYNAMIC_SHARED_PARAM, value: bytes, reason: `no launch gives the dynamic shared memory of 'extern __shared__ ${dyn.elementType} ${dyn.name}[]': one element per thread assumed (${bytes} bytes)` });
   }
   const templates = new Set(tparams.map((p) => p.name));
+  if (site.dispatchExpr) {
+    // The grid follows the kernel's size arguments (CEIL_DIV(N, 128), CEIL_DIV(M, 128)): sizes nothing gives are
+    // assumed alike, each the d-th root of the problem for a grid over d of them (M = N = K = 1,024 for 2^20).
+    const inGrid = new Set(site.dispatchExpr.flatMap((e) => [...varsOf(e)]));
+    const d = Math.max(1, inGrid.size);
+    const share = assumedSize(problemSize ?? DEFAULT_ASSUMED_PROBLEM_SIZE, d);
+    for (const p of ir.params.values()) {
+      if (p.kind !== "override" || p.name === DYNAMIC_SHARED_PARAM || templates.has(p.name) || site.values?.has(p.name)) continue;
+      fallbackValues.push({ name: p.name, value: share, reason: `no launch in this file gives it a value: assumed ${share.toLocaleString("en-US")}, as each of the ${d} size${d === 1 ? "" : "s"} the launch's grid is written over` });
+    }
+  }
   const directiveFor = (name: string, value: number | readonly number[]): string => {
     const v = Array.isArray(value) ? value : [value as number];
     if (name === "block") return `// @block ${trimOnes(v).join(", ")}`;
@@ -568,7 +593,8 @@ function mapModel(m: KernelModel, map: (s: Span) => Span): KernelModel {
     ...m,
     accesses: m.accesses.map((a) => ({ ...a, span: map(a.span) })),
     loops: m.loops.map((l) => ({ ...l, span: map(l.span), headerEnd: map({ start: l.headerEnd, end: l.headerEnd }).start })),
-    unknowns: m.unknowns.map((u) => (u.span ? { ...u, span: map(u.span) } : u)),
+    unknowns: m.unknowns.map((u) => ({ ...u, reason: cudaWords(u.reason), ...(u.span ? { span: map(u.span) } : {}) })),
+    assumptions: m.assumptions.map((a) => ({ ...a, reason: cudaWords(a.reason) })),
     ...(m.localMemory ? { localMemory: { ...m.localMemory, arrays: m.localMemory.arrays.map((a) => ({ ...a, span: map(a.span) })) } } : {}),
   };
 }

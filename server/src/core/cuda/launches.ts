@@ -4,8 +4,8 @@
 import type { LaunchSite } from "../kernel/launch";
 import { DYNAMIC_SHARED_PARAM } from "../kernel/launch";
 import type { KernelIR } from "../kernel/ir";
-import { isConst, type VExpr } from "../kernel/vexpr";
-import type { LaunchRecord, TemplateArg } from "./lower";
+import { bin, call, isConst, un, unknown, type VExpr, varsOf, vr } from "../kernel/vexpr";
+import { HOST_VAR, type LaunchRecord, type TemplateArg } from "./lower";
 import { typeText } from "./types";
 import type { Val } from "./values";
 
@@ -29,6 +29,7 @@ export function dims3(v: Val | undefined): [number, number, number] | undefined 
 export function templateArgText(a: TemplateArg | undefined): string | undefined {
   if (!a) return undefined;
   if (a.k === "type") return typeText(a.t);
+  if (a.k === "fn") return a.name;
   const v = constant(a.v);
   return v === undefined ? undefined : String(v);
 }
@@ -58,7 +59,35 @@ export function siteOf(rec: LaunchRecord, params: readonly { readonly name: stri
   if (smem !== undefined) values.set(DYNAMIC_SHARED_PARAM, smem);
   const block = dims3(rec.block);
   const dispatch = dims3(rec.grid);
-  return { ...(block ? { block } : {}), ...(dispatch ? { dispatch } : {}), values, bufferCounts };
+  // A grid written over a wrapper's parameters that are also kernel arguments (CEIL_DIV(N, 128) with N passed as
+  // the kernel's n): the grid follows the kernel's arguments, whatever values they get.
+  let dispatchExpr: [VExpr, VExpr, VExpr] | undefined;
+  if (!dispatch && rec.grid) {
+    const byHostVar = new Map<string, string>();
+    params.forEach((p, i) => {
+      const a = rec.args[i];
+      if (!p.pointer && a && a.t === "s" && a.e.k === "var" && a.e.name.startsWith(HOST_VAR) && !byHostVar.has(a.e.name) && ir.params.has(`override.${p.name}`)) byHostVar.set(a.e.name, p.name);
+    });
+    const comps = rec.grid.t === "v" ? [0, 1, 2].map((i) => rec.grid!.t === "v" ? rec.grid!.c[i] ?? { k: "const" as const, v: 1 } : unknown("?")) : rec.grid.t === "s" ? [rec.grid.e, { k: "const" as const, v: 1 }, { k: "const" as const, v: 1 }] : [];
+    const mapped = comps.map((e) => substitute(e, byHostVar));
+    if (mapped.length === 3 && mapped.every((e) => e !== undefined) && byHostVar.size > 0) dispatchExpr = mapped as [VExpr, VExpr, VExpr];
+  }
+  return { ...(block ? { block } : {}), ...(dispatch ? { dispatch } : {}), ...(dispatchExpr ? { dispatchExpr } : {}), values, bufferCounts };
+}
+
+/** A host expression with its wrapper parameters replaced by the kernel parameters they are passed as; undefined if any is not. */
+function substitute(e: VExpr, byHostVar: ReadonlyMap<string, string>): VExpr | undefined {
+  for (const v of varsOf(e)) if (!byHostVar.has(v)) return undefined;
+  const go = (x: VExpr): VExpr => {
+    switch (x.k) {
+      case "var": return vr(`override.${byHostVar.get(x.name)!}`);
+      case "bin": return bin(x.op, go(x.a), go(x.b), x.int);
+      case "un": return un(x.op, go(x.a));
+      case "call": return call(x.fn, x.args.map(go));
+      default: return x;
+    }
+  };
+  return go(e);
 }
 
 /** A key that tells two launches apart by what they give the model. */

@@ -26,7 +26,11 @@ import {
 import type { Base, MemSpace, Place, Slot, Val } from "./values";
 
 /** A template argument: a value (known, or a launch parameter) or a type. */
-export type TemplateArg = { readonly k: "value"; readonly v: VExpr } | { readonly k: "type"; readonly t: CType };
+export type TemplateArg =
+  | { readonly k: "value"; readonly v: VExpr }
+  | { readonly k: "type"; readonly t: CType }
+  /** A function passed as a template argument (`blockReduce<warpReduceMax>`). */
+  | { readonly k: "fn"; readonly name: string };
 
 /** What the lowering needs from the analysis around it. */
 export interface LowerContext {
@@ -52,6 +56,9 @@ export interface LaunchRecord {
   /** The launch expression in the analysed text. */
   readonly span: Span;
 }
+
+/** Prefix of the symbols that stand for a host function's unknown integer parameters. */
+export const HOST_VAR = "host.";
 
 /** The parameter whose value is the launch's dynamic shared memory in bytes (`extern __shared__` arrays). */
 export const DYNAMIC_SMEM = "@smem";
@@ -97,9 +104,17 @@ class Scope {
   }
 }
 
-/** The call being inlined: its return values. */
+/** The call being inlined: its return values (and places, for a function that returns a reference). */
 interface CallFrame {
   returns: Val[];
+  places: Place[];
+  wantsPlace: boolean;
+}
+
+/** A struct's definition and the template arguments it was instantiated with. */
+interface StructInfo {
+  readonly node: CNode;
+  readonly args: ReadonlyMap<string, TemplateArg>;
 }
 
 /** A source the nodes being lowered belong to: the analysed text, or a macro's expansion mapped back to it. */
@@ -162,6 +177,9 @@ export class Interp {
   private readsWorkgroupId = false;
   private dimsRead = 1;
   private structCache = new Map<string, CType>();
+  private readonly structInfos = new Map<string, StructInfo>();
+  /** The place the last inlined call returned a reference to, when it returned one. */
+  private lastCallPlace: Place | undefined;
   private snippetCache = new Map<string, CNode | null>();
   private hostAllocs = new Map<string, { bytes: VExpr | undefined }>();
 
@@ -217,7 +235,11 @@ export class Interp {
     for (const p of this.paramList(fn)) {
       const slot = this.newSlot(p.name, p.ty);
       this.scope.names.set(p.name, slot);
-      this.env.set(slot, p.ty.k === "ptr" ? this.hostPointer(p.ty, p.name, undefined) : this.unknownOf(p.ty, `parameter '${p.name}'`));
+      // An integer parameter of a launching function nobody in the file calls (a wrapper, a library entry) is a
+      // symbol: a launch's grid written over it (CEIL_DIV(N, 128)) follows the kernel argument it is passed as.
+      const s = scalarOf(p.ty);
+      const integer = p.ty.k === "scalar" && s !== undefined && !isFloatScalar(s) && s !== "bool";
+      this.env.set(slot, p.ty.k === "ptr" ? this.hostPointer(p.ty, p.name, undefined) : integer ? S(vr(`${HOST_VAR}${p.name}`), p.ty) : this.unknownOf(p.ty, `parameter '${p.name}'`));
     }
     this.silent = true;
     if (fn.body) this.guarded(() => this.block(fn.body!), fn.body);
@@ -449,6 +471,10 @@ export class Interp {
         this.scope.types.set(name, t);
         continue;
       }
+      if (given?.k === "fn") {
+        this.scope.names.set(name, this.newSlot(name, unknownType("a function"), { fnAlias: given.name }));
+        continue;
+      }
       const ty = this.typeOf(field(p, "type") ?? p);
       let v: VExpr | undefined = given?.k === "value" ? given.v : undefined;
       const def = field(p, "default_value");
@@ -626,20 +652,36 @@ export class Interp {
       const elem = args[0] ? this.typeOf(args[0]) : unknownType("?");
       return { k: "ptr", to: elem, readonly: false };
     }
-    return unknownType(`${name}<...>`);
+    return this.instantiateStruct(name, args) ?? unknownType(`${name}<...>`);
   }
 
-  private structType(n: CNode): CType {
+  private structType(n: CNode, instance?: { name: string; args: ReadonlyMap<string, TemplateArg> }): CType {
     const nameNode = field(n, "name");
-    const name = nameNode ? this.tx(nameNode) : `struct@${n.start}`;
+    const name = instance?.name ?? (nameNode ? this.tx(nameNode) : `struct@${n.start}`);
     const body = field(n, "body");
     if (!body) {
       const named = nameNode ? this.ctx.prog.structs.get(name) : undefined;
-      return named && named !== n ? this.structType(named) : unknownType(name);
+      return named && named !== n ? this.inMain(() => this.structType(named)) : unknownType(name);
     }
-    const cached = this.structCache.get(`${name}@${n.start}`);
+    const key = `${name}@${n.start}`;
+    const cached = this.structCache.get(key);
     if (cached) return cached;
-    this.structCache.set(`${name}@${n.start}`, unknownType(name));
+    this.structCache.set(key, unknownType(name));
+    const info: StructInfo = { node: n, args: instance?.args ?? new Map() };
+    this.structInfos.set(name, info);
+    // Members are laid out in the struct's own scope: its template arguments and static constants.
+    const saved = this.scope;
+    this.scope = this.structScope(info, undefined);
+    try {
+      const t = this.layoutMembers(n, body, name);
+      this.structCache.set(key, t);
+      return t;
+    } finally {
+      this.scope = saved;
+    }
+  }
+
+  private layoutMembers(n: CNode, body: CNode, name: string): CType {
     const members: { name: string; type: CType }[] = [];
     for (const f of kids(body)) {
       if (f.type !== "field_declaration") continue;
@@ -659,9 +701,91 @@ export class Interp {
       const v = this.scalarOf(this.quiet(() => this.ev(namedKids(alignas)[0] ?? alignas)));
       if (isConst(v)) align = Math.max(align, v.v);
     }
-    const t = layoutStruct(name, members, align);
-    this.structCache.set(`${name}@${n.start}`, t);
-    return t;
+    return layoutStruct(name, members, align);
+  }
+
+  /**
+   * The scope a struct's members and methods see: its template arguments, its static constants (evaluated when
+   * read) and, for a method called on an object, the object's fields as places (`payload` is `this->payload`).
+   */
+  private structScope(info: StructInfo, self: Place | undefined): Scope {
+    const scope = new Scope(this.globalScope);
+    for (const [k, a] of info.args) {
+      if (a.k === "type") scope.types.set(k, a.t);
+      else if (a.k === "fn") scope.names.set(k, this.newSlot(k, unknownType("a function"), { fnAlias: a.name }));
+      else {
+        const slot = this.newSlot(k, I32);
+        scope.names.set(k, slot);
+        this.env.set(slot, S(a.v, I32));
+      }
+    }
+    const body = field(info.node, "body");
+    for (const f of kids(body ?? info.node)) {
+      if (f.type !== "field_declaration" || !kids(f).some((k) => k.type === "storage_class_specifier" && this.tx(k) === "static")) continue;
+      const id = kids(f).find((k) => k.field === "declarator");
+      const init = field(f, "default_value") ?? (id && id.type === "init_declarator" ? field(id, "value") : undefined);
+      const nameNode = id ? declaredName(id, this.src.text) : undefined;
+      if (!nameNode || !init) continue;
+      const memberName = this.tx(nameNode);
+      const slot = this.newSlot(memberName, I64);
+      let busy = false;
+      slot.lazy = (): Val => {
+        if (busy) return O(`'${memberName}' refers to itself`);
+        busy = true;
+        const saved = this.scope;
+        this.scope = scope;
+        try {
+          return this.inMain(() => this.quiet(() => this.ev(init)));
+        } finally {
+          this.scope = saved;
+          busy = false;
+        }
+      };
+      scope.names.set(memberName, slot);
+    }
+    if (self) {
+      const t = self.ty.k === "ref" ? self.ty.to : self.ty;
+      if (t.k === "struct") {
+        for (const m of t.fields) {
+          const pl = this.member(self, m.name);
+          if (pl) scope.names.set(m.name, this.newSlot(m.name, m.type, { place: pl }));
+        }
+      }
+    }
+    return scope;
+  }
+
+  /** A class template instantiated (`Packed128<float>`): its layout with the arguments bound, cached by its name. */
+  private instantiateStruct(name: string, args: readonly CNode[]): CType | undefined {
+    const node = this.ctx.prog.structs.get(name);
+    const params = this.ctx.prog.structTemplates.get(name);
+    if (!node || !params) return undefined;
+    const tparams = kids(params).filter((k) => /parameter_declaration/.test(k.type));
+    const bound = new Map<string, TemplateArg>();
+    const texts: string[] = [];
+    tparams.forEach((p, i) => {
+      const isType = /type_parameter/.test(p.type);
+      const id = isType ? (field(p, "name") ?? childOfType(p, "type_identifier")) : declaredName(field(p, "declarator"), this.ctx.prog.text);
+      if (!id) return;
+      const pname = this.ctx.prog.text.slice(id.start, id.end);
+      const a = args[i] ? this.templateArg(args[i], isType) : undefined;
+      if (a) {
+        bound.set(pname, a);
+        texts.push(a.k === "type" ? typeText(a.t) : a.k === "fn" ? a.name : isConst(a.v) ? String(a.v.v) : "?");
+      } else texts.push("?");
+    });
+    const full = `${name}<${texts.join(", ")}>`;
+    return this.inMain(() => this.structType(node, { name: full, args: bound }));
+  }
+
+  /** A static constant of a struct named through its type (`f128::size`, `Packed128<float>::size`). */
+  private staticMember(scopeNode: CNode, member: string): Val | undefined {
+    const t = scopeNode.type === "template_type" ? this.typeOf(scopeNode) : this.namedType(this.tx(scopeNode));
+    if (t.k !== "struct") return undefined;
+    const info = this.structInfos.get(t.name);
+    if (!info) return undefined;
+    const slot = this.structScope(info, undefined).names.get(member);
+    return slot ? this.read(slot) : undefined;
   }
 
   /**
@@ -871,6 +995,15 @@ export class Interp {
         const idxNode = namedKids(field(n, "indices") ?? n).find((k) => k !== arg);
         if (!arg || !idxNode) return undefined;
         const basePlace = this.arrayOrPointer(arg);
+        if (basePlace && "k" in basePlace && basePlace.ty.k === "struct") {
+          // `x128 v; v[k]`: the struct's operator[] (a reference to an element of its payload).
+          const op = this.methodOf(basePlace.ty, "operator[]");
+          if (op) {
+            this.lastCallPlace = undefined;
+            this.inline([op.fn], undefined, [idxNode], n, { info: op.info, self: basePlace });
+            return this.lastCallPlace ?? { k: "none", ty: unknownType("?"), reason: "an element returned by operator[]" };
+          }
+        }
         const idx = this.scalarOf(this.ev(idxNode));
         return basePlace ? this.index(basePlace, idx, n) : undefined;
       }
@@ -907,7 +1040,7 @@ export class Interp {
   /** The operand of a subscript: an array place, or a pointer value. */
   private arrayOrPointer(arg: CNode): Place | Val | undefined {
     const pl = arg.type === "identifier" || arg.type === "subscript_expression" || arg.type === "field_expression" || arg.type === "parenthesized_expression" ? this.place(arg) : undefined;
-    if (pl && (pl.ty.k === "array" || (pl.k === "local" && pl.ty.k === "vector"))) return pl;
+    if (pl && (pl.ty.k === "array" || pl.ty.k === "struct" || (pl.k === "local" && pl.ty.k === "vector"))) return pl;
     if (pl && pl.k === "mem" && pl.ty.k === "vector") return pl;
     if (pl) return this.load(pl, arg);
     return this.ev(arg);
@@ -917,7 +1050,8 @@ export class Interp {
     const t = base.ty.k === "ref" ? base.ty.to : base.ty;
     if (t.k === "struct") {
       const m = t.fields.find((f) => f.name === name);
-      if (!m) return { k: "none", ty: unknownType("?"), reason: `no member '${name}'` };
+      // Not a field: a static member (`v.size`), read as a value.
+      if (!m) return undefined;
       if (base.k === "mem") return { ...base, addr: bin("+", base.addr, cst(m.offset)), ty: m.type };
       if (base.k === "local") return { ...base, path: [...base.path, name], ty: m.type };
       return { k: "none", ty: m.type, reason: base.reason };
@@ -1095,7 +1229,12 @@ export class Interp {
         return this.identifier(n);
       case "qualified_identifier": {
         const name = field(n, "name");
+        const scope = field(n, "scope");
         if (!name) return O(this.tx(n));
+        if (scope && name.type === "identifier") {
+          const m = this.staticMember(scope, this.tx(name));
+          if (m) return m;
+        }
         if (name.type === "identifier") return this.identifier(name);
         return this.ev(name);
       }
@@ -1245,7 +1384,16 @@ export class Interp {
         return c;
       }
     }
-    if (v.t === "st") return v.f.get(name) ?? O(`member '${name}'`);
+    if (v.t === "st") {
+      const f = v.f.get(name);
+      if (f) return f;
+    }
+    const st = v.ty.k === "ref" ? v.ty.to : v.ty;
+    if (st.k === "struct") {
+      const info = this.structInfos.get(st.name);
+      const slot = info ? this.structScope(info, undefined).names.get(name) : undefined;
+      if (slot) return this.read(slot);
+    }
     return O(`member '${name}'`);
   }
 
@@ -1510,6 +1658,12 @@ export class Interp {
           targs = field(name, "arguments");
           name = field(name, "name");
         }
+        // `f128::zeros()`, `Packed128<T>::constant(v)`: a static method of a struct.
+        if (scope && name && (scope.type === "template_type" || scope.type === "namespace_identifier" || scope.type === "type_identifier")) {
+          const st = scope.type === "template_type" ? this.typeOf(scope) : this.namedType(this.tx(scope));
+          const m = st.k === "struct" ? this.methodOf(st, this.tx(name)) : undefined;
+          if (m) return this.inline([m.fn], targs, args, n, { info: m.info });
+        }
         return this.callNamed(name ? this.tx(name) : this.tx(fn), this.tx(fn).slice(0, Math.max(0, (scope ? scope.end : fn.start) - fn.start)), targs, args, n);
       }
       case "template_function": {
@@ -1536,10 +1690,11 @@ export class Interp {
       return t ? this.convert(v, this.typeOf(t), name === "static_cast") : v;
     }
     const slot = this.scope.slot(name);
+    if (slot?.fnAlias) return this.callNamed(slot.fnAlias, "", targs, args, n);
     if (slot) {
       // A functor (`Op op; op(a, b)`): its operator() inlined.
       const call = this.methodOf(slot.ty, "operator()");
-      if (call) return this.inline([call], undefined, args, n);
+      if (call) return this.inline([call.fn], undefined, args, n, { info: call.info, self: slot.place ?? { k: "local", slot, path: [], ty: slot.ty, indices: [] } });
       for (const a of args) this.ev(a);
       this.note(`call to '${name}'`, "a call through a variable (a lambda or functor) is not analysed", this.sp(n));
       return O(`the result of '${name}'`);
@@ -1573,7 +1728,7 @@ export class Interp {
   }
 
   /** Inlines a user function at a call (device functions, host helpers): a return ends the call, not the caller. */
-  private inline(fns: readonly FunctionInfo[], targs: CNode | undefined, args: readonly CNode[], n: CNode): Val {
+  private inline(fns: readonly FunctionInfo[], targs: CNode | undefined, args: readonly CNode[], n: CNode, method?: { readonly info: StructInfo; readonly self?: Place }): Val {
     const fn = fns.find((f) => this.paramCount(f).min <= args.length && args.length <= this.paramCount(f).max && (this.mode === "host" ? f.space !== "device" || f.hostDevice : f.space === "device" || f.hostDevice || f.node.start >= 0)) ?? fns[0];
     if (this.depth >= MAX_CALL_DEPTH || !fn.body) {
       for (const a of args) this.ev(a);
@@ -1622,15 +1777,18 @@ export class Interp {
         }
       });
     }
-    return this.inMain(() => this.callee(fn, vals, template));
+    return this.inMain(() => this.callee(fn, vals, template, method));
   }
 
   /** The callee's side of an inlined call, on the function's own text. */
-  private callee(fn: FunctionInfo, vals: readonly (Val | Place)[], template: ReadonlyMap<string, TemplateArg>): Val {
+  private callee(fn: FunctionInfo, vals: readonly (Val | Place)[], template: ReadonlyMap<string, TemplateArg>, method?: { readonly info: StructInfo; readonly self?: Place }): Val {
     const savedScope = this.scope;
     const savedLoops = this.loopExits;
     const savedGuards = this.guards.splice(0);
-    this.scope = new Scope(this.globalScope);
+    // A method sees its struct's template arguments, static constants and (called on an object) its fields.
+    const outer = method ? this.structScope(method.info, method.self) : this.globalScope;
+    this.scope = new Scope(outer);
+    const retType = this.returnType(fn, template, outer);
     this.bindTemplate(fn, template, false);
     const calleeParams = this.paramList(fn);
     calleeParams.forEach((p, i) => {
@@ -1646,7 +1804,7 @@ export class Interp {
       }
       this.scope.names.set(p.name, slot);
     });
-    const frame: CallFrame = { returns: [] };
+    const frame: CallFrame = { returns: [], places: [], wantsPlace: retType.k === "ref" };
     this.callStack.push(frame);
     this.loopExits = [];
     this.depth++;
@@ -1661,7 +1819,7 @@ export class Interp {
       this.scope = savedScope;
     }
     if (this.emitting) this.out.push({ k: "call", name: fn.name, body });
-    const retType = this.returnType(fn, template);
+    this.lastCallPlace = frame.places.length === 1 ? frame.places[0] : undefined;
     const r = frame.returns;
     if (r.length === 0) return O(`'${fn.name}' returns nothing`, retType);
     const first = r[0];
@@ -1670,10 +1828,12 @@ export class Interp {
     return retType.k === "unknown" || retType.k === "void" ? v : this.convert(v, retType, false);
   }
 
-  /** A method defined in a struct's body (`operator()` of a functor), as a function to inline. */
-  private methodOf(t: CType, method: string): FunctionInfo | undefined {
-    if (t.k !== "struct") return undefined;
-    const node = this.ctx.prog.structs.get(t.name);
+  /** A method defined in a struct's body (`operator()` of a functor, `get_bits`), as a function to inline. */
+  private methodOf(t: CType, method: string): { fn: FunctionInfo; info: StructInfo } | undefined {
+    const st = t.k === "ref" ? t.to : t;
+    if (st.k !== "struct") return undefined;
+    const info = this.structInfos.get(st.name) ?? (this.ctx.prog.structs.get(st.name) ? { node: this.ctx.prog.structs.get(st.name)!, args: new Map() } : undefined);
+    const node = info?.node;
     const body = node ? field(node, "body") : undefined;
     for (const f of kids(body ?? { type: "", start: 0, end: 0, named: true, field: null, children: [] })) {
       let fn = f;
@@ -1687,16 +1847,17 @@ export class Interp {
       for (let i = 0; fd && fd.type !== "function_declarator" && i < 8; i++) fd = field(fd, "declarator");
       const id = fd ? field(fd, "declarator") : undefined;
       if (!fd || !id || this.ctx.prog.text.slice(id.start, id.end).replace(/\s+/g, "") !== method) continue;
-      return { name: `${t.name}::${method}`, node: fn, template, space: "device", hostDevice: true, declarator: fd, params: field(fd, "parameters"), body: field(fn, "body"), launchBounds: undefined, nameSpan: { start: id.start, end: id.end }, span: { start: f.start, end: f.end } };
+      if (!field(fn, "body")) continue;
+      return { info: info!, fn: { name: `${st.name}::${method}`, node: fn, template, space: "device", hostDevice: true, declarator: fd, params: field(fd, "parameters"), body: field(fn, "body"), launchBounds: undefined, nameSpan: { start: id.start, end: id.end }, span: { start: f.start, end: f.end } } };
     }
     return undefined;
   }
 
-  private returnType(fn: FunctionInfo, template: ReadonlyMap<string, TemplateArg>): CType {
+  private returnType(fn: FunctionInfo, template: ReadonlyMap<string, TemplateArg>, outer: Scope = this.globalScope): CType {
     const t = field(fn.node, "type");
     if (!t) return unknownType("?");
     const saved = this.scope;
-    this.scope = new Scope(this.globalScope);
+    this.scope = new Scope(outer);
     for (const [k, a] of template) if (a.k === "type") this.scope.types.set(k, a.t);
     try {
       const base = this.typeOf(t);
@@ -1721,6 +1882,14 @@ export class Interp {
   /** A template argument as written at a launch or call: a type, or a value. */
   private templateArg(a: CNode, preferType: boolean): TemplateArg | undefined {
     let node = a;
+    // A function named as an argument (a function-pointer template parameter).
+    const bare = a.type === "type_descriptor" && !field(a, "declarator") ? field(a, "type") : a.type === "identifier" ? a : undefined;
+    if (bare && (bare.type === "type_identifier" || bare.type === "identifier")) {
+      const fname = this.tx(bare);
+      const alias = this.scope.slot(fname);
+      if (alias?.fnAlias) return { k: "fn", name: alias.fnAlias };
+      if (!alias && this.ctx.prog.functions.has(fname)) return { k: "fn", name: fname };
+    }
     if (a.type === "type_descriptor") {
       const t = field(a, "type");
       const simple = t && !field(a, "declarator") && (t.type === "type_identifier" || t.type === "qualified_identifier");
@@ -2022,6 +2191,14 @@ export class Interp {
         this.emitOps("subgroup", steps * components(v.ty));
         return this.unknownOf(v.ty, `the result of cg::${name}`);
       }
+      case "plus":
+      case "less":
+      case "greater":
+      case "bit_and":
+      case "bit_or":
+      case "bit_xor":
+        // The operation a cg::reduce applies: counted by the reduction.
+        return O(`cg::${name}`);
       default:
         for (const a of args) this.ev(a);
         this.note(`cooperative_groups::${name}`, "not modelled: its work is not counted", this.sp(n));
@@ -2046,7 +2223,15 @@ export class Interp {
     const obj = field(fn, "argument");
     const f = field(fn, "field");
     const name = f ? this.tx(f).replace(/^template\s+/, "") : "?";
-    const ov = obj ? this.ev(obj) : O("?");
+    const arrow = kids(fn).some((k) => k.field === "operator" && this.tx(k) === "->");
+    let objPlace = obj && !arrow ? this.place(obj) : undefined;
+    let ov: Val;
+    if (objPlace && objPlace.ty.k === "struct") ov = objPlace.k === "mem" ? this.load(objPlace, obj!) : this.read(objPlace.k === "local" ? objPlace.slot : this.newSlot("?", objPlace.ty));
+    else ov = obj ? this.ev(obj) : O("?");
+    if (arrow && ov.t === "p") {
+      objPlace = this.deref(ov, this.pointee(ov));
+      ov = { t: "g", ty: objPlace.ty };
+    }
     const g = ov.ty.k === "group" ? ov.ty : undefined;
     if (g) {
       const size = g.scope === "tile" ? g.size ?? 32 : undefined;
@@ -2098,8 +2283,17 @@ export class Interp {
       }
     }
     if (this.mode === "host" && ov.t === "p" && (name === "data" || name === "get" || name === "begin")) return ov;
-    const m = this.methodOf(ov.ty, name);
-    if (m) return this.inline([m], undefined, args, n);
+    const m = this.methodOf(objPlace?.ty ?? ov.ty, name);
+    if (m) {
+      let self = objPlace;
+      if (!self || self.k === "none") {
+        // A method of a temporary (`load128(p).get_bits()`): the value in a local of its own.
+        const tmp = this.newSlot("this", ov.ty);
+        this.env.set(tmp, ov);
+        self = { k: "local", slot: tmp, path: [], ty: ov.ty, indices: [] };
+      }
+      return this.inline([m.fn], undefined, args, n, { info: m.info, self });
+    }
     for (const a of args) this.ev(a);
     if (this.mode === "device") this.note(`method '${name}'`, "a method call is not analysed: its work is not counted", this.sp(n));
     return O(`the result of .${name}()`);
@@ -2148,9 +2342,10 @@ export class Interp {
     const [rows, cols] = colMajor ? [c, r] : [r, c];
     const rowBytes = cols * eb;
     const tileBytes = rows * rowBytes;
-    const piece = Math.max(eb, Math.min(16, rowBytes, tileBytes / 32));
+    // Each lane's contiguous share of the tile, as one access (one span, one address pattern for the model).
+    const piece = Math.max(eb, Math.min(rowBytes, tileBytes / 32));
     const perRow = Math.max(1, Math.floor(rowBytes / piece));
-    const pieces = Math.max(1, Math.round(tileBytes / piece / 32));
+    const pieces = 1;
     const lane = bin("%", this.linearTid(), cst(32));
     const ty = vectorOf(frag.s, Math.max(1, piece / eb));
     for (let j = 0; j < pieces; j++) {
@@ -2348,6 +2543,10 @@ export class Interp {
         this.noteExit(true);
         const frame = this.callStack[this.callStack.length - 1];
         if (frame && v) frame.returns.push(v);
+        if (frame && e && frame.wantsPlace) {
+          const pl = this.quiet(() => this.place(e));
+          if (pl) frame.places.push(pl);
+        }
         if (this.emitting) this.out.push({ k: "exit" });
         return true;
       }
@@ -2538,7 +2737,8 @@ export class Interp {
         this.declaration(condNode);
         c = unknown("a declared condition");
       } else if (condNode) c = this.truth(this.ev(condNode));
-      if (isConst(c)) {
+      // Host code keeps both arms: its "constants" may be defaults the command line overrides (`kernel_num = 1`).
+      if (isConst(c) && this.mode === "device") {
         // A constant condition (if constexpr, a template parameter): only the arm taken exists in this instantiation.
         const taken = c.v !== 0 ? consequence : alternative;
         if (!taken) return false;
@@ -2630,7 +2830,7 @@ export class Interp {
         this.loopExits.pop();
       }
     });
-    if (isConst(sel)) {
+    if (isConst(sel) && this.mode === "device") {
       let i = caseInfo.findIndex((c) => c.value && isConst(c.value) && c.value.v === sel.v);
       if (i < 0) i = caseInfo.findIndex((c) => !c.value);
       if (i >= 0) {

@@ -61,8 +61,12 @@ export function prepareCuda(original: string, options: PrepareOptions = {}): Pre
   const unresolved = new Set<string>();
   const resolveInclude = (path: string, fromKey: string): IncludeResolution => {
     const r = options.resolveInclude?.(path, fromKey) ?? { error: "not found" };
-    if ("error" in r && r.code === undefined) unresolved.add(path);
-    return r;
+    if ("error" in r) {
+      if (r.code === undefined) unresolved.add(path);
+      return r;
+    }
+    // Headers get the same treatment as the file: multi-line macros joined, system includes blanked.
+    return { key: r.key, text: joinContinuations(r.text).replace(ANGLE_INCLUDE, (m) => blank(m)) };
   };
   const pre = preprocess(text, { defines, resolveInclude });
 

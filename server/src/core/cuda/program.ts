@@ -40,6 +40,8 @@ export interface CudaProgram {
   /** Explicit instantiations `template __global__ void k<256>(float*);`: the function name and argument list. */
   readonly instantiations: readonly { readonly name: string; readonly args: CNode; readonly span: Span }[];
   readonly structs: ReadonlyMap<string, CNode>;
+  /** The template parameter lists of class templates (`template <class T> struct Packed128 {...}`), by name. */
+  readonly structTemplates: ReadonlyMap<string, CNode>;
   /** `typedef T NAME;` and `using NAME = T;`: the type node (and the declarator for typedefs). */
   readonly aliases: ReadonlyMap<string, { readonly type: CNode; readonly declarator?: CNode }>;
   readonly enums: ReadonlyMap<string, { readonly value: CNode | undefined; readonly previous: string | undefined }>;
@@ -111,6 +113,7 @@ export function collectProgram(root: CNode, text: string, pre: PreprocessResult,
   const hostFunctions: FunctionInfo[] = [];
   const instantiations: { name: string; args: CNode; span: Span }[] = [];
   const structs = new Map<string, CNode>();
+  const structTemplates = new Map<string, CNode>();
   const aliases = new Map<string, { type: CNode; declarator?: CNode }>();
   const enums = new Map<string, { value: CNode | undefined; previous: string | undefined }>();
   const globals = new Map<string, { decl: CNode; declarator: CNode }>();
@@ -191,9 +194,12 @@ export function collectProgram(root: CNode, text: string, pre: PreprocessResult,
           break;
         case "struct_specifier":
         case "class_specifier":
-        case "union_specifier":
+        case "union_specifier": {
           addStruct(n);
+          const id = field(n, "name");
+          if (template && id && field(n, "body")) structTemplates.set(name(id), template);
           break;
+        }
         case "enum_specifier":
           addEnum(n);
           break;
@@ -230,5 +236,5 @@ export function collectProgram(root: CNode, text: string, pre: PreprocessResult,
     }
   };
   visit(kids(root), null, null);
-  return { text, root, functions, kernels, hostFunctions, instantiations, structs, aliases, enums, globals, macros: functionMacros(pre, original) };
+  return { text, root, functions, kernels, hostFunctions, instantiations, structs, structTemplates, aliases, enums, globals, macros: functionMacros(pre, original) };
 }

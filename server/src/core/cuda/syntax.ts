@@ -64,6 +64,14 @@ export type CopyPolicy = (type: string, start: number, end: number) => boolean |
 
 /** Tokens never read: brackets, separators. (Operators are kept: the lowering reads them.) */
 const PUNCTUATION = new Set(["(", ")", "{", "}", "[", "]", ";", ",", "::", "\"", "'"]);
+/** Node types whose children fill no field (lists and blocks): their children's field names are not asked for. */
+const NO_FIELDS = new Set([
+  "translation_unit", "compound_statement", "argument_list", "parameter_list", "initializer_list", "template_argument_list",
+  "template_parameter_list", "field_declaration_list", "enumerator_list", "declaration_list", "subscript_argument_list",
+  "expression_statement", "string_literal", "concatenated_string", "type_qualifier", "storage_class_specifier",
+  "parenthesized_expression", "else_clause", "sized_type_specifier", "primitive_type", "number_literal", "identifier",
+]);
+
 /** Whether a node type is named, learnt once per type; the two types the grammar has both ways are asked each time. */
 const namedTypes = new Map<string, boolean>();
 const AMBIGUOUS = new Set(["decltype", "noexcept"]);
@@ -90,7 +98,7 @@ export function copyTree(tree: SyntaxTree, policy: CopyPolicy): CNode {
           named = c.nodeIsNamed;
           if (!AMBIGUOUS.has(type)) namedTypes.set(type, named);
         }
-        const start = c.startIndex, end = c.endIndex, fieldName = c.currentFieldName;
+        const start = c.startIndex, end = c.endIndex, fieldName = NO_FIELDS.has(parent.type) ? null : c.currentFieldName;
         // Inside a copied subtree everything is copied; in a container, each child is asked about again.
         // `shallow`: copy this node and ask about each of its children (a function whose body may be skipped).
         const decision = parent.container ? (CONTAINERS.has(type) ? "shallow" : policy(type, start, end)) : true;

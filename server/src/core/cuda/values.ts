@@ -41,6 +41,8 @@ export interface Slot {
   readonly place?: Place;
   /** A function-scope array: its unique name in `local` IR nodes. */
   readonly arrayName?: string;
+  /** A function-pointer template parameter bound to a function of the file: calls go to it. */
+  readonly fnAlias?: string;
   /** A constant whose value is computed when first read (file-scope constexpr). */
   lazy?: () => Val;
 }

@@ -75,6 +75,11 @@ export interface LaunchSite {
   /** Threads per block and blocks per grid (x, y, z), where the site's expressions have values. */
   readonly block?: readonly [number, number, number];
   readonly dispatch?: readonly [number, number, number];
+  /**
+   * The grid as the site writes it over the kernel's own parameters (`CEIL_DIV(N, 128)` where N is passed as the
+   * kernel's `n`): evaluated once the parameters have values, inferred or assumed ones included.
+   */
+  readonly dispatchExpr?: readonly [VExpr, VExpr, VExpr];
   /** Values of named launch parameters the site passes: kernel arguments, template values, DYNAMIC_SHARED_PARAM. */
   readonly values?: ReadonlyMap<string, number>;
   /** Element counts of the buffers the site passes (from their allocations), by binding. */
@@ -252,7 +257,8 @@ export function resolveLaunch(ir: KernelIR, directives: readonly Directive[], op
         case "stored": return uniforms.get(p.binding)?.get(`[${p.index}]`);
       }
     };
-    let inferred = inferLaunch(ir, { valueOf, workgroupSize, dispatchGiven: dispatch !== null, problemSize: options.infer.problemSize, subgroupSize: options.subgroupSize });
+    const siteGrid = !dispatch && site?.dispatchExpr ? site.dispatchExpr : undefined;
+    let inferred = inferLaunch(ir, { valueOf, workgroupSize, dispatchGiven: dispatch !== null || !!siteGrid, problemSize: options.infer.problemSize, subgroupSize: options.subgroupSize });
     if (!workgroupSize && ir.launch.workgroupSize && inferred.overrides.size > 0) {
       // An override sizing the workgroup had no value: with the assumed one the workgroup size, then the dispatch, follow.
       const withAssumed = new Map([...launch.overrides, ...inferred.overrides]);
@@ -261,7 +267,7 @@ export function resolveLaunch(ir: KernelIR, directives: readonly Directive[], op
         workgroupSize = [dims[0], dims[1], dims[2]];
         const i = unknowns.findIndex((u) => u.what === "workgroup size");
         if (i >= 0) unknowns.splice(i, 1);
-        inferred = inferLaunch(ir, { valueOf, workgroupSize, dispatchGiven: dispatch !== null, problemSize: options.infer.problemSize, subgroupSize: options.subgroupSize });
+        inferred = inferLaunch(ir, { valueOf, workgroupSize, dispatchGiven: dispatch !== null || !!siteGrid, problemSize: options.infer.problemSize, subgroupSize: options.subgroupSize });
       }
     }
     assumptions = site?.directiveFor ? inferred.assumptions.map((a) => {
@@ -277,6 +283,9 @@ export function resolveLaunch(ir: KernelIR, directives: readonly Directive[], op
         let fields = uniforms.get(p.binding);
         if (!fields) uniforms.set(p.binding, (fields = new Map()));
         fields.set(p.kind === "uniform" ? p.field : `[${p.index}]`, value);
+      } else if (p?.kind === "override" && site && !overrides.has(p.name)) {
+        // A launch-decided kernel's argument no count depends on (only computed with) still needs a value.
+        overrides.set(p.name, value);
       } else if (p?.kind === "bufferLength") {
         bufferCounts.set(p.binding, value);
         const b = ir.bindings.find((x) => x.name === p.binding);
@@ -293,6 +302,25 @@ export function resolveLaunch(ir: KernelIR, directives: readonly Directive[], op
       finalDispatch = inferred.dispatch;
       const i = unknowns.findIndex((u) => u.what === "dispatch");
       if (i >= 0) unknowns.splice(i, 1);
+    }
+    if (siteGrid) {
+      // The site's grid over the kernel's arguments, with the values they now have.
+      const dims = siteGrid.map((e) => launchConstant(ir, e, overrides));
+      if (dims.every((d): d is number => d !== undefined && Number.isFinite(d) && d >= 1)) {
+        finalDispatch = [Math.trunc(dims[0]), Math.trunc(dims[1]), Math.trunc(dims[2])];
+        const i = unknowns.findIndex((u) => u.what === "dispatch");
+        if (i >= 0) unknowns.splice(i, 1);
+        const onAssumed = siteGrid.some((e) => [...varsOf(e)].some((v) => inferred.params.has(v)));
+        siteAssumptions.push({ name: "dispatch", value: finalDispatch, source: onAssumed ? "assumed" : "code", reason: `the launch's grid, over the kernel's arguments${onAssumed ? " (some assumed)" : ""}`, directive: site!.directiveFor?.("dispatch", finalDispatch) ?? `// @dispatch ${finalDispatch.join(", ")}` });
+      } else {
+        const again = inferLaunch(ir, { valueOf, workgroupSize, dispatchGiven: dispatch !== null, problemSize: options.infer.problemSize, subgroupSize: options.subgroupSize });
+        if (again.dispatch) {
+          finalDispatch = again.dispatch;
+          const i = unknowns.findIndex((u) => u.what === "dispatch");
+          if (i >= 0) unknowns.splice(i, 1);
+          siteAssumptions.push(...again.assumptions.filter((a) => a.name === "dispatch").map((a) => ({ ...a, directive: site!.directiveFor?.("dispatch", a.value) ?? a.directive })));
+        }
+      }
     }
     for (const a of assumptions) sizes.push({ name: a.name, value: a.value, source: a.source === "assumed" ? "assumed" : "code" });
   }
