@@ -23,6 +23,8 @@ const nodeCommon = {
   sourcemap: production ? false : "linked",
   minify: production,
   external: ["vscode"],
+  // web-tree-sitter's ES module reads import.meta.url, which a CommonJS bundle does not have: bundle its CommonJS build.
+  alias: { "web-tree-sitter": join(root, "node_modules", "web-tree-sitter", "tree-sitter.cjs") },
   logLevel: "warning",
 };
 

@@ -4,6 +4,7 @@ import { DidChangeConfigurationNotification, LanguageClient, type LanguageClient
 import { ServerStatusNotification, type ServerStatusParams } from "../../server/src/protocol";
 import type { ServerStatusItem } from "./statusItem";
 import { withWorkspaceTrust } from "./workspaceBoundary";
+import { analysedDocumentSelector } from "./analysedDocuments";
 
 export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, status: ServerStatusItem): LanguageClient {
   const module = context.asAbsolutePath("dist/server.js");
@@ -12,7 +13,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6009"] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: "wgsl" }],
+    documentSelector: analysedDocumentSelector,
     outputChannel: output,
     // The status item shows failures; the output channel never jumps open by itself.
     revealOutputChannelOn: 4 /* RevealOutputChannelOn.Never */,

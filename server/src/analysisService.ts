@@ -1,19 +1,93 @@
-// Runs the whole per-file analysis the server and the CLI publish: the pure core plus Tint, mapped to the original.
+// Runs the whole per-file analysis the server and the CLI publish: for WGSL the pure core plus Tint, for CUDA the
+// tree-sitter front-end (no compiler), each mapped to the original text.
 //
 // Tint is the authority for WGSL errors: when it is available, the KernelLens parser's syntax errors are not
 // published (they would duplicate Tint's and could disagree with the real compiler). Without Tint, they are.
+// CUDA has no such authority without nvcc: the CUDA front-end's own syntax errors are published.
 import { analyzePrepared, type AnalyzeOptions, prepareSource, type PreparedSource, type SourceAnalysis } from "./core/analysis/sourceAnalysis";
+import { analyzeCudaSource, type CudaAnalyzeOptions, type CudaParser, type CudaSourceAnalysis } from "./core/cuda/analyze";
 import type { CoreDiagnostic } from "./core/diagnostic";
+import type { DeviceSpec } from "./core/devices/device";
 import { toOriginalSpan } from "./core/preprocess/originalSpan";
 import type { TintCompiler, TintMessage } from "./tint/tintCompiler";
 
-export interface FileAnalysis {
+/** One file's analysis, tagged with the language whose front-end read it. */
+export type FileAnalysis = WgslFileAnalysis | CudaFileAnalysis;
+
+export interface WgslFileAnalysis {
+  readonly language: "wgsl";
   readonly source: SourceAnalysis;
   /** Every diagnostic to publish, spans in the original text, sorted by position. */
   readonly diagnostics: readonly CoreDiagnostic[];
   /** Milliseconds spent in Tint and in the whole analysis. */
   readonly timing: { readonly tintMs: number; readonly totalMs: number };
   readonly tintAvailable: boolean;
+}
+
+export interface CudaFileAnalysis {
+  readonly language: "cuda";
+  /** Every span in it (kernels, models, diagnostics) is in the original text. */
+  readonly source: CudaSourceAnalysis;
+  /** Every diagnostic to publish, spans in the original text, sorted by position. */
+  readonly diagnostics: readonly CoreDiagnostic[];
+  readonly timing: { readonly totalMs: number };
+  /** The defines the file was analysed with (a setting or `--define`). */
+  readonly defines: readonly string[];
+  /** The device the kernels were modelled on; undefined when no model ran. */
+  readonly device: DeviceSpec | undefined;
+  /**
+   * The same text analysed again for another device, with the same parser, defines, includes and model options: what
+   * the analysis would have been with that device configured (the device's compute capability picks `#if
+   * __CUDA_ARCH__` branches and its warp width sizes launches inferred from `warpSize`).
+   */
+  readonly reanalyzeOn: (device: DeviceSpec) => CudaSourceAnalysis;
+}
+
+/** The CUDA grammar, or why it could not be loaded (the caller loads it once: server/src/treeSitter/grammars.ts). */
+export type CudaGrammar = CudaParser | { readonly error: string };
+
+export type CudaFileOptions = Omit<CudaAnalyzeOptions, "parser" | "keepTree">;
+
+/** The diagnostic code of a CUDA file that could not be analysed because the grammar did not load. */
+export const CUDA_GRAMMAR_UNAVAILABLE = "cuda-grammar-unavailable";
+
+/** A parser that reads nothing: the analysis of a file the front-end is not run on (no grammar, a refused size). */
+const READS_NOTHING: CudaParser = { parse: () => null };
+
+/**
+ * Analyses a CUDA file. Without a grammar the file gets one diagnostic saying why, and nothing else (no kernels, no
+ * preprocessor problems): nothing KernelLens could say about it would be right.
+ */
+export function analyzeCudaFile(text: string, options: CudaFileOptions, grammar: CudaGrammar): CudaFileAnalysis {
+  const started = performance.now();
+  const parser = "error" in grammar ? READS_NOTHING : grammar;
+  const analyzeOn = (body: string, model: CudaFileOptions["model"]): CudaSourceAnalysis => analyzeCudaSource(body, { ...options, model, parser });
+  const source = analyzeOn(text, options.model);
+  const diagnostics =
+    "error" in grammar
+      ? [{ severity: "error" as const, code: CUDA_GRAMMAR_UNAVAILABLE, message: `KernelLens cannot analyse CUDA here: ${grammar.error}`, span: { start: 0, end: 0 }, source: "kernellens" as const }]
+      : sortDiagnostics([...source.diagnostics]);
+  return {
+    language: "cuda",
+    source,
+    diagnostics,
+    timing: { totalMs: performance.now() - started },
+    defines: [...(options.defines ?? [])],
+    device: options.model?.device,
+    reanalyzeOn: (device) => analyzeOn(text, { ...(options.model ?? {}), device }),
+  };
+}
+
+/** The analysis of a file too large to analyse: only the diagnostic that says so, in the file's language. */
+export function refusedAnalysis(language: FileAnalysis["language"], diagnostic: CoreDiagnostic, totalMs: number): FileAnalysis {
+  if (language === "wgsl") return { language, source: analyzePrepared(prepareSource("")), diagnostics: [diagnostic], timing: { tintMs: 0, totalMs }, tintAvailable: false };
+  const source = analyzeCudaSource("", { parser: READS_NOTHING });
+  return { language, source, diagnostics: [diagnostic], timing: { totalMs }, defines: [], device: undefined, reanalyzeOn: () => source };
+}
+
+/** The parse had no syntax errors: features that need whole kernels can trust it while the author keeps typing. */
+export function parsedCleanly(analysis: FileAnalysis): boolean {
+  return analysis.language === "wgsl" ? analysis.source.module.errors.length === 0 : !analysis.source.diagnostics.some((d) => d.code === "cuda-syntax");
 }
 
 /** Converts Tint's messages into diagnostics on the original text; `info` notes join the error before them. */
@@ -73,10 +147,10 @@ export function combine(source: SourceAnalysis, tint: Awaited<ReturnType<typeof 
   return sortDiagnostics(list);
 }
 
-export async function analyzeFile(text: string, options: AnalyzeOptions, tint: TintCompiler | undefined): Promise<FileAnalysis> {
+export async function analyzeFile(text: string, options: AnalyzeOptions, tint: TintCompiler | undefined): Promise<WgslFileAnalysis> {
   const started = performance.now();
   const prepared = prepareSource(text, options);
   const compiled = tint ? await compilePrepared(prepared, tint) : undefined;
   const source = analyzePrepared(prepared);
-  return { source, diagnostics: combine(source, compiled), timing: { tintMs: compiled?.ms ?? 0, totalMs: performance.now() - started }, tintAvailable: !!tint };
+  return { language: "wgsl", source, diagnostics: combine(source, compiled), timing: { tintMs: compiled?.ms ?? 0, totalMs: performance.now() - started }, tintAvailable: !!tint };
 }

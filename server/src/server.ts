@@ -3,6 +3,8 @@
 // Started by the VS Code client over IPC, or by any editor with `node dist/server.js --stdio`. Dawn is loaded in
 // this process only through its `null` backend (Tint diagnostics, no GPU); kernels run in a separate helper.
 // Any client that speaks the base protocol works: optional capabilities are read in lsp/clientSupport.ts.
+// WGSL documents and CUDA ones (VS Code's `cuda-cpp`, .cu/.cuh) are analysed; the WGSL-only features (completion,
+// navigation, the directive code action) answer nothing for CUDA, which the C++ extension serves.
 import {
   type CancellationToken,
   createConnection,
@@ -25,10 +27,16 @@ import {
   type ServerStatusParams,
 } from "./protocol";
 import { TintCompiler } from "./tint/tintCompiler";
+import type { CudaGrammar } from "./analysisService";
+import { type KernelLanguage, kernelLanguageOf } from "./kernelLanguage";
+import { createParser } from "./treeSitter/grammars";
 import { toLspDiagnostic } from "./lsp/convert";
 import { DocumentAnalyses } from "./lsp/documentAnalyses";
 import { SettingsCache } from "./lsp/settings";
 import { documentSymbols } from "./lsp/symbols";
+import { cudaDocumentSymbols } from "./lsp/cudaSymbols";
+import { cudaHover } from "./lsp/cudaHover";
+import { modelledSource } from "./lsp/modelledSource";
 import { kernelsResult } from "./lsp/kernelsRequest";
 import { answerRoofline } from "./lsp/rooflineRequest";
 import { measuredDevices } from "./run/profiles";
@@ -52,7 +60,26 @@ const TINT_START_DEADLINE_MS = 30000;
 
 const log = (message: string): void => connection.console.log(message);
 const settings = new SettingsCache(connection, () => support.configuration);
-const analyses = new DocumentAnalyses(documents, (uri) => settings.get(uri), () => tint, () => workspaceFolders, (m) => connection.console.error(m));
+
+let cudaGrammar: Promise<CudaGrammar> | undefined;
+/** The CUDA parser, created once per server when the first CUDA document opens; a failure is said once, here. */
+function loadCudaGrammar(): Promise<CudaGrammar> {
+  cudaGrammar ??= createParser("cuda")
+    .catch((err: unknown) => ({ error: (err as Error).message ?? String(err) }))
+    .then((parser) => {
+      if ("error" in parser) connection.console.error(`KernelLens server: CUDA files cannot be analysed: ${parser.error}`);
+      return parser;
+    });
+  return cudaGrammar;
+}
+
+const analyses = new DocumentAnalyses(documents, (uri) => settings.get(uri), () => tint, () => workspaceFolders, (m) => connection.console.error(m), loadCudaGrammar);
+
+/** The front-end an open document is read with (a document that is not open counts as WGSL, as before). */
+function languageOf(uri: string): KernelLanguage {
+  const doc = documents.get(uri);
+  return doc ? kernelLanguageOf({ languageId: doc.languageId, name: uri }) : "wgsl";
+}
 
 analyses.onPublish((p) => {
   const diagnostics = p.diagnostics.map((d) => toLspDiagnostic(p.document, d, (key) => p.includedTexts.get(key)));
@@ -135,44 +162,53 @@ async function analysed(uri: string, token: CancellationToken | undefined): Prom
 
 connection.onDocumentSymbol(async (p, token) => {
   const state = await analysed(p.textDocument.uri, token);
-  return symbolsFor(p.textDocument.uri, state ? documentSymbols(state.document, state.analysis.source) : [], support);
+  if (!state) return symbolsFor(p.textDocument.uri, [], support);
+  const { analysis, document } = state;
+  return symbolsFor(p.textDocument.uri, analysis.language === "wgsl" ? documentSymbols(document, analysis.source) : cudaDocumentSymbols(document, analysis.source), support);
 });
 connection.onHover(async (p, token) => {
   const state = await analysed(p.textDocument.uri, token);
-  return state ? hoverFor(hover(state.document, state.analysis.source, p.position), support) : null;
+  if (!state) return null;
+  const { analysis, document } = state;
+  return hoverFor(analysis.language === "wgsl" ? hover(document, analysis.source, p.position) : cudaHover(document, analysis, p.position), support);
 });
+// Navigation and completion are WGSL's only: a CUDA document is answered at once, without waiting for its analysis,
+// so the C++ extension's answers are never held up or joined by KernelLens's.
 connection.onDefinition(async (p, token) => {
+  if (languageOf(p.textDocument.uri) === "cuda") return null;
   const state = await analysed(p.textDocument.uri, token);
-  return state ? definition(state.document, state.analysis.source, p.position) : null;
+  return state?.analysis.language === "wgsl" ? definition(state.document, state.analysis.source, p.position) : null;
 });
 connection.onReferences(async (p, token) => {
+  if (languageOf(p.textDocument.uri) === "cuda") return [];
   const state = await analysed(p.textDocument.uri, token);
-  return state ? references(state.document, state.analysis.source, p.position, p.context.includeDeclaration) : [];
+  return state?.analysis.language === "wgsl" ? references(state.document, state.analysis.source, p.position, p.context.includeDeclaration) : [];
 });
 connection.onCompletion(async (p, token) => {
+  if (languageOf(p.textDocument.uri) === "cuda") return [];
   const state = await analysed(p.textDocument.uri, token);
-  return state ? completionFor(completion(state.document, state.analysis.source, p.position), support) : [];
+  return state?.analysis.language === "wgsl" ? completionFor(completion(state.document, state.analysis.source, p.position), support) : [];
 });
 // Lenses and hints show the cost model: a large document has none, so they answer at once without waiting for its parse.
 connection.onCodeLens(async (p, token) => {
   if (analyses.modeOf(p.textDocument.uri) !== "full" || !(await settings.get(p.textDocument.uri)).codeLens) return [];
   const state = await analysed(p.textDocument.uri, token);
-  return state && state.mode === "full" ? codeLenses(state.document, state.analysis.source) : [];
+  return state && state.mode === "full" ? codeLenses(state.document, modelledSource(state.analysis)) : [];
 });
 connection.onCodeAction(async (p, token) => {
-  if (analyses.modeOf(p.textDocument.uri) !== "full") return [];
+  if (analyses.modeOf(p.textDocument.uri) !== "full" || languageOf(p.textDocument.uri) === "cuda") return [];
   const state = await analysed(p.textDocument.uri, token);
-  return state && state.mode === "full" ? codeActions(state.document, state.analysis.source, p.range) : [];
+  return state && state.mode === "full" && state.analysis.language === "wgsl" ? codeActions(state.document, state.analysis.source, p.range) : [];
 });
 connection.languages.inlayHint.on(async (p, token) => {
   if (analyses.modeOf(p.textDocument.uri) !== "full" || !(await settings.get(p.textDocument.uri)).inlayHints) return [];
   const state = await analysed(p.textDocument.uri, token);
-  return state && state.mode === "full" ? inlayHints(state.document, state.analysis.source, p.range) : [];
+  return state && state.mode === "full" ? inlayHints(state.document, modelledSource(state.analysis), p.range) : [];
 });
 connection.onRequest(DocumentKernelsRequest, async (p: DocumentKernelsParams, token): Promise<DocumentKernelsResult> => {
   if (!p || typeof p.uri !== "string") return { uri: "", defines: [], kernels: [], diagnostics: { errors: 0, warnings: 0, infos: 0 } };
-  // Tint's start (loading Dawn) is waited for longer than an analysis: it happens once.
-  await within(tintReady ?? Promise.resolve(), token, TINT_START_DEADLINE_MS, "Tint");
+  // Tint's start (loading Dawn) is waited for longer than an analysis: it happens once. CUDA does not use it.
+  if (languageOf(p.uri) === "wgsl") await within(tintReady ?? Promise.resolve(), token, TINT_START_DEADLINE_MS, "Tint");
   // A refused document answers with no kernels and its one diagnostic, so the panel can say why.
   const state = await within(analyses.current(p.uri), token, REQUEST_DEADLINE_MS, p.uri);
   return kernelsResult(p.uri, state);

@@ -17,7 +17,8 @@ export interface ServerHandle {
   diagnostics(uri: string, accept?: (d: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   /** The most recent diagnostics published for a uri. */
   latest(uri: string): Diagnostic[] | undefined;
-  open(uri: string, text: string, version?: number): void;
+  /** Opens a document as `languageId` (default `wgsl`; VS Code's CUDA is `cuda-cpp`). */
+  open(uri: string, text: string, version?: number, languageId?: string): void;
   change(uri: string, text: string, version: number): void;
   /** An incremental edit, as editors send while typing: replace the range with `text`. */
   edit(uri: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }, text: string, version: number): void;
@@ -82,8 +83,8 @@ export async function startServer(settings: Record<string, unknown> = {}, worksp
         waiters.push({ uri, accept, resolve: (d) => { clearTimeout(timer); resolve(d); } });
       });
     },
-    open(uri, text, version = 1) {
-      void connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "wgsl", version, text } });
+    open(uri, text, version = 1, languageId = "wgsl") {
+      void connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId, version, text } });
     },
     change(uri, text, version) {
       void connection.sendNotification("textDocument/didChange", { textDocument: { uri, version }, contentChanges: [{ text }] });

@@ -17,6 +17,8 @@ import {
   rooflineResult,
 } from "../../server/src/lsp/rooflineRequest";
 import { check } from "../../server/src/core/validation";
+import type { WgslFileAnalysis } from "../../server/src/analysisService";
+import { modelledWgsl } from "../../server/src/lsp/modelledSource";
 import { rooflineResultChecker } from "../../webview/src/roofline/protocol";
 
 const root = join(__dirname, "..", "..");
@@ -26,6 +28,11 @@ const saxpyText = readFileSync(join(root, "examples", "saxpy.wgsl"), "utf8");
 
 function analyze(text: string, device: DeviceSpec = rtx4090): SourceAnalysis {
   return analyzeSource(text, { model: { device } });
+}
+
+/** A WGSL file analysis as the server holds it (no Tint). */
+function fileOf(source: SourceAnalysis): WgslFileAnalysis {
+  return { language: "wgsl", source, diagnostics: source.diagnostics, timing: { tintMs: 0, totalMs: 0 }, tintAvailable: false };
 }
 
 const close = (actual: number, expected: number, what: string): void =>
@@ -72,7 +79,7 @@ describe("roofs", () => {
 
 describe("points", () => {
   it("place saxpy where its hand-derived counts put it", () => {
-    const result = rooflineResult({ uri: "file:///ws/saxpy.wgsl" }, analyze(saxpyText));
+    const result = rooflineResult({ uri: "file:///ws/saxpy.wgsl" }, modelledWgsl(analyze(saxpyText)));
     assert.equal(result.device.id, "nvidia-rtx-4090");
     assert.equal(result.kernels.length, 1);
     const [k] = result.kernels;
@@ -95,24 +102,24 @@ describe("points", () => {
 
   it("re-model on another device over the same parse, matching a fresh analysis for that device", () => {
     const source = analyze(saxpyText);
-    const onH100 = rooflineResult({ uri: "file:///ws/saxpy.wgsl", deviceId: "h100" }, source);
+    const onH100 = rooflineResult({ uri: "file:///ws/saxpy.wgsl", deviceId: "h100" }, modelledWgsl(source));
     assert.equal(onH100.device.id, "nvidia-h100-sxm");
     assert.deepEqual(onH100.device.ceilings, ceilingsOf(h100));
     const fresh = analyze(saxpyText, h100).models.get("saxpy")!.model.roofline;
     close(onH100.kernels[0]!.predicted!.ms, fresh.predictedMs!, "time on H100");
     close(onH100.kernels[0]!.predicted!.attainableGflops, fresh.attainableGflops!, "roof on H100");
-    assert.notEqual(onH100.kernels[0]!.predicted!.ms, rooflineResult({ uri: "u" }, source).kernels[0]!.predicted!.ms);
+    assert.notEqual(onH100.kernels[0]!.predicted!.ms, rooflineResult({ uri: "u" }, modelledWgsl(source)).kernels[0]!.predicted!.ms);
     // The document's own device reuses its models; another device gets new ones.
-    assert.equal(modelsOn(source, rtx4090), source.models);
-    assert.notEqual(modelsOn(source, h100), source.models);
+    assert.equal(modelsOn(modelledWgsl(source), rtx4090), source.models);
+    assert.notEqual(modelsOn(modelledWgsl(source), h100), source.models);
   });
 
   it("fall back to the document's device for an unknown id, and list every device", () => {
     const source = analyze(saxpyText);
     for (const deviceId of ["no-such-gpu", "", "   ", undefined]) {
-      assert.equal(rooflineResult({ uri: "u", deviceId }, source).device.id, "nvidia-rtx-4090", `deviceId ${JSON.stringify(deviceId)}`);
+      assert.equal(rooflineResult({ uri: "u", deviceId }, modelledWgsl(source)).device.id, "nvidia-rtx-4090", `deviceId ${JSON.stringify(deviceId)}`);
     }
-    const result = rooflineResult({ uri: "u" }, source);
+    const result = rooflineResult({ uri: "u" }, modelledWgsl(source));
     assert.deepEqual(result.devices, listDevices().map((d) => ({ id: d.id, name: d.name, vendor: d.vendor })));
     // Without an analysis (a document the server does not have) the roofs still come back, with no kernels.
     const bare = rooflineResult({ uri: "file:///closed.wgsl", deviceId: "amd-mi300x" }, undefined);
@@ -128,7 +135,7 @@ describe("points", () => {
       "fn no_launch(@builtin(global_invocation_id) gid: vec3<u32>) { data[gid.x] = data[gid.x] * 2.0; }",
       "@vertex fn vs() -> @builtin(position) vec4<f32> { return vec4<f32>(0.0); }",
     ].join("\n");
-    const result = rooflineResult({ uri: "u" }, analyze(text));
+    const result = rooflineResult({ uri: "u" }, modelledWgsl(analyze(text)));
     assert.deepEqual(result.kernels.map((k) => k.name), ["no_launch"]);
     assert.equal(result.kernels[0]!.predicted, null);
     assert.match(result.kernels[0]!.reason ?? "", /\S/);
@@ -151,7 +158,7 @@ describe("points", () => {
     for (const file of files) {
       const source = analyze(readFileSync(join(dir, file), "utf8"));
       for (const device of listDevices()) {
-        const result = rooflineResult({ uri: `file:///ws/${file}`, deviceId: device.id }, source);
+        const result = rooflineResult({ uri: `file:///ws/${file}`, deviceId: device.id }, modelledWgsl(source));
         const checked = check(rooflineResultChecker, result, "result");
         assert.ok(checked.ok, `${file} on ${device.id}: ${checked.ok ? "" : checked.detail}`);
         placed += result.kernels.filter((k) => k.predicted !== null).length;
@@ -168,14 +175,14 @@ describe("positions and requests", () => {
     const good = analyze(saxpyText);
     const broken = analyze(saxpyText.replace("let i = gid.x;", "let i = gid.x +;"));
     assert.ok(broken.module.errors.length > 0);
-    assert.equal(chartedAnalysis({ analysis: { source: broken }, lastGood: { source: good } }), good);
-    assert.equal(chartedAnalysis({ analysis: { source: broken }, lastGood: undefined }), broken);
-    assert.equal(chartedAnalysis({ analysis: { source: good }, lastGood: { source: good } }), good);
+    assert.equal(chartedAnalysis({ analysis: fileOf(broken), lastGood: fileOf(good) })?.source, good);
+    assert.equal(chartedAnalysis({ analysis: fileOf(broken), lastGood: undefined })?.source, broken);
+    assert.equal(chartedAnalysis({ analysis: fileOf(good), lastGood: fileOf(good) })?.source, good);
     assert.equal(chartedAnalysis(undefined), undefined);
   });
 
   it("answers malformed params without throwing", () => {
-    const state = { analysis: { source: analyze(saxpyText) }, lastGood: undefined };
+    const state = { analysis: fileOf(analyze(saxpyText)), lastGood: undefined };
     for (const params of [null, undefined, 42, "file:///x", {}, { uri: 7 }, { uri: "file:///x", deviceId: 9 }]) {
       const result = answerRoofline(params, state);
       assert.ok(Array.isArray(result.kernels) && result.devices.length > 0, JSON.stringify(params));
@@ -188,7 +195,7 @@ describe("positions and requests", () => {
     const path = join(root, "examples", "quant", "int4-gemv-good.wgsl");
     const device = findDevice(DEFAULT_DEVICE_ID)!;
     const source = analyzeSource(readFileSync(path, "utf8"), { model: { device } });
-    const result = rooflineResult({ uri: "file:///q.wgsl" }, source);
+    const result = rooflineResult({ uri: "file:///q.wgsl" }, modelledWgsl(source));
     const whatIf = result.kernels.filter((k) => /what-if/.test(k.name));
     assert.ok(whatIf.length >= 5, whatIf.map((k) => k.name).join(", "));
     const fp16 = whatIf.find((k) => /as fp16/.test(k.name))!;

@@ -1,6 +1,6 @@
-// What the Kernels and Roofline panel hosts share: a webview panel that follows the active WGSL editor, refreshes
-// what it shows as that document changes (a newer refresh cancels an older one still running), loads its page, and
-// reveals a range of the document it shows in the editor column it follows.
+// What the Kernels and Roofline panel hosts share: a webview panel that follows the active kernel editor (WGSL or
+// CUDA: analysedDocuments.ts), refreshes what it shows as that document changes (a newer refresh cancels an older one
+// still running), loads its page, and reveals a range of the document it shows in the editor column it follows.
 //
 // A subclass says how to turn a document into its page's message (`messageFor`), how to post it, and what its page
 // sends; it adds the change events it refreshes on (typing, diagnostics, settings).
@@ -8,6 +8,7 @@ import { posix } from "node:path";
 import * as vscode from "vscode";
 import type { WireRange } from "../../../server/src/protocol";
 import { loadWebviewHtml, webviewRoot } from "./webviewHtml";
+import { isAnalysedDocument } from "../analysedDocuments";
 
 /** Typing fires a change per keystroke; the server re-analyses after its own debounce, so wait a little longer. */
 const refreshDelayMs = 300;
@@ -21,7 +22,7 @@ export interface FollowingPanelSpec {
   readonly logName: string;
   /** The request a refresh makes, for the log: `documentKernels`. */
   readonly request: string;
-  /** The page's text with no WGSL document to follow, and when the request failed. */
+  /** The page's text with no kernel document to follow, and when the request failed. */
   readonly noDocumentReason: string;
   readonly failureReason: string;
   /** Whether a reveal selects the whole range or puts the cursor at its start. */
@@ -45,7 +46,7 @@ export function createFollowingWebviewPanel(viewType: string, title: string, ext
 }
 
 export function isKernelEditor(editor: vscode.TextEditor | undefined): editor is vscode.TextEditor {
-  return editor?.document.languageId === "wgsl";
+  return editor !== undefined && isAnalysedDocument(editor.document);
 }
 
 export function errorText(err: unknown): string {
@@ -54,7 +55,7 @@ export function errorText(err: unknown): string {
 
 export abstract class EditorFollowingPanel<M extends { readonly type: string }> implements vscode.Disposable {
   protected readonly disposables: vscode.Disposable[] = [];
-  /** The document the panel follows: the last WGSL editor that was active (focus on the panel itself keeps it). */
+  /** The document the panel follows: the last kernel editor that was active (focus on the panel itself keeps it). */
   protected target: vscode.Uri | undefined;
   protected targetColumn: vscode.ViewColumn | undefined;
   /** URI of the document the page shows; `reveal` is honoured for that document only. */
@@ -88,7 +89,7 @@ export abstract class EditorFollowingPanel<M extends { readonly type: string }> 
     );
   }
 
-  /** Follows the active (or a visible) WGSL editor and loads the page: the subclass's constructor calls it last. */
+  /** Follows the active (or a visible) kernel editor and loads the page: the subclass's constructor calls it last. */
   protected start(): void {
     const active = vscode.window.activeTextEditor;
     this.follow(isKernelEditor(active) ? active : vscode.window.visibleTextEditors.find(isKernelEditor));
@@ -129,7 +130,7 @@ export abstract class EditorFollowingPanel<M extends { readonly type: string }> 
     return this.target !== undefined && uri.toString() === this.target.toString();
   }
 
-  /** Follows a WGSL editor; any other editor (or none, when the panel itself has focus) leaves the panel as it is. */
+  /** Follows a kernel editor; any other editor (or none, when the panel itself has focus) leaves the panel as it is. */
   private follow(editor: vscode.TextEditor | undefined): void {
     if (!isKernelEditor(editor)) return;
     this.targetColumn = editor.viewColumn ?? this.targetColumn;

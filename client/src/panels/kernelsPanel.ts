@@ -1,4 +1,4 @@
-// Host side of the Kernels panel: follows the active WGSL editor, posts its entry points to the page, reveals the one picked.
+// Host side of the Kernels panel: follows the active WGSL or CUDA editor, posts its entry points to the page, reveals the one picked.
 //
 // The panel does not own the language client: it gets a `fetchKernels` function, so it works (and shows why it
 // is empty) whether or not the server is running. Everything the page sends is checked before it is acted on.
@@ -56,7 +56,7 @@ export class KernelsPanel extends EditorFollowingPanel<HostToPage> {
       title: "Kernels",
       logName: "kernels panel",
       request: "documentKernels",
-      noDocumentReason: "Open a WGSL file to see its entry points.",
+      noDocumentReason: "Open a WGSL or CUDA file to see its kernels.",
       failureReason: "Could not get the entry points of this file; see the KernelLens log.",
       revealSelects: "start",
       extensionUri: ctx.extensionUri,

@@ -1,4 +1,4 @@
-// Host side of the Roofline panel: follows the active WGSL editor, posts its kernels on a device's roofline, reveals the one picked.
+// Host side of the Roofline panel: follows the active WGSL or CUDA editor, posts its kernels on a device's roofline, reveals the one picked.
 //
 // The panel owns no client and no run history: it gets `fetchRoofline` (the server's `kernellens/roofline`) and
 // `measuredFor` (latest runs and the calibrated roofs), so it works, and says why it is empty, whether or not the
@@ -124,7 +124,7 @@ export class RooflinePanel extends EditorFollowingPanel<HostToPage> {
       title: "Roofline",
       logName: "roofline panel",
       request: "kernellens/roofline",
-      noDocumentReason: "Open a WGSL file to see its kernels on the roofline.",
+      noDocumentReason: "Open a WGSL or CUDA file to see its kernels on the roofline.",
       failureReason: "Could not get the roofline of this file; see the KernelLens log.",
       revealSelects: "range",
       extensionUri: ctx.extensionUri,

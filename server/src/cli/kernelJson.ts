@@ -1,10 +1,11 @@
 // Converts a kernel's cost model to the `kernels` entries of `kernellens analyze --json` (the design note's contract).
-import type { KernelSummary } from "../core/analysis/kernels";
 import { totalFlops } from "../core/model/flops";
 import type { KernelAnalysis } from "../core/model/analyzeKernel";
 import { perUnit } from "../core/model/perUnit";
 import type { PerUnit, Range } from "../core/model/types";
+import type { Span } from "../core/span";
 import type { WireRange } from "../protocol";
+import { estimatedResources, type ResourcesJson } from "./resourcesJson";
 
 export interface KernelJson {
   name: string;
@@ -40,6 +41,8 @@ export interface KernelJson {
   assumptions: { name: string; value: number | number[]; source: "code" | "assumed"; reason: string; directive: string }[];
   /** The fields above whose values rest on an assumed value (empty when nothing is assumed). */
   assumedFields: string[];
+  /** Registers, shared memory, stack, spills and barriers per block or workgroup; `exact` says whether a compiler gave them. */
+  resources: ResourcesJson;
 }
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -56,11 +59,16 @@ function assumedFieldsOf(m: KernelAnalysis["model"]): string[] {
   return workgroupSized ? ["workgroupSize", ...fields, "workgroupMemoryBytes", "occupancy"] : fields;
 }
 
+/**
+ * One kernel's entry, for any language. `analysedToOriginal` maps the model's spans to the original text (WGSL's are
+ * in the preprocessed text); `dynamicSharedBytes` is the launch's dynamic shared memory (none in WGSL; null: unknown).
+ */
 export function toKernelJson(
-  kernel: KernelSummary,
+  kernel: { readonly name: string; readonly nameSpan: Span },
   analysis: KernelAnalysis | undefined,
   rangeOf: (span: { start: number; end: number }) => WireRange,
   analysedToOriginal: (span: { start: number; end: number }) => { start: number; end: number } = (s) => s,
+  dynamicSharedBytes: number | null = 0,
 ): KernelJson {
   const range = rangeOf(kernel.nameSpan);
   if (!analysis) {
@@ -71,6 +79,7 @@ export function toKernelJson(
       unknowns: [{ what: "the model", reason: "not run for this entry point" }],
       assumptions: [],
       assumedFields: [],
+      resources: estimatedResources(undefined, dynamicSharedBytes),
     };
   }
   const m = analysis.model;
@@ -122,5 +131,6 @@ export function toKernelJson(
     unknowns: m.unknowns.map((u) => ({ what: u.what, reason: u.reason })),
     assumptions: m.assumptions.map((a) => ({ name: a.name, value: typeof a.value === "number" ? a.value : [...a.value], source: a.source, reason: a.reason, directive: a.directive })),
     assumedFields: assumedFieldsOf(m),
+    resources: estimatedResources(m, dynamicSharedBytes),
   };
 }

@@ -18,6 +18,7 @@ import type { DeviceSpec } from "../core/devices/device";
 import { LineIndex } from "../core/wgsl/lineIndex";
 import type { AdapterSummary, CalibrationProfile } from "../gpu/types";
 import { ceilingsFromCalibration, measuredPointFromRun, rooflineResult } from "../lsp/rooflineRequest";
+import { modelledWgsl } from "../lsp/modelledSource";
 import type { RooflineMeasuredPoint } from "../protocol";
 import { readHistory, sourceHash, type HistoryRecord } from "../run/history";
 import { loadProfiles, measuredDeviceId, profileForMeasurements } from "../run/profiles";
@@ -252,7 +253,7 @@ export async function reportCommand(args: CliArgs, deps: ReportCommandDeps): Pro
     const p = measuredPointFromRun(r.outcome);
     if (p) points.set(r.outcome.entry, p);
   }
-  const roofline = rooflineResult({ uri: pathToFileURL(file).href, deviceId: device.id }, source, deps.measured);
+  const roofline = rooflineResult({ uri: pathToFileURL(file).href, deviceId: device.id }, modelledWgsl(source), deps.measured);
   const measuredRuns = history.filter((r) => measuredPointFromRun(r.outcome)).map((r) => r.outcome);
   let profile: CalibrationProfile | undefined;
   try {

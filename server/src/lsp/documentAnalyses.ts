@@ -1,4 +1,5 @@
-// Keeps the latest analysis of every open WGSL document: debounced on typing, stale results dropped, includes tracked.
+// Keeps the latest analysis of every open WGSL and CUDA document: debounced on typing, stale results dropped, includes
+// tracked. The document's language (kernelLanguage.ts) picks the front-end: WGSL with Tint, CUDA with tree-sitter.
 //
 // How much analysis a document gets depends on its size (documentLimits.ts): a large one has no cost model, a huge
 // one none at all. Only the current version's analysis is kept (plus, for a document that models, the last one that
@@ -7,9 +8,10 @@ import { createHash } from "node:crypto";
 import type { TextDocuments } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { URI } from "vscode-uri";
-import { combine, compilePrepared, type FileAnalysis, sortDiagnostics } from "../analysisService";
+import { analyzeCudaFile, combine, compilePrepared, type CudaGrammar, type FileAnalysis, parsedCleanly, refusedAnalysis, sortDiagnostics } from "../analysisService";
 import { analyzePrepared, prepareSource } from "../core/analysis/sourceAnalysis";
 import type { CoreDiagnostic } from "../core/diagnostic";
+import { kernelLanguageOf } from "../kernelLanguage";
 import type { TintCompiler } from "../tint/tintCompiler";
 import type { ServerSettings } from "./settings";
 import { DEFAULT_DEVICE_ID, findDevice, listDevices, lookupDevice } from "../core/devices/database";
@@ -58,6 +60,8 @@ export class DocumentAnalyses {
     private readonly tint: () => TintCompiler | undefined,
     private readonly workspaceFolders: () => readonly string[],
     private readonly log: (message: string) => void,
+    /** The CUDA grammar, loaded once per server (on the first CUDA document). */
+    private readonly cudaGrammar: () => Promise<CudaGrammar>,
   ) {}
 
   /**
@@ -204,25 +208,42 @@ export class DocumentAnalyses {
     let mode = size.mode;
     let limit = limitDiagnostic(mode, size.bytes);
     let analysis: FileAnalysis;
+    const language = kernelLanguageOf({ languageId: doc.languageId, name: doc.uri });
     try {
       const started = performance.now();
-      const refused = (): FileAnalysis => ({ source: analyzePrepared(prepareSource("")), diagnostics: [limit!], timing: { tintMs: 0, totalMs: performance.now() - started }, tintAvailable: false });
+      const refused = (): FileAnalysis => refusedAnalysis(language, limit!, performance.now() - started);
+      const resolveInclude = workspaceIncludeResolver({
+        documentPath: uriToPath(doc.uri),
+        includePaths: settings.includePaths,
+        workspaceFolders: this.workspaceFolders(),
+        trusted: settings.workspaceTrusted,
+        // An open editor's text wins over the file on disk, so edits to an include show up before saving.
+        openText: (full) => this.documents.get(URI.file(full).toString())?.getText(),
+      });
+      // Each kernel's counting also stops on the clock, so a slow machine waits no longer than a fast one.
+      const modelOptions = () => ({ device: this.deviceFor(settings), budget: { timeMs: KERNEL_MODEL_BUDGET_MS, clock: () => performance.now() }, problemSize: settings.assumedProblemSize });
       if (mode === "refused") {
         // Not even Tint: a text this size is a mistake (a log, generated data), not a kernel being written.
         analysis = refused();
+      } else if (language === "cuda") {
+        const grammar = await this.cudaGrammar();
+        if (stale()) return this.states.get(doc.uri);
+        // No Tint and no compiler: the CUDA front-end reads the text, with the setting's defines and the same includes.
+        let cuda = analyzeCudaFile(text, { defines: settings.defines, resolveInclude, model: mode === "full" ? modelOptions() : undefined }, grammar);
+        // Includes count: what is parsed and modelled is the preprocessed text (measured after the fact: the CUDA
+        // front-end preprocesses and parses in one call; the include resolver's caps bound what it can read).
+        const expanded = cuda.source.pre.text === text ? size.bytes : utf8Bytes(cuda.source.pre.text);
+        if (expanded > size.bytes && documentMode(expanded) !== mode) {
+          mode = documentMode(expanded);
+          limit = limitDiagnostic(mode, expanded, true);
+          if (mode === "large") cuda = analyzeCudaFile(text, { defines: settings.defines, resolveInclude }, grammar);
+        }
+        analysis = mode === "refused" ? refused() : limit ? { ...cuda, diagnostics: sortDiagnostics([limit, ...cuda.diagnostics]) } : cuda;
       } else {
         let prepared = prepareSource(text, {
           defines: settings.defines,
-          resolveInclude: workspaceIncludeResolver({
-            documentPath: uriToPath(doc.uri),
-            includePaths: settings.includePaths,
-            workspaceFolders: this.workspaceFolders(),
-            trusted: settings.workspaceTrusted,
-            // An open editor's text wins over the file on disk, so edits to an include show up before saving.
-            openText: (full) => this.documents.get(URI.file(full).toString())?.getText(),
-          }),
-          // Each kernel's counting also stops on the clock, so a slow machine waits no longer than a fast one.
-          model: mode === "full" ? { device: this.deviceFor(settings), budget: { timeMs: KERNEL_MODEL_BUDGET_MS, clock: () => performance.now() }, problemSize: settings.assumedProblemSize } : undefined,
+          resolveInclude,
+          model: mode === "full" ? modelOptions() : undefined,
         });
         // Includes count: what is parsed and modelled is the preprocessed text.
         const expanded = prepared.pre.text === text ? size.bytes : utf8Bytes(prepared.pre.text);
@@ -245,7 +266,7 @@ export class DocumentAnalyses {
           if (stale()) return this.states.get(doc.uri);
           const source = analyzePrepared(prepared);
           const diagnostics = combine(source, compiled);
-          analysis = { source, diagnostics: limit ? sortDiagnostics([limit, ...diagnostics]) : diagnostics, timing: { tintMs: compiled?.ms ?? 0, totalMs: performance.now() - started }, tintAvailable: !!tint };
+          analysis = { language: "wgsl", source, diagnostics: limit ? sortDiagnostics([limit, ...diagnostics]) : diagnostics, timing: { tintMs: compiled?.ms ?? 0, totalMs: performance.now() - started }, tintAvailable: !!tint };
         }
       }
     } catch (err) {
@@ -261,7 +282,7 @@ export class DocumentAnalyses {
       if (existing) this.memory.request();
     }
     // Only a document that models keeps a last good parse (for the roofline): a large one's would hold its memory.
-    const good = mode !== "full" ? undefined : analysis.source.module.errors.length === 0 ? analysis : existing?.lastGood;
+    const good = mode !== "full" ? undefined : parsedCleanly(analysis) ? analysis : existing?.lastGood;
     const state: DocumentState = { version, settingsEpoch, document: doc, analysis, lastGood: good, mode };
     this.states.set(doc.uri, state);
     this.publish(doc, version, analysis.diagnostics, analysis.source.pre.includedTexts);

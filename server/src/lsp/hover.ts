@@ -11,7 +11,8 @@ import type { Resolution, WgslSymbol } from "../core/wgsl/resolve";
 import { sizeOf, alignOf, typeToString } from "../core/wgsl/types";
 import { spanToRange } from "./convert";
 import { toOriginalSpan } from "../core/preprocess/originalSpan";
-import { modelHover } from "./modelViews";
+import { accessHover, kernelBreakdown } from "./modelViews";
+import { modelledWgsl } from "./modelledSource";
 import { analysedOffset, locationOf, wordAt } from "./positions";
 
 export function resolutionOf(source: SourceAnalysis): Resolution {
@@ -102,12 +103,13 @@ export function hover(doc: TextDocument, source: SourceAnalysis, position: Posit
     return loc.uri === doc.uri ? loc.range : undefined;
   };
   if (symbol) {
+    const modelled = modelledWgsl(source);
     const parts = [fence(describeSymbol(source, resolution, symbol))];
     const kernel = source.kernels.find((k) => k.name === symbol.name && symbol.kind === "function");
     if (kernel) {
       const size = kernel.workgroupSize.value ? kernel.workgroupSize.value.join(" × ") : kernel.workgroupSize.text ?? "—";
       parts.push(`**@${kernel.stage} entry point** · workgroup size ${size} · ${kernel.bindings.length} binding(s)`);
-      const breakdown = modelHover(source, offset, kernel.name);
+      const breakdown = kernelBreakdown(modelled, kernel.name);
       if (breakdown) parts.push(breakdown);
     }
     // A quantized binding: what was inferred, and from which lines.
@@ -120,7 +122,7 @@ export function hover(doc: TextDocument, source: SourceAnalysis, position: Posit
         break;
       }
     }
-    const access = modelHover(source, offset, undefined);
+    const access = accessHover(modelled, original);
     if (access) parts.push(access);
     const loc = locationOf(doc, source, symbol.nameSpan);
     if (loc.uri !== doc.uri) parts.push(`Declared in \`${decodeURIComponent(loc.uri.replace(/^file:\/\//, ""))}\`.`);

@@ -1,19 +1,17 @@
 // Answers `kernellens/roofline`: a document's compute kernels placed on a device's roofline, with that device's roofs.
 //
-// Pure: it reads an analysis the server already holds and, for another device than the analysed one, calls the core's
-// model again on the same parsed module, so the unit tests run it without a server or an editor. The client imports
+// Pure: it reads an analysis the server already holds (of either language, through ModelledSource) and, for another
+// device than the analysed one, has the core model it again, so the unit tests run it without a server or an editor. The client imports
 // the two converters at the end (a run outcome and a calibration profile into roofline terms); they sit here, next to
 // the roofs computed from datasheets, so both sets of roofs follow one definition.
 import { quantWhatIf } from "../core/quant/whatIf";
 import { assumedLensText } from "../core/model/assumptionsText";
 import { totalFlops } from "../core/model/flops";
-import type { SourceAnalysis } from "../core/analysis/sourceAnalysis";
 import { DEFAULT_DEVICE_ID, findDevice, listDevices } from "../core/devices/database";
 import type { DeviceSpec } from "../core/devices/device";
 import type { KernelAnalysis } from "../core/model/analyzeKernel";
-import { analyzeKernel } from "../core/analysis/kernelAnalysis";
 import type { KernelModel } from "../core/model/types";
-import type { Span } from "../core/wgsl/ast";
+import type { Span } from "../core/span";
 import { LineIndex } from "../core/wgsl/lineIndex";
 import type { CalibrationProfile } from "../gpu/types";
 import type {
@@ -27,6 +25,8 @@ import type {
   WireRange,
 } from "../protocol";
 import type { RunOutcome } from "../run/api";
+import { type FileAnalysis, parsedCleanly } from "../analysisService";
+import { type ModelledSource, modelledSource } from "./modelledSource";
 
 /** The roofs of a device from its datasheet figures (or from a measured profile's, for a `measured` device). */
 export function ceilingsOf(device: DeviceSpec): RooflineCeilings {
@@ -100,25 +100,9 @@ function rangeIn(index: LineIndex, span: Span): WireRange {
   return { start: index.positionAt(span.start), end: index.positionAt(span.end) };
 }
 
-/**
- * The models of every compute entry point on `device`: the analysis's own when it was made for that device, otherwise
- * the core's model run again over the same parse (no re-parse: only the device differs).
- */
-export function modelsOn(source: SourceAnalysis, device: DeviceSpec): ReadonlyMap<string, KernelAnalysis> {
-  if (source.device?.id === device.id) return source.models;
-  const models = new Map<string, KernelAnalysis>();
-  const withDevice: SourceAnalysis = { ...source, models, device };
-  for (const k of source.kernels) {
-    if (k.stage !== "compute") continue;
-    try {
-      // The quantized bindings do not depend on the device: keep the ones the document's analysis found.
-      models.set(k.name, { ...analyzeKernel(withDevice, k, device, new Map(), {}, source.problemSize), quantization: source.models.get(k.name)?.quantization });
-    } catch {
-      // The analysis that published diagnostics already reported a model failure where the kernel is; here the
-      // kernel just has no point.
-    }
-  }
-  return models;
+/** The models of every modelled kernel on `device`: the analysis's own when it was made for that device, else new ones. */
+export function modelsOn(source: ModelledSource, device: DeviceSpec): ReadonlyMap<string, KernelAnalysis> {
+  return source.device?.id === device.id ? source.models : source.remodel(device);
 }
 
 /** Zero (a kernel that moves workgroup memory but does no arithmetic) has no place on a log scale either. */
@@ -127,7 +111,7 @@ function positiveOrNull(value: number | null | undefined): number | null {
 }
 
 /** Picks the device: the one asked for, else the one the document was analysed for, else the default. */
-export function rooflineDevice(deviceId: string | undefined, source: SourceAnalysis | undefined, measured: readonly DeviceSpec[] = []): DeviceSpec {
+export function rooflineDevice(deviceId: string | undefined, source: Pick<ModelledSource, "device"> | undefined, measured: readonly DeviceSpec[] = []): DeviceSpec {
   const asked = deviceId !== undefined && deviceId.trim() !== "" ? findDevice(deviceId, measured) : undefined;
   return asked ?? source?.device ?? findDevice(DEFAULT_DEVICE_ID, measured)!;
 }
@@ -141,7 +125,7 @@ export function deviceInfo(device: DeviceSpec): RooflineDevice {
  * has the device and the device list but no kernels, so the panel can still show the roofs. `modelOff` says why a
  * document gets no cost model at all (it is too large): its kernels are listed with that reason and no point.
  */
-export function rooflineResult(params: RooflineParams, source: SourceAnalysis | undefined, measured: readonly DeviceSpec[] = [], modelOff?: string): RooflineResult {
+export function rooflineResult(params: RooflineParams, source: ModelledSource | undefined, measured: readonly DeviceSpec[] = [], modelOff?: string): RooflineResult {
   const device = rooflineDevice(params.deviceId, source, measured);
   const devices = listDevices(measured).map((d) => ({ id: d.id, name: d.name, vendor: d.vendor }));
   if (!source) return { uri: params.uri, device: deviceInfo(device), devices, kernels: [] };
@@ -149,7 +133,6 @@ export function rooflineResult(params: RooflineParams, source: SourceAnalysis | 
   const lines = new LineIndex(source.text);
   const kernels: RooflineKernel[] = [];
   for (const k of source.kernels) {
-    if (k.stage !== "compute") continue;
     const analysis = models.get(k.name);
     const { predicted, reason } = analysis ? predictionOf(analysis.model) : { predicted: null, reason: modelOff ?? "the cost model has no result for this kernel" };
     kernels.push({
@@ -190,10 +173,10 @@ export function rooflineResult(params: RooflineParams, source: SourceAnalysis | 
  * is mid-edit and kernels may have vanished), then the last one that parsed. Its ranges are in its own text, which
  * differs from the current text only by the edit in progress.
  */
-export function chartedAnalysis(state: { analysis: { source: SourceAnalysis }; lastGood: { source: SourceAnalysis } | undefined } | undefined): SourceAnalysis | undefined {
+export function chartedAnalysis(state: { analysis: FileAnalysis; lastGood: FileAnalysis | undefined } | undefined): FileAnalysis | undefined {
   if (!state) return undefined;
-  const current = state.analysis.source;
-  return current.module.errors.length > 0 && state.lastGood ? state.lastGood.source : current;
+  const current = state.analysis;
+  return !parsedCleanly(current) && state.lastGood ? state.lastGood : current;
 }
 
 /**
@@ -204,5 +187,6 @@ export function answerRoofline(params: unknown, state: Parameters<typeof charted
   const p = params as Partial<RooflineParams> | null | undefined;
   const uri = p && typeof p.uri === "string" ? p.uri : "";
   const deviceId = p && typeof p.deviceId === "string" ? p.deviceId : undefined;
-  return rooflineResult({ uri, deviceId }, uri === "" ? undefined : chartedAnalysis(state), measured, modelOff);
+  const charted = uri === "" ? undefined : chartedAnalysis(state);
+  return rooflineResult({ uri, deviceId }, charted ? modelledSource(charted) : undefined, measured, modelOff);
 }
