@@ -140,7 +140,9 @@ Usage:
   kernellens doctor [--json]
 
 Commands:
-  analyze   WGSL diagnostics (Tint and KernelLens) and the kernels of each file.
+  analyze   WGSL diagnostics (Tint and KernelLens) and the kernels of each file; .cu/.cuh files are read as CUDA
+            (no compiler needed: launches from host code, // @block/@grid/@smem/@arg/@template lines);
+            run, sweep and report take WGSL only and refuse a CUDA file (exit 2)
             --json   one JSON object per file, one per line (see README: "CLI contract")
             --sarif  a SARIF 2.1.0 log for code-scanning tools
             --no-tint  skip the WGSL compiler (KernelLens's own parser only)

@@ -1,7 +1,9 @@
 // The `kernellens` command line: static analysis for CI, kernel runs on the local GPU, calibration, HTML reports, the device database.
 import { isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { analyzeFile } from "../analysisService";
+import { analyzeCudaFile, analyzeFile, type CudaGrammar, type FileAnalysis } from "../analysisService";
+import { isCudaFile } from "../kernelLanguage";
+import { createParser } from "../treeSitter/grammars";
 import type { IncludeResolution } from "../core/preprocess/preprocess";
 import { TintCompiler } from "../tint/tintCompiler";
 import { INCLUDE_OUTSIDE_CODE, includeResolver } from "../run/includeResolver";
@@ -95,13 +97,33 @@ function formats(args: CliArgs): number {
   return 0;
 }
 
+/**
+ * `run`, `sweep` and `report` read WGSL only: KernelLens runs kernels through Dawn (WebGPU), which cannot run CUDA.
+ * A CUDA file is refused with exit 2 (bad input) and what to use instead.
+ */
+function refuseCuda(args: CliArgs): number | undefined {
+  const cuda = args.files.find((f) => isCudaFile(f));
+  if (cuda === undefined) return undefined;
+  const what = args.command === "report" ? "the HTML report does not read CUDA files yet" : "CUDA kernels cannot be run by KernelLens (it runs WGSL compute shaders through WebGPU)";
+  process.stderr.write(`kernellens: ${args.command} '${cuda}': ${what}; 'kernellens analyze ${cuda}' gives the static cost model\n`);
+  return 2;
+}
+
+/** The CUDA parser, created once per process on the first CUDA file. */
+let cudaGrammar: Promise<CudaGrammar> | undefined;
+function loadCudaGrammar(): Promise<CudaGrammar> {
+  cudaGrammar ??= createParser("cuda").catch((err: unknown) => ({ error: (err as Error).message ?? String(err) }));
+  return cudaGrammar;
+}
+
 async function analyze(args: CliArgs): Promise<number> {
   if (args.files.length === 0) throw new UsageError("analyze needs at least one FILE");
   for (const f of args.files) {
     checkInputFile(f);
   }
   let tint: TintCompiler | undefined;
-  if (!args.noTint) {
+  // Tint (Dawn) is loaded only for WGSL files: CUDA is read by the tree-sitter front-end alone.
+  if (!args.noTint && args.files.some((f) => !isCudaFile(f))) {
     const created = await TintCompiler.create();
     if ("error" in created) process.stderr.write(`kernellens: Tint unavailable, using the KernelLens parser only: ${created.error}\n`);
     else tint = created;
@@ -111,7 +133,8 @@ async function analyze(args: CliArgs): Promise<number> {
   const results: AnalyzeFileJson[] = [];
   for (const file of args.files) {
     const text = readInputFile(file);
-    const analysis = await analyzeFile(text, { defines: args.defines, resolveInclude: cliIncludeResolver(args)(file, args.includePaths), model: { device, given: args.lets, problemSize: args.assumeSize } }, tint);
+    const options = { defines: args.defines, resolveInclude: cliIncludeResolver(args)(file, args.includePaths), model: { device, given: args.lets, problemSize: args.assumeSize } };
+    const analysis: FileAnalysis = isCudaFile(file) ? analyzeCudaFile(text, options, await loadCudaGrammar()) : await analyzeFile(text, options, tint);
     results.push(toAnalyzeJson(file, text, analysis, deviceJson));
   }
   if (args.json) process.stdout.write(results.map((r) => JSON.stringify(r)).join("\n") + "\n");
@@ -142,13 +165,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       case "formats":
         return formats(args);
       case "run":
-        return await runCommand(args, { device: args.device !== undefined ? pickDevice(args.device) : undefined });
+        return refuseCuda(args) ?? await runCommand(args, { device: args.device !== undefined ? pickDevice(args.device) : undefined });
       case "calibrate":
         return await calibrateCommand(args);
       case "report":
-        return await reportCommand(args, { device: pickDevice(args.device), measured: measured(), includeResolver: cliIncludeResolver(args), version: VERSION });
+        return refuseCuda(args) ?? await reportCommand(args, { device: pickDevice(args.device), measured: measured(), includeResolver: cliIncludeResolver(args), version: VERSION });
       case "sweep":
-        return await sweepCommand(args, pickDevice(args.device), {
+        return refuseCuda(args) ?? await sweepCommand(args, pickDevice(args.device), {
           deviceFixed: args.device !== undefined,
           deviceForAdapter: (adapter) => {
             const profile = loadProfile(adapter.key);
