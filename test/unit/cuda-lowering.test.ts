@@ -469,3 +469,66 @@ __global__ void broken(float* y) { y[threadIdx.x] = ; }`;
   for (const e of errs) assert.ok(e.span.start >= text.indexOf("broken"), "located in the broken kernel");
   assert.ok(a.models.has("ok"));
 });
+
+test("host code: a wrapper's arguments come from its caller, a command-line override keeps the default, @buffer sizes a pointer", async () => {
+  const text = `
+#include <cstdlib>
+__global__ void scale(float* x, int n, float s) {
+  int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < n) x[i] *= s;
+}
+// @buffer y[1 << 16]
+__global__ void touch(const float* y, float* out) { out[threadIdx.x] = y[threadIdx.x * 16]; }
+static int ceil_div(int a, int b) { return (a + b - 1) / b; }
+void launch_scale(float* x, int n, cudaStream_t stream) {
+  const int threads = 128;
+  scale<<<ceil_div(n, threads), threads, 0, stream>>>(x, n, 0.5f);
+}
+int main(int argc, char** argv) {
+  int n = 1 << 18;
+  if (argc > 1) n = atoi(argv[1]);
+  float* x;
+  cudaMalloc(&x, n * sizeof(float));
+  launch_scale(x, n, 0);
+  touch<<<1, 64>>>(x, x);
+  return 0;
+}`;
+  const a = await analyzeCuda(text);
+  const k = a.kernels.find((x) => x.name === "scale")!;
+  // n = 2^18 (the default the command line may override), 2^18 / 128 = 2,048 blocks of 128.
+  assert.deepEqual([k.launch.grid, k.launch.block, k.launch.source], [[2048, 1, 1], [128, 1, 1], "code"]);
+  const m = model(a, "scale");
+  assert.equal(m.ops.flopsF32.value, 1 << 18);
+  assert.deepEqual(compulsory(m), { read: 4 << 18, written: 4 << 18 });
+  // The directive's count wins over the allocation for y; the launch passes x (2^18 floats) for both.
+  assert.equal(a.launches.get("touch")!.bufferBytes.get("y"), 4 << 16);
+});
+
+test("integer index arithmetic on the counters of loops nvcc unrolls is folded: not counted", async () => {
+  const text = `
+// @grid 1
+// @block 32
+__global__ void tile(const float* a, float* c) {
+  float acc[4][4];
+  #pragma unroll
+  for (int i = 0; i < 4; ++i)
+    for (int j = 0; j < 4; ++j)
+      acc[i][j] = a[threadIdx.x * 16 + i * 4 + j];
+  c[threadIdx.x] = acc[1][2];
+}
+// @grid 1
+// @block 32
+// @arg n = 16
+__global__ void rolled(const float* a, float* c, int n) {
+  float s = 0.0f;
+  for (int i = 0; i < n; ++i) s += a[threadIdx.x * n + i];
+  c[threadIdx.x] = s;
+}`;
+  const a = await analyzeCuda(text);
+  // tile: (threadIdx.x * 16 + i * 4) + j is threadIdx.x * 16 (1 op), + i * 4 (1 op; i * 4 itself folds) and + j
+  // (1 op) in each of the 16 unrolled iterations; i < 4, ++i, j < 4 and ++j fold away. 32 threads x 16 x 3 = 1,536.
+  assert.equal(model(a, "tile").ops.intOps.value, 32 * 16 * 3);
+  // rolled: per iteration i < n, threadIdx.x * n, + i, ++i: 4 ops, 16 iterations; 32 threads x 64 = 2,048 (plus the
+  // final i < n test that ends the loop is not a separate iteration in the model).
+  assert.equal(model(a, "rolled").ops.intOps.value, 32 * 16 * 4);
+});

@@ -156,6 +156,8 @@ export class Interp {
   private loopExits: { guardDepth: number; onData: boolean; breakable: "loop" | "switch" }[] = [];
   private readonly loops: LoopState[] = [];
   private readonly unrolled = new Set<string>();
+  /** Counters of the loops being lowered that nvcc will likely unroll fully (constant trip count, no #pragma unroll 1). */
+  private readonly unrolling = new Set<string>();
   private readonly pendingLocals: { node: MutableLocal; indices: readonly VExpr[] }[] = [];
   private readonly callStack: CallFrame[] = [];
   private sources: Source[] = [];
@@ -1422,7 +1424,7 @@ export class Interp {
     this.dimsOf(b);
     if (a.t === "p" || b.t === "p") return this.pointerArith(op, a, b);
     // Constant expressions fold away at compile time (`sqrtf(2.0f / M_PI)`, `BM * BK`): nothing to count.
-    const folded = constVal(a) && constVal(b);
+    const folded = (constVal(a) && constVal(b)) || (this.unrollConstant(a) && this.unrollConstant(b));
     if (COMPARISONS.has(op)) {
       const ty = commonType(a.ty, b.ty);
       if (!folded) this.emitOps("int", Math.max(components(a.ty), components(b.ty)));
@@ -1439,6 +1441,22 @@ export class Interp {
     }
     if (a.t !== "s" || b.t !== "s") return this.unknownOf(ty, "arithmetic on a composite value");
     return S(bin(op, a.e, b.e, int), ty);
+  }
+
+  /**
+   * An integer that becomes a constant once nvcc unrolls the loops it depends on (`i * TN + j` over two counters of
+   * constant-trip loops): arithmetic on such values is folded by the compiler and not counted.
+   */
+  private unrollConstant(v: Val): boolean {
+    if (this.unrolling.size === 0 || (v.t !== "s" && v.t !== "v")) return false;
+    const s = scalarOf(v.ty);
+    if (s === undefined || isFloatScalar(s)) return false;
+    const es = v.t === "s" ? [v.e] : v.c;
+    for (const e of es) {
+      if (unknownReason(e) !== undefined) return false;
+      for (const name of varsOf(e)) if (!this.unrolling.has(name)) return false;
+    }
+    return true;
   }
 
   /** Which thread-index dimensions a value reads (for an assumed block shape). */
@@ -1509,7 +1527,7 @@ export class Interp {
       this.emitOps("int", 1);
       next = { ...old, addr: bin(op === "++" ? "+" : "-", old.addr, cst(sizeOf(this.pointee(old)) ?? 1)) };
     } else {
-      this.countArith(pl.ty, 1);
+      if (!this.unrollConstant(old)) this.countArith(pl.ty, 1);
       next = old.t === "s" ? S(bin(op === "++" ? "+" : "-", old.e, cst(1), !isFloatType(pl.ty)), old.ty) : this.unknownOf(pl.ty, "an updated value");
     }
     this.store(pl, next, arg);
@@ -1538,7 +1556,7 @@ export class Interp {
     if (old.t === "p" && (bop === "+" || bop === "-")) next = this.pointerArith(bop, old, value);
     else {
       const ty = pl.ty.k === "unknown" ? value.ty : pl.ty;
-      this.countArith(ty, Math.max(components(ty), components(value.ty)));
+      if (!(this.unrollConstant(old) && this.unrollConstant(value))) this.countArith(ty, Math.max(components(ty), components(value.ty)));
       const int = !isFloatType(ty) && !isFloatType(value.ty);
       if (old.t === "s" && value.t === "s") next = S(bin(bop, old.e, value.e, int), ty);
       else if (old.t === "v") next = { ...old, c: old.c.map((x, i) => bin(bop, x, value.t === "v" ? value.c[i] ?? unknown("?") : this.scalarOf(value), int)) };
@@ -2976,6 +2994,8 @@ export class Interp {
       }
       const pragma = pragmaBefore({ pragmas: this.ctx.pragmas, text: this.ctx.prog.text }, this.sp(n).start);
       const state: LoopState = { v, trip, pragma: pragma ? pragma.factor : "none", inner: 1 };
+      const likelyUnrolled = trip !== undefined && trip <= (state.pragma === "none" ? UNROLL_LIMIT : state.pragma === undefined ? PRAGMA_UNROLL_LIMIT : state.pragma >= trip ? PRAGMA_UNROLL_LIMIT : 0);
+      if (likelyUnrolled) this.unrolling.add(v);
       this.env = loopEnv;
       this.loopExits.push({ guardDepth: this.guards.length, onData: false, breakable: "loop" });
       this.loops.push(state);
@@ -2986,6 +3006,7 @@ export class Interp {
         latch = this.collect(() => void (update && this.ev(update)));
       } finally {
         this.loops.pop();
+        this.unrolling.delete(v);
       }
       const exits = this.loopExits.pop()!;
       // nvcc unrolls a nest of constant-trip loops fully when it is small (a #pragma unroll asks for more; 1 for none).
