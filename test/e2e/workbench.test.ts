@@ -1,4 +1,5 @@
-// End-to-end test in a real VS Code workbench (code-server 4.100.3 + Chromium): WGSL highlighting, Tint diagnostics, hovers and document symbols from KernelLens.
+// End-to-end test in a real VS Code workbench (code-server 4.100.3 + Chromium): WGSL highlighting, Tint diagnostics, hovers and document symbols from KernelLens,
+// and a CUDA file (VS Code's built-in cuda-cpp language) with its lenses, kernel hover and a finding.
 //
 // Run: node --import tsx --test test/e2e/workbench.test.ts   (npm run test:e2e builds dist/ first)
 // The first run installs code-server into ~/.cache/kernellens (about a minute); later runs reuse it.
@@ -16,6 +17,7 @@ import {
   documentSymbols,
   goToLine,
   hoverAt,
+  hoverAtPoint,
   languageStatus,
   openFile,
   openWorkbench,
@@ -35,6 +37,17 @@ const repo = new URL("../..", import.meta.url).pathname;
 const EXAMPLE = "saxpy.wgsl";
 const BAD_LINE = "let bad: i32 = 1.5;";
 const TINT_MESSAGE = "cannot convert value of type 'abstract-float' to type 'i32'";
+/** A CUDA test kernel with a finding (the unpadded tile's 32-way bank conflict), copied into the workspace. */
+const CUDA_FIXTURE = "transpose-smem.cu";
+const CUDA_FILE = `cuda/${CUDA_FIXTURE}`;
+
+/** The 1-based line of the first line of `source` that contains `needle`. */
+function lineOf(source: string, needle: string): number {
+  const at = source.indexOf(needle);
+  assert.ok(at >= 0, `'${needle}' not found`);
+  return source.slice(0, at).split("\n").length;
+}
+
 /** Builtins a hover test can use, in order of preference; the first one the example calls is hovered. */
 const BUILTINS = ["fma", "min", "max", "clamp", "arrayLength", "select", "abs", "dot", "mix", "sqrt", "workgroupBarrier"];
 
@@ -95,6 +108,7 @@ describe("KernelLens in a VS Code workbench (code-server)", () => {
   let page: Page | undefined;
   let workspace: string | undefined;
   let source = "";
+  let cudaSource = "";
   const started = Date.now();
 
   async function cleanUp(): Promise<void> {
@@ -136,6 +150,8 @@ describe("KernelLens in a VS Code workbench (code-server)", () => {
       }
       workspace = mkdtempSync(join(tmpdir(), "kernellens-e2e-ws-"));
       cpSync(join(repo, "examples"), workspace, { recursive: true });
+      cpSync(join(repo, "test", "fixtures", "cuda", CUDA_FIXTURE), join(workspace, CUDA_FILE));
+      cudaSource = readFileSync(join(repo, "test", "fixtures", "cuda", CUDA_FIXTURE), "utf8");
       try {
         server = await startCodeServer({
           workspace,
@@ -228,6 +244,35 @@ describe("KernelLens in a VS Code workbench (code-server)", () => {
         30_000,
       );
       assert.match(lens, /≈ 2\.1 MFLOP · 13 MB · AI 0\.17 · memory-bound · occupancy \d+% .* on RTX 4090/);
+    }),
+  );
+
+  it("analyses a CUDA file: a lens pair per kernel, the breakdown hover on its name, and a finding", { timeout: 180_000 }, () =>
+    step("6-cuda-file", async (page) => {
+      await openFile(page, CUDA_FILE);
+      // VS Code's own CUDA language: KernelLens contributes none.
+      await pollUntil('the language status to read "CUDA C++"', async () => (await languageStatus(page)) === "CUDA C++", 30_000);
+      const kernelLine = lineOf(cudaSource, "__global__ void transpose_smem");
+      await goToLine(page, kernelLine);
+      // Two instantiations (PAD = 0 and 1), each with its summary and Roofline lens, from the CUDA front-end.
+      const lens = await pollUntil(
+        "the CUDA kernels' code lenses",
+        async () => {
+          const texts = await page.locator(".codelens-decoration").allInnerTexts();
+          return texts.find((t) => (t.match(/📈 Roofline/g) ?? []).length === 2 && /FLOP · .* on RTX 4090/.test(t)) ?? false;
+        },
+        60_000,
+      );
+      assert.match(lens, /memory-bound/);
+      const hover = await hoverAt(page, "transpose_smem", { line: kernelLine, expect: /Predicted time/, timeoutMs: 30_000 });
+      assert.match(hover, /kernel transpose_smem<0>/);
+      assert.match(hover, /block 32×8×1 · grid 128×128×1/);
+      await screenshot(page, "6a-cuda-kernel-hover");
+      const findingLine = lineOf(cudaSource, "= tile[threadIdx.x][threadIdx.y + j]");
+      await goToLine(page, findingLine);
+      const squiggle = await waitForSquiggle(page, "warning", findingLine, 60_000);
+      const finding = await hoverAtPoint(page, squiggle.x + squiggle.width / 2, squiggle.y + squiggle.height / 2, { expect: "bank conflict", timeoutMs: 30_000 });
+      assert.match(finding, /32-way bank conflict on 'tile'/);
     }),
   );
 });
