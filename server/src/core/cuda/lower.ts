@@ -69,6 +69,8 @@ const O = (reason: string, ty: CType = unknownType("?")): Val => ({ t: "o", reas
 const MAX_CALL_DEPTH = 24;
 const MAX_EXPR_DEPTH = 400;
 const STATEMENT_BUDGET = 200000;
+/** Host code is read for its launches only: a smaller budget. */
+const HOST_STATEMENT_BUDGET = 20000;
 /** nvcc fully unrolls a nest of loops with constant trip counts up to about this many iterations (more with #pragma unroll). */
 const UNROLL_LIMIT = 512;
 const PRAGMA_UNROLL_LIMIT = 4096;
@@ -160,6 +162,8 @@ export class Interp {
   private readonly unrolling = new Set<string>();
   private readonly pendingLocals: { node: MutableLocal; indices: readonly VExpr[] }[] = [];
   private readonly callStack: CallFrame[] = [];
+  /** The functions being inlined (their definitions), innermost last: a recursive call is not followed. */
+  private readonly inlining: CNode[] = [];
   private sources: Source[] = [];
   /** Macro uses being lowered: their arguments and where they were written. */
   private macroFrames: { readonly args: readonly CNode[]; readonly sources: Source[] }[] = [];
@@ -232,6 +236,7 @@ export class Interp {
 
   /** Runs a host function silently and returns the kernel launches it makes (through the functions it calls too). */
   interpretHost(fn: FunctionInfo): LaunchRecord[] {
+    this.budget = HOST_STATEMENT_BUDGET;
     this.scope = new Scope(this.globalScope);
     this.bindTemplate(fn, new Map(), false);
     for (const p of this.paramList(fn)) {
@@ -1729,6 +1734,12 @@ export class Interp {
         return O("a kernel call");
       }
     }
+    if (name === "memcpy_async" || name === "__pipeline_memcpy_async") return this.memcpyAsync(args, n);
+    if (name === "aligned_size_t") return args[0] ? this.ev(args[0]) : O(name);
+    if (/^(make_pipeline|__pipeline_commit|__pipeline_wait_prior|pipeline_consumer_wait_prior|pipeline_producer_commit)$/.test(name)) {
+      for (const a of args) this.ev(a);
+      return O(name);
+    }
     if (/wmma/.test(qual) || (this.mode === "device" && /^(fill_fragment|load_matrix_sync|store_matrix_sync|mma_sync|bmma_sync)$/.test(name))) return this.wmma(name, args, n);
     if (/^(cg|cooperative_groups)/.test(qual) || /^(this_thread_block|this_grid|tiled_partition|coalesced_threads)$/.test(name)) return this.cg(name, targs, args, n);
     if (this.mode === "host") {
@@ -1740,6 +1751,8 @@ export class Interp {
     const ty = this.namedType(name);
     if (ty.k !== "unknown") return this.construct(ty, args, n);
     for (const a of args) this.ev(a);
+    // The runtime API called from device code (dynamic parallelism's cudaMalloc, cudaGetLastError): no kernel work.
+    if (/^cuda[A-Z]/.test(name)) return S(cst(0), I32);
     if (/^(std::)?(min|max)$/.test(`${qual}${name}`) || name === "min" || name === "max") return O("min/max");
     this.note(`call to '${qual}${name}'`, "not defined in this file nor a CUDA built-in KernelLens knows: its work is not counted", this.sp(n));
     return O(`the result of '${name}'`);
@@ -1748,9 +1761,10 @@ export class Interp {
   /** Inlines a user function at a call (device functions, host helpers): a return ends the call, not the caller. */
   private inline(fns: readonly FunctionInfo[], targs: CNode | undefined, args: readonly CNode[], n: CNode, method?: { readonly info: StructInfo; readonly self?: Place }): Val {
     const fn = fns.find((f) => this.paramCount(f).min <= args.length && args.length <= this.paramCount(f).max && (this.mode === "host" ? f.space !== "device" || f.hostDevice : f.space === "device" || f.hostDevice || f.node.start >= 0)) ?? fns[0];
-    if (this.depth >= MAX_CALL_DEPTH || !fn.body) {
+    const recursive = this.inlining.includes(fn.node);
+    if (this.depth >= MAX_CALL_DEPTH || !fn.body || recursive) {
       for (const a of args) this.ev(a);
-      this.note(`call to '${fn.name}'`, "calls nested too deeply to model", this.sp(n));
+      this.note(`call to '${fn.name}'`, recursive ? "a recursive call is not followed: its work is not counted" : "calls nested too deeply to model", this.sp(n));
       return O(`the result of '${fn.name}'`);
     }
     const params = this.inMain(() => this.paramList(fn));
@@ -1824,6 +1838,7 @@ export class Interp {
     });
     const frame: CallFrame = { returns: [], places: [], wantsPlace: retType.k === "ref" };
     this.callStack.push(frame);
+    this.inlining.push(fn.node);
     this.loopExits = [];
     this.depth++;
     let body: IrNode[] = [];
@@ -1832,6 +1847,7 @@ export class Interp {
     } finally {
       this.depth--;
       this.callStack.pop();
+      this.inlining.pop();
       this.loopExits = savedLoops;
       this.guards.push(...savedGuards);
       this.scope = savedScope;
@@ -2193,7 +2209,8 @@ export class Interp {
       case "wait":
       case "wait_prior": {
         const g = args[0] ? this.ev(args[0]) : O("?");
-        if (name === "sync") this.groupSync(g, n);
+        // cg::wait(g) waits for the group's async copies and synchronises the group.
+        if (name === "sync" || name === "wait" || name === "wait_prior") this.groupSync(g, n);
         return O(name, VOID);
       }
       case "reduce":
@@ -2301,6 +2318,11 @@ export class Interp {
       }
     }
     if (this.mode === "host" && ov.t === "p" && (name === "data" || name === "get" || name === "begin")) return ov;
+    // Pipeline and barrier synchronisation (cuda::pipeline, cuda::barrier): ordering, no work the model counts.
+    if (/^(producer_acquire|producer_commit|consumer_wait|consumer_release|arrive|arrive_and_wait|arrive_and_drop|wait|wait_parity|quit|wait_prior)$/.test(name)) {
+      for (const a of args) this.ev(a);
+      return O(name, VOID);
+    }
     const m = this.methodOf(objPlace?.ty ?? ov.ty, name);
     if (m) {
       let self = objPlace;
@@ -2315,6 +2337,43 @@ export class Interp {
     for (const a of args) this.ev(a);
     if (this.mode === "device") this.note(`method '${name}'`, "a method call is not analysed: its work is not counted", this.sp(n));
     return O(`the result of .${name}()`);
+  }
+
+  /**
+   * An asynchronous copy from global to shared memory (`cuda::memcpy_async`, `cg::memcpy_async`,
+   * `__pipeline_memcpy_async`): a load of the source and a store of the destination; a group's copy is shared out
+   * over its threads, each its contiguous piece.
+   */
+  private memcpyAsync(args: readonly CNode[], n: CNode): Val {
+    const vals = args.map((a) => this.ev(a));
+    const group = vals[0]?.ty.k === "group" ? vals[0].ty : undefined;
+    const ptrs = vals.filter((v): v is Extract<Val, { t: "p" }> => v.t === "p");
+    const size = vals.slice(group ? 1 : 0).find((v) => v.t === "s");
+    const bytes = size ? this.scalarOf(size) : unknown("a copy size");
+    if (ptrs.length < 2 || !isConst(bytes)) {
+      this.note("memcpy_async", "its pointers or size could not be followed: its traffic is not counted", this.sp(n));
+      return O("memcpy_async", VOID);
+    }
+    // Lanes copy 16-byte chunks in turn (chunk k * T + t by thread t of T): coalesced, as the hardware does it.
+    const chunk = Math.min(16, bytes.v);
+    const threads: VExpr = group ? (group.scope === "tile" ? cst(group.size ?? 32) : bin("*", vr("wgsize.x"), bin("*", vr("wgsize.y"), vr("wgsize.z")))) : cst(1);
+    const tid = group ? (group.scope === "tile" ? bin("%", this.linearTid(), cst(group.size ?? 32)) : this.linearTid()) : cst(0);
+    const chunks = Math.ceil(bytes.v / chunk);
+    const trips = bin("/", bin("+", cst(chunks), bin("-", threads, cst(1))), threads);
+    const v = `loop${++this.loopCounter}`;
+    const [dst, src] = ptrs;
+    const ty = vectorOf("u8", chunk);
+    const body = this.collect(() => {
+      for (const [p, kind] of [[src, "load"], [dst, "store"]] as const) {
+        const pl = this.deref({ ...p, addr: bin("+", p.addr, bin("*", bin("+", bin("*", vr(v), threads), tid), cst(chunk))) }, ty);
+        if (pl.k === "mem") this.access(pl, kind, n);
+      }
+    });
+    if (this.emitting && body.length > 0) {
+      const span = this.sp(n);
+      this.out.push({ k: "loop", v, span, headerEnd: span.start, counter: { kind: "add", start: cst(0), step: cst(1), op: "<", bound: trips, int: true }, earlyExit: false, header: [], body: [{ k: "if", cond: bin("<", bin("+", bin("*", vr(v), threads), tid), cst(chunks)), then: body, else: [] }], latch: [] });
+    }
+    return O("memcpy_async", VOID);
   }
 
   /** wmma: fragment loads and stores as the warp's collective accesses, mma_sync as tensor-core FLOPs. */
@@ -2978,7 +3037,20 @@ export class Interp {
       }
       const writes = this.assignedIn([cond, update, body]);
       const varying = new Set(writes.keys());
-      const found = this.findCounter(n, cond, update, body, varying);
+      // The counter may be one conjunct of the condition (`k < 8 && i < 512`; the others guard the body), or, in
+      // `for (;;)` / `while (true)`, the condition of a leading `if (c) break;`.
+      const conjuncts = this.conjuncts(cond);
+      let found: { slot: Slot; counter: LoopCounter } | undefined;
+      let counterConjunct: CNode | undefined;
+      for (const c of conjuncts) {
+        found = this.findCounter(n, c, update, body, varying, false);
+        if (found) { counterConjunct = c; break; }
+      }
+      const guardsInBody = found ? conjuncts.filter((c) => c !== counterConjunct) : [];
+      if (!found && (conjuncts.length === 0 || (conjuncts.length === 1 && /^(true|number_literal)$/.test(conjuncts[0].type)))) {
+        const leading = this.leadingBreak(body);
+        if (leading) found = this.findCounter(n, leading, update, body, varying, true);
+      }
       const saved = this.env;
       const loopEnv = new Map(saved);
       for (const s of varying) loopEnv.set(s, this.varyingValue(s, saved.get(s), "changes every iteration"));
@@ -3002,7 +3074,14 @@ export class Interp {
       let header: IrNode[] = [], bodyNodes: IrNode[] = [], latch: IrNode[] = [];
       try {
         header = this.collect(() => void (cond && this.ev(cond)));
-        bodyNodes = this.collect(() => void (body && this.stmtScoped(body)));
+        bodyNodes = this.collect(() => {
+          if (guardsInBody.length > 0) {
+            // The other conjuncts end the loop too: an exit under their negation at the top of the body.
+            const rest = guardsInBody.map((c) => this.quiet(() => this.truth(this.ev(c)))).reduce((x, y) => bin("&&", x, y));
+            if (this.emitting) this.out.push({ k: "if", cond: un("!", rest), then: [{ k: "exit" }], else: [] });
+          }
+          if (body) this.stmtScoped(body);
+        });
         latch = this.collect(() => void (update && this.ev(update)));
       } finally {
         this.loops.pop();
@@ -3057,7 +3136,29 @@ export class Interp {
    * The loop counter: a local compared with a bound in the condition and changed by a step once per iteration
    * (`i++`, `i += s`, `i = i + s`, `s >>= 1`, `s *= 2`). The step and the bound must not change inside the loop.
    */
-  private findCounter(n: CNode, cond: CNode | undefined, update: CNode | undefined, body: CNode | undefined, varying: Set<Slot>): { slot: Slot; counter: LoopCounter } | undefined {
+  /** The conjuncts of a loop condition (`a && (b && c)` gives a, b, c), parentheses stripped. */
+  private conjuncts(cond: CNode | undefined): CNode[] {
+    let c = cond;
+    while (c && c.type === "parenthesized_expression" && namedKids(c).length === 1) c = namedKids(c)[0];
+    if (!c) return [];
+    if (c.type === "binary_expression" && kids(c).some((k) => k.field === "operator" && (this.tx(k) === "&&" || this.tx(k) === "and"))) {
+      return [...this.conjuncts(field(c, "left")), ...this.conjuncts(field(c, "right"))];
+    }
+    return [c];
+  }
+
+  /** The condition of a loop body's leading `if (c) break;` (the exit test of `for (;;)`). */
+  private leadingBreak(body: CNode | undefined): CNode | undefined {
+    const first = body?.type === "compound_statement" ? namedKids(body)[0] : body;
+    if (!first || first.type !== "if_statement" || field(first, "alternative")) return undefined;
+    const then = field(first, "consequence");
+    const only = then?.type === "compound_statement" ? namedKids(then) : then ? [then] : [];
+    if (only.length !== 1 || only[0].type !== "break_statement") return undefined;
+    const clause = field(first, "condition");
+    return clause && clause.type === "condition_clause" ? (field(clause, "value") ?? namedKids(clause)[0]) : clause;
+  }
+
+  private findCounter(n: CNode, cond: CNode | undefined, update: CNode | undefined, body: CNode | undefined, varying: Set<Slot>, negate: boolean): { slot: Slot; counter: LoopCounter } | undefined {
     let c = cond;
     while (c && c.type === "parenthesized_expression") c = namedKids(c)[0];
     if (!c || c.type !== "binary_expression") return undefined;
@@ -3091,6 +3192,9 @@ export class Interp {
       const bound = inOutside(() => this.scalarOf(this.ev(other)));
       let op = condOp;
       if (side === field(c, "right")) op = op === "<" ? ">" : op === "<=" ? ">=" : op === ">" ? "<" : op === ">=" ? "<=" : op;
+      // A break condition: the loop continues while it is false.
+      if (negate) op = op === "<" ? ">=" : op === "<=" ? ">" : op === ">" ? "<=" : op === ">=" ? "<" : "==";
+      if (op === "==") continue;
       const counter: LoopCounter = { kind: step.kind, start: start.e, step: step.by, op: op as LoopCounter["op"], bound, int: !isFloatType(slot.ty) };
       if (step.kind === "add") {
         if (!launchOnly(step.by) || (isConst(step.by) && step.by.v === 0)) continue;
