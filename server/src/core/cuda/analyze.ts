@@ -46,7 +46,24 @@ export interface CudaAnalyzeOptions {
   };
   /** Leave the parsed tree alone (a caller that reparses incrementally owns it); by default it is deleted when read. */
   readonly keepTree?: boolean;
+  /** Bounds for files with many kernels or template instantiations (defaults in DEFAULT_CUDA_LIMITS). */
+  readonly limits?: Partial<CudaLimits>;
 }
+
+export interface CudaLimits {
+  /** Analysed kernels per file (instantiations and launches counted each). */
+  readonly maxKernels: number;
+  /** Instantiations of one template kernel. */
+  readonly maxInstantiations: number;
+  /** Distinct launches of one instantiation. */
+  readonly maxLaunches: number;
+  /** Statements of host code read, over the whole file. */
+  readonly hostStatements: number;
+  /** Milliseconds after which no further kernel is analysed (the language server gives each keystroke a budget). */
+  readonly timeMs: number;
+}
+
+export const DEFAULT_CUDA_LIMITS: CudaLimits = { maxKernels: 128, maxInstantiations: 16, maxLaunches: 4, hostStatements: 20_000, timeMs: Infinity };
 
 /** The launch of an analysed kernel, as numbers, with where it came from. */
 export interface CudaLaunchSummary {
@@ -277,15 +294,23 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
 
   const th = now();
   // Launches in host code: each reading root (a launching function nobody in the file calls, or its callers).
+  const limits: CudaLimits = { ...DEFAULT_CUDA_LIMITS, ...(options.limits ?? {}) };
   const records: LaunchRecord[] = [];
   const hostFns = prog.hostFunctions.filter((f) => hostToReadHas(f, prog.text));
   const called = new Set<string>();
-  for (const f of hostFns) for (const g of hostFns) if (g !== f && f.body && new RegExp(`\\b${g.name}\\s*(<[^;{}]*>)?\\s*\\(`).test(prog.text.slice(f.body.start, f.body.end))) called.add(g.name);
+  const callsOf = new Map(hostFns.map((g) => [g, new RegExp(`\\b${g.name.replace(/\W/g, "")}\\s*(<[^;{}]*>)?\\s*\\(`)]));
+  for (const f of hostFns) {
+    const body = f.body ? prog.text.slice(f.body.start, f.body.end) : "";
+    for (const g of hostFns) if (g !== f && !called.has(g.name) && callsOf.get(g)!.test(body)) called.add(g.name);
+  }
+  let hostBudget = limits.hostStatements;
   for (const f of hostFns) {
     // A function another one calls is read where it is called, with its caller's arguments.
-    if (called.has(f.name) || !f.body || f.body.children === null) continue;
+    if (called.has(f.name) || !f.body || f.body.children === null || hostBudget <= 0) continue;
     try {
-      records.push(...new Interp(ctx, "host").interpretHost(f));
+      const interp = new Interp(ctx, "host");
+      records.push(...interp.interpretHost(f, hostBudget));
+      hostBudget = interp.remainingBudget;
     } catch (err) {
       diagnostics.push({ severity: "info", code: "cuda-host-failed", message: `KernelLens could not read the launches in '${f.name}' (please report it): ${(err as Error).message}`, span: original(f.nameSpan), source: "kernellens" });
     }
@@ -321,11 +346,20 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
   const model = options.model;
   let modelMs = 0;
 
+  let analysed = 0;
+  const skipped: string[] = [];
   for (const fn of prog.kernels) {
     const own = [...scoped.file, ...(scoped.byKernel.get(fn.name) ?? [])];
     const tparams = templateParams(fn, prog.text);
-    const instances = instancesOf(fn, tparams, records, prog, own, base, ctx);
-    for (const inst of instances) {
+    const allInstances = instancesOf(fn, tparams, records, prog, own, base, ctx);
+    if (allInstances.length > limits.maxInstantiations) {
+      diagnostics.push({ severity: "info", code: "cuda-kernel-limit", message: `'${fn.name}' has ${allInstances.length} instantiations in this file: the first ${limits.maxInstantiations} are analysed`, span: original(fn.nameSpan), source: "kernellens" });
+    }
+    for (const inst of allInstances.slice(0, limits.maxInstantiations)) {
+      if (analysed >= limits.maxKernels || now() - t0 > limits.timeMs) {
+        skipped.push(fn.name);
+        break;
+      }
       const displayBase = fn.template ? `${fn.name}<${tparams.map((p) => inst.text.get(p.name) ?? p.name).join(", ")}>` : fn.name;
       let lowered: ReturnType<Interp["lowerKernel"]>;
       const tl = now();
@@ -345,7 +379,8 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
         const key = siteKey(site);
         if (!sites.has(key)) sites.set(key, { site, rec });
       }
-      const list: ({ site: LaunchSite; rec: LaunchRecord } | undefined)[] = sites.size > 0 ? [...sites.values()] : [undefined];
+      const list: ({ site: LaunchSite; rec: LaunchRecord } | undefined)[] = sites.size > 0 ? [...sites.values()].slice(0, limits.maxLaunches) : [undefined];
+      analysed += list.length;
       list.forEach((entry, i) => {
         const name = i === 0 ? displayBase : `${displayBase} (launch at line ${lineAt(starts, original(entry!.rec.span).start)})`;
         const site = withFallbacks(entry?.site ?? {}, lowered, ir, fn, tparams, model?.problemSize);
@@ -394,6 +429,11 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
         }
       });
     }
+  }
+  if (skipped.length > 0) {
+    const names = [...new Set(skipped)];
+    const why = analysed >= limits.maxKernels ? `more kernels and instantiations than the ${limits.maxKernels} KernelLens analyses at once` : `more kernels than fit the analysis time of ${limits.timeMs} ms`;
+    diagnostics.push({ severity: "info", code: "cuda-kernel-limit", message: `this file has ${why}: ${names.slice(0, 8).map((n) => `'${n}'`).join(", ")}${names.length > 8 ? ` and ${names.length - 8} more` : ""} are not analysed`, span: { start: 0, end: 0 }, source: "kernellens" });
   }
   diagnostics.push(...onePerPlace(findings));
   const t4 = now();

@@ -235,8 +235,8 @@ export class Interp {
   }
 
   /** Runs a host function silently and returns the kernel launches it makes (through the functions it calls too). */
-  interpretHost(fn: FunctionInfo): LaunchRecord[] {
-    this.budget = HOST_STATEMENT_BUDGET;
+  interpretHost(fn: FunctionInfo, budget = HOST_STATEMENT_BUDGET): LaunchRecord[] {
+    this.budget = Math.min(budget, HOST_STATEMENT_BUDGET);
     this.scope = new Scope(this.globalScope);
     this.bindTemplate(fn, new Map(), false);
     for (const p of this.paramList(fn)) {
@@ -251,6 +251,11 @@ export class Interp {
     this.silent = true;
     if (fn.body) this.guarded(() => this.block(fn.body!), fn.body);
     return this.launches;
+  }
+
+  /** Statements of the budget the last run left (host code shares one budget per file). */
+  get remainingBudget(): number {
+    return Math.max(0, this.budget);
   }
 
   /** A template argument as written (`256`, `float`, `BM` naming a constant). */
@@ -299,6 +304,16 @@ export class Interp {
 
   private get src(): Source {
     return this.sources[this.sources.length - 1];
+  }
+
+  /** Leaves the innermost block scope: its locals are dead, so they leave the tracked values (branches copy them). */
+  private popScope(): void {
+    this.dropSlots(this.scope);
+    this.scope = this.scope.parent!;
+  }
+
+  private dropSlots(scope: Scope): void {
+    for (const slot of scope.names.values()) if (!slot.lazy) this.env.delete(slot);
   }
 
   /** Runs `f` on nodes of the analysed text itself (a global, a function body) while a macro's expansion is lowered. */
@@ -1850,6 +1865,7 @@ export class Interp {
       this.inlining.pop();
       this.loopExits = savedLoops;
       this.guards.push(...savedGuards);
+      this.dropSlots(this.scope);
       this.scope = savedScope;
     }
     if (this.emitting) this.out.push({ k: "call", name: fn.name, body });
@@ -1979,7 +1995,7 @@ export class Interp {
       try {
         for (const s of stmts) if (this.stmt(s)) break;
       } finally {
-        this.scope = this.scope.parent!;
+        this.popScope();
       }
       return O(`macro '${m.name}'`);
     } finally {
@@ -2009,7 +2025,7 @@ export class Interp {
       try {
         for (const s of stmts) if (this.stmt(s)) break;
       } finally {
-        this.scope = this.scope.parent!;
+        this.popScope();
       }
       return O(`macro '${m.name}'`);
     } finally {
@@ -2569,7 +2585,7 @@ export class Interp {
       }
       return false;
     } finally {
-      this.scope = this.scope.parent!;
+      this.popScope();
       this.scopeDepth--;
     }
   }
@@ -2581,7 +2597,7 @@ export class Interp {
     try {
       return this.stmt(n);
     } finally {
-      this.scope = this.scope.parent!;
+      this.popScope();
     }
   }
 
@@ -2842,7 +2858,7 @@ export class Interp {
       this.merge(saved, [thenExits ? undefined : thenEnv, elseExits ? undefined : elseEnv]);
       return thenExits && elseExits;
     } finally {
-      this.scope = this.scope.parent!;
+      this.popScope();
     }
   }
 
@@ -2903,7 +2919,7 @@ export class Interp {
       try {
         for (const s of stmts) if (this.stmt(s)) break;
       } finally {
-        this.scope = this.scope.parent!;
+        this.popScope();
         this.loopExits.pop();
       }
     });
@@ -3102,7 +3118,7 @@ export class Interp {
       this.env = saved;
       for (const s of varying) saved.set(s, this.varyingValue(s, saved.get(s), "was changed in a loop"));
     } finally {
-      this.scope = this.scope.parent!;
+      this.popScope();
     }
   }
 
