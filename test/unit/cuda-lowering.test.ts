@@ -532,3 +532,14 @@ __global__ void rolled(const float* a, float* c, int n) {
   // final i < n test that ends the loop is not a separate iteration in the model).
   assert.equal(model(a, "rolled").ops.intOps.value, 32 * 16 * 4);
 });
+
+test("a ceil-division helper from a header KernelLens does not read still sizes the grid", async () => {
+  const text = `#include "utils.h"
+__global__ void k(float* y, int n) { int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < n) y[i] = 1.0f; }
+void run(float* y) { const int n = 5000; k<<<cdiv(n, 128), 128>>>(y, n); }`;
+  const a = await analyzeCuda(text);
+  // (5,000 + 127) / 128 = 40 blocks.
+  assert.deepEqual([a.kernels[0].launch.grid, a.kernels[0].launch.source], [[40, 1, 1], "code"]);
+  assert.equal(model(a, "k").ops.flopsF32.value, 0);
+  assert.equal(model(a, "k").traffic.compulsoryWritten, 5000 * 4);
+});

@@ -28,7 +28,7 @@ function wellFormed(a: CudaSourceAnalysis, text: string, what: string): void {
 }
 
 test("every prefix of a real-looking CUDA file is analysed without a throw", async () => {
-  const cuts = 160;
+  const cuts = 240;
   for (let i = 1; i <= cuts; i++) {
     const text = REAL.slice(0, Math.round((REAL.length * i) / cuts));
     const a = await analyzeCuda(text, { model: { budget: { steps: 200_000 } } } as never);

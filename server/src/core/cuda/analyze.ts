@@ -20,7 +20,7 @@ import type { IncludeResolution, PreprocessResult } from "../preprocess/preproce
 import { toOriginalSpan } from "../preprocess/originalSpan";
 import { quantAccessFindings, quantFindings } from "../quant/findings";
 import type { Span } from "../span";
-import { dims3, siteKey, siteOf, templateArgText } from "./launches";
+import { siteKey, siteOf, templateArgText } from "./launches";
 import { Interp, type LaunchRecord, type LowerContext, type TemplateArg } from "./lower";
 import { prepareCuda } from "./prepare";
 import { collectProgram, declaredName, type FunctionInfo } from "./program";
@@ -296,7 +296,8 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
   // Launches in host code: each reading root (a launching function nobody in the file calls, or its callers).
   const limits: CudaLimits = { ...DEFAULT_CUDA_LIMITS, ...(options.limits ?? {}) };
   const records: LaunchRecord[] = [];
-  const hostFns = prog.hostFunctions.filter((f) => hostToReadHas(f, prog.text));
+  // Host functions copied whole (those that launch kernels, their callers and helpers).
+  const hostFns = prog.hostFunctions.filter((f) => !!f.body && f.body.children !== null);
   const called = new Set<string>();
   const callsOf = new Map(hostFns.map((g) => [g, new RegExp(`\\b${g.name.replace(/\W/g, "")}\\s*(<[^;{}]*>)?\\s*\\(`)]));
   for (const f of hostFns) {
@@ -466,10 +467,6 @@ function snippetCache(parser: CudaParser): Map<string, CNode | null> {
   let m = snippetCaches.get(parser);
   if (!m) snippetCaches.set(parser, (m = new Map()));
   return m;
-}
-
-function hostToReadHas(f: FunctionInfo, _text: string): boolean {
-  return !!f.body && f.body.children !== null;
 }
 
 /** The kernel's parameters in order: names and whether each is a pointer. */
@@ -697,4 +694,3 @@ function nextCode(text: string, pos: number): number {
   return i;
 }
 
-export { dims3 };

@@ -75,6 +75,8 @@ const HOST_STATEMENT_BUDGET = 20000;
 const UNROLL_LIMIT = 512;
 const PRAGMA_UNROLL_LIMIT = 4096;
 const LAUNCH_VAR = /^(override|uniform|stored|length)\.|^(wgsize|nwg)\.|^subgroup_size$/;
+/** Names of the usual ceil-division helper (CEIL_DIV, ceil_div, cdiv, DIV_UP, iDivUp, ...). */
+const CEIL_DIV_NAMES = /^(ceil_?div|cdiv|div_?up|divUp|iDivUp|ceilDiv|DIVUP|CEILDIV|ceil_div_int|divide_round_up|div_round_up)$/i;
 const COMPARISONS = new Set(["<", "<=", ">", ">=", "==", "!="]);
 const ID_BUILTINS: Readonly<Record<string, readonly string[]>> = {
   threadIdx: ["lid.x", "lid.y", "lid.z"],
@@ -1765,6 +1767,11 @@ export class Interp {
     if (b) return b;
     const ty = this.namedType(name);
     if (ty.k !== "unknown") return this.construct(ty, args, n);
+    // The rounding-up division every project writes (and defines in a header KernelLens may not read).
+    if (CEIL_DIV_NAMES.test(name) && args.length === 2) {
+      const [a, b] = args.map((x) => this.scalarOf(this.ev(x)));
+      return S(bin("/", bin("+", a, bin("-", b, cst(1))), b), I32);
+    }
     for (const a of args) this.ev(a);
     // The runtime API called from device code (dynamic parallelism's cudaMalloc, cudaGetLastError): no kernel work.
     if (/^cuda[A-Z]/.test(name)) return S(cst(0), I32);
