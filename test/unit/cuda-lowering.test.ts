@@ -543,3 +543,22 @@ void run(float* y) { const int n = 5000; k<<<cdiv(n, 128), 128>>>(y, n); }`;
   assert.equal(model(a, "k").ops.flopsF32.value, 0);
   assert.equal(model(a, "k").traffic.compulsoryWritten, 5000 * 4);
 });
+
+test("// @define chooses the #if variant, and the kernel is analysed as that variant", async () => {
+  const text = `// @define USE_HALF
+#ifdef USE_HALF
+typedef half T;
+#else
+typedef float T;
+#endif
+// @grid 4
+// @block 256
+__global__ void addk(const T* a, const T* b, T* c) {
+  int i = blockIdx.x * blockDim.x + threadIdx.x;
+  c[i] = a[i] + b[i];
+}`;
+  const m = model(await analyzeCuda(text), "addk");
+  // 1,024 half additions; 2 bytes per element.
+  assert.deepEqual(flops(m), { f32: 0, f16: 1024, bf16: 0, tensor: 0, special: 0 });
+  assert.deepEqual(compulsory(m), { read: 2 * 2 * 1024, written: 2 * 1024 });
+});

@@ -196,7 +196,11 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
   const t0 = now();
   const cc = options.model?.device.computeCapability;
   const arch = cc && /^\d+\.\d+$/.test(cc) ? Math.round(Number(cc) * 100) : undefined;
-  const prepared = prepareCuda(text, { defines: options.defines, resolveInclude: options.resolveInclude, cudaArch: arch });
+  // `// @define` lines choose the variant as they do for WGSL; without them the caller's defines apply.
+  const parsed = parseDirectives(text);
+  const defineLines = parsed.directives.filter((d): d is Extract<Directive, { kind: "define" }> => d.kind === "define");
+  const defines = defineLines.length > 0 ? defineLines.map((d) => (d.value !== undefined ? `${d.name.name}=${d.value}` : d.name.name)) : options.defines;
+  const prepared = prepareCuda(text, { defines, resolveInclude: options.resolveInclude, cudaArch: arch });
   const diagnostics: CoreDiagnostic[] = [...prepared.diagnostics];
   const pre = prepared.pre;
   const t1 = now();
@@ -320,7 +324,6 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
   const hostMs = now() - th;
   let lowerMs = 0;
   // Directives: above a kernel for that kernel, before the first declaration for all, elsewhere for nothing.
-  const parsed = parseDirectives(text);
   diagnostics.push(...parsed.problems);
   const scoped = scopeCudaDirectives(text, parsed.directives, prog.kernels.map((k) => ({ name: k.name, span: original(k.span) })), firstDeclarationStart(root, original));
   for (const d of scoped.floating) {
