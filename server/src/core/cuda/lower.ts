@@ -23,7 +23,7 @@ import {
   BOOL, builtinType, commonType, components, type CType, DIM3, elementOf, F32, fragmentScalar, I32, I64, isFloatScalar, isFloatType,
   layoutStruct, opClassOf, scalar, scalarOf, sizeOf, typeText, U32, U64, UINT3, unknownType, vectorOf, VOID,
 } from "./types";
-import type { Base, MemSpace, Place, Slot, Val } from "./values";
+import type { MemSpace, Place, Slot, Val } from "./values";
 
 /** A template argument: a value (known, or a launch parameter) or a type. */
 export type TemplateArg =
@@ -1201,9 +1201,7 @@ export class Interp {
     if (pl.k === "mem") return { t: "p", base: { k: "mem", binding: pl.binding, space: pl.space }, addr: pl.addr, ty: ptr };
     if (pl.k === "local") {
       if (pl.path.length === 0) {
-        const v = this.env.get(pl.slot);
-        // `&d_x` of a host pointer variable: the cudaMalloc idiom passes it to be filled in.
-        if (this.mode === "host" && v && v.t === "p" && v.base.k === "host") return { t: "p", base: { k: "local", slot: pl.slot }, addr: cst(0), ty: ptr };
+        // `&x` of a local (`&d_x` passed to cudaMalloc to be filled in, `&s` to sincosf).
         return { t: "p", base: { k: "local", slot: pl.slot }, addr: cst(0), ty: ptr };
       }
       if (pl.indices.length === 1 && pl.path.length === 1) {
@@ -1760,7 +1758,7 @@ export class Interp {
     if (/wmma/.test(qual) || (this.mode === "device" && /^(fill_fragment|load_matrix_sync|store_matrix_sync|mma_sync|bmma_sync)$/.test(name))) return this.wmma(name, args, n);
     if (/^(cg|cooperative_groups)/.test(qual) || /^(this_thread_block|this_grid|tiled_partition|coalesced_threads)$/.test(name)) return this.cg(name, targs, args, n);
     if (this.mode === "host") {
-      const h = this.hostCall(name, qual, args, n);
+      const h = this.hostCall(name, args, n);
       if (h) return h;
     }
     const b = this.builtin(name, args, n);
@@ -2459,7 +2457,7 @@ export class Interp {
   }
 
   /** Host API calls that matter for launches: allocations (their sizes) and launches through the runtime API. */
-  private hostCall(name: string, qual: string, args: readonly CNode[], n: CNode): Val | undefined {
+  private hostCall(name: string, args: readonly CNode[], n: CNode): Val | undefined {
     const stripCasts = (a: CNode): CNode => {
       let cur = a;
       for (let i = 0; i < 8; i++) {
@@ -2504,7 +2502,6 @@ export class Interp {
       this.launches.push({ kernel: kernel.replace(/^&/, "").replace(/.*::/, ""), templateArgs: targs, grid, block, smem, args: [], span: this.sp(n) });
       return S(cst(0), I32);
     }
-    void qual;
     if (/^cuda[A-Z]|^cu[A-Z]|^cublas|^curand|^printf$|^fprintf$|^exit$|^free$|^memcpy$|^memset$|^assert$/.test(name)) {
       for (const a of args) this.quiet(() => this.ev(a));
       return S(cst(0), I32);
@@ -3040,10 +3037,8 @@ export class Interp {
         // `do { ... } while (0)` (a statement macro's wrapper) runs its body once.
         const once = cond ? this.quiet(() => this.truth(this.ev(cond!))) : undefined;
         if (once && isConst(once) && once.v === 0 && body) {
-          let exits = false;
-          const nodes = this.collect(() => void (exits = this.stmtScoped(body)));
+          const nodes = this.collect(() => void this.stmtScoped(body));
           if (this.emitting) this.out.push({ k: "block", body: nodes });
-          void exits;
           return;
         }
       } else {
@@ -3377,5 +3372,3 @@ function constantTrip(c: LoopCounter): number | undefined {
   return n <= 4096 ? n : undefined;
 }
 
-export { S as scalarVal };
-export type { Base };
