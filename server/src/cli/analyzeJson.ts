@@ -3,6 +3,8 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import type { FileAnalysis } from "../analysisService";
 import { toOriginalSpan } from "../core/preprocess/originalSpan";
 import type { WireRange } from "../protocol";
+import { findCompiledKernel } from "../core/cuda/compiledResources";
+import type { CudaKernelResources } from "../cuda/nvccResources";
 import { type KernelJson, toKernelJson } from "./kernelJson";
 
 export interface AnalyzeDiagnosticJson {
@@ -10,7 +12,7 @@ export interface AnalyzeDiagnosticJson {
   severity: "error" | "warning" | "info" | "hint";
   code: string;
   message: string;
-  source: "tint" | "kernellens";
+  source: "tint" | "kernellens" | "nvcc";
 }
 
 export interface AnalyzeFileJson {
@@ -22,7 +24,13 @@ export interface AnalyzeFileJson {
   kernels: KernelJson[];
 }
 
-export function toAnalyzeJson(file: string, text: string, analysis: FileAnalysis, device: { id: string; name: string; source: string }): AnalyzeFileJson {
+/** What nvcc added to a CUDA file's analysis: ptxas's kernels (their resources become exact) and its diagnostics. */
+export interface NvccExtras {
+  readonly kernels: readonly CudaKernelResources[];
+  readonly diagnostics: readonly AnalyzeDiagnosticJson[];
+}
+
+export function toAnalyzeJson(file: string, text: string, analysis: FileAnalysis, device: { id: string; name: string; source: string }, nvcc?: NvccExtras): AnalyzeFileJson {
   const doc = TextDocument.create("file:///x", analysis.language, 0, text);
   const rangeOf = (span: { start: number; end: number }): WireRange => ({ start: doc.positionAt(span.start), end: doc.positionAt(span.end) });
   return {
@@ -34,16 +42,32 @@ export function toAnalyzeJson(file: string, text: string, analysis: FileAnalysis
       severity: d.severity,
       code: d.code,
       message: d.message,
-      source: d.source,
-    })),
-    kernels: kernelsJson(analysis, rangeOf),
+      source: d.source as AnalyzeDiagnosticJson["source"],
+    })).concat(nvcc?.diagnostics ?? []),
+    kernels: kernelsJson(analysis, rangeOf, nvcc?.kernels),
   };
 }
 
-function kernelsJson(analysis: FileAnalysis, rangeOf: (span: { start: number; end: number }) => WireRange): KernelJson[] {
+function kernelsJson(analysis: FileAnalysis, rangeOf: (span: { start: number; end: number }) => WireRange, compiled?: readonly CudaKernelResources[]): KernelJson[] {
   if (analysis.language === "cuda") {
     // The CUDA front-end's models are already in the original text.
-    return analysis.source.kernels.map((k) => toKernelJson(k, analysis.source.models.get(k.name), rangeOf, (span) => span, k.launch.dynamicSharedBytes));
+    return analysis.source.kernels.map((k) => {
+      const json = toKernelJson(k, analysis.source.models.get(k.name), rangeOf, (span) => span, k.launch.dynamicSharedBytes);
+      const c = compiled && findCompiledKernel(k.function, k.templateArgs.map((a) => a.value), compiled);
+      if (!c) return json;
+      const ptxas = c;
+      json.resources = {
+        registers: ptxas.registers,
+        sharedMemoryBytes: ptxas.sharedMemoryBytes ?? 0,
+        dynamicSharedMemoryBytes: k.launch.dynamicSharedBytes,
+        stackBytes: ptxas.stackBytes,
+        spillStoreBytes: ptxas.spillStoreBytes,
+        spillLoadBytes: ptxas.spillLoadBytes,
+        barriers: ptxas.barriers,
+        exact: true,
+      };
+      return json;
+    });
   }
   return analysis.source.kernels
     .filter((k) => k.stage === "compute")

@@ -11,6 +11,8 @@ export interface CliArgs {
   readonly defines: readonly string[];
   readonly includePaths: readonly string[];
   readonly noTint: boolean;
+  /** `analyze --no-nvcc`: keep the estimated registers and shared memory of CUDA files (nvcc is not run). */
+  readonly noNvcc: boolean;
   readonly help: boolean;
   /** `run`: the entry point to run (default: every compute entry point with a launch). */
   readonly entry: string | undefined;
@@ -54,6 +56,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let sarif = false;
   let device: string | undefined;
   let noTint = false;
+  let noNvcc = false;
   let help = false;
   let command = "";
   let entry: string | undefined;
@@ -106,6 +109,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     else if (a === "--no-bounds-check") boundsCheck = false;
     else if (a === "--sarif") sarif = true;
     else if (a === "--no-tint") noTint = true;
+    else if (a === "--no-nvcc") noNvcc = true;
     else if (a === "-h" || a === "--help") help = true;
     else if (a === "--device" || a.startsWith("--device=")) device = value();
     else if (a === "-o" || is("--output")) output = value();
@@ -123,13 +127,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   if (json && sarif) throw new UsageError("choose one of --json and --sarif");
   if (exhaustive && budget !== undefined) throw new UsageError("choose one of --budget N and --exhaustive");
-  return { command, files, json, sarif, device, lets, defines, includePaths, noTint, help, entry, repeat, warmup, timeoutMs, seed, rotate, noHistory, output, budget, exhaustive, noCache, clearCache, allowOutside, boundsCheck, assumeSize };
+  return { command, files, json, sarif, device, lets, defines, includePaths, noTint, noNvcc, help, entry, repeat, warmup, timeoutMs, seed, rotate, noHistory, output, budget, exhaustive, noCache, clearCache, allowOutside, boundsCheck, assumeSize };
 }
 
 export const usage = `kernellens: GPU kernel analysis from the command line
 
 Usage:
-  kernellens analyze FILE... [--json | --sarif] [--device ID] [--let NAME=VALUE]... [--assume-size N] [--define NAME[=V]]... [--include DIR]... [--allow-outside]
+  kernellens analyze FILE... [--json | --sarif] [--device ID] [--let NAME=VALUE]... [--assume-size N] [--define NAME[=V]]... [--include DIR]... [--allow-outside] [--no-nvcc]
   kernellens run FILE [--entry NAME] [--repeat N] [--warmup N] [--timeout-ms N] [--seed N] [--rotate N] [--no-bounds-check] [--no-history] [--allow-outside] [--json]
   kernellens report FILE [-o FILE] [--device ID] [--let NAME=VALUE]... [--assume-size N] [--define NAME[=V]]... [--include DIR]... [--allow-outside]
   kernellens sweep FILE [--entry NAME] [--budget N | --exhaustive] [--no-cache] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]... [--allow-outside] [--json]
@@ -146,6 +150,8 @@ Commands:
             --json   one JSON object per file, one per line (see README: "CLI contract")
             --sarif  a SARIF 2.1.0 log for code-scanning tools
             --no-tint  skip the WGSL compiler (KernelLens's own parser only)
+            --no-nvcc  keep the estimated registers and shared memory of CUDA files: by default, where nvcc is
+            installed, each .cu file is compiled for the device (-Xptxas -v) and its kernels' resources are exact
             --device ID  the GPU to model (kernellens devices lists them); --let NAME=VALUE sets a size
             --assume-size N  elements of the problem assumed where the file states no size (default 1048576);
             what is assumed is listed per kernel ("assumptions" in --json)

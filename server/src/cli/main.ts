@@ -9,6 +9,7 @@ import { TintCompiler } from "../tint/tintCompiler";
 import { INCLUDE_OUTSIDE_CODE, includeResolver } from "../run/includeResolver";
 import { cliFileAccess } from "../run/fileAccess";
 import { type AnalyzeFileJson, toAnalyzeJson } from "./analyzeJson";
+import { compiledKernels, compileForAnalyze } from "./cudaCompile";
 import { type CliArgs, parseArgs, usage, UsageError } from "./args";
 import { toSarif } from "./sarif";
 import { QUANT_FORMATS } from "../core/quant/formats";
@@ -133,9 +134,13 @@ async function analyze(args: CliArgs): Promise<number> {
   const results: AnalyzeFileJson[] = [];
   for (const file of args.files) {
     const text = readInputFile(file);
-    const options = { defines: args.defines, resolveInclude: cliIncludeResolver(args)(file, args.includePaths), model: { device, given: args.lets, problemSize: args.assumeSize } };
-    const analysis: FileAnalysis = isCudaFile(file) ? analyzeCudaFile(text, options, await loadCudaGrammar()) : await analyzeFile(text, options, tint);
-    results.push(toAnalyzeJson(file, text, analysis, deviceJson));
+    const cuda = isCudaFile(file);
+    // CUDA files are compiled with nvcc where it is installed: ptxas's registers and shared memory make them exact.
+    const nvcc = cuda && !args.noNvcc ? await compileForAnalyze(file, text, device, args.includePaths) : undefined;
+    const model = { device, given: args.lets, problemSize: args.assumeSize, ...(nvcc && nvcc.kernels.length > 0 ? { compiled: compiledKernels(nvcc.kernels) } : {}) };
+    const options = { defines: args.defines, resolveInclude: cliIncludeResolver(args)(file, args.includePaths), model };
+    const analysis: FileAnalysis = cuda ? analyzeCudaFile(text, options, await loadCudaGrammar()) : await analyzeFile(text, options, tint);
+    results.push(toAnalyzeJson(file, text, analysis, deviceJson, nvcc));
   }
   if (args.json) process.stdout.write(results.map((r) => JSON.stringify(r)).join("\n") + "\n");
   else if (args.sarif) {

@@ -1,5 +1,6 @@
 // The `resources` entry of a kernel in `kernellens analyze --json` (design note, wave 2): what one thread block or
-// workgroup takes of an SM. Until nvcc's numbers join the analysis, every figure is the cost model's (`exact: false`):
+// workgroup takes of an SM. Without nvcc's numbers (analyzeJson.ts fills them for compiled CUDA files, `exact: true`),
+// every figure is the cost model's (`exact: false`):
 // registers estimated from the values kept live, shared memory from the declarations and the launch, barriers from
 // whether the kernel synchronises its block at all; what the model cannot know (stack, spills) is null.
 import type { KernelModel } from "../core/model/types";

@@ -14,7 +14,7 @@ export function toSarif(results: readonly AnalyzeFileJson[], version: string, fi
         rules.set(d.code, {
           id: d.code,
           name: d.code.replace(/(^|-)(\w)/g, (_m, _d: string, c: string) => c.toUpperCase()),
-          shortDescription: { text: d.source === "tint" ? `WGSL compiler (Tint) ${d.code.replace("tint-", "")}` : `KernelLens ${d.code}` },
+          shortDescription: { text: d.source === "tint" ? `WGSL compiler (Tint) ${d.code.replace("tint-", "")}` : d.source === "nvcc" ? `CUDA compiler (nvcc) ${d.code}` : `KernelLens ${d.code}` },
           defaultConfiguration: { level: LEVEL[d.severity] ?? "warning" },
         });
       }

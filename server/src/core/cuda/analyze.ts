@@ -22,6 +22,7 @@ import { quantAccessFindings, quantFindings } from "../quant/findings";
 import type { Span } from "../span";
 import { siteKey, siteOf, templateArgText } from "./launches";
 import { Interp, type LaunchRecord, type LowerContext, type TemplateArg } from "./lower";
+import { type CompiledKernel, exactResourcesOf, findCompiledKernel } from "./compiledResources";
 import { prepareCuda } from "./prepare";
 import { collectProgram, declaredName, type FunctionInfo } from "./program";
 import { type CNode, copyTree, type CudaParser, field, kids, namedKids, type SyntaxTree, syntaxErrors } from "./syntax";
@@ -43,6 +44,11 @@ export interface CudaAnalyzeOptions {
     readonly given?: ReadonlyMap<string, number>;
     readonly budget?: BudgetOptions;
     readonly problemSize?: number;
+    /**
+     * Each kernel's registers and static shared memory as ptxas reported them (demangled names), used instead of the
+     * estimates for the analysed kernel with the same function name and template arguments; occupancy is then exact.
+     */
+    readonly compiled?: readonly CompiledKernel[];
   };
   /** Leave the parsed tree alone (a caller that reparses incrementally owns it); by default it is deleted when read. */
   readonly keepTree?: boolean;
@@ -418,7 +424,8 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
         if (!model) return;
         try {
           const tm = now();
-          const result = modelKernel(ir, launch, model.device, model.budget);
+          const compiled = model.compiled ? findCompiledKernel(fn.name, tparams.map((p) => inst.text.get(p.name) ?? "?"), model.compiled) : undefined;
+          const result = modelKernel(ir, launch, model.device, model.budget, exactResourcesOf(compiled));
           modelMs += now() - tm;
           const quant = [...quantFindings(ir, result.model), ...quantAccessFindings(ir, result.model)];
           // WebGPU's default limits are no CUDA kernel's concern; CUDA's own are checked below.

@@ -52,16 +52,32 @@ function workgroupMemory(ir: KernelIR, overrides: ReadonlyMap<string, number>): 
   return total;
 }
 
+/**
+ * A compiler's report of a kernel's resources (ptxas `-v`): registers per thread and static shared memory. Where a
+ * figure is given, occupancy uses it and is marked exact instead of estimated.
+ */
+export interface ExactResources {
+  readonly registers: number | null;
+  readonly staticSharedBytes: number | null;
+  /** Which compiler said so, for the occupancy detail ("ptxas"). */
+  readonly source: string;
+}
+
 /** Evaluates a kernel under a resolved launch (resolved for this device's subgroup width) on one device. */
-export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: DeviceSpec, budget: BudgetOptions = {}): ModelResult {
+export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: DeviceSpec, budget: BudgetOptions = {}, exact?: ExactResources): ModelResult {
   const unknowns: Unknown[] = [...launch.unknowns];
   const emptyOps: OpCounts = { flopsF32: zero, flopsF16: zero, flopsBF16: zero, tensorFlops: zero, subgroupOps: zero, intOps: zero, specialOps: zero, barriers: zero, globalLoadBytes: zero, globalStoreBytes: zero, workgroupLoadBytes: zero, workgroupStoreBytes: zero, uniformLoadBytes: zero };
-  const wgBytes = workgroupMemory(ir, launch.overrides);
+  const declared = workgroupMemory(ir, launch.overrides);
+  // The compiler's static shared memory replaces the declared static part; memory sized at launch stays as declared.
+  const dynamicBytes = ir.launch.dynamicSharedBytes ? launchConstant(ir, ir.launch.dynamicSharedBytes, launch.overrides) ?? 0 : 0;
+  const wgBytes = exact && exact.staticSharedBytes !== null && declared !== null ? exact.staticSharedBytes + Math.min(dynamicBytes, declared) : declared;
   // Occupancy needs only the workgroup size, the registers and the workgroup memory: known without a dispatch.
-  const registers = estimateRegisters(ir);
+  const exactRegisters = exact?.registers ?? null;
+  const registers = exactRegisters ?? estimateRegisters(ir);
   const occupancyOf = (ws: readonly [number, number, number]) => {
     const occ = computeOccupancy(device, { threadsPerBlock: ws[0] * ws[1] * ws[2], registersPerThread: registers, sharedMemoryPerBlockBytes: wgBytes ?? 0 });
-    return { occ, info: { value: occ.occupancy, limitedBy: occ.limitedBy, estimated: true, registersPerInvocation: registers, activeWorkgroupsPerSm: occ.activeBlocksPerSm, detail: occ.detail } };
+    const detail = exactRegisters !== null ? `${occ.detail} (registers and static shared memory from ${exact!.source})` : occ.detail;
+    return { occ, info: { value: occ.occupancy, limitedBy: occ.limitedBy, estimated: exactRegisters === null, registersPerInvocation: registers, activeWorkgroupsPerSm: occ.activeBlocksPerSm, detail } };
   };
 
   if (!launch.input) {
