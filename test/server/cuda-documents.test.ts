@@ -79,7 +79,7 @@ describe("CUDA documents in the language server", { timeout: 60000 }, () => {
     const h = hoverText((await server.connection.sendRequest("textDocument/hover", { textDocument: { uri: sgemmUri }, position: positionOf(sgemm, "sgemm_smem_tiling(", "__global__", 3) })) as Hover);
     assert.match(h, /`__global__` kernel `sgemm_smem_tiling<32>`/);
     assert.match(h, /block 1024×1×1 · grid 128×128×1 · from the launch at line 91/);
-    for (const row of ["Dispatch", "Compulsory traffic", "DRAM traffic", "Occupancy", "Predicted time"]) assert.match(h, new RegExp(row));
+    for (const row of ["Grid", "Per thread", "Compulsory traffic", "DRAM traffic", "Occupancy", "Predicted time"]) assert.match(h, new RegExp(row));
     const access = hoverText((await server.connection.sendRequest("textDocument/hover", { textDocument: { uri: sgemmUri }, position: positionOf(sgemm, "a[ty * k + tx]", "float acc", 1) })) as Hover);
     assert.match(access, /load of `A`/);
     // Both instantiations of the softmax template share a name: the hover shows each.

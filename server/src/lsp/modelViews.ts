@@ -17,7 +17,7 @@ export function codeLenses(doc: TextDocument, source: ModelledSource): CodeLens[
     const model = source.models.get(k.name);
     if (!model) continue;
     const range = spanToRange(doc, k.nameSpan);
-    lenses.push({ range, command: { title: summaryLine(model.model, device), command: "kernellens.showKernels", arguments: [doc.uri, k.name] } });
+    lenses.push({ range, command: { title: summaryLine(model.model, device, source.words), command: "kernellens.showKernels", arguments: [doc.uri, k.name] } });
     lenses.push({ range, command: { title: "📈 Roofline", command: "kernellens.showRoofline", arguments: [doc.uri, k.name] } });
   }
   return lenses;
@@ -34,7 +34,7 @@ export function inlayHints(doc: TextDocument, source: ModelledSource, range: Ran
       const at = source.documentSpan({ start: l.headerEnd, end: l.headerEnd });
       if (!at || at.start < from || at.start > to || seen.has(at.start)) continue;
       seen.add(at.start);
-      hints.push({ position: doc.positionAt(at.start), label: loopHint(l), paddingLeft: true, tooltip: `trip count: ${l.tripCountText}; per-iteration averages over the whole dispatch (cost model, ${source.device?.name ?? ""})` });
+      hints.push({ position: doc.positionAt(at.start), label: loopHint(l, source.words), paddingLeft: true, tooltip: `trip count: ${l.tripCountText}; per-iteration averages over the whole dispatch (cost model, ${source.device?.name ?? ""})` });
     }
   }
   return hints;
@@ -47,7 +47,7 @@ export function kernelBreakdown(source: ModelledSource, kernelName: string): str
   if (!device || !m) return undefined;
   // With quantized weights, the same kernel with the weights in other formats (memory-bound: about 16 / bits).
   const whatIf = quantWhatIfMarkdown(quantWhatIf(m.model, m.quantization ?? [], device));
-  return breakdownMarkdown(m.model, device) + (whatIf ? `\n\n${whatIf}` : "");
+  return breakdownMarkdown(m.model, device, source.words) + (whatIf ? `\n\n${whatIf}` : "");
 }
 
 /** The innermost modelled access whose expression covers a document offset, described. */
@@ -60,7 +60,7 @@ export function accessHover(source: ModelledSource, offset: number): string | un
       const span = source.documentSpan(a.span);
       if (!span || offset < span.start || offset > span.end) continue;
       const size = span.end - span.start;
-      if (!best || size < best.size) best = { md: accessMarkdown(a, device), size };
+      if (!best || size < best.size) best = { md: accessMarkdown(a, device, source.words), size };
     }
   }
   return best?.md;

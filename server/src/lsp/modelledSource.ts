@@ -12,8 +12,11 @@ import { type KernelAnalysis, modelKernel } from "../core/model/analyzeKernel";
 import type { PreprocessResult } from "../core/preprocess/preprocess";
 import { toOriginalSpan } from "../core/preprocess/originalSpan";
 import type { Span } from "../core/span";
+import { CUDA_WORDS, type LaunchWords, WGSL_WORDS } from "../core/model/format";
 
 export interface ModelledSource {
+  /** The words the numbers are told in (WGSL's invocations and workgroups, CUDA's threads and blocks). */
+  readonly words: LaunchWords;
   /** The document's text as written (not preprocessed). */
   readonly text: string;
   /** The device the models were made for; undefined where no model ran. */
@@ -34,6 +37,7 @@ export function modelledSource(analysis: FileAnalysis): ModelledSource {
 
 export function modelledWgsl(source: SourceAnalysis): ModelledSource {
   return {
+    words: WGSL_WORDS,
     text: source.text,
     device: source.device,
     kernels: source.kernels.filter((k) => k.stage === "compute"),
@@ -49,6 +53,7 @@ export function modelledWgsl(source: SourceAnalysis): ModelledSource {
 export function modelledCuda(analysis: CudaFileAnalysis): ModelledSource {
   const { source } = analysis;
   return {
+    words: CUDA_WORDS,
     text: source.text,
     device: analysis.device,
     kernels: source.kernels,

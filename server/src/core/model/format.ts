@@ -25,8 +25,43 @@ export function ms(x: number): string {
 
 const percent = (x: number): string => `${Math.round(x * 100)}%`;
 
+/** The words a language uses for the launch's parts: WGSL's invocations and workgroups, CUDA's threads and blocks. */
+export interface LaunchWords {
+  readonly invocation: string;
+  readonly invocations: string;
+  readonly workgroup: string;
+  readonly workgroups: string;
+  readonly Workgroup: string;
+  readonly workgroupMemory: string;
+  readonly WorkgroupMemory: string;
+  readonly dispatch: string;
+  readonly Dispatch: string;
+}
+
+export const WGSL_WORDS: LaunchWords = {
+  invocation: "invocation", invocations: "invocations", workgroup: "workgroup", workgroups: "workgroups", Workgroup: "Workgroup",
+  workgroupMemory: "workgroup memory", WorkgroupMemory: "Workgroup memory", dispatch: "dispatch", Dispatch: "Dispatch",
+};
+
+/** The model's own prose (limiter, bound, cache note, occupancy detail) in the language's words. */
+function inWords(text: string, w: LaunchWords): string {
+  if (w === WGSL_WORDS) return text;
+  return text
+    .replace(/workgroup-memory/g, w.workgroupMemory.replace(" ", "-"))
+    .replace(/workgroup memory/g, w.workgroupMemory)
+    .replace(/workgroups/g, w.workgroups)
+    .replace(/workgroup/g, w.workgroup)
+    .replace(/invocations/g, w.invocations)
+    .replace(/invocation/g, w.invocation);
+}
+
+export const CUDA_WORDS: LaunchWords = {
+  invocation: "thread", invocations: "threads", workgroup: "block", workgroups: "blocks", Workgroup: "Block",
+  workgroupMemory: "shared memory", WorkgroupMemory: "Shared memory", dispatch: "grid", Dispatch: "Grid",
+};
+
 /** `≈ 2.1 GFLOP · 24 MB · AI 87 · compute-bound · occupancy 50% (workgroup memory) · ≈ 0.41 ms on RTX 4090` */
-export function summaryLine(m: KernelModel, device: DeviceSpec): string {
+export function summaryLine(m: KernelModel, device: DeviceSpec, words: LaunchWords = WGSL_WORDS): string {
   if (m.invocations === null) {
     const why = m.unknowns[0];
     return `KernelLens: no estimate: ${why ? `${why.what} ${why.reason}` : "the launch is unknown"}`;
@@ -37,9 +72,9 @@ export function summaryLine(m: KernelModel, device: DeviceSpec): string {
     `≈ ${si(flops, "FLOP")}`,
     dram === null ? "? B" : bytes(dram),
     m.roofline.arithmeticIntensity === null ? "AI ?" : `AI ${m.roofline.arithmeticIntensity < 10 ? Number(m.roofline.arithmeticIntensity.toPrecision(2)) : Math.round(m.roofline.arithmeticIntensity)}`,
-    m.roofline.bound === "unknown" ? "bound ?" : `${m.roofline.bound}-bound`,
+    m.roofline.bound === "unknown" ? "bound ?" : `${inWords(m.roofline.bound, words)}-bound`,
   ];
-  if (m.occupancy) parts.push(`occupancy ${percent(m.occupancy.value)} (${m.occupancy.limitedBy.replace("shared-memory", "workgroup memory")})`);
+  if (m.occupancy) parts.push(`occupancy ${percent(m.occupancy.value)} (${m.occupancy.limitedBy.replace("shared-memory", words.workgroupMemory)})`);
   parts.push(m.roofline.predictedMs === null ? "time ?" : `≈ ${ms(m.roofline.predictedMs)} on ${device.name.replace(/^NVIDIA (GeForce )?|^AMD (Radeon )?|^Apple |^Intel (Arc )?/, "")}`);
   const uncertain = m.unknowns.length > 0 ? " · some counts estimated (hover)" : "";
   // What the numbers rest on comes first: a user reading "≈ 2 ms" must see that N was assumed.
@@ -48,48 +83,48 @@ export function summaryLine(m: KernelModel, device: DeviceSpec): string {
 }
 
 /** The hover breakdown: every number the model has for the kernel, with what it means. */
-export function breakdownMarkdown(m: KernelModel, device: DeviceSpec): string {
+export function breakdownMarkdown(m: KernelModel, device: DeviceSpec, w: LaunchWords = WGSL_WORDS): string {
   const rows: [string, string][] = [];
   const r = (a: { value: number; min: number; max: number }, unit: string): string =>
     a.min === a.max ? si(a.value, unit) : `≈ ${si(a.value, unit)} (${si(a.min, unit)} to ${Number.isFinite(a.max) ? si(a.max, unit) : "unbounded"})`;
-  if (m.workgroupSize) rows.push(["Workgroup", `${m.workgroupSize.join(" × ")} = ${m.workgroupSize[0] * m.workgroupSize[1] * m.workgroupSize[2]} invocations`]);
-  if (m.dispatch) rows.push(["Dispatch", `${m.dispatch.join(" × ")} workgroups, ${si(m.invocations ?? 0, "invocations")}`]);
+  if (m.workgroupSize) rows.push([w.Workgroup, `${m.workgroupSize.join(" × ")} = ${m.workgroupSize[0] * m.workgroupSize[1] * m.workgroupSize[2]} ${w.invocations}`]);
+  if (m.dispatch) rows.push([w.Dispatch, `${m.dispatch.join(" × ")} ${w.workgroups}, ${si(m.invocations ?? 0, w.invocations)}`]);
   const per = perUnit(m);
   if (per) {
     const unit = (u: PerUnit): string => `${si(u.flops, "FLOP")}, ${bytes(u.globalBytes)} global${u.specialOps > 0 ? `, ${si(u.specialOps, "special op")}` : ""}`;
-    rows.push(["Per invocation", `${unit(per.invocation)} (average over the dispatch)`]);
-    rows.push(["Per workgroup", unit(per.workgroup)]);
+    rows.push([`Per ${w.invocation}`, `${unit(per.invocation)} (average over the ${w.dispatch})`]);
+    rows.push([`Per ${w.workgroup}`, unit(per.workgroup)]);
   }
   if (m.invocations !== null) {
     rows.push(["FLOPs", `${r(m.ops.flopsF32, "FLOP")} f32${m.ops.flopsF16.value > 0 ? `, ${r(m.ops.flopsF16, "FLOP")} f16` : ""} (an FMA counts 2)`]);
     rows.push(["Integer / logic ops", r(m.ops.intOps, "op")]);
     if (m.ops.specialOps.value > 0) rows.push(["Transcendental ops", r(m.ops.specialOps, "op")]);
-    if (m.ops.barriers.value > 0) rows.push(["Barriers", `${(m.ops.barriers.value / m.invocations).toFixed(1)} per invocation`]);
+    if (m.ops.barriers.value > 0) rows.push(["Barriers", `${(m.ops.barriers.value / m.invocations).toFixed(1)} per ${w.invocation}`]);
     const t = m.traffic;
     // A footprint on loaded indices is a range: its bounds, and why, beside the estimate (never shown as exact).
     const tr = t.ranges;
     const ranged = tr ? `; a range, not exact: ${tr.reasons.join("; ")}` : "";
     const fig = (x: number, range: Range | undefined): string => (range ? r(range, "B") : bytes(x));
     if (t.compulsoryRead !== null && t.compulsoryWritten !== null) rows.push(["Compulsory traffic", `${fig(t.compulsoryRead, tr?.compulsoryRead)} read, ${fig(t.compulsoryWritten, tr?.compulsoryWritten)} written: ${COMPULSORY_DEFINITION}${ranged}`]);
-    if (t.l2Read !== null && t.l2Written !== null) rows.push(["L2 traffic", `${bytes(t.l2Read)} read, ${bytes(t.l2Written)} written (after coalescing and workgroup-memory reuse)`]);
-    if (t.dramRead !== null && t.dramWritten !== null) rows.push(["DRAM traffic (modelled)", `${fig(t.dramRead, tr?.dramRead)} read, ${fig(t.dramWritten, tr?.dramWritten)} written: ${t.cacheNote}${tr ? " (from the footprint's upper bound)" : ""}`]);
-    if (m.ops.workgroupLoadBytes.value + m.ops.workgroupStoreBytes.value > 0) rows.push(["Workgroup-memory traffic", `${bytes(m.ops.workgroupLoadBytes.value)} loaded, ${bytes(m.ops.workgroupStoreBytes.value)} stored`]);
+    if (t.l2Read !== null && t.l2Written !== null) rows.push(["L2 traffic", `${bytes(t.l2Read)} read, ${bytes(t.l2Written)} written (after coalescing and ${w.workgroupMemory} reuse)`]);
+    if (t.dramRead !== null && t.dramWritten !== null) rows.push(["DRAM traffic (modelled)", `${fig(t.dramRead, tr?.dramRead)} read, ${fig(t.dramWritten, tr?.dramWritten)} written: ${inWords(t.cacheNote, w)}${tr ? " (from the footprint's upper bound)" : ""}`]);
+    if (m.ops.workgroupLoadBytes.value + m.ops.workgroupStoreBytes.value > 0) rows.push([`${w.WorkgroupMemory} traffic`, `${bytes(m.ops.workgroupLoadBytes.value)} loaded, ${bytes(m.ops.workgroupStoreBytes.value)} stored`]);
   }
-  if (m.workgroupMemoryBytes !== null) rows.push(["Workgroup memory", `${bytes(m.workgroupMemoryBytes)} per workgroup`]);
+  if (m.workgroupMemoryBytes !== null) rows.push([w.WorkgroupMemory, `${bytes(m.workgroupMemoryBytes)} per ${w.workgroup}`]);
   if (m.localMemory) rows.push(["Local memory", `${m.localMemory.arrays.map((a) => `'${a.name}'`).join(", ")} indexed at run time, so in local memory, not registers: ${bytes(m.localMemory.bytes)} read and written through the L1`]);
   const roof = m.roofline;
   if (roof.arithmeticIntensity !== null) rows.push(["Arithmetic intensity", `${roof.arithmeticIntensity.toPrecision(3)} FLOP/B (ridge ${roof.ridge.toPrecision(3)} on this device)`]);
-  if (m.occupancy) rows.push(["Occupancy", `${percent(m.occupancy.value)}, limited by ${m.occupancy.limitedBy}: ${m.occupancy.detail} (registers ≈ ${m.occupancy.registersPerInvocation} per invocation, estimated)`]);
+  if (m.occupancy) rows.push(["Occupancy", `${percent(m.occupancy.value)}, limited by ${inWords(m.occupancy.limitedBy, w)}: ${inWords(m.occupancy.detail, w)} (${m.occupancy.estimated ? `registers ≈ ${m.occupancy.registersPerInvocation} per ${w.invocation}, estimated` : `${m.occupancy.registersPerInvocation} registers per ${w.invocation}, exact`})`]);
   if (roof.predictedMs !== null) {
-    rows.push(["Bound", `${roof.bound}${roof.attainableGflops !== null ? `, attainable ${si(roof.attainableGflops * 1e9, "FLOP/s")}` : ""}`]);
+    rows.push(["Bound", `${inWords(roof.bound, w)}${roof.attainableGflops !== null ? `, attainable ${si(roof.attainableGflops * 1e9, "FLOP/s")}` : ""}`]);
     const c = roof.components;
-    rows.push(["Time components", `compute ${ms(c.computeMs)}, DRAM ${c.dramMs === null ? "?" : ms(c.dramMs)}, L2 ${ms(c.l2Ms)}, workgroup memory ${ms(c.workgroupMs)}${c.localMemoryMs !== undefined ? ` (local memory ${ms(c.localMemoryMs)} of it)` : ""}, launch ${ms(c.launchMs)}`]);
+    rows.push(["Time components", `compute ${ms(c.computeMs)}, DRAM ${c.dramMs === null ? "?" : ms(c.dramMs)}, L2 ${ms(c.l2Ms)}, ${w.workgroupMemory} ${ms(c.workgroupMs)}${c.localMemoryMs !== undefined ? ` (local memory ${ms(c.localMemoryMs)} of it)` : ""}, launch ${ms(c.launchMs)}`]);
     const e = roof.efficiency;
     const perWave = e.workgroupsPerWave !== undefined ? ` of up to ${e.workgroupsPerWave.toLocaleString("en-US")}` : "";
     const last = e.lastWaveFill !== undefined ? `, the last ${percent(e.lastWaveFill)} full` : "";
     const inFlight = e.bytesInFlightPerWarp !== undefined ? ` (${bytes(e.bytesInFlightPerWarp)} in flight per warp)` : "";
-    rows.push(["Efficiency", `memory ${percent(e.memory)}${inFlight} and compute ${percent(e.compute)} of the device in a ${e.waves > 1 ? "full " : ""}wave; ${e.waves} wave(s)${perWave} workgroups${last}`]);
-    rows.push(["Predicted time", `**≈ ${ms(roof.predictedMs)}** on ${device.name} (modelled, not measured)${roof.limiter ? `, limited by ${roof.limiter}` : ""}`]);
+    rows.push(["Efficiency", `memory ${percent(e.memory)}${inFlight} and compute ${percent(e.compute)} of the device in a ${e.waves > 1 ? "full " : ""}wave; ${e.waves} wave(s)${perWave} ${w.workgroups}${last}`]);
+    rows.push(["Predicted time", `**≈ ${ms(roof.predictedMs)}** on ${device.name} (modelled, not measured)${roof.limiter ? `, limited by ${inWords(roof.limiter, w)}` : ""}`]);
   }
   const table = ["| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, "\\|")} |`)].join("\n");
   const unknowns = m.unknowns.length > 0 ? `\n\n**Not known:**\n${m.unknowns.map((u) => `- ${u.what}: ${u.reason}`).join("\n")}` : "";
@@ -97,10 +132,11 @@ export function breakdownMarkdown(m: KernelModel, device: DeviceSpec): string {
   return `**Cost model** on ${device.name} (${device.id})\n\n${table}${assumptions ? `\n\n${assumptions}` : ""}${unknowns}`;
 }
 
-export function accessMarkdown(a: AccessInfo, device: DeviceSpec): string {
-  const parts = [`**${a.kind} of \`${a.binding}\`** (${a.addressSpace}, ${a.elementType}, ${a.bytesPerAccess} B), ${Math.round(a.count.value).toLocaleString("en-US")} times per dispatch.`];
+export function accessMarkdown(a: AccessInfo, device: DeviceSpec, w: LaunchWords = WGSL_WORDS): string {
+  const space = w === WGSL_WORDS ? a.addressSpace : a.addressSpace === "workgroup" ? "shared" : a.addressSpace === "storage" ? "global" : a.addressSpace;
+  const parts = [`**${a.kind} of \`${a.binding}\`** (${space}, ${a.elementType}, ${a.bytesPerAccess} B), ${Math.round(a.count.value).toLocaleString("en-US")} times per ${w.dispatch}.`];
   if (a.pattern === "broadcast") parts.push("Every active lane of a warp reads the same address: one transaction, broadcast.");
-  else if (a.strideElements !== null) parts.push(`Adjacent invocations are ${a.strideElements} element(s) apart: ${a.pattern}.`);
+  else if (a.strideElements !== null) parts.push(`Adjacent ${w.invocations} are ${a.strideElements} element(s) apart: ${a.pattern}.`);
   else parts.push(`Pattern: ${a.pattern}.`);
   if (a.coalescingEfficiency !== null && a.addressSpace !== "workgroup") {
     parts.push(`A warp of ${device.warpSize} touches ${a.transactionsPerWarp} × ${device.memoryTransactionBytes}-byte transactions: ${percent(a.coalescingEfficiency)} of the fetched bytes are used.`);
@@ -111,12 +147,12 @@ export function accessMarkdown(a: AccessInfo, device: DeviceSpec): string {
   return parts.join(" ");
 }
 
-export function loopHint(l: LoopInfo): string {
+export function loopHint(l: LoopInfo, w: LaunchWords = WGSL_WORDS): string {
   const trip = l.tripCount ? `×${si(l.tripCount.value, "").trim()}` : "× ?";
   const p = l.perIteration;
   const bits = [trip];
   if (p.flops > 0) bits.push(`${si(p.flops, "FLOP")}`);
   if (p.globalBytes > 0) bits.push(`${bytes(p.globalBytes)} global`);
-  if (p.workgroupBytes > 0) bits.push(`${bytes(p.workgroupBytes)} workgroup`);
+  if (p.workgroupBytes > 0) bits.push(`${bytes(p.workgroupBytes)} ${w === WGSL_WORDS ? "workgroup" : "shared"}`);
   return ` ⟳ ${bits.join(" · ")} per iteration`;
 }
