@@ -22,3 +22,17 @@ it("survives random edits interleaved with every request, in time and memory", {
   // The large document's memory goes back: the end is near what ordinary work had grown the server to before it.
   assert.ok(report.rss.end <= report.rss.beforeLarge * 1.5 + 50, `memory not given back after the large document closed: ${summary}`);
 });
+
+it("survives random edits of a CUDA document interleaved with every request, in time", { timeout: 120000 }, async () => {
+  // The CUDA fixtures, edited with kernels, launches, directives with absurd values, deep nesting and half-typed
+  // syntax: the tree-sitter front-end and the model must never take the server down or hold a request up.
+  const report = await runFuzz({ seed: 20261207, edits: 300, deadlineMs: DEADLINE_MS, language: "cuda", large: false });
+  const summary = `${report.requests} requests in ${report.seconds.toFixed(1)} s; latency max ${report.latency.max.toFixed(0)} ms, p95 ${report.latency.p95.toFixed(0)} ms; allowed errors ${JSON.stringify(report.allowedErrors)}`;
+  assert.ok(report.alive, `the server died: ${summary}`);
+  assert.deepEqual(report.failures, [], summary);
+  assert.deepEqual(report.serverErrors, [], summary);
+  assert.deepEqual(report.late, [], `requests slower than ${DEADLINE_MS} ms; ${summary}`);
+  for (const method of ["textDocument/hover", "textDocument/codeLens", "textDocument/inlayHint", "kernellens/documentKernels", "kernellens/roofline"]) {
+    assert.ok((report.byMethod[method] ?? 0) > 0, `${method} was never sent`);
+  }
+});

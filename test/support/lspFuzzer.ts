@@ -33,6 +33,8 @@ export interface FuzzOptions {
   readonly hugeBytes?: number;
   /** Called with progress lines (the bench prints them). */
   readonly log?: (line: string) => void;
+  /** The language of the fuzzed document (default WGSL): CUDA edits a `cuda-cpp` document of the CUDA fixtures. */
+  readonly language?: "wgsl" | "cuda";
 }
 
 export interface FuzzReport {
@@ -57,14 +59,51 @@ export interface FuzzReport {
   readonly seconds: number;
 }
 
-function exampleTexts(dir = join(repoRoot, "examples")): string[] {
+function exampleTexts(dir = join(repoRoot, "examples"), ext = ".wgsl"): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...exampleTexts(path));
-    else if (entry.name.endsWith(".wgsl")) out.push(readFileSync(path, "utf8"));
+    if (entry.isDirectory()) out.push(...exampleTexts(path, ext));
+    else if (entry.name.endsWith(ext)) out.push(readFileSync(path, "utf8"));
   }
   return out;
+}
+
+/** CUDA fragments an edit inserts: kernels, launches, directives with absurd values, half-typed syntax. */
+function cudaFragments(rand: () => number): (() => string)[] {
+  const deep = (n: number, open: string, close: string, inner = "1"): string => open.repeat(n) + inner + close.repeat(n);
+  const num = (): string => ["0", "1", "-1", "1e300", "1e18", "4294967296", "1 << 40", "0x7fffffff", "N", "BLOCK"][Math.floor(rand() * 10)];
+  return [
+    () => `// @grid ${num()}, ${num()}\n`,
+    () => `// @block ${num()}\n`,
+    () => `// @arg n = ${num()}\n`,
+    () => `// @smem ${num()}\n`,
+    () => `// @template BLOCK = ${num()}\n`,
+    () => `#define N ${num()}\n`,
+    () => "#if __CUDA_ARCH__ >= 800\n",
+    () => "#endif\n",
+    () => '#include "missing.cuh"\n',
+    () => "#pragma unroll\n",
+    () => `__global__ void k${Math.floor(rand() * 1e6)}(float* a, int n) { int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < n) a[i] *= 2.0f; }\n`,
+    () => `template <int B> __global__ void t(float* a) { __shared__ float s[B]; s[threadIdx.x] = a[threadIdx.x]; __syncthreads(); }\n`,
+    () => `  k<<<${num()}, ${num()}, ${num()}>>>(a, n);\n`,
+    () => `  t<${num()}><<<1, ${num()}>>>(a);\n`,
+    () => `  for (int i = 0; i < ${num()}; i += ${num()}) { acc += a[i * ${num()}]; }\n`,
+    () => "  __syncthreads();\n",
+    () => "  float v = __shfl_down_sync(0xffffffff, v, 16);\n",
+    () => "  extern __shared__ float dyn[];\n",
+    () => `int x = ${deep(500 + Math.floor(rand() * 1500), "(", ")")};\n`,
+    () => `void blocks() { ${deep(300 + Math.floor(rand() * 900), "{", "}", "")} }\n`,
+    () => "__global__ void __launch_bounds__(",
+    () => "<<<",
+    () => ">>>",
+    () => "{",
+    () => "}",
+    () => ";",
+    () => "template <",
+    () => "\u0000\u00e9\ud83d\ude00",
+    () => String.fromCharCode(...Array.from({ length: 1 + Math.floor(rand() * 16) }, () => 32 + Math.floor(rand() * 95))),
+  ];
 }
 
 const SAXPY_HUGE_N = readFileSync(join(repoRoot, "examples", "saxpy.wgsl"), "utf8").replace("// @let N = 1 << 20", "// @let N = 1e18");
@@ -152,11 +191,13 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const rand = mulberry32(options.seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)];
   const log = options.log ?? (() => undefined);
-  const examples = exampleTexts();
-  const frags = fragments(rand);
+  const cuda = options.language === "cuda";
+  const examples = cuda ? exampleTexts(join(repoRoot, "test", "fixtures", "cuda"), ".cu") : exampleTexts();
+  const frags = cuda ? cudaFragments(rand) : fragments(rand);
   const server: ServerHandle = await startServer({ diagnostics: { debounceMs: 30 } });
   const pid = server.process.pid!;
-  const uri = "file:///tmp/kernellens-lsp-fuzz.wgsl";
+  const uri = cuda ? "file:///tmp/kernellens-lsp-fuzz.cu" : "file:///tmp/kernellens-lsp-fuzz.wgsl";
+  const languageId = cuda ? "cuda-cpp" : "wgsl";
   let text = examples[0];
   let version = 1;
 
@@ -231,7 +272,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       const next = pick(examples);
       replace(0, text.length, next);
     } else if (r < 0.1) {
-      replace(0, text.length, SAXPY_HUGE_N);
+      replace(0, text.length, cuda ? pick(examples).replace(/constexpr int (\w+) = \d+;/, "constexpr int $1 = 1 << 30;") : SAXPY_HUGE_N);
     } else if (r < 0.45 && text.length > 0) {
       const from = Math.floor(rand() * text.length);
       replace(from, Math.min(text.length, from + 1 + Math.floor(rand() * 200)), "");
@@ -254,7 +295,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   try {
     // Warm-up: the first analysis (Tint started, the examples' code paths compiled) before the start figure.
     const first = server.diagnostics(uri, () => true, 30000);
-    server.open(uri, text, version);
+    server.open(uri, text, version, languageId);
     await first;
     await send("textDocument/documentSymbol", { textDocument: { uri } });
     await new Promise((r) => setTimeout(r, 500));
@@ -273,7 +314,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         // Closed while requests may be in flight, then opened again.
         server.close(uri);
         pending.push(randomRequest());
-        server.open(uri, text, ++version);
+        server.open(uri, text, ++version, languageId);
       }
       if (i % 100 === 99) log(`${i + 1} edits, ${latencies.length} requests, rss ${rssMiB(pid).toFixed(0)} MiB`);
       if (i === largeAt && options.large !== false) await largePhase();
