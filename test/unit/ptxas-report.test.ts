@@ -54,7 +54,8 @@ const UNSUPPORTED_ARCH = "nvcc fatal   : Unsupported gpu architecture 'sm_70'\n"
 const UNKNOWN_OPTION = "nvcc fatal   : Unknown option '--bogus-flag'\n";
 const ASM_ERROR = "ptxas /tmp/tmpxft_00006ff3_00000000-6_p.ptx, line 23; error   : Unknown modifier '.instr'\nptxas /tmp/tmpxft_00006ff3_00000000-6_p.ptx, line 23; error   : Not a name of any known instruction: 'bogus'\nptxas fatal   : Ptx assembly aborted due to errors\n";
 const WARN_SPILLS = "ptxas warning : Registers are spilled to local memory in function '_Z5heavyPKfPfi', 364 bytes spill stores, 400 bytes spill loads\nptxas info    : 4 bytes gmem, 256 bytes cmem[3], 8 bytes cmem[4]\nptxas info    : Compiling entry function '_Z5heavyPKfPfi' for 'sm_80'\nptxas info    : Function properties for _Z5heavyPKfPfi\n    184 bytes stack frame, 364 bytes spill stores, 400 bytes spill loads\nptxas info    : Used 32 registers, used 0 barriers, 184 bytes cumulative stack size, 372 bytes cmem[0]\nptxas info    : Compile time = 13.992 ms\n";
-const NVCC_VERSION = "nvcc: NVIDIA (R) Cuda compiler driver\nCopyright (c) 2005-2025 NVIDIA Corporation\nBuilt on Wed_Aug_20_01:58:59_PM_PDT_2025\nCuda compilation tools, release 13.0, V13.0.88\nBuild cuda_13.0.r13.0/compiler.36424714_0\n";
+// `nvcc --version` as nvcc 13.0.88 prints it, less its vendor notice line (the parser reads only the version).
+const NVCC_VERSION = "nvcc: NVIDIA (R) Cuda compiler driver\nBuilt on Wed_Aug_20_01:58:59_PM_PDT_2025\nCuda compilation tools, release 13.0, V13.0.88\nBuild cuda_13.0.r13.0/compiler.36424714_0\n";
 const GPU_CODE_LIST = "sm_75\nsm_80\nsm_86\nsm_87\nsm_88\nsm_89\nsm_90\nsm_100\nsm_110\nsm_103\nsm_120\nsm_121\n";
 
 

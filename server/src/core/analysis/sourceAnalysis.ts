@@ -4,8 +4,10 @@
 // which the adapters add (server/src/analysisService.ts). Spans in `diagnostics` and `kernels` are offsets into the
 // ORIGINAL text; the tree (`module`) is over the preprocessed text, and `pre.map` translates between the two.
 import type { CoreDiagnostic } from "../diagnostic";
-import { parseDirectives, type Directive } from "../directives/directives";
+import { parseDirectives } from "../directives/directives";
 import { preprocess } from "../preprocess/preprocess";
+import { preprocessDiagnostic } from "../preprocess/problemDiagnostic";
+import { chooseVariant } from "../directives/variant";
 import { toOriginalSpan } from "../preprocess/originalSpan";
 import { parseWgsl } from "../wgsl/parser";
 import { resolveModule } from "../wgsl/resolve";
@@ -19,26 +21,10 @@ export type { AnalyzeOptions, PreparedSource, SourceAnalysis };
 
 export function prepareSource(text: string, options: AnalyzeOptions = {}): PreparedSource {
   const parsedDirectives = parseDirectives(text);
-  const defineDirectives = parsedDirectives.directives.filter((d): d is Extract<Directive, { kind: "define" }> => d.kind === "define");
-  const variant =
-    defineDirectives.length > 0
-      ? { defines: defineDirectives.map((d) => (d.value !== undefined ? `${d.name.name}=${d.value}` : d.name.name)), from: "directives" as const }
-      : options.defines && options.defines.length > 0
-        ? { defines: [...options.defines], from: "settings" as const }
-        : { defines: [], from: "none" as const };
+  const variant = chooseVariant(parsedDirectives.directives, options.defines);
 
   const pre = preprocess(text, { defines: variant.defines, resolveInclude: options.resolveInclude });
-  const diagnostics: CoreDiagnostic[] = [...parsedDirectives.problems];
-  for (const p of pre.problems) {
-    diagnostics.push({
-      severity: p.severity,
-      code: p.code,
-      message: p.inFile ? `${p.message} (in included file '${p.inFile.key}')` : p.message,
-      span: p.span,
-      source: "kernellens",
-      related: p.inFile ? [{ message: p.message, file: p.inFile.key, span: p.inFile.span }] : undefined,
-    });
-  }
+  const diagnostics: CoreDiagnostic[] = [...parsedDirectives.problems, ...pre.problems.map(preprocessDiagnostic)];
   return { options, text, pre, directives: parsedDirectives.directives, variant, diagnostics };
 }
 

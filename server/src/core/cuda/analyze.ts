@@ -7,6 +7,7 @@
 import type { CoreDiagnostic } from "../diagnostic";
 import type { DeviceSpec } from "../devices/device";
 import { type Directive, parseDirectives } from "../directives/directives";
+import { chooseVariant } from "../directives/variant";
 import { evaluateDExpr } from "../directives/expr";
 import { evaluateLaunch } from "../directives/launch";
 import type { KernelIR } from "../kernel/ir";
@@ -204,8 +205,7 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
   const arch = cc && /^\d+\.\d+$/.test(cc) ? Math.round(Number(cc) * 100) : undefined;
   // `// @define` lines choose the variant as they do for WGSL; without them the caller's defines apply.
   const parsed = parseDirectives(text);
-  const defineLines = parsed.directives.filter((d): d is Extract<Directive, { kind: "define" }> => d.kind === "define");
-  const defines = defineLines.length > 0 ? defineLines.map((d) => (d.value !== undefined ? `${d.name.name}=${d.value}` : d.name.name)) : options.defines;
+  const { defines } = chooseVariant(parsed.directives, options.defines);
   const prepared = prepareCuda(text, { defines, resolveInclude: options.resolveInclude, cudaArch: arch });
   const diagnostics: CoreDiagnostic[] = [...prepared.diagnostics];
   const pre = prepared.pre;

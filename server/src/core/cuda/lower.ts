@@ -1994,18 +1994,23 @@ export class Interp {
     const exp: Expansion = expansion;
     this.sources.push({ text: snippet, map: (o, bias) => mapExpansionOffset(exp, o - prefix.length, use, bias) });
     try {
-      const stmts = namedKids(body).filter((k) => !(k.type === "expression_statement" && namedKids(k).length === 0));
-      if (stmts.length === 1 && stmts[0].type === "expression_statement") return this.ev(namedKids(stmts[0])[0]);
-      this.scope = new Scope(this.scope);
-      try {
-        for (const s of stmts) if (this.stmt(s)) break;
-      } finally {
-        this.popScope();
-      }
-      return O(`macro '${m.name}'`);
+      return this.macroBody(m, body);
     } finally {
       this.sources.pop();
     }
+  }
+
+  /** A macro's parsed body at its use: one expression is its value; statements run in a scope of their own. */
+  private macroBody(m: FunctionMacro, body: CNode): Val {
+    const stmts = namedKids(body).filter((k) => !(k.type === "expression_statement" && namedKids(k).length === 0));
+    if (stmts.length === 1 && stmts[0].type === "expression_statement") return this.ev(namedKids(stmts[0])[0]);
+    this.scope = new Scope(this.scope);
+    try {
+      for (const s of stmts) if (this.stmt(s)) break;
+    } finally {
+      this.popScope();
+    }
+    return O(`macro '${m.name}'`);
   }
 
   /** A macro whose body was parsed once, its parameters bound to this use's arguments (evaluated where they stand). */
@@ -2024,15 +2029,7 @@ export class Interp {
     this.macroFrames.push({ args, sources: [...this.sources] });
     this.sources.push({ text: snippet, map: (_o, bias) => (bias === "start" ? use.start : use.end) });
     try {
-      const stmts = namedKids(body).filter((k) => !(k.type === "expression_statement" && namedKids(k).length === 0));
-      if (stmts.length === 1 && stmts[0].type === "expression_statement") return this.ev(namedKids(stmts[0])[0]);
-      this.scope = new Scope(this.scope);
-      try {
-        for (const s of stmts) if (this.stmt(s)) break;
-      } finally {
-        this.popScope();
-      }
-      return O(`macro '${m.name}'`);
+      return this.macroBody(m, body);
     } finally {
       this.sources.pop();
       this.macroFrames.pop();

@@ -7,6 +7,7 @@
 // which loops the author asked not to unroll.
 import type { CoreDiagnostic } from "../diagnostic";
 import { preprocess, type IncludeResolution, type PreprocessResult } from "../preprocess/preprocess";
+import { preprocessDiagnostic } from "../preprocess/problemDiagnostic";
 import type { Span } from "../span";
 
 export interface PreparedCuda {
@@ -76,14 +77,7 @@ export function prepareCuda(original: string, options: PrepareOptions = {}): Pre
     if (p.code === "preprocessor-include" && /^cannot include '([^']*)'/.test(p.message) && unresolved.has(/^cannot include '([^']*)'/.exec(p.message)![1])) continue;
     // Function-like macros are expanded where the lowering meets them (see macros.ts).
     if (p.code === "preprocessor-unsupported" && p.message.startsWith("function-like macro")) continue;
-    diagnostics.push({
-      severity: p.severity,
-      code: p.code,
-      message: p.inFile ? `${p.message} (in included file '${p.inFile.key}')` : p.message,
-      span: p.span,
-      source: "kernellens",
-      related: p.inFile ? [{ message: p.message, file: p.inFile.key, span: p.inFile.span }] : undefined,
-    });
+    diagnostics.push(preprocessDiagnostic(p));
   }
 
   const aligns: { at: number; align: number }[] = [];
