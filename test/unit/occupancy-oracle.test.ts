@@ -5,7 +5,8 @@
 // CUDA C++ Programming Guide's table of technical specifications per compute capability), written here independently
 // of the project's device database, and each kernel the way cudaFuncGetAttributes/cudaFuncSetAttribute would describe
 // it: opted in to the largest dynamic shared memory (cudaFuncAttributeMaxDynamicSharedMemorySize), one block barrier
-// (what the runtime's conversion to cudaOccFuncAttributes assumes), default carveout preference. Each case must agree
+// (what the runtime's conversion to cudaOccFuncAttributes assumes) unless a case names ptxas's `used N barriers`,
+// default carveout preference. Each case must agree
 // exactly: active blocks per SM, and the per-resource block limits where the launch can run.
 // Skipped, with the reason, where g++ or cuda_occupancy.h is missing.
 import assert from "node:assert/strict";
@@ -61,6 +62,8 @@ interface Case {
   readonly registers: number;
   readonly staticSmem: number;
   readonly dynamicSmem: number;
+  /** Named barriers per block (ptxas's `used N barriers`); 1 when absent, as the runtime's conversion assumes. */
+  readonly barriers?: number;
 }
 
 const CASES: readonly Case[] = [
@@ -96,11 +99,22 @@ const CASES: readonly Case[] = [
   { name: "RTX 5090, 256 threads, 48 registers, 32 KB dynamic", cc: "12.0", threads: 256, registers: 48, staticSmem: 0, dynamicSmem: 32 * KB },
   { name: "RTX 5090, 32-thread blocks", cc: "12.0", threads: 32, registers: 32, staticSmem: 0, dynamicSmem: 0 },
   { name: "RTX 5090, 1024 threads, 32 registers", cc: "12.0", threads: 1024, registers: 32, staticSmem: 0, dynamicSmem: 0 },
+  // Named barriers from compute capability 9.0 on: 2 per block slot on 9.0 and 10.0, 1 per slot on 12.0.
+  { name: "H100, 32-thread blocks, 3 named barriers: 21 blocks, not 32", cc: "9.0", threads: 32, registers: 16, staticSmem: 0, dynamicSmem: 0, barriers: 3 },
+  { name: "H100, 64-thread blocks, 16 named barriers", cc: "9.0", threads: 64, registers: 32, staticSmem: 0, dynamicSmem: 0, barriers: 16 },
+  { name: "H100, 256 threads, 2 named barriers: barriers do not bind", cc: "9.0", threads: 256, registers: 32, staticSmem: 0, dynamicSmem: 0, barriers: 2 },
+  { name: "B200, 32-thread blocks, 4 named barriers", cc: "10.0", threads: 32, registers: 24, staticSmem: 0, dynamicSmem: 0, barriers: 4 },
+  { name: "B200, 128 threads, 8 named barriers, 4 KB static", cc: "10.0", threads: 128, registers: 40, staticSmem: 4 * KB, dynamicSmem: 0, barriers: 8 },
+  { name: "RTX 5090, 32-thread blocks, 2 named barriers: 12 blocks, not 24", cc: "12.0", threads: 32, registers: 32, staticSmem: 0, dynamicSmem: 0, barriers: 2 },
+  { name: "RTX 5090, 64-thread blocks, 5 named barriers", cc: "12.0", threads: 64, registers: 32, staticSmem: 0, dynamicSmem: 0, barriers: 5 },
+  { name: "A100, 32-thread blocks, 8 named barriers: no barrier limit before 9.0", cc: "8.0", threads: 32, registers: 16, staticSmem: 0, dynamicSmem: 0, barriers: 8 },
 ];
 
-/** Seeded random kernels over every compute capability above: any block size, register count and shared memory. */
+/** Seeded random kernels over every compute capability above: any block size, register count, shared memory and barriers. */
 function randomCases(count: number): Case[] {
   const rand = mulberry32(2024);
+  // A stream of its own for the barrier counts, so the other figures stay the cases they were.
+  const randBarriers = mulberry32(16);
   const ccs = Object.keys(CC);
   const out: Case[] = [];
   for (let i = 0; i < count; i++) {
@@ -110,7 +124,9 @@ function randomCases(count: number): Case[] {
     const staticSmem = rand() < 0.3 ? 0 : Math.floor(rand() * 48 * KB);
     // Up to 5 % past the opt-in maximum, so launches that cannot run are covered too.
     const dynamicSmem = rand() < 0.5 ? 0 : Math.floor(rand() * CC[cc]!.smemPerBlockOptin * 1.05);
-    out.push({ name: `random ${i}`, cc, threads, registers, staticSmem, dynamicSmem });
+    // One barrier mostly (`__syncthreads` alone); up to 16 named barriers (the hardware's count) in a third.
+    const barriers = randBarriers() < 0.66 ? 1 : 1 + Math.floor(randBarriers() * 16);
+    out.push({ name: `random ${i}`, cc, threads, registers, staticSmem, dynamicSmem, barriers });
   }
   return out;
 }
@@ -122,15 +138,15 @@ const ORACLE_CPP = String.raw`
 #include <climits>
 #include "cuda_occupancy.h"
 
-// stdin: one case per line, "major minor maxThreadsPerSm smemPerSm optin reserved threads regs static dynamic".
-// stdout: "status active limitWarps limitRegs limitSmem limitBlocks" per case (INT_MAX printed as -1).
+// stdin: one case per line, "major minor maxThreadsPerSm smemPerSm optin reserved threads regs static dynamic barriers".
+// stdout: "status active limitWarps limitRegs limitSmem limitBlocks limitBarriers" per case (INT_MAX printed as -1).
 static long lim(int x) { return x == INT_MAX ? -1L : (long)x; }
 
 int main() {
-  int major, minor, maxThreadsPerSm, threads, regs;
+  int major, minor, maxThreadsPerSm, threads, regs, barriers;
   long smemPerSm, optin, reserved, staticSmem, dynamicSmem;
-  while (std::scanf("%d %d %d %ld %ld %ld %d %d %ld %ld", &major, &minor, &maxThreadsPerSm, &smemPerSm, &optin, &reserved,
-                    &threads, &regs, &staticSmem, &dynamicSmem) == 10) {
+  while (std::scanf("%d %d %d %ld %ld %ld %d %d %ld %ld %d", &major, &minor, &maxThreadsPerSm, &smemPerSm, &optin, &reserved,
+                    &threads, &regs, &staticSmem, &dynamicSmem, &barriers) == 11) {
     cudaOccDeviceProp prop;
     prop.computeMajor = major;
     prop.computeMinor = minor;
@@ -152,13 +168,13 @@ int main() {
     attr.partitionedGCConfig = PARTITIONED_GC_OFF;
     attr.shmemLimitConfig = FUNC_SHMEM_LIMIT_OPTIN;
     attr.maxDynamicSharedSizeBytes = (size_t)(optin > staticSmem ? optin - staticSmem : 0);
-    attr.numBlockBarriers = 1;
+    attr.numBlockBarriers = barriers;
 
     cudaOccDeviceState state;
     cudaOccResult result;
     cudaOccError status = cudaOccMaxActiveBlocksPerMultiprocessor(&result, &prop, &attr, &state, threads, (size_t)dynamicSmem);
-    std::printf("%d %d %ld %ld %ld %ld\n", (int)status, result.activeBlocksPerMultiprocessor, lim(result.blockLimitWarps),
-                lim(result.blockLimitRegs), lim(result.blockLimitSharedMem), lim(result.blockLimitBlocks));
+    std::printf("%d %d %ld %ld %ld %ld %ld\n", (int)status, result.activeBlocksPerMultiprocessor, lim(result.blockLimitWarps),
+                lim(result.blockLimitRegs), lim(result.blockLimitSharedMem), lim(result.blockLimitBlocks), lim(result.blockLimitBarriers));
   }
   return 0;
 }
@@ -185,7 +201,8 @@ const skip = !headerDir ? "cuda_occupancy.h not found (no CUDA Toolkit include f
 interface OracleAnswer {
   readonly status: number;
   readonly active: number;
-  readonly limits: { warps: number; registers: number; sharedMemory: number; blocks: number };
+  /** `barriers` only where the toolkit applies a barrier limit (compute capability 9.0 on). */
+  readonly limits: { warps: number; registers: number; sharedMemory: number; blocks: number; barriers?: number };
 }
 
 describe("NVIDIA occupancy against the CUDA Toolkit's cuda_occupancy.h", { skip, timeout: 120_000 }, () => {
@@ -204,7 +221,7 @@ describe("NVIDIA occupancy against the CUDA Toolkit's cuda_occupancy.h", { skip,
     assert.equal(build.status, 0, `g++ failed to build the oracle:\n${build.stderr}`);
     const input = [...CASES, ...RANDOM].map((c) => {
       const p = CC[c.cc]!;
-      return [p.major, p.minor, p.maxThreadsPerSm, p.smemPerSm, p.smemPerBlockOptin, p.reserved, c.threads, c.registers, c.staticSmem, c.dynamicSmem].join(" ");
+      return [p.major, p.minor, p.maxThreadsPerSm, p.smemPerSm, p.smemPerBlockOptin, p.reserved, c.threads, c.registers, c.staticSmem, c.dynamicSmem, c.barriers ?? 1].join(" ");
     }).join("\n");
     const run = spawnSync(program, [], { input: `${input}\n`, encoding: "utf8", timeout: 30_000, killSignal: "SIGKILL" });
     assert.equal(run.status, 0, run.stderr);
@@ -213,8 +230,9 @@ describe("NVIDIA occupancy against the CUDA Toolkit's cuda_occupancy.h", { skip,
       .trim()
       .split("\n")
       .map((line) => {
-        const [status, active, warps, registers, sharedMemory, blocks] = line.trim().split(/\s+/).map(Number);
-        return { status: status!, active: active!, limits: { warps: inf(warps!), registers: inf(registers!), sharedMemory: inf(sharedMemory!), blocks: inf(blocks!) } };
+        const [status, active, warps, registers, sharedMemory, blocks, barriers] = line.trim().split(/\s+/).map(Number);
+        const limits = { warps: inf(warps!), registers: inf(registers!), sharedMemory: inf(sharedMemory!), blocks: inf(blocks!), ...(barriers !== -1 ? { barriers: barriers! } : {}) };
+        return { status: status!, active: active!, limits };
       });
     assert.equal(answers.length, CASES.length + RANDOM.length, "one answer per case");
     return answers;
@@ -230,7 +248,7 @@ describe("NVIDIA occupancy against the CUDA Toolkit's cuda_occupancy.h", { skip,
       const o = oracle()[i]!;
       assert.equal(o.status, 0, "cuda_occupancy.h accepted the case");
       const device = findDevice(DEVICE_OF[c.cc]!)!;
-      const mine = computeOccupancy(device, { threadsPerBlock: c.threads, registersPerThread: c.registers, sharedMemoryPerBlockBytes: c.staticSmem + c.dynamicSmem });
+      const mine = computeOccupancy(device, { threadsPerBlock: c.threads, registersPerThread: c.registers, sharedMemoryPerBlockBytes: c.staticSmem + c.dynamicSmem, barriersPerBlock: c.barriers ?? 1 });
       assert.equal(mine.activeBlocksPerSm, o.active, `active blocks per SM: project ${mine.activeBlocksPerSm}, cuda_occupancy.h ${o.active}`);
       // Where the launch can run, every per-resource limit agrees too (the project reports no limits for a launch
       // that cannot run, only why).
@@ -244,7 +262,7 @@ describe("NVIDIA occupancy against the CUDA Toolkit's cuda_occupancy.h", { skip,
     const wrong: string[] = [];
     RANDOM.forEach((c, j) => {
       const o = all[CASES.length + j]!;
-      const mine = computeOccupancy(findDevice(DEVICE_OF[c.cc]!)!, { threadsPerBlock: c.threads, registersPerThread: c.registers, sharedMemoryPerBlockBytes: c.staticSmem + c.dynamicSmem });
+      const mine = computeOccupancy(findDevice(DEVICE_OF[c.cc]!)!, { threadsPerBlock: c.threads, registersPerThread: c.registers, sharedMemoryPerBlockBytes: c.staticSmem + c.dynamicSmem, barriersPerBlock: c.barriers ?? 1 });
       const same = o.status === 0 && mine.activeBlocksPerSm === o.active && (o.active === 0 || JSON.stringify(mine.limits) === JSON.stringify(o.limits));
       if (!same) wrong.push(`${JSON.stringify(c)}: project ${mine.activeBlocksPerSm} ${JSON.stringify(mine.limits)}, cuda_occupancy.h ${o.active} ${JSON.stringify(o.limits)}`);
     });
@@ -252,10 +270,22 @@ describe("NVIDIA occupancy against the CUDA Toolkit's cuda_occupancy.h", { skip,
   });
 
   // From compute capability 9.0 on, cuda_occupancy.h also limits blocks by named barriers: blocks x 2 barriers per
-  // SM on 9.0 and 10.0, blocks x 1 on 12.x. Measured with this oracle: 32-thread blocks with `used 2 barriers` fit 12
-  // per SM on an RTX 5090 (not 24), and with 3 barriers 21 on an H100 (not 32). One barrier (`__syncthreads` alone)
-  // never binds. The project's occupancy takes no barrier count yet, so every case above uses one barrier.
-  it.todo("named barriers (ptxas's `used N barriers`, N > 1) limit blocks per SM as cuda_occupancy.h's cudaOccMaxBlocksPerSMBlockBarrierLimit does");
+  // SM on 9.0 and 10.0, blocks x 1 on 12.x. One barrier (`__syncthreads` alone) never binds.
+  it("named barriers limit blocks per SM from compute capability 9.0 on, as cudaOccMaxBlocksPerSMBlockBarrierLimit does", () => {
+    const at = (prefix: string): number => CASES.findIndex((c) => c.name.startsWith(prefix));
+    const h100 = at("H100, 32-thread blocks, 3 named barriers");
+    const rtx = at("RTX 5090, 32-thread blocks, 2 named barriers");
+    assert.equal(oracle()[h100]!.active, 21);
+    assert.equal(oracle()[rtx]!.active, 12);
+    const mine = computeOccupancy(findDevice("nvidia-rtx-5090")!, { threadsPerBlock: 32, registersPerThread: 32, sharedMemoryPerBlockBytes: 0, barriersPerBlock: 2 });
+    assert.equal(mine.activeBlocksPerSm, 12);
+    assert.equal(mine.limitedBy, "barriers");
+    assert.match(mine.detail, /2 named barriers per block/);
+    // Without a barrier count (no compiler report), the limit is not applied.
+    assert.equal(computeOccupancy(findDevice("nvidia-rtx-5090")!, { threadsPerBlock: 32, registersPerThread: 32, sharedMemoryPerBlockBytes: 0 }).activeBlocksPerSm, 24);
+    const withBarriers = RANDOM.filter((c) => (c.barriers ?? 1) > 1 && Number(c.cc) >= 9).length;
+    assert.ok(withBarriers > 300, `random cases with named barriers on CC >= 9: ${withBarriers}`);
+  });
 
   it("the Marlin-style kernel on A100 is one block of 8 warps: 12.5 % occupancy by design", () => {
     const i = CASES.findIndex((c) => c.name.startsWith("A100, Marlin"));

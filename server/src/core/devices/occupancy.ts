@@ -13,6 +13,9 @@
 //     the largest carveout (cuda_occupancy.h's default preference: the driver sizes the carveout so that shared memory
 //     does not limit occupancy). The carveout reported is the smallest one that still holds every active block
 //     (the driver's choice when nothing else runs on the SM).
+//   - from compute capability 9.0 on, named barriers bound blocks too (cudaOccMaxBlocksPerSMBlockBarrierLimit): the SM
+//     has 2 barriers per block slot on 9.x, 10.x (except 10.1) and 11.x (except 11.0), 1 per slot on 10.1, 11.0 and
+//     12.x; blocks = floor(available / barriers per block). `__syncthreads` alone (1 barrier) never binds.
 // AMD (LLVM AMDGPU backend, AMDGPUBaseInfo.cpp, and AMDGPUUsage):
 //   - waves per SIMD from VGPRs = floor(VGPRs per SIMD lane / roundup(VGPRs, granule)), at most the waves per SIMD
 //     (the same per-partition rule as NVIDIA, with the SIMDs of a CU as the partitions);
@@ -30,9 +33,14 @@ export interface OccupancyInput {
   threadsPerBlock: number;
   registersPerThread: number;
   sharedMemoryPerBlockBytes: number;
+  /**
+   * Named (hardware) barriers a block uses, as ptxas reports them (`used N barriers`; `__syncthreads` is barrier 0).
+   * Absent: not counted, as for a kernel whose barriers nobody reported.
+   */
+  barriersPerBlock?: number;
 }
 
-export type OccupancyLimit = "warps" | "registers" | "shared-memory" | "blocks" | "threads-per-block" | "invalid";
+export type OccupancyLimit = "warps" | "registers" | "shared-memory" | "blocks" | "barriers" | "threads-per-block" | "invalid";
 
 export interface OccupancyResult {
   activeBlocksPerSm: number;
@@ -45,7 +53,7 @@ export interface OccupancyResult {
    * Blocks per SM each resource allows. `Infinity` where the block does not use the resource (no registers, or no
    * shared memory on hardware that reserves none).
    */
-  limits: { warps: number; registers: number; sharedMemory: number; blocks: number };
+  limits: { warps: number; registers: number; sharedMemory: number; blocks: number; barriers?: number };
   /** The shared-memory carveout chosen, in bytes, on hardware that has carveouts. */
   sharedMemoryConfigBytes?: number;
   /** One sentence explaining the limit with numbers. */
@@ -99,6 +107,20 @@ function sharedMemoryPerBlock(device: DeviceSpec, requested: number): number {
     return fit ?? Number.POSITIVE_INFINITY;
   }
   return roundUp(withReserved, device.sharedMemoryAllocationUnitBytes);
+}
+
+/**
+ * Named barriers per SM, as cuda_occupancy.h counts them from compute capability 9.0 on (two or one per block slot);
+ * undefined where the toolkit applies no barrier limit (before 9.0, other vendors).
+ */
+function barriersPerSm(device: DeviceSpec): number | undefined {
+  const m = device.vendor === "nvidia" ? /^(\d+)\.(\d+)$/.exec(device.computeCapability ?? "") : null;
+  if (!m) return undefined;
+  const major = Number(m[1]);
+  const minor = Number(m[2]);
+  if (major < 9) return undefined;
+  const one = (major === 10 && minor === 1) || (major === 11 && minor === 0) || major >= 12;
+  return device.maxBlocksPerSm * (one ? 1 : 2);
 }
 
 /** The most blocks per SM the block-count limit allows for blocks of `warpsPerBlock` warps. */
@@ -198,15 +220,23 @@ export function computeOccupancy(device: DeviceSpec, input: OccupancyInput): Occ
     return invalid(device, "shared-memory", `${kb(perBlockSmem)} of ${t.smem} per ${t.block} does not fit in the ${kb(smemCapacity)} of one ${t.sm}`, none);
   }
 
-  const limits = { warps: warpLimit, registers: regLimit, sharedMemory: smemLimit, blocks: blockLimit };
-  const active = Math.min(warpLimit, regLimit, smemLimit, blockLimit);
+  // Named barriers (compute capability 9.0 on), where the kernel's barrier count is known.
+  const barriers = input.barriersPerBlock;
+  const barrierCapacity = barriers !== undefined && Number.isInteger(barriers) && barriers > 0 ? barriersPerSm(device) : undefined;
+  const barrierLimit = barrierCapacity !== undefined ? Math.floor(barrierCapacity / barriers!) : Number.POSITIVE_INFINITY;
+  if (barrierLimit === 0) {
+    return invalid(device, "barriers", `${barriers} named barriers per ${t.block} exceed the ${barrierCapacity} of one ${t.sm}`, none);
+  }
+
+  const limits = { warps: warpLimit, registers: regLimit, sharedMemory: smemLimit, blocks: blockLimit, ...(barrierCapacity !== undefined ? { barriers: barrierLimit } : {}) };
+  const active = Math.min(warpLimit, regLimit, smemLimit, blockLimit, barrierLimit);
   const activeWarps = active * warpsPerBlock;
   const occupancy = activeWarps / device.maxWarpsPerSm;
 
   // One limiting factor. Ties go to warp slots first (the block shape is what binds), then registers, shared memory,
-  // and the block count.
+  // the block count, and named barriers last.
   const limitedBy: OccupancyLimit =
-    active === warpLimit ? "warps" : active === regLimit ? "registers" : active === smemLimit ? "shared-memory" : "blocks";
+    active === warpLimit ? "warps" : active === regLimit ? "registers" : active === smemLimit ? "shared-memory" : active === blockLimit ? "blocks" : "barriers";
 
   // The carveout the driver would pick: the smallest one that still holds every active block.
   let sharedMemoryConfigBytes: number | undefined;
@@ -233,6 +263,9 @@ export function computeOccupancy(device: DeviceSpec, input: OccupancyInput): Occ
       detail = `${kb(perBlockSmem)} of ${t.smem} per ${t.block}${reserved}: ${plural(active, t.block)} ${active === 1 ? "fits" : "fit"} in ${where}, ${warpsOf}.`;
       break;
     }
+    case "barriers":
+      detail = `${barriers} named barriers per ${t.block}: the ${barrierCapacity} barriers of the ${t.sm} hold ${plural(active, t.block)}, ${warpsOf}.`;
+      break;
     default:
       detail = `The ${t.sm} holds at most ${plural(blockLimit, t.block)}: ${warpsOf}.`;
       break;
