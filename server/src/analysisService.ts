@@ -74,7 +74,8 @@ export function analyzeCudaFile(text: string, options: CudaFileOptions, grammar:
     timing: { totalMs: performance.now() - started },
     defines: [...(options.defines ?? [])],
     device: options.model?.device,
-    reanalyzeOn: (device) => analyzeOn(text, { ...(options.model ?? {}), device }),
+    // ptxas's numbers were compiled for the analysed device's architecture: another compute capability gets estimates.
+    reanalyzeOn: (device) => analyzeOn(text, { ...(options.model ?? {}), device, compiled: device.computeCapability === options.model?.device.computeCapability ? options.model?.compiled : undefined }),
   };
 }
 

@@ -295,7 +295,8 @@ export async function reportCommand(args: CliArgs, deps: ReportCommandDeps): Pro
 
   const findings: ReportFinding[] = analysis.diagnostics.map((d) => {
     const p = at(d.span.start);
-    return { line: p.line + 1, column: p.character + 1, severity: d.severity, code: d.code, message: d.message, source: d.source };
+    // The report reads WGSL files only (CUDA ones are refused), whose diagnostics never come from nvcc.
+    return { line: p.line + 1, column: p.character + 1, severity: d.severity, code: d.code, message: d.message, source: d.source === "tint" ? "tint" : "kernellens" };
   });
 
   // Runs in the file's order of entry points, then runs of entry points the file no longer has.

@@ -10,8 +10,8 @@ export interface CoreDiagnostic {
   readonly message: string;
   /** Offsets into the original text of the analysed document (after mapping back through the preprocessor). */
   readonly span: Span;
-  /** `tint` for the WGSL compiler's own diagnostics, `kernellens` for everything KernelLens adds. */
-  readonly source: "tint" | "kernellens";
+  /** `tint` for the WGSL compiler's own diagnostics, `nvcc` for the CUDA compiler's, `kernellens` for everything KernelLens adds. */
+  readonly source: "tint" | "kernellens" | "nvcc";
   /** Extra locations, e.g. the line inside an included file where an error really is. */
   readonly related?: readonly { readonly message: string; readonly file: string; readonly span?: Span }[];
 }

@@ -10,6 +10,7 @@ import type { TextDocument } from "vscode-languageserver-textdocument";
 import { URI } from "vscode-uri";
 import { analyzeCudaFile, combine, compilePrepared, type CudaGrammar, type FileAnalysis, parsedCleanly, refusedAnalysis, sortDiagnostics } from "../analysisService";
 import { analyzePrepared, prepareSource } from "../core/analysis/sourceAnalysis";
+import type { CompiledKernel } from "../core/cuda/compiledResources";
 import type { CoreDiagnostic } from "../core/diagnostic";
 import { kernelLanguageOf } from "../kernelLanguage";
 import type { TintCompiler } from "../tint/tintCompiler";
@@ -63,6 +64,20 @@ export class DocumentAnalyses {
     /** The CUDA grammar, loaded once per server (on the first CUDA document). */
     private readonly cudaGrammar: () => Promise<CudaGrammar>,
   ) {}
+
+  /**
+   * What a background nvcc compile of exactly this text under these settings gave (lsp/cudaCompiles.ts): ptxas's
+   * kernels for the model, nvcc's diagnostics to publish. Nothing until one has finished: the estimates stand.
+   */
+  compiledCuda: (uri: string, text: string, settings: ServerSettings) => { readonly kernels: readonly CompiledKernel[]; readonly diagnostics: readonly CoreDiagnostic[] } | undefined = () => undefined;
+
+  /** Analyses the document again though its text and settings are unchanged (a compile's results have arrived). */
+  refresh(uri: string): Promise<DocumentState | undefined> {
+    const state = this.states.get(uri);
+    // An epoch no analysis has: the state is no longer fresh, so it is analysed again and requests wait for that.
+    if (state) this.states.set(uri, { ...state, settingsEpoch: -1 });
+    return this.analyzeNow(uri);
+  }
 
   /**
    * Called with diagnostics to publish. For each version this happens up to twice: first as soon as Tint has
@@ -229,7 +244,8 @@ export class DocumentAnalyses {
         const grammar = await this.cudaGrammar();
         if (stale()) return this.states.get(doc.uri);
         // No Tint and no compiler: the CUDA front-end reads the text, with the setting's defines and the same includes.
-        let cuda = analyzeCudaFile(text, { defines: settings.defines, resolveInclude, model: mode === "full" ? modelOptions() : undefined }, grammar);
+        const compiled = this.compiledCuda(doc.uri, text, settings);
+        let cuda = analyzeCudaFile(text, { defines: settings.defines, resolveInclude, model: mode === "full" ? { ...modelOptions(), compiled: compiled?.kernels } : undefined }, grammar);
         // Includes count: what is parsed and modelled is the preprocessed text (measured after the fact: the CUDA
         // front-end preprocesses and parses in one call; the include resolver's caps bound what it can read).
         const expanded = cuda.source.pre.text === text ? size.bytes : utf8Bytes(cuda.source.pre.text);
@@ -238,6 +254,7 @@ export class DocumentAnalyses {
           limit = limitDiagnostic(mode, expanded, true);
           if (mode === "large") cuda = analyzeCudaFile(text, { defines: settings.defines, resolveInclude }, grammar);
         }
+        if (compiled) cuda = { ...cuda, diagnostics: sortDiagnostics([...cuda.diagnostics, ...compiled.diagnostics]) };
         analysis = mode === "refused" ? refused() : limit ? { ...cuda, diagnostics: sortDiagnostics([limit, ...cuda.diagnostics]) } : cuda;
       } else {
         let prepared = prepareSource(text, {
