@@ -169,6 +169,12 @@ export type IrNode =
       readonly body: readonly IrNode[];
       /** Evaluated every iteration after the body (`continuing`, a `for` update). */
       readonly latch: readonly IrNode[];
+      /**
+       * The front-end knows its compiler unrolls this loop fully (nvcc: a small constant-trip nest, or #pragma unroll):
+       * its iterations become straight-line code, so their loads are all in flight together and ptxas may merge
+       * neighbouring shared-memory loads. Absent where the compiler's choice is not known (WGSL drivers).
+       */
+      readonly unrolled?: boolean;
     };
 
 /** A value the kernel keeps in registers: its size in 32-bit words, and whether it is reassigned. */
@@ -195,4 +201,9 @@ export interface KernelIR {
   readonly notes: readonly { readonly what: string; readonly reason: string; readonly span?: Span }[];
   /** Quantized bindings and the quantization patterns the front-end recognised (../quant/facts.ts), for quant findings. */
   readonly quantization?: QuantFacts;
+  /**
+   * The kernel's compiler merges shared-memory loads of unrolled code at consecutive, provably aligned addresses into
+   * 64- and 128-bit loads (ptxas does: an SGEMM's `As[row * 8 + k]` over an unrolled k becomes LDS.128). Absent: no.
+   */
+  readonly mergesUnrolledSharedLoads?: boolean;
 }

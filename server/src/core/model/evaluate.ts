@@ -15,6 +15,8 @@ import { type CountResult, countSatisfying, type Domain } from "./counting";
 export interface LoopVar {
   readonly name: string;
   readonly domain: Domain;
+  /** The compiler unrolls the loop fully (the IR loop's `unrolled`). */
+  readonly unrolled?: boolean;
 }
 
 /** Where a node executes: the path conditions and enclosing loop counters. */
@@ -396,7 +398,7 @@ class Evaluator {
     const counter = n.counter ? this.counterOf(n, n.counter, ctx) : undefined;
     let bodyCtx: Ctx;
     if (counter) {
-      bodyCtx = { ...ctx, loops: [...ctx.loops, { name: n.v, domain: counter.domain }], conds: counter.condition ? [...ctx.conds, counter.condition] : ctx.conds };
+      bodyCtx = { ...ctx, loops: [...ctx.loops, { name: n.v, domain: counter.domain, ...(n.unrolled ? { unrolled: true } : {}) }], conds: counter.condition ? [...ctx.conds, counter.condition] : ctx.conds };
       rec.tripText = counter.text;
       rec.tripKnown = true;
       rec.varName = n.v;
