@@ -54,5 +54,5 @@ export async function compileForAnalyze(file: string, text: string, device: Devi
 
 /** The adapter's kernels as the model's input. */
 export function compiledKernels(kernels: readonly CudaKernelResources[]): CompiledKernel[] {
-  return kernels.map((k) => ({ demangled: k.demangled, registers: k.registers, sharedMemoryBytes: k.sharedMemoryBytes }));
+  return kernels.map((k) => ({ demangled: k.demangled, registers: k.registers, sharedMemoryBytes: k.sharedMemoryBytes, stackBytes: k.stackBytes, spillStoreBytes: k.spillStoreBytes, spillLoadBytes: k.spillLoadBytes, barriers: k.barriers }));
 }

@@ -11,6 +11,11 @@ export interface CompiledKernel {
   readonly registers: number | null;
   /** Static `__shared__` memory, bytes. */
   readonly sharedMemoryBytes: number | null;
+  /** Per thread: the stack frame, spill stores and spill loads, bytes; named barriers (`used N barriers`). */
+  readonly stackBytes?: number | null;
+  readonly spillStoreBytes?: number | null;
+  readonly spillLoadBytes?: number | null;
+  readonly barriers?: number | null;
 }
 
 /** A demangled name split into its unqualified function name and its template arguments (`null` when not a template). */
@@ -119,5 +124,14 @@ export function findCompiledKernel<K extends CompiledKernel>(fn: string, templat
 /** The model's exact-resources input for a matched compiled kernel. */
 export function exactResourcesOf(k: CompiledKernel | undefined): ExactResources | undefined {
   if (!k) return undefined;
-  return { registers: k.registers, staticSharedBytes: k.sharedMemoryBytes ?? (k.registers !== null ? 0 : null), source: "ptxas" };
+  const known = (x: number | null | undefined): x is number => typeof x === "number" && Number.isFinite(x) && x >= 0;
+  return {
+    registers: k.registers,
+    staticSharedBytes: k.sharedMemoryBytes ?? (k.registers !== null ? 0 : null),
+    source: "ptxas",
+    ...(known(k.spillStoreBytes) ? { spillStoreBytes: k.spillStoreBytes } : {}),
+    ...(known(k.spillLoadBytes) ? { spillLoadBytes: k.spillLoadBytes } : {}),
+    ...(known(k.stackBytes) ? { stackBytes: k.stackBytes } : {}),
+    ...(known(k.barriers) ? { barriers: k.barriers } : {}),
+  };
 }

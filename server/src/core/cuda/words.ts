@@ -6,6 +6,7 @@ const PHRASES: readonly (readonly [RegExp, string])[] = [
   [/Let local_invocation_id\.x index the contiguous dimension, or stage the tile through workgroup memory\./g, "Let threadIdx.x index the contiguous dimension, or stage the tile through shared memory (loads by threadIdx.x, reads by row)."],
   [/make the workgroup 32 invocations wide/g, "make threadIdx.x span the 32 lanes of a warp"],
   [/Index it only with constants and the counter of an innermost loop with a constant trip count: write the outer loops out\./g, "Index it only with constants and counters of loops with constant trip counts (nvcc unrolls those), never with a thread index or a bound known only at run time."],
+  [/or allow more registers per invocation: fewer resident workgroups in the launch bounds, a higher register limit\./g, "or allow more registers per thread: a smaller minBlocksPerMultiprocessor (or block size) in __launch_bounds__, a higher -maxrregcount (or __maxnreg__)."],
   [/local_invocation_id\.x/g, "threadIdx.x"],
   [/local_invocation_index/g, "the thread's linear index"],
   [/workgroup_id/g, "blockIdx"],

@@ -53,12 +53,20 @@ function workgroupMemory(ir: KernelIR, overrides: ReadonlyMap<string, number>): 
 }
 
 /**
- * A compiler's report of a kernel's resources (ptxas `-v`): registers per thread and static shared memory. Where a
- * figure is given, occupancy uses it and is marked exact instead of estimated.
+ * A compiler's report of a kernel's resources (ptxas `-v`): registers per thread and static shared memory (occupancy
+ * uses them and is marked exact instead of estimated), spills and the stack frame (spill traffic is charged as local
+ * memory), named barriers (they bound occupancy from compute capability 9.0 on).
  */
 export interface ExactResources {
   readonly registers: number | null;
   readonly staticSharedBytes: number | null;
+  /** Bytes of spill stores and spill loads per thread, as the compiled code has them. */
+  readonly spillStoreBytes?: number | null;
+  readonly spillLoadBytes?: number | null;
+  /** The stack frame per thread (local arrays and spills). */
+  readonly stackBytes?: number | null;
+  /** Named barriers the kernel uses (`used N barriers`). */
+  readonly barriers?: number | null;
   /** Which compiler said so, for the occupancy detail ("ptxas"). */
   readonly source: string;
 }
@@ -75,7 +83,7 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
   const exactRegisters = exact?.registers ?? null;
   const registers = exactRegisters ?? estimateRegisters(ir);
   const occupancyOf = (ws: readonly [number, number, number]) => {
-    const occ = computeOccupancy(device, { threadsPerBlock: ws[0] * ws[1] * ws[2], registersPerThread: registers, sharedMemoryPerBlockBytes: wgBytes ?? 0 });
+    const occ = computeOccupancy(device, { threadsPerBlock: ws[0] * ws[1] * ws[2], registersPerThread: registers, sharedMemoryPerBlockBytes: wgBytes ?? 0, ...(typeof exact?.barriers === "number" ? { barriersPerBlock: exact.barriers } : {}) });
     const detail = exactRegisters !== null ? `${occ.detail} (registers and static shared memory from ${exact!.source})` : occ.detail;
     return { occ, info: { value: occ.occupancy, limitedBy: occ.limitedBy, estimated: exactRegisters === null, registersPerInvocation: registers, activeWorkgroupsPerSm: occ.activeBlocksPerSm, detail } };
   };
@@ -141,6 +149,11 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
   const { occ, info: occupancy } = occupancyOf(ws);
 
   const t = walk.totals;
+  // Spilled registers live in local memory like a run-time indexed array: each spill store and load is charged once
+  // per thread through the L1 (the compiler's static count; a spill inside a loop repeats, so this is a lower bound).
+  const spillStore = exact?.spillStoreBytes ?? 0;
+  const spillLoad = exact?.spillLoadBytes ?? 0;
+  const spillBytes = (spillStore + spillLoad) * invocations;
   // Bank conflicts replay workgroup-memory accesses: weight each access's bytes by its conflict degree, on devices
   // whose banks are known.
   const replays = device.sharedMemoryBankConflicts !== false;
@@ -162,7 +175,7 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
     dramBytes: dram,
     l2Bytes: (traffic.l2Read ?? 0) + (traffic.l2Written ?? 0),
     workgroupBytes: wgTraffic,
-    localBytes: t.localBytes.value,
+    localBytes: t.localBytes.value + spillBytes,
     activeWarpsPerSm: occ.activeWarpsPerSm,
     activeWorkgroupsPerSm: occ.activeBlocksPerSm,
     workgroups,
@@ -216,6 +229,7 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
     unknowns,
     assumptions,
     ...(walk.localMemoryArrays.length > 0 ? { localMemory: { arrays: walk.localMemoryArrays, bytes: t.localBytes.value } } : {}),
+    ...(spillStore + spillLoad > 0 ? { spills: { storeBytesPerThread: spillStore, loadBytesPerThread: spillLoad, stackBytesPerThread: exact?.stackBytes ?? null, bytes: spillBytes, source: exact!.source } } : {}),
   };
 
   // Streaming passes: outermost loops and the storage bindings they read by a loop-dependent index.

@@ -108,11 +108,30 @@ export function findings(ctx: FindingContext): Finding[] {
     }
   }
 
+  // Registers the compiler spilled (its exact report): local-memory traffic, and a sign the register budget is too tight.
+  const spills = model.spills;
+  if (spills) {
+    const spillMs = localMs * (local && local.bytes > 0 ? spills.bytes / (spills.bytes + local.bytes) : 1);
+    const share = predictedMs !== null && predictedMs > 0 ? spillMs / predictedMs : 0;
+    const regs = model.occupancy && !model.occupancy.estimated ? `${model.occupancy.registersPerInvocation} registers per invocation` : "the registers it was given";
+    out.push({
+      code: "register-spill",
+      severity: "warning",
+      span: ctx.entrySpan,
+      message:
+        `the compiler spills registers to local memory: ${spills.storeBytesPerThread} bytes of spill stores and ${spills.loadBytesPerThread} bytes of spill loads per invocation` +
+        `${spills.stackBytesPerThread !== null ? ` (a ${spills.stackBytesPerThread}-byte stack frame)` : ""}, exact from ${spills.source}, with ${regs}` +
+        (spills.bytes > 0 ? `; charged as ${mb(spills.bytes)} of local-memory traffic through the L1 (each spill once per invocation, so at least ${spillMs < 1 ? `${(spillMs * 1e3).toFixed(1)} µs` : `${spillMs.toFixed(2)} ms`}${predictedMs !== null ? `, ${pct(share)} of the predicted time` : ""}; a spill inside a loop repeats every iteration)` : "") +
+        `. Keep fewer values live (smaller per-invocation tiles or unroll factors, reuse temporaries), or allow more registers per invocation: fewer resident workgroups in the launch bounds, a higher register limit.`,
+    });
+  }
+
   const occ = model.occupancy;
-  if (occ && occ.value < 0.5 && /shared|workgroup|register|threads|blocks/.test(occ.limitedBy)) {
+  if (occ && occ.value < 0.5 && /shared|workgroup|register|threads|blocks|barriers/.test(occ.limitedBy)) {
     const fix =
       occ.limitedBy.includes("shared") ? "use less workgroup memory per workgroup (smaller tiles, or f16 staging) to fit more workgroups per SM"
       : occ.limitedBy.includes("register") ? "keep fewer values live per invocation (smaller register blocks)"
+      : occ.limitedBy === "barriers" ? "use fewer named barriers per workgroup (each named barrier id a workgroup uses takes one of the SM's barriers)"
       : "use larger workgroups (more invocations per workgroup)";
     out.push({
       code: "occupancy-limited",

@@ -186,6 +186,12 @@ export interface KernelModel {
    * (per-invocation memory behind the L1) rather than registers; `bytes` is their reads and writes over the dispatch.
    */
   readonly localMemory?: { readonly arrays: readonly { readonly name: string; readonly span: Span }[]; readonly bytes: number };
+  /**
+   * Registers the compiler spilled to local memory (ptxas's `N bytes spill stores, M bytes spill loads`), per thread,
+   * exact; `bytes` is the traffic the model charges over the dispatch (each spill instruction once per thread: a lower
+   * bound where a spill sits in a loop), through the L1 as local memory.
+   */
+  readonly spills?: { readonly storeBytesPerThread: number; readonly loadBytesPerThread: number; readonly stackBytesPerThread: number | null; readonly bytes: number; readonly source: string };
 }
 
 /** FLOPs, global-memory bytes (loaded and stored) and special ops of one invocation and of one workgroup, averaged over the dispatch. */
