@@ -59,6 +59,11 @@ export interface CompileResourcesOptions {
   readonly cache?: NvccResultCache | null;
   /** Return the cubin's bytes too (its `.debug_line` maps SASS to source lines). */
   readonly keepCubin?: boolean;
+  /**
+   * Also compile to PTX (`-ptx -lineinfo`, same flags and target, a second nvcc run within the same deadline) and
+   * return its text: its `.loc` lines give the opcode mix per source line (core/cuda/ptxOpcodes.ts).
+   */
+  readonly keepPtx?: boolean;
 }
 
 /** One kernel (one template instantiation) as ptxas compiled it; bytes unless named otherwise, `null` if not printed. */
@@ -106,6 +111,15 @@ export interface NvccResources {
   readonly flagsSource: FlagsSource;
   /** The cubin, when `keepCubin` was asked. */
   readonly cubin?: Uint8Array;
+  /** The PTX text, when `keepPtx` was asked and the PTX compile succeeded. */
+  readonly ptx?: string;
+  /** Why there is no PTX although `keepPtx` was asked (the PTX compile failed or ran out of time). */
+  readonly ptxError?: string;
+  /**
+   * The source's name in the cubin's and the PTX's line tables (the `#line` name nvcc was given: the file's path, or
+   * the untitled name), to tell its lines from headers' (`sassLinesOfCubin`, `parsePtx`).
+   */
+  readonly lineTableFile: string;
 }
 
 export type NvccErrorKind = "not-found" | "untrusted" | "timeout" | "cancelled" | "compile-failed" | "invalid-input";
@@ -363,6 +377,7 @@ function chooseFlags(path: string | undefined, options: CompileResourcesOptions)
 
 const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
 const MAX_CUBIN_BYTES = 64 * 1024 * 1024;
+const MAX_PTX_BYTES = 64 * 1024 * 1024;
 const INPUT_NAME = "kernellens-input.cu";
 const CANCELLED_ADVICE = "Nothing to do: the compile was cancelled on request (a newer edit or a closed document).";
 
@@ -457,6 +472,35 @@ function kernelsOf(fns: readonly PtxasFunction[], arch: string, names: Map<strin
 }
 
 /**
+ * The PTX of the same compile: the cubin's argument list with `-ptx` for `-cubin`, a PTX output, and neither
+ * ptxas's report nor the dependency file (the cubin run gave both). `{ error }` when it fails or runs out of time.
+ */
+async function compilePtx(
+  nvccPath: string,
+  cubinArgs: readonly string[],
+  cubinOutput: string,
+  ptxOutput: string,
+  run: { cwd: string; env: NodeJS.ProcessEnv; deadlineMs: number; cancel?: Cancellation },
+): Promise<{ readonly text?: string; readonly error?: string }> {
+  const args: string[] = [];
+  for (let i = 0; i < cubinArgs.length; i++) {
+    const a = cubinArgs[i]!;
+    if (a === "-cubin") args.push("-ptx");
+    else if (a === "-Xptxas" && cubinArgs[i + 1] === "-v") i++;
+    else if (a === "--generate-nonsystem-dependencies-with-compile") continue;
+    else if (a === "--dependency-output") i++;
+    else if (a === cubinOutput && cubinArgs[i - 1] === "-o") args.push(ptxOutput);
+    else args.push(a);
+  }
+  const result = await runTool(nvccPath, args, { cwd: run.cwd, env: run.env, deadlineMs: run.deadlineMs, cancel: run.cancel });
+  if (result.outcome === "cancelled") return { error: "cancelled" };
+  if (result.outcome === "timeout") return { error: `the PTX compile did not finish within the deadline` };
+  if (result.outcome !== "exited" || result.code !== 0) return { error: `the PTX compile failed (${result.error ?? `exit code ${result.code}`})` };
+  const read = readCappedText(ptxOutput, MAX_PTX_BYTES);
+  return "error" in read ? { error: read.error } : { text: read.text };
+}
+
+/**
  * Compiles `source` with nvcc for `options.arch` and returns each kernel's resources, or why not. Never throws:
  * missing nvcc, an untrusted workspace, a passed deadline, a cancellation and a failed compile are all answers.
  */
@@ -518,7 +562,7 @@ async function compile(source: CudaSource, options: CompileResourcesOptions, sta
   const quoteDirs = path ? [dirname(path)] : [];
   const cwd = [options.cwd, chosen.cwd, path ? dirname(path) : undefined].find((d): d is string => !!d && isDirectory(d));
 
-  const key = cacheKey([probe.version, nvcc.path, choice.arch, display, cwd ?? "", ...chosen.flags, "\u0001", ...includePaths, options.keepCubin ? "cubin" : "", text]);
+  const key = cacheKey([probe.version, nvcc.path, choice.arch, display, cwd ?? "", ...chosen.flags, "\u0001", ...includePaths, options.keepCubin ? "cubin" : "", options.keepPtx ? "ptx" : "", text]);
   const hit = cache?.get(key);
   if (hit) {
     if (hit.deps.every((d) => stampOf(d.path) === d.stamp)) return { ...hit.value, cached: true, durationMs: since() };
@@ -572,6 +616,12 @@ async function compile(source: CudaSource, options: CompileResourcesOptions, sta
       const read = readCapped(output, MAX_CUBIN_BYTES);
       if (!("error" in read)) cubin = new Uint8Array(read.bytes);
     }
+    let ptx: { readonly text?: string; readonly error?: string } = {};
+    if (options.keepPtx) {
+      const left = deadlineMs - (performance.now() - started);
+      ptx = await compilePtx(nvcc.path, args, output, join(dir, "out.ptx"), { cwd: cwd ?? dir, env, deadlineMs: Math.max(1, left), cancel: options.cancel });
+      if (ptx.error === "cancelled") return failure("cancelled", "nvcc was cancelled", CANCELLED_ADVICE, started, base);
+    }
     const depText = readCappedText(depFile, 4 * 1024 * 1024);
     const depPaths = "error" in depText ? [] : parseDepFile(depText.text).map((p) => resolve(cwd ?? dir!, p));
     const deps = depPaths.filter((p) => p !== input && p !== path).map((p) => ({ path: p, stamp: stampOf(p) }));
@@ -591,6 +641,9 @@ async function compile(source: CudaSource, options: CompileResourcesOptions, sta
       droppedFlags: chosen.dropped,
       flagsSource: chosen.source,
       ...(cubin ? { cubin } : {}),
+      ...(ptx.text !== undefined ? { ptx: ptx.text } : {}),
+      ...(ptx.error !== undefined ? { ptxError: ptx.error } : {}),
+      lineTableFile: display,
     };
     cache?.set(key, { value, deps });
     return value;
