@@ -3,7 +3,10 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import type { FileAnalysis } from "../analysisService";
 import { toOriginalSpan } from "../core/preprocess/originalSpan";
 import type { WireRange } from "../protocol";
+import { compiledCodeOf } from "../core/cuda/compiledCode";
 import { findCompiledKernel } from "../core/cuda/compiledResources";
+import type { SassLinesResult } from "../core/cuda/cubinLines";
+import type { PtxModule } from "../core/cuda/ptxOpcodes";
 import type { CudaKernelResources } from "../cuda/nvccResources";
 import { type KernelJson, toKernelJson } from "./kernelJson";
 
@@ -28,11 +31,40 @@ export interface AnalyzeFileJson {
 export interface NvccExtras {
   readonly kernels: readonly CudaKernelResources[];
   readonly diagnostics: readonly AnalyzeDiagnosticJson[];
+  /** The architecture compiled for, the cubin's SASS per line and the parsed PTX, when the compile gave them. */
+  readonly arch?: string;
+  readonly sass?: SassLinesResult | null;
+  readonly ptx?: PtxModule | null;
 }
 
 export function toAnalyzeJson(file: string, text: string, analysis: FileAnalysis, device: { id: string; name: string; source: string }, nvcc?: NvccExtras): AnalyzeFileJson {
   const doc = TextDocument.create("file:///x", analysis.language, 0, text);
   const rangeOf = (span: { start: number; end: number }): WireRange => ({ start: doc.positionAt(span.start), end: doc.positionAt(span.end) });
+  const kernels = kernelsJson(analysis, rangeOf, nvcc?.kernels);
+  const compiledDiagnostics: AnalyzeDiagnosticJson[] = [];
+  if (nvcc?.sass && "error" in nvcc.sass) {
+    compiledDiagnostics.push({ range: rangeOf({ start: 0, end: 0 }), severity: "info", code: "sass-unavailable", message: `SASS instructions per line are not shown: ${nvcc.sass.error}`, source: "kernellens" });
+  }
+  if (analysis.language === "cuda" && nvcc && (nvcc.sass || nvcc.ptx)) {
+    // The cubin's SASS per line and the PTX cross-check of the model's FLOPs, per analysed kernel.
+    const src = analysis.source;
+    const code = compiledCodeOf(text, src.kernels, src.models, nvcc.kernels, nvcc.sass ?? null, nvcc.ptx ?? null);
+    const lineRange = (line: number): WireRange => {
+      const start = doc.offsetAt({ line: line - 1, character: 0 });
+      const end = doc.offsetAt({ line, character: 0 });
+      return rangeOf({ start, end: Math.max(start, text.slice(start, end).replace(/\r?\n$/, "").length + start) });
+    };
+    src.kernels.forEach((k, i) => {
+      const c = code.get(k.name);
+      if (!c) return;
+      if (c.sass && nvcc.arch) {
+        kernels[i]!.sass = { arch: nvcc.arch, instructions: c.sass.instructions, lines: c.sass.lines.map((l) => ({ line: l.line, instructions: l.instructions })), unattributed: c.sass.unattributed, exact: true };
+      }
+      for (const m of c.mismatches) {
+        compiledDiagnostics.push({ range: lineRange(m.line), severity: "info", code: m.code, message: `${k.name}: ${m.message}`, source: "kernellens" });
+      }
+    });
+  }
   return {
     file,
     language: analysis.language,
@@ -43,8 +75,8 @@ export function toAnalyzeJson(file: string, text: string, analysis: FileAnalysis
       code: d.code,
       message: d.message,
       source: d.source as AnalyzeDiagnosticJson["source"],
-    })).concat(nvcc?.diagnostics ?? []),
-    kernels: kernelsJson(analysis, rangeOf, nvcc?.kernels),
+    })).concat(nvcc?.diagnostics ?? [], compiledDiagnostics),
+    kernels,
   };
 }
 

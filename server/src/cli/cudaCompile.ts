@@ -4,6 +4,8 @@
 // to the model; without nvcc, or when the compile fails, the estimates stay and a diagnostic says why.
 import { resolve } from "node:path";
 import type { CompiledKernel } from "../core/cuda/compiledResources";
+import { sassLinesOfCubin, type SassLinesResult } from "../core/cuda/cubinLines";
+import { parsePtx, type PtxModule } from "../core/cuda/ptxOpcodes";
 import type { DeviceSpec } from "../core/devices/device";
 import { compileResources, type CudaKernelResources } from "../cuda/nvccResources";
 import type { WireRange } from "../protocol";
@@ -14,6 +16,10 @@ export interface CudaCompileOutcome {
   readonly kernels: readonly CudaKernelResources[];
   /** nvcc's errors and warnings at their lines (source `nvcc`), and why the compile did not run or failed. */
   readonly diagnostics: readonly AnalyzeDiagnosticJson[];
+  /** The architecture compiled for; the cubin's SASS per line and the PTX (for the FLOP cross-check), when compiled. */
+  readonly arch?: string;
+  readonly sass?: SassLinesResult | null;
+  readonly ptx?: PtxModule | null;
 }
 
 const NVCC_DEADLINE_MS = 60_000;
@@ -25,7 +31,7 @@ export async function compileForAnalyze(file: string, text: string, device: Devi
   const cc = device.computeCapability;
   // Only an NVIDIA device has a CUDA architecture to compile for; elsewhere the estimates are the answer.
   if (!cc || !/^\d+\.\d+$/.test(cc)) return { kernels: [], diagnostics: [] };
-  const result = await compileResources({ path: file, text }, { arch: cc, trusted: true, includePaths, workspaceRoot: process.cwd(), deadlineMs: NVCC_DEADLINE_MS });
+  const result = await compileResources({ path: file, text }, { arch: cc, trusted: true, includePaths, workspaceRoot: process.cwd(), deadlineMs: NVCC_DEADLINE_MS, keepCubin: true, keepPtx: true });
   const lines = text.split("\n");
   const own = resolve(file);
   const diagnostics: AnalyzeDiagnosticJson[] = [];
@@ -49,7 +55,10 @@ export async function compileForAnalyze(file: string, text: string, device: Devi
     return { kernels: [], diagnostics };
   }
   if (result.archNote) diagnostics.push({ range: top, severity: "info", code: "nvcc-arch", message: result.archNote, source: "kernellens" });
-  return { kernels: result.kernels, diagnostics };
+  const sass = result.cubin ? sassLinesOfCubin(result.cubin, result.lineTableFile) : null;
+  const ptx = result.ptx !== undefined ? parsePtx(result.ptx, result.lineTableFile) : null;
+  if (result.ptxError) diagnostics.push({ range: top, severity: "info", code: "ptx-unavailable", message: `the model's FLOPs were not checked against PTX: ${result.ptxError}`, source: "kernellens" });
+  return { kernels: result.kernels, diagnostics, arch: result.arch, sass, ptx };
 }
 
 /** The adapter's kernels as the model's input. */

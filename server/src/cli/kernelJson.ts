@@ -43,6 +43,22 @@ export interface KernelJson {
   assumedFields: string[];
   /** Registers, shared memory, stack, spills and barriers per block or workgroup; `exact` says whether a compiler gave them. */
   resources: ResourcesJson;
+  /**
+   * CUDA kernels compiled with nvcc: SASS instructions in all and per source line, read from the cubin's line table
+   * (exact; inlined header code counted on the line that calls it); `null` without nvcc, and for WGSL.
+   */
+  sass: SassJson | null;
+}
+
+export interface SassJson {
+  /** The architecture compiled for (`sm_80`). */
+  arch: string;
+  instructions: number;
+  /** Lines of the file (1-based) with their instructions, ascending; lines without instructions are left out. */
+  lines: { line: number; instructions: number }[];
+  /** Instructions the line table puts on no line of this file. */
+  unattributed: number;
+  exact: true;
 }
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -80,6 +96,7 @@ export function toKernelJson(
       assumptions: [],
       assumedFields: [],
       resources: estimatedResources(undefined, dynamicSharedBytes),
+      sass: null,
     };
   }
   const m = analysis.model;
@@ -132,5 +149,6 @@ export function toKernelJson(
     assumptions: m.assumptions.map((a) => ({ name: a.name, value: typeof a.value === "number" ? a.value : [...a.value], source: a.source, reason: a.reason, directive: a.directive })),
     assumedFields: assumedFieldsOf(m),
     resources: estimatedResources(m, dynamicSharedBytes),
+    sass: null,
   };
 }

@@ -44,6 +44,9 @@ function formatHuman(results: readonly AnalyzeFileJson[]): string {
     for (const d of r.diagnostics) {
       lines.push(`${r.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} [${d.code}] ${d.message}`);
     }
+    for (const k of r.kernels) {
+      if (k.sass) lines.push(`${r.file}:${k.range.start.line + 1}:${k.range.start.character + 1}: ${k.name}: ${k.sass.instructions} SASS instructions (${k.sass.arch}, exact, from the cubin)`);
+    }
   }
   const errors = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === "error").length, 0);
   const warnings = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === "warning").length, 0);
