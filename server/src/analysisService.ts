@@ -5,7 +5,7 @@
 // published (they would duplicate Tint's and could disagree with the real compiler). Without Tint, they are.
 // CUDA has no such authority without nvcc: the CUDA front-end's own syntax errors are published.
 import { analyzePrepared, type AnalyzeOptions, prepareSource, type PreparedSource, type SourceAnalysis } from "./core/analysis/sourceAnalysis";
-import { analyzeCudaSource, type CudaAnalyzeOptions, type CudaParser, type CudaSourceAnalysis } from "./core/cuda/analyze";
+import { analyzeCudaSource, type CudaAnalyzeOptions, type CudaParser, type CudaSession, type CudaSourceAnalysis } from "./core/cuda/analyze";
 import type { CoreDiagnostic } from "./core/diagnostic";
 import type { DeviceSpec } from "./core/devices/device";
 import { toOriginalSpan } from "./core/preprocess/originalSpan";
@@ -61,8 +61,9 @@ const READS_NOTHING: CudaParser = { parse: () => null };
 export function analyzeCudaFile(text: string, options: CudaFileOptions, grammar: CudaGrammar): CudaFileAnalysis {
   const started = performance.now();
   const parser = "error" in grammar ? READS_NOTHING : grammar;
-  const analyzeOn = (body: string, model: CudaFileOptions["model"]): CudaSourceAnalysis => analyzeCudaSource(body, { ...options, model, parser });
-  const source = analyzeOn(text, options.model);
+  const analyzeOn = (body: string, model: CudaFileOptions["model"], session?: CudaSession): CudaSourceAnalysis => analyzeCudaSource(body, { ...options, model, parser, session });
+  // The document's session serves its own keystrokes; another device's what-if reads the file without it.
+  const source = analyzeOn(text, options.model, options.session);
   const diagnostics =
     "error" in grammar
       ? [{ severity: "error" as const, code: CUDA_GRAMMAR_UNAVAILABLE, message: `KernelLens cannot analyse CUDA here: ${grammar.error}`, span: { start: 0, end: 0 }, source: "kernellens" as const }]

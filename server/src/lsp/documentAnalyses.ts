@@ -10,6 +10,7 @@ import type { TextDocument } from "vscode-languageserver-textdocument";
 import { URI } from "vscode-uri";
 import { analyzeCudaFile, combine, compilePrepared, type CudaGrammar, type FileAnalysis, parsedCleanly, refusedAnalysis, sortDiagnostics } from "../analysisService";
 import { analyzePrepared, prepareSource } from "../core/analysis/sourceAnalysis";
+import { CudaSession } from "../core/cuda/session";
 import type { CompiledKernel } from "../core/cuda/compiledResources";
 import type { CoreDiagnostic } from "../core/diagnostic";
 import { kernelLanguageOf } from "../kernelLanguage";
@@ -54,6 +55,8 @@ export class DocumentAnalyses {
   /** The size class of each document's current version, so it is counted once per version. */
   private readonly modes = new Map<string, { version: number; mode: DocumentMode; bytes: number }>();
   private readonly memory = new MemoryRelease();
+  /** Per open CUDA document, what one analysis keeps for the next (its tree, unchanged kernels' lowerings and models). */
+  private readonly cudaSessions = new Map<string, CudaSession>();
 
   constructor(
     private readonly documents: TextDocuments<TextDocument>,
@@ -184,11 +187,15 @@ export class DocumentAnalyses {
     this.states.delete(uri);
     this.published.delete(uri);
     this.modes.delete(uri);
+    this.cudaSessions.get(uri)?.dispose();
+    this.cudaSessions.delete(uri);
     if ((state && state.mode !== "full") || (size && size.mode !== "full")) this.memory.request();
   }
 
   dispose(): void {
     this.memory.dispose();
+    for (const s of this.cudaSessions.values()) s.dispose();
+    this.cudaSessions.clear();
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
   }
@@ -245,15 +252,19 @@ export class DocumentAnalyses {
         if (stale()) return this.states.get(doc.uri);
         // No Tint and no compiler: the CUDA front-end reads the text, with the setting's defines and the same includes.
         const compiled = this.compiledCuda(doc.uri, text, settings);
-        let cuda = analyzeCudaFile(text, { defines: settings.defines, resolveInclude, model: mode === "full" ? { ...modelOptions(), compiled: compiled?.kernels } : undefined }, grammar);
+        let session = this.cudaSessions.get(doc.uri);
+        if (!session) this.cudaSessions.set(doc.uri, (session = new CudaSession()));
+        let cuda = analyzeCudaFile(text, { defines: settings.defines, resolveInclude, model: mode === "full" ? { ...modelOptions(), compiled: compiled?.kernels } : undefined, session }, grammar);
         // Includes count: what is parsed and modelled is the preprocessed text (measured after the fact: the CUDA
         // front-end preprocesses and parses in one call; the include resolver's caps bound what it can read).
         const expanded = cuda.source.pre.text === text ? size.bytes : utf8Bytes(cuda.source.pre.text);
         if (expanded > size.bytes && documentMode(expanded) !== mode) {
           mode = documentMode(expanded);
           limit = limitDiagnostic(mode, expanded, true);
-          if (mode === "large") cuda = analyzeCudaFile(text, { defines: settings.defines, resolveInclude }, grammar);
+          if (mode === "large") cuda = analyzeCudaFile(text, { defines: settings.defines, resolveInclude, session }, grammar);
         }
+        // Closed while it ran: the session is no longer the document's, and its tree is handed back.
+        if (this.cudaSessions.get(doc.uri) !== session) session.dispose();
         if (compiled) cuda = { ...cuda, diagnostics: sortDiagnostics([...cuda.diagnostics, ...compiled.diagnostics]) };
         analysis = mode === "refused" ? refused() : limit ? { ...cuda, diagnostics: sortDiagnostics([limit, ...cuda.diagnostics]) } : cuda;
       } else {

@@ -26,11 +26,14 @@ import { Interp, type LaunchRecord, type LowerContext, type TemplateArg } from "
 import { type CompiledKernel, exactResourcesOf, findCompiledKernel } from "./compiledResources";
 import { prepareCuda } from "./prepare";
 import { collectProgram, declaredName, type FunctionInfo } from "./program";
-import { type CNode, copyTree, type CudaParser, field, kids, namedKids, type SyntaxTree, syntaxErrors } from "./syntax";
+import { type CNode, type CopyPolicy, type CopyReuse, copyTree, type CudaParser, field, kids, namedKids, type SyntaxTree, syntaxErrors } from "./syntax";
+import { launchKey, type ModelSlot } from "./kernelCache";
+import type { CudaSession } from "./session";
 import { builtinType, sizeOf } from "./types";
 import { cudaWords } from "./words";
+import { syncDiagnostics } from "./syncChecks";
 
-export type { CudaParser };
+export type { CudaParser, CudaSession };
 
 export interface CudaAnalyzeOptions {
   /** A configured parser with the tree-sitter-cuda grammar loaded (web-tree-sitter's Parser). */
@@ -53,6 +56,11 @@ export interface CudaAnalyzeOptions {
   };
   /** Leave the parsed tree alone (a caller that reparses incrementally owns it); by default it is deleted when read. */
   readonly keepTree?: boolean;
+  /**
+   * What the previous analysis of the same document kept (session.ts): the tree is reparsed incrementally and
+   * unchanged declarations and kernels are not copied, lowered or modelled again. The result is the same without it.
+   */
+  readonly session?: CudaSession;
   /** Bounds for files with many kernels or template instantiations (defaults in DEFAULT_CUDA_LIMITS). */
   readonly limits?: Partial<CudaLimits>;
 }
@@ -216,16 +224,28 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
   });
   const original = (s: Span): Span => toOriginalSpan(pre, s).span;
 
+  const session = options.session;
   let tree: SyntaxTree | null = null;
   try {
-    tree = options.parser.parse(prepared.text);
+    tree = session ? session.parse(options.parser, prepared.text) : options.parser.parse(prepared.text);
   } catch (err) {
+    session?.reset();
     diagnostics.push({ severity: "error", code: "cuda-parser", message: `the CUDA parser failed: ${(err as Error).message}`, span: { start: 0, end: 0 }, source: "kernellens" });
   }
   const t2 = now();
   if (!tree) return empty(t2 - t1, 0);
 
   let root: CNode;
+  // How host bodies were copied (which statements were kept): part of what a cached kernel that inlines one read.
+  let hostCopySig = "";
+  /** A copy that takes unchanged top-level declarations from the session's previous copy of the same kind. */
+  const copy = (kind: string, policy: CopyPolicy, key: CopyReuse["key"]): CNode => {
+    if (!session) return copyTree(tree!, policy);
+    const reuse: CopyReuse = { key, previous: session.copies.get(kind) ?? new Map(), next: new Map() };
+    const out = copyTree(tree!, policy, reuse);
+    session.copies.set(kind, reuse.next);
+    return out;
+  };
   try {
     for (const e of syntaxErrors(tree)) {
       const mapped = toOriginalSpan(pre, e);
@@ -240,7 +260,7 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
       });
     }
     // First the outline (function bodies skipped), then the functions the analysis reads, whole.
-    const outline = copyTree(tree, (type) => (type === "function_definition" ? "shallow" : type !== "compound_statement"));
+    const outline = copy("outline", (type) => (type === "function_definition" ? "shallow" : type !== "compound_statement"), (_type, start, end, decision) => `${decision}\u0000${prepared.text.slice(start, end)}`);
     const shapes = functionShapes(outline, prepared.text);
     const hostToRead = hostFunctionsToRead(shapes, prepared.text);
     const device = new Set<number>(shapes.filter((s) => s.device).map((s) => s.node.start));
@@ -252,15 +272,21 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
     // Statements that can change what a launch sees: assignments, allocations, launches, calls of launching functions.
     const keepStatement = new RegExp(`[^=!<>]=[^=]|\\+\\+|--|${keepLoop.source}|alloc|\\bnew\\b|vector`);
     const inHostBody = (start: number, end: number): boolean => hostBodies.some((b) => start >= b.start && end <= b.end);
-    root = copyTree(tree, (type, start, end) => {
+    hostCopySig = keepStatement.source;
+    // A top-level declaration's copy follows from its text and, for a host function read whole, which statements
+    // the patterns keep.
+    const copyKey = (_type: string, start: number, end: number, decision: true | "shallow"): string =>
+      `${decision}\u0000${decision === "shallow" && hostStarts.has(start) ? hostCopySig : ""}\u0000${prepared.text.slice(start, end)}`;
+    root = copy("analysis", (type, start, end) => {
       if (type === "function_definition") return device.has(start) ? true : "shallow";
       if (!inHostBody(start, end)) return type !== "compound_statement";
       if (/^(for_statement|while_statement|do_statement|for_range_loop)$/.test(type)) return keepLoop.test(prepared.text.slice(start, end));
       if (type === "expression_statement") return keepStatement.test(prepared.text.slice(start, end));
       return /^(compound_statement|if_statement|else_clause|switch_statement|case_statement|try_statement|labeled_statement)$/.test(type) ? "shallow" : true;
-    });
+    }, copyKey);
   } finally {
-    if (!options.keepTree) tree.delete?.();
+    // A session owns its tree (the next analysis reparses from it).
+    if (!options.keepTree && !session) tree.delete?.();
   }
   const t3 = now();
 
@@ -358,7 +384,13 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
 
   let analysed = 0;
   const skipped: string[] = [];
+  const cache = session?.kernels;
+  cache?.begin({ prog, pragmas: prepared.pragmas, aligns: prepared.aligns, lineOf: ctx.lineOf, globalSig: JSON.stringify([...objectMacros]), hostCopySig });
+  const modelSig = model ? JSON.stringify(model.device) : "";
+  const ordinals = new Map<string, number>();
   for (const fn of prog.kernels) {
+    const ordinal = ordinals.get(fn.name) ?? 0;
+    ordinals.set(fn.name, ordinal + 1);
     const own = [...scoped.file, ...(scoped.byKernel.get(fn.name) ?? [])];
     const tparams = templateParams(fn, prog.text);
     const allInstances = instancesOf(fn, tparams, records, prog, own, base, ctx);
@@ -372,9 +404,14 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
       }
       const displayBase = fn.template ? `${fn.name}<${tparams.map((p) => inst.text.get(p.name) ?? p.name).join(", ")}>` : fn.name;
       let lowered: ReturnType<Interp["lowerKernel"]>;
+      let slot: ModelSlot | undefined;
       const tl = now();
       try {
-        lowered = new Interp(ctx, "device").lowerKernel(fn, inst.args, displayBase);
+        const lower = (c: LowerContext): ReturnType<Interp["lowerKernel"]> => new Interp(c, "device").lowerKernel(fn, inst.args, displayBase);
+        if (cache) {
+          const key = `${fn.name}\u0000${ordinal}\u0000${displayBase}\u0000${JSON.stringify([...inst.args])}`;
+          ({ lowered, handle: slot } = cache.lower(key, fn, ctx, lower));
+        } else lowered = lower(ctx);
         lowerMs += now() - tl;
       } catch (err) {
         diagnostics.push({ severity: "info", code: "model-failed", message: `KernelLens could not lower '${displayBase}' (please report it): ${(err as Error).message}`, span: original(fn.nameSpan), source: "kernellens" });
@@ -425,14 +462,20 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
         try {
           const tm = now();
           const compiled = model.compiled ? findCompiledKernel(fn.name, tparams.map((p) => inst.text.get(p.name) ?? "?"), model.compiled) : undefined;
-          const result = modelKernel(ir, launch, model.device, model.budget, exactResourcesOf(compiled));
+          const exact = exactResourcesOf(compiled);
+          const run = (): { result: ReturnType<typeof modelKernel>; quant: ReturnType<typeof quantFindings> } => {
+            const result = modelKernel(ir, launch, model.device, model.budget, exact);
+            return { result, quant: [...quantFindings(ir, result.model), ...quantAccessFindings(ir, result.model)] };
+          };
+          const { result, quant } = slot ? slot.model(launchKey(launch, [modelSig, model.budget, exact]), run) : run();
           modelMs += now() - tm;
-          const quant = [...quantFindings(ir, result.model), ...quantAccessFindings(ir, result.model)];
           // WebGPU's default limits are no CUDA kernel's concern; CUDA's own are checked below.
           const kernelDiagnostics: CoreDiagnostic[] = [...result.findings, ...quant]
             .filter((f) => f.code !== "webgpu-limits")
             .map((f) => ({ severity: f.severity, code: f.code, message: cudaWords(f.message), span: original(f.span), source: "kernellens" as const }));
           kernelDiagnostics.push(...cudaLimits(name, launch, ir, original(entry ? entry.rec.span : fn.nameSpan)));
+          // Barriers and warp intrinsics not every thread reaches: read from the tree (the IR keeps no uniformity).
+          kernelDiagnostics.push(...syncDiagnostics(prog, fn, launch.workgroupSize ? launch.workgroupSize[0] * launch.workgroupSize[1] * launch.workgroupSize[2] : undefined, ctx.lineOf, original));
           models.set(name, { model: mapModel(result.model, original), diagnostics: kernelDiagnostics });
           for (const d of kernelDiagnostics) findings.push({ kernel: name, diagnostic: d });
         } catch (err) {
@@ -441,6 +484,7 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
       });
     }
   }
+  cache?.end();
   if (skipped.length > 0) {
     const names = [...new Set(skipped)];
     const why = analysed >= limits.maxKernels ? `more kernels and instantiations than the ${limits.maxKernels} KernelLens analyses at once` : `more kernels than fit the analysis time of ${limits.timeMs} ms`;

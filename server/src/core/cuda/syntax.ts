@@ -36,11 +36,24 @@ export interface SyntaxNode {
 export interface SyntaxTree {
   readonly rootNode: SyntaxNode;
   delete?(): void;
+  /** Tells the tree its text changed (before reparsing with it as the old tree); web-tree-sitter's `Tree.edit`. */
+  edit?(edit: TreeEdit): void;
+}
+
+/** One change of the text, in UTF-16 offsets and rows and columns (web-tree-sitter's `Edit`). */
+export interface TreeEdit {
+  readonly startIndex: number;
+  readonly oldEndIndex: number;
+  readonly newEndIndex: number;
+  readonly startPosition: { readonly row: number; readonly column: number };
+  readonly oldEndPosition: { readonly row: number; readonly column: number };
+  readonly newEndPosition: { readonly row: number; readonly column: number };
 }
 
 /** A configured tree-sitter parser with the CUDA grammar loaded (web-tree-sitter's `Parser` is one). */
 export interface CudaParser {
-  parse(text: string): SyntaxTree | null;
+  /** With `oldTree` (edited to the new text), tree-sitter reuses its unchanged parts. */
+  parse(text: string, oldTree?: SyntaxTree | null): SyntaxTree | null;
 }
 
 /** One node of the copied tree. Anonymous tokens (operators, keywords) are kept; comments are dropped. */
@@ -78,11 +91,24 @@ const AMBIGUOUS = new Set(["decltype", "noexcept"]);
 
 const CONTAINERS = new Set(["translation_unit", "namespace_definition", "declaration_list", "linkage_specification", "template_declaration"]);
 
+/**
+ * Copies kept from an earlier copy, for the children of containers (top-level declarations): a declaration whose
+ * text (and copy decision) is unchanged parses to the same subtree, so it is taken from the earlier copy, moved to
+ * where it now stands, instead of being walked again through WebAssembly. `key` says what decides the copy of a node
+ * (its text and decision; undefined: copy it afresh).
+ */
+export interface CopyReuse {
+  key(type: string, start: number, end: number, decision: true | "shallow"): string | undefined;
+  readonly previous: ReadonlyMap<string, CNode>;
+  /** Filled with this copy's nodes by key, for the next copy. */
+  readonly next: Map<string, CNode>;
+}
+
 /** Copies the tree into plain objects, descending fully only where `policy` says so. Iterative: no depth limit. */
-export function copyTree(tree: SyntaxTree, policy: CopyPolicy): CNode {
+export function copyTree(tree: SyntaxTree, policy: CopyPolicy, reuse?: CopyReuse): CNode {
   const c = tree.rootNode.walk();
   try {
-    type Open = { type: string; start: number; end: number; named: boolean; field: string | null; children: CNode[]; container: boolean };
+    type Open = { type: string; start: number; end: number; named: boolean; field: string | null; children: CNode[]; container: boolean; key?: string };
     const root: Open = { type: c.nodeType, start: c.startIndex, end: c.endIndex, named: c.nodeIsNamed, field: null, children: [], container: CONTAINERS.has(c.nodeType) };
     const stack: Open[] = [root];
     if (!c.gotoFirstChild()) return strip(root);
@@ -103,15 +129,23 @@ export function copyTree(tree: SyntaxTree, policy: CopyPolicy): CNode {
         // `shallow`: copy this node and ask about each of its children (a function whose body may be skipped).
         const decision = parent.container ? (CONTAINERS.has(type) ? "shallow" : policy(type, start, end)) : true;
         const container = decision === "shallow";
+        const key = reuse && parent.container && decision !== false ? reuse.key(type, start, end, decision) : undefined;
+        const earlier = key !== undefined ? reuse!.previous.get(key) : undefined;
         if (decision === false) {
           parent.children.push({ type, start, end, named, field: fieldName, children: null });
+        } else if (earlier && earlier.field === fieldName && earlier.named === named) {
+          const moved = earlier.start === start ? earlier : shifted(earlier, start - earlier.start);
+          reuse!.next.set(key!, moved);
+          parent.children.push(moved);
         } else {
-          const open: Open = { type, start, end, named, field: fieldName, children: [], container };
+          const open: Open = { type, start, end, named, field: fieldName, children: [], container, key };
           if (c.gotoFirstChild()) {
             stack.push(open);
             descended = true;
           } else {
-            parent.children.push(strip(open));
+            const done = strip(open);
+            if (key !== undefined) reuse!.next.set(key, done);
+            parent.children.push(done);
           }
         }
       }
@@ -121,11 +155,35 @@ export function copyTree(tree: SyntaxTree, policy: CopyPolicy): CNode {
         if (stack.length === 1) return strip(root);
         const done = stack.pop()!;
         c.gotoParent();
-        stack[stack.length - 1].children.push(strip(done));
+        const node = strip(done);
+        if (done.key !== undefined) reuse!.next.set(done.key, node);
+        stack[stack.length - 1].children.push(node);
       }
     }
   } finally {
     c.delete?.();
+  }
+}
+
+/** A copy of a subtree `delta` characters further on. Iterative: no depth limit. */
+function shifted(root: CNode, delta: number): CNode {
+  const make = (n: CNode, children: CNode[] | null): CNode => ({ type: n.type, start: n.start + delta, end: n.end + delta, named: n.named, field: n.field, children });
+  type Frame = { n: CNode; next: number; children: CNode[] };
+  if (!root.children || root.children.length === 0) return make(root, root.children === null ? null : []);
+  const stack: Frame[] = [{ n: root, next: 0, children: [] }];
+  for (;;) {
+    const top = stack[stack.length - 1];
+    const kids = top.n.children!;
+    if (top.next < kids.length) {
+      const k = kids[top.next++];
+      if (k.children && k.children.length > 0) stack.push({ n: k, next: 0, children: [] });
+      else top.children.push(make(k, k.children === null ? null : []));
+      continue;
+    }
+    stack.pop();
+    const done = make(top.n, top.children);
+    if (stack.length === 0) return done;
+    stack[stack.length - 1].children.push(done);
   }
 }
 

@@ -1,0 +1,96 @@
+// What one document's analyses keep from one keystroke to the next, so a keystroke costs what it changed: the
+// syntax tree (reparsed incrementally), the copies of top-level declarations, and each kernel's lowering and model.
+//
+// The caller (the language server, per open document) creates one, passes it to every analysis of that document
+// and disposes of it when the document closes. Every analysis with a session gives the same result as one without
+// (test/unit/cuda-incremental.test.ts); what is kept only saves work.
+import { KernelCache } from "./kernelCache";
+import type { CNode, CudaParser, SyntaxTree, TreeEdit } from "./syntax";
+
+export class CudaSession {
+  private tree: SyntaxTree | null = null;
+  private text: string | null = null;
+  /** Copies of top-level declarations by what decides them, one map per kind of copy (copyTree's `CopyReuse`). */
+  readonly copies = new Map<string, Map<string, CNode>>();
+  readonly kernels = new KernelCache();
+  /** Whether the last parse reused the previous tree, for tests and the benchmark. */
+  lastParse: "fresh" | "incremental" | "unchanged" = "fresh";
+
+  /**
+   * Parses `text`, telling tree-sitter what changed since the last parse (the common prefix and suffix of the two
+   * texts bound the change), so it reuses the unchanged parts of the previous tree. The tree belongs to the session.
+   */
+  parse(parser: CudaParser, text: string): SyntaxTree | null {
+    const old = this.tree;
+    if (old && this.text === text) {
+      this.lastParse = "unchanged";
+      return old;
+    }
+    let next: SyntaxTree | null = null;
+    if (old && this.text !== null && old.edit) {
+      try {
+        old.edit(editBetween(this.text, text));
+        next = parser.parse(text, old);
+        this.lastParse = "incremental";
+      } catch {
+        next = null;
+      }
+    }
+    if (!next) {
+      this.lastParse = "fresh";
+      this.forgetTree();
+      next = parser.parse(text);
+    } else {
+      old?.delete?.();
+    }
+    this.tree = next;
+    this.text = next ? text : null;
+    return next;
+  }
+
+  /** Drops everything kept (a parse that failed, settings that changed everything). */
+  reset(): void {
+    this.forgetTree();
+    this.copies.clear();
+    this.kernels.clear();
+  }
+
+  dispose(): void {
+    this.reset();
+  }
+
+  private forgetTree(): void {
+    this.tree?.delete?.();
+    this.tree = null;
+    this.text = null;
+  }
+}
+
+/** The one edit that turns `before` into `after`: what lies between their common prefix and common suffix. */
+export function editBetween(before: string, after: string): TreeEdit {
+  const max = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  const oldEnd = before.length - tail;
+  const newEnd = after.length - tail;
+  return {
+    startIndex: start,
+    oldEndIndex: oldEnd,
+    newEndIndex: newEnd,
+    startPosition: pointAt(before, start),
+    oldEndPosition: pointAt(before, oldEnd),
+    newEndPosition: pointAt(after, newEnd),
+  };
+}
+
+function pointAt(text: string, index: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i >= 0 && i < index; i = text.indexOf("\n", i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: index - lineStart };
+}
