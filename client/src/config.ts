@@ -45,6 +45,23 @@ export class KernelLensConfig {
   get inlayHintsEnable(): boolean {
     return this.c.get<boolean>("inlayHints.enable", true);
   }
+  /** SASS instructions per line as inlay hints in CUDA files (the server reads its own copy). */
+  get inlayHintsSass(): boolean {
+    return this.c.get<boolean>("inlayHints.sass", false) === true;
+  }
+  // The background nvcc compile of CUDA files: the language server reads its own copy of these.
+  get cudaCompile(): boolean {
+    return this.c.get<boolean>("cuda.compile", true) !== false;
+  }
+  get cudaNvccPath(): string {
+    return this.c.get<string>("cuda.nvccPath", "");
+  }
+  get cudaFlags(): readonly string[] {
+    return this.c.get<string[]>("cuda.flags", []);
+  }
+  get cudaCompileDebounceMs(): number {
+    return this.whole("cuda.compileDebounceMs", 1000, 0);
+  }
 
   // --- Runs and profiles ---
   /** Deadline of one run (warm-up and timed repeats together), in milliseconds. */

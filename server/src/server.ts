@@ -49,6 +49,7 @@ import { baseSupport, type ClientSupport, clientSupport, completionFor, hoverFor
 import { modelOffReason, REQUEST_DEADLINE_MS } from "./lsp/documentLimits";
 import { within } from "./lsp/requestGuard";
 import type { DocumentState } from "./lsp/documentAnalyses";
+import { CudaCompiles } from "./lsp/cudaCompiles";
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -74,6 +75,24 @@ function loadCudaGrammar(): Promise<CudaGrammar> {
 }
 
 const analyses = new DocumentAnalyses(documents, (uri) => settings.get(uri), () => tint, () => workspaceFolders, (m) => connection.console.error(m), loadCudaGrammar);
+
+// nvcc in the background for CUDA documents: exact resources and nvcc's diagnostics join the analysis when they come.
+const compiles = new CudaCompiles({
+  document: (uri) => documents.get(uri),
+  settingsFor: (uri) => settings.get(uri),
+  analysisOf: (uri) => analyses.current(uri),
+  reanalyze: (uri) => analyses.refresh(uri),
+  workspaceFolders: () => workspaceFolders,
+  log,
+  updated: () => refreshViews(),
+});
+analyses.compiledCuda = (uri, text, s) => compiles.compiledFor(uri, text, s);
+
+/** Asks the client for lenses and hints again (where it can be asked): their numbers changed without an edit. */
+function refreshViews(): void {
+  if (support.codeLensRefresh) void connection.sendRequest("workspace/codeLens/refresh").catch(() => undefined);
+  if (support.inlayHintRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
+}
 
 /** The front-end an open document is read with (a document that is not open counts as WGSL, as before). */
 function languageOf(uri: string): KernelLanguage {
@@ -133,19 +152,21 @@ connection.onDidChangeConfiguration(() => {
   // Lenses and hints depend on the device setting: every open document is modelled again under the new settings,
   // and only then is the client asked to fetch them again (where it can be asked); asked at once, it would get the
   // old device's numbers, and an open editor would keep them until its text changed.
-  void analyses.settingsChanged().finally(() => {
-    if (support.codeLensRefresh) void connection.sendRequest("workspace/codeLens/refresh").catch(() => undefined);
-    if (support.inlayHintRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
-  });
+  void analyses.settingsChanged().finally(refreshViews);
+  // The device, the flags or trust may have changed: compiles are done again under the new settings.
+  compiles.settingsChanged(documents.all().map((d) => d.uri));
 });
 
 documents.onDidOpen((e) => analyses.schedule(e.document.uri, 0));
 documents.onDidChangeContent(async (e) => {
+  // Opened or edited: the document's running compile is cancelled at once; the next waits for the author to pause.
+  void compiles.changed(e.document.uri);
   const s = await settings.get(e.document.uri);
   analyses.schedule(e.document.uri, s.debounceMs);
   analyses.scheduleDependents(e.document.uri, s.debounceMs);
 });
 documents.onDidClose((e) => {
+  compiles.closed(e.document.uri);
   analyses.forget(e.document.uri);
   settings.forget(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -170,7 +191,9 @@ connection.onHover(async (p, token) => {
   const state = await analysed(p.textDocument.uri, token);
   if (!state) return null;
   const { analysis, document } = state;
-  return hoverFor(analysis.language === "wgsl" ? hover(document, analysis.source, p.position) : cudaHover(document, analysis, p.position), support);
+  if (analysis.language === "wgsl") return hoverFor(hover(document, analysis.source, p.position), support);
+  // A kernel's hover ends with where its resources came from: ptxas (exact) or the model (estimated), and why.
+  return hoverFor(compiles.extendHover(cudaHover(document, analysis, p.position), document, analysis, p.position, await settings.get(p.textDocument.uri)), support);
 });
 // Navigation and completion are WGSL's only: a CUDA document is answered at once, without waiting for its analysis,
 // so the C++ extension's answers are never held up or joined by KernelLens's.
@@ -201,9 +224,13 @@ connection.onCodeAction(async (p, token) => {
   return state && state.mode === "full" && state.analysis.language === "wgsl" ? codeActions(state.document, state.analysis.source, p.range) : [];
 });
 connection.languages.inlayHint.on(async (p, token) => {
-  if (analyses.modeOf(p.textDocument.uri) !== "full" || !(await settings.get(p.textDocument.uri)).inlayHints) return [];
+  const s = await settings.get(p.textDocument.uri);
+  if (analyses.modeOf(p.textDocument.uri) !== "full" || !s.inlayHints) return [];
   const state = await analysed(p.textDocument.uri, token);
-  return state && state.mode === "full" ? inlayHints(state.document, modelledSource(state.analysis), p.range) : [];
+  if (!state || state.mode !== "full") return [];
+  const hints = inlayHints(state.document, modelledSource(state.analysis), p.range);
+  // SASS instructions per line, from the last compile of exactly this text (kernellens.inlayHints.sass).
+  return s.sassInlayHints && state.analysis.language === "cuda" ? [...hints, ...compiles.sassHints(state.document, p.range)] : hints;
 });
 connection.onRequest(DocumentKernelsRequest, async (p: DocumentKernelsParams, token): Promise<DocumentKernelsResult> => {
   if (!p || typeof p.uri !== "string") return { uri: "", defines: [], kernels: [], diagnostics: { errors: 0, warnings: 0, infos: 0 } };
@@ -220,6 +247,8 @@ connection.onRequest(RooflineRequest, async (p: RooflineParams, token): Promise<
   // This machine's calibrated adapters join the device list, so the panel can model on a measured profile too.
   return answerRoofline(p, state, measuredDevices(), state ? modelOffReason(state.mode) : undefined);
 });
+
+connection.onShutdown(() => compiles.dispose());
 
 documents.listen(connection);
 connection.listen();

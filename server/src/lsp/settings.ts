@@ -18,9 +18,19 @@ export interface ServerSettings {
   readonly workspaceTrusted: boolean;
   /** Elements of the problem assumed where the file states no size (`kernellens.assumedProblemSize`). */
   readonly assumedProblemSize: number;
+  /** Compile CUDA documents with nvcc in the background for exact resources (`kernellens.cuda.compile`). */
+  readonly cudaCompile: boolean;
+  /** The nvcc to run (`kernellens.cuda.nvccPath`); empty: PATH, CUDA_PATH, CUDA_HOME, /usr/local/cuda/bin. */
+  readonly cudaNvccPath: string;
+  /** nvcc flags used instead of compile_commands.json's (`kernellens.cuda.flags`); empty: compile_commands.json. */
+  readonly cudaFlags: readonly string[];
+  /** Quiet milliseconds after the last edit before nvcc runs (`kernellens.cuda.compileDebounceMs`). */
+  readonly cudaCompileDebounceMs: number;
+  /** SASS instructions per source line as inlay hints (`kernellens.inlayHints.sass`). */
+  readonly sassInlayHints: boolean;
 }
 
-export const defaultSettings: ServerSettings = { tintEnable: true, debounceMs: 30, defines: [], includePaths: [], device: DEFAULT_DEVICE_ID, codeLens: true, inlayHints: true, workspaceTrusted: false, assumedProblemSize: DEFAULT_ASSUMED_PROBLEM_SIZE };
+export const defaultSettings: ServerSettings = { tintEnable: true, debounceMs: 30, defines: [], includePaths: [], device: DEFAULT_DEVICE_ID, codeLens: true, inlayHints: true, workspaceTrusted: false, assumedProblemSize: DEFAULT_ASSUMED_PROBLEM_SIZE, cudaCompile: true, cudaNvccPath: "", cudaFlags: [], cudaCompileDebounceMs: 1000, sassInlayHints: false };
 
 /** A whole number of elements from 1 to 2^40; anything else (a string, 0, NaN) is the default. */
 function problemSize(v: unknown): number {
@@ -45,6 +55,11 @@ export function parseSettings(raw: unknown): ServerSettings {
     inlayHints: typeof r.inlayHints?.enable === "boolean" ? r.inlayHints.enable : true,
     workspaceTrusted: (r as Record<string, unknown>).workspaceTrusted === true,
     assumedProblemSize: problemSize((r as Record<string, unknown>).assumedProblemSize),
+    cudaCompile: r.cuda?.compile !== false && r.cuda?.compile !== "off",
+    cudaNvccPath: typeof r.cuda?.nvccPath === "string" ? r.cuda.nvccPath.trim() : "",
+    cudaFlags: strings(r.cuda?.flags),
+    cudaCompileDebounceMs: typeof r.cuda?.compileDebounceMs === "number" && Number.isFinite(r.cuda.compileDebounceMs) ? Math.min(Math.max(r.cuda.compileDebounceMs, 0), 60_000) : defaultSettings.cudaCompileDebounceMs,
+    sassInlayHints: r.inlayHints?.sass === true,
   };
 }
 

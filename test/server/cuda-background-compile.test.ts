@@ -1,0 +1,233 @@
+// The background nvcc compile of CUDA documents in the bundled language server, driven over stdio with the real nvcc
+// (no GPU needed): after the static answer, the document is compiled for the configured device's compute capability
+// and its kernel hover and occupancy say the registers are exact and equal ptxas's; nvcc's errors are diagnostics at
+// their lines; an untrusted workspace runs no nvcc; an edit cancels a running compile and nothing of it is published;
+// a Volta device compiles for sm_75 and says so; a missing header leaves the estimates and says what to set.
+//
+// nvcc is run through a small wrapper script (kernellens.cuda.nvccPath) that writes a line per compile to a log file
+// before running the real nvcc, so the tests can tell whether, and how often, a compile started.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { Diagnostic, Hover, PublishDiagnosticsParams } from "vscode-languageserver-protocol";
+import { findNvcc } from "../../server/src/cuda/nvccResources";
+import { cudaExpectations } from "../fixtures/cuda/expectations";
+import { repoRoot, startServer, type ServerHandle } from "../support/lspClient";
+
+const nvcc = findNvcc(undefined);
+const skip = "error" in nvcc ? `nvcc is not installed here (${nvcc.error})` : false;
+
+const fixtures = join(repoRoot, "test", "fixtures", "cuda");
+const sgemmFile = join(fixtures, "sgemm-3-smem-tiling.cu");
+const sgemm = readFileSync(sgemmFile, "utf8");
+const sgemmUri = `file://${sgemmFile}`;
+const sgemmExpected = cudaExpectations.find((f) => f.file === "sgemm-3-smem-tiling.cu")!;
+
+const hoverText = (h: Hover | null): string => (h && typeof h.contents === "object" && "value" in h.contents ? h.contents.value : "");
+
+function kernelNamePosition(text: string, name: string): { line: number; character: number } {
+  const at = text.indexOf(`${name}(`, text.indexOf("__global__"));
+  assert.ok(at >= 0);
+  const before = text.slice(0, at + 2);
+  return { line: before.split("\n").length - 1, character: before.length - before.lastIndexOf("\n") - 1 };
+}
+
+/** Polls `probe` until it returns something, or fails at the deadline with the last value it saw. */
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    const got = await probe();
+    if (got !== undefined) return got;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** ptxas's registers for `file` on `arch`, from the real nvcc run here (ptxas reports on stderr). */
+function ptxasRegisters(file: string, arch: string): number {
+  const run = spawnSync((nvcc as { path: string }).path, [`-arch=${arch}`, "-cubin", "-Xptxas", "-v", file, "-o", join(work, `check-${arch}.cubin`)], { encoding: "utf8" });
+  const m = /Used (\d+) registers/.exec(run.stderr);
+  assert.ok(m, run.stderr);
+  return Number(m[1]);
+}
+
+let work = "";
+let wrapper = "";
+let runLog = "";
+let slowWrapper = "";
+
+/** How many `-cubin` compiles the wrapper has started (and finished, for the slow one). */
+const compilesStarted = (): number => (existsSync(runLog) ? readFileSync(runLog, "utf8").split("\n").filter((l) => l.startsWith("start")).length : 0);
+
+describe("background nvcc compiles in the language server", { skip, timeout: 240_000 }, () => {
+  before(() => {
+    work = mkdtempSync(join(tmpdir(), "kernellens-bg-nvcc-"));
+    runLog = join(work, "runs.log");
+    const real = (nvcc as { path: string }).path;
+    wrapper = join(work, "nvcc");
+    // Records each compile (not the --version probes), then runs the real nvcc with the same arguments.
+    writeFileSync(wrapper, `#!/bin/sh\ncase "$*" in *-cubin*) echo "start $$" >> '${runLog}';; esac\nexec '${real}' "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    // The same, with a 3 s pause before a compile: long enough for an edit to arrive while it runs.
+    slowWrapper = join(work, "slow-nvcc");
+    writeFileSync(slowWrapper, `#!/bin/sh\ncase "$*" in *-cubin*) echo "start $$" >> '${runLog}'; sleep 3;; esac\nexec '${real}' "$@"\n`);
+    chmodSync(slowWrapper, 0o755);
+  });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  describe("in a trusted workspace, on an A100 (sm_80)", () => {
+    let server: ServerHandle;
+    before(async () => {
+      server = await startServer({ device: "nvidia-a100-sxm-80gb", workspaceTrusted: true, cuda: { compileDebounceMs: 50, nvccPath: wrapper } });
+    });
+    after(async () => server.stop());
+
+    it("shows the static estimate at once, then ptxas's exact registers in the hover and the occupancy row", async () => {
+      const first = server.diagnostics(sgemmUri);
+      server.open(sgemmUri, sgemm, 1, "cuda-cpp");
+      await first;
+      const position = kernelNamePosition(sgemm, "sgemm_smem_tiling");
+      const hover = async (): Promise<string> => hoverText((await server.connection.sendRequest("textDocument/hover", { textDocument: { uri: sgemmUri }, position })) as Hover);
+      const exact = await waitFor("the hover to show ptxas's registers", async () => {
+        const h = await hover();
+        return /exact from ptxas/.test(h) ? h : undefined;
+      });
+      const registers = ptxasRegisters(sgemmFile, "sm_80");
+      assert.equal(registers, sgemmExpected.ptxas.sm_80.registers, "the fixture table's sm_80 number still holds");
+      // The model's occupancy row takes them, marked exact; the compile section gives the whole ptxas report.
+      assert.match(exact, new RegExp(`${registers} registers per thread, exact`));
+      assert.match(exact, /from ptxas/);
+      assert.match(exact, new RegExp(`\`sgemm_smem_tiling<32>\`: ${registers} registers per thread, 8,192 B static shared memory, 0 B stack, no spills, 1 named barrier`));
+      assert.match(exact, /nvcc 13\.[\d.]+, sm_80/);
+      assert.doesNotMatch(exact, /estimated/);
+      assert.equal(compilesStarted(), 1);
+    });
+
+    it("publishes nvcc's error at its line (a type error the static reader accepts), and keeps the estimates", async () => {
+      const file = join(work, "bad.cu");
+      const uri = `file://${file}`;
+      const text = [
+        "// tree-sitter reads this kernel; nvcc rejects line 4",
+        "__global__ void bad(float *out, int n) {",
+        "  int i = blockIdx.x * blockDim.x + threadIdx.x;",
+        "  float3 v = out[i];",
+        "  if (i < n) out[i] = v.x;",
+        "}",
+        "",
+      ].join("\n");
+      const withNvcc = server.diagnostics(uri, (p) => p.diagnostics.some((d) => d.source === "nvcc"), 60_000);
+      server.open(uri, text, 1, "cuda-cpp");
+      const got = await withNvcc;
+      const error = got.diagnostics.find((d) => d.source === "nvcc")!;
+      assert.equal(error.severity, 1, JSON.stringify(error));
+      assert.equal(error.range.start.line, 3);
+      assert.equal(error.range.start.character, text.split("\n")[3]!.indexOf("out[i]"));
+      assert.match(String(error.message), /no suitable constructor exists to convert from "float" to "float3"/);
+      const note = got.diagnostics.find((d) => d.code === "nvcc-failed");
+      assert.ok(note, JSON.stringify(got.diagnostics));
+      assert.equal(note.severity, 3);
+      const h = hoverText((await server.connection.sendRequest("textDocument/hover", { textDocument: { uri }, position: kernelNamePosition(text, "bad") })) as Hover);
+      assert.match(h, /registers ≈ \d+ per thread, estimated/);
+      assert.match(h, /estimates: nvcc failed: bad\.cu\(4\): no suitable constructor/);
+      server.close(uri);
+    });
+
+    it("says what to set when a header is missing, and keeps the static model", async () => {
+      const file = join(work, "needs-header.cu");
+      const uri = `file://${file}`;
+      const text = ['#include "project/config.h"', "__global__ void scale(float *x, float a, int n) {", "  int i = blockIdx.x * blockDim.x + threadIdx.x;", "  if (i < n) x[i] *= a;", "}", ""].join("\n");
+      const failed = server.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === "nvcc-failed"), 60_000);
+      server.open(uri, text, 1, "cuda-cpp");
+      const got = await failed;
+      const note = got.diagnostics.find((d) => d.code === "nvcc-failed")!;
+      assert.match(String(note.message), /kernellens\.preprocessor\.includePaths/);
+      assert.match(String(note.message), /kernellens\.cuda\.flags/);
+      assert.match(String(note.message), /compile_commands\.json/);
+      assert.equal(note.range.start.line, 0, "at the #include nvcc could not open");
+      // nvcc's own message is there too, as a warning: the configuration is missing, the code is not wrong.
+      const missing = got.diagnostics.find((d) => d.source === "nvcc")!;
+      assert.equal(missing.severity, 2);
+      assert.match(String(missing.message), /project\/config\.h: No such file or directory|cannot open source file "project\/config\.h"/);
+      const lenses = (await server.connection.sendRequest("textDocument/codeLens", { textDocument: { uri } })) as unknown[];
+      assert.equal(lenses.length, 2, "the static model's lenses stay");
+      server.close(uri);
+    });
+  });
+
+  it("runs no nvcc in an untrusted workspace, and the hover says why the numbers are estimates", async () => {
+    const before = compilesStarted();
+    const server = await startServer({ device: "nvidia-a100-sxm-80gb", workspaceTrusted: false, cuda: { compileDebounceMs: 50, nvccPath: wrapper } });
+    try {
+      const first = server.diagnostics(sgemmUri);
+      server.open(sgemmUri, sgemm, 1, "cuda-cpp");
+      const published = await first;
+      const h = await waitFor("the hover to say the workspace is not trusted", async () => {
+        const text = hoverText((await server.connection.sendRequest("textDocument/hover", { textDocument: { uri: sgemmUri }, position: kernelNamePosition(sgemm, "sgemm_smem_tiling") })) as Hover);
+        return /trusted workspace/.test(text) ? text : undefined;
+      });
+      assert.match(h, /registers ≈ \d+ per thread, estimated/);
+      assert.match(h, /nvcc runs only in a trusted workspace/);
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal(compilesStarted(), before, "the wrapper was never run");
+      assert.equal(server.logs().filter((l) => /workspace is not trusted/.test(l)).length, 1, server.logs().join("\n"));
+      assert.ok(!server.logs().some((l) => /nvcc: compiling/.test(l)));
+      assert.ok(!(server.latest(sgemmUri) ?? published.diagnostics).some((d: Diagnostic) => d.source === "nvcc" || /^nvcc-/.test(String(d.code))));
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("cancels a running compile when the text changes, and publishes nothing of it", async () => {
+    const server = await startServer({ device: "nvidia-a100-sxm-80gb", workspaceTrusted: true, cuda: { compileDebounceMs: 50, nvccPath: slowWrapper } });
+    try {
+      const file = join(work, "edited.cu");
+      const uri = `file://${file}`;
+      const v1 = ["__global__ void scale(float *x, float a, int n) {", "  int i = blockIdx.x * blockDim.x + threadIdx.x;", "  if (i < n) x[i] *= a;", "}", ""].join("\n");
+      // Version 2 has an error nvcc reports at line 3: had version 1's compile been published, it would have none.
+      const v2 = ["__global__ void scale(float *x, float a, int n) {", "  int i = blockIdx.x * blockDim.x + threadIdx.x;", "  float3 v = x[i];", "  if (i < n) x[i] = v.x * a;", "}", ""].join("\n");
+      const seen: PublishDiagnosticsParams[] = [];
+      let done = false;
+      // Every publication for the document until it is closed at the end (closing publishes an empty set).
+      const collecting = server.diagnostics(uri, (p) => (seen.push(p), done), 120_000);
+      const startedBefore = compilesStarted();
+      server.open(uri, v1, 1, "cuda-cpp");
+      await waitFor("version 1's compile to start", async () => (compilesStarted() > startedBefore ? true : undefined), 30_000);
+      server.change(uri, v2, 2);
+      const final = await server.diagnostics(uri, (p) => p.version === 2 && p.diagnostics.some((d) => d.source === "nvcc"), 60_000);
+      assert.equal(final.diagnostics.find((d) => d.source === "nvcc")!.range.start.line, 2);
+      assert.ok(server.logs().some((l) => /edited\.cu \(version 1\) cancelled/.test(l)), server.logs().join("\n"));
+      assert.ok(!server.logs().some((l) => /edited\.cu \(version 1\) compiled/.test(l)));
+      assert.equal(compilesStarted() - startedBefore, 2, "version 1's compile and version 2's");
+      done = true;
+      server.close(uri);
+      await collecting;
+      // Nothing published for version 1 came from a compile.
+      for (const p of seen.filter((p) => p.version === 1)) assert.ok(!p.diagnostics.some((d) => d.source === "nvcc" || /^nvcc-/.test(String(d.code))), JSON.stringify(p));
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("compiles for sm_75 on a Volta device (nvcc 13 has no sm_70) and says so", async () => {
+    const server = await startServer({ device: "nvidia-v100-sxm2-32gb", workspaceTrusted: true, cuda: { compileDebounceMs: 50, nvccPath: wrapper } });
+    try {
+      const note = server.diagnostics(sgemmUri, (p) => p.diagnostics.some((d) => d.code === "nvcc-arch"), 60_000);
+      server.open(sgemmUri, sgemm, 1, "cuda-cpp");
+      const got = await note;
+      const arch = got.diagnostics.find((d) => d.code === "nvcc-arch")!;
+      assert.equal(arch.severity, 3);
+      assert.match(String(arch.message), /sm_75/);
+      assert.match(String(arch.message), /Volta|sm_70|7\.0/);
+      const h = hoverText((await server.connection.sendRequest("textDocument/hover", { textDocument: { uri: sgemmUri }, position: kernelNamePosition(sgemm, "sgemm_smem_tiling") })) as Hover);
+      const registers = ptxasRegisters(sgemmFile, "sm_75");
+      assert.match(h, /sm_75/);
+      assert.match(h, new RegExp(`${registers} registers per thread, exact`));
+    } finally {
+      await server.stop();
+    }
+  });
+});
