@@ -61,23 +61,31 @@ describe("cost model against hand derivations", () => {
       }
       if (x.expect?.lowerTrafficThan) {
         const [entry, file] = x.expect.lowerTrafficThan.split("@");
-        // Tiling moves reuse into workgroup memory (or registers): fewer bytes requested from the memory system.
-        assert.ok(l2Traffic(x.file, x.entry) < l2Traffic(file, entry), `${x.entry} requests less global traffic than ${entry}`);
+        // Tiling moves reuse into workgroup memory (or registers): fewer L1 clocks, and no more bytes below L1.
+        const l1 = (f: string, e: string) => modelOf(f, e).analysis.model.roofline.components.l1Ms ?? 0;
+        assert.ok(l1(x.file, x.entry) < l1(file, entry), `${x.entry} takes fewer L1 clocks than ${entry}: ${l1(x.file, x.entry)} vs ${l1(file, entry)} ms`);
+        assert.ok(l2Traffic(x.file, x.entry) <= l2Traffic(file, entry), `${x.entry} requests no more L2 traffic than ${entry}`);
         assert.ok(dramTraffic(x.file, x.entry) <= dramTraffic(file, entry), `${x.entry} moves no more DRAM traffic than ${entry}`);
       }
     });
   }
 
-  it("shows tiling lowering DRAM traffic once the working set overflows L2", () => {
-    // 2048^3: A, B and C are 48 MB, larger than a 4 MB L2: the naive kernel's re-reads go to DRAM, the tiled one's do not.
+  it("shows tiling lowering DRAM traffic once the working set overflows L2, by as much as the tile outgrows the block", () => {
+    // 2048^3: A, B and C are 48 MB, larger than a 4 MB L2. The naive kernel's L1 serves what its 16 x 16 block shares
+    // (l1Reuse.ts), so a 16 x 16 shared-memory tile moves the same DRAM bytes; the register-blocked kernel's 64 x 64
+    // block reads each element of A and B for 4 times the outputs: a quarter of the bytes, and L2 keeps more of them.
     const small = findDevice("nvidia-t4");
     assert.ok(small, "the T4 is in the database");
     const big = new Map([["M", 2048], ["N", 2048], ["K", 2048]]);
     const naive = dramTraffic("examples/matmul-naive.wgsl", "matmul_naive", small, big);
     const tiled = dramTraffic("examples/matmul-tiled.wgsl", "matmul_tiled", small, big);
     const blocked = dramTraffic("examples/matmul-register-blocked.wgsl", "matmul_register_blocked", small, big);
-    assert.ok(tiled < naive / 4, `tiled ${tiled} vs naive ${naive}`);
-    assert.ok(blocked < naive / 2, `register-blocked ${blocked} vs naive ${naive}`);
+    assert.ok(tiled <= naive, `tiled ${tiled} vs naive ${naive}`);
+    assert.ok(blocked < naive / 4, `register-blocked ${blocked} vs naive ${naive}`);
+    // What the 16 x 16 tile saves is the L1's clocks: its loads from A and B are coalesced rows, the naive kernel's
+    // read a 16-row column of A (16 lines a warp).
+    const l1 = (f: string, e: string) => modelOf(f, e, small, big).analysis.model.roofline.components.l1Ms ?? 0;
+    assert.ok(l1("examples/matmul-tiled.wgsl", "matmul_tiled") < l1("examples/matmul-naive.wgsl", "matmul_naive") / 4);
     // And the compulsory footprint does not change with tiling.
     const comp = (f: string, e: string) => {
       const t = modelOf(f, e, small, big).analysis.model.traffic;

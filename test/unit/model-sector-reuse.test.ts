@@ -35,12 +35,13 @@ test("eight neighbouring loads per thread in an inner loop are charged the warp'
   // 128 invocations per row (2 workgroups of 64), 1,024 rows: 4,096 warps. Per k, a warp's lanes read 8 floats
   // each, 32 bytes apart: 32 sectors whichever j, the same 32 for all eight. B at the L2 level: 4,096 warps x
   // 1,024 k x 32 sectors x 32 B = 4,294,967,296 bytes (charging every j separately gave 8 times that). A is a
-  // broadcast: 4,096 x 1,024 x 32 B = 134,217,728.
+  // broadcast the two warps of a workgroup share, one 32-byte sector serving 8 steps of k in L1 (l1Reuse.ts):
+  // 2,048 workgroups x 1,024 k / 8 x 32 B = 8,388,608 (it was 4,096 warps x 1,024 x 32 B = 134,217,728 without L1).
   const source = analyzeSource(kernel(`    for (var j = 0u; j < 8u; j++) {
       acc[j] += av * b[k * 1024u + col + j];
     }`), { model: { device } });
   const m = source.models.get("main")!.model;
-  assert.equal(m.traffic.l2Read, 4294967296 + 134217728);
+  assert.equal(m.traffic.l2Read, 4294967296 + 8388608);
   const b = m.accesses.find((x) => x.binding === "b")!;
   assert.equal(b.pattern, "strided");
   assert.equal(b.transactionsPerWarp, 32);
@@ -49,7 +50,7 @@ test("eight neighbouring loads per thread in an inner loop are charged the warp'
 test("the same loads unrolled by hand are one group too", () => {
   const unrolled = Array.from({ length: 8 }, (_, j) => `    acc[${j}] += av * b[k * 1024u + col + ${j}u];`).join("\n");
   const m = analyzeSource(kernel(unrolled), { model: { device } }).models.get("main")!.model;
-  assert.equal(m.traffic.l2Read, 4294967296 + 134217728);
+  assert.equal(m.traffic.l2Read, 4294967296 + 8388608);
 });
 
 test("loads a row apart are not a group: another row is other sectors", () => {

@@ -16,6 +16,7 @@ import { findings, type Finding } from "./findings";
 import { evaluateKernel, type WalkResult } from "./evaluate";
 import { estimateRegisters } from "./registers";
 import { kernelParallelism, roofline } from "./roofline";
+import { applyL1Reuse, l1Wavefronts } from "./l1Reuse";
 import { analyzeAccess, computeTraffic, shareSectors } from "./traffic";
 import type { KernelModel, OpCounts, Range, Unknown } from "./types";
 
@@ -117,15 +118,20 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
   const workgroups = d[0] * d[1] * d[2];
   const invocations = workgroups * ws[0] * ws[1] * ws[2];
 
-  const analyses = walk.accesses.map((a) => analyzeAccess(a, walk, ws, device));
+  const analyses = walk.accesses.map((a) => analyzeAccess(a, walk, ws, device, { mergesUnrolledSharedLoads: ir.mergesUnrolledSharedLoads }));
+  const beforeSharing = analyses.map((a) => a.l2Bytes);
   shareSectors(walk, analyses, ws, device);
+  const grouped = new Set(analyses.flatMap((a, i) => (a.l2Bytes < beforeSharing[i] ? [i] : [])));
   // A texture read or written whose texel format nobody states: its bytes rest on an assumed format.
   for (const b of ir.bindings) {
     if (!b.texture?.texelBytesAssumed || !walk.accesses.some((a) => a.binding === b.name)) continue;
     unknowns.push({ what: `texel size of '${b.name}'`, reason: `assumed ${b.texture.texelBytes} bytes (rgba8unorm): state the format with // @texture ${b.name}[WIDTH, HEIGHT] FORMAT`, span: b.span });
   }
   // The workgroups resident at one time share what they read through L2 (a wave of a tiled matmul).
-  const residentWorkgroups = occupancyOf(ws).occ.activeBlocksPerSm * device.smCount;
+  const residentPerSm = occupancyOf(ws).occ.activeBlocksPerSm;
+  const residentWorkgroups = residentPerSm * device.smCount;
+  // The L1 serves what a block's warps share and what a warp reads again on its next steps (l1Reuse.ts).
+  applyL1Reuse(walk, analyses, ws, device, { residentWorkgroupsPerSm: residentPerSm, sharedBytesPerSm: (wgBytes ?? 0) * residentPerSm }, grouped);
   // A footprint the code cannot bound is bounded by its buffer; where no directive sizes that buffer and inference
   // was asked for, the buffer is assumed the problem's size, and says so.
   const problemSize = launch.problemSize;
@@ -171,6 +177,7 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
     intOps: t.intOps.value,
     addressIntOps: parallelism.addressIntOps,
     memoryInstructions: parallelism.memoryInstructions,
+    l1Wavefronts: l1Wavefronts(analyses, device),
     specialOps: t.specialOps.value,
     dramBytes: dram,
     l2Bytes: (traffic.l2Read ?? 0) + (traffic.l2Written ?? 0),

@@ -17,6 +17,8 @@ export interface LoopVar {
   readonly domain: Domain;
   /** The compiler unrolls the loop fully (the IR loop's `unrolled`). */
   readonly unrolled?: boolean;
+  /** The counter's name in the source, for messages. */
+  readonly counterName?: string;
 }
 
 /** Where a node executes: the path conditions and enclosing loop counters. */
@@ -398,7 +400,7 @@ class Evaluator {
     const counter = n.counter ? this.counterOf(n, n.counter, ctx) : undefined;
     let bodyCtx: Ctx;
     if (counter) {
-      bodyCtx = { ...ctx, loops: [...ctx.loops, { name: n.v, domain: counter.domain, ...(n.unrolled ? { unrolled: true } : {}) }], conds: counter.condition ? [...ctx.conds, counter.condition] : ctx.conds };
+      bodyCtx = { ...ctx, loops: [...ctx.loops, { name: n.v, domain: counter.domain, ...(n.unrolled ? { unrolled: true } : {}), ...(n.counterName ? { counterName: n.counterName } : {}) }], conds: counter.condition ? [...ctx.conds, counter.condition] : ctx.conds };
       rec.tripText = counter.text;
       rec.tripKnown = true;
       rec.varName = n.v;

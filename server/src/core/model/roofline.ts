@@ -21,6 +21,7 @@
 import type { DeviceSpec } from "../devices/device";
 import type { VExpr } from "../kernel/vexpr";
 import { varsOf, unknownReason } from "../kernel/vexpr";
+import { domainSize } from "./counting";
 import type { RecordedAccess, RecordedLoop } from "./evaluate";
 import type { AccessInfo, RooflineInfo } from "./types";
 
@@ -71,6 +72,8 @@ export interface RooflineInput {
   readonly workgroupBytes: number;
   /** Bytes of function-scope arrays in local memory, read and written through the L1 (absent: none). */
   readonly localBytes?: number;
+  /** L1 clocks of the global accesses: one per 128-byte line each warp instruction touches (absent: none). */
+  readonly l1Wavefronts?: number;
   readonly activeWarpsPerSm: number;
   readonly activeWorkgroupsPerSm: number;
   readonly workgroups: number;
@@ -131,15 +134,15 @@ export interface KernelParallelism {
  * operators an address writes only one is charged per iteration. Outside loops an address is computed once per
  * invocation and charged as written.
  */
-export function kernelParallelism(walk: { readonly accesses: readonly RecordedAccess[]; readonly loops: readonly RecordedLoop[] }, accesses: readonly AccessInfo[], device: DeviceSpec): KernelParallelism {
+export function kernelParallelism(walk: { readonly accesses: readonly RecordedAccess[]; readonly loops: readonly RecordedLoop[] }, accesses: readonly (AccessInfo & { readonly l1Share?: number })[], device: DeviceSpec): KernelParallelism {
   const groups = new Map<string, { loads: number; stores: number; dependent: boolean; warpExecs: number; bytes: number; inner?: string }>();
   let addressIntOps = 0;
   let memoryInstructions = 0;
   walk.accesses.forEach((a, i) => {
     const info = accesses[i];
     const count = a.count.value;
-    // Uniform loads compile to constant-bank operands, not instructions.
-    if (a.space !== "uniform") memoryInstructions += count;
+    // Uniform loads compile to constant-bank operands, not instructions; merged loads are one instruction per merge.
+    if (a.space !== "uniform") memoryInstructions += count / (info?.merged?.width ?? 1);
     const loops = a.ctx.loops;
     if (loops.length > 0 && unknownReason(a.addr) === undefined) {
       const written = addressOps(a.addr);
@@ -150,11 +153,16 @@ export function kernelParallelism(walk: { readonly accesses: readonly RecordedAc
       addressIntOps += count * Math.max(0, written - 1 - charged);
     }
     if (a.space !== "storage" || count <= 0) return;
-    const key = loops.map((l) => l.name).join("/") + (a.ctx.tripUnknown ? "?" : "");
-    const g = groups.get(key) ?? groups.set(key, { loads: 0, stores: 0, dependent: false, warpExecs: 0, bytes: 0, inner: loops[loops.length - 1]?.name }).get(key)!;
-    const perWarp = info !== undefined && info.transactionsPerWarp !== null ? info.transactionsPerWarp * device.memoryTransactionBytes : a.bytes * device.warpSize;
-    const warpExecs = count / device.warpSize;
-    g.bytes += warpExecs * perWarp;
+    // A loop the compiler unrolls fully is straight-line code: its loads join the enclosing loop's group, all in
+    // flight in one round trip per iteration of that loop.
+    const rolled = loops.filter((l) => !l.unrolled);
+    const unrolledTrips = loops.reduce((p, l) => (l.unrolled ? p * Math.max(1, domainSize(l.domain)) : p), 1);
+    const key = rolled.map((l) => l.name).join("/") + (a.ctx.tripUnknown ? "?" : "");
+    const g = groups.get(key) ?? groups.set(key, { loads: 0, stores: 0, dependent: false, warpExecs: 0, bytes: 0, inner: rolled[rolled.length - 1]?.name }).get(key)!;
+    // What a warp asks of L2: lines its block's other warps or its own earlier steps brought in are L1 hits.
+    const perWarp = (info !== undefined && info.transactionsPerWarp !== null ? info.transactionsPerWarp * device.memoryTransactionBytes : a.bytes * device.warpSize) * (info?.l1Share ?? 1);
+    g.bytes += (count / device.warpSize) * perWarp;
+    const warpExecs = count / device.warpSize / unrolledTrips;
     if (a.kind === "store") g.stores += 1;
     else {
       g.loads += 1;
@@ -212,7 +220,10 @@ export function roofline(device: DeviceSpec, x: RooflineInput): RooflineInfo {
   const smClocks = device.smCount * device.boostClockMhz * 1e6;
   // Local memory goes through the L1, which NVIDIA's SMs share with workgroup memory: the two add up.
   const localS = (x.localBytes ?? 0) / (smClocks * L1_BYTES_PER_CLOCK_PER_SM);
-  const workgroupS = x.workgroupBytes / (smClocks * device.sharedMemoryBytesPerClockPerSm) + localS;
+  // Global accesses take the L1's clocks too, one per line: a warp reading a column takes 32 (see l1Reuse.ts).
+  const l1S = (x.l1Wavefronts ?? 0) / smClocks;
+  const sharedS = x.workgroupBytes / (smClocks * device.sharedMemoryBytesPerClockPerSm);
+  const workgroupS = sharedS + localS + l1S;
   const launchS = device.launchOverheadUs * 1e-6;
   // Requests wait for DRAM in the share of bytes that misses L2, for L2 in the rest.
   const missShare = x.l2Bytes > 0 && x.dramBytes !== null ? Math.min(1, x.dramBytes / x.l2Bytes) : 1;
@@ -291,7 +302,9 @@ export function roofline(device: DeviceSpec, x: RooflineInput): RooflineInfo {
     // quantization what-if and the low-intensity finding key on), the limiter names latency as Nsight Compute would.
     latency: ["memory", `memory latency (${inFlightText})`],
     // Local memory shares the term (both go through the SM's L1 SRAM); name it where it is most of it.
-    workgroup: ["workgroup-memory", localS > workgroupS / 2 ? "local-memory bandwidth (L1: function-scope arrays indexed at run time)" : "workgroup-memory bandwidth"],
+    workgroup: localS > workgroupS / 2 ? ["workgroup-memory", "local-memory bandwidth (L1: function-scope arrays indexed at run time)"]
+      : l1S > workgroupS / 2 ? ["memory", "L1 throughput (global accesses touching many lines per warp: one line per clock)"]
+      : ["workgroup-memory", "workgroup-memory bandwidth"],
   };
   let [bound, limiter] = limiters[limiterTerm];
   if (launchS > bodyS) [bound, limiter] = ["latency", "launch overhead"];
@@ -305,7 +318,7 @@ export function roofline(device: DeviceSpec, x: RooflineInput): RooflineInfo {
     attainableGflops: attainable,
     arithmeticIntensity: ai,
     ridge,
-    components: { computeMs: computeS * 1e3, dramMs: dramS === null ? null : dramS * 1e3, l2Ms: l2S * 1e3, workgroupMs: workgroupS * 1e3, launchMs: launchS * 1e3, ...(localS > 0 ? { localMemoryMs: localS * 1e3 } : {}) },
+    components: { computeMs: computeS * 1e3, dramMs: dramS === null ? null : dramS * 1e3, l2Ms: l2S * 1e3, workgroupMs: (sharedS + localS) * 1e3, launchMs: launchS * 1e3, ...(localS > 0 ? { localMemoryMs: localS * 1e3 } : {}), ...(l1S > 0 ? { l1Ms: l1S * 1e3 } : {}) },
     efficiency: {
       memory: full.memoryEff,
       compute: full.computeEff,

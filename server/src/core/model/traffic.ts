@@ -15,6 +15,8 @@ import { bounds, compile, type Interval, unknownReason, varsOf } from "../kernel
 /** Fraction of L2 that holds reusable data; the rest goes to streaming data and other kernels' lines. */
 export const L2_USABLE_FRACTION = 0.75;
 const BANKS = 32;
+/** Bytes of one L1 line: an L1 look-up serves one line a clock (see l1Reuse.ts). */
+export const L1_LINE_BYTES = 128;
 
 interface WarpSample {
   readonly addrs: readonly (number | undefined)[];
@@ -111,9 +113,20 @@ function sampleWarp(a: RecordedAccess, walk: WalkResult, workgroupSize: readonly
 export interface AccessAnalysis extends AccessInfo {
   /** Bytes moved between the SMs and L2 for this access over the dispatch. */
   readonly l2Bytes: number;
+  /** Warp instructions that execute it over the dispatch. */
+  readonly warps: number;
+  /** 128-byte lines one warp instruction touches (the L1's clocks for it), where the lanes' addresses are known. */
+  readonly linesPerWarp?: number;
+  /** The share of its sectors the L1 does not serve (l1Reuse.ts), where that was measured. */
+  readonly l1Share?: number;
 }
 
-export function analyzeAccess(a: RecordedAccess, walk: WalkResult, workgroupSize: readonly [number, number, number], device: DeviceSpec): AccessAnalysis {
+export interface AccessOptions {
+  /** The compiler merges neighbouring shared loads of unrolled code (KernelIR.mergesUnrolledSharedLoads). */
+  readonly mergesUnrolledSharedLoads?: boolean;
+}
+
+export function analyzeAccess(a: RecordedAccess, walk: WalkResult, workgroupSize: readonly [number, number, number], device: DeviceSpec, options: AccessOptions = {}): AccessAnalysis {
   const lanes = Math.min(device.warpSize, 64);
   const sector = device.memoryTransactionBytes;
   if (a.space === "uniform") {
@@ -121,7 +134,7 @@ export function analyzeAccess(a: RecordedAccess, walk: WalkResult, workgroupSize
     return {
       span: a.span, binding: a.binding, addressSpace: a.space, kind: a.kind, elementType: a.elementType, bytesPerAccess: a.bytes,
       count: { ...a.count }, pattern: "broadcast", strideElements: 0, coalescingEfficiency: 1, transactionsPerWarp: 1, bankConflictDegree: null,
-      loopInvariant: false, l2Bytes: 0,
+      loopInvariant: false, l2Bytes: 0, warps: 0,
     };
   }
   const sample = sampleWarp(a, walk, workgroupSize, lanes);
@@ -135,6 +148,8 @@ export function analyzeAccess(a: RecordedAccess, walk: WalkResult, workgroupSize
   let efficiency: number | null = null;
   let transactions: number | null = null;
   let conflict: number | null = null;
+  let merged: MergedLoad | undefined;
+  let lines: number | undefined;
   let note: string | undefined;
   if (live.length === 0) {
     pattern = "unknown";
@@ -147,17 +162,21 @@ export function analyzeAccess(a: RecordedAccess, walk: WalkResult, workgroupSize
     note = "the address depends on loaded data; assumed scattered (one transaction per lane)";
     transactions = live.length * Math.ceil(a.bytes / sector);
     efficiency = (live.length * a.bytes) / (transactions * sector);
+    lines = live.length * Math.ceil(a.bytes / L1_LINE_BYTES);
   } else {
     const first = sample.addrs.findIndex((x) => x !== undefined);
     const second = sample.addrs.findIndex((x, i) => i > first && x !== undefined);
     if (second > first && first >= 0) stride = (sample.addrs[second]! - sample.addrs[first]!) / a.bytes / (second - first);
     const sectors = new Set<number>();
     const bytes = new Set<number>();
+    const lineSet = new Set<number>();
     for (const addr of live) {
       for (let s = Math.floor(addr / sector); s <= Math.floor((addr + a.bytes - 1) / sector); s++) sectors.add(s);
+      for (let l = Math.floor(addr / L1_LINE_BYTES); l <= Math.floor((addr + a.bytes - 1) / L1_LINE_BYTES); l++) lineSet.add(l);
       bytes.add(addr);
     }
     transactions = sectors.size;
+    lines = lineSet.size;
     // The transactions the warp's distinct bytes would need if they were contiguous, over those it touches: lanes
     // sharing an address (a broadcast) waste nothing, lanes scattered a row apart waste most of each sector.
     efficiency = Math.min(1, Math.ceil((bytes.size * a.bytes) / sector) / transactions);
@@ -166,15 +185,8 @@ export function analyzeAccess(a: RecordedAccess, walk: WalkResult, workgroupSize
     else pattern = "strided";
     if (live.length < width / 2) note = `only ${live.length} of ${width} lanes reach this access in any sampled warp (divergence, not coalescing)`;
     if (a.space === "workgroup") {
-      // 32 banks of 4 bytes: lanes hitting different words in the same bank serialise.
-      const perBank = new Map<number, Set<number>>();
-      for (const addr of live.slice(0, BANKS)) {
-        const word = Math.floor(addr / 4);
-        const set = perBank.get(word % BANKS) ?? new Set<number>();
-        set.add(word);
-        perBank.set(word % BANKS, set);
-      }
-      conflict = Math.max(...[...perBank.values()].map((s) => s.size));
+      if (options.mergesUnrolledSharedLoads) merged = mergedSharedLoad(a, walk, workgroupSize, lanes);
+      conflict = merged ? conflictDegree(sampleWarp(a, walk, workgroupSize, lanes, { loop: merged.name, value: merged.first }).addrs, a.bytes * merged.width) : conflictDegree(sample.addrs, a.bytes);
     }
   }
   // Warps that execute the access: lanes that reach it, grouped as in the sampled warp (one active lane each for a
@@ -196,10 +208,82 @@ export function analyzeAccess(a: RecordedAccess, walk: WalkResult, workgroupSize
     coalescingEfficiency: efficiency,
     transactionsPerWarp: transactions,
     bankConflictDegree: conflict,
+    ...(merged ? { merged: { width: merged.width, loop: merged.label } } : {}),
+    warps,
+    ...(lines !== undefined ? { linesPerWarp: lines } : {}),
     loopInvariant: a.invariantIn.length > 0 && a.ctx.loops.length > 0 && !varsOf(a.addr).has(a.ctx.loops[a.ctx.loops.length - 1].name),
     note,
     l2Bytes,
   };
+}
+
+/**
+ * Shared-memory wavefronts of one warp instruction over those a conflict-free one needs. The banks deliver 128 bytes
+ * a clock (32 banks of 4 bytes), so a warp is served in phases of 128 bytes: all 32 lanes for accesses up to 4 bytes,
+ * half-warps for 8 bytes, quarter-warps for 16 (each lane's words land in consecutive banks). Within a phase, lanes
+ * reading different words of the same bank serialise; lanes reading the same word share it (a broadcast).
+ */
+function conflictDegree(addrs: readonly (number | undefined)[], bytes: number): number {
+  const perPhase = bytes >= 16 ? 8 : bytes >= 8 ? 16 : 32;
+  let wavefronts = 0;
+  let phases = 0;
+  for (let p = 0; p < addrs.length; p += perPhase) {
+    const perBank = new Map<number, Set<number>>();
+    for (let lane = p; lane < Math.min(addrs.length, p + perPhase); lane++) {
+      const addr = addrs[lane];
+      if (addr === undefined) continue;
+      for (let word = Math.floor(addr / 4); word <= Math.floor((addr + bytes - 1) / 4); word++) {
+        const set = perBank.get(word % BANKS) ?? new Set<number>();
+        set.add(word);
+        perBank.set(word % BANKS, set);
+      }
+    }
+    if (perBank.size === 0) continue;
+    phases++;
+    let most = 0;
+    for (const set of perBank.values()) most = Math.max(most, set.size);
+    wavefronts += most;
+  }
+  return phases > 0 ? wavefronts / phases : 1;
+}
+
+interface MergedLoad {
+  /** The loop's counter in the model's expressions, and its first value. */
+  readonly name: string;
+  readonly first: number;
+  readonly width: number;
+  /** The loop as the source writes it, for the user. */
+  readonly label: string;
+}
+
+/** Widest shared load a compiler builds, bytes (LDS.128). */
+const WIDEST_SHARED_LOAD = 16;
+
+/**
+ * A shared-memory load the compiler merges with its neighbours: inside loops it unrolls fully, the address steps by
+ * exactly its own size per iteration of one of them (`As[row * 8 + k]` over k), and the first of every `width`
+ * iterations is aligned to `width` x size for every lane of a sampled warp. ptxas then emits one 64- or 128-bit load
+ * for `width` of the source's loads (the loop iterations are straight-line code after unrolling).
+ */
+function mergedSharedLoad(a: RecordedAccess, walk: WalkResult, workgroupSize: readonly [number, number, number], lanes: number): MergedLoad | undefined {
+  if (a.kind !== "load" || a.bytes > WIDEST_SHARED_LOAD / 2 || unknownReason(a.addr) !== undefined) return undefined;
+  const loops = a.ctx.loops;
+  // Only loops with unrolled loops inside them (or none): a rolled inner loop keeps the outer iterations apart.
+  for (let k = loops.length - 1; k >= 0 && loops[k].unrolled; k--) {
+    const l = loops[k];
+    const trips = domainSize(l.domain);
+    if (trips < 2 || loopStep(a, l.name, walk) !== a.bytes) continue;
+    const first = domainPick(l.domain, "first");
+    const sample = sampleWarp(a, walk, workgroupSize, lanes, { loop: l.name, value: first });
+    const live = sample.addrs.filter((x): x is number => x !== undefined);
+    for (let width = WIDEST_SHARED_LOAD / a.bytes; width >= 2; width /= 2) {
+      if (trips % width !== 0) continue;
+      if (live.length > 0 && live.every((x) => Number.isSafeInteger(x) && x % (width * a.bytes) === 0)) {
+        return { name: l.name, first, width, label: l.counterName ?? l.name };
+      }
+    }
+  }
+  return undefined;
 }
 
 /** The constant byte distance from `a`'s address to `b`'s when the two differ only by one (`b[i + j]` for j = 0..7). */

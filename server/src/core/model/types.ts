@@ -51,8 +51,18 @@ export interface AccessInfo {
   readonly coalescingEfficiency: number | null;
   /** Transactions a warp's access touches. */
   readonly transactionsPerWarp: number | null;
-  /** For workgroup memory: the largest number of lanes of one warp hitting one bank at different words. */
+  /**
+   * For workgroup memory: the wavefronts one warp instruction takes over those a conflict-free one needs. A 4-byte
+   * access is served in one phase (the largest number of lanes hitting one bank at different words); 8- and 16-byte
+   * ones in half- and quarter-warp phases of 128 bytes, conflicts counted within each phase (averaged over them).
+   */
   readonly bankConflictDegree: number | null;
+  /**
+   * Loads the compiler merges into one wider instruction: this many neighbouring iterations of the unrolled loop
+   * `loop` (its name in the source), e.g. 4 for an `As[row * 8 + k]` over an unrolled k that ptxas turns into LDS.128.
+   * The bank conflicts are those of the merged instruction. Absent: each load is its own instruction.
+   */
+  readonly merged?: { readonly width: number; readonly loop: string };
   /** Inside a loop and the same address on every iteration: could be kept in a register. */
   readonly loopInvariant: boolean;
   readonly note?: string;
@@ -133,9 +143,11 @@ export interface RooflineInfo {
   readonly ridge: number;
   /**
    * Time components, ms: compute, DRAM, L2, workgroup memory (including local memory), launch; `localMemoryMs`, where
-   * function-scope arrays live in local memory, is that part of `workgroupMs`.
+   * function-scope arrays live in local memory, is that part of `workgroupMs`. `l1Ms`: the L1's clocks for global
+   * accesses (one per line a warp instruction touches), charged in the same on-chip term as workgroup memory (one
+   * SRAM) but shown apart.
    */
-  readonly components: { readonly computeMs: number; readonly dramMs: number | null; readonly l2Ms: number; readonly workgroupMs: number; readonly launchMs: number; readonly localMemoryMs?: number };
+  readonly components: { readonly computeMs: number; readonly dramMs: number | null; readonly l2Ms: number; readonly workgroupMs: number; readonly launchMs: number; readonly localMemoryMs?: number; readonly l1Ms?: number };
   /**
    * Of a full wave (the only wave of a smaller launch): the fraction of bandwidth its bytes in flight reach (memory)
    * and of the device's arithmetic its SMs and warps reach (compute). `waves` of up to `workgroupsPerWave`
