@@ -230,7 +230,7 @@ connection.languages.inlayHint.on(async (p, token) => {
   if (!state || state.mode !== "full") return [];
   const hints = inlayHints(state.document, modelledSource(state.analysis), p.range);
   // SASS instructions per line, from the last compile of exactly this text (kernellens.inlayHints.sass).
-  return s.sassInlayHints && state.analysis.language === "cuda" ? [...hints, ...compiles.sassHints(state.document, p.range)] : hints;
+  return s.sassInlayHints && state.analysis.language === "cuda" ? [...hints, ...compiles.sassHints(state.document, p.range, s)] : hints;
 });
 connection.onRequest(DocumentKernelsRequest, async (p: DocumentKernelsParams, token): Promise<DocumentKernelsResult> => {
   if (!p || typeof p.uri !== "string") return { uri: "", defines: [], kernels: [], diagnostics: { errors: 0, warnings: 0, infos: 0 } };

@@ -12,7 +12,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { Diagnostic, Hover, PublishDiagnosticsParams } from "vscode-languageserver-protocol";
+import type { Diagnostic, Hover, InlayHint, PublishDiagnosticsParams } from "vscode-languageserver-protocol";
 import { findNvcc } from "../../server/src/cuda/nvccResources";
 import { cudaExpectations } from "../fixtures/cuda/expectations";
 import { repoRoot, startServer, type ServerHandle } from "../support/lspClient";
@@ -82,7 +82,7 @@ describe("background nvcc compiles in the language server", { skip, timeout: 240
   describe("in a trusted workspace, on an A100 (sm_80)", () => {
     let server: ServerHandle;
     before(async () => {
-      server = await startServer({ device: "nvidia-a100-sxm-80gb", workspaceTrusted: true, cuda: { compileDebounceMs: 50, nvccPath: wrapper } });
+      server = await startServer({ device: "nvidia-a100-sxm-80gb", workspaceTrusted: true, inlayHints: { enable: true, sass: true }, cuda: { compileDebounceMs: 50, nvccPath: wrapper } });
     });
     after(async () => server.stop());
 
@@ -105,6 +105,42 @@ describe("background nvcc compiles in the language server", { skip, timeout: 240
       assert.match(exact, /nvcc 13\.[\d.]+, sm_80/);
       assert.doesNotMatch(exact, /estimated/);
       assert.equal(compilesStarted(), 1);
+    });
+
+    it("shows the kernel's SASS instruction count in its hover and SASS per line as inlay hints", async () => {
+      const hover = hoverText((await server.connection.sendRequest("textDocument/hover", { textDocument: { uri: sgemmUri }, position: kernelNamePosition(sgemm, "sgemm_smem_tiling") })) as Hover);
+      const m = /SASS: ([\d,]+) instructions \(exact, from the cubin\)/.exec(hover);
+      assert.ok(m, hover);
+      const total = Number(m[1]!.replace(/,/g, ""));
+      // The kernel's machine code is its .text section, 16 bytes per instruction: readelf's size, where binutils is here.
+      const cubin = join(work, "sass-check.cubin");
+      spawnSync((nvcc as { path: string }).path, ["-arch=sm_80", "-cubin", "-lineinfo", sgemmFile, "-o", cubin]);
+      const readelf = spawnSync("readelf", ["-S", "-W", cubin], { encoding: "utf8" });
+      const section = readelf.status === 0 ? /\.text\._Z17sgemm_smem_tilingILi32EEviiifPKfS1_fPf\s+PROGBITS\s+[0-9a-f]+\s+[0-9a-f]+\s+([0-9a-f]+)/.exec(readelf.stdout) : null;
+      if (section) assert.equal(total, parseInt(section[1]!, 16) / 16);
+      else assert.ok(total > 0);
+
+      const hints = (await server.connection.sendRequest("textDocument/inlayHint", { textDocument: { uri: sgemmUri }, range: { start: { line: 0, character: 0 }, end: { line: 100000, character: 0 } } })) as InlayHint[];
+      const sass = hints.filter((h) => / SASS$/.test(String(h.label)));
+      assert.ok(sass.length >= 5, JSON.stringify(hints));
+      const lines = sgemm.split("\n");
+      const kernelStart = lines.findIndex((l) => l.includes("__global__ void sgemm_smem_tiling"));
+      const kernelEnd = lines.findIndex((l, i) => i > kernelStart && l === "}");
+      let sum = 0;
+      for (const h of sass) {
+        // At the end of a line of the kernel, one hint per line.
+        assert.ok(h.position.line >= kernelStart && h.position.line <= kernelEnd, `line ${h.position.line + 1}`);
+        assert.equal(h.position.character, lines[h.position.line]!.length);
+        sum += Number(/^(\d+) SASS$/.exec(String(h.label))![1]);
+      }
+      assert.equal(new Set(sass.map((h) => h.position.line)).size, sass.length);
+      assert.ok(sum <= total, `${sum} attributed of ${total}`);
+      // The unrolled inner product is the bulk of the kernel: 32 FMAs and their shared-memory loads.
+      const fmaLine = lines.findIndex((l) => l.includes("acc += As[ty * TILE + i] * Bs[i * TILE + tx]"));
+      const fma = sass.find((h) => h.position.line === fmaLine);
+      assert.ok(fma && Number(/^(\d+)/.exec(String(fma.label))![1]) >= 32, JSON.stringify(fma));
+      // The loop hints of the static model are still there.
+      assert.ok(hints.some((h) => /⟳/.test(String(h.label))));
     });
 
     it("publishes nvcc's error at its line (a type error the static reader accepts), and keeps the estimates", async () => {

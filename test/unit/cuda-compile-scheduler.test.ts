@@ -190,7 +190,7 @@ describe("compileDiagnostics without a compiler", () => {
   });
 
   it("says when the target differs from the device's own (Volta on sm_75)", () => {
-    const ok = { ok: true as const, kernels: [], diagnostics: [], arch: "sm_75", archNote: "Volta (compute capability 7.0) is not a target of nvcc 13.0: compiled for sm_75 instead", nvccVersion: "13.0", nvccPath: "/x/nvcc", durationMs: 1, compileMs: 1, cached: false, flags: [], droppedFlags: [], flagsSource: { kind: "none" as const } };
+    const ok = { ok: true as const, kernels: [], diagnostics: [], arch: "sm_75", archNote: "Volta (compute capability 7.0) is not a target of nvcc 13.0: compiled for sm_75 instead", nvccVersion: "13.0", nvccPath: "/x/nvcc", durationMs: 1, compileMs: 1, cached: false, flags: [], droppedFlags: [], flagsSource: { kind: "none" as const }, lineTableFile: "/w/k.cu" };
     const out = compileDiagnostics(ok, text, "/w/k.cu");
     assert.equal(out.length, 1);
     assert.equal(out[0]!.code, "nvcc-arch");

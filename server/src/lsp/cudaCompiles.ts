@@ -22,6 +22,7 @@ import { MarkupKind, type Position } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { CudaFileAnalysis } from "../analysisService";
 import { findCompiledKernel } from "../core/cuda/compiledResources";
+import { type SassLinesResult, sassLinesOfCubin } from "../core/cuda/cubinLines";
 import type { NvccDiagnostic } from "../core/cuda/ptxasReport";
 import type { CoreDiagnostic } from "../core/diagnostic";
 import { compileResources, type CudaKernelResources, type NvccResourcesResult } from "../cuda/nvccResources";
@@ -75,6 +76,8 @@ interface CompileRecord {
   readonly key: string;
   readonly result: NvccResourcesResult;
   readonly forText: CompiledForText;
+  /** SASS instructions per kernel and per line, from the cubin's line table (`-lineinfo`); absent without a cubin. */
+  readonly sass?: SassLinesResult;
 }
 
 /** The settings a compile depends on; the device's compute capability follows from `device`. */
@@ -158,9 +161,41 @@ export class CudaCompiles {
     return { ...hover, contents: { kind: MarkupKind.Markdown, value: `${hover.contents.value}\n\n---\n\n${note}` } };
   }
 
-  /** SASS per line as inlay hints; none until the cubin's line table can be read (see the SASS section below). */
-  sassHints(_doc: TextDocument, _range: Range): InlayHint[] {
-    return [];
+  /**
+   * SASS instructions per source line, at the line's end, from the last compile of exactly this text: every kernel's
+   * instructions on the line added up (instantiations of one template each count), inlined header code on the line
+   * that calls it.
+   */
+  sassHints(doc: TextDocument, range: Range, settings: ServerSettings): InlayHint[] {
+    const record = this.record(doc.uri);
+    if (!record || record.text !== doc.getText() || record.key !== settingsKey(settings) || !record.result.ok) return [];
+    const table = record.sass;
+    if (!table || "error" in table) return [];
+    const perLine = new Map<number, { total: number; kernels: string[] }>();
+    const names = new Map(record.result.kernels.map((k) => [k.mangled, k.demangled]));
+    for (const k of table.kernels) {
+      for (const l of k.lines) {
+        const entry = perLine.get(l.line) ?? { total: 0, kernels: [] };
+        entry.total += l.instructions;
+        entry.kernels.push(`${names.get(k.mangled) ?? k.mangled}: ${l.instructions}`);
+        perLine.set(l.line, entry);
+      }
+    }
+    const target = `nvcc ${record.result.nvccVersion}, ${record.result.arch}`;
+    const hints: InlayHint[] = [];
+    for (const [line, { total, kernels }] of [...perLine].sort((a, b) => a[0] - b[0])) {
+      const at = line - 1;
+      if (at < range.start.line || at > range.end.line || at >= doc.lineCount) continue;
+      const end = doc.offsetAt({ line: at + 1, character: 0 });
+      const lineText = doc.getText({ start: { line: at, character: 0 }, end: doc.positionAt(end) }).replace(/\r?\n$/, "");
+      hints.push({
+        position: { line: at, character: lineText.length },
+        label: `${total} SASS`,
+        paddingLeft: true,
+        tooltip: `${total} SASS instruction${total === 1 ? "" : "s"} for this line (exact: the cubin's line table; ${target})${kernels.length > 1 ? `\n${kernels.join("\n")}` : ""}`,
+      });
+    }
+    return hints;
   }
 
   // ---- The compile ------------------------------------------------------------------------------------------------
@@ -201,7 +236,7 @@ export class CudaCompiles {
     const workspaceRoot = path ? folderOf(path, this.host.workspaceFolders()) : this.host.workspaceFolders()[0];
     this.host.log(`nvcc: compiling ${uri} (version ${version}) for compute capability ${cc}`);
     const result = await compileResources(
-      path ? { path, text } : { text, name: basename(uri) || "untitled.cu" },
+      path ? { path, text } : { text, name: untitledName(uri) },
       {
         arch: cc,
         trusted: true,
@@ -225,7 +260,11 @@ export class CudaCompiles {
       this.notFoundSaid = true;
       this.host.log(`nvcc: ${result.advice} Or set kernellens.cuda.nvccPath.`);
     }
-    const record: CompileRecord = { version, text, key, result, forText: { kernels: result.ok ? result.kernels : [], diagnostics: compileDiagnostics(result, text, path ?? basename(uri)) } };
+    const display = path ?? untitledName(uri);
+    // The line table names the source as the compile's `#line` did: that name picks its lines out of the table.
+    const sass = result.ok && result.cubin ? sassLinesOfCubin(result.cubin, result.lineTableFile) : undefined;
+    if (sass && "error" in sass) this.host.log(`nvcc: ${uri}: no SASS per line: ${sass.error}`);
+    const record: CompileRecord = { version, text, key, result, forText: { kernels: result.ok ? result.kernels : [], diagnostics: compileDiagnostics(result, text, display) }, ...(sass ? { sass } : {}) };
     this.status.set(uri, { state: "done", record });
     await this.host.reanalyze(uri);
     if (this.host.document(uri)?.version === version) this.host.updated(uri);
@@ -249,10 +288,12 @@ export class CudaCompiles {
       return `Registers and shared memory are estimates: ${r.message}. ${r.advice}${r.kind === "not-found" ? " Or set `kernellens.cuda.nvccPath`." : ""}`;
     }
     const target = `nvcc ${r.nvccVersion}, ${r.arch}${r.archNote ? `: ${r.archNote}` : ""}`;
+    const sass = record.sass && !("error" in record.sass) ? record.sass : undefined;
     const lines = kernels.map((k) => {
       const hit = findCompiledKernel(k.function, k.templateArgs.map((a) => a.value), r.kernels);
       if (!hit) return `- \`${k.name}\`: not among the kernels ptxas compiled for this text (estimates shown)`;
-      return `- \`${k.name}\`: ${resourceText(hit)}`;
+      const instructions = sass?.kernels.find((s) => s.mangled === hit.mangled)?.instructions;
+      return `- \`${k.name}\`: ${resourceText(hit)}${instructions !== undefined ? `; SASS: ${instructions.toLocaleString("en-US")} instructions (exact, from the cubin)` : ""}`;
     });
     return `**Resources, exact from ptxas** (${target}):\n${lines.join("\n")}`;
   }
@@ -320,6 +361,12 @@ function lineStarts(text: string): number[] {
 }
 
 // ---- Paths --------------------------------------------------------------------------------------------------------
+
+/** The name a document without a file (an untitled editor) is compiled and reported under. */
+function untitledName(uri: string): string {
+  const name = basename(uri.replace(/[?#].*$/, ""));
+  return /\.(cu|cuh)$/.test(name) ? name : "untitled.cu";
+}
 
 /** The workspace folder holding `path` (the deepest), where the search for compile_commands.json stops. */
 function folderOf(path: string, folders: readonly string[]): string | undefined {
