@@ -43,7 +43,7 @@ async function check(text: string, name: string): Promise<Checked> {
   const analysis = await analyzeCuda(text, { device: DEVICE });
   const ptx = parsePtx(r.ptx!, r.lineTableFile);
   const sass = sassLinesOfCubin(r.cubin!, r.lineTableFile);
-  return { analysis, ptx, code: compiledCodeOf(text, analysis.source?.kernels ?? analysis.kernels, analysis.models, r.kernels, sass, ptx), text };
+  return { analysis, ptx, code: compiledCodeOf(text, analysis.kernels, analysis.models, r.kernels, sass, ptx), text };
 }
 
 const fixtureText = (name: string): string => readFileSync(fixture(name), "utf8");
