@@ -8,6 +8,7 @@ import { before, describe, it } from "node:test";
 import { findDevice } from "../../server/src/core/devices/database";
 import { TintCompiler } from "../../server/src/tint/tintCompiler";
 import { accuracyReport, mape, predictVersion, ranks, spearman, TARGETS } from "../bench/accuracy";
+import { cudaLadderRows } from "../bench/cudaLadder";
 import { GPUCPP_MATMUL, LADDERS } from "../bench/ladders";
 
 const root = join(__dirname, "..", "..");
@@ -51,6 +52,22 @@ describe("accuracy ladders", () => {
       });
     }
   }
+
+  it("meets the same targets on siboehm's published CUDA SGEMM ladder, analysed from CUDA for the RTX A6000 it was measured on", async () => {
+    const rows = await cudaLadderRows(root);
+    assert.equal(rows.length, 6, "kernels 1-6 have fixtures");
+    const timed = rows.filter((r) => r.predictedMs !== null);
+    assert.equal(timed.length, rows.length, rows.map((r) => `${r.label}: ${r.limiter}`).join("; "));
+    const outside = timed.filter((r) => r.predictedMs! > TARGETS.withinFactor * r.measuredMs || r.predictedMs! < r.measuredMs / TARGETS.withinFactor);
+    assert.deepEqual(outside.map((r) => `${r.label}: ${(r.measuredMs / r.predictedMs!).toFixed(2)}x`), [], "every version within 2x");
+    const m = mape(timed.map((r) => r.predictedMs!), timed.map((r) => r.measuredMs))!;
+    assert.ok(m <= TARGETS.mapePct, `MAPE ${m.toFixed(1)} %`);
+    const rho = spearman(timed.map((r) => 1 / r.predictedMs!), timed.map((r) => 1 / r.measuredMs))!;
+    assert.ok(rho >= TARGETS.spearman, `Spearman ${rho}`);
+    // The limiters a kernel author would name: the naive kernel's column reads (L1 lines), then shared memory.
+    assert.match(rows[0].limiter, /^L1 throughput/);
+    for (const r of rows.slice(2)) assert.match(r.limiter, /^workgroup-memory bandwidth/, r.label);
+  });
 
   it("builds a report over every ladder without throwing", () => {
     const report = accuracyReport(LADDERS, root);

@@ -118,7 +118,7 @@ export function breakdownMarkdown(m: KernelModel, device: DeviceSpec, w: LaunchW
   if (roof.predictedMs !== null) {
     rows.push(["Bound", `${inWords(roof.bound, w)}${roof.attainableGflops !== null ? `, attainable ${si(roof.attainableGflops * 1e9, "FLOP/s")}` : ""}`]);
     const c = roof.components;
-    rows.push(["Time components", `compute ${ms(c.computeMs)}, DRAM ${c.dramMs === null ? "?" : ms(c.dramMs)}, L2 ${ms(c.l2Ms)}, ${w.workgroupMemory} ${ms(c.workgroupMs)}${c.localMemoryMs !== undefined ? ` (local memory ${ms(c.localMemoryMs)} of it)` : ""}, launch ${ms(c.launchMs)}`]);
+    rows.push(["Time components", `compute ${ms(c.computeMs)}, DRAM ${c.dramMs === null ? "?" : ms(c.dramMs)}, L2 ${ms(c.l2Ms)}, ${w.workgroupMemory} ${ms(c.workgroupMs)}${c.localMemoryMs !== undefined ? ` (local memory ${ms(c.localMemoryMs)} of it)` : ""}${c.l1Ms !== undefined ? `, L1 ${ms(c.l1Ms)}` : ""}, launch ${ms(c.launchMs)}`]);
     const e = roof.efficiency;
     const perWave = e.workgroupsPerWave !== undefined ? ` of up to ${e.workgroupsPerWave.toLocaleString("en-US")}` : "";
     const last = e.lastWaveFill !== undefined ? `, the last ${percent(e.lastWaveFill)} full` : "";
@@ -141,7 +141,8 @@ export function accessMarkdown(a: AccessInfo, device: DeviceSpec, w: LaunchWords
   if (a.coalescingEfficiency !== null && a.addressSpace !== "workgroup") {
     parts.push(`A warp of ${device.warpSize} touches ${a.transactionsPerWarp} × ${device.memoryTransactionBytes}-byte transactions: ${percent(a.coalescingEfficiency)} of the fetched bytes are used.`);
   }
-  if (a.bankConflictDegree !== null) parts.push(a.bankConflictDegree > 1 ? `${a.bankConflictDegree}-way bank conflict.` : "No bank conflict.");
+  if (a.merged) parts.push(`The compiler merges ${a.merged.width} neighbouring iterations of the unrolled loop over \`${a.merged.loop}\` into one ${a.merged.width * a.bytesPerAccess * 8}-bit load (estimated: ptxas does so for unrolled loads at aligned consecutive addresses).`);
+  if (a.bankConflictDegree !== null) parts.push(a.bankConflictDegree > 1 ? `${+a.bankConflictDegree.toFixed(2)}-way bank conflict${a.merged || a.bytesPerAccess > 4 ? " (wavefronts per quarter- or half-warp phase of 128 bytes)" : ""}.` : "No bank conflict.");
   if (a.loopInvariant) parts.push("The same address on every iteration of the enclosing loop.");
   if (a.note) parts.push(a.note);
   return parts.join(" ");
