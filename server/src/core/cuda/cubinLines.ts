@@ -34,7 +34,7 @@ export interface SassKernelLines {
   readonly instructions: number;
   /** Per main-file line, ascending; only lines with at least one instruction. */
   readonly lines: readonly SassLineCount[];
-  /** Instructions the line table leaves out or puts in other files only (a kernel written in a header). */
+  /** Instructions the line table leaves out, puts on line 0 (no line), or puts in other files only (a kernel in a header). */
   readonly unattributed: number;
 }
 
@@ -62,7 +62,6 @@ const DW_LNE_NV_INLINED_AT = 0x90;
 const MAX_SECTIONS = 1 << 16;
 const MAX_SYMBOLS = 1 << 20;
 const MAX_ROWS = 1 << 22;
-const MAX_CHAIN = 256;
 
 class Malformed extends Error {}
 
@@ -651,20 +650,6 @@ function mainFileIndices(files: readonly string[], mainFile: string): Set<number
   return byName;
 }
 
-/** The call chain of `rows[index]`, innermost first, bounded and acyclic (an inlined-at row always comes earlier). */
-function chainOf(rows: readonly LineRow[], index: number): LineRow[] {
-  const chain: LineRow[] = [];
-  let i = index;
-  while (i >= 0 && chain.length < MAX_CHAIN) {
-    const row = rows[i]!;
-    chain.push(row);
-    const next = row.inlinedAt;
-    if (next < 0 || next >= i) break;
-    i = next;
-  }
-  return chain;
-}
-
 /** The text sections' functions: a symbol marked as an entry names a kernel; all others are device functions. */
 function kernelSections(elf: Elf): Section[] {
   const entries = new Set<number>();
@@ -711,12 +696,22 @@ function sassLines(bytes: Bytes, mainFile: string | null): SassLineTable {
     const fixedMain = mainFile !== null ? mainFileIndices(files, mainFile) : null;
     if (fixedMain && fixedMain.size > 0 && chosenMain === null) chosenMain = files[[...fixedMain][0]!]!;
     let seqMain: Set<number> | null = null;
+    // Per row, the main-file line of the innermost frame of its call chain that is in the main file (0: none). An
+    // inlined-at row always comes earlier, so one pass in order fills it: linear however deep the inlining.
+    const frameLine = new Float64Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       if (row.endSequence) {
         seqMain = null;
         continue;
       }
+      if (fixedMain === null && seqMain === null) {
+        // No main file given: the sequence's first row (never inlined: nothing comes before it) names it.
+        seqMain = new Set(row.file >= 0 ? [row.file] : []);
+        if (chosenMain === null && row.file >= 0) chosenMain = files[row.file]!;
+      }
+      const main = fixedMain ?? seqMain!;
+      frameLine[i] = row.file >= 0 && main.has(row.file) ? row.line : row.inlinedAt >= 0 && row.inlinedAt < i ? frameLine[row.inlinedAt]! : 0;
       // The last row at an address describes it (earlier rows at the same address are the call sites of inlined
       // code); the range runs to the next row's address, or to the sequence's end.
       const next = rows[i + 1];
@@ -734,19 +729,11 @@ function sassLines(bytes: Bytes, mainFile: string | null): SassLineTable {
       if (to <= from) continue;
       const n = Math.ceil(to / SASS_INSTRUCTION_BYTES) - Math.ceil(from / SASS_INSTRUCTION_BYTES);
       if (n <= 0) continue;
-      const chain = chainOf(rows, i);
-      if (fixedMain === null && seqMain === null) {
-        // No main file given: the outermost frame of the kernel's first row names it.
-        const outer = chain[chain.length - 1]!;
-        seqMain = new Set(outer.file >= 0 ? [outer.file] : []);
-        if (chosenMain === null && outer.file >= 0) chosenMain = files[outer.file]!;
-      }
-      const main = fixedMain ?? seqMain!;
-      const frame = chain.find((r) => r.file >= 0 && main.has(r.file));
-      if (!frame) continue;
+      const line = frameLine[i]!;
+      if (line <= 0) continue;
       let perLine = counts.get(section.index);
       if (!perLine) counts.set(section.index, (perLine = new Map()));
-      perLine.set(frame.line, (perLine.get(frame.line) ?? 0) + n);
+      perLine.set(line, (perLine.get(line) ?? 0) + n);
       covered.set(section.index, (covered.get(section.index) ?? 0) + n);
     }
   }
