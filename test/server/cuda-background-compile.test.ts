@@ -143,6 +143,26 @@ describe("background nvcc compiles in the language server", { skip, timeout: 240
       assert.ok(hints.some((h) => /⟳/.test(String(h.label))));
     });
 
+    it("gives each template instantiation its own ptxas numbers, with the launch's dynamic shared memory", async () => {
+      const file = join(fixtures, "softmax-dynamic-smem.cu");
+      const uri = `file://${file}`;
+      const text = readFileSync(file, "utf8");
+      server.open(uri, text, 1, "cuda-cpp");
+      const position = kernelNamePosition(text, "softmax_rows");
+      const h = await waitFor("both instantiations' ptxas numbers", async () => {
+        const got = hoverText((await server.connection.sendRequest("textDocument/hover", { textDocument: { uri }, position })) as Hover);
+        return /exact from ptxas/.test(got) ? got : undefined;
+      });
+      for (const e of cudaExpectations.filter((x) => x.file === "softmax-dynamic-smem.cu")) {
+        const p = e.ptxas.sm_80;
+        const name = `softmax_rows<${e.templateArgs![0]}>`;
+        assert.match(h, new RegExp(`\`${name}\`: ${p.registers} registers per thread, ${p.smem.toLocaleString("en-US")} B static shared memory, ${e.dynamicSharedBytes.toLocaleString("en-US")} B dynamic shared memory \\(from the launch\\)`), h);
+      }
+      // Both instantiations' occupancy rows take ptxas's registers.
+      assert.equal(h.match(/registers per thread, exact/g)?.length, 2, h);
+      server.close(uri);
+    });
+
     it("publishes nvcc's error at its line (a type error the static reader accepts), and keeps the estimates", async () => {
       const file = join(work, "bad.cu");
       const uri = `file://${file}`;

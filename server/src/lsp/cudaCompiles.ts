@@ -293,17 +293,18 @@ export class CudaCompiles {
       const hit = findCompiledKernel(k.function, k.templateArgs.map((a) => a.value), r.kernels);
       if (!hit) return `- \`${k.name}\`: not among the kernels ptxas compiled for this text (estimates shown)`;
       const instructions = sass?.kernels.find((s) => s.mangled === hit.mangled)?.instructions;
-      return `- \`${k.name}\`: ${resourceText(hit)}${instructions !== undefined ? `; SASS: ${instructions.toLocaleString("en-US")} instructions (exact, from the cubin)` : ""}`;
+      return `- \`${k.name}\`: ${resourceText(hit, k.launch.dynamicSharedBytes)}${instructions !== undefined ? `; SASS: ${instructions.toLocaleString("en-US")} instructions (exact, from the cubin)` : ""}`;
     });
     return `**Resources, exact from ptxas** (${target}):\n${lines.join("\n")}`;
   }
 }
 
-/** One kernel's ptxas numbers in words. */
-function resourceText(k: CudaKernelResources): string {
+/** One kernel's ptxas numbers in words, with the launch's dynamic shared memory (ptxas never sees it). */
+function resourceText(k: CudaKernelResources, dynamicSharedBytes: number | null): string {
   const parts: string[] = [];
   if (k.registers !== null) parts.push(`${k.registers} registers per thread`);
   parts.push(`${(k.sharedMemoryBytes ?? 0).toLocaleString("en-US")} B static shared memory`);
+  if (dynamicSharedBytes) parts.push(`${dynamicSharedBytes.toLocaleString("en-US")} B dynamic shared memory (from the launch)`);
   if (k.stackBytes !== null) parts.push(`${k.stackBytes} B stack`);
   const spills = (k.spillStoreBytes ?? 0) + (k.spillLoadBytes ?? 0);
   parts.push(spills > 0 ? `spills: ${k.spillStoreBytes ?? 0} B stored, ${k.spillLoadBytes ?? 0} B loaded` : "no spills");
