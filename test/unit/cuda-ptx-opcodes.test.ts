@@ -188,6 +188,23 @@ int main() {
     assert.match(hoisted[0]!.message, /3 FLOPs per thread per iteration/);
   });
 
+  it("does not blame a kernel for work a function nvcc kept out of line does; its SASS counts for the kernel", async () => {
+    const text = `__device__ __noinline__ float twice(float v) { return v * 2.0f + 1.0f; }
+__global__ void calls_out(const float *x, float *y, int n) {
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < n) y[i] = twice(x[i]);
+}
+int main() { float *x = nullptr, *y = nullptr; calls_out<<<1024, 256>>>(x, y, 1024 * 256); return 0; }
+`;
+    const c = await check(text, "/tmp/kernellens-noinline.cu");
+    const code = c.code.get("calls_out")!;
+    assert.equal(code.ptx!.calls, true);
+    assert.equal(code.ptx!.flops.f32, 0, "the FMA is in the callee");
+    assert.deepEqual(code.mismatches, []);
+    // ptxas places the callee inside the kernel's section: its instructions are on line 1, the callee's line.
+    assert.ok((code.sass!.lines.find((l) => l.line === 1)?.instructions ?? 0) > 0);
+  });
+
   it("reports an injected disagreement: a model with three times the FLOPs, a PTX loop with its FMA removed", async () => {
     const gelu = await check(fixtureText("gelu-bf16.cu"), fixture("gelu-bf16.cu"));
     const k = gelu.analysis.kernels.find((x) => x.name === "gelu_forward_bf16x2")!;

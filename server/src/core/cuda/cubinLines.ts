@@ -17,6 +17,8 @@
 // (`__shfl_down_sync` at sm_30_intrinsics.hpp:440) lands on the main-file line that called it, and a `__device__`
 // function written in the main file keeps its own body's lines, as nvdisasm -g and Nsight Compute show them. An
 // instruction whose chain never reaches the main file (a kernel written in a header) is counted in `unattributed`.
+// A function nvcc does not inline (`__noinline__`) is placed inside the calling kernel's section in a whole-program
+// compile (a local FUNC symbol `$kernel$callee`), so its instructions count for the kernel, on the callee's lines.
 //
 // Pure: no I/O. Nothing here throws on any bytes: a malformed cubin is `{ error }`.
 

@@ -47,6 +47,8 @@ export interface PtxEntry {
   readonly flops: PtxFlops;
   /** A branch to an earlier label: PTX still has a loop, so static counts are not per-thread executed counts. */
   readonly hasLoops: boolean;
+  /** The entry calls a function nvcc did not inline (`__noinline__`, recursion): some of its work is elsewhere. */
+  readonly calls: boolean;
   /**
    * For a loop-free entry, the FLOPs one thread executes lie between these bounds (paths through the branches;
    * predicated instructions and FLOPs on lines that also expand a special function count only for the maximum);
@@ -330,6 +332,7 @@ function entryOf(raw: RawEntry, files: Readonly<Record<number, string>>, mainFil
   let flops = ZERO;
   let hasLoops = false;
   let unknownFlow = false;
+  let calls = false;
   const labelAt = new Map<string, number>();
   raw.statements.forEach((s, i) => {
     if (s.kind === "label") labelAt.set(s.text, i);
@@ -358,7 +361,10 @@ function entryOf(raw: RawEntry, files: Readonly<Record<number, string>>, mainFil
       if (base === "brx" || at === undefined) unknownFlow = true;
       else if (at <= i) hasLoops = true;
     }
-    if (base === "call") unknownFlow = true;
+    if (base === "call") {
+      unknownFlow = true;
+      calls = true;
+    }
     if (line === null) {
       unattributed++;
       return;
@@ -391,7 +397,7 @@ function entryOf(raw: RawEntry, files: Readonly<Record<number, string>>, mainFil
       if (bounds) loops.push({ line: lineOf[e.to] ?? null, perIteration: bounds });
     }
   }
-  return { name: raw.name, instructions, lines, unattributed, flops, hasLoops, perThread, loops };
+  return { name: raw.name, instructions, lines, unattributed, flops, hasLoops, calls, perThread, loops };
 }
 
 /**
