@@ -9,6 +9,7 @@ import { benchRooflineRender } from "./rooflineRender";
 import { benchSweepSearch, formatSweepBench } from "./sweepSearch";
 import { benchAccuracy } from "./accuracy";
 import { benchCudaLadder } from "./cudaLadder";
+import { benchCudaKeystroke } from "./cudaKeystroke";
 import { benchPrediction, formatPrediction } from "./predictionError";
 
 function verdict(ok: boolean): string {
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   if (!only || only === "frontend") await frontend();
   if (!only || only === "model") model();
   if (!only || only === "server") await server();
+  if (!only || only === "cuda") await cudaKeystroke();
   if (!only || only === "helper") console.log(formatHelperBench(await benchHelper()));
   if (!only || only === "panels") await panels();
   if (!only || only === "sweep") console.log(formatSweepBench(await benchSweepSearch()));
@@ -71,6 +73,14 @@ async function server(): Promise<void> {
   console.log(`  full analysis (parse, names, types, checks; change -> symbols answered)  p50 ${fmt(sl.fullAnalysis.p50)} ms  p95 ${fmt(sl.fullAnalysis.p95)} ms`);
   console.log(`  Tint alone  p50 ${fmt(sl.tintAlone.p50)} ms  p95 ${fmt(sl.tintAlone.p95)} ms`);
   console.log(`  ratio server / Tint: p50 ${sl.ratioP50.toFixed(2)}x  p95 ${sl.ratioP95.toFixed(2)}x  ${verdict(sl.ratioP95 <= 3 && sl.server.p95 < 50)}\n`);
+}
+
+async function cudaKeystroke(): Promise<void> {
+  const r = await benchCudaKeystroke();
+  console.log(`CUDA language server, keystroke -> published diagnostics, ${r.lines}-line file, ${r.kernels} kernels (goal: p95 < 50 ms)`);
+  console.log(`  keystroke   p50 ${fmt(r.keystroke.p50)} ms  p95 ${fmt(r.keystroke.p95)} ms  (min ${fmt(r.keystroke.min)}, max ${fmt(r.keystroke.max)}, ${r.keystroke.runs} keystrokes)  ${verdict(r.keystroke.p95 < 50)}`);
+  console.log(`  cold full analysis (the same text opened anew)  p50 ${fmt(r.cold.p50)} ms  p95 ${fmt(r.cold.p95)} ms`);
+  console.log(`  ratio keystroke / cold: p50 ${(r.keystroke.p50 / r.cold.p50).toFixed(2)}x  p95 ${(r.keystroke.p95 / r.cold.p95).toFixed(2)}x\n`);
 }
 
 main().then(

@@ -340,14 +340,23 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
     const body = f.body ? prog.text.slice(f.body.start, f.body.end) : "";
     for (const g of hostFns) if (g !== f && !called.has(g.name) && callsOf.get(g)!.test(body)) called.add(g.name);
   }
+  const cache = session?.kernels;
+  cache?.begin({ prog, pragmas: prepared.pragmas, aligns: prepared.aligns, lineOf: ctx.lineOf, globalSig: JSON.stringify([...objectMacros]), hostCopySig });
   let hostBudget = limits.hostStatements;
   for (const f of hostFns) {
     // A function another one calls is read where it is called, with its caller's arguments.
     if (called.has(f.name) || !f.body || f.body.children === null || hostBudget <= 0) continue;
     try {
-      const interp = new Interp(ctx, "host");
-      records.push(...interp.interpretHost(f, hostBudget));
-      hostBudget = interp.remainingBudget;
+      const budget = hostBudget;
+      const read = (c: LowerContext): { launches: LaunchRecord[]; remaining: number } => {
+        const interp = new Interp(c, "host");
+        const launches = interp.interpretHost(f, budget);
+        return { launches, remaining: interp.remainingBudget };
+      };
+      // A host function's launches follow from what it read, like a lowering (the budget it started with included).
+      const got = cache ? cache.reuse(`host\u0000${f.name}\u0000${budget}`, f, ctx, read).value : read(ctx);
+      records.push(...got.launches);
+      hostBudget = got.remaining;
     } catch (err) {
       diagnostics.push({ severity: "info", code: "cuda-host-failed", message: `KernelLens could not read the launches in '${f.name}' (please report it): ${(err as Error).message}`, span: original(f.nameSpan), source: "kernellens" });
     }
@@ -384,8 +393,6 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
 
   let analysed = 0;
   const skipped: string[] = [];
-  const cache = session?.kernels;
-  cache?.begin({ prog, pragmas: prepared.pragmas, aligns: prepared.aligns, lineOf: ctx.lineOf, globalSig: JSON.stringify([...objectMacros]), hostCopySig });
   const modelSig = model ? JSON.stringify(model.device) : "";
   const ordinals = new Map<string, number>();
   for (const fn of prog.kernels) {
@@ -475,7 +482,12 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
             .map((f) => ({ severity: f.severity, code: f.code, message: cudaWords(f.message), span: original(f.span), source: "kernellens" as const }));
           kernelDiagnostics.push(...cudaLimits(name, launch, ir, original(entry ? entry.rec.span : fn.nameSpan)));
           // Barriers and warp intrinsics not every thread reaches: read from the tree (the IR keeps no uniformity).
-          kernelDiagnostics.push(...syncDiagnostics(prog, fn, launch.workgroupSize ? launch.workgroupSize[0] * launch.workgroupSize[1] * launch.workgroupSize[2] : undefined, ctx.lineOf, original));
+          const blockThreads = launch.workgroupSize ? launch.workgroupSize[0] * launch.workgroupSize[1] * launch.workgroupSize[2] : undefined;
+          // Kept in the analysed text and mapped here, so an unchanged kernel's checks move with it.
+          const sync = cache
+            ? cache.reuse(`sync\u0000${fn.name}\u0000${ordinal}\u0000${blockThreads}`, fn, ctx, (c) => syncDiagnostics(c.prog, fn, blockThreads, c.lineOf, (s) => s)).value.map((d) => ({ ...d, span: original(d.span) }))
+            : syncDiagnostics(prog, fn, blockThreads, ctx.lineOf, original);
+          kernelDiagnostics.push(...sync);
           models.set(name, { model: mapModel(result.model, original), diagnostics: kernelDiagnostics });
           for (const d of kernelDiagnostics) findings.push({ kernel: name, diagnostic: d });
         } catch (err) {

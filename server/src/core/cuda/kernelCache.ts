@@ -36,17 +36,14 @@ interface Entry {
   /** Offsets whose line the lowering asked for, with the line. */
   readonly lines: ReadonlyMap<number, number>;
   readonly globalSig: string;
-  readonly lowered: LoweredKernel;
-  /** Its text names offsets (`struct@812`): reusable only where nothing moved. */
-  readonly positional: boolean;
+  /** The lowering (or another result worked out from the same recorded reads: a host function's launches). */
+  readonly value: unknown;
   /** Models by launch key, in this entry's text. */
   readonly models: Map<string, ModelEntry>;
 }
 
 interface ModelEntry {
   readonly got: { result: ModelResult; quant: readonly Finding[] };
-  /** Its messages name offsets (`the loop at offset 2084`): reusable only where nothing moved. */
-  readonly positional: boolean;
 }
 
 /** What one analysis knows of its program, for describing lookups. */
@@ -66,15 +63,23 @@ export class KernelCache {
   private next = new Map<string, Entry>();
   private view: CacheView | undefined;
   private described = new Map<Lookup, Described | null>();
-  /** Reused and computed lowerings of the last analysis, for tests and the benchmark. */
-  stats = { reused: 0, lowered: 0, modelsReused: 0, modelled: 0 };
+  /** What the last analysis reused and worked out, by kind (`lower`, `host`, `sync`, `model`), for tests and the benchmark. */
+  stats = new Map<string, { reused: number; computed: number }>();
+
+  /** @internal */
+  count(kind: string, reused: boolean): void {
+    let c = this.stats.get(kind);
+    if (!c) this.stats.set(kind, (c = { reused: 0, computed: 0 }));
+    if (reused) c.reused++;
+    else c.computed++;
+  }
 
   /** Starts an analysis: entries not used by it are dropped at `end`. */
   begin(view: CacheView): void {
     this.view = view;
     this.described = new Map();
     this.next = new Map();
-    this.stats = { reused: 0, lowered: 0, modelsReused: 0, modelled: 0 };
+    this.stats = new Map();
   }
 
   end(): void {
@@ -94,25 +99,35 @@ export class KernelCache {
    * nothing it read changed; else computed by `lower` on a recording context.
    */
   lower(key: string, fn: FunctionInfo, ctx: LowerContext, lower: (ctx: LowerContext) => LoweredKernel): { lowered: LoweredKernel; handle: ModelSlot } {
+    const { value, handle } = this.reuse(`lower\u0000${key}`, fn, ctx, lower);
+    return { lowered: value, handle };
+  }
+
+  /**
+   * Anything worked out from `fn` through a context (a lowering, a host function's launches, checks of its syntax):
+   * reused, moved, when nothing it read changed; else computed on a recording context. `key` names what it is and
+   * every input it takes besides the context.
+   */
+  reuse<T>(key: string, fn: FunctionInfo, ctx: LowerContext, compute: (ctx: LowerContext) => T): { value: T; handle: ModelSlot } {
     const view = this.view!;
     const old = this.entries.get(key);
     if (old) {
       const moved = this.validate(old, fn, view);
-      if (moved && (!old.positional || moved.identity)) {
+      if (moved) {
         try {
-          const lowered = moved.apply(old.lowered);
-          const entry: Entry = { ...old, self: this.describeFunction(fn), lookups: this.currentLookups(old), lines: movedLines(old.lines, moved), lowered, models: new Map() };
+          const value = moved.apply(old.value) as T;
+          const entry: Entry = { ...old, self: this.describeFunction(fn), lookups: this.currentLookups(old), lines: movedLines(old.lines, moved), value, models: new Map() };
           this.next.set(key, entry);
-          this.stats.reused++;
-          return { lowered, handle: new ModelSlot(this, entry, old, moved) };
+          this.count(key.slice(0, key.indexOf("\u0000")), true);
+          return { value, handle: new ModelSlot(this, entry, old, moved) };
         } catch (err) {
           if (!(err instanceof OutsideRegions)) throw err;
         }
       }
     }
     const recorded = recordingContext(ctx);
-    const lowered = lower(recorded.ctx);
-    this.stats.lowered++;
+    const value = compute(recorded.ctx);
+    this.count(key.slice(0, key.indexOf("\u0000")), false);
     const lookups = new Map<Lookup, Described>();
     const cacheable = !recorded.wholeProgram;
     for (const l of recorded.lookups) {
@@ -120,9 +135,9 @@ export class KernelCache {
       if (d) lookups.set(l, d);
       else lookups.set(l, { regions: [], sig: "absent" });
     }
-    const entry: Entry = { self: this.describeFunction(fn), lookups, lines: recorded.lines, globalSig: view.globalSig, lowered, positional: namesOffsets(lowered), models: new Map() };
+    const entry: Entry = { self: this.describeFunction(fn), lookups, lines: recorded.lines, globalSig: view.globalSig, value, models: new Map() };
     if (cacheable) this.next.set(key, entry);
-    return { lowered, handle: new ModelSlot(this, cacheable ? entry : undefined, undefined, undefined) };
+    return { value, handle: new ModelSlot(this, cacheable ? entry : undefined, undefined, undefined) };
   }
 
   /** The lookups of a reused entry described in the current text (validate checked they match). */
@@ -233,46 +248,26 @@ export class ModelSlot {
   model(launchKey: string, compute: () => { result: ModelResult; quant: readonly Finding[] }): { result: ModelResult; quant: readonly Finding[] } {
     const have = this.entry?.models.get(launchKey);
     if (have) {
-      this.cache.stats.modelsReused++;
+      this.cache.count("model", true);
       return have.got;
     }
     const old = this.previous?.models.get(launchKey);
-    if (old && this.moved && (!old.positional || this.moved.identity)) {
+    if (old && this.moved) {
       try {
-        const moved = { got: this.moved.apply(old.got), positional: old.positional };
+        const moved = { got: this.moved.apply(old.got) };
         this.entry!.models.set(launchKey, moved);
-        this.cache.stats.modelsReused++;
+        this.cache.count("model", true);
         return moved.got;
       } catch (err) {
         if (!(err instanceof OutsideRegions)) throw err;
       }
     }
     const got = compute();
-    this.cache.stats.modelled++;
-    if (this.entry && !cutByClock(got.result)) this.entry.models.set(launchKey, { got, positional: namesOffsets(got) });
+    this.cache.count("model", false);
+    if (this.entry && !cutByClock(got.result)) this.entry.models.set(launchKey, { got });
     return got;
   }
 }
-
-/** Whether any text in a result names an offset of the analysed text (such text cannot be moved, only reused in place). */
-function namesOffsets(value: unknown): boolean {
-  const seen = new Set<object>();
-  const visit = (v: unknown): boolean => {
-    if (typeof v === "string") return POSITIONAL.test(v);
-    if (v === null || typeof v !== "object" || seen.has(v)) return false;
-    seen.add(v);
-    if (v instanceof Map) {
-      for (const [k, x] of v) if (visit(k) || visit(x)) return true;
-      return false;
-    }
-    for (const x of Array.isArray(v) ? v : Object.values(v)) if (visit(x)) return true;
-    return false;
-  };
-  return visit(value);
-}
-
-/** `struct@812` (an anonymous struct's name), `offset 2084` (a loop in the model's notes). */
-const POSITIONAL = /@\d|offset \d/;
 
 function movedLines(lines: ReadonlyMap<number, number>, moved: Relocation): Map<number, number> {
   const out = new Map<number, number>();
@@ -287,11 +282,14 @@ function cutByClock(r: ModelResult): boolean {
 }
 
 /**
- * The key of a resolved launch for the model: everything in it but positions (the model reads none; directives and
- * problems keep their content), with maps as entry lists.
+ * The key of a resolved launch for the model: everything in it the model can read (positions aside: it reads none),
+ * with maps as entry lists. Left out: the directives themselves, their problems and their environment (every numeric
+ * define and file-scope constant of the file), which the launch's evaluation reads and the model does not: what they
+ * decided is in the sizes, overrides, buffers and assumptions.
  */
 export function launchKey(launch: ResolvedLaunch, rest: unknown): string {
-  return JSON.stringify([launch, rest], (_k, v: unknown) => {
+  const { env: _env, directives: _directives, problems: _problems, ...modelled } = launch;
+  return JSON.stringify([modelled, rest], (_k, v: unknown) => {
     if (v instanceof Map) return [...v.entries()];
     if (v instanceof Set) return [...v.values()];
     if (typeof v === "function") return "fn";

@@ -1,9 +1,10 @@
 // Moves a cached result (a kernel's IR, its model) to where its text now stands: an edit above a kernel shifts every
 // offset of it without changing a character of it, so what was worked out for it still holds, a fixed distance away.
 //
-// Offsets are spans (`{ start, end }` objects) and a loop's `headerEnd`. Each moved region (the kernel, a device
-// function it calls, a struct it uses) has its own shift; an offset outside every region means the result read text
-// the cache does not know about, and it is not reused.
+// Offsets are spans (`{ start, end }` objects), a loop's `headerEnd`, and offsets written into text (the model's
+// `the loop at offset 2084`, the lowering's `struct@812` for an anonymous struct). Each moved region (the kernel, a
+// device function it calls, a struct it uses) has its own shift; an offset outside every region means the result
+// read text the cache does not know about, and it is not reused.
 
 /** A region of the old analysed text and how far it moved. */
 export interface MovedRegion {
@@ -38,6 +39,7 @@ export class Relocation {
     if (this.identity) return value;
     const seen = new Map<object, unknown>();
     const walk = (v: unknown): unknown => {
+      if (typeof v === "string") return OFFSET_IN_TEXT.test(v) ? v.replace(OFFSETS_IN_TEXT, (_m, before: string, n: string) => `${before}${this.offset(Number(n))}`) : v;
       if (v === null || typeof v !== "object") return v;
       const done = seen.get(v);
       if (done !== undefined) return done;
@@ -50,7 +52,7 @@ export class Relocation {
       } else if (v instanceof Map) {
         const m = new Map<unknown, unknown>();
         seen.set(v, m);
-        for (const [k, x] of v) m.set(k, walk(x));
+        for (const [k, x] of v) m.set(walk(k), walk(x));
         out = m;
       } else if (v instanceof Set) {
         const s = new Set<unknown>();
@@ -79,9 +81,13 @@ export class Relocation {
   }
 }
 
-const EXPRESSION_KINDS = new Set(["const", "var", "bin", "un", "unknown", "scalar", "vector", "ptr", "ref", "array", "struct", "fragment", "group", "void"]);
+/** An offset written into text: `offset 2084`, `struct@812`. */
+const OFFSET_IN_TEXT = /(?:offset |@)\d/;
+const OFFSETS_IN_TEXT = /(offset |@)(\d+)/g;
 
-/** Symbolic expressions (VExpr) and C types: no offsets inside, shared rather than copied. */
+const EXPRESSION_KINDS = new Set(["const", "var", "bin", "un", "scalar", "vector", "fragment", "group", "void"]);
+
+/** Symbolic expressions (VExpr) and scalar, vector and opaque C types: no offsets inside, shared rather than copied. */
 function holdsNoOffsets(o: Record<string, unknown>): boolean {
   const k = o.k;
   if (typeof k !== "string") return false;

@@ -75,20 +75,23 @@ export function editBetween(before: string, after: string): TreeEdit {
   while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
   const oldEnd = before.length - tail;
   const newEnd = after.length - tail;
+  const startPosition = pointAt(before, start, { row: 0, lineStart: 0 }, 0);
+  // The ends counted on from the start (the texts agree up to it).
+  const from = { row: startPosition.row, lineStart: start - startPosition.column };
   return {
     startIndex: start,
     oldEndIndex: oldEnd,
     newEndIndex: newEnd,
-    startPosition: pointAt(before, start),
-    oldEndPosition: pointAt(before, oldEnd),
-    newEndPosition: pointAt(after, newEnd),
+    startPosition,
+    oldEndPosition: pointAt(before, oldEnd, from, start),
+    newEndPosition: pointAt(after, newEnd, from, start),
   };
 }
 
-function pointAt(text: string, index: number): { row: number; column: number } {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf("\n"); i >= 0 && i < index; i = text.indexOf("\n", i + 1)) {
+/** Row and column of `index`, counting lines on from `from` (the row and line start at offset `at`). */
+function pointAt(text: string, index: number, from: { row: number; lineStart: number }, at: number): { row: number; column: number } {
+  let { row, lineStart } = from;
+  for (let i = text.indexOf("\n", at); i >= 0 && i < index; i = text.indexOf("\n", i + 1)) {
     row++;
     lineStart = i + 1;
   }
