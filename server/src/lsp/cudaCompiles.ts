@@ -264,7 +264,9 @@ export class CudaCompiles {
     // The line table names the source as the compile's `#line` did: that name picks its lines out of the table.
     const sass = result.ok && result.cubin ? sassLinesOfCubin(result.cubin, result.lineTableFile) : undefined;
     if (sass && "error" in sass) this.host.log(`nvcc: ${uri}: no SASS per line: ${sass.error}`);
-    const record: CompileRecord = { version, text, key, result, forText: { kernels: result.ok ? result.kernels : [], diagnostics: compileDiagnostics(result, text, display) }, ...(sass ? { sass } : {}) };
+    // The cubin's bytes are read once, here: the record keeps what was read from them, not the bytes.
+    const kept: NvccResourcesResult = result.ok && result.cubin ? { ...result, cubin: undefined } : result;
+    const record: CompileRecord = { version, text, key, result: kept, forText: { kernels: result.ok ? result.kernels : [], diagnostics: compileDiagnostics(result, text, display) }, ...(sass ? { sass } : {}) };
     this.status.set(uri, { state: "done", record });
     await this.host.reanalyze(uri);
     if (this.host.document(uri)?.version === version) this.host.updated(uri);
