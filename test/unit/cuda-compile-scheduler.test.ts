@@ -10,6 +10,7 @@ import { after, before, describe, it } from "node:test";
 import { compileResources, findNvcc, NvccResultCache, type NvccResourcesResult } from "../../server/src/cuda/nvccResources";
 import { CancelSource, CompileScheduler } from "../../server/src/lsp/compileScheduler";
 import { compileDiagnostics } from "../../server/src/lsp/cudaCompiles";
+import { defaultSettings, parseSettings } from "../../server/src/lsp/settings";
 
 const nvcc = findNvcc(undefined);
 const noNvcc = "error" in nvcc ? `nvcc is not installed here (${nvcc.error})` : false;
@@ -195,5 +196,20 @@ describe("compileDiagnostics without a compiler", () => {
     assert.equal(out.length, 1);
     assert.equal(out[0]!.code, "nvcc-arch");
     assert.match(out[0]!.message, /sm_75/);
+  });
+});
+
+describe("the background compile's settings", () => {
+  it("default to compiling after 1 s with compile_commands.json's flags, and SASS hints off", () => {
+    const s = parseSettings({});
+    assert.deepEqual([s.cudaCompile, s.cudaNvccPath, s.cudaFlags, s.cudaCompileDebounceMs, s.sassInlayHints], [true, "", [], 1000, false]);
+    assert.deepEqual(parseSettings({}), defaultSettings);
+  });
+
+  it("read a hand-edited settings.json defensively", () => {
+    const s = parseSettings({ cuda: { compile: false, nvccPath: " /opt/cuda/bin/nvcc ", flags: ["-std=c++17", 3, "--expt-relaxed-constexpr"], compileDebounceMs: 1e9 }, inlayHints: { sass: true } });
+    assert.deepEqual([s.cudaCompile, s.cudaNvccPath, s.cudaFlags, s.cudaCompileDebounceMs, s.sassInlayHints], [false, "/opt/cuda/bin/nvcc", ["-std=c++17", "--expt-relaxed-constexpr"], 60_000, true]);
+    const odd = parseSettings({ cuda: { compile: "off", nvccPath: 7, flags: "-O3", compileDebounceMs: "soon" }, inlayHints: { sass: "yes" } });
+    assert.deepEqual([odd.cudaCompile, odd.cudaNvccPath, odd.cudaFlags, odd.cudaCompileDebounceMs, odd.sassInlayHints], [false, "", [], 1000, false]);
   });
 });
