@@ -133,7 +133,7 @@ ${loop}
     it(`${f.file}: the model's merged and single shared loads per K tile equal the LDS.128 and LDS.32 in its SASS`, { skip: noNvcc }, async () => {
       const text = readFileSync(join(fixtures, f.file), "utf8");
       const m = await model(text, f.kernel);
-      const threads = m.invocations;
+      const threads = m.invocations!;
       const perPass = (a: AccessInfo) => a.count.value / threads / (f.k / f.tileK) / (a.merged?.width ?? 1);
       let wide = 0;
       let narrow = 0;

@@ -30,6 +30,8 @@ const MAX_WARPS = 32;
 const SHORT_LOOP = 16;
 /** Iterations of such inner loops enumerated at each step, at most. */
 const MAX_MEMBERS = 64;
+/** Addresses evaluated per access, at most (about a millisecond). */
+const MAX_EVALUATIONS = 1 << 16;
 
 export interface L1Context {
   /** Blocks resident on one SM: they share its L1. */
@@ -77,13 +79,18 @@ export function l1MissShare(a: RecordedAccess, walk: WalkResult, workgroupSize: 
   const inner = loops.slice(step + 1).filter((l) => used.has(l.name));
   const members = inner.reduce((p, l) => p * domainSize(l.domain), 1);
   if (members > MAX_MEMBERS || inner.some((l) => l.domain.kind !== "range")) return undefined;
-  const window = Math.min(REUSE_WINDOW, domainSize(stepLoop.domain));
+  let window = Math.min(REUSE_WINDOW, domainSize(stepLoop.domain));
   if (window < 1) return undefined;
   const sector = device.memoryTransactionBytes;
   const [lx, ly, lz] = workgroupSize;
   const threads = lx * ly * lz;
   const lanes = Math.min(device.warpSize, 64);
   const warps = Math.min(MAX_WARPS, Math.ceil(threads / lanes));
+  // The sampling runs on every keystroke: a shorter window where a block and its register block are large, none
+  // (no reuse claimed) where even two steps would cost too much.
+  const perStep = warps * members * lanes;
+  if (perStep * window > MAX_EVALUATIONS) window = Math.floor(MAX_EVALUATIONS / perStep);
+  if (window < 2) return undefined;
 
   const names = new Map<string, number>();
   const slot = (n: string): number => names.get(n) ?? names.set(n, names.size).get(n)!;
