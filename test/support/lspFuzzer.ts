@@ -35,6 +35,11 @@ export interface FuzzOptions {
   readonly log?: (line: string) => void;
   /** The language of the fuzzed document (default WGSL): CUDA edits a `cuda-cpp` document of the CUDA fixtures. */
   readonly language?: "wgsl" | "cuda";
+  /**
+   * Every this many edits the document closes and another one opens (a new URI, an example's text): whatever the
+   * server keeps per document (analyses, incremental parse trees) must go with the closed ones. Default: never.
+   */
+  readonly reopenEvery?: number;
 }
 
 export interface FuzzReport {
@@ -52,7 +57,16 @@ export interface FuzzReport {
    * Server resident memory in MiB: after the warm-up, just before the multi-megabyte document (after half the edits:
    * what ordinary work left), the highest seen, and at the end, a few seconds after the document closed.
    */
-  readonly rss: { readonly start: number; readonly beforeLarge: number; readonly peak: number; readonly end: number };
+  readonly rss: {
+    readonly start: number;
+    readonly beforeLarge: number;
+    readonly peak: number;
+    readonly end: number;
+    /** After every 100 edits, with every request answered: memory that keeps growing here is a leak. */
+    readonly checkpoints: readonly number[];
+  };
+  /** Documents opened in all (more than one with `reopenEvery`). */
+  readonly documents: number;
   /** Lines the server logged that say something threw. */
   readonly serverErrors: string[];
   readonly alive: boolean;
@@ -196,7 +210,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const frags = cuda ? cudaFragments(rand) : fragments(rand);
   const server: ServerHandle = await startServer({ diagnostics: { debounceMs: 30 } });
   const pid = server.process.pid!;
-  const uri = cuda ? "file:///tmp/kernellens-lsp-fuzz.cu" : "file:///tmp/kernellens-lsp-fuzz.wgsl";
+  const uriOf = (n: number): string => `file:///tmp/kernellens-lsp-fuzz${n > 1 ? `-${n}` : ""}.${cuda ? "cu" : "wgsl"}`;
+  let documents = 1;
+  let uri = uriOf(documents);
   const languageId = cuda ? "cuda-cpp" : "wgsl";
   let text = examples[0];
   let version = 1;
@@ -209,6 +225,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   let pending: Promise<void>[] = [];
   let peak = 0;
   let beforeLarge = 0;
+  const checkpoints: number[] = [];
   const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 100);
 
   /** Sends one request, timing it; a response that never comes within four deadlines counts as a failure. */
@@ -316,7 +333,19 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         pending.push(randomRequest());
         server.open(uri, text, ++version, languageId);
       }
-      if (i % 100 === 99) log(`${i + 1} edits, ${latencies.length} requests, rss ${rssMiB(pid).toFixed(0)} MiB`);
+      if (options.reopenEvery && i % options.reopenEvery === options.reopenEvery - 1) {
+        // This document goes; another one, new to the server, takes its place.
+        await settle();
+        server.close(uri);
+        uri = uriOf(++documents);
+        text = pick(examples);
+        server.open(uri, text, ++version, languageId);
+      }
+      if (i % 100 === 99) {
+        await settle();
+        checkpoints.push(rssMiB(pid));
+        log(`${i + 1} edits, ${latencies.length} requests, ${documents} documents, rss ${checkpoints[checkpoints.length - 1]!.toFixed(0)} MiB`);
+      }
       if (i === largeAt && options.large !== false) await largePhase();
     }
     await settle();
@@ -336,7 +365,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       failures,
       late,
       latency: { max: sorted[sorted.length - 1] ?? 0, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99) },
-      rss: { start: rssStart, beforeLarge: beforeLarge || rssEnd, peak, end: rssEnd },
+      rss: { start: rssStart, beforeLarge: beforeLarge || rssEnd, peak, end: rssEnd, checkpoints },
+      documents,
       serverErrors,
       alive: server.process.exitCode === null && server.process.signalCode === null,
       seconds: (performance.now() - started) / 1000,
