@@ -122,6 +122,22 @@ __global__ void cg_kernel(float* x) {
     assert.deepEqual(all.map((d) => src.slice(d.span.start, d.span.end)), ["block.sync()", "cg::sync(tb)"]);
   });
 
+  it("a barrier written through a function-like macro", async () => {
+    const src = `
+#define BLOCK_SYNC() __syncthreads()
+__global__ void macro_sync(float* x, int n) {
+  __shared__ float s[256];
+  s[threadIdx.x] = x[blockIdx.x * 256 + threadIdx.x];
+  BLOCK_SYNC();
+  if (threadIdx.x < 128) {
+    s[threadIdx.x] += s[threadIdx.x + 128];
+    BLOCK_SYNC();
+  }
+  x[blockIdx.x] = s[0];
+}`;
+    await one(src, "barrier-divergence", "BLOCK_SYNC()", 2);
+  });
+
   it("inside a device function called under a thread-dependent condition, with the call named", async () => {
     const src = `
 __device__ float block_sum(float v, float* scratch) {

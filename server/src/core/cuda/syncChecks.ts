@@ -338,6 +338,9 @@ class FunctionWalk {
   private isBarrier(fnNode: CNode, name: string, args: readonly CNode[]): boolean {
     if (fnNode.type !== "field_expression") {
       if (BARRIERS.has(name)) return !this.userDefines(name);
+      // A function-like macro that is a barrier (`#define SYNC() __syncthreads()`).
+      const macro = this.c.program.macros.get(name);
+      if (macro) return /^\s*(\(\s*)?(__syncthreads(_count|_and|_or)?|__barrier_sync)\s*\(/.test(macro.body);
       // cg::sync(block)
       return name === "sync" && args.length === 1 && this.isBlockGroup(args[0]!);
     }
