@@ -110,7 +110,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   workspaceFolders = initialFolders(params);
   return {
     capabilities: {
-      textDocumentSync: TextDocumentSyncKind.Incremental,
+      // Saves are announced (no text) so a saved header has the CUDA files that include it compiled again.
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       documentSymbolProvider: true,
       definitionProvider: true,
       referencesProvider: true,
@@ -165,6 +166,7 @@ documents.onDidChangeContent(async (e) => {
   analyses.schedule(e.document.uri, s.debounceMs);
   analyses.scheduleDependents(e.document.uri, s.debounceMs);
 });
+documents.onDidSave((e) => compiles.saved(e.document.uri, documents.all().map((d) => d.uri)));
 documents.onDidClose((e) => {
   compiles.closed(e.document.uri);
   analyses.forget(e.document.uri);

@@ -163,6 +163,30 @@ describe("background nvcc compiles in the language server", { skip, timeout: 240
       server.close(uri);
     });
 
+    it("compiles a file again when a header it includes is saved, so a header that was missing is found", async () => {
+      const file = join(work, "uses-header.cu");
+      const uri = `file://${file}`;
+      const text = ['#include "tile_config.cuh"', "__global__ void scale(float *x, float a, int n) {", "  int i = blockIdx.x * blockDim.x + threadIdx.x;", "  if (i < n) x[i] *= a * SCALE;", "}", ""].join("\n");
+      const failed = server.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === "nvcc-failed"), 60_000);
+      server.open(uri, text, 1, "cuda-cpp");
+      await failed;
+      // The author writes the header in the editor and saves it.
+      const header = join(work, "tile_config.cuh");
+      const headerText = "#pragma once\n#define SCALE 2.0f\n";
+      writeFileSync(header, headerText);
+      const fixed = server.diagnostics(uri, (p) => !p.diagnostics.some((d) => d.source === "nvcc" || d.code === "nvcc-failed"), 60_000);
+      server.open(`file://${header}`, headerText, 1, "cuda-cpp");
+      void server.connection.sendNotification("textDocument/didSave", { textDocument: { uri: `file://${header}` } });
+      await fixed;
+      const h = await waitFor("ptxas's numbers after the save", async () => {
+        const got = hoverText((await server.connection.sendRequest("textDocument/hover", { textDocument: { uri }, position: kernelNamePosition(text, "scale") })) as Hover);
+        return /exact from ptxas/.test(got) ? got : undefined;
+      });
+      assert.match(h, /registers per thread, exact/);
+      server.close(`file://${header}`);
+      server.close(uri);
+    });
+
     it("publishes nvcc's error at its line (a type error the static reader accepts), and keeps the estimates", async () => {
       const file = join(work, "bad.cu");
       const uri = `file://${file}`;

@@ -126,6 +126,15 @@ export class CudaCompiles {
     this.status.delete(uri);
   }
 
+  /**
+   * A file was saved: it may be a header an open CUDA document includes (nvcc reads headers from disk), so every other
+   * open CUDA document is compiled again. The adapter's cache answers at once where none of the headers a compile
+   * read has changed; a compile that failed (a header that did not exist yet) runs again.
+   */
+  saved(uri: string, open: readonly string[]): void {
+    for (const other of open) if (other !== uri && this.status.has(other)) void this.changed(other);
+  }
+
   /** The settings changed (device, flags, trust): every open CUDA document is compiled again under them. */
   settingsChanged(uris: readonly string[]): void {
     for (const uri of uris) void this.changed(uri);
@@ -224,7 +233,6 @@ export class CudaCompiles {
     const text = doc.getText();
     const key = settingsKey(settings);
     const last = this.record(uri);
-    if (last && last.text === text && last.key === key) return; // already compiled (a re-open, a refresh of settings)
     const analysis = state.analysis.language === "cuda" ? state.analysis : undefined;
     const cc = cudaCapability(analysis?.device?.computeCapability);
     if (!cc) {
@@ -255,6 +263,9 @@ export class CudaCompiles {
       this.host.log(`nvcc: ${uri} (version ${version}) cancelled: the text changed or the document closed`);
       return;
     }
+    // The same text under the same settings, answered from the adapter's cache (which re-checks the headers the
+    // compile read): the analysis already has these numbers.
+    if (result.ok && result.cached && last && last.text === text && last.key === key && last.result.ok) return;
     this.host.log(`nvcc: ${uri} (version ${version}) ${result.ok ? `compiled for ${result.arch} in ${result.compileMs} ms${result.cached ? " (cached)" : ""}, ${result.kernels.length} kernels` : `${result.kind}: ${result.message}`}`);
     if (!result.ok && result.kind === "not-found" && !this.notFoundSaid) {
       this.notFoundSaid = true;
