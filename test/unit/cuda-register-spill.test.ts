@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { compiledKernels } from "../../server/src/cli/cudaCompile";
 import { findDevice } from "../../server/src/core/devices/database";
+import { breakdownMarkdown, CUDA_WORDS } from "../../server/src/core/model/format";
 import { compileResources, findNvcc, type CudaKernelResources } from "../../server/src/cuda/nvccResources";
 import { analyzeCuda } from "../support/cudaParser";
 import { findRepoRoot } from "../support/repoRoot";
@@ -83,6 +84,8 @@ describe("register spills from ptxas", { skip, timeout: 180_000 }, () => {
     const threads = model.invocations!;
     assert.deepEqual(model.spills, { storeBytesPerThread: k.spillStoreBytes, loadBytesPerThread: k.spillLoadBytes, stackBytesPerThread: k.stackBytes, bytes: (k.spillStoreBytes! + k.spillLoadBytes!) * threads, source: "ptxas" });
     assert.ok((model.roofline.components.localMemoryMs ?? 0) > 0, "spill traffic is charged through the L1");
+    // The hover's breakdown says so, in CUDA's words.
+    assert.match(breakdownMarkdown(model, a100(), CUDA_WORDS), new RegExp(`Register spills.*${k.spillStoreBytes} B stored and ${k.spillLoadBytes} B loaded per thread, exact from ptxas`));
 
     // The same registers without the spills: no finding, no local-memory time, a shorter predicted time.
     const noSpills = compiledKernels(kernels).map((c) => ({ ...c, spillStoreBytes: 0, spillLoadBytes: 0 }));

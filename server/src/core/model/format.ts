@@ -112,6 +112,7 @@ export function breakdownMarkdown(m: KernelModel, device: DeviceSpec, w: LaunchW
   }
   if (m.workgroupMemoryBytes !== null) rows.push([w.WorkgroupMemory, `${bytes(m.workgroupMemoryBytes)} per ${w.workgroup}`]);
   if (m.localMemory) rows.push(["Local memory", `${m.localMemory.arrays.map((a) => `'${a.name}'`).join(", ")} indexed at run time, so in local memory, not registers: ${bytes(m.localMemory.bytes)} read and written through the L1`]);
+  if (m.spills) rows.push(["Register spills", `${m.spills.storeBytesPerThread} B stored and ${m.spills.loadBytesPerThread} B loaded per ${w.invocation}, exact from ${m.spills.source}: at least ${bytes(m.spills.bytes)} through the L1 (once per ${w.invocation})`]);
   const roof = m.roofline;
   if (roof.arithmeticIntensity !== null) rows.push(["Arithmetic intensity", `${roof.arithmeticIntensity.toPrecision(3)} FLOP/B (ridge ${roof.ridge.toPrecision(3)} on this device)`]);
   if (m.occupancy) rows.push(["Occupancy", `${percent(m.occupancy.value)}, limited by ${inWords(m.occupancy.limitedBy, w)}: ${inWords(m.occupancy.detail, w)} (${m.occupancy.estimated ? `registers ≈ ${m.occupancy.registersPerInvocation} per ${w.invocation}, estimated` : `${m.occupancy.registersPerInvocation} registers per ${w.invocation}, exact`})`]);
