@@ -6,6 +6,10 @@
 // Someone types a line into a kernel in the middle of the file, one character per edit (Enter included), each after
 // the previous answer arrived. The baseline, measured in the same run and the same server, is a cold full analysis
 // of the same text: opening it as a new document (no previous tree, no kept kernels).
+import { analyzeCudaSource, type CudaSourceAnalysis } from "../../server/src/core/cuda/analyze";
+import { CudaSession } from "../../server/src/core/cuda/session";
+import { findDevice } from "../../server/src/core/devices/database";
+import { createParser } from "../../server/src/treeSitter/grammars";
 import { startServer } from "../support/lspClient";
 import { largeCudaFile } from "../support/cudaLargeFile";
 import { type Summary, summarize } from "./stats";
@@ -15,6 +19,63 @@ export interface CudaKeystrokeResult {
   readonly kernels: number;
   readonly keystroke: Summary;
   readonly cold: Summary;
+  /** The same keystrokes analysed in this process (no LSP), and the median of each phase, for where the time goes. */
+  readonly inProcess: { readonly keystroke: Summary; readonly cold: Summary; readonly phases: Readonly<Record<string, number>> };
+}
+
+const TYPED = "\n    float typed_sum = 0.0f;\n    typed_sum += 2.0f * typed_sum;".repeat(4);
+
+/** Where the typing starts: inside the body of a kernel in the middle of the file. */
+function typingStart(base: string): number {
+  return base.indexOf("{", base.indexOf("__global__", Math.floor(base.length / 2))) + 1;
+}
+
+/** The keystrokes of `benchCudaKeystroke` analysed in this process with a session, next to fresh analyses. */
+async function inProcess(base: string, keystrokes: number, colds: number): Promise<CudaKeystrokeResult["inProcess"]> {
+  const parser = await createParser("cuda");
+  if ("error" in parser) throw new Error(parser.error);
+  // As the server models: its device default and a clock on each kernel's counting.
+  const model = { device: findDevice("nvidia-rtx-4090")!, budget: { timeMs: 500, clock: () => performance.now() } };
+  const cold: number[] = [];
+  for (let i = 0; i < colds + 2; i++) {
+    const t0 = performance.now();
+    analyzeCudaSource(`// cold ${i}\n${base}`, { parser, model });
+    if (i >= 2) cold.push(performance.now() - t0);
+  }
+  const session = new CudaSession();
+  const samples: number[] = [];
+  const phases: CudaSourceAnalysis["timings"][] = [];
+  try {
+    analyzeCudaSource(base, { parser, model, session });
+    let text = base;
+    let cursor = typingStart(base);
+    for (let i = 0; i < keystrokes + 10; i++) {
+      text = text.slice(0, cursor) + TYPED[i % TYPED.length] + text.slice(cursor);
+      cursor++;
+      const t0 = performance.now();
+      const a = analyzeCudaSource(text, { parser, model, session });
+      if (i >= 10) {
+        samples.push(performance.now() - t0);
+        phases.push(a.timings);
+      }
+    }
+  } finally {
+    session.dispose();
+  }
+  const median = (f: (t: CudaSourceAnalysis["timings"]) => number): number => summarize(phases.map(f)).p50;
+  return {
+    keystroke: summarize(samples),
+    cold: summarize(cold),
+    phases: {
+      prepare: median((t) => t.prepareMs),
+      parse: median((t) => t.parseMs),
+      copy: median((t) => t.copyMs),
+      host: median((t) => t.hostMs),
+      lower: median((t) => t.lowerMs),
+      model: median((t) => t.modelMs),
+      other: median((t) => t.analyzeMs - t.hostMs - t.lowerMs - t.modelMs),
+    },
+  };
 }
 
 /** The LSP position of an offset. */
@@ -34,6 +95,7 @@ export async function benchCudaKeystroke(keystrokes = 90, colds = 8): Promise<Cu
   const kernels = (base.match(/__global__/g) ?? []).length;
   // No background compile: the static answer alone is measured.
   const server = await startServer({ diagnostics: { debounceMs: 0 }, cuda: { compile: false } });
+  let measured: { keystroke: Summary; cold: Summary };
   try {
     // Cold: each a new document, analysed from nothing.
     const cold: number[] = [];
@@ -54,11 +116,10 @@ export async function benchCudaKeystroke(keystrokes = 90, colds = 8): Promise<Cu
     await first;
     // Inside the body of a kernel in the middle of the file.
     let text = base;
-    let cursor = base.indexOf("{", base.indexOf("__global__", Math.floor(base.length / 2))) + 1;
-    const typed = "\n    float typed_sum = 0.0f;\n    typed_sum += 2.0f * typed_sum;".repeat(4);
+    let cursor = typingStart(base);
     const samples: number[] = [];
     for (let i = 0; i < keystrokes + 10; i++) {
-      const ch = typed[i % typed.length];
+      const ch = TYPED[i % TYPED.length];
       const version = i + 2;
       const at = positionOf(text, cursor);
       const got = server.diagnostics(uri, (p) => p.version === version, 60000);
@@ -69,8 +130,9 @@ export async function benchCudaKeystroke(keystrokes = 90, colds = 8): Promise<Cu
       text = text.slice(0, cursor) + ch + text.slice(cursor);
       cursor++;
     }
-    return { lines, kernels, keystroke: summarize(samples), cold: summarize(cold) };
+    measured = { keystroke: summarize(samples), cold: summarize(cold) };
   } finally {
     await server.stop();
   }
+  return { lines, kernels, ...measured, inProcess: await inProcess(base, keystrokes, colds) };
 }

@@ -27,7 +27,7 @@ import { type CompiledKernel, exactResourcesOf, findCompiledKernel } from "./com
 import { prepareCuda } from "./prepare";
 import { collectProgram, declaredName, type FunctionInfo } from "./program";
 import { type CNode, type CopyPolicy, type CopyReuse, copyTree, type CudaParser, field, kids, namedKids, type SyntaxTree, syntaxErrors } from "./syntax";
-import { launchKey, type ModelSlot } from "./kernelCache";
+import { launchKey, type ModelSlot, withPositions } from "./kernelCache";
 import type { CudaSession } from "./session";
 import { builtinType, sizeOf } from "./types";
 import { cudaWords } from "./words";
@@ -393,7 +393,9 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
 
   let analysed = 0;
   const skipped: string[] = [];
-  const modelSig = model ? JSON.stringify(model.device) : "";
+  const modelSig = model ? JSON.stringify([model.device, model.budget], withPositions) : "";
+  // What every launch of this analysis is resolved with besides its kernel, site and directives.
+  const launchInputs = cache ? JSON.stringify([[...base], model?.given, model?.device.warpSize, model?.problemSize], withPositions) : "";
   const ordinals = new Map<string, number>();
   for (const fn of prog.kernels) {
     const ordinal = ordinals.get(fn.name) ?? 0;
@@ -440,7 +442,9 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
         const site = withFallbacks(entry?.site ?? {}, lowered, ir, fn, tparams, model?.problemSize);
         let launch: ResolvedLaunch;
         try {
-          launch = resolveLaunch(ir, own, { given: model?.given, base, subgroupSize: model?.device.warpSize ?? 32, infer: { problemSize: model?.problemSize }, site });
+          const resolve = (): ResolvedLaunch => resolveLaunch(ir, own, { given: model?.given, base, subgroupSize: model?.device.warpSize ?? 32, infer: { problemSize: model?.problemSize }, site });
+          // The same lowering, launch site, directives (where they stand) and options resolve to the same launch.
+          launch = slot ? slot.launch(`${launchInputs}\u0000${JSON.stringify(entry?.site ?? null, withPositions)}\u0000${JSON.stringify(own, withPositions)}`, resolve) : resolve();
         } catch (err) {
           diagnostics.push({ severity: "info", code: "model-failed", message: `KernelLens could not resolve the launch of '${name}' (please report it): ${(err as Error).message}`, span: original(fn.nameSpan), source: "kernellens" });
           return;
@@ -474,7 +478,7 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
             const result = modelKernel(ir, launch, model.device, model.budget, exact);
             return { result, quant: [...quantFindings(ir, result.model), ...quantAccessFindings(ir, result.model)] };
           };
-          const { result, quant } = slot ? slot.model(launchKey(launch, [modelSig, model.budget, exact]), run) : run();
+          const { result, quant } = slot ? slot.model(launchKey(launch, `${modelSig}\u0000${JSON.stringify(exact ?? null, withPositions)}`), run) : run();
           modelMs += now() - tm;
           // WebGPU's default limits are no CUDA kernel's concern; CUDA's own are checked below.
           const kernelDiagnostics: CoreDiagnostic[] = [...result.findings, ...quant]

@@ -40,6 +40,8 @@ interface Entry {
   readonly value: unknown;
   /** Models by launch key, in this entry's text. */
   readonly models: Map<string, ModelEntry>;
+  /** Resolved launches by what they were resolved from; only launches with no position but their directives'. */
+  readonly launches: Map<string, ResolvedLaunch>;
 }
 
 interface ModelEntry {
@@ -116,7 +118,7 @@ export class KernelCache {
       if (moved) {
         try {
           const value = moved.apply(old.value) as T;
-          const entry: Entry = { ...old, self: this.describeFunction(fn), lookups: this.currentLookups(old), lines: movedLines(old.lines, moved), value, models: new Map() };
+          const entry: Entry = { ...old, self: this.describeFunction(fn), lookups: this.currentLookups(old), lines: movedLines(old.lines, moved), value, models: new Map(), launches: new Map() };
           this.next.set(key, entry);
           this.count(key.slice(0, key.indexOf("\u0000")), true);
           return { value, handle: new ModelSlot(this, entry, old, moved) };
@@ -135,7 +137,7 @@ export class KernelCache {
       if (d) lookups.set(l, d);
       else lookups.set(l, { regions: [], sig: "absent" });
     }
-    const entry: Entry = { self: this.describeFunction(fn), lookups, lines: recorded.lines, globalSig: view.globalSig, value, models: new Map() };
+    const entry: Entry = { self: this.describeFunction(fn), lookups, lines: recorded.lines, globalSig: view.globalSig, value, models: new Map(), launches: new Map() };
     if (cacheable) this.next.set(key, entry);
     return { value, handle: new ModelSlot(this, cacheable ? entry : undefined, undefined, undefined) };
   }
@@ -245,6 +247,23 @@ export class ModelSlot {
     private readonly moved: Relocation | undefined,
   ) {}
 
+  /**
+   * The launch of this lowering resolved from `key` (the site, the directives with their positions, every option):
+   * reused as it is, since a launch with no position but its directives' does not move with the kernel.
+   */
+  launch(key: string, compute: () => ResolvedLaunch): ResolvedLaunch {
+    const have = this.entry?.launches.get(key) ?? (this.moved ? this.previous?.launches.get(key) : undefined);
+    if (have) {
+      this.entry?.launches.set(key, have);
+      this.cache.count("launch", true);
+      return have;
+    }
+    const launch = compute();
+    this.cache.count("launch", false);
+    if (this.entry && positionFree(launch)) this.entry.launches.set(key, launch);
+    return launch;
+  }
+
   model(launchKey: string, compute: () => { result: ModelResult; quant: readonly Finding[] }): { result: ModelResult; quant: readonly Finding[] } {
     const have = this.entry?.models.get(launchKey);
     if (have) {
@@ -287,18 +306,71 @@ function cutByClock(r: ModelResult): boolean {
  * define and file-scope constant of the file), which the launch's evaluation reads and the model does not: what they
  * decided is in the sizes, overrides, buffers and assumptions.
  */
-export function launchKey(launch: ResolvedLaunch, rest: unknown): string {
-  const { env: _env, directives: _directives, problems: _problems, ...modelled } = launch;
-  return JSON.stringify([modelled, rest], (_k, v: unknown) => {
-    if (v instanceof Map) return [...v.entries()];
-    if (v instanceof Set) return [...v.values()];
-    if (typeof v === "function") return "fn";
-    if (v && typeof v === "object" && typeof (v as { start?: unknown }).start === "number" && typeof (v as { end?: unknown }).end === "number") {
-      const { start: _s, end: _e, ...others } = v as Record<string, unknown>;
-      return { ...others, span: "~" };
+export function launchKey(launch: ResolvedLaunch, rest: string): string {
+  let key = launchKeys.get(launch);
+  if (key === undefined) {
+    const { env: _env, directives: _directives, problems: _problems, ...modelled } = launch;
+    launchKeys.set(launch, (key = JSON.stringify(modelled, withoutPositions)));
+  }
+  return `${key}\u0000${rest}`;
+}
+
+/** A reused launch keeps its key. */
+const launchKeys = new WeakMap<ResolvedLaunch, string>();
+
+/** For keys: maps as entry lists, functions by kind, spans without their offsets. */
+export function withoutPositions(_k: string, v: unknown): unknown {
+  if (v instanceof Map) return [...v.entries()];
+  if (v instanceof Set) return [...v.values()];
+  if (typeof v === "function") return "fn";
+  if (v && typeof v === "object" && typeof (v as { start?: unknown }).start === "number" && typeof (v as { end?: unknown }).end === "number") {
+    const { start: _s, end: _e, ...others } = v as Record<string, unknown>;
+    return { ...others, span: "~" };
+  }
+  return v;
+}
+
+/** For keys: maps as entry lists, functions by kind. */
+export function withPositions(_k: string, v: unknown): unknown {
+  if (v instanceof Map) return [...v.entries()];
+  if (v instanceof Set) return [...v.values()];
+  if (typeof v === "function") return "fn";
+  return v;
+}
+
+/**
+ * A launch whose only positions are its directives' (and problems located at them): it is the same wherever the
+ * kernel stands, given the same directives at the same places. Any other span, or an offset in its text, and it is
+ * not kept.
+ */
+function positionFree(launch: ResolvedLaunch): boolean {
+  const { directives, problems, env: _env, ...rest } = launch;
+  const at = directives.map((d) => d.span);
+  const inDirective = (s: Span): boolean => at.some((d) => s.start >= d.start && s.end <= d.end);
+  let free = true;
+  const seen = new Set<object>();
+  const visit = (v: unknown): void => {
+    if (!free) return;
+    if (typeof v === "string") {
+      if (/(?:offset |@)\d/.test(v)) free = false;
+      return;
     }
-    return v;
-  });
+    if (v === null || typeof v !== "object" || seen.has(v)) return;
+    seen.add(v);
+    if (v instanceof Map) {
+      for (const [k, x] of v) { visit(k); visit(x); }
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    if (typeof o.start === "number" && typeof o.end === "number") free = false;
+    for (const x of Array.isArray(v) ? v : Object.values(o)) visit(x);
+  };
+  visit(rest);
+  for (const p of problems) {
+    if (!inDirective(p.span) || p.related?.length) free = false;
+    visit(p.message);
+  }
+  return free;
 }
 
 /** A context whose program records every name looked up; reading the whole program marks the lowering uncacheable. */
