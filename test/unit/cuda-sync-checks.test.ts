@@ -293,7 +293,7 @@ void launch(const float* x, float* y, int n) {
     assert.deepEqual((await found(src)).map((d) => [d.code, src.slice(d.span.start, d.span.end)]), []);
   });
 
-  it("warp-activemask-reduction: a reduction whose mask is __activemask(), directly or through a local", async () => {
+  it("warp-activemask-reduction: a reduction whose mask is __activemask(), directly or through a local; not a lane count or a broadcast", async () => {
     const src = `
 __global__ void partial_sums(const float* __restrict__ x, float* __restrict__ y, int n) {
   const int i = blockIdx.x * blockDim.x + threadIdx.x;
@@ -301,8 +301,14 @@ __global__ void partial_sums(const float* __restrict__ x, float* __restrict__ y,
     float v = x[i];
     unsigned mask = __activemask();
     for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(mask, v, o);
-    int c = __reduce_add_sync(__activemask(), 1);
-    if ((threadIdx.x & 31) == 0) y[i / 32] = v + c;
+    int c = __reduce_add_sync(__activemask(), (int)v);
+    // Counting the lanes that are here, and a broadcast from the leader (warp-aggregated atomics): consistent.
+    const unsigned here = __activemask();
+    int leader = __ffs(here) - 1;
+    int base = 0;
+    if ((threadIdx.x & 31) == leader) base = atomicAdd((int*)y, __reduce_add_sync(here, 1));
+    base = __shfl_sync(here, base, leader);
+    if ((threadIdx.x & 31) == 0) y[i / 32] = v + c + base;
   }
 }`;
     const all = await found(src);

@@ -390,7 +390,9 @@ class FunctionWalk {
   private mask(name: string, args: readonly CNode[], cause: Cause | null): void {
     const mask = args[0];
     if (!mask) return;
-    if (REDUCING.test(name) && this.isActiveMask(mask)) {
+    // Counting the active lanes (`__reduce_add_sync(__activemask(), 1)`, warp-aggregated atomics) is consistent.
+    const counts = name.startsWith("__reduce_") && args[1]?.type === "number_literal";
+    if (REDUCING.test(name) && !counts && this.isActiveMask(mask)) {
       this.c.add({
         code: "warp-activemask-reduction",
         severity: "warning",
