@@ -121,7 +121,7 @@ export function findings(ctx: FindingContext): Finding[] {
       message:
         `the compiler spills registers to local memory: ${spills.storeBytesPerThread} bytes of spill stores and ${spills.loadBytesPerThread} bytes of spill loads per invocation` +
         `${spills.stackBytesPerThread !== null ? ` (a ${spills.stackBytesPerThread}-byte stack frame)` : ""}, exact from ${spills.source}, with ${regs}` +
-        (spills.bytes > 0 ? `; charged as ${mb(spills.bytes)} of local-memory traffic through the L1 (each spill once per invocation, so at least ${spillMs < 1 ? `${(spillMs * 1e3).toFixed(1)} µs` : `${spillMs.toFixed(2)} ms`}${predictedMs !== null ? `, ${pct(share)} of the predicted time` : ""}; a spill inside a loop repeats every iteration)` : "") +
+        (spills.bytes > 0 ? `; charged as ${mb(spills.bytes)} of local-memory traffic through the L1 (each spill once per invocation, so at least ${spillMs < 1 ? `${(spillMs * 1e3).toFixed(1)} µs` : `${spillMs.toFixed(2)} ms`}${predictedMs !== null ? `, ${share < 0.01 ? "under 1%" : pct(share)} of the predicted time` : ""}; a spill inside a loop repeats every iteration)` : "") +
         `. Keep fewer values live (smaller per-invocation tiles or unroll factors, reuse temporaries), or allow more registers per invocation: fewer resident workgroups in the launch bounds, a higher register limit.`,
     });
   }
