@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { findDevice } from "../../server/src/core/devices/database";
+import { findDevice, listDevices } from "../../server/src/core/devices/database";
 import { computeOccupancy } from "../../server/src/core/devices/occupancy";
 import { mulberry32 } from "../support/random";
 
@@ -285,6 +285,23 @@ describe("NVIDIA occupancy against the CUDA Toolkit's cuda_occupancy.h", { skip,
     assert.equal(computeOccupancy(findDevice("nvidia-rtx-5090")!, { threadsPerBlock: 32, registersPerThread: 32, sharedMemoryPerBlockBytes: 0 }).activeBlocksPerSm, 24);
     const withBarriers = RANDOM.filter((c) => (c.barriers ?? 1) > 1 && Number(c.cc) >= 9).length;
     assert.ok(withBarriers > 300, `random cases with named barriers on CC >= 9: ${withBarriers}`);
+  });
+
+  it("every NVIDIA device of the database agrees with cuda_occupancy.h for its compute capability (H100 PCIe, H200, ...)", () => {
+    const all = oracle();
+    const devices = listDevices().filter((d) => d.vendor === "nvidia" && d.computeCapability && CC[d.computeCapability]);
+    assert.ok(devices.length >= 15, devices.map((d) => d.id).join(", "));
+    for (const cc of ["9.0", "10.0", "12.0"]) assert.ok(devices.some((d) => d.computeCapability === cc), `a device of compute capability ${cc}`);
+    const wrong: string[] = [];
+    for (const device of devices) {
+      RANDOM.forEach((c, j) => {
+        if (c.cc !== device.computeCapability) return;
+        const o = all[CASES.length + j]!;
+        const mine = computeOccupancy(device, { threadsPerBlock: c.threads, registersPerThread: c.registers, sharedMemoryPerBlockBytes: c.staticSmem + c.dynamicSmem, barriersPerBlock: c.barriers ?? 1 });
+        if (mine.activeBlocksPerSm !== o.active) wrong.push(`${device.id} ${JSON.stringify(c)}: project ${mine.activeBlocksPerSm}, cuda_occupancy.h ${o.active}`);
+      });
+    }
+    assert.deepEqual(wrong.slice(0, 10), [], `${wrong.length} disagreements`);
   });
 
   it("the Marlin-style kernel on A100 is one block of 8 warps: 12.5 % occupancy by design", () => {
