@@ -41,7 +41,7 @@ interface Checked {
 async function check(text: string, name: string): Promise<Checked> {
   const r = await compiled(text, name);
   const analysis = await analyzeCuda(text, { device: DEVICE });
-  const ptx = parsePtx(r.ptx!, r.lineTableFile);
+  const ptx = parsePtx(r.ptx!, r.lineTableFile, text);
   const sass = sassLinesOfCubin(r.cubin!, r.lineTableFile);
   return { analysis, ptx, code: compiledCodeOf(text, analysis.kernels, analysis.models, r.kernels, sass, ptx), text };
 }
@@ -205,6 +205,52 @@ int main() { float *x = nullptr, *y = nullptr; calls_out<<<1024, 256>>>(x, y, 10
     assert.ok((code.sass!.lines.find((l) => l.line === 1)?.instructions ?? 0) > 0);
   });
 
+  it("does not compare a loop whose inner loop PTX keeps: nvcc's versions of it for an empty inner loop do no FLOPs", async () => {
+    // The shape of llm.c's attention_forward_kernel2 (S = QK^T): y over Bc, x over d, both run-time bounds.
+    const text = `__global__ void scores(const float *__restrict__ q, const float *__restrict__ k, float *__restrict__ s, int Bc, int d, float scale) {
+  const int tx = threadIdx.x;
+  float row_m = -1e30f;
+  for (int y = 0; y < Bc; y++) {
+    float sum = 0;
+    for (int x = 0; x < d; x++) {
+      sum += q[tx * d + x] * k[y * d + x];
+    }
+    sum *= scale;
+    s[tx * Bc + y] = sum;
+    if (sum > row_m) row_m = sum;
+  }
+  s[tx] = row_m;
+}
+int main() { float *p = nullptr; scores<<<1, 32>>>(p, p, p, 32, 64, 0.125f); return 0; }
+`;
+    const c = await check(text, "/tmp/kernellens-scores.cu");
+    const code = c.code.get("scores")!;
+    const outer = code.ptx!.loops.filter((l) => l.line === 4);
+    assert.ok(outer.length > 0 && outer.every((l) => l.perIteration.max.f32 === 0), "PTX loops on the y line without the inner x loop's FMAs");
+    assert.ok(code.ptx!.loops.some((l) => l.line === 6 && l.perIteration.min.f32 > 0), "the x loop, unrolled, with its FMAs");
+    assert.deepEqual(code.mismatches, []);
+  });
+
+  it("counts the math library's FMAs only as a possibility: logf is an FMA polynomial with no special instruction", async () => {
+    const text = `__global__ void neg_log(const float *__restrict__ p, float *__restrict__ out, int n) {
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < n) out[i] = -logf(p[i]);
+}
+int main() { float *p = nullptr; neg_log<<<1024, 256>>>(p, p, 1024 * 256); return 0; }
+`;
+    const c = await check(text, "/tmp/kernellens-neglog.cu");
+    const code = c.code.get("neg_log")!;
+    const line = code.ptx!.lines.find((l) => l.line === 3)!;
+    assert.equal(line.special, 0, "no lg2: libdevice's logf is a polynomial");
+    assert.ok(line.flops.f32 >= 10 && line.library, `${line.flops.f32} FLOPs of the library on the logf line`);
+    assert.deepEqual(code.mismatches, [], "the model's one special op and no FLOPs agree with it");
+    // Without the source the line is not known to call logf, and the FMAs look like work the model missed.
+    const model = c.analysis.models.get("neg_log")!.model;
+    const r = await compiled(text, "/tmp/kernellens-neglog.cu");
+    const blind = entryOf(parsePtx(r.ptx!, r.lineTableFile), /neg_log/);
+    assert.equal(checkPtxFlops({ model, entry: blind, kernelLine: 1, lineOf: () => 0 })[0]?.scope, "presence");
+  });
+
   it("reports an injected disagreement: a model with three times the FLOPs, a PTX loop with its FMA removed", async () => {
     const gelu = await check(fixtureText("gelu-bf16.cu"), fixture("gelu-bf16.cu"));
     const k = gelu.analysis.kernels.find((x) => x.name === "gelu_forward_bf16x2")!;
@@ -224,7 +270,7 @@ int main() { float *x = nullptr, *y = nullptr; calls_out<<<1024, 256>>>(x, y, 10
     const r = await compiled(text, fixture(name));
     const analysis = await analyzeCuda(text, { device: DEVICE });
     const noFma = r.ptx!.replace(/^\s*fma\.rn\.f32[^\n]*\n/gm, "");
-    const broken = compiledCodeOf(text, analysis.kernels, analysis.models, r.kernels, null, parsePtx(noFma, r.lineTableFile)).get("sgemm_naive")!;
+    const broken = compiledCodeOf(text, analysis.kernels, analysis.models, r.kernels, null, parsePtx(noFma, r.lineTableFile, text)).get("sgemm_naive")!;
     const loopLine = lineOf(text, "for (int i = 0; i < k; ++i)");
     assert.deepEqual(
       broken.mismatches.map((m) => [m.scope, m.line, m.model.max, m.ptx.max]),
@@ -233,7 +279,7 @@ int main() { float *x = nullptr, *y = nullptr; calls_out<<<1024, 256>>>(x, y, 10
     );
     // Without any f32 arithmetic the class is missing altogether.
     const noFloat = r.ptx!.replace(/^\s*(fma\.rn|mul|add|sub)\.f32[^\n]*\n/gm, "");
-    const none = compiledCodeOf(text, analysis.kernels, analysis.models, r.kernels, null, parsePtx(noFloat, r.lineTableFile)).get("sgemm_naive")!;
+    const none = compiledCodeOf(text, analysis.kernels, analysis.models, r.kernels, null, parsePtx(noFloat, r.lineTableFile, text)).get("sgemm_naive")!;
     const presence = none.mismatches.find((m) => m.scope === "presence");
     assert.ok(presence && presence.model.min > 0 && presence.ptx.max === 0 && presence.group === "32/64-bit float", "no f32 arithmetic left at all");
   });

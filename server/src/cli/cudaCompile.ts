@@ -56,7 +56,7 @@ export async function compileForAnalyze(file: string, text: string, device: Devi
   }
   if (result.archNote) diagnostics.push({ range: top, severity: "info", code: "nvcc-arch", message: result.archNote, source: "kernellens" });
   const sass = result.cubin ? sassLinesOfCubin(result.cubin, result.lineTableFile) : null;
-  const ptx = result.ptx !== undefined ? parsePtx(result.ptx, result.lineTableFile) : null;
+  const ptx = result.ptx !== undefined ? parsePtx(result.ptx, result.lineTableFile, text) : null;
   if (result.ptxError) diagnostics.push({ range: top, severity: "info", code: "ptx-unavailable", message: `the model's FLOPs were not checked against PTX: ${result.ptxError}`, source: "kernellens" });
   return { kernels: result.kernels, diagnostics, arch: result.arch, sass, ptx };
 }

@@ -10,7 +10,9 @@
 //   count is a range) must overlap that interval.
 // - A loop PTX keeps: one pass through its body is a whole number u >= 1 of source iterations (nvcc unrolls by u,
 //   with remainder loops of their own), so some u times the model's FLOPs per iteration of the loop on the same source
-//   line must lie in the pass's path interval. Only innermost PTX loops and lines with one model loop are compared.
+//   line must lie in the pass's path interval, for at least one PTX loop of that line (nvcc also makes versions of a
+//   loop for special cases). Only innermost PTX loops, lines with one model loop, and model loops none of whose inner
+//   loops is still a loop in PTX are compared.
 // - Every kernel: a class of arithmetic (32/64-bit float, 16-bit float, tensor cores) that the model counts and PTX
 //   has none of, or that PTX has outside any special-function expansion and the model counts none of. (A kernel that
 //   calls a function nvcc did not inline is not blamed for lacking work the callee may do.)
@@ -83,7 +85,7 @@ function check({ model, entry, kernelLine, lineOf }: PtxFlopCheckInput): PtxFlop
 
   // Presence, for every kernel.
   const certainByLine = new Map<number, PtxFlops>();
-  for (const l of entry.lines) if (l.special === 0) certainByLine.set(l.line, l.flops);
+  for (const l of entry.lines) if (!l.library) certainByLine.set(l.line, l.flops);
   for (const g of GROUPS) {
     const m = g.model(model);
     const ptxAll = g.ptx(entry.flops);
@@ -126,29 +128,34 @@ function check({ model, entry, kernelLine, lineOf }: PtxFlopCheckInput): PtxFlop
     }
   }
 
-  // Loops PTX keeps, against the model's loop on the same line.
-  const modelLoopsByLine = new Map<number, KernelModel["loops"][number][]>();
-  for (const l of model.loops) {
-    const line = lineOf(l.span.start);
-    modelLoopsByLine.set(line, [...(modelLoopsByLine.get(line) ?? []), l]);
-  }
-  const loopLinesReported = new Set<number>();
-  for (const loop of entry.loops) {
-    if (loop.line === null || loopLinesReported.has(loop.line)) continue;
-    const candidates = modelLoopsByLine.get(loop.line);
-    if (!candidates || candidates.length !== 1) continue;
-    const perIteration = candidates[0]!.perIteration.flops;
+  // Loops PTX keeps, against the model's loop on the same line. A model loop is compared only when none of the model
+  // loops inside it is still a loop in PTX (then a PTX loop on its line is the whole body, not a version of it made
+  // for a special case of the inner loop); the line agrees when one of its PTX loops (the unrolled loop, its
+  // remainder, versions) is a whole number of iterations.
+  const modelLoops = model.loops.map((l) => ({ loop: l, line: lineOf(l.span.start) }));
+  const ptxLoopLines = new Set(entry.loops.map((l) => l.line).filter((l): l is number => l !== null));
+  const byLine = new Map<number, (typeof entry.loops)[number][]>();
+  for (const l of entry.loops) if (l.line !== null) byLine.set(l.line, [...(byLine.get(l.line) ?? []), l]);
+  for (const [line, loops] of byLine) {
+    const candidates = modelLoops.filter((m) => m.line === line);
+    if (candidates.length !== 1) continue;
+    const { loop } = candidates[0]!;
+    const nestedStillLoops = modelLoops.some(
+      (m) => m.loop !== loop && m.loop.span.start > loop.span.start && m.loop.span.end <= loop.span.end && m.line !== line && ptxLoopLines.has(m.line),
+    );
+    if (nestedStillLoops) continue;
+    const perIteration = loop.perIteration.flops;
     if (!Number.isFinite(perIteration)) continue;
-    const pmin = total(loop.perIteration.min);
-    const pmax = total(loop.perIteration.max);
-    if (fitsWholeIterations(perIteration, pmin, pmax)) continue;
-    loopLinesReported.add(loop.line);
+    const passes = loops.map((l) => ({ min: total(l.perIteration.min), max: total(l.perIteration.max) }));
+    if (passes.some((p) => fitsWholeIterations(perIteration, p.min, p.max))) continue;
+    const pmin = Math.min(...passes.map((p) => p.min));
+    const pmax = Math.max(...passes.map((p) => p.max));
     out.push({
-      code: "ptx-flops-mismatch", line: loop.line, group: "all floating-point", scope: "loop", model: { min: perIteration, max: perIteration }, ptx: { min: pmin, max: pmax },
+      code: "ptx-flops-mismatch", line, group: "all floating-point", scope: "loop", model: { min: perIteration, max: perIteration }, ptx: { min: pmin, max: pmax },
       message:
         perIteration === 0
           ? `nvcc's PTX does ${span(pmin, pmax)} FLOPs per thread in each pass of this loop; the model counts none in the loop.`
-          : `The model counts ${fmt(perIteration)} FLOPs per thread per iteration of this loop; a pass of nvcc's PTX loop does ${span(pmin, pmax)}, which is no whole number of iterations (the compiler moved arithmetic out of the loop, or the model misreads it).`,
+          : `The model counts ${fmt(perIteration)} FLOPs per thread per iteration of this loop; a pass of nvcc's PTX loop does ${passes.length > 1 ? `${passes.map((p) => span(p.min, p.max)).join(" or ")} (${passes.length} loops)` : span(pmin, pmax)}, which is no whole number of iterations (the compiler moved arithmetic out of the loop, or the model misreads it).`,
     });
   }
   return out;

@@ -12,7 +12,13 @@
 // (`ex2`, `lg2`, `sin`, `cos`, `tanh`, `rsqrt`, `sqrt`, approximate `rcp`) are special ops, not FLOPs. `mma`, `wmma`
 // and `wgmma` are tensor FLOPs: 2·M·N·K per warp (per warpgroup of 128 threads for wgmma), shared by its threads.
 //
+// The math library is the model's blind spot by design: it counts `logf` or `expf` as one special op, while nvcc
+// inlines libdevice's polynomial (a chain of FMAs, often with no `.loc` of its own and no special instruction at all:
+// `logf` is all FMAs). FLOPs on a line that has a special instruction, or whose source calls a math function, are
+// therefore "library" FLOPs: they may be the model's or the library's, and only raise the maximum of the bounds.
+//
 // Pure: no I/O, never throws.
+import { SPECIAL } from "./builtins";
 
 export type PtxFlopClass = "f32" | "f64" | "f16" | "bf16" | "tensor";
 
@@ -33,6 +39,8 @@ export interface PtxLine {
   readonly flops: PtxFlops;
   /** Special-function instructions (transcendentals, square roots, approximate reciprocals). */
   readonly special: number;
+  /** The line has a special instruction or calls a math function: its FLOPs may be the library's. */
+  readonly library: boolean;
 }
 
 export interface PtxEntry {
@@ -51,7 +59,7 @@ export interface PtxEntry {
   readonly calls: boolean;
   /**
    * For a loop-free entry, the FLOPs one thread executes lie between these bounds (paths through the branches;
-   * predicated instructions and FLOPs on lines that also expand a special function count only for the maximum);
+   * predicated instructions and library FLOPs (see above) count only for the maximum);
    * `null` with loops, calls or indirect branches.
    */
   readonly perThread: { readonly min: PtxFlops; readonly max: PtxFlops } | null;
@@ -193,14 +201,30 @@ function stripComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, " ")).replace(/\/\/[^\n]*/g, "");
 }
 
+/** 1-based lines of `source` that call a math-library function the model counts as a special op (`logf(`, `expf (`). */
+export function mathCallLines(source: string): Set<number> {
+  const out = new Set<number>();
+  if (typeof source !== "string") return out;
+  source.split("\n").forEach((text, i) => {
+    for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
+      if (SPECIAL.has(m[1]!)) {
+        out.add(i + 1);
+        break;
+      }
+    }
+  });
+  return out;
+}
+
 /**
  * Parses a PTX module: per entry, instructions per opcode and FLOPs per main-file line, and the per-thread FLOP
  * bounds of loop-free entries. `mainFile`: the compiled source's path as nvcc saw it; `null` takes, per entry, the
- * file of its first `.loc` that is not inlined code.
+ * file of its first `.loc` that is not inlined code. `source`: the compiled text, to find the lines that call math
+ * functions (their FLOPs may be the library's); without it only special instructions mark such lines.
  */
-export function parsePtx(text: string, mainFile: string | null): PtxModule {
+export function parsePtx(text: string, mainFile: string | null, source?: string): PtxModule {
   try {
-    return parse(typeof text === "string" ? text : "", mainFile);
+    return parse(typeof text === "string" ? text : "", mainFile, source === undefined ? new Set() : mathCallLines(source));
   } catch {
     return { entries: [], files: {} };
   }
@@ -212,7 +236,7 @@ interface RawEntry {
   readonly locs: { stmt: number; loc: Loc; inlinedAt: Loc | null }[];
 }
 
-function parse(text: string, mainFile: string | null): PtxModule {
+function parse(text: string, mainFile: string | null, mathLines: ReadonlySet<number>): PtxModule {
   const clean = stripComments(text);
   const files: Record<number, string> = {};
   for (const m of clean.matchAll(/^\s*\.file\s+(\d+)\s+"((?:[^"\\]|\\.)*)"/gm)) files[Number(m[1])] = m[2]!.replace(/\\(.)/g, "$1");
@@ -260,7 +284,7 @@ function parse(text: string, mainFile: string | null): PtxModule {
     }
     raws.push(raw);
   }
-  return { files, entries: raws.map((r) => entryOf(r, files, mainFile)) };
+  return { files, entries: raws.map((r) => entryOf(r, files, mainFile, mathLines)) };
 }
 
 /** A piece of the body without the scope braces around it: `{fma.rn.bf16x2 a,b,c,d` → `fma.rn.bf16x2 a,b,c,d`. */
@@ -299,7 +323,7 @@ function addFlops(a: PtxFlops, cls: PtxFlopClass, n: number): PtxFlops {
   return { ...a, [cls]: a[cls] + n };
 }
 
-function entryOf(raw: RawEntry, files: Readonly<Record<number, string>>, mainFile: string | null): PtxEntry {
+function entryOf(raw: RawEntry, files: Readonly<Record<number, string>>, mainFile: string | null, mathLines: ReadonlySet<number>): PtxEntry {
   let main: Set<number> | null = mainFile !== null ? mainFiles(files, mainFile) : null;
   if (main === null) {
     const first = raw.locs.find((l) => l.inlinedAt === null);
@@ -376,8 +400,10 @@ function entryOf(raw: RawEntry, files: Readonly<Record<number, string>>, mainFil
     if (info.special) l.special++;
   });
 
-  const lines = [...perLine.entries()].sort((a, b) => a[0] - b[0]).map(([line, l]) => ({ line, opcodes: l.opcodes, flops: l.flops, special: l.special }));
-  const specialLines = new Set(lines.filter((l) => l.special > 0).map((l) => l.line));
+  const lines = [...perLine.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([line, l]) => ({ line, opcodes: l.opcodes, flops: l.flops, special: l.special, library: l.special > 0 || mathLines.has(line) }));
+  const specialLines = new Set(lines.filter((l) => l.library).map((l) => l.line));
   const n = raw.statements.length;
   const perThread = hasLoops || unknownFlow || n === 0 ? null : pathBounds(raw.statements, infos, labelAt, specialLines, 0, n - 1);
   // Loops: a branch back to a label; the body is the label to the branch. Only loops with no loop inside are kept.
@@ -404,8 +430,8 @@ function entryOf(raw: RawEntry, files: Readonly<Record<number, string>>, mainFil
  * Minimum and maximum FLOPs over the paths through statements `from`..`to` (a DAG in program order: basic blocks end
  * at branches and returns and start at labels). A path ends at a return, at a branch out of the range, at a branch
  * back to `from` (one iteration of a loop whose body is the range) or past `to`. An instruction under a predicate,
- * or on a line that also expands a special function (its FLOPs may be the library's, which the model does not
- * count), adds to the maximum only. `null` when a branch inside the range goes backwards elsewhere (a nested loop).
+ * or on a library line (its FLOPs may be the math library's, which the model does not count), adds to the maximum
+ * only. `null` when a branch inside the range goes backwards elsewhere (a nested loop).
  */
 function pathBounds(
   statements: readonly Statement[],
