@@ -125,6 +125,30 @@ describe("PTX of the fixtures: opcodes per line and FLOPs per thread", { skip: n
   });
 });
 
+describe("PTX of the fixtures: malformed text", { skip: noNvcc }, () => {
+  it("answers, never throws, on 1,000 truncated and mutated PTX texts, with finite counts", async () => {
+    const r = await compiled(fixtureText("softmax-dynamic-smem.cu"), fixture("softmax-dynamic-smem.cu"));
+    const ptx = r.ptx!;
+    let seed = 14;
+    const next = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const pieces = ["{", "}", ";", "\n", ".loc 1 0 0", "bra $L__BB0_1;", "$L__BB0_1:", "@%p1 bra $L__BB0_1;", ".entry x(", "fma.rn.f32 %f1, %f1, %f1, %f1;", "ret;", ", inlined_at 9 9 9"];
+    for (let i = 0; i < 1000; i++) {
+      let text = ptx.slice(0, Math.floor(next() * ptx.length));
+      if (i % 2 === 0) {
+        for (let e = 0; e < 6; e++) {
+          const at = Math.floor(next() * text.length);
+          text = text.slice(0, at) + pieces[Math.floor(next() * pieces.length)]! + text.slice(at + Math.floor(next() * 40));
+        }
+      }
+      const m = parsePtx(text, r.lineTableFile, fixtureText("softmax-dynamic-smem.cu"));
+      for (const e of m.entries) {
+        assert.ok(Number.isFinite(e.instructions) && Object.values(e.flops).every(Number.isFinite), `text ${i}`);
+        for (const l of e.loops) assert.ok(Object.values(l.perIteration.max).every(Number.isFinite), `text ${i}`);
+      }
+    }
+  });
+});
+
 describe("the cross-check of the model's FLOPs against PTX", { skip: noNvcc }, () => {
   it("finds no disagreement on any fixture, and compares every kernel", async () => {
     const names = [
