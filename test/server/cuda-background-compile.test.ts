@@ -292,6 +292,55 @@ describe("background nvcc compiles in the language server", { skip, timeout: 240
     }
   });
 
+  it("survives a burst of edits: every nvcc result published is for the version it compiled, and no nvcc is left running", async () => {
+    const server = await startServer({ device: "nvidia-a100-sxm-80gb", workspaceTrusted: true, cuda: { compileDebounceMs: 50, nvccPath: wrapper } });
+    try {
+      const uri = `file://${join(work, "burst.cu")}`;
+      // Version v has v blank lines above the kernel, so nvcc's error for it is on line v + 2 (0-based): a result
+      // published for the wrong version would put it elsewhere.
+      const textOf = (v: number): string => ["// burst", ...Array.from({ length: v }, () => ""), "__global__ void bad(float *out) {", "  float3 v = out[threadIdx.x];", "  out[threadIdx.x] = v.x;", "}", ""].join("\n");
+      const errorLine = (v: number): number => v + 2;
+      const seen: PublishDiagnosticsParams[] = [];
+      // Every publication for the document until it is closed at the end (closing publishes an empty set).
+      const collecting = server.diagnostics(uri, (p) => (seen.push(p), p.version === undefined), 120_000).catch(() => undefined);
+      const last = 12;
+      server.open(uri, textOf(1), 1, "cuda-cpp");
+      for (let v = 2; v <= last; v++) {
+        await new Promise((r) => setTimeout(r, 40 + (v % 4) * 60));
+        server.change(uri, textOf(v), v);
+      }
+      const final = await server.diagnostics(uri, (p) => p.version === last && p.diagnostics.some((d) => d.source === "nvcc"), 60_000);
+      assert.equal(final.diagnostics.find((d) => d.source === "nvcc")!.range.start.line, errorLine(last));
+      for (const p of seen) {
+        for (const d of p.diagnostics.filter((x) => x.source === "nvcc")) assert.equal(d.range.start.line, errorLine(p.version!), `version ${p.version}: ${JSON.stringify(d)}`);
+      }
+      // The server has no nvcc (or its children) still running once the last compile answered.
+      await new Promise((r) => setTimeout(r, 300));
+      const ps = spawnSync("ps", ["-eo", "pid,ppid,pgid,args"], { encoding: "utf8" }).stdout.split("\n");
+      const serverPid = server.process.pid!;
+      const children = new Set<number>([serverPid]);
+      for (let grew = true; grew; ) {
+        grew = false;
+        for (const row of ps) {
+          const [pid, ppid] = row.trim().split(/\s+/).map(Number);
+          if (pid && ppid && children.has(ppid) && !children.has(pid)) {
+            children.add(pid);
+            grew = true;
+          }
+        }
+      }
+      const nvccLeft = ps.filter((row) => {
+        const [pid] = row.trim().split(/\s+/).map(Number);
+        return pid !== serverPid && children.has(pid!) && /nvcc|cicc|ptxas|cudafe/.test(row);
+      });
+      assert.deepEqual(nvccLeft, []);
+      server.close(uri);
+      await collecting;
+    } finally {
+      await server.stop();
+    }
+  });
+
   it("compiles for sm_75 on a Volta device (nvcc 13 has no sm_70) and says so", async () => {
     const server = await startServer({ device: "nvidia-v100-sxm2-32gb", workspaceTrusted: true, cuda: { compileDebounceMs: 50, nvccPath: wrapper } });
     try {
