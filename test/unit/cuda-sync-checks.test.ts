@@ -50,6 +50,9 @@ __global__ void reverse_within_block(const float* __restrict__ x, float* __restr
 }`;
     const m = await one(src, "barrier-divergence", "__syncthreads()");
     assert.match(m, new RegExp(`early return under \`i >= n\` \\(line ${lineOf(src, "if (i >= n)")}\\)`));
+    // The editor links to the condition (a related location in the same document).
+    const d = (await found(src))[0]!;
+    assert.deepEqual(d.related?.map((r) => [r.file, src.slice(r.span!.start, r.span!.end)]), [["", "(i >= n)"]]);
     assert.match(m, /undefined behaviour/);
     assert.match(m, /guard the work/);
   });

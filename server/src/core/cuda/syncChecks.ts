@@ -25,6 +25,8 @@ export interface SyncFinding {
   readonly severity: "warning";
   readonly message: string;
   readonly span: Span;
+  /** Where the threads divide (the condition), for the editor's related location. */
+  readonly related?: { readonly message: string; readonly span: Span };
 }
 
 export interface SyncCheckOptions {
@@ -81,7 +83,15 @@ export function syncDiagnostics(prog: CudaProgram, kernel: FunctionInfo, blockTh
   const key = `${kernel.node.start}:${blockThreads ?? "?"}`;
   let found = byKernel.get(key);
   if (!found) byKernel.set(key, (found = syncFindings(prog, kernel, { blockThreads, lineOf })));
-  return found.map((f) => ({ severity: f.severity, code: f.code, message: f.message, span: original(f.span), source: "kernellens" as const }));
+  return found.map((f) => ({
+    severity: f.severity,
+    code: f.code,
+    message: f.message,
+    span: original(f.span),
+    source: "kernellens" as const,
+    // `file: ""`: the same document.
+    ...(f.related ? { related: [{ message: f.related.message, file: "", span: original(f.related.span) }] } : {}),
+  }));
 }
 
 class SyncChecker {
@@ -375,6 +385,7 @@ class FunctionWalk {
       message:
         `\`${shown}\` is a barrier not every thread of the block reaches: it sits ${why}${through}. A block barrier that some threads skip is undefined behaviour (a hang or silently wrong shared memory). ` +
         (cause.kind === "return" ? "Instead of returning early, guard the work (`if (i < n) { ... }`) and keep every thread on the way to the barrier." : "Move the barrier out of the condition so every thread executes it (compute the condition into a flag and branch around the work only)."),
+      related: { message: `the threads divide here: \`${this.c.condText(cause.cond)}\` depends on the thread`, span: { start: cause.cond.start, end: cause.cond.end } },
     });
   }
 
