@@ -165,26 +165,39 @@ export function copyTree(tree: SyntaxTree, policy: CopyPolicy, reuse?: CopyReuse
   }
 }
 
-/** A copy of a subtree `delta` characters further on. Iterative: no depth limit. */
-function shifted(root: CNode, delta: number): CNode {
-  const make = (n: CNode, children: CNode[] | null): CNode => ({ type: n.type, start: n.start + delta, end: n.end + delta, named: n.named, field: n.field, children });
-  type Frame = { n: CNode; next: number; children: CNode[] };
-  if (!root.children || root.children.length === 0) return make(root, root.children === null ? null : []);
-  const stack: Frame[] = [{ n: root, next: 0, children: [] }];
-  for (;;) {
-    const top = stack[stack.length - 1];
-    const kids = top.n.children!;
-    if (top.next < kids.length) {
-      const k = kids[top.next++];
-      if (k.children && k.children.length > 0) stack.push({ n: k, next: 0, children: [] });
-      else top.children.push(make(k, k.children === null ? null : []));
-      continue;
-    }
-    stack.pop();
-    const done = make(top.n, top.children);
-    if (stack.length === 0) return done;
-    stack[stack.length - 1].children.push(done);
+/**
+ * A subtree `delta` characters further on. Its children are moved when first read: the subtree of a kernel that is
+ * not lowered again is never walked (or allocated) again. The source is always a node of a real copy, so moving a
+ * moved node again adds no level.
+ */
+class MovedNode implements CNode {
+  readonly type: string;
+  readonly start: number;
+  readonly end: number;
+  readonly named: boolean;
+  readonly field: string | null;
+  private moved: readonly CNode[] | null | undefined;
+
+  constructor(readonly source: CNode, readonly delta: number) {
+    this.type = source.type;
+    this.start = source.start + delta;
+    this.end = source.end + delta;
+    this.named = source.named;
+    this.field = source.field;
   }
+
+  get children(): readonly CNode[] | null {
+    if (this.moved === undefined) {
+      const kids = this.source.children;
+      this.moved = kids === null ? null : kids.map((k) => shifted(k, this.delta));
+    }
+    return this.moved;
+  }
+}
+
+function shifted(n: CNode, delta: number): CNode {
+  if (delta === 0) return n;
+  return n instanceof MovedNode ? new MovedNode(n.source, n.delta + delta) : new MovedNode(n, delta);
 }
 
 /** Drops the copy's bookkeeping field. */
