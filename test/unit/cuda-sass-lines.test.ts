@@ -240,6 +240,109 @@ describe("SASS per line: kernels, targets and the main file", { skip: noNvcc }, 
   });
 });
 
+// ---- DWARF versions nvcc does not write yet: a cubin built here, byte by byte -----------------------------------------
+
+const uleb = (v: number): number[] => {
+  const out: number[] = [];
+  do {
+    let b = v & 0x7f;
+    v = Math.floor(v / 128);
+    if (v > 0) b |= 0x80;
+    out.push(b);
+  } while (v > 0);
+  return out;
+};
+const sleb = (v: number): number[] => {
+  const out: number[] = [];
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && !(b & 0x40)) || (v === -1 && b & 0x40)) return [...out, b];
+    out.push(b | 0x80);
+  }
+};
+const le = (v: number, n: number): number[] => Array.from({ length: n }, (_, i) => Math.floor(v / 2 ** (8 * i)) & 0xff);
+const cstr = (t: string): number[] => [...Buffer.from(t, "utf8"), 0];
+
+/**
+ * A one-kernel sm_80 cubin with 4 instructions and a line table of `version` (4 or 5): k.cu:10 (1 instruction),
+ * k.cu:11 (the call, no instruction of its own), h.h:100 inlined at it (1), k.cu:12 (2). Files are numbered from 0
+ * in version 5.
+ */
+function syntheticCubin(version: 4 | 5): Uint8Array {
+  const lineStr = [...cstr("/src"), ...cstr("/inc")];
+  const header: number[] = [1, 1, 1, 0xfb, 14, 13, ...[0, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1]]; // min_inst, max_ops, is_stmt, line_base -5, line_range, opcode_base
+  if (version === 5) {
+    header.push(1, ...uleb(1), ...uleb(0x1f), ...uleb(2), ...le(0, 4), ...le(5, 4)); // directories: path as line_strp
+    header.push(2, ...uleb(1), ...uleb(0x08), ...uleb(2), ...uleb(0x0b), ...uleb(2), ...cstr("k.cu"), 0, ...cstr("h.h"), 1); // files
+  } else {
+    header.push(...cstr("/src"), ...cstr("/inc"), 0, ...cstr("k.cu"), 1, 0, 0, ...cstr("h.h"), 2, 0, 0, 0);
+  }
+  const main = version === 5 ? 0 : 1;
+  const program = [
+    0, 9, 2, ...le(0, 8), // set_address 0 (relocated against the kernel's symbol)
+    4, ...uleb(main), 3, ...sleb(9), 1, // k.cu:10 at 0
+    2, ...uleb(16), 3, ...sleb(1), 1, // k.cu:11 at 0x10
+    0, 3, 0x90, 2, 0, 4, ...uleb(main + 1), 3, ...sleb(89), 1, // h.h:100 at 0x10, inlined at row 2
+    2, ...uleb(16), 0, 3, 0x90, 0, 0, 4, ...uleb(main), 3, ...sleb(-88), 1, // k.cu:12 at 0x20
+    2, ...uleb(32), 0, 1, 1, // end at 0x40
+  ];
+  // Version 5 has an address size and a segment selector size before header_length.
+  const afterLength = [...le(version, 2), ...(version === 5 ? [8, 0] : []), ...le(header.length, 4), ...header, ...program];
+  const debugLine = [...le(afterLength.length, 4), ...afterLength];
+  const setAddressOperand = 4 + 2 + (version === 5 ? 2 : 0) + 4 + header.length + 3;
+  const shstr = [0, ...cstr(".shstrtab"), ...cstr(".strtab"), ...cstr(".symtab"), ...cstr(".debug_line"), ...cstr(".rel.debug_line"), ...cstr(".text.k"), ...cstr(".debug_line_str")];
+  const name = (n: string): number => Buffer.from(shstr).indexOf(Buffer.from(`${n}\0`));
+  const strtab = [0, ...cstr("k")];
+  const symtab = [...new Array(24).fill(0), ...le(1, 4), 0x12, 0x10, ...le(6, 2), ...le(0, 8), ...le(64, 8)];
+  const rel = [...le(setAddressOperand, 8), ...le(2, 4), ...le(1, 4)];
+  const text = new Array(64).fill(0);
+  const bodies = [shstr, strtab, symtab, debugLine, rel, text, lineStr];
+  const offsets: number[] = [];
+  let at = 64;
+  for (const b of bodies) {
+    offsets.push(at);
+    at += b.length;
+  }
+  const shoff = at;
+  const sh = (n: number, type: number, i: number, link = 0, info = 0, entsize = 0): number[] =>
+    [...le(n, 4), ...le(type, 4), ...le(0, 8), ...le(0, 8), ...le(offsets[i]!, 8), ...le(bodies[i]!.length, 8), ...le(link, 4), ...le(info, 4), ...le(1, 8), ...le(entsize, 8)];
+  const sections = [
+    ...new Array(64).fill(0),
+    ...sh(name(".shstrtab"), 3, 0),
+    ...sh(name(".strtab"), 3, 1),
+    ...sh(name(".symtab"), 2, 2, 2, 1, 24),
+    ...sh(name(".debug_line"), 1, 3),
+    ...sh(name(".rel.debug_line"), 9, 4, 3, 4, 16),
+    ...sh(name(".text.k"), 1, 5),
+    ...sh(name(".debug_line_str"), 1, 6),
+  ];
+  const elf = [0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0x41, 8, ...new Array(7).fill(0), ...le(1, 2), ...le(190, 2), ...le(1, 4), ...le(0, 8), ...le(0, 8), ...le(shoff, 8), ...le(80 << 8, 4), ...le(64, 2), 0, 0, 0, 0, ...le(64, 2), ...le(8, 2), ...le(1, 2)];
+  return new Uint8Array([...elf, ...bodies.flat(), ...sections]);
+}
+
+describe("SASS per line: DWARF 4 and 5 line tables", () => {
+  for (const version of [4, 5] as const) {
+    it(`reads a version ${version} table: files, relocation, the inlined-at opcode folded onto the call`, () => {
+      const bytes = syntheticCubin(version);
+      const rows = cubinLineRows(bytes);
+      if ("error" in rows) assert.fail(rows.error);
+      assert.deepEqual(
+        rows.map((r) => [r.file, r.line, r.address, r.inlinedAt, r.function]),
+        [["/src/k.cu", 10, 0, -1, "k"], ["/src/k.cu", 11, 16, -1, "k"], ["/inc/h.h", 100, 16, 1, "k"], ["/src/k.cu", 12, 32, -1, "k"], ["/src/k.cu", 12, 64, -1, "k"]],
+      );
+      const t = sassLinesOfCubin(bytes, "/src/k.cu");
+      if ("error" in t) assert.fail(t.error);
+      assert.equal(t.sm, 80);
+      assert.deepEqual(t.kernels, [{ mangled: "k", instructions: 4, lines: [{ line: 10, instructions: 1 }, { line: 11, instructions: 1 }, { line: 12, instructions: 2 }], unattributed: 0 }]);
+      // The header's own view: without folding, its instruction would be on h.h's line; here it is on line 11.
+      const headerOnly = sassLinesOfCubin(bytes, "/inc/h.h");
+      if ("error" in headerOnly) assert.fail(headerOnly.error);
+      assert.deepEqual(headerOnly.kernels[0]!.lines, [{ line: 100, instructions: 1 }]);
+    });
+  }
+});
+
 // ---- Fuzz -----------------------------------------------------------------------------------------------------------
 
 /** A small deterministic generator (mulberry32), so a failure can be replayed. */
