@@ -341,6 +341,28 @@ describe("background nvcc compiles in the language server", { skip, timeout: 240
     }
   });
 
+  it("keeps the estimates when the configured nvcc does not exist, and says so in the hover and once in the log", async () => {
+    const server = await startServer({ device: "nvidia-a100-sxm-80gb", workspaceTrusted: true, cuda: { compileDebounceMs: 50, nvccPath: join(work, "no-such-nvcc") } });
+    try {
+      server.open(sgemmUri, sgemm, 1, "cuda-cpp");
+      const position = kernelNamePosition(sgemm, "sgemm_smem_tiling");
+      const h = await waitFor("the hover to say nvcc is missing", async () => {
+        const got = hoverText((await server.connection.sendRequest("textDocument/hover", { textDocument: { uri: sgemmUri }, position })) as Hover);
+        return /no-such-nvcc/.test(got) ? got : undefined;
+      });
+      assert.match(h, /registers ≈ \d+ per thread, estimated/);
+      assert.match(h, /is not an executable file/);
+      assert.match(h, /kernellens\.cuda\.nvccPath/);
+      assert.ok(!(server.latest(sgemmUri) ?? []).some((d) => d.source === "nvcc" || /^nvcc-/.test(String(d.code))));
+      // Another edit: compiled (and refused) again, said once.
+      server.change(sgemmUri, `${sgemm}\n`, 2);
+      await new Promise((r) => setTimeout(r, 800));
+      assert.equal(server.logs().filter((l) => /Or set kernellens\.cuda\.nvccPath/.test(l)).length, 1, server.logs().join("\n"));
+    } finally {
+      await server.stop();
+    }
+  });
+
   it("compiles for sm_75 on a Volta device (nvcc 13 has no sm_70) and says so", async () => {
     const server = await startServer({ device: "nvidia-v100-sxm2-32gb", workspaceTrusted: true, cuda: { compileDebounceMs: 50, nvccPath: wrapper } });
     try {

@@ -279,6 +279,11 @@ export class CudaCompiles {
     const kept: NvccResourcesResult = result.ok && result.cubin ? { ...result, cubin: undefined } : result;
     const record: CompileRecord = { version, text, key, result: kept, forText: { kernels: result.ok ? result.kernels : [], diagnostics: compileDiagnostics(result, text, display) }, ...(sass ? { sass } : {}) };
     this.status.set(uri, { state: "done", record });
+    // Nothing for the analysis (no nvcc here, a deadline passed), and nothing of an earlier compile of this text in it:
+    // the analysis stays as it is (the hover reads the status).
+    const empty = (f: CompiledForText): boolean => f.kernels.length === 0 && f.diagnostics.length === 0;
+    const lastInAnalysis = last !== undefined && last.text === text && last.key === key && !empty(last.forText);
+    if (empty(record.forText) && !lastInAnalysis) return;
     await this.host.reanalyze(uri);
     if (this.host.document(uri)?.version === version) this.host.updated(uri);
   }
