@@ -1,9 +1,11 @@
 // Exact resources from nvcc for open CUDA documents, in the background. The static analysis answers every keystroke
 // at once; about a second after the last edit (kernellens.cuda.compileDebounceMs) the document's text is compiled
-// with `nvcc -cubin -Xptxas -v` for the selected device's compute capability (cuda/nvccResources.ts: argument list,
-// deadline, cache by content, flags, architecture and nvcc version). When that compile is of the text still open, the
-// document is analysed again with ptxas's registers and static shared memory (occupancy then says "exact", "from
-// ptxas"), and nvcc's errors and warnings join its diagnostics at their lines (source `nvcc`).
+// with `nvcc -cubin -lineinfo -Xptxas -v` for the selected device's compute capability (cuda/nvccResources.ts:
+// argument list, deadline, cache by content, flags, architecture and nvcc version; Volta compiles for sm_75, said in a
+// note). When that compile is of the text still open, the document is analysed again with ptxas's registers, static
+// shared memory, stack and spills (occupancy then says "exact", "from ptxas"), nvcc's errors and warnings join its
+// diagnostics at their lines (source `nvcc`), and the cubin's line table gives SASS instructions per kernel (hover)
+// and per line (inlay hints). A saved `.cu`/`.cuh` has the other open CUDA documents compiled again (headers).
 //
 // Never in the way: one compile per document, one in the whole server (compileScheduler.ts), an edit or a close
 // cancels the document's running compile (its process group is killed), and a result for text that has changed is
