@@ -34,52 +34,95 @@ export class Relocation {
     return x + this.deltaOf(x, x);
   }
 
-  /** A deep copy with every span and `headerEnd` moved; symbolic expressions and types (which hold none) are shared. */
+  /**
+   * A copy with every span, `headerEnd` and offset in text moved. Only what holds an offset is copied: everything
+   * else (symbolic expressions, types, numbers of the model) is shared, and remembered as holding none, so the next
+   * move of the same result skips it at once.
+   */
   apply<T>(value: T): T {
     if (this.identity) return value;
-    const seen = new Map<object, unknown>();
+    const seen = new Map<object, { out: unknown; holds: boolean }>();
+    /** Whether the value `walk` last returned holds an offset (moved or not). */
+    let holds = false;
     const walk = (v: unknown): unknown => {
-      if (typeof v === "string") return OFFSET_IN_TEXT.test(v) ? v.replace(OFFSETS_IN_TEXT, (_m, before: string, n: string) => `${before}${this.offset(Number(n))}`) : v;
-      if (v === null || typeof v !== "object") return v;
+      if (typeof v === "string") {
+        holds = OFFSET_IN_TEXT.test(v);
+        return holds ? v.replace(OFFSETS_IN_TEXT, (_m, before: string, n: string) => `${before}${this.offset(Number(n))}`) : v;
+      }
+      if (v === null || typeof v !== "object" || inert.has(v)) {
+        holds = false;
+        return v;
+      }
       const done = seen.get(v);
-      if (done !== undefined) return done;
-      let out: unknown;
+      if (done) {
+        holds = done.holds;
+        return done.out;
+      }
+      // Until it is walked (a cycle), it counts as holding offsets and stays as it is.
+      seen.set(v, { out: v, holds: true });
+      let out: unknown = v;
+      let any = false;
       if (Array.isArray(v)) {
-        const arr: unknown[] = [];
-        seen.set(v, arr);
-        for (const x of v) arr.push(walk(x));
-        out = arr;
+        let copy: unknown[] | undefined;
+        for (let i = 0; i < v.length; i++) {
+          const x = v[i] as unknown;
+          const y = walk(x);
+          any ||= holds;
+          if (y !== x) (copy ??= v.slice())[i] = y;
+        }
+        out = copy ?? v;
       } else if (v instanceof Map) {
-        const m = new Map<unknown, unknown>();
-        seen.set(v, m);
-        for (const [k, x] of v) m.set(walk(k), walk(x));
-        out = m;
+        let changed = false;
+        const entries: [unknown, unknown][] = [];
+        for (const [k, x] of v) {
+          const k2 = walk(k);
+          any ||= holds;
+          const y = walk(x);
+          any ||= holds;
+          changed ||= k2 !== k || y !== x;
+          entries.push([k2, y]);
+        }
+        out = changed ? new Map(entries) : v;
       } else if (v instanceof Set) {
-        const s = new Set<unknown>();
-        seen.set(v, s);
-        for (const x of v) s.add(walk(x));
-        out = s;
-      } else if (holdsNoOffsets(v as Record<string, unknown>)) {
-        out = v;
-      } else {
+        let changed = false;
+        const items: unknown[] = [];
+        for (const x of v) {
+          const y = walk(x);
+          any ||= holds;
+          changed ||= y !== x;
+          items.push(y);
+        }
+        out = changed ? new Set(items) : v;
+      } else if (!holdsNoOffsets(v as Record<string, unknown>)) {
         const o = v as Record<string, unknown>;
-        const copy: Record<string, unknown> = {};
-        seen.set(v, copy);
         const span = typeof o.start === "number" && typeof o.end === "number";
         const delta = span ? this.deltaOf(o.start as number, o.end as number) : 0;
+        any = span || typeof o.headerEnd === "number";
+        let copy: Record<string, unknown> | undefined;
         for (const key of Object.keys(o)) {
           const x = o[key];
-          if (span && (key === "start" || key === "end")) copy[key] = (x as number) + delta;
-          else if (key === "headerEnd" && typeof x === "number") copy[key] = this.offset(x);
-          else copy[key] = walk(x);
+          let y: unknown;
+          if (span && (key === "start" || key === "end")) y = (x as number) + delta;
+          else if (key === "headerEnd" && typeof x === "number") y = this.offset(x);
+          else {
+            y = walk(x);
+            any ||= holds;
+          }
+          if (y !== x) (copy ??= { ...o })[key] = y;
         }
-        out = copy;
+        out = copy ?? v;
       }
+      if (!any) inert.add(v);
+      seen.set(v, { out, holds: any });
+      holds = any;
       return out;
     };
     return walk(value) as T;
   }
 }
+
+/** Objects known to hold no offset: shared by every move of a result that contains them, and skipped at once. */
+const inert = new WeakSet<object>();
 
 /** An offset written into text: `offset 2084`, `struct@812`. */
 const OFFSET_IN_TEXT = /(?:offset |@)\d/;
