@@ -185,6 +185,32 @@ __global__ void scan_until_negative(const float* __restrict__ x, float* y, int s
     assert.match(all[0]!.message, /`v < 0.0f`/);
   });
 
+  it("no finding: a counter name reused by a block-stride loop and then by a uniform loop with barriers", async () => {
+    const src = `
+__global__ void two_phases(const float* __restrict__ x, float* __restrict__ y, int n) {
+  __shared__ float buf[1024];
+  int i;
+  for (i = threadIdx.x; i < n; i += blockDim.x) buf[i] = x[blockIdx.x * n + i];
+  __syncthreads();
+  float acc = 0.0f;
+  for (i = 0; i < 4; ++i) {
+    acc += buf[i * 32 + (threadIdx.x & 31)];
+    __syncthreads();
+    if (i % 2 == 0) __syncthreads();
+  }
+  for (int k = threadIdx.x; k < n; k += blockDim.x) y[k] = buf[k];
+  for (int k = 0; k < n / 256; ++k) {
+    buf[threadIdx.x] += acc;
+    __syncthreads();
+  }
+  y[blockIdx.x * blockDim.x + threadIdx.x] = acc;
+}`;
+    assert.deepEqual((await found(src)).map((d) => [d.code, src.slice(d.span.start, d.span.end)]), []);
+    // The same loop with its counter changed in the body by a thread-dependent amount is not uniform.
+    const changed = src.replace("    acc += buf[i * 32 + (threadIdx.x & 31)];", "    acc += buf[i * 32 + (threadIdx.x & 31)];\n    i += threadIdx.x & 1;");
+    assert.deepEqual((await found(changed)).map((d) => d.code), ["barrier-divergence", "barrier-divergence"]);
+  });
+
   it("no finding: the barrier after the branch, uniform returns and conditions, uniform loops, a shared flag", async () => {
     const src = `
 template <int BLOCK>

@@ -172,6 +172,9 @@ class SyncChecker {
 
 /** The statements of one function, walked in order with why the threads there may not be all the block's. */
 class FunctionWalk {
+  /** Counters of the enclosing `for` loops that are uniform there (Uniformity.loopUniformNames). */
+  private assumed: ReadonlySet<string> = new Set();
+
   constructor(private readonly c: SyncChecker, private readonly u: Uniformity, private readonly depth: number) {}
 
   private get text(): string {
@@ -197,7 +200,7 @@ class FunctionWalk {
       case "if_statement": {
         const cond = field(n, "condition");
         if (cond) this.expression(cond, cause);
-        const inner = cond && this.u.varying(cond) ? { kind: "if" as const, cond } : cause;
+        const inner = cond && this.u.varyingAssuming(cond, this.assumed) ? { kind: "if" as const, cond } : cause;
         let exit: Exit | null = null;
         for (const k of kids(n)) {
           if (k === cond || !k.named) continue;
@@ -224,7 +227,7 @@ class FunctionWalk {
       case "switch_statement": {
         const cond = field(n, "condition");
         if (cond) this.expression(cond, cause);
-        const inner = cond && this.u.varying(cond) ? { kind: "switch" as const, cond } : cause;
+        const inner = cond && this.u.varyingAssuming(cond, this.assumed) ? { kind: "switch" as const, cond } : cause;
         const body = field(n, "body");
         const e = body ? this.statement(body, inner) : null;
         // A break leaves the switch only.
@@ -257,12 +260,24 @@ class FunctionWalk {
   }
 
   private loop(n: CNode, cause: Cause | null): Exit | null {
-    const cond = field(n, "condition");
     const init = field(n, "initializer");
     if (init) this.expression(init, cause);
+    const counters = this.u.loopUniformNames(n, this.assumed);
+    const saved = this.assumed;
+    if (counters.size > 0) this.assumed = new Set([...saved, ...counters]);
+    try {
+      return this.loopBody(n, cause);
+    } finally {
+      this.assumed = saved;
+    }
+  }
+
+  private loopBody(n: CNode, cause: Cause | null): Exit | null {
+    const cond = field(n, "condition");
+    const init = field(n, "initializer");
     const body = field(n, "body");
     let inner: Cause | null = cause;
-    if (cond && this.u.varying(cond)) inner = { kind: "loop", cond };
+    if (cond && this.u.varyingAssuming(cond, this.assumed)) inner = { kind: "loop", cond };
     else if (!cause && body) {
       // A break or return only some threads take ends the loop for them: every later iteration, from its top, runs
       // without them. Found by a dry walk of the body (no findings recorded).
@@ -292,7 +307,7 @@ class FunctionWalk {
       case "conditional_expression": {
         const cond = field(n, "condition");
         if (cond) this.expression(cond, cause);
-        const inner = cond && this.u.varying(cond) ? { kind: "ternary" as const, cond } : cause;
+        const inner = cond && this.u.varyingAssuming(cond, this.assumed) ? { kind: "ternary" as const, cond } : cause;
         for (const k of namedKids(n)) if (k !== cond) this.expression(k, inner);
         return;
       }
@@ -302,7 +317,7 @@ class FunctionWalk {
         const left = field(n, "left");
         const right = field(n, "right");
         if (left) this.expression(left, cause);
-        const inner = (opText === "&&" || opText === "||") && left && this.u.varying(left) ? { kind: "short-circuit" as const, cond: left } : cause;
+        const inner = (opText === "&&" || opText === "||") && left && this.u.varyingAssuming(left, this.assumed) ? { kind: "short-circuit" as const, cond: left } : cause;
         if (right) this.expression(right, inner);
         return;
       }
@@ -336,7 +351,7 @@ class FunctionWalk {
       const id = declaredName(field(p, "declarator"), this.text);
       return id ? this.text.slice(id.start, id.end) : "";
     });
-    const varyingParams = new Set(params.filter((p, i) => p && args[i] && this.u.varying(args[i])));
+    const varyingParams = new Set(params.filter((p, i) => p && args[i] && this.u.varyingAssuming(args[i], this.assumed)));
     this.c.walkFunction(callee, varyingParams, cause, this.depth + 1, `${name} (called at line ${this.c.line(n)})`);
   }
 

@@ -34,6 +34,7 @@ const UNIFORM_BUILTINS = new Set(["blockIdx", "blockDim", "gridDim", "warpSize"]
 const READS_THREAD = /\bthreadIdx\b|__shfl|__ballot|__activemask|lane_?id|thread_rank|thread_index|meta_group_rank|\batomic[A-Z]|\bclock(64)?\s*\(/;
 
 const MAX_ROUNDS = 12;
+const NONE: ReadonlySet<string> = new Set();
 const MAX_CALL_DEPTH = 6;
 
 /** The last name of a call's function (`cg::sync` -> `sync`, `reduce<float>` -> `reduce`, `g.sync` -> `sync`). */
@@ -151,7 +152,63 @@ export class Uniformity {
     return v;
   }
 
-  private compute(e: CNode): boolean {
+  /** `varying`, with some names taken as uniform (uncached then). */
+  varyingAssuming(e: CNode | undefined, assume: ReadonlySet<string>): boolean {
+    return this.v(assume, e);
+  }
+
+  private v(assume: ReadonlySet<string>, e: CNode | undefined): boolean {
+    if (assume.size === 0 || !e) return this.varying(e);
+    return this.compute(e, assume);
+  }
+
+  /**
+   * The counters of a `for` loop that hold only uniform values there: set from uniform values in its initializer,
+   * changed only by its update, by uniform amounts. They are uniform in the loop's condition and body whatever the
+   * same name holds elsewhere (`int i;` reused by a block-stride loop and then by a uniform one).
+   */
+  loopUniformNames(loop: CNode, assume: ReadonlySet<string>): Set<string> {
+    const out = new Set<string>();
+    if (loop.type !== "for_statement") return out;
+    const text = this.prog.text;
+    const init = field(loop, "initializer");
+    const update = field(loop, "update");
+    const body = field(loop, "body");
+    const inits = init?.type === "comma_expression" ? namedKids(init) : init ? [init] : [];
+    for (const i of inits) {
+      if (i.type === "declaration") {
+        for (const d of kids(i).filter((k) => k.field === "declarator" && k.type === "init_declarator")) {
+          const id = field(d, "declarator");
+          const value = field(d, "value");
+          if (id?.type === "identifier" && value && !this.v(assume, value)) out.add(text.slice(id.start, id.end));
+        }
+      } else if (i.type === "assignment_expression") {
+        const left = field(i, "left");
+        const op = kids(i).find((k) => k.field === "operator");
+        if (left?.type === "identifier" && op && text.slice(op.start, op.end) === "=" && !this.v(assume, field(i, "right"))) out.add(text.slice(left.start, left.end));
+      }
+    }
+    if (out.size === 0) return out;
+    const within = new Set([...assume, ...out]);
+    const scan = (n: CNode | undefined, inBody: boolean, budget = { left: 20_000 }): void => {
+      if (!n || budget.left-- <= 0) return;
+      if (n.type === "assignment_expression" || n.type === "update_expression") {
+        const target = field(n, n.type === "assignment_expression" ? "left" : "argument");
+        const name = target?.type === "identifier" ? text.slice(target.start, target.end) : undefined;
+        if (name && out.has(name) && (inBody || (n.type === "assignment_expression" && this.v(within, field(n, "right"))))) out.delete(name);
+      }
+      if (n.type === "pointer_expression" && text[n.start] === "&") {
+        const a = field(n, "argument");
+        if (a?.type === "identifier") out.delete(text.slice(a.start, a.end));
+      }
+      for (const k of kids(n)) scan(k, inBody, budget);
+    };
+    scan(update, false);
+    scan(body, true);
+    return out;
+  }
+
+  private compute(e: CNode, assume: ReadonlySet<string> = NONE): boolean {
     const text = this.prog.text;
     switch (e.type) {
       case "number_literal":
@@ -168,23 +225,23 @@ export class Uniformity {
       case "identifier": {
         const name = text.slice(e.start, e.end);
         if (name === "threadIdx") return true;
-        if (UNIFORM_BUILTINS.has(name) || this.sharedNames.has(name)) return false;
+        if (UNIFORM_BUILTINS.has(name) || this.sharedNames.has(name) || assume.has(name)) return false;
         return this.varyingNames.has(name);
       }
       case "field_expression":
-        return this.varying(field(e, "argument"));
+        return this.v(assume, field(e, "argument"));
       case "subscript_expression":
-        return this.varying(field(e, "argument")) || namedKids(field(e, "indices") ?? e).some((k) => k !== field(e, "argument") && this.varying(k));
+        return this.v(assume, field(e, "argument")) || namedKids(field(e, "indices") ?? e).some((k) => k !== field(e, "argument") && this.v(assume, k));
       case "call_expression":
-        return this.callVarying(e);
+        return this.callVarying(e, assume);
       case "cast_expression":
-        return this.varying(field(e, "value"));
+        return this.v(assume, field(e, "value"));
       default:
-        return namedKids(e).some((k) => k.type !== "type_descriptor" && this.varying(k));
+        return namedKids(e).some((k) => k.type !== "type_descriptor" && this.v(assume, k));
     }
   }
 
-  private callVarying(call: CNode): boolean {
+  private callVarying(call: CNode, assume: ReadonlySet<string>): boolean {
     const text = this.prog.text;
     const fnNode = field(call, "function");
     const name = calleeName(fnNode, text);
@@ -193,8 +250,8 @@ export class Uniformity {
     if (name && (VARYING_CALLS.has(name) || VARYING_CALL_PATTERN.test(name))) return true;
     // A method: varying with its object or its arguments.
     const object = fnNode?.type === "field_expression" ? field(fnNode, "argument") : undefined;
-    const argVarying = args.map((a) => this.varying(a));
-    if (object && this.varying(object)) return true;
+    const argVarying = args.map((a) => this.v(assume, a));
+    if (object && this.v(assume, object)) return true;
     const callee = name && fnNode?.type !== "field_expression" ? userFunction(this.prog, name, args.length) : undefined;
     if (callee && this.depth < MAX_CALL_DEPTH) return this.summary(callee, argVarying);
     return argVarying.some((v) => v);
@@ -272,7 +329,7 @@ export class Uniformity {
   }
 
   /** One pass over the statements: data flow and control dependence. */
-  private flow(n: CNode, underVarying: boolean): void {
+  private flow(n: CNode, underVarying: boolean, assume: ReadonlySet<string> = NONE): void {
     const text = this.prog.text;
     switch (n.type) {
       case "lambda_expression":
@@ -282,16 +339,16 @@ export class Uniformity {
           const id = declaredName(d, text);
           if (!id || d.type !== "init_declarator") continue;
           const value = field(d, "value");
-          if (value) this.flow(value, underVarying);
-          if (value && this.varying(value)) this.taint(text.slice(id.start, id.end));
+          if (value) this.flow(value, underVarying, assume);
+          if (value && this.v(assume, value)) this.taint(text.slice(id.start, id.end));
         }
         return;
       case "assignment_expression": {
         const right = field(n, "right");
-        if (right) this.flow(right, underVarying);
+        if (right) this.flow(right, underVarying, assume);
         const left = field(n, "left");
-        const indexVarying = left?.type === "subscript_expression" && this.varying(field(left, "indices"));
-        this.assign(left, this.varying(right) || indexVarying, underVarying);
+        const indexVarying = left?.type === "subscript_expression" && this.v(assume, field(left, "indices"));
+        this.assign(left, this.v(assume, right) || indexVarying, underVarying);
         return;
       }
       case "update_expression":
@@ -299,45 +356,48 @@ export class Uniformity {
         return;
       case "return_statement": {
         const value = namedKids(n)[0];
-        if (value) this.flow(value, underVarying);
-        if (underVarying || (value && this.varying(value))) this.returnsVarying = true;
+        if (value) this.flow(value, underVarying, assume);
+        if (underVarying || (value && this.v(assume, value))) this.returnsVarying = true;
         return;
       }
       case "if_statement": {
         const cond = field(n, "condition");
-        if (cond) this.flow(cond, underVarying);
-        const inner = underVarying || this.varying(cond);
-        for (const k of kids(n)) if (k !== cond) this.flow(k, inner);
+        if (cond) this.flow(cond, underVarying, assume);
+        const inner = underVarying || this.v(assume, cond);
+        for (const k of kids(n)) if (k !== cond) this.flow(k, inner, assume);
         return;
       }
       case "for_statement":
       case "while_statement":
       case "do_statement": {
         const cond = field(n, "condition");
-        const inner = underVarying || this.varying(cond);
-        for (const k of kids(n)) this.flow(k, k.field === "initializer" ? underVarying : inner);
+        // A `for` loop's own uniform counters are uniform inside it, whatever the name holds elsewhere.
+        const counters = n.type === "for_statement" ? this.loopUniformNames(n, assume) : NONE;
+        const within = counters.size > 0 ? new Set([...assume, ...counters]) : assume;
+        const inner = underVarying || this.v(within, cond);
+        for (const k of kids(n)) this.flow(k, k.field === "initializer" ? underVarying : inner, k.field === "initializer" ? assume : within);
         return;
       }
       case "switch_statement": {
         const cond = field(n, "condition");
-        const inner = underVarying || this.varying(cond);
-        for (const k of kids(n)) this.flow(k, k === cond ? underVarying : inner);
+        const inner = underVarying || this.v(assume, cond);
+        for (const k of kids(n)) this.flow(k, k === cond ? underVarying : inner, assume);
         return;
       }
       case "conditional_expression": {
         const cond = field(n, "condition");
-        if (cond) this.flow(cond, underVarying);
-        const inner = underVarying || this.varying(cond);
-        for (const k of kids(n)) if (k !== cond) this.flow(k, inner);
+        if (cond) this.flow(cond, underVarying, assume);
+        const inner = underVarying || this.v(assume, cond);
+        for (const k of kids(n)) if (k !== cond) this.flow(k, inner, assume);
         return;
       }
       case "call_expression": {
-        for (const k of kids(n)) this.flow(k, underVarying);
-        this.referenceArguments(n, underVarying);
+        for (const k of kids(n)) this.flow(k, underVarying, assume);
+        this.referenceArguments(n, underVarying, assume);
         return;
       }
       default:
-        for (const k of kids(n)) this.flow(k, underVarying);
+        for (const k of kids(n)) this.flow(k, underVarying, assume);
     }
   }
 
@@ -362,7 +422,7 @@ export class Uniformity {
   }
 
   /** A user function writing through a reference or pointer parameter: the caller's local takes what it writes. */
-  private referenceArguments(call: CNode, underVarying: boolean): void {
+  private referenceArguments(call: CNode, underVarying: boolean, assume: ReadonlySet<string>): void {
     const text = this.prog.text;
     const name = calleeName(field(call, "function"), text);
     if (!name || BARRIERS.has(name)) return;
@@ -370,7 +430,7 @@ export class Uniformity {
     const callee = userFunction(this.prog, name, args.length);
     if (!callee?.body) return;
     const params = parameterNodes(callee);
-    const writes = underVarying || args.some((a) => this.varying(a)) || this.readsThread(callee);
+    const writes = underVarying || args.some((a) => this.v(assume, a)) || this.readsThread(callee);
     if (!writes) return;
     params.forEach((p, i) => {
       const d = field(p, "declarator");
