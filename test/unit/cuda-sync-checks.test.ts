@@ -211,6 +211,36 @@ __global__ void two_phases(const float* __restrict__ x, float* __restrict__ y, i
     assert.deepEqual((await found(changed)).map((d) => d.code), ["barrier-divergence", "barrier-divergence"]);
   });
 
+  it("locals are told apart by scope: a thread-dependent 'v' in one block does not make another block's 'v' so", async () => {
+    const src = `
+__global__ void scoped(const float* __restrict__ x, float* __restrict__ y, const int* __restrict__ steps) {
+  __shared__ float s[256];
+  {
+    const int v = threadIdx.x;
+    s[v] = x[blockIdx.x * 256 + v];
+  }
+  __syncthreads();
+  {
+    const int v = steps[blockIdx.x];
+    for (int k = 0; k < v; ++k) {
+      s[threadIdx.x] += 1.0f;
+      __syncthreads();
+    }
+  }
+  if (threadIdx.x < 32) {
+    const int v = threadIdx.x * 2;
+    y[v] = s[v];
+  }
+}`;
+    assert.deepEqual((await found(src)).map((d) => [d.code, src.slice(d.span.start, d.span.end)]), []);
+    // Without its own declaration the second block's 'v' is no local of the kernel (a global, say): uniform. With a
+    // thread-dependent one, its loop is flagged.
+    const undeclared = src.replace("    const int v = steps[blockIdx.x];\n", "");
+    assert.deepEqual((await found(undeclared)).map((d) => d.code), []);
+    const inner = src.replace("    const int v = steps[blockIdx.x];\n", "    const int v = steps[blockIdx.x] + threadIdx.x;\n");
+    assert.deepEqual((await found(inner)).map((d) => d.code), ["barrier-divergence"]);
+  });
+
   it("no finding: the barrier after the branch, uniform returns and conditions, uniform loops, a shared flag", async () => {
     const src = `
 template <int BLOCK>

@@ -374,7 +374,7 @@ class FunctionWalk {
 
   private isBlockGroup(n: CNode | undefined): boolean {
     if (!n) return false;
-    if (n.type === "identifier") return this.u.blockGroups.has(this.text.slice(n.start, n.end));
+    if (n.type === "identifier") return this.u.blockGroups.has(this.u.keyOf(n));
     if (n.type === "call_expression") {
       const name = calleeName(field(n, "function"), this.text);
       return name === "this_thread_block" || name === "this_grid";
@@ -446,7 +446,7 @@ class FunctionWalk {
   private isActiveMask(n: CNode): boolean {
     if (n.type === "call_expression") return calleeName(field(n, "function"), this.text) === "__activemask";
     if (n.type === "identifier") {
-      const def = this.u.singleDefinitions.get(this.text.slice(n.start, n.end));
+      const def = this.u.singleDefinitions.get(this.u.keyOf(n));
       return !!def && def.type === "call_expression" && calleeName(field(def, "function"), this.text) === "__activemask";
     }
     return false;
@@ -507,9 +507,11 @@ class FunctionWalk {
       }
       case "identifier": {
         const name = text.slice(n.start, n.end);
-        const local = this.u.singleDefinitions.get(name);
+        const key = this.u.keyOf(n);
+        const local = this.u.singleDefinitions.get(key);
         if (local) return this.constant(local, depth + 1);
-        if (this.u.varyingNames.has(name)) return undefined;
+        // A local (or parameter) that is not one constant definition: unknown; never the global it may shadow.
+        if (key !== name || this.u.varyingNames.has(key) || this.u.isParameter(name)) return undefined;
         const g = this.c.program.globals.get(name);
         const init = g && g.declarator.type === "init_declarator" ? field(g.declarator, "value") : undefined;
         return init ? this.constant(init, depth + 1) : undefined;

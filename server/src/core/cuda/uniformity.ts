@@ -65,11 +65,11 @@ export function calleeName(fn: CNode | undefined, text: string): string | undefi
 }
 
 /** The identifier an lvalue or pointer expression starts from (`a.b[i].c` -> `a`), with how it is reached. */
-function rootOf(n: CNode, text: string): { name: string; direct: boolean } | undefined {
+function rootOf(n: CNode): { id: CNode; direct: boolean } | undefined {
   let cur: CNode | undefined = n;
   let direct = true;
   for (let i = 0; cur && i < 32; i++) {
-    if (cur.type === "identifier") return { name: text.slice(cur.start, cur.end), direct };
+    if (cur.type === "identifier") return { id: cur, direct };
     if (cur.type === "subscript_expression" || cur.type === "field_expression") {
       direct = false;
       cur = field(cur, "argument");
@@ -98,7 +98,10 @@ export function parameterNodes(fn: FunctionInfo): CNode[] {
   return kids(fn.params ?? fn.declarator).filter((p) => p.type === "parameter_declaration" || p.type === "optional_parameter_declaration");
 }
 
-/** A function's facts: which locals are varying, which are `__shared__`, which are cooperative-groups block handles. */
+/**
+ * A function's facts: which locals are varying, which are `__shared__`, which are cooperative-groups block handles.
+ * Locals are told apart by declaration (`name#offset`, block scoping resolved once), parameters by name.
+ */
 export class Uniformity {
   readonly varyingNames = new Set<string>();
   /** `__shared__` variables: reading one at a uniform index gives every thread the same value. */
@@ -115,6 +118,9 @@ export class Uniformity {
   private changed = false;
   /** `varying` of each node in the current round (cleared when a name becomes varying). */
   private readonly cache = new Map<CNode, boolean>();
+  private readonly params: string[] = [];
+  /** The declaration each identifier of the body names (`name#offset`); absent: a parameter, global or builtin. */
+  private readonly symbols = new Map<CNode, string>();
 
   constructor(
     readonly prog: CudaProgram,
@@ -125,14 +131,17 @@ export class Uniformity {
     private readonly shared: UniformityCache = new Map(),
   ) {
     const text = prog.text;
+    const params = this.params;
     for (const p of parameterNodes(fn)) {
       const id = declaredName(field(p, "declarator"), text);
       if (!id) continue;
       const name = text.slice(id.start, id.end);
+      params.push(name);
       if (varyingParams.has(name)) this.varyingNames.add(name);
       if (/\b(thread_block|grid_group)\b/.test(text.slice(p.start, p.end))) this.blockGroups.add(name);
     }
     if (!fn.body) return;
+    this.resolveScopes(fn.body, params);
     this.declarations(fn.body);
     for (let round = 0; round < MAX_ROUNDS; round++) {
       this.changed = false;
@@ -140,6 +149,71 @@ export class Uniformity {
       this.flow(fn.body, false);
       if (!this.changed) break;
     }
+  }
+
+  /** Whether `name` is one of the function's parameters. */
+  isParameter(name: string): boolean {
+    return this.params.includes(name);
+  }
+
+  /** The symbol an identifier names: its declaration for a local, else its name. */
+  keyOf(id: CNode): string {
+    return this.symbols.get(id) ?? this.prog.text.slice(id.start, id.end);
+  }
+
+  /** Resolves every identifier of the body to the declaration in scope (C++ block scoping; lambdas skipped). */
+  private resolveScopes(body: CNode, params: readonly string[]): void {
+    const text = this.prog.text;
+    const scopes: Map<string, string>[] = [new Map(params.map((p) => [p, p]))];
+    const lookup = (name: string): string | undefined => {
+      for (let i = scopes.length - 1; i >= 0; i--) {
+        const k = scopes[i]!.get(name);
+        if (k !== undefined) return k;
+      }
+      return undefined;
+    };
+    let budget = 400_000;
+    const visit = (n: CNode): void => {
+      if (budget-- <= 0) return;
+      switch (n.type) {
+        case "lambda_expression":
+          return;
+        case "identifier": {
+          const k = lookup(text.slice(n.start, n.end));
+          if (k !== undefined) this.symbols.set(n, k);
+          return;
+        }
+        case "compound_statement":
+        case "for_statement":
+        case "for_range_loop":
+        case "if_statement":
+        case "while_statement":
+        case "switch_statement":
+          scopes.push(new Map());
+          for (const k of kids(n)) visit(k);
+          scopes.pop();
+          return;
+        case "declaration":
+          for (const k of kids(n)) {
+            if (k.field !== "declarator") {
+              visit(k);
+              continue;
+            }
+            // The initializer reads the names around the declaration; then the new name is in scope.
+            const value = k.type === "init_declarator" ? field(k, "value") : undefined;
+            if (value) visit(value);
+            const id = declaredName(k, text);
+            if (!id) continue;
+            const key = `${text.slice(id.start, id.end)}#${id.start}`;
+            scopes[scopes.length - 1]!.set(text.slice(id.start, id.end), key);
+            this.symbols.set(id, key);
+          }
+          return;
+        default:
+          for (const k of kids(n)) visit(k);
+      }
+    };
+    visit(body);
   }
 
   /** Whether an expression's value can differ between the threads of a block. */
@@ -180,12 +254,12 @@ export class Uniformity {
         for (const d of kids(i).filter((k) => k.field === "declarator" && k.type === "init_declarator")) {
           const id = field(d, "declarator");
           const value = field(d, "value");
-          if (id?.type === "identifier" && value && !this.v(assume, value)) out.add(text.slice(id.start, id.end));
+          if (id?.type === "identifier" && value && !this.v(assume, value)) out.add(this.keyOf(id));
         }
       } else if (i.type === "assignment_expression") {
         const left = field(i, "left");
         const op = kids(i).find((k) => k.field === "operator");
-        if (left?.type === "identifier" && op && text.slice(op.start, op.end) === "=" && !this.v(assume, field(i, "right"))) out.add(text.slice(left.start, left.end));
+        if (left?.type === "identifier" && op && text.slice(op.start, op.end) === "=" && !this.v(assume, field(i, "right"))) out.add(this.keyOf(left));
       }
     }
     if (out.size === 0) return out;
@@ -194,12 +268,12 @@ export class Uniformity {
       if (!n || budget.left-- <= 0) return;
       if (n.type === "assignment_expression" || n.type === "update_expression") {
         const target = field(n, n.type === "assignment_expression" ? "left" : "argument");
-        const name = target?.type === "identifier" ? text.slice(target.start, target.end) : undefined;
+        const name = target?.type === "identifier" ? this.keyOf(target) : undefined;
         if (name && out.has(name) && (inBody || (n.type === "assignment_expression" && this.v(within, field(n, "right"))))) out.delete(name);
       }
       if (n.type === "pointer_expression" && text[n.start] === "&") {
         const a = field(n, "argument");
-        if (a?.type === "identifier") out.delete(text.slice(a.start, a.end));
+        if (a?.type === "identifier") out.delete(this.keyOf(a));
       }
       for (const k of kids(n)) scan(k, inBody, budget);
     };
@@ -209,7 +283,6 @@ export class Uniformity {
   }
 
   private compute(e: CNode, assume: ReadonlySet<string> = NONE): boolean {
-    const text = this.prog.text;
     switch (e.type) {
       case "number_literal":
       case "char_literal":
@@ -223,10 +296,10 @@ export class Uniformity {
       case "lambda_expression":
         return false;
       case "identifier": {
-        const name = text.slice(e.start, e.end);
-        if (name === "threadIdx") return true;
-        if (UNIFORM_BUILTINS.has(name) || this.sharedNames.has(name) || assume.has(name)) return false;
-        return this.varyingNames.has(name);
+        const key = this.keyOf(e);
+        if (key === "threadIdx") return true;
+        if (UNIFORM_BUILTINS.has(key) || this.sharedNames.has(key) || assume.has(key)) return false;
+        return this.varyingNames.has(key);
       }
       case "field_expression":
         return this.v(assume, field(e, "argument"));
@@ -292,7 +365,7 @@ export class Uniformity {
         for (const d of kids(cur).filter((k) => k.field === "declarator")) {
           const id = declaredName(d, text);
           if (!id) continue;
-          const name = text.slice(id.start, id.end);
+          const name = this.keyOf(id);
           if (shared) this.sharedNames.add(name);
           const target = d.type === "init_declarator" ? field(d, "declarator") : d;
           if (target?.type === "array_declarator" && !shared) this.localAggregates.add(name);
@@ -304,8 +377,11 @@ export class Uniformity {
         }
       }
       if (cur.type === "assignment_expression" || cur.type === "update_expression") {
-        const target = rootOf(field(cur, cur.type === "assignment_expression" ? "left" : "argument") ?? cur, text);
-        if (target) this.assignCounts.set(target.name, (this.assignCounts.get(target.name) ?? 0) + 2);
+        const target = rootOf(field(cur, cur.type === "assignment_expression" ? "left" : "argument") ?? cur);
+        if (target) {
+          const key = this.keyOf(target.id);
+          this.assignCounts.set(key, (this.assignCounts.get(key) ?? 0) + 2);
+        }
       }
       for (const k of kids(cur)) stack.push(k);
     }
@@ -322,10 +398,11 @@ export class Uniformity {
   /** Assigning `value` to `target` (under a varying condition or not). */
   private assign(target: CNode | undefined, value: boolean, underVarying: boolean): void {
     if (!target || !(value || underVarying)) return;
-    const root = rootOf(target, this.prog.text);
+    const root = rootOf(target);
     if (!root) return;
+    const key = this.keyOf(root.id);
     // A store through a pointer changes memory, not the pointer; an element of a local array changes the array.
-    if (root.direct || this.localAggregates.has(root.name)) this.taint(root.name);
+    if (root.direct || this.localAggregates.has(key)) this.taint(key);
   }
 
   /** One pass over the statements: data flow and control dependence. */
@@ -340,7 +417,7 @@ export class Uniformity {
           if (!id || d.type !== "init_declarator") continue;
           const value = field(d, "value");
           if (value) this.flow(value, underVarying, assume);
-          if (value && this.v(assume, value)) this.taint(text.slice(id.start, id.end));
+          if (value && this.v(assume, value)) this.taint(this.keyOf(id));
         }
         return;
       case "assignment_expression": {
@@ -438,7 +515,7 @@ export class Uniformity {
       const a = args[i];
       if (!byRef || !a) return;
       const arg = a.type === "pointer_expression" ? field(a, "argument") : a;
-      if (arg?.type === "identifier") this.taint(text.slice(arg.start, arg.end));
+      if (arg?.type === "identifier") this.taint(this.keyOf(arg));
     });
   }
 }
