@@ -84,8 +84,20 @@ function rootOf(n: CNode): { id: CNode; direct: boolean } | undefined {
 /** Analyses of functions by parameters, and facts about function bodies, shared within one walk. */
 export type UniformityCache = Map<string, Uniformity | boolean>;
 
-/** Where the user's functions are (device functions the analysis follows into). */
+const userFunctions = new WeakMap<CudaProgram, Map<string, FunctionInfo | undefined>>();
+
+/** Where the user's functions are (device functions the analysis follows into), by name and argument count. */
 export function userFunction(prog: CudaProgram, name: string, args: number): FunctionInfo | undefined {
+  let byName = userFunctions.get(prog);
+  if (!byName) userFunctions.set(prog, (byName = new Map()));
+  const key = `${name}/${args}`;
+  if (byName.has(key)) return byName.get(key);
+  const found = findUserFunction(prog, name, args);
+  byName.set(key, found);
+  return found;
+}
+
+function findUserFunction(prog: CudaProgram, name: string, args: number): FunctionInfo | undefined {
   const all = prog.functions.get(name);
   if (!all) return undefined;
   const withBody = all.filter((f) => f.body && f.body.children !== null && f.space !== "global");
@@ -116,7 +128,7 @@ export class Uniformity {
   returnsVarying = false;
   private readonly assignCounts = new Map<string, number>();
   private changed = false;
-  /** `varying` of each node in the current round (cleared when a name becomes varying). */
+  /** `varying` of each node in the current round (cleared when a round starts). */
   private readonly cache = new Map<CNode, boolean>();
   private readonly params: string[] = [];
   /** The declaration each identifier of the body names (`name#offset`); absent: a parameter, global or builtin. */
@@ -144,6 +156,9 @@ export class Uniformity {
     this.resolveScopes(fn.body, params);
     this.declarations(fn.body);
     for (let round = 0; round < MAX_ROUNDS; round++) {
+      // Values cached in a round may miss names it made varying: each round starts afresh, and the last round, which
+      // makes none, sees every value as the fixpoint has it.
+      this.cache.clear();
       this.changed = false;
       this.returnsVarying = false;
       this.flow(fn.body, false);
@@ -392,7 +407,6 @@ export class Uniformity {
     if (this.sharedNames.has(name) || this.varyingNames.has(name)) return;
     this.varyingNames.add(name);
     this.changed = true;
-    this.cache.clear();
   }
 
   /** Assigning `value` to `target` (under a varying condition or not). */
