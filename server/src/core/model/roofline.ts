@@ -302,7 +302,7 @@ export function roofline(device: DeviceSpec, x: RooflineInput): RooflineInfo {
     // quantization what-if and the low-intensity finding key on), the limiter names latency as Nsight Compute would.
     latency: ["memory", `memory latency (${inFlightText})`],
     // Local memory shares the term (both go through the SM's L1 SRAM); name it where it is most of it.
-    workgroup: localS > workgroupS / 2 ? ["workgroup-memory", "local-memory bandwidth (L1: function-scope arrays indexed at run time)"]
+    workgroup: localS > workgroupS / 2 ? ["workgroup-memory", "local-memory bandwidth (L1: function-scope arrays indexed at run time, or registers the compiler spilled)"]
       : l1S > workgroupS / 2 ? ["memory", "L1 throughput (global accesses touching many lines per warp: one line per clock)"]
       : ["workgroup-memory", "workgroup-memory bandwidth"],
   };
