@@ -125,6 +125,21 @@ __global__ void cg_kernel(float* x) {
     assert.deepEqual(all.map((d) => src.slice(d.span.start, d.span.end)), ["block.sync()", "cg::sync(tb)"]);
   });
 
+  it("under a condition on a value shuffled from another lane (each warp's own)", async () => {
+    const src = `
+__global__ void per_warp_rounds(const int* __restrict__ counts, float* y) {
+  __shared__ float s[256];
+  const int mine = counts[blockIdx.x * blockDim.x + threadIdx.x];
+  const int rounds = __shfl_sync(0xffffffff, mine, 0);
+  for (int r = 0; r < rounds; ++r) {
+    s[threadIdx.x] = y[r];
+    __syncthreads();
+  }
+}`;
+    const m = await one(src, "barrier-divergence", "__syncthreads()");
+    assert.match(m, /`r < rounds`/);
+  });
+
   it("a barrier written through a function-like macro", async () => {
     const src = `
 #define BLOCK_SYNC() __syncthreads()
@@ -262,6 +277,9 @@ __global__ void reduce_ok(const float* __restrict__ in, float* __restrict__ out,
     __syncthreads();
   }
   if (blockDim.x > 64 && n > 1024) __syncthreads();
+  const rounds = __shfl_sync(0xffffffff, n / 256, 0);
+  for (int r = 0; r < rounds; ++r) __syncthreads();
+  if (__any_sync(0xffffffff, n > 4096)) __syncthreads();
   if (tid == 0) s_go = sdata[0] > 0.0f;
   __syncthreads();
   if (s_go) {

@@ -30,6 +30,11 @@ const UNIFORM_CALLS = new Set([
   "dim_threads", "group_dim", "this_thread_block", "this_grid", "num_blocks", "block_rank", "sizeof", "alignof",
 ]);
 const UNIFORM_BUILTINS = new Set(["blockIdx", "blockDim", "gridDim", "warpSize"]);
+/** Lane exchanges and votes whose result is uniform when this argument is: the index of the value or predicate. */
+const PASS_THROUGH: Readonly<Record<string, number>> = {
+  __shfl_sync: 1, __shfl_up_sync: 1, __shfl_down_sync: 1, __shfl_xor_sync: 1, __shfl: 0, __shfl_up: 0, __shfl_down: 0, __shfl_xor: 0,
+  shfl: 0, shfl_up: 0, shfl_down: 0, shfl_xor: 0, __any_sync: 1, __all_sync: 1, __uni_sync: 1, any: 0, all: 0,
+};
 /** A function body that reads which thread runs it (for reference arguments' taint). */
 const READS_THREAD = /\bthreadIdx\b|__shfl|__ballot|__activemask|lane_?id|thread_rank|thread_index|meta_group_rank|\batomic[A-Z]|\bclock(64)?\s*\(/;
 
@@ -335,6 +340,11 @@ export class Uniformity {
     const name = calleeName(fnNode, text);
     const args = namedKids(field(call, "arguments") ?? call).filter((a) => a.type !== "comment");
     if (name && UNIFORM_CALLS.has(name)) return false;
+    // A shuffle moves a value between lanes, and a vote of one predicate agrees in every lane: each is as uniform as
+    // that value or predicate (a broadcast of a block-uniform value is block-uniform).
+    const method = fnNode?.type === "field_expression";
+    const passed = name !== undefined && (method || name.startsWith("__")) ? PASS_THROUGH[name] : undefined;
+    if (passed !== undefined) return this.v(assume, args[passed]);
     if (name && (VARYING_CALLS.has(name) || VARYING_CALL_PATTERN.test(name))) return true;
     // A method: varying with its object or its arguments.
     const object = fnNode?.type === "field_expression" ? field(fnNode, "argument") : undefined;
