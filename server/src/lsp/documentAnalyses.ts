@@ -252,8 +252,9 @@ export class DocumentAnalyses {
         if (stale()) return this.states.get(doc.uri);
         // No Tint and no compiler: the CUDA front-end reads the text, with the setting's defines and the same includes.
         const compiled = this.compiledCuda(doc.uri, text, settings);
-        let session = this.cudaSessions.get(doc.uri);
-        if (!session) this.cudaSessions.set(doc.uri, (session = new CudaSession()));
+        // Only a document that models keeps a session (a large one's tree and copies would hold its memory).
+        let session = mode === "full" ? this.cudaSessions.get(doc.uri) : undefined;
+        if (mode === "full" && !session) this.cudaSessions.set(doc.uri, (session = new CudaSession()));
         let cuda = analyzeCudaFile(text, { defines: settings.defines, resolveInclude, model: mode === "full" ? { ...modelOptions(), compiled: compiled?.kernels } : undefined, session }, grammar);
         // Includes count: what is parsed and modelled is the preprocessed text (measured after the fact: the CUDA
         // front-end preprocesses and parses in one call; the include resolver's caps bound what it can read).
@@ -261,10 +262,14 @@ export class DocumentAnalyses {
         if (expanded > size.bytes && documentMode(expanded) !== mode) {
           mode = documentMode(expanded);
           limit = limitDiagnostic(mode, expanded, true);
-          if (mode === "large") cuda = analyzeCudaFile(text, { defines: settings.defines, resolveInclude, session }, grammar);
+          if (mode === "large") cuda = analyzeCudaFile(text, { defines: settings.defines, resolveInclude }, grammar);
         }
-        // Closed while it ran: the session is no longer the document's, and its tree is handed back.
-        if (this.cudaSessions.get(doc.uri) !== session) session.dispose();
+        // Closed while it ran (the session is no longer the document's), or grown past the size that models: handed back.
+        if (session && this.cudaSessions.get(doc.uri) !== session) session.dispose();
+        if (mode !== "full") {
+          this.cudaSessions.get(doc.uri)?.dispose();
+          this.cudaSessions.delete(doc.uri);
+        }
         if (compiled) cuda = { ...cuda, diagnostics: sortDiagnostics([...cuda.diagnostics, ...compiled.diagnostics]) };
         analysis = mode === "refused" ? refused() : limit ? { ...cuda, diagnostics: sortDiagnostics([limit, ...cuda.diagnostics]) } : cuda;
       } else {
