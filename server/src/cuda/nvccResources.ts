@@ -120,6 +120,11 @@ export interface NvccResources {
    * the untitled name), to tell its lines from headers' (`sassLinesOfCubin`, `parsePtx`).
    */
   readonly lineTableFile: string;
+  /**
+   * The project's headers the compile read (nvcc's dependency file; system headers left out), as absolute paths: a
+   * change to one of them on disk makes this answer stale (the language server compiles the file again).
+   */
+  readonly headers?: readonly string[];
 }
 
 export type NvccErrorKind = "not-found" | "untrusted" | "timeout" | "cancelled" | "compile-failed" | "invalid-input";
@@ -644,6 +649,7 @@ async function compile(source: CudaSource, options: CompileResourcesOptions, sta
       ...(ptx.text !== undefined ? { ptx: ptx.text } : {}),
       ...(ptx.error !== undefined ? { ptxError: ptx.error } : {}),
       lineTableFile: display,
+      headers: deps.map((d) => d.path),
     };
     cache?.set(key, { value, deps });
     return value;
