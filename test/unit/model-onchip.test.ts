@@ -4,12 +4,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { analyzeSource } from "../../server/src/core/analysis/sourceAnalysis";
+import { analyzeCudaSource } from "../../server/src/core/cuda/analyze";
 import { findDevice } from "../../server/src/core/devices/database";
 import type { DeviceSpec } from "../../server/src/core/devices/device";
+import type { IrNode, KernelIR } from "../../server/src/core/kernel/ir";
 import { L1_BYTES_PER_CLOCK_PER_SM, roofline, WARPS_TO_HIDE_WORKGROUP_LOADS } from "../../server/src/core/model/roofline";
 import type { KernelModel } from "../../server/src/core/model/types";
 import type { CalibrationProfile } from "../../server/src/gpu/types";
 import { profileToDevice } from "../../server/src/run/profiles";
+import { cudaParser } from "../support/cudaParser";
 
 /** The device a software adapter's calibration makes (figures of lavapipe on this 2-core machine). */
 function profileToDeviceOfSoftware(): DeviceSpec {
@@ -192,6 +195,44 @@ describe("overlap of arithmetic, workgroup memory and memory", () => {
     const half = roofline(rtx4090, input(40));
     assert.ok(Math.abs(half.predictedMs! - launchMs - 1.25) < 1e-9, String(half.predictedMs));
     assert.equal(few.limiter, "FP32 compute");
+  });
+
+  it("overlaps them within a warp where the compiler schedules the loads ahead in unrolled code, even with few warps", () => {
+    // 4 warps per scheduler: 1 + 0.5 ms when the loads sit in a loop kept as a loop; when all of them are in loops
+    // the compiler unrolls fully (nvcc issues them ahead of the arithmetic), the larger alone: 1 ms; half of them, a
+    // quarter of the wait left: 1 + 0.25 ms.
+    const few = 4 * WARPS_TO_HIDE_WORKGROUP_LOADS[0];
+    const scheduled = roofline(rtx4090, { ...input(few), scheduledWorkgroupLoads: 1 });
+    assert.ok(Math.abs(scheduled.predictedMs! - launchMs - 1) < 1e-9, String(scheduled.predictedMs));
+    const half = roofline(rtx4090, { ...input(few), scheduledWorkgroupLoads: 0.5 });
+    assert.ok(Math.abs(half.predictedMs! - launchMs - 1.25) < 1e-9, String(half.predictedMs));
+  });
+
+  it("counts a CUDA kernel's shared loads in fully unrolled loops as scheduled, and none of a rolled loop's", async () => {
+    const kernel = (pragma: string) => `// @grid 1024
+// @block 128
+__global__ void dot_rows(const float* __restrict__ in, float* __restrict__ out) {
+  __shared__ float tile[128 * 8];
+  for (int i = threadIdx.x; i < 128 * 8; i += 128) tile[i] = in[blockIdx.x * 1024 + i];
+  __syncthreads();
+  float acc = 0.0f;
+${pragma}
+  for (int d = 0; d < 8; ++d) acc += tile[d * 128 + threadIdx.x] * tile[threadIdx.x * 8 + d];
+  out[blockIdx.x * 128 + threadIdx.x] = acc;
+}`;
+    const parser = await cudaParser();
+    const share = (text: string) => {
+      const a = analyzeCudaSource(text, { parser, model: { device: rtx4090 } });
+      const ir = a.irs.get("dot_rows")!;
+      const m = a.models.get("dot_rows")!.model;
+      return { ir, m };
+    };
+    const unrolled = share(kernel("#pragma unroll"));
+    const rolled = share(kernel("#pragma unroll 1"));
+    const loop = (ir: KernelIR) => ir.body.find((n): n is Extract<IrNode, { k: "loop" }> => n.k === "loop" && n.body.some((b) => b.k === "access" && b.space === "workgroup" && b.kind === "load"));
+    assert.equal(loop(unrolled.ir)?.unrolled, true);
+    assert.equal(loop(rolled.ir)?.unrolled, undefined);
+    assert.ok(unrolled.m.roofline.predictedMs! < rolled.m.roofline.predictedMs!, `${unrolled.m.roofline.predictedMs} vs ${rolled.m.roofline.predictedMs}`);
   });
 
   it("pays the shorter of memory and on-chip work once per resident workgroup when barriers split the phases", () => {

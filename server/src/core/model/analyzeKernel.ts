@@ -178,6 +178,7 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
     addressIntOps: parallelism.addressIntOps,
     memoryInstructions: parallelism.memoryInstructions,
     l1Wavefronts: l1Wavefronts(analyses, device),
+    scheduledWorkgroupLoads: parallelism.scheduledWorkgroupLoads,
     specialOps: t.specialOps.value,
     dramBytes: dram,
     l2Bytes: (traffic.l2Read ?? 0) + (traffic.l2Written ?? 0),

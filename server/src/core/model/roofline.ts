@@ -74,6 +74,8 @@ export interface RooflineInput {
   readonly localBytes?: number;
   /** L1 clocks of the global accesses: one per 128-byte line each warp instruction touches (absent: none). */
   readonly l1Wavefronts?: number;
+  /** See {@link KernelParallelism.scheduledWorkgroupLoads} (absent: none). */
+  readonly scheduledWorkgroupLoads?: number;
   readonly activeWarpsPerSm: number;
   readonly activeWorkgroupsPerSm: number;
   readonly workgroups: number;
@@ -116,6 +118,11 @@ export interface KernelParallelism {
   readonly addressIntOps: number;
   /** Memory instructions over the dispatch (one per access per invocation). */
   readonly memoryInstructions: number;
+  /**
+   * The share of workgroup-memory load traffic issued from loops the compiler unrolls fully (IR `unrolled`): its
+   * scheduler issues those loads ahead of the arithmetic of the same straight-line code, so they overlap within a warp.
+   */
+  readonly scheduledWorkgroupLoads: number;
 }
 
 /**
@@ -138,9 +145,17 @@ export function kernelParallelism(walk: { readonly accesses: readonly RecordedAc
   const groups = new Map<string, { loads: number; stores: number; dependent: boolean; warpExecs: number; bytes: number; inner?: string }>();
   let addressIntOps = 0;
   let memoryInstructions = 0;
+  let workgroupLoads = 0;
+  let scheduledLoads = 0;
   walk.accesses.forEach((a, i) => {
     const info = accesses[i];
     const count = a.count.value;
+    if (a.space === "workgroup" && a.kind === "load") {
+      const cost = count * a.bytes * (info?.bankConflictDegree ?? 1);
+      workgroupLoads += cost;
+      const inner = a.ctx.loops[a.ctx.loops.length - 1];
+      if (inner?.unrolled && domainSize(inner.domain) >= 2) scheduledLoads += cost;
+    }
     // Uniform loads compile to constant-bank operands, not instructions; merged loads are one instruction per merge.
     if (a.space !== "uniform") memoryInstructions += count / (info?.merged?.width ?? 1);
     const loops = a.ctx.loops;
@@ -184,7 +199,7 @@ export function kernelParallelism(walk: { readonly accesses: readonly RecordedAc
     bytes += g.bytes;
     roundTrips += (g.warpExecs * (g.dependent ? 2 : 1)) / overlap;
   }
-  return { bytesInFlightPerWarp: roundTrips > 0 ? bytes / roundTrips : BYTES_IN_FLIGHT_PER_WARP, addressIntOps, memoryInstructions };
+  return { bytesInFlightPerWarp: roundTrips > 0 ? bytes / roundTrips : BYTES_IN_FLIGHT_PER_WARP, addressIntOps, memoryInstructions, scheduledWorkgroupLoads: workgroupLoads > 0 ? scheduledLoads / workgroupLoads : 0 };
 }
 
 type Term = "fp" | "int" | "special" | "issue" | "dram" | "l2" | "latency" | "workgroup";
@@ -261,7 +276,9 @@ export function roofline(device: DeviceSpec, x: RooflineInput): RooflineInfo {
     // Arithmetic waits on the workgroup-memory loads that feed it; other warps on the same scheduler hide that
     // wait. With few of them the two add up, with enough they overlap (see WARPS_TO_HIDE_WORKGROUP_LOADS).
     const perScheduler = warpsPerSm / (device.subPartitionsPerSm ?? SCHEDULERS_PER_SM);
-    const hidden = Math.min(1, Math.max(0, (perScheduler - WARPS_TO_HIDE_WORKGROUP_LOADS[0]) / (WARPS_TO_HIDE_WORKGROUP_LOADS[1] - WARPS_TO_HIDE_WORKGROUP_LOADS[0])));
+    // Loads the compiler schedules ahead in unrolled straight-line code are hidden by the warp's own arithmetic.
+    const byWarps = Math.min(1, Math.max(0, (perScheduler - WARPS_TO_HIDE_WORKGROUP_LOADS[0]) / (WARPS_TO_HIDE_WORKGROUP_LOADS[1] - WARPS_TO_HIDE_WORKGROUP_LOADS[0])));
+    const hidden = Math.max(byWarps, x.scheduledWorkgroupLoads ?? 0);
     const onChipS = Math.max(pipeS, wgS) + (1 - hidden) * Math.min(pipeS, wgS);
     // Barriers split a workgroup's work into phases (load the tiles from memory, then compute on them), so only the
     // other resident workgroups fill one phase's gaps with the other: with k of them the shorter side is paid 1/k.
