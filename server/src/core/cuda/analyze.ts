@@ -247,17 +247,25 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
     return out;
   };
   try {
+    // The grammar is not the compiler: what it cannot read is skipped and said as a warning (nvcc's own diagnostics,
+    // from the background compile, are the authority on real errors). An included file gets one warning, at the
+    // #include that brought it in, however many places in it the grammar could not read.
+    const inFiles = new Map<string, { span: Span; fileSpan: Span; count: number }>();
     for (const e of syntaxErrors(tree)) {
       const mapped = toOriginalSpan(pre, e);
-      const message = e.missing ? `syntax error: missing '${e.missing}'` : "syntax error: the CUDA grammar cannot parse this";
-      diagnostics.push({
-        severity: "error",
-        code: "cuda-syntax",
-        message: mapped.file ? `${message} (in included file '${mapped.file}')` : message,
-        span: mapped.span,
-        source: "kernellens",
-        related: mapped.file ? [{ message, file: mapped.file, span: mapped.fileSpan }] : undefined,
-      });
+      if (mapped.file) {
+        const seen = inFiles.get(mapped.file);
+        if (seen) seen.count++;
+        else inFiles.set(mapped.file, { span: mapped.span, fileSpan: mapped.fileSpan, count: 1 });
+        continue;
+      }
+      const what = e.missing ? `expected '${e.missing}' here` : "cannot parse this";
+      diagnostics.push({ severity: "warning", code: "cuda-syntax", message: `the CUDA grammar ${what}; the analysis skips it (nvcc's diagnostics say whether it is an error)`, span: mapped.span, source: "kernellens" });
+    }
+    for (const [file, f] of inFiles) {
+      const places = f.count === 1 ? "a place" : `${f.count} places`;
+      const message = `the CUDA grammar cannot parse ${places} in included file '${file}'; the analysis skips ${f.count === 1 ? "it" : "them"} (nvcc's diagnostics say whether ${f.count === 1 ? "it is an error" : "they are errors"})`;
+      diagnostics.push({ severity: "warning", code: "cuda-syntax", message, span: f.span, source: "kernellens", related: [{ message: "first place the grammar cannot parse", file, span: f.fileSpan }] });
     }
     // First the outline (function bodies skipped), then the functions the analysis reads, whole.
     const outline = copy("outline", (type) => (type === "function_definition" ? "shallow" : type !== "compound_statement"), (_type, start, end, decision) => `${decision}\u0000${prepared.text.slice(start, end)}`);

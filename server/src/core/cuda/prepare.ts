@@ -9,6 +9,7 @@ import type { CoreDiagnostic } from "../diagnostic";
 import { preprocess, type IncludeResolution, type PreprocessResult } from "../preprocess/preprocess";
 import { preprocessDiagnostic } from "../preprocess/problemDiagnostic";
 import type { Span } from "../span";
+import { activeFunctionMacros, blankEmptyMacros, rewriteTopLevelMacros } from "./topLevelMacros";
 
 export interface PreparedCuda {
   /** The text the grammar parses: preprocessed, then blanked (same length as `pre.text`). */
@@ -45,6 +46,7 @@ function joinContinuations(text: string): string {
 
 const ANGLE_INCLUDE = /^[ \t]*#[ \t]*include[ \t]*<[^>\r\n]*>.*$/gm;
 const PRAGMA_UNROLL = /^[ \t]*#[ \t]*pragma[ \t]+unroll\b[ \t]*\(?[ \t]*(\d+)?.*$/gm;
+const PRAGMA_ONCE = /^[ \t]*#[ \t]*pragma[ \t]+once\b/m;
 const ALIGN = /\b__align__\s*\(\s*(\d+)?[^()]*\)/g;
 /** An extended lambda's execution-space attributes after its capture list: `[=] __device__ (int i) { ... }`. */
 const LAMBDA_SPACE = /(\]\s*)((?:(?:__host__|__device__)\s*)+)/g;
@@ -58,14 +60,21 @@ export function prepareCuda(original: string, options: PrepareOptions = {}): Pre
   const arch = options.cudaArch ?? 800;
   const userDefines = options.defines ?? [];
   const named = new Set(userDefines.map((d) => d.split("=")[0].trim()));
-  const defines = [...userDefines, ...["__CUDACC__", "__NVCC__"].filter((d) => !named.has(d)), ...(named.has("__CUDA_ARCH__") ? [] : [`__CUDA_ARCH__=${arch}`])];
+  // nvcc compiles .cu files as C++: headers that choose between C and C++ (`#ifdef __cplusplus`) take the C++ side.
+  const builtins = ["__CUDACC__", "__NVCC__", "__cplusplus=201703L"].filter((d) => !named.has(d.split("=")[0]));
+  const defines = [...userDefines, ...builtins, ...(named.has("__CUDA_ARCH__") ? [] : [`__CUDA_ARCH__=${arch}`])];
   const unresolved = new Set<string>();
+  const included = new Set<string>();
   const resolveInclude = (path: string, fromKey: string): IncludeResolution => {
     const r = options.resolveInclude?.(path, fromKey) ?? { error: "not found" };
     if ("error" in r) {
       if (r.code === undefined) unresolved.add(path);
       return r;
     }
+    // `#pragma once`: a header read before is empty the second time (ggml's headers rely on it, not on guards).
+    const seen = included.has(r.key);
+    included.add(r.key);
+    if (seen && PRAGMA_ONCE.test(r.text)) return { key: r.key, text: "" };
     // Headers get the same treatment as the file: multi-line macros joined, system includes blanked.
     return { key: r.key, text: joinContinuations(r.text).replace(ANGLE_INCLUDE, (m) => blank(m)) };
   };
@@ -80,8 +89,16 @@ export function prepareCuda(original: string, options: PrepareOptions = {}): Pre
     diagnostics.push(preprocessDiagnostic(p));
   }
 
+  // Function-like macros used outside bodies (tables, attribute and deprecation wrappers) become their expansion.
+  const objectMacros = new Map<string, string>();
+  for (const d of pre.defines) {
+    const eq = d.indexOf("=");
+    if (eq > 0) objectMacros.set(d.slice(0, eq), d.slice(eq + 1));
+  }
+  const rewritten = rewriteTopLevelMacros(blankEmptyMacros(pre.text, pre.defines), activeFunctionMacros(pre.problems, text, pre.includedTexts), objectMacros);
+
   const aligns: { at: number; align: number }[] = [];
-  let out = pre.text.replace(ALIGN, (m: string, n: string | undefined, at: number) => {
+  let out = rewritten.replace(ALIGN, (m: string, n: string | undefined, at: number) => {
     aligns.push({ at, align: n !== undefined ? Number(n) : 16 });
     return blank(m);
   });
