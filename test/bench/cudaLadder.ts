@@ -1,4 +1,4 @@
-// The CUDA front-end's published ladder (issue 14): siboehm's SGEMM kernels 1-6, written by us after his algorithms
+// The CUDA front-end's published ladder (issue 14): siboehm's SGEMM kernels 1-10, written by us after his algorithms
 // and tile sizes (test/fixtures/cuda/sgemm-*.cu), analysed for the RTX A6000 they were measured on, against his
 // published GFLOP/s (test/fixtures/cuda/published.ts). Held to the same targets as the WGSL ladders
 // (test/unit/accuracy-ladder.test.ts).
@@ -49,10 +49,10 @@ export async function benchCudaLadder(): Promise<string> {
   const rho = spearman(timed.map((r) => 1 / r.predictedMs!), timed.map((r) => 1 / r.measuredMs));
   const outside = timed.filter((r) => r.predictedMs! > TARGETS.withinFactor * r.measuredMs || r.predictedMs! < r.measuredMs / TARGETS.withinFactor);
   const lines = [`  ${SIBOEHM_SGEMM_A6000.title} (analysed from CUDA)`];
-  lines.push(`    ${"version".padEnd(22)} ${"pred ms".padStart(9)} ${"meas ms".padStart(9)} ${"pred/meas".padStart(10)}  limiter`);
+  lines.push(`    ${"version".padEnd(32)} ${"pred ms".padStart(9)} ${"meas ms".padStart(9)} ${"pred/meas".padStart(10)}  limiter`);
   for (const r of rows) {
     const ratio = r.predictedMs === null ? "-" : `${(r.measuredMs / r.predictedMs).toFixed(2)}x`;
-    lines.push(`    ${r.label.padEnd(22)} ${(r.predictedMs?.toFixed(1) ?? "-").padStart(9)} ${r.measuredMs.toFixed(1).padStart(9)} ${ratio.padStart(10)}  ${r.limiter.replace(/ \(.*$/, "")}`);
+    lines.push(`    ${r.label.padEnd(32)} ${(r.predictedMs?.toFixed(1) ?? "-").padStart(9)} ${r.measuredMs.toFixed(1).padStart(9)} ${ratio.padStart(10)}  ${r.limiter.replace(/ \(.*$/, "")}`);
   }
   lines.push(`    MAPE (time) ${m === null ? "-" : m.toFixed(1)} %   Spearman (throughput) ${rho === null ? "-" : rho.toFixed(2)}   outside ${TARGETS.withinFactor}x: ${outside.length} of ${timed.length}`);
   const met = (ok: boolean) => (ok ? "met" : "NOT met");

@@ -54,8 +54,14 @@ describe("accuracy ladders", () => {
   }
 
   it("meets the same targets on siboehm's published CUDA SGEMM ladder, analysed from CUDA for the RTX A6000 it was measured on", async () => {
-    const rows = await cudaLadderRows(root);
-    assert.equal(rows.length, 6, "kernels 1-6 have fixtures");
+    const all = await cudaLadderRows(root);
+    assert.equal(all.length, 10, "kernels 1-10 have fixtures");
+    assert.ok(all.every((r) => r.predictedMs !== null), all.map((r) => `${r.label}: ${r.limiter}`).join("; "));
+    // The targets are asserted on kernels 1-6 only. Kernels 7-10 were added later as a held-out check of the model and
+    // miss them today (within 2x, MAPE and Spearman over all ten): the model puts kernel 9's register tile in local
+    // memory (its outer sub-tile loops run once each and nvcc removes them; ptxas reports no stack frame), 38 ms
+    // predicted against 7.0 ms measured. `npm run bench` prints all ten rows.
+    const rows = all.slice(0, 6);
     const timed = rows.filter((r) => r.predictedMs !== null);
     assert.equal(timed.length, rows.length, rows.map((r) => `${r.label}: ${r.limiter}`).join("; "));
     const outside = timed.filter((r) => r.predictedMs! > TARGETS.withinFactor * r.measuredMs || r.predictedMs! < r.measuredMs / TARGETS.withinFactor);
