@@ -62,6 +62,10 @@ export class KernelLensConfig {
   get cudaCompileDebounceMs(): number {
     return this.whole("cuda.compileDebounceMs", 1000, 0);
   }
+  /** The background compile also compiles to PTX to cross-check the model's FLOPs (a second nvcc run). */
+  get cudaPtxCheck(): boolean {
+    return this.c.get<boolean>("cuda.ptxCheck", true) !== false;
+  }
 
   // --- Runs and profiles ---
   /** Deadline of one run (warm-up and timed repeats together), in milliseconds. */

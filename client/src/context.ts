@@ -1,6 +1,7 @@
 // Owns the extension's long-lived state: the output channel, the status item and the current language client.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
+import { watchHeaders } from "./headerWatcher";
 import { createLanguageClient, watchServerStatus, watchWorkspaceTrust } from "./languageClient";
 import { ServerStatusItem } from "./statusItem";
 
@@ -21,9 +22,10 @@ export class ExtensionContextHolder implements vscode.Disposable {
   }
 
   async start(): Promise<void> {
-    const client = createLanguageClient(this.extension, this.output, this.status);
+    const headers = watchHeaders();
+    const client = createLanguageClient(this.extension, this.output, this.status, headers);
     this.clientValue = client;
-    this.clientScope.push(watchServerStatus(client, this.status), watchWorkspaceTrust(client));
+    this.clientScope.push(headers, watchServerStatus(client, this.status), watchWorkspaceTrust(client));
     try {
       await client.start();
       this.output.info("language server started");

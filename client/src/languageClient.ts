@@ -6,7 +6,7 @@ import type { ServerStatusItem } from "./statusItem";
 import { withWorkspaceTrust } from "./workspaceBoundary";
 import { analysedDocumentSelector } from "./analysedDocuments";
 
-export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, status: ServerStatusItem): LanguageClient {
+export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, status: ServerStatusItem, headers: vscode.FileSystemWatcher): LanguageClient {
   const module = context.asAbsolutePath("dist/server.js");
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -17,7 +17,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     outputChannel: output,
     // The status item shows failures; the output channel never jumps open by itself.
     revealOutputChannelOn: 4 /* RevealOutputChannelOn.Never */,
-    synchronize: { configurationSection: "kernellens" },
+    // Headers changed on disk reach the server as workspace/didChangeWatchedFiles (headerWatcher.ts).
+    synchronize: { configurationSection: "kernellens", fileEvents: headers },
     middleware: {
       workspace: {
         // The server reads Workspace Trust with the settings: it decides whether #include may leave the workspace.

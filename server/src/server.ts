@@ -50,6 +50,7 @@ import { modelOffReason, REQUEST_DEADLINE_MS } from "./lsp/documentLimits";
 import { within } from "./lsp/requestGuard";
 import type { DocumentState } from "./lsp/documentAnalyses";
 import { CudaCompiles } from "./lsp/cudaCompiles";
+import { documentsReading, HEADER_CHANGE_DEBOUNCE_MS, HeaderChanges } from "./lsp/headerChanges";
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -167,6 +168,18 @@ documents.onDidChangeContent(async (e) => {
   analyses.scheduleDependents(e.document.uri, s.debounceMs);
 });
 documents.onDidSave((e) => compiles.saved(e.document.uri, documents.all().map((d) => d.uri)));
+// Headers changed on disk (the VS Code client watches the workspace's CUDA/C++ headers): the open documents that
+// included one are read again, and those whose compile read one are compiled again (after the new static answer;
+// their last compile's numbers are dropped meanwhile, so they are analysed again too).
+const headerChanges = new HeaderChanges(HEADER_CHANGE_DEBOUNCE_MS, (changes) => {
+  const recompiled = compiles.headersChanged(changes.map((c) => c.path));
+  const open = documents.all().map((d) => ({ uri: d.uri, text: d.getText(), includes: analyses.get(d.uri)?.analysis.source.pre.includes ?? [] }));
+  const reread = documentsReading(changes, open);
+  const again = [...new Set([...reread, ...recompiled])];
+  if (again.length > 0) void Promise.all(again.map((uri) => analyses.refresh(uri))).then(refreshViews);
+  log(`headers changed on disk (${changes.length}): ${reread.length} document(s) read again, ${recompiled.length} compiled again`);
+});
+connection.onDidChangeWatchedFiles((p) => headerChanges.add(p.changes));
 documents.onDidClose((e) => {
   compiles.closed(e.document.uri);
   analyses.forget(e.document.uri);
@@ -250,7 +263,10 @@ connection.onRequest(RooflineRequest, async (p: RooflineParams, token): Promise<
   return answerRoofline(p, state, measuredDevices(), state ? modelOffReason(state.mode) : undefined);
 });
 
-connection.onShutdown(() => compiles.dispose());
+connection.onShutdown(() => {
+  headerChanges.dispose();
+  compiles.dispose();
+});
 
 documents.listen(connection);
 connection.listen();

@@ -28,9 +28,11 @@ export interface ServerSettings {
   readonly cudaCompileDebounceMs: number;
   /** SASS instructions per source line as inlay hints (`kernellens.inlayHints.sass`). */
   readonly sassInlayHints: boolean;
+  /** The background compile also compiles to PTX and cross-checks the model's FLOPs (`kernellens.cuda.ptxCheck`). */
+  readonly cudaPtxCheck: boolean;
 }
 
-export const defaultSettings: ServerSettings = { tintEnable: true, debounceMs: 30, defines: [], includePaths: [], device: DEFAULT_DEVICE_ID, codeLens: true, inlayHints: true, workspaceTrusted: false, assumedProblemSize: DEFAULT_ASSUMED_PROBLEM_SIZE, cudaCompile: true, cudaNvccPath: "", cudaFlags: [], cudaCompileDebounceMs: 1000, sassInlayHints: false };
+export const defaultSettings: ServerSettings = { tintEnable: true, debounceMs: 30, defines: [], includePaths: [], device: DEFAULT_DEVICE_ID, codeLens: true, inlayHints: true, workspaceTrusted: false, assumedProblemSize: DEFAULT_ASSUMED_PROBLEM_SIZE, cudaCompile: true, cudaNvccPath: "", cudaFlags: [], cudaCompileDebounceMs: 1000, sassInlayHints: false, cudaPtxCheck: true };
 
 /** A whole number of elements from 1 to 2^40; anything else (a string, 0, NaN) is the default. */
 function problemSize(v: unknown): number {
@@ -60,6 +62,7 @@ export function parseSettings(raw: unknown): ServerSettings {
     cudaFlags: strings(r.cuda?.flags),
     cudaCompileDebounceMs: typeof r.cuda?.compileDebounceMs === "number" && Number.isFinite(r.cuda.compileDebounceMs) ? Math.min(Math.max(r.cuda.compileDebounceMs, 0), 60_000) : defaultSettings.cudaCompileDebounceMs,
     sassInlayHints: r.inlayHints?.sass === true,
+    cudaPtxCheck: r.cuda?.ptxCheck !== false,
   };
 }
 
