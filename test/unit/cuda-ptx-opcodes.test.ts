@@ -153,7 +153,8 @@ describe("the cross-check of the model's FLOPs against PTX", { skip: noNvcc }, (
   it("finds no disagreement on any fixture, and compares every kernel", async () => {
     const names = [
       "gelu-bf16.cu", "layernorm-bf16.cu", "q4_0-gemv.cu", "reduce-sum-shfl.cu", "sgemm-1-naive.cu", "sgemm-2-coalesced.cu", "sgemm-3-smem-tiling.cu",
-      "sgemm-4-1d-blocktiling.cu", "sgemm-5-2d-blocktiling.cu", "sgemm-6-vectorized.cu", "softmax-dynamic-smem.cu", "transpose-smem.cu",
+      "sgemm-4-1d-blocktiling.cu", "sgemm-5-2d-blocktiling.cu", "sgemm-6-vectorized.cu", "sgemm-7-linearized-bs.cu", "sgemm-8-padded-bs.cu",
+      "sgemm-9-autotuned.cu", "sgemm-10-warptiling.cu", "softmax-dynamic-smem.cu", "transpose-smem.cu",
     ];
     let kernels = 0;
     let loopsCompared = 0;
@@ -167,7 +168,7 @@ describe("the cross-check of the model's FLOPs against PTX", { skip: noNvcc }, (
         loopsCompared += code.ptx.loops.length;
       }
     }
-    assert.equal(kernels, 15);
+    assert.equal(kernels, 19);
     assert.ok(loopsCompared >= 20, `${loopsCompared} PTX loops`);
   });
 
