@@ -11,10 +11,11 @@
 // The same compile also asks for the PTX (`-ptx -lineinfo`, kernellens.cuda.ptxCheck, on by default), whose opcode mix
 // per line cross-checks the model's FLOP count (core/cuda/ptxFlopCheck.ts): a disagreement is an information
 // diagnostic at its line, `ptx-flops-mismatch` in the CLI's words, published and dropped with nvcc's diagnostics.
-// The PTX is a second nvcc run after the cubin's, and it is not much cheaper: measured here (nvcc 13, sm_80, a shared
-// 2-core machine, median of 6) 556 ms against 618 ms for the cubin on softmax-dynamic-smem.cu and 797 against 853 ms
-// on sgemm-5-2d-blocktiling.cu. It skips only ptxas; the front-end (cudafe++, cicc), most of the time, runs again.
-// So it about doubles the background compile's CPU time, which is what the setting turns off.
+// The PTX is a second nvcc run after the cubin's, and it is only a little cheaper: it skips ptxas, but the front-end
+// (cudafe++, cicc), most of the time, runs again. Measured here (nvcc 13, sm_80, CPU time, median of 6 runs on a
+// shared 2-core machine): softmax-dynamic-smem.cu 455 ms for the PTX against 530 ms for the cubin,
+// sgemm-5-2d-blocktiling.cu 500 against 570 ms, reduce-sum-shfl.cu 410 against 430 ms. So it nearly doubles the
+// background compile's CPU time and the wait for its results, which is what kernellens.cuda.ptxCheck turns off.
 //
 // Never in the way: one compile per document, one in the whole server (compileScheduler.ts), an edit or a close
 // cancels the document's running compile (its process group is killed), and a result for text that has changed is
