@@ -91,6 +91,7 @@ describe("the PTX cross-check and header watching in the language server", { ski
       assert.equal(d[0]!.range.end.character, repeated.split("\n")[0]!.length);
       assert.match(String(d[0]!.message), /^square_twice: The model counts 3 32\/64-bit float FLOPs per thread .*does 0 to 2 per thread/);
       assert.ok(runs("ptx") > ptxBefore, "a PTX compile ran");
+      assert.match(await compiled(server, uri, repeated, "square_twice"), /`square_twice`: .*; FLOPs disagree with the PTX \(1 `ptx-flops-mismatch`\)/);
 
       // An edit: the static answer for the new text has no cross-check (it was for other text), until its compile lands
       // with the diagnostic at the kernel's new line.
@@ -113,8 +114,9 @@ describe("the PTX cross-check and header watching in the language server", { ski
         const text = readFileSync(path, "utf8");
         const ptxBefore = runs("ptx");
         server.open(uri, text, 1, "cuda-cpp");
-        await compiled(server, uri, text, kernel);
+        const hover = await compiled(server, uri, text, kernel);
         assert.ok(runs("ptx") > ptxBefore, `${file}: a PTX compile ran, so the check was made`);
+        assert.match(hover, /; FLOPs agree with the PTX/, file);
         assert.deepEqual(mismatches(server.latest(uri)), [], file);
         server.close(uri);
       }
@@ -185,7 +187,8 @@ int main() { float *x = nullptr; squares<<<4096, 256>>>(x, x, 4096 * 256); retur
       const ptxBefore = runs("ptx");
       const cubinBefore = runs("cubin");
       server.open(uri, repeated, 1, "cuda-cpp");
-      await compiled(server, uri, repeated, "square_twice");
+      const hover = await compiled(server, uri, repeated, "square_twice");
+      assert.doesNotMatch(hover, /FLOPs (agree|disagree) with the PTX/);
       assert.equal(runs("cubin"), cubinBefore + 1);
       assert.equal(runs("ptx"), ptxBefore, "no PTX compile");
       assert.deepEqual(mismatches(server.latest(uri)), []);

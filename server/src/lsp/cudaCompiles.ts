@@ -93,6 +93,8 @@ interface CompileRecord {
   readonly forText: CompiledForText;
   /** SASS instructions per kernel and per line, from the cubin's line table (`-lineinfo`); absent without a cubin. */
   readonly sass?: SassLinesResult;
+  /** Per analysed kernel whose PTX was checked, how many disagreements the FLOP cross-check found; absent unchecked. */
+  readonly ptxChecked?: ReadonlyMap<string, number>;
 }
 
 /** The settings a compile depends on; the device's compute capability follows from `device`. */
@@ -320,10 +322,10 @@ export class CudaCompiles {
     if (result.ok && result.ptxError) this.host.log(`nvcc: ${uri}: the model's FLOPs were not checked against PTX: ${result.ptxError}`);
     // The PTX cross-check reads the static analysis of this very text (the compile waited for it): FLOPs do not
     // depend on ptxas's numbers, so it needs no second analysis.
-    const mismatches = result.ok && result.ptx !== undefined && analysis ? ptxFlopDiagnostics(result.ptx, result.lineTableFile, result.kernels, analysis, text) : [];
+    const check = result.ok && result.ptx !== undefined && analysis ? ptxFlopCheck(result.ptx, result.lineTableFile, result.kernels, analysis, text) : undefined;
     // The cubin's and the PTX's bytes are read once, here: the record keeps what was read from them, not the bytes.
     const kept: NvccResourcesResult = result.ok ? { ...result, cubin: undefined, ptx: undefined } : result;
-    const record: CompileRecord = { version, text, key, result: kept, forText: { kernels: result.ok ? result.kernels : [], diagnostics: [...compileDiagnostics(result, text, display), ...mismatches] }, ...(sass ? { sass } : {}) };
+    const record: CompileRecord = { version, text, key, result: kept, forText: { kernels: result.ok ? result.kernels : [], diagnostics: [...compileDiagnostics(result, text, display), ...(check?.diagnostics ?? [])] }, ...(sass ? { sass } : {}), ...(check ? { ptxChecked: check.checked } : {}) };
     this.status.set(uri, { state: "done", record });
     // Nothing for the analysis (no nvcc here, a deadline passed), and nothing of an earlier compile of this text in it:
     // the analysis stays as it is (the hover reads the status).
@@ -357,7 +359,9 @@ export class CudaCompiles {
       const hit = findCompiledKernel(k.function, k.templateArgs.map((a) => a.value), r.kernels);
       if (!hit) return `- \`${k.name}\`: not among the kernels ptxas compiled for this text (estimates shown)`;
       const instructions = sass?.kernels.find((s) => s.mangled === hit.mangled)?.instructions;
-      return `- \`${k.name}\`: ${resourceText(hit, k.launch.dynamicSharedBytes)}${instructions !== undefined ? `; SASS: ${instructions.toLocaleString("en-US")} instructions (exact, from the cubin)` : ""}`;
+      const disagreements = record.ptxChecked?.get(k.name);
+      const flops = disagreements === undefined ? "" : disagreements === 0 ? "; FLOPs agree with the PTX" : `; FLOPs disagree with the PTX (${disagreements} \`ptx-flops-mismatch\`)`;
+      return `- \`${k.name}\`: ${resourceText(hit, k.launch.dynamicSharedBytes)}${instructions !== undefined ? `; SASS: ${instructions.toLocaleString("en-US")} instructions (exact, from the cubin)` : ""}${flops}`;
     });
     return `**Resources, exact from ptxas** (${target}):\n${lines.join("\n")}`;
   }
@@ -427,17 +431,27 @@ function lineStarts(text: string): number[] {
 
 /**
  * Where the model's FLOPs and nvcc's PTX disagree (core/cuda/ptxFlopCheck.ts), as information diagnostics at their
- * lines, in the words and with the code `kernellens analyze` uses. Source `kernellens`: the finding is the model's
- * own cross-check, not something nvcc said.
+ * lines, in the words and with the code `kernellens analyze` uses, and how many per kernel checked (for the hover).
+ * Source `kernellens`: the finding is the model's own cross-check, not something nvcc said.
  */
-export function ptxFlopDiagnostics(ptxText: string, lineTableFile: string, compiled: readonly CudaKernelResources[], analysis: CudaFileAnalysis, text: string): CoreDiagnostic[] {
+export function ptxFlopCheck(
+  ptxText: string,
+  lineTableFile: string,
+  compiled: readonly CudaKernelResources[],
+  analysis: CudaFileAnalysis,
+  text: string,
+): { readonly diagnostics: CoreDiagnostic[]; readonly checked: Map<string, number> } {
   const { source } = analysis;
-  if (source.models.size === 0) return [];
+  const out: CoreDiagnostic[] = [];
+  const checked = new Map<string, number>();
+  if (source.models.size === 0) return { diagnostics: out, checked };
   const code = compiledCodeOf(text, source.kernels, source.models, compiled, null, parsePtx(ptxText, lineTableFile, text));
   const starts = lineStarts(text);
-  const out: CoreDiagnostic[] = [];
   for (const k of source.kernels) {
-    for (const m of code.get(k.name)?.mismatches ?? []) {
+    const c = code.get(k.name);
+    // Checked: the kernel has a model and its PTX entry was found.
+    if (c?.ptx && source.models.get(k.name)?.model) checked.set(k.name, c.mismatches.length);
+    for (const m of c?.mismatches ?? []) {
       const start = starts[m.line - 1];
       if (start === undefined) continue;
       const end = (starts[m.line] ?? text.length + 1) - 1;
@@ -446,7 +460,7 @@ export function ptxFlopDiagnostics(ptxText: string, lineTableFile: string, compi
       out.push({ severity: "info", code: m.code, message: `${k.name}: ${m.message}`, span: { start: start + indent, end: start + lineText.length }, source: "kernellens" });
     }
   }
-  return out;
+  return { diagnostics: out, checked };
 }
 
 // ---- Paths --------------------------------------------------------------------------------------------------------
