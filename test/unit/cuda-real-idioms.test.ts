@@ -117,3 +117,159 @@ __global__ void bad(float * y) { y[threadIdx.x] = ; }
   assert.match(inMain[0].message, /skips it/);
   assert.ok(a.models.has("ok"));
 });
+
+// Warp reductions overloaded by type, as tensor libraries write them; the float2 one must be chosen for a float2,
+// and the float one for an element of a float array (not the int one declared first).
+const WARP_REDUCE = `#define WARP_SIZE 32
+template<int width = WARP_SIZE>
+static __device__ __forceinline__ int warp_reduce_sum(int x) {
+    return __reduce_add_sync(0xffffffff, x);
+}
+template<int width = WARP_SIZE>
+static __device__ __forceinline__ float warp_reduce_sum(float x) {
+#pragma unroll
+    for (int offset = width/2; offset > 0; offset >>= 1) {
+        x += __shfl_xor_sync(0xffffffff, x, offset, width);
+    }
+    return x;
+}
+template<int width = WARP_SIZE>
+static __device__ __forceinline__ float2 warp_reduce_sum(float2 a) {
+#pragma unroll
+    for (int offset = width/2; offset > 0; offset >>= 1) {
+        a.x += __shfl_xor_sync(0xffffffff, a.x, offset, width);
+        a.y += __shfl_xor_sync(0xffffffff, a.y, offset, width);
+    }
+    return a;
+}
+`;
+
+test("overloads are chosen by argument type: a layer norm's float2 reduction and a float array element's", async () => {
+  const text = `${WARP_REDUCE}
+template <int block_size>
+static __global__ void layer_norm_f32(const float * x, float * dst, const int ncols, const float eps) {
+    const int row = blockIdx.x;
+    const int tid = threadIdx.x;
+    x   += row*ncols;
+    dst += row*ncols;
+    float2 mean_var = make_float2(0.0f, 0.0f);
+    for (int col = tid; col < ncols; col += block_size) {
+        const float xi = x[col];
+        mean_var.x += xi;
+        mean_var.y += xi * xi;
+    }
+    mean_var = warp_reduce_sum(mean_var);
+    const float mean = mean_var.x / ncols;
+    const float var = mean_var.y / ncols - mean * mean;
+    const float inv_std = rsqrtf(var + eps);
+    for (int col = tid; col < ncols; col += block_size) {
+        dst[col] = (x[col] - mean) * inv_std;
+    }
+}
+
+static __global__ void row_sums(const float * x, float * dst) {
+    float partial[2] = {0.0f, 0.0f};
+    partial[0] = x[blockIdx.x * 64 + threadIdx.x];
+    partial[1] = x[blockIdx.x * 64 + 32 + threadIdx.x];
+    partial[0] = warp_reduce_sum(partial[0] + partial[1]);
+    partial[1] = warp_reduce_sum(partial[1]);
+    if (threadIdx.x == 0) dst[blockIdx.x] = partial[0];
+}
+
+void launch(const float * x, float * dst, float * sums, cudaStream_t stream) {
+    layer_norm_f32<32><<<4096, 32, 0, stream>>>(x, dst, 256, 1e-5f);
+    row_sums<<<4096, 32, 0, stream>>>(x, sums);
+}
+`;
+  const a = await analyzeCuda(text);
+  assert.deepEqual(syntax(a), []);
+  const ln = model(a, "layer_norm_f32<32>");
+  // Per thread (256 columns, 32 threads: 8 columns each): 8 x (add + FMA) = 24; the float2 reduction 5 x 2 adds = 10;
+  // mean: 1 div; var: div + mul + sub = 3; var + eps: 1 (rsqrtf is special, not a FLOP); 8 x (sub + mul) = 16.
+  // 24 + 10 + 1 + 3 + 1 + 16 = 55 per thread, 4096 x 32 threads.
+  assert.equal(ln.ops.flopsF32.value, 55 * 4096 * 32);
+  assert.equal(ln.ops.specialOps.value, 4096 * 32);
+  // x read twice (8 + 8 floats per thread), dst written once.
+  assert.equal(ln.ops.globalLoadBytes.value, 16 * 4 * 4096 * 32);
+  assert.equal(ln.ops.globalStoreBytes.value, 8 * 4 * 4096 * 32);
+  const rs = model(a, "row_sums");
+  // Per thread: 1 add (partial[0] + partial[1]) + two float reductions of 5 adds each = 11 (the int overload would give 1).
+  assert.equal(rs.ops.flopsF32.value, 11 * 4096 * 32);
+});
+
+test("a quantized GEMV in ggml's style: the dot product chosen by a constexpr function, traits from explicit specializations, a scale inside an anonymous union", async () => {
+  const text = `#include <cuda_fp16.h>
+${WARP_REDUCE}
+#define QK4_0 32
+#define QK8_1 32
+typedef struct { half d; uint8_t qs[QK4_0 / 2]; } block_q4_0;
+typedef struct {
+    union {
+        struct { half d; half s; } data;
+        half2 ds;
+    };
+    int8_t qs[QK8_1];
+} block_q8_1;
+enum qtype { QTYPE_F16 = 1, QTYPE_Q4_0 = 2, QTYPE_Q8_0 = 8 };
+template <qtype type> struct qtraits;
+template <> struct qtraits<QTYPE_F16> { static constexpr int qk = 1; static constexpr int qi = 1; };
+template <> struct qtraits<QTYPE_Q4_0> { static constexpr int qk = QK4_0; static constexpr int qi = 4; };
+
+typedef float (*vec_dot_t)(const void * vx, const block_q8_1 * by, const int & ib, const int & iqs);
+
+static __device__ __forceinline__ int load_int_b2(const void * x, const int & i32) {
+    const uint16_t * x16 = (const uint16_t *) x;
+    return x16[2*i32 + 0] | (x16[2*i32 + 1] << 16);
+}
+static __device__ __forceinline__ int load_int_b4(const void * x, const int & i32) {
+    return ((const int *) x)[i32];
+}
+static __device__ __forceinline__ float dot_q4_0(const void * vx, const block_q8_1 * by, const int & ib, const int & iqs) {
+    const block_q4_0 * bx = (const block_q4_0 *) vx + ib;
+    const int v = load_int_b2(bx->qs, iqs);
+    const int u0 = load_int_b4(by->qs, iqs);
+    const int u1 = load_int_b4(by->qs, iqs + 4);
+    int sumi = __dp4a(v & 0x0F0F0F0F, u0, 0);
+    sumi = __dp4a((v >> 4) & 0x0F0F0F0F, u1, sumi);
+    const float2 ds = __half22float2(by->ds);
+    return __half2float(bx->d) * (sumi * ds.x - 8 * ds.y);
+}
+static constexpr __device__ vec_dot_t get_vec_dot(qtype type) {
+    return type == QTYPE_Q4_0 ? dot_q4_0 : nullptr;
+}
+
+template <qtype type>
+static __global__ void mat_vec_q(const void * __restrict__ vx, const void * __restrict__ vy, float * __restrict__ dst, const int ncols) {
+    constexpr int qk = qtraits<type>::qk;
+    constexpr int qi = qtraits<type>::qi;
+    constexpr vec_dot_t vec_dot = get_vec_dot(type);
+    const int row = blockIdx.x;
+    const int blocks_per_row = ncols / qk;
+    const block_q8_1 * y = (const block_q8_1 *) vy;
+    float tmp[1] = {0.0f};
+    for (int kb = threadIdx.x / qi; kb < blocks_per_row; kb += WARP_SIZE / qi) {
+        tmp[0] += vec_dot(vx, &y[kb], row*blocks_per_row + kb, threadIdx.x % qi);
+    }
+    tmp[0] = warp_reduce_sum(tmp[0]);
+    if (threadIdx.x == 0) dst[row] = tmp[0];
+}
+
+void launch(const void * vx, const void * vy, float * dst, cudaStream_t stream) {
+    mat_vec_q<QTYPE_Q4_0><<<4096, WARP_SIZE, 0, stream>>>(vx, vy, dst, 4096);
+}
+`;
+  const a = await analyzeCuda(text);
+  assert.deepEqual(syntax(a), []);
+  const m = model(a, "mat_vec_q<2>");
+  assert.deepEqual(m.unknowns, [], "the trip count (from the traits) and the call (through the chosen function) are known");
+  // 4096 rows (blocks) x 32 threads; 4096 / 32 = 128 q4_0 blocks per row, 8 per iteration (32 threads, 4 per block):
+  // 16 iterations per thread.
+  const threads = 4096 * 32;
+  // Per iteration: 4 bytes of quants (two uint16), 8 bytes of q8_1 quants, the 4-byte half2 scale pair from the
+  // union, the 2-byte q4_0 scale = 18 bytes.
+  assert.equal(m.ops.globalLoadBytes.value, threads * 16 * 18);
+  // Per iteration: sumi * ds.x, 8 * ds.y, the subtraction, the scale, the accumulation = 5 FLOPs; then the float
+  // reduction's 5 adds.
+  assert.equal(m.ops.flopsF32.value, threads * (16 * 5 + 5));
+  assert.equal(m.ops.globalStoreBytes.value, 4096 * 4);
+});

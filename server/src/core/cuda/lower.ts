@@ -156,6 +156,8 @@ export class Interp {
   private readonly notes: { what: string; reason: string; span?: Span }[] = [];
   private readonly noted = new Set<string>();
   private readonly privateValues: PrivateValue[] = [];
+  /** Each local array's register estimate entry, told after lowering whether every index became a constant. */
+  private readonly arrayValues = new Map<string, { words: number; mutable: boolean; array: boolean; inRegisters?: boolean }>();
   private readonly guards: VExpr[] = [];
   private loopExits: { guardDepth: number; onData: boolean; breakable: "loop" | "switch" }[] = [];
   private readonly loops: LoopState[] = [];
@@ -709,12 +711,19 @@ export class Interp {
   }
 
   private layoutMembers(n: CNode, body: CNode, name: string): CType {
-    const members: { name: string; type: CType }[] = [];
+    const members: { name: string; type: CType; anonymous?: boolean }[] = [];
     for (const f of kids(body)) {
       if (f.type !== "field_declaration") continue;
       if (kids(f).some((k) => k.type === "storage_class_specifier" && this.tx(k) === "static")) continue;
+      const declarators = kids(f).filter((k) => k.field === "declarator");
+      const inner = field(f, "type");
+      if (declarators.length === 0 && inner && (inner.type === "union_specifier" || inner.type === "struct_specifier") && field(inner, "body")) {
+        // An anonymous union or struct: its members are members of this struct.
+        members.push({ name: "", type: this.structType(inner), anonymous: true });
+        continue;
+      }
       const base = this.baseType(f);
-      for (const d of kids(f).filter((k) => k.field === "declarator")) {
+      for (const d of declarators) {
         if (d.type === "function_declarator") continue;
         const r = this.declarator(d, base, false);
         if (r.name) members.push({ name: this.tx(r.name), type: r.ty });
@@ -728,7 +737,7 @@ export class Interp {
       const v = this.scalarOf(this.quiet(() => this.ev(namedKids(alignas)[0] ?? alignas)));
       if (isConst(v)) align = Math.max(align, v.v);
     }
-    return layoutStruct(name, members, align);
+    return layoutStruct(name, members, align, n.type === "union_specifier");
   }
 
   /**
@@ -808,11 +817,48 @@ export class Interp {
   /** A static constant of a struct named through its type (`f128::size`, `Packed128<float>::size`). */
   private staticMember(scopeNode: CNode, member: string): Val | undefined {
     const t = scopeNode.type === "template_type" ? this.typeOf(scopeNode) : this.namedType(this.tx(scopeNode));
-    if (t.k !== "struct") return undefined;
-    const info = this.structInfos.get(t.name);
-    if (!info) return undefined;
-    const slot = this.structScope(info, undefined).names.get(member);
-    return slot ? this.read(slot) : undefined;
+    const info = t.k === "struct" ? this.structInfos.get(t.name) : undefined;
+    const slot = info ? this.structScope(info, undefined).names.get(member) : undefined;
+    if (slot) return this.read(slot);
+    // A trait read from an explicit specialization (`type_traits<type>::qk` with `template <> struct
+    // type_traits<Q4_0> { static constexpr int qk = 32; }`).
+    const spec = scopeNode.type === "template_type" ? this.specialization(scopeNode) : undefined;
+    const specSlot = spec ? this.structScope({ node: spec, args: new Map() }, undefined).names.get(member) : undefined;
+    return specSlot ? this.read(specSlot) : undefined;
+  }
+
+  /**
+   * The explicit specialization `template <> struct name<args>` whose arguments equal those of a use, compared
+   * as constants or types. Reads the struct table whole (a kernel that needs this is not kept across keystrokes).
+   */
+  private specialization(use: CNode): CNode | undefined {
+    const nameNode = field(use, "name");
+    const argsNode = field(use, "arguments");
+    if (!nameNode || !argsNode) return undefined;
+    const name = this.tx(nameNode);
+    const given = namedKids(argsNode).map((a) => this.templateArg(a, false));
+    if (given.some((g) => g === undefined || g.k === "fn" || (g.k === "value" && !isConst(g.v)))) return undefined;
+    for (const [key, node] of this.ctx.prog.structs) {
+      if (!key.startsWith(`${name}<`)) continue;
+      const specArgs = field(node, "name");
+      const list = specArgs && specArgs.type === "template_type" ? field(specArgs, "arguments") : undefined;
+      if (!list) continue;
+      const saved = this.scope;
+      this.scope = this.globalScope;
+      try {
+        const own = this.inMain(() => namedKids(list).map((a) => this.quiet(() => this.templateArg(a, false))));
+        const same = own.length === given.length && own.every((o, i) => {
+          const g = given[i]!;
+          if (!o || o.k !== g.k) return false;
+          if (o.k === "value" && g.k === "value") return isConst(o.v) && isConst(g.v) && o.v.v === g.v.v;
+          return o.k === "type" && g.k === "type" && typeText(o.t) === typeText(g.t);
+        });
+        if (same) return node;
+      } finally {
+        this.scope = saved;
+      }
+    }
+    return undefined;
   }
 
   /**
@@ -1188,14 +1234,21 @@ export class Interp {
 
   /** Decides, after the whole kernel is lowered, which array indices stay run-time values after nvcc unrolls. */
   private finishLocals(): void {
+    const inMemory = new Set<string>();
+    const accessed = new Set<string>();
     for (const { node, indices } of this.pendingLocals) {
+      accessed.add(node.array);
       node.runtimeIndex = indices.some((idx) => {
         if (isConst(idx)) return false;
         if (unknownReason(idx) !== undefined) return true;
         for (const v of varsOf(idx)) if (!this.unrolled.has(v)) return true;
         return false;
       });
+      if (node.runtimeIndex) inMemory.add(node.array);
     }
+    // An array whose every index is a constant after nvcc unrolls is registers, however large (an SGEMM's 8 x 8 or
+    // 8 x 16 accumulator tile): ptxas allocates it up to its 255-register limit.
+    for (const [name, value] of this.arrayValues) if (accessed.has(name) && !inMemory.has(name)) value.inRegisters = true;
   }
 
   private addressOf(pl: Place | undefined, what: string): Val {
@@ -1783,7 +1836,8 @@ export class Interp {
 
   /** Inlines a user function at a call (device functions, host helpers): a return ends the call, not the caller. */
   private inline(fns: readonly FunctionInfo[], targs: CNode | undefined, args: readonly CNode[], n: CNode, method?: { readonly info: StructInfo; readonly self?: Place }): Val {
-    const fn = fns.find((f) => this.paramCount(f).min <= args.length && args.length <= this.paramCount(f).max && (this.mode === "host" ? f.space !== "device" || f.hostDevice : f.space === "device" || f.hostDevice || f.node.start >= 0)) ?? fns[0];
+    const fits = fns.filter((f) => this.paramCount(f).min <= args.length && args.length <= this.paramCount(f).max && (this.mode === "host" ? f.space !== "device" || f.hostDevice : f.space === "device" || f.hostDevice || f.node.start >= 0));
+    const fn = fits.length > 1 ? this.bestOverload(fits, args) : (fits[0] ?? fns[0]);
     const recursive = this.inlining.includes(fn.node);
     if (this.depth >= MAX_CALL_DEPTH || !fn.body || recursive) {
       for (const a of args) this.ev(a);
@@ -1929,6 +1983,65 @@ export class Interp {
     } finally {
       this.scope = saved;
     }
+  }
+
+  /**
+   * The overload whose parameter types fit the arguments best (`warp_reduce_sum(float)` against
+   * `warp_reduce_sum(float2)`), from the types the arguments are declared with; the first one on a tie.
+   */
+  private bestOverload(fns: readonly FunctionInfo[], args: readonly CNode[]): FunctionInfo {
+    const argTypes = args.map((a) => this.declaredTypeOf(a));
+    let best = fns[0];
+    let bestScore = -Infinity;
+    for (const f of fns) {
+      const params = this.inMain(() => this.paramList(f));
+      const score = argTypes.reduce((sum, t, i) => sum + (t && params[i] ? typeFit(t, params[i].ty) : 0), 0);
+      if (score > bestScore) {
+        best = f;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  /** The type an argument is known to have without evaluating it: a variable's declared type, a literal's. */
+  private declaredTypeOf(a: CNode): CType | undefined {
+    if (a.type === "identifier") return this.scope.slot(this.tx(a))?.ty;
+    if (a.type === "number_literal") return /[.eEfF]/.test(this.tx(a)) && !/^0[xX]/.test(this.tx(a)) ? F32 : I32;
+    if (a.type === "parenthesized_expression") {
+      const inner = namedKids(a)[0];
+      return inner ? this.declaredTypeOf(inner) : undefined;
+    }
+    if (a.type === "subscript_expression") {
+      const arr = field(a, "argument");
+      const t = arr ? this.declaredTypeOf(arr) : undefined;
+      return t?.k === "array" ? t.of : t?.k === "ptr" ? t.to : undefined;
+    }
+    if (a.type === "field_expression") {
+      const obj = field(a, "argument");
+      const member = field(a, "field");
+      let t = obj ? this.declaredTypeOf(obj) : undefined;
+      if (t?.k === "ref") t = t.to;
+      if (t?.k === "ptr") t = t.to;
+      if (!member) return undefined;
+      if (t?.k === "struct") return t.fields.find((f) => f.name === this.tx(member))?.type;
+      if (t?.k === "vector" && /^[xyzw]$/.test(this.tx(member))) return elementOf(t);
+      return undefined;
+    }
+    if (a.type === "cast_expression") {
+      const t = field(a, "type");
+      return t ? this.typeOf(t) : undefined;
+    }
+    if (a.type === "binary_expression") {
+      const op = this.tx(field(a, "operator") ?? a);
+      if (/^(==|!=|<|>|<=|>=|&&|\|\|)$/.test(op)) return BOOL;
+      const l = field(a, "left");
+      const r = field(a, "right");
+      const lt = l ? this.declaredTypeOf(l) : undefined;
+      const rt = r ? this.declaredTypeOf(r) : undefined;
+      return lt && rt ? commonType(lt, rt) : undefined;
+    }
+    return undefined;
   }
 
   private paramCount(fn: FunctionInfo): { min: number; max: number } {
@@ -2736,8 +2849,16 @@ export class Interp {
         if (init) for (const it of init.type === "initializer_list" ? namedKids(init) : [init]) if (it.type !== "initializer_list") this.ev(it);
         if (this.emitting) {
           const bytes = sizeOf(declTy);
-          this.privateValues.push({ words: bytes !== undefined ? Math.max(1, Math.ceil(bytes / 4)) : 64, mutable: true, array: true });
+          const value = { words: bytes !== undefined ? Math.max(1, Math.ceil(bytes / 4)) : 64, mutable: true, array: true };
+          this.privateValues.push(value);
+          this.arrayValues.set(slot.arrayName!, value);
         }
+        continue;
+      }
+      // A function chosen at compile time (`constexpr vec_dot_t dot = get_vec_dot(type);`): calls through it inline it.
+      const chosen = init && (declTy.k === "unknown" || declTy.k === "ptr") ? this.quiet(() => this.functionValue(init)) : undefined;
+      if (chosen) {
+        this.scope.names.set(nm, this.newSlot(nm, unknownType("a function"), { fnAlias: chosen }));
         continue;
       }
       let v: Val;
@@ -2753,6 +2874,62 @@ export class Interp {
       this.scope.names.set(nm, slot);
       this.env.set(slot, v);
       if (this.emitting && ty.k !== "group") this.privateValues.push({ words: ty.k === "fragment" ? Math.ceil((ty.m * (ty.use === "matrix_b" ? ty.n : ty.kk) * (sizeOf(scalar(ty.s)) ?? 2)) / 128) : this.words(ty), mutable: !quals.isConst });
+    }
+  }
+
+  /**
+   * The function an expression names where it is known while compiling: a function's name (or `&name`), a
+   * function-pointer template parameter, a conditional whose condition is a constant, or a call of a function whose
+   * body returns one of those (`return type == Q4_0 ? vec_dot_q4_0 : type == Q8_0 ? vec_dot_q8_0 : nullptr;`).
+   */
+  private functionValue(e: CNode, depth = 0): string | undefined {
+    if (depth > MAX_CALL_DEPTH) return undefined;
+    switch (e.type) {
+      case "identifier": {
+        const nm = this.tx(e);
+        const slot = this.scope.slot(nm);
+        if (slot) return slot.fnAlias;
+        return this.ctx.prog.functions.get(nm)?.some((f) => f.space !== "global" && f.body) ? nm : undefined;
+      }
+      case "parenthesized_expression":
+      case "pointer_expression": {
+        if (e.type === "pointer_expression" && !this.tx(e).trimStart().startsWith("&")) return undefined;
+        const inner = e.type === "pointer_expression" ? field(e, "argument") : namedKids(e)[0];
+        return inner ? this.functionValue(inner, depth + 1) : undefined;
+      }
+      case "conditional_expression": {
+        const cond = field(e, "condition");
+        const v = cond ? this.scalarOf(this.ev(cond)) : undefined;
+        if (!v || !isConst(v)) return undefined;
+        const pick = field(e, v.v !== 0 ? "consequence" : "alternative");
+        return pick ? this.functionValue(pick, depth + 1) : undefined;
+      }
+      case "call_expression": {
+        const callee = field(e, "function");
+        const fns = callee?.type === "identifier" ? this.ctx.prog.functions.get(this.tx(callee)) : undefined;
+        const fn = fns?.find((f) => f.body && f.space !== "global");
+        if (!fn) return undefined;
+        const stmts = namedKids(fn.body!).filter((k) => k.type !== "comment");
+        const ret = stmts.length === 1 && stmts[0].type === "return_statement" ? namedKids(stmts[0])[0] : undefined;
+        if (!ret) return undefined;
+        const vals = namedKids(field(e, "arguments") ?? e).map((a) => this.ev(a));
+        const saved = this.scope;
+        this.scope = new Scope(this.globalScope);
+        try {
+          return this.inMain(() => {
+            this.paramList(fn).forEach((p, i) => {
+              const slot = this.newSlot(p.name, p.ty.k === "ref" ? p.ty.to : p.ty);
+              this.env.set(slot, vals[i] ?? this.unknownOf(p.ty, `parameter '${p.name}'`));
+              this.scope.names.set(p.name, slot);
+            });
+            return this.functionValue(ret, depth + 1);
+          });
+        } finally {
+          this.scope = saved;
+        }
+      }
+      default:
+        return undefined;
     }
   }
 
@@ -3109,7 +3286,8 @@ export class Interp {
       // nvcc unrolls a nest of constant-trip loops fully when it is small (a #pragma unroll asks for more; 1 for none).
       const nest = trip !== undefined && state.inner !== Infinity ? trip * state.inner : Infinity;
       const limit = state.pragma === "none" ? UNROLL_LIMIT : state.pragma === undefined ? PRAGMA_UNROLL_LIMIT : trip !== undefined && state.pragma >= trip ? PRAGMA_UNROLL_LIMIT : 0;
-      const unrolled = nest <= limit;
+      // A loop that runs once is no loop (its counter is a constant), whatever it contains.
+      const unrolled = nest <= limit || trip === 1;
       if (unrolled) this.unrolled.add(v);
       const parent = this.loops[this.loops.length - 1];
       if (parent) parent.inner = Math.max(parent.inner, unrolled ? nest : Infinity);
@@ -3372,3 +3550,13 @@ function constantTrip(c: LoopCounter): number | undefined {
   return n <= 4096 ? n : undefined;
 }
 
+/** How well an argument of type `arg` fits a parameter of type `param`: same type best, a vector for a scalar worst. */
+function typeFit(arg: CType, param: CType): number {
+  const a = arg.k === "ref" ? arg.to : arg;
+  const p = param.k === "ref" ? param.to : param;
+  if (p.k === "unknown" || a.k === "unknown") return 0;
+  if (a.k !== p.k) return -10;
+  if (a.k === "ptr" && p.k === "ptr") return typeFit(a.to, p.to);
+  if ((a.k === "scalar" || a.k === "vector" || a.k === "struct") && "name" in p) return a.name === p.name ? 3 : a.k === "scalar" ? 1 : -10;
+  return 1;
+}

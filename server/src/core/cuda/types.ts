@@ -138,19 +138,27 @@ export function alignOf(t: CType): number {
 }
 
 /** Lays out a struct's fields as C does (each at its alignment; size rounded up to the largest). */
-export function layoutStruct(name: string, members: readonly { name: string; type: CType }[], minAlign = 1): Extract<CType, { k: "struct" }> {
+/**
+ * C layout of members in order (a union: every member at offset 0). A member with `anonymous` set is an unnamed
+ * struct or union inside (`union { struct { half d, s; } data; half2 ds; };`): its fields become fields of this one,
+ * at their offsets inside it.
+ */
+export function layoutStruct(name: string, members: readonly { name: string; type: CType; anonymous?: boolean }[], minAlign = 1, union = false): Extract<CType, { k: "struct" }> {
   let offset = 0;
+  let end = 0;
   let align = minAlign;
   const fields: StructField[] = [];
   for (const m of members) {
     const a = alignOf(m.type);
     const size = sizeOf(m.type) ?? 4;
-    offset = Math.ceil(offset / a) * a;
-    fields.push({ name: m.name, type: m.type, offset });
-    offset += size;
+    const at = union ? 0 : Math.ceil(offset / a) * a;
+    if (m.anonymous && m.type.k === "struct") for (const f of m.type.fields) fields.push({ ...f, offset: at + f.offset });
+    else fields.push({ name: m.name, type: m.type, offset: at });
+    offset = at + size;
+    end = Math.max(end, offset);
     align = Math.max(align, a);
   }
-  return { k: "struct", name, fields, size: Math.max(1, Math.ceil(offset / align) * align), align };
+  return { k: "struct", name, fields, size: Math.max(1, Math.ceil(end / align) * align), align };
 }
 
 export const isFloatScalar = (s: Scalar): boolean => s === "f64" || s === "f32" || s === "f16" || s === "bf16" || s === "fp8";
