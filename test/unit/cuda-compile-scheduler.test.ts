@@ -202,14 +202,15 @@ describe("compileDiagnostics without a compiler", () => {
 describe("the background compile's settings", () => {
   it("default to compiling after 1 s with compile_commands.json's flags, and SASS hints off", () => {
     const s = parseSettings({});
-    assert.deepEqual([s.cudaCompile, s.cudaNvccPath, s.cudaFlags, s.cudaCompileDebounceMs, s.sassInlayHints], [true, "", [], 1000, false]);
+    assert.deepEqual([s.cudaCompile, s.cudaNvccPath, s.cudaFlags, s.cudaCompileDebounceMs, s.sassInlayHints, s.cudaPtxCheck], [true, "", [], 1000, false, true]);
     assert.deepEqual(parseSettings({}), defaultSettings);
   });
 
   it("read a hand-edited settings.json defensively", () => {
-    const s = parseSettings({ cuda: { compile: false, nvccPath: " /opt/cuda/bin/nvcc ", flags: ["-std=c++17", 3, "--expt-relaxed-constexpr"], compileDebounceMs: 1e9 }, inlayHints: { sass: true } });
-    assert.deepEqual([s.cudaCompile, s.cudaNvccPath, s.cudaFlags, s.cudaCompileDebounceMs, s.sassInlayHints], [false, "/opt/cuda/bin/nvcc", ["-std=c++17", "--expt-relaxed-constexpr"], 60_000, true]);
-    const odd = parseSettings({ cuda: { compile: "off", nvccPath: 7, flags: "-O3", compileDebounceMs: "soon" }, inlayHints: { sass: "yes" } });
-    assert.deepEqual([odd.cudaCompile, odd.cudaNvccPath, odd.cudaFlags, odd.cudaCompileDebounceMs, odd.sassInlayHints], [false, "", [], 1000, false]);
+    const s = parseSettings({ cuda: { compile: false, nvccPath: " /opt/cuda/bin/nvcc ", flags: ["-std=c++17", 3, "--expt-relaxed-constexpr"], compileDebounceMs: 1e9, ptxCheck: false }, inlayHints: { sass: true } });
+    assert.deepEqual([s.cudaCompile, s.cudaNvccPath, s.cudaFlags, s.cudaCompileDebounceMs, s.sassInlayHints, s.cudaPtxCheck], [false, "/opt/cuda/bin/nvcc", ["-std=c++17", "--expt-relaxed-constexpr"], 60_000, true, false]);
+    const odd = parseSettings({ cuda: { compile: "off", nvccPath: 7, flags: "-O3", compileDebounceMs: "soon", ptxCheck: "yes" }, inlayHints: { sass: "yes" } });
+    assert.deepEqual([odd.cudaCompile, odd.cudaNvccPath, odd.cudaFlags, odd.cudaCompileDebounceMs, odd.sassInlayHints, odd.cudaPtxCheck], [false, "", [], 1000, false, true]);
+    assert.equal(parseSettings({ cuda: { ptxCheck: "off" } }).cudaPtxCheck, false);
   });
 });

@@ -62,7 +62,7 @@ export function parseSettings(raw: unknown): ServerSettings {
     cudaFlags: strings(r.cuda?.flags),
     cudaCompileDebounceMs: typeof r.cuda?.compileDebounceMs === "number" && Number.isFinite(r.cuda.compileDebounceMs) ? Math.min(Math.max(r.cuda.compileDebounceMs, 0), 60_000) : defaultSettings.cudaCompileDebounceMs,
     sassInlayHints: r.inlayHints?.sass === true,
-    cudaPtxCheck: r.cuda?.ptxCheck !== false,
+    cudaPtxCheck: r.cuda?.ptxCheck !== false && r.cuda?.ptxCheck !== "off",
   };
 }
 
