@@ -57,11 +57,10 @@ describe("accuracy ladders", () => {
     const all = await cudaLadderRows(root);
     assert.equal(all.length, 10, "kernels 1-10 have fixtures");
     assert.ok(all.every((r) => r.predictedMs !== null), all.map((r) => `${r.label}: ${r.limiter}`).join("; "));
-    // The targets are asserted on kernels 1-6 only. Kernels 7-10 were added later as a held-out check of the model and
-    // miss them today (within 2x, MAPE and Spearman over all ten): the model puts kernel 9's register tile in local
-    // memory (its outer sub-tile loops run once each and nvcc removes them; ptxas reports no stack frame), 38 ms
-    // predicted against 7.0 ms measured. `npm run bench` prints all ten rows.
-    const rows = all.slice(0, 6);
+    // All ten: kernels 7-10 were added after the model was fitted to 1-6, as a held-out check; they found two faults
+    // since fixed (a loop that runs once around a rolled loop made kernel 9's register tile local memory, 38 ms
+    // against 7.0 measured; kernel 10's 128-float accumulator was estimated as spilled, 87 registers against ptxas's 168).
+    const rows = all;
     const timed = rows.filter((r) => r.predictedMs !== null);
     assert.equal(timed.length, rows.length, rows.map((r) => `${r.label}: ${r.limiter}`).join("; "));
     const outside = timed.filter((r) => r.predictedMs! > TARGETS.withinFactor * r.measuredMs || r.predictedMs! < r.measuredMs / TARGETS.withinFactor);
@@ -72,7 +71,7 @@ describe("accuracy ladders", () => {
     assert.ok(rho >= TARGETS.spearman, `Spearman ${rho}`);
     // The limiters a kernel author would name: the naive kernel's column reads (L1 lines), then shared memory.
     assert.match(rows[0].limiter, /^L1 throughput/);
-    for (const r of rows.slice(2)) assert.match(r.limiter, /^workgroup-memory bandwidth/, r.label);
+    for (const r of rows.slice(2, 9)) assert.match(r.limiter, /^workgroup-memory bandwidth/, r.label);
   });
 
   it("builds a report over every ladder without throwing", () => {

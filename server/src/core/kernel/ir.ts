@@ -183,6 +183,11 @@ export interface PrivateValue {
   readonly mutable: boolean;
   /** An array indexed at run time (may live in local memory). */
   readonly array?: boolean;
+  /**
+   * The front-end knows every index of this array becomes a constant after its compiler unrolls (nvcc): it is kept in
+   * registers whatever its size. Absent: not known (arrays past 64 words are then assumed to spill).
+   */
+  readonly inRegisters?: boolean;
 }
 
 export interface KernelIR {
