@@ -95,7 +95,10 @@ export function prepareCuda(original: string, options: PrepareOptions = {}): Pre
     const eq = d.indexOf("=");
     if (eq > 0) objectMacros.set(d.slice(0, eq), d.slice(eq + 1));
   }
-  const rewritten = rewriteTopLevelMacros(blankEmptyMacros(pre.text, pre.defines), activeFunctionMacros(pre.problems, text, pre.includedTexts), objectMacros);
+  // Only the empty macros the text names are looked for (`__CUDACC__` and `__NVCC__` are always defined, rarely used
+  // outside `#if` lines): a text that names none is not scanned identifier by identifier on every keystroke.
+  const usedDefines = pre.defines.filter((d) => d.includes("=") || pre.text.includes(d));
+  const rewritten = rewriteTopLevelMacros(blankEmptyMacros(pre.text, usedDefines), activeFunctionMacros(pre.problems, text, pre.includedTexts), objectMacros);
 
   const aligns: { at: number; align: number }[] = [];
   let out = rewritten.replace(ALIGN, (m: string, n: string | undefined, at: number) => {
