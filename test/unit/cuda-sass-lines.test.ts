@@ -13,6 +13,7 @@ import { after, describe, it } from "node:test";
 import { cubinLineRows, type SassLineTable, sassLinesOfCubin } from "../../server/src/core/cuda/cubinLines";
 import { compileResources, findNvcc } from "../../server/src/cuda/nvccResources";
 import { findRepoRoot } from "../support/repoRoot";
+import { mulberry32 } from "../support/random";
 
 const root = findRepoRoot();
 const fixture = (name: string): string => join(root, "test", "fixtures", "cuda", name);
@@ -345,18 +346,6 @@ describe("SASS per line: DWARF 4 and 5 line tables", () => {
 
 // ---- Fuzz -----------------------------------------------------------------------------------------------------------
 
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function mustAnswer(bytes: Uint8Array, what: string): void {
   let r: ReturnType<typeof sassLinesOfCubin>;
   try {
@@ -381,7 +370,7 @@ describe("SASS per line: malformed cubins", { skip: noNvcc }, () => {
 
   it("answers, never throws, on 3,000 mutated cubins (random bytes, the headers and the line table favoured)", () => {
     const originals = ["reduce-sum-shfl.cu", "softmax-dynamic-smem.cu"].map((n) => new Uint8Array(readFileSync(cubinOf(n))));
-    const next = rng(14);
+    const next = mulberry32(14);
     const started = Date.now();
     for (let i = 0; i < 3000; i++) {
       const src = originals[i % originals.length]!;
