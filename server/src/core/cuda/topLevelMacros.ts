@@ -12,6 +12,8 @@ import { expandMacro } from "./macros";
 
 const TOKEN = /\/\/[^\n]*|\/\*[\s\S]*?\*\/|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|[A-Za-z_]\w*|[{}();]/g;
 const MAX_NESTED_ROUNDS = 4;
+/** An argument that is one or more statements: it ends with `;` or declares (`using T = float; ...`). */
+const STATEMENT_ARG = /;\s*$|^(?:using|typedef)\b|<<</;
 /** An argument that is a built-in type: the grammar cannot read a call that has one. */
 const PRIMITIVE_TYPE = /^(?:(?:const|unsigned|signed|volatile)\s+)*(?:bool|char|short|int|long|float|double|void|size_t|ssize_t|ptrdiff_t|u?int(?:8|16|32|64|ptr)_t)(?:\s*\*)*$/;
 
@@ -54,11 +56,12 @@ function callArgs(text: string, open: number): { args: { text: string; at: numbe
       depth--;
       if (depth === 0) {
         const last = text.slice(from, i);
-        if (args.length > 0 || last.trim() !== "") args.push({ text: last.trim(), at: from });
+        if (args.length > 0 || last.trim() !== "") args.push({ text: last.trim(), at: from + (last.length - last.trimStart().length) });
         return { args, end: i + 1 };
       }
     } else if (c === "," && depth === 1) {
-      args.push({ text: text.slice(from, i).trim(), at: from });
+      const raw = text.slice(from, i);
+      args.push({ text: raw.trim(), at: from + (raw.length - raw.trimStart().length) });
       from = i + 1;
     }
   }
@@ -157,6 +160,22 @@ export function rewriteTopLevelMacros(text: string, macros: ReadonlyMap<string, 
       const call = open ? callArgs(text, at + t.length + open[0].length - 1) : undefined;
       // In a body, a use followed by `;` is a call the lowering expands itself (macros.ts), unless an argument is a
       // type the grammar will not take as an expression (`GGML_TENSOR_LOCALS(size_t, nb, dst, nb);`).
+      // A use whose arguments are statements (`DISPATCH_FLOAT_AND_HALF(t, 0, "name", using T = float; k<<<g, b>>>(x););`)
+      // keeps those statements where they are and loses the rest: the launches inside stay visible.
+      // The statements run from the first argument that starts one to the closing parenthesis (commas inside
+      // template arguments split them into several arguments here).
+      const macro = macros.get(t)!;
+      const rest = call && macro.variadic ? call.args.slice(macro.params.length) : [];
+      const first = codeDepth === 0 || !call ? undefined : rest.some((a) => STATEMENT_ARG.test(a.text)) ? rest[0] : call.args.find((a) => STATEMENT_ARG.test(a.text));
+      if (call && first) {
+        const kept = [...text.slice(at, call.end).replace(/[^\r\n]/g, " ")];
+        for (let i = first.at; i < call.end - 1; i++) kept[i - at] = text[i];
+        pieces.push(text.slice(copied, at), kept.join(""));
+        copied = call.end;
+        TOKEN.lastIndex = call.end;
+        previous = ";";
+        continue;
+      }
       if (call && (codeDepth === 0 || !/^\s*;/.test(text.slice(call.end, call.end + 100)) || call.args.some((a) => PRIMITIVE_TYPE.test(a.text)))) {
         const expanded = dropAttributes(expandNested(expandMacro(macros.get(t)!, call.args, objects).text, macros, objects));
         const original = text.slice(at, call.end);
