@@ -172,9 +172,9 @@ documents.onDidSave((e) => compiles.saved(e.document.uri, documents.all().map((d
 // included one are read again, and those whose compile read one are compiled again (after the new static answer;
 // their last compile's numbers are dropped meanwhile, so they are analysed again too).
 const headerChanges = new HeaderChanges(HEADER_CHANGE_DEBOUNCE_MS, (changes) => {
-  const recompiled = compiles.headersChanged(changes.map((c) => c.path));
   const open = documents.all().map((d) => ({ uri: d.uri, text: d.getText(), includes: analyses.get(d.uri)?.analysis.source.pre.includes ?? [] }));
   const reread = documentsReading(changes, open);
+  const recompiled = compiles.headersChanged(changes.map((c) => c.path), reread);
   const again = [...new Set([...reread, ...recompiled])];
   if (again.length > 0) void Promise.all(again.map((uri) => analyses.refresh(uri))).then(refreshViews);
   log(`headers changed on disk (${changes.length}): ${reread.length} document(s) read again, ${recompiled.length} compiled again`);

@@ -180,6 +180,44 @@ int main() { float *x = nullptr; squares<<<4096, 256>>>(x, x, 4096 * 256); retur
     });
   });
 
+  it("starts a running compile again when a header its document includes changes, not for an unrelated header", async () => {
+    // nvcc that pauses 3 s before each cubin compile: long enough for header changes to arrive while it runs.
+    const slow = join(work, "slow-nvcc");
+    const real = (nvcc as { path: string }).path;
+    writeFileSync(slow, `#!/bin/sh\ncase "$*" in *-cubin*) echo cubin >> '${runLog}'; sleep 3;; *-ptx*) echo ptx >> '${runLog}';; esac\nexec '${real}' "$@"\n`);
+    chmodSync(slow, 0o755);
+    const server = await startServer({ device: "nvidia-a100-sxm-80gb", workspaceTrusted: true, cuda: { compileDebounceMs: 50, nvccPath: slow } }, work);
+    try {
+      const header = join(work, "twice.h");
+      writeFileSync(header, "#pragma once\n#define TWICE(v) ((v) * (v))\n");
+      const uri = `file://${join(work, "uses-twice.cu")}`;
+      const text = `#include "twice.h"
+__global__ void twice(const float *__restrict__ x, float *__restrict__ y, int n) {
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < n) y[i] = TWICE(x[i]);
+}
+int main() { float *x = nullptr; twice<<<4096, 256>>>(x, x, 4096 * 256); return 0; }
+`;
+      const cubins = runs("cubin");
+      server.open(uri, text, 1, "cuda-cpp");
+      await waitFor("the first compile to start", () => (runs("cubin") > cubins ? true : undefined), 30_000);
+      // An unrelated header: the running compile goes on.
+      void server.connection.sendNotification("workspace/didChangeWatchedFiles", { changes: [{ uri: `file://${join(work, "elsewhere.h")}`, type: 2 }] });
+      await waitFor("the unrelated header's batch", () => (server.logs().some((l) => /headers changed on disk \(1\): 0 document\(s\) read again, 0 compiled again/.test(l)) ? true : undefined), 10_000);
+      // The included header: the running compile is cancelled and starts again, and its result is the new header's.
+      writeFileSync(header, "#pragma once\n#define TWICE(v) (((v) * 3.0f) * ((v) * 3.0f))\n");
+      const reported = server.diagnostics(uri, (p) => mismatches(p.diagnostics).length > 0, 60_000);
+      void server.connection.sendNotification("workspace/didChangeWatchedFiles", { changes: [{ uri: `file://${header}`, type: 2 }] });
+      const got = await reported;
+      assert.match(String(mismatches(got.diagnostics)[0]!.message), /^twice: The model counts 3 /);
+      assert.equal(runs("cubin"), cubins + 2, "the first compile and the one started again");
+      assert.ok(server.logs().some((l) => /uses-twice\.cu \(version 1\) cancelled/.test(l)), server.logs().join("\n"));
+      assert.ok(server.logs().some((l) => /headers changed on disk \(1\): 1 document\(s\) read again, 1 compiled again/.test(l)));
+    } finally {
+      await server.stop();
+    }
+  });
+
   it("runs no PTX compile and reports nothing with kernellens.cuda.ptxCheck off", async () => {
     const server = await startServer({ device: "nvidia-a100-sxm-80gb", workspaceTrusted: true, cuda: { compileDebounceMs: 50, nvccPath: wrapper, ptxCheck: false } }, work);
     try {

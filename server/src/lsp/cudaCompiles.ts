@@ -155,16 +155,22 @@ export class CudaCompiles {
   /**
    * Files changed on disk (headers the client watches, edited outside the editor or never opened in it): the open
    * CUDA documents whose last compile read one of them are compiled again, and so are those whose last compile failed
-   * (a header that was missing may be there now) or whose compile is not known to have read none of them. Documents
-   * waiting for a compile or never compiled are left alone: their compile reads the disk as it is when it runs.
-   * Their last compile's results are dropped now, as after an edit (numbers for other headers must not show as exact):
-   * returns these documents, whose analysis the caller renews.
+   * (a header that was missing may be there now) or whose compile is not known to have read none of them. A compile
+   * waiting for its debounce reads the disk as it is when it runs; one already running may have read the old header,
+   * so it starts again where `readers` (the documents whose static analysis included a changed file) names its
+   * document (not for every header event: a build writing headers somewhere would keep cancelling it). The compiled
+   * documents' last results are dropped now, as after an edit (numbers for other headers must not show as exact):
+   * returns them, and the caller renews their analysis.
    */
-  headersChanged(paths: readonly string[]): string[] {
+  headersChanged(paths: readonly string[], readers: readonly string[] = []): string[] {
     const changed = new Set<string>();
     for (const p of paths) for (const q of samePaths(p)) changed.add(q);
     const again: string[] = [];
     for (const [uri, status] of this.status) {
+      if (this.scheduler.busy(uri)) {
+        if (readers.includes(uri)) again.push(uri);
+        continue;
+      }
       if (status.state !== "done") continue;
       const r = status.record.result;
       const read = r.ok ? r.headers : undefined;
