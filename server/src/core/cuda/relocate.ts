@@ -47,7 +47,10 @@ export class Relocation {
     const walk = (v: unknown): unknown => {
       if (typeof v === "string") {
         holds = OFFSET_IN_TEXT.test(v);
-        return holds ? v.replace(OFFSETS_IN_TEXT, (_m, before: string, n: string) => `${before}${this.offset(Number(n))}`) : v;
+        const moved = holds ? v.replace(OFFSETS_IN_TEXT, (_m, before: string, n: string) => `${before}${this.offset(Number(n))}`) : v;
+        // Something else that may be an offset: the result is worked out again rather than guessed at.
+        if (MAYBE_OFFSET.test(v) && MAYBE_OFFSET.test(v.replace(OFFSETS_IN_TEXT, ""))) throw new OutsideRegions(`text that may name an offset: '${v.slice(0, 80)}'`);
+        return moved;
       }
       if (v === null || typeof v !== "object" || inert.has(v)) {
         holds = false;
@@ -124,9 +127,11 @@ export class Relocation {
 /** Objects known to hold no offset: shared by every move of a result that contains them, and skipped at once. */
 const inert = new WeakSet<object>();
 
-/** An offset written into text: `offset 2084`, `struct@812`. */
-const OFFSET_IN_TEXT = /(?:offset |@)\d/;
-const OFFSETS_IN_TEXT = /(offset |@)(\d+)/g;
+/** An offset written into text: the model's `the loop at offset 2084`, the lowering's `struct@812`. */
+const OFFSET_IN_TEXT = /(?:loop at offset |struct@)\d/;
+const OFFSETS_IN_TEXT = /(loop at offset |struct@)(\d+)/g;
+/** Any other text that looks like one (`offset 16`, `name@40`). */
+const MAYBE_OFFSET = /(?:offset |@)\d/;
 
 const EXPRESSION_KINDS = new Set(["const", "var", "bin", "un", "scalar", "vector", "fragment", "group", "void"]);
 
