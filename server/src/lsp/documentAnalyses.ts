@@ -174,7 +174,11 @@ export class DocumentAnalyses {
     const path = uriToPath(changedUri);
     if (!path) return;
     for (const [uri, state] of this.states) {
-      if (uri !== changedUri && state.analysis.source.pre.includes.includes(path)) this.schedule(uri, delayMs);
+      if (uri === changedUri || !state.analysis.source.pre.includes.includes(path)) continue;
+      // Their own text and settings are unchanged, so their analysis would count as fresh: marked stale (as `refresh`
+      // does), or the scheduled analysis would return it unchanged and requests would get the old header's numbers.
+      this.states.set(uri, { ...state, settingsEpoch: -1 });
+      this.schedule(uri, delayMs);
     }
   }
 
