@@ -163,6 +163,38 @@ int main() { float *x = nullptr; squares<<<4096, 256>>>(x, x, 4096 * 256); retur
       server.close(uri);
     });
 
+    it("does not cross-check while an included header has unsaved edits (nvcc reads the saved file), and does once it is saved", async () => {
+      const header = join(work, "cube.cuh");
+      writeFileSync(header, "#pragma once\n#define POWER(v) ((v) * (v))\n");
+      const headerUri = `file://${header}`;
+      // In the editor, not saved: the repeated product the model counts 3 FLOPs for; nvcc still compiles (v) * (v).
+      const edited = "#pragma once\n#define POWER(v) (((v) * 3.0f) * ((v) * 3.0f))\n";
+      server.open(headerUri, edited, 1, "cuda-cpp");
+      const path = join(work, "uses-cube.cu");
+      const uri = `file://${path}`;
+      const text = `#include "cube.cuh"
+__global__ void powers(const float *__restrict__ x, float *__restrict__ y, int n) {
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < n) y[i] = POWER(x[i]);
+}
+int main() { float *x = nullptr; powers<<<4096, 256>>>(x, x, 4096 * 256); return 0; }
+`;
+      server.open(uri, text, 1, "cuda-cpp");
+      const hover = await compiled(server, uri, text, "powers");
+      assert.doesNotMatch(hover, /FLOPs (agree|disagree) with the PTX/);
+      assert.deepEqual(mismatches(server.latest(uri)), [], "the model of the unsaved header is not held against the PTX of the saved one");
+      assert.ok(server.logs().some((l) => /uses-cube\.cu: the model's FLOPs were not checked against PTX: cube\.cuh has unsaved edits/.test(l)), server.logs().join("\n"));
+
+      // Saved: the compile reads it, and the PTX computes x * 3 once.
+      writeFileSync(header, edited);
+      const reported = server.diagnostics(uri, (p) => mismatches(p.diagnostics).length > 0, 60_000);
+      void server.connection.sendNotification("textDocument/didSave", { textDocument: { uri: headerUri } });
+      const got = await reported;
+      assert.match(String(mismatches(got.diagnostics)[0]!.message), /^powers: The model counts 3 /);
+      server.close(headerUri);
+      server.close(uri);
+    });
+
     it("compiles again a document whose compile failed for a missing header once the header is created on disk", async () => {
       const path = join(work, "needs-later.cu");
       const uri = `file://${path}`;

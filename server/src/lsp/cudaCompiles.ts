@@ -31,6 +31,7 @@
 import { basename, resolve, sep } from "node:path";
 import type { Hover, InlayHint, Range } from "vscode-languageserver";
 import { MarkupKind, type Position } from "vscode-languageserver";
+import { URI } from "vscode-uri";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { CudaFileAnalysis } from "../analysisService";
 import { findCompiledKernel } from "../core/cuda/compiledResources";
@@ -41,6 +42,7 @@ import type { NvccDiagnostic } from "../core/cuda/ptxasReport";
 import type { CoreDiagnostic } from "../core/diagnostic";
 import { compileResources, type CudaKernelResources, type NvccResourcesResult } from "../cuda/nvccResources";
 import type { Cancellation } from "../gpu/types";
+import { readCappedText } from "../run/readCapped";
 import { kernelLanguageOf } from "../kernelLanguage";
 import { CompileScheduler } from "./compileScheduler";
 import { type DocumentState, uriToPath } from "./documentAnalyses";
@@ -328,7 +330,11 @@ export class CudaCompiles {
     if (result.ok && result.ptxError) this.host.log(`nvcc: ${uri}: the model's FLOPs were not checked against PTX: ${result.ptxError}`);
     // The PTX cross-check reads the static analysis of this very text (the compile waited for it): FLOPs do not
     // depend on ptxas's numbers, so it needs no second analysis.
-    const check = result.ok && result.ptx !== undefined && analysis ? ptxFlopCheck(result.ptx, result.lineTableFile, result.kernels, analysis, text) : undefined;
+    // nvcc read the headers as saved, the static front-end as they are in the editor: with a header edited and not
+    // saved, the two would count different code, so the FLOPs are not cross-checked until it is saved.
+    const unsaved = result.ok && result.ptx !== undefined ? this.unsavedHeaders(result.headers ?? []) : [];
+    if (unsaved.length > 0) this.host.log(`nvcc: ${uri}: the model's FLOPs were not checked against PTX: ${unsaved.map((h) => basename(h)).join(", ")} has unsaved edits (nvcc compiles the saved file)`);
+    const check = result.ok && result.ptx !== undefined && analysis && unsaved.length === 0 ? ptxFlopCheck(result.ptx, result.lineTableFile, result.kernels, analysis, text) : undefined;
     // The cubin's and the PTX's bytes are read once, here: the record keeps what was read from them, not the bytes.
     const kept: NvccResourcesResult = result.ok ? { ...result, cubin: undefined, ptx: undefined } : result;
     const record: CompileRecord = { version, text, key, result: kept, forText: { kernels: result.ok ? result.kernels : [], diagnostics: [...compileDiagnostics(result, text, display), ...(check?.diagnostics ?? [])] }, ...(sass ? { sass } : {}), ...(check ? { ptxChecked: check.checked } : {}) };
@@ -340,6 +346,16 @@ export class CudaCompiles {
     if (empty(record.forText) && !lastInAnalysis) return;
     await this.host.reanalyze(uri);
     if (this.host.document(uri)?.version === version) this.host.updated(uri);
+  }
+
+  /** The headers among `paths` open in the editor with text other than the file's. */
+  private unsavedHeaders(paths: readonly string[]): string[] {
+    return paths.filter((path) => {
+      const doc = this.host.document(URI.file(path).toString());
+      if (!doc) return false;
+      const saved = readCappedText(path, 4 * 1024 * 1024);
+      return "error" in saved || saved.text !== doc.getText();
+    });
   }
 
   private skip(uri: string, why: string): void {
