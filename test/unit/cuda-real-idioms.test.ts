@@ -310,3 +310,97 @@ void scale_cuda(const void * in, void * out, int type, int n, cudaStream_t strea
   assert.equal(m.traffic.compulsoryRead, 4 * m.ops.flopsF32.value);
   assert.equal(m.traffic.compulsoryWritten, 4 * m.ops.flopsF32.value);
 });
+
+test("a row softmax in ggml's style: an optional mask (`mask != nullptr` multiplies its row offset), template switches, break-guarded loops", async () => {
+  const text = `${WARP_REDUCE}
+template<int width = WARP_SIZE>
+static __device__ __forceinline__ float warp_reduce_max(float x) {
+#pragma unroll
+    for (int offset = width/2; offset > 0; offset >>= 1) {
+        x = fmaxf(x, __shfl_xor_sync(0xffffffff, x, offset, width));
+    }
+    return x;
+}
+template <bool use_shared, int ncols_template, int block_size_template, typename T>
+static __global__ void soft_max_rows(const float * x, const T * mask, float * dst, const int ncols_par, const int nrows_y, const float scale) {
+    const int ncols = ncols_template == 0 ? ncols_par : ncols_template;
+    const int tid  = threadIdx.x;
+    const int rowx = blockIdx.x;
+    const int rowy = rowx % nrows_y;
+    x    += int64_t(rowx)*ncols;
+    mask += int64_t(rowy)*ncols * (mask != nullptr);
+    dst  += int64_t(rowx)*ncols;
+    const int block_size = block_size_template == 0 ? blockDim.x : block_size_template;
+    extern __shared__ float data_soft_max[];
+    float * vals = use_shared ? data_soft_max : dst;
+    float max_val = -INFINITY;
+#pragma unroll
+    for (int col0 = 0; col0 < ncols; col0 += block_size) {
+        const int col = col0 + tid;
+        if (ncols_template == 0 && col >= ncols) {
+            break;
+        }
+        const float val = x[col]*scale + (mask ? (float) mask[col] : 0.0f);
+        vals[col] = val;
+        max_val = fmaxf(max_val, val);
+    }
+    max_val = warp_reduce_max(max_val);
+    float tmp = 0.0f;
+#pragma unroll
+    for (int col0 = 0; col0 < ncols; col0 += block_size) {
+        const int col = col0 + tid;
+        if (ncols_template == 0 && col >= ncols) {
+            break;
+        }
+        const float val = expf(vals[col] - max_val);
+        tmp += val;
+        vals[col] = val;
+    }
+    tmp = warp_reduce_sum(tmp);
+    const float inv_sum = 1.0f / tmp;
+#pragma unroll
+    for (int col0 = 0; col0 < ncols; col0 += block_size) {
+        const int col = col0 + tid;
+        if (ncols_template == 0 && col >= ncols) {
+            return;
+        }
+        dst[col] = vals[col] * inv_sum;
+    }
+}
+void soft_max(const float * x, const float * mask, float * dst, cudaStream_t stream) {
+    soft_max_rows<true, 64, 32, float><<<4096, 32, 64*sizeof(float), stream>>>(x, mask, dst, 64, 128, 0.125f);
+}
+`;
+  const a = await analyzeCuda(text);
+  assert.deepEqual(syntax(a), []);
+  const m = model(a, "soft_max_rows<1, 64, 32, float>");
+  const threads = 4096 * 32;
+  // 64 columns, 32 threads: 2 columns per thread in each loop. Per thread: 2 x (mul + add + fmaxf) = 6; the max
+  // reduction 5 fmaxf; 2 x (sub + add) = 4 and 2 expf; the sum reduction 5; 1 division; 2 multiplies = 23 FLOPs.
+  assert.equal(m.ops.flopsF32.value, 23 * threads);
+  assert.equal(m.ops.specialOps.value, 2 * threads);
+  // x and the mask: 2 floats each per thread; dst: 2 floats; vals live in shared memory.
+  assert.equal(m.ops.globalLoadBytes.value, 16 * threads);
+  assert.equal(m.ops.globalStoreBytes.value, 8 * threads);
+  // Compulsory: x once (4096 rows of 64 floats), the mask's 128 distinct rows once, dst once.
+  assert.equal(m.traffic.compulsoryRead, 4096 * 64 * 4 + 128 * 64 * 4);
+  assert.equal(m.traffic.compulsoryWritten, 4096 * 64 * 4);
+});
+
+test("a macro from a header that is not found, used at file scope with nothing after it, is skipped without a warning", async () => {
+  const text = `#include "backend-impl.h"
+__global__ void fill(float * y, const float v, const int n) {
+    const int i = blockIdx.x*blockDim.x + threadIdx.x;
+    if (i >= n) {
+        return;
+    }
+    y[i] = v;
+}
+void launch(float * y, cudaStream_t stream) { fill<<<64, 256, 0, stream>>>(y, 1.0f, 64*256); }
+
+BACKEND_DL_IMPL(my_backend_reg)
+`;
+  const a = await analyzeCuda(text);
+  assert.deepEqual(syntax(a), []);
+  assert.equal(model(a, "fill").ops.globalStoreBytes.value, 64 * 256 * 4);
+});

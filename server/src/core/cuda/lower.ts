@@ -1565,6 +1565,10 @@ export class Interp {
       const eb = sizeOf(this.pointee(a)) ?? 1;
       return S(same ? bin("/", bin("-", a.addr, b.addr), cst(eb)) : unknown("a pointer difference"), I64);
     }
+    // A pointer into memory against null (`mask != nullptr`): not null, as a pointer's truth is (see `truth`).
+    const isNull = (v: Val): boolean => v.t === "s" && isConst(v.e) && v.e.v === 0;
+    const memPtr = (v: Val): boolean => v.t === "p" && v.base.k === "mem";
+    if ((op === "==" || op === "!=") && ((memPtr(a) && isNull(b)) || (memPtr(b) && isNull(a)))) return S(cst(op === "!=" ? 1 : 0), BOOL);
     if (COMPARISONS.has(op)) return S(unknown("a pointer comparison"), BOOL);
     return O("pointer arithmetic");
   }

@@ -12,6 +12,8 @@ import { expandMacro } from "./macros";
 
 const TOKEN = /\/\/[^\n]*|\/\*[\s\S]*?\*\/|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|[A-Za-z_]\w*|[{}();]/g;
 const MAX_NESTED_ROUNDS = 4;
+/** A name written as macros are (upper case), for uses of macros whose definition is not in reach. */
+const UNKNOWN_MACRO = /^[A-Z][A-Z0-9]*_[A-Z0-9_]*$/;
 /** An argument that is one or more statements: it ends with `;` or declares (`using T = float; ...`). */
 const STATEMENT_ARG = /;\s*$|^(?:using|typedef)\b|<<</;
 /** An argument that is a built-in type: the grammar cannot read a call that has one. */
@@ -122,7 +124,7 @@ function fit(expansion: string, room: number): string | undefined {
  * ne)`), which would otherwise run into the next statement; those rarely fit and are blanked.
  */
 export function rewriteTopLevelMacros(text: string, macros: ReadonlyMap<string, FunctionMacro>, objects: ReadonlyMap<string, string>): string {
-  if (macros.size === 0) return text;
+  if (macros.size === 0 && !/\b[A-Z][A-Z0-9]*_[A-Z0-9_]*\s*\(/.test(text)) return text;
   const pieces: string[] = [];
   let copied = 0;
   /** For each open brace: whether it opens a scope (namespace, extern "C") rather than code. */
@@ -155,6 +157,19 @@ export function rewriteTopLevelMacros(text: string, macros: ReadonlyMap<string, 
       pendingScope = true;
     } else if (/^"C(\+\+)?"$/.test(t) && previous === "extern") {
       pendingScope = true;
+    } else if (codeDepth === 0 && parens === 0 && !macros.has(t) && UNKNOWN_MACRO.test(t) && /^\s*\(/.test(text.slice(at + t.length, at + t.length + 50))) {
+      // A macro from a header that is not here (`GGML_BACKEND_DL_IMPL(reg)` at the end of a file): a use that runs
+      // into what follows (no `;`, body or initializer after it) is blanked; it declares nothing the analysis reads.
+      const open = text.indexOf("(", at + t.length);
+      const call = callArgs(text, open);
+      const after = call ? /^\s*(.)/s.exec(text.slice(call.end, call.end + 200).replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, "")) : null;
+      if (call && (after === null || !/[;{:,)=]/.test(after[1]))) {
+        pieces.push(text.slice(copied, at), text.slice(at, call.end).replace(/[^\r\n]/g, " "));
+        copied = call.end;
+        TOKEN.lastIndex = call.end;
+        previous = ";";
+        continue;
+      }
     } else if (parens === 0 && macros.has(t) && (codeDepth === 0 || (macros.get(t)!.body.includes(";") && /^[;{}]$/.test(previous)))) {
       const open = /^\s*\(/.exec(text.slice(at + t.length, at + t.length + 200));
       const call = open ? callArgs(text, at + t.length + open[0].length - 1) : undefined;
