@@ -3,7 +3,8 @@
 // adapter). Hand derivations come from the fixtures' own comments; disagreements are both real (code where nvcc does
 // different work than the source says) and injected (a model or a PTX changed by the test).
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { CudaSourceAnalysis } from "../../server/src/core/cuda/analyze";
@@ -307,5 +308,29 @@ int main() { float *p = nullptr; neg_log<<<1024, 256>>>(p, p, 1024 * 256); retur
     const none = compiledCodeOf(text, analysis.kernels, analysis.models, r.kernels, null, parsePtx(noFloat, r.lineTableFile, text)).get("sgemm_naive")!;
     const presence = none.mismatches.find((m) => m.scope === "presence");
     assert.ok(presence && presence.model.min > 0 && presence.ptx.max === 0 && presence.group === "32/64-bit float", "no f32 arithmetic left at all");
+  });
+});
+
+describe("the PTX comes with the cubin", () => {
+  it("from the same nvcc run (kept with -keep), not a second compile", { skip: noNvcc }, async () => {
+    // A wrapper that counts its calls and runs the real nvcc.
+    const dir = mkdtempSync(join(tmpdir(), "kl-nvcc-count-"));
+    try {
+      const count = join(dir, "calls");
+      const wrapper = join(dir, "nvcc");
+      writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> "${count}"\nexec "${(nvcc as { path: string }).path}" "$@"\n`);
+      chmodSync(wrapper, 0o755);
+      const text = readFileSync(join(findRepoRoot(), "test", "fixtures", "cuda", "reduce-sum-shfl.cu"), "utf8");
+      const r = await compileResources({ text, name: "reduce.cu" }, { arch: "8.0", trusted: true, keepCubin: true, keepPtx: true, cache: null, compileCommands: false, nvccPath: wrapper });
+      assert.ok(r.ok, r.ok ? "" : r.message);
+      assert.match(r.ptx ?? "", /\.entry\s+\w*reduce/);
+      // One compile (the version probe is another call, not a compile: count those that compile).
+      const compiles = readFileSync(count, "utf8").trim().split("\n").filter((l) => /(^| )-(cubin|ptx)( |$)/.test(l));
+      assert.equal(compiles.length, 1, compiles.join("\n"));
+      const ptx = parsePtx(r.ptx!, "reduce.cu", text);
+      assert.ok(ptx.entries.length >= 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
