@@ -11,11 +11,9 @@
 // The same compile also asks for the PTX (`-ptx -lineinfo`, kernellens.cuda.ptxCheck, on by default), whose opcode mix
 // per line cross-checks the model's FLOP count (core/cuda/ptxFlopCheck.ts): a disagreement is an information
 // diagnostic at its line, `ptx-flops-mismatch` in the CLI's words, published and dropped with nvcc's diagnostics.
-// The PTX is a second nvcc run after the cubin's, and it is only a little cheaper: it skips ptxas, but the front-end
-// (cudafe++, cicc), most of the time, runs again. Measured here (nvcc 13, sm_80, CPU time, median of 6 runs on a
-// shared 2-core machine): softmax-dynamic-smem.cu 455 ms for the PTX against 530 ms for the cubin,
-// sgemm-5-2d-blocktiling.cu 500 against 570 ms, reduce-sum-shfl.cu 410 against 430 ms. So it nearly doubles the
-// background compile's CPU time and the wait for its results, which is what kernellens.cuda.ptxCheck turns off.
+// The PTX comes from the cubin's own run (nvcc -keep: see cuda/nvccResources.ts), so the check costs reading it; a
+// separate -ptx run would repeat the front-end (cudafe++, cicc): measured here at 455-500 ms of CPU against 430-570 ms
+// for the whole cubin run (nvcc 13, sm_80). kernellens.cuda.ptxCheck turns the check off.
 //
 // Never in the way: one compile per document, one in the whole server (compileScheduler.ts), an edit or a close
 // cancels the document's running compile (its process group is killed), and a result for text that has changed is
