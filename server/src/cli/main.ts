@@ -1,15 +1,12 @@
 // The `kernellens` command line: static analysis for CI, kernel runs on the local GPU, calibration, HTML reports, the device database.
 import { isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { analyzeCudaFile, analyzeFile, type CudaGrammar, type FileAnalysis } from "../analysisService";
 import { isCudaFile } from "../kernelLanguage";
-import { createParser } from "../treeSitter/grammars";
 import type { IncludeResolution } from "../core/preprocess/preprocess";
-import { TintCompiler } from "../tint/tintCompiler";
 import { INCLUDE_OUTSIDE_CODE, includeResolver } from "../run/includeResolver";
 import { cliFileAccess } from "../run/fileAccess";
-import { type AnalyzeFileJson, toAnalyzeJson } from "./analyzeJson";
-import { compiledKernels, compileForAnalyze } from "./cudaCompile";
+import type { AnalyzeFileJson } from "./analyzeJson";
+import { analyzeInput, loadTintFor } from "./analyzeInput";
 import { type CliArgs, parseArgs, usage, UsageError } from "./args";
 import { toSarif } from "./sarif";
 import { QUANT_FORMATS } from "../core/quant/formats";
@@ -102,22 +99,14 @@ function formats(args: CliArgs): number {
 }
 
 /**
- * `run`, `sweep` and `report` read WGSL only: KernelLens runs kernels through Dawn (WebGPU), which cannot run CUDA.
- * A CUDA file is refused with exit 2 (bad input) and what to use instead.
+ * `run` and `sweep` read WGSL only: KernelLens runs kernels through Dawn (WebGPU), which cannot run CUDA. A CUDA file
+ * is refused with exit 2 (bad input) and what to use instead (`report` reads CUDA: it shows the static model).
  */
 function refuseCuda(args: CliArgs): number | undefined {
   const cuda = args.files.find((f) => isCudaFile(f));
   if (cuda === undefined) return undefined;
-  const what = args.command === "report" ? "the HTML report does not read CUDA files yet" : "CUDA kernels cannot be run by KernelLens (it runs WGSL compute shaders through WebGPU)";
-  process.stderr.write(`kernellens: ${args.command} '${cuda}': ${what}; 'kernellens analyze ${cuda}' gives the static cost model\n`);
+  process.stderr.write(`kernellens: ${args.command} '${cuda}': CUDA kernels cannot be run by KernelLens (it runs WGSL compute shaders through WebGPU); 'kernellens analyze ${cuda}' or 'kernellens report ${cuda}' gives the static cost model\n`);
   return 2;
-}
-
-/** The CUDA parser, created once per process on the first CUDA file. */
-let cudaGrammar: Promise<CudaGrammar> | undefined;
-function loadCudaGrammar(): Promise<CudaGrammar> {
-  cudaGrammar ??= createParser("cuda").catch((err: unknown) => ({ error: (err as Error).message ?? String(err) }));
-  return cudaGrammar;
 }
 
 async function analyze(args: CliArgs): Promise<number> {
@@ -125,25 +114,12 @@ async function analyze(args: CliArgs): Promise<number> {
   for (const f of args.files) {
     checkInputFile(f);
   }
-  let tint: TintCompiler | undefined;
-  // Tint (Dawn) is loaded only for WGSL files: CUDA is read by the tree-sitter front-end alone.
-  if (!args.noTint && args.files.some((f) => !isCudaFile(f))) {
-    const created = await TintCompiler.create();
-    if ("error" in created) process.stderr.write(`kernellens: Tint unavailable, using the KernelLens parser only: ${created.error}\n`);
-    else tint = created;
-  }
+  const tint = await loadTintFor(args.files, args.noTint, (s) => void process.stderr.write(s));
   const device = pickDevice(args.device);
-  const deviceJson = { id: device.id, name: device.name, source: device.vendor === "measured" ? "measured" : "datasheet" };
   const results: AnalyzeFileJson[] = [];
   for (const file of args.files) {
     const text = readInputFile(file);
-    const cuda = isCudaFile(file);
-    // CUDA files are compiled with nvcc where it is installed: ptxas's registers and shared memory make them exact.
-    const nvcc = cuda && !args.noNvcc ? await compileForAnalyze(file, text, device, args.includePaths) : undefined;
-    const model = { device, given: args.lets, problemSize: args.assumeSize, ...(nvcc && nvcc.kernels.length > 0 ? { compiled: compiledKernels(nvcc.kernels) } : {}) };
-    const options = { defines: args.defines, resolveInclude: cliIncludeResolver(args)(file, args.includePaths), model };
-    const analysis: FileAnalysis = cuda ? analyzeCudaFile(text, options, await loadCudaGrammar()) : await analyzeFile(text, options, tint);
-    results.push(toAnalyzeJson(file, text, analysis, deviceJson, nvcc));
+    results.push((await analyzeInput(file, file, text, args, device, cliIncludeResolver(args)(file, args.includePaths), tint)).json);
   }
   if (args.json) process.stdout.write(results.map((r) => JSON.stringify(r)).join("\n") + "\n");
   else if (args.sarif) {
@@ -177,7 +153,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       case "calibrate":
         return await calibrateCommand(args);
       case "report":
-        return refuseCuda(args) ?? await reportCommand(args, { device: pickDevice(args.device), measured: measured(), includeResolver: cliIncludeResolver(args), version: VERSION });
+        return await reportCommand(args, { device: pickDevice(args.device), measured: measured(), includeResolver: cliIncludeResolver(args), version: VERSION });
       case "sweep":
         return refuseCuda(args) ?? await sweepCommand(args, pickDevice(args.device), {
           deviceFixed: args.device !== undefined,

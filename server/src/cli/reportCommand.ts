@@ -1,5 +1,9 @@
 // `kernellens report FILE -o report.html`: one self-contained HTML page with the file's roofline, analysis, findings and latest runs.
 //
+// WGSL and CUDA alike: the file is analysed exactly as `kernellens analyze` analyses it (analyzeInput.ts: CUDA compiled
+// with nvcc for exact resources where installed, unless --no-nvcc), and the page's kernels, resources and findings are
+// that command's JSON. CUDA files have no runs (KernelLens runs WGSL only): the page says so instead of a history.
+//
 // The page is the report page of webview/src/report (bundled by build.mjs into dist/webview/report.*), which draws the
 // roofline with the Roofline panel's own chart and view modules; this command only gathers the data, exactly as the
 // panel's host does (rooflineRequest.ts for the modelled points and roofs, the run history for measured points, the
@@ -13,20 +17,17 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { IncludeResolution } from "../core/preprocess/preprocess";
-import { analyzeFile } from "../analysisService";
 import type { DeviceSpec } from "../core/devices/device";
-import { LineIndex } from "../core/wgsl/lineIndex";
 import type { AdapterSummary, CalibrationProfile } from "../gpu/types";
 import { ceilingsFromCalibration, measuredPointFromRun, rooflineResult } from "../lsp/rooflineRequest";
-import { modelledWgsl } from "../lsp/modelledSource";
+import { modelledSource } from "../lsp/modelledSource";
 import type { RooflineMeasuredPoint } from "../protocol";
 import { readHistory, sourceHash, type HistoryRecord } from "../run/history";
 import { loadProfiles, measuredDeviceId, profileForMeasurements } from "../run/profiles";
-import { TintCompiler } from "../tint/tintCompiler";
 // Types only: the page's checker and constants stay out of the CLI bundle.
 import type { ReportData, ReportFinding, ReportKernel, ReportRun } from "../../../webview/src/report/protocol";
 import { type CliArgs, UsageError } from "./args";
-import { toKernelJson } from "./kernelJson";
+import { analyzeInput, cudaResourcesOrigin, deviceJson, loadTintFor } from "./analyzeInput";
 import { adapterLine } from "./runCommand";
 import { checkInputFile, readInputFile } from "./inputFile";
 
@@ -232,20 +233,15 @@ export async function reportCommand(args: CliArgs, deps: ReportCommandDeps): Pro
   }
 
   const text = readInputFile(file, args.files[0]);
-  let tint: TintCompiler | undefined;
-  if (!args.noTint) {
-    const created = await TintCompiler.create();
-    if ("error" in created) err(`kernellens: Tint unavailable, using the KernelLens parser only: ${created.error}\n`);
-    else tint = created;
-  }
+  const tint = await loadTintFor([file], args.noTint, err);
   const device = deps.device;
-  const analysis = await analyzeFile(text, { defines: args.defines, resolveInclude: deps.includeResolver(file, args.includePaths), model: { device, given: args.lets, problemSize: args.assumeSize } }, tint);
-  const source = analysis.source;
-  const lines = new LineIndex(text);
-  const at = (offset: number): { line: number; character: number } => lines.positionAt(offset);
+  // The same analysis as `kernellens analyze` (CUDA: compiled with nvcc where installed, unless --no-nvcc).
+  const { analysis, json, nvcc } = await analyzeInput(file, args.files[0]!, text, args, device, deps.includeResolver(file, args.includePaths), tint);
+  const cuda = analysis.language === "cuda";
 
   // The roofline exactly as the panel is sent it: the server's answer, then the latest measured point of each kernel.
-  const history = runsOf(file, [cwd, dirname(file)], (m) => err(`kernellens: ${m}\n`));
+  // KernelLens runs WGSL only, so a CUDA file has no runs to read.
+  const history = cuda ? [] : runsOf(file, [cwd, dirname(file)], (m) => err(`kernellens: ${m}\n`));
   const points = new Map<string, RooflineMeasuredPoint>();
   const latest = new Map<string, HistoryRecord>();
   for (const r of history) {
@@ -253,7 +249,7 @@ export async function reportCommand(args: CliArgs, deps: ReportCommandDeps): Pro
     const p = measuredPointFromRun(r.outcome);
     if (p) points.set(r.outcome.entry, p);
   }
-  const roofline = rooflineResult({ uri: pathToFileURL(file).href, deviceId: device.id }, modelledWgsl(source), deps.measured);
+  const roofline = rooflineResult({ uri: pathToFileURL(file).href, deviceId: device.id }, modelledSource(analysis), deps.measured);
   const measuredRuns = history.filter((r) => measuredPointFromRun(r.outcome)).map((r) => r.outcome);
   let profile: CalibrationProfile | undefined;
   try {
@@ -270,34 +266,34 @@ export async function reportCommand(args: CliArgs, deps: ReportCommandDeps): Pro
   const measuringAdapter = [...measuredRuns].reverse().find((o) => o.adapter)?.adapter;
   const measuredOn = measuringAdapter ? { adapter: adapterLabel(measuringAdapter), deviceId: measuredDeviceId(measuringAdapter.key) } : null;
 
-  const kernels: ReportKernel[] = source.kernels
-    .filter((k) => k.stage === "compute")
-    .map((k) => {
-      const j = toKernelJson(k, source.models.get(k.name), (span) => ({ start: at(span.start), end: at(span.end) }));
-      const dram = j.bytes.read !== null && j.bytes.written !== null ? j.bytes.read + j.bytes.written : null;
-      return {
-        name: j.name,
-        line: j.range.start.line + 1,
-        workgroupSize: j.workgroupSize,
-        dispatch: j.dispatch,
-        invocations: j.invocations,
-        flops: j.flops,
-        bytesCompulsory: j.bytes.compulsory,
-        bytesDram: dram,
-        arithmeticIntensity: positiveOrNull(j.arithmeticIntensity),
-        occupancy: j.occupancy ? { value: Math.min(1, Math.max(0, j.occupancy.value)), limitedBy: j.occupancy.limitedBy, estimated: j.occupancy.estimated } : null,
-        bound: bounds.has(j.roofline.bound as ReportKernel["bound"]) ? (j.roofline.bound as ReportKernel["bound"]) : "unknown",
-        predictedMs: positiveOrNull(j.roofline.predictedMs),
-        unknowns: j.unknowns.map((u) => `${u.what}: ${u.reason}`),
-        assumptions: j.assumptions.filter((a) => a.source === "assumed").map((a) => `${a.name} = ${typeof a.value === "number" ? a.value.toLocaleString("en-US") : a.value.join(" × ")}: ${a.reason} (${a.directive})`),
-      };
-    });
-
-  const findings: ReportFinding[] = analysis.diagnostics.map((d) => {
-    const p = at(d.span.start);
-    // The report reads WGSL files only (CUDA ones are refused), whose diagnostics never come from nvcc.
-    return { line: p.line + 1, column: p.character + 1, severity: d.severity, code: d.code, message: d.message, source: d.source === "tint" ? "tint" : "kernellens" };
+  // The kernels as `analyze --json` gives them: WGSL's compute entry points, CUDA's kernels (one per instantiation).
+  const kernels: ReportKernel[] = json.kernels.map((j) => {
+    const r = j.resources;
+    const dram = j.bytes.read !== null && j.bytes.written !== null ? j.bytes.read + j.bytes.written : null;
+    return {
+      name: j.name,
+      line: j.range.start.line + 1,
+      workgroupSize: j.workgroupSize,
+      dispatch: j.dispatch,
+      invocations: j.invocations,
+      flops: j.flops,
+      bytesCompulsory: j.bytes.compulsory,
+      bytesDram: dram,
+      arithmeticIntensity: positiveOrNull(j.arithmeticIntensity),
+      occupancy: j.occupancy ? { value: Math.min(1, Math.max(0, j.occupancy.value)), limitedBy: j.occupancy.limitedBy, estimated: j.occupancy.estimated } : null,
+      bound: bounds.has(j.roofline.bound as ReportKernel["bound"]) ? (j.roofline.bound as ReportKernel["bound"]) : "unknown",
+      predictedMs: positiveOrNull(j.roofline.predictedMs),
+      unknowns: j.unknowns.map((u) => `${u.what}: ${u.reason}`),
+      assumptions: j.assumptions.filter((a) => a.source === "assumed").map((a) => `${a.name} = ${typeof a.value === "number" ? a.value.toLocaleString("en-US") : a.value.join(" × ")}: ${a.reason} (${a.directive})`),
+      resources: { registers: r.registers, sharedMemoryBytes: r.sharedMemoryBytes, dynamicSharedMemoryBytes: r.dynamicSharedMemoryBytes, stackBytes: r.stackBytes, spillStoreBytes: r.spillStoreBytes, spillLoadBytes: r.spillLoadBytes, exact: r.exact },
+    };
   });
+
+  // Line order (nvcc's diagnostics come after the analysis's in the JSON); stable, so one line keeps its order.
+  const findings: ReportFinding[] = json.diagnostics
+    .map((d) => ({ line: d.range.start.line + 1, column: d.range.start.character + 1, severity: d.severity, code: d.code, message: d.message, source: d.source }))
+    .sort((a, b) => a.line - b.line || a.column - b.column);
+  const resources = cuda ? cudaResourcesOrigin(args.noNvcc, device, nvcc) : undefined;
 
   // Runs in the file's order of entry points, then runs of entry points the file no longer has.
   const hash = sourceHash(text);
@@ -313,13 +309,17 @@ export async function reportCommand(args: CliArgs, deps: ReportCommandDeps): Pro
     version: 1,
     header: {
       file: shownFile,
-      device: { id: device.id, name: device.name, source: device.vendor === "measured" ? "measured" : "datasheet" },
+      language: analysis.language,
+      device: deviceJson(device),
       generatedAt: reportDate(deps.now ?? (() => new Date())),
       adapter,
       calibration: profile ? { adapter: adapterLabel(profile.adapter), measuredAt: profile.measuredAt } : null,
       lets: [...args.lets].map(([name, value]) => ({ name, value })),
-      defines: [...source.variant.defines],
-      compilerChecked: analysis.tintAvailable && tint !== undefined,
+      // CUDA takes the --define values as given (WGSL's `// @define` lines win over them).
+      defines: analysis.language === "wgsl" ? [...analysis.source.variant.defines] : [...args.defines],
+      // The compiler of the file's language checked it: Tint for WGSL, nvcc for CUDA (its compile gave the resources).
+      compilerChecked: cuda ? resources!.exact : analysis.tintAvailable && tint !== undefined,
+      ...(resources ? { resources } : {}),
       version: deps.version,
     },
     roofline: {
@@ -348,6 +348,9 @@ export async function reportCommand(args: CliArgs, deps: ReportCommandDeps): Pro
   // The model's device and the runs' adapter are named apart: the runs were not made on a device they were not measured on.
   const whatIf = measuredOn && device.id !== measuredOn.deviceId ? ` (a what-if: the runs were measured on ${measuredOn.adapter})` : "";
   const measuredBy = measuredOn ? ` measured on ${measuredOn.adapter}` : "";
-  out(`kernellens: wrote ${displayPath(output, cwd)} (${kib} KiB): ${plural(kernels.length, "kernel")}, ${plural(findings.length, "finding")}, ${plural(runs.length, "latest run")}${measuredBy}; modelled on ${device.name}${whatIf}\n`);
+  // CUDA: no runs (KernelLens does not run CUDA), but where the resources came from.
+  const third = resources ? `registers and shared memory ${resources.exact ? "exact (nvcc)" : "estimated"}` : `${plural(runs.length, "latest run")}${measuredBy}`;
+  out(`kernellens: wrote ${displayPath(output, cwd)} (${kib} KiB): ${plural(kernels.length, "kernel")}, ${plural(findings.length, "finding")}, ${third}; modelled on ${device.name}${whatIf}\n`);
+  if (cuda && kernels.length === 0) err(`kernellens: '${args.files[0]}' has no __global__ kernel: the report has no roofline points and no analysis rows\n`);
   return 0;
 }

@@ -19,6 +19,8 @@ import {
   findingsSummary,
   formatDate,
   headerFacts,
+  kernelsNoun,
+  launchWords,
   runColumns,
   runDetail,
   runRowLabel,
@@ -107,20 +109,22 @@ function renderRoofline(data: ReportData): RooflineChart {
 
 function renderAnalysis(data: ReportData): void {
   analysisSection.hidden = false;
+  const words = launchWords(data);
   analysisNote.textContent =
     `The cost model on ${data.header.device.name}. Compulsory bytes: each input element read once and each output ` +
-    "element written once; DRAM bytes: the modelled traffic, with coalescing and reuse. Expand a row for its launch.";
+    "element written once; DRAM bytes: the modelled traffic, with coalescing and reuse. " +
+    (data.header.language === "cuda" ? "One row per kernel and template instantiation the file launches. Expand a row for its launch and resources." : "Expand a row for its launch.");
   if (data.kernels.length === 0) {
     analysisHost.replaceChildren();
-    analysisNote.textContent = "This file has no compute entry points.";
+    analysisNote.textContent = `This file has no ${kernelsNoun(data)}.`;
     return;
   }
   analysisTable = new SortableTable({
     label: "Analysis of each compute kernel",
-    columns: analysisColumns,
+    columns: analysisColumns(words),
     rowKey: (k) => k.name,
     rowLabel: analysisRowLabel,
-    detail: analysisDetail,
+    detail: (k) => analysisDetail(k, words),
   });
   analysisTable.setRows(data.kernels);
   analysisHost.replaceChildren(analysisTable.element);
@@ -149,6 +153,18 @@ function renderFindings(data: ReportData): void {
 
 function renderRuns(data: ReportData): void {
   runsSection.hidden = false;
+  if (data.header.language === "cuda") {
+    // Not an empty history: KernelLens cannot run CUDA at all, so say so and where measurements come from instead.
+    setChildren(
+      runsNote,
+      "KernelLens does not run CUDA kernels (it runs WGSL compute shaders through WebGPU), so this report has the static model only. ",
+      "Measure the kernels with CUDA events or Nsight Compute (",
+      h("code", null, "ncu"),
+      ") to compare with the predicted times.",
+    );
+    runsHost.replaceChildren();
+    return;
+  }
   if (data.runs.length === 0) {
     setChildren(runsNote, "No runs of this file are recorded. ", h("code", null, "kernellens run FILE"), " (or ▶ Run in the editor) records them in ", h("code", null, ".kernellens/history.jsonl"), ".");
     runsHost.replaceChildren();
@@ -177,7 +193,8 @@ function render(data: ReportData): void {
   renderAnalysis(data);
   renderFindings(data);
   renderRuns(data);
-  footer.textContent = `Made by KernelLens ${data.header.version} on ${formatDate(data.header.generatedAt)}${data.header.compilerChecked ? "" : " without the WGSL compiler (KernelLens's parser only)"}. This page is self-contained: it loads nothing from the network.`;
+  const unchecked = data.header.language === "cuda" ? " without nvcc (registers and shared memory are the model's estimates)" : " without the WGSL compiler (KernelLens's parser only)";
+  footer.textContent = `Made by KernelLens ${data.header.version} on ${formatDate(data.header.generatedAt)}${data.header.compilerChecked ? "" : unchecked}. This page is self-contained: it loads nothing from the network.`;
   // The canvas takes its colours from CSS variables when drawn: redraw when the system switches light and dark.
   window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => chart.refreshTheme());
 }

@@ -15,6 +15,8 @@ export const REPORT_DATA_VERSION = 1;
 export interface ReportHeader {
   /** The kernel file as the person named it (relative to where the CLI ran when inside it). */
   file: string;
+  /** The file's language: the page words the launch as it does (WGSL's workgroups, CUDA's blocks). Absent: WGSL. */
+  language?: "wgsl" | "cuda";
   device: { id: string; name: string; source: "datasheet" | "measured" };
   /** When the report was made (ISO 8601, UTC). */
   generatedAt: string;
@@ -25,8 +27,13 @@ export interface ReportHeader {
   /** Sizes given on the command line (`--let`), which win over the file's directives. */
   lets: { name: string; value: number }[];
   defines: string[];
-  /** Whether the WGSL compiler (Tint) checked the file; without it the findings are KernelLens's parser's only. */
+  /**
+   * Whether the language's compiler checked the file: Tint for WGSL (without it the findings are KernelLens's parser's
+   * only); nvcc for CUDA (without it registers and shared memory are the model's estimates).
+   */
   compilerChecked: boolean;
+  /** CUDA: where the kernels' registers and shared memory come from (ptxas: exact; else estimated, and why). */
+  resources?: { exact: boolean; detail: string };
   version: string;
 }
 
@@ -51,6 +58,18 @@ export interface ReportKernel {
   unknowns: string[];
   /** Sizes no directive states that the numbers rest on ("params.n = 1,048,576: ... // @uniform params = { n: 1048576 }"). */
   assumptions?: string[];
+  /** Registers per thread and shared memory per block (`analyze --json`'s `resources`): ptxas's when `exact`. */
+  resources?: ReportResources;
+}
+
+export interface ReportResources {
+  registers: number | null;
+  sharedMemoryBytes: number | null;
+  dynamicSharedMemoryBytes: number | null;
+  stackBytes: number | null;
+  spillStoreBytes: number | null;
+  spillLoadBytes: number | null;
+  exact: boolean;
 }
 
 export interface ReportFinding {
@@ -60,7 +79,7 @@ export interface ReportFinding {
   severity: "error" | "warning" | "info" | "hint";
   code: string;
   message: string;
-  source: "tint" | "kernellens";
+  source: "tint" | "kernellens" | "nvcc";
 }
 
 export interface ReportCheck {
@@ -122,6 +141,7 @@ const triple = tuple<[number, number, number]>(size, size, size);
 
 const headerChecker: Checker<ReportHeader> = object<ReportHeader>({
   file: string({ maxLength: rooflineLimits.uriLength }),
+  language: optional(oneOf("wgsl", "cuda")),
   device: object<ReportHeader["device"]>({ id: name, name, source: oneOf("datasheet", "measured") }),
   generatedAt: string({ maxLength: 64 }),
   adapter: nullable(text),
@@ -129,6 +149,7 @@ const headerChecker: Checker<ReportHeader> = object<ReportHeader>({
   lets: arrayOf(object<ReportHeader["lets"][number]>({ name, value: number() }), { maxLength: reportLimits.lets }),
   defines: arrayOf(name, { maxLength: reportLimits.lets }),
   compilerChecked: boolean(),
+  resources: optional(object<NonNullable<ReportHeader["resources"]>>({ exact: boolean(), detail: text })),
   version: string({ maxLength: 64 }),
 });
 
@@ -147,6 +168,17 @@ const kernelChecker: Checker<ReportKernel> = object<ReportKernel>({
   predictedMs: nullable(count),
   unknowns: arrayOf(text, { maxLength: reportLimits.unknowns }),
   assumptions: optional(arrayOf(text, { maxLength: reportLimits.unknowns })),
+  resources: optional(
+    object<ReportResources>({
+      registers: nullable(size),
+      sharedMemoryBytes: nullable(size),
+      dynamicSharedMemoryBytes: nullable(size),
+      stackBytes: nullable(size),
+      spillStoreBytes: nullable(size),
+      spillLoadBytes: nullable(size),
+      exact: boolean(),
+    }),
+  ),
 });
 
 const findingChecker: Checker<ReportFinding> = object<ReportFinding>({
@@ -155,7 +187,7 @@ const findingChecker: Checker<ReportFinding> = object<ReportFinding>({
   severity: oneOf("error", "warning", "info", "hint"),
   code: name,
   message: text,
-  source: oneOf("tint", "kernellens"),
+  source: oneOf("tint", "kernellens", "nvcc"),
 });
 
 const runChecker: Checker<ReportRun> = object<ReportRun>({

@@ -3,10 +3,11 @@
 // Numbers are written with the Roofline panel's formatters (three significant digits, en-US, the same on every
 // machine), except counts a person checks by hand (FLOPs, bytes), which are written out in full.
 import { formatMs, formatNumber } from "../../../server/src/core/format";
+import { CUDA_WORDS, type LaunchWords, WGSL_WORDS } from "../../../server/src/core/model/format";
 import { boundLabel, chartSources } from "../roofline/view";
 import { h, plural, type Child } from "../shared/dom";
 import type { TableColumn } from "../shared/sortableTable";
-import type { ReportCheck, ReportData, ReportFinding, ReportKernel, ReportRun } from "./protocol";
+import type { ReportCheck, ReportData, ReportFinding, ReportKernel, ReportResources, ReportRun } from "./protocol";
 
 export const none = "—";
 
@@ -50,6 +51,16 @@ function kernelName(name: string): HTMLElement {
   return h("span", { class: "kernel-name" }, name);
 }
 
+/** The words of the file's language (the model's own: WGSL's invocations and workgroups, CUDA's threads and blocks). */
+export function launchWords(data: ReportData): LaunchWords {
+  return data.header.language === "cuda" ? CUDA_WORDS : WGSL_WORDS;
+}
+
+/** What a file's kernels are called where the page counts them: WGSL's compute entry points, CUDA's `__global__` kernels. */
+export function kernelsNoun(data: ReportData): string {
+  return data.header.language === "cuda" ? "__global__ kernels" : "compute entry points";
+}
+
 // ---- Header ----
 
 /** The facts under the heading: file, device, date, adapter, and the inputs that shaped the numbers. */
@@ -71,6 +82,7 @@ export function headerFacts(data: ReportData): Node[] {
     ...fact("Adapter", hd.adapter ?? h("span", { class: "muted" }, "none recorded (no runs, no calibration)")),
   ];
   if (hd.calibration) facts.push(...fact("Calibration", `${hd.calibration.adapter}, measured ${formatDate(hd.calibration.measuredAt)}`));
+  if (hd.resources) facts.push(...fact("Resources", h("span", { class: hd.resources.exact ? undefined : "muted" }, `Registers and shared memory ${hd.resources.detail}`)));
   const inputs: string[] = [...hd.lets.map((l) => `${l.name} = ${l.value}`), ...hd.defines.map((d) => `#define ${d}`)];
   if (inputs.length > 0) facts.push(...fact("Variant", inputs.join(", ")));
   return facts;
@@ -78,19 +90,34 @@ export function headerFacts(data: ReportData): Node[] {
 
 // ---- Analysis ----
 
-function workgroupText(k: ReportKernel): string {
+function workgroupText(k: ReportKernel, w: LaunchWords): string {
   const launch: string[] = [];
-  if (k.workgroupSize) launch.push(`workgroup ${k.workgroupSize.join("×")}`);
-  if (k.dispatch) launch.push(`dispatch ${k.dispatch.join("×")}`);
-  if (k.invocations !== null) launch.push(`${formatCount(k.invocations)} invocations`);
+  if (k.workgroupSize) launch.push(`${w.workgroup} ${k.workgroupSize.join("×")}`);
+  if (k.dispatch) launch.push(`${w.dispatch} ${k.dispatch.join("×")}`);
+  if (k.invocations !== null) launch.push(`${formatCount(k.invocations)} ${w.invocations}`);
   return launch.length > 0 ? launch.join(" · ") : "launch unknown";
+}
+
+/** `32 registers per thread · 4.22 kB shared memory per block (static) · exact (ptxas)`; null without figures. */
+export function resourcesText(r: ReportResources, w: LaunchWords): string | null {
+  const parts: string[] = [];
+  if (r.registers !== null) parts.push(`${r.registers} registers per ${w.invocation}`);
+  if (r.sharedMemoryBytes !== null) {
+    const dynamic = r.dynamicSharedMemoryBytes ? ` + ${formatBytes(r.dynamicSharedMemoryBytes)} dynamic` : "";
+    parts.push(`${formatBytes(r.sharedMemoryBytes)} ${w.workgroupMemory} per ${w.workgroup}${dynamic ? ` (static${dynamic})` : ""}`);
+  }
+  if (r.stackBytes) parts.push(`${formatBytes(r.stackBytes)} stack per ${w.invocation}`);
+  if (r.spillStoreBytes || r.spillLoadBytes) parts.push(`spills: ${formatBytes(r.spillStoreBytes ?? 0)} stored, ${formatBytes(r.spillLoadBytes ?? 0)} loaded`);
+  if (parts.length === 0) return null;
+  return `${parts.join(" · ")} · ${r.exact ? "exact (ptxas)" : "estimated"}`;
 }
 
 export function occupancyText(k: ReportKernel): string | null {
   return k.occupancy ? formatPercent(k.occupancy.value * 100) : null;
 }
 
-export const analysisColumns: readonly TableColumn<ReportKernel>[] = [
+/** The analysis table's columns, in the words of the file's language. */
+export const analysisColumns = (w: LaunchWords): readonly TableColumn<ReportKernel>[] => [
   { id: "name", label: "Kernel", cell: (k) => kernelName(k.name), sortKey: (k) => k.name },
   { id: "line", label: "Line", cell: (k) => k.line, sortKey: (k) => k.line, numeric: true },
   { id: "flops", label: "FLOPs", cell: (k) => (k.flops === null ? missing() : formatCount(k.flops)), sortKey: (k) => k.flops, numeric: true },
@@ -125,7 +152,7 @@ export const analysisColumns: readonly TableColumn<ReportKernel>[] = [
   {
     id: "limit",
     label: "Limited by",
-    cell: (k) => (k.occupancy ? [k.occupancy.limitedBy, k.occupancy.estimated ? h("span", { class: "muted", title: "Registers per invocation are estimated, not reported by a compiler" }, " (est.)") : null] : missing()),
+    cell: (k) => (k.occupancy ? [k.occupancy.limitedBy, k.occupancy.estimated ? h("span", { class: "muted", title: `Registers per ${w.invocation} are estimated, not reported by a compiler` }, " (est.)") : null] : missing()),
     sortKey: (k) => k.occupancy?.limitedBy ?? null,
   },
   { id: "bound", label: "Bound", cell: (k) => boundLabel(k.bound), sortKey: (k) => k.bound },
@@ -153,12 +180,14 @@ export function analysisRowLabel(k: ReportKernel): string {
   return parts.join(", ");
 }
 
-/** A kernel's expanded row: its launch, and what the model could not know. */
-export function analysisDetail(k: ReportKernel): Node {
+/** A kernel's expanded row: its launch, its resources, and what the model could not know. */
+export function analysisDetail(k: ReportKernel, w: LaunchWords = WGSL_WORDS): Node {
+  const resources = k.resources ? resourcesText(k.resources, w) : null;
   return h(
     "div",
     { class: "row-detail" },
-    h("p", null, workgroupText(k)),
+    h("p", null, workgroupText(k, w)),
+    resources !== null ? h("p", { class: "resources" }, resources) : null,
     k.assumptions?.length ? h("p", null, "Assumed (no directive states them):") : null,
     k.assumptions?.length ? h("ul", { class: "assumptions" }, k.assumptions.map((a) => h("li", null, a))) : null,
     k.unknowns.length > 0 ? h("ul", { class: "unknowns" }, k.unknowns.map((u) => h("li", null, u))) : null,
@@ -184,7 +213,7 @@ export const findingColumns: readonly TableColumn<FindingRow>[] = [
   },
   { id: "code", label: "Code", cell: (f) => h("code", null, f.code), sortKey: (f) => f.code },
   { id: "message", label: "Message", cell: (f) => h("span", { class: ["finding-message", "wraps"] }, f.message) },
-  { id: "source", label: "Source", cell: (f) => (f.source === "tint" ? "Tint" : "KernelLens"), sortKey: (f) => f.source },
+  { id: "source", label: "Source", cell: (f) => (f.source === "tint" ? "Tint" : f.source === "nvcc" ? "nvcc" : "KernelLens"), sortKey: (f) => f.source },
 ];
 
 export function findingRowLabel(f: FindingRow): string {
