@@ -11,7 +11,7 @@ export interface CliArgs {
   readonly defines: readonly string[];
   readonly includePaths: readonly string[];
   readonly noTint: boolean;
-  /** `analyze --no-nvcc`: keep the estimated registers and shared memory of CUDA files (nvcc is not run). */
+  /** `analyze`/`report --no-nvcc`: keep the estimated registers and shared memory of CUDA files (nvcc is not run). */
   readonly noNvcc: boolean;
   readonly help: boolean;
   /** `run`: the entry point to run (default: every compute entry point with a launch). */
@@ -135,7 +135,7 @@ export const usage = `kernellens: GPU kernel analysis from the command line
 Usage:
   kernellens analyze FILE... [--json | --sarif] [--device ID] [--let NAME=VALUE]... [--assume-size N] [--define NAME[=V]]... [--include DIR]... [--allow-outside] [--no-nvcc]
   kernellens run FILE [--entry NAME] [--repeat N] [--warmup N] [--timeout-ms N] [--seed N] [--rotate N] [--no-bounds-check] [--no-history] [--allow-outside] [--json]
-  kernellens report FILE [-o FILE] [--device ID] [--let NAME=VALUE]... [--assume-size N] [--define NAME[=V]]... [--include DIR]... [--allow-outside]
+  kernellens report FILE [-o FILE] [--device ID] [--let NAME=VALUE]... [--assume-size N] [--define NAME[=V]]... [--include DIR]... [--allow-outside] [--no-nvcc]
   kernellens sweep FILE [--entry NAME] [--budget N | --exhaustive] [--no-cache] [--device ID] [--let NAME=VALUE]... [--define NAME[=V]]... [--include DIR]... [--allow-outside] [--json]
   kernellens sweep --clear-cache
   kernellens calibrate [--json]
@@ -146,7 +146,7 @@ Usage:
 Commands:
   analyze   WGSL diagnostics (Tint and KernelLens) and the kernels of each file; .cu/.cuh files are read as CUDA
             (no compiler needed: launches from host code, // @block/@grid/@smem/@arg/@template lines);
-            run, sweep and report take WGSL only and refuse a CUDA file (exit 2)
+            run and sweep take WGSL only and refuse a CUDA file (exit 2); report reads both
             --json   one JSON object per file, one per line (see README: "CLI contract")
             --sarif  a SARIF 2.1.0 log for code-scanning tools
             --no-tint  skip the WGSL compiler (KernelLens's own parser only)
@@ -167,9 +167,13 @@ Commands:
             JavaScript references (// @check OUT ~ js("./ref.mjs")) are executed: run only files you trust.
   report    writes one self-contained HTML page (no network needed to open it) with the file's roofline chart,
             its analysis table, findings and the latest runs of each entry point (from .kernellens/history.jsonl
-            in the current folder and the file's folder), with the newest calibration profile's roofs dashed
+            in the current folder and the file's folder), with the newest calibration profile's roofs dashed;
+            a .cu/.cuh file gets the same page for each launched kernel and template instantiation (named as
+            analyze names them), with nvcc's exact registers and shared memory where nvcc is installed, and no
+            runs (KernelLens does not run CUDA)
             -o, --output FILE  the page to write (default kernellens-report.html)  --device ID  the GPU to model
             --let NAME=VALUE  a size that wins over the file's directives  --no-tint  skip the WGSL compiler
+            --no-nvcc  keep the estimated registers and shared memory of a CUDA file (as for analyze)
   sweep     the design space of the entry point's // @sweep lines: every point checked against // @require and
             the device's limits and predicted by the cost model; then a model-guided search runs the promising
             points on the local GPU, checked (a variant that computes a wrong answer is infeasible) and timed,
