@@ -292,7 +292,7 @@ describe("kernellens report: the self-contained HTML page in Chromium", () => {
     assert.deepEqual(await headerTexts(page, "#analysis"), ["Kernel", "Line", "FLOPs", "Bytes, compulsory", "Bytes, DRAM", "AI (FLOP/byte)", "Occupancy", "Limited by", "Bound", "Predicted time"]);
     const rows = await rowTexts(page, "#analysis");
     assert.equal(rows.length, 1);
-    assert.deepEqual(rows[0], ["matmul_tiled", "48", "268,435,456", "3.15 MB", "3.15 MB", "85.3", "100 %", "warps (est.)", "workgroup-memory-bound", "51 µs"]);
+    assert.deepEqual(rows[0], ["matmul_tiled", "48", "268,435,456", "3.15 MB", "3.15 MB", "85.3", "100 %", "warps (est.)", "workgroup-memory-bound", "54.3 µs"]);
     assert.equal(await page.locator("#analysis tbody tr.data-row td").nth(2).locator("span[title]").count(), 0);
     assert.equal(await page.locator("#analysis tbody tr.data-row td").nth(3).locator("span").getAttribute("title"), "3,145,728 bytes");
 
@@ -409,7 +409,7 @@ describe("kernellens report: the self-contained HTML page in Chromium", () => {
       rows.map((cells) => cells.slice(0, 3)),
       expected.map((d) => [`${d.range.start.line + 1}:${d.range.start.character + 1}`, d.severity, d.code]),
     );
-    assert.ok(rows.some((cells) => cells[2] === "bank-conflict" && /2-way bank conflict on 'partial'/.test(cells[3]!)));
+    assert.ok(rows.some((cells) => cells[2] === "uncoalesced-access" && /uncoalesced store of 'particles'/.test(cells[3]!)));
     assert.match(await page.locator("#findings .section-note").innerText(), /warnings?/);
     await page.locator("#findings").screenshot({ path: testOutputDir("webview", "report-findings.png") });
   });
