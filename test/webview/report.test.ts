@@ -414,6 +414,42 @@ describe("kernellens report: the self-contained HTML page in Chromium", () => {
     await page.locator("#findings").screenshot({ path: testOutputDir("webview", "report-findings.png") });
   });
 
+  it("shows a CUDA file in CUDA's words: both instantiations, their resources, the bank conflict, and why there are no runs", async () => {
+    const cwd = join(scratch, "cuda");
+    mkdirSync(cwd, { recursive: true });
+    copyFileSync(join(root, "test", "fixtures", "cuda", "transpose-smem.cu"), join(cwd, "transpose-smem.cu"));
+    // The model's estimates (--no-nvcc): the page is the same with or without nvcc on this machine.
+    const r = cli(["report", "transpose-smem.cu", "--no-nvcc"], cwd);
+    assert.equal(r.status, 0, r.stderr);
+    const opened = await openReport(join(cwd, "kernellens-report.html"));
+    const { page } = opened;
+    await assertClean(opened);
+
+    assert.equal(await page.locator("#title").textContent(), "KernelLens report: transpose-smem.cu");
+    const facts = (await page.locator("#facts").innerText()).replace(/\s+/g, " ");
+    assert.match(facts, /Resources Registers and shared memory estimated by the model: nvcc was not run \(--no-nvcc\)/);
+    // A copy has no floating-point work: no point on a FLOP roofline, and the page says why for each instantiation.
+    assert.equal(await page.locator("#figure").getAttribute("data-predicted-points"), "0");
+    assert.match(await page.locator("#analysis-note").innerText(), /One row per kernel and template instantiation the file launches/);
+    const rows = await rowTexts(page, "#analysis");
+    assert.deepEqual(rows.map((cells) => [cells[0], cells[1], cells[2], cells[3], cells[8]]), [
+      ["transpose_smem<0>", "40", "0", "134 MB", "memory-bound"],
+      ["transpose_smem<1>", "40", "0", "134 MB", "memory-bound"],
+    ]);
+    await page.locator("#analysis button.expander").nth(1).click();
+    const detail = (await page.locator("#analysis tr.detail-row").innerText()).replace(/\s+/g, " ");
+    assert.match(detail, /block 32×8×1 · grid 128×128×1 · 4,194,304 threads/);
+    assert.match(detail, /16 registers per thread · 4\.22 kB shared memory per block · estimated/);
+    assert.doesNotMatch(detail, /workgroup|invocation|dispatch/);
+
+    const findings = await rowTexts(page, "#findings");
+    assert.ok(findings.some((cells) => cells[0] === "57:31" && cells[2] === "bank-conflict" && /^32-way bank conflict on 'tile'/.test(cells[3]!)), JSON.stringify(findings));
+    assert.match(await page.locator("#runs-note").innerText(), /^KernelLens does not run CUDA kernels/);
+    assert.equal(await page.locator("#runs table").count(), 0);
+    assert.match(await page.locator("#footer").innerText(), /without nvcc \(registers and shared memory are the model's estimates\)/);
+    await page.screenshot({ path: testOutputDir("webview", "report-cuda.png"), fullPage: true });
+  });
+
   it("exits 2 for a missing file and for a bad device, writing nothing", () => {
     const cwd = join(scratch, "bad");
     mkdirSync(cwd, { recursive: true });
