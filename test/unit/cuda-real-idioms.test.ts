@@ -404,3 +404,76 @@ BACKEND_DL_IMPL(my_backend_reg)
   assert.deepEqual(syntax(a), []);
   assert.equal(model(a, "fill").ops.globalStoreBytes.value, 64 * 256 * 4);
 });
+
+test("host code in the CUDA samples' style: CUDART_CB callbacks, typeid(Real) precision checks, explicit class instantiations parse", async () => {
+  const text = `#include <stdexcept>
+#include <typeinfo>
+template <typename Real>
+__global__ void sum_squares(const Real * __restrict__ x, Real * __restrict__ out, const unsigned int n) {
+    const unsigned int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) out[i] = x[i] * x[i] + Real(1);
+}
+void CUDART_CB done_callback(cudaStream_t stream, cudaError_t status, void * data) { (void) stream; (void) status; (void) data; }
+template <typename Real>
+class Estimator {
+  public:
+    void run(const Real * x, Real * out, unsigned int n) {
+        if (typeid(Real) == typeid(double) && n == 0) throw std::runtime_error("double needs n");
+        sum_squares<Real><<<(n + 127) / 128, 128>>>(x, out, n);
+    }
+};
+template class Estimator<float>;
+template class Estimator<double>;
+`;
+  const a = await analyzeCuda(text);
+  assert.deepEqual(syntax(a), []);
+  assert.ok([...a.models.keys()].some((k) => k.startsWith("sum_squares")), [...a.models.keys()].join(", "));
+});
+
+test("a checking function and a macro of the same name defined after it (llm.c's cudaCheck): the function still parses and the macro expands where it is used", async () => {
+  const text = `#include <stdio.h>
+void cudaCheck(cudaError_t error, const char *file, int line) {
+    if (error != cudaSuccess) {
+        printf("[CUDA ERROR] at file %s:%d: %s", file, line, cudaGetErrorString(error));
+        exit(EXIT_FAILURE);
+    }
+}
+#define cudaCheck(err) (cudaCheck(err, __FILE__, __LINE__))
+
+__global__ void add_one(float * x, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) x[i] += 1.0f;
+}
+int main() {
+    float * x;
+    cudaCheck(cudaMalloc(&x, 4096 * sizeof(float)));
+    add_one<<<16, 256>>>(x, 4096);
+    cudaCheck(cudaGetLastError());
+}
+`;
+  const a = await analyzeCuda(text);
+  assert.deepEqual(syntax(a), []);
+  const m = model(a, "add_one");
+  assert.equal(m.ops.flopsF32.value, 4096);
+  assert.equal(m.traffic.compulsoryRead, 4096 * 4);
+});
+
+test("a binary op passed as a function-pointer template parameter: inlined when a launch names it, said plainly when none does", async () => {
+  const kernel = `static __device__ __forceinline__ float op_mul(const float a, const float b) { return a * b; }
+template<float (*bin_op)(const float, const float)>
+static __global__ void k_bin(const float * a, const float * b, float * dst, const int n) {
+    const int i = blockIdx.x*blockDim.x + threadIdx.x;
+    if (i >= n) {
+        return;
+    }
+    dst[i] = bin_op(a[i], b[i]);
+}
+`;
+  const launched = await analyzeCuda(`${kernel}void launch(const float * a, const float * b, float * d, cudaStream_t s) { k_bin<op_mul><<<4096, 256, 0, s>>>(a, b, d, 4096*256); }\n`);
+  assert.equal(model(launched, "k_bin<op_mul>").ops.flopsF32.value, 4096 * 256);
+  const alone = await analyzeCuda(kernel);
+  const m = model(alone, "k_bin<bin_op>");
+  assert.equal(m.ops.flopsF32.value, 0);
+  assert.ok(m.unknowns.some((u) => /'bin_op' is a function no launch or instantiation names/.test(u.reason)), JSON.stringify(m.unknowns));
+  assert.ok(!alone.launches.get("k_bin<bin_op>")!.sizes.some((s) => s.name === "bin_op"), "a function is not a launch size");
+});

@@ -504,6 +504,11 @@ export class Interp {
         this.scope.names.set(name, this.newSlot(name, unknownType("a function"), { fnAlias: given.name }));
         continue;
       }
+      // A function-pointer parameter (`float (*bin_op)(float, float)`) no launch names: a function, not a size.
+      if (isValue && /function_declarator/.test(field(p, "declarator")?.type ?? "")) {
+        this.scope.names.set(name, this.newSlot(name, unknownType("a function")));
+        continue;
+      }
       const ty = this.typeOf(field(p, "type") ?? p);
       let v: VExpr | undefined = given?.k === "value" ? given.v : undefined;
       const def = field(p, "default_value");
@@ -1794,7 +1799,9 @@ export class Interp {
       const call = this.methodOf(slot.ty, "operator()");
       if (call) return this.inline([call.fn], undefined, args, n, { info: call.info, self: slot.place ?? { k: "local", slot, path: [], ty: slot.ty, indices: [] } });
       for (const a of args) this.ev(a);
-      this.note(`call to '${name}'`, "a call through a variable (a lambda or functor) is not analysed", this.sp(n));
+      if (slot.ty.k === "unknown" && slot.ty.name === "a function")
+        this.note(`call to '${name}'`, `'${name}' is a function no launch or instantiation names: its work is not counted (a launch such as kernel<function><<<...>>> gives it)`, this.sp(n));
+      else this.note(`call to '${name}'`, "a call through a variable (a lambda or functor) is not analysed", this.sp(n));
       return O(`the result of '${name}'`);
     }
     const macro = this.ctx.prog.macros.get(name);

@@ -46,6 +46,9 @@ function joinContinuations(text: string): string {
 
 const ANGLE_INCLUDE = /^[ \t]*#[ \t]*include[ \t]*<[^>\r\n]*>.*$/gm;
 const PRAGMA_UNROLL = /^[ \t]*#[ \t]*pragma[ \t]+unroll\b[ \t]*\(?[ \t]*(\d+)?.*$/gm;
+/** Macros of the CUDA toolkit's headers that are empty on Linux and stand where the grammar expects none. */
+const TOOLKIT_EMPTY_MACROS = ["CUDART_CB", "CUDARTAPI", "CUDAAPI", "CURANDAPI", "CUBLASAPI", "CUFFTAPI", "CUSPARSEAPI", "CUDNNWINAPI", "CUDART_DEVICE"];
+const CLASS_INSTANTIATION = /^[ \t]*(?:extern[ \t]+)?template[ \t]+(?:class|struct)[ \t]+[\w:]+[ \t]*<[^;{}]*>[ \t]*;/gm;
 const PRAGMA_ONCE = /^[ \t]*#[ \t]*pragma[ \t]+once\b/m;
 const ALIGN = /\b__align__\s*\(\s*(\d+)?[^()]*\)/g;
 /** An extended lambda's execution-space attributes after its capture list: `[=] __device__ (int i) { ... }`. */
@@ -97,14 +100,30 @@ export function prepareCuda(original: string, options: PrepareOptions = {}): Pre
   }
   // Only the empty macros the text names are looked for (`__CUDACC__` and `__NVCC__` are always defined, rarely used
   // outside `#if` lines): a text that names none is not scanned identifier by identifier on every keystroke.
-  const usedDefines = pre.defines.filter((d) => d.includes("=") || pre.text.includes(d));
-  const rewritten = rewriteTopLevelMacros(blankEmptyMacros(pre.text, usedDefines), activeFunctionMacros(pre.problems, text, pre.includedTexts), objectMacros);
+  // The toolkit's calling-convention macros (empty on Linux, defined in headers that are not expanded) count too.
+  const usedDefines = [...pre.defines, ...TOOLKIT_EMPTY_MACROS.filter((d) => !pre.defines.some((x) => x === d || x.startsWith(`${d}=`)))].filter((d) => d.includes("=") || pre.text.includes(d));
+  const fnMacros = activeFunctionMacros(pre.problems, text, pre.includedTexts);
+  // A use counts only after its #define (llm.c defines `cublasCheck(status)` right after the function of that name).
+  const definedBefore = (name: string, at: number): boolean => {
+    const d = fnMacros.get(name)?.definedAt;
+    if (!d) return false;
+    const use = pre.map.toSource(at);
+    if (use.file === d.file) return use.offset > d.offset;
+    if (use.file === "") return use.offset > (pre.includeSites.get(d.file)?.start ?? 0);
+    return true;
+  };
+  const rewritten = rewriteTopLevelMacros(blankEmptyMacros(pre.text, usedDefines), fnMacros, objectMacros, definedBefore);
 
   const aligns: { at: number; align: number }[] = [];
   let out = rewritten.replace(ALIGN, (m: string, n: string | undefined, at: number) => {
     aligns.push({ at, align: n !== undefined ? Number(n) : 16 });
     return blank(m);
   });
+  // An explicit instantiation of a class template (`template class PiEstimator<float>;`): the grammar takes none and
+  // the analysis reads none (kernels are instantiated by their own launches and instantiations).
+  if (out.includes("template")) out = out.replace(CLASS_INSTANTIATION, (m) => blank(m));
+  // `typeid(double)` (host code choosing a precision): the grammar takes no type there; `sizeof` takes one, same length.
+  if (out.includes("typeid")) out = out.replace(/\btypeid(?=\s*\()/g, "sizeof");
   if (out.includes("__device__") || out.includes("__host__")) out = out.replace(LAMBDA_SPACE, (_m, before: string, attrs: string) => before + blank(attrs));
 
   const pragmas: { at: number; factor: number | undefined }[] = [];

@@ -19,13 +19,18 @@ const STATEMENT_ARG = /;\s*$|^(?:using|typedef)\b|<<</;
 /** An argument that is a built-in type: the grammar cannot read a call that has one. */
 const PRIMITIVE_TYPE = /^(?:(?:const|unsigned|signed|volatile)\s+)*(?:bool|char|short|int|long|float|double|void|size_t|ssize_t|ptrdiff_t|u?int(?:8|16|32|64|ptr)_t)(?:\s*\*)*$/;
 
+/** A function-like macro and where its `#define` is (file key, "" for the main file, and offset). */
+export interface DefinedMacro extends FunctionMacro {
+  readonly definedAt: { readonly file: string; readonly offset: number };
+}
+
 /** Function-like macros defined in active code, from the preprocessor's notes and the directive lines they point at. */
 export function activeFunctionMacros(
   problems: readonly { readonly code: string; readonly message: string; readonly span: { start: number; end: number }; readonly inFile?: { readonly key: string; readonly span: { start: number; end: number } } }[],
   mainText: string,
   includedTexts: ReadonlyMap<string, string>,
-): Map<string, FunctionMacro> {
-  const out = new Map<string, FunctionMacro>();
+): Map<string, DefinedMacro> {
+  const out = new Map<string, DefinedMacro>();
   for (const p of problems) {
     if (p.code !== "preprocessor-unsupported" || !p.message.startsWith("function-like macro")) continue;
     const src = p.inFile ? includedTexts.get(p.inFile.key) : mainText;
@@ -35,7 +40,7 @@ export function activeFunctionMacros(
     if (!m) continue;
     const params = m[2].split(",").map((s) => s.trim()).filter((s) => s !== "");
     const variadic = params.length > 0 && params[params.length - 1] === "...";
-    out.set(m[1], { name: m[1], params: variadic ? params.slice(0, -1) : params, variadic, body: m[3].replace(/\/\/.*$/, "").trim() });
+    out.set(m[1], { name: m[1], params: variadic ? params.slice(0, -1) : params, variadic, body: m[3].replace(/\/\/.*$/, "").trim(), definedAt: { file: p.inFile ? p.inFile.key : "", offset: span.start } });
   }
   return out;
 }
@@ -123,7 +128,13 @@ function fit(expansion: string, room: number): string | undefined {
  * statement of its own with no `;` after it (a macro that declares locals: `GGML_TENSOR_LOCALS(int64_t, ne0, src0,
  * ne)`), which would otherwise run into the next statement; those rarely fit and are blanked.
  */
-export function rewriteTopLevelMacros(text: string, macros: ReadonlyMap<string, FunctionMacro>, objects: ReadonlyMap<string, string>): string {
+export function rewriteTopLevelMacros(
+  text: string,
+  macros: ReadonlyMap<string, FunctionMacro>,
+  objects: ReadonlyMap<string, string>,
+  /** Whether a macro is defined where its name stands (a function of the same name may come before the `#define`). */
+  definedAt: (name: string, offset: number) => boolean = () => true,
+): string {
   if (macros.size === 0 && !/\b[A-Z][A-Z0-9]*_[A-Z0-9_]*\s*\(/.test(text)) return text;
   const pieces: string[] = [];
   let copied = 0;
@@ -170,7 +181,7 @@ export function rewriteTopLevelMacros(text: string, macros: ReadonlyMap<string, 
         previous = ";";
         continue;
       }
-    } else if (parens === 0 && macros.has(t) && (codeDepth === 0 || (macros.get(t)!.body.includes(";") && /^[;{}]$/.test(previous)))) {
+    } else if (parens === 0 && macros.has(t) && definedAt(t, at) && (codeDepth === 0 || (macros.get(t)!.body.includes(";") && /^[;{}]$/.test(previous)))) {
       const open = /^\s*\(/.exec(text.slice(at + t.length, at + t.length + 200));
       const call = open ? callArgs(text, at + t.length + open[0].length - 1) : undefined;
       // In a body, a use followed by `;` is a call the lowering expands itself (macros.ts), unless an argument is a
