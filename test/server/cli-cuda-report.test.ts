@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { AnalyzeFileJson } from "../../server/src/cli/analyzeJson";
-import { CUDA_WORDS } from "../../server/src/core/model/format";
+import { CUDA_WORDS, WGSL_WORDS } from "../../server/src/core/model/format";
 import { findNvcc } from "../../server/src/cuda/nvccResources";
 import type { ReportData } from "../../webview/src/report/protocol";
-import { resourcesText } from "../../webview/src/report/view";
+import { boundText, resourcesText } from "../../webview/src/report/view";
 import { cudaExpectations } from "../fixtures/cuda/expectations";
 
 const root = join(__dirname, "..", "..");
@@ -153,6 +153,10 @@ describe("kernellens report on CUDA files", { timeout: 240_000 }, () => {
     assert.equal(point!.predicted.ms, k!.predictedMs);
     assert.ok(Math.abs(point!.predicted.gflops - k!.flops! / k!.predictedMs! / 1e6) < 1e-6 * point!.predicted.gflops);
     assert.equal(data.roofline.device.id, "nvidia-a100-sxm-80gb");
+    // Its 32 x 32 tiles are read from shared memory 32 times per global load: bound there, and the page says so in CUDA's words.
+    assert.equal(k!.bound, "workgroup-memory");
+    assert.equal(boundText(k!.bound, CUDA_WORDS), "shared-memory-bound");
+    assert.equal(boundText(k!.bound, WGSL_WORDS), "workgroup-memory-bound");
   });
 
   it("says clearly when a CUDA file has no kernel, and still writes the page", () => {

@@ -123,7 +123,7 @@ function renderAnalysis(data: ReportData): void {
     label: "Analysis of each compute kernel",
     columns: analysisColumns(words),
     rowKey: (k) => k.name,
-    rowLabel: analysisRowLabel,
+    rowLabel: (k) => analysisRowLabel(k, words),
     detail: (k) => analysisDetail(k, words),
   });
   analysisTable.setRows(data.kernels);

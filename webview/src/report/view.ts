@@ -112,6 +112,11 @@ export function resourcesText(r: ReportResources, w: LaunchWords): string | null
   return `${parts.join(" · ")} · ${r.exact ? "exact (ptxas)" : "estimated"}`;
 }
 
+/** The Roofline panel's bound label, with the language's word for workgroup memory (CUDA: `shared-memory-bound`). */
+export function boundText(bound: ReportKernel["bound"], w: LaunchWords): string {
+  return bound === "workgroup-memory" ? `${w.workgroupMemory.replace(" ", "-")}-bound` : boundLabel(bound);
+}
+
 export function occupancyText(k: ReportKernel): string | null {
   return k.occupancy ? formatPercent(k.occupancy.value * 100) : null;
 }
@@ -155,7 +160,7 @@ export const analysisColumns = (w: LaunchWords): readonly TableColumn<ReportKern
     cell: (k) => (k.occupancy ? [k.occupancy.limitedBy, k.occupancy.estimated ? h("span", { class: "muted", title: `Registers per ${w.invocation} are estimated, not reported by a compiler` }, " (est.)") : null] : missing()),
     sortKey: (k) => k.occupancy?.limitedBy ?? null,
   },
-  { id: "bound", label: "Bound", cell: (k) => boundLabel(k.bound), sortKey: (k) => k.bound },
+  { id: "bound", label: "Bound", cell: (k) => boundText(k.bound, w), sortKey: (k) => k.bound },
   {
     id: "predicted",
     label: "Predicted time",
@@ -168,13 +173,13 @@ export const analysisColumns = (w: LaunchWords): readonly TableColumn<ReportKern
   },
 ];
 
-export function analysisRowLabel(k: ReportKernel): string {
+export function analysisRowLabel(k: ReportKernel, w: LaunchWords = WGSL_WORDS): string {
   const parts = [
     `${k.name}, line ${k.line}`,
     k.flops === null ? "FLOPs unknown" : `${formatCount(k.flops)} FLOPs`,
     k.arithmeticIntensity === null ? "intensity unknown" : `${formatNumber(k.arithmeticIntensity)} FLOP per byte`,
     k.occupancy ? `occupancy ${occupancyText(k)} limited by ${k.occupancy.limitedBy}` : "occupancy unknown",
-    boundLabel(k.bound),
+    boundText(k.bound, w),
     k.predictedMs === null ? "no predicted time" : `predicted ${formatMs(k.predictedMs, "compact")}`,
   ];
   return parts.join(", ");
