@@ -11,7 +11,8 @@ import { after, before, describe, it } from "node:test";
 import type { AnalyzeFileJson } from "../../server/src/cli/analyzeJson";
 import { CUDA_WORDS, WGSL_WORDS } from "../../server/src/core/model/format";
 import { findNvcc } from "../../server/src/cuda/nvccResources";
-import type { ReportData } from "../../webview/src/report/protocol";
+import { check } from "../../server/src/core/validation";
+import { reportDataChecker, type ReportData } from "../../webview/src/report/protocol";
 import { boundText, resourcesText } from "../../webview/src/report/view";
 import { cudaExpectations } from "../fixtures/cuda/expectations";
 
@@ -73,6 +74,9 @@ describe("kernellens report on CUDA files", { timeout: 240_000 }, () => {
     assert.match(html, /<title>KernelLens report: transpose-smem\.cu<\/title>/);
 
     const data = embedded(html);
+    // The page's own checker accepts it (the page renders nothing it does not accept).
+    const checked = check(reportDataChecker, data, "data");
+    assert.ok(checked.ok, checked.ok ? "" : checked.detail);
     assert.equal(data.header.language, "cuda");
     assert.equal(data.header.file, "transpose-smem.cu");
     assert.equal(data.header.device.id, "nvidia-rtx-4090");

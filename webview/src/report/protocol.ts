@@ -37,7 +37,7 @@ export interface ReportHeader {
   version: string;
 }
 
-/** One compute entry point's static model on the report's device. */
+/** One kernel's static model on the report's device: a WGSL compute entry point, a CUDA kernel or instantiation. */
 export interface ReportKernel {
   name: string;
   /** 1-based line of the entry point's name. */
