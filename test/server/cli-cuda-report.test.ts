@@ -81,7 +81,7 @@ describe("kernellens report on CUDA files", { timeout: 240_000 }, () => {
     assert.equal(data.header.file, "transpose-smem.cu");
     assert.equal(data.header.device.id, "nvidia-rtx-4090");
     assert.equal(data.header.compilerChecked, false);
-    assert.deepEqual(data.header.resources, { exact: false, detail: "estimated by the model: nvcc was not run (--no-nvcc)" });
+    assert.deepEqual(data.header.resources, { exact: false, detail: "registers and shared memory estimated by the model: nvcc was not run (--no-nvcc)" });
 
     // The kernels are analyze's: same names (one per instantiation), counts and launches.
     const analyzed = JSON.parse(kernellens(cwd, "analyze", "transpose-smem.cu", "--json", "--no-nvcc").stdout) as AnalyzeFileJson;
@@ -133,7 +133,7 @@ describe("kernellens report on CUDA files", { timeout: 240_000 }, () => {
     assert.match(r.stdout, /2 kernels, 2 findings, registers and shared memory exact \(nvcc\); modelled on NVIDIA GeForce RTX 4090/);
     const data = embedded(readFileSync(join(cwd, "report.html"), "utf8"));
     assert.equal(data.header.compilerChecked, true);
-    assert.deepEqual(data.header.resources, { exact: true, detail: "exact, from nvcc -Xptxas -v (sm_89)" });
+    assert.deepEqual(data.header.resources, { exact: true, detail: "registers and shared memory exact, from nvcc -Xptxas -v (sm_89)" });
     data.kernels.forEach((k, i) => {
       const p = transpose[i]!.ptxas.sm_89!;
       assert.deepEqual(k.resources, { registers: p.registers, sharedMemoryBytes: p.smem, dynamicSharedMemoryBytes: 0, stackBytes: p.stackFrame, spillStoreBytes: p.spillStores, spillLoadBytes: p.spillLoads, exact: true }, k.name);
@@ -142,6 +142,19 @@ describe("kernellens report on CUDA files", { timeout: 240_000 }, () => {
     assert.equal(resourcesText(data.kernels[0]!.resources!, CUDA_WORDS), `${transpose[0]!.ptxas.sm_89!.registers} registers per thread · 4.1 kB shared memory per block · exact (ptxas)`);
     // nvcc compiled the file cleanly: no nvcc findings.
     assert.deepEqual(data.findings.filter((f) => f.source === "nvcc"), []);
+  });
+
+  it("a file nvcc cannot compile: nvcc's error among the findings at its line, the estimates kept and why", { skip: hasNvcc ? false : "nvcc is not installed" }, () => {
+    const cwd = mkdtempSync(join(scratch, "broken-"));
+    writeFileSync(join(cwd, "broken.cu"), "__global__ void k(float* x) {\n  x[threadIdx.x] = undeclared_name;\n}\nint main() { k<<<1, 32>>>(nullptr); }\n");
+    const r = kernellens(cwd, "report", "broken.cu");
+    assert.equal(r.code, 0, r.stderr);
+    const data = embedded(readFileSync(join(cwd, "kernellens-report.html"), "utf8"));
+    assert.ok(data.findings.some((f) => f.source === "nvcc" && f.line === 2 && /undeclared_name/.test(f.message)), JSON.stringify(data.findings));
+    assert.equal(data.header.compilerChecked, false);
+    assert.equal(data.header.resources?.exact, false);
+    assert.match(data.header.resources?.detail ?? "", /^registers and shared memory are the model's estimates: nvcc failed: .*undeclared_name/);
+    assert.equal(data.kernels[0]!.resources?.exact, false);
   });
 
   it("places a kernel with floating-point work on the roofline (the tiled SGEMM)", () => {

@@ -67,16 +67,16 @@ export async function analyzeInput(
 }
 
 /**
- * Where a CUDA file's registers and shared memory come from, in words for a person: ptxas's (exact) or the model's
- * (estimated), and why not ptxas's.
+ * Where a CUDA file's registers and shared memory come from, as a sentence for a person ("registers and shared memory
+ * exact, from ..." / "... estimated ...: why"): ptxas's (exact) or the model's (estimated), and why not ptxas's.
  */
 export function cudaResourcesOrigin(noNvcc: boolean, device: DeviceSpec, nvcc: CudaCompileOutcome | undefined): { exact: boolean; detail: string } {
-  if (noNvcc) return { exact: false, detail: "estimated by the model: nvcc was not run (--no-nvcc)" };
-  if (nvcc && nvcc.kernels.length > 0) return { exact: true, detail: `exact, from nvcc -Xptxas -v${nvcc.arch ? ` (${nvcc.arch})` : ""}` };
+  if (noNvcc) return { exact: false, detail: "registers and shared memory estimated by the model: nvcc was not run (--no-nvcc)" };
+  if (nvcc && nvcc.kernels.length > 0) return { exact: true, detail: `registers and shared memory exact, from nvcc -Xptxas -v${nvcc.arch ? ` (${nvcc.arch})` : ""}` };
   // compileForAnalyze says why it did not compile (nvcc missing, the compile failed) in an info diagnostic, and
   // compiles nothing, silently, for a device without a CUDA architecture.
   const why = nvcc?.diagnostics.find((d) => d.code === "nvcc-unavailable" || d.code === "nvcc-failed");
   if (why) return { exact: false, detail: why.message };
-  if (nvcc && nvcc.arch === undefined && nvcc.diagnostics.length === 0) return { exact: false, detail: `estimated by the model: ${device.name} has no CUDA architecture to compile for` };
-  return { exact: false, detail: "estimated by the model: nvcc compiled no kernel of this file" };
+  if (nvcc && nvcc.arch === undefined && nvcc.diagnostics.length === 0) return { exact: false, detail: `registers and shared memory estimated by the model: ${device.name} has no CUDA architecture to compile for` };
+  return { exact: false, detail: "registers and shared memory estimated by the model: nvcc compiled no kernel of this file" };
 }

@@ -32,7 +32,7 @@ export interface ReportHeader {
    * only); nvcc for CUDA (without it registers and shared memory are the model's estimates).
    */
   compilerChecked: boolean;
-  /** CUDA: where the kernels' registers and shared memory come from (ptxas: exact; else estimated, and why). */
+  /** CUDA: where the kernels' registers and shared memory come from, as a sentence (ptxas: exact; else estimated, and why). */
   resources?: { exact: boolean; detail: string };
   version: string;
 }

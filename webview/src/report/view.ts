@@ -82,7 +82,7 @@ export function headerFacts(data: ReportData): Node[] {
     ...fact("Adapter", hd.adapter ?? h("span", { class: "muted" }, "none recorded (no runs, no calibration)")),
   ];
   if (hd.calibration) facts.push(...fact("Calibration", `${hd.calibration.adapter}, measured ${formatDate(hd.calibration.measuredAt)}`));
-  if (hd.resources) facts.push(...fact("Resources", h("span", { class: hd.resources.exact ? undefined : "muted" }, `Registers and shared memory ${hd.resources.detail}`)));
+  if (hd.resources) facts.push(...fact("Resources", h("span", { class: hd.resources.exact ? undefined : "muted" }, hd.resources.detail.charAt(0).toUpperCase() + hd.resources.detail.slice(1))));
   const inputs: string[] = [...hd.lets.map((l) => `${l.name} = ${l.value}`), ...hd.defines.map((d) => `#define ${d}`)];
   if (inputs.length > 0) facts.push(...fact("Variant", inputs.join(", ")));
   return facts;
