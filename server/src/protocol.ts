@@ -128,13 +128,17 @@ export interface RooflineKernel {
   /** Set when the point rests on assumed sizes: which (`assumed N = 1,048,576`). */
   assumed?: string | null;
 }
+/** The language of a charted document: the chart words its labels as the language does (CUDA: shared memory). */
+export type RooflineLanguage = "wgsl" | "cuda";
 export interface RooflineResult {
   uri: string;
+  /** Absent where the server does not have the document (no kernels then), and in data older than the field: WGSL. */
+  language?: RooflineLanguage;
   /** The device the kernels were modelled on, with its roofs. */
   device: RooflineDevice;
   /** Every device that can be picked, measured profiles first. */
   devices: RooflineDeviceEntry[];
-  /** Compute entry points in source order. */
+  /** Compute entry points (CUDA: analysed `__global__` kernels) in source order. */
   kernels: RooflineKernel[];
 }
 

@@ -126,6 +126,7 @@ describe("CUDA documents in the language server", { timeout: 60000 }, () => {
     const roofline = (deviceId?: string): Promise<RooflineResult> => server.connection.sendRequest("kernellens/roofline", { uri: sgemmUri, ...(deviceId ? { deviceId } : {}) }) as Promise<RooflineResult>;
     const own = await roofline();
     assert.equal(own.device.id, "nvidia-rtx-4090");
+    assert.equal(own.language, "cuda", "the panel words its labels as CUDA does (shared memory)");
     assert.deepEqual(own.kernels.map((k) => k.name), ["sgemm_smem_tiling<32>"]);
     const ms = own.kernels[0]!.predicted!.ms;
     assert.ok(ms > 0);

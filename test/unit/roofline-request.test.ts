@@ -125,6 +125,9 @@ describe("points", () => {
     const bare = rooflineResult({ uri: "file:///closed.wgsl", deviceId: "amd-mi300x" }, undefined);
     assert.equal(bare.device.id, "amd-mi300x");
     assert.deepEqual(bare.kernels, []);
+    // The page words its labels by the document's language; without a document there is none to name (WGSL's words).
+    assert.equal(result.language, "wgsl");
+    assert.equal("language" in bare, false);
   });
 
   it("give no point, with a reason, to a kernel the model cannot place; other stages are not charted", () => {

@@ -276,6 +276,8 @@ describe("kernellens report: the self-contained HTML page in Chromium", () => {
     assert.ok(ink.x > 50 && ink.y > 50, `both axes have tick labels drawn: ${JSON.stringify(ink)}`);
     const roofs = await page.locator(".roof-label").allTextContents();
     assert.ok(roofs.some((l) => /TFLOP\/s$/.test(l)) && roofs.some((l) => /^DRAM 1\.01 TB\/s$/.test(l)), `roof labels: ${JSON.stringify(roofs)}`);
+    assert.equal(data.roofline.language, "wgsl");
+    assert.ok(roofs.some((l) => /^workgroup memory [\d.]+ TB\/s$/.test(l)), `a WGSL file's on-chip roof is workgroup memory: ${JSON.stringify(roofs)}`);
     const legend = (await page.locator("#legend").innerText()).replace(/\s+/g, " ");
     assert.match(legend, /predicted \(1\).*measured \(0\).*datasheet roofs: NVIDIA GeForce RTX 4090/);
 
@@ -426,6 +428,13 @@ describe("kernellens report: the self-contained HTML page in Chromium", () => {
     await assertClean(opened);
 
     assert.equal(await page.locator("#title").textContent(), "KernelLens report: transpose-smem.cu");
+    // The chart in CUDA's words too: its shared-memory roof, the summary's kernels, its description and table.
+    const roofs = await page.locator(".roof-label").allTextContents();
+    assert.ok(roofs.some((l) => /^shared memory [\d.]+ TB\/s$/.test(l)), `roof labels: ${JSON.stringify(roofs)}`);
+    assert.match((await page.locator("#summary").textContent()) ?? "", /^2 __global__ kernels · 0 modelled/);
+    const chartWords = await page.evaluate(() => [document.getElementById("roofline-section")!.textContent, document.getElementById("chart")!.getAttribute("aria-label")].join("\n"));
+    assert.match(chartWords, /shared memory/);
+    assert.doesNotMatch(chartWords, /workgroup/i);
     const facts = (await page.locator("#facts").innerText()).replace(/\s+/g, " ");
     assert.match(facts, /Resources Registers and shared memory estimated by the model: nvcc was not run \(--no-nvcc\)/);
     // A copy has no floating-point work: no point on a FLOP roofline, and the page says why for each instantiation.

@@ -189,6 +189,47 @@ describe("Roofline panel page in Chromium", () => {
     await page.locator(".chart-tooltip").waitFor({ state: "hidden" });
   });
 
+  it("words a CUDA file's chart in CUDA's terms (shared memory, shared-memory-bound) and a WGSL file's as before", async () => {
+    const { page } = await openPage();
+    // Every word the page shows or gives a screen reader: text, the chart's label, the hidden table of points.
+    const pageWords = (): Promise<string> =>
+      page.evaluate(() => [document.body.innerText, ...Array.from(document.querySelectorAll("[aria-label]"), (e) => e.getAttribute("aria-label")), document.getElementById("points")!.textContent].join("\n"));
+    const onChipBound = (data: RooflineData): RooflineData => ({
+      ...data,
+      kernels: data.kernels.map((k) => (k.name === "matmul_register_blocked" && k.predicted ? { ...k, predicted: { ...k.predicted, bound: "workgroup-memory" as const } } : k)),
+    });
+    const cuda: RooflineData = { ...onChipBound(sparseFixture("file:///work/kernels/matmul.cu")), language: "cuda" };
+    await sendData(page, cuda);
+    assert.deepEqual((await roofLabels(page)).filter((l) => /memory/.test(l)).sort(), ["measured shared memory 20 TB/s", "shared memory 33.5 TB/s"]);
+    assert.match((await page.locator("#summary").textContent()) ?? "", /^4 __global__ kernels · 3 modelled/);
+    assert.match((await page.locator("#chart").getAttribute("aria-label")) ?? "", /DRAM 3\.35 TB\/s, shared memory 33\.5 TB\/s\)/);
+    const rows = await page.$$eval("#points tbody tr", (trs) => trs.map((tr) => (tr.children[4]?.textContent ?? "").trim()));
+    assert.equal(rows[2], "shared-memory-bound");
+    const blocked = cuda.kernels[2]!;
+    const at = await screenPosition(page, extentOf(cuda), blocked.predicted!.ai, blocked.predicted!.gflops);
+    await page.mouse.move(at.x, at.y);
+    const tooltip = await tooltipText(page);
+    assert.match(tooltip, /^matmul_register_blocked \(predicted\) Predicted AI 170 FLOP\/byte · 52,000 GFLOP\/s · 2\.64 ms · shared-memory-bound /);
+    assert.match(tooltip, / Shared memory AI 21 FLOP\/byte$/);
+    const cudaWords = await pageWords();
+    assert.doesNotMatch(cudaWords, /workgroup/i);
+    await page.mouse.move(5, 5);
+    await page.locator(".chart-tooltip").waitFor({ state: "hidden" });
+    await sendData(page, { ...cuda, kernels: [] });
+    assert.equal(await page.locator("#message").textContent(), "This file has no __global__ kernels; the chart shows the device's roofs only.");
+
+    // WGSL, named or (data from before the field) not: workgroup memory, as it always was.
+    for (const language of ["wgsl", undefined] as const) {
+      const wgsl: RooflineData = { ...onChipBound(sparse), ...(language ? { language } : {}) };
+      await sendData(page, wgsl);
+      assert.deepEqual((await roofLabels(page)).filter((l) => /memory/.test(l)).sort(), ["measured workgroup memory 20 TB/s", "workgroup memory 33.5 TB/s"]);
+      assert.match((await page.locator("#summary").textContent()) ?? "", /^4 compute kernels · 3 modelled/);
+      const bounds = await page.$$eval("#points tbody tr", (trs) => trs.map((tr) => (tr.children[4]?.textContent ?? "").trim()));
+      assert.equal(bounds[2], "workgroup-memory-bound");
+      assert.doesNotMatch(await pageWords(), /shared[ -]memory|__global__/i);
+    }
+  });
+
   it("names the adapter that measured, and labels a device that is not its calibration a what-if", async () => {
     const { page } = await openPage();
     const legendItems = async (): Promise<string[]> => (await page.locator("#legend .legend-item").allInnerTexts()).map((t) => t.trim());

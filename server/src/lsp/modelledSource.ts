@@ -15,6 +15,7 @@ import type { Span } from "../core/span";
 import { CUDA_WORDS, type LaunchWords, WGSL_WORDS } from "../core/model/format";
 
 export interface ModelledSource {
+  readonly language: "wgsl" | "cuda";
   /** The words the numbers are told in (WGSL's invocations and workgroups, CUDA's threads and blocks). */
   readonly words: LaunchWords;
   /** The document's text as written (not preprocessed). */
@@ -37,6 +38,7 @@ export function modelledSource(analysis: FileAnalysis): ModelledSource {
 
 export function modelledWgsl(source: SourceAnalysis): ModelledSource {
   return {
+    language: "wgsl",
     words: WGSL_WORDS,
     text: source.text,
     device: source.device,
@@ -53,6 +55,7 @@ export function modelledWgsl(source: SourceAnalysis): ModelledSource {
 export function modelledCuda(analysis: CudaFileAnalysis): ModelledSource {
   const { source } = analysis;
   return {
+    language: "cuda",
     words: CUDA_WORDS,
     text: source.text,
     device: analysis.device,

@@ -165,7 +165,8 @@ export function rooflineResult(params: RooflineParams, source: ModelledSource | 
       });
     }
   }
-  return { uri: params.uri, device: deviceInfo(device), devices, kernels };
+  // The language lets the page word its labels as the file does (CUDA: shared memory, shared-memory-bound).
+  return { uri: params.uri, language: source.language, device: deviceInfo(device), devices, kernels };
 }
 
 /**

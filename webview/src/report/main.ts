@@ -6,6 +6,7 @@
 // panel's own (webview/src/roofline): the report shows the chart a person sees in the editor, not a look-alike.
 import { RooflineChart } from "../roofline/chart";
 import { chartLabel, chartSources, fileName, legend, pointAnnouncement, pointsCaption, pointsTable, summary, unplacedNote } from "../roofline/view";
+import { rooflineWords } from "../roofline/words";
 import { h, requireElement, setChildren } from "../shared/dom";
 import { check } from "../../../server/src/core/validation";
 import { SortableTable } from "../shared/sortableTable";
@@ -74,8 +75,9 @@ function showMessage(text: string): void {
 
 function renderRoofline(data: ReportData): RooflineChart {
   const roofline = data.roofline;
-  summaryLine.textContent = summary(roofline);
-  chartHost.setAttribute("aria-label", chartLabel(roofline));
+  const words = rooflineWords(roofline.language);
+  summaryLine.textContent = summary(roofline, words);
+  chartHost.setAttribute("aria-label", chartLabel(roofline, words));
   // Shown before the chart is built, so uPlot sizes itself to the real width instead of a hidden element's.
   rooflineSection.hidden = false;
   const chart = new RooflineChart(chartHost, {
@@ -89,7 +91,7 @@ function renderRoofline(data: ReportData): RooflineChart {
     },
     onFocusPoint: (point, position, total) => {
       const k = point ? roofline.kernels[point.kernel] : undefined;
-      announce.textContent = point && k ? pointAnnouncement(k, point.kind, position, total, chartSources(roofline)) : "";
+      announce.textContent = point && k ? pointAnnouncement(k, point.kind, position, total, words, chartSources(roofline)) : "";
     },
   });
   chart.setData(roofline, null);
@@ -100,7 +102,7 @@ function renderRoofline(data: ReportData): RooflineChart {
   setChildren(legendLine, legend(roofline, counts));
   setChildren(unplaced, unplacedNote(roofline));
   pointsCaptionElement.textContent = pointsCaption(roofline);
-  const table = pointsTable(roofline);
+  const table = pointsTable(roofline, words);
   pointsHead.replaceChildren(table.head);
   pointsBody.replaceChildren(...table.body);
   resetZoomButton.addEventListener("click", () => chart.resetZoom());

@@ -114,7 +114,7 @@ export function resourcesText(r: ReportResources, w: LaunchWords): string | null
 
 /** The Roofline panel's bound label, with the language's word for workgroup memory (CUDA: `shared-memory-bound`). */
 export function boundText(bound: ReportKernel["bound"], w: LaunchWords): string {
-  return bound === "workgroup-memory" ? `${w.workgroupMemory.replace(" ", "-")}-bound` : boundLabel(bound);
+  return boundLabel(bound, w);
 }
 
 export function occupancyText(k: ReportKernel): string | null {

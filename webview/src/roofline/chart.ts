@@ -10,6 +10,7 @@ import { chartPoints, defaultExtent, logSplits, roofSegments, type ChartPoint, t
 import type { RooflineData } from "./protocol";
 import { formatNumber } from "../../../server/src/core/format";
 import { chartSources, tooltipContent } from "./view";
+import { rooflineWords } from "./words";
 
 export type { ChartPoint, Extent, PointKind, RoofSegment } from "./geometry";
 
@@ -140,7 +141,8 @@ export class RooflineChart {
     this.order = this.points.map((_, i) => i).sort((a, b) => this.points[a]!.ai - this.points[b]!.ai || this.points[a]!.gflops - this.points[b]!.gflops);
     const ceilings = [data.device.ceilings, ...(data.measuredCeilings ? [data.measuredCeilings] : [])];
     this.extent = defaultExtent(this.points, ceilings);
-    this.segments = ceilings.flatMap((c) => roofSegments(c, this.extent.x[0], this.extent.x[1]));
+    const words = rooflineWords(data.language);
+    this.segments = ceilings.flatMap((c) => roofSegments(c, this.extent.x[0], this.extent.x[1], words));
     this.hover = null;
     this.active = focused === null ? null : this.findPoint(focused);
     this.programmatic = true;
@@ -359,7 +361,7 @@ export class RooflineChart {
       this.tooltip.hidden = true;
       return;
     }
-    setChildren(this.tooltip, tooltipContent(kernel, p.kind, chartSources(this.data)));
+    setChildren(this.tooltip, tooltipContent(kernel, p.kind, rooflineWords(this.data.language), chartSources(this.data)));
     this.tooltip.hidden = false;
     this.placeTooltip(index);
   }

@@ -4,6 +4,7 @@
 import type { RooflineCeilings } from "../../../server/src/protocol";
 import type { RooflineKernelView } from "./protocol";
 import { formatBandwidth, formatPeak, measuredOf } from "./view";
+import type { RooflineWords } from "./words";
 
 export type PointKind = "predicted" | "measured";
 
@@ -47,7 +48,7 @@ export function chartPoints(kernels: readonly RooflineKernelView[]): ChartPoint[
  * A set of roofs as segments: each compute peak runs flat from where it meets the DRAM roof to the right edge; each
  * bandwidth roof rises from the left edge to the highest peak. Measured roofs carry "measured" in their labels.
  */
-export function roofSegments(c: RooflineCeilings, xMin: number, xMax: number): RoofSegment[] {
+export function roofSegments(c: RooflineCeilings, xMin: number, xMax: number, words: Pick<RooflineWords, "workgroupMemory">): RoofSegment[] {
   const prefix = c.source === "measured" ? "measured " : "";
   const f16 = c.computeGflops.f16;
   const peaks: { name: string; value: number }[] =
@@ -79,7 +80,7 @@ export function roofSegments(c: RooflineCeilings, xMin: number, xMax: number): R
     y2: top,
   });
   segments.push(bandwidth("dram", "DRAM", c.dramGBps));
-  if (c.workgroupGBps !== null) segments.push(bandwidth("workgroup", "workgroup memory", c.workgroupGBps));
+  if (c.workgroupGBps !== null) segments.push(bandwidth("workgroup", words.workgroupMemory, c.workgroupGBps));
   return segments;
 }
 

@@ -9,6 +9,7 @@ import { RooflineChart, type Extent } from "./chart";
 import { hostToPageChecker, limits, type PageToHost, type RooflineData } from "./protocol";
 import { initialRooflinePageState, rooflinePageStateChecker, type RooflinePageState, type ShownView } from "./state";
 import { chartLabel, chartSources, deviceOptions, fileName, legend, pointAnnouncement, pointsCaption, pointsTable, summary, unplacedNote } from "./view";
+import { rooflineWords } from "./words";
 
 const api = createWebviewApi<PageToHost, RooflinePageState>(rooflinePageStateChecker);
 let state: RooflinePageState = api.getState() ?? initialRooflinePageState;
@@ -43,7 +44,7 @@ const chart = new RooflineChart(chartHost, {
   onFocusPoint: (point, position, total) => {
     const data = shownData();
     const k = point ? data?.kernels[point.kernel] : undefined;
-    announce.textContent = point && data && k ? pointAnnouncement(k, point.kind, position, total, chartSources(data)) : "";
+    announce.textContent = point && data && k ? pointAnnouncement(k, point.kind, position, total, rooflineWords(data.language), chartSources(data)) : "";
   },
 });
 
@@ -74,12 +75,13 @@ function show(view: ShownView | null, zoom: Extent | null): void {
       title.title = data.uri;
       setChildren(deviceSelect, deviceOptions(data.devices, data.device.id));
       deviceSelect.disabled = data.devices.length === 0;
-      summaryLine.textContent = summary(data);
-      chartHost.setAttribute("aria-label", chartLabel(data));
+      const words = rooflineWords(data.language);
+      summaryLine.textContent = summary(data, words);
+      chartHost.setAttribute("aria-label", chartLabel(data, words));
       chartHost.removeAttribute("aria-busy");
       figure.hidden = false;
       if (data.kernels.length === 0) {
-        message.textContent = "This file has no compute entry points; the chart shows the device's roofs only.";
+        message.textContent = `This file has no ${words.entryPoints}; the chart shows the device's roofs only.`;
         message.hidden = false;
       } else {
         message.hidden = true;
@@ -129,7 +131,7 @@ function scheduleTable(data: RooflineData): void {
     tableTimer = setTimeout(() => {
       tableTimer = undefined;
       tableCaption.textContent = pointsCaption(data);
-      const table = pointsTable(data);
+      const table = pointsTable(data, rooflineWords(data.language));
       tableHead.replaceChildren(table.head);
       tableBody.replaceChildren(...table.body);
       // Which render the table belongs to: tests and the benchmark wait for it to match the figure's count.

@@ -7,6 +7,7 @@ import { formatMs, formatNumber } from "../../../server/src/core/format";
 import { h, plural, type Child } from "../shared/dom";
 import { fileName } from "../kernels/view";
 import type { RooflineData, RooflineKernelView } from "./protocol";
+import type { RooflineWords } from "./words";
 
 export { fileName };
 
@@ -21,8 +22,10 @@ export function formatBandwidth(gbps: number): string {
   return gbps >= 1000 ? `${formatNumber(gbps / 1000)} TB/s` : `${formatNumber(gbps)} GB/s`;
 }
 
-export function boundLabel(bound: RooflineBound): string {
-  return bound === "unknown" ? "bound unknown" : `${bound}-bound`;
+/** `memory-bound`; workgroup memory in the file's words (CUDA: `shared-memory-bound`). */
+export function boundLabel(bound: RooflineBound, words: Pick<RooflineWords, "workgroupMemory">): string {
+  if (bound === "unknown") return "bound unknown";
+  return bound === "workgroup-memory" ? `${words.workgroupMemory.replaceAll(" ", "-")}-bound` : `${bound}-bound`;
 }
 
 /** The measured point of a kernel, whichever way the host left it out (absent or null). */
@@ -49,7 +52,7 @@ export function chartSources(data: RooflineData): ChartSources {
 }
 
 /** One line per source of numbers: what the tooltip shows, and (joined) what the live region announces. */
-export function kernelFacts(kernel: RooflineKernelView, sources: ChartSources = noSources): { label: string; text: string }[] {
+export function kernelFacts(kernel: RooflineKernelView, words: RooflineWords, sources: ChartSources = noSources): { label: string; text: string }[] {
   const facts: { label: string; text: string }[] = [];
   // A prediction for another device than the one that measured is a what-if: it says so, and on which device.
   const whatIf = sources.whatIf === null ? "" : " (what-if)";
@@ -58,7 +61,7 @@ export function kernelFacts(kernel: RooflineKernelView, sources: ChartSources = 
   if (p) {
     facts.push({
       label: `Predicted${whatIf}`,
-      text: `AI ${formatNumber(p.ai)} FLOP/byte · ${formatNumber(p.gflops)} GFLOP/s · ${formatMs(p.ms, "compact")} · ${boundLabel(p.bound)}${on}`,
+      text: `AI ${formatNumber(p.ai)} FLOP/byte · ${formatNumber(p.gflops)} GFLOP/s · ${formatMs(p.ms, "compact")} · ${boundLabel(p.bound, words)}${on}`,
     });
     facts.push({ label: `Roof${whatIf}`, text: `${formatNumber(p.attainableGflops)} GFLOP/s attainable at this intensity${on}` });
     if (kernel.assumed) facts.push({ label: "Sizes", text: `${kernel.assumed} (no directive states them)` });
@@ -70,25 +73,32 @@ export function kernelFacts(kernel: RooflineKernelView, sources: ChartSources = 
     const where = sources.measuredOn === null ? "" : ` · on ${sources.measuredOn}`;
     facts.push({ label: "Measured", text: `AI ${formatNumber(m.ai)} FLOP/byte · ${formatNumber(m.gflops)} GFLOP/s · ${formatMs(m.ms, "compact")} median${where}` });
   }
-  if (kernel.workgroupAi !== null) facts.push({ label: "Workgroup memory", text: `AI ${formatNumber(kernel.workgroupAi)} FLOP/byte` });
+  if (kernel.workgroupAi !== null) facts.push({ label: words.WorkgroupMemory, text: `AI ${formatNumber(kernel.workgroupAi)} FLOP/byte` });
   return facts;
 }
 
 /** The hover card of a point: the kernel's name, then its facts; the kind hovered comes first in a heading. */
-export function tooltipContent(kernel: RooflineKernelView, kind: "predicted" | "measured", sources: ChartSources = noSources): Node[] {
+export function tooltipContent(kernel: RooflineKernelView, kind: "predicted" | "measured", words: RooflineWords, sources: ChartSources = noSources): Node[] {
   return [
     h("div", { class: "tooltip-title" }, h("span", { class: "kernel-name" }, kernel.name), " ", h("span", { class: "muted" }, `(${kind})`)),
     h(
       "dl",
       { class: "tooltip-facts" },
-      kernelFacts(kernel, sources).flatMap((f) => [h("dt", null, f.label), h("dd", null, f.text)]),
+      kernelFacts(kernel, words, sources).flatMap((f) => [h("dt", null, f.label), h("dd", null, f.text)]),
     ),
   ];
 }
 
 /** What a screen reader hears when a point gets keyboard focus. */
-export function pointAnnouncement(kernel: RooflineKernelView, kind: "predicted" | "measured", position: number, total: number, sources: ChartSources = noSources): string {
-  const facts = kernelFacts(kernel, sources).map((f) => `${f.label}: ${f.text.replaceAll(" · ", ", ")}`);
+export function pointAnnouncement(
+  kernel: RooflineKernelView,
+  kind: "predicted" | "measured",
+  position: number,
+  total: number,
+  words: RooflineWords,
+  sources: ChartSources = noSources,
+): string {
+  const facts = kernelFacts(kernel, words, sources).map((f) => `${f.label}: ${f.text.replaceAll(" · ", ", ")}`);
   return `${kernel.name}, ${kind} point ${position} of ${total}. ${facts.join(". ")}.`;
 }
 
@@ -140,14 +150,14 @@ export function legend(data: RooflineData, counts: { predicted: number; measured
 }
 
 /** The line under the heading: kernel counts, the ridge point, and the roofs' sources. */
-export function summary(data: RooflineData): string {
+export function summary(data: RooflineData, words: RooflineWords): string {
   const c = data.device.ceilings;
   const placed = data.kernels.filter((k) => k.predicted !== null).length;
   const measured = data.kernels.filter((k) => measuredOf(k) !== null).length;
   const ridge = c.computeGflops.f32 / c.dramGBps;
   const sources = chartSources(data);
   return [
-    plural(data.kernels.length, "compute kernel"),
+    plural(data.kernels.length, words.kernel),
     `${formatNumber(placed)} modelled`,
     `${formatNumber(measured)} measured${sources.measuredOn === null ? "" : ` on ${sources.measuredOn}`}`,
     `f32 ridge at ${formatNumber(ridge)} FLOP/byte on ${data.device.name}${sources.whatIf === null ? "" : " (a what-if, not the measuring adapter)"}`,
@@ -155,11 +165,11 @@ export function summary(data: RooflineData): string {
 }
 
 /** The roofs in words, for the chart's aria-label. */
-export function ceilingsSentence(c: RooflineCeilings): string {
+export function ceilingsSentence(c: RooflineCeilings, words: RooflineWords): string {
   const parts = [`f32 peak ${formatPeak(c.computeGflops.f32)}`];
   if (c.computeGflops.f16 !== null) parts.push(`f16 peak ${formatPeak(c.computeGflops.f16)}`);
   parts.push(`DRAM ${formatBandwidth(c.dramGBps)}`);
-  if (c.workgroupGBps !== null) parts.push(`workgroup memory ${formatBandwidth(c.workgroupGBps)}`);
+  if (c.workgroupGBps !== null) parts.push(`${words.workgroupMemory} ${formatBandwidth(c.workgroupGBps)}`);
   return parts.join(", ");
 }
 
@@ -169,11 +179,11 @@ function chartedDevice(data: RooflineData): string {
   return sources.whatIf === null ? data.device.name : `${data.device.name} (a what-if: the points were measured on ${sources.measuredOn})`;
 }
 
-export function chartLabel(data: RooflineData): string {
-  const measured = data.measuredCeilings ? `; measured roofs of ${data.measuredCeilings.label}: ${ceilingsSentence(data.measuredCeilings)}` : "";
+export function chartLabel(data: RooflineData, words: RooflineWords): string {
+  const measured = data.measuredCeilings ? `; measured roofs of ${data.measuredCeilings.label}: ${ceilingsSentence(data.measuredCeilings, words)}` : "";
   return (
     `Roofline chart, log-log: arithmetic intensity in FLOP per byte across, GFLOP/s up. ` +
-    `${plural(data.kernels.length, "kernel")} on ${chartedDevice(data)} (${ceilingsSentence(data.device.ceilings)})${measured}. ` +
+    `${plural(data.kernels.length, "kernel")} on ${chartedDevice(data)} (${ceilingsSentence(data.device.ceilings, words)})${measured}. ` +
     "The table of points after the chart lists every number."
   );
 }
@@ -221,7 +231,7 @@ const columns = [
 ] as const;
 
 /** The table of every point, visually hidden: the screen-reader view of the chart. Built as one fragment. */
-export function pointsTable(data: RooflineData): { head: Node; body: Node[] } {
+export function pointsTable(data: RooflineData, words: RooflineWords): { head: Node; body: Node[] } {
   const head = h("tr", null, columns.map((c) => h("th", { attrs: { scope: "col" } }, c)));
   const body = data.kernels.map((k) => {
     const p = k.predicted;
@@ -233,7 +243,7 @@ export function pointsTable(data: RooflineData): { head: Node; body: Node[] } {
       h("td", null, p ? formatNumber(p.ai) : none),
       h("td", null, p ? formatNumber(p.gflops) : none),
       h("td", null, p ? formatMs(p.ms, "compact") : none),
-      h("td", null, p ? boundLabel(p.bound) : `no estimate: ${k.reason ?? "the model has none"}`),
+      h("td", null, p ? boundLabel(p.bound, words) : `no estimate: ${k.reason ?? "the model has none"}`),
       h("td", null, m ? formatNumber(m.ai) : none),
       h("td", null, m ? formatNumber(m.gflops) : none),
       h("td", null, m ? formatMs(m.ms, "compact") : none),
