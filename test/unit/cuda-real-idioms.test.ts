@@ -477,3 +477,26 @@ static __global__ void k_bin(const float * a, const float * b, float * dst, cons
   assert.ok(m.unknowns.some((u) => /'bin_op' is a function no launch or instantiation names/.test(u.reason)), JSON.stringify(m.unknowns));
   assert.ok(!alone.launches.get("k_bin<bin_op>")!.sizes.some((s) => s.name === "bin_op"), "a function is not a launch size");
 });
+
+test("code chosen by the toolkit's version and the host platform takes nvcc's branch on Linux with a current toolkit", async () => {
+  const text = `#if CUDART_VERSION >= 11070 && __CUDACC_VER_MAJOR__ >= 12
+__global__ void chosen(float * y) { y[threadIdx.x] = 2.0f * y[threadIdx.x]; }
+#else
+__global__ void chosen(float * y) { y[threadIdx.x] = ; }
+#endif
+#if defined(__linux__)
+#define SHM_NAME "/kernel_shm"
+#elif defined(WIN32) || defined(_WIN32)
+#define SHM_NAME "Local\\\\kernel_shm"
+#else
+#error Unsupported system
+#endif
+int main() { float * y; chosen<<<1, 32>>>(y); }
+`;
+  const a = await analyzeCuda(text);
+  assert.deepEqual(a.diagnostics.filter((d) => d.severity === "error" || d.code === "cuda-syntax"), []);
+  assert.equal(model(a, "chosen").ops.flopsF32.value, 32);
+  // A caller that names another platform gets its branch.
+  const win = await analyzeCuda(text, { defines: ["_WIN32"] });
+  assert.deepEqual(win.diagnostics.filter((d) => d.severity === "error"), []);
+});

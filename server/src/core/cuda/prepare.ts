@@ -64,7 +64,20 @@ export function prepareCuda(original: string, options: PrepareOptions = {}): Pre
   const userDefines = options.defines ?? [];
   const named = new Set(userDefines.map((d) => d.split("=")[0].trim()));
   // nvcc compiles .cu files as C++: headers that choose between C and C++ (`#ifdef __cplusplus`) take the C++ side.
-  const builtins = ["__CUDACC__", "__NVCC__", "__cplusplus=201703L"].filter((d) => !named.has(d.split("=")[0]));
+  // The toolkit's version macros come from headers that are not expanded: a recent toolkit (13.0) is assumed, so
+  // `#if CUDART_VERSION >= 11070` takes the branch nvcc takes today. nvcc runs with a host compiler that names its
+  // platform: Linux unless the caller's defines name another.
+  const otherPlatform = ["_WIN32", "WIN32", "_MSC_VER", "__APPLE__", "__QNX__"].some((d) => named.has(d));
+  const builtins = [
+    "__CUDACC__",
+    "__NVCC__",
+    "__cplusplus=201703L",
+    "__CUDACC_VER_MAJOR__=13",
+    "__CUDACC_VER_MINOR__=0",
+    "CUDART_VERSION=13000",
+    "CUDA_VERSION=13000",
+    ...(otherPlatform ? [] : ["__linux__=1"]),
+  ].filter((d) => !named.has(d.split("=")[0]));
   const defines = [...userDefines, ...builtins, ...(named.has("__CUDA_ARCH__") ? [] : [`__CUDA_ARCH__=${arch}`])];
   const unresolved = new Set<string>();
   const included = new Set<string>();
