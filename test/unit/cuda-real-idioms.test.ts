@@ -500,3 +500,28 @@ int main() { float * y; chosen<<<1, 32>>>(y); }
   const win = await analyzeCuda(text, { defines: ["_WIN32"] });
   assert.deepEqual(win.diagnostics.filter((d) => d.severity === "error"), []);
 });
+
+test("a pointer set to one buffer or another in a branch (ggml's non-contiguous concat): the load through it is counted and the note names both buffers", async () => {
+  const text = `template <int dim>
+static __global__ void concat_rows(const char * src0, const char * src1, char * dst, const int ne00, const int ne0, const int nb01, const int nb11, const int nb1) {
+    const int i1 = blockIdx.x;
+    const float * x;
+    for (int i0 = threadIdx.x; i0 < ne0; i0 += blockDim.x) {
+        if (i0 < ne00) {
+            x = (const float *)(src0 + i1*nb01 + i0*4);
+        } else {
+            x = (const float *)(src1 + i1*nb11 + (i0 - ne00)*4);
+        }
+        float * y = (float *)(dst + i1*nb1 + i0*4);
+        *y = *x;
+    }
+}
+void launch(const char * a, const char * b, char * d, cudaStream_t s) { concat_rows<0><<<1024, 128, 0, s>>>(a, b, d, 256, 512, 1024, 1024, 2048); }
+`;
+  const a = await analyzeCuda(text);
+  const m = model(a, "concat_rows<0>");
+  // 1024 rows of 512 floats: each element read once (from one buffer or the other) and written once.
+  assert.equal(m.ops.globalLoadBytes.value, 1024 * 512 * 4);
+  assert.equal(m.ops.globalStoreBytes.value, 1024 * 512 * 4);
+  assert.ok(m.unknowns.some((u) => /'src0' or 'src1' depending on a branch/.test(u.reason)), JSON.stringify(m.unknowns));
+});

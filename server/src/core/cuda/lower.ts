@@ -3080,6 +3080,14 @@ export class Interp {
         target.set(k, { ...ptrs[0], addr: unknown(`'${k.name}' depends on a branch`) });
         continue;
       }
+      // Into different buffers (ggml's concat: `x` into src0 on one side, src1 on the other): each access through it
+      // still moves its bytes; they are counted against the first buffer, and the note says so.
+      if (ptrs.length === vals.length && ptrs.every((p) => p.base.k === "mem") && ptrs[0].base.k === "mem") {
+        const names = [...new Set(ptrs.map((p) => (p.base.k === "mem" ? p.base.binding : "")))];
+        this.note(`'${k.name}'`, `points into ${names.map((b) => `'${b}'`).join(" or ")} depending on a branch: its accesses are counted against '${names[0]}'`);
+        target.set(k, { ...ptrs[0], addr: unknown(`'${k.name}' depends on a branch`) });
+        continue;
+      }
       target.set(k, this.unknownOf(k.ty.k === "unknown" && first ? first.ty : k.ty, `'${k.name}' depends on a branch`));
     }
   }
