@@ -27,6 +27,7 @@ const SHARED_WITH_WEBVIEW: readonly string[] = [
   "server/src/protocol.ts",
   "server/src/core/sweep/result.ts",
   "server/src/core/format.ts",
+  "server/src/core/model/launchWords.ts",
   "server/src/core/validation.ts",
   "server/src/core/wgsl/lineIndex.ts",
 ];

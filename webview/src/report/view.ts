@@ -3,7 +3,7 @@
 // Numbers are written with the Roofline panel's formatters (three significant digits, en-US, the same on every
 // machine), except counts a person checks by hand (FLOPs, bytes), which are written out in full.
 import { formatMs, formatNumber } from "../../../server/src/core/format";
-import { CUDA_WORDS, type LaunchWords, WGSL_WORDS } from "../../../server/src/core/model/format";
+import { CUDA_WORDS, type LaunchWords, WGSL_WORDS } from "../../../server/src/core/model/launchWords";
 import { boundLabel, chartSources } from "../roofline/view";
 import { h, plural, type Child } from "../shared/dom";
 import type { TableColumn } from "../shared/sortableTable";

@@ -3,7 +3,7 @@
 // Every label of the chart that names the on-chip memory a workgroup (block) shares, or what the file's kernels are
 // called, reads it here: the roof label, the tooltip, the bound labels, the summary and the chart's description.
 import type { RooflineLanguage } from "../../../server/src/protocol";
-import { CUDA_WORDS, WGSL_WORDS } from "../../../server/src/core/model/format";
+import { CUDA_WORDS, WGSL_WORDS } from "../../../server/src/core/model/launchWords";
 
 export interface RooflineWords {
   /** What the summary counts, singular: WGSL's compute entry points, CUDA's `__global__` functions. */

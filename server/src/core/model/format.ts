@@ -3,7 +3,10 @@ import type { DeviceSpec } from "../devices/device";
 import { assumedLensText, assumptionsMarkdown } from "./assumptionsText";
 import { totalFlops } from "./flops";
 import { perUnit } from "./perUnit";
+import { CUDA_WORDS, type LaunchWords, WGSL_WORDS } from "./launchWords";
 import { COMPULSORY_DEFINITION, type AccessInfo, type KernelModel, type LoopInfo, type PerUnit, type Range } from "./types";
+
+export { CUDA_WORDS, type LaunchWords, WGSL_WORDS };
 
 export function si(x: number, unit: string, digits = 2): string {
   const abs = Math.abs(x);
@@ -25,24 +28,6 @@ export function ms(x: number): string {
 
 const percent = (x: number): string => `${Math.round(x * 100)}%`;
 
-/** The words a language uses for the launch's parts: WGSL's invocations and workgroups, CUDA's threads and blocks. */
-export interface LaunchWords {
-  readonly invocation: string;
-  readonly invocations: string;
-  readonly workgroup: string;
-  readonly workgroups: string;
-  readonly Workgroup: string;
-  readonly workgroupMemory: string;
-  readonly WorkgroupMemory: string;
-  readonly dispatch: string;
-  readonly Dispatch: string;
-}
-
-export const WGSL_WORDS: LaunchWords = {
-  invocation: "invocation", invocations: "invocations", workgroup: "workgroup", workgroups: "workgroups", Workgroup: "Workgroup",
-  workgroupMemory: "workgroup memory", WorkgroupMemory: "Workgroup memory", dispatch: "dispatch", Dispatch: "Dispatch",
-};
-
 /** The model's own prose (limiter, bound, cache note, occupancy detail) in the language's words. */
 function inWords(text: string, w: LaunchWords): string {
   if (w === WGSL_WORDS) return text;
@@ -55,10 +40,6 @@ function inWords(text: string, w: LaunchWords): string {
     .replace(/invocation/g, w.invocation);
 }
 
-export const CUDA_WORDS: LaunchWords = {
-  invocation: "thread", invocations: "threads", workgroup: "block", workgroups: "blocks", Workgroup: "Block",
-  workgroupMemory: "shared memory", WorkgroupMemory: "Shared memory", dispatch: "grid", Dispatch: "Grid",
-};
 
 /** `≈ 2.1 GFLOP · 24 MB · AI 87 · compute-bound · occupancy 50% (workgroup memory) · ≈ 0.41 ms on RTX 4090` */
 export function summaryLine(m: KernelModel, device: DeviceSpec, words: LaunchWords = WGSL_WORDS): string {

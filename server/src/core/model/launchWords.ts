@@ -1,0 +1,25 @@
+// The words a language uses for the launch's parts, shared by the model's prose (format.ts) and the webview pages
+// (the Roofline panel and the HTML report word their charts and tables with them): so it imports nothing.
+
+/** The words a language uses for the launch's parts: WGSL's invocations and workgroups, CUDA's threads and blocks. */
+export interface LaunchWords {
+  readonly invocation: string;
+  readonly invocations: string;
+  readonly workgroup: string;
+  readonly workgroups: string;
+  readonly Workgroup: string;
+  readonly workgroupMemory: string;
+  readonly WorkgroupMemory: string;
+  readonly dispatch: string;
+  readonly Dispatch: string;
+}
+
+export const WGSL_WORDS: LaunchWords = {
+  invocation: "invocation", invocations: "invocations", workgroup: "workgroup", workgroups: "workgroups", Workgroup: "Workgroup",
+  workgroupMemory: "workgroup memory", WorkgroupMemory: "Workgroup memory", dispatch: "dispatch", Dispatch: "Dispatch",
+};
+
+export const CUDA_WORDS: LaunchWords = {
+  invocation: "thread", invocations: "threads", workgroup: "block", workgroups: "blocks", Workgroup: "Block",
+  workgroupMemory: "shared memory", WorkgroupMemory: "Shared memory", dispatch: "grid", Dispatch: "Grid",
+};
