@@ -5,7 +5,6 @@
 // The core stays pure: the caller passes a configured parser (web-tree-sitter with the tree-sitter-cuda grammar
 // loaded); loading the grammar's .wasm is the adapter's job. Nothing here throws on bad input.
 import type { CoreDiagnostic } from "../diagnostic";
-import type { DeviceSpec } from "../devices/device";
 import { type Directive, parseDirectives } from "../directives/directives";
 import { chooseVariant } from "../directives/variant";
 import { evaluateDExpr } from "../directives/expr";
@@ -15,8 +14,8 @@ import { DYNAMIC_SHARED_PARAM, type LaunchSite, resolveLaunch, type ResolvedLaun
 import { assumedSize, DEFAULT_ASSUMED_PROBLEM_SIZE } from "../kernel/inferLaunch";
 import { cst, isConst, varsOf } from "../kernel/vexpr";
 import { type KernelAnalysis, modelKernel } from "../model/analyzeKernel";
-import type { BudgetOptions } from "../model/budget";
 import type { KernelModel } from "../model/types";
+import type { AnalyzeOptions } from "../analysis/sourceTypes";
 import type { IncludeResolution, PreprocessResult } from "../preprocess/preprocess";
 import { toOriginalSpan } from "../preprocess/originalSpan";
 import { quantAccessFindings, quantFindings } from "../quant/findings";
@@ -42,12 +41,8 @@ export interface CudaAnalyzeOptions {
   readonly defines?: readonly string[];
   /** Reads `#include "file"` relative to the including file; headers it cannot find are left unexpanded. */
   readonly resolveInclude?: (path: string, fromKey: string) => IncludeResolution;
-  /** Run the cost model for every analysed kernel on this device. */
-  readonly model?: {
-    readonly device: DeviceSpec;
-    readonly given?: ReadonlyMap<string, number>;
-    readonly budget?: BudgetOptions;
-    readonly problemSize?: number;
+  /** Run the cost model for every analysed kernel on this device: the WGSL front-end's options, plus ptxas's numbers. */
+  readonly model?: NonNullable<AnalyzeOptions["model"]> & {
     /**
      * Each kernel's registers and static shared memory as ptxas reported them (demangled names), used instead of the
      * estimates for the analysed kernel with the same function name and template arguments; occupancy is then exact.

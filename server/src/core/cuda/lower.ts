@@ -2105,13 +2105,7 @@ export class Interp {
     const expansion = expandMacro(m, args.map((a) => ({ text: this.tx(a), at: a.start })), this.ctx.objectMacros);
     const prefix = "void __kl_macro__(void) {\n";
     const snippet = `${prefix}${expansion.text}\n;}`;
-    let root = this.snippetCache.get(snippet);
-    if (root === undefined) {
-      root = this.ctx.parseSnippet(snippet);
-      this.snippetCache.set(snippet, root);
-    }
-    const fnDef = root ? kids(root).find((k) => k.type === "function_definition") : undefined;
-    const body = fnDef ? field(fnDef, "body") : undefined;
+    const body = this.snippetBody(snippet);
     if (!body) {
       for (const a of args) this.ev(a);
       this.note(`macro '${m.name}'`, "its expansion could not be parsed: its work is not counted", this.sp(n));
@@ -2125,6 +2119,17 @@ export class Interp {
     } finally {
       this.sources.pop();
     }
+  }
+
+  /** The body of the one function a snippet of text defines, parsed once per lowering (a macro is used many times). */
+  private snippetBody(snippet: string): CNode | undefined {
+    let root = this.snippetCache.get(snippet);
+    if (root === undefined) {
+      root = this.ctx.parseSnippet(snippet);
+      this.snippetCache.set(snippet, root);
+    }
+    const fnDef = root ? kids(root).find((k) => k.type === "function_definition") : undefined;
+    return fnDef ? field(fnDef, "body") : undefined;
   }
 
   /** A macro's parsed body at its use: one expression is its value; statements run in a scope of their own. */
@@ -2144,9 +2149,7 @@ export class Interp {
   private macroFromTemplate(m: FunctionMacro, tpl: string, args: readonly CNode[], n: CNode): Val {
     const prefix = "void __kl_macro__(void) {\n";
     const snippet = `${prefix}${tpl}\n;}`;
-    const root = this.ctx.parseSnippet(snippet);
-    const fnDef = root ? kids(root).find((k) => k.type === "function_definition") : undefined;
-    const body = fnDef ? field(fnDef, "body") : undefined;
+    const body = this.snippetBody(snippet);
     if (!body) {
       for (const a of args) this.ev(a);
       this.note(`macro '${m.name}'`, "its expansion could not be parsed: its work is not counted", this.sp(n));
@@ -2954,13 +2957,8 @@ export class Interp {
     const argsText = this.src.text.slice(params.start + 1, Math.max(params.start + 1, params.end - 1));
     const prefix = "void __kl_ctor__(void) {\n__kl_args__(";
     const snippet = `${prefix}${argsText});\n}`;
-    let root = this.snippetCache.get(snippet);
-    if (root === undefined) {
-      root = this.ctx.parseSnippet(snippet);
-      this.snippetCache.set(snippet, root);
-    }
-    const fnDef = root ? kids(root).find((k) => k.type === "function_definition") : undefined;
-    const stmt = fnDef ? namedKids(field(fnDef, "body") ?? fnDef)[0] : undefined;
+    const body = this.snippetBody(snippet);
+    const stmt = body ? namedKids(body)[0] : undefined;
     const callNode = stmt ? namedKids(stmt)[0] : undefined;
     const argList = callNode && callNode.type === "call_expression" ? field(callNode, "arguments") : undefined;
     let v: Val;
