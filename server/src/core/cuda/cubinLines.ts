@@ -65,10 +65,10 @@ const MAX_SECTIONS = 1 << 16;
 const MAX_SYMBOLS = 1 << 20;
 const MAX_ROWS = 1 << 22;
 
-class Malformed extends Error {}
+export class Malformed extends Error {}
 
 /** Bounds-checked little-endian reads over the cubin; any read past the end is `Malformed`. */
-class Bytes {
+export class Bytes {
   constructor(readonly b: Uint8Array) {}
   get length(): number {
     return this.b.length;
@@ -198,9 +198,9 @@ class Cursor {
   }
 }
 
-// ---- ELF ---------------------------------------------------------------------------------------------------------------
+// ---- ELF (also read by cubinResources.ts) ------------------------------------------------------------------------------
 
-interface Section {
+export interface Section {
   readonly index: number;
   readonly name: string;
   readonly type: number;
@@ -212,21 +212,21 @@ interface Section {
   readonly entsize: number;
 }
 
-interface ElfSymbol {
+export interface ElfSymbol {
   readonly name: string;
   readonly other: number;
   readonly shndx: number;
   readonly value: number;
 }
 
-interface Elf {
+export interface Elf {
   readonly bytes: Bytes;
   readonly sm: number | null;
   readonly sections: readonly Section[];
   readonly symbols: readonly ElfSymbol[];
 }
 
-function readElf(bytes: Bytes): Elf {
+export function readElf(bytes: Bytes): Elf {
   if (bytes.length < 64 || bytes.u32(0) !== 0x464c457f) throw new Malformed("not an ELF file");
   if (bytes.u8(4) !== 2) throw new Malformed("not a 64-bit ELF file (cubins are ELF64)");
   if (bytes.u8(5) !== 1) throw new Malformed("not a little-endian ELF file");
@@ -277,7 +277,7 @@ function readElf(bytes: Bytes): Elf {
 }
 
 /** Section contents, checked to lie inside the file (NOBITS sections have none). */
-function contents(elf: Elf, s: Section): { readonly start: number; readonly end: number } {
+export function contents(elf: Elf, s: Section): { readonly start: number; readonly end: number } {
   if (s.offset + s.size > elf.bytes.length) throw new Malformed(`section ${s.name || s.index} lies outside the file`);
   return { start: s.offset, end: s.offset + s.size };
 }
