@@ -73,15 +73,16 @@ function copyDawn() {
 /** The tree-sitter runtime and the grammars' .wasm files, for server/src/treeSitter/grammars.ts. */
 function copyTreeSitter() {
   const files = [
-    ["web-tree-sitter", "tree-sitter.wasm"],
-    ["tree-sitter-cuda", "tree-sitter-cuda.wasm"],
+    ["web-tree-sitter", "tree-sitter.wasm", "CUDA and Triton"],
+    ["tree-sitter-cuda", "tree-sitter-cuda.wasm", "CUDA"],
+    ["tree-sitter-python", "tree-sitter-python.wasm", "Triton"],
   ];
   const to = join(dist, "tree-sitter");
   mkdirSync(to, { recursive: true });
-  for (const [pkg, file] of files) {
+  for (const [pkg, file, language] of files) {
     const from = join(root, "node_modules", pkg, file);
     if (!existsSync(from)) {
-      console.warn(`build: ${pkg}/${file} is missing; CUDA files will not be analysed`);
+      console.warn(`build: ${pkg}/${file} is missing; ${language} files will not be analysed`);
       continue;
     }
     const target = join(to, file);

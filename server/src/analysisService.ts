@@ -1,5 +1,5 @@
-// Runs the whole per-file analysis the server and the CLI publish: for WGSL the pure core plus Tint, for CUDA the
-// tree-sitter front-end (no compiler), each mapped to the original text.
+// Runs the whole per-file analysis the server and the CLI publish: for WGSL the pure core plus Tint, for CUDA and
+// Triton the tree-sitter front-ends (no compiler, no Python), each mapped to the original text.
 //
 // Tint is the authority for WGSL errors: when it is available, the KernelLens parser's syntax errors are not
 // published (they would duplicate Tint's and could disagree with the real compiler). Without Tint, they are.
@@ -7,12 +7,14 @@
 import { analyzePrepared, type AnalyzeOptions, prepareSource, type PreparedSource, type SourceAnalysis } from "./core/analysis/sourceAnalysis";
 import { analyzeCudaSource, type CudaAnalyzeOptions, type CudaParser, type CudaSession, type CudaSourceAnalysis } from "./core/cuda/analyze";
 import type { CoreDiagnostic } from "./core/diagnostic";
+import { analyzeTritonSource, importsTriton, type PythonParser, type TritonAnalyzeOptions } from "./core/triton/analyze";
+import type { TritonSourceAnalysis } from "./core/triton/types";
 import type { DeviceSpec } from "./core/devices/device";
 import { toOriginalSpan } from "./core/preprocess/originalSpan";
 import type { TintCompiler, TintMessage } from "./tint/tintCompiler";
 
 /** One file's analysis, tagged with the language whose front-end read it. */
-export type FileAnalysis = WgslFileAnalysis | CudaFileAnalysis;
+export type FileAnalysis = WgslFileAnalysis | CudaFileAnalysis | TritonFileAnalysis;
 
 export interface WgslFileAnalysis {
   readonly language: "wgsl";
@@ -41,6 +43,19 @@ export interface CudaFileAnalysis {
    * __CUDA_ARCH__` branches and its warp width sizes launches inferred from `warpSize`).
    */
   readonly reanalyzeOn: (device: DeviceSpec) => CudaSourceAnalysis;
+}
+
+export interface TritonFileAnalysis {
+  readonly language: "triton";
+  /** Every span in it is in the document's text (Python has no preprocessor). */
+  readonly source: TritonSourceAnalysis;
+  /** Every diagnostic to publish, sorted by position; none for a file that does not import triton. */
+  readonly diagnostics: readonly CoreDiagnostic[];
+  readonly timing: { readonly totalMs: number };
+  /** The device the kernels were modelled on; undefined when no model ran. */
+  readonly device: DeviceSpec | undefined;
+  /** The same text analysed for another device (Triton's configurations do not depend on it; the model does). */
+  readonly reanalyzeOn: (device: DeviceSpec) => TritonSourceAnalysis;
 }
 
 /** The CUDA grammar, or why it could not be loaded (the caller loads it once: server/src/treeSitter/grammars.ts). */
@@ -80,16 +95,66 @@ export function analyzeCudaFile(text: string, options: CudaFileOptions, grammar:
   };
 }
 
+/** The Python grammar, or why it could not be loaded (loaded once, on the first Python file that imports triton). */
+export type PythonGrammar = PythonParser | { readonly error: string };
+
+export type TritonFileOptions = Omit<TritonAnalyzeOptions, "parser">;
+
+/** The code of the Triton front-end's syntax errors (tree-sitter-python's ERROR nodes). */
+export const TRITON_SYNTAX = "triton-syntax";
+
+/** The diagnostic code of a Triton file that could not be analysed because the Python grammar did not load. */
+export const PYTHON_GRAMMAR_UNAVAILABLE = "python-grammar-unavailable";
+
+/** The analysis of a Python file that does not import triton, or of one not read at all: nothing. */
+export function emptyTritonSource(text: string): TritonSourceAnalysis {
+  return { language: "triton", text, importsTriton: false, diagnostics: [], kernels: [], models: new Map(), irs: new Map(), launches: new Map(), directives: [], timings: { parseMs: 0, readMs: 0, lowerMs: 0, modelMs: 0 } };
+}
+
+/**
+ * Analyses a Python file's Triton kernels. A file that does not import triton is not parsed: it gets an empty
+ * analysis and no diagnostics. Without a grammar a Triton file gets one diagnostic saying why, and nothing else.
+ */
+export function analyzeTritonFile(text: string, options: TritonFileOptions, grammar: PythonGrammar | undefined): TritonFileAnalysis {
+  const started = performance.now();
+  if (!importsTriton(text) || !grammar) {
+    const source = emptyTritonSource(text);
+    return { language: "triton", source, diagnostics: [], timing: { totalMs: performance.now() - started }, device: undefined, reanalyzeOn: () => source };
+  }
+  const parser = "error" in grammar ? READS_NOTHING : grammar;
+  const analyzeOn = (model: TritonFileOptions["model"]): TritonSourceAnalysis => analyzeTritonSource(text, { ...options, model, parser });
+  const source = "error" in grammar ? emptyTritonSource(text) : analyzeOn(options.model);
+  const diagnostics =
+    "error" in grammar
+      ? [{ severity: "error" as const, code: PYTHON_GRAMMAR_UNAVAILABLE, message: `KernelLens cannot analyse Triton here: ${grammar.error}`, span: { start: 0, end: 0 }, source: "kernellens" as const }]
+      : sortDiagnostics([...source.diagnostics]);
+  return {
+    language: "triton",
+    source,
+    diagnostics,
+    timing: { totalMs: performance.now() - started },
+    device: options.model?.device,
+    // The compiler's numbers are for the analysed device's architecture: another compute capability gets estimates.
+    reanalyzeOn: (device) => analyzeOn({ ...(options.model ?? {}), device, compiled: device.computeCapability === options.model?.device.computeCapability ? options.model?.compiled : undefined }),
+  };
+}
+
 /** The analysis of a file too large to analyse: only the diagnostic that says so, in the file's language. */
 export function refusedAnalysis(language: FileAnalysis["language"], diagnostic: CoreDiagnostic, totalMs: number): FileAnalysis {
   if (language === "wgsl") return { language, source: analyzePrepared(prepareSource("")), diagnostics: [diagnostic], timing: { tintMs: 0, totalMs }, tintAvailable: false };
+  if (language === "triton") {
+    const empty = emptyTritonSource("");
+    return { language, source: empty, diagnostics: [diagnostic], timing: { totalMs }, device: undefined, reanalyzeOn: () => empty };
+  }
   const source = analyzeCudaSource("", { parser: READS_NOTHING });
   return { language, source, diagnostics: [diagnostic], timing: { totalMs }, defines: [], device: undefined, reanalyzeOn: () => source };
 }
 
 /** The parse had no syntax errors: features that need whole kernels can trust it while the author keeps typing. */
 export function parsedCleanly(analysis: FileAnalysis): boolean {
-  return analysis.language === "wgsl" ? analysis.source.module.errors.length === 0 : !analysis.source.diagnostics.some((d) => d.code === "cuda-syntax");
+  if (analysis.language === "wgsl") return analysis.source.module.errors.length === 0;
+  if (analysis.language === "triton") return !analysis.source.diagnostics.some((d) => d.code === TRITON_SYNTAX);
+  return !analysis.source.diagnostics.some((d) => d.code === "cuda-syntax");
 }
 
 /** Converts Tint's messages into diagnostics on the original text; `info` notes join the error before them. */

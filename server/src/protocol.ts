@@ -129,7 +129,7 @@ export interface RooflineKernel {
   assumed?: string | null;
 }
 /** The language of a charted document: the chart words its labels as the language does (CUDA: shared memory). */
-export type RooflineLanguage = "wgsl" | "cuda";
+export type RooflineLanguage = "wgsl" | "cuda" | "triton";
 export interface RooflineResult {
   uri: string;
   /** Absent where the server does not have the document (no kernels then), and in data older than the field: WGSL. */

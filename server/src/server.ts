@@ -3,8 +3,9 @@
 // Started by the VS Code client over IPC, or by any editor with `node dist/server.js --stdio`. Dawn is loaded in
 // this process only through its `null` backend (Tint diagnostics, no GPU); kernels run in a separate helper.
 // Any client that speaks the base protocol works: optional capabilities are read in lsp/clientSupport.ts.
-// WGSL documents and CUDA ones (VS Code's `cuda-cpp`, .cu/.cuh) are analysed; the WGSL-only features (completion,
-// navigation, the directive code action) answer nothing for CUDA, which the C++ extension serves.
+// WGSL documents, CUDA ones (VS Code's `cuda-cpp`, .cu/.cuh) and Python ones that import triton are analysed; the
+// WGSL-only features (completion, navigation, the directive code action) answer nothing for CUDA and Python, which
+// their own extensions serve. A Python document that does not import triton is answered nothing at all, at once.
 import {
   type CancellationToken,
   createConnection,
@@ -27,15 +28,17 @@ import {
   type ServerStatusParams,
 } from "./protocol";
 import { TintCompiler } from "./tint/tintCompiler";
-import type { CudaGrammar } from "./analysisService";
+import type { CudaGrammar, PythonGrammar } from "./analysisService";
 import { type KernelLanguage, kernelLanguageOf } from "./kernelLanguage";
 import { createParser } from "./treeSitter/grammars";
 import { toLspDiagnostic } from "./lsp/convert";
-import { DocumentAnalyses } from "./lsp/documentAnalyses";
+import { DocumentAnalyses, includesOf } from "./lsp/documentAnalyses";
 import { SettingsCache } from "./lsp/settings";
 import { documentSymbols } from "./lsp/symbols";
 import { cudaDocumentSymbols } from "./lsp/cudaSymbols";
 import { cudaHover } from "./lsp/cudaHover";
+import { tritonCodeLenses, tritonDocumentSymbols, tritonHover } from "./lsp/tritonViews";
+import { tritonCodeActions } from "./lsp/tritonCodeActions";
 import { modelledSource } from "./lsp/modelledSource";
 import { kernelsResult } from "./lsp/kernelsRequest";
 import { answerRoofline } from "./lsp/rooflineRequest";
@@ -75,7 +78,19 @@ function loadCudaGrammar(): Promise<CudaGrammar> {
   return cudaGrammar;
 }
 
-const analyses = new DocumentAnalyses(documents, (uri) => settings.get(uri), () => tint, () => workspaceFolders, (m) => connection.console.error(m), loadCudaGrammar);
+let pythonGrammar: Promise<PythonGrammar> | undefined;
+/** The Python parser, created once per server when the first Python document that imports triton is analysed. */
+function loadPythonGrammar(): Promise<PythonGrammar> {
+  pythonGrammar ??= createParser("python")
+    .catch((err: unknown) => ({ error: (err as Error).message ?? String(err) }))
+    .then((parser) => {
+      if ("error" in parser) connection.console.error(`KernelLens server: Triton files cannot be analysed: ${parser.error}`);
+      return parser;
+    });
+  return pythonGrammar;
+}
+
+const analyses = new DocumentAnalyses(documents, (uri) => settings.get(uri), () => tint, () => workspaceFolders, (m) => connection.console.error(m), loadCudaGrammar, loadPythonGrammar);
 
 // nvcc in the background for CUDA documents: exact resources and nvcc's diagnostics join the analysis when they come.
 const compiles = new CudaCompiles({
@@ -161,6 +176,9 @@ connection.onDidChangeConfiguration(() => {
 
 documents.onDidOpen((e) => analyses.schedule(e.document.uri, 0));
 documents.onDidChangeContent(async (e) => {
+  // A Python document that does not import triton: no settings, no debounce, no compile; only a check that it still
+  // has nothing (its diagnostics are cleared if it stopped importing triton).
+  if (!analyses.reads(e.document.uri)) return analyses.schedule(e.document.uri, 0);
   // Opened or edited: the document's running compile is cancelled at once; the next waits for the author to pause.
   void compiles.changed(e.document.uri);
   const s = await settings.get(e.document.uri);
@@ -172,7 +190,10 @@ documents.onDidSave((e) => compiles.saved(e.document.uri, documents.all().map((d
 // included one are read again, and those whose compile read one are compiled again (after the new static answer;
 // their last compile's numbers are dropped meanwhile, so they are analysed again too).
 const headerChanges = new HeaderChanges(HEADER_CHANGE_DEBOUNCE_MS, (changes) => {
-  const open = documents.all().map((d) => ({ uri: d.uri, text: d.getText(), includes: analyses.get(d.uri)?.analysis.source.pre.includes ?? [] }));
+  const open = documents.all().map((d) => ({ uri: d.uri, text: d.getText(), includes: (() => {
+    const state = analyses.get(d.uri);
+    return state ? includesOf(state.analysis) : [];
+  })() }));
   const reread = documentsReading(changes, open);
   const recompiled = compiles.headersChanged(changes.map((c) => c.path), reread);
   const again = [...new Set([...reread, ...recompiled])];
@@ -181,10 +202,12 @@ const headerChanges = new HeaderChanges(HEADER_CHANGE_DEBOUNCE_MS, (changes) => 
 });
 connection.onDidChangeWatchedFiles((p) => headerChanges.add(p.changes));
 documents.onDidClose((e) => {
+  // A Python document never read as Triton had nothing published: nothing to clear.
+  const published = kernelLanguageOf({ languageId: e.document.languageId, name: e.document.uri }) !== "triton" || analyses.get(e.document.uri) !== undefined;
   compiles.closed(e.document.uri);
   analyses.forget(e.document.uri);
   settings.forget(e.document.uri);
-  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  if (published) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
 /**
@@ -192,6 +215,7 @@ documents.onDidClose((e) => {
  * the client cancels. A document too large to analyse has none.
  */
 async function analysed(uri: string, token: CancellationToken | undefined): Promise<DocumentState | undefined> {
+  if (!analyses.reads(uri)) return undefined;
   const state = await within(analyses.current(uri), token, REQUEST_DEADLINE_MS, uri);
   return state && state.mode !== "refused" ? state : undefined;
 }
@@ -200,45 +224,51 @@ connection.onDocumentSymbol(async (p, token) => {
   const state = await analysed(p.textDocument.uri, token);
   if (!state) return symbolsFor(p.textDocument.uri, [], support);
   const { analysis, document } = state;
-  return symbolsFor(p.textDocument.uri, analysis.language === "wgsl" ? documentSymbols(document, analysis.source) : cudaDocumentSymbols(document, analysis.source), support);
+  const symbols = analysis.language === "wgsl" ? documentSymbols(document, analysis.source) : analysis.language === "cuda" ? cudaDocumentSymbols(document, analysis.source) : tritonDocumentSymbols(document, analysis);
+  return symbolsFor(p.textDocument.uri, symbols, support);
 });
 connection.onHover(async (p, token) => {
   const state = await analysed(p.textDocument.uri, token);
   if (!state) return null;
   const { analysis, document } = state;
   if (analysis.language === "wgsl") return hoverFor(hover(document, analysis.source, p.position), support);
+  if (analysis.language === "triton") return hoverFor(tritonHover(document, analysis, p.position), support);
   // A kernel's hover ends with where its resources came from: ptxas (exact) or the model (estimated), and why.
   return hoverFor(compiles.extendHover(cudaHover(document, analysis, p.position), document, analysis, p.position, await settings.get(p.textDocument.uri)), support);
 });
-// Navigation and completion are WGSL's only: a CUDA document is answered at once, without waiting for its analysis,
-// so the C++ extension's answers are never held up or joined by KernelLens's.
+// Navigation and completion are WGSL's only: a CUDA or Python document is answered at once, without waiting for its
+// analysis, so the C++ and Python extensions' answers are never held up or joined by KernelLens's.
 connection.onDefinition(async (p, token) => {
-  if (languageOf(p.textDocument.uri) === "cuda") return null;
+  if (languageOf(p.textDocument.uri) !== "wgsl") return null;
   const state = await analysed(p.textDocument.uri, token);
   return state?.analysis.language === "wgsl" ? definition(state.document, state.analysis.source, p.position) : null;
 });
 connection.onReferences(async (p, token) => {
-  if (languageOf(p.textDocument.uri) === "cuda") return [];
+  if (languageOf(p.textDocument.uri) !== "wgsl") return [];
   const state = await analysed(p.textDocument.uri, token);
   return state?.analysis.language === "wgsl" ? references(state.document, state.analysis.source, p.position, p.context.includeDeclaration) : [];
 });
 connection.onCompletion(async (p, token) => {
-  if (languageOf(p.textDocument.uri) === "cuda") return [];
+  if (languageOf(p.textDocument.uri) !== "wgsl") return [];
   const state = await analysed(p.textDocument.uri, token);
   return state?.analysis.language === "wgsl" ? completionFor(completion(state.document, state.analysis.source, p.position), support) : [];
 });
 // Lenses and hints show the cost model: a large document has none, so they answer at once without waiting for its parse.
 connection.onCodeLens(async (p, token) => {
-  if (analyses.modeOf(p.textDocument.uri) !== "full" || !(await settings.get(p.textDocument.uri)).codeLens) return [];
+  if (!analyses.reads(p.textDocument.uri) || analyses.modeOf(p.textDocument.uri) !== "full" || !(await settings.get(p.textDocument.uri)).codeLens) return [];
   const state = await analysed(p.textDocument.uri, token);
-  return state && state.mode === "full" ? codeLenses(state.document, modelledSource(state.analysis)) : [];
+  if (!state || state.mode !== "full") return [];
+  return state.analysis.language === "triton" ? tritonCodeLenses(state.document, state.analysis) : codeLenses(state.document, modelledSource(state.analysis));
 });
 connection.onCodeAction(async (p, token) => {
-  if (analyses.modeOf(p.textDocument.uri) !== "full" || languageOf(p.textDocument.uri) === "cuda") return [];
+  if (!analyses.reads(p.textDocument.uri) || analyses.modeOf(p.textDocument.uri) !== "full" || languageOf(p.textDocument.uri) === "cuda") return [];
   const state = await analysed(p.textDocument.uri, token);
-  return state && state.mode === "full" && state.analysis.language === "wgsl" ? codeActions(state.document, state.analysis.source, p.range) : [];
+  if (!state || state.mode !== "full") return [];
+  if (state.analysis.language === "triton") return tritonCodeActions(state.document, state.analysis, p.range);
+  return state.analysis.language === "wgsl" ? codeActions(state.document, state.analysis.source, p.range) : [];
 });
 connection.languages.inlayHint.on(async (p, token) => {
+  if (!analyses.reads(p.textDocument.uri)) return [];
   const s = await settings.get(p.textDocument.uri);
   if (analyses.modeOf(p.textDocument.uri) !== "full" || !s.inlayHints) return [];
   const state = await analysed(p.textDocument.uri, token);

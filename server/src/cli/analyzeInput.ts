@@ -1,11 +1,11 @@
 // One kernel file analysed as the command line analyses it, for `analyze` and `report` alike: WGSL through Tint (when
 // loaded) and KernelLens's parser, CUDA through the tree-sitter front-end with nvcc's exact resources where nvcc is
-// installed (unless --no-nvcc). Both commands then read the same `AnalyzeFileJson`, so a kernel's numbers, names and
+// installed (unless --no-nvcc), Triton (.py) through the tree-sitter-python front-end (no Python is run). Both commands then read the same `AnalyzeFileJson`, so a kernel's numbers, names and
 // resources in the HTML report are the ones `analyze --json` prints.
-import { analyzeCudaFile, analyzeFile, type CudaGrammar, type FileAnalysis } from "../analysisService";
+import { analyzeCudaFile, analyzeFile, analyzeTritonFile, type CudaGrammar, type FileAnalysis, type PythonGrammar, type TritonFileAnalysis } from "../analysisService";
 import type { DeviceSpec } from "../core/devices/device";
 import type { IncludeResolution } from "../core/preprocess/preprocess";
-import { isCudaFile } from "../kernelLanguage";
+import { isCudaFile, isPythonFile, readsAsTriton } from "../kernelLanguage";
 import { TintCompiler } from "../tint/tintCompiler";
 import { createParser } from "../treeSitter/grammars";
 import { type AnalyzeFileJson, toAnalyzeJson } from "./analyzeJson";
@@ -19,12 +19,19 @@ function loadCudaGrammar(): Promise<CudaGrammar> {
   return cudaGrammar;
 }
 
+/** The Python parser, created once per process on the first Python file that imports triton. */
+let pythonGrammar: Promise<PythonGrammar> | undefined;
+function loadPythonGrammar(): Promise<PythonGrammar> {
+  pythonGrammar ??= createParser("python").catch((err: unknown) => ({ error: (err as Error).message ?? String(err) }));
+  return pythonGrammar;
+}
+
 /**
  * Tint (Dawn), loaded only when a WGSL file is among `files` and --no-tint is not given: CUDA is read by the
  * tree-sitter front-end alone. Undefined (with a warning) where it cannot be loaded.
  */
 export async function loadTintFor(files: readonly string[], noTint: boolean, warn: (s: string) => void): Promise<TintCompiler | undefined> {
-  if (noTint || files.every((f) => isCudaFile(f))) return undefined;
+  if (noTint || files.every((f) => isCudaFile(f) || isPythonFile(f))) return undefined;
   const created = await TintCompiler.create();
   if ("error" in created) {
     warn(`kernellens: Tint unavailable, using the KernelLens parser only: ${created.error}\n`);
@@ -58,6 +65,12 @@ export async function analyzeInput(
   resolveInclude: (path: string, fromKey: string) => IncludeResolution,
   tint: TintCompiler | undefined,
 ): Promise<InputAnalysis> {
+  if (isPythonFile(file)) {
+    // A Python file that does not import triton is not parsed: it has no kernels.
+    const grammar = readsAsTriton(text) ? await loadPythonGrammar() : undefined;
+    const analysis = analyzeTritonFile(text, { model: { device, given: args.lets, problemSize: args.assumeSize } }, grammar);
+    return { analysis, json: toAnalyzeJson(shown, text, analysis, deviceJson(device)), nvcc: undefined };
+  }
   const cuda = isCudaFile(file);
   const nvcc = cuda && !args.noNvcc ? await compileForAnalyze(file, text, device, args.includePaths) : undefined;
   const model = { device, given: args.lets, problemSize: args.assumeSize, ...(nvcc && nvcc.kernels.length > 0 ? { compiled: compiledKernels(nvcc.kernels) } : {}) };
@@ -79,4 +92,11 @@ export function cudaResourcesOrigin(noNvcc: boolean, device: DeviceSpec, nvcc: C
   if (why) return { exact: false, detail: why.message };
   if (nvcc && nvcc.arch === undefined && nvcc.diagnostics.length === 0) return { exact: false, detail: `registers and shared memory estimated by the model: ${device.name} has no CUDA architecture to compile for` };
   return { exact: false, detail: "registers and shared memory estimated by the model: nvcc compiled no kernel of this file" };
+}
+
+/** Where a Triton file's registers and shared memory come from, as a sentence: Triton's compiler (exact) or the estimate. */
+export function tritonResourcesOrigin(analysis: TritonFileAnalysis): { exact: boolean; detail: string } {
+  const kernels = analysis.source.kernels;
+  if (kernels.length > 0 && kernels.every((k) => k.resources.source === "exact")) return { exact: true, detail: `registers and shared memory exact, from ${kernels[0]!.resources.detail}` };
+  return { exact: false, detail: "registers and shared memory estimated from the block shapes (Triton decides them when it compiles; KernelLens does not run Python here)" };
 }

@@ -23,7 +23,10 @@ export interface AnalyzeFileJson {
   language: FileAnalysis["language"];
   device: { id: string; name: string; source: string };
   diagnostics: AnalyzeDiagnosticJson[];
-  /** The cost model of each kernel: WGSL's compute entry points, CUDA's analysed kernels (one per instantiation or launch). */
+  /**
+   * The cost model of each kernel: WGSL's compute entry points, CUDA's analysed kernels (one per instantiation or
+   * launch), Triton's kernel functions (one per configuration, with `config`).
+   */
   kernels: KernelJson[];
 }
 
@@ -101,7 +104,20 @@ function kernelsJson(analysis: FileAnalysis, rangeOf: (span: { start: number; en
       return json;
     });
   }
-  return analysis.source.kernels
+  if (analysis.language === "triton") {
+    // One entry per kernel function and configuration; Python has no preprocessor, so spans are the text's.
+    return analysis.source.kernels.map((k) => {
+      const json = toKernelJson(k, analysis.source.models.get(k.name), rangeOf);
+      const r = k.resources;
+      json.function = k.function;
+      json.config = { constexprs: Object.fromEntries(k.config.constexprs.map((c) => [c.name, c.value])), num_warps: k.config.numWarps, num_stages: k.config.numStages, source: k.config.source };
+      // Triton decides shared memory and registers when it compiles: the front-end's estimate, or the compiler's.
+      json.resources = { ...json.resources, registers: r.registersPerThread, sharedMemoryBytes: r.sharedBytes, dynamicSharedMemoryBytes: 0, spillStoreBytes: r.spills ?? null, exact: r.source === "exact" };
+      return json;
+    });
+  }
+  const wgsl = analysis.source;
+  return wgsl.kernels
     .filter((k) => k.stage === "compute")
-    .map((k) => toKernelJson(k, analysis.source.models.get(k.name), rangeOf, (span) => toOriginalSpan(analysis.source.pre, span).span));
+    .map((k) => toKernelJson(k, wgsl.models.get(k.name), rangeOf, (span) => toOriginalSpan(wgsl.pre, span).span));
 }

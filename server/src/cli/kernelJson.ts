@@ -48,6 +48,20 @@ export interface KernelJson {
    * (exact; inlined header code counted on the line that calls it); `null` without nvcc, and for WGSL.
    */
   sass: SassJson | null;
+  /**
+   * Triton kernels only: the configuration this entry models (one entry per kernel function and configuration): the
+   * constexprs' values by name, num_warps, num_stages, and where it came from (`launch`, `autotune`, `directive`,
+   * `default`); `function` is the kernel function's name (`name` adds the configuration where it has several).
+   */
+  config?: TritonConfigJson;
+  function?: string;
+}
+
+export interface TritonConfigJson {
+  constexprs: Record<string, number | boolean | string>;
+  num_warps: number;
+  num_stages: number;
+  source: "launch" | "autotune" | "directive" | "default";
 }
 
 export interface SassJson {

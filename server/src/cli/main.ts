@@ -1,7 +1,7 @@
 // The `kernellens` command line: static analysis for CI, kernel runs on the local GPU, calibration, HTML reports, the device database.
 import { isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { isCudaFile } from "../kernelLanguage";
+import { isCudaFile, isPythonFile } from "../kernelLanguage";
 import type { IncludeResolution } from "../core/preprocess/preprocess";
 import { INCLUDE_OUTSIDE_CODE, includeResolver } from "../run/includeResolver";
 import { cliFileAccess } from "../run/fileAccess";
@@ -42,6 +42,8 @@ function formatHuman(results: readonly AnalyzeFileJson[]): string {
       lines.push(`${r.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} [${d.code}] ${d.message}`);
     }
     for (const k of r.kernels) {
+      // A Triton configuration's prediction: the file has no other summary on the terminal (one line per config).
+      if (r.language === "triton") lines.push(`${r.file}:${k.range.start.line + 1}:${k.range.start.character + 1}: ${k.name}: ${tritonLine(k)}`);
       if (k.sass) lines.push(`${r.file}:${k.range.start.line + 1}:${k.range.start.character + 1}: ${k.name}: ${k.sass.instructions} SASS instructions (${k.sass.arch}, exact, from the cubin)`);
     }
   }
@@ -49,6 +51,17 @@ function formatHuman(results: readonly AnalyzeFileJson[]): string {
   const warnings = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === "warning").length, 0);
   lines.push(`${results.length} file(s): ${errors} error(s), ${warnings} warning(s)`);
   return lines.join("\n");
+}
+
+/** `≈ 0.41 ms (modelled) · compute-bound · occupancy 50% (estimated) · 48 kB shared memory (estimated)` */
+function tritonLine(k: AnalyzeFileJson["kernels"][number]): string {
+  const parts = [k.roofline.predictedMs === null ? "no estimate" : `≈ ${k.roofline.predictedMs.toPrecision(2)} ms (modelled)`];
+  if (k.roofline.bound !== "unknown") parts.push(`${k.roofline.bound === "workgroup-memory" ? "shared-memory" : k.roofline.bound}-bound`);
+  const how = k.resources.exact ? "exact" : "estimated";
+  if (k.occupancy) parts.push(`occupancy ${Math.round(k.occupancy.value * 100)}% (${how})`);
+  if (k.resources.sharedMemoryBytes !== null) parts.push(`${k.resources.sharedMemoryBytes} B shared memory (${how})`);
+  if (k.assumedFields.length > 0) parts.push(`assumed ${k.assumptions.filter((a) => a.source === "assumed").map((a) => a.name).join(", ")}`);
+  return parts.join(" · ");
 }
 
 /** Saved calibration profiles as devices; unreadable profile folders count as none. */
@@ -103,6 +116,11 @@ function formats(args: CliArgs): number {
  * is refused with exit 2 (bad input) and what to use instead (`report` reads CUDA: it shows the static model).
  */
 function refuseCuda(args: CliArgs): number | undefined {
+  const python = args.files.find((f) => isPythonFile(f));
+  if (python !== undefined) {
+    process.stderr.write(`kernellens: ${args.command} '${python}': Triton kernels cannot be run by KernelLens (it runs WGSL compute shaders through WebGPU); 'kernellens analyze ${python}' or 'kernellens report ${python}' gives the static cost model of each configuration\n`);
+    return 2;
+  }
   const cuda = args.files.find((f) => isCudaFile(f));
   if (cuda === undefined) return undefined;
   process.stderr.write(`kernellens: ${args.command} '${cuda}': CUDA kernels cannot be run by KernelLens (it runs WGSL compute shaders through WebGPU); 'kernellens analyze ${cuda}' or 'kernellens report ${cuda}' gives the static cost model\n`);

@@ -27,7 +27,7 @@ import { loadProfiles, measuredDeviceId, profileForMeasurements } from "../run/p
 // Types only: the page's checker and constants stay out of the CLI bundle.
 import type { ReportData, ReportFinding, ReportKernel, ReportRun } from "../../../webview/src/report/protocol";
 import { type CliArgs, UsageError } from "./args";
-import { analyzeInput, cudaResourcesOrigin, deviceJson, loadTintFor } from "./analyzeInput";
+import { analyzeInput, cudaResourcesOrigin, deviceJson, loadTintFor, tritonResourcesOrigin } from "./analyzeInput";
 import { adapterLine } from "./runCommand";
 import { checkInputFile, readInputFile } from "./inputFile";
 
@@ -241,7 +241,7 @@ export async function reportCommand(args: CliArgs, deps: ReportCommandDeps): Pro
 
   // The roofline exactly as the panel is sent it: the server's answer, then the latest measured point of each kernel.
   // KernelLens runs WGSL only, so a CUDA file has no runs to read.
-  const history = cuda ? [] : runsOf(file, [cwd, dirname(file)], (m) => err(`kernellens: ${m}\n`));
+  const history = cuda || analysis.language === "triton" ? [] : runsOf(file, [cwd, dirname(file)], (m) => err(`kernellens: ${m}\n`));
   const points = new Map<string, RooflineMeasuredPoint>();
   const latest = new Map<string, HistoryRecord>();
   for (const r of history) {
@@ -293,7 +293,7 @@ export async function reportCommand(args: CliArgs, deps: ReportCommandDeps): Pro
   const findings: ReportFinding[] = json.diagnostics
     .map((d) => ({ line: d.range.start.line + 1, column: d.range.start.character + 1, severity: d.severity, code: d.code, message: d.message, source: d.source }))
     .sort((a, b) => a.line - b.line || a.column - b.column);
-  const resources = cuda ? cudaResourcesOrigin(args.noNvcc, device, nvcc) : undefined;
+  const resources = cuda ? cudaResourcesOrigin(args.noNvcc, device, nvcc) : analysis.language === "triton" ? tritonResourcesOrigin(analysis) : undefined;
 
   // Runs in the file's order of entry points, then runs of entry points the file no longer has.
   const hash = sourceHash(text);
@@ -318,7 +318,7 @@ export async function reportCommand(args: CliArgs, deps: ReportCommandDeps): Pro
       // CUDA takes the --define values as given (WGSL's `// @define` lines win over them).
       defines: analysis.language === "wgsl" ? [...analysis.source.variant.defines] : [...args.defines],
       // The compiler of the file's language checked it: Tint for WGSL, nvcc for CUDA (its compile gave the resources).
-      compilerChecked: cuda ? resources!.exact : analysis.tintAvailable && tint !== undefined,
+      compilerChecked: cuda || analysis.language === "triton" ? resources!.exact : analysis.tintAvailable && tint !== undefined,
       ...(resources ? { resources } : {}),
       version: deps.version,
     },
@@ -349,8 +349,9 @@ export async function reportCommand(args: CliArgs, deps: ReportCommandDeps): Pro
   const whatIf = measuredOn && device.id !== measuredOn.deviceId ? ` (a what-if: the runs were measured on ${measuredOn.adapter})` : "";
   const measuredBy = measuredOn ? ` measured on ${measuredOn.adapter}` : "";
   // CUDA: no runs (KernelLens does not run CUDA), but where the resources came from.
-  const third = resources ? `registers and shared memory ${resources.exact ? "exact (nvcc)" : "estimated"}` : `${plural(runs.length, "latest run")}${measuredBy}`;
+  const third = resources ? `registers and shared memory ${resources.exact ? `exact (${cuda ? "nvcc" : "Triton"})` : "estimated"}` : `${plural(runs.length, "latest run")}${measuredBy}`;
   out(`kernellens: wrote ${displayPath(output, cwd)} (${kib} KiB): ${plural(kernels.length, "kernel")}, ${plural(findings.length, "finding")}, ${third}; modelled on ${device.name}${whatIf}\n`);
   if (cuda && kernels.length === 0) err(`kernellens: '${args.files[0]}' has no __global__ kernel: the report has no roofline points and no analysis rows\n`);
+  if (analysis.language === "triton" && kernels.length === 0) err(`kernellens: '${args.files[0]}' has no @triton.jit kernel${analysis.source.importsTriton ? "" : " (it does not import triton)"}: the report has no roofline points and no analysis rows\n`);
   return 0;
 }

@@ -1,5 +1,7 @@
-// Keeps the latest analysis of every open WGSL and CUDA document: debounced on typing, stale results dropped, includes
-// tracked. The document's language (kernelLanguage.ts) picks the front-end: WGSL with Tint, CUDA with tree-sitter.
+// Keeps the latest analysis of every open WGSL, CUDA and Triton document: debounced on typing, stale results dropped,
+// includes tracked. The document's language (kernelLanguage.ts) picks the front-end: WGSL with Tint, CUDA and Triton
+// with tree-sitter. A Python document that does not import triton is not analysed at all: it has no state, no
+// diagnostics are published for it, and every request about it is answered with nothing.
 //
 // How much analysis a document gets depends on its size (documentLimits.ts): a large one has no cost model, a huge
 // one none at all. Only the current version's analysis is kept (plus, for a document that models, the last one that
@@ -8,12 +10,13 @@ import { createHash } from "node:crypto";
 import type { TextDocuments } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { URI } from "vscode-uri";
-import { analyzeCudaFile, combine, compilePrepared, type CudaGrammar, type FileAnalysis, parsedCleanly, refusedAnalysis, sortDiagnostics } from "../analysisService";
+import { analyzeCudaFile, analyzeTritonFile, combine, compilePrepared, type CudaGrammar, type FileAnalysis, parsedCleanly, type PythonGrammar, refusedAnalysis, sortDiagnostics } from "../analysisService";
 import { analyzePrepared, prepareSource } from "../core/analysis/sourceAnalysis";
 import { CudaSession } from "../core/cuda/session";
 import type { CompiledKernel } from "../core/cuda/compiledResources";
 import type { CoreDiagnostic } from "../core/diagnostic";
-import { kernelLanguageOf } from "../kernelLanguage";
+import type { TritonCompiledKernel } from "../core/triton/types";
+import { kernelLanguageOf, readsAsTriton } from "../kernelLanguage";
 import type { TintCompiler } from "../tint/tintCompiler";
 import type { ServerSettings } from "./settings";
 import { DEFAULT_DEVICE_ID, findDevice, listDevices, lookupDevice } from "../core/devices/database";
@@ -66,7 +69,26 @@ export class DocumentAnalyses {
     private readonly log: (message: string) => void,
     /** The CUDA grammar, loaded once per server (on the first CUDA document). */
     private readonly cudaGrammar: () => Promise<CudaGrammar>,
+    /** The Python grammar, loaded once per server (on the first Python document that imports triton). */
+    private readonly pythonGrammar: () => Promise<PythonGrammar> = async () => ({ error: "no Python grammar was given to the server" }),
   ) {}
+
+  /**
+   * Whether the document is one KernelLens reads: every WGSL and CUDA document, and a Python document only while its
+   * text imports triton (one regular expression, no parse). Requests about any other document answer nothing at once.
+   */
+  reads(uri: string): boolean {
+    const doc = this.documents.get(uri);
+    if (!doc) return true;
+    if (kernelLanguageOf({ languageId: doc.languageId, name: doc.uri }) !== "triton") return true;
+    const known = this.readsTriton.get(uri);
+    if (known && known.version === doc.version) return known.reads;
+    const reads = readsAsTriton(doc.getText());
+    this.readsTriton.set(uri, { version: doc.version, reads });
+    return reads;
+  }
+  /** Per open Python document, whether its current version imports triton (checked once per version). */
+  private readonly readsTriton = new Map<string, { version: number; reads: boolean }>();
 
   /**
    * What a background nvcc compile of exactly this text under these settings gave (lsp/cudaCompiles.ts): ptxas's
@@ -174,7 +196,7 @@ export class DocumentAnalyses {
     const path = uriToPath(changedUri);
     if (!path) return;
     for (const [uri, state] of this.states) {
-      if (uri === changedUri || !state.analysis.source.pre.includes.includes(path)) continue;
+      if (uri === changedUri || !includesOf(state.analysis).includes(path)) continue;
       // Their own text and settings are unchanged, so their analysis would count as fresh: marked stale (as `refresh`
       // does), or the scheduled analysis would return it unchanged and requests would get the old header's numbers.
       this.states.set(uri, { ...state, settingsEpoch: -1 });
@@ -191,6 +213,7 @@ export class DocumentAnalyses {
     this.states.delete(uri);
     this.published.delete(uri);
     this.modes.delete(uri);
+    this.readsTriton.delete(uri);
     this.cudaSessions.get(uri)?.dispose();
     this.cudaSessions.delete(uri);
     if ((state && state.mode !== "full") || (size && size.mode !== "full")) this.memory.request();
@@ -207,6 +230,7 @@ export class DocumentAnalyses {
   private analyzeNow(uri: string): Promise<DocumentState | undefined> {
     const doc = this.documents.get(uri);
     if (!doc) return Promise.resolve(undefined);
+    if (!this.reads(uri)) return Promise.resolve(this.notRead(doc));
     const running = this.inFlight.get(uri);
     if (running) {
       // Chain behind the running analysis: Tint calls are cheap, but results must arrive in version order.
@@ -251,6 +275,12 @@ export class DocumentAnalyses {
       if (mode === "refused") {
         // Not even Tint: a text this size is a mistake (a log, generated data), not a kernel being written.
         analysis = refused();
+      } else if (language === "triton") {
+        const grammar = await this.pythonGrammar();
+        if (stale()) return this.states.get(doc.uri);
+        const compiled = this.compiledTriton(doc.uri, text, settings);
+        const triton = analyzeTritonFile(text, { model: mode === "full" ? { ...modelOptions(), compiled } : undefined, timeMs: KERNEL_MODEL_BUDGET_MS * 4 }, grammar);
+        analysis = limit ? { ...triton, diagnostics: sortDiagnostics([limit, ...triton.diagnostics]) } : triton;
       } else if (language === "cuda") {
         const grammar = await this.cudaGrammar();
         if (stale()) return this.states.get(doc.uri);
@@ -322,9 +352,26 @@ export class DocumentAnalyses {
     const good = mode !== "full" ? undefined : parsedCleanly(analysis) ? analysis : existing?.lastGood;
     const state: DocumentState = { version, settingsEpoch, document: doc, analysis, lastGood: good, mode };
     this.states.set(doc.uri, state);
-    this.publish(doc, version, analysis.diagnostics, analysis.source.pre.includedTexts);
+    this.publish(doc, version, analysis.diagnostics, includedTextsOf(analysis));
     return state;
   }
+
+  /**
+   * A Python document that does not import triton: no state and nothing to publish, except that diagnostics a version
+   * which did import triton published are cleared (once).
+   */
+  private notRead(doc: TextDocument): undefined {
+    const had = this.states.get(doc.uri);
+    this.states.delete(doc.uri);
+    if (had || this.published.has(doc.uri)) {
+      this.published.delete(doc.uri);
+      for (const l of this.listeners) l({ document: doc, version: doc.version, diagnostics: [], includedTexts: new Map() });
+    }
+    return undefined;
+  }
+
+  /** What Triton's compiler gave for exactly this text under these settings, where the exact path has run. */
+  compiledTriton: (uri: string, text: string, settings: ServerSettings) => readonly TritonCompiledKernel[] | undefined = () => undefined;
 
   /** Measured profiles of local adapters (from Calibrate), re-read at most every few seconds. */
   private measured: { at: number; devices: DeviceSpec[] } = { at: -Infinity, devices: [] };
@@ -352,6 +399,16 @@ export class DocumentAnalyses {
     return findDevice(DEFAULT_DEVICE_ID)!;
   }
   private readonly warnedDevices = new Set<string>();
+}
+
+/** The files an analysis read through `#include` (Python has none). */
+export function includesOf(analysis: FileAnalysis): readonly string[] {
+  return analysis.language === "triton" ? [] : analysis.source.pre.includes;
+}
+
+/** The included files' texts, for diagnostics that point into them (Python has none). */
+export function includedTextsOf(analysis: FileAnalysis): ReadonlyMap<string, string> {
+  return analysis.language === "triton" ? new Map() : analysis.source.pre.includedTexts;
 }
 
 /** Resolves after expired timers (the timers phase) and pending I/O (the poll phase) have had their turn. */

@@ -2,8 +2,9 @@
 //
 // WGSL: the entry points as written. CUDA: each analysed kernel (an instantiation, or one of several launches) as a
 // compute kernel whose bindings are its pointer parameters and `__shared__` arrays (from the kernel IR), and whose
-// workgroup size is the launch's block size.
-import type { CudaFileAnalysis, WgslFileAnalysis } from "../analysisService";
+// workgroup size is the launch's block size. Triton: each kernel and configuration, its pointer parameters as bindings
+// and num_warps x 32 threads as its workgroup size.
+import type { CudaFileAnalysis, TritonFileAnalysis, WgslFileAnalysis } from "../analysisService";
 import type { BindingIR } from "../core/kernel/ir";
 import { DYNAMIC_SHARED_PARAM } from "../core/kernel/launch";
 import type { DocumentKernelsResult, KernelBindingInfo, KernelInfo } from "../protocol";
@@ -16,7 +17,7 @@ export function kernelsResult(uri: string, state: DocumentState | undefined): Do
   const { analysis, document } = state;
   const count = (sev: string): number => analysis.diagnostics.filter((d) => d.severity === sev).length;
   const rangeOf = (span: { start: number; end: number }): KernelInfo["range"] => spanToRange(document, span);
-  const listed = analysis.language === "wgsl" ? wgslKernels(analysis, rangeOf) : cudaKernels(analysis, rangeOf);
+  const listed = analysis.language === "wgsl" ? wgslKernels(analysis, rangeOf) : analysis.language === "cuda" ? cudaKernels(analysis, rangeOf) : tritonKernels(analysis, rangeOf);
   return { uri, ...listed, diagnostics: { errors: count("error"), warnings: count("warning"), infos: count("info") + count("hint") } };
 }
 
@@ -58,6 +59,25 @@ function cudaKernels(analysis: CudaFileAnalysis, rangeOf: RangeOf): Pick<Documen
         return info ? [info] : [];
       }),
     })),
+  };
+}
+
+function tritonKernels(analysis: TritonFileAnalysis, rangeOf: RangeOf): Pick<DocumentKernelsResult, "defines" | "kernels"> {
+  const { source } = analysis;
+  return {
+    defines: [],
+    kernels: source.kernels.map((k) => {
+      const ir = source.irs.get(k.name);
+      const threads = (analysis.device?.warpSize ?? 32) * k.config.numWarps;
+      return {
+        name: k.name,
+        stage: "compute",
+        workgroupSizeText: `num_warps=${k.config.numWarps} (${threads} threads)`,
+        workgroupSize: [threads, 1, 1],
+        range: rangeOf(k.nameSpan),
+        bindings: (ir?.bindings ?? []).flatMap((b) => (b.space === "global" ? [{ name: b.name, group: null, binding: null, addressSpace: "global", accessMode: b.access, type: `*${b.elementType}` }] : [])),
+      };
+    }),
   };
 }
 

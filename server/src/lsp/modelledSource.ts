@@ -1,10 +1,11 @@
 // The cost model of one analysed file as the editor's views read it, whatever its language: the device, the kernels
 // by name, each kernel's model, where the models' spans lie in the document, and the same kernels on another device.
 //
-// The two front-ends place their models differently: WGSL's spans are in the preprocessed text (mapped back through
+// The front-ends place their models differently: WGSL's spans are in the preprocessed text (mapped back through
 // the preprocessor's source map here), CUDA's are already in the original text (code from an included header lands
-// on its `#include` line). Lenses, hints, hovers and the Roofline panel read only this interface.
-import type { CudaFileAnalysis, FileAnalysis } from "../analysisService";
+// on its `#include` line), Triton's are in the Python text as written (one model per kernel and configuration).
+// Lenses, hints, hovers and the Roofline panel read only this interface.
+import type { CudaFileAnalysis, FileAnalysis, TritonFileAnalysis } from "../analysisService";
 import { analyzeKernel } from "../core/analysis/kernelAnalysis";
 import type { SourceAnalysis } from "../core/analysis/sourceAnalysis";
 import type { DeviceSpec } from "../core/devices/device";
@@ -12,17 +13,22 @@ import { type KernelAnalysis, modelKernel } from "../core/model/analyzeKernel";
 import type { PreprocessResult } from "../core/preprocess/preprocess";
 import { toOriginalSpan } from "../core/preprocess/originalSpan";
 import type { Span } from "../core/span";
-import { CUDA_WORDS, type LaunchWords, WGSL_WORDS } from "../core/model/format";
+import { CUDA_WORDS, type LaunchWords, TRITON_WORDS, WGSL_WORDS } from "../core/model/format";
+import type { KernelIR } from "../core/kernel/ir";
+import type { ResolvedLaunch } from "../core/kernel/launch";
 
 export interface ModelledSource {
-  readonly language: "wgsl" | "cuda";
-  /** The words the numbers are told in (WGSL's invocations and workgroups, CUDA's threads and blocks). */
+  readonly language: "wgsl" | "cuda" | "triton";
+  /** The words the numbers are told in (WGSL's invocations and workgroups, CUDA's threads and blocks, Triton's programs). */
   readonly words: LaunchWords;
   /** The document's text as written (not preprocessed). */
   readonly text: string;
   /** The device the models were made for; undefined where no model ran. */
   readonly device: DeviceSpec | undefined;
-  /** The modelled kernels (WGSL: compute entry points), by the names `models` uses, name spans in the document. */
+  /**
+   * The modelled kernels (WGSL: compute entry points; Triton: one per function and configuration, several sharing a
+   * name span), by the names `models` uses, name spans in the document.
+   */
   readonly kernels: readonly { readonly name: string; readonly nameSpan: Span }[];
   readonly models: ReadonlyMap<string, KernelAnalysis>;
   /** Where a span of the models (a loop, an access) lies in the document; undefined where it is in an included file. */
@@ -33,7 +39,8 @@ export interface ModelledSource {
 
 /** The view of either language's analysis. */
 export function modelledSource(analysis: FileAnalysis): ModelledSource {
-  return analysis.language === "wgsl" ? modelledWgsl(analysis.source) : modelledCuda(analysis);
+  if (analysis.language === "wgsl") return modelledWgsl(analysis.source);
+  return analysis.language === "cuda" ? modelledCuda(analysis) : modelledTriton(analysis);
 }
 
 export function modelledWgsl(source: SourceAnalysis): ModelledSource {
@@ -63,6 +70,26 @@ export function modelledCuda(analysis: CudaFileAnalysis): ModelledSource {
     models: source.models,
     documentSpan: (span) => (fromIncludedFile(source.pre, span) ? undefined : span),
     remodel: (device) => cudaModelsOn(analysis, device),
+  };
+}
+
+export function modelledTriton(analysis: TritonFileAnalysis): ModelledSource {
+  const { source } = analysis;
+  return {
+    language: "triton",
+    words: TRITON_WORDS,
+    text: source.text,
+    device: analysis.device,
+    kernels: source.kernels,
+    models: source.models,
+    // Python has no includes: every span of the models is in the document.
+    documentSpan: (span) => span,
+    remodel: (device) => {
+      const analysed = analysis.device;
+      // The warp width sizes each program's threads (num_warps x warp), the compute capability the compiled numbers.
+      if (!analysed || analysed.warpSize !== device.warpSize || analysed.computeCapability !== device.computeCapability) return analysis.reanalyzeOn(device).models;
+      return modelsOn(source.kernels, source.irs, source.launches, device);
+    },
   };
 }
 
@@ -99,11 +126,15 @@ function wgslModelsOn(source: SourceAnalysis, device: DeviceSpec): ReadonlyMap<s
 function cudaModelsOn(analysis: CudaFileAnalysis, device: DeviceSpec): ReadonlyMap<string, KernelAnalysis> {
   const analysed = analysis.device;
   if (!analysed || analysed.warpSize !== device.warpSize || analysed.computeCapability !== device.computeCapability) return analysis.reanalyzeOn(device).models;
-  const { source } = analysis;
+  return modelsOn(analysis.source.kernels, analysis.source.irs, analysis.source.launches, device);
+}
+
+/** Only the model run again, on the same IRs and launches (CUDA's and Triton's kernels on a like device). */
+function modelsOn(kernels: readonly { readonly name: string }[], irs: ReadonlyMap<string, KernelIR>, launches: ReadonlyMap<string, ResolvedLaunch>, device: DeviceSpec): ReadonlyMap<string, KernelAnalysis> {
   const models = new Map<string, KernelAnalysis>();
-  for (const k of source.kernels) {
-    const ir = source.irs.get(k.name);
-    const launch = source.launches.get(k.name);
+  for (const k of kernels) {
+    const ir = irs.get(k.name);
+    const launch = launches.get(k.name);
     if (!ir || !launch) continue;
     try {
       models.set(k.name, { model: modelKernel(ir, launch, device).model, diagnostics: [] });

@@ -1,9 +1,9 @@
-// Loads web-tree-sitter and the grammars the front-ends parse with (CUDA today, Python for Triton next).
+// Loads web-tree-sitter and the grammars the front-ends parse with (CUDA, and Python for Triton).
 //
 // The bundles in dist/ carry the runtime's and the grammars' .wasm files (build.mjs copies them to
 // dist/tree-sitter/); running from sources (tests, the CLI under tsx) falls back to the copies in node_modules. The
 // runtime is initialised once per process and each grammar loaded once; a failure is an error value, never a throw,
-// so a missing file costs CUDA files their analysis and nothing else.
+// so a missing file costs that language's files their analysis and nothing else.
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { Language, Parser } from "web-tree-sitter";
@@ -11,6 +11,7 @@ import { Language, Parser } from "web-tree-sitter";
 /** A grammar the project ships: its .wasm file in dist/tree-sitter/ and where npm puts it. */
 const GRAMMARS = {
   cuda: { file: "tree-sitter-cuda.wasm", npm: ["tree-sitter-cuda", "tree-sitter-cuda.wasm"] },
+  python: { file: "tree-sitter-python.wasm", npm: ["tree-sitter-python", "tree-sitter-python.wasm"] },
 } as const;
 
 export type GrammarName = keyof typeof GRAMMARS;

@@ -115,7 +115,9 @@ function renderAnalysis(data: ReportData): void {
   analysisNote.textContent =
     `The cost model on ${data.header.device.name}. Compulsory bytes: each input element read once and each output ` +
     "element written once; DRAM bytes: the modelled traffic, with coalescing and reuse. " +
-    (data.header.language === "cuda" ? "One row per kernel and template instantiation the file launches. Expand a row for its launch and resources." : "Expand a row for its launch.");
+    (data.header.language === "cuda" ? "One row per kernel and template instantiation the file launches. Expand a row for its launch and resources."
+    : data.header.language === "triton" ? "One row per kernel and configuration (autotune configs, launches, directives). Expand a row for its launch and resources."
+    : "Expand a row for its launch.");
   if (data.kernels.length === 0) {
     analysisHost.replaceChildren();
     analysisNote.textContent = `This file has no ${kernelsNoun(data)}.`;
@@ -155,6 +157,18 @@ function renderFindings(data: ReportData): void {
 
 function renderRuns(data: ReportData): void {
   runsSection.hidden = false;
+  if (data.header.language === "triton") {
+    // As for CUDA: KernelLens does not run Triton; Proton or do_bench measure it.
+    setChildren(
+      runsNote,
+      "KernelLens does not run Triton kernels (it runs WGSL compute shaders through WebGPU), so this report has the static model only. ",
+      "Measure the configurations with ",
+      h("code", null, "triton.testing.do_bench"),
+      " or Proton to compare with the predicted times.",
+    );
+    runsHost.replaceChildren();
+    return;
+  }
   if (data.header.language === "cuda") {
     // Not an empty history: KernelLens cannot run CUDA at all, so say so and where measurements come from instead.
     setChildren(
@@ -195,7 +209,10 @@ function render(data: ReportData): void {
   renderAnalysis(data);
   renderFindings(data);
   renderRuns(data);
-  const unchecked = data.header.language === "cuda" ? " without nvcc (registers and shared memory are the model's estimates)" : " without the WGSL compiler (KernelLens's parser only)";
+  const unchecked =
+    data.header.language === "cuda" ? " without nvcc (registers and shared memory are the model's estimates)"
+    : data.header.language === "triton" ? " without Triton's compiler (registers and shared memory are the model's estimates)"
+    : " without the WGSL compiler (KernelLens's parser only)";
   footer.textContent = `Made by KernelLens ${data.header.version} on ${formatDate(data.header.generatedAt)}${data.header.compilerChecked ? "" : unchecked}. This page is self-contained: it loads nothing from the network.`;
   // The canvas takes its colours from CSS variables when drawn: redraw when the system switches light and dark.
   window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => chart.refreshTheme());

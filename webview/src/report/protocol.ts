@@ -15,8 +15,8 @@ export const REPORT_DATA_VERSION = 1;
 export interface ReportHeader {
   /** The kernel file as the person named it (relative to where the CLI ran when inside it). */
   file: string;
-  /** The file's language: the page words the launch as it does (WGSL's workgroups, CUDA's blocks). Absent: WGSL. */
-  language?: "wgsl" | "cuda";
+  /** The file's language: the page words the launch as it does (WGSL's workgroups, CUDA's blocks, Triton's programs). Absent: WGSL. */
+  language?: "wgsl" | "cuda" | "triton";
   device: { id: string; name: string; source: "datasheet" | "measured" };
   /** When the report was made (ISO 8601, UTC). */
   generatedAt: string;
@@ -141,7 +141,7 @@ const triple = tuple<[number, number, number]>(size, size, size);
 
 const headerChecker: Checker<ReportHeader> = object<ReportHeader>({
   file: string({ maxLength: rooflineLimits.uriLength }),
-  language: optional(oneOf("wgsl", "cuda")),
+  language: optional(oneOf("wgsl", "cuda", "triton")),
   device: object<ReportHeader["device"]>({ id: name, name, source: oneOf("datasheet", "measured") }),
   generatedAt: string({ maxLength: 64 }),
   adapter: nullable(text),

@@ -3,7 +3,7 @@
 // Numbers are written with the Roofline panel's formatters (three significant digits, en-US, the same on every
 // machine), except counts a person checks by hand (FLOPs, bytes), which are written out in full.
 import { formatMs, formatNumber } from "../../../server/src/core/format";
-import { CUDA_WORDS, type LaunchWords, WGSL_WORDS } from "../../../server/src/core/model/launchWords";
+import { CUDA_WORDS, type LaunchWords, TRITON_WORDS, WGSL_WORDS } from "../../../server/src/core/model/launchWords";
 import { boundLabel, chartSources } from "../roofline/view";
 import { h, plural, type Child } from "../shared/dom";
 import type { TableColumn } from "../shared/sortableTable";
@@ -53,12 +53,12 @@ function kernelName(name: string): HTMLElement {
 
 /** The words of the file's language (the model's own: WGSL's invocations and workgroups, CUDA's threads and blocks). */
 export function launchWords(data: ReportData): LaunchWords {
-  return data.header.language === "cuda" ? CUDA_WORDS : WGSL_WORDS;
+  return data.header.language === "cuda" ? CUDA_WORDS : data.header.language === "triton" ? TRITON_WORDS : WGSL_WORDS;
 }
 
 /** What a file's kernels are called where the page counts them: WGSL's compute entry points, CUDA's `__global__` kernels. */
 export function kernelsNoun(data: ReportData): string {
-  return data.header.language === "cuda" ? "__global__ kernels" : "compute entry points";
+  return data.header.language === "cuda" ? "__global__ kernels" : data.header.language === "triton" ? "@triton.jit kernels" : "compute entry points";
 }
 
 // ---- Header ----

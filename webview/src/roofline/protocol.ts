@@ -126,7 +126,7 @@ const kernelChecker: Checker<RooflineKernelView> = object<RooflineKernelView>({
 
 export const rooflineResultChecker: Checker<RooflineResult> = object<RooflineResult>({
   uri: string({ maxLength: limits.uriLength, minLength: 1 }),
-  language: optional(oneOf("wgsl", "cuda")),
+  language: optional(oneOf("wgsl", "cuda", "triton")),
   device: deviceChecker,
   devices: arrayOf(deviceEntryChecker, { maxLength: limits.devices }),
   kernels: arrayOf(kernelChecker, { maxLength: limits.kernels }),
@@ -139,7 +139,7 @@ export const measuredOnChecker: Checker<RooflineMeasuredOn> = object<RooflineMea
 
 export const rooflineDataChecker: Checker<RooflineData> = object<RooflineData>({
   uri: string({ maxLength: limits.uriLength, minLength: 1 }),
-  language: optional(oneOf("wgsl", "cuda")),
+  language: optional(oneOf("wgsl", "cuda", "triton")),
   device: deviceChecker,
   devices: arrayOf(deviceEntryChecker, { maxLength: limits.devices }),
   kernels: arrayOf(kernelChecker, { maxLength: limits.kernels }),

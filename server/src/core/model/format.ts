@@ -3,10 +3,10 @@ import type { DeviceSpec } from "../devices/device";
 import { assumedLensText, assumptionsMarkdown } from "./assumptionsText";
 import { totalFlops } from "./flops";
 import { perUnit } from "./perUnit";
-import { CUDA_WORDS, type LaunchWords, WGSL_WORDS } from "./launchWords";
+import { CUDA_WORDS, type LaunchWords, TRITON_WORDS, WGSL_WORDS } from "./launchWords";
 import { COMPULSORY_DEFINITION, type AccessInfo, type KernelModel, type LoopInfo, type PerUnit, type Range } from "./types";
 
-export { CUDA_WORDS, type LaunchWords, WGSL_WORDS };
+export { CUDA_WORDS, type LaunchWords, TRITON_WORDS, WGSL_WORDS };
 
 export function si(x: number, unit: string, digits = 2): string {
   const abs = Math.abs(x);

@@ -23,3 +23,12 @@ export const CUDA_WORDS: LaunchWords = {
   invocation: "thread", invocations: "threads", workgroup: "block", workgroups: "blocks", Workgroup: "Block",
   workgroupMemory: "shared memory", WorkgroupMemory: "Shared memory", dispatch: "grid", Dispatch: "Grid",
 };
+
+/**
+ * Triton's: a kernel runs as programs (one per grid point, num_warps x 32 threads each, which Triton's code never
+ * names); shared memory and the grid as in CUDA.
+ */
+export const TRITON_WORDS: LaunchWords = {
+  invocation: "thread", invocations: "threads", workgroup: "program", workgroups: "programs", Workgroup: "Program",
+  workgroupMemory: "shared memory", WorkgroupMemory: "Shared memory", dispatch: "grid", Dispatch: "Grid",
+};
