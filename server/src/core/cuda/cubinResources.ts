@@ -5,8 +5,9 @@
 //
 // What nvcc 13 / ptxas write (measured here with `nvcc -arch=sm_90 -cubin`, compared with ptxas -v): the ELF section
 // `.nv.info` holds the per-function attributes as a list of entries `u8 format, u8 attribute, value`, the value's
-// shape given by the format (1: none; 2: one byte; 3: a u16; 4: a u16 size then that many bytes). The attributes read
-// here are all of format 4 with 8 bytes: a u32 symbol index (into `.symtab`, naming the function) and a u32 value.
+// shape given by the format (1: none, 2: one byte, 3: a u16, each in the two bytes after the header; 4: a u16 size
+// then that many bytes). The attributes read here are all of format 4 with 8 bytes: a u32 symbol index (into
+// `.symtab`, naming the function) and a u32 value.
 //   EIATTR_REGCOUNT (0x2f): registers per thread, ptxas -v's "Used N registers".
 //   EIATTR_FRAME_SIZE (0x11): the stack frame in bytes (ptxas -v's "N bytes stack frame"): the local memory each
 //     thread uses, spilled registers included; nonzero on a kernel with no local arrays means spills.
@@ -65,9 +66,9 @@ function attributes(elf: Elf, start: number, end: number): Attribute[] {
     const attribute = b.u8(at + 1);
     at += 2;
     let size: number;
-    if (format === EIFMT_NVAL) size = 0;
-    else if (format === EIFMT_BVAL) size = 1;
-    else if (format === EIFMT_HVAL) size = 2;
+    // Entries are 4-byte units: a value that is not a block fills the two bytes after the header (a byte value is
+    // padded, sm_120's 0x4a entries `02 4a 00 00`), so no entry leaves the rest misaligned.
+    if (format === EIFMT_NVAL || format === EIFMT_BVAL || format === EIFMT_HVAL) size = 2;
     else if (format === EIFMT_SVAL) {
       if (at + 2 > end) throw new Malformed(`a .nv.info entry at ${at - 2} is cut short`);
       size = b.u16(at);
