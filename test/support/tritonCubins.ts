@@ -11,12 +11,16 @@ const nvcc = findNvcc(undefined);
 /** Why the cubin tests cannot run here, or false. */
 export const noNvcc: string | false = "error" in nvcc ? `nvcc is not installed (${nvcc.error}): no real cubin to read` : false;
 
-/** An elementwise kernel (few registers) and one that keeps a 64-float array live (many, or spills under a cap). */
-export const TRITON_LIKE_CU = `
+/** An elementwise kernel: few registers. */
+export const ADD_KERNEL_CU = `
 extern "C" __global__ void add_kernel(const float* x, const float* y, float* out, int n) {
   int i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i < n) out[i] = x[i] + y[i];
 }
+`;
+
+/** A kernel that keeps a 64-float array live: many registers, or spills under a register cap. */
+export const MATMUL_KERNEL_CU = `
 extern "C" __global__ void matmul_kernel(const float* a, float* c, int n) {
   float acc[64];
 #pragma unroll
@@ -27,6 +31,9 @@ extern "C" __global__ void matmul_kernel(const float* a, float* c, int n) {
   c[threadIdx.x] = s;
 }
 `;
+
+/** Both kernels in one file. */
+export const TRITON_LIKE_CU = ADD_KERNEL_CU + MATMUL_KERNEL_CU;
 
 export interface CompiledCubin {
   readonly path: string;
