@@ -4,8 +4,8 @@
 // Never the user's module: it is not imported, so module-level code (GPU tensors, benchmarks) never runs.
 //
 // The functions are cut out of the text by their indentation (a `def` line and every following line indented deeper
-// or blank); decorators are not sent (the helper adds nothing but @jit: autotune and heuristics wrappers may call host
-// code, and the configuration is given explicitly). Pointer element types come from the caller (the analysis knows
+// or blank); each is sent as a plain `@triton.jit` function, its own decorators left out (autotune and heuristics
+// wrappers may call host code, and the configuration is given explicitly). Pointer element types come from the caller (the analysis knows
 // them from launches and directives); a pointer it does not know is compiled as `*fp32` and named in `assumed`, so the
 // result can say what it rests on.
 //
@@ -255,7 +255,8 @@ export function tritonCompileJob(text: string, input: TritonJobInput, arch: numb
     configKey: configKey(input.config),
     request: {
       kernel: kernel.name,
-      sources: sources.map((s) => s.text),
+      // Each as a @jit function again (its decorators were not cut out with it): helpers must be JIT functions too.
+      sources: sources.map((s) => `${" ".repeat(indentOf(s.text))}@triton.jit\n${s.text}`),
       imports: tritonImports(text),
       globals,
       signature,
