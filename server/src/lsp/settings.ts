@@ -30,9 +30,15 @@ export interface ServerSettings {
   readonly sassInlayHints: boolean;
   /** The background compile also compiles to PTX and cross-checks the model's FLOPs (`kernellens.cuda.ptxCheck`). */
   readonly cudaPtxCheck: boolean;
+  /** Compile Triton kernels with the user's Triton, and read Triton's cache, for exact resources (`kernellens.triton.compile`). */
+  readonly tritonCompile: boolean;
+  /** The Python whose Triton compiles (`kernellens.triton.pythonPath`); empty: the Python extension's interpreter. */
+  readonly tritonPythonPath: string;
+  /** The interpreter the Python extension has selected, which the VS Code client passes (`kernellens.triton.selectedInterpreter`). */
+  readonly tritonSelectedInterpreter: string;
 }
 
-export const defaultSettings: ServerSettings = { tintEnable: true, debounceMs: 30, defines: [], includePaths: [], device: DEFAULT_DEVICE_ID, codeLens: true, inlayHints: true, workspaceTrusted: false, assumedProblemSize: DEFAULT_ASSUMED_PROBLEM_SIZE, cudaCompile: true, cudaNvccPath: "", cudaFlags: [], cudaCompileDebounceMs: 1000, sassInlayHints: false, cudaPtxCheck: true };
+export const defaultSettings: ServerSettings = { tintEnable: true, debounceMs: 30, defines: [], includePaths: [], device: DEFAULT_DEVICE_ID, codeLens: true, inlayHints: true, workspaceTrusted: false, assumedProblemSize: DEFAULT_ASSUMED_PROBLEM_SIZE, cudaCompile: true, cudaNvccPath: "", cudaFlags: [], cudaCompileDebounceMs: 1000, sassInlayHints: false, cudaPtxCheck: true, tritonCompile: true, tritonPythonPath: "", tritonSelectedInterpreter: "" };
 
 /** A whole number of elements from 1 to 2^40; anything else (a string, 0, NaN) is the default. */
 function problemSize(v: unknown): number {
@@ -63,6 +69,9 @@ export function parseSettings(raw: unknown): ServerSettings {
     cudaCompileDebounceMs: typeof r.cuda?.compileDebounceMs === "number" && Number.isFinite(r.cuda.compileDebounceMs) ? Math.min(Math.max(r.cuda.compileDebounceMs, 0), 60_000) : defaultSettings.cudaCompileDebounceMs,
     sassInlayHints: r.inlayHints?.sass === true,
     cudaPtxCheck: r.cuda?.ptxCheck !== false && r.cuda?.ptxCheck !== "off",
+    tritonCompile: r.triton?.compile !== false && r.triton?.compile !== "off",
+    tritonPythonPath: typeof r.triton?.pythonPath === "string" ? r.triton.pythonPath.trim() : "",
+    tritonSelectedInterpreter: typeof r.triton?.selectedInterpreter === "string" ? r.triton.selectedInterpreter.trim() : "",
   };
 }
 
