@@ -66,6 +66,14 @@ export class KernelLensConfig {
   get cudaPtxCheck(): boolean {
     return this.c.get<boolean>("cuda.ptxCheck", true) !== false;
   }
+  // Triton's exact path (the user's Triton compiles, Triton's cache is read): the language server reads its own copy.
+  get tritonCompile(): boolean {
+    return this.c.get<boolean>("triton.compile", true) !== false;
+  }
+  /** The Python whose Triton compiles kernels; empty: the Python extension's selected interpreter. */
+  get tritonPythonPath(): string {
+    return this.c.get<string>("triton.pythonPath", "");
+  }
 
   // --- Runs and profiles ---
   /** Deadline of one run (warm-up and timed repeats together), in milliseconds. */
