@@ -7,6 +7,9 @@ import type { RunFeature } from "./run";
 import { explainRunTrust as explainTrust } from "./run/runLenses";
 import type { SweepFeature } from "./sweep";
 import { applyBestSweep as applyBest } from "./sweep/applyBest";
+import type { DesignSpaceData } from "../../webview/src/designSpace/protocol";
+import { pickTritonConfig as pickConfig } from "./tritonConfigs";
+import { showTritonDesignSpace } from "./tritonDesignSpace";
 
 export type Cmd = (...args: unknown[]) => unknown;
 
@@ -20,7 +23,14 @@ export interface CommandContext {
   readonly holder: ExtensionContextHolder;
   readonly run: RunFeature;
   readonly sweep: SweepFeature;
-  readonly panels: { readonly kernels: Showable; readonly roofline: Showable; readonly profiler: Showable; readonly designSpace: Showable };
+  readonly panels: {
+    readonly kernels: Showable;
+    readonly roofline: Showable;
+    readonly profiler: Showable;
+    readonly designSpace: Showable & { showPredicted(data: DesignSpaceData, title: string): void };
+  };
+  /** Starts the language server if it is still waiting for a document it reads (serverStart.ts). */
+  readonly startServer: () => Promise<void>;
 }
 
 export type CommandFactory = (ctx: CommandContext) => Cmd;
@@ -55,6 +65,13 @@ export const detectGpu: CommandFactory = (ctx) => async () => {
   });
   if (answer && isHelperError(answer)) ctx.holder.output.show(true);
 };
+
+// --- Triton ---
+/** Behind a multi-configuration lens: arguments `[uri, function, rows]`. */
+export const pickTritonConfig: CommandFactory = () => (uri, fn, rows) => pickConfig(uri, fn, rows);
+/** Arguments `[uri, function]` from a lens, none from the palette. */
+export const tritonDesignSpace: CommandFactory = (ctx) => (uri, fn) =>
+  showTritonDesignSpace({ holder: ctx.holder, startServer: ctx.startServer, showPredicted: (d, t) => ctx.panels.designSpace.showPredicted(d, t) }, uri, fn);
 
 // --- Sweeps (arguments `[uri, entry]` from a lens, none from the palette) ---
 export const sweep: CommandFactory = (ctx) => (uri, entry) => ctx.sweep.commands.sweep(uri, entry);

@@ -10,6 +10,7 @@ import { registerProfilerView } from "./panels/profilerView";
 import { registerRoofline } from "./panels/rooflineDeps";
 import { createRunFeature } from "./run";
 import { createSweepFeature } from "./sweep";
+import { startServerWhenNeeded } from "./serverStart";
 
 /**
  * Every command the extension registers, each id once and nowhere else. `contributed` is exactly package.json's
@@ -32,8 +33,10 @@ function createCommands(): { contributed: Record<string, cmd.CommandFactory>; in
       "kernellens.sweep": cmd.sweep,
       "kernellens.applyBestSweep": cmd.applyBestSweep,
       "kernellens.clearSweepCache": cmd.clearSweepCache,
+      "kernellens.tritonDesignSpace": cmd.tritonDesignSpace,
     },
     internal: {
+      "kernellens.pickTritonConfig": cmd.pickTritonConfig,
       "kernellens.explainRunTrust": cmd.explainRunTrust,
       "kernellens.detectGpu": cmd.detectGpu,
     },
@@ -41,7 +44,7 @@ function createCommands(): { contributed: Record<string, cmd.CommandFactory>; in
 }
 
 /** Builds the long-lived state and every feature; they are disposed with the extension. */
-function createContext(context: vscode.ExtensionContext): cmd.CommandContext {
+function createContext(context: vscode.ExtensionContext, startServer: () => Promise<void>): cmd.CommandContext {
   const holder = new ExtensionContextHolder(context);
   const log = (message: string) => holder.output.warn(message);
   const run = createRunFeature(context, holder);
@@ -58,19 +61,30 @@ function createContext(context: vscode.ExtensionContext): cmd.CommandContext {
     designSpace: registerDesignSpacePanel(context, { log }),
   };
   context.subscriptions.push(holder, run, sweep, ...Object.values(panels));
-  return { holder, run, sweep, panels };
+  return { holder, run, sweep, panels, startServer };
 }
 
 let holder: ExtensionContextHolder | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const ctx = createContext(context);
+  // The server starts now, unless the only documents open are Python files that do not import triton: then at the
+  // first document it reads, or the first KernelLens command (serverStart.ts).
+  const server: { current?: ReturnType<typeof startServerWhenNeeded> } = {};
+  const startServer = (): Promise<void> => server.current?.startNow() ?? Promise.resolve();
+  const ctx = createContext(context, startServer);
   holder = ctx.holder;
   const { contributed, internal } = createCommands();
   for (const [id, factory] of Object.entries({ ...contributed, ...internal })) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, factory(ctx)));
+    const handler = factory(ctx);
+    context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => {
+      void startServer();
+      return handler(...args);
+    }));
   }
-  await ctx.holder.start();
+  server.current = startServerWhenNeeded(() => ctx.holder.start());
+  context.subscriptions.push(server.current.disposable);
+  // As before for WGSL and CUDA: activation waits for the start it made.
+  await server.current.started();
 }
 
 export async function deactivate(): Promise<void> {

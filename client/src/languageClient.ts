@@ -5,6 +5,7 @@ import { ServerStatusNotification, type ServerStatusParams } from "../../server/
 import type { ServerStatusItem } from "./statusItem";
 import { withWorkspaceTrust } from "./workspaceBoundary";
 import { analysedDocumentSelector } from "./analysedDocuments";
+import { PythonSync } from "./pythonSync";
 
 export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, status: ServerStatusItem, headers: vscode.FileSystemWatcher): LanguageClient {
   const module = context.asAbsolutePath("dist/server.js");
@@ -20,6 +21,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     // Headers changed on disk reach the server as workspace/didChangeWatchedFiles (headerWatcher.ts).
     synchronize: { configurationSection: "kernellens", fileEvents: headers },
     middleware: {
+      // Python documents reach the server only once they import triton.
+      ...new PythonSync().middleware(),
       workspace: {
         // The server reads Workspace Trust with the settings: it decides whether #include may leave the workspace.
         configuration: async (params, token, next) => {

@@ -173,3 +173,9 @@ export {
   // Roofline panel: a recorded run as a measured point.
   measuredPointFromRun,
 } from "./lsp/rooflineRequest";
+
+// --- Triton (which Python documents the language server reads) ---
+export {
+  // Document selector, server start, document sync: a Python document is KernelLens's only when it imports triton.
+  importsTriton,
+} from "./core/triton/analyze";

@@ -3,6 +3,7 @@
 // Shared by client/ and server/ (and documented in docs/protocol.md; test/unit/protocol-doc.test.ts fails when
 // the document falls behind this file). Plain types only: no vscode or vscode-languageserver imports, so both
 // sides and the tests can use it.
+import type { SweepResult } from "./core/sweep/result";
 
 /** LSP-style 0-based position and range, as they cross the wire. */
 export interface WirePosition {
@@ -142,5 +143,21 @@ export interface RooflineResult {
   kernels: RooflineKernel[];
 }
 
+/**
+ * `kernellens/tritonDesignSpace` (client -> server request): a Triton kernel's configurations as a design space swept by
+ * prediction (the sweep result format, `search.method` `predict-only`, nothing run), for the Design-space panel.
+ * `function` picks the kernel function; without it every kernel function of the document is answered.
+ */
+export const TritonDesignSpaceRequest = "kernellens/tritonDesignSpace" as const;
+export interface TritonDesignSpaceParams {
+  uri: string;
+  function?: string;
+}
+export interface TritonDesignSpaceResult {
+  uri: string;
+  /** One per kernel function, in the file's order; empty for a document that is not Triton or has no kernel. */
+  designs: { function: string; result: SweepResult }[];
+}
+
 /** Every method name above, so the protocol document test can check each is documented. */
-export const allMethods = [DocumentKernelsRequest, ServerStatusNotification, RooflineRequest] as const;
+export const allMethods = [DocumentKernelsRequest, ServerStatusNotification, RooflineRequest, TritonDesignSpaceRequest] as const;

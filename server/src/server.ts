@@ -26,6 +26,9 @@ import {
   type RooflineResult,
   ServerStatusNotification,
   type ServerStatusParams,
+  TritonDesignSpaceRequest,
+  type TritonDesignSpaceParams,
+  type TritonDesignSpaceResult,
 } from "./protocol";
 import { TintCompiler } from "./tint/tintCompiler";
 import type { CudaGrammar, PythonGrammar } from "./analysisService";
@@ -39,6 +42,8 @@ import { cudaDocumentSymbols } from "./lsp/cudaSymbols";
 import { cudaHover } from "./lsp/cudaHover";
 import { tritonCodeLenses, tritonDocumentSymbols, tritonHover } from "./lsp/tritonViews";
 import { tritonCodeActions } from "./lsp/tritonCodeActions";
+import { tritonDesignSpace } from "./lsp/tritonDesignSpace";
+import { tritonFunctions } from "./lsp/tritonViews";
 import { modelledSource } from "./lsp/modelledSource";
 import { kernelsResult } from "./lsp/kernelsRequest";
 import { answerRoofline } from "./lsp/rooflineRequest";
@@ -53,6 +58,7 @@ import { modelOffReason, REQUEST_DEADLINE_MS } from "./lsp/documentLimits";
 import { within } from "./lsp/requestGuard";
 import type { DocumentState } from "./lsp/documentAnalyses";
 import { CudaCompiles } from "./lsp/cudaCompiles";
+import { TritonCompiles } from "./lsp/tritonCompiles";
 import { documentsReading, HEADER_CHANGE_DEBOUNCE_MS, HeaderChanges } from "./lsp/headerChanges";
 
 const connection = createConnection(ProposedFeatures.all);
@@ -103,6 +109,21 @@ const compiles = new CudaCompiles({
   updated: () => refreshViews(),
 });
 analyses.compiledCuda = (uri, text, s) => compiles.compiledFor(uri, text, s);
+// Triton's exact path in the background: the user's Triton compiles each kernel and configuration, or its cache has it.
+const tritonCompiles = new TritonCompiles({
+  document: (uri) => documents.get(uri),
+  settingsFor: (uri) => settings.get(uri),
+  analysisOf: async (uri) => {
+    const state = await analyses.current(uri);
+    if (!state || state.analysis.language !== "triton") return undefined;
+    const { source, device } = state.analysis;
+    return { version: state.version, kernels: source.kernels, irs: source.irs, computeCapability: device?.computeCapability };
+  },
+  reanalyze: (uri) => analyses.refresh(uri),
+  log,
+  updated: () => refreshViews(),
+});
+analyses.compiledTriton = (uri, text, s) => tritonCompiles.compiledFor(uri, text, s);
 
 /** Asks the client for lenses and hints again (where it can be asked): their numbers changed without an edit. */
 function refreshViews(): void {
@@ -172,6 +193,7 @@ connection.onDidChangeConfiguration(() => {
   void analyses.settingsChanged().finally(refreshViews);
   // The device, the flags or trust may have changed: compiles are done again under the new settings.
   compiles.settingsChanged(documents.all().map((d) => d.uri));
+  tritonCompiles.settingsChanged(documents.all().map((d) => d.uri));
 });
 
 documents.onDidOpen((e) => analyses.schedule(e.document.uri, 0));
@@ -181,6 +203,7 @@ documents.onDidChangeContent(async (e) => {
   if (!analyses.reads(e.document.uri)) return analyses.schedule(e.document.uri, 0);
   // Opened or edited: the document's running compile is cancelled at once; the next waits for the author to pause.
   void compiles.changed(e.document.uri);
+  void tritonCompiles.changed(e.document.uri);
   const s = await settings.get(e.document.uri);
   analyses.schedule(e.document.uri, s.debounceMs);
   analyses.scheduleDependents(e.document.uri, s.debounceMs);
@@ -205,6 +228,7 @@ documents.onDidClose((e) => {
   // A Python document never read as Triton had nothing published: nothing to clear.
   const published = kernelLanguageOf({ languageId: e.document.languageId, name: e.document.uri }) !== "triton" || analyses.get(e.document.uri) !== undefined;
   compiles.closed(e.document.uri);
+  tritonCompiles.closed(e.document.uri);
   analyses.forget(e.document.uri);
   settings.forget(e.document.uri);
   if (published) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -293,9 +317,23 @@ connection.onRequest(RooflineRequest, async (p: RooflineParams, token): Promise<
   return answerRoofline(p, state, measuredDevices(), state ? modelOffReason(state.mode) : undefined);
 });
 
+connection.onRequest(TritonDesignSpaceRequest, async (p: TritonDesignSpaceParams, token): Promise<TritonDesignSpaceResult> => {
+  const uri = p && typeof p.uri === "string" ? p.uri : "";
+  const state = uri ? await analysed(uri, token) : undefined;
+  if (!state || state.mode !== "full" || state.analysis.language !== "triton") return { uri, designs: [] };
+  const analysis = state.analysis;
+  const file = URI.parse(uri).scheme === "file" ? URI.parse(uri).fsPath : uri;
+  const names = typeof p.function === "string" ? [p.function] : [...tritonFunctions(analysis).keys()];
+  return { uri, designs: names.flatMap((fn) => {
+    const result = tritonDesignSpace(analysis, fn, file);
+    return result ? [{ function: fn, result }] : [];
+  }) };
+});
+
 connection.onShutdown(() => {
   headerChanges.dispose();
   compiles.dispose();
+  tritonCompiles.dispose();
 });
 
 documents.listen(connection);

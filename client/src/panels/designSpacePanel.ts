@@ -1,4 +1,5 @@
 // Host side of the Design-space panel: reads a sweep result file and its kernel, posts both to the page, opens a chosen variant.
+// It also shows a design given in memory (a Triton kernel's configurations swept by prediction: showPredicted).
 //
 // The panel follows one result file (picked by the user, passed as an argument, or remembered by a restored page)
 // and reloads it when it or its kernel changes on disk, so a sweep run again shows up by itself. Reading is through
@@ -110,6 +111,8 @@ export class DesignSpacePanel implements vscode.Disposable {
   private watched = "";
   /** The result file the panel shows. */
   private resultUri: vscode.Uri | undefined;
+  /** A design given in memory instead of a file (a Triton kernel's predicted configurations); nothing to watch. */
+  private predicted: DesignSpaceData | undefined;
   /** What the page was last sent: `openVariant` is honoured against this, never against page-supplied text. */
   private shown: { resultUri: string; result: SweepResult; baseline: string | null } | undefined;
   private pageReady = false;
@@ -133,6 +136,28 @@ export class DesignSpacePanel implements vscode.Disposable {
       panel = DesignSpacePanel.revive(webviewPanel, ctx, undefined);
     }
     panel.open(uri);
+    return panel;
+  }
+
+  /** Shows the panel on a design given in memory (no file is read or watched); `title` names it. */
+  static showPredicted(ctx: PanelContext, data: DesignSpaceData, title: string): DesignSpacePanel {
+    let panel = DesignSpacePanel.current;
+    if (panel) panel.panel.reveal(vscode.ViewColumn.Beside, true);
+    else {
+      const webviewPanel = vscode.window.createWebviewPanel(
+        DesignSpacePanel.viewType,
+        "Design space",
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        { ...webviewOptions(ctx.extensionUri), retainContextWhenHidden: false, enableFindWidget: true },
+      );
+      panel = DesignSpacePanel.revive(webviewPanel, ctx, undefined);
+    }
+    panel.resultUri = undefined;
+    panel.predicted = data;
+    panel.watched = "";
+    for (const d of panel.watchers.splice(0)) d.dispose();
+    panel.panel.title = `Design space: ${title}`;
+    void panel.load();
     return panel;
   }
 
@@ -187,6 +212,7 @@ export class DesignSpacePanel implements vscode.Disposable {
   }
 
   private open(uri: vscode.Uri): void {
+    this.predicted = undefined;
     if (this.resultUri?.toString() !== uri.toString()) {
       this.resultUri = uri;
       this.shown = undefined;
@@ -217,6 +243,11 @@ export class DesignSpacePanel implements vscode.Disposable {
   private async load(): Promise<void> {
     const resultUri = this.resultUri;
     if (!this.pageReady || this.disposed) return;
+    if (this.predicted) {
+      this.generation++;
+      this.post({ type: "sweep", data: this.predicted });
+      return;
+    }
     if (!resultUri) {
       // A panel restored without a result it can reopen.
       this.post({ type: "empty", reason: "Run KernelLens: Show Design Space to pick a sweep result file." });
@@ -332,7 +363,10 @@ export class DesignSpacePanel implements vscode.Disposable {
  * returns `show`, the handler of `kernellens.showDesignSpace` (no argument: pick a `*.sweep.json` file; a URI: that
  * file, with `{ beside: true }` after it: beside the active editor). Disposing the result also closes an open panel.
  */
-export function registerDesignSpacePanel(context: vscode.ExtensionContext, deps: DesignSpacePanelDeps): vscode.Disposable & { show(...args: unknown[]): Promise<void> } {
+export function registerDesignSpacePanel(
+  context: vscode.ExtensionContext,
+  deps: DesignSpacePanelDeps,
+): vscode.Disposable & { show(...args: unknown[]): Promise<void>; showPredicted(data: DesignSpaceData, title: string): void } {
   const ctx: PanelContext = { extensionUri: context.extensionUri, deps };
   const disposables = [
     vscode.window.registerWebviewPanelSerializer(DesignSpacePanel.viewType, {
@@ -358,6 +392,7 @@ export function registerDesignSpacePanel(context: vscode.ExtensionContext, deps:
       const uri = parseShowArgs(args) ?? (await pickResultFile());
       if (uri) DesignSpacePanel.createOrShow(ctx, uri, showBeside(args));
     },
+    showPredicted: (data: DesignSpaceData, title: string) => void DesignSpacePanel.showPredicted(ctx, data, title),
     dispose: () => {
       for (const d of disposables.splice(0)) d.dispose();
     },

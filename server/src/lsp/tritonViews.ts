@@ -100,6 +100,7 @@ export function tritonCodeLenses(doc: TextDocument, analysis: TritonFileAnalysis
     const title = best.predictedMs === null ? `$(graph) ${rows.length} configs: no estimate${assumed}` : `$(graph) ≈ ${timeText(best)} best of ${rows.length} configs: ${best.configText}${assumed}`;
     lenses.push({ range, command: { title, command: PICK_TRITON_CONFIG_COMMAND, arguments: [doc.uri, fn, rows], tooltip: `Predicted by the cost model on ${source.device.name} (not measured): pick a configuration` } });
     lenses.push({ range, command: { title: "$(graph-line) Roofline", command: "kernellens.showRoofline", arguments: [doc.uri, best.name] } });
+    lenses.push({ range, command: { title: "$(graph-scatter) Design space", command: "kernellens.tritonDesignSpace", arguments: [doc.uri, fn] } });
   }
   return lenses;
 }
