@@ -211,4 +211,14 @@ export interface KernelIR {
    * 64- and 128-bit loads (ptxas does: an SGEMM's `As[row * 8 + k]` over an unrolled k becomes LDS.128). Absent: no.
    */
   readonly mergesUnrolledSharedLoads?: boolean;
+  /**
+   * Registers per thread as the front-end estimates them from what it knows of its compiler (Triton: accumulator and
+   * operand tiles per thread); still an estimate. Absent: the model estimates from `privateValues`.
+   */
+  readonly estimatedRegisters?: number;
+  /**
+   * The tensor-core rate of the kernel's matrix instructions relative to the device's 16-bit tensor peak: 2 for fp8
+   * and int8 inputs, 0.5 for tf32 (fp32 inputs). Absent: 1.
+   */
+  readonly tensorRate?: number;
 }

@@ -174,6 +174,7 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
     flopsF32: t.flopsF32.value,
     flopsF16: t.flopsF16.value + t.flopsBF16.value,
     tensorFlops: t.tensorFlops.value,
+    ...(ir.tensorRate !== undefined ? { tensorRate: ir.tensorRate } : {}),
     intOps: t.intOps.value,
     addressIntOps: parallelism.addressIntOps,
     memoryInstructions: parallelism.memoryInstructions,

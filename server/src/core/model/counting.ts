@@ -26,7 +26,7 @@ export interface CountResult {
   readonly note?: string;
 }
 
-const ENUMERATE_LIMIT = 1 << 17;
+const ENUMERATE_LIMIT = 1 << 20;
 const SAMPLES = 20000;
 /** Samples once the work budget has run out: a coarser estimate, still bounded. */
 const SAMPLES_OVER_BUDGET = 500;

@@ -13,6 +13,7 @@ const SPILL_WORDS = 64;
 const MAX_IMMUTABLE_WORDS = 16;
 
 export function estimateRegisters(ir: KernelIR): number {
+  if (ir.estimatedRegisters !== undefined) return ir.estimatedRegisters;
   let regs = BASE_REGISTERS;
   let immutable = 0;
   for (const v of ir.privateValues) {

@@ -57,6 +57,8 @@ export interface RooflineInput {
   readonly flopsF16: number;
   /** Tensor-core FLOPs, priced at the device's tensor peak (its f16 peak where none is given). */
   readonly tensorFlops?: number;
+  /** The tensor cores' rate for the kernel's input type relative to their 16-bit peak (fp8: 2, tf32: 0.5). */
+  readonly tensorRate?: number;
   readonly intOps: number;
   /**
    * Integer ops in the source that are address arithmetic a compiler strength-reduces (see `kernelParallelism`):
@@ -206,7 +208,7 @@ type Term = "fp" | "int" | "special" | "issue" | "dram" | "l2" | "latency" | "wo
 
 export function roofline(device: DeviceSpec, x: RooflineInput): RooflineInfo {
   const tensor = x.tensorFlops ?? 0;
-  const tensorPeak = device.peakFlops.tensorF16 ?? device.peakFlops.f16;
+  const tensorPeak = (device.peakFlops.tensorF16 ?? device.peakFlops.f16) * (x.tensorRate ?? 1);
   const flops = x.flopsF32 + x.flopsF16 + tensor;
   const mainPeak = tensor > Math.max(x.flopsF16, x.flopsF32) ? tensorPeak : x.flopsF16 > x.flopsF32 ? device.peakFlops.f16 : device.peakFlops.f32;
   const ridge = mainPeak / device.dramBandwidthBytesPerSec;

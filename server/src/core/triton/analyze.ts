@@ -1,12 +1,25 @@
 // Analyses one Python file's Triton kernels without Python: parse with tree-sitter-python, read the kernels and the
 // configurations host code launches them with (host.ts), lower each (kernel, configuration) to the kernel IR at block
-// level (lower.ts), resolve its launch and run the shared cost model.
+// level (lower.ts), resolve its launch and run the shared cost model, then Triton's own findings (findings.ts).
 //
 // The core stays pure: the caller passes a parser with the tree-sitter-python grammar loaded. A file that does not
 // import triton is not parsed at all. Nothing here throws on bad input.
 import type { AnalyzeOptions } from "../analysis/sourceTypes";
-import type { CudaParser } from "../cuda/syntax";
-import type { TritonCompiledKernel, TritonSourceAnalysis } from "./types";
+import type { CoreDiagnostic } from "../diagnostic";
+import type { Directive } from "../directives/directives";
+import type { KernelIR } from "../kernel/ir";
+import { type LaunchSite, resolveLaunch, type ResolvedLaunch } from "../kernel/launch";
+import { type ExactResources, type KernelAnalysis, modelKernel } from "../model/analyzeKernel";
+import type { KernelModel } from "../model/types";
+import type { Span } from "../span";
+import { copyTree, type CudaParser, syntaxErrors } from "../cuda/syntax";
+import { parsePythonDirectives } from "./directives";
+import { tritonFindings } from "./findings";
+import { readTritonProgram } from "./host";
+import { lowerTritonKernel, type TritonFacts } from "./lower";
+import type { HostValue, TritonFunction, TritonLaunch, TritonProgram } from "./program";
+import { configKey, type TritonCompiledKernel, type TritonConfig, type TritonKernelSummary, type TritonResources, type TritonSourceAnalysis } from "./types";
+import { tritonWords } from "./words";
 
 /** A configured tree-sitter parser with the Python grammar loaded (web-tree-sitter's Parser is one). */
 export type PythonParser = CudaParser;
@@ -17,6 +30,8 @@ export interface TritonAnalyzeOptions {
   readonly model?: NonNullable<AnalyzeOptions["model"]> & { readonly compiled?: readonly TritonCompiledKernel[] };
   /** Milliseconds after which no further kernel or configuration is analysed. */
   readonly timeMs?: number;
+  /** Configurations analysed per kernel (an autotune list can be long). */
+  readonly maxConfigs?: number;
 }
 
 /** Whether a Python text imports triton (cheap: a file without it is never parsed). */
@@ -24,7 +39,308 @@ export function importsTriton(text: string): boolean {
   return /^[ \t]*(?:import[ \t]+triton\b|from[ \t]+triton\b)/m.test(text);
 }
 
-export function analyzeTritonSource(text: string, options: TritonAnalyzeOptions): TritonSourceAnalysis {
-  void options;
-  return { language: "triton", text, importsTriton: importsTriton(text), diagnostics: [], kernels: [], models: new Map(), irs: new Map(), launches: new Map(), directives: [], timings: { parseMs: 0, readMs: 0, lowerMs: 0, modelMs: 0 } };
+const DEFAULT_NUM_WARPS = 4;
+const DEFAULT_NUM_STAGES = 3;
+const MAX_CONFIGS = 32;
+const MAX_KERNELS = 64;
+
+const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
+
+/** What the analysis keeps of each analysed kernel besides its model: its facts, for findings and resources. */
+export interface TritonAnalysedKernel {
+  readonly summary: TritonKernelSummary;
+  readonly facts: TritonFacts;
 }
+
+export function analyzeTritonSource(text: string, options: TritonAnalyzeOptions): TritonSourceAnalysis & { readonly facts: ReadonlyMap<string, TritonFacts> } {
+  const t0 = now();
+  const empty = { language: "triton" as const, text, importsTriton: false, diagnostics: [], kernels: [], models: new Map(), irs: new Map(), launches: new Map(), directives: [], facts: new Map(), timings: { parseMs: 0, readMs: 0, lowerMs: 0, modelMs: 0 } };
+  if (!importsTriton(text)) return empty;
+  const diagnostics: CoreDiagnostic[] = [];
+  let program: TritonProgram;
+  let parseMs = 0;
+  try {
+    const tree = options.parser.parse(text);
+    if (!tree) return { ...empty, importsTriton: true };
+    try {
+      for (const e of syntaxErrors(tree)) {
+        diagnostics.push({ severity: "warning", code: "triton-syntax", message: e.missing ? `the Python grammar expected '${e.missing}' here; the analysis skips it` : "the Python grammar cannot parse this; the analysis skips it", span: { start: e.start, end: Math.max(e.end, e.start) }, source: "kernellens" });
+      }
+      const root = copyTree(tree, () => true);
+      parseMs = now() - t0;
+      program = readTritonProgram(root, text);
+    } finally {
+      tree.delete?.();
+    }
+  } catch (err) {
+    diagnostics.push({ severity: "error", code: "triton-parser", message: `the Python parser failed: ${(err as Error).message}`, span: { start: 0, end: 0 }, source: "kernellens" });
+    return { ...empty, importsTriton: true, diagnostics };
+  }
+  const t1 = now();
+  for (const n of program.notes) diagnostics.push({ severity: "info", code: "triton-host", message: n.message, span: n.span, source: "kernellens" });
+  const parsed = parsePythonDirectives(text);
+  diagnostics.push(...parsed.problems);
+
+  const kernels: TritonKernelSummary[] = [];
+  const models = new Map<string, KernelAnalysis>();
+  const irs = new Map<string, KernelIR>();
+  const launches = new Map<string, ResolvedLaunch>();
+  const facts = new Map<string, TritonFacts>();
+  let lowerMs = 0, modelMs = 0;
+  const calledByKernels = helpersCalled(program, text);
+  const kernelFns = [...program.functions.values()].filter((f) => program.launches.some((l) => l.kernel === f.name) || f.autotune || !calledByKernels.has(f.name));
+  const scopes = scopeDirectives(text, parsed, kernelFns);
+  const limit = options.maxConfigs ?? MAX_CONFIGS;
+  for (const fn of kernelFns.slice(0, MAX_KERNELS)) {
+    const own = scopes.get(fn.name)!;
+    const configs = configsOf(fn, program, text, own.configs, diagnostics).map((c) => (own.pointerTypes.size > 0 ? { ...c, pointerTypes: new Map([...c.pointerTypes, ...own.pointerTypes]) } : c));
+    if (configs.length > limit) diagnostics.push({ severity: "info", code: "triton-config-limit", message: `'${fn.name}' has ${configs.length} configurations: the first ${limit} are analysed`, span: fn.nameSpan, source: "kernellens" });
+    const several = configs.length > 1;
+    for (const c of configs.slice(0, limit)) {
+      if (options.timeMs !== undefined && now() - t0 > options.timeMs) break;
+      const config = c.config;
+      const configText = shortConfig(config);
+      const name = several ? `${fn.name} [${configText}]` : fn.name;
+      const tl = now();
+      let lowered: ReturnType<typeof lowerTritonKernel>;
+      try {
+        lowered = lowerTritonKernel({
+          fn, functions: program.functions, text, name,
+          constexprs: new Map(config.constexprs.map((x) => [x.name, x.value])),
+          numWarps: config.numWarps, numStages: config.numStages,
+          pointerTypes: c.pointerTypes, knownInts: c.ints, globals: program.globals,
+        });
+      } catch (err) {
+        diagnostics.push({ severity: "info", code: "model-failed", message: `KernelLens could not lower '${name}' (please report it): ${(err as Error).message}`, span: fn.nameSpan, source: "kernellens" });
+        continue;
+      } finally {
+        lowerMs += now() - tl;
+      }
+      const ir = lowered.ir;
+      const threads = config.numWarps * 32;
+      const site: LaunchSite = {
+        block: [threads, 1, 1],
+        ...(c.grid ? { dispatch: c.grid } : {}),
+        values: c.ints,
+        bufferCounts: c.bufferCounts,
+        directiveFor: (pname, value) => (pname === "dispatch" ? `# @grid ${(Array.isArray(value) ? value : [value]).join(", ")}` : `# @arg ${pname} = ${Array.isArray(value) ? value[0] : value}`),
+      };
+      let launch: ResolvedLaunch;
+      try {
+        launch = resolveLaunch(ir, own.directives, { given: options.model?.given, subgroupSize: options.model?.device.warpSize ?? 32, infer: { problemSize: options.model?.problemSize }, site });
+      } catch (err) {
+        diagnostics.push({ severity: "info", code: "model-failed", message: `KernelLens could not resolve the launch of '${name}' (please report it): ${(err as Error).message}`, span: fn.nameSpan, source: "kernellens" });
+        continue;
+      }
+      for (const p of launch.problems) diagnostics.push(p);
+      const compiled = options.model?.compiled?.find((k) => k.function === fn.name && k.configKey === configKey(config));
+      const resources: TritonResources = compiled
+        ? { sharedBytes: compiled.sharedBytes, registersPerThread: compiled.registersPerThread, source: "exact", detail: compiled.source, spills: compiled.spills }
+        : { sharedBytes: lowered.facts.sharedBytes, registersPerThread: lowered.facts.registers, source: "estimated", detail: `shared memory: ${lowered.facts.sharedDetail}; registers: ${lowered.facts.registerDetail}` };
+      irs.set(name, ir);
+      launches.set(name, launch);
+      facts.set(name, lowered.facts);
+      const source: TritonKernelSummary["launch"]["source"] = !launch.input ? "none" : own.directives.some((d) => d.kind === "dispatch") ? "directive" : c.grid ? "code" : "inferred";
+      kernels.push({ name, function: fn.name, nameSpan: fn.nameSpan, span: fn.span, config, configText, launch: { grid: launch.dispatch, source, ...(c.site ? { site: c.site } : {}) }, resources });
+      if (!options.model) continue;
+      try {
+        const tm = now();
+        const exact: ExactResources | undefined = compiled ? { registers: compiled.registersPerThread, staticSharedBytes: compiled.sharedBytes, spillStoreBytes: compiled.spills, spillLoadBytes: compiled.spills, source: compiled.source } : undefined;
+        const result = modelKernel(ir, launch, options.model.device, options.model.budget, exact);
+        modelMs += now() - tm;
+        const model = withoutSlots(result.model, lowered.facts);
+        const kernelDiagnostics: CoreDiagnostic[] = [
+          ...result.findings.filter((f) => f.code !== "webgpu-limits").map((f) => ({ severity: f.severity, code: f.code, message: tritonWords(f.message), span: f.span, source: "kernellens" as const })),
+          ...tritonFindings({ name, fn, config, facts: lowered.facts, launch, model, device: options.model.device, resources }),
+        ];
+        models.set(name, { model, diagnostics: kernelDiagnostics });
+        diagnostics.push(...kernelDiagnostics.map((d) => (several ? { ...d, message: `${d.message} (configuration ${configText})` } : d)));
+      } catch (err) {
+        diagnostics.push({ severity: "info", code: "model-failed", message: `the cost model failed on '${name}' (please report it): ${(err as Error).message}`, span: fn.nameSpan, source: "kernellens" });
+      }
+    }
+  }
+  return {
+    language: "triton", text, importsTriton: true, diagnostics: onePerPlace(diagnostics), kernels, models, irs, launches, directives: parsed.directives, facts,
+    timings: { parseMs, readMs: t1 - t0 - parseMs, lowerMs, modelMs },
+  };
+}
+
+/** A configuration to analyse, with the launch values that go with it. */
+interface ConfigCase {
+  readonly config: TritonConfig;
+  readonly pointerTypes: ReadonlyMap<string, string>;
+  readonly ints: ReadonlyMap<string, number>;
+  readonly bufferCounts: ReadonlyMap<string, number>;
+  readonly grid?: readonly [number, number, number];
+  readonly site?: Span;
+}
+
+/**
+ * The configurations of a kernel: `# @config` lines above it win; else each `triton.Config` of its autotune list
+ * with its first launch's arguments; else each distinct launch in the file; else the constexprs' defaults.
+ */
+function configsOf(fn: TritonFunction, program: TritonProgram, text: string, directives: readonly { values: ReadonlyMap<string, number | boolean | string>; numWarps?: number; numStages?: number; span: Span }[], diagnostics: CoreDiagnostic[]): ConfigCase[] {
+  const launches = program.launches.filter((l) => l.kernel === fn.name);
+  const out: ConfigCase[] = [];
+  const seen = new Set<string>();
+  const add = (values: ReadonlyMap<string, number | boolean | string>, numWarps: number | undefined, numStages: number | undefined, source: TritonConfig["source"], span: Span | undefined, launch: TritonLaunch | undefined): void => {
+    const args = new Map<string, HostValue>(launch?.args ?? []);
+    for (const [k, v] of values) args.set(k, typeof v === "number" ? (Number.isInteger(v) ? { k: "int", v } : { k: "float", v }) : typeof v === "boolean" ? { k: "bool", v } : { k: "str", v });
+    // Heuristics compute constexprs from the other arguments.
+    for (const h of fn.heuristics ?? []) {
+      if (args.has(h.name) && values.has(h.name)) continue;
+      const v = h.compute(args);
+      if (v.k === "int" || v.k === "float" || v.k === "bool" || v.k === "str") args.set(h.name, v);
+    }
+    const constexprs: { name: string; value: number | boolean | string }[] = [];
+    for (const p of fn.params) {
+      if (!p.constexpr) continue;
+      const v = args.get(p.name);
+      const value = v && (v.k === "int" || v.k === "float" || v.k === "bool" || v.k === "str") ? v.v : defaultOf(p.defaultValue, program, text);
+      if (value !== undefined) constexprs.push({ name: p.name, value });
+    }
+    const config: TritonConfig = { constexprs, numWarps: numWarps ?? launch?.numWarps ?? DEFAULT_NUM_WARPS, numStages: numStages ?? launch?.numStages ?? DEFAULT_NUM_STAGES, source, ...(span ? { span } : {}) };
+    const key = configKey(config);
+    if (seen.has(key)) return;
+    seen.add(key);
+    const pointerTypes = new Map<string, string>();
+    const ints = new Map<string, number>();
+    const bufferCounts = new Map<string, number>();
+    for (const p of fn.params) {
+      const v = args.get(p.name);
+      if (!v) continue;
+      if (v.k === "tensor") {
+        if (v.dtype) pointerTypes.set(p.name, v.dtype);
+        if (v.shape && v.shape.every((d) => d !== undefined)) bufferCounts.set(p.name, v.shape.reduce<number>((a, d) => a * (d as number), 1));
+      } else if (v.k === "int" && !p.constexpr) ints.set(p.name, v.v);
+      else if (v.k === "bool" && !p.constexpr) ints.set(p.name, v.v ? 1 : 0);
+    }
+    let grid: [number, number, number] | undefined;
+    if (launch) {
+      const meta = new Map<string, HostValue>(args);
+      for (const c of constexprs) meta.set(c.name, typeof c.value === "number" ? { k: "int", v: c.value } : typeof c.value === "boolean" ? { k: "bool", v: c.value } : { k: "str", v: c.value });
+      const g = safeGrid(launch, meta);
+      if (g && g.length > 0 && g.every((x) => typeof x === "number" && Number.isFinite(x) && x >= 0)) grid = [g[0] as number, (g[1] as number) ?? 1, (g[2] as number) ?? 1];
+      else diagnostics.push({ severity: "info", code: "triton-grid", message: `the grid '${launch.gridText}' of this launch cannot be evaluated from the file: the number of programs is inferred (state it with # @grid above the kernel)`, span: launch.span, source: "kernellens" });
+    }
+    out.push({ config, pointerTypes, ints, bufferCounts, ...(grid ? { grid } : {}), ...(launch ? { site: launch.span } : {}) });
+  };
+  if (directives.length > 0) {
+    for (const d of directives) add(d.values, d.numWarps, d.numStages, "directive", d.span, launches[0]);
+    return out;
+  }
+  const tuned = fn.autotune?.configs ?? [];
+  if (tuned.length > 0) {
+    for (const c of tuned) add(c.constexprs, c.numWarps, c.numStages, "autotune", c.span, launches[0]);
+    return out;
+  }
+  if (fn.autotune?.unreadable) diagnostics.push({ severity: "info", code: "triton-autotune", message: `the autotune configs cannot be read from the file (${fn.autotune.unreadable}): state one with # @config above the kernel`, span: fn.autotune.span, source: "kernellens" });
+  for (const l of launches.slice(0, 8)) add(new Map(), undefined, undefined, "launch", l.span, l);
+  if (out.length === 0) add(new Map(), undefined, undefined, "default", undefined, undefined);
+  return out;
+}
+
+function safeGrid(launch: TritonLaunch, meta: ReadonlyMap<string, HostValue>): readonly (number | undefined)[] | undefined {
+  try {
+    return launch.grid(meta);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A constexpr parameter's default, where it is a literal or a module constant. */
+function defaultOf(node: TritonFunction["params"][number]["defaultValue"], program: TritonProgram, text: string): number | boolean | string | undefined {
+  if (!node) return undefined;
+  const nodeText = (n: { start: number; end: number }): string => text.slice(n.start, n.end).replace(/_/g, "");
+  if (node.type === "integer" || node.type === "float") return Number(nodeText(node));
+  if (node.type === "true") return true;
+  if (node.type === "false") return false;
+  if (node.type === "identifier") {
+    const g = program.globals.get(nodeText(node));
+    if (g && (g.k === "int" || g.k === "float" || g.k === "bool" || g.k === "str")) return g.v;
+  }
+  return undefined;
+}
+
+/** `BLOCK_M=128 BLOCK_N=256 w8 s3`: what tells configurations apart. */
+export function shortConfig(c: TritonConfig): string {
+  return [...c.constexprs.filter((x) => typeof x.value !== "string" || x.value.length < 12).map((x) => `${x.name}=${String(x.value)}`), `w${c.numWarps}`, `s${c.numStages}`].join(" ");
+}
+
+/** Names of @triton.jit functions other jit functions call (helpers, inlined; not kernels unless launched). */
+function helpersCalled(program: TritonProgram, text: string): Set<string> {
+  const out = new Set<string>();
+  for (const f of program.functions.values()) {
+    const body = text.slice(f.node.start, f.node.end);
+    for (const g of program.functions.keys()) if (g !== f.name && new RegExp(`\\b${g}\\s*\\(`).test(body)) out.add(g);
+  }
+  return out;
+}
+
+/** Directives above a kernel's decorators are its own; those before the first definition apply to every kernel. */
+function scopeDirectives(text: string, parsed: ReturnType<typeof parsePythonDirectives>, fns: readonly TritonFunction[]): Map<string, { directives: Directive[]; configs: ReturnType<typeof parsePythonDirectives>["configs"][number][]; pointerTypes: Map<string, string> }> {
+  const out = new Map(fns.map((f) => [f.name, { directives: [] as Directive[], configs: [] as ReturnType<typeof parsePythonDirectives>["configs"][number][], pointerTypes: new Map<string, string>() }]));
+  const first = fns.length > 0 ? Math.min(...fns.map((f) => f.span.start)) : Infinity;
+  const firstDef = /^(?:def|class|@)/m.exec(text)?.index ?? Infinity;
+  const owner = (at: number): TritonFunction | "all" | undefined => {
+    const next = nextCode(text, at);
+    const f = fns.find((x) => x.span.start === next);
+    if (f) return f;
+    return at < Math.min(first, firstDef) ? "all" : undefined;
+  };
+  for (const d of parsed.directives) {
+    const o = owner(d.span.end);
+    if (o === "all") for (const v of out.values()) v.directives.push(d);
+    else if (o) out.get(o.name)!.directives.push(d);
+  }
+  for (const c of parsed.configs) {
+    const o = owner(c.span.end);
+    if (o && o !== "all") out.get(o.name)!.configs.push(c);
+  }
+  for (const p of parsed.pointerTypes) {
+    const o = owner(p.span.end);
+    if (o === "all") for (const v of out.values()) v.pointerTypes.set(p.name, p.dtype);
+    else if (o) out.get(o.name)!.pointerTypes.set(p.name, p.dtype);
+  }
+  return out;
+}
+
+/** The next offset that is code: blank lines and comments skipped. */
+function nextCode(text: string, pos: number): number {
+  let i = pos;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === " " || c === "\t" || c === "\n" || c === "\r") i++;
+    else if (c === "#") {
+      const nl = text.indexOf("\n", i);
+      i = nl < 0 ? text.length : nl + 1;
+    } else break;
+  }
+  return i;
+}
+
+/** The model without the per-thread vector slots (IR loops of the layout, not loops of the source). */
+function withoutSlots(m: KernelModel, facts: TritonFacts): KernelModel {
+  const slotSpans = new Set(facts.accesses.map((a) => `${a.span.start}:${a.span.end}`));
+  return {
+    ...m,
+    loops: m.loops.filter((l) => !(slotSpans.has(`${l.span.start}:${l.span.end}`) && l.headerEnd === l.span.start) && l.headerEnd !== l.span.start),
+    unknowns: m.unknowns.map((u) => ({ ...u, reason: tritonWords(u.reason) })),
+    assumptions: m.assumptions.map((a) => ({ ...a, reason: tritonWords(a.reason) })),
+  };
+}
+
+/** One diagnostic per place and message (a finding of several configurations is said once). */
+function onePerPlace(list: readonly CoreDiagnostic[]): CoreDiagnostic[] {
+  const seen = new Set<string>();
+  const out: CoreDiagnostic[] = [];
+  for (const d of list) {
+    const key = `${d.code}:${d.span.start}:${d.span.end}:${d.message.replace(/ \(configuration [^)]*\)$/, "")}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}
+
