@@ -26,6 +26,9 @@ import {
   type RooflineResult,
   ServerStatusNotification,
   type ServerStatusParams,
+  TritonDesignSpaceRequest,
+  type TritonDesignSpaceParams,
+  type TritonDesignSpaceResult,
 } from "./protocol";
 import { TintCompiler } from "./tint/tintCompiler";
 import type { CudaGrammar, PythonGrammar } from "./analysisService";
@@ -39,6 +42,8 @@ import { cudaDocumentSymbols } from "./lsp/cudaSymbols";
 import { cudaHover } from "./lsp/cudaHover";
 import { tritonCodeLenses, tritonDocumentSymbols, tritonHover } from "./lsp/tritonViews";
 import { tritonCodeActions } from "./lsp/tritonCodeActions";
+import { tritonDesignSpace } from "./lsp/tritonDesignSpace";
+import { tritonFunctions } from "./lsp/tritonViews";
 import { modelledSource } from "./lsp/modelledSource";
 import { kernelsResult } from "./lsp/kernelsRequest";
 import { answerRoofline } from "./lsp/rooflineRequest";
@@ -310,6 +315,19 @@ connection.onRequest(RooflineRequest, async (p: RooflineParams, token): Promise<
   const state = uri ? await analysed(uri, token) : undefined;
   // This machine's calibrated adapters join the device list, so the panel can model on a measured profile too.
   return answerRoofline(p, state, measuredDevices(), state ? modelOffReason(state.mode) : undefined);
+});
+
+connection.onRequest(TritonDesignSpaceRequest, async (p: TritonDesignSpaceParams, token): Promise<TritonDesignSpaceResult> => {
+  const uri = p && typeof p.uri === "string" ? p.uri : "";
+  const state = uri ? await analysed(uri, token) : undefined;
+  if (!state || state.mode !== "full" || state.analysis.language !== "triton") return { uri, designs: [] };
+  const analysis = state.analysis;
+  const file = URI.parse(uri).scheme === "file" ? URI.parse(uri).fsPath : uri;
+  const names = typeof p.function === "string" ? [p.function] : [...tritonFunctions(analysis).keys()];
+  return { uri, designs: names.flatMap((fn) => {
+    const result = tritonDesignSpace(analysis, fn, file);
+    return result ? [{ function: fn, result }] : [];
+  }) };
 });
 
 connection.onShutdown(() => {
