@@ -90,6 +90,13 @@ function copyTreeSitter() {
   }
 }
 
+/** Triton's compile helper, which the user's Python runs (server/src/triton/tritonCompiler.ts looks in dist/python). */
+function copyPythonHelpers() {
+  const to = join(dist, "python");
+  mkdirSync(to, { recursive: true });
+  cpSync(join(root, "server", "python", "triton_compile.py"), join(to, "triton_compile.py"));
+}
+
 async function main() {
   if (production) rmSync(dist, { recursive: true, force: true });
   mkdirSync(dist, { recursive: true });
@@ -117,6 +124,7 @@ async function main() {
   }
   copyDawn();
   copyTreeSitter();
+  copyPythonHelpers();
   copyWebviewAssets(pages);
   if (watch) {
     const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
