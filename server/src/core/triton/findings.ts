@@ -80,7 +80,7 @@ export function tritonFindings(x: TritonFindingInput): CoreDiagnostic[] {
   const limit = x.device.maxSharedMemoryPerBlockBytes;
   if (x.resources.sharedBytes > limit) {
     const at = x.config.span ?? x.fn.nameSpan;
-    diag("error", "triton-shared-memory-overflow", `configuration ${configName(x.config)} needs ${kib(x.resources.sharedBytes)} of shared memory (${x.resources.source}: ${x.resources.detail}) but ${x.device.name} gives a block at most ${kib(limit)}: Triton refuses to launch it (OutOfResources). Lower BLOCK_K, the block sizes or num_stages`, at);
+    diag("error", "triton-shared-memory-overflow", `configuration ${configName(x.config)} needs ${kib(x.resources.sharedBytes)} of shared memory (${x.resources.source}: ${x.resources.source === "estimated" ? x.facts.sharedDetail : x.resources.detail}) but ${x.device.name} gives a block at most ${kib(limit)}: Triton refuses to launch it (OutOfResources). Lower BLOCK_K, the block sizes or num_stages`, at);
   }
   return out;
 }
