@@ -4,6 +4,7 @@ import { DidChangeConfigurationNotification, LanguageClient, type LanguageClient
 import { ServerStatusNotification, type ServerStatusParams } from "../../server/src/protocol";
 import type { ServerStatusItem } from "./statusItem";
 import { withWorkspaceTrust } from "./workspaceBoundary";
+import { PythonInterpreters, withPythonInterpreter } from "./pythonInterpreter";
 import { analysedDocumentSelector } from "./analysedDocuments";
 import { PythonSync } from "./pythonSync";
 
@@ -13,6 +14,11 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6009"] } },
   };
+  // The Python extension's interpreter compiles Triton kernels (kernellens.triton.pythonPath overrides it).
+  const interpreters = new PythonInterpreters(() => {
+    if (client.isRunning()) void client.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  });
+  context.subscriptions.push(interpreters);
   const clientOptions: LanguageClientOptions = {
     documentSelector: analysedDocumentSelector,
     outputChannel: output,
@@ -27,7 +33,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
         // The server reads Workspace Trust with the settings: it decides whether #include may leave the workspace.
         configuration: async (params, token, next) => {
           const result = await next(params, token);
-          return Array.isArray(result) ? withWorkspaceTrust(params.items, result, vscode.workspace.isTrusted) : result;
+          if (!Array.isArray(result)) return result;
+          return withPythonInterpreter(params.items, withWorkspaceTrust(params.items, result, vscode.workspace.isTrusted), await interpreters.forItems(params.items));
         },
       },
     },
