@@ -77,7 +77,9 @@ export function analyzeTritonSource(text: string, options: TritonAnalyzeOptions)
     return { ...empty, importsTriton: true, diagnostics };
   }
   const t1 = now();
-  for (const n of program.notes) diagnostics.push({ severity: "info", code: "triton-host", message: n.message, span: n.span, source: "kernellens" });
+  // A grid lambda reads the configuration's constexprs: host code alone cannot evaluate it, the analysis of each
+  // configuration does (and says so where it cannot).
+  for (const n of program.notes.filter((x) => !/^grid dimension/.test(x.message))) diagnostics.push({ severity: "info", code: "triton-host", message: n.message, span: n.span, source: "kernellens" });
   const parsed = parsePythonDirectives(text);
   diagnostics.push(...parsed.problems);
 
