@@ -71,8 +71,9 @@ describe("registers from a cubin (nvcc 13, checked against ptxas -v)", { skip: n
     if ("error" in regs) assert.fail(regs.error);
     assert.equal(regs.registers, oracle.registers);
     assert.equal(regs.registers, 32);
-    // Triton's n_spills: local memory per thread in 4-byte words.
-    assert.equal(regs.spills, Math.ceil(oracle.stackFrameBytes! / 4));
+    // Local memory per thread in bytes, as the driver reports it (Triton's n_spills is this / 4).
+    assert.equal(regs.spills, oracle.stackFrameBytes);
+    assert.ok(regs.spills > 0);
     const read = cubinResources(bytes);
     if ("error" in read) assert.fail(read.error);
     assert.equal(read.kernels.find((k) => k.name === "matmul_kernel")!.maxRegisters, 32);

@@ -5,9 +5,9 @@
 // Shared memory and num_warps come from Triton's metadata (`shared` is what the launcher asks the driver for: Triton
 // allocates all its shared memory dynamically, so the cubin's `.nv.shared` says nothing). Registers and spills come
 // from the cubin (core/cuda/cubinResources.ts): Triton's own `n_regs`/`n_spills` are filled in by the CUDA driver
-// when the binary loads, so they need a GPU. `spills` here is Triton's `n_spills`: the kernel's local memory per
-// thread (the stack frame, where spilled registers go) in 4-byte words, which is how Triton's driver computes it from
-// CU_FUNC_ATTRIBUTE_LOCAL_SIZE_BYTES.
+// when the binary loads, so they need a GPU. `spills` here is the kernel's local memory per thread in bytes (the stack
+// frame, where spilled registers go: what the driver reports as CU_FUNC_ATTRIBUTE_LOCAL_SIZE_BYTES); Triton's own
+// `n_spills` is that divided by 4. A Triton kernel has no local arrays, so a nonzero frame is spilling.
 //
 // The cache's metadata is JSON Triton writes with `json.dumps(metadata)` (python/triton/compiler/compiler.py,
 // `compile`: the hash, the target as {backend, arch, warp_size}, every backend option (num_warps, num_stages,
@@ -164,14 +164,14 @@ export function entryNameMatches(entry: string, fn: string): boolean {
   return entry.startsWith(`${fn}_`) && /^(?:\d+[a-z]*)+$/.test(entry.slice(fn.length + 1));
 }
 
-/** Registers and Triton's `n_spills` of the kernel named `entry` in `cubin`, or why not. */
+/** Registers and local memory bytes per thread (`spills`; Triton's n_spills x 4) of the kernel `entry` in `cubin`. */
 export function registersFromCubin(cubin: Uint8Array, entry: string): { readonly registers: number; readonly spills: number; readonly sm: number | null } | { readonly error: string } {
   const read = cubinResources(cubin);
   if ("error" in read) return read;
   const k = read.kernels.find((x) => x.name === entry) ?? (read.kernels.length === 1 ? read.kernels[0] : undefined);
   if (!k) return { error: `the cubin has no kernel named ${entry} (it has ${read.kernels.map((x) => x.name).join(", ") || "none"})` };
   if (k.registers === null) return { error: `the cubin does not say how many registers ${k.name} uses` };
-  return { registers: k.registers, spills: Math.ceil((k.frameBytes ?? 0) / 4), sm: read.sm };
+  return { registers: k.registers, spills: k.frameBytes ?? 0, sm: read.sm };
 }
 
 type Config = Pick<TritonConfig, "constexprs" | "numWarps" | "numStages">;
