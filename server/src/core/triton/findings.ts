@@ -5,7 +5,7 @@
 import type { CoreDiagnostic } from "../diagnostic";
 import type { DeviceSpec } from "../devices/device";
 import type { ResolvedLaunch } from "../kernel/launch";
-import { evaluate, type VExpr } from "../kernel/vexpr";
+import { compile, varsOf, type VExpr } from "../kernel/vexpr";
 import type { KernelModel } from "../model/types";
 import { numel, type Shape } from "./blocks";
 import type { AccessFact, TritonFacts } from "./lower";
@@ -26,7 +26,7 @@ export interface TritonFindingInput {
 /** Below this share of used lanes a block is called mostly idle. */
 const LOW_UTILISATION = 0.85;
 /** Evaluations of a mask allowed per access (programs sampled x elements sampled). */
-const MASK_SAMPLES = 200_000;
+const MASK_SAMPLES = 16_384;
 
 export function tritonFindings(x: TritonFindingInput): CoreDiagnostic[] {
   const out: CoreDiagnostic[] = [];
@@ -85,6 +85,16 @@ export function tritonFindings(x: TritonFindingInput): CoreDiagnostic[] {
   return out;
 }
 
+function hasUnknown(e: VExpr): boolean {
+  switch (e.k) {
+    case "unknown": return true;
+    case "un": return hasUnknown(e.a);
+    case "bin": return hasUnknown(e.a) || hasUnknown(e.b);
+    case "call": return e.args.some(hasUnknown);
+    default: return false;
+  }
+}
+
 function kib(bytes: number): string {
   return `${(bytes / 1024).toFixed(bytes % 1024 === 0 ? 0 : 1)} KiB`;
 }
@@ -113,30 +123,39 @@ export function maskUtilisation(a: AccessFact, launch: ResolvedLaunch): { used: 
     return out;
   };
   const values = launch.input.overrides;
+  const resolve = (name: string): number | undefined => {
+    const m = /^blk(\d)$/.exec(name);
+    if (m) return Number(m[1]) < a.shape.length ? 0 : undefined;
+    if (name === "wid.x" || name === "wid.y" || name === "wid.z") return 0;
+    if (name === "nwg.x") return grid[0];
+    if (name === "nwg.y") return grid[1];
+    if (name === "nwg.z") return grid[2];
+    if (name.startsWith("override.")) return values.get(name.slice(9));
+    return undefined;
+  };
+  // The mask is compiled once (millions of evaluations otherwise dominate a file's analysis); it must read only
+  // names this function gives and hold no unknown part, else the share is unknown, as evaluate() would say.
+  const names = [...varsOf(a.mask)];
+  if (hasUnknown(a.mask) || names.some((n) => resolve(n) === undefined)) return undefined;
+  const slots = new Map(names.map((n, i) => [n, i]));
+  const vals = new Float64Array(Math.max(1, names.length));
+  names.forEach((n, i) => (vals[i] = resolve(n)!));
+  const blk = a.shape.map((_, i) => slots.get(`blk${i}`) ?? -1);
+  const wid = ["wid.x", "wid.y", "wid.z"].map((n) => slots.get(n) ?? -1);
+  const mask = compile(a.mask, (n) => slots.get(n)!);
+  const elements = pick(elementSamples, E);
   let used = 0, total = 0;
-  const pos = new Array<number>(a.shape.length).fill(0);
-  const mask: VExpr = a.mask;
   for (const p of pick(programSamples, programs)) {
-    const wx = p % grid[0], wy = Math.floor(p / grid[0]) % grid[1], wz = Math.floor(p / (grid[0] * grid[1]));
-    for (const e of pick(elementSamples, E)) {
+    const w = [p % grid[0], Math.floor(p / grid[0]) % grid[1], Math.floor(p / (grid[0] * grid[1]))];
+    for (let i = 0; i < 3; i++) if (wid[i] >= 0) vals[wid[i]] = w[i];
+    for (const e of elements) {
       let rest = e;
       for (let i = a.shape.length - 1; i >= 0; i--) {
-        pos[i] = rest % a.shape[i];
+        if (blk[i] >= 0) vals[blk[i]] = rest % a.shape[i];
         rest = Math.floor(rest / a.shape[i]);
       }
-      const v = evaluate(mask, (name) => {
-        const m = /^blk(\d)$/.exec(name);
-        if (m) return pos[Number(m[1])];
-        if (name === "wid.x") return wx;
-        if (name === "wid.y") return wy;
-        if (name === "wid.z") return wz;
-        if (name === "nwg.x") return grid[0];
-        if (name === "nwg.y") return grid[1];
-        if (name === "nwg.z") return grid[2];
-        if (name.startsWith("override.")) return values.get(name.slice(9));
-        return undefined;
-      });
-      if (v === undefined) return undefined;
+      const v = mask(vals);
+      if (Number.isNaN(v)) return undefined;
       total++;
       if (v !== 0) used++;
     }
