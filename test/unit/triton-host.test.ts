@@ -470,4 +470,264 @@ out = LigerSiLUMulFunction.apply(x, y)
     assert.equal(p.functions.size, 0);
     assert.equal(p.launches.length, 0);
   });
+
+  it("reads a def grid, imported jit and Config, positional Config options, splatted launch arguments", () => {
+    const src = `from triton import jit, Config, autotune, cdiv
+from triton.language import constexpr
+import torch
+
+
+@autotune([Config({"BLOCK": 256}, 8, 2), Config(kwargs={"BLOCK": 512}, num_warps=4)], ["n"])
+@jit
+def relu_kernel(x_ptr, y_ptr, n, BLOCK: constexpr):
+    pass
+
+
+def grid(meta):
+    return (cdiv(meta["n"], meta["BLOCK"]), 2)
+
+
+def relu(x):
+    y = torch.empty_strided((64, 100), (128, 1), dtype=torch.bfloat16)
+    extra = {"n": x.numel()}
+    args = (x, y)
+    relu_kernel[grid](*args, **extra)
+    return y
+
+
+relu(torch.zeros(64, 100).half())
+`;
+    const p = read(src);
+    const k = p.functions.get("relu_kernel")!;
+    assert.deepEqual(k.params.map((x) => x.constexpr), [false, false, false, true]);
+    assert.deepEqual(k.autotune!.configs.map((c) => [c.constexprs.get("BLOCK"), c.numWarps, c.numStages]), [[256, 8, 2], [512, 4, undefined]]);
+    assert.deepEqual(k.autotune!.key, ["n"]);
+    const l = only(p, "relu_kernel");
+    assert.deepEqual(l.args.get("x_ptr"), tensor("fp16", [64, 100]));
+    assert.deepEqual(l.args.get("y_ptr"), tensor("bf16", [64, 100], [128, 1]));
+    assert.deepEqual(l.args.get("n"), { k: "int", v: 6400 });
+    assert.deepEqual(l.grid(meta({ BLOCK: 256 })), [25, 2]);
+    assert.deepEqual(l.grid(meta({ BLOCK: 512 })), [13, 2]);
+  });
+
+  it("reads tensor views, strides and dtypes the way torch gives them", () => {
+    const src = `import torch
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def k(a, b, c, d, e, f, g, n0, n1, s0, s1, es, nd, dt):
+    pass
+
+
+x = torch.randn(8, 16, 32, dtype=torch.float32)
+w = torch.ones([32, 64], dtype=torch.int8)
+k[(1,)](
+    x.view(-1, 32),
+    x.transpose(0, 2),
+    w.t().contiguous(),
+    x.reshape(8, -1).to(torch.float8_e4m3fn),
+    torch.randint(0, 127, (4, 4), dtype=torch.int32),
+    x.new_empty((3, 5)),
+    torch.zeros_like(w, dtype=torch.uint8),
+    x.size(0), x.shape[-1], x.stride(0), x.permute(2, 0, 1).stride(1), x.element_size(), x.dim(), x.dtype,
+)
+`;
+    const l = only(read(src), "k");
+    assert.deepEqual(l.args.get("a"), tensor("fp32", [128, 32]));
+    assert.deepEqual(l.args.get("b"), { k: "tensor", dtype: "fp32", shape: [32, 16, 8], strides: [1, 32, 512] });
+    assert.deepEqual(l.args.get("c"), tensor("int8", [64, 32]));
+    assert.deepEqual(l.args.get("d"), tensor("fp8e4nv", [8, 512]));
+    assert.deepEqual(l.args.get("e"), tensor("int32", [4, 4]));
+    assert.deepEqual(l.args.get("f"), tensor("fp32", [3, 5]));
+    assert.deepEqual(l.args.get("g"), tensor("uint8", [32, 64]));
+    assert.deepEqual([..."n0 n1 s0 s1 es nd".split(" ")].map((n) => l.args.get(n)), [8, 32, 512, 512, 4, 3].map((v) => ({ k: "int", v })));
+    assert.deepEqual(l.args.get("dt"), { k: "dtype", v: "fp32" });
+    assert.deepEqual(l.grid(new Map()), [1]);
+  });
+
+  it("evaluates the host arithmetic Triton code uses", () => {
+    const src = `import math
+import triton
+import triton.language as tl
+
+A = 7 // 2
+B = -7 // 2
+C = -7 % 3
+D = 2 ** 10
+E = 1 << 12
+F = 7 / 2
+G = max(3, min(10, 4)) if A > 2 and not False else 0
+H = int(math.ceil(math.log2(1000)))
+I = triton.next_power_of_2(1000) + tl.cdiv(1000, 64) + abs(-2) + len([1, 2, 3]) + sum(range(4))
+J, K = divmod(17, 5)
+L = [1, 2, 3][1:][0] + (4, 5, 6)[-1]
+M = {"a": 1, **{"b": 2}}["b"]
+N = 0
+N += 5
+N *= 3
+O = 3 if None is None else 4
+P = "x" in ("x", "y") and 2 not in [1, 3]
+Q = 1 < 2 < 3 > 2
+R = len([v for v in range(10) if v % 2 == 0])
+`;
+    const g = read(src).globals;
+    const want: Record<string, HostValue> = {
+      A: { k: "int", v: 3 }, B: { k: "int", v: -4 }, C: { k: "int", v: 2 }, D: { k: "int", v: 1024 }, E: { k: "int", v: 4096 },
+      F: { k: "float", v: 3.5 }, G: { k: "int", v: 4 }, H: { k: "int", v: 10 }, I: { k: "int", v: 1024 + 16 + 2 + 3 + 6 },
+      J: { k: "int", v: 3 }, K: { k: "int", v: 2 }, L: { k: "int", v: 8 }, M: { k: "int", v: 2 }, N: { k: "int", v: 15 },
+      O: { k: "int", v: 3 }, P: { k: "bool", v: true }, Q: { k: "bool", v: true }, R: { k: "int", v: 5 },
+    };
+    for (const [name, v] of Object.entries(want)) assert.deepEqual(g.get(name), v, name);
+  });
+
+  it("follows both ways of an unknown condition for launches, and reaches launch sites behind a default", () => {
+    const src = `import torch
+import triton
+import triton.language as tl
+from somewhere import pick_mode
+
+
+@triton.jit
+def fast_kernel(x_ptr, n, BLOCK: tl.constexpr):
+    pass
+
+
+@triton.jit
+def slow_kernel(x_ptr, n, BLOCK: tl.constexpr):
+    pass
+
+
+def run(x, mode="fast"):
+    n = x.numel()
+    if n == 0:
+        return x
+    if mode == "slow":
+        slow_kernel[(n,)](x, n, BLOCK=64)
+        return x
+    fast_kernel[(triton.cdiv(n, 256),)](x, n, BLOCK=256)
+    return x
+
+
+run(torch.empty(1024, dtype=torch.float16))
+`;
+    const p = read(src);
+    const fast = p.launches.filter((l) => l.kernel === "fast_kernel");
+    assert.deepEqual(fast.map((l) => l.args.get("n")), [{ k: "int", v: 1024 }, { k: "unknown", reason: "the parameter x is not known here" }]);
+    assert.deepEqual(fast[0].grid(new Map()), [4]);
+    const slow = only(p, "slow_kernel");
+    assert.equal(slow.args.get("x_ptr")?.k, "unknown");
+    assert.deepEqual(slow.args.get("BLOCK"), { k: "int", v: 64 });
+    assert.ok(p.notes.some((n) => /both ways were followed/.test(n.message) && src.slice(n.span.start, n.span.end) === 'mode == "slow"'));
+  });
+
+  it("says why autotune configs cannot be read", () => {
+    const src = `import triton
+import triton.language as tl
+from my_project.tuning import make_configs
+
+
+@triton.autotune(configs=make_configs(), key=["n"])
+@triton.jit
+def k1(x, n, B: tl.constexpr):
+    pass
+
+
+@triton.autotune(configs=[triton.Config({"B": UNDEFINED_SIZE})], key=[])
+@triton.jit
+def k2(x, n, B: tl.constexpr):
+    pass
+`;
+    const p = read(src);
+    const a1 = p.functions.get("k1")!.autotune!;
+    assert.match(a1.unreadable ?? "", /make_configs/);
+    assert.equal(src.slice(a1.span.start, a1.span.end), "make_configs()");
+    const a2 = p.functions.get("k2")!.autotune!;
+    assert.match(a2.unreadable ?? "", /config 1's B could not be evaluated: UNDEFINED_SIZE is not defined here/);
+    assert.equal(p.notes.filter((n) => /autotune configs/.test(n.message)).length, 2);
+  });
+
+  it("never throws on truncated or garbage files, and stays bounded on hostile ones", () => {
+    const sources = [VECTOR_ADD, SOFTMAX, MATMUL, COMPREHENSION_HEURISTICS, LIGER, TUPLE_GRID_LOOP];
+    let reads = 0;
+    for (const src of sources) {
+      for (let cut = 0; cut < src.length; cut += 61) {
+        const p = read(src.slice(0, cut));
+        assert.ok(Array.isArray(p.launches) && p.functions instanceof Map);
+        reads++;
+      }
+    }
+    assert.ok(reads > 100);
+    for (const garbage of ["@triton.jit\n", "def (:\n  ]]]", "k[grid](", "import triton\n@triton.autotune(configs=[triton.Config({)])\n@triton.jit\ndef k(x): pass\nk[(", "\u0000\uffff)))((("]) {
+      assert.doesNotThrow(() => read(garbage));
+    }
+    const hostile = `import triton
+import triton.language as tl
+
+@triton.jit
+def k(x, n):
+    pass
+
+def forever(n):
+    return forever(n + 1)
+
+forever(0)
+while True:
+    pass
+x = [0] * 10 ** 12
+y = [] * 10 ** 12
+z = 2 ** 10 ** 10
+w = [a * b for a in range(10 ** 9) for b in range(10 ** 9)]
+for i in range(10 ** 12):
+    total = i
+for i in range(10 ** 12):
+    k[(i,)](x, i)
+done = 1
+`;
+    const t = performance.now();
+    const p = read(hostile);
+    assert.ok(performance.now() - t < 5000);
+    assert.deepEqual(p.globals.get("done"), { k: "int", v: 1 });
+    assert.equal(p.globals.get("total"), undefined);
+    assert.deepEqual(only(p, "k").grid(new Map()), [0]);
+
+    // Past the step budget evaluation stops with a note; kernels defined after that point are still read.
+    const exhausting = `import triton
+w = [[a * b for a in range(10 ** 9)] for b in range(10 ** 9)]
+after = 1
+
+@triton.jit
+def late(x):
+    pass
+`;
+    const q = read(exhausting);
+    assert.equal(q.globals.get("after"), undefined);
+    assert.deepEqual([...q.functions.keys()], ["late"]);
+    const note = q.notes.find((n) => /budget ran out/.test(n.message));
+    assert.ok(note);
+    assert.ok(exhausting.slice(note.span.start, note.span.end).startsWith("w = [[a * b"));
+  });
+
+  it("reads a 5,000-line file with one kernel in a few milliseconds", () => {
+    const lines = ["import torch", "import triton", "import triton.language as tl", "", "@triton.jit", "def k(x_ptr, n, BLOCK: tl.constexpr):", "    pid = tl.program_id(0)"];
+    for (let i = 0; lines.length < 2500; i++) lines.push(`    v${i} = tl.load(x_ptr + pid * ${i} + tl.arange(0, BLOCK))`, `    tl.store(x_ptr + ${i}, v${i} * 2.0)`);
+    for (let i = 0; lines.length < 5000; i++) lines.push(`def helper_${i}(a, b):`, `    c = torch.empty(a, b) * ${i}`, "    for j in range(3):", "        c += j", "    return c", `CONST_${i} = ${i} * 2`, "");
+    lines.push("x = torch.empty(4096, device='cuda')", "k[(triton.cdiv(4096, 128),)](x, 4096, BLOCK=128)");
+    const text = lines.join("\n");
+    const tree = parser.parse(text)!;
+    const root = copyTree(tree, () => true);
+    tree.delete();
+    let p = readTritonProgram(root, text);
+    // The fastest of a few reads: this machine is shared, and a single timing measures its load.
+    let ms = Infinity;
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      p = readTritonProgram(root, text);
+      ms = Math.min(ms, performance.now() - t);
+    }
+    assert.deepEqual(only(p, "k").grid(new Map()), [32]);
+    assert.deepEqual(p.globals.get("CONST_100"), { k: "int", v: 200 });
+    assert.ok(ms < 25, `${ms} ms`);
+  });
 });

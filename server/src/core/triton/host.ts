@@ -39,6 +39,8 @@ class HostReader implements PyEvalHost {
   private readonly functions = new Map<string, TritonFunction>();
   private readonly launches: TritonLaunch[] = [];
   private readonly launchKeys = new Set<string>();
+  /** Launch sites reached, by offset. */
+  private readonly reached = new Set<number>();
   private readonly notes: { message: string; span: Span }[] = [];
   private readonly noteKeys = new Set<string>();
   private readonly module = new PyScope(undefined);
@@ -160,6 +162,9 @@ class HostReader implements PyEvalHost {
     // Kernels the evaluation did not reach (the budget ran out, or a branch not taken) are still kernels.
     for (const f of this.topFunctions) {
       if (this.functions.has(f.name) || f.whole.type !== "decorated_definition" || !this.isDeviceFunction(f.whole)) continue;
+      // Each gets a small budget of its own (for its decorators' configs), even where the host code used it all up.
+      this.ev.steps = 0;
+      this.ev.maxSteps = CALL_BUDGET;
       try {
         const v = this.defineDecorated(kids(f.whole).filter((k) => k.type === "decorator"), f.def, f.whole, this.module);
         if (v && !this.module.vars.has(f.name)) this.module.vars.set(f.name, v);
@@ -178,20 +183,21 @@ class HostReader implements PyEvalHost {
   /** Functions and autograd Functions that may launch a kernel and that no evaluated code called: once each. */
   private evaluateUncalled(): void {
     const launching = this.ev.launchingNames;
-    const candidates: { func: Func; ctxFirst: boolean }[] = [];
+    // Methods get their class's ctx (an autograd Function's forward and backward share it; a module's self).
+    const candidates: { func: Func; ctx?: CNode }[] = [];
     for (const f of this.topFunctions) {
       if (!launching.has(f.name)) continue;
       const v = this.module.vars.get(f.name);
       const func: Func = v?.k === "func" && v.node === f.def ? v : { k: "func", name: f.name, node: f.def, scope: this.module, lambda: false, benchmark: this.isBenchmark(f.whole) };
       if (func.benchmark) continue;
-      candidates.push({ func, ctxFirst: false });
+      candidates.push({ func });
     }
     for (const c of this.topClasses) {
       if (!launching.has(c.name)) continue;
       for (const m of kids(field(c.node, "body") ?? c.node)) {
         const def = m.type === "decorated_definition" ? field(m, "definition") : m;
         if (def?.type !== "function_definition") continue;
-        if (this.ev.launchesIn(field(def, "body") ?? def)) candidates.push({ func: { k: "func", name: `${c.name}.${this.src(field(def, "name") ?? def)}`, node: def, scope: this.module, lambda: false }, ctxFirst: true });
+        if (this.ev.launchesIn(field(def, "body") ?? def)) candidates.push({ func: { k: "func", name: `${c.name}.${this.src(field(def, "name") ?? def)}`, node: def, scope: this.module, lambda: false }, ctx: c.node });
       }
     }
     // Callers first: a function that calls another candidate gives it real arguments.
@@ -208,17 +214,39 @@ class HostReader implements PyEvalHost {
       }
     }
     const ordered = [...candidates.filter((c) => !calledByCandidate.has(c.func.name)), ...candidates.filter((c) => calledByCandidate.has(c.func.name))];
-    for (const c of ordered) {
-      if (this.ev.evaluated.has(c.func.node)) continue;
-      const pos: PyValue[] = c.ctxFirst ? [{ k: "object", attrs: new Map() }] : [];
+    const evaluate = (c: { func: Func; ctx?: CNode }, ignoreDefaults: boolean): boolean => {
+      const pos: PyValue[] = c.ctx ? [this.ev.ctxFor(c.ctx)] : [];
       try {
-        this.ev.callFunction(c.func, pos, new Map());
+        this.ev.callFunction(c.func, pos, new Map(), ignoreDefaults);
+        return true;
       } catch (err) {
         if (!(err instanceof PyBudgetExceeded)) throw err;
         this.addNote(`${c.func.name} was evaluated only in part: the evaluation budget ran out`, c.func.node);
-        return;
+        return false;
       }
+    };
+    for (const c of ordered) if (!this.ev.evaluated.has(c.func.node) && !evaluate(c, false)) return;
+    // Launch sites no evaluation reached (behind a parameter's default, or a mode the callers never pass): their
+    // function once more with every parameter unknown, so that both sides of such conditions are followed.
+    for (const c of candidates) {
+      if (this.launchSites(c.func.node).some((s) => !this.reached.has(s)) && !evaluate(c, true)) return;
     }
+  }
+
+  /** Where a body launches a kernel of this file (`kernel[grid](...)`), by offset. */
+  private launchSites(def: CNode): number[] {
+    const out: number[] = [];
+    const stack: CNode[] = [def];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.type === "call") {
+        const f = field(n, "function");
+        const v = f?.type === "subscript" ? field(f, "value") : undefined;
+        if (v?.type === "identifier" && this.functions.has(this.src(v))) out.push(n.start);
+      }
+      stack.push(...kids(n));
+    }
+    return out;
   }
 
   private isBenchmark(whole: CNode): boolean {
@@ -369,6 +397,7 @@ class HostReader implements PyEvalHost {
   // ---- Launches --------------------------------------------------------------------------------------------------
 
   launch(kernel: Kernel, grid: PyValue, gridNode: CNode, call: CNode, pos: readonly PyValue[], kw: ReadonlyMap<string, PyValue>): void {
+    this.reached.add(call.start);
     if (this.launches.length >= MAX_LAUNCHES) return;
     const fn = this.functions.get(kernel.name);
     const params = fn?.params ?? [];

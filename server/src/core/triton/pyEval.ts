@@ -37,6 +37,9 @@ const BUILTINS = new Set([
   "enumerate", "zip", "isinstance", "getattr", "hasattr", "sorted", "any", "all", "divmod", "pow", "type", "set", "reversed", "super",
 ]);
 
+/** What host code calls on an autograd Function's ctx. */
+const CTX_METHODS = new Set(["save_for_backward", "mark_non_differentiable", "set_materialize_grads", "mark_dirty"]);
+
 const TRITON_TARGET_NOTE = "the compilation target is assumed to be CUDA (triton.runtime.driver.active.get_current_target().backend == \"cuda\")";
 
 export class PyEval {
@@ -48,6 +51,7 @@ export class PyEval {
   /** Function definitions (nodes) executed at least once, by a call or by the caller's pass over uncalled ones. */
   readonly evaluated = new Set<CNode>();
   private readonly launchMemo = new Map<CNode, boolean>();
+  private readonly contexts = new Map<CNode, PyValue>();
 
   constructor(
     readonly text: string,
@@ -80,6 +84,16 @@ export class PyEval {
     } finally {
       [this.steps, this.maxSteps, this.depth] = saved;
     }
+  }
+
+  /** The `ctx` an autograd Function's forward and backward share (what forward sets, backward reads). */
+  ctxFor(cls: CNode): PyValue {
+    let ctx = this.contexts.get(cls);
+    if (!ctx) {
+      ctx = { k: "object", attrs: new Map() };
+      this.contexts.set(cls, ctx);
+    }
+    return ctx;
   }
 
   /** Whether a subtree contains a launch, or a call of a function or class that may launch one. */
@@ -351,17 +365,34 @@ export class PyEval {
         const v = this.eval(c.cond, scope);
         take = truthy(v);
         if (take === undefined) {
-          // A branch that only raises is the error path: assume the code does not take it.
-          const raises = c.block ? this.raisesOnly(c.block) : false;
+          // A branch that raises, or returns early without launching, is the error or trivial path: assume the code
+          // does not take it.
+          const raises = c.block ? this.raisesOnly(c.block) || (this.endsInReturn(c.block) && !this.launchesIn(c.block)) : false;
           take = !raises;
-          if (clauses.some((x) => x.block && this.launchesIn(x.block))) {
-            this.host.note(`this condition could not be evaluated (${v.k === "unknown" ? v.reason : describe(v)}); assumed ${take ? "true" : "false"}`, c.cond);
+          const launching = clauses.filter((x, j) => j >= i && x.block && this.launchesIn(x.block));
+          const why = v.k === "unknown" ? v.reason : describe(v);
+          if (take && c.block && this.endsInReturn(c.block) && this.launchesIn(c.block)) {
+            // `if fast_path: launch...; return`: follow the branch for its launches, and the code after it too.
+            this.host.note(`this condition could not be evaluated (${why}); both ways were followed`, c.cond);
+            this.execBlock(this.body(c.block), new PyScope(scope));
+            continue;
+          }
+          if (launching.length > 0) this.host.note(`this condition could not be evaluated (${why}); assumed ${take ? "true" : "false"}`, c.cond);
+          if (take) {
+            // The launches of the branches not taken are still launches: each runs once on a scope of its own, which
+            // the code after the `if` does not see.
+            for (const other of launching) if (other !== c) this.execBlock(this.body(other.block), new PyScope(scope));
           }
         }
       }
       if (take) return this.execBlock(this.body(c.block), scope);
     }
     return undefined;
+  }
+
+  private endsInReturn(block: CNode): boolean {
+    const stmts = namedKids(block);
+    return stmts.length > 0 && stmts[stmts.length - 1].type === "return_statement";
   }
 
   private raisesOnly(block: CNode): boolean {
@@ -818,8 +849,8 @@ export class PyEval {
         if (a !== undefined) return a;
         const cls = v.attrs.get("__class__");
         if (cls?.k === "class" && cls.methods.has(name)) return { k: "method", name, self: v };
-        if (name === "saved_tensors") return unknown("ctx.saved_tensors");
-        return { k: "method", name, self: v };
+        if (CTX_METHODS.has(name)) return { k: "method", name, self: v };
+        return unknown(`${name} was not set on this object`);
       }
       case "class": {
         if (name === "apply") return { k: "method", name, self: v };
@@ -898,12 +929,12 @@ export class PyEval {
   }
 
   /** Calls a `def` or a lambda with its parameters bound; parameters not given are their defaults or unknown. */
-  callFunction(fn: PyValue & { k: "func" }, pos: readonly PyValue[], kw: ReadonlyMap<string, PyValue>): PyValue {
+  callFunction(fn: PyValue & { k: "func" }, pos: readonly PyValue[], kw: ReadonlyMap<string, PyValue>, ignoreDefaults = false): PyValue {
     if (this.depth >= MAX_DEPTH) return unknown(`calls nested deeper than ${MAX_DEPTH}`);
     this.depth++;
     try {
       const local = new PyScope(fn.scope);
-      this.bindParams(fn.node, pos, kw, local, fn.scope);
+      this.bindParams(fn.node, pos, kw, local, ignoreDefaults ? undefined : fn.scope);
       if (fn.lambda) {
         const body = field(fn.node, "body");
         return body ? this.eval(body, local) : NONE;
@@ -917,7 +948,8 @@ export class PyEval {
     }
   }
 
-  private bindParams(def: CNode, pos: readonly PyValue[], kw: ReadonlyMap<string, PyValue>, local: PyScope, defScope: PyScope): void {
+  /** Without `defScope`, parameters not given are unknown even where they have defaults. */
+  private bindParams(def: CNode, pos: readonly PyValue[], kw: ReadonlyMap<string, PyValue>, local: PyScope, defScope: PyScope | undefined): void {
     const params = field(def, "parameters");
     let i = 0;
     const used = new Set<string>();
@@ -952,7 +984,7 @@ export class PyEval {
       let v: PyValue | undefined;
       if (!keywordOnly && i < pos.length) v = pos[i++];
       else if (kw.has(pname)) v = kw.get(pname);
-      else if (dflt) v = this.eval(dflt, defScope);
+      else if (dflt && defScope) v = this.eval(dflt, defScope);
       local.vars.set(pname, v ?? unknown(`the parameter ${pname} is not known here`));
     }
   }
@@ -1002,14 +1034,16 @@ export class PyEval {
           // torch.autograd.Function.apply(args) runs forward(ctx, args).
           const forward = self.methods.get("forward");
           if (forward?.k !== "func") return unknown(`${self.name} has no forward`);
-          return this.callFunction(forward, [{ k: "object", attrs: new Map() }, ...pos], kw);
+          return this.callFunction(forward, [this.ctxFor(self.node), ...pos], kw);
         }
         return unknown(`${self.name}.${name}(...)`);
       case "object": {
         const cls = self.attrs.get("__class__");
         const m = cls?.k === "class" ? cls.methods.get(name) : undefined;
         if (m?.k === "func") return this.callFunction(m, [self, ...pos], kw);
-        return name === "save_for_backward" || name === "mark_non_differentiable" ? NONE : unknown(`.${name}(...) is not evaluated`);
+        // backward reads what forward saved on the same ctx.
+        if (name === "save_for_backward") self.attrs.set("saved_tensors", { k: "tuple", items: [...pos] });
+        return CTX_METHODS.has(name) ? NONE : unknown(`.${name}(...) is not evaluated`);
       }
       case "kernel":
         if (name === "warmup") {
