@@ -97,12 +97,23 @@ export function tritonCodeLenses(doc: TextDocument, analysis: TritonFileAnalysis
     const best = rows[0]!;
     const range = spanToRange(doc, kernels[0]!.nameSpan);
     const assumed = best.assumed ? ` · ${best.assumed}` : "";
-    const title = best.predictedMs === null ? `$(graph) ${rows.length} configs: no estimate${assumed}` : `$(graph) ≈ ${timeText(best)} best of ${rows.length} configs: ${best.configText}${assumed}`;
+    const bestKernel = modelled.find((k) => k.name === best.name)!;
+    const title = best.predictedMs === null ? `$(graph) ${rows.length} configs: no estimate${assumed}` : `$(graph) ≈ ${timeText(best)} best of ${rows.length} configs: ${distinguishingText(bestKernel, modelled)}${assumed}`;
     lenses.push({ range, command: { title, command: PICK_TRITON_CONFIG_COMMAND, arguments: [doc.uri, fn, rows], tooltip: `Predicted by the cost model on ${source.device.name} (not measured): pick a configuration` } });
     lenses.push({ range, command: { title: "$(graph-line) Roofline", command: "kernellens.showRoofline", arguments: [doc.uri, best.name] } });
     lenses.push({ range, command: { title: "$(graph-scatter) Design space", command: "kernellens.tritonDesignSpace", arguments: [doc.uri, fn] } });
   }
   return lenses;
+}
+
+/**
+ * A configuration in the fewest words that tell it from the others: the constexprs whose values differ between them,
+ * then num_warps and num_stages (`BLOCK_M=128 BLOCK_N=256 w8 s3`).
+ */
+export function distinguishingText(k: TritonKernelSummary, all: readonly TritonKernelSummary[]): string {
+  const differs = (name: string): boolean => new Set(all.map((o) => String(o.config.constexprs.find((c) => c.name === name)?.value))).size > 1;
+  const parts = k.config.constexprs.filter((c) => differs(c.name)).map((c) => `${c.name}=${String(c.value)}`);
+  return [...parts, `w${k.config.numWarps}`, `s${k.config.numStages}`].join(" ");
 }
 
 /** A markdown table of the configurations, the best first. */

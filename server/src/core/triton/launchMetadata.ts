@@ -9,7 +9,7 @@
 // `+=` loop), the cost model's number for the analysed sizes stands in, said in a comment.
 import { configKey, type TritonKernelSummary, type TritonSourceAnalysis } from "./types";
 import type { IrNode, KernelIR, LoopCounter, OpClass } from "../kernel/ir";
-import { evaluate, type VExpr } from "../kernel/vexpr";
+import { applyBin, evaluate, type VExpr } from "../kernel/vexpr";
 import type { KernelAnalysis } from "../model/analyzeKernel";
 import type { ResolvedLaunch } from "../kernel/launch";
 
@@ -22,31 +22,57 @@ export interface TritonLaunchMetadata {
 /** Proton's FLOP keys by the width of the operands: flops8, flops16, flops32, flops64. */
 type Width = 8 | 16 | 32;
 
-/** A count in Python: a constant, or an expression over `args[...]` and `programs`. */
-type PyNum = { readonly c: number };
-type Py = PyNum | { readonly e: string };
+/**
+ * A count in Python: a sum of terms, each a coefficient times a product of factors (`args["K"]`, `programs`, a floor
+ * division written out), like terms merged, so `256 * t * 64 + 256 * t * 128` prints as `49152 * t`.
+ */
+type Py = ReadonlyMap<string, { readonly k: number; readonly f: readonly string[] }>;
 
-const num = (n: number): Py => ({ c: n });
-const isNum = (p: Py): p is PyNum => "c" in p;
+const num = (n: number): Py => new Map(n === 0 ? [] : [["", { k: n, f: [] }]]);
+const atom = (text: string): Py => new Map([[text, { k: 1, f: [text] }]]);
+/** The constant, when the count is one. */
+function constOf(p: Py): number | undefined {
+  if (p.size === 0) return 0;
+  const only = p.size === 1 ? p.get("") : undefined;
+  return only?.k;
+}
+const isNum = (p: Py): boolean => constOf(p) !== undefined;
 function pyText(p: Py): string {
-  return isNum(p) ? String(p.c) : p.e;
+  if (p.size === 0) return "0";
+  const terms = [...p.values()].sort((x, y) => (x.f.length === 0 ? 1 : 0) - (y.f.length === 0 ? 1 : 0) || x.f.join("*").localeCompare(y.f.join("*")));
+  let out = "";
+  for (const t of terms) {
+    const k = Math.abs(t.k);
+    const body = t.f.length === 0 ? String(k) : k === 1 ? t.f.join(" * ") : `${k} * ${t.f.join(" * ")}`;
+    out += out === "" ? (t.k < 0 ? `-${body}` : body) : t.k < 0 ? ` - ${body}` : ` + ${body}`;
+  }
+  return out;
 }
 function add(a: Py, b: Py): Py {
-  if (isNum(a) && isNum(b)) return num(a.c + b.c);
-  if (isNum(a) && a.c === 0) return b;
-  if (isNum(b) && b.c === 0) return a;
-  return { e: `${pyText(a)} + ${pyText(b)}` };
+  const out = new Map(a);
+  for (const [key, t] of b) {
+    const k = (out.get(key)?.k ?? 0) + t.k;
+    if (k === 0) out.delete(key);
+    else out.set(key, { k, f: t.f });
+  }
+  return out;
 }
-/** A factor in a product: sums are parenthesised. */
+/** The count as one factor of a product: a sum is parenthesised. */
 function factor(p: Py): string {
-  return isNum(p) || /^[\w.[\]"()]+$/.test(p.e) || /^\(.*\)$/.test(p.e) ? pyText(p) : `(${p.e})`;
+  return p.size <= 1 && ([...p.values()][0]?.k ?? 0) >= 0 ? pyText(p) : `(${pyText(p)})`;
 }
 function mul(a: Py, b: Py): Py {
-  if (isNum(a) && isNum(b)) return num(a.c * b.c);
-  if ((isNum(a) && a.c === 0) || (isNum(b) && b.c === 0)) return num(0);
-  if (isNum(a) && a.c === 1) return b;
-  if (isNum(b) && b.c === 1) return a;
-  return { e: `${factor(a)} * ${factor(b)}` };
+  let out: Py = new Map();
+  for (const x of a.values()) {
+    for (const y of b.values()) {
+      const f = [...x.f, ...y.f].sort();
+      out = add(out, new Map([[f.join("*"), { k: x.k * y.k, f }]]));
+    }
+  }
+  return out;
+}
+function neg(a: Py): Py {
+  return mul(num(-1), a);
 }
 
 /** Why an expression cannot be written in Python over the arguments. */
@@ -62,7 +88,7 @@ interface Context {
 /** A launch variable as Python reads it: a scalar argument from `args`, the grid from `grid`, the program's size as a constant. */
 function variable(name: string, ctx: Context): Py {
   const grid = /^nwg\.([xyz])$/.exec(name);
-  if (grid) return { e: `grid[${"xyz".indexOf(grid[1]!)}]` };
+  if (grid) return atom(`grid[${"xyz".indexOf(grid[1]!)}]`);
   const param = ctx.ir.params.get(name);
   const argName = param?.kind === "override" ? param.name : param?.kind === "uniform" ? param.field : name.replace(/^(override|arg|param)\./, "");
   const constexpr = ctx.constexprs.get(argName);
@@ -75,7 +101,7 @@ function variable(name: string, ctx: Context): Py {
     return num(v);
   }
   if (/^(lid|wid)\.[xyz]$/.test(name) || /^loop\d+$/.test(name)) throw new NotExpressible(name);
-  return { e: `args["${argName}"]` };
+  return atom(`args["${argName}"]`);
 }
 
 /** A size the resolved launch fixes: the program's threads (`wgsize.x`...), the warp width. */
@@ -95,40 +121,44 @@ function expr(e: VExpr, ctx: Context): Py {
     case "unknown": throw new NotExpressible(e.reason);
     case "un": {
       const a = expr(e.a, ctx);
-      if (isNum(a)) return num(e.op === "-" ? -a.c : e.op === "!" ? (a.c === 0 ? 1 : 0) : ~a.c);
-      return { e: e.op === "-" ? `-${factor(a)}` : e.op === "!" ? `int(not ${factor(a)})` : `~${factor(a)}` };
+      const c = constOf(a);
+      if (c !== undefined) return num(e.op === "-" ? -c : e.op === "!" ? (c === 0 ? 1 : 0) : ~c);
+      return e.op === "-" ? neg(a) : atom(e.op === "!" ? `int(not ${factor(a)})` : `~${factor(a)}`);
     }
     case "bin": {
       const a = expr(e.a, ctx);
       const b = expr(e.b, ctx);
-      if (isNum(a) && isNum(b)) {
-        const v = evaluate(e, () => undefined);
+      const ca = constOf(a);
+      const cb = constOf(b);
+      if (ca !== undefined && cb !== undefined) {
+        const v = applyBin(e.op, ca, cb, e.int);
         if (v !== undefined) return num(v);
       }
       if (e.op === "+") return add(a, b);
+      if (e.op === "-") return add(a, neg(b));
       if (e.op === "*") return mul(a, b);
-      if (e.op === "/") return { e: `(${factor(a)} ${e.int ? "//" : "/"} ${factor(b)})` };
+      if (e.op === "/") return cb === 1 ? a : atom(`(${factor(a)} ${e.int ? "//" : "/"} ${factor(b)})`);
       const op = PY_BIN[e.op];
       if (!op) throw new NotExpressible(`operator ${e.op}`);
       const text = `${factor(a)} ${op} ${factor(b)}`;
-      return { e: /^[<>=!]=?$|^and$|^or$/.test(op) ? `int(${text})` : `(${text})` };
+      return atom(/^[<>=!]=?$|^and$|^or$/.test(op) ? `int(${text})` : `(${text})`);
     }
     case "call": {
       const args = e.args.map((x) => expr(x, ctx));
       if (args.every(isNum)) {
-        const v = evaluate(e, () => undefined);
+        const v = evaluate({ ...e, args: args.map((x) => ({ k: "const", v: constOf(x)! })) }, () => undefined);
         if (v !== undefined) return num(v);
       }
       const t = args.map(pyText);
-      if (e.fn === "min" || e.fn === "max") return { e: `${e.fn}(${t.join(", ")})` };
-      if (e.fn === "abs") return { e: `abs(${t[0]})` };
-      if (e.fn === "clamp") return { e: `min(max(${t[0]}, ${t[1]}), ${t[2]})` };
-      return { e: `(${t[1]} if ${t[2]} else ${t[0]})` };
+      if (e.fn === "min" || e.fn === "max") return atom(`${e.fn}(${t.join(", ")})`);
+      if (e.fn === "abs") return atom(`abs(${t[0]})`);
+      if (e.fn === "clamp") return atom(`min(max(${t[0]}, ${t[1]}), ${t[2]})`);
+      return atom(`(${t[1]} if ${t[2]} else ${t[0]})`);
     }
   }
 }
 
-/** A `+=` counter's trip count in Python: `max(0, -(-(bound - start) // step))` and the like. */
+/** A `+=` counter's trip count in Python: `max(0, -(-(bound - start) // step))`, or `max(0, bound - start)` for a step of 1. */
 function tripCount(counter: LoopCounter, ctx: Context): Py {
   if (counter.kind !== "add") throw new NotExpressible(`a loop counter that ${counter.kind === "mul" ? "multiplies" : counter.kind === "div" ? "divides" : "shifts"}`);
   const start = expr(counter.start, ctx);
@@ -136,17 +166,16 @@ function tripCount(counter: LoopCounter, ctx: Context): Py {
   const bound = expr(counter.bound, ctx);
   const inclusive = counter.op === "<=" || counter.op === ">=";
   const down = counter.op === ">" || counter.op === ">=";
-  const span: VExpr = { k: "bin", op: "-", a: down ? counter.start : counter.bound, b: down ? counter.bound : counter.start, int: true };
-  const stepAbs: VExpr = down ? { k: "un", op: "-", a: counter.step } : counter.step;
-  if (isNum(start) && isNum(step) && isNum(bound)) {
-    const d = evaluate(span, () => undefined);
-    const s = evaluate(stepAbs, () => undefined);
-    if (d === undefined || s === undefined || s <= 0) throw new NotExpressible("a loop that does not advance");
-    return num(Math.max(0, inclusive ? Math.floor(d / s) + 1 : Math.ceil(d / s)));
-  }
-  const dist = pyText(expr(span, ctx));
-  const st = factor(expr(stepAbs, ctx));
-  return { e: inclusive ? `max(0, (${dist}) // ${st} + 1)` : `max(0, -(-(${dist}) // ${st}))` };
+  if (counter.op === "!=") throw new NotExpressible("a loop that runs until its counter equals a value");
+  // Distance to cover and the step towards it, both positive for a loop that runs.
+  const dist = down ? add(start, neg(bound)) : add(bound, neg(start));
+  const stride = down ? neg(step) : step;
+  const s = constOf(stride);
+  const d = constOf(dist);
+  if (s !== undefined && s <= 0) throw new NotExpressible("a loop that does not advance");
+  if (d !== undefined && s !== undefined) return num(Math.max(0, inclusive ? Math.floor(d / s) + 1 : Math.ceil(d / s)));
+  if (s === 1) return atom(`max(0, ${pyText(inclusive ? add(dist, num(1)) : dist)})`);
+  return atom(inclusive ? `max(0, ${factor(dist)} // ${factor(stride)} + 1)` : `max(0, -(-${factor(dist)} // ${factor(stride)}))`);
 }
 
 interface Counts {
@@ -174,7 +203,8 @@ function countBody(body: readonly IrNode[], ctx: Context, tensorWidth: Width, ou
         break;
       case "if": {
         const cond = tryExpr(n.cond, ctx);
-        if (cond && isNum(cond)) countBody(cond.c !== 0 ? n.then : n.else, ctx, tensorWidth, out, scale);
+        const c = cond ? constOf(cond) : undefined;
+        if (c !== undefined) countBody(c !== 0 ? n.then : n.else, ctx, tensorWidth, out, scale);
         else {
           // A mask or a program-dependent branch: the arm that costs more.
           const a = emptyCounts();
@@ -237,7 +267,7 @@ function emptyCounts(): Counts {
 
 /** A rough size of a count, to pick the costlier arm (symbolic parts weigh one unit per term). */
 function weight(c: Counts): number {
-  const w = (p: Py): number => (isNum(p) ? p.c : 1e6 * (p.e.split("+").length));
+  const w = (p: Py): number => constOf(p) ?? 1e6 * p.size;
   let t = w(c.bytes);
   for (const f of c.flops.values()) t += w(f);
   return t;
@@ -267,11 +297,11 @@ function configCounts(k: TritonKernelSummary, ir: KernelIR | undefined, launch: 
       if (!threads) throw new NotExpressible("the program's size");
       const perProgram = emptyCounts();
       countBody(ir.body, ctx, tensorWidthOf(ir), perProgram, threads);
-      const programs: Py = { e: "programs" };
+      const programs: Py = atom("programs");
       for (const [w, f] of perProgram.flops) out.flops.set(w, mul(programs, f));
       out.bytes = mul(programs, perProgram.bytes);
       const flops = new Map<Width, string>();
-      for (const [w, f] of out.flops) if (!isNum(f) || f.c > 0) flops.set(w, pyText(f));
+      for (const [w, f] of out.flops) if ((constOf(f) ?? 1) > 0) flops.set(w, pyText(f));
       return { flops, bytes: pyText(out.bytes), notes: [...perProgram.approximations] };
     } catch (err) {
       if (!(err instanceof NotExpressible)) throw err;
@@ -328,12 +358,13 @@ export function tritonLaunchMetadata(analysis: TritonSourceAnalysis, fn: string)
   }
   if (variants.length === 0) return undefined;
   const functionName = `_${fn}_metadata`;
-  const name = `f"${fn} [${argNames(variants).map((a) => `${a}={args['${a}']}`).join(", ")}]"`.replace(" []", "");
+  const shown = argNames(variants);
+  const name = shown.length === 0 ? `"${fn}"` : `f"${fn} [${shown.map((a) => `${a}={args['${a}']}`).join(", ")}]"`;
   const lines = [
     `def ${functionName}(grid, kernel, args):`,
-    `    # Generated by KernelLens from its cost model of ${fn}: FLOPs and global-memory bytes of every program (each`,
-    `    # operation times its loops' trip counts), times the programs of the grid. Bytes are what the programs request,`,
-    `    # before caches; masked-off lanes count.`,
+    `    # Generated by KernelLens from its cost model of ${fn}.`,
+    `    # FLOPs and global-memory bytes of every program (each operation times its loops' trip counts), times the`,
+    `    # programs of the grid. Bytes are what the programs request, before caches; masked-off lanes count.`,
     `    programs = grid[0] * (grid[1] if len(grid) > 1 else 1) * (grid[2] if len(grid) > 2 else 1)`,
   ];
   const notes = new Set(variants.flatMap((v) => v.counts.notes));
