@@ -131,10 +131,10 @@ def _prepare_source(text):
         for dec in node.decorator_list:
             if _is_jit_decorator(dec):
                 continue
-            # The decorator's lines, from its '@' (one line above its expression) to its end.
-            first = dec.lineno - 2
+            # The decorator's lines (0-based), from its '@' line, where its expression starts, to its end.
+            first = dec.lineno - 1
             last = getattr(dec, "end_lineno", dec.lineno) - 1
-            for i in range(max(first, 0), last + 1):
+            for i in range(first, last + 1):
                 lines[i] = ""
     return "\n".join(lines)
 

@@ -170,6 +170,15 @@ describe("the helper's whole path under the real python3, with a stand-in Triton
     });
   }
 
+  it("leaves out every decorator but @jit, whatever their order and length, keeping the lines where they were", async () => {
+    const cubin = nvccCubin(work, "fake_decorators", TRITON_LIKE_CU, "sm_90");
+    const env = { ...process.env, PYTHONPATH: fake, FAKE_CUBIN: cubin.path, FAKE_TRITON_API: "3.3" };
+    // The heuristics' '@' line directly follows another function's last line, which must stay as it is.
+    const source = "@triton.jit\ndef helper(a):\n    return a\n@triton.heuristics({'EVEN': lambda args: undefined_host_function(args),\n                    'X': 1})\n@triton.jit\ndef add_kernel(x_ptr, y_ptr, out_ptr, n, BLOCK: tl.constexpr):\n    pass\n";
+    const r = await compileTritonKernel(python!, { ...request, sources: [source] }, { trusted: true, helperPath: helper, deadlineMs: 30_000, env });
+    assert.ok(r.ok, JSON.stringify(r));
+  });
+
   it("reports the forms tried when none compiles, and the kernel's own error first", async () => {
     const cubin = nvccCubin(work, "fake_err", TRITON_LIKE_CU, "sm_90");
     const env = { ...process.env, PYTHONPATH: fake, FAKE_CUBIN: cubin.path, FAKE_TRITON_API: "3.1" };
