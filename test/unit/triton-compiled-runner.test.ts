@@ -215,10 +215,13 @@ describe("running the interpreter", () => {
 
   it("passes the request on stdin and reads the reply from a fake interpreter", async () => {
     const seen = join(work, "seen-request.json");
-    const fakePython = script("python-echo", `cat > ${seen}\necho '{"ok": false, "kind": "compile", "message": "from the fake", "attempts": []}'`);
-    const r = await compileTritonKernel(fakePython, request, { trusted: true, helperPath: helper });
+    const cacheSeen = join(work, "seen-cache-dir");
+    const fakePython = script("python-echo", `cat > ${seen}\necho "$TRITON_CACHE_DIR" > ${cacheSeen}\necho '{"ok": false, "kind": "compile", "message": "from the fake", "attempts": []}'`);
+    const r = await compileTritonKernel(fakePython, request, { trusted: true, helperPath: helper, env: { ...process.env, TRITON_CACHE_DIR: "/home/user/.triton/cache" } });
     assert.ok(!r.ok && r.kind === "compile" && r.message === "from the fake");
     assert.deepEqual(JSON.parse(readFileSync(seen, "utf8")), request);
+    // Compiles go to KernelLens's own Triton cache, never the user's.
+    assert.equal(readFileSync(cacheSeen, "utf8").trim(), join(tmpdir(), "kernellens-triton-cache"));
   });
 
   it("kills the interpreter and its children at the deadline", async () => {

@@ -49,6 +49,12 @@ export interface TritonRunOptions {
   readonly helperPath?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
+  /**
+   * Triton's cache folder for these compiles (default: kernellens-triton-cache in the temporary folder). Not the
+   * user's own: KernelLens compiles with assumed pointer types at times, and those must not pass for the user's runs
+   * when Triton's cache is read (tritonCache.ts).
+   */
+  readonly cacheDir?: string;
 }
 
 export type TritonCompileResult =
@@ -113,7 +119,7 @@ export async function compileTritonKernel(python: string, request: TritonCompile
     stdin: JSON.stringify(request),
     maxOutputBytes: 64 * 1024 * 1024,
     ...(options.cancel ? { cancel: options.cancel } : {}),
-    ...(options.env ? { env: options.env } : {}),
+    env: { ...(options.env ?? process.env), TRITON_CACHE_DIR: options.cacheDir ?? join(tmpdir(), "kernellens-triton-cache") },
     cwd: options.cwd ?? tmpdir(),
   });
   if (run.outcome === "cancelled") return { ok: false, kind: "cancelled", message: "cancelled", attempts: [] };
