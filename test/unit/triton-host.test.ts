@@ -730,4 +730,112 @@ def late(x):
     assert.deepEqual(p.globals.get("CONST_100"), { k: "int", v: 200 });
     assert.ok(ms < 25, `${ms} ms`);
   });
+
+  it("reads an attention-style file: filtered configs, a pytest test calling Function.apply through an alias, backward from saved tensors", () => {
+    const src = `import pytest
+import torch
+import triton
+import triton.language as tl
+
+try:
+    from triton.tools.tensor_descriptor import TensorDescriptor
+    HAS_DESC = True
+except ImportError:
+    HAS_DESC = False
+
+
+def is_hip():
+    return triton.runtime.driver.active.get_current_target().backend == "hip"
+
+
+tuning = [
+    triton.Config({"BM": bm, "BN": bn}, num_stages=s, num_warps=w)
+    for bm in [64, 128]
+    for bn in [32, 64]
+    for s in ([1] if is_hip() else [3, 4])
+    for w in [4, 8]
+]
+
+
+def worth_trying(cfg):
+    if cfg.kwargs["BM"] * cfg.kwargs["BN"] < 128 * 64 and cfg.num_warps == 8:
+        return False
+    return True
+
+
+@triton.autotune(list(filter(worth_trying, tuning)), key=["SEQ", "D"])
+@triton.jit
+def attn_fwd(Q, K, V, Out, stride_qz, stride_qh, stride_qm, Z, H, SEQ, D: tl.constexpr, BM: tl.constexpr,
+             BN: tl.constexpr, CAUSAL: tl.constexpr):
+    pass
+
+
+@triton.jit
+def attn_bwd_pre(O, DO, Delta, SEQ, BLOCK: tl.constexpr, D: tl.constexpr):
+    pass
+
+
+class _Attention(torch.autograd.Function):
+
+    @staticmethod
+    def forward(ctx, q, k, v, causal):
+        D = q.shape[-1]
+        assert D in {16, 32, 64, 128}
+        o = torch.empty_like(q)
+        extra = {}
+        if is_hip():
+            extra = {"waves_per_eu": 2}
+
+        def grid(META):
+            return (triton.cdiv(q.shape[2], META["BM"]), q.shape[0] * q.shape[1], 1)
+
+        attn_fwd[grid](q, k, v, o, q.stride(0), q.stride(1), q.stride(2), q.shape[0], q.shape[1], SEQ=q.shape[2], D=D,
+                       CAUSAL=causal, **extra)
+        ctx.save_for_backward(q, k, v, o)
+        ctx.D = D
+        return o
+
+    @staticmethod
+    def backward(ctx, do):
+        q, k, v, o = ctx.saved_tensors
+        BATCH, HEADS, SEQ = q.shape[:3]
+        PRE = 128
+        delta = torch.empty((BATCH, HEADS, SEQ), device=q.device, dtype=torch.float32)
+        attn_bwd_pre[(SEQ // PRE, BATCH * HEADS)](o, do, delta, SEQ, BLOCK=PRE, D=ctx.D)
+        return None, None, None, None
+
+
+attention = _Attention.apply
+
+
+@pytest.mark.parametrize("Z, H, SEQ, D", [(2, 4, 1024, 64), (1, 1, 128, 16)])
+@pytest.mark.parametrize("causal", [True, False])
+def test_attention(Z, H, SEQ, D, causal, dtype=torch.float16):
+    q = torch.empty((Z, H, SEQ, D), dtype=dtype, device="cuda").normal_(mean=0.0, std=0.5).requires_grad_()
+    k = torch.empty((Z, H, SEQ, D), dtype=dtype, device="cuda").normal_(mean=0.0, std=0.5).requires_grad_()
+    v = torch.empty((Z, H, SEQ, D), dtype=dtype, device="cuda").normal_(mean=0.0, std=0.5).requires_grad_()
+    out = attention(q, k, v, causal).half()
+    out.backward(torch.randn_like(q))
+`;
+    const p = read(src);
+    const configs = p.functions.get("attn_fwd")!.autotune!.configs;
+    assert.deepEqual(configs.map((c) => `${c.constexprs.get("BM")}x${c.constexprs.get("BN")}/s${c.numStages}/w${c.numWarps}`), [
+      "64x32/s3/w4", "64x32/s4/w4", "64x64/s3/w4", "64x64/s4/w4",
+      "128x32/s3/w4", "128x32/s4/w4", "128x64/s3/w4", "128x64/s3/w8", "128x64/s4/w4", "128x64/s4/w8",
+    ]);
+    const fwd = only(p, "attn_fwd");
+    assert.deepEqual(fwd.args.get("Q"), tensor("fp16", [2, 4, 1024, 64]));
+    assert.deepEqual(fwd.args.get("stride_qh"), { k: "int", v: 1024 * 64 });
+    assert.deepEqual(fwd.args.get("SEQ"), { k: "int", v: 1024 });
+    assert.deepEqual(fwd.args.get("CAUSAL"), { k: "bool", v: true });
+    assert.equal(fwd.args.has("waves_per_eu"), false);
+    assert.deepEqual(fwd.grid(meta({ BM: 128 })), [8, 8, 1]);
+    // backward ran once, on what forward saved (its gradient input unknown).
+    const pre = only(p, "attn_bwd_pre");
+    assert.deepEqual(pre.args.get("O"), tensor("fp16", [2, 4, 1024, 64]));
+    assert.deepEqual(pre.args.get("Delta"), tensor("fp32", [2, 4, 1024]));
+    assert.equal(pre.args.get("DO")?.k, "unknown");
+    assert.deepEqual(pre.args.get("D"), { k: "int", v: 64 });
+    assert.deepEqual(pre.grid(new Map()), [8, 8]);
+  });
 });

@@ -120,6 +120,14 @@ class HostReader implements PyEvalHost {
     };
     for (const f of this.topFunctions) if (!this.isDeviceFunction(f.whole)) scan(f.name, field(f.def, "body") ?? f.def);
     for (const c of this.topClasses) scan(c.name, field(c.node, "body") ?? c.node);
+    // Module-level aliases: `attention = _attention.apply`, `op = my_function`.
+    for (const s of kids(this.root)) {
+      const a = s.type === "expression_statement" ? namedKids(s)[0] : undefined;
+      const left = a?.type === "assignment" ? field(a, "left") : undefined, right = a ? field(a, "right") : undefined;
+      if (left?.type !== "identifier" || !right) continue;
+      const target = right.type === "attribute" ? field(right, "object") : right;
+      if (target?.type === "identifier") calls.set(this.src(left), new Set([this.src(target)]));
+    }
     const launching = new Set(direct);
     for (let changed = true; changed;) {
       changed = false;
@@ -184,13 +192,13 @@ class HostReader implements PyEvalHost {
   private evaluateUncalled(): void {
     const launching = this.ev.launchingNames;
     // Methods get their class's ctx (an autograd Function's forward and backward share it; a module's self).
-    const candidates: { func: Func; ctx?: CNode }[] = [];
+    const candidates: { func: Func; ctx?: CNode; whole?: CNode }[] = [];
     for (const f of this.topFunctions) {
       if (!launching.has(f.name)) continue;
       const v = this.module.vars.get(f.name);
       const func: Func = v?.k === "func" && v.node === f.def ? v : { k: "func", name: f.name, node: f.def, scope: this.module, lambda: false, benchmark: this.isBenchmark(f.whole) };
       if (func.benchmark) continue;
-      candidates.push({ func });
+      candidates.push({ func, whole: f.whole });
     }
     for (const c of this.topClasses) {
       if (!launching.has(c.name)) continue;
@@ -214,10 +222,10 @@ class HostReader implements PyEvalHost {
       }
     }
     const ordered = [...candidates.filter((c) => !calledByCandidate.has(c.func.name)), ...candidates.filter((c) => calledByCandidate.has(c.func.name))];
-    const evaluate = (c: { func: Func; ctx?: CNode }, ignoreDefaults: boolean): boolean => {
+    const evaluate = (c: { func: Func; ctx?: CNode; whole?: CNode }, ignoreDefaults: boolean): boolean => {
       const pos: PyValue[] = c.ctx ? [this.ev.ctxFor(c.ctx)] : [];
       try {
-        this.ev.callFunction(c.func, pos, new Map(), ignoreDefaults);
+        this.ev.callFunction(c.func, pos, c.whole && !ignoreDefaults ? this.parametrized(c.whole) : new Map(), ignoreDefaults);
         return true;
       } catch (err) {
         if (!(err instanceof PyBudgetExceeded)) throw err;
@@ -231,6 +239,27 @@ class HostReader implements PyEvalHost {
     for (const c of candidates) {
       if (this.launchSites(c.func.node).some((s) => !this.reached.has(s)) && !evaluate(c, true)) return;
     }
+  }
+
+  /** A pytest test's arguments from its `@pytest.mark.parametrize(names, values)` decorators: the first values of each. */
+  private parametrized(whole: CNode): Map<string, PyValue> {
+    const kw = new Map<string, PyValue>();
+    if (whole.type !== "decorated_definition") return kw;
+    for (const d of kids(whole)) {
+      if (d.type !== "decorator" || !/(?:^|\.)parametrize$/.test(this.decoratorName(d))) continue;
+      const call = namedKids(d)[0];
+      const { pos } = call?.type === "call" ? this.callArgs(call) : { pos: [] };
+      if (pos.length < 2) continue;
+      const names = this.evalSafely(pos[0], this.module), values = this.evalSafely(pos[1], this.module);
+      const list = names.k === "str" ? names.v.split(",").map((x) => x.trim()).filter((x) => x) : names.k === "list" || names.k === "tuple" ? names.items.map((x) => (x.k === "str" ? x.v : "")) : [];
+      const first = values.k === "list" || values.k === "tuple" ? values.items[0] : undefined;
+      if (!first || list.length === 0) continue;
+      if (list.length === 1) kw.set(list[0], first);
+      else if (first.k === "tuple" || first.k === "list") {
+        for (let i = 0; i < list.length && i < first.items.length; i++) if (list[i]) kw.set(list[i], first.items[i]);
+      }
+    }
+    return kw;
   }
 
   /** Where a body launches a kernel of this file (`kernel[grid](...)`), by offset. */

@@ -33,7 +33,7 @@ const MAX_LOOP = 1024;
 const MAX_DEPTH = 24;
 const MAX_ITEMS = 4096;
 const BUILTINS = new Set([
-  "len", "min", "max", "abs", "int", "float", "bool", "str", "range", "list", "tuple", "dict", "print", "sum", "round",
+  "len", "min", "max", "abs", "int", "float", "bool", "str", "range", "list", "tuple", "dict", "print", "sum", "round", "filter", "map",
   "enumerate", "zip", "isinstance", "getattr", "hasattr", "sorted", "any", "all", "divmod", "pow", "type", "set", "reversed", "super",
 ]);
 
@@ -1230,6 +1230,22 @@ export class PyEval {
           else if (t === (name === "any")) return { k: "bool", v: t };
         }
         return sawUnknown ? unknown(`${name} of unknown values`) : { k: "bool", v: name === "all" };
+      }
+      case "filter": case "map": {
+        // filter(keep, configs): the autotune idiom that prunes a config list.
+        const fn = a, items = pos[1] ? itemsOf(pos[1], MAX_ITEMS) : undefined;
+        if (!fn || !items) return unknown(`${name} of unknown values`);
+        const out: PyValue[] = [];
+        for (const x of items) {
+          const r = fn.k === "none" ? x : this.call(fn, [x], new Map());
+          if (name === "map") out.push(r);
+          else {
+            const t = truthy(r);
+            if (t === undefined) return unknown(`${name}: ${r.k === "unknown" ? r.reason : describe(r)}`);
+            if (t) out.push(x);
+          }
+        }
+        return { k: "list", items: out };
       }
       case "enumerate": {
         const items = a ? itemsOf(a, MAX_ITEMS) : undefined;
