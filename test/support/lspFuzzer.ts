@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { CancellationTokenSource, ResponseError } from "vscode-jsonrpc/node";
 import { repoRoot, startServer, type ServerHandle } from "./lspClient";
 import { mulberry32 } from "./random";
+import { tritonFragments } from "./tritonFragments";
 
 /** LSP error codes a request may end with: the client cancelled it, the text changed, or the server's deadline passed. */
 export const ALLOWED_ERRORS: ReadonlyMap<number, string> = new Map([
@@ -33,8 +34,11 @@ export interface FuzzOptions {
   readonly hugeBytes?: number;
   /** Called with progress lines (the bench prints them). */
   readonly log?: (line: string) => void;
-  /** The language of the fuzzed document (default WGSL): CUDA edits a `cuda-cpp` document of the CUDA fixtures. */
-  readonly language?: "wgsl" | "cuda";
+  /**
+   * The language of the fuzzed document (default WGSL): CUDA edits a `cuda-cpp` document of the CUDA fixtures, Triton
+   * a `python` document of the Triton fixtures (plain.py among them: a document that stops importing triton).
+   */
+  readonly language?: "wgsl" | "cuda" | "triton";
   /**
    * Every this many edits the document closes and another one opens (a new URI, an example's text): whatever the
    * server keeps per document (analyses, incremental parse trees) must go with the closed ones. Default: never.
@@ -206,14 +210,15 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)];
   const log = options.log ?? (() => undefined);
   const cuda = options.language === "cuda";
-  const examples = cuda ? exampleTexts(join(repoRoot, "test", "fixtures", "cuda"), ".cu") : exampleTexts();
-  const frags = cuda ? cudaFragments(rand) : fragments(rand);
+  const triton = options.language === "triton";
+  const examples = cuda ? exampleTexts(join(repoRoot, "test", "fixtures", "cuda"), ".cu") : triton ? exampleTexts(join(repoRoot, "test", "fixtures", "triton"), ".py") : exampleTexts();
+  const frags = cuda ? cudaFragments(rand) : triton ? tritonFragments(rand) : fragments(rand);
   const server: ServerHandle = await startServer({ diagnostics: { debounceMs: 30 } });
   const pid = server.process.pid!;
-  const uriOf = (n: number): string => `file:///tmp/kernellens-lsp-fuzz${n > 1 ? `-${n}` : ""}.${cuda ? "cu" : "wgsl"}`;
+  const uriOf = (n: number): string => `file:///tmp/kernellens-lsp-fuzz${n > 1 ? `-${n}` : ""}.${cuda ? "cu" : triton ? "py" : "wgsl"}`;
   let documents = 1;
   let uri = uriOf(documents);
-  const languageId = cuda ? "cuda-cpp" : "wgsl";
+  const languageId = cuda ? "cuda-cpp" : triton ? "python" : "wgsl";
   let text = examples[0];
   let version = 1;
 
@@ -289,7 +294,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       const next = pick(examples);
       replace(0, text.length, next);
     } else if (r < 0.1) {
-      replace(0, text.length, cuda ? pick(examples).replace(/constexpr int (\w+) = \d+;/, "constexpr int $1 = 1 << 30;") : SAXPY_HUGE_N);
+      const absurd = cuda ? pick(examples).replace(/constexpr int (\w+) = \d+;/, "constexpr int $1 = 1 << 30;") : triton ? pick(examples).replace(/\b\d{3,}\b/g, "1 << 40") : SAXPY_HUGE_N;
+      replace(0, text.length, absurd);
     } else if (r < 0.45 && text.length > 0) {
       const from = Math.floor(rand() * text.length);
       replace(from, Math.min(text.length, from + 1 + Math.floor(rand() * 200)), "");
