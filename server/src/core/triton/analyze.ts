@@ -10,6 +10,7 @@ import type { Directive } from "../directives/directives";
 import type { KernelIR } from "../kernel/ir";
 import { type LaunchSite, resolveLaunch, type ResolvedLaunch } from "../kernel/launch";
 import { type ExactResources, type KernelAnalysis, modelKernel } from "../model/analyzeKernel";
+import { DEFAULT_STEP_BUDGET } from "../model/budget";
 import type { KernelModel } from "../model/types";
 import type { Span } from "../span";
 import { copyTree, type CudaParser, syntaxErrors } from "../cuda/syntax";
@@ -43,6 +44,13 @@ const DEFAULT_NUM_WARPS = 4;
 const DEFAULT_NUM_STAGES = 3;
 const MAX_CONFIGS = 32;
 const MAX_KERNELS = 64;
+/**
+ * Counting steps the cost model may spend on one file, shared by its (kernel, configuration) pairs: a library file
+ * with a dozen autotune configs per kernel would otherwise take the model's per-kernel budget a dozen times. Each
+ * pair gets an equal share, but never less than MIN_STEPS_PER_CONFIG (small kernels count exactly far below it).
+ */
+const FILE_STEP_BUDGET = 32_000_000;
+const MIN_STEPS_PER_CONFIG = 500_000;
 
 const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
 
@@ -93,7 +101,9 @@ export function analyzeTritonSource(text: string, options: TritonAnalyzeOptions)
   const kernelFns = [...program.functions.values()].filter((f) => program.launches.some((l) => l.kernel === f.name) || f.autotune || !calledByKernels.has(f.name));
   const scopes = scopeDirectives(text, parsed, kernelFns);
   const limit = options.maxConfigs ?? MAX_CONFIGS;
-  for (const fn of kernelFns.slice(0, MAX_KERNELS)) {
+  const planned = kernelFns.slice(0, MAX_KERNELS).map((fn) => ({ fn, own: scopes.get(fn.name)! }));
+  const stepsPerConfig = modelSteps(options.model?.budget?.steps, planned.reduce((n, p) => n + Math.min(limit, Math.max(1, p.own.configs.length || (p.fn.autotune?.configs.length ?? 0) || program.launches.filter((l) => l.kernel === p.fn.name).length)), 0));
+  for (const { fn } of planned) {
     const own = scopes.get(fn.name)!;
     const configs = configsOf(fn, program, text, own.configs, diagnostics).map((c) => (own.pointerTypes.size > 0 ? { ...c, pointerTypes: new Map([...c.pointerTypes, ...own.pointerTypes]) } : c));
     if (configs.length > limit) diagnostics.push({ severity: "info", code: "triton-config-limit", message: `'${fn.name}' has ${configs.length} configurations: the first ${limit} are analysed`, span: fn.nameSpan, source: "kernellens" });
@@ -147,8 +157,13 @@ export function analyzeTritonSource(text: string, options: TritonAnalyzeOptions)
       if (!options.model) continue;
       try {
         const tm = now();
-        const exact: ExactResources | undefined = compiled ? { registers: compiled.registersPerThread, staticSharedBytes: compiled.sharedBytes, spillStoreBytes: compiled.spills, spillLoadBytes: compiled.spills, source: compiled.source } : undefined;
-        const result = modelKernel(ir, launch, options.model.device, options.model.budget, exact);
+        // The cubin gives the stack frame (local memory per thread), not the split into spill stores and loads:
+        // it is reported, and no spill traffic is charged on a guess.
+        const exact: ExactResources | undefined = compiled ? { registers: compiled.registersPerThread, staticSharedBytes: compiled.sharedBytes, stackBytes: compiled.spills, source: compiled.source } : undefined;
+        // The file's time limit (the language server's) also bounds each model, not only the start of the next one.
+        const timeLeft = options.timeMs !== undefined ? Math.max(1, options.timeMs - (now() - t0)) : undefined;
+        const budget = { ...options.model.budget, steps: stepsPerConfig, ...(timeLeft !== undefined && options.model.budget?.clock === undefined ? { timeMs: timeLeft, clock: now } : {}) };
+        const result = modelKernel(ir, launch, options.model.device, budget, exact);
         modelMs += now() - tm;
         const model = withoutSlots(result.model, lowered.facts);
         const kernelDiagnostics: CoreDiagnostic[] = [
@@ -166,6 +181,12 @@ export function analyzeTritonSource(text: string, options: TritonAnalyzeOptions)
     language: "triton", text, importsTriton: true, diagnostics: onePerPlace(diagnostics), kernels, models, irs, launches, directives: parsed.directives, facts,
     timings: { parseMs, readMs: t1 - t0 - parseMs, lowerMs, modelMs },
   };
+}
+
+/** Each (kernel, configuration)'s share of the file's counting steps, within the caller's per-kernel budget. */
+function modelSteps(callerSteps: number | undefined, configs: number): number {
+  const share = Math.max(MIN_STEPS_PER_CONFIG, Math.floor(FILE_STEP_BUDGET / Math.max(1, configs)));
+  return Math.min(callerSteps ?? DEFAULT_STEP_BUDGET, share);
 }
 
 /** A configuration to analyse, with the launch values that go with it. */

@@ -118,6 +118,9 @@ export const SHARED_BINDING = "shared memory (estimated)";
 
 class Budget extends Error {}
 
+/** Whether a function's untyped parameters are used as pointers, by function node (see usedAsPointer). */
+const pointerUses = new WeakMap<CNode, Map<string, boolean>>();
+
 function ints(e: VExpr): VExpr {
   return e;
 }
@@ -305,6 +308,17 @@ class Lowering {
    * assigned from it (`row_ptr = X + row * stride`) is.
    */
   private usedAsPointer(name: string): boolean {
+    // Asked once per parameter and configuration: the answer depends on the function's text only.
+    let known = pointerUses.get(this.input.fn.node);
+    if (!known) pointerUses.set(this.input.fn.node, (known = new Map()));
+    const cached = known.get(name);
+    if (cached !== undefined) return cached;
+    const answer = this.scanPointerUse(name);
+    known.set(name, answer);
+    return answer;
+  }
+
+  private scanPointerUse(name: string): boolean {
     const body = this.src(this.input.fn.node);
     const pointerUse = (n: string): boolean =>
       new RegExp(`\\b(?:load|store|atomic_\\w+|make_block_ptr|make_tensor_descriptor)\\s*\\(\\s*(?:[\\w.]+\\s*=\\s*)?\\(?\\s*${n}\\b`).test(body) || new RegExp(`(?:^|\\n)\\s*${n}\\s*\\+=`).test(body);
