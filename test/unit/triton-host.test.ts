@@ -464,6 +464,12 @@ out = LigerSiLUMulFunction.apply(x, y)
     assert.deepEqual(p.globals.get("checked"), { k: "int", v: 45 });
   });
 
+  it("sees triton imported among other modules", () => {
+    assert.equal(read("import os, triton.language as tl\n").importsTriton, true);
+    assert.equal(read("from triton.language import constexpr\n").importsTriton, true);
+    assert.equal(read("import tritonclient\nfrom tritonish import x\n").importsTriton, false);
+  });
+
   it("reads a file without triton as such", () => {
     const p = read("import numpy as np\n\nx = np.zeros(3)\n\ndef f(a):\n    return a * 2\n");
     assert.equal(p.importsTriton, false);
@@ -686,7 +692,11 @@ for i in range(10 ** 12):
 done = 1
 `;
     const t = performance.now();
-    const p = read(hostile);
+    const p = read(hostile.replace("done = 1", `a = []
+a.append(a)
+b = a == a
+deep = ${"(".repeat(3000)}1${")".repeat(3000)}
+done = 1`));
     assert.ok(performance.now() - t < 5000);
     assert.deepEqual(p.globals.get("done"), { k: "int", v: 1 });
     assert.equal(p.globals.get("total"), undefined);

@@ -76,7 +76,9 @@ class HostReader implements PyEvalHost {
     const visit = (stmts: readonly CNode[], depth: number): void => {
       for (const s of stmts) {
         if (s.type === "import_statement" || s.type === "import_from_statement") {
-          if (/^\s*(?:import|from)\s+triton\b/.test(this.src(s))) this.importsTriton = true;
+          // `import triton`, `import torch, triton.language as tl`, `from triton import ...`
+          const modules = s.type === "import_from_statement" ? [field(s, "module_name")] : namedKids(s).map((k) => (k.type === "aliased_import" ? field(k, "name") : k));
+          if (modules.some((m) => m && /^triton(?:\.|$)/.test(this.src(m).replace(/\s+/g, "")))) this.importsTriton = true;
         } else if (s.type === "function_definition" || s.type === "decorated_definition") {
           const def = s.type === "decorated_definition" ? field(s, "definition") : s;
           if (def?.type === "function_definition") this.topFunctions.push({ name: this.src(field(def, "name") ?? def), def, whole: s });
@@ -160,12 +162,20 @@ class HostReader implements PyEvalHost {
 
   run(): void {
     let stopped = false;
-    try {
-      this.ev.execBlock(kids(this.root), this.module);
-    } catch (err) {
-      if (!(err instanceof PyBudgetExceeded)) throw err;
-      stopped = true;
-      this.addNote("host code was evaluated only up to here: the evaluation budget ran out", this.currentSpan());
+    for (const s of kids(this.root)) {
+      if (!s.named) continue;
+      try {
+        this.ev.exec(s, this.module);
+      } catch (err) {
+        if (!(err instanceof PyBudgetExceeded)) {
+          // A statement the evaluator fails on (nesting deeper than the stack allows) costs that statement only.
+          this.addNote(`this statement could not be evaluated: ${(err as Error).message}`, s);
+          continue;
+        }
+        stopped = true;
+        this.addNote("host code was evaluated only up to here: the evaluation budget ran out", this.currentSpan());
+        break;
+      }
     }
     // Kernels the evaluation did not reach (the budget ran out, or a branch not taken) are still kernels.
     for (const f of this.topFunctions) {

@@ -567,7 +567,7 @@ export class PyEval {
       case "attribute": {
         const o = field(n, "object"), a = field(n, "attribute");
         if (!o || !a) return unknown("an incomplete attribute");
-        return this.getAttr(this.eval(o, scope), this.src(a), n);
+        return this.getAttr(this.eval(o, scope), this.src(a));
       }
       case "subscript": return this.evalSubscript(n, scope);
       case "call": return this.evalCall(n, scope);
@@ -821,7 +821,7 @@ export class PyEval {
     return { k: v.k, items: out } as PyValue;
   }
 
-  getAttr(v: PyValue, name: string, at?: CNode): PyValue {
+  getAttr(v: PyValue, name: string): PyValue {
     switch (v.k) {
       case "unknown": return v;
       case "path": {
@@ -872,7 +872,6 @@ export class PyEval {
       }
       case "list": case "dict": case "tuple": case "str": return { k: "method", name, self: v };
       default:
-        void at;
         return unknown(`${describe(v)}.${name}`);
     }
   }

@@ -163,8 +163,8 @@ export function dictKey(v: PyValue): string | undefined {
 }
 
 /** Python equality where it can be known (numbers, strings, None, dtypes, sequences of those). */
-export function equals(a: PyValue, b: PyValue): boolean | undefined {
-  if (a.k === "unknown" || b.k === "unknown") return undefined;
+export function equals(a: PyValue, b: PyValue, depth = 0): boolean | undefined {
+  if (a.k === "unknown" || b.k === "unknown" || depth > 16) return undefined;
   const na = num(a), nb = num(b);
   if (na !== undefined && nb !== undefined) return na === nb;
   if (a.k === "str" && b.k === "str") return a.v === b.v;
@@ -174,7 +174,7 @@ export function equals(a: PyValue, b: PyValue): boolean | undefined {
     if (a.k !== b.k) return false;
     if (a.items.length !== b.items.length) return false;
     for (let i = 0; i < a.items.length; i++) {
-      const e = equals(a.items[i], b.items[i]);
+      const e = equals(a.items[i], b.items[i], depth + 1);
       if (e !== true) return e;
     }
     return true;
@@ -206,7 +206,8 @@ export function fromHost(v: HostValue): PyValue {
 }
 
 /** A short description of a value for messages and keys. */
-export function describe(v: PyValue): string {
+export function describe(v: PyValue, depth = 0): string {
+  if (depth > 4) return "...";
   switch (v.k) {
     case "int": case "float": return String(v.v);
     case "bool": return v.v ? "True" : "False";
@@ -214,7 +215,7 @@ export function describe(v: PyValue): string {
     case "none": return "None";
     case "dtype": return v.v;
     case "tensor": return `tensor(${v.dtype ?? "?"}, [${v.shape ? v.shape.map((d) => d ?? "?").join(",") : "?"}], [${v.strides ? v.strides.map((d) => d ?? "?").join(",") : ""}])`;
-    case "tuple": case "list": return `(${v.items.slice(0, 16).map(describe).join(",")})`;
+    case "tuple": case "list": return `(${v.items.slice(0, 16).map((x) => describe(x, depth + 1)).join(",")})`;
     case "unknown": return "?";
     case "kernel": return v.name;
     case "func": return v.name;
