@@ -619,9 +619,10 @@ def run(x, mode="fast"):
 run(torch.empty(1024, dtype=torch.float16))
 `;
     const p = read(src);
-    const fast = p.launches.filter((l) => l.kernel === "fast_kernel");
-    assert.deepEqual(fast.map((l) => l.args.get("n")), [{ k: "int", v: 1024 }, { k: "unknown", reason: "the parameter x is not known here" }]);
-    assert.deepEqual(fast[0].grid(new Map()), [4]);
+    // The fast path was reached with real values; the pass that finds the slow one adds no second, vaguer launch of it.
+    const fast = only(p, "fast_kernel");
+    assert.deepEqual(fast.args.get("n"), { k: "int", v: 1024 });
+    assert.deepEqual(fast.grid(new Map()), [4]);
     const slow = only(p, "slow_kernel");
     assert.equal(slow.args.get("x_ptr")?.k, "unknown");
     assert.deepEqual(slow.args.get("BLOCK"), { k: "int", v: 64 });

@@ -41,6 +41,8 @@ class HostReader implements PyEvalHost {
   private readonly launchKeys = new Set<string>();
   /** Launch sites reached, by offset. */
   private readonly reached = new Set<number>();
+  /** Sites whose launches are not recorded again (the last pass over uncalled functions). */
+  private skipSites: ReadonlySet<number> | undefined;
   private readonly notes: { message: string; span: Span }[] = [];
   private readonly noteKeys = new Set<string>();
   private readonly module = new PyScope(undefined);
@@ -246,9 +248,13 @@ class HostReader implements PyEvalHost {
     for (const c of ordered) if (!this.ev.evaluated.has(c.func.node) && !evaluate(c, false)) return;
     // Launch sites no evaluation reached (behind a parameter's default, or a mode the callers never pass): their
     // function once more with every parameter unknown, so that both sides of such conditions are followed.
+    // Only the sites not reached before count then: the others already have launches with better-known arguments.
+    const before = new Set(this.reached);
+    this.skipSites = before;
     for (const c of candidates) {
-      if (this.launchSites(c.func.node).some((s) => !this.reached.has(s)) && !evaluate(c, true)) return;
+      if (this.launchSites(c.func.node).some((s) => !this.reached.has(s)) && !evaluate(c, true)) break;
     }
+    this.skipSites = undefined;
   }
 
   /** A pytest test's arguments from its `@pytest.mark.parametrize(names, values)` decorators: the first values of each. */
@@ -436,6 +442,7 @@ class HostReader implements PyEvalHost {
   // ---- Launches --------------------------------------------------------------------------------------------------
 
   launch(kernel: Kernel, grid: PyValue, gridNode: CNode, call: CNode, pos: readonly PyValue[], kw: ReadonlyMap<string, PyValue>): void {
+    if (this.skipSites?.has(call.start)) return;
     this.reached.add(call.start);
     if (this.launches.length >= MAX_LAUNCHES) return;
     const fn = this.functions.get(kernel.name);
