@@ -1,5 +1,6 @@
 // End-to-end test in a real VS Code workbench (code-server 4.100.3 + Chromium): WGSL highlighting, Tint diagnostics, hovers and document symbols from KernelLens,
-// and a CUDA file (VS Code's built-in cuda-cpp language) with its lenses, kernel hover and a finding.
+// and a CUDA file (VS Code's built-in cuda-cpp language) with its lenses, kernel hover and a finding, and a Triton file
+// (Python) with its best-of-configurations lens and side-by-side hover, next to a plain Python file that gets nothing.
 //
 // Run: node --import tsx --test test/e2e/workbench.test.ts   (npm run test:e2e builds dist/ first)
 // The first run installs code-server into ~/.cache/kernellens (about a minute); later runs reuse it.
@@ -40,6 +41,10 @@ const TINT_MESSAGE = "cannot convert value of type 'abstract-float' to type 'i32
 /** A CUDA test kernel with a finding (the unpadded tile's 32-way bank conflict), copied into the workspace. */
 const CUDA_FIXTURE = "transpose-smem.cu";
 const CUDA_FILE = `cuda/${CUDA_FIXTURE}`;
+/** A Triton kernel autotuned over three configurations, and a Python file with no Triton, copied into the workspace. */
+const TRITON_FIXTURE = "matmul-autotuned.py";
+const TRITON_FILE = `triton/${TRITON_FIXTURE}`;
+const PLAIN_PYTHON_FILE = "triton/plain.py";
 
 /** The 1-based line of the first line of `source` that contains `needle`. */
 function lineOf(source: string, needle: string): number {
@@ -109,6 +114,7 @@ describe("KernelLens in a VS Code workbench (code-server)", () => {
   let workspace: string | undefined;
   let source = "";
   let cudaSource = "";
+  let tritonSource = "";
   const started = Date.now();
 
   async function cleanUp(): Promise<void> {
@@ -152,6 +158,9 @@ describe("KernelLens in a VS Code workbench (code-server)", () => {
       cpSync(join(repo, "examples"), workspace, { recursive: true });
       cpSync(join(repo, "test", "fixtures", "cuda", CUDA_FIXTURE), join(workspace, CUDA_FILE));
       cudaSource = readFileSync(join(repo, "test", "fixtures", "cuda", CUDA_FIXTURE), "utf8");
+      cpSync(join(repo, "test", "fixtures", "triton", TRITON_FIXTURE), join(workspace, TRITON_FILE));
+      cpSync(join(repo, "test", "fixtures", "triton", "plain.py"), join(workspace, PLAIN_PYTHON_FILE));
+      tritonSource = readFileSync(join(repo, "test", "fixtures", "triton", TRITON_FIXTURE), "utf8");
       try {
         server = await startCodeServer({
           workspace,
@@ -273,6 +282,35 @@ describe("KernelLens in a VS Code workbench (code-server)", () => {
       const squiggle = await waitForSquiggle(page, "warning", findingLine, 60_000);
       const finding = await hoverAtPoint(page, squiggle.x + squiggle.width / 2, squiggle.y + squiggle.height / 2, { expect: "bank conflict", timeoutMs: 30_000 });
       assert.match(finding, /32-way bank conflict on 'tile'/);
+    }),
+  );
+
+  it("analyses a Triton file: one lens naming the best of its configurations, and a hover comparing them", { timeout: 180_000 }, () =>
+    step("7-triton-file", async (page) => {
+      await openFile(page, TRITON_FILE);
+      const kernelLine = lineOf(tritonSource, "def matmul_kernel");
+      await goToLine(page, kernelLine);
+      const lens = await pollUntil(
+        "the Triton kernel's code lens",
+        async () => {
+          const texts = await page.locator(".codelens-decoration").allInnerTexts();
+          return texts.find((t) => /best of 3 configs: BLOCK_SIZE_M=\d+ BLOCK_SIZE_N=\d+ BLOCK_SIZE_K=\d+ w\d s\d/.test(t)) ?? false;
+        },
+        60_000,
+      );
+      // Codicons render as icons: no `$(graph)` text and no emoji in the Triton lenses.
+      assert.doesNotMatch(lens, /\$\(|📈/);
+      assert.match(lens, /≈ [\d.]+ ms best of 3 configs/);
+      const hover = await hoverAt(page, "matmul_kernel", { line: kernelLine, expect: /3 configurations/, timeoutMs: 30_000 });
+      assert.match(hover, /Shared memory/);
+      assert.match(hover, /estimated/);
+      await screenshot(page, "7a-triton-kernel-hover");
+
+      // A Python file without Triton: KernelLens shows nothing on it.
+      await openFile(page, PLAIN_PYTHON_FILE);
+      await new Promise((r) => setTimeout(r, 5_000));
+      const plainLenses = await page.locator(".codelens-decoration").allInnerTexts();
+      assert.deepEqual(plainLenses.filter((t) => /FLOP|configs|Roofline/.test(t)), [], "no KernelLens lens on a plain Python file");
     }),
   );
 });

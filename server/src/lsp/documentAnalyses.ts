@@ -279,7 +279,7 @@ export class DocumentAnalyses {
         const grammar = await this.pythonGrammar();
         if (stale()) return this.states.get(doc.uri);
         const compiled = this.compiledTriton(doc.uri, text, settings);
-        const triton = analyzeTritonFile(text, { model: mode === "full" ? { ...modelOptions(), compiled } : undefined, timeMs: KERNEL_MODEL_BUDGET_MS * 4 }, grammar);
+        const triton = analyzeTritonFile(text, { model: mode === "full" ? { ...modelOptions(), compiled } : undefined, timeMs: TRITON_FILE_BUDGET_MS }, grammar);
         analysis = limit ? { ...triton, diagnostics: sortDiagnostics([limit, ...triton.diagnostics]) } : triton;
       } else if (language === "cuda") {
         const grammar = await this.cudaGrammar();
@@ -400,6 +400,13 @@ export class DocumentAnalyses {
   }
   private readonly warnedDevices = new Set<string>();
 }
+
+/**
+ * Milliseconds after which a Triton file's analysis starts no further kernel or configuration. Each configuration is
+ * lowered and modelled on its own (a 3-config autotuned matmul takes 1 to 2 s on a loaded 2-core machine), and a
+ * configuration dropped here is missing from the lens, the hover and the design space, so the budget is generous.
+ */
+const TRITON_FILE_BUDGET_MS = 8000;
 
 /** The files an analysis read through `#include` (Python has none). */
 export function includesOf(analysis: FileAnalysis): readonly string[] {
