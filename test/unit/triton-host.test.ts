@@ -470,6 +470,27 @@ out = LigerSiLUMulFunction.apply(x, y)
     assert.equal(read("import tritonclient\nfrom tritonish import x\n").importsTriton, false);
   });
 
+  it("takes a decorator of the file's own called jit for no kernel", () => {
+    const p = read(`import triton
+import triton.language as tl
+
+
+def jit(fn):
+    return fn
+
+
+@jit
+def not_a_kernel(x):
+    return x
+
+
+@triton.jit
+def kernel(x):
+    pass
+`);
+    assert.deepEqual([...p.functions.keys()], ["kernel"]);
+  });
+
   it("reads a file without triton as such", () => {
     const p = read("import numpy as np\n\nx = np.zeros(3)\n\ndef f(a):\n    return a * 2\n");
     assert.equal(p.importsTriton, false);

@@ -306,8 +306,10 @@ class HostReader implements PyEvalHost {
       const f = e ? (e.type === "call" ? field(e, "function") : e) : undefined;
       let path = "";
       if (f) {
+        // The name as imported; as written only where it is not defined at all (a snippet without its imports). A
+        // decorator of the file's own that happens to be called `jit` is not Triton's.
         const v = this.ev.eval(f, scope);
-        path = v.k === "path" ? v.path : this.src(f).replace(/\s+/g, "");
+        path = v.k === "path" ? v.path : v.k === "unknown" ? this.src(f).replace(/\s+/g, "") : `(${v.k})`;
       }
       const last = path.slice(path.lastIndexOf(".") + 1);
       return { node: e, call: e?.type === "call" ? e : undefined, last, path };
