@@ -34,7 +34,7 @@ await esbuild.build({
 });
 console.log("KernelLens benchmarks (this machine is shared and noisy: read ratios, not absolute times)\n");
 let failed = false;
-for (const bench of ["frontend", "model", "server", "cuda", "helper", "panels", "sweep", "accuracy"]) {
+for (const bench of ["frontend", "model", "server", "cuda", "triton", "helper", "panels", "sweep", "accuracy"]) {
   const r = spawnSync(process.execPath, [out, bench], { stdio: "inherit", cwd: root });
   failed ||= r.status !== 0;
 }

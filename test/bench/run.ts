@@ -10,6 +10,7 @@ import { benchSweepSearch, formatSweepBench } from "./sweepSearch";
 import { benchAccuracy } from "./accuracy";
 import { benchCudaLadder } from "./cudaLadder";
 import { benchCudaKeystroke } from "./cudaKeystroke";
+import { benchTritonKeystroke, formatTritonKeystroke } from "./tritonKeystroke";
 import { benchPrediction, formatPrediction } from "./predictionError";
 
 function verdict(ok: boolean): string {
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   if (!only || only === "model") model();
   if (!only || only === "server") await server();
   if (!only || only === "cuda") await cudaKeystroke();
+  if (!only || only === "triton") console.log(formatTritonKeystroke(await benchTritonKeystroke()));
   if (!only || only === "helper") console.log(formatHelperBench(await benchHelper()));
   if (!only || only === "panels") await panels();
   if (!only || only === "sweep") console.log(formatSweepBench(await benchSweepSearch()));
