@@ -49,8 +49,8 @@ const MAX_KERNELS = 64;
  * with a dozen autotune configs per kernel would otherwise take the model's per-kernel budget a dozen times. Each
  * pair gets an equal share, but never less than MIN_STEPS_PER_CONFIG (small kernels count exactly far below it).
  */
-const FILE_STEP_BUDGET = 32_000_000;
-const MIN_STEPS_PER_CONFIG = 500_000;
+const FILE_STEP_BUDGET = 8_000_000;
+const MIN_STEPS_PER_CONFIG = 250_000;
 
 const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
 

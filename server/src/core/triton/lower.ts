@@ -170,6 +170,7 @@ class Lowering {
 
   run(): TritonLowered {
     const { fn, text } = this.input;
+    const shapeSizes = assumedBlockSizes(this.src(fn.node), fn.params.filter((p) => p.constexpr && !this.input.constexprs.has(p.name)).map((p) => p.name));
     for (const p of fn.params) {
       if (this.input.constexprs.has(p.name)) {
         this.env.set(p.name, this.constant(this.input.constexprs.get(p.name)!));
@@ -181,8 +182,17 @@ class Lowering {
         continue;
       }
       if (p.constexpr) {
-        this.env.set(p.name, { k: "unknown", why: `constexpr '${p.name}' has no value in this configuration` });
-        this.note("constexpr", `'${p.name}' is a tl.constexpr with no value here: state it with # @config ${p.name}=...`, p.span);
+        // Library code computes its constexprs on the host from sizes the file does not know. A block size must be
+        // a number to shape the blocks: one is assumed and said. Any other constexpr (a size, a flag, eps) is a
+        // run-time value, resolved like the integer parameters (a directive, else inferred or assumed).
+        const assumed = shapeSizes.get(p.name);
+        if (assumed !== undefined) {
+          this.env.set(p.name, this.constant(assumed));
+          this.note("constexpr", `'${p.name}' shapes blocks but has no value here: ${assumed} is assumed (state it with # @config ${p.name}=...)`, p.span);
+        } else {
+          this.env.set(p.name, { k: "t", dtype: "int32", shape: [], e: this.param({ v: `override.${p.name}`, kind: "override", name: p.name, span: p.span }) });
+          this.note("constexpr", `'${p.name}' is a tl.constexpr with no value here: treated as a run-time value (state it with # @config ${p.name}=...)`, p.span);
+        }
         continue;
       }
       // A parameter nobody gives a type: a pointer where the kernel loads or stores through it, an integer otherwise.
@@ -1274,10 +1284,18 @@ class Lowering {
     return broadcastExpr(mask.e, mask.shape, shape);
   }
 
+  /** Why a value is not a pointer, for notes. */
+  private whyNot(v: TV): string {
+    return v.k === "unknown" ? v.why : v.k === "t" ? `a ${v.dtype} value, not a pointer` : `a ${v.k}, not a pointer`;
+  }
+
   private load(p: TV | undefined, n: CNode, opts: { mask?: TV; boundary?: number[] }): TV {
     if (!p) return { k: "unknown", why: "tl.load of nothing" };
     if (p.k === "bptr") return this.blockPtrAccess(p, "load", n, opts.boundary ?? []);
-    if (p.k !== "ptr") return { k: "unknown", why: "tl.load through a pointer KernelLens cannot follow" };
+    if (p.k !== "ptr") {
+      this.note("load", `a load through a pointer KernelLens cannot follow is not counted (${this.whyNot(p)})`, this.sp(n));
+      return { k: "unknown", why: "tl.load through a pointer KernelLens cannot follow" };
+    }
     const mask = this.maskExpr(opts.mask, p.shape);
     const index = this.access(p.binding, p.elt, p.shape, p.off, mask, "load", n);
     return { k: "t", dtype: p.elt, shape: p.shape, e: unknown(`data loaded from '${p.binding}'`), ...(mask && index >= 0 ? { origin: { access: index } } : {}) };
@@ -1290,7 +1308,7 @@ class Lowering {
       return { k: "none" };
     }
     if (p.k !== "ptr") {
-      this.note("store", "a store through a pointer KernelLens cannot follow is not counted", this.sp(n));
+      this.note("store", `a store through a pointer KernelLens cannot follow is not counted (${this.whyNot(p)})`, this.sp(n));
       return { k: "none" };
     }
     // A scalar value stored to a block of pointers stores the whole block.
@@ -1562,6 +1580,40 @@ class Lowering {
     if (d === "fp32") return 0.5;
     return 1;
   }
+}
+
+/** Assumed block sizes for constexprs without a value: one block axis (a row), or each axis of a tile. */
+const ASSUMED_ROW_BLOCK = 1024;
+const ASSUMED_TILE_BLOCK = 64;
+
+/**
+ * The constexprs among `names` that shape blocks in a kernel's text (an `arange` bound, a `zeros`/`full`/`reshape`
+ * shape, a `block_shape`, directly or through a local `X: tl.constexpr = A * B`), each with the block size assumed
+ * for it: ASSUMED_ROW_BLOCK when only one does, else ASSUMED_TILE_BLOCK.
+ */
+export function assumedBlockSizes(body: string, names: readonly string[]): Map<string, number> {
+  if (names.length === 0) return new Map();
+  const shapes = new Set<string>();
+  const usedAsShape = (name: string): boolean =>
+    new RegExp(`\\barange\\s*\\([^)]*\\b${name}\\b`).test(body) ||
+    new RegExp(`\\b(?:zeros|full)\\s*\\(\\s*[\\[(][^\\])]*\\b${name}\\b`).test(body) ||
+    new RegExp(`\\b(?:reshape|broadcast_to|view)\\s*\\([^,)]*,[^)]*\\b${name}\\b`).test(body) ||
+    new RegExp(`block_shape\\s*=\\s*[\\[(][^\\])]*\\b${name}\\b`).test(body);
+  // Locals computed from names and numbers only (`BLOCK: tl.constexpr = ROWS * K_POW2`).
+  const locals = [...body.matchAll(/^[ \t]*(\w+)[ \t]*(?::[ \t]*tl\.constexpr)?[ \t]*=[ \t]*([\w \t*+\-/()]+?)[ \t]*(?:#.*)?$/gm)].map((m) => ({ name: m[1], rhs: m[2] }));
+  const wanted = new Set<string>();
+  for (const n of [...names, ...locals.map((l) => l.name)]) if (usedAsShape(n)) wanted.add(n);
+  // A local that shapes blocks passes the need on to the names it is computed from.
+  for (let changed = true, rounds = 0; changed && rounds < 8; rounds++) {
+    changed = false;
+    for (const l of locals) {
+      if (!wanted.has(l.name)) continue;
+      for (const w of l.rhs.match(/\b[A-Za-z_]\w*\b/g) ?? []) if (!wanted.has(w)) { wanted.add(w); changed = true; }
+    }
+  }
+  for (const n of names) if (wanted.has(n)) shapes.add(n);
+  const size = shapes.size === 1 ? ASSUMED_ROW_BLOCK : ASSUMED_TILE_BLOCK;
+  return new Map([...shapes].map((n) => [n, size]));
 }
 
 /** Special-function unit operations (transcendentals), one per element. */

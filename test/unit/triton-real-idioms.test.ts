@@ -1,0 +1,80 @@
+// Idioms of real Triton libraries (Liger-Kernel, the Triton tutorials, unsloth) that the front-end met on real files
+// and now reads: each test is a small kernel of our own written in that idiom, with its FLOPs and bytes derived by
+// hand in a comment and asserted exactly (totals over the whole grid, masked-off lanes excluded from bytes).
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { before, describe, it } from "node:test";
+import { Language, Parser } from "web-tree-sitter";
+import { findDevice } from "../../server/src/core/devices/database";
+import type { DeviceSpec } from "../../server/src/core/devices/device";
+import { analyzeTritonSource, type PythonParser } from "../../server/src/core/triton/analyze";
+import type { TritonSourceAnalysis } from "../../server/src/core/triton/types";
+import { findRepoRoot } from "../support/repoRoot";
+
+let parser: PythonParser;
+let device: DeviceSpec;
+
+before(async () => {
+  const root = findRepoRoot();
+  await Parser.init({ locateFile: () => join(root, "node_modules", "web-tree-sitter", "tree-sitter.wasm") });
+  const lang = await Language.load(join(root, "node_modules", "tree-sitter-python", "tree-sitter-python.wasm"));
+  const p = new Parser();
+  p.setLanguage(lang);
+  parser = p;
+  device = findDevice("nvidia-h100-sxm")!;
+});
+
+function analyze(text: string): TritonSourceAnalysis {
+  return analyzeTritonSource(text, { parser, model: { device } });
+}
+
+/** The grid totals of the one analysed configuration of `fn`, and its IR notes. */
+function totals(a: TritonSourceAnalysis, fn: string) {
+  const kernels = a.kernels.filter((k) => k.function === fn);
+  assert.equal(kernels.length, 1, `one configuration of ${fn}: ${a.kernels.map((k) => k.name).join(", ")}`);
+  const name = kernels[0].name;
+  const m = a.models.get(name)?.model;
+  assert.ok(m, `a model of ${name}`);
+  const o = m.ops;
+  return {
+    f32: o.flopsF32.value, f16: o.flopsF16.value, tensor: o.tensorFlops.value, special: o.specialOps.value,
+    load: o.globalLoadBytes.value, store: o.globalStoreBytes.value,
+    notes: (a.irs.get(name)?.notes ?? []).map((n) => n.reason),
+    model: m,
+  };
+}
+
+describe("Triton idioms of real libraries", () => {
+  it("Liger row kernel: BLOCK_SIZE and eps are tl.constexprs the host computes (no value in the file), X_ptr += row * stride, program_id(0).to(tl.int64)", () => {
+    // 16 rows of n_cols = 1,000 fp16 values; BLOCK_SIZE has no value, so the one block size is assumed: 1,024.
+    // Per program: x * w is 1,024 fp32 products and + eps 1,024 adds (masked lanes compute too): 2,048 FLOPs;
+    // loads 1,000 x 2 B (X) + 1,000 x 4 B (W) = 6,000 B; store 1,000 x 2 B = 2,000 B. 16 programs:
+    // 32,768 FLOPs, 96,000 B loaded, 32,000 B stored.
+    const a = analyze(`import triton
+import triton.language as tl
+
+# @arg X_ptr: *fp16
+# @arg W_ptr: *fp32
+# @arg Y_ptr: *fp16
+# @arg n_cols = 1000
+# @grid 16
+@triton.jit
+def _row_scale_kernel(X_ptr, W_ptr, Y_ptr, x_stride, y_stride, n_cols, eps: tl.constexpr, BLOCK_SIZE: tl.constexpr):
+    row = tl.program_id(0).to(tl.int64)
+    X_ptr += row * x_stride
+    Y_ptr += row * y_stride
+    cols = tl.arange(0, BLOCK_SIZE)
+    mask = cols < n_cols
+    x = tl.load(X_ptr + cols, mask=mask, other=0.0).to(tl.float32)
+    w = tl.load(W_ptr + cols, mask=mask, other=0.0)
+    y = x * w + eps
+    tl.store(Y_ptr + cols, y.to(tl.float16), mask=mask)
+`);
+    const t = totals(a, "_row_scale_kernel");
+    assert.equal(t.f32, 16 * (1024 + 1024));
+    assert.equal(t.load, 16 * (1000 * 2 + 1000 * 4));
+    assert.equal(t.store, 16 * 1000 * 2);
+    assert.ok(t.notes.some((n) => /'BLOCK_SIZE' shapes blocks but has no value here: 1024 is assumed/.test(n)), t.notes.join("\n"));
+    assert.ok(t.notes.some((n) => /'eps' is a tl.constexpr with no value here: treated as a run-time value/.test(n)), t.notes.join("\n"));
+  });
+});
