@@ -77,4 +77,36 @@ def _row_scale_kernel(X_ptr, W_ptr, Y_ptr, x_stride, y_stride, n_cols, eps: tl.c
     assert.ok(t.notes.some((n) => /'BLOCK_SIZE' shapes blocks but has no value here: 1024 is assumed/.test(n)), t.notes.join("\n"));
     assert.ok(t.notes.some((n) => /'eps' is a tl.constexpr with no value here: treated as a run-time value/.test(n)), t.notes.join("\n"));
   });
+
+  it("Liger/vLLM gather: indices loaded through an untyped `ids_ptr` (assumed fp32) index another buffer", () => {
+    // 500 tokens in 4 programs of BLOCK_T = 128 (512 lanes, 500 live), rows of D = 64 fp16 values.
+    // Loads: ids 500 x 4 B (the assumed fp32, as wide as int32) = 2,000 B; the gathered rows 500 x 64 x 2 B = 64,000 B.
+    // Store: 500 x 64 x 2 B = 64,000 B. FLOPs: none; `ids[:, None] * D` is index arithmetic once ids_ptr is known to
+    // hold indices (int32 assumed), not 128 fp32 products per program.
+    const a = analyze(`import triton
+import triton.language as tl
+
+# @arg table_ptr: *fp16
+# @arg out_ptr: *fp16
+# @arg n_tokens = 500
+# @grid 4
+# @config BLOCK_T=128, D=64
+@triton.jit
+def _gather_rows_kernel(ids_ptr, table_ptr, out_ptr, n_tokens, BLOCK_T: tl.constexpr, D: tl.constexpr):
+    pid = tl.program_id(0)
+    t = pid * BLOCK_T + tl.arange(0, BLOCK_T)
+    t_mask = t < n_tokens
+    ids = tl.load(ids_ptr + t, mask=t_mask, other=0)
+    cols = tl.arange(0, D)
+    rows = tl.load(table_ptr + ids[:, None] * D + cols[None, :], mask=t_mask[:, None], other=0.0)
+    tl.store(out_ptr + t[:, None] * D + cols[None, :], rows, mask=t_mask[:, None])
+`);
+    const t = totals(a, "_gather_rows_kernel");
+    assert.equal(t.f32 + t.f16, 0);
+    assert.equal(t.load, 500 * 4 + 500 * 64 * 2);
+    assert.equal(t.store, 500 * 64 * 2);
+    assert.ok(!t.notes.some((n) => /cannot follow/.test(n)), t.notes.join("\n"));
+    assert.ok(t.notes.some((n) => /'ids_ptr' is not known: its values index memory, so int32 is assumed/.test(n)), t.notes.join("\n"));
+    assert.equal(t.model.accesses.find((x) => x.binding === "ids_ptr")?.elementType.replace(/ \(assumed\)$/, ""), "int32");
+  });
 });

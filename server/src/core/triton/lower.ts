@@ -18,7 +18,7 @@ import type { HostValue, TritonFunction } from "./program";
 /** A value of the program being lowered. */
 export type TV =
   /** A block (shape []: a scalar). Integer and boolean blocks carry each element's value; data is `unknown`. */
-  | { readonly k: "t"; readonly dtype: string; readonly shape: Shape; readonly e: VExpr; readonly origin?: Origin }
+  | { readonly k: "t"; readonly dtype: string; readonly shape: Shape; readonly e: VExpr; readonly origin?: Origin; readonly assumedFrom?: string }
   /** A block of pointers into a buffer: the element offset of each. */
   | { readonly k: "ptr"; readonly binding: string; readonly elt: string; readonly shape: Shape; readonly off: VExpr }
   /** `tl.make_block_ptr`: a tile of a strided tensor. */
@@ -33,7 +33,10 @@ export type TV =
   | { readonly k: "none" }
   | { readonly k: "unknown"; readonly why: string };
 
-/** Where a data block came from: a masked load whose mask leaves lanes idle (for the padding finding). */
+/**
+ * Where a data block came from: a masked load whose mask leaves lanes idle (for the padding finding). (`assumedFrom`
+ * on a block: it was loaded through a pointer whose element type was assumed, and its values may turn out indices.)
+ */
 export interface Origin {
   readonly access: number;
 }
@@ -54,6 +57,8 @@ export interface TritonLowerInput {
   /** The display name of the analysed kernel. */
   readonly name: string;
   readonly statementBudget?: number;
+  /** Untyped pointer parameters known to hold indices (set by lowerTritonKernel's second pass). */
+  readonly indexPointers?: ReadonlySet<string>;
 }
 
 /** A memory operation as Triton lays it out, for findings. */
@@ -128,7 +133,12 @@ function ints(e: VExpr): VExpr {
 const isData = (v: TV): v is Extract<TV, { k: "t" }> => v.k === "t";
 
 export function lowerTritonKernel(input: TritonLowerInput): TritonLowered {
-  return new Lowering(input).run();
+  const first = new Lowering(input);
+  const lowered = first.run();
+  // An untyped pointer (assumed fp32) whose loaded values turned out to be offsets holds indices: lowered again
+  // with it as int32, so the arithmetic on them is integer work, not FLOPs.
+  if (first.indexPointers.size === 0 || input.indexPointers) return lowered;
+  return new Lowering({ ...input, indexPointers: first.indexPointers }).run();
 }
 
 class Lowering {
@@ -145,6 +155,9 @@ class Lowering {
   private readonly dots: DotFact[] = [];
   private readonly reductions: ReductionFact[] = [];
   private readonly slotLoops = new Set<string>();
+  /** Pointer parameters whose element type was assumed, and those of them whose loaded values index memory. */
+  private readonly assumedPointers = new Set<string>();
+  readonly indexPointers = new Set<string>();
   private loopIds = 0;
   private loopDepth = 0;
   private budget: number;
@@ -197,6 +210,12 @@ class Lowering {
       }
       // A parameter nobody gives a type: a pointer where the kernel loads or stores through it, an integer otherwise.
       if (/_ptr$|^ptr|Ptr$|_desc$/.test(p.name) || this.usedAsPointer(p.name)) {
+        this.assumedPointers.add(p.name);
+        if (this.input.indexPointers?.has(p.name)) {
+          this.note("pointer type", `the element type of '${p.name}' is not known: its values index memory, so int32 is assumed (state it with # @arg ${p.name}: *int64 if it holds 64-bit indices)`, p.span);
+          this.env.set(p.name, this.pointerParam(p.name, "int32", p.span, true));
+          continue;
+        }
         this.note("pointer type", `the element type of '${p.name}' is not known: assumed fp32 (state it with # @arg ${p.name}: *fp16, or pass a torch tensor at the launch)`, p.span);
         this.env.set(p.name, this.pointerParam(p.name, "fp32", p.span, true));
       } else {
@@ -922,7 +941,8 @@ class Lowering {
       else this.ops("int", elements);
     }
     const origin = a.k === "t" && a.origin ? a.origin : b.origin;
-    return { k: "t", dtype, shape, e, ...(origin ? { origin } : {}) };
+    const assumedFrom = a.assumedFrom ?? b.assumedFrom;
+    return { k: "t", dtype, shape, e, ...(origin ? { origin } : {}), ...(assumedFrom ? { assumedFrom } : {}) };
   }
 
   private isIndexMath(a: TV, b: TV): boolean {
@@ -930,7 +950,12 @@ class Lowering {
   }
 
   private offsetPointer(p: Extract<TV, { k: "ptr" }>, o: Extract<TV, { k: "t" }>, op: string): TV {
-    if (isFloat(o.dtype)) return { k: "unknown", why: "a pointer plus a float" };
+    // Triton adds only integers to pointers: float offsets are indices loaded through a pointer whose element type
+    // was assumed (an untyped `idx_ptr`, fp32 by default). They are loaded data: a gather.
+    if (isFloat(o.dtype)) {
+      if (o.assumedFrom) this.indexPointers.add(o.assumedFrom);
+      o = { k: "t", dtype: "int32", shape: o.shape, e: unknown("indices loaded from memory") };
+    }
     const shape = broadcastShapes(p.shape, o.shape);
     if (typeof shape === "string") return { k: "unknown", why: shape };
     const off = bin(op, broadcastExpr(p.off, p.shape, shape), broadcastExpr(o.e, o.shape, shape));
@@ -1298,7 +1323,7 @@ class Lowering {
     }
     const mask = this.maskExpr(opts.mask, p.shape);
     const index = this.access(p.binding, p.elt, p.shape, p.off, mask, "load", n);
-    return { k: "t", dtype: p.elt, shape: p.shape, e: unknown(`data loaded from '${p.binding}'`), ...(mask && index >= 0 ? { origin: { access: index } } : {}) };
+    return { k: "t", dtype: p.elt, shape: p.shape, e: unknown(`data loaded from '${p.binding}'`), ...(mask && index >= 0 ? { origin: { access: index } } : {}), ...(this.assumedPointers.has(p.binding) ? { assumedFrom: p.binding } : {}) };
   }
 
   private store(p: TV | undefined, value: TV | undefined, n: CNode, opts: { mask?: TV; boundary?: number[] }): TV {
