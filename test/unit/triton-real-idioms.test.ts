@@ -37,7 +37,7 @@ function totals(a: TritonSourceAnalysis, fn: string) {
   assert.ok(m, `a model of ${name}`);
   const o = m.ops;
   return {
-    f32: o.flopsF32.value, f16: o.flopsF16.value, tensor: o.tensorFlops.value, special: o.specialOps.value,
+    f32: o.flopsF32.value, f16: o.flopsF16.value, bf16: o.flopsBF16.value, tensor: o.tensorFlops.value, special: o.specialOps.value,
     load: o.globalLoadBytes.value, store: o.globalStoreBytes.value,
     notes: (a.irs.get(name)?.notes ?? []).map((n) => n.reason),
     model: m,
@@ -108,5 +108,43 @@ def _gather_rows_kernel(ids_ptr, table_ptr, out_ptr, n_tokens, BLOCK_T: tl.const
     assert.ok(!t.notes.some((n) => /cannot follow/.test(n)), t.notes.join("\n"));
     assert.ok(t.notes.some((n) => /'ids_ptr' is not known: its values index memory, so int32 is assumed/.test(n)), t.notes.join("\n"));
     assert.equal(t.model.accesses.find((x) => x.binding === "ids_ptr")?.elementType.replace(/ \(assumed\)$/, ""), "int32");
+  });
+
+  it("Liger mlp.py: TensorDescriptor parameters made on the host, their block shapes set by the autotune config's pre_hook", () => {
+    // 4 x 2 programs, each one 64 x 128 bf16 tile (the pre_hook the config names, [BM, nargs["BLOCK_N"]], not the other hook's [16, 16]): loads 8,192 x 2 B and stores
+    // 8,192 x 2 B per program (whole tiles: the tensor's shape is on the host), x * x is 8,192 bf16 FLOPs.
+    // Totals: 8 x 16,384 B loaded, 8 x 16,384 B stored, 8 x 8,192 = 65,536 bf16 FLOPs.
+    const a = analyze(`import triton
+import triton.language as tl
+
+
+def _other_hook(nargs):
+    nargs["x_desc"].block_shape = [16, 16]
+
+
+def _set_tile_blocks(nargs):
+    BM = nargs["BLOCK_M"]
+    nargs["x_desc"].block_shape = [BM, nargs["BLOCK_N"]]
+    nargs["y_desc"].block_shape = [BM, nargs["BLOCK_N"]]
+
+
+# @arg x_desc: *bf16
+# @arg y_desc: *bf16
+# @grid 4, 2
+@triton.autotune(configs=[triton.Config({"BLOCK_M": 64, "BLOCK_N": 128}, num_warps=4, pre_hook=_set_tile_blocks)], key=["M"])
+@triton.jit
+def _square_tiles_kernel(x_desc, y_desc, M, N, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr):
+    pid_m = tl.program_id(0)
+    pid_n = tl.program_id(1)
+    x = x_desc.load([pid_m * BLOCK_M, pid_n * BLOCK_N])
+    y = x * x
+    y_desc.store([pid_m * BLOCK_M, pid_n * BLOCK_N], y.to(y_desc.dtype))
+`);
+    const t = totals(a, "_square_tiles_kernel");
+    assert.equal(t.bf16, 8 * 64 * 128);
+    assert.equal(t.f32 + t.f16, 0);
+    assert.equal(t.load, 8 * 64 * 128 * 2);
+    assert.equal(t.store, 8 * 64 * 128 * 2);
+    assert.ok(t.notes.some((n) => /'x_desc' is a tensor descriptor made on the host: its block \[64, 128\]/.test(n)), t.notes.join("\n"));
   });
 });

@@ -189,6 +189,10 @@ class Lowering {
         this.env.set(p.name, this.constant(this.input.constexprs.get(p.name)!));
         continue;
       }
+      if (this.usedAsDescriptor(p.name)) {
+        this.env.set(p.name, this.hostDescriptor(p));
+        continue;
+      }
       const elt = this.input.pointerTypes.get(p.name);
       if (elt) {
         this.env.set(p.name, this.pointerParam(p.name, elt, p.span));
@@ -329,6 +333,30 @@ class Lowering {
       });
     }
     return { k: "ptr", binding: name, elt, shape: [], off: cst(0) };
+  }
+
+  /** A parameter the kernel calls `.load([...])` / `.store([...])` on: a tensor descriptor the host made. */
+  private usedAsDescriptor(name: string): boolean {
+    return new RegExp(`\\b${name}\\s*\\.\\s*(?:load|store|atomic_\\w+)\\s*\\(\\s*[\\[(]`).test(this.src(this.input.fn.node));
+  }
+
+  /**
+   * A `TensorDescriptor` built on the host: its block shape is set there too, by the config's `pre_hook`
+   * (`nargs["desc_x"].block_shape = [BLOCK_M, BLOCK_K]`), read from the file; its shape and strides are not known,
+   * so whole tiles are counted (inside the tensor) and the last axis is taken as contiguous.
+   */
+  private hostDescriptor(p: TritonFunction["params"][number]): TV {
+    const known = this.input.pointerTypes.get(p.name);
+    const elt = known?.replace(/^\*/, "") ?? "fp32";
+    const block = hostDescriptorBlock(this.input.text, this.src(this.input.fn.node), p.name, this.input.fn.span, this.input.constexprs);
+    if (!block) {
+      this.note("descriptor", `the block shape of the tensor descriptor '${p.name}' is set on the host and cannot be read here: its loads and stores are not counted (state it in the config's pre_hook as nargs["${p.name}"].block_shape = [...])`, p.span);
+      return { k: "unknown", why: `the block shape of '${p.name}' is not known` };
+    }
+    if (!known) this.note("pointer type", `the element type of the tensor descriptor '${p.name}' is not known: assumed fp32 (state it with # @arg ${p.name}: *bf16)`, p.span);
+    this.note("descriptor", `'${p.name}' is a tensor descriptor made on the host: its block [${block.join(", ")}] comes from the pre_hook; its tensor's shape is not known here, so every tile is counted whole`, p.span);
+    this.pointerParam(p.name, elt, p.span, !known);
+    return { k: "desc", binding: p.name, elt, dims: block.map(() => unknown("the shape of a host-made descriptor")), strides: block.map((_, i) => (i === block.length - 1 ? cst(1) : unknown("the strides of a host-made descriptor"))), block };
   }
 
   /**
@@ -836,6 +864,8 @@ class Lowering {
       if (attr === "T") return this.permute(base, [...base.shape.keys()].reverse());
     }
     if (base.k === "ptr" && (attr === "dtype" || attr === "type")) return { k: "dtype", v: `*${base.elt}` };
+    if (base.k === "desc" && attr === "dtype") return { k: "dtype", v: base.elt };
+    if (base.k === "desc" && attr === "block_shape") return { k: "tuple", items: base.block.map((d) => ({ k: "t" as const, dtype: "int32", shape: [], e: cst(d) })) };
     if (base.k === "dtype" && attr === "element_ty") return { k: "dtype", v: base.v.replace(/^\*/, "") };
     if (base.k === "dtype" && attr === "primitive_bitwidth") return { k: "t", dtype: "int32", shape: [], e: cst(bytesOf(base.v.replace(/^\*/, "")) * 8) };
     return { k: "unknown", why: `'.${attr}' is not modelled` };
@@ -1385,7 +1415,9 @@ class Lowering {
       const idx = bin("+", offs[i] ?? cst(0), vr(axisVar(i)));
       off = bin("+", off, bin("*", idx, d.strides[i] ?? cst(0)));
       // A TMA copy reads and writes only inside the tensor (it fills the rest with zeros).
-      const inside = bin("<", idx, d.dims[i] ?? unknown("dimension"));
+      const dim = d.dims[i];
+      if (dim && dim.k === "unknown") return;
+      const inside = bin("<", idx, dim ?? unknown("dimension"));
       mask = mask ? bin("&&", mask, inside) : inside;
     });
     void value;
@@ -1605,6 +1637,39 @@ class Lowering {
     if (d === "fp32") return 0.5;
     return 1;
   }
+}
+
+/**
+ * The block shape a config's `pre_hook` gives a host-made descriptor: `nargs["desc_x"].block_shape = [1, BM, BK]` in
+ * the hook the kernel's autotune names (else anywhere in the file), each item a number, a constexpr, `nargs["NAME"]`
+ * or a local read from one (`BM = nargs["BLOCK_M"]`).
+ */
+export function hostDescriptorBlock(text: string, kernelText: string, name: string, kernelSpan: Span, constexprs: ReadonlyMap<string, number | boolean | string>): number[] | undefined {
+  void kernelText;
+  const decorators = text.slice(kernelSpan.start, kernelSpan.end).split(/\bdef\b/)[0];
+  const hookName = /\bpre_hook\s*=\s*(\w+)/.exec(decorators)?.[1];
+  let scope = text;
+  if (hookName) {
+    const at = new RegExp(`^def\\s+${hookName}\\s*\\(`, "m").exec(text);
+    if (at) {
+      const rest = text.slice(at.index + 1);
+      const end = /^\S/m.exec(rest.slice(rest.indexOf("\n") + 1));
+      scope = text.slice(at.index, end ? at.index + 1 + rest.indexOf("\n") + 1 + end.index : text.length);
+    }
+  }
+  const m = new RegExp(`\\[\\s*["']${name}["']\\s*\\]\\s*\\.\\s*block_shape\\s*=\\s*[\\[(](.*)[\\])][ \\t]*(?:#.*)?$`, "m").exec(scope);
+  if (!m) return undefined;
+  const out: number[] = [];
+  for (const raw of m[1].split(",").map((x) => x.trim()).filter((x) => x.length > 0)) {
+    let key = raw;
+    const fromArgs = /^\w+\s*\[\s*["'](\w+)["']\s*\]$/.exec(raw);
+    if (fromArgs) key = fromArgs[1];
+    else if (/^[A-Za-z_]\w*$/.test(raw)) key = new RegExp(`^[ \\t]*${raw}\\s*=\\s*\\w+\\s*\\[\\s*["'](\\w+)["']\\s*\\]`, "m").exec(scope)?.[1] ?? raw;
+    const v = /^\d+$/.test(key) ? Number(key) : constexprs.get(key);
+    if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) return undefined;
+    out.push(v);
+  }
+  return out.length > 0 ? out : undefined;
 }
 
 /** Assumed block sizes for constexprs without a value: one block axis (a row), or each axis of a tile. */
