@@ -122,8 +122,9 @@ export function analyzeTritonFile(text: string, options: TritonFileOptions, gram
     return { language: "triton", source, diagnostics: [], timing: { totalMs: performance.now() - started }, device: undefined, reanalyzeOn: () => source };
   }
   const parser = "error" in grammar ? READS_NOTHING : grammar;
-  const analyzeOn = (model: TritonFileOptions["model"]): TritonSourceAnalysis => analyzeTritonSource(text, { ...options, model, parser });
-  const source = "error" in grammar ? emptyTritonSource(text) : analyzeOn(options.model);
+  // The document's session serves its own keystrokes; another device's what-if reads the file without it.
+  const analyzeOn = (model: TritonFileOptions["model"], session?: TritonFileOptions["session"]): TritonSourceAnalysis => analyzeTritonSource(text, { ...options, model, parser, session });
+  const source = "error" in grammar ? emptyTritonSource(text) : analyzeOn(options.model, options.session);
   const diagnostics =
     "error" in grammar
       ? [{ severity: "error" as const, code: PYTHON_GRAMMAR_UNAVAILABLE, message: `KernelLens cannot analyse Triton here: ${grammar.error}`, span: { start: 0, end: 0 }, source: "kernellens" as const }]

@@ -13,6 +13,7 @@ import { URI } from "vscode-uri";
 import { analyzeCudaFile, analyzeTritonFile, combine, compilePrepared, type CudaGrammar, type FileAnalysis, parsedCleanly, type PythonGrammar, refusedAnalysis, sortDiagnostics } from "../analysisService";
 import { analyzePrepared, prepareSource } from "../core/analysis/sourceAnalysis";
 import { CudaSession } from "../core/cuda/session";
+import { TritonSession } from "../core/triton/session";
 import type { CompiledKernel } from "../core/cuda/compiledResources";
 import type { CoreDiagnostic } from "../core/diagnostic";
 import type { TritonCompiledKernel } from "../core/triton/types";
@@ -60,6 +61,8 @@ export class DocumentAnalyses {
   private readonly memory = new MemoryRelease();
   /** Per open CUDA document, what one analysis keeps for the next (its tree, unchanged kernels' lowerings and models). */
   private readonly cudaSessions = new Map<string, CudaSession>();
+  /** Per open Triton document that models: its tree and unchanged kernels' lowerings and models, kept between keystrokes. */
+  private readonly tritonSessions = new Map<string, TritonSession>();
 
   constructor(
     private readonly documents: TextDocuments<TextDocument>,
@@ -216,6 +219,8 @@ export class DocumentAnalyses {
     this.readsTriton.delete(uri);
     this.cudaSessions.get(uri)?.dispose();
     this.cudaSessions.delete(uri);
+    this.tritonSessions.get(uri)?.dispose();
+    this.tritonSessions.delete(uri);
     if ((state && state.mode !== "full") || (size && size.mode !== "full")) this.memory.request();
   }
 
@@ -223,6 +228,8 @@ export class DocumentAnalyses {
     this.memory.dispose();
     for (const s of this.cudaSessions.values()) s.dispose();
     this.cudaSessions.clear();
+    for (const s of this.tritonSessions.values()) s.dispose();
+    this.tritonSessions.clear();
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
   }
@@ -279,7 +286,15 @@ export class DocumentAnalyses {
         const grammar = await this.pythonGrammar();
         if (stale()) return this.states.get(doc.uri);
         const compiled = this.compiledTriton(doc.uri, text, settings);
-        const triton = analyzeTritonFile(text, { model: mode === "full" ? { ...modelOptions(), compiled } : undefined, timeMs: TRITON_FILE_BUDGET_MS }, grammar);
+        let session = mode === "full" ? this.tritonSessions.get(doc.uri) : undefined;
+        if (mode === "full" && !session) this.tritonSessions.set(doc.uri, (session = new TritonSession()));
+        const triton = analyzeTritonFile(text, { model: mode === "full" ? { ...modelOptions(), compiled } : undefined, timeMs: TRITON_FILE_BUDGET_MS, session }, grammar);
+        // Closed while it ran, or no longer modelled: the session is handed back.
+        if (session && this.tritonSessions.get(doc.uri) !== session) session.dispose();
+        if (mode !== "full") {
+          this.tritonSessions.get(doc.uri)?.dispose();
+          this.tritonSessions.delete(doc.uri);
+        }
         analysis = limit ? { ...triton, diagnostics: sortDiagnostics([limit, ...triton.diagnostics]) } : triton;
       } else if (language === "cuda") {
         const grammar = await this.cudaGrammar();

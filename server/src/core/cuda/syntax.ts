@@ -89,7 +89,8 @@ const NO_FIELDS = new Set([
 const namedTypes = new Map<string, boolean>();
 const AMBIGUOUS = new Set(["decltype", "noexcept"]);
 
-const CONTAINERS = new Set(["translation_unit", "namespace_definition", "declaration_list", "linkage_specification", "template_declaration"]);
+// Python's `module` too: the Triton front-end reuses unchanged top-level statements the same way.
+const CONTAINERS = new Set(["translation_unit", "namespace_definition", "declaration_list", "linkage_specification", "template_declaration", "module"]);
 
 /**
  * Copies kept from an earlier copy, for the children of containers (top-level declarations): a declaration whose

@@ -21,6 +21,9 @@ import { lowerTritonKernel, type TritonFacts } from "./lower";
 import type { HostValue, TritonFunction, TritonLaunch, TritonProgram } from "./program";
 import { configKey, type TritonCompiledKernel, type TritonConfig, type TritonKernelSummary, type TritonResources, type TritonSourceAnalysis } from "./types";
 import { tritonWords } from "./words";
+import { launchKey, withPositions } from "../cuda/kernelCache";
+import type { CNode, CopyReuse } from "../cuda/syntax";
+import type { TritonSession } from "./session";
 
 /** A configured tree-sitter parser with the Python grammar loaded (web-tree-sitter's Parser is one). */
 export type PythonParser = CudaParser;
@@ -31,6 +34,11 @@ export interface TritonAnalyzeOptions {
   readonly model?: NonNullable<AnalyzeOptions["model"]> & { readonly compiled?: readonly TritonCompiledKernel[] };
   /** Milliseconds after which no further kernel or configuration is analysed. */
   readonly timeMs?: number;
+  /**
+   * What the previous analysis of the same document kept (session.ts): the tree is reparsed incrementally and
+   * unchanged kernels are not lowered or modelled again. The result is the same without it.
+   */
+  readonly session?: TritonSession;
   /** Configurations analysed per kernel (an autotune list can be long). */
   readonly maxConfigs?: number;
 }
@@ -67,20 +75,30 @@ export function analyzeTritonSource(text: string, options: TritonAnalyzeOptions)
   const diagnostics: CoreDiagnostic[] = [];
   let program: TritonProgram;
   let parseMs = 0;
+  const session = options.session;
+  session?.begin();
   try {
-    const tree = options.parser.parse(text);
+    const tree = session ? session.parse(options.parser, text) : options.parser.parse(text);
     if (!tree) return { ...empty, importsTriton: true };
     try {
       for (const e of syntaxErrors(tree)) {
         diagnostics.push({ severity: "warning", code: "triton-syntax", message: e.missing ? `the Python grammar expected '${e.missing}' here; the analysis skips it` : "the Python grammar cannot parse this; the analysis skips it", span: { start: e.start, end: Math.max(e.end, e.start) }, source: "kernellens" });
       }
-      const root = copyTree(tree, () => true);
+      let root: CNode;
+      if (session) {
+        // Unchanged top-level statements are taken from the previous copy (moved to where they stand now).
+        const reuse: CopyReuse = { key: (type, start, end, decision) => `${type}\u0000${decision}\u0000${text.slice(start, end)}`, previous: session.copies, next: new Map() };
+        root = copyTree(tree, () => true, reuse);
+        session.copies = reuse.next;
+      } else root = copyTree(tree, () => true);
       parseMs = now() - t0;
       program = readTritonProgram(root, text);
     } finally {
-      tree.delete?.();
+      // A session owns its tree (the next analysis reparses from it).
+      if (!session) tree.delete?.();
     }
   } catch (err) {
+    session?.reset();
     diagnostics.push({ severity: "error", code: "triton-parser", message: `the Python parser failed: ${(err as Error).message}`, span: { start: 0, end: 0 }, source: "kernellens" });
     return { ...empty, importsTriton: true, diagnostics };
   }
@@ -115,13 +133,17 @@ export function analyzeTritonSource(text: string, options: TritonAnalyzeOptions)
       const name = several ? `${fn.name} [${configText}]` : fn.name;
       const tl = now();
       let lowered: ReturnType<typeof lowerTritonKernel>;
+      // What the lowering reads: the kernel's and its helpers' texts, the configuration and the host's values.
+      const reads = sourcesOf(fn, program, text);
+      const lowerKey = `lower\u0000${reads.texts.join("\u0001")}\u0000${name}\u0000${JSON.stringify([configKey(c.config), c.config.source, c.pointerTypes, c.ints, program.globals], withPositionsFree)}`;
       try {
-        lowered = lowerTritonKernel({
+        const lower = (): ReturnType<typeof lowerTritonKernel> => lowerTritonKernel({
           fn, functions: program.functions, text, name,
           constexprs: new Map(config.constexprs.map((x) => [x.name, x.value])),
           numWarps: config.numWarps, numStages: config.numStages,
           pointerTypes: c.pointerTypes, knownInts: c.ints, globals: program.globals,
         });
+        lowered = session ? session.reuse(lowerKey, reads.ranges, lower) : lower();
       } catch (err) {
         diagnostics.push({ severity: "info", code: "model-failed", message: `KernelLens could not lower '${name}' (please report it): ${(err as Error).message}`, span: fn.nameSpan, source: "kernellens" });
         continue;
@@ -163,13 +185,20 @@ export function analyzeTritonSource(text: string, options: TritonAnalyzeOptions)
         // The file's time limit (the language server's) also bounds each model, not only the start of the next one.
         const timeLeft = options.timeMs !== undefined ? Math.max(1, options.timeMs - (now() - t0)) : undefined;
         const budget = { ...options.model.budget, steps: stepsPerConfig, ...(timeLeft !== undefined && options.model.budget?.clock === undefined ? { timeMs: timeLeft, clock: now } : {}) };
-        const result = modelKernel(ir, launch, options.model.device, budget, exact);
+        const device = options.model.device;
+        const run = (): { model: KernelModel; kernelDiagnostics: CoreDiagnostic[] } => {
+          const result = modelKernel(ir, launch, device, budget, exact);
+          const model = withoutSlots(result.model, lowered.facts);
+          const kernelDiagnostics: CoreDiagnostic[] = [
+            ...result.findings.filter((f) => f.code !== "webgpu-limits").map((f) => ({ severity: f.severity, code: f.code, message: tritonWords(f.message), span: f.span, source: "kernellens" as const })),
+            ...tritonFindings({ name, fn, config, facts: lowered.facts, launch, model, device, resources }),
+          ];
+          return { model, kernelDiagnostics };
+        };
+        // A model cut short by the clock is an estimate of this moment's load: never kept.
+        const modelKey = `${lowerKey}\u0000${launchKey(launch, JSON.stringify([device, options.model.budget?.steps, stepsPerConfig, exact ?? null, resources], withPositions))}`;
+        const { model, kernelDiagnostics } = session ? session.reuse(modelKey, reads.ranges, run, (r) => !r.model.unknowns.some((u) => /sampled estimates/.test(u.reason))) : run();
         modelMs += now() - tm;
-        const model = withoutSlots(result.model, lowered.facts);
-        const kernelDiagnostics: CoreDiagnostic[] = [
-          ...result.findings.filter((f) => f.code !== "webgpu-limits").map((f) => ({ severity: f.severity, code: f.code, message: tritonWords(f.message), span: f.span, source: "kernellens" as const })),
-          ...tritonFindings({ name, fn, config, facts: lowered.facts, launch, model, device: options.model.device, resources }),
-        ];
         models.set(name, { model, diagnostics: kernelDiagnostics });
         diagnostics.push(...kernelDiagnostics.map((d) => (several ? { ...d, message: `${d.message} (configuration ${configText})` } : d)));
       } catch (err) {
@@ -177,10 +206,38 @@ export function analyzeTritonSource(text: string, options: TritonAnalyzeOptions)
       }
     }
   }
+  session?.end();
   return {
     language: "triton", text, importsTriton: true, diagnostics: onePerPlace(diagnostics), kernels, models, irs, launches, directives: parsed.directives, facts,
     timings: { parseMs, readMs: t1 - t0 - parseMs, lowerMs, modelMs },
   };
+}
+
+/** Maps and sets as entry lists, for keys (values only: the texts the key holds carry the positions). */
+function withPositionsFree(_k: string, v: unknown): unknown {
+  if (v instanceof Map) return [...v.entries()];
+  if (v instanceof Set) return [...v.values()];
+  return v;
+}
+
+/**
+ * The texts a kernel's lowering reads, and where they stand: its definition and every @triton.jit function it calls,
+ * directly or through another (found by name, as the lowering inlines them).
+ */
+function sourcesOf(fn: TritonFunction, program: TritonProgram, text: string): { texts: string[]; ranges: Span[] } {
+  const seen = new Set<string>([fn.name]);
+  const queue = [fn];
+  const others = [...program.functions.values()];
+  while (queue.length > 0) {
+    const f = queue.pop()!;
+    const body = text.slice(f.node.start, f.node.end);
+    for (const g of others) if (!seen.has(g.name) && body.includes(g.name) && new RegExp(`\\b${g.name}\\s*\\(`).test(body)) {
+      seen.add(g.name);
+      queue.push(g);
+    }
+  }
+  const fns = [fn, ...others.filter((g) => g !== fn && seen.has(g.name)).sort((a, b) => (a.name < b.name ? -1 : 1))];
+  return { texts: fns.map((f) => `${f.name}\u0002${text.slice(f.span.start, f.span.end)}`), ranges: fns.map((f) => f.span) };
 }
 
 /** Each (kernel, configuration)'s share of the file's counting steps, within the caller's per-kernel budget. */

@@ -4,7 +4,7 @@
 // `blk0 * stride + blk1` over the shape [128, 64]. Pointer blocks are a binding plus such an element offset.
 //
 // Broadcasting follows NumPy's rules, as Triton's does: shapes are aligned at the right, and a size-1 axis stretches.
-import { bin, call, cst, isConst, type VExpr, unknown } from "../kernel/vexpr";
+import { bin, call, cst, evaluate, type VExpr, unknown } from "../kernel/vexpr";
 
 export type Shape = readonly number[];
 
@@ -140,28 +140,9 @@ export function axisStrides(e: VExpr, rank: number, value: (name: string) => num
   return out;
 }
 
+/** Evaluates for concrete values (the shared evaluator: no expression nodes are built on the way). */
 function evalWith(e: VExpr, env: (name: string) => number | undefined): number | undefined {
-  switch (e.k) {
-    case "const": return e.v;
-    case "var": return env(e.name);
-    case "unknown": return undefined;
-    case "un": {
-      const a = evalWith(e.a, env);
-      return a === undefined ? undefined : e.op === "-" ? -a : e.op === "!" ? (a === 0 ? 1 : 0) : ~a;
-    }
-    case "bin": {
-      const a = evalWith(e.a, env), b = evalWith(e.b, env);
-      if (a === undefined || b === undefined) return undefined;
-      const folded = bin(e.op, cst(a), cst(b), e.int);
-      return isConst(folded) ? folded.v : undefined;
-    }
-    case "call": {
-      const args = e.args.map((x) => evalWith(x, env));
-      if (args.some((x) => x === undefined)) return undefined;
-      const folded = call(e.fn, args.map((x) => cst(x!)));
-      return isConst(folded) ? folded.v : undefined;
-    }
-  }
+  return evaluate(e, env);
 }
 
 export { evalWith as evaluateWith };

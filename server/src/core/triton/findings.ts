@@ -79,7 +79,8 @@ export function tritonFindings(x: TritonFindingInput): CoreDiagnostic[] {
   // Shared memory the device cannot give.
   const limit = x.device.maxSharedMemoryPerBlockBytes;
   if (x.resources.sharedBytes > limit) {
-    const at = x.config.span ?? x.fn.nameSpan;
+    // At its triton.Config (inside the definition); a launch's or a directive's configuration at the kernel's name.
+    const at = x.config.source === "autotune" && x.config.span ? x.config.span : x.fn.nameSpan;
     diag("error", "triton-shared-memory-overflow", `configuration ${configName(x.config)} needs ${kib(x.resources.sharedBytes)} of shared memory (${x.resources.source}: ${x.resources.source === "estimated" ? x.facts.sharedDetail : x.resources.detail}) but ${x.device.name} gives a block at most ${kib(limit)}: Triton refuses to launch it (OutOfResources). Lower BLOCK_K, the block sizes or num_stages`, at);
   }
   return out;
