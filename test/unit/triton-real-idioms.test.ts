@@ -147,4 +147,49 @@ def _square_tiles_kernel(x_desc, y_desc, M, N, BLOCK_M: tl.constexpr, BLOCK_N: t
     assert.equal(t.store, 8 * 64 * 128 * 2);
     assert.ok(t.notes.some((n) => /'x_desc' is a tensor descriptor made on the host: its block \[64, 128\]/.test(n)), t.notes.join("\n"));
   });
+
+  it("Liger rms_norm/geglu imports: libdevice functions imported bare through try/except fallbacks or bound at module level, tl.float32(0.0) as a scalar constructor, erf", () => {
+    // 10 rows of 512 fp32 values, BLOCK_SIZE = 512 (every lane live). Per program, fp32 FLOPs: x * x 512, tl.sum 511,
+    // three scalar ops (acc + sum, / n_cols, + eps), x * r 512, y * 0.7071 512, 1.0 + erf 512, 0.5 * y 512 and the
+    // product 512: 6 x 512 + 511 + 3 = 3,586. Special ops: rsqrt once, erf 512 times: 513.
+    // Bytes: 512 x 4 B loaded and 512 x 4 B stored per program. Totals over 10 programs.
+    const a = analyze(`import triton
+import triton.language as tl
+
+try:
+    from triton.language.extra.libdevice import rsqrt
+except ModuleNotFoundError:
+    from triton.language.extra.cuda.libdevice import rsqrt
+from triton.language.extra import libdevice
+
+_erf = libdevice.erf
+
+
+# @arg X_ptr: *fp32
+# @arg Y_ptr: *fp32
+# @arg n_cols = 512
+# @grid 10
+# @config BLOCK_SIZE=512
+@triton.jit
+def _norm_gelu_kernel(X_ptr, Y_ptr, stride, n_cols, eps, BLOCK_SIZE: tl.constexpr):
+    row = tl.program_id(0).to(tl.int64)
+    X_ptr += row * stride
+    Y_ptr += row * stride
+    cols = tl.arange(0, BLOCK_SIZE)
+    mask = cols < n_cols
+    x = tl.load(X_ptr + cols, mask=mask, other=0.0)
+    acc = tl.float32(0.0)
+    acc += tl.sum(x * x, axis=0)
+    r = rsqrt(acc / n_cols + eps)
+    y = x * r
+    g = 0.5 * y * (1.0 + _erf(y * 0.7071067811865476))
+    tl.store(Y_ptr + cols, g, mask=mask)
+`);
+    const t = totals(a, "_norm_gelu_kernel");
+    assert.equal(t.f32, 10 * (6 * 512 + 511 + 3));
+    assert.equal(t.special, 10 * (1 + 512));
+    assert.equal(t.load, 10 * 512 * 4);
+    assert.equal(t.store, 10 * 512 * 4);
+    assert.ok(!t.notes.some((n) => /not known/.test(n)), t.notes.join("\n"));
+  });
 });

@@ -844,6 +844,13 @@ class Lowering {
     if (g) return this.hostValue(g);
     if (/^(tl|triton|math|libdevice|torch)$/.test(name)) return { k: "mod", path: name === "tl" ? "triton.language" : name };
     if (name === "range") return { k: "fn", name: "range" };
+    // Names the file imports from triton (`from triton.language.extra.libdevice import rsqrt`, in try/except
+    // fallbacks) or binds at module level (`triton_tanh = libdevice.tanh`).
+    const path = tritonAliases(this.input.text).get(name);
+    if (path) {
+      const d = dtypeName(path.split(".").pop()!);
+      return d && /language\.\w+$/.test(path) ? { k: "dtype", v: d } : { k: "mod", path };
+    }
     void n;
     return { k: "unknown", why: `'${name}' is not known here` };
   }
@@ -1016,6 +1023,7 @@ class Lowering {
     if (callee.k === "mod") return this.builtin(callee.path, callee.path.split(".").pop()!, n);
     const name = fnNode.type === "identifier" ? this.src(fnNode) : "";
     if (/^(min|max|abs|int|float|len|bool|range)$/.test(name)) return this.builtin(name, name, n);
+    this.note("function", `'${this.src(fnNode).slice(0, 40)}' is not known to KernelLens: its call is not counted`, this.sp(n));
     return { k: "unknown", why: `'${this.src(fnNode).slice(0, 30)}' is not known` };
   }
 
@@ -1296,8 +1304,22 @@ class Lowering {
       }
       case "constexpr": return arg(0, "value") ?? { k: "none" };
       case "range": case "static_range": return { k: "unknown", why: "a range outside a for loop" };
+      case "sort": case "flip": case "histogram": case "gather": {
+        const x = arg(0, "x");
+        if (!x || x.k !== "t") return x ?? { k: "unknown", why: name };
+        const len = Math.max(1, x.shape[x.shape.length - 1] ?? 1);
+        // A bitonic sort: log2(n) (log2(n) + 1) / 2 compare-exchange stages over every element.
+        if (name === "sort") this.ops(isFloat(x.dtype) ? opClassOf(x.dtype) : "int", numel(x.shape), (Math.log2(len) * (Math.log2(len) + 1)) / 2);
+        if (name === "histogram") this.ops("int", numel(x.shape));
+        const bins = name === "histogram" ? this.intList(arg(1, "num_bins"))?.[0] : undefined;
+        return { ...x, ...(bins ? { shape: [bins], dtype: "int32" } : {}), e: unknown(`tl.${name} of data`) };
+      }
       default: {
-        const x = pos.map((p) => this.ev(p));
+        // `tl.float32(x)`: a dtype called as a constructor is a cast.
+        const asType = /language/.test(path) ? dtypeName(name) : undefined;
+        const first = pos[0] ? this.ev(pos[0]) : undefined;
+        if (asType && first?.k === "t") return this.cast(first, { k: "dtype", v: asType });
+        const x = first ? [first, ...pos.slice(1).map((p) => this.ev(p))] : [];
         return this.elementwise(name, x, n) ?? { k: "unknown", why: `'${path}' is not modelled` };
       }
     }
@@ -1314,7 +1336,9 @@ class Lowering {
     }
     const dtype = blocks.map((b) => b.dtype).reduce(promote);
     const out = isFloat(dtype) ? dtype : "fp32";
-    const base = name.replace(/_rn$|^fast_|f$/, "");
+    // libdevice spellings: `fast_expf`, `div_rn`; a name that is known as it is keeps its last letter (erf, not er).
+    const bare = name.replace(/_rn$|^fast_/, "");
+    const base = SPECIAL.has(bare) || FLOP_FNS[bare] !== undefined || FREE_FNS.has(bare) || bare === "sigmoid" || bare === "softmax" ? bare : bare.replace(/f$/, "");
     const elements = numel(shape);
     if (SPECIAL.has(base)) this.ops("special", elements);
     else if (base === "sigmoid") this.ops("special", elements);
@@ -1670,6 +1694,36 @@ export function hostDescriptorBlock(text: string, kernelText: string, name: stri
     out.push(v);
   }
   return out.length > 0 ? out : undefined;
+}
+
+/** Local names a file binds to triton modules or functions, by text (computed once per text). */
+let aliasCache: { text: string; aliases: Map<string, string> } | undefined;
+
+/**
+ * `from triton.language.extra.libdevice import rsqrt as r` (r -> triton.language.extra.libdevice.rsqrt),
+ * `import triton.language.extra.libdevice as ld`, and module-level `triton_tanh = libdevice.tanh` / `tl.math.tanh`.
+ * Fallback imports in try/except bind the same name to the same function under another module: the first wins.
+ */
+export function tritonAliases(text: string): Map<string, string> {
+  if (aliasCache?.text === text) return aliasCache.aliases;
+  const aliases = new Map<string, string>();
+  const set = (local: string, path: string): void => {
+    if (!aliases.has(local)) aliases.set(local, path.replace(/^tl\./, "triton.language."));
+  };
+  for (const m of text.matchAll(/^[ \t]*from[ \t]+(triton[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]+)/gm)) {
+    for (const item of m[2].replace(/[()\\]/g, " ").split(",")) {
+      const parts = item.trim().split(/\s+as\s+/);
+      if (parts[0] && /^\w+$/.test(parts[0])) set((parts[1] ?? parts[0]).trim(), `${m[1]}.${parts[0]}`);
+    }
+  }
+  for (const m of text.matchAll(/^[ \t]*import[ \t]+(triton[\w.]*)[ \t]+as[ \t]+(\w+)/gm)) set(m[2], m[1]);
+  for (const m of text.matchAll(/^[ \t]*(\w+)[ \t]*=[ \t]*((?:tl|triton|libdevice)(?:\.\w+)+)[ \t]*(?:#.*)?$/gm)) {
+    const head = m[2].split(".")[0];
+    const root = head === "libdevice" ? aliases.get("libdevice") ?? "triton.language.extra.libdevice" : head;
+    set(m[1], `${root}${m[2].slice(head.length)}`);
+  }
+  aliasCache = { text, aliases };
+  return aliases;
 }
 
 /** Assumed block sizes for constexprs without a value: one block axis (a row), or each axis of a tile. */
