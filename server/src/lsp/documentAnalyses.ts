@@ -378,6 +378,9 @@ export class DocumentAnalyses {
   private notRead(doc: TextDocument): undefined {
     const had = this.states.get(doc.uri);
     this.states.delete(doc.uri);
+    // What the last Triton analysis kept for the next is of no use to a file that is not read.
+    this.tritonSessions.get(doc.uri)?.dispose();
+    this.tritonSessions.delete(doc.uri);
     if (had || this.published.has(doc.uri)) {
       this.published.delete(doc.uri);
       for (const l of this.listeners) l({ document: doc, version: doc.version, diagnostics: [], includedTexts: new Map() });
