@@ -9,6 +9,7 @@ interface ConfigRow {
   readonly configText: string;
   readonly line: number | null;
   readonly predictedMs: number | null;
+  readonly fits: boolean;
   readonly bound: string;
   readonly occupancy: string;
   readonly sharedMemory: string;
@@ -32,6 +33,7 @@ export function configRows(raw: unknown): ConfigRow[] {
       configText: str(o.configText),
       line: typeof o.line === "number" && Number.isInteger(o.line) && o.line >= 0 ? o.line : null,
       predictedMs: typeof o.predictedMs === "number" && Number.isFinite(o.predictedMs) ? o.predictedMs : null,
+      fits: o.fits !== false,
       bound: str(o.bound),
       occupancy: str(o.occupancy),
       sharedMemory: str(o.sharedMemory),
@@ -51,8 +53,8 @@ function msText(ms: number | null): string {
 /** The quick pick's items: time first (modelled, not measured), then bound, occupancy and resources. */
 export function configItems(rows: readonly ConfigRow[]): (vscode.QuickPickItem & { row: ConfigRow })[] {
   return rows.map((row, i) => ({
-    label: `${i === 0 && row.predictedMs !== null ? "$(star-full) " : ""}${row.configText}`,
-    description: `${msText(row.predictedMs)} · ${row.bound}-bound`,
+    label: `${i === 0 && row.predictedMs !== null && row.fits ? "$(star-full) " : !row.fits ? "$(warning) " : ""}${row.configText}`,
+    description: `${row.fits ? "" : "does not fit on the device · "}${msText(row.predictedMs)} · ${row.bound}-bound`,
     detail: `occupancy ${row.occupancy} · shared memory ${row.sharedMemory} · registers ${row.registers} · ${row.flops} · DRAM ${row.dramBytes}${row.assumed ? ` · ${row.assumed}` : ""}`,
     row,
   }));

@@ -156,6 +156,23 @@ describe("a Triton kernel with several configurations in the editor", () => {
     assert.doesNotMatch(md, /workgroup/i);
   });
 
+  it("ranks a configuration that cannot launch on the device last, and says so (RTX 4090: 144 KiB of shared memory)", async () => {
+    const text = fixture("matmul-autotuned.py");
+    const a = analyzeTritonFile(text, { model: { device: findDevice("nvidia-rtx-4090")! } }, await pythonParser());
+    const doc = TextDocument.create("file:///x/matmul-autotuned.py", "python", 1, text);
+    const big = a.source.kernels.find((k) => k.config.constexprs.some((c) => c.name === "BLOCK_SIZE_K" && c.value === 64))!;
+    assert.equal(a.source.models.get(big.name)!.model.occupancy!.value, 0, "the 128x256x64 config cannot launch on an RTX 4090");
+    const lens = tritonCodeLenses(doc, a).find((l) => l.command?.command === PICK_TRITON_CONFIG_COMMAND)!;
+    const rows = lens.command!.arguments![2] as TritonConfigRow[];
+    assert.equal(rows[2]!.name, big.name);
+    assert.deepEqual(rows.map((r) => r.fits), [true, true, false]);
+    assert.doesNotMatch(lens.command!.title, /BLOCK_SIZE_K=64/);
+    const md = (tritonHover(doc, a, doc.positionAt(big.nameSpan.start + 2))!.contents as { value: string }).value;
+    const lines = md.split("\n").filter((l) => l.includes("`BLOCK_SIZE_M="));
+    assert.match(lines[2]!, /BLOCK_SIZE_K=64 .*\| does not fit \(≈ [\d.]+ ms\) \|/);
+    assert.match(lines[0]!, /^\| \*\*best\*\* /);
+  });
+
   it("lists each kernel function in the outline with its configurations as children", async () => {
     const a = await analyse(fixture("matmul-autotuned.py"));
     const doc = TextDocument.create("file:///x/matmul-autotuned.py", "python", 1, a.source.text);

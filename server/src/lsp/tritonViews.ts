@@ -26,6 +26,8 @@ export interface TritonConfigRow {
   /** Where the configuration is written (the `triton.Config`, launch or directive), 0-based line; null for defaults. */
   readonly line: number | null;
   readonly predictedMs: number | null;
+  /** False where the configuration cannot launch on the device (occupancy 0: too much shared memory or registers). */
+  readonly fits: boolean;
   readonly bound: string;
   /** `50% (estimated)`, or `?`. */
   readonly occupancy: string;
@@ -44,10 +46,14 @@ export function tritonFunctions(analysis: TritonFileAnalysis): Map<string, Trito
   return byFunction;
 }
 
-/** Each configuration's row, the fastest predicted first (configurations with no prediction last, in file order). */
+/**
+ * Each configuration's row, the fastest predicted first; configurations that cannot launch on the device, then those
+ * with no prediction, last (ties in file order).
+ */
 export function configRows(analysis: TritonFileAnalysis, kernels: readonly TritonKernelSummary[], lineOf: (offset: number) => number): TritonConfigRow[] {
   const rows = kernels.map((k) => configRow(k, analysis.source.models.get(k.name), lineOf));
-  return rows.map((r, i) => ({ r, i })).sort((a, b) => (a.r.predictedMs ?? Infinity) - (b.r.predictedMs ?? Infinity) || a.i - b.i).map((x) => x.r);
+  const key = (r: TritonConfigRow): number => (r.predictedMs === null ? Infinity : r.fits ? r.predictedMs : 1e15 + r.predictedMs);
+  return rows.map((r, i) => ({ r, i })).sort((a, b) => key(a.r) - key(b.r) || a.i - b.i).map((x) => x.r);
 }
 
 function configRow(k: TritonKernelSummary, analysed: KernelAnalysis | undefined, lineOf: (offset: number) => number): TritonConfigRow {
@@ -62,6 +68,7 @@ function configRow(k: TritonKernelSummary, analysed: KernelAnalysis | undefined,
     source: k.config.source,
     line: k.config.span ? lineOf(k.config.span.start) : null,
     predictedMs: m?.roofline.predictedMs ?? null,
+    fits: !m?.occupancy || m.occupancy.value > 0,
     bound: !m || m.roofline.bound === "unknown" ? "?" : m.roofline.bound === "workgroup-memory" ? "shared-memory" : m.roofline.bound,
     occupancy: m?.occupancy ? `${Math.round(m.occupancy.value * 100)}% (${m.occupancy.estimated ? "estimated" : "exact"})` : "?",
     sharedMemory: `${bytes(res.sharedBytes)} (${how})`,
@@ -98,7 +105,10 @@ export function tritonCodeLenses(doc: TextDocument, analysis: TritonFileAnalysis
     const range = spanToRange(doc, kernels[0]!.nameSpan);
     const assumed = best.assumed ? ` · ${best.assumed}` : "";
     const bestKernel = modelled.find((k) => k.name === best.name)!;
-    const title = best.predictedMs === null ? `$(graph) ${rows.length} configs: no estimate${assumed}` : `$(graph) ≈ ${timeText(best)} best of ${rows.length} configs: ${distinguishingText(bestKernel, modelled)}${assumed}`;
+    const title =
+      best.predictedMs === null ? `$(graph) ${rows.length} configs: no estimate${assumed}`
+      : !best.fits ? `$(warning) none of ${rows.length} configs fits on ${source.device.name.replace(/^NVIDIA (GeForce )?/, "")}`
+      : `$(graph) ≈ ${timeText(best)} best of ${rows.length} configs: ${distinguishingText(bestKernel, modelled)}${assumed}`;
     lenses.push({ range, command: { title, command: PICK_TRITON_CONFIG_COMMAND, arguments: [doc.uri, fn, rows], tooltip: `Predicted by the cost model on ${source.device.name} (not measured): pick a configuration` } });
     lenses.push({ range, command: { title: "$(graph-line) Roofline", command: "kernellens.showRoofline", arguments: [doc.uri, best.name] } });
     lenses.push({ range, command: { title: "$(graph-scatter) Design space", command: "kernellens.tritonDesignSpace", arguments: [doc.uri, fn] } });
@@ -122,7 +132,7 @@ export function configTableMarkdown(rows: readonly TritonConfigRow[]): string {
   const lines = [
     "| Config | Time | Bound | Occupancy | Shared memory | Registers | FLOPs | DRAM |",
     "|---|---|---|---|---|---|---|---|",
-    ...rows.map((r, i) => `| ${i === 0 && r.predictedMs !== null ? "**best** " : ""}\`${esc(r.configText)}\` | ${r.predictedMs === null ? "?" : `≈ ${timeText(r)}`} | ${r.bound} | ${r.occupancy} | ${r.sharedMemory} | ${r.registers} | ${r.flops} | ${r.dramBytes} |`),
+    ...rows.map((r, i) => `| ${i === 0 && r.predictedMs !== null && r.fits ? "**best** " : ""}\`${esc(r.configText)}\` | ${r.predictedMs === null ? "?" : r.fits ? `≈ ${timeText(r)}` : `does not fit (≈ ${timeText(r)})`} | ${r.bound} | ${r.occupancy} | ${r.sharedMemory} | ${r.registers} | ${r.flops} | ${r.dramBytes} |`),
   ];
   return lines.join("\n");
 }
