@@ -192,4 +192,37 @@ def _norm_gelu_kernel(X_ptr, Y_ptr, stride, n_cols, eps, BLOCK_SIZE: tl.constexp
     assert.equal(t.store, 10 * 512 * 4);
     assert.ok(!t.notes.some((n) => /not known/.test(n)), t.notes.join("\n"));
   });
+
+  it("Liger jsd/kl_div: a grid-stride loop over rows with the mode chosen by if / elif / else on a constexpr (the else arm is taken)", () => {
+    // 6 rows over 4 programs (programs 0 and 1 take two rows each); MODE = 2 takes the else arm: |x| is free, + 1.0 is
+    // 256 fp32 FLOPs per row. Totals: 6 x 256 = 1,536 FLOPs, no special ops; 6 x 256 x 4 B loaded and stored.
+    const a = analyze(`import triton
+import triton.language as tl
+
+# @arg X_ptr: *fp32
+# @arg Y_ptr: *fp32
+# @arg n_rows = 6
+# @grid 4
+# @config MODE=2, n_cols=256, BLOCK_SIZE=256
+@triton.jit
+def _row_mode_kernel(X_ptr, Y_ptr, n_rows, n_cols: tl.constexpr, MODE: tl.constexpr, BLOCK_SIZE: tl.constexpr):
+    pid = tl.program_id(0)
+    for row in range(pid, n_rows, tl.num_programs(0)):
+        cols = tl.arange(0, BLOCK_SIZE)
+        mask = cols < n_cols
+        x = tl.load(X_ptr + row * n_cols + cols, mask=mask, other=0.0)
+        if MODE == 0:
+            y = x * x
+        elif MODE == 1:
+            y = tl.exp(x)
+        else:
+            y = tl.abs(x) + 1.0
+        tl.store(Y_ptr + row * n_cols + cols, y, mask=mask)
+`);
+    const t = totals(a, "_row_mode_kernel");
+    assert.equal(t.f32, 6 * 256);
+    assert.equal(t.special, 0);
+    assert.equal(t.load, 6 * 256 * 4);
+    assert.equal(t.store, 6 * 256 * 4);
+  });
 });

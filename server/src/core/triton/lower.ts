@@ -515,7 +515,8 @@ class Lowering {
     const alt = alternatives[i];
     if (!alt) return;
     if (alt.type === "else_clause") {
-      const body = field(alt, "body");
+      // tree-sitter-python 0.25 gives an else clause's block no field name.
+      const body = field(alt, "body") ?? namedKids(alt).find((k) => k.type === "block");
       if (body) this.block(body);
       return;
     }
