@@ -307,5 +307,11 @@ describe("a Triton kernel's design space", () => {
     assert.ok(result.pareto.length >= 1);
     assert.deepEqual(result.points.map((p) => p.predictedMs), a.source.kernels.map((k) => a.source.models.get(k.name)!.model.roofline.predictedMs));
     assert.equal(tritonDesignSpace(a, "no_such_kernel", "/x/m.py"), undefined);
+    // On an RTX 4090 the 144 KiB configuration cannot launch: infeasible, with the reason.
+    const on4090 = analyzeTritonFile(fixture("matmul-autotuned.py"), { model: { device: findDevice("nvidia-rtx-4090")! } }, await pythonParser());
+    const small = tritonDesignSpace(on4090, "matmul_kernel", "/x/matmul-autotuned.py")!;
+    assert.deepEqual(validateSweepResult(JSON.parse(JSON.stringify(small))), []);
+    assert.deepEqual(small.points.map((p) => p.feasible), [false, true, true]);
+    assert.match(small.points[0]!.reason!, /^does not fit on NVIDIA GeForce RTX 4090: /);
   });
 });

@@ -34,13 +34,16 @@ export function tritonDesignSpace(analysis: TritonFileAnalysis, fn: string, file
     params.num_warps = k.config.numWarps;
     params.num_stages = k.config.numStages;
     const why = model?.unknowns[0];
+    // A configuration that cannot launch on the device (occupancy 0) is infeasible there, with the model's reason.
+    const fits = !model?.occupancy || model.occupancy.value > 0;
+    const feasible = predictedMs !== null && fits;
     return {
       params,
       predictedMs,
       measuredMs: null,
-      feasible: predictedMs !== null,
-      reason: predictedMs !== null ? null : `no estimate${why ? `: ${why.what} ${why.reason}` : ""}`,
-      objectives: predictedMs !== null ? { timeMs: predictedMs, sharedMemoryBytes: k.resources.sharedBytes } : undefined,
+      feasible,
+      reason: feasible ? null : !fits ? `does not fit on ${analysis.device?.name ?? "the device"}: ${model!.occupancy!.detail}` : `no estimate${why ? `: ${why.what} ${why.reason}` : ""}`,
+      objectives: feasible ? { timeMs: predictedMs, sharedMemoryBytes: k.resources.sharedBytes } : undefined,
     };
   });
   const feasible = points.filter((p) => p.feasible).length;
