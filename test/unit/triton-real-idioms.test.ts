@@ -225,4 +225,36 @@ def _row_mode_kernel(X_ptr, Y_ptr, n_rows, n_cols: tl.constexpr, MODE: tl.conste
     assert.equal(t.load, 6 * 256 * 4);
     assert.equal(t.store, 6 * 256 * 4);
   });
+
+  it("Liger fused_moe / unsloth utils: a jit combine function passed to tl.associative_scan and an unlaunched element function are helpers, not kernels", () => {
+    // The scan kernel: 4 programs of a 128-element int32 block; bytes 4 x 128 x 4 B loaded and stored. Only it is a kernel.
+    const a = analyze(`import triton
+import triton.language as tl
+
+
+@triton.jit
+def _add_combine(a, b):
+    return a + b
+
+
+@triton.jit
+def _cast_to(x, dtype):
+    return x.to(dtype)
+
+
+# @arg counts_ptr: *int32
+# @arg out_ptr: *int32
+# @grid 4
+# @config BLOCK=128
+@triton.jit
+def _prefix_count_kernel(counts_ptr, out_ptr, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    c = tl.load(counts_ptr + offs)
+    tl.store(out_ptr + offs, tl.associative_scan(c, 0, _add_combine))
+`);
+    assert.deepEqual(a.kernels.map((k) => k.function), ["_prefix_count_kernel"]);
+    const t = totals(a, "_prefix_count_kernel");
+    assert.equal(t.load, 4 * 128 * 4);
+    assert.equal(t.store, 4 * 128 * 4);
+  });
 });

@@ -116,7 +116,9 @@ export function analyzeTritonSource(text: string, options: TritonAnalyzeOptions)
   const facts = new Map<string, TritonFacts>();
   let lowerMs = 0, modelMs = 0;
   const calledByKernels = helpersCalled(program, text);
-  const kernelFns = [...program.functions.values()].filter((f) => program.launches.some((l) => l.kernel === f.name) || f.autotune || !calledByKernels.has(f.name));
+  // A kernel is launched, autotuned, or else neither called nor passed by another jit function and touching memory:
+  // an unlaunched function with no load or store is a helper (a combine function, an element function).
+  const kernelFns = [...program.functions.values()].filter((f) => program.launches.some((l) => l.kernel === f.name) || f.autotune || (!calledByKernels.has(f.name) && touchesMemory(f, text)));
   const scopes = scopeDirectives(text, parsed, kernelFns);
   const limit = options.maxConfigs ?? MAX_CONFIGS;
   const planned = kernelFns.slice(0, MAX_KERNELS).map((fn) => ({ fn, own: scopes.get(fn.name)! }));
@@ -348,14 +350,22 @@ export function shortConfig(c: TritonConfig): string {
   return [...c.constexprs.filter((x) => typeof x.value !== "string" || x.value.length < 12).map((x) => `${x.name}=${String(x.value)}`), `w${c.numWarps}`, `s${c.numStages}`].join(" ");
 }
 
-/** Names of @triton.jit functions other jit functions call (helpers, inlined; not kernels unless launched). */
+/**
+ * Names of @triton.jit functions other jit functions call, or pass (`tl.associative_scan(x, 0, combine)`,
+ * `tl.reduce(x, 1, combine)`): helpers, not kernels unless launched.
+ */
 function helpersCalled(program: TritonProgram, text: string): Set<string> {
   const out = new Set<string>();
   for (const f of program.functions.values()) {
     const body = text.slice(f.node.start, f.node.end);
-    for (const g of program.functions.keys()) if (g !== f.name && new RegExp(`\\b${g}\\s*\\(`).test(body)) out.add(g);
+    for (const g of program.functions.keys()) if (g !== f.name && new RegExp(`\\b${g}\\b`).test(body)) out.add(g);
   }
   return out;
+}
+
+/** Whether a jit function loads, stores or makes a pointer to memory (a kernel can; a pure element function cannot). */
+function touchesMemory(f: TritonFunction, text: string): boolean {
+  return /\b(?:load|store|atomic_\w+|make_block_ptr|make_tensor_descriptor|_experimental_descriptor_load)\s*\(/.test(text.slice(f.node.start, f.node.end));
 }
 
 /** Directives above a kernel's decorators are its own; those before the first definition apply to every kernel. */
