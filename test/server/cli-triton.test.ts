@@ -43,12 +43,13 @@ describe("kernellens on Triton files", { timeout: 240_000 }, () => {
     const wgsl = JSON.parse(kernellens(root, "analyze", "examples/saxpy.wgsl", "--json", "--no-tint").stdout) as AnalyzeFileJson;
     const fields = Object.keys(wgsl.kernels[0]!).sort();
     assert.deepEqual(matmul!.kernels.map((k) => k.config), [
-      { constexprs: { BLOCK_SIZE_M: 128, BLOCK_SIZE_N: 256, BLOCK_SIZE_K: 64, GROUP_SIZE_M: 8 }, num_warps: 8, num_stages: 3, source: "autotune" },
-      { constexprs: { BLOCK_SIZE_M: 64, BLOCK_SIZE_N: 256, BLOCK_SIZE_K: 32, GROUP_SIZE_M: 8 }, num_warps: 4, num_stages: 4, source: "autotune" },
-      { constexprs: { BLOCK_SIZE_M: 128, BLOCK_SIZE_N: 128, BLOCK_SIZE_K: 32, GROUP_SIZE_M: 8 }, num_warps: 4, num_stages: 4, source: "autotune" },
+      { BLOCK_SIZE_M: 128, BLOCK_SIZE_N: 256, BLOCK_SIZE_K: 64, GROUP_SIZE_M: 8, num_warps: 8, num_stages: 3 },
+      { BLOCK_SIZE_M: 64, BLOCK_SIZE_N: 256, BLOCK_SIZE_K: 32, GROUP_SIZE_M: 8, num_warps: 4, num_stages: 4 },
+      { BLOCK_SIZE_M: 128, BLOCK_SIZE_N: 128, BLOCK_SIZE_K: 32, GROUP_SIZE_M: 8, num_warps: 4, num_stages: 4 },
     ]);
     for (const k of matmul!.kernels) {
-      assert.deepEqual(Object.keys(k).filter((f) => f !== "config" && f !== "function").sort(), fields, k.name);
+      assert.deepEqual(Object.keys(k).filter((f) => f !== "config" && f !== "configSource" && f !== "function").sort(), fields, k.name);
+      assert.equal(k.configSource, "autotune");
       assert.equal(k.function, "matmul_kernel");
       // derivations.md: 2 x 4096^3 in every configuration; num_warps x 32 threads per program.
       assert.equal(k.flops, 137_438_953_472);

@@ -203,13 +203,15 @@ describe("analyze --json of a Triton file", () => {
     const json = toAnalyzeJson("matmul-autotuned.py", text, await analyse(text), { id: h100.id, name: h100.name, source: "datasheet" });
     assert.equal(json.language, "triton");
     assert.equal(json.kernels.length, 3);
-    const first = json.kernels.find((k) => k.config?.constexprs.BLOCK_SIZE_M === 128 && k.config.constexprs.BLOCK_SIZE_N === 256)!;
-    assert.deepEqual(first.config, { constexprs: { BLOCK_SIZE_M: 128, BLOCK_SIZE_N: 256, BLOCK_SIZE_K: 64, GROUP_SIZE_M: 8 }, num_warps: 8, num_stages: 3, source: "autotune" });
+    const first = json.kernels.find((k) => k.config?.BLOCK_SIZE_M === 128 && k.config.BLOCK_SIZE_N === 256)!;
+    // The CLI contract's shape: the constexprs beside num_warps and num_stages, in one object.
+    assert.deepEqual(first.config, { BLOCK_SIZE_M: 128, BLOCK_SIZE_N: 256, BLOCK_SIZE_K: 64, GROUP_SIZE_M: 8, num_warps: 8, num_stages: 3 });
+    assert.equal(first.configSource, "autotune");
     assert.equal(first.function, "matmul_kernel");
     for (const k of json.kernels) {
       // derivations.md: 2 x 4096^3 tensor FLOPs in every configuration; programs x threads invocations.
       assert.equal(k.flops, 137_438_953_472);
-      assert.deepEqual(Object.keys(k).filter((x) => x !== "config" && x !== "function").sort(), Object.keys(toAnalyzeJsonKeys()).sort());
+      assert.deepEqual(Object.keys(k).filter((x) => x !== "config" && x !== "configSource" && x !== "function").sort(), Object.keys(toAnalyzeJsonKeys()).sort());
       assert.equal(k.resources.exact, false);
       assert.equal(typeof k.resources.sharedMemoryBytes, "number");
       assert.equal(k.resources.registers, k.occupancy!.registersPerInvocation);

@@ -110,7 +110,10 @@ function kernelsJson(analysis: FileAnalysis, rangeOf: (span: { start: number; en
       const json = toKernelJson(k, analysis.source.models.get(k.name), rangeOf);
       const r = k.resources;
       json.function = k.function;
-      json.config = { constexprs: Object.fromEntries(k.config.constexprs.map((c) => [c.name, c.value])), num_warps: k.config.numWarps, num_stages: k.config.numStages, source: k.config.source };
+      // The contract's shape, `{...constexprs, num_warps, num_stages}`: flat (a constexpr cannot be called num_warps:
+      // Triton reserves the launch options' names).
+      json.config = { ...Object.fromEntries(k.config.constexprs.map((c) => [c.name, c.value])), num_warps: k.config.numWarps, num_stages: k.config.numStages };
+      json.configSource = k.config.source;
       // Triton decides shared memory and registers when it compiles: the front-end's estimate, or the compiler's.
       json.resources = { ...json.resources, registers: r.registersPerThread, sharedMemoryBytes: r.sharedBytes, dynamicSharedMemoryBytes: 0, spillStoreBytes: r.spills ?? null, exact: r.source === "exact" };
       return json;

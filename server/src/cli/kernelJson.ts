@@ -49,20 +49,18 @@ export interface KernelJson {
    */
   sass: SassJson | null;
   /**
-   * Triton kernels only: the configuration this entry models (one entry per kernel function and configuration): the
-   * constexprs' values by name, num_warps, num_stages, and where it came from (`launch`, `autotune`, `directive`,
-   * `default`); `function` is the kernel function's name (`name` adds the configuration where it has several).
+   * Triton kernels only, as the CLI contract has it: the configuration this entry models (one entry per kernel function
+   * and configuration), `{...constexprs, num_warps, num_stages}`: each constexpr's value by its name, beside num_warps
+   * and num_stages. `configSource` says where it came from (`launch`, `autotune`, `directive`, `default`); `function`
+   * is the kernel function's name (`name` adds the configuration where it has several).
    */
   config?: TritonConfigJson;
+  configSource?: "launch" | "autotune" | "directive" | "default";
   function?: string;
 }
 
-export interface TritonConfigJson {
-  constexprs: Record<string, number | boolean | string>;
-  num_warps: number;
-  num_stages: number;
-  source: "launch" | "autotune" | "directive" | "default";
-}
+/** A Triton configuration: the constexprs by name, num_warps and num_stages, in one flat object. */
+export type TritonConfigJson = Record<string, number | boolean | string> & { num_warps: number; num_stages: number };
 
 export interface SassJson {
   /** The architecture compiled for (`sm_80`). */
