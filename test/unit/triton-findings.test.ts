@@ -8,6 +8,7 @@ import { before, describe, it } from "node:test";
 import { Language, Parser } from "web-tree-sitter";
 import { findDevice } from "../../server/src/core/devices/database";
 import type { DeviceSpec } from "../../server/src/core/devices/device";
+import { breakdownMarkdown } from "../../server/src/core/model/format";
 import { analyzeTritonSource, type PythonParser } from "../../server/src/core/triton/analyze";
 import { findRepoRoot } from "../support/repoRoot";
 
@@ -146,5 +147,14 @@ gather_cols[(64,)](x, y, x.stride(0), BM=64, BN=64)
     assert.equal(small.source, "estimated");
     assert.ok(big.registersPerThread > small.registersPerThread, `${big.registersPerThread} > ${small.registersPerThread}`);
     assert.ok(big.registersPerThread <= 255);
+  });
+
+  it("the hover breakdown of a tl.dot kernel shows its tensor-core FLOPs, not 0 FLOP f32", () => {
+    const a = analyze(dotKernel("tl.float32", ""));
+    const text = breakdownMarkdown(a.models.get(a.kernels[0].name)!.model, device);
+    const row = text.split("\n").find((l) => l.includes("FLOPs"))!;
+    // 64 x 8 x 2 x 64 x 64 x 32 = 134,217,728 tensor FLOPs; no f32 arithmetic besides the dot.
+    assert.match(row, /134 MFLOP on tensor cores/);
+    assert.doesNotMatch(row, /0 FLOP f32/);
   });
 });

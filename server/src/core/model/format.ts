@@ -77,7 +77,15 @@ export function breakdownMarkdown(m: KernelModel, device: DeviceSpec, w: LaunchW
     rows.push([`Per ${w.workgroup}`, unit(per.workgroup)]);
   }
   if (m.invocations !== null) {
-    rows.push(["FLOPs", `${r(m.ops.flopsF32, "FLOP")} f32${m.ops.flopsF16.value > 0 ? `, ${r(m.ops.flopsF16, "FLOP")} f16` : ""} (an FMA counts 2)`]);
+    // Every class the kernel does, f32 first (shown even at 0 when it is the only one): a tl.dot or WMMA kernel's
+    // work is its tensor-core FLOPs.
+    const flopParts = [
+      ...(m.ops.flopsF32.value > 0 || m.ops.flopsF16.value + m.ops.flopsBF16.value + m.ops.tensorFlops.value === 0 ? [`${r(m.ops.flopsF32, "FLOP")} f32`] : []),
+      ...(m.ops.flopsF16.value > 0 ? [`${r(m.ops.flopsF16, "FLOP")} f16`] : []),
+      ...(m.ops.flopsBF16.value > 0 ? [`${r(m.ops.flopsBF16, "FLOP")} bf16`] : []),
+      ...(m.ops.tensorFlops.value > 0 ? [`${r(m.ops.tensorFlops, "FLOP")} on tensor cores`] : []),
+    ];
+    rows.push(["FLOPs", `${flopParts.join(", ")} (an FMA counts 2)`]);
     rows.push(["Integer / logic ops", r(m.ops.intOps, "op")]);
     if (m.ops.specialOps.value > 0) rows.push(["Transcendental ops", r(m.ops.specialOps, "op")]);
     if (m.ops.barriers.value > 0) rows.push(["Barriers", `${(m.ops.barriers.value / m.invocations).toFixed(1)} per ${w.invocation}`]);

@@ -128,8 +128,12 @@ export function analyzeTritonSource(text: string, options: TritonAnalyzeOptions)
     const configs = configsOf(fn, program, text, own.configs, diagnostics).map((c) => (own.pointerTypes.size > 0 ? { ...c, pointerTypes: new Map([...c.pointerTypes, ...own.pointerTypes]) } : c));
     if (configs.length > limit) diagnostics.push({ severity: "info", code: "triton-config-limit", message: `'${fn.name}' has ${configs.length} configurations: the first ${limit} are analysed`, span: fn.nameSpan, source: "kernellens" });
     const several = configs.length > 1;
-    for (const c of configs.slice(0, limit)) {
-      if (options.timeMs !== undefined && now() - t0 > options.timeMs) break;
+    for (const [ci, c] of configs.slice(0, limit).entries()) {
+      if (options.timeMs !== undefined && now() - t0 > options.timeMs) {
+        const left = Math.min(limit, configs.length) - ci;
+        diagnostics.push({ severity: "info", code: "triton-config-limit", message: `${left} of '${fn.name}''s ${configs.length} configurations ${left === 1 ? "is" : "are"} not analysed: the file's analysis time of ${options.timeMs} ms ran out (the command line analyses them all)`, span: fn.nameSpan, source: "kernellens" });
+        break;
+      }
       const config = c.config;
       const configText = shortConfig(config);
       const name = several ? `${fn.name} [${configText}]` : fn.name;
