@@ -257,4 +257,32 @@ def _prefix_count_kernel(counts_ptr, out_ptr, BLOCK: tl.constexpr):
     assert.equal(t.load, 4 * 128 * 4);
     assert.equal(t.store, 4 * 128 * 4);
   });
+
+  it("flash-linear-attention chunk kernels: make_block_ptr with a positional block shape (BT, BK) of constexprs that have no value", () => {
+    // BT and BK shape the block pointers only positionally; both get the assumed tile size 64. T = 80 rows of K = 128
+    // fp16 columns in 2 x 2 programs of 64 x 64 tiles, boundary-checked on both axes: 80 x 128 x 2 B = 20,480 B loaded
+    // and the same stored. b_q * scale is 64 x 64 fp16 products per program (masked lanes compute): 4 x 4,096 = 16,384.
+    const a = analyze(`import triton
+import triton.language as tl
+
+
+# @arg q: *fp16
+# @arg o: *fp16
+# @arg T = 80
+# @arg K = 128
+# @grid 2, 2
+@triton.jit
+def _chunk_scale_kernel(q, o, s_t, scale, T: tl.constexpr, K: tl.constexpr, BT: tl.constexpr, BK: tl.constexpr):
+    i_k, i_t = tl.program_id(0), tl.program_id(1)
+    p_q = tl.make_block_ptr(q, (T, K), (s_t, 1), (i_t * BT, i_k * BK), (BT, BK), (1, 0))
+    p_o = tl.make_block_ptr(o, (T, K), (s_t, 1), (i_t * BT, i_k * BK), (BT, BK), (1, 0))
+    b_q = tl.load(p_q, boundary_check=(0, 1))
+    tl.store(p_o, (b_q * scale).to(p_o.dtype.element_ty), boundary_check=(0, 1))
+`);
+    const t = totals(a, "_chunk_scale_kernel");
+    assert.equal(t.f16, 4 * 64 * 64);
+    assert.equal(t.load, 80 * 128 * 2);
+    assert.equal(t.store, 80 * 128 * 2);
+    assert.ok(t.notes.some((n) => /'BK' shapes blocks but has no value here: 64 is assumed/.test(n)), t.notes.join("\n"));
+  });
 });

@@ -57,8 +57,10 @@ export interface TritonLowerInput {
   /** The display name of the analysed kernel. */
   readonly name: string;
   readonly statementBudget?: number;
-  /** Untyped pointer parameters known to hold indices (set by lowerTritonKernel's second pass). */
+  /** Untyped pointer parameters known to hold indices (set by lowerTritonKernel's later passes). */
   readonly indexPointers?: ReadonlySet<string>;
+  /** Constexprs without a value known to shape blocks (set by lowerTritonKernel's later passes). */
+  readonly shapeConstexprs?: ReadonlySet<string>;
 }
 
 /** A memory operation as Triton lays it out, for findings. */
@@ -133,12 +135,21 @@ function ints(e: VExpr): VExpr {
 const isData = (v: TV): v is Extract<TV, { k: "t" }> => v.k === "t";
 
 export function lowerTritonKernel(input: TritonLowerInput): TritonLowered {
-  const first = new Lowering(input);
-  const lowered = first.run();
-  // An untyped pointer (assumed fp32) whose loaded values turned out to be offsets holds indices: lowered again
-  // with it as int32, so the arithmetic on them is integer work, not FLOPs.
-  if (first.indexPointers.size === 0 || input.indexPointers) return lowered;
-  return new Lowering({ ...input, indexPointers: first.indexPointers }).run();
+  // Lowered again (at most twice) with what one lowering learns: an untyped pointer (assumed fp32) whose loaded values
+  // turned out to be offsets holds indices (int32, so the arithmetic on them is integer work, not FLOPs), and a
+  // constexpr without a value that a block shape needed as a number gets an assumed block size.
+  let current = input;
+  let lowering = new Lowering(current);
+  let lowered = lowering.run();
+  for (let pass = 0; pass < 2; pass++) {
+    const index = new Set([...(current.indexPointers ?? []), ...lowering.indexPointers]);
+    const shapes = new Set([...(current.shapeConstexprs ?? []), ...lowering.shapeNeeds]);
+    if (index.size === (current.indexPointers?.size ?? 0) && shapes.size === (current.shapeConstexprs?.size ?? 0)) break;
+    current = { ...current, indexPointers: index, shapeConstexprs: shapes };
+    lowering = new Lowering(current);
+    lowered = lowering.run();
+  }
+  return lowered;
 }
 
 class Lowering {
@@ -158,6 +169,9 @@ class Lowering {
   /** Pointer parameters whose element type was assumed, and those of them whose loaded values index memory. */
   private readonly assumedPointers = new Set<string>();
   readonly indexPointers = new Set<string>();
+  /** Constexprs without a value that are run-time values here, and those of them a block shape needed as numbers. */
+  private readonly sizeless = new Set<string>();
+  readonly shapeNeeds = new Set<string>();
   private loopIds = 0;
   private loopDepth = 0;
   private budget: number;
@@ -183,7 +197,7 @@ class Lowering {
 
   run(): TritonLowered {
     const { fn, text } = this.input;
-    const shapeSizes = assumedBlockSizes(this.src(fn.node), fn.params.filter((p) => p.constexpr && !this.input.constexprs.has(p.name)).map((p) => p.name));
+    const shapeSizes = assumedBlockSizes(this.src(fn.node), fn.params.filter((p) => p.constexpr && !this.input.constexprs.has(p.name)).map((p) => p.name), this.input.shapeConstexprs);
     for (const p of fn.params) {
       if (this.input.constexprs.has(p.name)) {
         this.env.set(p.name, this.constant(this.input.constexprs.get(p.name)!));
@@ -208,6 +222,7 @@ class Lowering {
           this.note("constexpr", `'${p.name}' shapes blocks but has no value here: ${assumed} is assumed (state it with # @config ${p.name}=...)`, p.span);
         } else {
           this.env.set(p.name, { k: "t", dtype: "int32", shape: [], e: this.param({ v: `override.${p.name}`, kind: "override", name: p.name, span: p.span }) });
+          this.sizeless.add(`override.${p.name}`);
           this.note("constexpr", `'${p.name}' is a tl.constexpr with no value here: treated as a run-time value (state it with # @config ${p.name}=...)`, p.span);
         }
         continue;
@@ -1096,15 +1111,21 @@ class Lowering {
 
   private intList(v: TV | undefined): number[] | undefined {
     if (!v) return undefined;
-    if (v.k === "t") return isConst(v.e) ? [v.e.v] : undefined;
+    if (v.k === "t") return isConst(v.e) ? [v.e.v] : this.needConstant(v.e);
     if (v.k !== "tuple") return undefined;
     const out: number[] = [];
     for (const x of v.items) {
       const e = this.scalar(x);
-      if (!isConst(e)) return undefined;
+      if (!isConst(e)) return this.needConstant(e);
       out.push(e.v);
     }
     return out;
+  }
+
+  /** A shape (or another compile-time list) read a constexpr that has no value: remember it, for a block size. */
+  private needConstant(e: VExpr): undefined {
+    for (const v of varsOf(e)) if (this.sizeless.has(v)) this.shapeNeeds.add(v.slice("override.".length));
+    return undefined;
   }
 
   private exprList(v: TV | undefined): VExpr[] | undefined {
@@ -1146,7 +1167,11 @@ class Lowering {
       }
       case "arange": {
         const a = scalarArg(0, "start"), b = scalarArg(1, "end");
-        if (!isConst(a) || !isConst(b) || b.v <= a.v) return { k: "unknown", why: "tl.arange needs constexpr bounds" };
+        if (!isConst(a) || !isConst(b) || b.v <= a.v) {
+          this.needConstant(a);
+          this.needConstant(b);
+          return { k: "unknown", why: "tl.arange needs constexpr bounds" };
+        }
         return { k: "t", dtype: "int32", shape: [b.v - a.v], e: bin("+", cst(a.v), vr(axisVar(0))) };
       }
       case "zeros": case "full": case "zeros_like": case "full_like": {
@@ -1733,10 +1758,11 @@ const ASSUMED_TILE_BLOCK = 64;
 
 /**
  * The constexprs among `names` that shape blocks in a kernel's text (an `arange` bound, a `zeros`/`full`/`reshape`
- * shape, a `block_shape`, directly or through a local `X: tl.constexpr = A * B`), each with the block size assumed
- * for it: ASSUMED_ROW_BLOCK when only one does, else ASSUMED_TILE_BLOCK.
+ * shape, a `block_shape`, directly or through a local `X: tl.constexpr = A * B`) or that a lowering found shaping
+ * one (`known`: a positional make_block_ptr block shape), each with the block size assumed for it:
+ * ASSUMED_ROW_BLOCK when only one does, else ASSUMED_TILE_BLOCK.
  */
-export function assumedBlockSizes(body: string, names: readonly string[]): Map<string, number> {
+export function assumedBlockSizes(body: string, names: readonly string[], known: ReadonlySet<string> = new Set()): Map<string, number> {
   if (names.length === 0) return new Map();
   const shapes = new Set<string>();
   const usedAsShape = (name: string): boolean =>
@@ -1756,7 +1782,7 @@ export function assumedBlockSizes(body: string, names: readonly string[]): Map<s
       for (const w of l.rhs.match(/\b[A-Za-z_]\w*\b/g) ?? []) if (!wanted.has(w)) { wanted.add(w); changed = true; }
     }
   }
-  for (const n of names) if (wanted.has(n)) shapes.add(n);
+  for (const n of names) if (wanted.has(n) || known.has(n)) shapes.add(n);
   const size = shapes.size === 1 ? ASSUMED_ROW_BLOCK : ASSUMED_TILE_BLOCK;
   return new Map([...shapes].map((n) => [n, size]));
 }
