@@ -285,4 +285,39 @@ def _chunk_scale_kernel(q, o, s_t, scale, T: tl.constexpr, K: tl.constexpr, BT: 
     assert.equal(t.store, 80 * 128 * 2);
     assert.ok(t.notes.some((n) => /'BK' shapes blocks but has no value here: 64 is assumed/.test(n)), t.notes.join("\n"));
   });
+
+  it("FlagGems: tle.program_id from the project's own triton wrapper, erf bound from its libdevice shim, an untyped *_pointer parameter added to an offset", () => {
+    // 3,000 fp32 values in 3 programs of BLOCK = 1,024 (the last keeps 952 lanes). Per program, fp32 FLOPs: 0.5 * x,
+    // x * 0.7071, 1.0 + erf, the product, y * w: 5 x 1,024; erf 1,024 special ops. Loads: x 3,000 x 4 B and one
+    // scale per program (scale_pointer assumed fp32, 4 B); store 3,000 x 4 B.
+    const a = analyze(`import triton
+import triton.language as tl
+from flag_gems.utils import triton_lang_extension as tle
+from flag_gems.utils import tl_extra_shim
+
+erf = tl_extra_shim.erf
+
+
+# @arg in_ptr: *fp32
+# @arg out_ptr: *fp32
+# @arg n = 3000
+# @grid 3
+# @config BLOCK=1024
+@triton.jit
+def gelu_erf_scaled_kernel(in_ptr, out_ptr, scale_pointer, n, BLOCK: tl.constexpr):
+    pid = tle.program_id(0)
+    offs = pid * BLOCK + tl.arange(0, BLOCK)
+    mask = offs < n
+    w = tl.load(pid + scale_pointer)
+    x = tl.load(in_ptr + offs, mask=mask)
+    y = 0.5 * x * (1.0 + erf(x * 0.7071067811865476))
+    tl.store(out_ptr + offs, y * w, mask=mask)
+`);
+    const t = totals(a, "gelu_erf_scaled_kernel");
+    assert.equal(t.f32, 3 * 5 * 1024);
+    assert.equal(t.special, 3 * 1024);
+    assert.equal(t.load, 3000 * 4 + 3 * 4);
+    assert.equal(t.store, 3000 * 4);
+    assert.ok(t.notes.some((n) => /'tle' is not triton.language: its 'program_id' is read as Triton's/.test(n)), t.notes.join("\n"));
+  });
 });

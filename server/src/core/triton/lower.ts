@@ -228,7 +228,7 @@ class Lowering {
         continue;
       }
       // A parameter nobody gives a type: a pointer where the kernel loads or stores through it, an integer otherwise.
-      if (/_ptr$|^ptr|Ptr$|_desc$/.test(p.name) || this.usedAsPointer(p.name)) {
+      if (/_ptr$|^ptr|Ptr$|_desc$|_pointer$/.test(p.name) || this.usedAsPointer(p.name)) {
         this.assumedPointers.add(p.name);
         if (this.input.indexPointers?.has(p.name)) {
           this.note("pointer type", `the element type of '${p.name}' is not known: its values index memory, so int32 is assumed (state it with # @arg ${p.name}: *int64 if it holds 64-bit indices)`, p.span);
@@ -1029,6 +1029,12 @@ class Lowering {
       const name = attr ? this.src(attr) : "";
       if (obj.k === "mod") return this.builtin(`${obj.path}.${name}`, name, n);
       if (obj.k === "t" || obj.k === "ptr" || obj.k === "desc" || obj.k === "bptr") return this.method(obj, name, n);
+      // A project's own wrapper of triton.language (FlagGems' `tle.program_id(0)`, `tl_extra_shim.pow(x, y)`): a
+      // module the file imports from elsewhere whose function has a Triton name is read as Triton's.
+      if (obj.k === "unknown" && objNode?.type === "identifier" && !this.env.has(this.src(objNode)) && TRITON_NAMES.has(name)) {
+        this.note("wrapper", `'${this.src(objNode)}' is not triton.language: its '${name}' is read as Triton's`, this.sp(fnNode));
+        return this.builtin(`${this.src(objNode)}.${name}`, name, n);
+      }
       return { k: "unknown", why: `'${this.src(fnNode).slice(0, 30)}' is not modelled` };
     }
     const callee = this.ev(fnNode);
@@ -1039,6 +1045,12 @@ class Lowering {
     if (callee.k === "mod") return this.builtin(callee.path, callee.path.split(".").pop()!, n);
     const name = fnNode.type === "identifier" ? this.src(fnNode) : "";
     if (/^(min|max|abs|int|float|len|bool|range)$/.test(name)) return this.builtin(name, name, n);
+    // A math function imported from a project's own module (`from ..utils.libdevice_shim import rsqrt`): a call in a
+    // jit function can only be a jit or extern function, and one named like libdevice's is read as it.
+    if (SPECIAL.has(name) || FLOP_FNS[name] !== undefined || name === "sigmoid") {
+      this.note("function", `'${name}' is not imported from triton here: read as libdevice's ${name}`, this.sp(fnNode));
+      return this.builtin(name, name, n);
+    }
     this.note("function", `'${this.src(fnNode).slice(0, 40)}' is not known to KernelLens: its call is not counted`, this.sp(n));
     return { k: "unknown", why: `'${this.src(fnNode).slice(0, 30)}' is not known` };
   }
@@ -1080,6 +1092,7 @@ class Lowering {
       const node = kw.get(key) ?? pos[i];
       return node ? this.ev(node) : undefined;
     };
+    if (obj.k === "bptr" && name === "advance") return this.builtin("advance", "advance", n, obj);
     if (obj.k === "desc") {
       if (name === "load") return this.descAccess(obj, arg(0, "offsets"), "load", n, undefined);
       if (name === "store") return this.descAccess(obj, arg(0, "offsets"), "store", n, arg(1, "value"));
@@ -1743,8 +1756,12 @@ export function tritonAliases(text: string): Map<string, string> {
     }
   }
   for (const m of text.matchAll(/^[ \t]*import[ \t]+(triton[\w.]*)[ \t]+as[ \t]+(\w+)/gm)) set(m[2], m[1]);
-  for (const m of text.matchAll(/^[ \t]*(\w+)[ \t]*=[ \t]*((?:tl|triton|libdevice)(?:\.\w+)+)[ \t]*(?:#.*)?$/gm)) {
+  for (const m of text.matchAll(/^[ \t]*(\w+)[ \t]*=[ \t]*(\w+(?:\.\w+)+)[ \t]*(?:#.*)?$/gm)) {
     const head = m[2].split(".")[0];
+    const last = m[2].split(".").pop()!;
+    // `triton_tanh = libdevice.tanh`; from a project's shim module only what is named like a math function
+    // (`erf = tl_extra_shim.erf`).
+    if (!/^(tl|triton|libdevice)$/.test(head) && !(SPECIAL.has(last) || FLOP_FNS[last] !== undefined)) continue;
     const root = head === "libdevice" ? aliases.get("libdevice") ?? "triton.language.extra.libdevice" : head;
     set(m[1], `${root}${m[2].slice(head.length)}`);
   }
@@ -1786,6 +1803,9 @@ export function assumedBlockSizes(body: string, names: readonly string[], known:
   const size = shapes.size === 1 ? ASSUMED_ROW_BLOCK : ASSUMED_TILE_BLOCK;
   return new Map([...shapes].map((n) => [n, size]));
 }
+
+/** Functions of triton.language a project's wrapper module may re-export under the same names. */
+const TRITON_NAMES = new Set(["program_id", "num_programs", "arange", "zeros", "full", "zeros_like", "full_like", "load", "store", "atomic_add", "atomic_max", "atomic_min", "atomic_xchg", "atomic_cas", "atomic_and", "atomic_or", "atomic_xor", "make_block_ptr", "advance", "make_tensor_descriptor", "dot", "sum", "max", "min", "argmax", "argmin", "xor_sum", "reduce", "cumsum", "cumprod", "associative_scan", "where", "maximum", "minimum", "fma", "cdiv", "multiple_of", "max_contiguous", "max_constancy", "expand_dims", "broadcast_to", "reshape", "view", "trans", "permute", "join", "split", "sort", "sigmoid", "softmax", "exp", "exp2", "log", "log2", "sqrt", "rsqrt", "sin", "cos", "erf", "tanh", "pow", "abs", "floor", "ceil", "clamp"]);
 
 /** Special-function unit operations (transcendentals), one per element. */
 const SPECIAL = new Set(["exp", "exp2", "log", "log2", "log10", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan", "tanh", "erf", "erfc", "asin", "acos", "atan", "atan2", "sinh", "cosh", "pow", "div", "fdiv", "cbrt", "rcp", "exp10", "asinh", "acosh", "atanh", "lgamma", "tgamma", "gelu"]);
