@@ -320,4 +320,29 @@ def gelu_erf_scaled_kernel(in_ptr, out_ptr, scale_pointer, n, BLOCK: tl.constexp
     assert.equal(t.store, 3000 * 4);
     assert.ok(t.notes.some((n) => /'tle' is not triton.language: its 'program_id' is read as Triton's/.test(n)), t.notes.join("\n"));
   });
+
+  it("vLLM: triton and tl imported through the project's wrapper module (from vllm.triton_utils import tl, triton)", () => {
+    // 4,096 fp16 values in 4 programs of 1,024: x * sigmoid(x) in fp32 is 4,096 FLOPs and 4,096 special ops;
+    // 4,096 x 2 B loaded and stored.
+    const a = analyze(`from vllm.triton_utils import tl, triton
+
+
+# @arg x_ptr: *fp16
+# @arg y_ptr: *fp16
+# @arg n = 4096
+# @grid 4
+# @config BLOCK=1024
+@triton.jit
+def _silu_kernel(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    x = tl.load(x_ptr + offs, mask=offs < n).to(tl.float32)
+    tl.store(y_ptr + offs, (x * tl.sigmoid(x)).to(tl.float16), mask=offs < n)
+`);
+    assert.equal(a.importsTriton, true);
+    const t = totals(a, "_silu_kernel");
+    assert.equal(t.f32, 4096);
+    assert.equal(t.special, 4096);
+    assert.equal(t.load, 4096 * 2);
+    assert.equal(t.store, 4096 * 2);
+  });
 });

@@ -43,9 +43,13 @@ export interface TritonAnalyzeOptions {
   readonly maxConfigs?: number;
 }
 
-/** Whether a Python text imports triton (cheap: a file without it is never parsed). */
+/**
+ * Whether a Python text imports triton (cheap: a file without it is never parsed): directly, or through a wrapper
+ * module that re-exports it (vLLM's `from vllm.triton_utils import tl, triton`) when the file also uses `triton.jit`.
+ */
 export function importsTriton(text: string): boolean {
-  return /^[ \t]*(?:import[ \t]+triton\b|from[ \t]+triton\b)/m.test(text);
+  if (/^[ \t]*(?:import[ \t]+triton\b|from[ \t]+triton\b)/m.test(text)) return true;
+  return /^[ \t]*from[ \t]+[\w.]+[ \t]+import[ \t]+[^\n]*\btriton\b/m.test(text) && /\btriton\.jit\b/.test(text);
 }
 
 const DEFAULT_NUM_WARPS = 4;

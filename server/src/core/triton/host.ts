@@ -316,7 +316,8 @@ class HostReader implements PyEvalHost {
     });
     const name = this.src(field(def, "name") ?? def);
     if (kinds.some((k) => k.last === "perf_report")) return { k: "func", name, node: def, scope, lambda: false, benchmark: true };
-    if (!kinds.some((k) => k.last === "jit" && (k.path.startsWith("triton") || k.path === "jit"))) return undefined;
+    // triton.jit, also through a module that re-exports triton (vLLM's `from vllm.triton_utils import tl, triton`).
+    if (!kinds.some((k) => k.last === "jit" && (k.path.startsWith("triton") || /(?:^|\.)triton\.jit$/.test(k.path) || k.path === "jit"))) return undefined;
     const fn: { -readonly [K in keyof TritonFunction]: TritonFunction[K] } = {
       name,
       nameSpan: field(def, "name") ?? def,
