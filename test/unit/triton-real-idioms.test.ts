@@ -345,4 +345,34 @@ def _silu_kernel(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
     assert.equal(t.load, 4096 * 2);
     assert.equal(t.store, 4096 * 2);
   });
+
+  it("Triton tutorial 04 / FlagGems dropout: tl.rand(seed, offsets) is Philox integer work plus a float per value, not an unknown special op", () => {
+    // 2,048 fp32 values in 2 programs of 1,024. Per program: tl.rand 1,024 x 16 integer ops and 1,024 fp32 (the uniform
+    // float), x / (1 - p) 1,024 fp32 FLOPs: 2 x 2,048 = 4,096 fp32 FLOPs, no special ops; 2,048 x 4 B loaded and stored.
+    const a = analyze(`import triton
+import triton.language as tl
+
+
+# @arg x_ptr: *fp32
+# @arg out_ptr: *fp32
+# @arg n = 2048
+# @grid 2
+# @config BLOCK=1024
+@triton.jit
+def _seeded_dropout_kernel(x_ptr, out_ptr, n, p, seed, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    mask = offs < n
+    x = tl.load(x_ptr + offs, mask=mask)
+    r = tl.rand(seed, offs)
+    keep = r > p
+    out = tl.where(keep, x / (1 - p), 0.0)
+    tl.store(out_ptr + offs, out, mask=mask)
+`);
+    const t = totals(a, "_seeded_dropout_kernel");
+    assert.equal(t.f32, 2 * (1024 + 1024));
+    assert.equal(t.special, 0);
+    assert.ok(t.model.ops.intOps.value >= 2 * 1024 * 16, String(t.model.ops.intOps.value));
+    assert.equal(t.load, 2048 * 4);
+    assert.equal(t.store, 2048 * 4);
+  });
 });

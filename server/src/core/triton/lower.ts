@@ -14,6 +14,7 @@ import { type CNode, field, fields, kids, namedKids } from "../cuda/syntax";
 import { axisStrides, axisVar, broadcastExpr, broadcastShapes, evaluateWith, MAX_RANK, numel, readsAxes, renameAxes, reshapeExpr, type Shape, substitute } from "./blocks";
 import { bytesOf, dtypeName, isFloat, isFp8, opClassOf, promote } from "./dtypes";
 import type { HostValue, TritonFunction } from "./program";
+import { dotLayout } from "./mmaLayout";
 
 /** A value of the program being lowered. */
 export type TV =
@@ -57,6 +58,8 @@ export interface TritonLowerInput {
   /** The display name of the analysed kernel. */
   readonly name: string;
   readonly statementBudget?: number;
+  /** The target's compute capability ("9.0"): which MMA instructions Triton uses for tl.dot (mmaLayout.ts). */
+  readonly computeCapability?: string;
   /** Untyped pointer parameters known to hold indices (set by lowerTritonKernel's later passes). */
   readonly indexPointers?: ReadonlySet<string>;
   /** Constexprs without a value known to shape blocks (set by lowerTritonKernel's later passes). */
@@ -1343,6 +1346,25 @@ class Lowering {
       }
       case "constexpr": return arg(0, "value") ?? { k: "none" };
       case "range": case "static_range": return { k: "unknown", why: "a range outside a for loop" };
+      case "broadcast": {
+        const a = arg(0, "input"), b = arg(1, "other");
+        if (!a || !b || a.k !== "t" || b.k !== "t") return { k: "tuple", items: [a ?? { k: "unknown", why: "broadcast" }, b ?? { k: "unknown", why: "broadcast" }] };
+        const shape = broadcastShapes(a.shape, b.shape);
+        if (typeof shape === "string") return { k: "unknown", why: shape };
+        return { k: "tuple", items: [{ ...a, shape, e: broadcastExpr(a.e, a.shape, shape) }, { ...b, shape, e: broadcastExpr(b.e, b.shape, shape) }] };
+      }
+      case "rand": case "randn": case "randint": case "randint4x": case "philox": case "rand4x": case "randn4x": {
+        // Triton's counter-based RNG: Philox-4x32 with 10 rounds, about 16 integer operations per 32-bit value; a
+        // uniform float adds a multiply, a normal one the Box-Muller log, sqrt and cos/sin (estimates of library code).
+        const offsets = arg(1, "offset");
+        const shape = offsets?.k === "t" ? offsets.shape : [];
+        const elements = numel(shape);
+        this.ops("int", elements, 16);
+        if (name.startsWith("rand") && !name.startsWith("randint")) this.ops("f32", elements, name.startsWith("randn") ? 4 : 1);
+        if (name.startsWith("randn")) this.ops("special", elements, 3);
+        const one: TV = { k: "t", dtype: name.startsWith("randint") || name === "philox" ? "uint32" : "fp32", shape, e: unknown("random numbers") };
+        return /4x$|^philox$/.test(name) ? { k: "tuple", items: [one, one, one, one] } : one;
+      }
       case "sort": case "flip": case "histogram": case "gather": {
         const x = arg(0, "x");
         if (!x || x.k !== "t") return x ?? { k: "unknown", why: name };
@@ -1618,22 +1640,26 @@ class Lowering {
     else this.ops("tensor", flops, 1);
     if (this.emitting) {
       this.dots.push({ span: this.sp(n), m, n: nn, k, input, acc: accDtype, inLoop: this.loopDepth > 0 });
-      // Operand tiles go through shared memory: written once, read by the warps along the other dimension.
-      const warps = this.input.numWarps;
-      const wm = Math.max(1, Math.min(warps, Math.floor(m / 16)));
-      const wn = Math.max(1, Math.floor(warps / wm));
+      // Operand tiles go through shared memory: written once, read as often as Triton's warp layout for this target
+      // reads them (mma.sync: by the warps along the other dimension; wgmma: once per warpgroup). A dot whose result
+      // feeds a later dot (attention's q @ k before p @ v) has every warp along M.
+      const fnNode = this.input.fn.node;
+      const chained = n.end <= fnNode.end && n.start >= fnNode.start && this.input.text.slice(n.end, fnNode.end).includes("tl.dot(");
+      const layout = dotLayout(this.input.computeCapability, input, m, nn, this.input.numWarps, chained);
       const eb = bytesOf(input);
-      this.sharedTraffic(m * k * eb * batch, wn, n);
-      this.sharedTraffic(k * nn * eb * batch, wm, { ...n, end: n.end - 2 });
+      this.sharedTraffic(m * k * eb * batch, layout.readsA, n);
+      this.sharedTraffic(k * nn * eb * batch, layout.readsB, { ...n, end: n.end - 2 });
       const stages = this.loopDepth > 0 ? Math.max(1, this.input.numStages) : 1;
       const bytes = (m + nn) * k * eb * stages * batch;
       if (bytes > this.dotStageBytes) {
         this.dotStageBytes = bytes;
         this.dotStageText = [`(${m} + ${nn}) x ${k} x ${stages} stage${stages === 1 ? "" : "s"} x ${eb} B (tl.dot operands)`];
       }
-      this.accWords = Math.max(this.accWords, Math.ceil((m * nn * batch * Math.max(4, bytesOf(accDtype))) / 4 / this.threads));
-      // Operand fragments: one k-step of 16 of each tile, double-buffered (the tiles themselves wait in shared memory).
-      this.operandWords = Math.max(this.operandWords, Math.ceil(((m * 16 + 16 * nn) * batch * eb * 2) / 4 / this.threads));
+      // The accumulator is registers, except with Blackwell's tcgen05 (tensor memory).
+      if (layout.accumulatorInRegisters) this.accWords = Math.max(this.accWords, Math.ceil((m * nn * batch * Math.max(4, bytesOf(accDtype))) / 4 / this.threads));
+      // mma.sync's operand fragments: one k-step of 16 of each tile, double-buffered (the tiles wait in shared memory);
+      // wgmma and tcgen05 read their operands from shared memory directly.
+      if (layout.version === 2) this.operandWords = Math.max(this.operandWords, Math.ceil(((m * 16 + 16 * nn) * batch * eb * 2) / 4 / this.threads));
       this.dotOperandShapes.push(`${a.shape.join("x")}:${a.dtype}`, `${b.shape.join("x")}:${b.dtype}`);
     }
     const shape = [...a.shape.slice(0, -2), m, nn];
@@ -1810,8 +1836,9 @@ const TRITON_NAMES = new Set(["program_id", "num_programs", "arange", "zeros", "
 /** Special-function unit operations (transcendentals), one per element. */
 const SPECIAL = new Set(["exp", "exp2", "log", "log2", "log10", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan", "tanh", "erf", "erfc", "asin", "acos", "atan", "atan2", "sinh", "cosh", "pow", "div", "fdiv", "cbrt", "rcp", "exp10", "asinh", "acosh", "atanh", "lgamma", "tgamma", "gelu"]);
 /** FLOPs per element of simple float functions. */
-const FLOP_FNS: Record<string, number> = { maximum: 1, minimum: 1, clamp: 2, floor: 1, ceil: 1, round: 1, rint: 1, trunc: 1, fmod: 2, copysign: 0, abs: 0, neg: 1, relu: 1, square: 1, erfinv: 4 };
-const FREE_FNS = new Set(["isnan", "isinf", "isfinite", "signbit", "umulhi", "to", "cast", "abs", "copysign", "inline_asm_elementwise"]);
+const FLOP_FNS: Record<string, number> = { maximum: 1, minimum: 1, clamp: 2, floor: 1, ceil: 1, round: 1, rint: 1, llrint: 1, lrint: 1, nearbyint: 1, trunc: 1, fmod: 2, copysign: 0, abs: 0, neg: 1, relu: 1, square: 1, erfinv: 4, fabs: 0, fmin: 1, fmax: 1, uint_to_uniform_float: 1 };
+/** Free (or integer-only) element functions: classification, bit tricks, casts. libdevice's fp64 spellings end in d. */
+const FREE_FNS = new Set(["isnan", "isinf", "isfinite", "isnand", "isinfd", "isfinited", "finitef", "signbit", "signbitd", "umulhi", "to", "cast", "abs", "copysign", "inline_asm_elementwise", "float_as_int", "int_as_float"]);
 
 void ints;
 void isData;
