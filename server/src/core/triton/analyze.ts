@@ -145,13 +145,14 @@ export function analyzeTritonSource(text: string, options: TritonAnalyzeOptions)
       let lowered: ReturnType<typeof lowerTritonKernel>;
       // What the lowering reads: the kernel's and its helpers' texts, the configuration and the host's values.
       const reads = sourcesOf(fn, program, text);
-      const lowerKey = `lower\u0000${reads.texts.join("\u0001")}\u0000${name}\u0000${JSON.stringify([configKey(c.config), c.config.source, c.pointerTypes, c.ints, program.globals], withPositionsFree)}`;
+      const lowerKey = `lower\u0000${reads.texts.join("\u0001")}\u0000${name}\u0000${JSON.stringify([configKey(c.config), c.config.source, c.pointerTypes, c.ints, program.globals, options.model?.device.computeCapability], withPositionsFree)}`;
       try {
         const lower = (): ReturnType<typeof lowerTritonKernel> => lowerTritonKernel({
           fn, functions: program.functions, text, name,
           constexprs: new Map(config.constexprs.map((x) => [x.name, x.value])),
           numWarps: config.numWarps, numStages: config.numStages,
           pointerTypes: c.pointerTypes, knownInts: c.ints, globals: program.globals,
+          computeCapability: options.model?.device.computeCapability,
         });
         lowered = session ? session.reuse(lowerKey, reads.ranges, lower) : lower();
       } catch (err) {
