@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "dist-bench/**", "dist-vsix/**", "node_modules/**", "test-output/**", "**/*.d.ts"] },
+  { ignores: [".scratch/**", "dist/**", "dist-bench/**", "dist-vsix/**", "node_modules/**", "test-output/**", "**/*.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
