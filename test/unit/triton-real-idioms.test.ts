@@ -375,4 +375,48 @@ def _seeded_dropout_kernel(x_ptr, out_ptr, n, p, seed, BLOCK: tl.constexpr):
     assert.equal(t.load, 2048 * 4);
     assert.equal(t.store, 2048 * 4);
   });
+
+  it("Liger softmax/dyt/cross_entropy: tl.cast(program_id, tl.int64) and tl.cast(stride, dtype=...), module constexprs (tl.constexpr(...) globals, annotated ones, plain ints), tl.range with num_stages, a cache hint", () => {
+    // 10 rows of 512 fp32 values, BLOCK_SIZE = 512 (one trip of the column loop). Per program, fp32 FLOPs: tl.max 511,
+    // tl.maximum 1, x * LOG2_E 512, - m 512, y * ROWS 512 = 2,048; special: exp2 512 (mode == _MODE_LLAMA takes the
+    // first arm). 512 x 4 B loaded and stored per program. The casts keep the row offsets integer: both accesses are
+    // coalesced (a cast read as an element function made them fp32 data and the addresses unknown).
+    const a = analyze(`import triton
+import triton.language as tl
+
+LOG2_E = tl.constexpr(1.4426950408889634)
+_MODE_LLAMA: tl.constexpr = tl.constexpr(1)
+ROWS: int = 4
+
+
+# @arg X_ptr: *fp32
+# @arg Y_ptr: *fp32
+# @arg n_cols = 512
+# @grid 10
+# @config BLOCK_SIZE=512, mode=1
+@triton.jit
+def _online_max_kernel(X_ptr, Y_ptr, x_stride, n_cols, mode: tl.constexpr, BLOCK_SIZE: tl.constexpr):
+    pid = tl.cast(tl.program_id(0), tl.int64)
+    x_stride = tl.cast(x_stride, dtype=tl.int64)
+    X_ptr += pid * x_stride
+    Y_ptr += pid * x_stride
+    cols = tl.arange(0, BLOCK_SIZE)
+    mask = cols < n_cols
+    m = tl.float32(-float("inf"))
+    for off in tl.range(0, n_cols, BLOCK_SIZE, num_stages=2):
+        x = tl.load(X_ptr + off + cols, mask=mask, other=-float("inf"), eviction_policy="evict_first")
+        m = tl.maximum(m, tl.max(x, axis=0))
+    if mode == _MODE_LLAMA:
+        y = tl.exp2(x * LOG2_E - m)
+    else:
+        y = x
+    tl.store(Y_ptr + cols, y * ROWS, mask=mask)
+`);
+    const t = totals(a, "_online_max_kernel");
+    assert.equal(t.f32, 10 * 2048);
+    assert.equal(t.special, 10 * 512);
+    assert.equal(t.load, 10 * 512 * 4);
+    assert.equal(t.store, 10 * 512 * 4);
+    assert.deepEqual(t.model.accesses.map((x) => x.pattern), ["coalesced", "coalesced"]);
+  });
 });

@@ -1346,6 +1346,11 @@ class Lowering {
       }
       case "constexpr": return arg(0, "value") ?? { k: "none" };
       case "range": case "static_range": return { k: "unknown", why: "a range outside a for loop" };
+      case "cast": {
+        // tl.cast(x, tl.int64), tl.cast(stride, dtype=tl.int64) (Liger dyt.py): a conversion, not an element function.
+        const x = arg(0, "input");
+        return x?.k === "t" ? this.cast(x, arg(1, "dtype")) : x ?? { k: "unknown", why: "tl.cast" };
+      }
       case "broadcast": {
         const a = arg(0, "input"), b = arg(1, "other");
         if (!a || !b || a.k !== "t" || b.k !== "t") return { k: "tuple", items: [a ?? { k: "unknown", why: "broadcast" }, b ?? { k: "unknown", why: "broadcast" }] };
