@@ -419,4 +419,39 @@ def _online_max_kernel(X_ptr, Y_ptr, x_stride, n_cols, mode: tl.constexpr, BLOCK
     assert.equal(t.store, 10 * 512 * 4);
     assert.deepEqual(t.model.accesses.map((x) => x.pattern), ["coalesced", "coalesced"]);
   });
+
+  it("unsloth geglu: a libdevice function re-exported by the project under its own name (from .utils import triton_tanh)", () => {
+    // 5,000 bf16 values in 5 programs of 1,024. Per element, fp32: 0.5 * e, 0.7978845608 * e, 0.044715 * e, * e,
+    // 1.0 + ..., the product inside tanh, + 1.0, the outer product: 8; tanh 1 special; f.to(bf16) * g 1 bf16 FLOP.
+    // Per program 1,024 lanes compute: 8 x 1,024 fp32, 1,024 special, 1,024 bf16. Bytes: e and g 5,000 x 2 B each
+    // loaded, h 5,000 x 2 B stored.
+    const a = analyze(`import triton
+import triton.language as tl
+from .utils import calculate_settings, triton_tanh
+
+
+# @arg e_ptr: *bf16
+# @arg g_ptr: *bf16
+# @arg h_ptr: *bf16
+# @arg n_elements = 5000
+# @grid 5
+# @config BLOCK_SIZE=1024
+@triton.jit
+def _approx_geglu_kernel(e_ptr, g_ptr, h_ptr, n_elements, BLOCK_SIZE: tl.constexpr):
+    offsets = tl.program_id(0) * BLOCK_SIZE + tl.arange(0, BLOCK_SIZE)
+    mask = offsets < n_elements
+    e = tl.load(e_ptr + offsets, mask=mask, other=0).to(tl.float32)
+    g = tl.load(g_ptr + offsets, mask=mask, other=0)
+    f = 0.5 * e * (triton_tanh(0.7978845608 * e * (1.0 + 0.044715 * e * e)) + 1.0)
+    h = f.to(g.dtype) * g
+    tl.store(h_ptr + offsets, h, mask=mask)
+`);
+    const t = totals(a, "_approx_geglu_kernel");
+    assert.equal(t.f32, 5 * 8 * 1024);
+    assert.equal(t.special, 5 * 1024);
+    assert.equal(t.bf16, 5 * 1024);
+    assert.equal(t.load, 2 * 5000 * 2);
+    assert.equal(t.store, 5000 * 2);
+    assert.ok(t.notes.some((n) => /'triton_tanh' is not imported from triton here: read as libdevice's tanh/.test(n)), t.notes.join("\n"));
+  });
 });

@@ -1050,9 +1050,11 @@ class Lowering {
     if (/^(min|max|abs|int|float|len|bool|range)$/.test(name)) return this.builtin(name, name, n);
     // A math function imported from a project's own module (`from ..utils.libdevice_shim import rsqrt`): a call in a
     // jit function can only be a jit or extern function, and one named like libdevice's is read as it.
-    if (SPECIAL.has(name) || FLOP_FNS[name] !== undefined || name === "sigmoid") {
-      this.note("function", `'${name}' is not imported from triton here: read as libdevice's ${name}`, this.sp(fnNode));
-      return this.builtin(name, name, n);
+    // Also under a project's prefix (unsloth's `from .utils import triton_tanh`, FlagGems' `_log2`).
+    const math = name.replace(/^(?:_+|triton_|tl_|libdevice_)+/, "");
+    if (SPECIAL.has(math) || FLOP_FNS[math] !== undefined || math === "sigmoid") {
+      this.note("function", `'${name}' is not imported from triton here: read as libdevice's ${math}`, this.sp(fnNode));
+      return this.builtin(math, math, n);
     }
     this.note("function", `'${this.src(fnNode).slice(0, 40)}' is not known to KernelLens: its call is not counted`, this.sp(n));
     return { k: "unknown", why: `'${this.src(fnNode).slice(0, 30)}' is not known` };
