@@ -454,4 +454,38 @@ def _approx_geglu_kernel(e_ptr, g_ptr, h_ptr, n_elements, BLOCK_SIZE: tl.constex
     assert.equal(t.store, 5000 * 2);
     assert.ok(t.notes.some((n) => /'triton_tanh' is not imported from triton here: read as libdevice's tanh/.test(n)), t.notes.join("\n"));
   });
+
+  it("FlagGems cat/hstack: untyped input pointers in_ptr_a / in_ptr_b, one chosen per program (in_ptr = in_ptr_a)", () => {
+    // Two programs along y: the first copies n_a = 1,000 fp32 values, the second n_b = 600 (pointer types assumed fp32):
+    // 1,600 x 4 B loaded and the same stored, no FLOPs.
+    const a = analyze(`import triton
+import triton.language as tl
+
+
+# @arg out_ptr: *fp32
+# @arg n_a = 1000
+# @arg n_b = 600
+# @grid 1, 2
+# @config BLOCK=1024
+@triton.jit
+def _concat2_kernel(out_ptr, in_ptr_a, in_ptr_b, n_a, n_b, BLOCK: tl.constexpr):
+    pid_y = tl.program_id(1)
+    if pid_y == 0:
+        in_ptr = in_ptr_a
+        n = n_a
+        base = 0
+    else:
+        in_ptr = in_ptr_b
+        n = n_b
+        base = n_a
+    offs = tl.arange(0, BLOCK)
+    mask = offs < n
+    x = tl.load(in_ptr + offs, mask=mask)
+    tl.store(out_ptr + base + offs, x, mask=mask)
+`);
+    const t = totals(a, "_concat2_kernel");
+    assert.equal(t.load, (1000 + 600) * 4);
+    assert.equal(t.store, (1000 + 600) * 4);
+    assert.equal(t.f32, 0);
+  });
 });

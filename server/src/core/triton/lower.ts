@@ -231,7 +231,7 @@ class Lowering {
         continue;
       }
       // A parameter nobody gives a type: a pointer where the kernel loads or stores through it, an integer otherwise.
-      if (/_ptr$|^ptr|Ptr$|_desc$|_pointer$/.test(p.name) || this.usedAsPointer(p.name)) {
+      if (/_ptr$|^ptr|Ptr$|_desc$|_pointer$|_ptrs?_[A-Za-z0-9]$/.test(p.name) || this.usedAsPointer(p.name)) {
         this.assumedPointers.add(p.name);
         if (this.input.indexPointers?.has(p.name)) {
           this.note("pointer type", `the element type of '${p.name}' is not known: its values index memory, so int32 is assumed (state it with # @arg ${p.name}: *int64 if it holds 64-bit indices)`, p.span);
@@ -398,7 +398,8 @@ class Lowering {
     const pointerUse = (n: string): boolean =>
       new RegExp(`\\b(?:load|store|atomic_\\w+|make_block_ptr|make_tensor_descriptor)\\s*\\(\\s*(?:[\\w.]+\\s*=\\s*)?\\(?\\s*${n}\\b`).test(body) || new RegExp(`(?:^|\\n)\\s*${n}\\s*\\+=`).test(body);
     if (pointerUse(name)) return true;
-    const derived = new RegExp(`(?:^|\\n)\\s*(\\w+)\\s*=\\s*${name}\\s*\\+`, "g");
+    // `row_ptr = X + row * stride`, or a copy chosen per program (`in_ptr = in_ptr_a` in FlagGems' cat).
+    const derived = new RegExp(`(?:^|\\n)\\s*(\\w+)\\s*=\\s*${name}\\s*(?:\\+|\\n|$)`, "g");
     for (let m = derived.exec(body); m; m = derived.exec(body)) if (pointerUse(m[1])) return true;
     return false;
   }
