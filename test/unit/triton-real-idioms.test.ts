@@ -488,4 +488,41 @@ def _concat2_kernel(out_ptr, in_ptr_a, in_ptr_b, n_a, n_b, BLOCK: tl.constexpr):
     assert.equal(t.store, (1000 + 600) * 4);
     assert.equal(t.f32, 0);
   });
+
+  it("FlagGems attention: an untyped X whose pointer block is built in parentheses over several lines and loaded only in a helper", () => {
+    // 2 programs, each 4 steps of a 128-element block through X (assumed fp32): 2 x 4 x 128 x 4 B = 4,096 B loaded;
+    // acc += x is 4 x 128 fp32 FLOPs per program (1,024 in all); 2 x 128 x 4 B stored.
+    const a = analyze(`import triton
+import triton.language as tl
+
+
+@triton.jit
+def _sum_steps_inner(X_block_ptr, acc, n_steps, STEP: tl.constexpr):
+    for _ in range(n_steps):
+        x = tl.load(X_block_ptr)
+        acc += x
+        X_block_ptr += STEP
+    return acc
+
+
+# @arg out_ptr: *fp32
+# @grid 2
+# @config BLOCK=128, STEP=128
+@triton.jit
+def _sum_steps_kernel(X, out_ptr, stride_b, BLOCK: tl.constexpr, STEP: tl.constexpr):
+    b = tl.program_id(0)
+    X_block_ptr = (
+        X
+        + b.to(tl.int64) * stride_b
+        + tl.arange(0, BLOCK)
+    )
+    acc = tl.zeros([BLOCK], dtype=tl.float32)
+    acc = _sum_steps_inner(X_block_ptr, acc, 4, STEP)
+    tl.store(out_ptr + b * BLOCK + tl.arange(0, BLOCK), acc)
+`);
+    const t = totals(a, "_sum_steps_kernel");
+    assert.equal(t.load, 2 * 4 * 128 * 4);
+    assert.equal(t.f32, 2 * 4 * 128);
+    assert.equal(t.store, 2 * 128 * 4);
+  });
 });

@@ -395,12 +395,22 @@ class Lowering {
 
   private scanPointerUse(name: string): boolean {
     const body = this.src(this.input.fn.node);
-    const pointerUse = (n: string): boolean =>
-      new RegExp(`\\b(?:load|store|atomic_\\w+|make_block_ptr|make_tensor_descriptor)\\s*\\(\\s*(?:[\\w.]+\\s*=\\s*)?\\(?\\s*${n}\\b`).test(body) || new RegExp(`(?:^|\\n)\\s*${n}\\s*\\+=`).test(body);
+    const pointerUseIn = (n: string, text: string): boolean =>
+      new RegExp(`\\b(?:load|store|atomic_\\w+|make_block_ptr|make_tensor_descriptor)\\s*\\(\\s*(?:[\\w.]+\\s*=\\s*)?\\(?\\s*${n}\\b`).test(text) || new RegExp(`(?:^|\\n)\\s*${n}\\s*\\+=`).test(text);
+    // A derived name may be used in a helper it is passed to under the same name (FlagGems' `_attn_fwd_inner(...,
+    // K_block_ptr, ...)`): the other jit functions' text counts for it.
+    let helpers: string | undefined;
+    const pointerUse = (n: string, derivedName = false): boolean => {
+      if (pointerUseIn(n, body)) return true;
+      if (!derivedName) return false;
+      helpers ??= [...this.input.functions.values()].filter((f) => f.node !== this.input.fn.node).map((f) => this.src(f.node)).join("\n");
+      return new RegExp(`\\b${n}\\b`).test(helpers) && pointerUseIn(n, helpers);
+    };
     if (pointerUse(name)) return true;
-    // `row_ptr = X + row * stride`, or a copy chosen per program (`in_ptr = in_ptr_a` in FlagGems' cat).
-    const derived = new RegExp(`(?:^|\\n)\\s*(\\w+)\\s*=\\s*${name}\\s*(?:\\+|\\n|$)`, "g");
-    for (let m = derived.exec(body); m; m = derived.exec(body)) if (pointerUse(m[1])) return true;
+    // `row_ptr = X + row * stride` (also parenthesised over lines, FlagGems' attention `Q_block_ptr = (\n Q\n + ...`),
+    // or a copy chosen per program (`in_ptr = in_ptr_a` in FlagGems' cat).
+    const derived = new RegExp(`(?:^|\\n)\\s*(\\w+)\\s*=\\s*\\(?\\s*${name}\\s*(?:\\+|\\n|$)`, "g");
+    for (let m = derived.exec(body); m; m = derived.exec(body)) if (pointerUse(m[1], true)) return true;
     return false;
   }
 
