@@ -525,4 +525,36 @@ def _sum_steps_kernel(X, out_ptr, stride_b, BLOCK: tl.constexpr, STEP: tl.conste
     assert.equal(t.f32, 2 * 4 * 128);
     assert.equal(t.store, 2 * 128 * 4);
   });
+
+  it("vLLM/sglang MoE: a jit helper that returns early from both arms of an if/else on a string constexpr", () => {
+    // 2 programs of 256 fp32 values; ACT = "silu" takes the else arm's return: x * sigmoid(x) is 256 FLOPs and 256
+    // special ops per program; 2 x 256 x 4 B loaded and stored.
+    const a = analyze(`import triton
+import triton.language as tl
+
+
+@triton.jit
+def _act(x, ACT: tl.constexpr):
+    if ACT == "relu":
+        return tl.maximum(x, 0.0)
+    else:
+        return x * tl.sigmoid(x)
+
+
+# @arg x_ptr: *fp32
+# @arg y_ptr: *fp32
+# @grid 2
+# @config BLOCK=256, ACT="silu"
+@triton.jit
+def _act_kernel(x_ptr, y_ptr, BLOCK: tl.constexpr, ACT: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    y = _act(tl.load(x_ptr + offs), ACT)
+    tl.store(y_ptr + offs, y)
+`);
+    const t = totals(a, "_act_kernel");
+    assert.equal(t.f32, 2 * 256);
+    assert.equal(t.special, 2 * 256);
+    assert.equal(t.load, 2 * 256 * 4);
+    assert.equal(t.store, 2 * 256 * 4);
+  });
 });
