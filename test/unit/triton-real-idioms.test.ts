@@ -557,4 +557,34 @@ def _act_kernel(x_ptr, y_ptr, BLOCK: tl.constexpr, ACT: tl.constexpr):
     assert.equal(t.load, 2 * 256 * 4);
     assert.equal(t.store, 2 * 256 * 4);
   });
+
+  it("flash-linear-attention parallel kernels: an untyped `do` passed on to a jit helper that builds its pointer (p_do = do + offs) and loads it", () => {
+    // 700 fp32 values (do assumed fp32) in 3 programs of 256: 700 x 4 B loaded and stored; b_do * 2.0 is
+    // 3 x 256 = 768 fp32 FLOPs.
+    const a = analyze(`import triton
+import triton.language as tl
+
+
+@triton.jit
+def _dq_part(i, do, dq, n, BLOCK: tl.constexpr):
+    offs = i * BLOCK + tl.arange(0, BLOCK)
+    p_do = do + offs
+    b_do = tl.load(p_do, mask=offs < n)
+    tl.store(dq + offs, b_do * 2.0, mask=offs < n)
+
+
+# @arg dq: *fp32
+# @arg n = 700
+# @grid 3
+# @config BLOCK=256
+@triton.jit
+def _bwd_kernel(do, dq, n, BLOCK: tl.constexpr):
+    i = tl.program_id(0)
+    _dq_part(i, do, dq, n, BLOCK=BLOCK)
+`);
+    const t = totals(a, "_bwd_kernel");
+    assert.equal(t.load, 700 * 4);
+    assert.equal(t.store, 700 * 4);
+    assert.equal(t.f32, 3 * 256);
+  });
 });

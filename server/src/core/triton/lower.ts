@@ -397,16 +397,22 @@ class Lowering {
     const body = this.src(this.input.fn.node);
     const pointerUseIn = (n: string, text: string): boolean =>
       new RegExp(`\\b(?:load|store|atomic_\\w+|make_block_ptr|make_tensor_descriptor)\\s*\\(\\s*(?:[\\w.]+\\s*=\\s*)?\\(?\\s*${n}\\b`).test(text) || new RegExp(`(?:^|\\n)\\s*${n}\\s*\\+=`).test(text);
-    // A derived name may be used in a helper it is passed to under the same name (FlagGems' `_attn_fwd_inner(...,
+    // A name may be used in a helper it is passed to under the same name (FlagGems' `_attn_fwd_inner(...,
     // K_block_ptr, ...)`): the other jit functions' text counts for it.
     let helpers: string | undefined;
-    const pointerUse = (n: string, derivedName = false): boolean => {
+    const pointerUse = (n: string, passedOn = false): boolean => {
       if (pointerUseIn(n, body)) return true;
-      if (!derivedName) return false;
+      if (!passedOn) return false;
       helpers ??= [...this.input.functions.values()].filter((f) => f.node !== this.input.fn.node).map((f) => this.src(f.node)).join("\n");
-      return new RegExp(`\\b${n}\\b`).test(helpers) && pointerUseIn(n, helpers);
+      if (!new RegExp(`\\b${n}\\b`).test(helpers)) return false;
+      if (pointerUseIn(n, helpers)) return true;
+      const inHelper = new RegExp(`(?:^|\\n)\\s*(\\w+)\\s*=\\s*\\(?\\s*${n}\\s*(?:\\+|\\n|$)`, "g");
+      for (let m = inHelper.exec(helpers); m; m = inHelper.exec(helpers)) if (pointerUseIn(m[1], helpers)) return true;
+      return false;
     };
-    if (pointerUse(name)) return true;
+    // The parameter itself may be passed on to a helper that loads through it (fla's `_parallel_rebased_bwd_dq(...,
+    // q, k, v, do, ...)`), under the same name.
+    if (pointerUse(name, new RegExp(`[(,]\\s*${name}\\s*[,)]`).test(body))) return true;
     // `row_ptr = X + row * stride` (also parenthesised over lines, FlagGems' attention `Q_block_ptr = (\n Q\n + ...`),
     // or a copy chosen per program (`in_ptr = in_ptr_a` in FlagGems' cat).
     const derived = new RegExp(`(?:^|\\n)\\s*(\\w+)\\s*=\\s*\\(?\\s*${name}\\s*(?:\\+|\\n|$)`, "g");
