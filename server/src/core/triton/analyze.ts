@@ -122,7 +122,7 @@ export function analyzeTritonSource(text: string, options: TritonAnalyzeOptions)
   const calledByKernels = helpersCalled(program, text);
   // A kernel is launched, autotuned, or else neither called nor passed by another jit function and touching memory:
   // an unlaunched function with no load or store is a helper (a combine function, an element function).
-  const kernelFns = [...program.functions.values()].filter((f) => program.launches.some((l) => l.kernel === f.name) || f.autotune || (!calledByKernels.has(f.name) && touchesMemory(f, text)));
+  const kernelFns = [...program.functions.values()].filter((f) => program.launches.some((l) => l.kernel === f.name) || f.autotune || (!calledByKernels.has(f.name) && touchesMemory(f, text, program.functions)));
   const scopes = scopeDirectives(text, parsed, kernelFns);
   const limit = options.maxConfigs ?? MAX_CONFIGS;
   const planned = kernelFns.slice(0, MAX_KERNELS).map((fn) => ({ fn, own: scopes.get(fn.name)! }));
@@ -372,9 +372,16 @@ function helpersCalled(program: TritonProgram, text: string): Set<string> {
   return out;
 }
 
-/** Whether a jit function loads, stores or makes a pointer to memory (a kernel can; a pure element function cannot). */
-function touchesMemory(f: TritonFunction, text: string): boolean {
-  return /\b(?:load|store|atomic_\w+|make_block_ptr|make_tensor_descriptor|_experimental_descriptor_load)\s*\(/.test(text.slice(f.node.start, f.node.end));
+/**
+ * Whether a jit function loads, stores or makes a pointer to memory, itself or through the jit helpers it calls (a
+ * kernel can; a pure element function cannot).
+ */
+function touchesMemory(f: TritonFunction, text: string, functions: ReadonlyMap<string, TritonFunction>, seen = new Set<string>()): boolean {
+  seen.add(f.name);
+  const body = text.slice(f.node.start, f.node.end);
+  if (/\b(?:load|store|atomic_\w+|make_block_ptr|make_tensor_descriptor|_experimental_descriptor_load)\s*\(/.test(body)) return true;
+  for (const g of functions.values()) if (!seen.has(g.name) && new RegExp(`\\b${g.name}\\s*\\(`).test(body) && touchesMemory(g, text, functions, seen)) return true;
+  return false;
 }
 
 /** Directives above a kernel's decorators are its own; those before the first definition apply to every kernel. */
