@@ -587,4 +587,31 @@ def _bwd_kernel(do, dq, n, BLOCK: tl.constexpr):
     assert.equal(t.store, 700 * 4);
     assert.equal(t.f32, 3 * 256);
   });
+
+  it("Liger mlp.py backward / Triton tutorial 09: descriptors built on the host with TensorDescriptor.from_tensor(x, block_shape=[BLOCK_M, 64])", () => {
+    // 4 programs each copy one 32 x 64 fp16 tile: 4 x 32 x 64 x 2 B = 16,384 B loaded and the same stored.
+    const a = analyze(`import triton
+import triton.language as tl
+from triton.tools.tensor_descriptor import TensorDescriptor
+
+
+# @arg x_desc: *fp16
+# @arg y_desc: *fp16
+@triton.jit
+def _copy_tiles_kernel(x_desc, y_desc, BLOCK_M: tl.constexpr):
+    pid = tl.program_id(0)
+    y_desc.store([pid * BLOCK_M, 0], x_desc.load([pid * BLOCK_M, 0]))
+
+
+def copy_tiles(x, y):
+    BLOCK_M = 32
+    x_desc = TensorDescriptor.from_tensor(x, block_shape=[BLOCK_M, 64])
+    y_desc = TensorDescriptor.from_tensor(y, block_shape=[BLOCK_M, 64])
+    _copy_tiles_kernel[(4,)](x_desc, y_desc, BLOCK_M=BLOCK_M)
+`);
+    const t = totals(a, "_copy_tiles_kernel");
+    assert.equal(t.load, 4 * 32 * 64 * 2);
+    assert.equal(t.store, 4 * 32 * 64 * 2);
+    assert.ok(t.notes.some((n) => /'x_desc' is a tensor descriptor made on the host: its block \[32, 64\]/.test(n)), t.notes.join("\n"));
+  });
 });

@@ -201,13 +201,15 @@ class Lowering {
   run(): TritonLowered {
     const { fn, text } = this.input;
     const shapeSizes = assumedBlockSizes(this.src(fn.node), fn.params.filter((p) => p.constexpr && !this.input.constexprs.has(p.name)).map((p) => p.name), this.input.shapeConstexprs);
+    // Host-made descriptors last: their block shapes may name constexprs whose values are assumed below.
+    const descriptors: TritonFunction["params"][number][] = [];
     for (const p of fn.params) {
       if (this.input.constexprs.has(p.name)) {
         this.env.set(p.name, this.constant(this.input.constexprs.get(p.name)!));
         continue;
       }
       if (this.usedAsDescriptor(p.name)) {
-        this.env.set(p.name, this.hostDescriptor(p));
+        descriptors.push(p);
         continue;
       }
       const elt = this.input.pointerTypes.get(p.name);
@@ -244,6 +246,7 @@ class Lowering {
         this.env.set(p.name, { k: "t", dtype: "int32", shape: [], e: this.param({ v: `override.${p.name}`, kind: "override", name: p.name, span: p.span }) });
       }
     }
+    for (const p of descriptors) this.env.set(p.name, this.hostDescriptor(p));
     const body = field(fn.node, "body");
     let nodes: IrNode[] = [];
     try {
@@ -366,13 +369,17 @@ class Lowering {
   private hostDescriptor(p: TritonFunction["params"][number]): TV {
     const known = this.input.pointerTypes.get(p.name);
     const elt = known?.replace(/^\*/, "") ?? "fp32";
-    const block = hostDescriptorBlock(this.input.text, this.src(this.input.fn.node), p.name, this.input.fn.span, this.input.constexprs);
+    const value = (name: string): number | undefined => {
+      const v = this.env.get(name);
+      return v?.k === "t" && isConst(v.e) ? v.e.v : undefined;
+    };
+    const block = hostDescriptorBlock(this.input.text, p.name, this.input.fn.span, value);
     if (!block) {
       this.note("descriptor", `the block shape of the tensor descriptor '${p.name}' is set on the host and cannot be read here: its loads and stores are not counted (state it in the config's pre_hook as nargs["${p.name}"].block_shape = [...])`, p.span);
       return { k: "unknown", why: `the block shape of '${p.name}' is not known` };
     }
     if (!known) this.note("pointer type", `the element type of the tensor descriptor '${p.name}' is not known: assumed fp32 (state it with # @arg ${p.name}: *bf16)`, p.span);
-    this.note("descriptor", `'${p.name}' is a tensor descriptor made on the host: its block [${block.join(", ")}] comes from the pre_hook; its tensor's shape is not known here, so every tile is counted whole`, p.span);
+    this.note("descriptor", `'${p.name}' is a tensor descriptor made on the host: its block [${block.join(", ")}] is read from the host code (the pre_hook or TensorDescriptor(..., block_shape=...)); its tensor's shape is not known here, so every tile is counted whole`, p.span);
     this.pointerParam(p.name, elt, p.span, !known);
     return { k: "desc", binding: p.name, elt, dims: block.map(() => unknown("the shape of a host-made descriptor")), strides: block.map((_, i) => (i === block.length - 1 ? cst(1) : unknown("the strides of a host-made descriptor"))), block };
   }
@@ -1757,8 +1764,7 @@ class Lowering {
  * the hook the kernel's autotune names (else anywhere in the file), each item a number, a constexpr, `nargs["NAME"]`
  * or a local read from one (`BM = nargs["BLOCK_M"]`).
  */
-export function hostDescriptorBlock(text: string, kernelText: string, name: string, kernelSpan: Span, constexprs: ReadonlyMap<string, number | boolean | string>): number[] | undefined {
-  void kernelText;
+export function hostDescriptorBlock(text: string, name: string, kernelSpan: Span, valueOf: (constexpr: string) => number | undefined): number[] | undefined {
   const decorators = text.slice(kernelSpan.start, kernelSpan.end).split(/\bdef\b/)[0];
   const hookName = /\bpre_hook\s*=\s*(\w+)/.exec(decorators)?.[1];
   let scope = text;
@@ -1770,7 +1776,10 @@ export function hostDescriptorBlock(text: string, kernelText: string, name: stri
       scope = text.slice(at.index, end ? at.index + 1 + rest.indexOf("\n") + 1 + end.index : text.length);
     }
   }
-  const m = new RegExp(`\\[\\s*["']${name}["']\\s*\\]\\s*\\.\\s*block_shape\\s*=\\s*[\\[(](.*)[\\])][ \\t]*(?:#.*)?$`, "m").exec(scope);
+  // The pre_hook's `nargs["desc_x"].block_shape = [...]`, else the host's `desc_x = TensorDescriptor.from_tensor(x,
+  // block_shape=[1, BLOCK_M, BLOCK_K])` (Liger mlp.py's backward), its names read as the kernel's constexprs.
+  const m = new RegExp(`\\[\\s*["']${name}["']\\s*\\]\\s*\\.\\s*block_shape\\s*=\\s*[\\[(](.*)[\\])][ \\t]*(?:#.*)?$`, "m").exec(scope) ??
+    new RegExp(`^[ \\t]*${name}\\s*=\\s*TensorDescriptor[\\w.]*\\s*\\([^\\n]*?block_shape\\s*=\\s*[\\[(]([^\\])\\n]*)[\\])]`, "m").exec(text);
   if (!m) return undefined;
   const out: number[] = [];
   for (const raw of m[1].split(",").map((x) => x.trim()).filter((x) => x.length > 0)) {
@@ -1778,7 +1787,7 @@ export function hostDescriptorBlock(text: string, kernelText: string, name: stri
     const fromArgs = /^\w+\s*\[\s*["'](\w+)["']\s*\]$/.exec(raw);
     if (fromArgs) key = fromArgs[1];
     else if (/^[A-Za-z_]\w*$/.test(raw)) key = new RegExp(`^[ \\t]*${raw}\\s*=\\s*\\w+\\s*\\[\\s*["'](\\w+)["']\\s*\\]`, "m").exec(scope)?.[1] ?? raw;
-    const v = /^\d+$/.test(key) ? Number(key) : constexprs.get(key);
+    const v = /^\d+$/.test(key) ? Number(key) : valueOf(key);
     if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) return undefined;
     out.push(v);
   }
