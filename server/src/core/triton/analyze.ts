@@ -236,18 +236,17 @@ function withPositionsFree(_k: string, v: unknown): unknown {
  * directly or through another (found by name, as the lowering inlines them).
  */
 function sourcesOf(fn: TritonFunction, program: TritonProgram, text: string): { texts: string[]; ranges: Span[] } {
+  const used = namesUsed(program, text);
   const seen = new Set<string>([fn.name]);
-  const queue = [fn];
-  const others = [...program.functions.values()];
+  const queue = [fn.name];
   while (queue.length > 0) {
-    const f = queue.pop()!;
-    const body = text.slice(f.node.start, f.node.end);
-    for (const g of others) if (!seen.has(g.name) && body.includes(g.name) && new RegExp(`\\b${g.name}\\s*\\(`).test(body)) {
-      seen.add(g.name);
+    for (const g of used.get(queue.pop()!) ?? []) {
+      if (seen.has(g)) continue;
+      seen.add(g);
       queue.push(g);
     }
   }
-  const fns = [fn, ...others.filter((g) => g !== fn && seen.has(g.name)).sort((a, b) => (a.name < b.name ? -1 : 1))];
+  const fns = [fn, ...[...program.functions.values()].filter((g) => g !== fn && seen.has(g.name)).sort((a, b) => (a.name < b.name ? -1 : 1))];
   return { texts: fns.map((f) => `${f.name}\u0002${text.slice(f.span.start, f.span.end)}`), ranges: fns.map((f) => f.span) };
 }
 
@@ -365,12 +364,29 @@ export function shortConfig(c: TritonConfig): string {
  */
 function helpersCalled(program: TritonProgram, text: string): Set<string> {
   const out = new Set<string>();
-  for (const f of program.functions.values()) {
-    const body = text.slice(f.node.start, f.node.end);
-    for (const g of program.functions.keys()) if (g !== f.name && new RegExp(`\\b${g}\\b`).test(body)) out.add(g);
-  }
+  for (const names of namesUsed(program, text).values()) for (const g of names) out.add(g);
   return out;
 }
+
+/**
+ * For each jit function, the other jit functions its body names (called, or passed by name as a combine function):
+ * one scan of identifiers per body, kept per program (every keystroke asks).
+ */
+function namesUsed(program: TritonProgram, text: string): ReadonlyMap<string, ReadonlySet<string>> {
+  const known = usedNames.get(program);
+  if (known) return known;
+  const m = new Map<string, ReadonlySet<string>>();
+  for (const f of program.functions.values()) {
+    const body = text.slice(f.node.start, f.node.end);
+    const names = new Set<string>();
+    for (const id of body.matchAll(/[A-Za-z_]\w*/g)) if (id[0] !== f.name && program.functions.has(id[0])) names.add(id[0]);
+    m.set(f.name, names);
+  }
+  usedNames.set(program, m);
+  return m;
+}
+
+const usedNames = new WeakMap<TritonProgram, ReadonlyMap<string, ReadonlySet<string>>>();
 
 /**
  * Whether a jit function loads, stores or makes a pointer to memory, itself or through the jit helpers it calls (a

@@ -32,10 +32,13 @@ export interface PythonDirectives {
 const LINE = /^([ \t]*)#[ \t]?@([A-Za-z_]\w*)(.*)$/;
 
 export function parsePythonDirectives(text: string): PythonDirectives {
+  // Most Python files have no directive line: nothing to build.
+  if (!/^[ \t]*#[ \t]?@[A-Za-z_]/m.test(text)) return { directives: [], configs: [], pointerTypes: [], problems: [] };
   const configs: ConfigDirective[] = [];
   const pointerTypes: PointerTypeDirective[] = [];
   const problems: CoreDiagnostic[] = [];
-  const shared = new Array<string>(text.length);
+  // The shared parser's text: each line blanked (same length) unless it is a shared directive line.
+  const shared: string[] = [];
   let any = false;
   let pos = 0;
   for (const raw of text.split("\n")) {
@@ -66,11 +69,11 @@ export function parsePythonDirectives(text: string): PythonDirectives {
         any ||= copy !== blank;
       }
     }
-    for (let i = 0; i < copy.length; i++) shared[pos + i] = copy[i];
+    shared.push(copy);
     pos += raw.length;
-    if (pos < text.length) shared[pos++] = "\n";
+    if (pos < text.length) pos++;
   }
-  const parsed = any ? parseDirectives(shared.join("")) : { directives: [], problems: [] };
+  const parsed = any ? parseDirectives(shared.join("\n")) : { directives: [], problems: [] };
   return { directives: parsed.directives, configs, pointerTypes, problems: [...problems, ...parsed.problems.map((p) => ({ ...p, message: p.message.replace(/\/\/ @/g, "# @") }))] };
 }
 
