@@ -12,6 +12,7 @@
 // answers). The same typing is analysed in this process too, with the median of each phase the analysis reports.
 import { loadavg } from "node:os";
 import { findDevice } from "../../server/src/core/devices/database";
+import { TritonSession } from "../../server/src/core/triton/session";
 import { analyzeTritonSource, type PythonParser } from "../../server/src/core/triton/analyze";
 import type { TritonSourceAnalysis } from "../../server/src/core/triton/types";
 import { KERNEL_MODEL_BUDGET_MS } from "../../server/src/lsp/documentLimits";
@@ -104,12 +105,15 @@ async function inProcess(base: string, keystrokes: number, colds: number): Promi
   const phases: { total: number; t: TritonSourceAnalysis["timings"] }[] = [];
   let text = base;
   let cursor = typingStart(base);
+  // A session per document, as the language server keeps one: a keystroke re-lowers only the kernel it changed.
+  const session = new TritonSession();
+  analyzeTritonSource(text, { ...options, session });
   for (let i = 0; i < keystrokes + 3; i++) {
     text = text.slice(0, cursor) + TYPED[i % TYPED.length] + text.slice(cursor);
     cursor++;
     const t0 = performance.now();
     const c0 = process.cpuUsage();
-    const a = analyzeTritonSource(text, options);
+    const a = analyzeTritonSource(text, { ...options, session });
     const total = performance.now() - t0;
     const cpu = process.cpuUsage(c0);
     if (i >= 3) {
@@ -223,7 +227,7 @@ export function formatTritonKeystroke(r: TritonKeystrokeResult): string {
     `Triton language server, keystroke -> published diagnostics, ${r.lines}-line module, ${r.kernels} (kernel, configuration) pairs, on ${DEVICE} (goal: p95 < 50 ms)`,
     `  keystroke   ${line(r.keystroke)}  ${r.keystroke.p95 < 50 ? "meets goal" : "MISSES goal"}`,
     `  cold full analysis (the same text opened anew)  p50 ${fmtMs(r.cold.p50)} ms  p95 ${fmtMs(r.cold.p95)} ms; the server's analysis reached ${r.kernelsAnalysedByServer} of the ${r.kernels} pairs within its ${KERNEL_MODEL_BUDGET_MS * 4} ms per file`,
-    `  in this process (no LSP): keystroke p50 ${fmtMs(p.keystroke.p50)} ms  p95 ${fmtMs(p.keystroke.p95)} ms (CPU time p50 ${fmtMs(p.keystrokeCpu.p50)} ms  p95 ${fmtMs(p.keystrokeCpu.p95)} ms); cold p50 ${fmtMs(p.cold.p50)} ms`,
+    `  in this process (no LSP, with the document's session): keystroke p50 ${fmtMs(p.keystroke.p50)} ms  p95 ${fmtMs(p.keystroke.p95)} ms (CPU time p50 ${fmtMs(p.keystrokeCpu.p50)} ms  p95 ${fmtMs(p.keystrokeCpu.p95)} ms); cold p50 ${fmtMs(p.cold.p50)} ms`,
     `    keystroke medians: ${Object.entries(p.phases).map(([k, v]) => `${k} ${fmtMs(v)}`).join(", ")} ms`,
     `    CPU time of the module with one kernel function only: ${Object.entries(p.perKernelCpu).map(([k, v]) => `${k} ${fmtMs(v)}`).join(", ")} ms`,
     `  ${r.large.lines}-line script, one kernel: keystroke ${line(r.large.keystroke)}`,
