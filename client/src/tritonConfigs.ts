@@ -2,22 +2,10 @@
 // occupancy and resources, the best first. Picking one reveals where the configuration is written (its
 // `triton.Config`, launch or `# @config` line) and shows the kernel's hover, which compares them all.
 import * as vscode from "vscode";
+import type { TritonConfigRow } from "../../server/src/protocol";
 
-/** One row as the server's lens sends it (server/src/lsp/tritonViews.ts, TritonConfigRow); checked field by field. */
-interface ConfigRow {
-  readonly name: string;
-  readonly configText: string;
-  readonly line: number | null;
-  readonly predictedMs: number | null;
-  readonly fits: boolean;
-  readonly bound: string;
-  readonly occupancy: string;
-  readonly sharedMemory: string;
-  readonly registers: string;
-  readonly flops: string;
-  readonly dramBytes: string;
-  readonly assumed: string;
-}
+/** One row as the server's lens sends it (protocol.ts); checked field by field when it arrives. */
+type ConfigRow = Omit<TritonConfigRow, "source">;
 
 const str = (v: unknown): string => (typeof v === "string" ? v.slice(0, 500) : "");
 

@@ -161,3 +161,28 @@ export interface TritonDesignSpaceResult {
 
 /** Every method name above, so the protocol document test can check each is documented. */
 export const allMethods = [DocumentKernelsRequest, ServerStatusNotification, RooflineRequest, TritonDesignSpaceRequest] as const;
+
+/**
+ * The arguments of a Triton kernel's best-of lens (its picker, kernellens.pickTritonConfig): one configuration of a
+ * kernel function with its model's headline numbers, as the picker and the hover show it.
+ */
+export interface TritonConfigRow {
+  /** The analysed kernel's name (the key of the file's models). */
+  readonly name: string;
+  readonly configText: string;
+  readonly source: "launch" | "autotune" | "directive" | "default";
+  /** Where the configuration is written (the `triton.Config`, launch or directive), 0-based line; null for defaults. */
+  readonly line: number | null;
+  readonly predictedMs: number | null;
+  /** False where the configuration cannot launch on the device (occupancy 0: too much shared memory or registers). */
+  readonly fits: boolean;
+  readonly bound: string;
+  /** `50% (estimated)`, or `?`. */
+  readonly occupancy: string;
+  readonly sharedMemory: string;
+  readonly registers: string;
+  readonly flops: string;
+  readonly dramBytes: string;
+  /** The launch sizes the numbers rest on that were assumed, in a few words (empty when none). */
+  readonly assumed: string;
+}

@@ -2,6 +2,7 @@
 // launches, directives), so its lens names the best predicted configuration and opens a picker of them all, its hover
 // compares the configurations side by side, and its outline entry lists them. Loop hints and access hovers are the
 // shared ones (modelViews.ts over modelledTriton).
+import type { TritonConfigRow } from "../protocol";
 import { type CodeLens, type DocumentSymbol, type Hover, MarkupKind, type Position, SymbolKind } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { TritonFileAnalysis } from "../analysisService";
@@ -17,27 +18,7 @@ import { accessHover, codeLenses, kernelBreakdown } from "./modelViews";
 /** The client command a multi-configuration lens runs: a quick pick of the configurations (client/src/tritonConfigs.ts). */
 export const PICK_TRITON_CONFIG_COMMAND = "kernellens.pickTritonConfig";
 
-/** One configuration of a kernel function with its model's headline numbers, as the lens's picker and the hover show it. */
-export interface TritonConfigRow {
-  /** The analysed kernel's name (the key of the file's models). */
-  readonly name: string;
-  readonly configText: string;
-  readonly source: TritonKernelSummary["config"]["source"];
-  /** Where the configuration is written (the `triton.Config`, launch or directive), 0-based line; null for defaults. */
-  readonly line: number | null;
-  readonly predictedMs: number | null;
-  /** False where the configuration cannot launch on the device (occupancy 0: too much shared memory or registers). */
-  readonly fits: boolean;
-  readonly bound: string;
-  /** `50% (estimated)`, or `?`. */
-  readonly occupancy: string;
-  readonly sharedMemory: string;
-  readonly registers: string;
-  readonly flops: string;
-  readonly dramBytes: string;
-  /** The launch sizes the numbers rest on that were assumed, in a few words (empty when none). */
-  readonly assumed: string;
-}
+export type { TritonConfigRow };
 
 /** The kernels of a file grouped by function, in the order the file defines them. */
 export function tritonFunctions(analysis: TritonFileAnalysis): Map<string, TritonKernelSummary[]> {

@@ -5,7 +5,7 @@
 //
 // The language server keeps one per open document and passes it to every analysis of it; an analysis with a session
 // gives the same result as one without (test/unit/triton-incremental.test.ts). Nothing here does I/O.
-import { editBetween } from "../cuda/session";
+import { IncrementalTree } from "../incrementalTree";
 import type { CNode, CudaParser, SyntaxTree } from "../cuda/syntax";
 import type { Span } from "../span";
 
@@ -20,44 +20,23 @@ interface Placed {
 const VEXPR_KINDS = new Set(["const", "var", "bin", "un", "call", "unknown"]);
 
 export class TritonSession {
-  private tree: SyntaxTree | null = null;
-  private text: string | null = null;
+  private readonly trees = new IncrementalTree();
   /** Copies of top-level statements by their text (copyTree's `CopyReuse`). */
   copies = new Map<string, CNode>();
   private entries = new Map<string, Placed>();
   private used = new Set<string>();
-  /** Whether the last parse reused the previous tree; reuses in the last analysis, for tests and the benchmark. */
-  lastParse: "fresh" | "incremental" | "unchanged" = "fresh";
+  /** Reuses and fresh makings in the last analysis, for tests and the benchmark. */
   hits = 0;
   misses = 0;
 
-  /** Parses `text`, reusing the unchanged parts of the previous tree (the common prefix and suffix bound the edit). */
+  /** Parses `text`, reusing the unchanged parts of the previous tree (incrementalTree.ts). The tree is the session's. */
   parse(parser: CudaParser, text: string): SyntaxTree | null {
-    const old = this.tree;
-    if (old && this.text === text) {
-      this.lastParse = "unchanged";
-      return old;
-    }
-    let next: SyntaxTree | null = null;
-    if (old && this.text !== null && old.edit) {
-      try {
-        old.edit(editBetween(this.text, text));
-        next = parser.parse(text, old);
-        this.lastParse = "incremental";
-      } catch {
-        next = null;
-      }
-    }
-    if (!next) {
-      this.lastParse = "fresh";
-      this.forgetTree();
-      next = parser.parse(text);
-    } else {
-      old?.delete?.();
-    }
-    this.tree = next;
-    this.text = next ? text : null;
-    return next;
+    return this.trees.parse(parser, text);
+  }
+
+  /** Whether the last parse reused the previous tree, for tests and the benchmark. */
+  get lastParse(): "fresh" | "incremental" | "unchanged" {
+    return this.trees.lastParse;
   }
 
   /** Starts an analysis: what it does not use again is dropped at `end`. */
@@ -103,9 +82,7 @@ export class TritonSession {
   }
 
   private forgetTree(): void {
-    this.tree?.delete?.();
-    this.tree = null;
-    this.text = null;
+    this.trees.forget();
   }
 }
 
