@@ -157,4 +157,25 @@ gather_cols[(64,)](x, y, x.stride(0), BM=64, BN=64)
     assert.match(row, /134 MFLOP on tensor cores/);
     assert.doesNotMatch(row, /0 FLOP f32/);
   });
+
+  it("a float literal takes the block's type: fp16 x 2.0 is fp16 arithmetic", () => {
+    const a = analyze(`
+import torch
+import triton
+import triton.language as tl
+
+@triton.jit
+def scale_kernel(x_ptr, y_ptr, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    tl.store(y_ptr + offs, tl.load(x_ptr + offs) * 2.0)
+
+x = torch.randn(4096, dtype=torch.float16, device="cuda")
+y = torch.empty_like(x)
+scale_kernel[(4,)](x, y, BLOCK=1024)
+`);
+    const ops = a.models.get(a.kernels[0].name)!.model.ops;
+    // 4 programs x 1,024 multiplies, in fp16.
+    assert.equal(ops.flopsF16.value, 4096);
+    assert.equal(ops.flopsF32.value, 0);
+  });
 });

@@ -1015,7 +1015,8 @@ class Lowering {
     // What it costs: one op per element, unless everything is known at compile time (constexpr arithmetic).
     const compileTime = isConst(e) && a.shape.length === 0 && b.shape.length === 0;
     if (!compileTime) {
-      const cls: OpClass = compare || !float ? "int" : opClassOf(promote(a.dtype, b.dtype));
+      // In the result's type: a literal takes the block's (`x_fp16 * 2.0` is fp16 arithmetic).
+      const cls: OpClass = compare || !float ? "int" : opClassOf(isFloat(dtype) ? dtype : promote(a.dtype, b.dtype));
       const elements = numel(shape);
       if (cls !== "int" || !this.isIndexMath(a, b)) this.ops(cls, elements);
       else this.ops("int", elements);
