@@ -93,6 +93,14 @@ describe("kernellens analyze", { timeout: 120000 }, () => {
     const unknown = kernellens("frobnicate");
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown command 'frobnicate'/);
+    // A mistake gets one line with the closest match and a pointer to --help, not the whole help text.
+    const typo = kernellens("analyz", "examples/saxpy.wgsl");
+    assert.equal(typo.code, 2);
+    assert.equal(typo.stderr, "kernellens: unknown command 'analyz': did you mean 'analyze'?\nRun 'kernellens --help' for the commands and options.\n");
+    const option = kernellens("analyze", "--jsn", "examples/saxpy.wgsl");
+    assert.equal(option.code, 2);
+    assert.match(option.stderr, /^kernellens: unknown option '--jsn': did you mean '--json'\?\n/);
+    assert.doesNotMatch(option.stderr + missing.stderr + unknown.stderr, /Usage:/);
     const badLet = kernellens("analyze", "examples/saxpy.wgsl", "--let", "N");
     assert.equal(badLet.code, 2);
     assert.match(badLet.stderr, /--let needs NAME=NUMBER/);

@@ -1,4 +1,5 @@
 // Parses the `kernellens` command line into a typed request, with errors a person can act on.
+import { didYouMean } from "./closest";
 
 export interface CliArgs {
   readonly command: string;
@@ -46,6 +47,11 @@ export interface CliArgs {
 }
 
 export class UsageError extends Error {}
+
+/** Every option the help text names (the one list of them, so a suggestion never names one that does not exist). */
+function knownOptions(): string[] {
+  return [...new Set([...usage.matchAll(/(?<![\w-])(--?[a-zA-Z][\w-]*)/g)].map((m) => m[1]))];
+}
 
 export function parseArgs(argv: readonly string[]): CliArgs {
   const files: string[] = [];
@@ -121,7 +127,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       const n = m ? Number(m[2]) : NaN;
       if (!m || !Number.isFinite(n)) throw new UsageError(`${a} needs NAME=NUMBER, got '${kv ?? ""}'`);
       lets.set(m[1], n);
-    } else if (a.startsWith("-")) throw new UsageError(`unknown option '${a}'`);
+    } else if (a.startsWith("-")) throw new UsageError(`unknown option '${a}'${didYouMean(a.replace(/=.*$/, ""), knownOptions())}`);
     else if (!command) command = a;
     else files.push(a);
   }

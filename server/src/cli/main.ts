@@ -8,6 +8,7 @@ import { cliFileAccess } from "../run/fileAccess";
 import type { AnalyzeFileJson } from "./analyzeJson";
 import { analyzeInput, loadTintFor } from "./analyzeInput";
 import { type CliArgs, parseArgs, usage, UsageError } from "./args";
+import { didYouMean } from "./closest";
 import { toSarif } from "./sarif";
 import { QUANT_FORMATS } from "../core/quant/formats";
 import { doctor, formatDoctor } from "./doctor";
@@ -152,6 +153,9 @@ async function analyze(args: CliArgs): Promise<number> {
   return results.some((r) => r.diagnostics.some((d) => d.severity === "error")) ? 1 : 0;
 }
 
+/** The commands `main` answers, for suggestions. */
+const COMMANDS = ["analyze", "devices", "formats", "run", "calibrate", "report", "sweep", "doctor"];
+
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     const args = parseArgs(argv);
@@ -186,11 +190,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         return report.tint.available && report.adapter.available ? 0 : 3;
       }
       default:
-        throw new UsageError(`unknown command '${args.command}'`);
+        throw new UsageError(`unknown command '${args.command}'${didYouMean(args.command, COMMANDS)}`);
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`kernellens: ${err.message}\n\n${usage}`);
+      // One line and where to look, as eslint and cargo answer a mistake; the whole help only when asked for.
+      process.stderr.write(`kernellens: ${err.message}\nRun 'kernellens --help' for the commands and options.\n`);
       return 2;
     }
     process.stderr.write(`kernellens: internal error: ${(err as Error).stack ?? err}\n`);
