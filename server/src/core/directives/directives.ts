@@ -108,7 +108,8 @@ const WGSL_ATTRIBUTES = new Set([
   "invariant", "location", "must_use", "size", "vertex", "workgroup_size",
 ]);
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance, for "did you mean" suggestions (misspelt directives here, the CLI's commands and options). */
+export function editDistance(a: string, b: string): number {
   const d: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let prev = d[0];
