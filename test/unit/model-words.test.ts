@@ -5,7 +5,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { findDevice } from "../../server/src/core/devices/database";
-import { breakdownMarkdown, CUDA_WORDS, loopHint, summaryLine } from "../../server/src/core/model/format";
+import { breakdownMarkdown, CUDA_WORDS } from "../../server/src/core/model/format";
+import { summaryLine } from "../../server/src/core/model/lensLine";
+import { loopHint } from "../../server/src/core/model/loopHint";
 import { analyzeCuda } from "../support/cudaParser";
 
 const root = join(__dirname, "..", "..");

@@ -9,7 +9,7 @@ import { DEFAULT_DEVICE_ID, findDevice } from "../../server/src/core/devices/dat
 import { assumedSize } from "../../server/src/core/kernel/inferLaunch";
 import { assumedLensText, assumptionsMarkdown, directiveBlock } from "../../server/src/core/model/assumptionsText";
 import { totalFlops } from "../../server/src/core/model/flops";
-import { summaryLine } from "../../server/src/core/model/format";
+import { summaryLine } from "../../server/src/core/model/lensLine";
 import { toKernelJson } from "../../server/src/cli/kernelJson";
 import { codeActions } from "../../server/src/lsp/codeActions";
 

@@ -3,7 +3,9 @@
 // Written once for every language: each reads a ModelledSource (modelledSource.ts), never a front-end's own analysis.
 import type { CodeLens, InlayHint, Range } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import { accessMarkdown, breakdownMarkdown, loopHint, summaryLine } from "../core/model/format";
+import { accessMarkdown, breakdownMarkdown } from "../core/model/format";
+import { summaryLine } from "../core/model/lensLine";
+import { loopHint } from "../core/model/loopHint";
 import { quantWhatIf, quantWhatIfMarkdown } from "../core/quant/whatIf";
 import { spanToRange } from "./convert";
 import type { ModelledSource } from "./modelledSource";

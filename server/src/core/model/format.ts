@@ -1,10 +1,9 @@
-// Formats model results for people: the code-lens summary line and the hover's breakdown table.
+// Formats model results for people: units, and the hover's breakdown table (the lens line is lensLine.ts, the loop hint loopHint.ts).
 import type { DeviceSpec } from "../devices/device";
-import { assumedLensText, assumptionsMarkdown } from "./assumptionsText";
-import { totalFlops } from "./flops";
+import { assumptionsMarkdown } from "./assumptionsText";
 import { perUnit } from "./perUnit";
 import { CUDA_WORDS, type LaunchWords, TRITON_WORDS, WGSL_WORDS } from "./launchWords";
-import { COMPULSORY_DEFINITION, type AccessInfo, type KernelModel, type LoopInfo, type PerUnit, type Range } from "./types";
+import { COMPULSORY_DEFINITION, type AccessInfo, type KernelModel, type PerUnit, type Range } from "./types";
 
 export { CUDA_WORDS, type LaunchWords, TRITON_WORDS, WGSL_WORDS };
 
@@ -26,10 +25,10 @@ export function ms(x: number): string {
   return `${x.toPrecision(2)} ms`;
 }
 
-const percent = (x: number): string => `${Math.round(x * 100)}%`;
+export const percent = (x: number): string => `${Math.round(x * 100)}%`;
 
 /** The model's own prose (limiter, bound, cache note, occupancy detail) in the language's words. */
-function inWords(text: string, w: LaunchWords): string {
+export function inWords(text: string, w: LaunchWords): string {
   if (w === WGSL_WORDS) return text;
   return text
     .replace(/workgroup-memory/g, w.workgroupMemory.replace(" ", "-"))
@@ -40,28 +39,6 @@ function inWords(text: string, w: LaunchWords): string {
     .replace(/invocation/g, w.invocation);
 }
 
-
-/** `≈ 2.1 GFLOP · 24 MB · AI 87 · compute-bound · occupancy 50% (workgroup memory) · ≈ 0.41 ms on RTX 4090` */
-export function summaryLine(m: KernelModel, device: DeviceSpec, words: LaunchWords = WGSL_WORDS): string {
-  if (m.invocations === null) {
-    const why = m.unknowns[0];
-    return `KernelLens: no estimate: ${why ? `${why.what} ${why.reason}` : "the launch is unknown"}`;
-  }
-  const flops = totalFlops(m.ops).value;
-  const dram = m.traffic.dramRead !== null && m.traffic.dramWritten !== null ? m.traffic.dramRead + m.traffic.dramWritten : null;
-  const parts = [
-    `≈ ${si(flops, "FLOP")}`,
-    dram === null ? "? B" : bytes(dram),
-    m.roofline.arithmeticIntensity === null ? "AI ?" : `AI ${m.roofline.arithmeticIntensity < 10 ? Number(m.roofline.arithmeticIntensity.toPrecision(2)) : Math.round(m.roofline.arithmeticIntensity)}`,
-    m.roofline.bound === "unknown" ? "bound ?" : `${inWords(m.roofline.bound, words)}-bound`,
-  ];
-  if (m.occupancy) parts.push(`occupancy ${percent(m.occupancy.value)} (${m.occupancy.limitedBy.replace("shared-memory", words.workgroupMemory)})`);
-  parts.push(m.roofline.predictedMs === null ? "time ?" : `≈ ${ms(m.roofline.predictedMs)} on ${device.name.replace(/^NVIDIA (GeForce )?|^AMD (Radeon )?|^Apple |^Intel (Arc )?/, "")}`);
-  const uncertain = m.unknowns.length > 0 ? " · some counts estimated (hover)" : "";
-  // What the numbers rest on comes first: a user reading "≈ 2 ms" must see that N was assumed.
-  const assumed = assumedLensText(m.assumptions);
-  return (assumed ? `${assumed} · ` : "") + parts.join(" · ") + uncertain;
-}
 
 /** The hover breakdown: every number the model has for the kernel, with what it means. */
 export function breakdownMarkdown(m: KernelModel, device: DeviceSpec, w: LaunchWords = WGSL_WORDS): string {
@@ -136,14 +113,4 @@ export function accessMarkdown(a: AccessInfo, device: DeviceSpec, w: LaunchWords
   if (a.loopInvariant) parts.push("The same address on every iteration of the enclosing loop.");
   if (a.note) parts.push(a.note);
   return parts.join(" ");
-}
-
-export function loopHint(l: LoopInfo, w: LaunchWords = WGSL_WORDS): string {
-  const trip = l.tripCount ? `×${si(l.tripCount.value, "").trim()}` : "× ?";
-  const p = l.perIteration;
-  const bits = [trip];
-  if (p.flops > 0) bits.push(`${si(p.flops, "FLOP")}`);
-  if (p.globalBytes > 0) bits.push(`${bytes(p.globalBytes)} global`);
-  if (p.workgroupBytes > 0) bits.push(`${bytes(p.workgroupBytes)} ${w === WGSL_WORDS ? "workgroup" : "shared"}`);
-  return ` ⟳ ${bits.join(" · ")} per iteration`;
 }
