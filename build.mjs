@@ -3,17 +3,34 @@
 //   node build.mjs               development build (source maps)
 //   node build.mjs --production  minified, no source maps (what `npm run package` ships)
 //   node build.mjs --watch       rebuild on change
+//   --target <t>                 carry the Dawn of VS Code target t (linux-x64, darwin-arm64, ...; `universal`: none)
+//                                instead of this machine's; scripts/package.mjs uses it for the platform packages
+//   --outdir <dir>               build there instead of dist/
 //
-// Dawn's native addon cannot be bundled, so the one for this platform is copied to dist/dawn/<platform>-<arch>/,
-// where server/src/tint/dawnLoader.ts looks first.
+// Dawn's native addon cannot be bundled, so the one for this platform (or --target) is copied to
+// dist/dawn/<Dawn's folder>/, where server/src/tint/dawnLoader.ts looks first (scripts/dawnTargets.mjs).
 import * as esbuild from "esbuild";
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { UNIVERSAL, stageDawn, targetOf } from "./scripts/dawnTargets.mjs";
 
 const production = process.argv.includes("--production");
 const watch = process.argv.includes("--watch");
 const root = new URL(".", import.meta.url).pathname;
-const dist = join(root, "dist");
+
+function optionValue(name) {
+  const at = process.argv.indexOf(name);
+  if (at < 0) return undefined;
+  const value = process.argv[at + 1];
+  if (value === undefined || value.startsWith("--")) throw new Error(`build: ${name} needs a value`);
+  return value;
+}
+
+const dist = optionValue("--outdir") !== undefined ? resolve(optionValue("--outdir")) : join(root, "dist");
+const target = optionValue("--target") ?? targetOf() ?? UNIVERSAL;
+// A production build empties its folder first: never the repository or a folder above it.
+const fromDist = relative(dist, root);
+if (fromDist === "" || (!fromDist.startsWith("..") && !isAbsolute(fromDist))) throw new Error(`build: refusing to build into ${dist}, which holds the repository`);
 
 const nodeCommon = {
   bundle: true,
@@ -55,19 +72,11 @@ function copyWebviewAssets(pages) {
 }
 
 function copyDawn() {
-  const platformDir = `${process.platform}-${process.platform === "darwin" ? "universal" : process.arch}`;
-  const from = join(root, "node_modules", "webgpu", "dist", platformDir);
-  if (!existsSync(from)) {
-    console.warn(`build: no Dawn build for ${platformDir}; Tint diagnostics and GPU runs will be unavailable`);
-    return;
+  if (target === UNIVERSAL && optionValue("--target") === undefined) {
+    console.warn(`build: no Dawn build for ${process.platform}-${process.arch}; Tint diagnostics and GPU runs will be unavailable`);
   }
-  const to = join(dist, "dawn", platformDir);
-  mkdirSync(to, { recursive: true });
-  for (const file of readdirSync(from)) {
-    const target = join(to, file);
-    // The addon is ~20 MB: copy it only when it changed, so watch rebuilds stay fast.
-    if (!existsSync(target) || statSync(target).size !== statSync(join(from, file)).size) cpSync(join(from, file), target);
-  }
+  const staged = stageDawn(root, dist, target);
+  if (staged.missing) console.warn(`build: ${staged.missing}; Tint diagnostics and GPU runs will be unavailable`);
 }
 
 /** The tree-sitter runtime and the grammars' .wasm files, for server/src/treeSitter/grammars.ts. */
@@ -134,7 +143,7 @@ async function main() {
   }
   const started = Date.now();
   await Promise.all(configs.map((c) => esbuild.build(c)));
-  console.log(`build: dist/ ready in ${Date.now() - started} ms${production ? " (production)" : ""}`);
+  console.log(`build: ${dist === join(root, "dist") ? "dist/" : dist} ready in ${Date.now() - started} ms${production ? " (production)" : ""}`);
 }
 
 main().catch((err) => {

@@ -126,7 +126,8 @@ export function gpuContext(): Promise<GpuContext | HelperError> {
 
 async function openDevice(): Promise<GpuContext | HelperError> {
   const dawn = loadDawn();
-  if ("error" in dawn) return helperError("no-adapter", dawn.error, { advice: "reinstall KernelLens: its Dawn build for this platform is missing" });
+  // A missing Dawn's message already says which package to install; one that fails to load is a broken install.
+  if ("error" in dawn) return helperError("no-adapter", dawn.error, dawn.missing ? {} : { advice: "reinstall KernelLens: its Dawn build for this platform does not load" });
   let adapter: GPUAdapter | null = null;
   let backend = "";
   try {

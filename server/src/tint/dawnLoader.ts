@@ -1,6 +1,7 @@
 // Finds and loads Dawn's native Node addon (npm `webgpu`), shared by the Tint compiler and the GPU helper.
 //
-// The bundles in dist/ carry a copy of the addon for this platform (build.mjs puts it in dist/dawn/); running from
+// The bundles in dist/ carry a copy of the addon for this platform (build.mjs puts it in dist/dawn/); each
+// platform-specific .vsix carries its platform's, the universal .vsix none (scripts/package.mjs). Running from
 // sources (tests, the CLI under tsx) falls back to the copy in node_modules/webgpu. We load the addon directly rather
 // than through the package's ESM entry so the CommonJS bundles can require it synchronously.
 import { existsSync } from "node:fs";
@@ -11,8 +12,30 @@ export interface DawnModule {
   globals: Record<string, unknown>;
 }
 
-export function dawnPlatformDir(): string {
-  return `${process.platform}-${process.platform === "darwin" ? "universal" : process.arch}`;
+/** The Dawn builds npm `webgpu` ships (its dist/ folders); each platform-specific KernelLens package carries one. */
+export const DAWN_BUILDS: readonly string[] = ["darwin-universal", "linux-arm64", "linux-x64", "win32-arm64", "win32-x64"];
+
+/** Dawn's folder for a platform: `webgpu` names its builds <platform>-<arch>, but macOS has one for both architectures. */
+export function dawnPlatformDir(platform: string = process.platform, arch: string = process.arch): string {
+  return `${platform}-${platform === "darwin" ? "universal" : arch}`;
+}
+
+/**
+ * Why there is no Dawn here, in one line for a status item, a notification or the CLI: what is lost, what still
+ * works, and, where a KernelLens package for the platform exists, which one to install.
+ */
+export function missingDawnMessage(platform: string = process.platform, arch: string = process.arch): string {
+  const target = `${platform}-${arch}`;
+  if (DAWN_BUILDS.includes(dawnPlatformDir(platform, arch))) {
+    return `this KernelLens package has no WebGPU runtime (Dawn) for ${target}: install the ${target} package (kernellens-${target}.vsix) to run kernels and get Tint's WGSL diagnostics; the analysis works without it`;
+  }
+  return `Dawn, the WebGPU runtime KernelLens runs kernels with, has no build for ${target}: running kernels and Tint's WGSL diagnostics are unavailable here; the analysis works without them`;
+}
+
+/** Why the addon is not loaded: `missing` when no candidate file exists, otherwise one was found and failed to load. */
+export interface DawnUnavailable {
+  readonly error: string;
+  readonly missing: boolean;
 }
 
 /** Candidate paths of dawn.node, most specific first. */
@@ -33,15 +56,14 @@ export function dawnCandidates(from: string = __dirname): string[] {
   return found.map((p) => resolve(p));
 }
 
-let cached: DawnModule | { error: string } | undefined;
+let cached: DawnModule | DawnUnavailable | undefined;
 
 /** Loads the addon once per process; returns an error message (never throws) when it cannot. */
-export function loadDawn(): DawnModule | { error: string } {
+export function loadDawn(): DawnModule | DawnUnavailable {
   if (cached) return cached;
-  const candidates = dawnCandidates();
-  const path = candidates.find((p) => existsSync(p));
+  const path = dawnCandidates().find((p) => existsSync(p));
   if (!path) {
-    cached = { error: `Dawn (npm 'webgpu') has no build for ${dawnPlatformDir()}; looked in ${candidates.slice(0, 2).join(", ")}` };
+    cached = { error: missingDawnMessage(), missing: true };
     return cached;
   }
   try {
@@ -51,7 +73,7 @@ export function loadDawn(): DawnModule | { error: string } {
     for (const [k, v] of Object.entries(mod.globals)) if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
     cached = mod;
   } catch (err) {
-    cached = { error: `could not load Dawn from ${path}: ${(err as Error).message}` };
+    cached = { error: `could not load Dawn from ${path}: ${(err as Error).message}`, missing: false };
   }
   return cached;
 }
