@@ -158,6 +158,10 @@ export {
   formatMs,
 } from "./core/format";
 export {
+  // Run notifications and reports: the achieved rates that fit the kernel, in a unit that fits them.
+  achievedRates,
+} from "./core/run/achievedRates";
+export {
   // Kernels, Roofline, Profiler and Design-space panels: check what a page posts (and the host's own data) on receipt.
   check,
   // Kernels, Roofline, Profiler and Design-space panels: the end of the exhaustive switch over a page's messages.

@@ -327,3 +327,28 @@ describe("reports", () => {
     assert.match(historyText("/ws", []), /No runs recorded yet/);
   });
 });
+
+describe("rates that fit the kernel (issue 17)", () => {
+  const rateOf = (o: RunOutcome): string => outcomeNotification(o).text.split(" · ")[2]!;
+
+  it("a compute-bound kernel's line shows its FLOP rate, not a bandwidth rounded to nothing", () => {
+    // matmul_tiled on lavapipe: 268 MFLOP in 0.97 s, 3 MiB of DRAM traffic.
+    const matmul = outcome({ entry: "matmul_tiled", achieved: { gflops: 0.276, gbps: 0.00324, primary: "gflops" } });
+    assert.equal(rateOf(matmul), "276 MFLOP/s");
+    assert.doesNotMatch(outcomeNotification(matmul).text, /GB\/s|0\.00|\b0 [A-Z]/);
+    const report = outcomeReport(matmul, { file: "m.wgsl", mode: "run", warmup: 2, repeat: 5, timeoutMs: 10_000 });
+    assert.match(report, /achieved: +276 MFLOP\/s \(compute-bound in the model\), 3\.2 MB\/s \(the model's counts/);
+  });
+
+  it("a memory-bound kernel with tiny traffic shows MB/s with digits; a kernel without FLOPs shows no FLOP rate", () => {
+    const reduction = outcome({ entry: "reduce_sum", achieved: { gflops: 0.0088, gbps: 0.0483, primary: "gbps" } });
+    assert.equal(rateOf(reduction), "48 MB/s");
+    const transpose = outcome({ entry: "transpose", achieved: { gflops: 0, gbps: 0.42, primary: "gbps" } });
+    assert.equal(rateOf(transpose), "420 MB/s");
+    const report = outcomeReport(transpose, { file: "t.wgsl", mode: "run", warmup: 2, repeat: 5, timeoutMs: 10_000 });
+    assert.match(report, /achieved: +420 MB\/s \(memory-bound in the model\) \(the model's counts/);
+    assert.doesNotMatch(report, /FLOP\/s/);
+    // No count at all: no rate, not "0 GB/s".
+    assert.doesNotMatch(outcomeNotification(outcome({ achieved: { gflops: 0, gbps: null } })).text, /\/s/);
+  });
+});

@@ -1,5 +1,5 @@
 // The words and numbers a person reads after Run, Profile and Calibrate: pure functions, no vscode, so unit tests can pin them.
-import { formatMs, isComparable, isDispatchTimeout, type AdapterSummary, type CalibrationProfile, type HelperError, type TimingResult, type CheckOutcome, type RunOutcome } from "../../../server/src/engine";
+import { achievedRates, formatMs, isComparable, isDispatchTimeout, type AdapterSummary, type CalibrationProfile, type HelperError, type TimingResult, type CheckOutcome, type RunOutcome } from "../../../server/src/engine";
 // The formats the Profiler page shows too live in the toolkit both sides may import (the page never imports client/).
 import { formatCount, formatSignedPercent } from "../../../webview/src/shared/format";
 
@@ -221,13 +221,12 @@ export function outcomeNotification(outcome: RunOutcome, timeoutMs?: number, pro
   }
 }
 
-/** Achieved bandwidth, or FLOP rate when the model counted no bytes. */
+/**
+ * The one rate the line has room for: the one the kernel's bound makes meaningful (GFLOP/s for a compute-bound
+ * kernel), else bandwidth, in a unit that fits (`4.4 MB/s`, never `0 GB/s`); none when no count is known.
+ */
 function achievedRate(outcome: RunOutcome): string | undefined {
-  const a = outcome.achieved;
-  if (!a) return undefined;
-  if (a.gbps !== null && Number.isFinite(a.gbps)) return formatRate(a.gbps, "GB/s");
-  if (a.gflops !== null && Number.isFinite(a.gflops)) return formatRate(a.gflops, "GFLOP/s");
-  return undefined;
+  return achievedRates(outcome.achieved, 2)[0]?.text;
 }
 
 /**
@@ -296,7 +295,7 @@ export function outcomeReport(outcome: RunOutcome, ctx: ReportContext): string {
   }
   if (outcome.achieved) {
     const a = outcome.achieved;
-    const rates = [a.gbps !== null ? formatRate(a.gbps, "GB/s") : undefined, a.gflops !== null ? formatRate(a.gflops, "GFLOP/s") : undefined].filter(Boolean);
+    const rates = achievedRates(a, 2).map((r) => (r.primary ? `${r.text} (${r.kind === "gflops" ? "compute" : "memory"}-bound in the model)` : r.text));
     if (rates.length > 0) lines.push(`  achieved:  ${rates.join(", ")} (the model's counts over the measured median)`);
   }
   if (outcome.predicted) {

@@ -7,6 +7,7 @@ import type { CalibrationProfile, Cancellation, GpuHelper } from "../gpu/types";
 import { profileDir, profileToDevice, saveProfile } from "../run/profiles";
 import type { CliArgs } from "./args";
 import { formatMs } from "../core/format";
+import { formatByteRate, formatFlopRate } from "../core/run/achievedRates";
 import { adapterLine } from "./runCommand";
 
 export interface CalibrateCommandDeps {
@@ -17,8 +18,9 @@ export interface CalibrateCommandDeps {
   readonly stderr?: (s: string) => void;
 }
 
-const gb = (bytesPerSecond: number): string => `${(bytesPerSecond / 1e9).toFixed(2)} GB/s`;
-const gflops = (flops: number): string => `${(flops / 1e9).toFixed(2)} GFLOP/s`;
+// Ceilings in the unit that fits them (a software adapter's workgroup memory may be MB/s), as run results are.
+const gb = (bytesPerSecond: number): string => formatByteRate(bytesPerSecond);
+const gflops = (flops: number): string => formatFlopRate(flops);
 
 export function formatProfile(p: CalibrationProfile, path: string, deviceId: string): string {
   const how = p.timing === "timestamp" ? "GPU timestamps" : "wall clock";

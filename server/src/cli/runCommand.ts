@@ -16,6 +16,7 @@ import { DEFAULT_REPEAT, DEFAULT_WARMUP, runKernel } from "../run/runKernel";
 import { type CliArgs, UsageError } from "./args";
 import { formatCount } from "../core/run/check";
 import { isComparable } from "../core/run/comparison";
+import { achievedRates } from "../core/run/achievedRates";
 import { readInputFile } from "./inputFile";
 import { cliFileAccess } from "../run/fileAccess";
 
@@ -76,12 +77,13 @@ export function formatOutcome(o: RunOutcome, file: string, repeat: number, warmu
   } else if (o.status === "passed" || o.status === "failed") {
     lines.push(`  time       not measured (${repeat} run(s) requested)`);
   }
-  if (o.achieved) {
-    const parts: string[] = [];
-    if (o.achieved.gbps !== null) parts.push(`${o.achieved.gbps.toFixed(2)} GB/s (modelled DRAM bytes / median)`);
-    if (o.achieved.gflops !== null && o.achieved.gflops > 0) parts.push(`${o.achieved.gflops.toFixed(2)} GFLOP/s (counted FLOPs / median)`);
-    if (parts.length) lines.push(`  achieved   ${parts.join(", ")}`);
-  }
+  // The rate the kernel's bound makes meaningful first; a zero or unknown count gives no rate (core/run/achievedRates.ts).
+  const rates = achievedRates(o.achieved).map((r) => {
+    const what = r.kind === "gbps" ? "DRAM, modelled bytes / median" : "counted FLOPs / median";
+    const bound = r.primary ? (r.kind === "gbps" ? "; memory-bound in the model" : "; compute-bound in the model") : "";
+    return `${r.text} (${what}${bound})`;
+  });
+  if (rates.length) lines.push(`  achieved   ${rates.join(", ")}`);
   if (o.predicted) {
     const p = o.predicted;
     if (p.ms === null) lines.push(`  model      no prediction on ${p.deviceId} (the model lacks a size: see kernellens analyze)`);

@@ -4,6 +4,7 @@ import type { DeviceSpec } from "../core/devices/device";
 import type { BoundsReport } from "../core/run/boundsCheck";
 import type { CheckOutcome } from "../core/run/check";
 import type { PredictionComparison } from "../core/run/comparison";
+import type { AchievedCounts } from "../core/run/achievedRates";
 import type { AdapterSummary, Cancellation, GpuHelper, HelperError, TimingResult } from "../gpu/types";
 import type { FileAccess } from "./fileAccess";
 
@@ -59,8 +60,11 @@ export interface RunOutcome {
   readonly adapter?: AdapterSummary;
   readonly timing?: TimingResult;
   readonly checks: readonly CheckOutcome[];
-  /** Achieved rates from the static model's counts (FLOPs, DRAM bytes) over the measured median. */
-  readonly achieved?: { readonly gflops: number | null; readonly gbps: number | null };
+  /**
+   * Achieved rates from the static model's counts (FLOPs, DRAM bytes) over the measured median, and which of them the
+   * model's bound makes the one to judge the kernel by (`primary`; absent for a latency-bound kernel and in older records).
+   */
+  readonly achieved?: AchievedCounts;
   /**
    * The model's prediction for `device`; its error against the measured median only when `device` is the measuring
    * adapter's calibration profile (`comparable`), else a `note` saying why there is none.

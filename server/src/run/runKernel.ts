@@ -27,6 +27,7 @@ import { decodeScalars, DEFAULT_SEED, materializeInputs, NPY_HEADER_ALLOWANCE, q
 import { buildRunPlan, defaultRunEntries, memoryBudget, type PlannedBinding, type PlannedCheck, type RunPlan } from "../core/run/plan";
 import type { BufferSpec, Cancellation, GpuHelper, HelperError, RunRequest, RunResponse } from "../gpu/types";
 import { comparePrediction } from "../core/run/comparison";
+import { primaryRateOf } from "../core/run/achievedRates";
 import type { CheckOutcome, RunKernel, RunOptions, RunOutcome, RunProgress } from "./api";
 
 export const DEFAULT_WARMUP = 2;
@@ -455,7 +456,8 @@ async function runEntry(ctx: EntryContext, kernel: KernelSummary, base: Omit<Run
   if (model && model.invocations !== null && medianS > 0) {
     const flops = totalFlops(model.ops).value;
     const dram = model.traffic.dramRead !== null && model.traffic.dramWritten !== null ? model.traffic.dramRead + model.traffic.dramWritten : null;
-    achieved = { gflops: flops / medianS / 1e9, gbps: dram === null ? null : dram / medianS / 1e9 };
+    const primary = primaryRateOf(model.roofline.bound);
+    achieved = { gflops: flops / medianS / 1e9, gbps: dram === null ? null : dram / medianS / 1e9, ...(primary ? { primary } : {}) };
   }
   if (options.device && model) {
     // Compared only with the measuring adapter's own calibration; another device's prediction gets a note instead.
