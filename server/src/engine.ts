@@ -29,6 +29,10 @@ export {
   // Run reports: the timing numbers of one run.
   type TimingResult,
 } from "./gpu/types";
+export {
+  // GPU status item: says at start-up when this package carries no Dawn (the universal .vsix) and which one does.
+  dawnMissing,
+} from "./tint/dawnLoader";
 
 // --- Running a kernel (run/) ---
 export {

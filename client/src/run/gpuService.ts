@@ -4,7 +4,7 @@
 // the helper runs; it only follows its health. The adapter is asked for once the helper says it is ready, and runs
 // report the adapter (or why there is none) they saw, so the item is right without starting anything by itself.
 import * as vscode from "vscode";
-import { isHelperError, type AdapterSummary, type CalibrationProfile, type GpuHelper, type HelperError } from "../../../server/src/engine";
+import { dawnMissing, isHelperError, type AdapterSummary, type CalibrationProfile, type GpuHelper, type HelperError } from "../../../server/src/engine";
 import { adapterLabel, formatBytesPerSecond, formatFlops } from "./format";
 
 export interface GpuServiceDeps {
@@ -28,10 +28,13 @@ export class GpuService implements vscode.Disposable {
   private adapterValue: AdapterSummary | HelperError | undefined;
   private disposed = false;
   private holder: string | undefined;
+  /** Why runs cannot work in this install (no Dawn in the package), known before any helper starts. */
+  private readonly missingRuntime = dawnMissing();
 
   constructor(private readonly deps: GpuServiceDeps) {
     this.item = vscode.window.createStatusBarItem("kernellens.gpuAdapter", vscode.StatusBarAlignment.Left, 9);
     this.item.name = "KernelLens GPU Adapter";
+    if (this.missingRuntime !== undefined) this.deps.log.warn(`GPU: ${this.missingRuntime}`);
     this.render();
     this.item.show();
   }
@@ -135,6 +138,13 @@ export class GpuService implements vscode.Disposable {
     const item = this.item;
     const adapter = this.adapterValue;
     item.backgroundColor = undefined;
+    if (this.missingRuntime !== undefined && (adapter === undefined || isHelperError(adapter))) {
+      item.text = "$(warning) no WebGPU runtime";
+      item.tooltip = markdown([`**KernelLens: no WebGPU runtime (Dawn) in this package**`, escape(this.missingRuntime), "Click to show the KernelLens output."]);
+      item.command = "kernellens.showOutput";
+      item.backgroundColor = new vscode.ThemeColor("statusBarItem.warningBackground");
+      return;
+    }
     if (adapter !== undefined && isHelperError(adapter)) {
       item.text = "$(warning) no GPU adapter";
       item.tooltip = markdown([`**KernelLens: no WebGPU adapter**`, escape(adapter.message), adapter.advice ? escape(adapter.advice) : "", "Click to show the KernelLens output."]);

@@ -56,6 +56,14 @@ export function dawnCandidates(from: string = __dirname): string[] {
   return found.map((p) => resolve(p));
 }
 
+/**
+ * Whether this install carries Dawn, without loading it (for a status item at start-up): undefined when the addon is
+ * there, otherwise the one-line reason. `from` is the bundle's folder (dist/ for every bundle).
+ */
+export function dawnMissing(from: string = __dirname): string | undefined {
+  return dawnCandidates(from).some((p) => existsSync(p)) ? undefined : missingDawnMessage();
+}
+
 let cached: DawnModule | DawnUnavailable | undefined;
 
 /** Loads the addon once per process; returns an error message (never throws) when it cannot. */
