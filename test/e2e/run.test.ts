@@ -17,6 +17,7 @@ import {
   activeTabDirty,
   type CodeServer,
   goToLine,
+  hoverAt,
   hoverAtPoint,
   openFile,
   openWorkbench,
@@ -28,6 +29,7 @@ import {
   waitForSquiggle,
   workbenchConsoleErrors,
 } from "./codeServer";
+import { gallery, keepForReadme } from "./gallery";
 
 const repo = new URL("../..", import.meta.url).pathname;
 const execFileAsync = promisify(execFile);
@@ -78,6 +80,8 @@ fn double_it(@builtin(global_invocation_id) gid: vec3<u32>) {
 }
 `;
 const OUT_OF_BOUNDS_LINE = OUT_OF_BOUNDS.split("\n").findIndex((l) => l.includes("out[i] = 2.0 * x[i];")) + 1;
+/** 1-based line of `fn softmax_2pass` in the bundled example, whose hover the gallery shows. */
+const SOFTMAX_ENTRY_LINE = readFileSync(join(repo, "examples", "softmax-2pass.wgsl"), "utf8").split("\n").findIndex((l) => l.startsWith("fn softmax_2pass")) + 1;
 const OUT_OF_BOUNDS_ENTRY_LINE = OUT_OF_BOUNDS.split("\n").findIndex((l) => l.startsWith("fn double_it")) + 1;
 
 /** A saxpy whose `override WG: u32 = 16` is swept over [32, 64] by a `// @sweep` line directly above its entry point. */
@@ -724,6 +728,48 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
         return /\(measured\)/.test(text) ? text : undefined;
       }, 20_000);
       assert.doesNotMatch(lensText, /RTX 4090/);
+    }),
+  );
+
+  // Every panel as users see it, at two widths in two themes; each shot checked, then looked at by a person.
+  it("shows the editor and every panel readably at the default and a narrow width, in a light and a dark theme", { timeout: 300_000 }, () =>
+    step("gallery", async (page) => {
+      await clearNotifications(page);
+      await runCommand(page, "View: Close All Editors");
+      await runCommand(page, "View: Close Primary Side Bar");
+
+      // The editor: the lenses above a kernel and the entry point's hover.
+      await openFile(page, "softmax-2pass.wgsl");
+      const editorShots = await gallery(page, server!, "editor-hover", async () => {
+        await page.mouse.move(0, 0);
+        const hover = await hoverAt(page, "softmax_2pass", { line: SOFTMAX_ENTRY_LINE, expect: /bound/i });
+        assert.match(hover, /bound/i);
+      }, { webview: false });
+      keepForReadme(editorShots[0]!.path, "editor-lens-and-hover");
+
+      // The Roofline beside its kernel.
+      await runCommand(page, "KernelLens: Show Roofline");
+      const rooflineShots = await gallery(page, server!, "roofline");
+      keepForReadme(rooflineShots[0]!.path, "roofline");
+      await runCommand(page, "View: Close All Editors");
+
+      // The Kernels panel of the same file.
+      await openFile(page, "softmax-2pass.wgsl");
+      await runCommand(page, "KernelLens: Show Kernels of the Active File");
+      await gallery(page, server!, "kernels");
+      await runCommand(page, "View: Close All Editors");
+
+      // The Design-space view of the sweep measured above.
+      await openFile(page, SWEEP_FIXTURE);
+      await runCommand(page, "KernelLens: Show Design Space (sweep results)");
+      const sweepShots = await gallery(page, server!, "design-space");
+      keepForReadme(sweepShots[0]!.path, "design-space");
+      await runCommand(page, "View: Close All Editors");
+
+      // The Profiler in the side bar, where users asked for it.
+      await runCommand(page, "KernelLens: Show Profiler");
+      const profilerShots = await gallery(page, server!, "profiler-side-bar");
+      keepForReadme(profilerShots[0]!.path, "profiler");
     }),
   );
 });
