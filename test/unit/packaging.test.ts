@@ -2,13 +2,13 @@
 // that build (of the right OS and architecture) where the loader looks, and what the loader says when it is missing.
 // test/server/packaging.test.ts builds the real .vsix files.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
 import { DAWN_BY_TARGET, TARGETS, UNIVERSAL, dawnFolderOf, stageDawn, targetOf } from "../../scripts/dawnTargets.mjs";
 import { packageName, packagedRoots, vsceArguments } from "../../scripts/package.mjs";
-import { DAWN_BUILDS, dawnCandidates, dawnPlatformDir, missingDawnMessage } from "../../server/src/tint/dawnLoader";
+import { DAWN_BUILDS, dawnCandidates, dawnMissing, dawnPlatformDir, missingDawnMessage } from "../../server/src/tint/dawnLoader";
 import { nativeBinary } from "../support/nativeBinary";
 import { findRepoRoot } from "../support/repoRoot";
 
@@ -114,6 +114,22 @@ describe("the message without Dawn", () => {
       assert.match(message, /run kernels/);
       assert.match(message, /analysis works/);
       assert.ok(!message.includes("\n"));
+    }
+  });
+
+  it("is what an install without dist/dawn reports before loading anything, and nothing once the addon is there", () => {
+    const dist = join(mkdtempSync(join(tmpdir(), "kl-nodawn-")), "dist");
+    const saved = process.env.KERNELLENS_DAWN_NODE;
+    delete process.env.KERNELLENS_DAWN_NODE;
+    try {
+      mkdirSync(dist, { recursive: true });
+      assert.equal(dawnMissing(dist), missingDawnMessage());
+      mkdirSync(join(dist, "dawn", dawnPlatformDir()), { recursive: true });
+      writeFileSync(join(dist, "dawn", dawnPlatformDir(), "dawn.node"), "");
+      assert.equal(dawnMissing(dist), undefined);
+    } finally {
+      if (saved !== undefined) process.env.KERNELLENS_DAWN_NODE = saved;
+      rmSync(dirname(dist), { recursive: true, force: true });
     }
   });
 
