@@ -25,6 +25,7 @@ import {
 import { calibrateFirst, isCalibrationError } from "./calibrateFirst";
 import type { GpuService } from "./gpuService";
 import { type EntryLocation, explainRunTrust, scanComputeEntries } from "./runLenses";
+import { runProgressMessage, runProgressTitle } from "./progressText";
 
 /** The run history, as the commands need it (the storage format is history.ts's business). */
 export interface RunHistoryStore {
@@ -219,7 +220,7 @@ export class RunCommands implements vscode.Disposable {
     let adapterError: HelperError | undefined;
 
     const outcomes = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `KernelLens: ${mode === "profile" ? "profiling" : "running"} ${entry}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: runProgressTitle(mode, entry), cancellable: true },
       async (progress, token): Promise<RunOutcome[] | undefined> => {
         // The helper kills its child on cancel (a dispatch cannot be interrupted) and starts a fresh one next time.
         const cancel = cancellationOf(token);
@@ -254,9 +255,10 @@ export class RunCommands implements vscode.Disposable {
             boundsCheck: mode === "run" && config.runBoundsCheck,
           };
           let reported = 0;
-          return await this.deps.runKernel(this.deps.gpu.helper, options, cancel, (message, fraction) => {
+          return await this.deps.runKernel(this.deps.gpu.helper, options, cancel, (message, fraction, step) => {
             const percent = Math.max(0, Math.min(100, fraction * 100));
-            progress.report({ message, increment: Math.max(0, percent - reported) });
+            // The title already says "running <entry>": the message is the step alone (progressText.ts).
+            progress.report({ message: runProgressMessage(message, step), increment: Math.max(0, percent - reported) });
             reported = Math.max(reported, percent);
           });
         } finally {

@@ -78,7 +78,13 @@ export interface RunOutcome {
   readonly durationMs: number;
 }
 
-export type RunProgress = (message: string, fraction: number) => void;
+/**
+ * A run's progress. `message` says what happens to which entry point, naming it once (`running matmul_tiled`,
+ * `matmul_tiled: timed run 2 of 5`), for a log or a terminal line; `step` says the same without the entry's name or
+ * the word "running" (`timed run 2 of 5`), for a caller whose title already says "running matmul_tiled" (the
+ * editor's progress notification shows "title: message").
+ */
+export type RunProgress = (message: string, fraction: number, step?: string) => void;
 
 /** Implemented in server/src/run/runKernel.ts. */
 export type RunKernel = (helper: GpuHelper, options: RunOptions, cancel?: Cancellation, progress?: RunProgress) => Promise<RunOutcome[]>;

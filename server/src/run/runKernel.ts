@@ -359,13 +359,13 @@ async function checkBounds(ctx: EntryContext, plan: RunPlan, inputs: Map<string,
   return { checked: true, ...counts, runs, violations };
 }
 
-async function runEntry(ctx: EntryContext, kernel: KernelSummary, base: Omit<RunOutcome, "entry" | "status" | "checks" | "durationMs" | "startedAt">, progress: (m: string, f: number) => void): Promise<RunOutcome> {
+async function runEntry(ctx: EntryContext, kernel: KernelSummary, base: Omit<RunOutcome, "entry" | "status" | "checks" | "durationMs" | "startedAt">, progress: (message: string, fraction: number, step: string) => void): Promise<RunOutcome> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
   const { options, source } = ctx;
   const finish = (o: Partial<RunOutcome> & Pick<RunOutcome, "status">): RunOutcome => ({ ...base, entry: kernel.name, checks: [], ...o, startedAt, durationMs: Date.now() - started });
 
-  progress(`planning ${kernel.name}`, 0);
+  progress(`planning ${kernel.name}`, 0, "planning the inputs");
   const planned = buildRunPlan(source, kernel, ctx.given, { memoryBudgetBytes: memoryBudget(process.env) });
   if (!planned.plan) return finish({ status: "error", error: planError(source.text, options.file, planned.problems) });
   const plan = planned.plan;
@@ -375,12 +375,12 @@ async function runEntry(ctx: EntryContext, kernel: KernelSummary, base: Omit<Run
 
   const outputs = plan.bindings.filter((b) => b.role === "output");
   const readBack = new Set([...outputs.map((b) => b.name), ...plan.checks.map((c) => c.output)]);
-  progress(`running ${kernel.name}`, 0.1);
+  progress(`running ${kernel.name}`, 0.1, "compiling and uploading the inputs");
   // The deadline is each run's; the runs done of the total are the progress (0.1 to 0.45 of this entry).
   const response = await ctx.helper.run(requestFor(ctx, plan, inputs.buffers, readBack, true), ctx.cancel, (p) => {
     if (p.total <= 0) return;
-    const what = p.done >= p.total ? `reading back ${kernel.name}` : `${kernel.name}: ${p.step} ${p.done + 1} of ${p.total}`;
-    progress(what, 0.1 + (0.35 * Math.min(p.done, p.total)) / p.total);
+    const step = p.done >= p.total ? "reading back the outputs" : `${p.step} ${p.done + 1} of ${p.total}`;
+    progress(p.done >= p.total ? `reading back ${kernel.name}` : `${kernel.name}: ${step}`, 0.1 + (0.35 * Math.min(p.done, p.total)) / p.total, step);
   });
   if (!response.ok) {
     const error = locateCompileError(response.error, source, options.file);
@@ -389,13 +389,13 @@ async function runEntry(ctx: EntryContext, kernel: KernelSummary, base: Omit<Run
 
   let bounds: BoundsReport | undefined;
   if (options.boundsCheck) {
-    progress(`checking the array bounds of ${kernel.name}`, 0.45);
+    progress(`checking the array bounds of ${kernel.name}`, 0.45, "checking the array bounds");
     const checked = await checkBounds(ctx, plan, inputs.buffers);
     if ("cancelled" in checked) return finish({ status: "error", error: checked.cancelled });
     bounds = checked;
   }
 
-  progress(`checking ${kernel.name}`, 0.6);
+  progress(`checking ${kernel.name}`, 0.6, "checking the outputs");
   const checks: CheckOutcome[] = [];
   const masks = new Map<string, Uint8Array>();
   for (const b of outputs) {
@@ -410,7 +410,8 @@ async function runEntry(ctx: EntryContext, kernel: KernelSummary, base: Omit<Run
   const entryRuns = new Map<string, Promise<{ plan: RunPlan; response: RunResponse } | { error: string; problems?: readonly CoreDiagnostic[] }>>();
   for (const [i, check] of plan.checks.entries()) {
     const label = check.reference.kind === "js" ? `js:${check.reference.path}` : `entry:${check.reference.name}`;
-    progress(`checking ${check.output} against ${label}`, 0.6 + (0.35 * i) / Math.max(1, plan.checks.length));
+    const checking = `checking ${check.output} against ${label}`;
+    progress(`${kernel.name}: ${checking}`, 0.6 + (0.35 * i) / Math.max(1, plan.checks.length), checking);
     if (check.reference.kind === "js" && !options.allowWorkspaceCode) {
       const skipped: SkippedCheck = {
         ...failedCheck(check, label, `${check.output}: not checked against ${check.reference.path}: running JavaScript from the workspace needs a trusted workspace`),
@@ -463,7 +464,7 @@ async function runEntry(ctx: EntryContext, kernel: KernelSummary, base: Omit<Run
     // Compared only with the measuring adapter's own calibration; another device's prediction gets a note instead.
     predicted = comparePrediction(model.roofline.predictedMs, response.timing.medianMs, options.device, response.adapter.key);
   }
-  progress(`done ${kernel.name}`, 1);
+  progress(`done ${kernel.name}`, 1, "done");
   const failed = checks.some((c) => !c.passed) || (bounds?.violations.length ?? 0) > 0;
   return finish({
     status: referenceTimeout ? "timeout" : failed ? "failed" : "passed",
@@ -480,9 +481,9 @@ async function runEntry(ctx: EntryContext, kernel: KernelSummary, base: Omit<Run
 export const runKernel: RunKernel = async (helper: GpuHelper, options: RunOptions, cancel?: Cancellation, progress?: RunProgress): Promise<RunOutcome[]> => {
   const started = Date.now();
   const given = options.lets ?? new Map<string, number>();
-  const report = (message: string, fraction: number): void => {
+  const report = (message: string, fraction: number, step: string = message): void => {
     try {
-      progress?.(message, Math.min(1, Math.max(0, fraction)));
+      progress?.(message, Math.min(1, Math.max(0, fraction)), step);
     } catch {
       // a failing progress listener must not fail the run
     }
@@ -541,7 +542,7 @@ export const runKernel: RunKernel = async (helper: GpuHelper, options: RunOption
   for (const [i, k] of entries.entries()) {
     const span = 1 / entries.length;
     try {
-      outcomes.push(await runEntry(ctx, k, base, (m, f) => report(m, i * span + f * span)));
+      outcomes.push(await runEntry(ctx, k, base, (m, f, step) => report(m, i * span + f * span, step)));
     } catch (err) {
       // A bug here must still produce an outcome, not an exception in the caller.
       outcomes.push({ entry: k.name, status: "error", checks: [], error: { kind: "internal", message: `the run failed (please report it): ${(err as Error)?.stack ?? String(err)}` }, ...base, startedAt: new Date().toISOString(), durationMs: 0 });
