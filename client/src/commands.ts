@@ -47,6 +47,8 @@ export const showKernels: CommandFactory = (ctx) => () => ctx.panels.kernels.sho
 /** Arguments `[uri, entry]` from the code lens, none from the palette. */
 export const showRoofline: CommandFactory = (ctx) => (...args) => ctx.panels.roofline.show(...args);
 export const showProfiler: CommandFactory = (ctx) => () => ctx.panels.profiler.show();
+/** The Profiler's whole table in an editor tab (the view's title bar and its toolbar button). */
+export const openProfilerInEditor: CommandFactory = (ctx) => () => ctx.panels.profiler.show("editor");
 /** Arguments `[uri, { beside }]` from the sweep's result, none from the palette (a pick). */
 export const showDesignSpace: CommandFactory = (ctx) => (...args) => ctx.panels.designSpace.show(...args);
 

@@ -29,6 +29,7 @@ function createCommands(): { contributed: Record<string, cmd.CommandFactory>; in
       "kernellens.showRunHistory": cmd.showRunHistory,
       "kernellens.showRoofline": cmd.showRoofline,
       "kernellens.showProfiler": cmd.showProfiler,
+      "kernellens.openProfilerInEditor": cmd.openProfilerInEditor,
       "kernellens.showDesignSpace": cmd.showDesignSpace,
       "kernellens.sweep": cmd.sweep,
       "kernellens.applyBestSweep": cmd.applyBestSweep,
