@@ -9,7 +9,10 @@ import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const all = ["lint", "unit", "server", "dawn", "webview", "e2e"];
-const asked = process.argv.slice(2);
+// `--update-docs` (npm run screenshots): the end-to-end suite also copies the README's pictures to docs/screenshots/.
+const updateDocs = process.argv.includes("--update-docs");
+if (updateDocs) process.env.KERNELLENS_UPDATE_DOCS = "1";
+const asked = process.argv.slice(2).filter((a) => a !== "--update-docs");
 const suites = asked.length > 0 ? asked : all;
 
 // Sweeps in the tests measure afresh: never served from (or written into) the user's own sweep cache.
