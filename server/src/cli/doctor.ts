@@ -40,6 +40,8 @@ export async function doctor(deps: DoctorDeps = {}): Promise<DoctorReport> {
 }
 
 export function formatDoctor(r: DoctorReport): string {
+  // Without Dawn (a package that does not carry it) neither Tint nor an adapter is there, for one reason: say it once.
+  if (!r.tint.available && !r.adapter.available && r.adapter.advice === r.tint.detail) return `WGSL compiler and GPU adapter: unavailable: ${r.tint.detail}`;
   const lines = [`WGSL compiler: ${r.tint.available ? `ok, ${r.tint.detail}` : `unavailable: ${r.tint.detail}`}`];
   if (r.adapter.available) {
     const label = r.adapter.software ? " (a software rasterizer: timings are a CPU's, not a GPU's)" : "";
