@@ -72,6 +72,11 @@ function copyWebviewAssets(pages) {
 }
 
 function copyDawn() {
+  // vsce runs this build through `npm run vscode:prepublish` and cannot pass it a target: a package made that way
+  // carries this machine's Dawn whatever --target vsce was given. scripts/package.mjs packs without this step.
+  if (process.env.npm_lifecycle_event === "vscode:prepublish") {
+    console.warn(`build: packaging through vsce directly: the package carries ${target === UNIVERSAL ? "no" : `${target}'s`} Dawn only; \`npm run package\` builds each platform's package with its own`);
+  }
   if (target === UNIVERSAL && optionValue("--target") === undefined) {
     console.warn(`build: no Dawn build for ${process.platform}-${process.arch}; Tint diagnostics and GPU runs will be unavailable`);
   }
