@@ -61,9 +61,11 @@ describe("CUDA documents in the language server", { timeout: 60000 }, () => {
       assert.deepEqual(l.command?.arguments, [sgemmUri, "sgemm_smem_tiling<32>"]);
       assert.deepEqual(l.range.start, positionOf(sgemm, "sgemm_smem_tiling(", "__global__"));
     }
-    // 2 M N K + 3 M N = 137.5 GFLOP (the lens rounds), modelled on the configured device.
-    assert.match(sgemmLenses[0]!.command!.title, /^≈ 137 GFLOP · .* on RTX 4090$/);
-    assert.equal(sgemmLenses[1]!.command!.title, "📈 Roofline");
+    // 2 M N K + 3 M N = 137.5 GFLOP (the tooltip's summary rounds), modelled on the configured device; the title is the
+    // verdict and the time.
+    assert.match(sgemmLenses[0]!.command!.title, /^\$\(graph\) shared-memory-bound · ≈ [\d.]+ ms$/);
+    assert.match(sgemmLenses[0]!.command!.tooltip ?? "", /^≈ 137 GFLOP · .* on RTX 4090$/m);
+    assert.equal(sgemmLenses[1]!.command!.title, "$(graph-line) Roofline");
 
     const softmaxLenses = (await server.connection.sendRequest("textDocument/codeLens", { textDocument: { uri: softmaxUri } })) as CodeLens[];
     const named = softmaxLenses.map((l) => `${l.command?.command} ${(l.command?.arguments as string[])[1]}`);
@@ -90,13 +92,15 @@ describe("CUDA documents in the language server", { timeout: 60000 }, () => {
     assert.equal(await server.connection.sendRequest("textDocument/hover", { textDocument: { uri: sgemmUri }, position: { line: 0, character: 1 } }), null);
   });
 
-  it("puts inlay hints after the loop headers of the kernel", async () => {
+  it("puts inlay hints at the end of the loop headers' lines", async () => {
     const hints = (await server.connection.sendRequest("textDocument/inlayHint", { textDocument: { uri: sgemmUri }, range: whole })) as InlayHint[];
     const lines = hints.map((h) => h.position.line).sort((a, b) => a - b);
     // The tile loop and the unrolled inner loop.
     assert.deepEqual(lines, [positionOf(sgemm, "for (int t", "__global__").line, positionOf(sgemm, "for (int i", "__global__").line]);
     const tile = hints.find((h) => h.position.line === lines[0])!;
-    assert.match(String(tile.label), /⟳ ×128 · /);
+    assert.match(String(tile.label), /^×128 · /);
+    const text = sgemm.split("\n");
+    for (const h of hints) assert.equal(h.position.character, text[h.position.line]!.trimEnd().length);
   });
 
   it("lists the analysed kernels as document symbols", async () => {

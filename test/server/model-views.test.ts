@@ -30,14 +30,17 @@ for (const device of ["nvidia-rtx-4090", "amd-mi300x"]) {
     });
     after(async () => server.stop());
 
-    it("shows a code lens with the one-line summary above the entry point", async () => {
+    it("shows a short code lens (the verdict and the time) above the entry point, the summary in its tooltip", async () => {
       const all = (await server.connection.sendRequest("textDocument/codeLens", { textDocument: { uri } })) as CodeLens[];
       assert.deepEqual(all.map((l) => l.command?.command).sort(), ["kernellens.showKernels", "kernellens.showRoofline"]);
       const lenses = all.filter((l) => l.command?.command === "kernellens.showKernels");
       const title = lenses[0].command?.title ?? "";
-      assert.match(title, /^≈ 0 FLOP · [\d.]+ MB · AI 0 · (memory|latency)-bound · occupancy \d+% \(\w[\w ]*\) · ≈ [\d.]+ (ms|µs) on /);
+      assert.match(title, /^\$\(graph\) (memory|latency)-bound · ≈ [\d.]+ (ms|µs)$/);
+      const tooltip = lenses[0].command?.tooltip ?? "";
+      assert.match(tooltip, /^≈ 0 FLOP · [\d.]+ MB DRAM · AI 0 FLOP\/B · (memory|latency)-bound · occupancy \d+% \(\w[\w ]*\) · ≈ [\d.]+ (ms|µs) on /m);
       assert.equal(lenses[0].range.start.line, at("fn transpose_naive").line);
-      assert.match(title, device === "amd-mi300x" ? /MI300X/ : /RTX 4090/);
+      assert.match(tooltip, device === "amd-mi300x" ? /MI300X/ : /RTX 4090/);
+      assert.deepEqual(all.filter((l) => l.command?.command === "kernellens.showRoofline").map((l) => l.command?.title), ["$(graph-line) Roofline"]);
     });
 
     it("hovers the entry point with the full breakdown", async () => {
@@ -73,15 +76,16 @@ describe("a change of the device setting", { timeout: 60000 }, () => {
       const got = server.diagnostics(uri);
       server.open(uri, text);
       await got;
-      const lensTitle = async (): Promise<string> => {
+      // The device is named in the lens's tooltip (the title keeps to the verdict and the time).
+      const lensTooltip = async (): Promise<string> => {
         const all = (await server.connection.sendRequest("textDocument/codeLens", { textDocument: { uri } })) as CodeLens[];
-        return all.find((l) => l.command?.command === "kernellens.showKernels")?.command?.title ?? "";
+        return all.find((l) => l.command?.command === "kernellens.showKernels")?.command?.tooltip ?? "";
       };
-      assert.match(await lensTitle(), /on RTX 4090$/);
+      assert.match(await lensTooltip(), /on RTX 4090$/m);
       // What "Use for the Cost Model" after Calibrate does: the setting changes, the text does not.
       settings.device = "amd-mi300x";
       await server.connection.sendNotification("workspace/didChangeConfiguration", { settings: {} });
-      assert.match(await lensTitle(), /on Instinct MI300X$/);
+      assert.match(await lensTooltip(), /on Instinct MI300X$/m);
     } finally {
       await server.stop();
     }
@@ -89,7 +93,7 @@ describe("a change of the device setting", { timeout: 60000 }, () => {
 });
 
 describe("loop inlay hints", { timeout: 60000 }, () => {
-  it("gives trip count and per-iteration cost after each loop header", async () => {
+  it("gives trip count and per-lane cost at the end of each loop header's line", async () => {
     const server = await startServer();
     try {
       const mm = join(repoRoot, "examples", "matmul-naive.wgsl");
@@ -105,7 +109,12 @@ describe("loop inlay hints", { timeout: 60000 }, () => {
       assert.equal(hints.length, 1);
       const label = typeof hints[0].label === "string" ? hints[0].label : "";
       // 512 iterations of one multiply-add (2 FLOPs) and two 4-byte loads.
-      assert.equal(label, " ⟳ ×512 · 2 FLOP · 8 B global per iteration");
+      assert.equal(label, "×512 · 2 FLOP · 8 B global");
+      // After the `{` that ends the header's line, not before it.
+      const lines = mmText.split("\n");
+      const header = lines.findIndex((l) => /^\s*for \(var i = 0u; i < dims\.k; i\+\+\) \{$/.test(l));
+      assert.deepEqual(hints[0].position, { line: header, character: lines[header]!.length });
+      assert.match(String(hints[0].tooltip), /^512 iterations \(0\.\.512\)$/m);
     } finally {
       await server.stop();
     }
@@ -162,7 +171,10 @@ fn scale(@builtin(global_invocation_id) gid: vec3<u32>) {
       const lenses = (await server.connection.sendRequest("textDocument/codeLens", { textDocument: { uri: bareUri } })) as CodeLens[];
       const title = lenses.find((l) => l.command?.command === "kernellens.showKernels")?.command?.title ?? "";
       // 65,536 elements: one multiply each, 256 KiB read and written, 256 workgroups.
-      assert.match(title, /^assumed params\.ne = 65,536; params\.offset = 0 · ≈ 66 kFLOP · 524 kB · /);
+      assert.match(title, /^\$\(warning\) 2 assumed · /);
+      const tooltip = lenses.find((l) => l.command?.command === "kernellens.showKernels")?.command?.tooltip ?? "";
+      assert.match(tooltip, /^≈ 66 kFLOP · 524 kB DRAM · /m);
+      assert.match(tooltip, /^Assumed params\.ne = 65,536; params\.offset = 0: no directive states them/m);
       const hover = hoverText((await server.connection.sendRequest("textDocument/hover", { textDocument: { uri: bareUri }, position: { line: line("fn scale"), character: 4 } })) as Hover);
       assert.match(hover, /256 × 1 × 1 workgroups/);
       assert.match(hover, /\*\*Assumed\*\*/);

@@ -9,7 +9,7 @@ import { DEFAULT_DEVICE_ID, findDevice } from "../../server/src/core/devices/dat
 import { assumedSize } from "../../server/src/core/kernel/inferLaunch";
 import { assumedLensText, assumptionsMarkdown, directiveBlock } from "../../server/src/core/model/assumptionsText";
 import { totalFlops } from "../../server/src/core/model/flops";
-import { summaryLine } from "../../server/src/core/model/lensLine";
+import { lensTitle, lensTooltip } from "../../server/src/core/model/lensLine";
 import { toKernelJson } from "../../server/src/cli/kernelJson";
 import { codeActions } from "../../server/src/lsp/codeActions";
 
@@ -55,7 +55,8 @@ test("ggml element-wise: the guard gives the dispatch, ne is the assumed problem
   assert.equal(m.traffic.dramWritten, 4 * 1048576);
   assert.ok(m.occupancy && m.roofline.bound === "memory" && m.roofline.predictedMs! > 0);
   // The lens says what it assumed before anything else; the hover lists each value with its directive.
-  assert.match(summaryLine(m, device), /^assumed params\.ne = 1,048,576; params\.offset_src, params\.offset_dst = 0 · ≈ 1 MFLOP/);
+  assert.match(lensTitle(m), /^\$\(warning\) 3 assumed · memory-bound · ≈ /);
+  assert.match(lensTooltip(m, device), /^Assumed params\.ne = 1,048,576; params\.offset_src, params\.offset_dst = 0: no directive states them/m);
   const hover = assumptionsMarkdown(m.assumptions);
   // Every field's line is the whole binding's, so pasting any one of them states them all.
   assert.match(hover, /`params\.ne` = 1,048,576: nothing in the file gives it a value.*Write it as `\/\/ @uniform params = \{ ne: 1048576, offset_src: 0, offset_dst: 0 \}`/);
@@ -86,7 +87,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   assert.equal(m.traffic.compulsoryRead, 80000);
   assert.equal(m.traffic.compulsoryWritten, 40000);
   assert.equal(assumedLensText(m.assumptions), "");
-  assert.doesNotMatch(summaryLine(m, device), /assumed/);
+  assert.doesNotMatch(lensTitle(m), /assumed/);
+  assert.match(lensTitle(m), /^\$\(graph\) /);
+  assert.doesNotMatch(lensTooltip(m, device), /assumed/i);
 });
 
 test("a body wrapped in if (gid.x < arrayLength(&y)): the buffer length is the problem", () => {

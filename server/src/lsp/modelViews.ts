@@ -4,13 +4,17 @@
 import type { CodeLens, InlayHint, Range } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { accessMarkdown, breakdownMarkdown } from "../core/model/format";
-import { summaryLine } from "../core/model/lensLine";
-import { loopHint } from "../core/model/loopHint";
+import { lensTitle, lensTooltip } from "../core/model/lensLine";
+import { loopHint, loopHintOffset, loopHintTooltip } from "../core/model/loopHint";
 import { quantWhatIf, quantWhatIfMarkdown } from "../core/quant/whatIf";
 import { spanToRange } from "./convert";
 import type { ModelledSource } from "./modelledSource";
 
-/** A lens above each modelled kernel with the model's one-line summary (it opens the Kernels panel), and a Roofline lens. */
+/**
+ * Above each modelled kernel, the cost model's lens (`$(graph) memory-bound · ≈ 0.017 ms`, the whole summary in its
+ * tooltip; it opens the Kernels panel) and a Roofline lens. Both are short: the client's Run, Profile and Sweep lenses
+ * share the line.
+ */
 export function codeLenses(doc: TextDocument, source: ModelledSource): CodeLens[] {
   const device = source.device;
   if (!device) return [];
@@ -19,24 +23,32 @@ export function codeLenses(doc: TextDocument, source: ModelledSource): CodeLens[
     const model = source.models.get(k.name);
     if (!model) continue;
     const range = spanToRange(doc, k.nameSpan);
-    lenses.push({ range, command: { title: summaryLine(model.model, device, source.words), command: "kernellens.showKernels", arguments: [doc.uri, k.name] } });
-    lenses.push({ range, command: { title: "📈 Roofline", command: "kernellens.showRoofline", arguments: [doc.uri, k.name] } });
+    const m = model.model;
+    lenses.push({ range, command: { title: lensTitle(m, source.words), tooltip: lensTooltip(m, device, source.words), command: "kernellens.showKernels", arguments: [doc.uri, k.name] } });
+    lenses.push({ range, command: { title: "$(graph-line) Roofline", tooltip: `Open ${k.name} on the roofline of ${device.name}`, command: "kernellens.showRoofline", arguments: [doc.uri, k.name] } });
   }
   return lenses;
 }
 
-/** Hints after each loop header: trip count, FLOPs and bytes per iteration (averaged over the dispatch). */
+/**
+ * A hint at the end of each loop header's line: the trip count and one active lane's work per iteration, within VS
+ * Code's inlay-hint length; the tooltip has the detail (the trip count's origin, the active lanes, the averages).
+ */
 export function inlayHints(doc: TextDocument, source: ModelledSource, range: Range): InlayHint[] {
   const hints: InlayHint[] = [];
   const from = doc.offsetAt(range.start);
   const to = doc.offsetAt(range.end);
+  const text = doc.getText();
   const seen = new Set<number>();
   for (const model of source.models.values()) {
     for (const l of model.model.loops) {
-      const at = source.documentSpan({ start: l.headerEnd, end: l.headerEnd });
-      if (!at || at.start < from || at.start > to || seen.has(at.start)) continue;
-      seen.add(at.start);
-      hints.push({ position: doc.positionAt(at.start), label: loopHint(l, source.words), paddingLeft: true, tooltip: `trip count: ${l.tripCountText}; per-iteration averages over the whole dispatch (cost model, ${source.device?.name ?? ""})` });
+      const header = source.documentSpan({ start: l.span.start, end: l.headerEnd });
+      if (!header) continue;
+      const at = loopHintOffset(text, header.start, header.end);
+      // One hint a line: two loops on one line (or one kernel's loop in two instantiations) share the first's.
+      if (at < from || at > to || seen.has(at)) continue;
+      seen.add(at);
+      hints.push({ position: doc.positionAt(at), label: loopHint(l, source.words), paddingLeft: true, tooltip: loopHintTooltip(l, source.words, source.device?.name) });
     }
   }
   return hints;

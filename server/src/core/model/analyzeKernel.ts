@@ -195,6 +195,8 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
 
   const loops = walk.loops.map((l) => {
     const trip = l.entries > 0 && l.tripKnown ? l.iterations / l.entries : null;
+    // Lanes that do the work, never more than run the loop (a sampled count can overshoot).
+    const active = Math.min(l.activeIterations, l.iterations);
     return {
       span: l.span,
       headerEnd: l.headerEnd,
@@ -205,6 +207,13 @@ export function modelKernel(ir: KernelIR, launch: ResolvedLaunch, device: Device
         globalBytes: l.iterations > 0 ? l.globalBytes / l.iterations : 0,
         workgroupBytes: l.iterations > 0 ? l.workgroupBytes / l.iterations : 0,
       },
+      perActiveLane: {
+        flops: active > 0 ? l.flops / active : 0,
+        globalBytes: active > 0 ? l.globalBytes / active : 0,
+        workgroupBytes: active > 0 ? l.workgroupBytes / active : 0,
+      },
+      lanes: l.entries,
+      activeFraction: l.iterations > 0 ? active / l.iterations : 1,
     };
   });
 

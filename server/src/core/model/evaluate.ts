@@ -59,6 +59,12 @@ export interface RecordedLoop {
   flops: number;
   globalBytes: number;
   workgroupBytes: number;
+  /**
+   * The (invocation, iteration) pairs that do the body's work: the most of any FLOP or memory operation directly in
+   * the body (or of an inner loop with work, once per entry). Below `iterations` where lanes drop out (a tree
+   * reduction's `if (lid < stride)`); the per-lane figures divide by it.
+   */
+  activeIterations: number;
 }
 
 type Acc = { value: number; min: number; max: number };
@@ -295,6 +301,10 @@ class Evaluator {
     target.value += w.value * per;
     target.min += w.min * per;
     target.max += w.max * per;
+    const isWork = target === this.totals.flopsF32 || target === this.totals.flopsF16 || target === this.totals.flopsBF16 || target === this.totals.tensorFlops
+      || target === this.totals.globalLoadBytes || target === this.totals.globalStoreBytes || target === this.totals.workgroupLoadBytes || target === this.totals.workgroupStoreBytes;
+    const innermost = this.loopStack[this.loopStack.length - 1];
+    if (isWork && innermost) innermost.activeIterations = Math.max(innermost.activeIterations, w.value);
     for (const l of this.loopStack) {
       if (target === this.totals.flopsF32 || target === this.totals.flopsF16 || target === this.totals.flopsBF16 || target === this.totals.tensorFlops) l.flops += w.value * per;
       else if (target === this.totals.globalLoadBytes || target === this.totals.globalStoreBytes) l.globalBytes += w.value * per;
@@ -394,7 +404,7 @@ class Evaluator {
 
   private loop(n: Extract<IrNode, { k: "loop" }>, ctx: Ctx): void {
     this.where = n.span;
-    const rec: RecordedLoop = { span: n.span, headerEnd: n.headerEnd, tripText: "?", depth: ctx.loops.length, iterations: 0, entries: 0, tripKnown: false, flops: 0, globalBytes: 0, workgroupBytes: 0 };
+    const rec: RecordedLoop = { span: n.span, headerEnd: n.headerEnd, tripText: "?", depth: ctx.loops.length, iterations: 0, entries: 0, tripKnown: false, flops: 0, globalBytes: 0, workgroupBytes: 0, activeIterations: 0 };
     this.loops.push(rec);
     rec.entries = this.weight(ctx).value;
     const counter = n.counter ? this.counterOf(n, n.counter, ctx) : undefined;
@@ -418,6 +428,9 @@ class Evaluator {
     this.loopStack.pop();
     this.unresolved.delete(n.v);
     rec.iterations = this.weight(bodyCtx).value;
+    // An inner loop with work keeps the lanes that enter it busy in the outer loop's iteration.
+    const outer = this.loopStack[this.loopStack.length - 1];
+    if (outer && rec.flops + rec.globalBytes + rec.workgroupBytes > 0) outer.activeIterations = Math.max(outer.activeIterations, rec.entries);
     if (n.earlyExit) this.note("loop trip count", `the loop at offset ${n.span.start} can exit early on data: its count is an upper bound`, n.span);
   }
 

@@ -1,29 +1,73 @@
-// The one-line summary a code lens shows above each modelled kernel.
+// The cost model's code lens above each modelled kernel: a short title (the verdict and the predicted time, so the
+// Run lens beside it stays on screen) and a tooltip with the whole summary.
 import type { DeviceSpec } from "../devices/device";
-import { assumedLensText } from "./assumptionsText";
+import { assumedLensText, assumedOnly } from "./assumptionsText";
 import { totalFlops } from "./flops";
 import { bytes, inWords, ms, percent, si } from "./format";
 import { type LaunchWords, WGSL_WORDS } from "./launchWords";
 import type { KernelModel } from "./types";
 
-/** `≈ 2.1 GFLOP · 24 MB · AI 87 · compute-bound · occupancy 50% (workgroup memory) · ≈ 0.41 ms on RTX 4090` */
+/** The device as a lens names it: `RTX 4090`, not `NVIDIA GeForce RTX 4090`. */
+export function shortDeviceName(device: DeviceSpec): string {
+  return device.name.replace(/^NVIDIA (GeForce )?|^AMD (Radeon )?|^Apple |^Intel (Arc )?/, "");
+}
+
+/**
+ * `$(graph) memory-bound · ≈ 0.017 ms`: what bounds the kernel and its predicted time. Numbers that rest on assumed
+ * launch values start with `$(warning) 2 assumed ·` (the user must see that before the time); counts the model had
+ * to estimate end with `· some counts estimated`. Codicons, not emoji: they render without an emoji font.
+ */
+export function lensTitle(m: KernelModel, words: LaunchWords = WGSL_WORDS): string {
+  if (m.invocations === null) return "$(warning) no estimate";
+  const bound = m.roofline.bound === "unknown" ? "bound ?" : `${inWords(m.roofline.bound, words)}-bound`;
+  const time = m.roofline.predictedMs === null ? "time ?" : `≈ ${ms(m.roofline.predictedMs)}`;
+  const assumed = assumedCount(m);
+  const head = assumed > 0 ? `$(warning) ${assumed} assumed · ` : "$(graph) ";
+  return `${head}${bound} · ${time}${m.unknowns.length > 0 ? " · some counts estimated" : ""}`;
+}
+
+/** The assumed values the tooltip names: the sizes, or the dispatch alone when it is the only one (it follows from them). */
+function assumedCount(m: KernelModel): number {
+  const assumed = assumedOnly(m.assumptions);
+  const sizes = assumed.filter((a) => a.name !== "dispatch").length;
+  return sizes > 0 ? sizes : assumed.length;
+}
+
+/**
+ * The lens's tooltip: the device, the whole one-line summary, what is assumed (and the directive that states it),
+ * what is estimated and why, and what a click does.
+ */
+export function lensTooltip(m: KernelModel, device: DeviceSpec, words: LaunchWords = WGSL_WORDS): string {
+  const lines = [`Cost model on ${device.name} (predicted, not measured):`, summaryLine(m, device, words)];
+  const assumed = assumedLensText(m.assumptions);
+  const them = assumedCount(m) === 1 ? "it" : "them";
+  if (assumed) lines.push(`${assumed[0]!.toUpperCase()}${assumed.slice(1)}: no directive states ${them}, and every number rests on ${them} (hover the kernel for the directives).`);
+  if (m.unknowns.length > 0) {
+    const first = m.unknowns[0]!;
+    lines.push(`Some counts are estimated: ${first.what} ${first.reason}${m.unknowns.length > 1 ? ` (+${m.unknowns.length - 1} more; hover the kernel)` : ""}.`);
+  }
+  lines.push(`Click to open the Kernels panel.`);
+  return lines.join("\n");
+}
+
+/**
+ * The whole summary on one line (the lens's tooltip):
+ * `≈ 2.1 GFLOP · 24 MB · AI 87 · compute-bound · occupancy 50% (workgroup memory) · ≈ 0.41 ms on RTX 4090`.
+ */
 export function summaryLine(m: KernelModel, device: DeviceSpec, words: LaunchWords = WGSL_WORDS): string {
   if (m.invocations === null) {
     const why = m.unknowns[0];
-    return `KernelLens: no estimate: ${why ? `${why.what} ${why.reason}` : "the launch is unknown"}`;
+    return `No estimate: ${why ? `${why.what} ${why.reason}` : "the launch is unknown"}`;
   }
   const flops = totalFlops(m.ops).value;
   const dram = m.traffic.dramRead !== null && m.traffic.dramWritten !== null ? m.traffic.dramRead + m.traffic.dramWritten : null;
   const parts = [
     `≈ ${si(flops, "FLOP")}`,
-    dram === null ? "? B" : bytes(dram),
-    m.roofline.arithmeticIntensity === null ? "AI ?" : `AI ${m.roofline.arithmeticIntensity < 10 ? Number(m.roofline.arithmeticIntensity.toPrecision(2)) : Math.round(m.roofline.arithmeticIntensity)}`,
+    dram === null ? "? B" : `${bytes(dram)} DRAM`,
+    m.roofline.arithmeticIntensity === null ? "AI ?" : `AI ${m.roofline.arithmeticIntensity < 10 ? Number(m.roofline.arithmeticIntensity.toPrecision(2)) : Math.round(m.roofline.arithmeticIntensity)} FLOP/B`,
     m.roofline.bound === "unknown" ? "bound ?" : `${inWords(m.roofline.bound, words)}-bound`,
   ];
   if (m.occupancy) parts.push(`occupancy ${percent(m.occupancy.value)} (${m.occupancy.limitedBy.replace("shared-memory", words.workgroupMemory)})`);
-  parts.push(m.roofline.predictedMs === null ? "time ?" : `≈ ${ms(m.roofline.predictedMs)} on ${device.name.replace(/^NVIDIA (GeForce )?|^AMD (Radeon )?|^Apple |^Intel (Arc )?/, "")}`);
-  const uncertain = m.unknowns.length > 0 ? " · some counts estimated (hover)" : "";
-  // What the numbers rest on comes first: a user reading "≈ 2 ms" must see that N was assumed.
-  const assumed = assumedLensText(m.assumptions);
-  return (assumed ? `${assumed} · ` : "") + parts.join(" · ") + uncertain;
+  parts.push(m.roofline.predictedMs === null ? "time ?" : `≈ ${ms(m.roofline.predictedMs)} on ${shortDeviceName(device)}`);
+  return parts.join(" · ");
 }

@@ -75,7 +75,17 @@ export interface LoopInfo {
   readonly headerEnd: number;
   readonly tripCount: Range | null;
   readonly tripCountText: string;
+  /** Work per iteration averaged over every invocation that runs the loop (those idle in an iteration count as 0). */
   readonly perIteration: { readonly flops: number; readonly globalBytes: number; readonly workgroupBytes: number };
+  /**
+   * Work per iteration of one *active* invocation (lane): one that does the body's work in that iteration. Equal to
+   * `perIteration` unless lanes drop out (a tree reduction's `if (lid < stride)` leaves fewer each step).
+   */
+  readonly perActiveLane: { readonly flops: number; readonly globalBytes: number; readonly workgroupBytes: number };
+  /** Invocations that reach the loop, over the dispatch. */
+  readonly lanes: number;
+  /** The share of (invocation, iteration) pairs that do work, in [0, 1]: 1 when no lane drops out. */
+  readonly activeFraction: number;
 }
 
 /**
