@@ -3,11 +3,14 @@ import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { watchHeaders } from "./headerWatcher";
 import { createLanguageClient, watchServerStatus, watchWorkspaceTrust } from "./languageClient";
+import { ActionLenses } from "./lensOrder";
 import { ServerStatusItem } from "./statusItem";
 
 export class ExtensionContextHolder implements vscode.Disposable {
   readonly output: vscode.LogOutputChannel;
   readonly status: ServerStatusItem;
+  /** Run, Profile and Sweep lenses, registered again after each start so they lead the lens line (lensOrder.ts). */
+  readonly actionLenses = new ActionLenses(vscode.languages);
   private clientValue: LanguageClient | undefined;
   /** Disposables that live as long as one language client. */
   private clientScope: vscode.Disposable[] = [];
@@ -34,6 +37,7 @@ export class ExtensionContextHolder implements vscode.Disposable {
       this.output.error(`language server failed to start: ${(err as Error).stack ?? err}`);
       void vscode.window.showErrorMessage(`KernelLens: the language server failed to start (${(err as Error).message}). See the KernelLens output for details.`);
     }
+    this.actionLenses.register();
   }
 
   async stop(): Promise<void> {
@@ -49,6 +53,7 @@ export class ExtensionContextHolder implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.actionLenses.dispose();
     void this.stop();
     this.status.dispose();
     this.output.dispose();

@@ -1,4 +1,4 @@
-// Tests the pure parts of design-space exploration in the editor: which entry points get a `🔍 Sweep` lens, the
+// Tests the pure parts of design-space exploration in the editor: which entry points get a `$(search) Sweep` lens, the
 // best configuration's words and edits, progress messages, result file names, and one sweep job against a fake
 // engine (cancelling keeps what was measured; errors carry their spans).
 import assert from "node:assert/strict";
@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import { validateSweepResult, type Edit, type SweepResult } from "../../server/src/core/sweep/result";
 import type { Cancellation, GpuHelper } from "../../server/src/gpu/types";
 import type { RunSweep, SweepHooks, SweepOptions, SweepOutcome, SweepProgressEvent, SweepStats } from "../../server/src/sweep/api";
-import { applyBestTitle, bestConfigurationEdits, bestEditsProblem, bestLensTitle, bestParamsLabel } from "../../client/src/sweep/bestConfig";
+import { applyBestTitle, bestConfigurationEdits, bestEditsProblem, bestLensTitle, bestLensTooltip, bestParamsLabel } from "../../client/src/sweep/bestConfig";
 import { computeEntries, findSweepEntries, firstDeclarationOffset, sweepEntriesAt } from "../../client/src/sweep/sweepEntries";
 import { kernelReference, progressMessage, ProgressTracker, resultFileName, runSweepJob, sweepSummary } from "../../client/src/sweep/sweepJob";
 
@@ -154,7 +154,9 @@ describe("the best configuration", () => {
       best: { params: { WG_X: 8, TILE: 16 }, medianMs: 0.4321 },
     });
     assert.equal(bestParamsLabel(r), "TILE=16, WG_X=8");
-    assert.equal(bestLensTitle(r), "✓ best TILE=16, WG_X=8 (0.43 ms)");
+    // Two parameters are too long for the lens line: the tooltip names them.
+    assert.equal(bestLensTitle(r), "$(check) best · 0.43 ms");
+    assert.equal(bestLensTooltip(r, "matmul"), "The fastest correct configuration the last sweep of matmul measured: TILE=16, WG_X=8, median 0.43 ms. Click to write it into the source (the @sweep lines stay).");
     assert.equal(applyBestTitle(r), "Apply best sweep configuration (TILE=16, WG_X=8) — 0.43 ms measured");
     assert.equal(bestLensTitle(result({ best: null })), undefined);
     assert.equal(applyBestTitle(result({ best: null })), undefined);
@@ -173,13 +175,13 @@ describe("the best configuration", () => {
     assert.equal(after.split("\n").length, SAXPY.split("\n").length);
     assert.equal(bestEditsProblem(edits, result(), "saxpy.wgsl"), undefined);
 
-    assert.equal(bestLensTitle(result(), edits), "✓ best WG=64 (0.43 ms)");
+    assert.equal(bestLensTitle(result(), edits), "$(check) best WG=64 · 0.43 ms");
 
     // Applied once, there is nothing left to do, and the action and the lens say so.
     const again = bestConfigurationEdits(after, result());
     assert.deepEqual(again, { kind: "edits", edits: [] });
     assert.match(bestEditsProblem(again, result(), "saxpy.wgsl") ?? "", /already has the best configuration \(WG=64\)/);
-    assert.equal(bestLensTitle(result(), again), "✓ best WG=64 (0.43 ms) · applied");
+    assert.equal(bestLensTitle(result(), again), "$(check) best WG=64 · 0.43 ms · applied");
   });
 
   it("pins a parameter only its sweep line declares with a @let above that line", () => {
@@ -208,7 +210,7 @@ describe("the best configuration", () => {
     const renamed = SAXPY.replace(/\bWG\b/g, "GROUP");
     const edits = bestConfigurationEdits(renamed, result());
     assert.deepEqual(edits, { kind: "missing", missing: ["WG"] });
-    assert.equal(bestLensTitle(result(), edits), "✓ best WG=64 (0.43 ms) · out of date");
+    assert.equal(bestLensTitle(result(), edits), "$(warning) best 0.43 ms · out of date");
     assert.match(bestEditsProblem(edits, result(), "saxpy.wgsl") ?? "", /saxpy\.wgsl changed since the sweep: nothing declares WG any more.*\(WG=64\)/);
     const none = bestConfigurationEdits(SAXPY, result({ best: null }));
     assert.deepEqual(none, { kind: "no-best" });

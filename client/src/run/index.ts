@@ -9,6 +9,7 @@ import { notifyRooflineRunFinished } from "../panels/rooflinePanel";
 import { notifyRunRecorded } from "../panels/profilerView";
 import { DocumentKernelsRequest, type DocumentKernelsResult } from "../../../server/src/protocol";
 import type { ExtensionContextHolder } from "../context";
+import { LENS_POSITION } from "../lensOrder";
 import { adapterLabel, failureDetail, type HistoryRow } from "./format";
 import { GpuService } from "./gpuService";
 import { type ProfileStore, type RunHistoryStore, RunCommands, RunHistoryDocuments, type RunMode } from "./runCommands";
@@ -62,7 +63,7 @@ export function createRunFeature(context: vscode.ExtensionContext, holder: Exten
     lenses,
     commands,
     historyDocuments,
-    vscode.languages.registerCodeLensProvider({ language: "wgsl" }, lenses),
+    holder.actionLenses.add(LENS_POSITION.run, { language: "wgsl" }, lenses),
     vscode.workspace.registerTextDocumentContentProvider(RunHistoryDocuments.scheme, historyDocuments),
   ];
   return {

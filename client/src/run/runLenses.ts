@@ -1,6 +1,9 @@
-// `▶ Run` and `⏱ Profile` code lenses above each compute entry point of a WGSL file; in an untrusted workspace, a lens that explains why running is off.
+// `$(play) Run` and `$(watch) Profile` code lenses above each compute entry point of a WGSL file; in an untrusted
+// workspace, `$(lock) Run: trust workspace`, which explains why running is off. Codicons, not emoji: they render
+// without an emoji font, and the titles stay short so the cost model's lens on the same line does not push them off.
 import * as vscode from "vscode";
 import type { DocumentKernelsResult } from "../../../server/src/protocol";
+import { PROFILE_TITLE, RUN_TITLE, UNTRUSTED_RUN_TITLE } from "../lensTitles";
 
 export interface RunLensDeps {
   /** The server's `kernellens/documentKernels` answer, or undefined while the server is not running. */
@@ -70,8 +73,8 @@ export class RunLensProvider implements vscode.CodeLensProvider, vscode.Disposab
       if (!trusted) {
         lenses.push(
           new vscode.CodeLens(at, {
-            title: "▶ Run (trust this workspace to run kernels)",
-            tooltip: "Running a kernel executes code from this workspace; KernelLens runs kernels only in a trusted workspace.",
+            title: UNTRUSTED_RUN_TITLE,
+            tooltip: "Running a kernel executes code from this workspace; KernelLens runs kernels only in a trusted workspace. Click for why and to manage trust.",
             command: explainTrustCommand,
             arguments: [],
           }),
@@ -80,8 +83,8 @@ export class RunLensProvider implements vscode.CodeLensProvider, vscode.Disposab
       }
       const args = [document.uri, entry.name];
       lenses.push(
-        new vscode.CodeLens(at, { title: "▶ Run", tooltip: `Run ${entry.name} on the GPU and check its outputs`, command: "kernellens.run", arguments: args }),
-        new vscode.CodeLens(at, { title: "⏱ Profile", tooltip: `Time ${entry.name} over many runs`, command: "kernellens.profile", arguments: args }),
+        new vscode.CodeLens(at, { title: RUN_TITLE, tooltip: `Run ${entry.name} on the GPU and check its outputs`, command: "kernellens.run", arguments: args }),
+        new vscode.CodeLens(at, { title: PROFILE_TITLE, tooltip: `Time ${entry.name} over many runs`, command: "kernellens.profile", arguments: args }),
       );
     }
     return lenses;

@@ -13,14 +13,27 @@ export function bestParamsLabel(result: BestOf): string | undefined {
   return result.best ? formatParams(result.best.params, result.space) : undefined;
 }
 
+/** Parameters longer than this stay out of the best lens's title (its tooltip has them): the lens line stays short. */
+const TITLE_PARAMS_MAX = 12;
+
 /**
- * The lens next to `🔍 Sweep`: `✓ best TILE=16, WG_X=8 (0.43 ms)`; with the edits it would make in today's text,
- * `· applied` once the source has those values and `· out of date` when a parameter has nowhere to go any more.
+ * The lens next to `$(search) Sweep`: `$(check) best WG=64 · 0.43 ms` (the parameters only when they are as short as
+ * that; `$(check) best · 0.43 ms` otherwise), with the edits it would make in today's text `· applied` once the source
+ * has those values, and `$(warning) best 0.43 ms · out of date` when a parameter has nowhere to go any more.
  */
 export function bestLensTitle(result: BestOf, edits?: BestEdits): string | undefined {
   if (!result.best) return undefined;
-  const state = edits?.kind === "missing" ? " · out of date" : edits?.kind === "edits" && edits.edits.length === 0 ? " · applied" : "";
-  return `✓ best ${bestParamsLabel(result)} (${formatMs(result.best.medianMs, "short")})${state}`;
+  const time = formatMs(result.best.medianMs, "short");
+  if (edits?.kind === "missing") return `$(warning) best ${time} · out of date`;
+  const params = bestParamsLabel(result) ?? "";
+  const head = params.length <= TITLE_PARAMS_MAX ? `$(check) best ${params} · ${time}` : `$(check) best · ${time}`;
+  return edits?.kind === "edits" && edits.edits.length === 0 ? `${head} · applied` : head;
+}
+
+/** The best lens's tooltip: the whole configuration, how it was measured, what a click does. */
+export function bestLensTooltip(result: BestOf, entry: string): string {
+  if (!result.best) return "";
+  return `The fastest correct configuration the last sweep of ${entry} measured: ${bestParamsLabel(result)}, median ${formatMs(result.best.medianMs, "short")}. Click to write it into the source (the @sweep lines stay).`;
 }
 
 /** The code action: `Apply best sweep configuration (TILE=16, WG_X=8) — 0.43 ms measured`. */

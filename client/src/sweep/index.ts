@@ -7,6 +7,7 @@
 import * as vscode from "vscode";
 import { openSweepCache, sweepCacheDir, runSweep, type SweepCache } from "../../../server/src/engine";
 import type { ExtensionContextHolder } from "../context";
+import { LENS_POSITION } from "../lensOrder";
 import type { RunFeature } from "../run";
 import { ApplyBestActionProvider } from "./applyBest";
 import { SweepCommands } from "./sweepCommands";
@@ -55,7 +56,7 @@ export function createSweepFeature(context: vscode.ExtensionContext, holder: Ext
     results,
     commands,
     lenses,
-    vscode.languages.registerCodeLensProvider({ language: "wgsl" }, lenses),
+    holder.actionLenses.add(LENS_POSITION.sweep, { language: "wgsl" }, lenses),
     vscode.languages.registerCodeActionsProvider({ language: "wgsl" }, new ApplyBestActionProvider(results), ApplyBestActionProvider.metadata),
   ];
   return {

@@ -1,12 +1,14 @@
-// `🔍 Sweep` above each compute entry point with `// @sweep` lines in force, and after a sweep `✓ best TILE=16 (0.43 ms)`
-// beside it, which writes the best configuration into the source.
+// `$(search) Sweep` above each compute entry point with `// @sweep` lines in force, and after a sweep
+// `$(check) best 0.43 ms` beside it (the configuration in its tooltip), which writes the best configuration into the
+// source.
 //
 // Sweeping runs the workspace's kernels (and JavaScript references), so in an untrusted workspace there is no Sweep
 // lens: the Run lens provider already shows the lens that explains why nothing runs there. Applying a result is an
 // ordinary edit and needs no trust.
 import { posix } from "node:path";
 import * as vscode from "vscode";
-import { bestConfigurationEdits, bestEditsProblem, bestLensTitle } from "./bestConfig";
+import { bestConfigurationEdits, bestEditsProblem, bestLensTitle, bestLensTooltip } from "./bestConfig";
+import { SWEEP_TITLE } from "../lensTitles";
 import { findSweepEntries } from "./sweepEntries";
 import type { SweepResultStore } from "./sweepResults";
 
@@ -50,7 +52,7 @@ export class SweepLensProvider implements vscode.CodeLensProvider, vscode.Dispos
         const count = entry.sweepLines.length;
         lenses.push(
           new vscode.CodeLens(at, {
-            title: "🔍 Sweep",
+            title: SWEEP_TITLE,
             tooltip: `Explore ${entry.name}'s design space (${count} @sweep parameter${count === 1 ? "" : "s"}): check each point, rank it by the cost model and time the most promising on the GPU`,
             command: sweepCommand,
             arguments: args,
@@ -66,7 +68,7 @@ export class SweepLensProvider implements vscode.CodeLensProvider, vscode.Dispos
         lenses.push(
           new vscode.CodeLens(at, {
             title,
-            tooltip: problem ?? `The fastest correct configuration the last sweep of ${entry.name} measured: click to write it into the source (the @sweep lines stay)`,
+            tooltip: problem ?? bestLensTooltip(result, entry.name),
             command: applyBestSweepCommand,
             arguments: args,
           }),
