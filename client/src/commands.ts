@@ -57,7 +57,7 @@ export const run: CommandFactory = (ctx) => (uri, entry) => ctx.run.commands.run
 export const profile: CommandFactory = (ctx) => (uri, entry) => ctx.run.commands.run("profile", uri, entry);
 export const calibrate: CommandFactory = (ctx) => () => ctx.run.commands.calibrate();
 export const showRunHistory: CommandFactory = (ctx) => () => ctx.run.commands.showHistory(ctx.run.historyDocuments);
-/** Behind the lens an untrusted workspace shows instead of ▶ Run. */
+/** Behind the lens an untrusted workspace shows instead of Run and Profile. */
 export const explainRunTrust: CommandFactory = () => () => explainTrust();
 /** Behind the GPU status item before the helper has started: starts it and shows what it found. */
 export const detectGpu: CommandFactory = (ctx) => async () => {

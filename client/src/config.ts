@@ -86,7 +86,7 @@ export class KernelLensConfig {
   get runRepeat(): number {
     return this.whole("run.repeat", 5, 1);
   }
-  /** Whether ▶ Run also runs the kernel once with every storage and workgroup array index checked (never ⏱ Profile). */
+  /** Whether Run also runs the kernel once with every storage and workgroup array index checked (never Profile). */
   get runBoundsCheck(): boolean {
     return this.c.get<boolean>("run.boundsCheck", true) !== false;
   }

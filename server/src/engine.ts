@@ -112,15 +112,15 @@ export {
 
 // --- Sweep results and directives (the analysis core, read-only here) ---
 export {
-  // Sweep result store (the `✓ best` lens, Apply Best), Design-space panel: reads a `*.sweep.json` result file.
+  // Sweep result store (the best-configuration lens, Apply Best), Design-space panel: reads a `*.sweep.json` result file.
   parseSweepResult,
   // Design-space panel: the source text of one timed variant.
   variantSource,
-  // `✓ best` lens, Apply Best: a configuration as `NAME=value, ...`.
+  // Best-configuration lens, Apply Best: a configuration as `NAME=value, ...`.
   formatParams,
   // Apply Best: writes the best configuration into the kernel, keeping its `@sweep` lines.
   substituteParameters,
-  // `🔍 Sweep` lens: the text with its comments blanked, to find the entry points.
+  // Sweep lens: the text with its comments blanked, to find the entry points.
   maskComments,
   // Sweep, Sweep result store, Apply Best, Design-space panel: a sweep's result.
   type SweepResult,
@@ -130,17 +130,17 @@ export {
   type ParameterKind,
 } from "./core/sweep/result";
 export {
-  // `🔍 Sweep` lens: the `// @...` directives of a kernel file, parsed as the engine parses them.
+  // Sweep lens: the `// @...` directives of a kernel file, parsed as the engine parses them.
   parseDirectives,
-  // `🔍 Sweep` lens: one directive.
+  // Sweep lens: one directive.
   type Directive,
 } from "./core/directives/directives";
 export {
-  // `🔍 Sweep` lens: the directives that apply to one entry point.
+  // Sweep lens: the directives that apply to one entry point.
   directivesFor,
-  // `🔍 Sweep` lens: where the code after a directive starts.
+  // Sweep lens: where the code after a directive starts.
   nextCodeOffset,
-  // `🔍 Sweep` lens: which `@sweep` lines are in force for which entry point (the engine's placement rule).
+  // Sweep lens: which `@sweep` lines are in force for which entry point (the engine's placement rule).
   scopeDirectives,
 } from "./core/directives/launch";
 export {

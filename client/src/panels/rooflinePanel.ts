@@ -38,7 +38,7 @@ interface PanelContext {
 }
 
 /**
- * The arguments the `📈 Roofline` code lens passes: `[uri, entry]`, the URI as the server wrote it (a string) or a
+ * The arguments the Roofline code lens passes: `[uri, entry]`, the URI as the server wrote it (a string) or a
  * `vscode.Uri` when another command forwards it. Anything else is ignored: the command then opens on the active file.
  */
 export function parseShowArgs(args: readonly unknown[]): { uri: vscode.Uri | undefined; entry: string | undefined } {

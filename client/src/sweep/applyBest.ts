@@ -1,5 +1,5 @@
 // "Apply best sweep configuration": a code action on an entry point (or its `@sweep` lines) that writes the last
-// sweep's fastest correct point into the source, and the command behind the `✓ best …` lens that does the same.
+// sweep's fastest correct point into the source, and the command behind the best-configuration lens that does the same.
 //
 // The edit is computed from the document's current text, so it lands on today's lines; when a parameter no longer
 // has anywhere to go (renamed or deleted since the sweep) nothing is edited and the action says why.
@@ -73,7 +73,7 @@ async function target(results: SweepResultStore, uriArg: unknown, entryArg: unkn
     if (result) withResults.push({ entry, result });
   }
   if (withResults.length === 0) {
-    void vscode.window.showInformationMessage(`KernelLens: ${fileName(doc)} has no sweep result${names.length === 1 ? ` for ${names[0]}` : ""} yet: run 🔍 Sweep first.`);
+    void vscode.window.showInformationMessage(`KernelLens: ${fileName(doc)} has no sweep result${names.length === 1 ? ` for ${names[0]}` : ""} yet: run Sweep (the lens above the kernel) first.`);
     return undefined;
   }
   if (withResults.length === 1) return { document: doc, ...withResults[0]! };

@@ -1,4 +1,4 @@
-// Wires design-space exploration into the editor: the `🔍 Sweep` and `✓ best` lenses, the sweep command, the
+// Wires design-space exploration into the editor: the Sweep and best-configuration lenses, the sweep command, the
 // "apply best sweep configuration" code action, and clearing the measurement cache.
 //
 // This is the one file that names the concrete sweep engine and cache (runSweep, openSweepCache, from the engine

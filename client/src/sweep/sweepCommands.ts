@@ -1,4 +1,4 @@
-// `kernellens.sweep` (the `🔍 Sweep` lens) and `kernellens.clearSweepCache`: from a click to a result file in the
+// `kernellens.sweep` (the Sweep lens) and `kernellens.clearSweepCache`: from a click to a result file in the
 // Design-space view, with cancellable progress ("timing 3/12: TILE=16, ...").
 //
 // A sweep runs the editor's text (saved or not; nothing is saved), refuses in an untrusted workspace, and keeps what
@@ -159,7 +159,7 @@ export class SweepCommands implements vscode.Disposable {
       log.error(`sweep of ${entry}: could not write ${resultUri.fsPath}: ${String(err)}`);
       void vscode.window.showErrorMessage(`KernelLens: the sweep of ${entry} finished, but its result could not be written to ${resultUri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
     }
-    // The Design-space view beside the kernel, so the editor (and its ✓ best lens) stays in view.
+    // The Design-space view beside the kernel, so the editor (and its best-configuration lens) stays in view.
     if (written) await vscode.commands.executeCommand(showDesignSpaceCommand, written, { beside: true });
 
     const apply = "Apply Best";

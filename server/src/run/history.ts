@@ -21,7 +21,7 @@ export interface HistoryRecord {
   readonly timestamp: string;
   /** The kernel file, relative to the history's folder with `/` separators (absolute when outside it). */
   readonly file: string;
-  /** `run` (the ▶ lens, the CLI) or `profile` (⏱, more repeats). */
+  /** `run` (the Run lens, the CLI) or `profile` (the Profile lens, more repeats). */
   readonly mode?: "run" | "profile";
   /** First 12 hex digits of the SHA-256 of the kernel source, to tell runs of different code apart. */
   readonly sourceHash?: string;

@@ -1,5 +1,5 @@
 // The contract of a design-space sweep run end to end (space, feasibility, model-guided search on the local GPU,
-// result cache), shared by the CLI (`kernellens sweep`), the editor (the 🔍 Sweep code lens) and the tests.
+// result cache), shared by the CLI (`kernellens sweep`), the editor (the Sweep code lens) and the tests.
 import type { CoreDiagnostic } from "../core/diagnostic";
 import type { DeviceSpec } from "../core/devices/device";
 import type { SweepResult } from "../core/sweep/result";

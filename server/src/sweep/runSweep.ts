@@ -3,7 +3,7 @@
 // core/sweep/search.ts, or exhaustively), each measurement checked against the file's references so a wrong variant
 // is infeasible rather than fast, measurements served from and stored in the cache.
 //
-// Shared by `kernellens sweep` and the editor's 🔍 Sweep lens; it prints nothing and reports through hooks.
+// Shared by `kernellens sweep` and the editor's Sweep lens; it prints nothing and reports through hooks.
 import { dirname, resolve } from "node:path";
 import { analyzeSource, type SourceAnalysis } from "../core/analysis/sourceAnalysis";
 import type { DeviceSpec } from "../core/devices/device";
