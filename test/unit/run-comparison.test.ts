@@ -16,7 +16,7 @@ const lavapipeDevice = { id: measuredDeviceId(lavapipeKey), name: "llvmpipe (mea
 
 describe("which prediction a measurement is compared with", () => {
   it("the measured device id is the adapter key's, the same in the core and the profile store", () => {
-    assert.equal(measuredDeviceId(lavapipeKey), "measured-vulkan-mesa-llvmpipe");
+    assert.match(measuredDeviceId(lavapipeKey), /^measured-vulkan-mesa-llvmpipe-[0-9a-f]{6}$/);
     assert.equal(profilesMeasuredId(lavapipeKey), measuredDeviceId(lavapipeKey));
   });
 
@@ -25,6 +25,9 @@ describe("which prediction a measurement is compared with", () => {
     assert.equal(isMeasuringAdaptersDevice(rtx4090.id, lavapipeKey), false);
     assert.equal(isMeasuringAdaptersDevice(lavapipeDevice.id, "vulkan:nvidia:4090"), false, "another adapter's calibration");
     assert.equal(isMeasuringAdaptersDevice(lavapipeDevice.id, undefined), false, "no adapter reported");
+    // A record written before ids were shortened names the calibration by the whole key: still this adapter's.
+    assert.equal(isMeasuringAdaptersDevice("measured-vulkan-mesa-llvmpipe", lavapipeKey), true);
+    assert.equal(isComparable({ deviceId: "measured-vulkan-mesa-llvmpipe" }, lavapipeKey), true);
     const own = comparePrediction(1.5, 2, lavapipeDevice, lavapipeKey);
     assert.deepEqual(own, { ms: 1.5, deviceId: lavapipeDevice.id, errorPct: -25, comparable: true });
   });

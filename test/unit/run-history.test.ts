@@ -165,7 +165,8 @@ describe("calibration profiles", () => {
   it("turns a profile into a measured device: measured peaks, estimated rest, every figure with its source", () => {
     const p = profile("vulkan/mesa/software/llvmpipe", "2025-03-01T10:00:00.000Z");
     const d = profileToDevice(p, { cpuCores: 2 });
-    assert.equal(d.id, "measured-vulkan-mesa-software-llvmpipe");
+    assert.match(d.id, /^measured-llvmpipe-[0-9a-f]{6}$/);
+    assert.deepEqual(d.formerIds, ["measured-vulkan-mesa-software-llvmpipe", "vulkan-mesa-software-llvmpipe"], "the id older versions gave it");
     assert.equal(d.vendor, "measured");
     assert.equal(d.segment, "measured");
     assert.match(d.name, /llvmpipe .*\(measured\)/);
@@ -185,6 +186,10 @@ describe("calibration profiles", () => {
     for (const [field, source] of Object.entries(d.sources)) assert.match(source, /^(measured by kernellens calibrate on |estimate: |adapter limit: )/, field);
     // Found by id, short id and name like a datasheet device.
     assert.equal(lookupDevice(d.id, [d]).device?.id, d.id);
+    assert.equal(lookupDevice(d.id.slice("measured-".length), [d]).device?.id, d.id);
+    assert.equal(lookupDevice("llvmpipe", [d]).device?.id, d.id);
+    // And by the ids older versions gave it, with or without `measured-`.
+    assert.equal(lookupDevice("measured-vulkan-mesa-software-llvmpipe", [d]).device?.id, d.id);
     assert.equal(lookupDevice("vulkan-mesa-software-llvmpipe", [d]).device?.id, d.id);
     // The model predicts on it: saxpy moves 12 MiB at 2.4 GB/s, about 5.2 ms plus the dispatch.
     const saxpy = readFileSync(join(__dirname, "..", "..", "examples", "saxpy.wgsl"), "utf8");

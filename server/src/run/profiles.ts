@@ -12,6 +12,7 @@ import type { DeviceSpec } from "../core/devices/device";
 import { BYTES_IN_FLIGHT_PER_WARP, MEMORY_LATENCY_S, WARPS_FOR_FULL_COMPUTE } from "../core/model/roofline";
 import type { CalibrationProfile } from "../gpu/types";
 import { measuredDeviceId } from "../core/run/comparison";
+import { legacyMeasuredDeviceId } from "../core/run/measuredDeviceId";
 import { readCappedText } from "./readCapped";
 
 /** `KERNELLENS_PROFILE_DIR`, else `$XDG_CACHE_HOME/kernellens/profiles`, else `~/.cache/kernellens/profiles`. */
@@ -164,6 +165,9 @@ export function profileToDevice(profile: CalibrationProfile, hints: DeviceHints 
 
   return {
     id: measuredDeviceId(a.key),
+    // The long id older versions gave it (the whole adapter key), with and without its `measured-` prefix (which the
+    // lookup let people leave out): settings, scripts and history may still name it.
+    formerIds: [legacyMeasuredDeviceId(a.key), legacyMeasuredDeviceId(a.key).slice("measured-".length)],
     name: `${label} (measured)`,
     vendor: "measured",
     architecture: a.architecture || (a.software ? "software" : "unknown"),
@@ -202,7 +206,17 @@ export function profileToDevice(profile: CalibrationProfile, hints: DeviceHints 
   };
 }
 
-/** Every saved profile as a device, for `--device` lookups and device lists. */
+/**
+ * Every saved profile as a device, for `--device` lookups and device lists: one device per id, the newest
+ * calibration. Two profiles share an id when the same hardware was calibrated under two drivers (the id leaves the
+ * driver out); the newer one answers for both, and the older one's former id leads to it too.
+ */
 export function measuredDevices(dir: string = profileDir(), hints: DeviceHints = {}): DeviceSpec[] {
-  return loadProfiles(dir).map((p) => profileToDevice(p, hints));
+  const byId = new Map<string, DeviceSpec>();
+  for (const device of loadProfiles(dir).map((p) => profileToDevice(p, hints))) {
+    const newer = byId.get(device.id);
+    if (!newer) byId.set(device.id, device);
+    else byId.set(device.id, { ...newer, formerIds: [...(newer.formerIds ?? []), ...(device.formerIds ?? [])] });
+  }
+  return [...byId.values()];
 }

@@ -46,7 +46,7 @@ function shortId(id: string): string {
 
 /**
  * Finds a device by id or name. Rules, first match wins; measured profiles come before datasheet devices in each:
- * 1. the exact id;
+ * 1. the exact id, or an id the device had before (`formerIds`: a measured device's long id from older versions);
  * 2. the id, ignoring case;
  * 3. the id without its vendor prefix (`rtx-4090`, `mi300x`, `m1`), ignoring case;
  * 4. the display name, ignoring case, spaces and punctuation (`NVIDIA GeForce RTX 4090`);
@@ -62,7 +62,7 @@ export function lookupDevice(id: string, measured: readonly DeviceSpec[] = []): 
   const found = (device: DeviceSpec, match: DeviceMatch): DeviceLookup => ({ device, match, candidates: [] });
   if (norm === "") return { device: undefined, match: "none", candidates: [] };
 
-  const exact = all.find((d) => d.id === query);
+  const exact = all.find((d) => d.id === query) ?? all.find((d) => d.formerIds?.includes(query));
   if (exact) return found(exact, "exact");
   const ci = all.find((d) => d.id.toLowerCase() === lower);
   if (ci) return found(ci, "case-insensitive");

@@ -9,6 +9,8 @@ export type DeviceVendor = "nvidia" | "amd" | "apple" | "intel" | "measured";
 export interface DeviceSpec {
   /** Stable id used by `--device` and the setting, e.g. `nvidia-h100-sxm`, `amd-mi300x`, `apple-m3-max`. */
   readonly id: string;
+  /** Ids this device was known by before (a measured device's id before ids were shortened): still found by lookups. */
+  readonly formerIds?: readonly string[];
   /** Display name, e.g. `NVIDIA H100 SXM5 80GB`. */
   readonly name: string;
   readonly vendor: DeviceVendor;

@@ -6,10 +6,10 @@
 // when it was made for the measuring adapter's calibration profile (a `measured` device whose id is the adapter
 // key's); otherwise the prediction is shown as what it is, with a note, and no error or ratio.
 
-/** The device id of a measured profile: `measured-` and the adapter key in lower case, dashes between words. */
-export function measuredDeviceId(key: string): string {
-  return `measured-${key.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "adapter"}`;
-}
+import { isMeasuredDeviceOf, measuredDeviceId } from "./measuredDeviceId";
+
+// The device id of a measured profile, short and stable (measuredDeviceId.ts), kept importable from here.
+export { measuredDeviceId };
 
 /** What a run's outcome says about the model's prediction. */
 export interface PredictionComparison {
@@ -29,7 +29,8 @@ export interface PredictionComparison {
 
 /** Whether a prediction for `deviceId` may be compared with a measurement on the adapter with key `adapterKey`. */
 export function isMeasuringAdaptersDevice(deviceId: string, adapterKey: string | undefined): boolean {
-  return adapterKey !== undefined && adapterKey !== "" && deviceId === measuredDeviceId(adapterKey);
+  // A record written before ids were shortened names the calibration by its old id: still the same adapter's.
+  return adapterKey !== undefined && adapterKey !== "" && isMeasuredDeviceOf(deviceId, adapterKey);
 }
 
 /**
