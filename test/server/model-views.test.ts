@@ -43,20 +43,26 @@ for (const device of ["nvidia-rtx-4090", "amd-mi300x"]) {
       assert.deepEqual(all.filter((l) => l.command?.command === "kernellens.showRoofline").map((l) => l.command?.title), ["$(graph-line) Roofline"]);
     });
 
-    it("hovers the entry point with the full breakdown", async () => {
+    it("hovers the entry point with the verdict first, then the full breakdown", async () => {
       const h = hoverText((await server.connection.sendRequest("textDocument/hover", { textDocument: { uri }, position: at("fn transpose_naive", 4) })) as Hover);
-      for (const row of ["Dispatch", "Compulsory traffic", "L2 traffic", "DRAM traffic", "Occupancy", "Predicted time"]) assert.match(h, new RegExp(row));
+      const [head, bound, occupancy, top] = h.split("\n\n");
+      assert.match(head!, /^\*\*@compute entry point `transpose_naive`\*\* · workgroup size 16 × 16 × 1 · 3 bindings$/);
+      assert.match(bound!, new RegExp(`^\\*\\*(Memory|Latency)-bound\\*\\* .*· \\*\\*≈ [\\d.]+ (µs|ms)\\*\\* on .*${device === "amd-mi300x" ? "MI300X" : "RTX 4090"}, estimated`));
+      assert.match(occupancy!, /^Occupancy \*\*\d+%\*\*, limited by /);
+      assert.match(top!, /^Top finding \(warning, `uncoalesced-access`\): uncoalesced store of 'dst'/);
+      for (const row of ["Dispatch", "Compulsory traffic", "L2 traffic", "DRAM traffic", "Occupancy", "Predicted time"]) assert.match(h, new RegExp(`\\| ${row}`));
+      assert.ok(h.indexOf("| Quantity | Value |") > h.indexOf(top!));
       assert.match(h, /modelled, not measured/);
     });
 
     it("hovers an access with its stride and efficiency", async () => {
       const store = hoverText((await server.connection.sendRequest("textDocument/hover", { textDocument: { uri }, position: at("dst[", 1) })) as Hover);
       assert.match(store, /store of `dst`/);
-      assert.match(store, /1024 element\(s\) apart: strided/);
+      assert.match(store, /Adjacent invocations are 1024 elements apart: strided\./);
       const load = hoverText((await server.connection.sendRequest("textDocument/hover", { textDocument: { uri }, position: at("src[", 1) })) as Hover);
       // A 16-wide workgroup puts 16 lanes per row: a 32-lane NVIDIA warp spans 2 rows (4 full 32-byte sectors,
       // coalesced); a 64-lane CDNA wave spans 4 rows of 64 bytes in 128-byte lines, so only half of each line is used.
-      assert.match(load, device === "amd-mi300x" ? /1 element\(s\) apart: strided.*50% of the fetched bytes/ : /1 element\(s\) apart: coalesced/);
+      assert.match(load, device === "amd-mi300x" ? /1 element apart: strided.*50% of the fetched bytes/ : /1 element apart: coalesced/);
     });
 
     it("reports the uncoalesced store as a finding at the access", async () => {
@@ -141,7 +147,9 @@ describe("quantized kernels in the editor", { timeout: 60000 }, () => {
       assert.match(binding, /line \d+: mask 0xF/);
       const entry = hoverText((await server.connection.sendRequest("textDocument/hover", { textDocument: { uri: qUri }, position: pos("fn ", 4) })) as Hover);
       assert.match(entry, /Quantization what-if/);
-      assert.match(entry, /\| q4_0 \| 4\.5 \|/);
+      assert.match(entry, /^- q4_0: 4\.5 bits\/weight, DRAM /m);
+      // The int4 weights' directive, quoted as written.
+      assert.match(binding, /stated by \/\/ @quant w: int4 group=128/);
     } finally {
       await server.stop();
     }

@@ -183,8 +183,13 @@ describe("quantWhatIf", () => {
     assert.equal(by("int4"), by("mxfp4"));
     assert.equal(by("int4"), model.roofline.predictedMs);
     const md = quantWhatIfMarkdown(w);
-    assert.match(md, /\| format \| bits\/weight \| DRAM \| predicted \| vs fp16 \|/);
-    assert.match(md, /\| q4_0 \| 4\.5 \|/);
+    // A list that fits a hover, not a five-column table; DRAM figures in one unit, times in one unit.
+    assert.doesNotMatch(md, /\|/);
+    const items = md.split("\n").filter((l) => l.startsWith("- "));
+    assert.equal(items.length, w.rows.length);
+    assert.match(md, /^- q4_0: 4\.5 bits\/weight, DRAM [\d.]+ MB, ≈ [\d.]+ µs, [\d.]+× fp16's speed$/m);
+    assert.equal(new Set(items.map((l) => /DRAM [\d.]+ (\S+),/.exec(l)![1])).size, 1);
+    assert.equal(new Set(items.map((l) => /≈ [\d.]+ (\S+),/.exec(l)![1])).size, 1);
     assert.equal(quantWhatIfMarkdown(null), "");
   });
   it("is null for a kernel that is not memory-bound or has no quantized weights", () => {

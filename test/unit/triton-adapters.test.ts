@@ -135,22 +135,29 @@ describe("a Triton kernel with several configurations in the editor", () => {
     assert.deepEqual(lenses.map((l) => l.command!.command).sort(), [PICK_TRITON_CONFIG_COMMAND, "kernellens.showRoofline", "kernellens.tritonDesignSpace"].sort());
   });
 
-  it("has a hover on the kernel's name comparing every configuration side by side, the best first", async () => {
+  it("has a hover on the kernel's name: the best configuration's verdict, then every configuration listed, the best first", async () => {
     const a = await analyse(fixture("matmul-autotuned.py"));
     const doc = TextDocument.create("file:///x/matmul-autotuned.py", "python", 1, a.source.text);
     const k = a.source.kernels[0]!;
     const hover = tritonHover(doc, a, doc.positionAt(k.nameSpan.start + 2));
     const md = (hover!.contents as { value: string }).value;
     assert.match(md, /`@triton\.jit` kernel `matmul_kernel`\*\* · 3 configurations from `@triton\.autotune`/);
-    const table = md.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| Config") && l.includes("BLOCK_SIZE_M"));
-    assert.equal(table.length, 3);
-    assert.match(table[0]!, /^\| \*\*best\*\* /);
-    const ms = table.map((l) => Number(/≈ ([\d.]+) ms/.exec(l)![1]));
+    // A list, one item per configuration, not a table of eight columns (a hover is narrow): no table wider than two.
+    for (const row of md.split("\n").filter((l) => l.startsWith("|"))) assert.ok(row.split(/(?<!\\)\|/).length - 2 <= 2, row);
+    const items = md.split("\n").filter((l) => l.startsWith("- ") && l.includes("BLOCK_SIZE_M"));
+    assert.equal(items.length, 3);
+    assert.match(items[0]!, /^- \*\*best\*\* /);
+    // Every time in the list in one unit.
+    assert.equal(new Set(items.map((l) => /≈ [\d.]+ (\S+),/.exec(l)![1])).size, 1);
+    const ms = items.map((l) => Number(/≈ ([\d.]+) /.exec(l)![1]));
     assert.deepEqual(ms, [...ms].sort((x, y) => x - y));
-    // Resources say where they come from; the FLOPs column is the hand-derived 2 x 4096^3 (derivations.md).
-    for (const l of table) {
-      assert.match(l, /\d+% \(estimated\) \| [\d.]+ kB \(estimated\) \| \d+ \(estimated\) \| 137 GFLOP \|/);
+    // Resources say where they come from; the FLOPs are the hand-derived 2 x 4096^3 (derivations.md).
+    for (const l of items) {
+      assert.match(l, /occupancy \d+% \(estimated\), shared memory [\d.]+ kB \(estimated\), registers \d+ \(estimated\), 137 GFLOP, DRAM /);
     }
+    // The verdict (the best configuration's) comes before the list.
+    assert.match(md.split("\n\n")[1]!, /^\*\*(Compute|Memory)-bound\*\* .*· \*\*≈ [\d.]+ (ms|µs)\*\* on NVIDIA H100[^,]*, estimated/);
+    assert.ok(md.indexOf("Occupancy **") < md.indexOf("- **best**"));
     assert.match(md, /\*\*Best configuration\*\* `BLOCK_SIZE_M=/);
     assert.match(md, /Cost model\*\* on NVIDIA H100/);
     assert.doesNotMatch(md, /workgroup/i);
@@ -168,9 +175,9 @@ describe("a Triton kernel with several configurations in the editor", () => {
     assert.deepEqual(rows.map((r) => r.fits), [true, true, false]);
     assert.doesNotMatch(lens.command!.title, /BLOCK_SIZE_K=64/);
     const md = (tritonHover(doc, a, doc.positionAt(big.nameSpan.start + 2))!.contents as { value: string }).value;
-    const lines = md.split("\n").filter((l) => l.includes("`BLOCK_SIZE_M="));
-    assert.match(lines[2]!, /BLOCK_SIZE_K=64 .*\| does not fit \(≈ [\d.]+ ms\) \|/);
-    assert.match(lines[0]!, /^\| \*\*best\*\* /);
+    const lines = md.split("\n").filter((l) => l.startsWith("- ") && l.includes("`BLOCK_SIZE_M="));
+    assert.match(lines[2]!, /BLOCK_SIZE_K=64 [^`]*`: does not fit \(≈ [\d.]+ ms\),/);
+    assert.match(lines[0]!, /^- \*\*best\*\* /);
   });
 
   it("lists each kernel function in the outline with its configurations as children", async () => {

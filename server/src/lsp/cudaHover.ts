@@ -1,5 +1,5 @@
-// Hover in a CUDA file: a kernel's name shows its launch and the cost model's breakdown (one section per analysed
-// instantiation or launch), an access shows how a warp touches memory through it. Everything else is left to the
+// Hover in a CUDA file: a kernel's name shows its launch, the cost model's verdict and its breakdown (one section per
+// analysed instantiation or launch), an access shows how a warp touches memory through it. Everything else is left to the
 // C++ extension's hover, which VS Code shows beside this one.
 import { type Hover, MarkupKind, type Position } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
@@ -7,7 +7,8 @@ import type { CudaFileAnalysis } from "../analysisService";
 import { spanToRange } from "./convert";
 import { launchText } from "./cudaLaunchText";
 import { fromIncludedFile, modelledCuda } from "./modelledSource";
-import { accessHover, kernelBreakdown } from "./modelViews";
+import { kernelModelHover } from "./kernelHover";
+import { accessHover } from "./modelViews";
 
 export function cudaHover(doc: TextDocument, analysis: CudaFileAnalysis, position: Position): Hover | null {
   const offset = doc.offsetAt(position);
@@ -18,8 +19,8 @@ export function cudaHover(doc: TextDocument, analysis: CudaFileAnalysis, positio
     const lineOf = (at: number): number => doc.positionAt(at).line;
     const sections = kernels.map((k) => {
       const head = `**\`__global__\` kernel \`${k.name}\`** · ${launchText(k, lineOf)}`;
-      const breakdown = kernelBreakdown(modelled, k.name);
-      return breakdown ? `${head}\n\n${breakdown}` : head;
+      const model = kernelModelHover(modelled, k.name);
+      return model ? `${head}\n\n${model}` : head;
     });
     return { contents: { kind: MarkupKind.Markdown, value: sections.join("\n\n---\n\n") }, range: spanToRange(doc, kernels[0].nameSpan) };
   }

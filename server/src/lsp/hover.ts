@@ -11,6 +11,8 @@ import type { Resolution, WgslSymbol } from "../core/wgsl/resolve";
 import { sizeOf, alignOf, typeToString } from "../core/wgsl/types";
 import { spanToRange } from "./convert";
 import { toOriginalSpan } from "../core/preprocess/originalSpan";
+import { boundResources } from "../core/analysis/kernels";
+import { kernelVerdict } from "./kernelHover";
 import { accessHover, kernelBreakdown } from "./modelViews";
 import { modelledWgsl } from "./modelledSource";
 import { analysedOffset, locationOf, wordAt } from "./positions";
@@ -77,7 +79,11 @@ function directiveHover(source: SourceAnalysis, offset: number): { md: string; s
   if (!d) return undefined;
   const info = directiveKeywords[d.kind];
   if (offset >= d.keywordSpan.start && offset <= d.keywordSpan.end) {
-    return { md: `${fence(info.syntax)}\n\n${info.doc}`, span: d.keywordSpan };
+    // The keyword as the user wrote it (`@grid` is `@dispatch`'s other name): the syntax is quoted in their words.
+    const written = source.text.slice(d.keywordSpan.start, d.keywordSpan.end);
+    const syntax = /^@\w+$/.test(written) ? info.syntax.replace(`@${d.kind}`, written) : info.syntax;
+    const alias = written !== `@${d.kind}` && /^@\w+$/.test(written) ? `\n\n\`${written}\` is another name for \`@${d.kind}\`.` : "";
+    return { md: `${fence(syntax)}\n\n${info.doc}${alias}`, span: d.keywordSpan };
   }
   // A name inside a directive: show the value it has for this file's launch.
   const word = wordAt(source.text, offset);
@@ -104,14 +110,20 @@ export function hover(doc: TextDocument, source: SourceAnalysis, position: Posit
   };
   if (symbol) {
     const modelled = modelledWgsl(source);
-    const parts = [fence(describeSymbol(source, resolution, symbol))];
+    const signature = fence(describeSymbol(source, resolution, symbol));
+    const parts: string[] = [];
     const kernel = source.kernels.find((k) => k.name === symbol.name && symbol.kind === "function");
     if (kernel) {
+      // An entry point: one line naming it, the model's verdict, then the signature and the breakdown behind it.
       const size = kernel.workgroupSize.value ? kernel.workgroupSize.value.join(" × ") : kernel.workgroupSize.text ?? "—";
-      parts.push(`**@${kernel.stage} entry point** · workgroup size ${size} · ${kernel.bindings.length} binding(s)`);
+      const bindings = boundResources(kernel.bindings).length;
+      parts.push(`**@${kernel.stage} entry point \`${kernel.name}\`** · workgroup size ${size} · ${bindings} binding${bindings === 1 ? "" : "s"}`);
+      const verdict = kernelVerdict(modelled, kernel.name);
+      if (verdict) parts.push(verdict, "---");
+      parts.push(signature);
       const breakdown = kernelBreakdown(modelled, kernel.name);
       if (breakdown) parts.push(breakdown);
-    }
+    } else parts.push(signature);
     // A quantized binding: what was inferred, and from which lines.
     if (symbol.kind === "var") {
       for (const m of source.models.values()) {

@@ -1,18 +1,19 @@
 // The editor's views of a Triton file: one kernel function is analysed once per configuration (autotune configs,
 // launches, directives), so its lens names the best predicted configuration and opens a picker of them all, its hover
-// compares the configurations side by side, and its outline entry lists them. Loop hints and access hovers are the
-// shared ones (modelViews.ts over modelledTriton).
+// gives the best one's verdict and lists the configurations, and its outline entry lists them. Loop hints and access
+// hovers are the shared ones (modelViews.ts over modelledTriton).
 import type { TritonConfigRow } from "../protocol";
 import { type CodeLens, type DocumentSymbol, type Hover, MarkupKind, type Position, SymbolKind } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { TritonFileAnalysis } from "../analysisService";
 import { assumedLensText } from "../core/model/assumptionsText";
 import { totalFlops } from "../core/model/flops";
-import { bytes, ms, si, TRITON_WORDS } from "../core/model/format";
+import { bytes, durations, ms, si, TRITON_WORDS } from "../core/model/format";
 import type { KernelAnalysis } from "../core/model/analyzeKernel";
 import type { TritonKernelSummary } from "../core/triton/types";
 import { spanToRange } from "./convert";
 import { modelledTriton } from "./modelledSource";
+import { kernelVerdict } from "./kernelHover";
 import { accessHover, codeLenses, kernelBreakdown } from "./modelViews";
 
 /** The client command a multi-configuration lens runs: a quick pick of the configurations (client/src/tritonConfigs.ts). */
@@ -107,15 +108,22 @@ export function distinguishingText(k: TritonKernelSummary, all: readonly TritonK
   return [...parts, `w${k.config.numWarps}`, `s${k.config.numStages}`].join(" ");
 }
 
-/** A markdown table of the configurations, the best first. */
-export function configTableMarkdown(rows: readonly TritonConfigRow[]): string {
-  const esc = (s: string): string => s.replace(/\|/g, "\\|");
-  const lines = [
-    "| Config | Time | Bound | Occupancy | Shared memory | Registers | FLOPs | DRAM |",
-    "|---|---|---|---|---|---|---|---|",
-    ...rows.map((r, i) => `| ${i === 0 && r.predictedMs !== null && r.fits ? "**best** " : ""}\`${esc(r.configText)}\` | ${r.predictedMs === null ? "?" : r.fits ? `≈ ${timeText(r)}` : `does not fit (≈ ${timeText(r)})`} | ${r.bound} | ${r.occupancy} | ${r.sharedMemory} | ${r.registers} | ${r.flops} | ${r.dramBytes} |`),
-  ];
-  return lines.join("\n");
+/**
+ * The configurations as a list, the best first, one item each that wraps in a narrow hover (a table of eight columns
+ * does not fit one): the values that tell it from the others, then its predicted time (one unit for all), bound,
+ * occupancy, shared memory and registers (each marked exact or estimated), FLOPs and DRAM bytes.
+ */
+export function configListMarkdown(rows: readonly TritonConfigRow[], kernels: readonly TritonKernelSummary[]): string {
+  const times = durations(rows.map((r) => r.predictedMs ?? 0));
+  return rows
+    .map((r, i) => {
+      const k = kernels.find((x) => x.name === r.name);
+      const label = k && kernels.length > 1 ? distinguishingText(k, kernels) : r.configText;
+      const time = r.predictedMs === null ? "no estimate" : r.fits ? `≈ ${times[i]}` : `does not fit (≈ ${times[i]})`;
+      const best = i === 0 && r.predictedMs !== null && r.fits ? "**best** " : "";
+      return `- ${best}\`${label}\`: ${time}, ${r.bound === "?" ? "bound unknown" : `${r.bound}-bound`}, occupancy ${r.occupancy}, shared memory ${r.sharedMemory}, registers ${r.registers}, ${r.flops}, DRAM ${r.dramBytes}`;
+    })
+    .join("\n");
 }
 
 const CONFIG_SOURCE: Record<TritonKernelSummary["config"]["source"], string> = {
@@ -138,7 +146,9 @@ export function tritonHover(doc: TextDocument, analysis: TritonFileAnalysis, pos
     const device = modelled.device;
     const sources = [...new Set(kernels.map((k) => CONFIG_SOURCE[k.config.source]))].join(", ");
     const head = `**\`@triton.jit\` kernel \`${fn}\`** · ${kernels.length} configuration${kernels.length === 1 ? "" : "s"} from ${sources}${device ? ` · modelled on ${device.name}, not measured` : ""}`;
-    const parts = [head, configTableMarkdown(rows)];
+    // The verdict is the best configuration's; the list compares them all.
+    const verdict = kernelVerdict(modelled, best.name);
+    const parts = [head, ...(verdict ? [verdict, "---"] : []), configListMarkdown(rows, kernels)];
     const assumed = rows.find((r) => r.assumed)?.assumed;
     if (assumed) parts.push(`Launch sizes ${assumed} (no launch in the file gives them).`);
     parts.push(`Shared memory and registers: ${best.resources.detail} (${best.resources.source}).`);

@@ -19,11 +19,19 @@ function workgroupSizeCell(kernel: KernelInfo): Child {
   return h("span", { class: "muted" }, none);
 }
 
+/**
+ * The kernel's bindings in the API's sense: resources the launch must supply (@group/@binding resources, pointer
+ * arguments). Workgroup (`__shared__`) arrays are listed with them but are no binding.
+ */
+export function boundCount(kernel: KernelInfo): number {
+  return kernel.bindings.filter((b) => b.addressSpace !== "workgroup" && b.addressSpace !== "shared").length;
+}
+
 /** What a screen reader says for a row: everything the row shows, in words. */
 export function kernelRowLabel(kernel: KernelInfo): string {
   const size = workgroupSizeLabel(kernel);
   const sizeText = size === null ? "no workgroup size" : `workgroup size ${size.replaceAll("×", " by ")}`;
-  return `${kernel.name}, ${kernel.stage} entry point, ${sizeText}, ${plural(kernel.bindings.length, "binding")}`;
+  return `${kernel.name}, ${kernel.stage} entry point, ${sizeText}, ${plural(boundCount(kernel), "binding")}`;
 }
 
 export const kernelColumns: readonly TableColumn<KernelInfo>[] = [
@@ -50,8 +58,8 @@ export const kernelColumns: readonly TableColumn<KernelInfo>[] = [
   {
     id: "bindings",
     label: "Bindings",
-    cell: (k) => k.bindings.length,
-    sortKey: (k) => k.bindings.length,
+    cell: boundCount,
+    sortKey: boundCount,
     numeric: true,
   },
 ];

@@ -38,6 +38,14 @@ export interface KernelSummary {
   readonly bindings: readonly BindingSummary[];
 }
 
+/**
+ * The entry point's bindings in WebGPU's sense: the @group/@binding resources a pipeline layout must supply. Workgroup
+ * arrays are listed among a kernel's resources (they take workgroup memory) but are no binding.
+ */
+export function boundResources(bindings: readonly BindingSummary[]): BindingSummary[] {
+  return bindings.filter((b) => b.addressSpace !== "workgroup");
+}
+
 export function attr(attrs: readonly Attribute[], name: string): Attribute | undefined {
   return attrs.find((a) => a.name.name === name);
 }

@@ -14,6 +14,7 @@ import { resolveModule } from "../wgsl/resolve";
 import { findKernels } from "./kernels";
 import { checkDirectivesAgainstModule } from "./directiveChecks";
 import type { KernelAnalysis } from "../model/analyzeKernel";
+import { oncePerAccess } from "../quant/findings";
 import { analyzeKernel, quantAccessFindingsOf, quantFindingsOf, quantizationOf } from "./kernelAnalysis";
 import type { AnalyzeOptions, PreparedSource, SourceAnalysis } from "./sourceTypes";
 
@@ -59,8 +60,10 @@ export function analyzePrepared(prepared: PreparedSource): SourceAnalysis {
         // Quantized bindings: their format, bits per weight and group size, and where dequantization happens.
         const quantization = quantizationOf(withoutModels, k);
         const quantDiagnostics = [...quantFindingsOf(withoutModels, k.name, analysis.model), ...quantAccessFindingsOf(withoutModels, k.name, analysis.model)];
-        models.set(k.name, { ...analysis, quantization, diagnostics: [...analysis.diagnostics, ...quantDiagnostics] });
-        for (const d of [...analysis.diagnostics, ...quantDiagnostics]) findings.push({ kernel: k.name, diagnostic: d });
+        // One access, one finding: a quantization finding replaces the generic uncoalesced-access at its access.
+        const kernelDiagnostics = oncePerAccess([...analysis.diagnostics, ...quantDiagnostics]);
+        models.set(k.name, { ...analysis, quantization, diagnostics: kernelDiagnostics });
+        for (const d of kernelDiagnostics) findings.push({ kernel: k.name, diagnostic: d });
       } catch (err) {
         // The model must not take the editor down with it; a failure is reported where the kernel is.
         diagnostics.push({ severity: "info", code: "model-failed", message: `the cost model failed on '${k.name}' (please report it): ${(err as Error).message}`, span: k.nameSpan, source: "kernellens" });

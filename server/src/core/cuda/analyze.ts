@@ -18,7 +18,7 @@ import type { KernelModel } from "../model/types";
 import type { AnalyzeOptions } from "../analysis/sourceTypes";
 import type { IncludeResolution, PreprocessResult } from "../preprocess/preprocess";
 import { toOriginalSpan } from "../preprocess/originalSpan";
-import { quantAccessFindings, quantFindings } from "../quant/findings";
+import { oncePerAccess, quantAccessFindings, quantFindings } from "../quant/findings";
 import type { Span } from "../span";
 import { siteKey, siteOf, templateArgText } from "./launches";
 import { Interp, type LaunchRecord, type LowerContext, type TemplateArg } from "./lower";
@@ -484,7 +484,8 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
           const { result, quant } = slot ? slot.model(launchKey(launch, `${modelSig}\u0000${JSON.stringify(exact ?? null, withPositions)}`), run) : run();
           modelMs += now() - tm;
           // WebGPU's default limits are no CUDA kernel's concern; CUDA's own are checked below.
-          const kernelDiagnostics: CoreDiagnostic[] = [...result.findings, ...quant]
+          // One access, one finding: a quantization finding replaces the generic uncoalesced-access at its access.
+          const kernelDiagnostics: CoreDiagnostic[] = oncePerAccess([...result.findings, ...quant])
             .filter((f) => f.code !== "webgpu-limits")
             .map((f) => ({ severity: f.severity, code: f.code, message: cudaWords(f.message), span: original(f.span), source: "kernellens" as const }));
           kernelDiagnostics.push(...cudaLimits(name, launch, ir, original(entry ? entry.rec.span : fn.nameSpan)));

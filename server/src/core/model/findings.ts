@@ -62,7 +62,7 @@ export function findings(ctx: FindingContext): Finding[] {
         severity: "warning",
         span: a.span,
         message:
-          `uncoalesced ${a.kind} of '${a.binding}': adjacent invocations are ${a.strideElements} elements apart, so a warp touches ` +
+          `uncoalesced ${a.kind} of '${a.binding}': ${a.strideElements === 0 ? "adjacent invocations share addresses, but the groups that share one lie far apart" : `adjacent invocations are ${a.strideElements} elements apart`}, so a warp touches ` +
           `${a.transactionsPerWarp} ${device.memoryTransactionBytes}-byte transactions for ${useful} useful bytes (${pct(a.coalescingEfficiency)} efficiency); ` +
           `this access moves ${mb(a.l2Bytes ?? 0)}. Let local_invocation_id.x index the contiguous dimension, or stage the tile through workgroup memory.`,
       });
@@ -186,12 +186,23 @@ export function findings(ctx: FindingContext): Finding[] {
 
   const r = model.roofline;
   if (r.bound === "memory" && r.arithmeticIntensity !== null && r.arithmeticIntensity < r.ridge / 10 && model.traffic.dramRead !== null) {
+    const o = model.ops;
+    const flops = o.flopsF32.value + o.flopsF16.value + o.flopsBF16.value + o.tensorFlops.value;
+    const moved = model.traffic.dramRead + (model.traffic.dramWritten ?? 0);
+    // A kernel that only moves data (a transpose, a copy) has no FLOP rate to raise: its measure is bandwidth.
+    const rate = predictedMs !== null && predictedMs > 0 ? moved / (predictedMs / 1000) : null;
+    const gb = (x: number): string => `${Math.round(x / 1e9).toLocaleString("en-US")} GB/s`;
     out.push({
       code: "low-arithmetic-intensity",
       // Most element-wise kernels are like this by nature: shown as a hint, not in the problems list.
       severity: "hint",
       span: ctx.entrySpan,
-      message: `memory-bound: ${r.arithmeticIntensity.toFixed(2)} FLOP/byte against a ridge of ${r.ridge.toFixed(1)} on ${device.name}, so at most ${r.attainableGflops?.toFixed(0)} GFLOP/s. Fuse it with the kernels around it, or reuse each loaded value for more arithmetic.`,
+      message:
+        flops === 0
+          ? `memory-bound with no floating-point work: the kernel moves ${mb(moved)} to and from DRAM, so its time is bytes over bandwidth` +
+            `${rate !== null ? ` (${gb(rate)} predicted, ${pct(rate / device.dramBandwidthBytesPerSec)} of the ${gb(device.dramBandwidthBytesPerSec)} of ${device.name})` : ""}. ` +
+            `Move fewer bytes (narrower element types, fuse it with the kernels around it) and keep every access coalesced so each fetched sector is used.`
+          : `memory-bound: ${r.arithmeticIntensity.toFixed(2)} FLOP/byte against a ridge of ${r.ridge.toFixed(1)} on ${device.name}, so at most ${r.attainableGflops?.toFixed(0)} GFLOP/s. Fuse it with the kernels around it, or reuse each loaded value for more arithmetic.`,
     });
   }
 

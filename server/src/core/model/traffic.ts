@@ -181,6 +181,9 @@ export function analyzeAccess(a: RecordedAccess, walk: WalkResult, workgroupSize
     // sharing an address (a broadcast) waste nothing, lanes scattered a row apart waste most of each sector.
     efficiency = Math.min(1, Math.ceil((bytes.size * a.bytes) / sector) / transactions);
     if (bytes.size === 1) pattern = "broadcast";
+    // Adjacent lanes at one address share it, and the warp touches no more transactions than the same lanes reading
+    // contiguous words would (a 16-wide row of a 2-D workgroup reading a[row * k + i]): a broadcast, no waste.
+    else if (stride === 0 && transactions <= Math.ceil((live.length * a.bytes) / sector)) pattern = "broadcast";
     else if (efficiency >= 0.99) pattern = "coalesced";
     else pattern = "strided";
     if (live.length < width / 2) note = `only ${live.length} of ${width} lanes reach this access in any sampled warp (divergence, not coalescing)`;

@@ -152,6 +152,19 @@ export function quantAccessFindings(ir: KernelIR, model: KernelModel | null): Fi
   return out;
 }
 
+/** Quantization findings that say, of a packed-weight or scale access, what `uncoalesced-access` says of it, with the fix that fits. */
+const SAYS_UNCOALESCED = new Set(["packed-narrow-read", "scale-uncoalesced"]);
+
+/**
+ * A kernel's findings (the model's and the quantization ones) with each access's problem said once: the generic
+ * `uncoalesced-access` is dropped where `packed-narrow-read` or `scale-uncoalesced` names the same access. Spans must
+ * be in one text.
+ */
+export function oncePerAccess<T extends { readonly code: string; readonly span: Span }>(findings: readonly T[]): T[] {
+  const specific = new Set(findings.filter((f) => SAYS_UNCOALESCED.has(f.code)).map((f) => spanKey(f.span)));
+  return findings.filter((f) => f.code !== "uncoalesced-access" || !specific.has(spanKey(f.span)));
+}
+
 function fp16Accumulation(facts: QuantFacts, fn: number, model: KernelModel | null, push: Push): void {
   if (!model) return;
   for (const p of facts.halfAccumulations) {

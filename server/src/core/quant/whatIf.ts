@@ -4,6 +4,7 @@
 // whole transactions, over all global loads) and rescaled by bitsWithScale / current bits; the other bindings, the
 // compute time and the efficiencies (latency hiding, wave utilisation) stay as the model has them.
 import type { DeviceSpec } from "../devices/device";
+import { durations, siAll } from "../model/format";
 import type { AccessInfo, KernelModel } from "../model/types";
 import { findQuantFormat } from "./formats";
 import type { QuantBinding } from "./binding";
@@ -109,13 +110,15 @@ export function quantWhatIf(model: KernelModel, quant: readonly QuantBinding[], 
   };
 }
 
-const mb = (b: number): string => `${(b / 1e6).toFixed(b >= 1e8 ? 0 : 2)} MB`;
-const msText = (v: number): string => (v >= 1 ? `${v.toFixed(2)} ms` : `${(v * 1e3).toFixed(1)} µs`);
-
-/** A small markdown section for the entry-point hover: one row per format. */
+/**
+ * The what-if as a list, one format per item (a five-column table does not fit a hover), every DRAM figure in one unit
+ * and every time in one unit.
+ */
 export function quantWhatIfMarkdown(w: QuantWhatIf | null): string {
   if (!w) return "";
-  const head = `**Quantization what-if** for '${w.binding}' (now ${w.currentFormat}, ${w.currentBits} bits/weight, ≈ ${Math.round(w.weightShare * 100)}% of the read traffic) on ${w.device}, modelled`;
-  const rows = w.rows.map((r) => `| ${r.current ? `**${r.format}** (current)` : r.format} | ${Number(r.bits.toFixed(3))} | ${mb(r.dramBytes)} | ${msText(r.predictedMs)} | ${r.speedupVsFp16.toFixed(2)}× |`);
-  return [head, "", "| format | bits/weight | DRAM | predicted | vs fp16 |", "|---|---|---|---|---|", ...rows].join("\n");
+  const head = `**Quantization what-if** for '${w.binding}' (now ${w.currentFormat}, ${w.currentBits} bits/weight, ≈ ${Math.round(w.weightShare * 100)}% of the read traffic) on ${w.device}, estimated (modelled):`;
+  const dram = siAll(w.rows.map((r) => r.dramBytes), "B");
+  const times = durations(w.rows.map((r) => r.predictedMs));
+  const rows = w.rows.map((r, i) => `- ${r.current ? `**${r.format}** (current)` : r.format}: ${Number(r.bits.toFixed(3))} bits/weight, DRAM ${dram[i]}, ≈ ${times[i]}, ${r.speedupVsFp16.toFixed(2)}× fp16's speed`);
+  return [head, ...rows].join("\n");
 }

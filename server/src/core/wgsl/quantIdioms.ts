@@ -601,7 +601,8 @@ export function recognizeQuantization(source: QuantSource, kernelName: string): 
       format: d.format.name,
       bitsPerElement: statedBits(known, inferred, group, scaleBitsOf(inferred?.scaleBinding)),
       groupSize: group,
-      inferredFrom: [{ reason: `stated by // @quant ${d.name.name}: ${d.format.name}`, span: d.span }, ...(inferred?.inferredFrom ?? [])],
+      // Quoted as the user wrote it: `// @quantize w: q4_0` is not `// @quant`.
+      inferredFrom: [{ reason: `stated by // @${d.kind} ${d.name.name}: ${d.format.name}${[...d.options].map(([k, v]) => ` ${k}=${v}`).join("")}`, span: d.span }, ...(inferred?.inferredFrom ?? [])],
       ...(inferred?.scaleBinding ? { scaleBinding: inferred.scaleBinding } : {}),
     };
     if (Number.isNaN(stated.bitsPerElement)) continue; // an unknown format with no evidence: no guess
