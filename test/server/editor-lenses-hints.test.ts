@@ -14,9 +14,9 @@ const PLAIN = /^[\x20-\x7E≈·×µ]*$/u;
 
 const files = (dir: string, ext: string): string[] => readdirSync(join(repoRoot, dir)).filter((f) => f.endsWith(ext)).map((f) => join(repoRoot, dir, f));
 const documents: { file: string; languageId: string }[] = [
-  ...[...files("examples", ".wgsl"), ...files("examples/quant", ".wgsl")].map((file) => ({ file, languageId: "wgsl" })),
-  ...files("test/fixtures/cuda", ".cu").map((file) => ({ file, languageId: "cuda-cpp" })),
-  ...files("test/fixtures/triton", ".py").map((file) => ({ file, languageId: "python" })),
+  ...[...files("examples", ".wgsl"), ...files("examples/quant", ".wgsl"), ...files("examples/preprocessor", ".wgsl")].map((file) => ({ file, languageId: "wgsl" })),
+  ...[...files("examples/cuda", ".cu"), ...files("test/fixtures/cuda", ".cu")].map((file) => ({ file, languageId: "cuda-cpp" })),
+  ...[...files("examples/triton", ".py"), ...files("test/fixtures/triton", ".py")].map((file) => ({ file, languageId: "python" })),
 ];
 
 /** A loop header: WGSL's `for`/`while`/`loop`, C++'s `for`/`while`/`do`, Python's `for`/`while`. */

@@ -11,7 +11,7 @@ import { ActionLenses, LENS_POSITION, type LensRegistry } from "../../client/src
 import { PROFILE_TITLE, RUN_TITLE, SWEEP_TITLE, UNTRUSTED_RUN_TITLE } from "../../client/src/lensTitles";
 import { analyzeSource } from "../../server/src/core/analysis/sourceAnalysis";
 import { DEFAULT_DEVICE_ID, findDevice } from "../../server/src/core/devices/database";
-import { lensTitle, lensTooltip } from "../../server/src/core/model/lensLine";
+import { lensTime, lensTitle, lensTooltip } from "../../server/src/core/model/lensLine";
 import type { KernelModel } from "../../server/src/core/model/types";
 import { findRepoRoot } from "../support/repoRoot";
 
@@ -33,9 +33,9 @@ function models(file: string): Map<string, KernelModel> {
 }
 
 describe("the cost model's lens", () => {
-  it("reads `$(graph) memory-bound · ≈ 0.017 ms` for saxpy; the whole summary is in its tooltip", () => {
+  it("reads `$(graph) memory-bound · ≈ 17 µs` for saxpy; the whole summary is in its tooltip", () => {
     const m = models("saxpy.wgsl").get("saxpy")!;
-    assert.match(lensTitle(m), /^\$\(graph\) memory-bound · ≈ [\d.]+ (ms|µs)$/);
+    assert.match(lensTitle(m), /^\$\(graph\) memory-bound · ≈ [\d.]+ µs$/);
     const tip = lensTooltip(m, device);
     // By hand (the example's header): 2,097,152 FLOPs and 12,582,912 bytes.
     assert.match(tip, /^Cost model on NVIDIA GeForce RTX 4090 \(predicted, not measured\):$/m);
@@ -56,6 +56,10 @@ describe("the cost model's lens", () => {
         assert.ok(columns(title) <= 45 + (m.unknowns.length > 0 ? 24 : 0) + (m.assumptions.some((a) => a.source === "assumed") ? 14 : 0), `${file}:${name}: '${title}'`);
       }
     }
+  });
+
+  it("tells the time in the unit that fits it, never in exponent notation", () => {
+    assert.deepEqual([0.017, 0.009, 0.00045, 2.63, 270.4, 1234].map(lensTime), ["17 µs", "9 µs", "0.45 µs", "2.6 ms", "270 ms", "1.2 s"]);
   });
 
   it("starts with how many launch values were assumed, and names them in the tooltip", () => {
@@ -137,7 +141,7 @@ describe("the lens line", () => {
     assert.deepEqual(line.slice(0, 4), [RUN_TITLE, PROFILE_TITLE, SWEEP_TITLE, "$(check) best WG=64 · 0.43 ms"]);
     const text = lineOf(line);
     assert.ok(text.startsWith("## Run | ## Profile | ## Sweep | ## best WG=64 · 0.43 ms | ## memory-bound · ≈ "), text);
-    // The actions take 56 columns, with the verdict and the time 88, all of it 101 (it was about 150, Run at 115).
+    // The actions take 56 columns, with the verdict and the time 85, all of it 98 (it was about 150, Run at 115).
     assert.ok(lineOf(line.slice(0, 4)).length <= 60, text);
     assert.ok(lineOf(line.slice(0, 5)).length <= 90, text);
     assert.ok(text.length <= 105, text);

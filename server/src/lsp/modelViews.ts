@@ -11,7 +11,7 @@ import { spanToRange } from "./convert";
 import type { ModelledSource } from "./modelledSource";
 
 /**
- * Above each modelled kernel, the cost model's lens (`$(graph) memory-bound · ≈ 0.017 ms`, the whole summary in its
+ * Above each modelled kernel, the cost model's lens (`$(graph) memory-bound · ≈ 17 µs`, the whole summary in its
  * tooltip; it opens the Kernels panel) and a Roofline lens. Both are short: the client's Run, Profile and Sweep lenses
  * share the line.
  */

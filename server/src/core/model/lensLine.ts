@@ -3,9 +3,15 @@
 import type { DeviceSpec } from "../devices/device";
 import { assumedLensText, assumedOnly } from "./assumptionsText";
 import { totalFlops } from "./flops";
-import { bytes, inWords, ms, percent, si } from "./format";
+import { bytes, inWords, percent, si } from "./format";
 import { type LaunchWords, WGSL_WORDS } from "./launchWords";
 import type { KernelModel } from "./types";
+
+/** A predicted time in the unit that fits it, two figures: `17 µs`, `2.6 ms`, `270 ms`, `1.2 s` (never `2.7e+2 ms`). */
+export function lensTime(ms: number): string {
+  const [v, unit] = ms >= 1000 ? [ms / 1000, "s"] : ms >= 1 ? [ms, "ms"] : [ms * 1000, "µs"];
+  return `${v >= 100 ? Math.round(v) : Number(v.toPrecision(2))} ${unit}`;
+}
 
 /** The device as a lens names it: `RTX 4090`, not `NVIDIA GeForce RTX 4090`. */
 export function shortDeviceName(device: DeviceSpec): string {
@@ -13,14 +19,14 @@ export function shortDeviceName(device: DeviceSpec): string {
 }
 
 /**
- * `$(graph) memory-bound · ≈ 0.017 ms`: what bounds the kernel and its predicted time. Numbers that rest on assumed
+ * `$(graph) memory-bound · ≈ 17 µs`: what bounds the kernel and its predicted time. Numbers that rest on assumed
  * launch values start with `$(warning) 2 assumed ·` (the user must see that before the time); counts the model had
  * to estimate end with `· some counts estimated`. Codicons, not emoji: they render without an emoji font.
  */
 export function lensTitle(m: KernelModel, words: LaunchWords = WGSL_WORDS): string {
   if (m.invocations === null) return "$(warning) no estimate";
   const bound = m.roofline.bound === "unknown" ? "bound ?" : `${inWords(m.roofline.bound, words)}-bound`;
-  const time = m.roofline.predictedMs === null ? "time ?" : `≈ ${ms(m.roofline.predictedMs)}`;
+  const time = m.roofline.predictedMs === null ? "time ?" : `≈ ${lensTime(m.roofline.predictedMs)}`;
   const assumed = assumedCount(m);
   const head = assumed > 0 ? `$(warning) ${assumed} assumed · ` : "$(graph) ";
   return `${head}${bound} · ${time}${m.unknowns.length > 0 ? " · some counts estimated" : ""}`;
@@ -68,6 +74,6 @@ export function summaryLine(m: KernelModel, device: DeviceSpec, words: LaunchWor
     m.roofline.bound === "unknown" ? "bound ?" : `${inWords(m.roofline.bound, words)}-bound`,
   ];
   if (m.occupancy) parts.push(`occupancy ${percent(m.occupancy.value)} (${m.occupancy.limitedBy.replace("shared-memory", words.workgroupMemory)})`);
-  parts.push(m.roofline.predictedMs === null ? "time ?" : `≈ ${ms(m.roofline.predictedMs)} on ${shortDeviceName(device)}`);
+  parts.push(m.roofline.predictedMs === null ? "time ?" : `≈ ${lensTime(m.roofline.predictedMs)} on ${shortDeviceName(device)}`);
   return parts.join(" · ");
 }
