@@ -97,7 +97,10 @@ function devices(args: CliArgs): number {
     return 0;
   }
   const tf = (x: number): string => (x / 1e12).toFixed(1);
-  const lines = list.map((d) => `${d.id.padEnd(28)} ${d.name.padEnd(36)} ${String(d.smCount).padStart(4)} SM  ${tf(d.peakFlops.f32).padStart(6)} TFLOP/s f32  ${(d.dramBandwidthBytesPerSec / 1e9).toFixed(0).padStart(5)} GB/s  L2 ${(d.l2Bytes / 2 ** 20).toFixed(0)} MiB`);
+  // Columns as wide as their longest entry: a measured device's id and name are longer than the datasheet's.
+  const idWidth = Math.max(28, ...list.map((d) => d.id.length));
+  const nameWidth = Math.max(36, ...list.map((d) => d.name.length));
+  const lines = list.map((d) => `${d.id.padEnd(idWidth)} ${d.name.padEnd(nameWidth)} ${String(d.smCount).padStart(4)} SM  ${tf(d.peakFlops.f32).padStart(6)} TFLOP/s f32  ${(d.dramBandwidthBytesPerSec / 1e9).toFixed(0).padStart(5)} GB/s  L2 ${(d.l2Bytes / 2 ** 20).toFixed(0)} MiB`);
   process.stdout.write(`${lines.join("\n")}\n${list.length} devices; the default is ${DEFAULT_DEVICE_ID}. Sources: kernellens devices --json\n`);
   return 0;
 }
