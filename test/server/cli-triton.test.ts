@@ -63,7 +63,7 @@ describe("kernellens on Triton files", { timeout: 240_000 }, () => {
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.split("\n").filter((l) => l.includes(": matmul_kernel ["));
     assert.equal(lines.length, 3, run.stdout);
-    for (const l of lines) assert.match(l, /^test\/fixtures\/triton\/matmul-autotuned\.py:\d+:\d+: matmul_kernel \[BLOCK_SIZE_M=\d+ .*\]: ≈ [\d.]+ ms \(modelled\) · .*-bound · occupancy \d+% \(estimated\) · \d+ B shared memory \(estimated\)/);
+    for (const l of lines) assert.match(l, /^test\/fixtures\/triton\/matmul-autotuned\.py:\d+:\d+: matmul_kernel \[BLOCK_SIZE_M=\d+ .*\]: ≈ [\d.]+ (ms|µs) \(modelled\) · .*-bound · occupancy \d+% \(estimated\) · \d+ B shared memory \(estimated\)/);
   });
 
   it("report: one row per configuration, Triton's words, no runs, the resources' origin", () => {

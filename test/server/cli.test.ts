@@ -47,6 +47,15 @@ describe("kernellens analyze", { timeout: 120000 }, () => {
     for (const d of obj.diagnostics) assert.deepEqual(Object.keys(d).sort(), ["code", "message", "range", "severity", "source"]);
   });
 
+  it("prints each kernel's verdict on its own line, marked modelled, and names the device in the summary", () => {
+    const r = kernellens("analyze", "examples/saxpy.wgsl", "examples/matmul-tiled.wgsl");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^examples\/saxpy\.wgsl:\d+:\d+: saxpy: ≈ [\d.]+ (ms|µs) \(modelled\) · memory-bound · occupancy \d+% \(estimated\)$/m);
+    // The tiled matmul stages tiles in workgroup memory: its size is said in WGSL's words.
+    assert.match(r.stdout, /^examples\/matmul-tiled\.wgsl:\d+:\d+: matmul_tiled: ≈ [\d.]+ (ms|µs) \(modelled\) · .*-bound · occupancy \d+% \(estimated\) · 2048 B workgroup memory \(estimated\)$/m);
+    assert.match(r.stdout, /^2 file\(s\): 0 error\(s\), 0 warning\(s\); times modelled for NVIDIA GeForce RTX 4090$/m);
+  });
+
   it("prints one JSON line per file for several files", () => {
     const r = kernellens("analyze", "examples/saxpy.wgsl", bad, "--json");
     const lines = r.stdout.trim().split("\n");

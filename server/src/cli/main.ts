@@ -43,26 +43,35 @@ function formatHuman(results: readonly AnalyzeFileJson[]): string {
       lines.push(`${r.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} [${d.code}] ${d.message}`);
     }
     for (const k of r.kernels) {
-      // A Triton configuration's prediction: the file has no other summary on the terminal (one line per config).
-      if (r.language === "triton") lines.push(`${r.file}:${k.range.start.line + 1}:${k.range.start.character + 1}: ${k.name}: ${tritonLine(k)}`);
+      // Each kernel's (each Triton configuration's) verdict on one line, where its definition is: the numbers a user
+      // runs analyze for, marked as the model's; --json has the rest.
+      lines.push(`${r.file}:${k.range.start.line + 1}:${k.range.start.character + 1}: ${k.name}: ${kernelLine(k, r.language)}`);
       if (k.sass) lines.push(`${r.file}:${k.range.start.line + 1}:${k.range.start.character + 1}: ${k.name}: ${k.sass.instructions} SASS instructions (${k.sass.arch}, exact, from the cubin)`);
     }
   }
   const errors = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === "error").length, 0);
   const warnings = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === "warning").length, 0);
-  lines.push(`${results.length} file(s): ${errors} error(s), ${warnings} warning(s)`);
+  const device = results[0]?.device.name;
+  lines.push(`${results.length} file(s): ${errors} error(s), ${warnings} warning(s)${device && results.some((r) => r.kernels.length > 0) ? `; times modelled for ${device}` : ""}`);
   return lines.join("\n");
 }
 
 /** `≈ 0.41 ms (modelled) · compute-bound · occupancy 50% (estimated) · 48 kB shared memory (estimated)` */
-function tritonLine(k: AnalyzeFileJson["kernels"][number]): string {
-  const parts = [k.roofline.predictedMs === null ? "no estimate" : `≈ ${k.roofline.predictedMs.toPrecision(2)} ms (modelled)`];
-  if (k.roofline.bound !== "unknown") parts.push(`${k.roofline.bound === "workgroup-memory" ? "shared-memory" : k.roofline.bound}-bound`);
+function kernelLine(k: AnalyzeFileJson["kernels"][number], language: AnalyzeFileJson["language"]): string {
+  const parts = [k.roofline.predictedMs === null ? "no estimate" : `≈ ${formatMs(k.roofline.predictedMs)} (modelled)`];
+  if (k.roofline.bound !== "unknown") parts.push(`${k.roofline.bound === "workgroup-memory" ? (language === "wgsl" ? "workgroup-memory" : "shared-memory") : k.roofline.bound}-bound`);
   const how = k.resources.exact ? "exact" : "estimated";
   if (k.occupancy) parts.push(`occupancy ${Math.round(k.occupancy.value * 100)}% (${how})`);
-  if (k.resources.sharedMemoryBytes !== null) parts.push(`${k.resources.sharedMemoryBytes} B shared memory (${how})`);
+  const shared = k.resources.sharedMemoryBytes;
+  // Triton always stages through shared memory, so its size is always worth a word; elsewhere only when used.
+  if (shared !== null && (language === "triton" || shared > 0)) parts.push(`${shared} B ${language === "wgsl" ? "workgroup" : "shared"} memory (${how})`);
   if (k.assumedFields.length > 0) parts.push(`assumed ${k.assumptions.filter((a) => a.source === "assumed").map((a) => a.name).join(", ")}`);
   return parts.join(" · ");
+}
+
+/** Milliseconds with two significant digits, in µs below 0.1 ms: `0.41 ms`, `17 µs`. */
+function formatMs(ms: number): string {
+  return ms < 0.1 ? `${Number((ms * 1000).toPrecision(2))} µs` : `${Number(ms.toPrecision(2))} ms`;
 }
 
 /** Saved calibration profiles as devices; unreadable profile folders count as none. */
