@@ -1,4 +1,5 @@
-// Tests the Profiler view page in real headless Chromium under the panels' strict CSP: rows, sort, filter, reveal, compare, export, live runs, state, themes.
+// Tests the Profiler view page in real headless Chromium under the panels' strict CSP: rows, sort, filter, reveal, compare, export, live runs, state,
+// the layout at side-bar and wide widths, columns (resize, hide, order), readable rows for runs that did not finish, the editor tab, themes.
 //
 // The page is the real bundle from dist/webview inside the real template rendered by renderWebviewHtml, served from
 // a local HTTP server whose origin plays `webview.cspSource`; a stand-in for acquireVsCodeApi records what the page
@@ -11,6 +12,7 @@ import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { csvColumns, historyCsv, historyJson, rowFromRecord } from "../../client/src/panels/profilerRows";
+import type { HistoryRecord } from "../../server/src/run/history";
 import type { ProfilerRow } from "../../webview/src/profiler/protocol";
 import { formatMs, formatNumber } from "../../server/src/core/format";
 import { formatSignedPercent } from "../../webview/src/shared/format";
@@ -21,6 +23,7 @@ import {
   historyFixture,
   historyMessage,
   historyRecords,
+  lavapipe,
   root,
   roofs,
   startProfilerServer,
@@ -41,10 +44,23 @@ let server: Server;
 let origin: string;
 const contexts: BrowserContext[] = [];
 
-async function openPage(saved?: unknown, viewport = { width: 1000, height: 640 }): Promise<OpenedPage> {
-  const o = await openWebviewPage(browser, origin, "profiler.html", { saved, viewport, timezoneId: "UTC", prepare: (page) => applyTheme(page, "dark") });
+async function openPage(saved?: unknown, viewport = { width: 1000, height: 640 }, theme: ThemeKind = "dark"): Promise<OpenedPage> {
+  const o = await openWebviewPage(browser, origin, "profiler.html", { saved, viewport, timezoneId: "UTC", prepare: (page) => applyTheme(page, theme) });
   contexts.push(o.context);
   return o;
+}
+
+/** The page as the editor tab has it: every column the person chose, scrolling sideways, Kernel kept in view. */
+async function openWide(saved?: unknown, viewport = { width: 1000, height: 640 }): Promise<OpenedPage> {
+  const o = await openPage(saved, viewport);
+  await send(o.page, { type: "surface", surface: "editor" });
+  await o.page.waitForFunction(() => document.body.classList.contains("surface-editor"));
+  return o;
+}
+
+/** Ids of the grid's data columns, left to right (the pick box left out). */
+async function shownColumns(page: Page): Promise<string[]> {
+  return page.$$eval("thead th[data-column]", (ths) => ths.map((th) => (th as HTMLElement).dataset.column ?? "").filter((id) => id !== "pick"));
 }
 
 async function savedState(page: Page): Promise<Record<string, unknown>> {
@@ -84,7 +100,7 @@ async function sortBy(page: Page, label: string): Promise<void> {
 }
 
 /** Scrolls the grid until the row is rendered, and returns its cells' text. */
-async function showRow(page: Page, id: string): Promise<string[]> {
+async function showRow(page: Page, id: string): Promise<Record<string, string>> {
   const position = await page.evaluate((key) => {
     const rowsShown = Number(document.querySelector('[role="grid"]')!.getAttribute("aria-rowcount")) - 1;
     const scroller = document.querySelector(".grid-scroll") as HTMLElement;
@@ -100,7 +116,9 @@ async function showRow(page: Page, id: string): Promise<string[]> {
     await page.waitForFunction(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)))));
   }
   assert.equal(await row.count(), 1, `row ${id} is rendered after scrolling`);
-  return row.locator("td").evaluateAll((tds) => tds.map((td) => (td as HTMLElement).innerText.replace(/\s+/g, " ").trim()));
+  return row.locator("td").evaluateAll((tds) =>
+    Object.fromEntries(tds.map((td) => [[...td.classList].find((c) => c.startsWith("col-"))!.slice(4), (td as HTMLElement).innerText.replace(/\s+/g, " ").trim()])),
+  );
 }
 
 async function focusedKey(page: Page): Promise<string | null> {
@@ -162,7 +180,7 @@ describe("Profiler view page in Chromium", () => {
   });
 
   it("lists every run, newest first, rendering only the rows in view, with the right cells", async () => {
-    const { page } = await openPage();
+    const { page } = await openWide();
     await sendHistory(page);
     assert.equal(await rowCount(page), 300);
     const ids = await renderedIds(page);
@@ -209,47 +227,51 @@ describe("Profiler view page in Chromium", () => {
     const compute = soft.gflops! / 150;
     const pct = Math.max(memory, compute) * 100;
     assert.ok(Math.abs(soft.roof!.pct - pct) < 1e-9);
-    assert.deepEqual(cells, [
-      "",
-      "matmul_naive kernels/matmul.wgsl",
-      "—",
-      "lavapipe software",
-      formatMs(t.medianMs, "compact"),
-      `${formatNumber(t.minMs * (t.medianMs < 1 ? 1000 : 1))}–${formatNumber(t.maxMs * (t.medianMs < 1 ? 1000 : 1))} ${t.medianMs < 1 ? "µs" : "ms"} wall`,
-      formatNumber(soft.gbps!),
-      formatNumber(soft.gflops!),
-      `${formatNumber(pct)}% ${memory >= compute ? "DRAM" : "FMA"}`,
-      formatMs(soft.predicted!.ms!, "compact"),
-      formatSignedPercent(soft.predicted!.errorPct!),
-      "2025-06-02 08:02",
-      "✓passed",
-    ]);
+    assert.deepEqual(cells, {
+      pick: "",
+      kernel: "matmul_naive kernels/matmul.wgsl",
+      median: formatMs(t.medianMs, "compact"),
+      predicted: formatMs(soft.predicted!.ms!, "compact"),
+      error: formatSignedPercent(soft.predicted!.errorPct!),
+      status: "passed",
+      variant: "—",
+      adapter: "lavapipe software",
+      roof: `${formatNumber(pct)}% ${memory >= compute ? "DRAM" : "FMA"}`,
+      gbps: formatNumber(soft.gbps!),
+      gflops: formatNumber(soft.gflops!),
+      spread: `${formatNumber(t.minMs * (t.medianMs < 1 ? 1000 : 1))}–${formatNumber(t.maxMs * (t.medianMs < 1 ? 1000 : 1))} ${t.medianMs < 1 ? "µs" : "ms"} wall`,
+      started: "2025-06-02 08:02",
+    });
+    // The editor tab shows every column, in the default order (= priority).
+    assert.deepEqual(await shownColumns(page), ["kernel", "median", "predicted", "error", "status", "variant", "adapter", "roof", "gbps", "gflops", "spread", "started"]);
     assert.equal(await page.locator(`tr[data-key="${soft.id}"] .tag-software`).textContent(), "software");
 
     // Record 16: softmax_rows on the RTX, a failed check whose message has commas and quotes; TILE=32, USE_F16, N=2048.
     const failed = await showRow(page, byIndex(16).id);
-    assert.equal(failed[2], "TILE=32 USE_F16 N=2048");
-    assert.equal(failed[3], "NVIDIA RTX 4090");
-    assert.match(failed[5]!, / timestamp$/);
-    assert.equal(failed[12], "✗failed out: 3 of 1,048,576 differ, first at [17] (got 1.5, want 1.25)");
+    assert.equal(failed.variant, "TILE=32 USE_F16 N=2048");
+    assert.equal(failed.adapter, "NVIDIA RTX 4090");
+    assert.match(failed.spread!, / timestamp$/);
+    assert.equal(failed.status, "failed out: 3 of 1,048,576 differ, first at [17] (got 1.5, want 1.25)");
     // Record 28: a compile error (no timing, no rates); the cell shows its first line, the tooltip all of it.
     const error = await showRow(page, byIndex(28).id);
-    assert.deepEqual(error.slice(4, 11), ["—", "—", "—", "—", "—", "—", "—"]);
-    assert.equal(error[12], '✗error compile error at line 12:9: unresolved value "tile_sz"');
+    assert.deepEqual([error.median, error.predicted, error.error, error.roof, error.gbps, error.gflops, error.spread], ["—", "—", "—", "—", "—", "—", "—"]);
+    assert.equal(error.status, 'error compile error at line 12:9: unresolved value "tile_sz"');
     assert.equal(await page.locator(`tr[data-key="${byIndex(28).id}"] .status-cell`).getAttribute("title"), byIndex(28).message);
-    // Record 40: a timeout before an adapter was known.
+    assert.equal(await page.locator(`tr[data-key="${byIndex(28).id}"] td.col-median > span`).getAttribute("title"), "No timing: the run did not complete");
+    // Record 40: a timeout before an adapter was known; its message's 10,000 ms reads as seconds.
     const timeout = await showRow(page, byIndex(40).id);
-    assert.equal(timeout[3], "—");
-    assert.equal(timeout[12], "✗timeout timed out after 10,000 ms");
+    assert.equal(timeout.adapter, "—");
+    assert.equal(timeout.status, "timed out after 10 s");
+    assert.equal(await page.locator(`tr[data-key="${byIndex(40).id}"] td.col-median > span`).getAttribute("title"), "No timing: the run timed out");
     assert.equal(
       await page.locator(`tr[data-key="${byIndex(40).id}"]`).getAttribute("aria-label"),
-      "softmax_rows in kernels/softmax.wgsl, timeout: timed out after 10,000 ms, variant TILE=32 USE_F16 N=2048, started 2025-06-02 08:40",
+      "softmax_rows in kernels/softmax.wgsl, timed out after 10 s, variant TILE=32 USE_F16 N=2048, started 2025-06-02 08:40",
     );
     assert.equal(await page.locator(`tr[data-key="${byIndex(40).id}"]`).getAttribute("aria-rowindex"), "42");
   });
 
   it("sorts by a column header, sets aria-sort, puts unknown values last and keeps ties in record order", async () => {
-    const { page } = await openPage();
+    const { page } = await openWide();
     await sendHistory(page);
     const timed = rows.filter((r) => r.timing).sort((a, b) => a.timing!.medianMs - b.timing!.medianMs);
     await sortBy(page, "Median");
@@ -363,7 +385,7 @@ describe("Profiler view page in Chromium", () => {
   });
 
   it("compares two runs picked with Ctrl+click, the box or Space, with B / A ratios", async () => {
-    const { page } = await openPage();
+    const { page } = await openWide();
     await sendHistory(page);
     await sortBy(page, "Started");
     // A: saxpy record 0 on the RTX; B: saxpy record 6, same kernel and adapter, TILE=16 N=1024.
@@ -547,7 +569,7 @@ describe("Profiler view page in Chromium", () => {
     assert.equal(reports.length, expected);
     assert.match(reports[0]!, /^message: expected an object, got null/);
     assert.match(reports[4]!, /^message\.rows: expected an array, got nothing/);
-    assert.match(reports[6]!, /^message\.type: expected one of "history", "append", "empty", got "toString"/);
+    assert.match(reports[6]!, /^message\.type: expected one of "surface", "history", "append", "empty", got "toString"/);
     assert.match(reports[7]!, /^message\.rows\[0\]\.id: expected at least 1 characters/);
     assert.match(reports[8]!, /^message\.rows\[0\]\.status: expected one of .*got "crashed"/);
     assert.match(reports[9]!, /^message\.rows\[0\]\.timing\.medianMs: -1 is below the minimum 0/);
@@ -583,7 +605,7 @@ describe("Profiler view page in Chromium", () => {
   });
 
   it("runs under the strict CSP without violations or console errors, and shows names as text", async () => {
-    const opened = await openPage();
+    const opened = await openWide();
     const { page } = opened;
     const hostile = '<img src=x onerror="window.__inlineRan = true">';
     const data = rows.map((r, i) => (i === 299 ? { ...r, entry: hostile, message: hostile } : r));
@@ -623,7 +645,7 @@ describe("Profiler view page in Chromium", () => {
   });
 
   it("keeps sort, filter, picks, the current row and the scroll position across a reload", async () => {
-    const first = await openPage();
+    const first = await openWide();
     await sendHistory(first.page);
     await sortBy(first.page, "GFLOP/s");
     await sortBy(first.page, "GFLOP/s");
@@ -648,11 +670,12 @@ describe("Profiler view page in Chromium", () => {
       active: ids[5],
       scrollTop: 900,
       scrollLeft,
+      columns: { order: ["kernel", "median", "predicted", "error", "status", "variant", "adapter", "roof", "gbps", "gflops", "spread", "started"], hidden: [], widths: {} },
     });
     assert.equal(JSON.stringify(saved).length < 1000, true, "the saved state holds the view, not the runs");
 
     // A fresh page, as VS Code makes when a hidden view is shown again: it gets only the saved state, then the history.
-    const second = await openPage(saved);
+    const second = await openWide(saved);
     assert.deepEqual(await posted(second.page), [{ type: "ready" }]);
     assert.equal(await second.page.locator("#filter").inputValue(), "matmul");
     assert.equal(await second.page.locator("#status-filter").inputValue(), "passed");
@@ -662,55 +685,294 @@ describe("Profiler view page in Chromium", () => {
     assert.equal(await second.page.locator(".compare-table").count(), 1);
     assert.equal(await second.page.locator(`tr[data-key="${ids[5]}"]`).count(), 0, "the current row is scrolled away");
     // Tab reaches the grid at its current row, which scrolls back into view.
-    await second.page.locator("#export-json").focus();
+    await second.page.locator("#columns-button").focus();
     await second.page.keyboard.press("Tab");
     assert.equal(await focusedKey(second.page), ids[5]);
     assert.equal(await second.page.locator(`tr[data-key="${ids[3]}"] .pick-mark`).textContent(), "A");
 
     // State from another version of the page (or garbage) is dropped, not trusted.
-    const third = await openPage({ version: 99, sort: "nonsense" });
+    const third = await openWide({ version: 99, sort: "nonsense" });
     await sendHistory(third.page);
     assert.equal((await ariaSorts(third.page)).Started, "descending");
     assert.deepEqual(third.pageErrors, []);
   });
 
-  it("reads well in light, dark and high contrast themes (screenshots)", async () => {
+  it("shows a compact row at side-bar width (300 px): kernel, median against predicted, status, nothing cut off", async () => {
+    const { page } = await openPage(undefined, { width: 300, height: 640 });
+    await sendHistory(page);
+    assert.equal(await page.locator("#grid-host").getAttribute("data-layout"), "compact");
+    assert.equal(await page.locator("body").evaluate((b) => b.classList.contains("compact")), true);
+    // One cell per row, no sideways scrolling.
+    assert.equal(await page.locator("tbody tr.data-row").first().locator("td").count(), 1);
+    assert.deepEqual(await page.locator(".grid-scroll").evaluate((e) => [e.scrollWidth <= e.clientWidth, e.scrollLeft]), [true, 0]);
+
+    const newest = byIndex(299);
+    const row = page.locator(`tr[data-key="${newest.id}"]`);
+    const t = newest.timing!;
+    const p = newest.predicted!;
+    assert.equal(await row.getByTestId("compact-kernel").innerText(), `${newest.entry} ${newest.defines.join(" ")} ${newest.lets.map((l) => `${l.name}=${l.value}`).join(" ")}`.trim());
+    assert.equal(await row.getByTestId("compact-median").innerText(), formatMs(t.medianMs, "compact"));
+    assert.equal(await row.getByTestId("compact-predicted").innerText(), `vs ≈${formatMs(p.ms!, "compact")}`);
+    assert.equal(await row.getByTestId("compact-delta").innerText(), `model ${formatSignedPercent(p.errorPct!)}`);
+    assert.equal(await row.getByTestId("compact-status").innerText(), newest.status);
+
+    // Every rendered row's name, time, prediction and status lie inside the 300 px and are not cut by their boxes.
+    // Clipped: the element's own content overflows it, or its box passes its line's box. (No named functions in
+    // the page's code: the test runner's transform would wrap them in a helper the page does not have.)
+    const boxes = await page.$$eval("tbody tr.data-row", (trs) =>
+      trs.slice(0, 12).map((tr) =>
+        Object.fromEntries([
+          ["key", (tr as HTMLElement).dataset.key],
+          ...["compact-kernel", "compact-median", "compact-predicted", "compact-status", "compact-detail"].map((id) => {
+            const el = tr.querySelector(`[data-testid="${id}"]`) as HTMLElement | null;
+            if (!el) return [id.slice(8), null];
+            const r = el.getBoundingClientRect();
+            const line = el.closest(".compact-line")!.getBoundingClientRect();
+            return [id.slice(8), { left: r.left, right: r.right, clipped: el.scrollWidth > el.clientWidth + 1 || r.right > line.right + 0.5 }];
+          }),
+        ]) as Record<string, { left: number; right: number; clipped: boolean } | null> & { key: string },
+      ),
+    );
+    assert.equal(boxes.length, 12);
+    for (const b of boxes) {
+      for (const [name, box] of Object.entries({ median: b.median, predicted: b.predicted, status: b.status })) {
+        if (!box) continue;
+        assert.ok(box.left >= 0 && box.right <= 300, `${name} of ${b.key} lies inside the view: ${box.left}–${box.right}`);
+        assert.equal(box.clipped, false, `${name} of ${b.key} is not cut off`);
+      }
+      assert.ok(b.status, `row ${b.key} shows its status`);
+      assert.ok(b.median || b.detail, `row ${b.key} shows its time or why it has none`);
+    }
+    // The entry point's name itself is never cut; a long variant after it may be.
+    const entryCut = await page.$$eval("tbody tr.data-row .compact-kernel .entry", (els) => els.some((e) => e.getBoundingClientRect().right > e.closest(".compact-kernel")!.getBoundingClientRect().right + 0.5));
+    assert.equal(entryCut, false);
+
+    // The toolbar's Open in editor button fits too (as an icon with its name for screen readers).
+    const open = (await page.getByTestId("open-in-editor").boundingBox())!;
+    assert.ok(open.x >= 0 && open.x + open.width <= 300);
+    assert.equal(await page.getByRole("button", { name: "Open in editor" }).count(), 1);
+
+    // Selecting a row shows the rest: variant, adapter, min/max, rates, prediction, start time.
+    await row.click();
+    const facts = await page.$$eval("#details .facts dt", (dts) => Object.fromEntries(dts.map((dt) => [dt.textContent, (dt.nextElementSibling as HTMLElement).innerText])));
+    assert.deepEqual(Object.keys(facts), ["Kernel", "Status", "Variant", "Adapter", "Median", "Achieved", "Roof", "Predicted", "Started"]);
+    assert.match(facts.Median!, /GPU timestamps|wall clock/);
+    assert.match(facts.Achieved!, /GB\/s · .*GFLOP\/s/);
+    assert.equal(facts.Started, "2025-06-02 12:59 (run)");
+  });
+
+  it("shows a grid at 1200 px whose Kernel, Median, Predicted, Error and Status columns are all in view and not cut", async () => {
+    const { page } = await openPage(undefined, { width: 1200, height: 640 });
+    await sendHistory(page);
+    assert.equal(await page.locator("#grid-host").getAttribute("data-layout"), "grid");
+    const shown = await shownColumns(page);
+    assert.deepEqual(shown.slice(0, 5), ["kernel", "median", "predicted", "error", "status"]);
+    // Columns that do not fit give way from the end of the order; the page says which.
+    assert.ok(shown.length < 12);
+    const note = (await page.locator("#columns-note").textContent()) ?? "";
+    assert.match(note, /^\d more columns? \(.*Started\): widen the view, or open it in an editor\.$/);
+    assert.deepEqual(await page.locator(".grid-scroll").evaluate((e) => e.scrollWidth <= e.clientWidth), true, "no sideways scrolling in the side bar");
+
+    const view = await page.$$eval("thead th[data-column], tbody tr.data-row td", (cells) => {
+      const scroller = document.querySelector(".grid-scroll")!.getBoundingClientRect();
+      return cells.map((c) => {
+        const r = c.getBoundingClientRect();
+        return { id: (c as HTMLElement).dataset.column ?? [...c.classList].find((k) => k.startsWith("col-"))!.slice(4), left: r.left, right: r.right, inside: r.left >= scroller.left - 0.5 && r.right <= scroller.right + 0.5 };
+      });
+    });
+    for (const id of ["kernel", "median", "predicted", "error", "status"]) {
+      const cells = view.filter((c) => c.id === id);
+      assert.ok(cells.length > 10, `${id} has cells`);
+      assert.ok(cells.every((c) => c.inside && c.right <= 1200), `every ${id} cell lies inside the grid's box`);
+    }
+    // Numbers are never cut: each median, predicted and error text fits its cell.
+    const overflowing = await page.$$eval("tbody tr.data-row td.col-median, tbody tr.data-row td.col-predicted, tbody tr.data-row td.col-error, tbody tr.data-row td.col-status .status", (els) =>
+      els.filter((e) => (e as HTMLElement).scrollWidth > (e as HTMLElement).clientWidth + 1 || e.getBoundingClientRect().right > e.closest("td")!.getBoundingClientRect().right + 0.5).length,
+    );
+    assert.equal(overflowing, 0);
+    for (const label of ["Kernel", "Median", "Predicted", "Error", "Status"]) {
+      const header = (await page.getByRole("button", { name: label, exact: true }).boundingBox())!;
+      assert.ok(header.x >= 0 && header.x + header.width <= 1200, `header ${label} is in view`);
+    }
+  });
+
+  it("resizes columns by dragging or with the keys, hides and orders them from the column menu, and saves it", async () => {
+    const { page } = await openPage(undefined, { width: 1200, height: 640 });
+    await sendHistory(page);
+    const width = (id: string): Promise<number> => page.locator(`thead th[data-column="${id}"]`).evaluate((th) => th.getBoundingClientRect().width);
+    const state = async (): Promise<{ order: string[]; hidden: string[]; widths: Record<string, number> }> =>
+      (await savedState(page)).columns as { order: string[]; hidden: string[]; widths: Record<string, number> };
+
+    // Drag Median's right edge 60 px to the right.
+    const before = await width("median");
+    const handle = (await page.getByTestId("resize-median").boundingBox())!;
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(handle.x + handle.width / 2 + 30, handle.y + handle.height / 2);
+    await page.mouse.move(handle.x + handle.width / 2 + 60, handle.y + handle.height / 2);
+    await page.mouse.up();
+    await page.waitForFunction(() => ((window as unknown as TestWindow).__kl.state as { columns?: { widths: Record<string, number> } }).columns?.widths.median !== undefined);
+    assert.ok(Math.abs((await width("median")) - (before + 60)) <= 1, `Median is 60 px wider: ${before} -> ${await width("median")}`);
+    assert.equal((await state()).widths.median, Math.round(before + 60));
+    assert.equal((await ariaSorts(page)).Median, null, "the drag did not sort");
+    // The keyboard: the handle is a focusable separator; Left narrows by 16 px.
+    const separator = page.getByRole("separator", { name: "Resize Median column" });
+    await separator.focus();
+    await page.keyboard.press("ArrowLeft");
+    await page.waitForFunction((w) => ((window as unknown as TestWindow).__kl.state as { columns: { widths: Record<string, number> } }).columns.widths.median === w, Math.round(before + 44));
+    assert.equal(await page.getByRole("separator", { name: "Resize Median column" }).getAttribute("aria-valuenow"), String(Math.round(before + 44)));
+
+    // The column menu, from the keyboard: Enter opens it, focus goes in, Escape closes it and gives focus back.
+    await page.getByTestId("columns-button").focus();
+    await page.keyboard.press("Enter");
+    const menu = page.getByRole("dialog", { name: "Columns" });
+    await menu.waitFor();
+    assert.equal(await page.getByTestId("columns-button").getAttribute("aria-expanded"), "true");
+    assert.equal(await menu.locator("li").evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.column).join(" ")), "kernel median predicted error status variant adapter roof gbps gflops spread started");
+    assert.equal(await menu.getByRole("checkbox", { name: /^Kernel/ }).isDisabled(), true, "Kernel always shows");
+    // Hide Error with Space on its checkbox.
+    await menu.getByRole("checkbox", { name: /^Error/ }).focus();
+    await page.keyboard.press("Space");
+    await page.waitForFunction(() => !document.querySelector('thead th[data-column="error"]'));
+    assert.deepEqual((await state()).hidden, ["error"]);
+    // Started moves to the front (after Kernel) with Alt+Up on its checkbox, and so shows at once in the side bar.
+    assert.equal((await shownColumns(page)).includes("started"), false);
+    await menu.getByRole("checkbox", { name: /^Started/ }).focus();
+    for (let i = 0; i < 11; i++) await page.keyboard.press("Alt+ArrowUp");
+    assert.deepEqual((await state()).order.slice(0, 3), ["kernel", "started", "median"]);
+    assert.deepEqual((await shownColumns(page)).slice(0, 3), ["kernel", "started", "median"]);
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLInputElement).closest("li")?.dataset.column), "started", "focus follows the column");
+    // The Move down button moves it back one place.
+    await menu.getByRole("button", { name: "Move Started down" }).click();
+    assert.deepEqual((await state()).order.slice(0, 3), ["kernel", "median", "started"]);
+    await page.keyboard.press("Escape");
+    await menu.waitFor({ state: "hidden" });
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "columns-button");
+
+    // Narrower, the last columns give way first: at 700 px Kernel, Median, Started and Predicted stay.
+    await page.setViewportSize({ width: 700, height: 640 });
+    await page.waitForFunction(() => !document.querySelector('thead th[data-column="adapter"]'));
+    const narrow = await shownColumns(page);
+    assert.deepEqual(narrow.slice(0, 4), ["kernel", "median", "started", "predicted"]);
+    assert.equal(narrow.includes("error"), false, "a hidden column stays hidden");
+
+    // All of it survives a reload; Reset columns goes back to the defaults.
+    const saved = await savedState(page);
+    const second = await openPage(saved, { width: 1200, height: 640 });
+    await sendHistory(second.page);
+    assert.deepEqual((await shownColumns(second.page)).slice(0, 4), ["kernel", "median", "started", "predicted"]);
+    assert.ok(Math.abs((await second.page.locator('thead th[data-column="median"]').evaluate((th) => th.getBoundingClientRect().width)) - (before + 44)) <= 1);
+    await second.page.getByTestId("columns-button").click();
+    await second.page.getByRole("button", { name: "Reset columns" }).click();
+    assert.deepEqual((await shownColumns(second.page)).slice(0, 5), ["kernel", "median", "predicted", "error", "status"]);
+  });
+
+  it("gives a timed-out, a cancelled and a failed run a readable row, at both widths, with no blank or NaN cell", async () => {
+    const base = historyRecords(1)[0]!;
+    const record = (entry: string, outcome: Partial<HistoryRecord["outcome"]>, minute: number): HistoryRecord => ({
+      ...base,
+      mode: "run",
+      file: `kernels/${entry}.wgsl`,
+      outcome: { ...base.outcome, entry, timing: undefined, achieved: undefined, predicted: undefined, checks: [], startedAt: `2025-06-03T09:0${minute}:00.000Z`, ...outcome },
+    });
+    // As the helper writes them: a located timeout (server/src/gpu/deadline.ts), a cancel, a compile error.
+    const spin = rowFromRecord(
+      record("spin", { status: "timeout", adapter: lavapipe, error: { kind: "timeout", message: "timed out after 3000 ms: warm-up run 1 of 7 did not finish within its deadline", deadline: { deadlineMs: 3000, phase: "dispatch", run: 1, runs: 7, warmup: true } } }, 3),
+      roofs,
+    );
+    const cancelled = rowFromRecord(record("saxpy", { status: "error", adapter: lavapipe, error: { kind: "cancelled", message: "cancelled" } }, 2), roofs);
+    assert.equal(spin.deadlineMs, 3000);
+    assert.equal(spin.message, "timed out after 3,000 ms: warm-up run 1 of 7 did not finish within its deadline");
+    assert.equal(cancelled.cancelled, true);
+    const data = [...rows.slice(0, 40), cancelled, spin];
+
+    const narrow = await openPage(undefined, { width: 300, height: 640 });
+    await sendHistory(narrow.page, data);
+    const spinRow = narrow.page.locator(`tr[data-key="${spin.id}"]`);
+    assert.equal(await spinRow.getByTestId("compact-status").innerText(), "timed out");
+    assert.equal(await spinRow.getByTestId("compact-detail").innerText(), "timed out after 3 s: warm-up run 1 of 7 did not finish within its deadline");
+    assert.equal(await spinRow.getAttribute("aria-label"), "spin in kernels/spin.wgsl, timed out after 3 s: warm-up run 1 of 7 did not finish within its deadline, on lavapipe, a software adapter, started 2025-06-03 09:03");
+    const cancelledRow = narrow.page.locator(`tr[data-key="${cancelled.id}"]`);
+    assert.equal(await cancelledRow.getByTestId("compact-status").innerText(), "cancelled");
+    assert.equal(await cancelledRow.getByTestId("compact-detail").innerText(), "cancelled before it finished");
+    // The details say why there are no numbers, in words, instead of a column of dashes.
+    await spinRow.click();
+    const facts = await narrow.page.$$eval("#details .facts dt", (dts) => Object.fromEntries(dts.map((dt) => [dt.textContent, (dt.nextElementSibling as HTMLElement).innerText])));
+    assert.deepEqual(facts, {
+      Kernel: "kernels/spin.wgsl:spin",
+      Status: "timed out",
+      Variant: "none (no defines or let values)",
+      Adapter: "lavapipe (vulkan, software: a CPU's timings)",
+      Median: "none: the run timed out",
+      Started: "2025-06-03 09:03 (run)",
+    });
+    assert.equal(await narrow.page.locator("#details .run-sentence").textContent(), "timed out after 3 s: warm-up run 1 of 7 did not finish within its deadline");
+    const compactTexts = await narrow.page.$$eval("tbody tr.data-row td", (tds) => tds.map((td) => (td as HTMLElement).innerText.trim()));
+    assert.ok(compactTexts.every((text) => text !== "" && !/NaN|undefined|null/.test(text)), "no blank or NaN compact row");
+
+    const wide = await openWide(undefined, { width: 1200, height: 640 });
+    await sendHistory(wide.page, data);
+    const cells = await showRow(wide.page, spin.id);
+    assert.equal(cells.status, "timed out after 3 s: warm-up run 1 of 7 did not finish within its deadline");
+    assert.equal(cells.adapter, "lavapipe software");
+    assert.equal((await showRow(wide.page, cancelled.id)).status, "cancelled before it finished");
+    const texts = await wide.page.$$eval("tbody tr.data-row td:not(.col-pick)", (tds) => tds.map((td) => (td as HTMLElement).innerText.trim()));
+    assert.ok(texts.length > 100);
+    assert.ok(texts.every((text) => text !== "" && !/NaN|undefined|null|Infinity/.test(text)), "every cell shows a value or a dash");
+  });
+
+  it("opens the whole table in an editor tab with one click, where every column shows and Kernel stays in view", async () => {
+    const { page } = await openPage(undefined, { width: 300, height: 640 });
+    await sendHistory(page);
+    await page.getByTestId("open-in-editor").click();
+    await waitForPosted(page, "openInEditor", 1);
+    assert.deepEqual(await posted(page, "openInEditor"), [{ type: "openInEditor" }]);
+
+    // The editor tab's page: told where it is, it offers no button to open itself, and shows all twelve columns.
+    const wide = await openWide(undefined, { width: 1000, height: 640 });
+    await sendHistory(wide.page);
+    assert.equal(await wide.page.getByTestId("open-in-editor").isHidden(), true);
+    assert.equal((await shownColumns(wide.page)).length, 12);
+    assert.equal(await wide.page.locator("#columns-note").isHidden(), true);
+    assert.equal(await wide.page.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(31, 31, 31)", "the editor's background, not the side bar's");
+    // Too wide for 1000 px: it scrolls sideways, and Kernel stays put.
+    const scroller = wide.page.locator(".grid-scroll");
+    assert.ok(await scroller.evaluate((e) => e.scrollWidth > e.clientWidth + 200));
+    const kernelBefore = (await wide.page.locator("tbody tr.data-row td.col-kernel").first().boundingBox())!;
+    await scroller.evaluate((e) => {
+      e.scrollLeft = e.scrollWidth;
+    });
+    await wide.page.waitForFunction(() => (document.querySelector(".grid-scroll") as HTMLElement).scrollLeft > 400);
+    const kernelAfter = (await wide.page.locator("tbody tr.data-row td.col-kernel").first().boundingBox())!;
+    assert.equal(kernelAfter.x, kernelBefore.x);
+    const started = (await wide.page.locator("tbody tr.data-row td.col-started").first().boundingBox())!;
+    assert.ok(started.x + started.width <= 1000, "the last column scrolls into view");
+  });
+
+  it("reads well at 300 and 1200 px in light and dark themes, and in high contrast (screenshots)", async () => {
     const dir = testOutputDir("webview");
     mkdirSync(dir, { recursive: true });
-    const { page, consoleErrors } = await openPage(undefined, { width: 1180, height: 620 });
-    await sendHistory(page);
-    await sortBy(page, "Started");
-    await page.evaluate(() => {
-      (document.querySelector(".grid-scroll") as HTMLElement).scrollTop = 22 * 10;
-    });
-    // Two runs compared: saxpy plain and saxpy TILE=16 (records 12 and 18, both on the RTX), the second focused.
-    await page.locator(`tr[data-key="${byIndex(12).id}"]`).click();
-    await page.locator(`tr[data-key="${byIndex(18).id}"]`).click({ modifiers: ["Control"] });
-    await page.locator(".compare-table").waitFor();
-    // The clicks scrolled the wide grid sideways to their rows' centres; a person would see it from the left.
-    await page.locator(".grid-scroll").evaluate((e) => {
-      e.scrollLeft = 0;
-    });
-    await page.mouse.move(5, 610);
-    for (const kind of Object.keys(themes) as ThemeKind[]) {
-      await applyTheme(page, kind);
-      const path = join(dir, `profiler-${kind}.png`);
-      await page.screenshot({ path });
-      assert.ok(statSync(path).size > 20_000, `${path} has content`);
+    // The fixture's newest runs, then a timed-out run, picked, so the shots show a detail block with its sentence.
+    const timedOut = { ...byIndex(40), startedAt: "2025-06-03T09:00:00.000Z" };
+    const data = [...rows.filter((r) => r.id !== timedOut.id), timedOut];
+    for (const width of [300, 1200]) {
+      const { page, consoleErrors } = await openPage(undefined, { width, height: 620 });
+      await sendHistory(page, data);
+      await page.locator(`tr[data-key="${timedOut.id}"]`).click();
+      await page.locator("#details").waitFor();
+      await page.mouse.move(width - 5, 615);
+      for (const kind of Object.keys(themes) as ThemeKind[]) {
+        await applyTheme(page, kind);
+        const path = join(dir, `profiler-${width}-${kind}.png`);
+        await page.screenshot({ path });
+        assert.ok(statSync(path).size > 15_000, `${path} has content`);
+      }
+      assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(0, 0, 0)");
+      await applyTheme(page, "dark");
+      // The view's background is the side bar's, not the editor's.
+      assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(24, 24, 24)");
+      assert.deepEqual(consoleErrors, []);
     }
-    assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(0, 0, 0)");
-    // The view's background is the side bar's, not the editor's.
-    await applyTheme(page, "dark");
-    assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(24, 24, 24)");
-    // Narrow, as the side bar is by default: the toolbar wraps, the grid scrolls sideways with the kernel kept in view.
-    await page.setViewportSize({ width: 360, height: 620 });
-    await page.locator(".grid-scroll").evaluate((e) => {
-      e.scrollLeft = 400;
-    });
-    const kernelCell = await page.locator(`tr[data-key="${byIndex(18).id}"] td.col-kernel`).boundingBox();
-    assert.ok(kernelCell && kernelCell.x < 60, `the kernel column stays in view: x ${kernelCell?.x}`);
-    await page.screenshot({ path: join(dir, "profiler-narrow-dark.png") });
-    assert.deepEqual(consoleErrors, []);
   });
 });
 

@@ -169,7 +169,10 @@ export function rowFromRecord(record: HistoryRecord, roofs: ReadonlyMap<string, 
   const rawDefines: unknown[] = Array.isArray(variant.defines) ? variant.defines : [];
   const defines = rawDefines.filter((d): d is string => typeof d === "string").map((d) => text(d, limits.nameLength));
   const mode = record.mode === "profile" ? "profile" : "run";
-  return {
+  const error: Record<string, unknown> | undefined = isObject(o.error) ? o.error : undefined;
+  // Where the helper located a timeout it says the deadline; the page writes "timed out after 3 s" from it.
+  const deadline = status === "timeout" && error && isObject(error.deadline) ? finite(error.deadline.deadlineMs) : null;
+  const row: ProfilerRow = {
     id: ids.next(recordId(record, file)),
     file,
     entry: text(o.entry, limits.nameLength) || "(unnamed)",
@@ -194,6 +197,10 @@ export function rowFromRecord(record: HistoryRecord, roofs: ReadonlyMap<string, 
         }
       : null,
   };
+  // Cancelling is the person's doing, not the kernel's failure: the row says so instead of "error".
+  if (status === "error" && error?.kind === "cancelled") row.cancelled = true;
+  if (deadline !== null) row.deadlineMs = deadline;
+  return row;
 }
 
 export interface FolderHistory {

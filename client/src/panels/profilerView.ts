@@ -1,14 +1,16 @@
-// Host side of the Profiler view (KernelLens activity bar): posts the run history of every workspace folder, opens, exports and live-updates.
+// Host side of the Profiler (KernelLens activity bar, and the same page wide in an editor tab): posts the run history of every workspace folder, opens, exports and live-updates.
 //
-// The view reads the history files itself (readHistory, through server/src/engine.ts) and the calibration profiles (for "% of
-// roof"); the run commands tell it about a new run through `notifyRunRecorded`, and a file watcher catches runs the
-// CLI records. Everything the page sends is checked before the host acts on it: `reveal` opens only files the posted
-// rows name, and `export` writes only where the person picks in the save dialog.
+// Each page (the side bar's view, the editor tab) has a ProfilerPage that reads the history files itself (readHistory,
+// through server/src/engine.ts) and the calibration profiles (for "% of roof"); the run commands tell every page about
+// a new run through `notifyRunRecorded`, and one file watcher catches runs the CLI records. Everything a page sends is
+// checked before the host acts on it: `reveal` opens only files the posted rows name, `export` writes only where the
+// person picks in the save dialog, and `openInEditor` only opens (or shows) the editor tab.
 import { basename, isAbsolute } from "node:path";
 import * as vscode from "vscode";
 import { assertNever, check, readHistory, loadProfiles, type CalibrationProfile, type HistoryRecord } from "../../../server/src/engine";
-import { pageToHostChecker, profilerRowChecker, type ExportFormat, type HostToPage, type MeasuredRoof, type ProfilerRow } from "../../../webview/src/profiler/protocol";
+import { pageToHostChecker, profilerRowChecker, type ExportFormat, type HostToPage, type MeasuredRoof, type ProfilerRow, type ProfilerSurface } from "../../../webview/src/profiler/protocol";
 import { findEntryPoint, historyCsv, historyJson, revealDecision, roofsByAdapter, rowFromRecord, RowIds } from "./profilerRows";
+import { ProfilerEditorPanel } from "./profilerEditorPanel";
 import { loadWebviewHtml, webviewRoot } from "./webviewHtml";
 
 export interface ProfilerViewDeps {
@@ -39,13 +41,13 @@ interface Listing {
   files: Map<string, RowFile>;
 }
 
-export class ProfilerViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
-  static readonly viewType = viewType;
-
-  private view: vscode.WebviewView | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
-  private viewDisposables: vscode.Disposable[] = [];
-  /** The page listens only after it sent `ready`; without retained context it reloads each time it is shown. */
+/**
+ * One Profiler page and what it has been sent: its rows' ids (so a refresh posts only what is new) and files (what
+ * `reveal` may open). The page reloads when hidden (no retained context) and says `ready` again; until then nothing
+ * is posted to it.
+ */
+export class ProfilerPage implements vscode.Disposable {
+  /** The page listens only after it sent `ready`. */
   private pageReady = false;
   /** Files the rows posted name, and where they are: `reveal` opens these (those it may) and nothing else. */
   private files = new Map<string, RowFile>();
@@ -54,51 +56,30 @@ export class ProfilerViewProvider implements vscode.WebviewViewProvider, vscode.
   private ids = new RowIds();
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
+  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
+    private readonly webview: vscode.Webview,
+    private readonly surface: ProfilerSurface,
     private readonly extensionUri: vscode.Uri,
-    private readonly deps: ProfilerViewDeps,
+    private readonly deps: ProfilerViewDeps & { openInEditor(): void },
   ) {
-    // Runs recorded by the CLI (`kernellens run`) land in the same files; folders come and go in a multi-root workspace.
-    const watcher = vscode.workspace.createFileSystemWatcher("**/.kernellens/history.jsonl");
-    this.disposables.push(
-      watcher,
-      watcher.onDidChange(() => this.scheduleRefresh()),
-      watcher.onDidCreate(() => this.scheduleRefresh()),
-      watcher.onDidDelete(() => this.scheduleRefresh(true)),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRefresh(true)),
-      // Files outside the workspace become openable (and keep their note).
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleRefresh(true)),
-    );
+    webview.options = { enableScripts: true, localResourceRoots: [webviewRoot(extensionUri)] };
+    this.disposables.push(webview.onDidReceiveMessage((message: unknown) => this.onPageMessage(message)));
+    void this.setHtml();
   }
 
-  resolveWebviewView(view: vscode.WebviewView): void {
-    for (const d of this.viewDisposables.splice(0)) d.dispose();
-    this.view = view;
+  /** The page was hidden and torn down: it says `ready` again when shown. */
+  hidden(): void {
     this.pageReady = false;
-    view.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot(this.extensionUri)] };
-    this.viewDisposables.push(
-      view.webview.onDidReceiveMessage((message: unknown) => this.onPageMessage(message)),
-      view.onDidChangeVisibility(() => {
-        // A hidden page is torn down; it sends `ready` again when shown.
-        if (!view.visible) this.pageReady = false;
-      }),
-      view.onDidDispose(() => {
-        if (this.view !== view) return;
-        this.view = undefined;
-        this.pageReady = false;
-        for (const d of this.viewDisposables.splice(0)) d.dispose();
-      }),
-    );
-    void this.setHtml(view);
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.pageReady = false;
     clearTimeout(this.refreshTimer);
-    for (const d of [...this.viewDisposables.splice(0), ...this.disposables.splice(0)]) d.dispose();
-    this.view = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
   }
 
   /**
@@ -125,13 +106,14 @@ export class ProfilerViewProvider implements vscode.WebviewViewProvider, vscode.
     }
   }
 
-  private async setHtml(view: vscode.WebviewView): Promise<void> {
+  private async setHtml(): Promise<void> {
     try {
-      view.webview.html = await loadWebviewHtml(view.webview, this.extensionUri, "profiler");
+      const html = await loadWebviewHtml(this.webview, this.extensionUri, "profiler");
+      if (!this.disposed) this.webview.html = html;
     } catch (err) {
       // Most likely dist/webview is missing (an unbuilt checkout): say so in the log and in the view.
       this.deps.log(`profiler view: could not load its page: ${errorText(err)}`);
-      if (this.view === view) view.webview.html = "<!DOCTYPE html><p>The Profiler page could not be loaded; see the KernelLens log.</p>";
+      if (!this.disposed) this.webview.html = "<!DOCTYPE html><p>The Profiler page could not be loaded; see the KernelLens log.</p>";
     }
   }
 
@@ -198,7 +180,7 @@ export class ProfilerViewProvider implements vscode.WebviewViewProvider, vscode.
       }
       truncated ||= records.length >= historyLimit;
       const prefix = this.prefixOf(folder);
-      const places = new Map<string, ReturnType<ProfilerViewProvider["placeRecordFile"]>>();
+      const places = new Map<string, ReturnType<ProfilerPage["placeRecordFile"]>>();
       for (const record of records) {
         // One look at the file system per distinct file, not per run.
         let placed = places.get(record.file);
@@ -213,7 +195,7 @@ export class ProfilerViewProvider implements vscode.WebviewViewProvider, vscode.
     return { rows, roofs: [...roofs.values()], truncated, files };
   }
 
-  private scheduleRefresh(whole = false): void {
+  scheduleRefresh(whole = false): void {
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => this.refresh(whole), refreshDelayMs);
   }
@@ -253,8 +235,8 @@ export class ProfilerViewProvider implements vscode.WebviewViewProvider, vscode.
   }
 
   private post(message: HostToPage): void {
-    if (this.disposed || !this.view) return;
-    void this.view.webview.postMessage(message);
+    if (this.disposed) return;
+    void this.webview.postMessage(message);
   }
 
   private onPageMessage(raw: unknown): void {
@@ -267,7 +249,12 @@ export class ProfilerViewProvider implements vscode.WebviewViewProvider, vscode.
     switch (message.type) {
       case "ready":
         this.pageReady = true;
+        // Where the page is comes first: it lays itself out for the side bar or for an editor tab.
+        this.post({ type: "surface", surface: this.surface });
         this.refresh(true);
+        return;
+      case "openInEditor":
+        this.deps.openInEditor();
         return;
       case "reveal":
         void this.reveal(message.file, message.entry);
@@ -335,11 +322,84 @@ export class ProfilerViewProvider implements vscode.WebviewViewProvider, vscode.
   }
 }
 
-let current: ProfilerViewProvider | undefined;
+/**
+ * Every Profiler page open (the view, the editor tab) and the one watcher that keeps them current: runs recorded by
+ * the CLI (`kernellens run`) land in the same files; folders come and go in a multi-root workspace; files outside the
+ * workspace become openable when it is trusted (and keep their note).
+ */
+class ProfilerPages implements vscode.Disposable {
+  private readonly pages = new Set<ProfilerPage>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor() {
+    const watcher = vscode.workspace.createFileSystemWatcher("**/.kernellens/history.jsonl");
+    const refresh = (whole: boolean) => () => {
+      for (const page of this.pages) page.scheduleRefresh(whole);
+    };
+    this.disposables.push(
+      watcher,
+      watcher.onDidChange(refresh(false)),
+      watcher.onDidCreate(refresh(false)),
+      watcher.onDidDelete(refresh(true)),
+      vscode.workspace.onDidChangeWorkspaceFolders(refresh(true)),
+      vscode.workspace.onDidGrantWorkspaceTrust(refresh(true)),
+    );
+  }
+
+  add(page: ProfilerPage): vscode.Disposable {
+    this.pages.add(page);
+    return new vscode.Disposable(() => {
+      this.pages.delete(page);
+      page.dispose();
+    });
+  }
+
+  notifyRunRecorded(record: HistoryRecord, folder?: string): void {
+    for (const page of this.pages) page.notifyRunRecorded(record, folder);
+  }
+
+  dispose(): void {
+    for (const page of this.pages) page.dispose();
+    this.pages.clear();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+/** The side bar's view: one page, made again each time VS Code resolves the view. */
+export class ProfilerViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewType = viewType;
+  private viewDisposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly pages: ProfilerPages,
+    private readonly deps: ProfilerViewDeps & { openInEditor(): void },
+  ) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    for (const d of this.viewDisposables.splice(0)) d.dispose();
+    const page = new ProfilerPage(view.webview, "view", this.extensionUri, this.deps);
+    const registration = this.pages.add(page);
+    this.viewDisposables.push(
+      registration,
+      view.onDidChangeVisibility(() => {
+        // A hidden page is torn down; it sends `ready` again when shown.
+        if (!view.visible) page.hidden();
+      }),
+      view.onDidDispose(() => registration.dispose()),
+    );
+  }
+
+  dispose(): void {
+    for (const d of this.viewDisposables.splice(0)) d.dispose();
+  }
+}
+
+let current: ProfilerPages | undefined;
 
 /**
- * Tells the Profiler view that `record` was just appended to the history of `folder` (an fsPath, as given to
- * appendRun). Call it after appendRun; it does nothing while the view is not showing.
+ * Tells every Profiler page that `record` was just appended to the history of `folder` (an fsPath, as given to
+ * appendRun). Call it after appendRun; pages that are not showing get it with the whole history when shown.
  */
 export function notifyRunRecorded(record: HistoryRecord, folder?: string): void {
   current?.notifyRunRecorded(record, folder);
@@ -347,20 +407,36 @@ export function notifyRunRecorded(record: HistoryRecord, folder?: string): void 
 
 /**
  * Registers the view's provider for `kernellens.profiler` and returns `show`, the handler of
- * `kernellens.showProfiler` (which focuses the view, opening the KernelLens side bar).
+ * `kernellens.showProfiler` (which focuses the view, opening the KernelLens side bar) and, with `"editor"`, of
+ * `kernellens.openProfilerInEditor` (the whole table in an editor tab, opened once and revealed after).
  */
-export function registerProfilerView(context: vscode.ExtensionContext, deps: ProfilerViewDeps): vscode.Disposable & { show(): Thenable<unknown> } {
-  const provider = new ProfilerViewProvider(context.extensionUri, deps);
-  current = provider;
+export function registerProfilerView(context: vscode.ExtensionContext, deps: ProfilerViewDeps): vscode.Disposable & { show(where?: unknown): Thenable<unknown> } {
+  const pages = new ProfilerPages();
+  current = pages;
+  const openInEditor = (): ProfilerEditorPanel =>
+    ProfilerEditorPanel.show(context.extensionUri, (panel) => {
+      const page = new ProfilerPage(panel.webview, "editor", context.extensionUri, { ...deps, openInEditor });
+      // A tab in the background is torn down (no retained context); it says `ready` again when shown.
+      const visibility = panel.onDidChangeViewState(() => {
+        if (!panel.visible) page.hidden();
+      });
+      return vscode.Disposable.from(pages.add(page), visibility);
+    });
+  const provider = new ProfilerViewProvider(context.extensionUri, pages, { ...deps, openInEditor });
   const disposables = [
     provider,
+    pages,
     vscode.window.registerWebviewViewProvider(viewType, provider, { webviewOptions: { retainContextWhenHidden: false } }),
     new vscode.Disposable(() => {
-      if (current === provider) current = undefined;
+      ProfilerEditorPanel.current?.dispose();
+      if (current === pages) current = undefined;
     }),
   ];
   return {
-    show: () => vscode.commands.executeCommand(`${viewType}.focus`),
+    show: async (where?: unknown) => {
+      if (where === "editor") return openInEditor();
+      return vscode.commands.executeCommand(`${viewType}.focus`);
+    },
     dispose: () => {
       for (const d of disposables.splice(0)) d.dispose();
     },

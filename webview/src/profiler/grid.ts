@@ -19,6 +19,10 @@ export interface GridColumn<Row> extends TableColumn<Row> {
   sticky?: boolean;
   /** Tooltip of the header: what the column's numbers are. */
   description?: string;
+  /** Width in CSS pixels; without one the column shares what the others leave (the one column of the compact list). */
+  width?: number;
+  /** The header has a drag handle (and arrow keys on it) that resize the column; the page is told the new width. */
+  resizable?: boolean;
 }
 
 export interface VirtualGridOptions<Row> {
@@ -41,7 +45,15 @@ export interface VirtualGridOptions<Row> {
   onViewChange?(): void;
   /** Text of the body when there are no rows. */
   emptyText(): string;
+  /** A column was resized with its header's handle (once, at the end of a drag or per arrow key). */
+  onResize?(columnId: string, width: number): void;
 }
+
+/** Pixels an arrow key on a resize handle moves it; with Shift, four times that. */
+const resizeStep = 16;
+/** Narrowest a column can be dragged to. */
+const minColumnWidth = 40;
+const maxColumnWidth = 1200;
 
 /** Rows rendered beyond each edge of the viewport, so fast scrolling rarely shows blank space. */
 const overscan = 12;
@@ -62,6 +74,11 @@ export class VirtualGrid<Row> {
   private readonly emptyCell: HTMLTableCellElement;
   private readonly status: HTMLElement;
   private readonly headers = new Map<string, HTMLTableCellElement>();
+  private columns: readonly GridColumn<Row>[];
+  /** Kept to mark the header again when the columns change. */
+  private sortState: SortState | null = null;
+  private readonly colgroup: HTMLTableColElement;
+  private readonly headRow: HTMLTableRowElement;
   private rows: readonly Row[] = [];
   private readonly indexByKey = new Map<string, number>();
   /** Rendered rows by key, in DOM order. */
@@ -77,12 +94,10 @@ export class VirtualGrid<Row> {
 
   constructor(private readonly options: VirtualGridOptions<Row>) {
     const columns = options.columns;
-    const colgroup = h("colgroup", null, columns.map((c) => h("col", { class: c.className })));
-    this.head = h(
-      "thead",
-      { attrs: { role: "rowgroup" } },
-      h("tr", { attrs: { role: "row", "aria-rowindex": 1 } }, columns.map((c) => this.header(c))),
-    );
+    this.columns = columns;
+    this.colgroup = h("colgroup");
+    this.headRow = h("tr", { attrs: { role: "row", "aria-rowindex": 1 } });
+    this.head = h("thead", { attrs: { role: "rowgroup" } }, this.headRow);
     const spacer = (): HTMLTableRowElement =>
       h("tr", { class: "spacer", attrs: { role: "presentation", "aria-hidden": "true" } }, h("td", { attrs: { colspan: columns.length } }));
     this.topSpacer = spacer();
@@ -93,7 +108,7 @@ export class VirtualGrid<Row> {
     this.table = h(
       "table",
       { class: ["sortable-table", "history-grid"], attrs: { role: "grid", "aria-label": options.label, "aria-multiselectable": "true", "aria-rowcount": 1 } },
-      colgroup,
+      this.colgroup,
       this.head,
       this.body,
     );
@@ -121,6 +136,120 @@ export class VirtualGrid<Row> {
       this.focusRow(this.activeKey ?? this.options.rowKey(this.rows[0]!));
     });
     this.element.addEventListener("scroll", () => this.scheduleRender(), { passive: true });
+    this.setColumns(columns);
+  }
+
+  get columnIds(): string[] {
+    return this.columns.map((c) => c.id);
+  }
+
+  /**
+   * Replaces the columns (shown, hidden, reordered or resized): the header and the rows in view are built again, the
+   * current row, picks and scroll position kept. Focus on a rebuilt row moves to its new copy.
+   */
+  setColumns(columns: readonly GridColumn<Row>[]): void {
+    this.columns = columns;
+    const focusedKey = this.rowKeyOf(document.activeElement);
+    const hadFocus = focusedKey !== undefined && document.activeElement === this.rendered.get(focusedKey);
+    this.headers.clear();
+    this.colgroup.replaceChildren(...columns.map((c) => this.col(c)));
+    this.headRow.replaceChildren(...columns.map((c) => this.header(c)));
+    for (const cell of [this.emptyCell, this.topSpacer.firstElementChild, this.bottomSpacer.firstElementChild]) {
+      if (cell) this.setAttr(cell, "colspan", columns.length);
+    }
+    if (this.sortState) this.setSort(this.sortState);
+    this.updateTableWidth();
+    for (const tr of this.rendered.values()) tr.remove();
+    this.rendered.clear();
+    this.render();
+    if (hadFocus) this.rendered.get(focusedKey)?.focus({ preventScroll: true });
+  }
+
+  private col(column: GridColumn<Row>): HTMLTableColElement {
+    const col = h("col", { class: column.className, dataset: { column: column.id } });
+    // CSSOM, not a style attribute: the strict CSP allows it.
+    if (column.width !== undefined) col.style.width = `${column.width}px`;
+    return col;
+  }
+
+  /** With every column sized, the table is their sum (and scrolls sideways past the view); else it fills the view. */
+  private updateTableWidth(): void {
+    const sized = this.columns.every((c) => c.width !== undefined);
+    this.table.style.width = sized ? `${this.columns.reduce((sum, c) => sum + c.width!, 0)}px` : "100%";
+    // Where each kept-in-view column starts: after the kept-in-view columns before it (the stylesheet reads these).
+    let left = 0;
+    for (const c of this.columns) {
+      if (!c.sticky) continue;
+      this.table.style.setProperty(`--left-${c.id}`, `${left}px`);
+      left += c.width ?? 0;
+    }
+  }
+
+  /** The width of a column as the person drags it: the `<col>` and the table follow at once, the page hears at the end. */
+  private previewWidth(id: string, width: number): void {
+    const column = this.columns.find((c) => c.id === id);
+    if (!column) return;
+    this.columns = this.columns.map((c) => (c.id === id ? { ...c, width } : c));
+    const col = this.colgroup.querySelector(`col[data-column="${id}"]`);
+    if (col instanceof HTMLElement) col.style.width = `${width}px`;
+    const handle = this.headers.get(id)?.querySelector(".resize-handle");
+    if (handle) this.setAttr(handle, "aria-valuenow", Math.round(width));
+    this.updateTableWidth();
+  }
+
+  private resizeHandle(column: GridColumn<Row>): HTMLElement {
+    const handle = h("span", {
+      class: "resize-handle",
+      title: `Drag to resize ${column.label}; or focus and press Left or Right`,
+      attrs: {
+        role: "separator",
+        "aria-orientation": "vertical",
+        "aria-label": `Resize ${column.label} column`,
+        "aria-valuenow": Math.round(column.width ?? 0),
+        "aria-valuemin": minColumnWidth,
+        "aria-valuemax": maxColumnWidth,
+        tabindex: 0,
+      },
+      dataset: { testid: `resize-${column.id}` },
+    });
+    const clamp = (w: number): number => Math.round(Math.min(maxColumnWidth, Math.max(minColumnWidth, w)));
+    handle.addEventListener("pointerdown", (event) => {
+      if (event.button !== 0) return;
+      event.preventDefault();
+      event.stopPropagation();
+      const startX = event.clientX;
+      const startWidth = this.columns.find((c) => c.id === column.id)?.width ?? handle.parentElement!.getBoundingClientRect().width;
+      let width = startWidth;
+      handle.setPointerCapture(event.pointerId);
+      handle.classList.add("dragging");
+      const move = (e: PointerEvent): void => {
+        width = clamp(startWidth + e.clientX - startX);
+        this.previewWidth(column.id, width);
+      };
+      const up = (): void => {
+        handle.removeEventListener("pointermove", move);
+        handle.removeEventListener("pointerup", up);
+        handle.removeEventListener("pointercancel", up);
+        handle.classList.remove("dragging");
+        if (width !== startWidth) this.options.onResize?.(column.id, width);
+      };
+      handle.addEventListener("pointermove", move);
+      handle.addEventListener("pointerup", up);
+      handle.addEventListener("pointercancel", up);
+    });
+    // A click ending a drag must not reach the sort button.
+    handle.addEventListener("click", (event) => event.stopPropagation());
+    handle.addEventListener("keydown", (event) => {
+      if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+      event.preventDefault();
+      const current = this.columns.find((c) => c.id === column.id)?.width ?? 0;
+      const step = (event.shiftKey ? 4 : 1) * resizeStep * (event.key === "ArrowLeft" ? -1 : 1);
+      const width = clamp(current + step);
+      if (width === current) return;
+      this.previewWidth(column.id, width);
+      this.options.onResize?.(column.id, width);
+    });
+    return handle;
   }
 
   /** Replaces the rows (already sorted and filtered), keeping the current row and the scroll position. */
@@ -135,9 +264,10 @@ export class VirtualGrid<Row> {
 
   /** Shows the sort on the headers (aria-sort and the arrow); announces it when the user asked for it. */
   setSort(sort: SortState, announce = false): void {
+    this.sortState = sort;
     for (const [id, cell] of this.headers) setAttribute(cell, "aria-sort", sort.column === id ? sort.direction : null);
     if (announce) {
-      const label = this.options.columns.find((c) => c.id === sort.column)?.label ?? sort.column;
+      const label = this.columns.find((c) => c.id === sort.column)?.label ?? sort.column;
       this.announce(`Sorted by ${label}, ${sort.direction}.`);
     }
   }
@@ -315,15 +445,17 @@ export class VirtualGrid<Row> {
         class: [column.className, column.numeric ? "numeric" : null, column.sticky ? "sticky" : null],
         title: column.description,
         attrs: { role: "columnheader", scope: "col" },
+        dataset: { column: column.id },
       },
       content,
+      column.resizable && column.width !== undefined ? this.resizeHandle(column) : null,
     );
     this.headers.set(column.id, cell);
     return cell;
   }
 
   private buildRow(row: Row, key: string, index: number): HTMLTableRowElement {
-    const cells = this.options.columns.map((column) =>
+    const cells = this.columns.map((column) =>
       h(
         "td",
         { class: [column.className, column.numeric ? "numeric" : null, column.sticky ? "sticky" : null], attrs: { role: "gridcell" } },

@@ -6,11 +6,13 @@
 import { h, requireElement, setChildren } from "../shared/dom";
 import { assertNever, check } from "../../../server/src/core/validation";
 import { createWebviewApi } from "../shared/vscodeApi";
-import { VirtualGrid } from "./grid";
-import { HistoryModel, isColumnId, matchesStatus, statusFilters, type StatusFilter } from "./model";
-import { hostToPageChecker, limits, type ExportFormat, type MeasuredRoof, type PageToHost, type ProfilerRow } from "./protocol";
+import { ColumnMenu } from "./columnMenu";
+import { defaultPrefs, fitColumns, moveColumn, normalizePrefs, pickWidthEm, setHidden, setWidth, widthOf, type ColumnPrefs } from "./columns";
+import { VirtualGrid, type GridColumn } from "./grid";
+import { HistoryModel, isColumnId, matchesStatus, statusFilters, type ColumnId, type StatusFilter } from "./model";
+import { hostToPageChecker, limits, type ExportFormat, type MeasuredRoof, type PageToHost, type ProfilerRow, type ProfilerSurface } from "./protocol";
 import { filterLength, initialProfilerPageState, profilerPageStateChecker, type ProfilerPageState } from "./state";
-import { columns, comparison, kernelName, rowLabel, runDetails, statusFilterLabels, summaryText } from "./view";
+import { columnDefs, comparison, compactColumn, gridColumns, icon, kernelName, rowLabel, runDetails, statusFilterLabels, summaryText } from "./view";
 
 const api = createWebviewApi<PageToHost, ProfilerPageState>(profilerPageStateChecker);
 const saved: ProfilerPageState = api.getState() ?? initialProfilerPageState;
@@ -23,6 +25,21 @@ const summaryLine = requireElement("summary", HTMLElement);
 const message = requireElement("message", HTMLElement);
 const gridHost = requireElement("grid-host", HTMLElement);
 const details = requireElement("details", HTMLElement);
+const openInEditor = requireElement("open-in-editor", HTMLButtonElement);
+const columnsButton = requireElement("columns-button", HTMLButtonElement);
+const columnsNote = requireElement("columns-note", HTMLElement);
+
+/** At or below this width (CSS pixels) a row is one compact block: kernel, median against predicted, status. */
+export const compactMaxWidth = 400;
+/** Pixels kept for the grid's vertical scroll bar (VS Code's are 10 to 14 wide). */
+const scrollbarRoom = 16;
+
+let prefs: ColumnPrefs = normalizePrefs(saved.columns);
+/** The side bar's view until the host says the page is in an editor tab. */
+let surface: ProfilerSurface = "view";
+/** The columns the grid has, as ids and widths: a layout pass that changes nothing leaves the grid alone. */
+let layoutSignature = "";
+let dropped: ColumnId[] = [];
 
 const model = new HistoryModel({ sort: saved.sort, filter: saved.filter, status: saved.status, selected: saved.selected });
 let roofs: MeasuredRoof[] = [];
@@ -34,7 +51,7 @@ let renders = 0;
 
 const grid = new VirtualGrid<ProfilerRow>({
   label: "Run history",
-  columns,
+  columns: [compactColumn],
   rowKey: (row) => row.id,
   rowLabel,
   markOf: (id) => model.markOf(id),
@@ -62,6 +79,11 @@ const grid = new VirtualGrid<ProfilerRow>({
   },
   onViewChange: () => save(),
   emptyText: () => (model.all.length === 0 ? "No runs recorded yet: use the Run or Profile code lens above a compute entry point." : "No run matches the filter."),
+  onResize: (column, width) => {
+    if (!isColumnId(column)) return;
+    prefs = setWidth(prefs, column, width);
+    columnsChanged();
+  },
 });
 gridHost.append(grid.element);
 grid.setSort(model.sort);
@@ -78,6 +100,7 @@ function save(): void {
     active: loaded ? grid.activeRowKey : saved.active,
     scrollTop: loaded ? scroll.top : saved.scrollTop,
     scrollLeft: loaded ? scroll.left : saved.scrollLeft,
+    columns: prefs,
   };
   api.setState(state);
 }
@@ -193,6 +216,9 @@ function onHostMessage(raw: unknown): void {
   const msg = checked.value;
   try {
     switch (msg.type) {
+      case "surface":
+        setSurface(msg.surface);
+        return;
       case "history":
         roofs = msg.roofs;
         truncated = msg.truncated;
@@ -212,6 +238,91 @@ function onHostMessage(raw: unknown): void {
     report(`could not show a ${msg.type} message: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
+
+// ---- Layout: compact rows in a narrow view, a grid of the columns that fit when wider ----
+
+/** The page's font size in pixels: the default column widths are in em, so they follow VS Code's font size. */
+function emPx(): number {
+  return Number.parseFloat(getComputedStyle(document.body).fontSize) || 13;
+}
+
+function columnLabel(id: ColumnId): string {
+  return columnDefs[id].label;
+}
+
+/**
+ * Picks the layout for the page's width: one compact column at side-bar widths; else the grid's columns, in the
+ * person's order, as many as fit (in the side bar) or all of them scrolling sideways with Kernel kept in view (in
+ * an editor tab, which exists to show the whole table).
+ */
+function applyLayout(): void {
+  const width = document.documentElement.clientWidth;
+  const compact = width > 0 && width <= compactMaxWidth;
+  document.body.classList.toggle("compact", compact);
+  let columns: GridColumn<ProfilerRow>[];
+  if (compact) {
+    columns = [compactColumn];
+    dropped = [];
+  } else {
+    const em = emPx();
+    const pick = Math.round(pickWidthEm * em);
+    // Room for the vertical scroll bar is kept whether it shows yet or not, so a history arriving moves no column.
+    const fit = fitColumns(prefs, surface === "editor" ? null : width - pick - scrollbarRoom, em);
+    dropped = fit.dropped;
+    columns = gridColumns(fit.shown, (id) => fit.narrowed[id] ?? widthOf(prefs, id, em), pick);
+  }
+  const signature = JSON.stringify(columns.map((c) => [c.id, c.width ?? null]));
+  if (signature !== layoutSignature) {
+    layoutSignature = signature;
+    gridHost.dataset.layout = compact ? "compact" : "grid";
+    grid.setColumns(columns);
+  }
+  columnsNote.hidden = dropped.length === 0;
+  columnsNote.textContent =
+    dropped.length === 0 ? "" : `${dropped.length} more ${dropped.length === 1 ? "column" : "columns"} (${dropped.map(columnLabel).join(", ")}): widen the view, or open it in an editor.`;
+  menu.update(prefs, dropped);
+}
+
+function columnsChanged(): void {
+  applyLayout();
+  save();
+}
+
+const menu = new ColumnMenu({
+  button: columnsButton,
+  panel: requireElement("column-menu", HTMLElement),
+  label: columnLabel,
+  onChange: (next) => {
+    prefs = normalizePrefs(next);
+    columnsChanged();
+  },
+  move: moveColumn,
+  setHidden,
+  reset: () => normalizePrefs(defaultPrefs),
+});
+
+function setSurface(next: ProfilerSurface): void {
+  surface = next;
+  document.body.classList.toggle("surface-editor", surface === "editor");
+  // In the editor tab the page already is the wide table.
+  openInEditor.hidden = surface === "editor";
+  applyLayout();
+}
+
+// Layout follows the width: the side bar dragged wider or narrower, the editor tab split.
+let layoutFrame: number | undefined;
+new ResizeObserver(() => {
+  if (layoutFrame === undefined) {
+    layoutFrame = requestAnimationFrame(() => {
+      layoutFrame = undefined;
+      applyLayout();
+    });
+  }
+}).observe(document.documentElement);
+// A theme or font-size change (VS Code rewrites <html>'s style and <body>'s class) changes what an em is.
+const restyled = new MutationObserver(() => applyLayout());
+restyled.observe(document.documentElement, { attributes: true, attributeFilter: ["style", "class"] });
+restyled.observe(document.body, { attributes: true, attributeFilter: ["class", "style"] });
 
 // ---- The toolbar ----
 
@@ -247,6 +358,10 @@ filterInput.addEventListener("keydown", (event) => {
 statusSelect.addEventListener("change", filterChanged);
 exportCsv.addEventListener("click", () => exportRows("csv"));
 exportJson.addEventListener("click", () => exportRows("json"));
+openInEditor.prepend(icon("openInEditor", "button-icon"));
+columnsButton.prepend(icon("columns", "button-icon"));
+openInEditor.addEventListener("click", () => api.postMessage({ type: "openInEditor" }));
+applyLayout();
 
 // Saved picks show as soon as their rows come; until then the page waits for the host.
 showMessage("Loading the run history…");

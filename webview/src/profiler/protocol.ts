@@ -87,6 +87,10 @@ export interface ProfilerRow {
   predicted: ProfilerPrediction | null;
   /** The file is outside the workspace: shown next to it (it opens only in a trusted workspace). */
   outside?: boolean;
+  /** An `error` run that the person cancelled (it says nothing about the kernel): shown as "cancelled", not as an error. */
+  cancelled?: boolean;
+  /** A `timeout` run's deadline, each run's (kernellens.run.timeoutMs), when the record says it: "timed out after 3 s". */
+  deadlineMs?: number;
 }
 
 /** The calibrated ceilings of one adapter (from `KernelLens: Calibrate GPU`), which "% of roof" is measured against. */
@@ -100,11 +104,15 @@ export interface MeasuredRoof {
   measuredAt: string;
 }
 
+/** Where the page is shown: the side bar's view (narrow, with a button to open wide) or an editor tab (the whole table). */
+export type ProfilerSurface = "view" | "editor";
+
 /**
- * Host -> page: `history` with every run (in record order, oldest first) and the calibrated roofs; `append` when one
+ * Host -> page: `surface` first, saying where the page is; `history` with every run (in record order, oldest first) and the calibrated roofs; `append` when one
  * run has been recorded since; `empty` with why there is nothing to show (no folder open).
  */
 export type HostToPage =
+  | { type: "surface"; surface: ProfilerSurface }
   | { type: "history"; rows: ProfilerRow[]; roofs: MeasuredRoof[]; truncated: boolean }
   | { type: "append"; run: ProfilerRow }
   | { type: "empty"; reason: string };
@@ -114,10 +122,12 @@ export type ExportFormat = "csv" | "json";
 /**
  * Page -> host: `ready` once the page listens (the host then posts the history); `reveal` when a run is chosen (the
  * host opens the file at the entry point, for files the rows it posted name only); `export` with the rows shown, in
- * the order shown (the host asks where to save them); `invalidMessage` when the page ignored a host message.
+ * the order shown (the host asks where to save them); `openInEditor` when the person asks for the whole table in an
+ * editor tab; `invalidMessage` when the page ignored a host message.
  */
 export type PageToHost =
   | { type: "ready" }
+  | { type: "openInEditor" }
   | { type: "reveal"; file: string; entry: string }
   | { type: "export"; format: ExportFormat; rows: ProfilerRow[] }
   | { type: "invalidMessage"; detail: string };
@@ -190,6 +200,8 @@ export const profilerRowChecker: Checker<ProfilerRow> = object<ProfilerRow>({
   roof: nullable(roofChecker),
   predicted: nullable(predictionChecker),
   outside: optional(boolean()),
+  cancelled: optional(boolean()),
+  deadlineMs: optional(nonNegative),
 });
 
 export const measuredRoofChecker: Checker<MeasuredRoof> = object<MeasuredRoof>({
@@ -203,6 +215,7 @@ export const measuredRoofChecker: Checker<MeasuredRoof> = object<MeasuredRoof>({
 const rowsChecker = arrayOf(profilerRowChecker, { maxLength: limits.rows });
 
 export const hostToPageChecker: Checker<HostToPage> = taggedUnion<HostToPage>({
+  surface: object({ type: literal("surface"), surface: oneOf("view", "editor") }),
   history: object({
     type: literal("history"),
     rows: rowsChecker,
@@ -215,6 +228,7 @@ export const hostToPageChecker: Checker<HostToPage> = taggedUnion<HostToPage>({
 
 export const pageToHostChecker: Checker<PageToHost> = taggedUnion<PageToHost>({
   ready: object({ type: literal("ready") }),
+  openInEditor: object({ type: literal("openInEditor") }),
   reveal: object({
     type: literal("reveal"),
     file: string({ maxLength: limits.fileLength, minLength: 1 }),

@@ -1,9 +1,10 @@
-// What the Profiler page saves with setState, so hiding the view or reloading the window keeps sort, filter, picks and scroll.
+// What the Profiler page saves with setState, so hiding the view or reloading the window keeps sort, filter, picks, scroll and columns.
 //
 // The runs themselves are not saved: ten thousand of them would be megabytes written on every scroll, and the host
 // posts the history again as soon as the page says `ready`. The saved view is applied to the rows when they arrive.
-import { arrayOf, literal, nullable, number, object, oneOf, string, type Checker } from "../../../server/src/core/validation";
+import { arrayOf, literal, nullable, number, object, oneOf, optional, string, type Checker } from "../../../server/src/core/validation";
 import { sortStateChecker, type SortState } from "../shared/sortableTable";
+import { columnPrefsChecker, type ColumnPrefs } from "./columns";
 import { defaultSort, maxSelected, statusFilters, type StatusFilter } from "./model";
 import { limits } from "./protocol";
 
@@ -20,6 +21,8 @@ export interface ProfilerPageState {
   active: string | null;
   scrollTop: number;
   scrollLeft: number;
+  /** Column order (= priority), hidden columns and widths; absent in state saved before columns could be changed. */
+  columns?: ColumnPrefs;
 }
 
 export const filterLength = 500;
@@ -35,6 +38,7 @@ export const profilerPageStateChecker: Checker<ProfilerPageState> = object<Profi
   active: nullable(string({ maxLength: limits.idLength, minLength: 1 })),
   scrollTop: offset,
   scrollLeft: offset,
+  columns: optional(columnPrefsChecker),
 });
 
 export const initialProfilerPageState: ProfilerPageState = {

@@ -3,11 +3,11 @@
 // Everything a person reads is made here, so a cell, its tooltip, the row's screen-reader label and the comparison
 // say the same thing in the same words. Numbers use the Roofline panel's formats (three significant digits, µs below
 // a millisecond), so one kernel reads the same in both.
-import { h, plural, type Child } from "../shared/dom";
+import { h, plural, setAttribute, type Child } from "../shared/dom";
 import { formatSignedPercent } from "../shared/format";
 import { formatMs, formatNumber } from "../../../server/src/core/format";
 import type { GridColumn } from "./grid";
-import { relativeSpread, sortKeys, variantText, type StatusFilter } from "./model";
+import { relativeSpread, sortKeys, variantText, type ColumnId, type StatusFilter } from "./model";
 import type { MeasuredRoof, ProfilerRow, ProfilerTiming, RunStatus } from "./protocol";
 
 const none = "—";
@@ -66,12 +66,85 @@ export function errorText(errorPct: number | null | undefined): string | null {
   return errorPct === null || errorPct === undefined ? null : formatSignedPercent(errorPct);
 }
 
-const statusMarks: Record<RunStatus, string> = { passed: "✓", failed: "✗", error: "✗", timeout: "✗" };
+// ---- Status: an icon and a word, and for runs that did not pass a sentence that says why ----
+
+/** What the row's status shows as: the run's status, with a cancelled error told apart (cancelling is no failure). */
+export type StatusKind = RunStatus | "cancelled";
+
+export function statusKind(row: ProfilerRow): StatusKind {
+  return row.status === "error" && row.cancelled ? "cancelled" : row.status;
+}
+
+export const statusWords: Record<StatusKind, string> = { passed: "passed", failed: "failed", error: "error", timeout: "timed out", cancelled: "cancelled" };
+
+const timeoutPrefix = /^timed out(?: after ([\d,.]+) ms)?(?::\s*|\s+|$)/;
+
+/** A timeout's deadline: the record's, or (older records) the one its message names. */
+export function timeoutDeadlineMs(row: ProfilerRow): number | null {
+  if (row.status !== "timeout") return null;
+  if (row.deadlineMs !== undefined) return row.deadlineMs;
+  const ms = timeoutPrefix.exec(firstLine(row.message))?.[1];
+  const value = ms === undefined ? NaN : Number(ms.replace(/,/g, ""));
+  return Number.isFinite(value) ? value : null;
+}
+
+/**
+ * Why a run did not pass, as one readable sentence: "timed out after 3 s: warm-up run 1 of 7 did not finish within
+ * its deadline", "cancelled", "compile error at line 12:9: ...". Empty for a run that passed.
+ */
+export function statusSentence(row: ProfilerRow): string {
+  const kind = statusKind(row);
+  const line = firstLine(row.message);
+  if (kind === "timeout") {
+    const deadline = timeoutDeadlineMs(row);
+    const rest = line.replace(timeoutPrefix, "").trim();
+    const head = deadline !== null ? `timed out after ${formatMs(deadline, "compact")}` : "timed out";
+    return rest ? `${head}: ${rest}` : head;
+  }
+  if (kind === "cancelled") {
+    const rest = line.replace(/^cancelled:?\s*/, "").trim();
+    return rest ? `cancelled: ${rest}` : "cancelled before it finished";
+  }
+  if (kind === "passed") return "";
+  return line || (kind === "failed" ? "a check failed" : "error");
+}
+
+const svgNs = "http://www.w3.org/2000/svg";
+
+/** Paths of the status and toolbar icons, drawn in a 16×16 box with the text's colour (no icon font to load). */
+const iconPaths = {
+  passed: ["M3 8.5l3 3 7-7"],
+  failed: ["M4 4l8 8", "M12 4l-8 8"],
+  error: ["M4 4l8 8", "M12 4l-8 8"],
+  timeout: ["M8 2.5a5.5 5.5 0 1 0 0 11a5.5 5.5 0 1 0 0-11", "M8 5v3.5l2.5 1.5"],
+  cancelled: ["M8 2.5a5.5 5.5 0 1 0 0 11a5.5 5.5 0 1 0 0-11", "M4.1 4.1l7.8 7.8"],
+  openInEditor: ["M9 2.5h4.5V7", "M13.5 2.5L7.5 8.5", "M11.5 9.5v3.5h-9v-9H6"],
+  columns: ["M2.5 3h11v10h-11z", "M6.2 3v10", "M9.8 3v10"],
+} as const;
+
+export type IconName = keyof typeof iconPaths;
+
+/** A small line icon as inline SVG (the CSP allows elements, and the strokes take `currentColor` from the stylesheet). */
+export function icon(name: IconName, className = "icon"): SVGSVGElement {
+  const svg = document.createElementNS(svgNs, "svg");
+  for (const [attr, value] of Object.entries({ class: `${className} icon-${name}`, viewBox: "0 0 16 16", width: "16", height: "16", "aria-hidden": "true", focusable: "false" })) {
+    setAttribute(svg, attr, value);
+  }
+  for (const d of iconPaths[name]) {
+    const path = document.createElementNS(svgNs, "path");
+    setAttribute(path, "d", d);
+    svg.append(path);
+  }
+  return svg;
+}
 
 /** What a screen reader says for a row: everything the row shows, in words. */
 export function rowLabel(row: ProfilerRow): string {
   const parts = [`${row.entry} in ${row.file}${row.outside ? " (outside the workspace)" : ""}`];
-  parts.push(row.message ? `${row.status}: ${firstLine(row.message)}` : row.status);
+  const sentence = statusSentence(row);
+  const word = statusWords[statusKind(row)];
+  // "timed out after 3 s" says its status itself; "compile error at ..." follows "error: ".
+  parts.push(sentence ? (sentence.startsWith(word) ? sentence : `${word}: ${sentence}`) : word);
   const t = row.timing;
   if (t) parts.push(`median ${formatMs(t.medianMs, "compact")}, ${formatRange(t).replace("–", " to ")}, ${methodLabel(t.method)}`);
   if (row.gbps !== null) parts.push(`${formatNumber(row.gbps)} GB/s`);
@@ -125,8 +198,15 @@ function adapterCell(row: ProfilerRow): Child {
   );
 }
 
+/** Why a cell of a run without a timing has no number, for its tooltip. */
+function noTimingReason(row: ProfilerRow): string {
+  const kind = statusKind(row);
+  return kind === "timeout" ? "No timing: the run timed out" : kind === "cancelled" ? "No timing: the run was cancelled" : "No timing: the run did not complete";
+}
+
 function medianCell(row: ProfilerRow): Child {
-  return row.timing ? formatMs(row.timing.medianMs, "compact") : muted(none);
+  if (row.timing) return formatMs(row.timing.medianMs, "compact");
+  return h("span", { class: "muted", title: noTimingReason(row) }, none);
 }
 
 function spreadCell(row: ProfilerRow): Child {
@@ -175,22 +255,90 @@ function startedCell(row: ProfilerRow): Child {
   return h("span", { title: row.startedAt }, formatStarted(row.startedAt));
 }
 
-function statusBadge(status: RunStatus): HTMLElement {
-  return h("span", { class: ["status", `status-${status}`] }, h("span", { class: "status-mark", attrs: { "aria-hidden": "true" } }, statusMarks[status]), status);
+function statusBadge(row: ProfilerRow): HTMLElement {
+  const kind = statusKind(row);
+  return h("span", { class: ["status", `status-${kind}`] }, icon(kind, "status-icon"), statusWords[kind]);
 }
 
 function statusCell(row: ProfilerRow): Child {
-  const message = firstLine(row.message);
+  const sentence = statusSentence(row);
+  // The word says the kind; the sentence (after it) says why, without repeating the word.
+  const word = statusWords[statusKind(row)];
+  const detail = sentence.startsWith(word) ? sentence.slice(word.length).replace(/^:\s*/, "").trim() : sentence;
   return h(
     "span",
     { class: "status-cell", title: row.message || undefined },
-    statusBadge(row.status),
-    message ? [" ", h("span", { class: "status-message" }, message)] : null,
+    statusBadge(row),
+    detail ? [" ", h("span", { class: "status-message" }, detail)] : null,
   );
 }
 
-export const columns: readonly GridColumn<ProfilerRow>[] = [
-  { id: "pick", label: "Compare", className: "col-pick", sticky: true, cell: pickCell },
+// ---- The compact row of a narrow view: what matters first, the rest in the details ----
+
+/** Measured against predicted in one phrase: `1.2 ms vs ≈1.0 ms`, with the model's error as a badge after it. */
+function compactTiming(row: ProfilerRow): Child[] {
+  const t = row.timing!;
+  const p = row.predicted;
+  const parts: Child[] = [h("span", { class: "compact-median", dataset: { testid: "compact-median" }, title: "Median of the timed runs (measured)" }, formatMs(t.medianMs, "compact"))];
+  if (p && p.ms !== null) {
+    parts.push(" ", h("span", { class: "compact-predicted", dataset: { testid: "compact-predicted" }, title: `The cost model's estimate on ${p.deviceId}` }, `vs ≈${formatMs(p.ms, "compact")}`));
+    const e = p.errorPct;
+    if (e !== null) {
+      parts.push(
+        " ",
+        h(
+          "span",
+          {
+            class: ["delta", Math.abs(e) > 50 ? "error-large" : null],
+            dataset: { testid: "compact-delta" },
+            title: `Model error ${errorText(e)}: (predicted − measured) / measured`,
+          },
+          `model ${errorText(e)}`,
+        ),
+      );
+    }
+  } else {
+    parts.push(" ", h("span", { class: "muted", dataset: { testid: "compact-predicted" } }, "no prediction"));
+  }
+  return parts;
+}
+
+/**
+ * The one cell of a row in a narrow view: the kernel (with its variant, cut to fit) and the status on the first
+ * line; the median against the prediction on the second, or why there is none. Picking the row shows the rest.
+ */
+function compactCell(row: ProfilerRow): Child {
+  const kind = statusKind(row);
+  const variant = variantText(row);
+  const sentence = statusSentence(row);
+  const first = h(
+    "span",
+    { class: "compact-line" },
+    h("span", { class: "pick-mark", attrs: { "aria-hidden": "true" } }),
+    h(
+      "span",
+      { class: "compact-kernel", dataset: { testid: "compact-kernel" }, title: `${kernelName(row)}${variant ? ` ${variant}` : ""}` },
+      h("span", { class: "entry" }, row.entry),
+      variant ? [" ", h("span", { class: "compact-variant" }, variant)] : null,
+    ),
+    h("span", { class: ["status", "compact-status", `status-${kind}`], dataset: { testid: "compact-status" } }, icon(kind, "status-icon"), statusWords[kind]),
+  );
+  const second = h(
+    "span",
+    { class: "compact-line" },
+    row.timing
+      ? h("span", { class: "compact-timing" }, compactTiming(row))
+      : h("span", { class: ["compact-detail", `detail-${kind}`], dataset: { testid: "compact-detail" }, title: row.message || undefined }, sentence || noTimingReason(row)),
+  );
+  return h("span", { class: "compact" }, first, second);
+}
+
+const pickColumn: GridColumn<ProfilerRow> = { id: "pick", label: "Compare", className: "col-pick", sticky: true, cell: pickCell };
+
+/** The one column of the compact list. */
+export const compactColumn: GridColumn<ProfilerRow> = { id: "summary", label: "Run", className: "col-summary", cell: compactCell };
+
+const columnList: readonly GridColumn<ProfilerRow>[] = [
   { id: "kernel", label: "Kernel", className: "col-kernel", sticky: true, cell: kernelCell, sortKey: sortKeys.kernel, description: "Entry point and file" },
   { id: "variant", label: "Variant", className: "col-variant", cell: variantCell, sortKey: sortKeys.variant, description: "Preprocessor defines and let/override values of the run" },
   { id: "adapter", label: "Adapter", className: "col-adapter", cell: adapterCell, sortKey: sortKeys.adapter },
@@ -219,6 +367,14 @@ export const columns: readonly GridColumn<ProfilerRow>[] = [
   { id: "started", label: "Started", className: "col-started", cell: startedCell, sortKey: sortKeys.started },
   { id: "status", label: "Status", className: "col-status", cell: statusCell, sortKey: sortKeys.status, description: "Check result, with the first message of a failed check or an error" },
 ];
+
+/** Every data column by id: its label, cells and sort. */
+export const columnDefs = Object.fromEntries(columnList.map((c) => [c.id, c])) as Record<ColumnId, GridColumn<ProfilerRow>>;
+
+/** The grid's columns: the pick box, then `ids` in order at their widths (pixels), each resizable; Kernel stays in view. */
+export function gridColumns(ids: readonly ColumnId[], widthOf: (id: ColumnId) => number, pickWidth: number): GridColumn<ProfilerRow>[] {
+  return [{ ...pickColumn, width: pickWidth }, ...ids.map((id) => ({ ...columnDefs[id], width: widthOf(id), resizable: true, sticky: id === "kernel" }))];
+}
 
 export const statusFilterLabels: Record<StatusFilter, string> = {
   all: "All runs",
@@ -259,22 +415,29 @@ function predictedText(row: ProfilerRow): string {
   return p && p.ms !== null ? `${formatMs(p.ms, "compact")} on ${p.deviceId}` : none;
 }
 
-/** One picked run, every number it has, and the whole message. */
+/** One picked run, every number it has, and the whole message. A run without a timing says why instead of a row of dashes. */
 export function runDetails(row: ProfilerRow): Node[] {
+  const timed = row.timing !== null;
   const facts: [string, Child][] = [
     ["Kernel", h("span", { class: "kernel-full" }, kernelName(row))],
-    ["Status", h("span", null, statusBadge(row.status))],
-    ["Variant", variantText(row) || none],
-    ["Adapter", adapterText(row)],
-    ["Median", timingText(row.timing)],
-    ["Achieved", `${rate(row.gbps, "GB/s")} · ${rate(row.gflops, "GFLOP/s")}`],
-    ["Roof", roofText(row) ?? none],
-    ["Predicted", `${predictedText(row)}${row.predicted?.errorPct !== null && row.predicted?.errorPct !== undefined ? `, error ${errorText(row.predicted.errorPct)}` : ""}`],
-    ["Started", `${formatStarted(row.startedAt)} (${row.mode})`],
+    ["Status", h("span", null, statusBadge(row))],
+    ["Variant", variantText(row) || "none (no defines or let values)"],
+    ["Adapter", row.adapter ? adapterText(row) : "not recorded (the run stopped before one was chosen)"],
+    ["Median", timed ? timingText(row.timing) : noTimingReason(row).replace(/^No timing: /, "none: ")],
   ];
+  if (timed || row.gbps !== null || row.gflops !== null) facts.push(["Achieved", `${rate(row.gbps, "GB/s")} · ${rate(row.gflops, "GFLOP/s")}`]);
+  if (timed || row.roof) facts.push(["Roof", roofText(row) ?? none]);
+  if (timed || (row.predicted && row.predicted.ms !== null)) {
+    facts.push(["Predicted", `${predictedText(row)}${row.predicted?.errorPct !== null && row.predicted?.errorPct !== undefined ? `, error ${errorText(row.predicted.errorPct)}` : ""}`]);
+  }
+  facts.push(["Started", `${formatStarted(row.startedAt)} (${row.mode})`]);
   const list = h("dl", { class: "facts" }, facts.flatMap(([term, value]): Child[] => [h("dt", null, term), h("dd", null, value)]));
   const nodes: Node[] = [list];
-  if (row.message) nodes.push(h("pre", { class: "run-message" }, row.message));
+  const sentence = statusSentence(row);
+  // Why it did not pass, in a sentence ("timed out after 3 s: ..."); the whole message only where it has more lines
+  // (a compiler's caret and notes).
+  if (sentence) nodes.push(h("p", { class: ["run-sentence", `detail-${statusKind(row)}`] }, sentence));
+  if (row.message && (!sentence || row.message.split("\n").filter((l) => l.trim() !== "").length > 1)) nodes.push(h("pre", { class: "run-message" }, row.message));
   nodes.push(h("p", { class: "muted hint" }, "Ctrl+click another run (or press Space on it) to compare the two."));
   return nodes;
 }
@@ -303,7 +466,7 @@ export function comparison(a: ProfilerRow, b: ProfilerRow): HTMLTableElement {
     ["Kernel", kernelName(a), kernelName(b), null],
     ["Variant", variantText(a) || none, variantText(b) || none, null],
     ["Adapter", adapterText(a), adapterText(b), null],
-    ["Status", statusBadge(a.status), statusBadge(b.status), null],
+    ["Status", statusBadge(a), statusBadge(b), null],
     ["Median", timingText(a.timing), timingText(b.timing), ratio(a.timing?.medianMs, b.timing?.medianMs, true, ["faster", "slower"])],
     ["GB/s", rate(a.gbps, "GB/s"), rate(b.gbps, "GB/s"), ratio(a.gbps, b.gbps, false, ["higher", "lower"])],
     ["GFLOP/s", rate(a.gflops, "GFLOP/s"), rate(b.gflops, "GFLOP/s"), ratio(a.gflops, b.gflops, false, ["higher", "lower"])],
