@@ -137,7 +137,7 @@ export function findings(ctx: FindingContext): Finding[] {
       code: "occupancy-limited",
       severity: "info",
       span: ctx.entrySpan,
-      message: `occupancy ${pct(occ.value)} on ${device.name}, limited by ${occ.limitedBy}: ${occ.detail}. To lift it, ${fix}.`,
+      message: `occupancy ${pct(occ.value)} on ${device.name}, limited by ${occ.limitedBy}: ${occ.detail.replace(/\.+$/, "")}. To lift it, ${fix}.`,
     });
   }
 

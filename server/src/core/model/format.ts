@@ -147,7 +147,7 @@ export function breakdownMarkdown(m: KernelModel, device: DeviceSpec, w: LaunchW
   const noFlops = m.invocations !== null && allFlops(m) === 0;
   if (roof.arithmeticIntensity !== null) rows.push(["Arithmetic intensity", noFlops ? "0 FLOP/B: no floating-point work, the bytes moved set the time" : `${roof.arithmeticIntensity.toPrecision(3)} FLOP/B (ridge ${roof.ridge.toPrecision(3)} on this device)`]);
   if (m.occupancy) {
-    rows.push(["Occupancy", `${percent(m.occupancy.value)}, limited by ${inWords(m.occupancy.limitedBy, w)} (${registersText(m, w)})`]);
+    rows.push(["Occupancy", `${percent(m.occupancy.value)}, limited by ${occupancyLimitWords(m.occupancy.limitedBy, w)} (${registersText(m, w)})`]);
     notes.push(`Occupancy: ${inWords(m.occupancy.detail, w)}`);
   }
   if (roof.predictedMs !== null) {
@@ -184,6 +184,13 @@ export function breakdownMarkdown(m: KernelModel, device: DeviceSpec, w: LaunchW
   const unknowns = m.unknowns.length > 0 ? `\n\n**Not known:**\n${m.unknowns.map((u) => `- ${u.what}: ${u.reason}`).join("\n")}` : "";
   const assumptions = assumptionsMarkdown(m.assumptions);
   return `**Cost model** on ${device.name} (${device.id})\n\n${table}\n\n${noteList}${assumptions ? `\n\n${assumptions}` : ""}${unknowns}`;
+}
+
+/** What limits occupancy, in the language's words: "shared memory" (CUDA, Triton) or "workgroup memory" (WGSL). */
+export function occupancyLimitWords(limitedBy: string, w: LaunchWords): string {
+  if (limitedBy === "shared-memory") return w.workgroupMemory;
+  if (limitedBy === "threads-per-block") return `${w.invocations} per ${w.workgroup}`;
+  return inWords(limitedBy, w);
 }
 
 /** `registers ≈ 16 per invocation, estimated` or `40 registers per thread, exact`. */

@@ -2,7 +2,7 @@
 // what limits it, and the most severe finding. The breakdown (format.ts) follows with every number behind them.
 import type { DeviceSpec } from "../devices/device";
 import { assumedOnly } from "./assumptionsText";
-import { duration, inWords, percent, registersText, WGSL_WORDS, type LaunchWords } from "./format";
+import { duration, inWords, occupancyLimitWords, percent, registersText, WGSL_WORDS, type LaunchWords } from "./format";
 import type { KernelModel } from "./types";
 
 /** A finding as the verdict reads it: any diagnostic of the kernel. */
@@ -57,7 +57,7 @@ export function verdictMarkdown(m: KernelModel, device: DeviceSpec, findings: re
     const why = m.unknowns[0];
     lines.push(`**${bound}** · no time estimate${why ? `: ${why.what}: ${why.reason}` : ""}`);
   }
-  if (m.occupancy) lines.push(`Occupancy **${percent(m.occupancy.value)}**, limited by ${inWords(m.occupancy.limitedBy, w)} (${registersText(m, w)})`);
+  if (m.occupancy) lines.push(`Occupancy **${percent(m.occupancy.value)}**, limited by ${occupancyLimitWords(m.occupancy.limitedBy, w)} (${registersText(m, w)})`);
   const top = topFinding(findings);
   const others = findings.filter((f) => f.severity !== "hint").length - 1;
   lines.push(top ? `Top finding (${top.severity}, \`${top.code}\`): ${firstSentence(top.message)}${others > 0 ? ` (${others} more in Problems)` : ""}` : "No findings.");
