@@ -145,6 +145,17 @@ describe("a Triton kernel's hover", () => {
   });
 });
 
+describe("occupancy in the language's words", () => {
+  it("is limited by shared memory in a Triton hover, and the finding has no doubled full stop", async () => {
+    const text = read("test", "fixtures", "triton", "matmul-autotuned.py");
+    const a = analyzeTritonFile(text, { model: { device: rtx4090 } }, await pythonParser());
+    const doc = TextDocument.create("file:///w/m.py", "python", 1, text);
+    const md = valueOf(tritonHover(doc, a, doc.positionAt(a.source.kernels[0]!.nameSpan.start + 2)));
+    assert.match(md.split("\n\n")[2]!, /^Occupancy \*\*8%\*\*, limited by shared memory \(registers ≈ \d+ per thread, estimated\)$/);
+    for (const d of a.diagnostics) assert.doesNotMatch(d.message, /\.\./, d.message);
+  });
+});
+
 describe("a uniform index", () => {
   // A 16 x 16 workgroup: a warp is two rows of 16 lanes; a[row * K + i] is the same address for the 16 lanes of a row.
   // By hand: 2 distinct addresses, 2 sectors, no more than a coalesced read by 32 lanes (4 sectors): a broadcast.
