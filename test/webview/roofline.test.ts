@@ -27,6 +27,7 @@ import {
   type TestWindow,
   type ThemeKind,
 } from "../support/rooflinePage";
+import { cornersFixture, crowdedFixture } from "../support/rooflineLayoutFixtures";
 import { openWebviewPage, posted, waitForPosted, type OpenedPage } from "../support/webviewPage";
 
 const big = rooflineFixture(1000);
@@ -304,6 +305,13 @@ describe("Roofline panel page in Chromium", () => {
     const { page } = await openPage();
     await sendData(page, sparse);
     await send(page, { type: "select", name: "matmul_tiled" });
+    // Ringed and named at once; its card opens when the chart gets keyboard focus (or the pointer reaches the point).
+    await page.locator(".point-label.active").waitFor();
+    assert.equal(await page.locator(".point-label.active").textContent(), "matmul_tiled");
+    assert.equal(await page.locator(".point-ring:not([hidden])").count(), 2);
+    assert.equal(await page.locator(".chart-tooltip").isHidden(), true);
+    await page.locator("#device").focus();
+    await page.keyboard.press("Tab");
     assert.match(await tooltipText(page), /^matmul_tiled \(predicted\)/);
     // A name the data does not have is not an error: the file may have changed in between.
     await send(page, { type: "select", name: "no_such_kernel" });
@@ -550,6 +558,340 @@ describe("Roofline panel page in Chromium", () => {
     assert.deepEqual(consoleErrors, []);
   });
 });
+
+interface LabelShape {
+  cls: string;
+  text: string;
+  corners: { x: number; y: number }[];
+}
+
+/** Every label on the plot, as the four corners the browser draws it at (rotation included), in page coordinates. */
+async function labelShapes(page: Page): Promise<LabelShape[]> {
+  return page.$$eval(".roof-labels > *", (els) =>
+    (els as HTMLElement[]).map((el) => {
+      const layer = el.parentElement!.getBoundingClientRect();
+      const m = new DOMMatrix(getComputedStyle(el).transform === "none" ? undefined : getComputedStyle(el).transform);
+      const w = el.offsetWidth;
+      const h = el.offsetHeight;
+      const corners = [
+        [0, 0],
+        [w, 0],
+        [w, h],
+        [0, h],
+      ].map(([x, y]) => {
+        const p = m.transformPoint(new DOMPoint(x, y));
+        return { x: layer.left + el.offsetLeft + p.x, y: layer.top + el.offsetTop + p.y };
+      });
+      return { cls: el.className, text: el.textContent ?? "", corners };
+    }),
+  );
+}
+
+/** Whether two convex quads overlap (separating axis test), in page pixels. */
+function quadsOverlap(a: readonly { x: number; y: number }[], b: readonly { x: number; y: number }[]): boolean {
+  for (const poly of [a, b]) {
+    for (let i = 0; i < poly.length; i++) {
+      const p = poly[i]!;
+      const q = poly[(i + 1) % poly.length]!;
+      const nx = p.y - q.y;
+      const ny = q.x - p.x;
+      const range = (pts: readonly { x: number; y: number }[]): [number, number] => {
+        const v = pts.map((t) => t.x * nx + t.y * ny);
+        return [Math.min(...v), Math.max(...v)];
+      };
+      const [aMin, aMax] = range(a);
+      const [bMin, bMax] = range(b);
+      if (aMax <= bMin || bMax <= aMin) return false;
+    }
+  }
+  return true;
+}
+
+async function assertNoLabelOverlaps(page: Page, where: string): Promise<LabelShape[]> {
+  const shapes = await labelShapes(page);
+  const plot = (await page.locator(".chart .u-over").boundingBox())!;
+  for (const s of shapes) {
+    for (const c of s.corners) {
+      // On the plot, or in the padding over it (where no tick label is): never over an axis.
+      assert.ok(c.x >= plot.x - 0.5 && c.x <= plot.x + plot.width + 0.5 && c.y >= plot.y - 14 && c.y <= plot.y + plot.height + 0.5, `${where}: label "${s.text}" stays on the plot`);
+    }
+  }
+  for (let i = 0; i < shapes.length; i++) {
+    for (let j = i + 1; j < shapes.length; j++) {
+      assert.ok(!quadsOverlap(shapes[i]!.corners, shapes[j]!.corners), `${where}: labels "${shapes[i]!.text}" and "${shapes[j]!.text}" overlap`);
+    }
+  }
+  return shapes;
+}
+
+/** Runs of ink along the x-axis band of the canvas: one per tick label drawn, with the empty columns between them. */
+async function xTickInkRuns(page: Page): Promise<{ start: number; end: number }[]> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>(".chart canvas")!;
+    const over = document.querySelector<HTMLElement>(".chart .u-over")!.getBoundingClientRect();
+    const rect = canvas.getBoundingClientRect();
+    const top = Math.round(over.bottom - rect.top) + 6;
+    const data = canvas.getContext("2d")!.getImageData(0, top, canvas.width, canvas.height - top).data;
+    const runs: { start: number; end: number }[] = [];
+    let gap = 99;
+    for (let x = 0; x < canvas.width; x++) {
+      let ink = false;
+      for (let y = 0; y < canvas.height - top && !ink; y++) ink = data[(y * canvas.width + x) * 4 + 3]! > 40;
+      if (ink) {
+        // Glyphs of one label are at most a few pixels apart.
+        if (gap > 4 || runs.length === 0) runs.push({ start: x, end: x });
+        else runs[runs.length - 1]!.end = x;
+        gap = 0;
+      } else gap++;
+    }
+    return runs;
+  });
+}
+
+/** The tooltip's box on the page; its text must fit inside it (a long kernel name wraps rather than running out). */
+async function tooltipBox(page: Page): Promise<{ x: number; y: number; width: number; height: number }> {
+  const tooltip = page.locator(".chart-tooltip");
+  await tooltip.waitFor({ state: "visible" });
+  const fits = await tooltip.evaluate((el) => Array.from(el.querySelectorAll("*"), (c) => c.getBoundingClientRect()).every((r) => r.right <= el.getBoundingClientRect().right + 0.5) && el.scrollWidth <= el.clientWidth);
+  assert.ok(fits, "the tooltip's text fits inside it");
+  return (await tooltip.boundingBox())!;
+}
+
+describe("Roofline layout: tooltip, size and labels in Chromium", () => {
+  before(async () => {
+    ensureRooflineBundle();
+    ({ server, origin } = await startRooflineServer());
+    browser = await launchChromium();
+  });
+
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  async function openSized(width: number, height: number, theme: ThemeKind = "dark"): Promise<OpenedPage> {
+    const o = await openWebviewPage(browser, origin, "roofline.html", { viewport: { width, height }, prepare: (page) => applyTheme(page, theme) });
+    contexts.push(o.context);
+    return o;
+  }
+
+  it("opens the tooltip only on hover or keyboard focus, and closes it when the pointer leaves, on blur and on Escape", async () => {
+    const { page } = await openSized(900, 780);
+    await sendData(page, sparse);
+    const tooltip = page.locator(".chart-tooltip");
+    assert.equal(await tooltip.isHidden(), true, "no tooltip before anything is hovered or focused");
+    const extent = extentOf(sparse);
+    const matmul = sparse.kernels[1]!;
+    const at = await screenPosition(page, extent, matmul.predicted!.ai, matmul.predicted!.gflops);
+
+    // Hover: open on the point, closed a few pixels off it (still over the plot), open again, closed off the chart.
+    await page.mouse.move(at.x, at.y);
+    assert.match(await tooltipText(page), /^matmul_tiled \(predicted\)/);
+    await page.mouse.move(at.x + 30, at.y + 30);
+    await tooltip.waitFor({ state: "hidden" });
+    await page.mouse.move(at.x, at.y);
+    await tooltip.waitFor({ state: "visible" });
+    await page.mouse.move(2, 2);
+    await tooltip.waitFor({ state: "hidden" });
+
+    // A click opens the kernel and rings the point, but leaves no card behind once the pointer moves away.
+    await page.mouse.click(at.x, at.y);
+    await waitForPosted(page, "reveal", 1);
+    await page.mouse.move(at.x + 40, at.y - 40);
+    await tooltip.waitFor({ state: "hidden" });
+    assert.equal(await page.locator(".point-ring:not([hidden])").count(), 2, "the clicked kernel stays ringed");
+
+    // Keyboard: Tab onto the chart, arrows walk the points and the card follows; Tab away (blur) and Escape close it.
+    await page.locator("#device").focus();
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "chart");
+    assert.match(await tooltipText(page), /^matmul_tiled \(predicted\)/, "focus comes back to the point the click picked");
+    await page.keyboard.press("Home");
+    assert.match(await tooltipText(page), /^saxpy \(measured\)/);
+    await page.keyboard.press("ArrowRight");
+    assert.match(await tooltipText(page), /^saxpy \(predicted\)/);
+    await page.keyboard.press("Tab");
+    await tooltip.waitFor({ state: "hidden" });
+    await page.keyboard.press("Shift+Tab");
+    assert.match(await tooltipText(page), /^saxpy \(predicted\)/, "focus returns to the point it left");
+    await page.keyboard.press("Escape");
+    await tooltip.waitFor({ state: "hidden" });
+
+    // The pointer takes over from the keyboard: hovering a point and leaving it closes the card, even with focus here.
+    await page.keyboard.press("End");
+    await tooltip.waitFor({ state: "visible" });
+    await page.mouse.move(at.x, at.y);
+    await page.waitForFunction(() => document.querySelector(".chart-tooltip")?.textContent?.startsWith("matmul_tiled"));
+    await page.mouse.move(at.x + 30, at.y + 30);
+    await tooltip.waitFor({ state: "hidden" });
+
+    // New data while a card is open (typing in the file) closes it rather than leaving it on a point that moved.
+    await page.mouse.move(at.x, at.y);
+    await tooltip.waitFor({ state: "visible" });
+    await sendData(page, sparse);
+    assert.equal(await tooltip.isHidden(), true);
+  });
+
+  it("keeps the tooltip inside the viewport for points at every edge, wide and side-bar narrow", async () => {
+    const data = cornersFixture();
+    for (const [width, height] of [
+      [1200, 760],
+      [300, 640],
+    ] as const) {
+      const { page } = await openSized(width, height);
+      await sendData(page, data);
+      const extent = extentOf(data);
+      const seen: string[] = [];
+      for (const k of data.kernels) {
+        const at = await screenPosition(page, extent, k.predicted!.ai, k.predicted!.gflops);
+        await page.mouse.move(at.x, at.y);
+        await page.waitForFunction((name) => document.querySelector(".chart-tooltip")?.textContent?.startsWith(name), k.name);
+        const box = await tooltipBox(page);
+        const where = `${k.name} at ${width} px`;
+        assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= width && box.y + box.height <= height, `${where}: tooltip ${JSON.stringify(box)} inside ${width}x${height}`);
+        if (width >= 600) {
+          // With room beside the point, the card does not cover it.
+          assert.ok(at.x < box.x || at.x > box.x + box.width || at.y < box.y || at.y > box.y + box.height, `${where}: the card leaves its point visible`);
+        }
+        seen.push(k.name);
+        await page.mouse.move(1, 1);
+        await page.locator(".chart-tooltip").waitFor({ state: "hidden" });
+      }
+      // The same from the keyboard: every point's card is on screen.
+      await page.locator("#chart").focus();
+      for (let i = 0; i < data.kernels.length; i++) {
+        await page.keyboard.press(i === 0 ? "Home" : "ArrowRight");
+        const box = await tooltipBox(page);
+        assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= width && box.y + box.height <= height, `keyboard point ${i} at ${width} px: ${JSON.stringify(box)}`);
+      }
+      assert.equal(seen.length, 4);
+      await screenshotTo(page, `roofline-tooltip-corner-${width}.png`);
+    }
+  });
+
+  it("sizes the chart to the panel: fills the width, takes the height the first screen leaves, follows resizes", async () => {
+    const { page } = await openSized(1200, 800);
+    await sendData(page, crowdedFixture());
+    const size = async (): Promise<{ canvas: { width: number; height: number }; chart: number; scroll: number; client: number }> =>
+      page.evaluate(() => {
+        const c = document.querySelector<HTMLCanvasElement>(".chart canvas")!.getBoundingClientRect();
+        return {
+          canvas: { width: c.width, height: c.height },
+          chart: document.getElementById("chart")!.getBoundingClientRect().width,
+          scroll: document.documentElement.scrollWidth,
+          client: document.documentElement.clientWidth,
+        };
+      });
+    const wide = await size();
+    assert.ok(Math.abs(wide.canvas.width - wide.chart) <= 1, `the canvas fills the chart's column: ${JSON.stringify(wide)}`);
+    assert.ok(wide.canvas.width > 1050, `a 1,200 px panel gives the chart most of its width: ${wide.canvas.width}`);
+    assert.ok(wide.canvas.height >= 450 && wide.canvas.height <= 800, `and most of its height: ${wide.canvas.height}`);
+    const chartBottom = await page.evaluate(() => document.querySelector(".chart canvas")!.getBoundingClientRect().bottom);
+    assert.ok(chartBottom <= 800, `the whole chart is on the first screen: bottom ${chartBottom}`);
+    assert.ok(wide.scroll <= wide.client, "nothing overflows sideways");
+
+    // The panel narrowed to the side bar's 300 px: the same page, the chart follows without a reload.
+    await page.setViewportSize({ width: 300, height: 800 });
+    await page.waitForFunction(() => document.querySelector<HTMLCanvasElement>(".chart canvas")!.getBoundingClientRect().width < 300);
+    const narrow = await size();
+    assert.ok(Math.abs(narrow.canvas.width - narrow.chart) <= 1, `the canvas fills the chart's column: ${JSON.stringify(narrow)}`);
+    assert.ok(narrow.canvas.width >= 240, `the chart keeps most of 300 px: ${narrow.canvas.width}`);
+    assert.ok(narrow.canvas.height >= 200, `and a readable height: ${narrow.canvas.height}`);
+    assert.ok(narrow.scroll <= narrow.client, `nothing overflows sideways at 300 px: ${narrow.scroll} > ${narrow.client}`);
+
+    // A short panel: the chart shrinks to what is left, never below its minimum.
+    await page.setViewportSize({ width: 1200, height: 500 });
+    await page.waitForFunction(() => document.querySelector<HTMLCanvasElement>(".chart canvas")!.getBoundingClientRect().width > 1000);
+    const short = await size();
+    assert.ok(short.canvas.height < wide.canvas.height && short.canvas.height >= 200, `a shorter panel, a shorter chart: ${short.canvas.height}`);
+  });
+
+  it("places labels without overlaps on a crowded chart: roofs, ridge, kernel names, tick labels, at 300 and 1200 px", async () => {
+    const data = crowdedFixture();
+    for (const width of [1200, 300]) {
+      const { page } = await openSized(width, 760);
+      await sendData(page, data);
+      const shapes = await assertNoLabelOverlaps(page, `${width} px`);
+      const texts = (cls: string): string[] => shapes.filter((s) => s.cls.includes(cls)).map((s) => s.text);
+      // The datasheet roofs are always labelled (shortened if need be); the full text is kept with each label.
+      const roofs = await page.$$eval(".roof-label", (els) => els.map((e) => ({ text: e.textContent ?? "", full: (e as HTMLElement).dataset.full ?? "" })));
+      for (const full of ["DRAM 1.01 TB/s", "f32/f16 82.6 TFLOP/s"]) assert.ok(roofs.some((r) => r.full === full), `${width} px: a label for ${full}: ${JSON.stringify(roofs)}`);
+      // A shortened label keeps the figure and its unit.
+      for (const r of roofs) assert.equal(r.text.split(" ").slice(-2).join(" "), r.full.split(" ").slice(-2).join(" "), `a short label keeps its value: ${JSON.stringify(r)}`);
+      // The ridge is named beside it where there is room (the summary line states it in any case).
+      if (width >= 1200) {
+        assert.deepEqual(texts("ridge-label"), ["f32 ridge 81.9 FLOP/byte"]);
+      }
+      // Kernel names: as many as fit, each a kernel of the file (whole, or cut with an ellipsis).
+      const names = texts("point-label");
+      assert.ok(names.length >= (width >= 1200 ? 6 : 2), `${width} px: names placed: ${JSON.stringify(names)}`);
+      for (const n of names) assert.ok(data.kernels.some((k) => k.name === n || (n.endsWith("…") && k.name.startsWith(n.slice(0, -1)))), `${n} names a kernel`);
+      if (width >= 1200) assert.ok(roofs.some((r) => r.text === r.full && r.full.startsWith("measured")), "at 1,200 px the measured roofs keep their whole labels");
+
+      // The tick labels under the plot: distinct, separated runs of ink, at least three decades named.
+      const runs = await xTickInkRuns(page);
+      assert.ok(runs.length >= 3, `${width} px: x tick labels drawn: ${JSON.stringify(runs)}`);
+      for (let i = 1; i < runs.length; i++) assert.ok(runs[i]!.start - runs[i - 1]!.end >= 5, `${width} px: x tick labels ${i - 1} and ${i} keep apart: ${JSON.stringify(runs)}`);
+
+      // Zoomed in on the GEMM cluster, the names spread out and still do not overlap.
+      const extent = extentOf(data);
+      const a = await screenPosition(page, extent, width >= 1200 ? 9 : 5, 9000);
+      const b = await screenPosition(page, extent, width >= 1200 ? 18 : 30, 2500);
+      await page.mouse.move(a.x, a.y);
+      await page.mouse.down();
+      await page.mouse.move(b.x, b.y, { steps: 6 });
+      await page.mouse.up();
+      await page.waitForFunction(() => !(document.getElementById("reset-zoom") as HTMLButtonElement).hidden);
+      const zoomed = await assertNoLabelOverlaps(page, `${width} px zoomed`);
+      await screenshotTo(page, `roofline-zoomed-${width}.png`);
+      assert.ok(zoomed.filter((s) => s.cls.includes("point-label")).length >= (width >= 1200 ? 7 : 1), `${width} px zoomed: more names fit: ${JSON.stringify(zoomed.map((z) => z.text))}`);
+    }
+  });
+
+  it("names the kernel the host selects first, and the focused one follows the keyboard", async () => {
+    const { page } = await openSized(900, 700);
+    await sendData(page, crowdedFixture());
+    await send(page, { type: "select", name: "gemm_tiled_64x64_double_buffered" });
+    await page.locator(".point-label.active").waitFor();
+    // Named in full where it fits, else cut with an ellipsis; the full name is kept with the label.
+    assert.match((await page.locator(".point-label.active").textContent()) ?? "", /^gemm_tiled_64x…$|^gemm_tiled_64x64_double_buffered$/);
+    assert.equal(await page.locator(".point-label.active").getAttribute("data-full"), "gemm_tiled_64x64_double_buffered");
+    assert.equal(await page.locator(".chart-tooltip").isHidden(), true, "a selection from the host rings and names the point; the card waits for hover or focus");
+    assert.equal(await page.locator(".point-ring:not([hidden])").count(), 2);
+  });
+
+  it("reads well at side-bar and editor widths in light and dark themes (screenshots)", async () => {
+    const data = crowdedFixture();
+    for (const [width, height] of [
+      [300, 700],
+      [1200, 760],
+    ] as const) {
+      for (const theme of ["light", "dark"] as const) {
+        const { page, consoleErrors } = await openSized(width, height, theme);
+        await sendData(page, data);
+        const k = data.kernels[9]!;
+        const at = await screenPosition(page, extentOf(data), k.predicted!.ai, k.predicted!.gflops);
+        await page.mouse.move(at.x, at.y);
+        await page.locator(".chart-tooltip").waitFor({ state: "visible" });
+        await assertNoLabelOverlaps(page, `${width} px ${theme}`);
+        await screenshotTo(page, `roofline-${width}-${theme}.png`);
+        assert.deepEqual(consoleErrors, []);
+      }
+    }
+  });
+});
+
+async function screenshotTo(page: Page, name: string): Promise<void> {
+  const dir = testOutputDir("webview");
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, name);
+  await page.screenshot({ path });
+  assert.ok(statSync(path).size > 10_000, `${path} has content`);
+}
 
 describe("Roofline page stylesheet", () => {
   it("uses only VS Code theme variables for colours", () => {

@@ -2,13 +2,19 @@
 //
 // uPlot was chosen for its size, speed and clean behaviour under the panels' strict CSP (docs/charting.md). It has no
 // scatter marks of its own, so points are drawn in its `draw` hook (two batched paths, not one path per point) and
-// found under the mouse by a scan over their pixel positions. Roof labels, hover rings and the tooltip are DOM
-// elements over the canvas: they stay crisp, follow the theme through CSS, and tests can read them as text.
+// found under the mouse by a scan over their pixel positions. Roof, ridge and point labels, hover rings and the
+// tooltip are DOM elements over the canvas: they stay crisp, follow the theme through CSS, and tests can read them.
+//
+// The chart takes the panel's width and as much of its height as the first screen leaves (ResizeObserver); labels
+// are placed so that none overlaps another (labelPlacement.ts), and tick labels are thinned where they would touch.
+// The tooltip shows only while the pointer is on a point or a point has keyboard focus, and sits in viewport
+// coordinates, placed so the panel's edge never clips it (tooltipPlacement.ts).
 import uPlot from "uplot";
 import { h, setChildren } from "../shared/dom";
-import { chartPoints, defaultExtent, logSplits, roofSegments, type ChartPoint, type Extent, type RoofSegment } from "./geometry";
+import { chartPoints, defaultExtent, logSplits, ridgeOf, roofSegments, tickLabel, type ChartPoint, type Extent, type Ridge, type RoofSegment } from "./geometry";
+import { placeLabels, pointCost, roofCost, thinTicks, type Candidate, type LabelRequest, type Line, type Vec } from "./labelPlacement";
 import type { RooflineData } from "./protocol";
-import { formatNumber } from "../../../server/src/core/format";
+import { placeTooltip } from "./tooltipPlacement";
 import { chartSources, tooltipContent } from "./view";
 import { rooflineWords } from "./words";
 
@@ -38,6 +44,27 @@ const hitRadius = 7;
 const pointRadius = 3.5;
 /** A press that moves more than this is a zoom drag, not a click on a point. */
 const clickSlop = 4;
+/** The chart's height: at least this, at most this, and no taller than this many times its width. */
+const minHeight = 200;
+const maxHeight = 1400;
+const maxAspect = 1;
+/** Room left under the chart on the first screen for the x-axis title and the legend's first line. */
+const roomBelow = 64;
+/** Points are named on the chart while a file has at most this many kernels in view; past it only the focused one is. */
+const namedPointLimit = 40;
+/** A kernel name longer than this is cut (with an ellipsis) where the whole name does not fit. */
+const shortNameLength = 14;
+const xAxisSize = 30;
+const plotPaddingTop = 14;
+const tickSize = 4;
+const axisGap = 4;
+
+interface LabelSpec {
+  request: LabelRequest;
+  classes: string[];
+  texts: string[];
+  dataset: Record<string, string>;
+}
 
 export class RooflineChart {
   private readonly plot: uPlot;
@@ -49,16 +76,27 @@ export class RooflineChart {
   /** Point indices in keyboard order: by intensity, then by rate. */
   private order: number[] = [];
   private segments: RoofSegment[] = [];
+  private ridge: Ridge | null = null;
   private extent: Extent = { x: [0.01, 1000], y: [1, 1e5] };
   /** Pixel positions of the points (plot-area CSS pixels), refreshed on every draw. */
   private px = new Float64Array(0);
   private py = new Float64Array(0);
+  /** The point under the pointer. */
   private hover: number | null = null;
+  /** The point picked (keys, a click, the host's select): ringed while it is. */
   private active: number | null = null;
+  /** Whether the active point was reached from the keyboard: only then does it show its tooltip while the chart has focus. */
+  private keyboard = false;
+  /** Which point's facts the tooltip holds, so a redraw does not rebuild them. */
+  private tooltipFor: number | null = null;
   private theme: Theme;
   private programmatic = false;
   private pressedAt: { x: number; y: number } | null = null;
   private readonly resizeObserver: ResizeObserver;
+  /** Label sizes by class and text, measured once per theme (the font may change with it). */
+  private readonly labelSizes = new Map<string, { width: number; height: number }>();
+  private readonly measureContext: CanvasRenderingContext2D | null = document.createElement("canvas").getContext("2d");
+  private plotLeft = -1;
   /** uPlot draws once while it is being built, before the overlay elements below exist. */
   private built = false;
 
@@ -67,16 +105,18 @@ export class RooflineChart {
     private readonly callbacks: ChartCallbacks,
   ) {
     this.theme = this.readTheme();
-    const axis = (scale: "x" | "y", size: number): uPlot.Axis => ({
+    const axis = (scale: "x" | "y"): uPlot.Axis => ({
       scale,
-      size,
-      gap: 4,
+      size: scale === "x" ? xAxisSize : (_u, values) => this.yAxisSize(values),
+      gap: axisGap,
       font: this.theme.font,
       stroke: () => this.theme.text,
       grid: { stroke: () => this.theme.grid, width: 1 },
-      ticks: { stroke: () => this.theme.grid, width: 1, size: 4 },
+      ticks: { stroke: () => this.theme.grid, width: 1, size: tickSize },
       splits: (_u, _i, min, max) => logSplits(min, max),
-      values: (_u, splits) => splits.map((v) => formatNumber(v)),
+      // Every split reaches `values`, which leaves out the labels that would touch (uPlot's own filter knows no widths).
+      filter: (_u, splits) => splits,
+      values: (u, splits) => this.tickValues(u, scale, splits),
     });
     const { width, height } = this.size();
     this.plot = new uPlot(
@@ -84,7 +124,7 @@ export class RooflineChart {
         width,
         height,
         legend: { show: false },
-        padding: [14, 18, 0, 0],
+        padding: [plotPaddingTop, 18, 0, 0],
         cursor: {
           x: false,
           y: false,
@@ -97,7 +137,7 @@ export class RooflineChart {
           x: { time: false, distr: 3, log: 10, range: (_u, min, max) => [min, max] },
           y: { distr: 3, log: 10, range: (_u, min, max) => [min, max] },
         },
-        axes: [axis("x", 36), axis("y", 64)],
+        axes: [axis("x"), axis("y")],
         // One invisible series holds the y extent: uPlot ranges scales from data, and the points are drawn by hand.
         series: [{}, { scale: "y", paths: () => null, points: { show: false } }],
         hooks: {
@@ -143,8 +183,11 @@ export class RooflineChart {
     this.extent = defaultExtent(this.points, ceilings);
     const words = rooflineWords(data.language);
     this.segments = ceilings.flatMap((c) => roofSegments(c, this.extent.x[0], this.extent.x[1], words));
+    this.ridge = ridgeOf(data.device.ceilings);
     this.hover = null;
     this.active = focused === null ? null : this.findPoint(focused);
+    if (this.active === null) this.keyboard = false;
+    this.tooltipFor = null;
     this.programmatic = true;
     try {
       this.plot.batch(() => {
@@ -154,7 +197,7 @@ export class RooflineChart {
     } finally {
       this.programmatic = false;
     }
-    this.showTooltip(this.active);
+    this.refreshPointer();
   }
 
   resetZoom(): void {
@@ -167,24 +210,27 @@ export class RooflineChart {
     this.callbacks.onZoom(null);
   }
 
-  /** Points out a kernel (opened from its code lens): its predicted point, else its measured one. */
+  /** Points out a kernel (opened from its code lens): its predicted point, else its measured one, ringed and named. */
   select(name: string): boolean {
     const kernel = this.data?.kernels.findIndex((k) => k.name === name) ?? -1;
     const index = this.points.findIndex((p) => p.kernel === kernel);
     if (index < 0) return false;
-    this.setActive(index);
+    this.setActive(index, false);
     return true;
   }
 
   /** Re-reads the theme's colours and font (VS Code changed theme) and redraws. */
   refreshTheme(): void {
     this.theme = this.readTheme();
+    this.labelSizes.clear();
     for (const axis of this.plot.axes) axis.font = this.theme.font;
     this.plot.redraw(false, true);
   }
 
   destroy(): void {
     this.resizeObserver.disconnect();
+    window.removeEventListener("resize", this.onWindowResize);
+    window.removeEventListener("scroll", this.onScroll, true);
     this.plot.destroy();
   }
 
@@ -210,15 +256,31 @@ export class RooflineChart {
     this.callbacks.onZoom(this.currentExtent);
   }
 
+  /**
+   * The panel's width, and the height the first screen leaves under whatever is above the chart (the header), within
+   * [minHeight, maxHeight] and no taller than `maxAspect` times the width. A chart far down a page (the report) takes
+   * most of a screen instead.
+   */
   private size(): { width: number; height: number } {
-    const width = Math.max(320, Math.floor(this.host.clientWidth || 640));
-    return { width, height: Math.round(Math.min(560, Math.max(280, width * 0.58))) };
+    const width = Math.max(120, Math.floor(this.host.clientWidth || 640));
+    const screen = document.documentElement.clientHeight || window.innerHeight || 600;
+    const top = this.host.getBoundingClientRect().top + window.scrollY;
+    const room = screen - Math.min(Math.max(top, 0), screen * 0.4) - roomBelow;
+    return { width, height: Math.round(Math.max(minHeight, Math.min(room, width * maxAspect, maxHeight))) };
   }
 
   private resize(): void {
     const next = this.size();
     if (next.width !== this.plot.width || next.height !== this.plot.height) this.plot.setSize(next);
   }
+
+  private readonly onWindowResize = (): void => this.resize();
+
+  /** A scroll moves the points under a still pointer: the hovered one is no longer hovered; a focused one's card follows. */
+  private readonly onScroll = (): void => {
+    if (this.hover !== null) this.setHover(null);
+    else if (!this.tooltip.hidden) this.placeTooltip();
+  };
 
   private readTheme(): Theme {
     const style = getComputedStyle(this.host);
@@ -233,6 +295,47 @@ export class RooflineChart {
       measured: v("--roofline-measured", text),
       font: `${style.fontSize || "12px"} ${style.fontFamily || "sans-serif"}`,
     };
+  }
+
+  private textWidth(text: string): number {
+    const ctx = this.measureContext;
+    if (!ctx) return text.length * 7;
+    ctx.font = this.theme.font;
+    return ctx.measureText(text).width;
+  }
+
+  private fontSize(): number {
+    return parseFloat(this.theme.font) || 11;
+  }
+
+  /** The y axis is as wide as its widest tick label, so a narrow panel gives the plot every pixel it can. */
+  private yAxisSize(values: readonly (string | number | null)[] | undefined): number {
+    let widest = 0;
+    for (const v of values ?? []) if (v !== null) widest = Math.max(widest, this.textWidth(String(v)));
+    return Math.ceil(widest + tickSize + axisGap + 6);
+  }
+
+  /** Tick labels, with those that would touch a neighbour left out (null: uPlot draws no text there); whole decades win. */
+  private tickValues(u: uPlot, scale: "x" | "y", splits: (number | null)[]): (string | null)[] {
+    if (splits.some((v) => v === null)) return splits.map((v) => (v === null ? null : tickLabel(v)));
+    return this.thinnedTicks(u, scale, splits as number[]);
+  }
+
+  private thinnedTicks(u: uPlot, scale: "x" | "y", splits: number[]): (string | null)[] {
+    const texts = splits.map((v) => tickLabel(v));
+    const { min, max } = u.scales[scale];
+    const length = (scale === "x" ? u.bbox.width : u.bbox.height) / uPlot.pxRatio;
+    if (min === null || min === undefined || max === null || max === undefined || !(max > min) || !(length > 0)) return texts;
+    const span = Math.log10(max) - Math.log10(min);
+    const line = this.fontSize() * 1.25;
+    const spans = splits.map((v, i): [number, number] => {
+      const at = ((Math.log10(v) - Math.log10(min)) / span) * length;
+      const half = scale === "x" ? this.textWidth(texts[i]!) / 2 : line / 2;
+      return [at - half, at + half];
+    });
+    const priorities = splits.map((v) => (Number.isInteger(Math.round(Math.log10(v) * 1e9) / 1e9) ? 0 : 1));
+    const keep = thinTicks(spans, priorities, scale === "x" ? 8 : 3);
+    return texts.map((t, i) => (keep[i] ? t : null));
   }
 
   /** Everything uPlot does not draw: roofs, points, and the DOM labels and rings that follow the scales. */
@@ -254,6 +357,17 @@ export class RooflineChart {
       ctx.setLineDash(s.source === "measured" ? [7 * ratio, 5 * ratio] : []);
       ctx.moveTo(u.valToPos(s.x1, "x", true), u.valToPos(s.y1, "y", true));
       ctx.lineTo(u.valToPos(s.x2, "x", true), u.valToPos(s.y2, "y", true));
+      ctx.stroke();
+    }
+    // The ridge: a dotted drop to the intensity axis, where it can be read off.
+    if (this.ridge) {
+      const rx = u.valToPos(this.ridge.ai, "x", true);
+      ctx.beginPath();
+      ctx.strokeStyle = this.theme.roof;
+      ctx.lineWidth = ratio;
+      ctx.setLineDash([2 * ratio, 3 * ratio]);
+      ctx.moveTo(rx, u.valToPos(this.ridge.gflops, "y", true));
+      ctx.lineTo(rx, top + height);
       ctx.stroke();
     }
     ctx.setLineDash([]);
@@ -284,51 +398,200 @@ export class RooflineChart {
     ctx.fillStyle = this.theme.measured;
     ctx.fill(filled);
     ctx.restore();
-    this.placeLabels();
+    this.followPlotLeft(left / ratio);
+    this.placeAllLabels();
     this.placeRings(this.hover ?? this.active);
-    if (!this.tooltip.hidden) this.placeTooltip(this.hover ?? this.active);
+    if (!this.tooltip.hidden) this.placeTooltip();
   }
 
-  /** Puts each roof's label on its segment: compute roofs at the right end, bandwidth roofs low on the left, along the line. */
-  private placeLabels(): void {
+  /** The axis title and legend line up with the plot's left edge, which moves with the y axis's width. */
+  private followPlotLeft(px: number): void {
+    if (px === this.plotLeft) return;
+    this.plotLeft = px;
+    (this.host.closest("figure") ?? this.host).style.setProperty("--plot-left", `${Math.round(px)}px`);
+  }
+
+  /** Sizes of labels' texts as the page lays them out, measured together (one layout) for those not yet known. */
+  private measure(specs: readonly { classes: string[]; text: string }[]): { width: number; height: number }[] {
+    const key = (s: { classes: string[]; text: string }): string => `${s.classes.join(" ")}\u0000${s.text}`;
+    const missing = new Map<string, HTMLElement>();
+    for (const s of specs) {
+      const k = key(s);
+      if (this.labelSizes.has(k) || missing.has(k)) continue;
+      missing.set(k, h("div", { class: [...s.classes, "measuring"] }, s.text));
+    }
+    if (missing.size > 0) {
+      this.labelLayer.append(...missing.values());
+      for (const [k, el] of missing) this.labelSizes.set(k, { width: el.offsetWidth, height: el.offsetHeight });
+      for (const el of missing.values()) el.remove();
+    }
+    return specs.map((s) => this.labelSizes.get(key(s))!);
+  }
+
+  /** The roofs', the ridge's and the points' labels, placed so that none overlaps another; one that fits nowhere is left out. */
+  private placeAllLabels(): void {
     const u = this.plot;
     const w = u.bbox.width / uPlot.pxRatio;
     const hgt = u.bbox.height / uPlot.pxRatio;
-    const labels: HTMLElement[] = [];
-    for (const s of this.segments) {
-      const x1 = u.valToPos(s.x1, "x");
-      const y1 = u.valToPos(s.y1, "y");
-      const x2 = u.valToPos(s.x2, "x");
-      const y2 = u.valToPos(s.y2, "y");
-      const label = h("div", { class: ["roof-label", `roof-${s.kind}`, s.source === "measured" && "roof-measured"], dataset: { roof: s.key } }, s.label);
-      let ax: number;
-      let ay: number;
-      let angle = 0;
-      if (s.kind === "compute") {
-        ax = Math.min(x2, w) - 4;
-        ay = y1 - 3;
-        // A measured peak sits close under the datasheet one: its label goes under its line instead of over it.
-        if (s.source === "measured") label.classList.add("below");
-        if (ax < x1 + 40 || ay < 0 || ay > hgt) continue;
-      } else {
-        // The visible part of the line: clip to the plot area in pixel space, then anchor near its lower-left end.
-        const t0 = Math.max(0, x1 < 0 ? -x1 / (x2 - x1) : 0, y1 > hgt ? (y1 - hgt) / (y1 - y2) : 0);
-        const t1 = Math.min(1, x2 > w ? (w - x1) / (x2 - x1) : 1, y2 < 0 ? y1 / (y1 - y2) : 1);
-        const length = Math.hypot(x2 - x1, y2 - y1);
-        if (!(length > 0) || (t1 - t0) * length < 160) continue;
-        // Just inside the lower-left end: kernels seldom sit at the lowest intensities, so the text stays clear.
-        const t = t0 + 12 / length;
-        ax = x1 + (x2 - x1) * t;
-        ay = y1 + (y2 - y1) * t;
-        angle = (Math.atan2(y2 - y1, x2 - x1) * 180) / Math.PI;
-      }
-      label.style.left = `${ax}px`;
-      label.style.top = `${ay}px`;
-      // Datasheet labels above their line, measured ones below theirs: parallel roofs then never share a label's place.
-      if (angle !== 0) label.style.transform = `rotate(${angle}deg) translate(0, ${s.source === "measured" ? "3px" : "-100%"})`;
-      labels.push(label);
+    const lines: Line[] = this.segments.map((s) => ({
+      a: { x: u.valToPos(s.x1, "x"), y: u.valToPos(s.y1, "y") },
+      b: { x: u.valToPos(s.x2, "x"), y: u.valToPos(s.y2, "y") },
+      cost: roofCost,
+    }));
+    const ridgeLine = this.ridge ? lines.push({ a: { x: u.valToPos(this.ridge.ai, "x"), y: u.valToPos(this.ridge.gflops, "y") }, b: { x: u.valToPos(this.ridge.ai, "x"), y: hgt }, cost: 1 }) - 1 : -1;
+    const pointBoxes = Array.from(this.px, (x, i) => {
+      const y = this.py[i]!;
+      const r = pointRadius + 1;
+      return { left: x - r, top: y - r, right: x + r, bottom: y + r };
+    });
+    const specs: LabelSpec[] = [];
+    // Datasheet roofs first, then measured ones: the device's roofs are what every point is read against.
+    const roofOrder = this.segments.map((_, i) => i).sort((a, b) => Number(this.segments[a]!.source === "measured") - Number(this.segments[b]!.source === "measured"));
+    for (const i of roofOrder) {
+      const spec = this.roofLabel(this.segments[i]!, [lines[i]!.a, lines[i]!.b], i, w, hgt);
+      if (spec) specs.push(spec);
     }
-    this.labelLayer.replaceChildren(...labels);
+    if (this.ridge && ridgeLine >= 0) {
+      const spec = this.ridgeLabel(this.ridge, lines[ridgeLine]!.a, ridgeLine);
+      if (spec) specs.push(spec);
+    }
+    specs.push(...this.pointLabels(w, hgt));
+    const placed = placeLabels(
+      specs.map((s) => s.request),
+      // Up into the padding over the plot (no tick labels there), so the top roof's label has room above its line.
+      { left: 0, top: -plotPaddingTop + 2, right: w, bottom: hgt },
+      { points: pointBoxes, lines },
+    );
+    const byKey = new Map(specs.map((s) => [s.request.key, s]));
+    this.labelLayer.replaceChildren(
+      ...placed.map((p) => {
+        const spec = byKey.get(p.key)!;
+        const c = p.candidate;
+        const text = spec.texts[c.text]!;
+        const el = h("div", { class: spec.classes, dataset: { ...spec.dataset, full: spec.texts[0]! } }, text);
+        el.style.left = `${c.x}px`;
+        el.style.top = `${c.y}px`;
+        el.style.transform = `rotate(${c.angle}deg) translate(${c.dx}px, ${c.dy}px)`;
+        return el;
+      }),
+    );
+  }
+
+  /** Places along a roof's visible part: compute roofs from the right end leftwards, bandwidth roofs from the lower-left end up. */
+  private roofLabel(s: RoofSegment, line: readonly [Vec, Vec], lineIndex: number, w: number, hgt: number): LabelSpec | null {
+    const classes = ["roof-label", `roof-${s.kind}`, ...(s.source === "measured" ? ["roof-measured"] : [])];
+    const texts = [s.label, ...s.shortLabels];
+    const sizes = this.measure(texts.map((text) => ({ classes, text })));
+    const [{ x: x1, y: y1 }, { x: x2, y: y2 }] = line;
+    // Datasheet labels above their line, measured ones below: parallel roofs then seldom want the same place.
+    const sides = s.source === "measured" ? (["below", "above"] as const) : (["above", "below"] as const);
+    const candidates: Candidate[] = [];
+    if (s.kind === "compute") {
+      if (y1 < 0 || y1 > hgt) return null;
+      const from = Math.max(x1, 0);
+      const to = Math.min(x2, w);
+      if (to - from < 12) return null;
+      const step = Math.max(16, (to - from) / 6);
+      texts.forEach((_, text) => {
+        const { width, height } = sizes[text]!;
+        for (const side of sides) {
+          // Close to the line first, then clear of the points that sit on it (kernels at the roof).
+          for (const off of [2, 7]) {
+            // Right ends along the flat part; a label longer than it reaches over the slope (above it, the chart is empty).
+            for (let right = to - 4; right >= Math.min(from + width, to - 4) && right - width >= 0; right -= step) {
+              candidates.push({ text, width, height, x: right, y: y1, angle: 0, dx: -width, dy: side === "above" ? -height - off : off + 1 });
+            }
+          }
+        }
+      });
+    } else {
+      // The visible part of the line: clip to the plot area in pixel space.
+      const t0 = Math.max(0, x1 < 0 ? -x1 / (x2 - x1) : 0, y1 > hgt ? (y1 - hgt) / (y1 - y2) : 0);
+      const t1 = Math.min(1, x2 > w ? (w - x1) / (x2 - x1) : 1, y2 < 0 ? y1 / (y1 - y2) : 1);
+      const length = Math.hypot(x2 - x1, y2 - y1);
+      if (!(length > 0) || t1 <= t0) return null;
+      const visible = (t1 - t0) * length;
+      const angle = (Math.atan2(y2 - y1, x2 - x1) * 180) / Math.PI;
+      const step = Math.max(12, visible / 12);
+      texts.forEach((_, text) => {
+        const { width, height } = sizes[text]!;
+        for (const side of sides) {
+          for (const off of [1, 7]) {
+            // From just inside the lower-left end: kernels seldom sit at the lowest intensities, so the text stays clear.
+            for (let along = 6; along + width <= visible - 2; along += step) {
+              const t = t0 + along / length;
+              candidates.push({ text, width, height, x: x1 + (x2 - x1) * t, y: y1 + (y2 - y1) * t, angle, dx: 0, dy: side === "above" ? -height - off : off + 1 });
+            }
+          }
+        }
+      });
+    }
+    return { request: { key: `roof:${s.key}`, candidates, maxCost: Infinity, coversPoints: true, ownLine: lineIndex }, classes, texts, dataset: { roof: s.key } };
+  }
+
+  /** The ridge's label beside its point, under the flat roof first (where kernels are fewest). */
+  private ridgeLabel(ridge: Ridge, at: Vec, lineIndex: number): LabelSpec | null {
+    const classes = ["ridge-label"];
+    const texts = [ridge.label, ...ridge.shortLabels];
+    const sizes = this.measure(texts.map((text) => ({ classes, text })));
+    const candidates: Candidate[] = [];
+    texts.forEach((_, text) => {
+      const { width, height } = sizes[text]!;
+      const place = (dx: number, dy: number): void => void candidates.push({ text, width, height, x: at.x, y: at.y, angle: 0, dx, dy });
+      for (let k = 0; k < 2; k++) {
+        place(5, 6 + k * (height + 2));
+        place(-width - 5, 6 + k * (height + 2));
+      }
+    });
+    // Beside the ridge or not at all (the summary line states it too): never over a point or across a roof.
+    return { request: { key: "ridge", candidates, maxCost: roofCost - 1, ownLine: lineIndex }, classes, texts, dataset: {} };
+  }
+
+  /**
+   * Kernel names beside their points: one per kernel (its predicted point, else its measured one), the focused kernel
+   * first. A name goes only where it covers no other point; one that fits nowhere is left to the tooltip and the table.
+   */
+  private pointLabels(w: number, hgt: number): LabelSpec[] {
+    if (!this.data) return [];
+    const inView = (i: number): boolean => this.px[i]! >= 0 && this.px[i]! <= w && this.py[i]! >= 0 && this.py[i]! <= hgt;
+    const named = new Map<number, number>();
+    this.points.forEach((p, i) => {
+      if (!named.has(p.kernel) && inView(i)) named.set(p.kernel, i);
+    });
+    let indices = [...named.values()];
+    const active = this.active;
+    if (indices.length > namedPointLimit) indices = active !== null && inView(active) ? [active] : [];
+    if (active !== null && inView(active)) {
+      // The focused kernel's own point (the one ringed), placed first.
+      indices = [active, ...indices.filter((i) => this.points[i]!.kernel !== this.points[active]!.kernel)];
+    }
+    return indices.map((i) => {
+      const p = this.points[i]!;
+      const name = this.data!.kernels[p.kernel]!.name;
+      const classes = ["point-label", `point-${p.kind}`, ...(i === active ? ["active"] : [])];
+      const texts = name.length > shortNameLength + 2 ? [name, `${name.slice(0, shortNameLength)}…`] : [name];
+      const sizes = this.measure(texts.map((text) => ({ classes, text })));
+      const gap = pointRadius + 3;
+      const candidates: Candidate[] = [];
+      texts.forEach((_, text) => {
+        const { width, height } = sizes[text]!;
+        const place = (dx: number, dy: number): void => void candidates.push({ text, width, height, x: this.px[i]!, y: this.py[i]!, angle: 0, dx, dy });
+        place(gap, -height / 2);
+        place(-gap - width, -height / 2);
+        place(-width / 2, -gap - height);
+        place(-width / 2, gap);
+        place(gap - 2, -gap - height + 2);
+        place(gap - 2, gap - 2);
+        place(-gap - width + 2, -gap - height + 2);
+        place(-gap - width + 2, gap - 2);
+      });
+      return {
+        request: { key: `point:${i}`, candidates, maxCost: pointCost - 1, ownPoint: i },
+        classes,
+        texts,
+        dataset: { kernel: name, kind: p.kind },
+      };
+    });
   }
 
   private placeRings(index: number | null): void {
@@ -354,33 +617,50 @@ export class RooflineChart {
     return x >= 0 && y >= 0 && x <= this.plot.bbox.width / uPlot.pxRatio && y <= this.plot.bbox.height / uPlot.pxRatio;
   }
 
-  private showTooltip(index: number | null): void {
-    const p = index === null ? undefined : this.points[index];
-    const kernel = p ? this.data?.kernels[p.kernel] : undefined;
-    if (!p || !kernel || !this.data) {
-      this.tooltip.hidden = true;
-      return;
-    }
-    setChildren(this.tooltip, tooltipContent(kernel, p.kind, rooflineWords(this.data.language), chartSources(this.data)));
-    this.tooltip.hidden = false;
-    this.placeTooltip(index);
+  /** The point whose tooltip shows: the one under the pointer, else the keyboard's while the chart has focus; else none. */
+  private tooltipIndex(): number | null {
+    if (this.hover !== null) return this.hover;
+    return this.keyboard && this.active !== null && document.activeElement === this.host ? this.active : null;
   }
 
-  private placeTooltip(index: number | null): void {
+  /** Rings and tooltip after the pointer, the focus or the picked point changed. */
+  private refreshPointer(): void {
+    this.placeRings(this.hover ?? this.active);
+    const index = this.tooltipIndex();
+    const p = index === null ? undefined : this.points[index];
+    const kernel = p ? this.data?.kernels[p.kernel] : undefined;
+    if (index === null || !p || !kernel || !this.data || !this.inView(index)) {
+      this.tooltip.hidden = true;
+      this.tooltipFor = null;
+      return;
+    }
+    if (this.tooltipFor !== index) {
+      setChildren(this.tooltip, tooltipContent(kernel, p.kind, rooflineWords(this.data.language), chartSources(this.data)));
+      this.tooltipFor = index;
+    }
+    this.tooltip.hidden = false;
+    this.placeTooltip();
+  }
+
+  /** Beside its point, in viewport coordinates, flipped and clamped so the panel's edge never clips it. */
+  private placeTooltip(): void {
+    const index = this.tooltipFor;
     if (index === null || !this.inView(index)) {
       this.tooltip.hidden = true;
       return;
     }
-    const x = this.px[index]!;
-    const y = this.py[index]!;
-    const w = this.plot.bbox.width / uPlot.pxRatio;
-    const hgt = this.plot.bbox.height / uPlot.pxRatio;
-    // Away from the point and towards the middle, so the card never covers the point or leaves the plot.
-    const toLeft = x > w / 2;
-    const above = y > hgt / 2;
-    this.tooltip.style.left = `${toLeft ? x - 12 : x + 12}px`;
-    this.tooltip.style.top = `${above ? y - 12 : y + 12}px`;
-    this.tooltip.style.transform = `translate(${toLeft ? "-100%" : "0"}, ${above ? "-100%" : "0"})`;
+    const over = this.plot.over.getBoundingClientRect();
+    const root = document.documentElement;
+    // Measured at the viewport's corner: a fixed box shrinks to fit the room right of where it last was.
+    this.tooltip.style.left = "0px";
+    this.tooltip.style.top = "0px";
+    const place = placeTooltip(
+      { x: over.left + this.px[index]!, y: over.top + this.py[index]! },
+      { width: this.tooltip.offsetWidth, height: this.tooltip.offsetHeight },
+      { width: root.clientWidth || window.innerWidth, height: root.clientHeight || window.innerHeight },
+    );
+    this.tooltip.style.left = `${place.left}px`;
+    this.tooltip.style.top = `${place.top}px`;
   }
 
   /** The point nearest to a plot-area pixel, within the hit radius. */
@@ -408,15 +688,18 @@ export class RooflineChart {
   private setHover(index: number | null): void {
     if (index === this.hover) return;
     this.hover = index;
+    // The pointer on a point takes over from the keyboard: leaving it then closes the card, with nothing left open.
+    if (index !== null) this.keyboard = false;
     this.plot.over.classList.toggle("over-point", index !== null);
-    this.placeRings(index ?? this.active);
-    this.showTooltip(index ?? this.active);
+    this.refreshPointer();
   }
 
-  private setActive(index: number | null): void {
+  private setActive(index: number | null, fromKeyboard: boolean): void {
     this.active = index;
-    this.placeRings(this.hover ?? index);
-    this.showTooltip(this.hover ?? index);
+    this.keyboard = fromKeyboard && index !== null;
+    this.refreshPointer();
+    // The picked kernel's name is placed before the others'.
+    this.plot.redraw(false, false);
     const position = index === null ? 0 : this.order.indexOf(index) + 1;
     this.callbacks.onFocusPoint(index === null ? null : this.points[index]!, position, this.points.length);
   }
@@ -430,6 +713,7 @@ export class RooflineChart {
     over.addEventListener("mouseleave", () => this.setHover(null));
     over.addEventListener("mousedown", (e) => {
       this.pressedAt = { x: e.clientX, y: e.clientY };
+      this.keyboard = false;
     });
     over.addEventListener("click", (e) => {
       const from = this.pressedAt;
@@ -439,16 +723,23 @@ export class RooflineChart {
       const index = this.pointAt(x, y);
       if (index === null) return;
       this.active = index;
+      this.keyboard = false;
+      this.refreshPointer();
       this.callbacks.onActivate(this.points[index]!.kernel);
     });
     over.addEventListener("dblclick", () => this.resetZoom());
     this.host.addEventListener("keydown", (e) => this.onKey(e));
     this.host.addEventListener("blur", () => {
-      if (this.hover === null) this.tooltip.hidden = true;
+      this.keyboard = false;
+      this.refreshPointer();
     });
     this.host.addEventListener("focus", () => {
-      if (this.active !== null) this.showTooltip(this.active);
+      // Tabbing back to the chart shows the point it left off at; a click's focus does not (the pointer decides then).
+      if (this.active !== null && this.host.matches(":focus-visible")) this.keyboard = true;
+      this.refreshPointer();
     });
+    window.addEventListener("resize", this.onWindowResize);
+    window.addEventListener("scroll", this.onScroll, { capture: true, passive: true });
   }
 
   /** Arrow keys walk the points by intensity, Home/End jump, Enter opens the kernel, Escape lets go (then resets zoom). */
@@ -483,13 +774,13 @@ export class RooflineChart {
         this.callbacks.onActivate(this.points[this.active]!.kernel);
         break;
       case "Escape":
-        if (this.active !== null) this.setActive(null);
+        if (this.active !== null || !this.tooltip.hidden) this.setActive(null, false);
         else this.resetZoom();
         break;
       default:
         return;
     }
     event.preventDefault();
-    if (next !== undefined) this.setActive(this.order[next]!);
+    if (next !== undefined) this.setActive(this.order[next]!, true);
   }
 }

@@ -3,6 +3,7 @@
 // Pure functions of the page's data (no DOM, no uPlot), so the chart and the tests derive positions the same way.
 import type { RooflineCeilings } from "../../../server/src/protocol";
 import type { RooflineKernelView } from "./protocol";
+import { formatNumber } from "../../../server/src/core/format";
 import { formatBandwidth, formatPeak, measuredOf } from "./view";
 import type { RooflineWords } from "./words";
 
@@ -25,6 +26,11 @@ export interface Extent {
 export interface RoofSegment {
   key: string;
   label: string;
+  /**
+   * Shorter texts to try, in order, where the full label does not fit: without "measured" (the dashes say it), with the
+   * memory's name cut, and at last the figure alone (the full text stays in the chart's description and data-full).
+   */
+  shortLabels: string[];
   kind: "compute" | "bandwidth";
   source: "datasheet" | "measured";
   x1: number;
@@ -62,6 +68,7 @@ export function roofSegments(c: RooflineCeilings, xMin: number, xMax: number, wo
   const segments: RoofSegment[] = peaks.map((p) => ({
     key: `${c.source}-${p.name}`,
     label: `${prefix}${p.name} ${formatPeak(p.value)}`,
+    shortLabels: shorter(`${prefix}${p.name} ${formatPeak(p.value)}`, [`${p.name} ${formatPeak(p.value)}`, formatPeak(p.value)]),
     kind: "compute",
     source: c.source,
     x1: p.value / c.dramGBps,
@@ -72,6 +79,8 @@ export function roofSegments(c: RooflineCeilings, xMin: number, xMax: number, wo
   const bandwidth = (key: string, name: string, gbps: number): RoofSegment => ({
     key: `${c.source}-${key}`,
     label: `${prefix}${name} ${formatBandwidth(gbps)}`,
+    // "workgroup memory" -> "workgroup", "shared memory" -> "shared": the roof's place still says which memory.
+    shortLabels: shorter(`${prefix}${name} ${formatBandwidth(gbps)}`, [`${name} ${formatBandwidth(gbps)}`, `${name.replace(/ memory$/, "")} ${formatBandwidth(gbps)}`, formatBandwidth(gbps)]),
     kind: "bandwidth",
     source: c.source,
     x1: xMin,
@@ -82,6 +91,27 @@ export function roofSegments(c: RooflineCeilings, xMin: number, xMax: number, wo
   segments.push(bandwidth("dram", "DRAM", c.dramGBps));
   if (c.workgroupGBps !== null) segments.push(bandwidth("workgroup", words.workgroupMemory, c.workgroupGBps));
   return segments;
+}
+
+/** The distinct texts of `candidates` that are shorter than `full`, in order. */
+function shorter(full: string, candidates: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const c of candidates) if (c.length < full.length && !out.includes(c)) out.push(c);
+  return out;
+}
+
+/** The f32 ridge point, where the DRAM roof meets the f32 peak: kernels left of it are memory-bound on this device. */
+export interface Ridge {
+  ai: number;
+  gflops: number;
+  label: string;
+  shortLabels: string[];
+}
+
+export function ridgeOf(c: RooflineCeilings): Ridge {
+  const ai = c.computeGflops.f32 / c.dramGBps;
+  const label = `${c.source === "measured" ? "measured " : ""}f32 ridge ${formatNumber(ai)} FLOP/byte`;
+  return { ai, gflops: c.computeGflops.f32, label, shortLabels: shorter(label, [`ridge ${formatNumber(ai)} FLOP/byte`, `ridge ${formatNumber(ai)}`]) };
 }
 
 const decade = (v: number, round: (x: number) => number): number => 10 ** round(Math.log10(v));
@@ -106,6 +136,14 @@ export function defaultExtent(points: readonly ChartPoint[], ceilings: readonly 
   // Three decades under the highest roof at least, so a chart of a few fast kernels still shows the slope.
   const yMin = decade(Math.min(top / 1000, ...ys.map((y) => y / 1.5)), Math.floor);
   return { x: [xMin, xMax], y: [yMin, top * 3] };
+}
+
+/** A tick label: `100k` rather than `100,000`, so the y axis stays narrow in a side-bar-wide panel. */
+export function tickLabel(v: number): string {
+  if (v >= 1e10) return `${formatNumber(v / 1e9)}G`;
+  if (v >= 1e7) return `${formatNumber(v / 1e6)}M`;
+  if (v >= 1e4) return `${formatNumber(v / 1e3)}k`;
+  return formatNumber(v);
 }
 
 /** Grid lines and ticks on whole decades, or on 1-2-5 steps when the zoom leaves fewer than two decades in view. */
