@@ -77,11 +77,13 @@ describe("Python documents in the language server", { timeout: 90000 }, () => {
     assert.equal((lenses[1]!.command!.arguments as string[])[1], rows[0]!.name);
   });
 
-  it("hovers the kernel's name with every configuration side by side, and answers the outline", async () => {
+  it("hovers the kernel's name with the best configuration's verdict and every configuration listed, and answers the outline", async () => {
     const h = hoverText(await ask<Hover>("textDocument/hover", { textDocument: { uri: matmulUri }, position: positionOf(matmul, "def matmul_kernel", 6) }));
     assert.match(h, /`@triton\.jit` kernel `matmul_kernel`\*\* · 3 configurations/);
-    assert.match(h, /\| Config \| Time \| Bound \| Occupancy \| Shared memory \| Registers \| FLOPs \| DRAM \|/);
-    assert.equal(h.split("\n").filter((l) => /^\| (\*\*best\*\* )?`BLOCK_SIZE_M=/.test(l)).length, 3);
+    assert.match(h.split("\n\n")[1]!, /^\*\*\w+-bound\*\* .*· \*\*≈ [\d.]+ (µs|ms)\*\* on /);
+    // A list item per configuration; no table wider than two columns.
+    assert.equal(h.split("\n").filter((l) => /^- (\*\*best\*\* )?`BLOCK_SIZE_M=/.test(l)).length, 3);
+    for (const row of h.split("\n").filter((l) => l.startsWith("|"))) assert.ok(row.split(/(?<!\\)\|/).length - 2 <= 2, row);
     assert.match(h, /\(estimated\)/);
     const symbols = await ask<DocumentSymbol[]>("textDocument/documentSymbol", { textDocument: { uri: matmulUri } });
     assert.deepEqual(symbols.map((s) => [s.name, s.children?.length]), [["matmul_kernel", 3]]);
