@@ -11,8 +11,12 @@ import { ActionLenses, LENS_POSITION, type LensRegistry } from "../../client/src
 import { PROFILE_TITLE, RUN_TITLE, SWEEP_TITLE, UNTRUSTED_RUN_TITLE } from "../../client/src/lensTitles";
 import { analyzeSource } from "../../server/src/core/analysis/sourceAnalysis";
 import { DEFAULT_DEVICE_ID, findDevice } from "../../server/src/core/devices/database";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { analyzeTritonFile } from "../../server/src/analysisService";
 import { lensTime, lensTitle, lensTooltip } from "../../server/src/core/model/lensLine";
+import { PICK_TRITON_CONFIG_COMMAND, tritonCodeLenses } from "../../server/src/lsp/tritonViews";
 import type { KernelModel } from "../../server/src/core/model/types";
+import { pythonParser } from "../support/pythonParser";
 import { findRepoRoot } from "../support/repoRoot";
 
 const device = findDevice(DEFAULT_DEVICE_ID)!;
@@ -85,6 +89,25 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     assert.ok(m.unknowns.length > 0);
     assert.match(lensTitle(m), / · some counts estimated$/);
     assert.match(lensTooltip(m, device), /^Some counts are estimated: .+/m);
+  });
+});
+
+describe("a Triton kernel's configurations lens", () => {
+  it("counts the assumed sizes at the front, as every model lens does, and names them in the tooltip", async () => {
+    // matmul-configs.py without its host code: four @triton.autotune configurations and no launch to give M, N, K or
+    // the strides, so they are assumed.
+    const full = readFileSync(join(findRepoRoot(), "test", "fixtures", "triton", "matmul-configs.py"), "utf8");
+    const text = full.slice(0, full.indexOf("def matmul("));
+    const h100 = findDevice("nvidia-h100-sxm")!;
+    const a = analyzeTritonFile(text, { model: { device: h100 } }, await pythonParser());
+    const lenses = tritonCodeLenses(TextDocument.create("file:///x/m.py", "python", 1, a.source.text), a);
+    const main = lenses.find((l) => l.command?.command === PICK_TRITON_CONFIG_COMMAND)!.command!;
+    const best = a.source.models.get((main.arguments![2] as { name: string }[])[0]!.name)!.model;
+    const sizes = best.assumptions.filter((x) => x.source === "assumed" && x.name !== "dispatch").length;
+    assert.ok(sizes >= 3, `${sizes} sizes assumed`);
+    assert.match(main.title, new RegExp(`^\\$\\(warning\\) ${sizes} assumed · ≈ [\\d.]+ (µs|ms|s) best of 4 configs: `));
+    assert.match(main.title, PLAIN);
+    assert.match(main.tooltip ?? "", /^Assumed M, N, K.*: no launch in the file gives them$/m);
   });
 });
 

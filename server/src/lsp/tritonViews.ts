@@ -7,6 +7,7 @@ import { type CodeLens, type DocumentSymbol, type Hover, MarkupKind, type Positi
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { TritonFileAnalysis } from "../analysisService";
 import { assumedLensText } from "../core/model/assumptionsText";
+import { assumedCount, lensTime } from "../core/model/lensLine";
 import { totalFlops } from "../core/model/flops";
 import { bytes, durations, ms, si, TRITON_WORDS } from "../core/model/format";
 import type { KernelAnalysis } from "../core/model/analyzeKernel";
@@ -85,13 +86,16 @@ export function tritonCodeLenses(doc: TextDocument, analysis: TritonFileAnalysis
     const rows = configRows(analysis, modelled, lineOf);
     const best = rows[0]!;
     const range = spanToRange(doc, kernels[0]!.nameSpan);
-    const assumed = best.assumed ? ` · ${best.assumed}` : "";
+    // Assumed sizes lead the title as on every model lens (`$(warning) 2 assumed · `); the tooltip names them.
+    const assumed = source.models.get(best.name) ? assumedCount(source.models.get(best.name)!.model) : 0;
+    const head = assumed > 0 ? `$(warning) ${assumed} assumed · ` : "$(graph) ";
     const bestKernel = modelled.find((k) => k.name === best.name)!;
     const title =
-      best.predictedMs === null ? `$(graph) ${rows.length} configs: no estimate${assumed}`
+      best.predictedMs === null ? `${head}${rows.length} configs: no estimate`
       : !best.fits ? `$(warning) none of ${rows.length} configs fits on ${source.device.name.replace(/^NVIDIA (GeForce )?/, "")}`
-      : `$(graph) ≈ ${timeText(best)} best of ${rows.length} configs: ${distinguishingText(bestKernel, modelled)}${assumed}`;
-    lenses.push({ range, command: { title, command: PICK_TRITON_CONFIG_COMMAND, arguments: [doc.uri, fn, rows], tooltip: `Predicted by the cost model on ${source.device.name} (not measured): pick a configuration` } });
+      : `${head}≈ ${lensTime(best.predictedMs)} best of ${rows.length} configs: ${distinguishingText(bestKernel, modelled)}`;
+    const tooltip = `Predicted by the cost model on ${source.device.name} (not measured): pick a configuration${best.assumed ? `\n${best.assumed[0]!.toUpperCase()}${best.assumed.slice(1)}: no launch in the file gives ${assumed === 1 ? "it" : "them"}` : ""}`;
+    lenses.push({ range, command: { title, command: PICK_TRITON_CONFIG_COMMAND, arguments: [doc.uri, fn, rows], tooltip } });
     lenses.push({ range, command: { title: "$(graph-line) Roofline", command: "kernellens.showRoofline", arguments: [doc.uri, best.name] } });
     lenses.push({ range, command: { title: "$(graph-scatter) Design space", command: "kernellens.tritonDesignSpace", arguments: [doc.uri, fn] } });
   }

@@ -33,7 +33,7 @@ export function lensTitle(m: KernelModel, words: LaunchWords = WGSL_WORDS): stri
 }
 
 /** The assumed values the tooltip names: the sizes, or the dispatch alone when it is the only one (it follows from them). */
-function assumedCount(m: KernelModel): number {
+export function assumedCount(m: KernelModel): number {
   const assumed = assumedOnly(m.assumptions);
   const sizes = assumed.filter((a) => a.name !== "dispatch").length;
   return sizes > 0 ? sizes : assumed.length;
