@@ -5,6 +5,7 @@ import {
   adapterLabel,
   calibrationSummary,
   describeCheckFailure,
+  describeError,
   formatCount,
   formatPredictionError,
   formatRate,
@@ -18,6 +19,7 @@ import {
   timeoutMessage,
 } from "../../client/src/run/format";
 import { deadlineError } from "../../server/src/gpu/deadline";
+import { missingDawnMessage } from "../../server/src/tint/dawnLoader";
 import { formatMs } from "../../server/src/core/format";
 import type { AdapterSummary, CalibrationProfile } from "../../server/src/gpu/types";
 import type { CheckOutcome, RunOutcome } from "../../server/src/run/api";
@@ -350,5 +352,13 @@ describe("rates that fit the kernel (issue 17)", () => {
     assert.doesNotMatch(report, /FLOP\/s/);
     // No count at all: no rate, not "0 GB/s".
     assert.doesNotMatch(outcomeNotification(outcome({ achieved: { gflops: 0, gbps: null } })).text, /\/s/);
+  });
+});
+
+describe("describeError", () => {
+  it("passes a package without Dawn's reason on whole, without blaming the machine's adapter", () => {
+    const message = missingDawnMessage("linux", "arm64");
+    assert.equal(describeError({ kind: "no-adapter", message }, undefined), message);
+    assert.match(describeError({ kind: "no-adapter", message: "no adapter found: install a Vulkan driver" }, undefined), /^no GPU adapter: no adapter found/);
   });
 });

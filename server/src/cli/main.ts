@@ -1,4 +1,5 @@
 // The `kernellens` command line: static analysis for CI, kernel runs on the local GPU, calibration, HTML reports, the device database.
+import { formatMs } from "../core/format";
 import { isAbsolute, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isCudaFile, isPythonFile } from "../kernelLanguage";
@@ -58,7 +59,7 @@ function formatHuman(results: readonly AnalyzeFileJson[]): string {
 
 /** `≈ 0.41 ms (modelled) · compute-bound · occupancy 50% (estimated) · 48 kB shared memory (estimated)` */
 function kernelLine(k: AnalyzeFileJson["kernels"][number], language: AnalyzeFileJson["language"]): string {
-  const parts = [k.roofline.predictedMs === null ? "no estimate" : `≈ ${formatMs(k.roofline.predictedMs)} (modelled)`];
+  const parts = [k.roofline.predictedMs === null ? "no estimate" : `≈ ${formatMs(k.roofline.predictedMs, "compact")} (modelled)`];
   if (k.roofline.bound !== "unknown") parts.push(`${k.roofline.bound === "workgroup-memory" ? (language === "wgsl" ? "workgroup-memory" : "shared-memory") : k.roofline.bound}-bound`);
   const how = k.resources.exact ? "exact" : "estimated";
   if (k.occupancy) parts.push(`occupancy ${Math.round(k.occupancy.value * 100)}% (${how})`);
@@ -67,11 +68,6 @@ function kernelLine(k: AnalyzeFileJson["kernels"][number], language: AnalyzeFile
   if (shared !== null && (language === "triton" || shared > 0)) parts.push(`${shared} B ${language === "wgsl" ? "workgroup" : "shared"} memory (${how})`);
   if (k.assumedFields.length > 0) parts.push(`assumed ${k.assumptions.filter((a) => a.source === "assumed").map((a) => a.name).join(", ")}`);
   return parts.join(" · ");
-}
-
-/** Milliseconds with two significant digits, in µs below 0.1 ms: `0.41 ms`, `17 µs`. */
-function formatMs(ms: number): string {
-  return ms < 0.1 ? `${Number((ms * 1000).toPrecision(2))} µs` : `${Number(ms.toPrecision(2))} ms`;
 }
 
 /** Saved calibration profiles as devices; unreadable profile folders count as none. */
