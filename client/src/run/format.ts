@@ -136,8 +136,8 @@ export function describeError(error: HelperError, timeoutMs: number | undefined)
     case "out-of-memory":
       return `out of GPU memory: ${firstLine(error.message)}`;
     case "no-adapter":
-      // A package without Dawn says so whole (which package to install); "no GPU adapter" would blame the machine.
-      return /has no WebGPU runtime|has no build for/.test(error.message) ? firstLine(error.message) : `no GPU adapter: ${firstLine(error.message)}`;
+      // A package without Dawn says so whole, uncut (which package to install); "no GPU adapter" would blame the machine.
+      return /has no WebGPU runtime|has no build for/.test(error.message) ? error.message.split("\n")[0]! : `no GPU adapter: ${firstLine(error.message)}`;
     case "crash":
       return `the GPU helper crashed: ${firstLine(error.message)}`;
     case "cancelled":
