@@ -52,6 +52,7 @@ import { hover } from "./lsp/hover";
 import { completion, completionTriggerCharacters } from "./lsp/completion";
 import { definition, references } from "./lsp/navigation";
 import { codeLenses, inlayHints } from "./lsp/modelViews";
+import { INLAY_HINT_MAX_LENGTH } from "./core/model/loopHint";
 import { codeActions } from "./lsp/codeActions";
 import { baseSupport, type ClientSupport, clientSupport, completionFor, hoverFor, initialFolders, symbolsFor } from "./lsp/clientSupport";
 import { modelOffReason, REQUEST_DEADLINE_MS } from "./lsp/documentLimits";
@@ -297,9 +298,12 @@ connection.languages.inlayHint.on(async (p, token) => {
   if (analyses.modeOf(p.textDocument.uri) !== "full" || !s.inlayHints) return [];
   const state = await analysed(p.textDocument.uri, token);
   if (!state || state.mode !== "full") return [];
-  const hints = inlayHints(state.document, modelledSource(state.analysis), p.range);
-  // SASS instructions per line, from the last compile of exactly this text (kernellens.inlayHints.sass).
-  return s.sassInlayHints && state.analysis.language === "cuda" ? [...hints, ...compiles.sassHints(state.document, p.range, s)] : hints;
+  // SASS instructions per line, from the last compile of exactly this text (kernellens.inlayHints.sass). They share
+  // the end of a loop header's line, and VS Code's length limit counts a line's hints together: the loop hint leaves
+  // room for the longest SASS label.
+  const sass = s.sassInlayHints && state.analysis.language === "cuda";
+  const hints = inlayHints(state.document, modelledSource(state.analysis), p.range, sass ? INLAY_HINT_MAX_LENGTH - "9999 SASS".length : INLAY_HINT_MAX_LENGTH);
+  return sass ? [...hints, ...compiles.sassHints(state.document, p.range, s)] : hints;
 });
 connection.onRequest(DocumentKernelsRequest, async (p: DocumentKernelsParams, token): Promise<DocumentKernelsResult> => {
   if (!p || typeof p.uri !== "string") return { uri: "", defines: [], kernels: [], diagnostics: { errors: 0, warnings: 0, infos: 0 } };

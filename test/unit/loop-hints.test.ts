@@ -108,6 +108,10 @@ describe("loop hints count per active lane", () => {
     assert.ok(label.length <= INLAY_HINT_MAX_LENGTH, label);
     // The lane share and the shared bytes go first; the tooltip keeps them.
     assert.equal(label, "×4.1k · 123 kFLOP · 654 kB global");
+    // Beside a SASS hint on the same line (VS Code's limit counts a line's hints together) the loop hint leaves room.
+    const tiled = loopsOf("matmul-tiled.wgsl", "matmul_tiled");
+    const matmul = loopAt(tiled.text, tiled.loops, "for (var t = 0u");
+    assert.equal(loopHint(matmul, CUDA_WORDS, INLAY_HINT_MAX_LENGTH - "9999 SASS".length), "×32 · 32 FLOP · 8 B global");
   });
 });
 

@@ -5,7 +5,7 @@ import type { CodeLens, InlayHint, Range } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { accessMarkdown, breakdownMarkdown } from "../core/model/format";
 import { lensTitle, lensTooltip } from "../core/model/lensLine";
-import { loopHint, loopHintOffset, loopHintTooltip } from "../core/model/loopHint";
+import { INLAY_HINT_MAX_LENGTH, loopHint, loopHintOffset, loopHintTooltip } from "../core/model/loopHint";
 import { quantWhatIf, quantWhatIfMarkdown } from "../core/quant/whatIf";
 import { spanToRange } from "./convert";
 import type { ModelledSource } from "./modelledSource";
@@ -32,9 +32,10 @@ export function codeLenses(doc: TextDocument, source: ModelledSource): CodeLens[
 
 /**
  * A hint at the end of each loop header's line: the trip count and one active lane's work per iteration, within VS
- * Code's inlay-hint length; the tooltip has the detail (the trip count's origin, the active lanes, the averages).
+ * Code's inlay-hint length (`maxLength`: less where other hints share the line's end); the tooltip has the detail
+ * (the trip count's origin, the active lanes, the averages).
  */
-export function inlayHints(doc: TextDocument, source: ModelledSource, range: Range): InlayHint[] {
+export function inlayHints(doc: TextDocument, source: ModelledSource, range: Range, maxLength = INLAY_HINT_MAX_LENGTH): InlayHint[] {
   const hints: InlayHint[] = [];
   const from = doc.offsetAt(range.start);
   const to = doc.offsetAt(range.end);
@@ -48,7 +49,7 @@ export function inlayHints(doc: TextDocument, source: ModelledSource, range: Ran
       // One hint a line: two loops on one line (or one kernel's loop in two instantiations) share the first's.
       if (at < from || at > to || seen.has(at)) continue;
       seen.add(at);
-      hints.push({ position: doc.positionAt(at), label: loopHint(l, source.words), paddingLeft: true, tooltip: loopHintTooltip(l, source.words, source.device?.name) });
+      hints.push({ position: doc.positionAt(at), label: loopHint(l, source.words, maxLength), paddingLeft: true, tooltip: loopHintTooltip(l, source.words, source.device?.name) });
     }
   }
   return hints;

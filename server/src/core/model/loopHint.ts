@@ -21,9 +21,10 @@ const EVERY_LANE = 0.995;
 /**
  * `×16 · 2 FLOP · 8 B wg`: the trip count, then per iteration of one active lane (an invocation that does the body's
  * work in it) its FLOPs and its global and workgroup (shared) memory bytes; `· 12% of lanes` where lanes drop out (a
- * tree reduction). Never longer than {@link INLAY_HINT_MAX_LENGTH}: what does not fit is left to the tooltip.
+ * tree reduction). Never longer than `maxLength` (VS Code's limit, less what other hints on the line take): what does
+ * not fit is left to the tooltip.
  */
-export function loopHint(l: LoopInfo, w: LaunchWords = WGSL_WORDS): string {
+export function loopHint(l: LoopInfo, w: LaunchWords = WGSL_WORDS, maxLength = INLAY_HINT_MAX_LENGTH): string {
   const p = l.perActiveLane;
   const parts = [l.tripCount ? `×${si(l.tripCount.value, "").replace(/\s+/g, "")}` : "×?"];
   if (p.flops > 0) parts.push(si(p.flops, "FLOP"));
@@ -31,7 +32,7 @@ export function loopHint(l: LoopInfo, w: LaunchWords = WGSL_WORDS): string {
   if (p.workgroupBytes > 0) parts.push(`${bytes(p.workgroupBytes)} ${w === WGSL_WORDS ? "wg" : "shared"}`);
   if (hasWork(l) && l.activeFraction < ALL_LANES) parts.push(`${percent(l.activeFraction)} of lanes`);
   // Past the limit (never for the bundled kernels), the last parts go: the tooltip has them all.
-  while (parts.length > 1 && parts.join(" · ").length > INLAY_HINT_MAX_LENGTH) parts.pop();
+  while (parts.length > 1 && parts.join(" · ").length > maxLength) parts.pop();
   return parts.join(" · ");
 }
 
