@@ -36,7 +36,7 @@ async function wgslHover(text: string, needle: string, delta = 1): Promise<{ md:
 /** The hover's verdict: its first paragraphs after the heading, before the signature and the breakdown. */
 function assertVerdictFirst(md: string, device: string, topCode: string | null): void {
   const paragraphs = md.split("\n\n");
-  assert.match(paragraphs[1]!, new RegExp(`^\\*\\*(Memory|Compute|Latency|Workgroup-memory|Shared-memory)-bound\\*\\*( \\([^)]+(\\)[^)]*)*\\))? · \\*\\*≈ [\\d.]+ (ns|µs|ms|s)\\*\\* on ${device}, estimated`), md);
+  assert.match(paragraphs[1]!, new RegExp(`^\\*\\*(Memory|Compute|Latency|Workgroup-memory|Shared-memory)-bound\\*\\*( \\([^()]+\\))? · \\*\\*≈ [\\d.]+ (ns|µs|ms|s)\\*\\* on ${device}, estimated`), md);
   assert.match(paragraphs[2]!, /^Occupancy \*\*\d+%\*\*, limited by [\w-]+/, md);
   assert.match(paragraphs[2]!, /\((registers ≈ \d+ per \w+, estimated|\d+ registers per \w+, exact)\)$/);
   if (topCode) assert.match(paragraphs[3]!, new RegExp(`^Top finding \\((error|warning|info), \`${topCode}\`\\): `), md);

@@ -137,7 +137,8 @@ export function findings(ctx: FindingContext): Finding[] {
       code: "occupancy-limited",
       severity: "info",
       span: ctx.entrySpan,
-      message: `occupancy ${pct(occ.value)} on ${device.name}, limited by ${occ.limitedBy}: ${occ.detail.replace(/\.+$/, "")}. To lift it, ${fix}.`,
+      // The limit in words (the front-ends turn "workgroup memory" into "shared memory" for CUDA and Triton).
+      message: `occupancy ${pct(occ.value)} on ${device.name}, limited by ${occ.limitedBy === "shared-memory" ? "workgroup memory" : occ.limitedBy.replace(/-/g, " ")}: ${occ.detail.replace(/\.+$/, "")}. To lift it, ${fix}.`,
     });
   }
 

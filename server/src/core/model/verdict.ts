@@ -52,7 +52,9 @@ export function verdictMarkdown(m: KernelModel, device: DeviceSpec, findings: re
   const bound = roof.bound === "workgroup-memory" ? `${w.WorkgroupMemory.replace(" ", "-")}-bound` : BOUND_WORDS[roof.bound];
   const assumed = assumedOnly(m.assumptions).length > 0 ? ", on assumed sizes (listed below)" : "";
   if (roof.predictedMs !== null) {
-    lines.push(`**${bound}**${roof.limiter ? ` (${inWords(roof.limiter, w)})` : ""} · **≈ ${duration(roof.predictedMs)}** on ${device.name}, estimated${assumed}`);
+    // The limiter's name only; its figures are in the breakdown's predicted-time row.
+    const limiter = roof.limiter ? inWords(roof.limiter, w).replace(/ \(.*$/, "") : "";
+    lines.push(`**${bound}**${limiter ? ` (${limiter})` : ""} · **≈ ${duration(roof.predictedMs)}** on ${device.name}, estimated${assumed}`);
   } else {
     const why = m.unknowns[0];
     lines.push(`**${bound}** · no time estimate${why ? `: ${why.what}: ${why.reason}` : ""}`);
