@@ -752,6 +752,16 @@ describe("Profiler view page in Chromium", () => {
     assert.ok(open.x >= 0 && open.x + open.width <= 300);
     assert.equal(await page.getByRole("button", { name: "Open in editor" }).count(), 1);
 
+    // No room for headers: a picker sorts instead, in words.
+    const picker = page.getByTestId("compact-sort");
+    assert.equal(await picker.isVisible(), true);
+    assert.equal(await picker.locator("option:checked").textContent(), "Newest first");
+    await rendered(page, () => picker.selectOption({ label: "Fastest first" }));
+    const fastest = rows.filter((r) => r.timing).sort((a, b) => a.timing!.medianMs - b.timing!.medianMs)[0]!;
+    assert.equal((await renderedIds(page))[0], fastest.id);
+    assert.deepEqual((await savedState(page)).sort, { column: "median", direction: "ascending" });
+    await rendered(page, () => picker.selectOption({ label: "Newest first" }));
+
     // Selecting a row shows the rest: variant, adapter, min/max, rates, prediction, start time.
     await row.click();
     const facts = await page.$$eval("#details .facts dt", (dts) => Object.fromEntries(dts.map((dt) => [dt.textContent, (dt.nextElementSibling as HTMLElement).innerText])));
@@ -765,6 +775,7 @@ describe("Profiler view page in Chromium", () => {
     const { page } = await openPage(undefined, { width: 1200, height: 640 });
     await sendHistory(page);
     assert.equal(await page.locator("#grid-host").getAttribute("data-layout"), "grid");
+    assert.equal(await page.getByTestId("compact-sort").isVisible(), false, "headers sort here");
     const shown = await shownColumns(page);
     assert.deepEqual(shown.slice(0, 5), ["kernel", "median", "predicted", "error", "status"]);
     // Columns that do not fit give way from the end of the order; the page says which.

@@ -12,7 +12,7 @@ import { VirtualGrid, type GridColumn } from "./grid";
 import { HistoryModel, isColumnId, matchesStatus, statusFilters, type ColumnId, type StatusFilter } from "./model";
 import { hostToPageChecker, limits, type ExportFormat, type MeasuredRoof, type PageToHost, type ProfilerRow, type ProfilerSurface } from "./protocol";
 import { filterLength, initialProfilerPageState, profilerPageStateChecker, type ProfilerPageState } from "./state";
-import { columnDefs, comparison, compactColumn, gridColumns, icon, kernelName, rowLabel, runDetails, statusFilterLabels, summaryText } from "./view";
+import { columnDefs, comparison, compactColumn, compactSorts, gridColumns, icon, kernelName, rowLabel, runDetails, statusFilterLabels, summaryText } from "./view";
 
 const api = createWebviewApi<PageToHost, ProfilerPageState>(profilerPageStateChecker);
 const saved: ProfilerPageState = api.getState() ?? initialProfilerPageState;
@@ -28,6 +28,7 @@ const details = requireElement("details", HTMLElement);
 const openInEditor = requireElement("open-in-editor", HTMLButtonElement);
 const columnsButton = requireElement("columns-button", HTMLButtonElement);
 const columnsNote = requireElement("columns-note", HTMLElement);
+const compactSort = requireElement("compact-sort", HTMLSelectElement);
 
 /** At or below this width (CSS pixels) a row is one compact block: kernel, median against predicted, status. */
 export const compactMaxWidth = 400;
@@ -67,10 +68,7 @@ const grid = new VirtualGrid<ProfilerRow>({
   onSortRequest: (column) => {
     if (!isColumnId(column)) return;
     model.toggleSort(column);
-    grid.setSort(model.sort, true);
-    showRows();
-    grid.keepCurrentInView();
-    save();
+    sortChanged();
   },
   onEscape: () => {
     if (model.selected.length === 0) return;
@@ -87,6 +85,28 @@ const grid = new VirtualGrid<ProfilerRow>({
 });
 gridHost.append(grid.element);
 grid.setSort(model.sort);
+
+/** After the sort changed (a header, or the narrow view's sort picker): the rows, the headers and the picker follow. */
+function sortChanged(): void {
+  grid.setSort(model.sort, true);
+  showCompactSort();
+  showRows();
+  grid.keepCurrentInView();
+  save();
+}
+
+/** The narrow view's picker shows the sort, or "Sorted by <column>" when a header set one it does not list. */
+function showCompactSort(): void {
+  const sort = model.sort;
+  const index = compactSorts.findIndex((s) => s.column === sort.column && s.direction === sort.direction);
+  const options = compactSorts.map((s, i) => h("option", { attrs: { value: i } }, s.label));
+  if (index < 0) {
+    const label = isColumnId(sort.column) ? columnDefs[sort.column].label : sort.column;
+    options.push(h("option", { attrs: { value: "other" } }, `${label}, ${sort.direction}`));
+  }
+  setChildren(compactSort, options);
+  compactSort.value = index < 0 ? "other" : String(index);
+}
 
 function save(): void {
   const scroll = grid.scrollPosition;
@@ -342,6 +362,13 @@ function filterChanged(): void {
 }
 
 filterInput.addEventListener("input", filterChanged);
+compactSort.addEventListener("change", () => {
+  const picked = compactSorts[Number(compactSort.value)];
+  if (!picked) return;
+  model.setSort({ column: picked.column, direction: picked.direction });
+  sortChanged();
+});
+showCompactSort();
 filterInput.addEventListener("keydown", (event) => {
   // Escape empties the box, as in VS Code's own filter boxes; a second Escape leaves it to the view.
   if (event.key === "Escape" && filterInput.value !== "") {

@@ -376,6 +376,17 @@ export function gridColumns(ids: readonly ColumnId[], widthOf: (id: ColumnId) =>
   return [{ ...pickColumn, width: pickWidth }, ...ids.map((id) => ({ ...columnDefs[id], width: widthOf(id), resizable: true, sticky: id === "kernel" }))];
 }
 
+/** The sorts a narrow view offers in place of the header it has no room for, in words. */
+export const compactSorts: readonly { label: string; column: ColumnId; direction: "ascending" | "descending" }[] = [
+  { label: "Newest first", column: "started", direction: "descending" },
+  { label: "Oldest first", column: "started", direction: "ascending" },
+  { label: "Fastest first", column: "median", direction: "ascending" },
+  { label: "Slowest first", column: "median", direction: "descending" },
+  { label: "Largest model error first", column: "error", direction: "descending" },
+  { label: "Problems first", column: "status", direction: "descending" },
+  { label: "Kernel A–Z", column: "kernel", direction: "ascending" },
+];
+
 export const statusFilterLabels: Record<StatusFilter, string> = {
   all: "All runs",
   problems: "Not passed",
