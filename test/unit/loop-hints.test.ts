@@ -86,6 +86,34 @@ describe("loop hints count per active lane", () => {
     assert.equal(loopHint(inner, CUDA_WORDS), "×16 · 2 FLOP · 8 B shared");
   });
 
+  it("counts the lanes of both arms of an if/else as active, and half of them for an if alone", () => {
+    // 4 workgroups of 64, 8 iterations: odd and even lanes each do one FLOP and a load and a store of x[i] (8 B).
+    const kernel = (body: string): LoopInfo => {
+      const text = `// @dispatch 4\n// @buffer x[256]\n@group(0) @binding(0) var<storage, read_write> x: array<f32>;
+@compute @workgroup_size(64)
+fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>) {
+  let i = wid.x * 64u + lid;
+  for (var k = 0u; k < 8u; k++) {
+    ${body}
+  }
+}
+`;
+      const m = analyzeSource(text, { model: { device } }).models.get("main");
+      assert.ok(m);
+      return m.model.loops[0]!;
+    };
+    const both = kernel("if (lid % 2u == 0u) { x[i] = x[i] * 2.0; } else { x[i] = x[i] + 1.0; }");
+    assert.equal(both.activeFraction, 1);
+    assert.deepEqual(both.perActiveLane, { flops: 1, globalBytes: 8, workgroupBytes: 0 });
+    assert.equal(loopHint(both), "×8 · 1 FLOP · 8 B global");
+    const half = kernel("if (lid % 2u == 0u) { x[i] = x[i] * 2.0; }");
+    assert.equal(half.activeFraction, 0.5);
+    assert.equal(half.lanes, 256);
+    assert.deepEqual(half.perActiveLane, { flops: 1, globalBytes: 8, workgroupBytes: 0 });
+    assert.equal(loopHint(half), "×8 · 1 FLOP · 8 B global · 50% of lanes");
+    assert.match(loopHintTooltip(half), /on average 128 of the 256 invocations that run the loop work in an iteration \(50%\)/);
+  });
+
   it("keeps every bundled WGSL example's labels within VS Code's inlay-hint length", () => {
     for (const [file, entries] of Object.entries({
       "matmul-tiled-blocked.wgsl": ["matmul_tiled_blocked"], "conv2d.wgsl": ["conv2d"], "softmax-online.wgsl": ["softmax_online"],

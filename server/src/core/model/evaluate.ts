@@ -65,6 +65,8 @@ export interface RecordedLoop {
    * reduction's `if (lid < stride)`); the per-lane figures divide by it.
    */
   activeIterations: number;
+  /** How many times `activeIterations` was offered a count: tells whether a branch of the body did any work. */
+  workMarks: number;
 }
 
 type Acc = { value: number; min: number; max: number };
@@ -304,12 +306,18 @@ class Evaluator {
     const isWork = target === this.totals.flopsF32 || target === this.totals.flopsF16 || target === this.totals.flopsBF16 || target === this.totals.tensorFlops
       || target === this.totals.globalLoadBytes || target === this.totals.globalStoreBytes || target === this.totals.workgroupLoadBytes || target === this.totals.workgroupStoreBytes;
     const innermost = this.loopStack[this.loopStack.length - 1];
-    if (isWork && innermost) innermost.activeIterations = Math.max(innermost.activeIterations, w.value);
+    if (isWork && innermost) this.markWork(innermost, w.value);
     for (const l of this.loopStack) {
       if (target === this.totals.flopsF32 || target === this.totals.flopsF16 || target === this.totals.flopsBF16 || target === this.totals.tensorFlops) l.flops += w.value * per;
       else if (target === this.totals.globalLoadBytes || target === this.totals.globalStoreBytes) l.globalBytes += w.value * per;
       else if (target === this.totals.workgroupLoadBytes || target === this.totals.workgroupStoreBytes) l.workgroupBytes += w.value * per;
     }
+  }
+
+  /** Work done by `pairs` (invocation, iteration) pairs of the loop's body. */
+  private markWork(loop: RecordedLoop, pairs: number): void {
+    loop.activeIterations = Math.max(loop.activeIterations, pairs);
+    loop.workMarks++;
   }
 
   // ---- Nodes -----------------------------------------------------------------------------------------------------
@@ -353,16 +361,30 @@ class Evaluator {
       case "call":
         this.block(n.body, ctx);
         return { ctx, returned: false };
-      case "switch":
-        for (const arm of n.arms) this.block(arm.body, { ...ctx, conds: [...ctx.conds, this.value(arm.cond)] });
+      case "switch": {
+        const loop = this.loopStack[this.loopStack.length - 1];
+        let busyArms = 0;
+        for (const arm of n.arms) {
+          const before = loop?.workMarks ?? 0;
+          this.block(arm.body, { ...ctx, conds: [...ctx.conds, this.value(arm.cond)] });
+          if (loop && loop.workMarks > before) busyArms++;
+        }
+        // As for an if with work in both arms: the lanes of several busy arms together (at most all that reach it).
+        if (loop && busyArms > 1) this.markWork(loop, this.weight(ctx).value);
         return { ctx, returned: false };
+      }
       case "if": {
         if (n.span) this.where = n.span;
         const c = this.value(n.cond);
         const thenCtx: Ctx = { ...ctx, conds: [...ctx.conds, c] };
         const elseCtx: Ctx = { ...ctx, conds: [...ctx.conds, un("!", c)] };
+        const loop = this.loopStack[this.loopStack.length - 1];
+        const before = loop?.workMarks ?? 0;
         const t = this.block(n.then, thenCtx);
+        const between = loop?.workMarks ?? 0;
         const e = this.block(n.else, elseCtx);
+        // Work in both arms: every lane that reaches the branch works (in one arm or the other), not just the busier.
+        if (loop && between > before && loop.workMarks > between) this.markWork(loop, this.weight(ctx).value);
         if (t.returned && e.returned) return { ctx, returned: true };
         // An early exit narrows everything after it to the paths that did not return.
         if (t.returned) return { ctx: elseCtx, returned: false };
@@ -404,7 +426,7 @@ class Evaluator {
 
   private loop(n: Extract<IrNode, { k: "loop" }>, ctx: Ctx): void {
     this.where = n.span;
-    const rec: RecordedLoop = { span: n.span, headerEnd: n.headerEnd, tripText: "?", depth: ctx.loops.length, iterations: 0, entries: 0, tripKnown: false, flops: 0, globalBytes: 0, workgroupBytes: 0, activeIterations: 0 };
+    const rec: RecordedLoop = { span: n.span, headerEnd: n.headerEnd, tripText: "?", depth: ctx.loops.length, iterations: 0, entries: 0, tripKnown: false, flops: 0, globalBytes: 0, workgroupBytes: 0, activeIterations: 0, workMarks: 0 };
     this.loops.push(rec);
     rec.entries = this.weight(ctx).value;
     const counter = n.counter ? this.counterOf(n, n.counter, ctx) : undefined;
@@ -430,7 +452,7 @@ class Evaluator {
     rec.iterations = this.weight(bodyCtx).value;
     // An inner loop with work keeps the lanes that enter it busy in the outer loop's iteration.
     const outer = this.loopStack[this.loopStack.length - 1];
-    if (outer && rec.flops + rec.globalBytes + rec.workgroupBytes > 0) outer.activeIterations = Math.max(outer.activeIterations, rec.entries);
+    if (outer && rec.flops + rec.globalBytes + rec.workgroupBytes > 0) this.markWork(outer, rec.entries);
     if (n.earlyExit) this.note("loop trip count", `the loop at offset ${n.span.start} can exit early on data: its count is an upper bound`, n.span);
   }
 
