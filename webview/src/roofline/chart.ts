@@ -176,6 +176,8 @@ export class RooflineChart {
   /** Shows new data; `zoom` restores a zoomed view, null shows everything. Keeps the focused kernel when it is still there. */
   setData(data: RooflineData, zoom: Extent | null): void {
     const focused = this.active !== null ? this.pointKey(this.points[this.active]!) : null;
+    // The header above may have grown or shrunk with the new data (its summary line): the chart's room changes with it.
+    this.resize();
     this.data = data;
     this.points = chartPoints(data.kernels);
     this.order = this.points.map((_, i) => i).sort((a, b) => this.points[a]!.ai - this.points[b]!.ai || this.points[a]!.gflops - this.points[b]!.gflops);
