@@ -766,10 +766,57 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       keepForReadme(sweepShots[0]!.path, "design-space");
       await runCommand(page, "View: Close All Editors");
 
-      // The Profiler in the side bar, where users asked for it.
+      // The Profiler in the side bar, where users asked for it: at its width each run shows what matters first.
       await runCommand(page, "KernelLens: Show Profiler");
-      const profilerShots = await gallery(page, server!, "profiler-side-bar");
+      const profilerFrame = async (surface: "side" | "editor"): Promise<Frame> =>
+        pollUntil(
+          `the Profiler's page (${surface})`,
+          async () => {
+            for (const f of page.frames()) {
+              const found = await f
+                .evaluate((editor) => !!document.querySelector("#grid-host") && document.body.classList.contains("surface-editor") === editor, surface === "editor")
+                .catch(() => false);
+              if (found) return f;
+            }
+            return undefined;
+          },
+          30_000,
+        );
+      const checkSideBar = async (): Promise<void> => {
+        const side = await profilerFrame("side");
+        assert.equal(await side.locator("#grid-host").getAttribute("data-layout"), "compact", "the side bar's Profiler uses its compact rows");
+        const width = await side.evaluate(() => document.documentElement.clientWidth);
+        const softmax = side.locator('[role="row"]', { has: side.locator('[data-testid="compact-kernel"]', { hasText: "softmax_2pass" }) }).first();
+        for (const cell of ["compact-kernel", "compact-median", "compact-predicted", "compact-delta", "compact-status"]) {
+          const box = await softmax.locator(`[data-testid="${cell}"]`).boundingBox();
+          assert.ok(box && box.width > 0, `${cell} is shown for softmax_2pass`);
+          assert.ok(box.x >= 0 && box.x + box.width <= width + 1, `${cell} lies inside the ${width} px view (${box.x}..${box.x + box.width})`);
+        }
+        assert.match(await softmax.locator('[data-testid="compact-median"]').innerText(), /[\d.]+ (ms|µs|s)/);
+        assert.match(await softmax.locator('[data-testid="compact-predicted"]').innerText(), /vs ≈[\d.]+ (ms|µs|s)/);
+        // The hung kernel's run is a readable row: its status, and why it has no time.
+        const spin = side.locator('[role="row"]', { has: side.locator('[data-testid="compact-kernel"]', { hasText: "spin" }) }).first();
+        assert.equal((await spin.locator('[data-testid="compact-status"]').innerText()).trim(), "timed out");
+        assert.match(await spin.locator('[data-testid="compact-detail"]').innerText(), /^timed out after 3 s/);
+      };
+      await checkSideBar();
+      const profilerShots = await gallery(page, server!, "profiler-side-bar", checkSideBar);
       keepForReadme(profilerShots[0]!.path, "profiler");
+
+      // One click opens the whole table wide in an editor tab, every column in view.
+      await (await profilerFrame("side")).locator('[data-testid="open-in-editor"]').click();
+      const wide = await profilerFrame("editor");
+      await pollUntil("the Profiler's editor tab", async () => (await page.locator(".part.editor .tab.active").innerText().catch(() => "")).includes("Profiler"), 10_000);
+      assert.equal(await wide.locator("#grid-host").getAttribute("data-layout"), "grid");
+      const columns = await wide.locator("thead th[data-column]").evaluateAll((ths) => ths.map((th) => th.getAttribute("data-column")).filter((c) => c !== "pick"));
+      assert.ok(columns.length >= 12, `every column in the editor tab: ${JSON.stringify(columns)}`);
+      const wideWidth = await wide.evaluate(() => document.documentElement.clientWidth);
+      for (const cell of ["col-kernel", "col-median", "col-predicted", "col-error", "col-status"]) {
+        const box = await wide.locator(`td.${cell}`).first().boundingBox();
+        assert.ok(box && box.x >= 0 && box.x + box.width <= wideWidth + 1, `${cell} is in view in the editor tab`);
+      }
+      await gallery(page, server!, "profiler-editor-tab");
+      await runCommand(page, "View: Close All Editors");
     }),
   );
 });
