@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { overlaps, placeLabels, quadOf, roofCost, thinTicks, type Candidate, type LabelRequest } from "../../webview/src/roofline/labelPlacement";
 import { placeTooltip, tooltipOffset, viewportMargin } from "../../webview/src/roofline/tooltipPlacement";
+import { chartSplits, tickLabel } from "../../webview/src/roofline/geometry";
 
 const bounds = { left: 0, top: 0, right: 400, bottom: 300 };
 const noObstacles = { points: [], lines: [] };
@@ -113,6 +114,19 @@ describe("tick thinning", () => {
       [75, 95],
     ];
     assert.deepEqual(thinTicks(spans, [0, 1, 1, 0, 1, 1], 4), [true, false, false, true, false, true]);
+  });
+});
+
+describe("ticks", () => {
+  it("puts the grid on decades, and on even steps where a zoom leaves less than a decade", () => {
+    assert.deepEqual(chartSplits(0.01, 1000), [0.01, 0.1, 1, 10, 100, 1000]);
+    assert.deepEqual(chartSplits(9, 18), [10, 12, 14, 16, 18]);
+    assert.deepEqual(chartSplits(2500, 9000), [3000, 4000, 5000, 6000, 7000, 8000, 9000]);
+    assert.deepEqual(chartSplits(0.31, 0.52), [0.35, 0.4, 0.45, 0.5]);
+  });
+
+  it("writes large rates short, so the y axis stays narrow", () => {
+    assert.deepEqual([0.1, 1000, 10_000, 100_000, 1e6, 1e7, 1e10].map(tickLabel), ["0.1", "1,000", "10k", "100k", "1M", "10M", "10G"]);
   });
 });
 

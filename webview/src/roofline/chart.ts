@@ -11,7 +11,7 @@
 // coordinates, placed so the panel's edge never clips it (tooltipPlacement.ts).
 import uPlot from "uplot";
 import { h, setChildren } from "../shared/dom";
-import { chartPoints, defaultExtent, logSplits, ridgeOf, roofSegments, tickLabel, type ChartPoint, type Extent, type Ridge, type RoofSegment } from "./geometry";
+import { chartPoints, chartSplits, defaultExtent, ridgeOf, roofSegments, tickLabel, type ChartPoint, type Extent, type Ridge, type RoofSegment } from "./geometry";
 import { placeLabels, pointCost, roofCost, thinTicks, type Candidate, type LabelRequest, type Line, type Vec } from "./labelPlacement";
 import type { RooflineData } from "./protocol";
 import { placeTooltip } from "./tooltipPlacement";
@@ -113,7 +113,7 @@ export class RooflineChart {
       stroke: () => this.theme.text,
       grid: { stroke: () => this.theme.grid, width: 1 },
       ticks: { stroke: () => this.theme.grid, width: 1, size: tickSize },
-      splits: (_u, _i, min, max) => logSplits(min, max),
+      splits: (_u, _i, min, max) => chartSplits(min, max),
       // Every split reaches `values`, which leaves out the labels that would touch (uPlot's own filter knows no widths).
       filter: (_u, splits) => splits,
       values: (u, splits) => this.tickValues(u, scale, splits),

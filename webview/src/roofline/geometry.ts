@@ -140,8 +140,8 @@ export function defaultExtent(points: readonly ChartPoint[], ceilings: readonly 
 
 /** A tick label: `100k` rather than `100,000`, so the y axis stays narrow in a side-bar-wide panel. */
 export function tickLabel(v: number): string {
-  if (v >= 1e10) return `${formatNumber(v / 1e9)}G`;
-  if (v >= 1e7) return `${formatNumber(v / 1e6)}M`;
+  if (v >= 1e9) return `${formatNumber(v / 1e9)}G`;
+  if (v >= 1e6) return `${formatNumber(v / 1e6)}M`;
   if (v >= 1e4) return `${formatNumber(v / 1e3)}k`;
   return formatNumber(v);
 }
@@ -160,4 +160,20 @@ export function logSplits(min: number, max: number): number[] {
     if (splits.length >= 2) return splits;
   }
   return [min, max];
+}
+
+/**
+ * The roofline's grid: `logSplits`, and where a zoom leaves less than that gives three lines, even steps of 1, 2 or 5
+ * times a power of ten (9 to 18 gets 10, 12, 14, 16, 18 instead of 9 and 10 alone).
+ */
+export function chartSplits(min: number, max: number): number[] {
+  const log = logSplits(min, max);
+  if (log.length >= 3 || !(max > min)) return log;
+  const raw = (max - min) / 4;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  // The 1-2-5 step nearest to a quarter of the range.
+  const step = [1, 2, 5, 10].map((m) => m * power).reduce((a, b) => (Math.abs(Math.log(b / raw)) < Math.abs(Math.log(a / raw)) ? b : a));
+  const even: number[] = [];
+  for (let k = Math.ceil(min / step - 1e-9); k * step <= max * (1 + 1e-9); k++) even.push(Number((k * step).toPrecision(12)));
+  return even.length > log.length ? even : log;
 }
