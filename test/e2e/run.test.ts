@@ -1,4 +1,4 @@
-// End-to-end: ▶ Run from a code lens in a real VS Code workbench (code-server in headless Chromium) runs a kernel on the machine's WebGPU adapter.
+// End-to-end: Run from a code lens in a real VS Code workbench (code-server in headless Chromium) runs a kernel on the machine's WebGPU adapter.
 //
 // Run: node --import tsx --test test/e2e/run.test.ts   (build dist/ first: node build.mjs)
 // Needs a WebGPU adapter for Dawn; on a machine without a GPU that is Mesa's lavapipe (Debian: mesa-vulkan-drivers).
@@ -64,7 +64,7 @@ const SPIN_LOOP_LINE = SPIN.split("\n").findIndex((l) => l.includes("while (stop
 const SPIN_LOOP_ENDS = "  while (stop[0] == 0u && i < 3u) {";
 
 /** An off-by-one dispatch without a guard: one workgroup too many writes past the end of `out`. */
-const OUT_OF_BOUNDS = `// One workgroup too many and no guard: ▶ Run's checked mode reports the write past the end.
+const OUT_OF_BOUNDS = `// One workgroup too many and no guard: Run's checked mode reports the write past the end.
 // @let N = 1024
 // @dispatch N / 64 + 1
 // @buffer x[N] = random(-1, 1)
@@ -82,6 +82,8 @@ fn double_it(@builtin(global_invocation_id) gid: vec3<u32>) {
 const OUT_OF_BOUNDS_LINE = OUT_OF_BOUNDS.split("\n").findIndex((l) => l.includes("out[i] = 2.0 * x[i];")) + 1;
 /** 1-based line of `fn softmax_2pass` in the bundled example, whose hover the gallery shows. */
 const SOFTMAX_ENTRY_LINE = readFileSync(join(repo, "examples", "softmax-2pass.wgsl"), "utf8").split("\n").findIndex((l) => l.startsWith("fn softmax_2pass")) + 1;
+/** 1-based line of the merge tree's loop header in the same example (`for (var stride = WG / 2u; ...`). */
+const SOFTMAX_TREE_LINE = readFileSync(join(repo, "examples", "softmax-2pass.wgsl"), "utf8").split("\n").findIndex((l) => l.includes("for (var stride")) + 1;
 const OUT_OF_BOUNDS_ENTRY_LINE = OUT_OF_BOUNDS.split("\n").findIndex((l) => l.startsWith("fn double_it")) + 1;
 
 /** A saxpy whose `override WG: u32 = 16` is swept over [32, 64] by a `// @sweep` line directly above its entry point. */
@@ -126,11 +128,11 @@ async function lens(page: Page, title: string, timeoutMs = 60_000) {
 }
 
 /**
- * Clicks the active editor's `▶ Run` (or another) lens and returns the result notification matching `pattern`. A click that lands
+ * Clicks the active editor's `Run` (or another) lens and returns the result notification matching `pattern`. A click that lands
  * while the lenses are being redrawn (the server redraws its own lens on the same line after a setting changes) hits
  * a detached element and does nothing, so the click is repeated, at most twice more, until a run shows up.
  */
-async function runFromLens(page: Page, pattern: RegExp, timeoutMs: number, title = "▶ Run"): Promise<string> {
+async function runFromLens(page: Page, pattern: RegExp, timeoutMs: number, title = "Run"): Promise<string> {
   for (let attempt = 1; attempt <= 3; attempt++) {
     await (await lens(page, title)).click();
     const started = await pollUntil("the run to start", async () => (await toasts(page)).some((t) => /KernelLens: (running|profiling)|✓|✗/.test(t)), 5_000, 50).then(
@@ -145,10 +147,10 @@ async function runFromLens(page: Page, pattern: RegExp, timeoutMs: number, title
   return result;
 }
 
-/** Clicks the active editor's `🔍 Sweep` lens until the sweep of `entry` shows its progress (a click during a redraw of the lenses hits a detached element). */
+/** Clicks the active editor's `Sweep` lens until the sweep of `entry` shows its progress (a click during a redraw of the lenses hits a detached element). */
 async function sweepFromLens(page: Page, entry: string): Promise<void> {
   for (let attempt = 1; attempt <= 3; attempt++) {
-    await (await lens(page, "🔍 Sweep")).click();
+    await (await lens(page, "Sweep")).click();
     const pattern = new RegExp(`KernelLens: sweeping ${entry}|${entry}: (best|sweep cancelled)|cannot sweep ${entry}`);
     const started = await pollUntil("the sweep to start", async () => (await toasts(page)).some((t) => pattern.test(t)), 5_000, 50).then(
       () => true,
@@ -158,11 +160,17 @@ async function sweepFromLens(page: Page, entry: string): Promise<void> {
   }
 }
 
-/** The cost model's code lens of the active editor (`≈ ... ms on DEVICE`), once it is drawn. */
+/**
+ * The cost model's code lens of the active editor, once it is drawn: its text (`memory-bound · ≈ 17 µs`) and, after a
+ * newline, its tooltip, which names the device and has the whole summary.
+ */
 async function costLens(page: Page): Promise<string> {
   return pollUntil(
     "the cost-model code lens",
-    async () => (await page.locator(".part.editor .editor-group-container.active .codelens-decoration").allInnerTexts()).find((t) => t.includes("FLOP")),
+    async () => {
+      const links = await page.locator(".part.editor .editor-group-container.active .codelens-decoration a").evaluateAll((as) => as.map((a) => `${a.textContent ?? ""}\n${a.getAttribute("title") ?? ""}`));
+      return links.find((t) => /-bound · ≈ /.test(t));
+    },
     30_000,
   );
 }
@@ -266,11 +274,21 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
     process.stderr.write(`[e2e run] scenario took ${((Date.now() - started) / 1000).toFixed(1)} s (including any install)\n`);
   });
 
-  it("shows ▶ Run and ⏱ Profile above saxpy's entry point", { timeout: 120_000 }, () =>
+  it("shows Run and Profile first above saxpy's entry point, with codicons, not emoji", { timeout: 120_000 }, () =>
     step("run-1-lenses", async (page) => {
       await openFile(page, "saxpy.wgsl");
-      await lens(page, "▶ Run");
-      await lens(page, "⏱ Profile");
+      await lens(page, "Run");
+      await lens(page, "Profile");
+      await costLens(page);
+      // The actions lead the line, so the cost model's verdict can never push Run off a narrow editor; each is an
+      // icon from VS Code's own font, which every workbench has, and no emoji (an empty box without an emoji font).
+      const line = page.locator(".part.editor .editor-group-container.active .codelens-decoration").first();
+      const links = await line.locator("a").evaluateAll((as) => as.map((a) => ({ text: (a.textContent ?? "").trim(), icons: a.querySelectorAll(".codicon").length })));
+      assert.deepEqual(links.slice(0, 2).map((l) => l.text), ["Run", "Profile"], JSON.stringify(links));
+      for (const l of links) {
+        assert.equal(l.icons, 1, `one codicon in "${l.text}"`);
+        assert.doesNotMatch(l.text, /\p{Extended_Pictographic}|\$\(/u, `"${l.text}" has an emoji or an unrendered icon`);
+      }
       const items = await statusItems(page);
       assert.ok(items.some((t) => t.includes("GPU")), `a GPU status item before any run: ${JSON.stringify(items)}`);
     }),
@@ -278,7 +296,7 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
 
   it("runs saxpy from the lens: passed, with a median time, on the software adapter", { timeout: 180_000 }, () =>
     step("run-2-saxpy-passed", async (page) => {
-      await (await lens(page, "▶ Run")).click();
+      await (await lens(page, "Run")).click();
       // The progress notification shows while the helper starts and the kernel runs; catch it for the record if it lasts.
       await pollUntil("the run's progress", async () => (await toasts(page)).some((t) => /running saxpy/i.test(t)), 10_000, 50)
         .then(() => screenshot(page, "run-2a-progress"))
@@ -311,7 +329,7 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
     }),
   );
 
-  it("reports an out-of-bounds write at its line: ▶ Run checks every array index in an extra untimed run", { timeout: 180_000 }, () =>
+  it("reports an out-of-bounds write at its line: Run checks every array index in an extra untimed run", { timeout: 180_000 }, () =>
     step("run-2c-out-of-bounds", async (page) => {
       await clearNotifications(page);
       await openFile(page, "out-of-bounds.wgsl");
@@ -348,7 +366,7 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
     step("run-3b-cancelled", async (page) => {
       await clearNotifications(page);
       await openFile(page, "spin.wgsl");
-      await (await lens(page, "▶ Run")).click();
+      await (await lens(page, "Run")).click();
       const cancel = page.locator(".notifications-toasts .notification-toast", { hasText: "KernelLens: running spin" }).locator("a.monaco-button", { hasText: "Cancel" });
       await pollUntil("the progress notification's Cancel button", async () => (await cancel.count()) > 0, 10_000, 50);
       await cancel.first().click();
@@ -430,7 +448,7 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       await clearNotifications(page);
       await openFile(page, "saxpy.wgsl");
       // kernellens.profile.repeat is 30 by default.
-      const text = await runFromLens(page, /saxpy ✓ passed .* 30 runs/, 120_000, "⏱ Profile");
+      const text = await runFromLens(page, /saxpy ✓ passed .* 30 runs/, 120_000, "Profile");
       assert.match(text, /median \([\d.]+–[\d.]+( s)?, (timestamp|wall)\) · 30 runs, σ [\d.]+ m?s/);
       // Compared only with the adapter that measured, although kernellens.device is still the datasheet RTX 4090.
       assert.match(text, /model predicted [\d.]+ m?s on measured .*\(software\)/);
@@ -579,7 +597,7 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       assert.match(kernels, /compute/);
     }),
   );
-  it("sweeps a kernel from the 🔍 Sweep lens, shows the result in the Design-space view, and applies the best configuration", { timeout: 180_000 }, () =>
+  it("sweeps a kernel from the Sweep lens, shows the result in the Design-space view, and applies the best configuration", { timeout: 180_000 }, () =>
     step("sweep-1-design-space", async (page) => {
       const sweepStarted = Date.now();
       await clearNotifications(page);
@@ -626,9 +644,9 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       assert.doesNotMatch(done, /RTX 4090/);
       await screenshot(page, "sweep-1a-design-space");
 
-      // The kernel keeps the focus; its ✓ best lens writes the best value into the override's default.
-      const bestLens = page.locator(".part.editor .editor-group-container.active .codelens-decoration a").filter({ hasText: new RegExp(`^✓ best WG=${best} \\([\\d.]+ m?s\\)$`) });
-      await pollUntil("the ✓ best lens", async () => (await bestLens.count()) > 0, 20_000, 200);
+      // The kernel keeps the focus; its best lens writes the best value into the override's default.
+      const bestLens = page.locator(".part.editor .editor-group-container.active .codelens-decoration a").filter({ hasText: new RegExp(`^best WG=${best} · [\\d.]+ (µs|ms|s)$`) });
+      await pollUntil("the best lens", async () => (await bestLens.count()) > 0, 20_000, 200);
       const overrideLine = async (): Promise<string | undefined> => [...(await visibleLines(page)).values()].find((l) => l.startsWith("override WG"));
       try {
         await bestLens.first().click();
@@ -637,9 +655,19 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
         assert.ok(lines.includes(SWEEP_LINE), `the @sweep line stays: ${JSON.stringify(lines)}`);
         assert.ok(await activeTabDirty(page), "applying edits the editor's text, not the file");
         // The lens now says the source has the best configuration.
-        const applied = page.locator(".part.editor .editor-group-container.active .codelens-decoration a").filter({ hasText: new RegExp(`^✓ best WG=${best} \\([\\d.]+ m?s\\) · applied$`) });
-        await pollUntil("the ✓ best lens to say it is applied", async () => (await applied.count()) > 0, 10_000, 200);
+        const applied = page.locator(".part.editor .editor-group-container.active .codelens-decoration a").filter({ hasText: new RegExp(`^best WG=${best} · [\\d.]+ (µs|ms|s) · applied$`) });
+        await pollUntil("the best lens to say it is applied", async () => (await applied.count()) > 0, 10_000, 200);
         await screenshot(page, "sweep-1b-best-applied");
+        // With the best lens on the line, Run stays on screen in a split editor.
+        await runCommand(page, "View: Split Editor Right");
+        await pollUntil("two editor groups", async () => (await page.locator(".part.editor .editor-group-container").count()) === 2, 10_000);
+        const run = await lens(page, "Run");
+        const runBox = (await run.boundingBox())!;
+        const groupBox = (await page.locator(".part.editor .editor-group-container.active").boundingBox())!;
+        assert.ok(runBox.x + runBox.width <= groupBox.x + groupBox.width, `Run (right edge ${runBox.x + runBox.width}) is inside the ${groupBox.width} px editor`);
+        await screenshot(page, "sweep-1d-split-editor-lenses");
+        await runCommand(page, "View: Close Editor");
+        await pollUntil("one editor group", async () => (await page.locator(".part.editor .editor-group-container").count()) === 1, 10_000);
       } finally {
         if (await activeTabDirty(page)) await runCommand(page, "File: Revert File");
       }
@@ -675,7 +703,7 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       await pollUntil("the sweep's first measurement", async () => /timed \d+\/\d+: WG=\d+/.test((await progress.allInnerTexts()).join(" ")), 60_000, 50);
       await screenshot(page, "sweep-2a-progress");
       // The sweep holds the GPU helper: a Run meanwhile is refused with the reason, and does not disturb it.
-      await (await lens(page, "▶ Run")).click();
+      await (await lens(page, "Run")).click();
       await waitForToast(page, /the sweep of slow is still in progress/, 10_000);
       await progress.locator("a.monaco-button", { hasText: "Cancel" }).first().click();
       const cancelled = await waitForToast(page, /slow: sweep cancelled; kept (\d+) measured points?/, 30_000);
@@ -740,11 +768,52 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
 
       // The editor: the lenses above a kernel and the entry point's hover.
       await openFile(page, "softmax-2pass.wgsl");
-      const editorShots = await gallery(page, server!, "editor-hover", async () => {
-        await page.mouse.move(0, 0);
-        const hover = await hoverAt(page, "softmax_2pass", { line: SOFTMAX_ENTRY_LINE, expect: /bound/i });
-        assert.match(hover, /bound/i);
-      }, { webview: false });
+      // The loop hints sit at the end of the loop header, fit VS Code's length limit, and count the merge tree's work
+      // per active lane (fewer lanes each round), with the share of lanes that take part.
+      await goToLine(page, SOFTMAX_TREE_LINE);
+      const treeLine = await pollUntil(
+        "the inlay hint after the merge tree's loop header",
+        async () => {
+          const text = (await visibleLines(page)).get(SOFTMAX_TREE_LINE);
+          return text && text.includes("×") ? text : undefined;
+        },
+        20_000,
+      );
+      assert.match(treeLine, /\) \{\s*×8 · \d+ FLOP · \d+ B wg · \d+% of lanes\s*$/, treeLine);
+      for (const [n, text] of await visibleLines(page)) assert.ok(!text.includes("…"), `line ${n}'s hint is cut: ${text}`);
+      await goToLine(page, SOFTMAX_ENTRY_LINE);
+      const editorShots = await gallery(
+        page,
+        server!,
+        "editor-hover",
+        async () => {
+          await page.mouse.move(0, 0);
+          const hover = await hoverAt(page, "softmax_2pass", { line: SOFTMAX_ENTRY_LINE, expect: /Predicted time/ });
+          // The verdict comes first: under the heading, the bound and the predicted time, then occupancy.
+          const lines = hover.split("\n").map((l) => l.trim()).filter((l) => l.length > 0);
+          assert.match(lines[0]!, /entry point .*softmax_2pass/);
+          assert.match(lines[1]!, /^(Memory|Compute|Latency|Workgroup-memory)-bound .*· ≈ [\d.]+ (µs|ms|s) on .*estimated/, hover);
+          assert.match(lines[2]!, /^Occupancy \d+%, limited by /, hover);
+          // It fits the hover: no table wider than two columns, and none wider than the hover.
+          const tables = await page.locator(".monaco-hover table").evaluateAll((ts) =>
+            ts.map((t) => {
+              const hoverBox = t.closest(".monaco-hover")!.getBoundingClientRect();
+              const box = t.getBoundingClientRect();
+              return { columns: Math.max(...[...(t as HTMLTableElement).rows].map((r) => r.cells.length)), overflow: box.right - hoverBox.right };
+            }),
+          );
+          assert.ok(tables.length > 0, "the breakdown table is in the hover");
+          for (const t of tables) {
+            assert.ok(t.columns <= 2, `a hover table has ${t.columns} columns`);
+            assert.ok(t.overflow <= 1, `a hover table overflows the hover by ${t.overflow} px`);
+          }
+          // One unit per quantity: the time components share one unit.
+          const components = lines.find((l) => l.startsWith("Time components"));
+          assert.ok(components, hover);
+          assert.equal(new Set(components.match(/\b(µs|ms|s)\b/g)).size, 1, components);
+        },
+        { webview: false },
+      );
       keepForReadme(editorShots[0]!.path, "editor-lens-and-hover");
 
       // The Roofline beside its kernel.
