@@ -182,7 +182,7 @@ function renderRuns(data: ReportData): void {
     return;
   }
   if (data.runs.length === 0) {
-    setChildren(runsNote, "No runs of this file are recorded. ", h("code", null, "kernellens run FILE"), " (or ▶ Run in the editor) records them in ", h("code", null, ".kernellens/history.jsonl"), ".");
+    setChildren(runsNote, "No runs of this file are recorded. ", h("code", null, "kernellens run FILE"), " (or Run in the editor) records them in ", h("code", null, ".kernellens/history.jsonl"), ".");
     runsHost.replaceChildren();
     return;
   }
