@@ -177,19 +177,14 @@ export function placeLabels(requests: readonly LabelRequest[], bounds: Box, obst
   const placedBoxes: Box[] = [];
   for (const request of requests) {
     type Found = { candidate: Candidate; quad: Quad; score: number; lines: number };
-    const acceptable = (f: Found): boolean => f.lines <= tolerated && (request.coversPoints === true || f.score - f.lines === 0);
+    const acceptable = (f: Found): boolean => f.lines <= tolerated && (request.coversPoints === true || f.score === f.lines);
     let overall: Found | null = null;
     let taken: Found | null = null;
-    let group: Found | null = null;
     let groupText = -1;
-    const closeGroup = (): boolean => {
-      if (group && acceptable(group)) taken = group;
-      group = null;
-      return taken !== null;
-    };
     for (const candidate of request.candidates) {
+      // Texts come longest first: once one has an acceptable place, no shorter text is tried.
       if (candidate.text !== groupText) {
-        if (closeGroup()) break;
+        if (taken) break;
         groupText = candidate.text;
       }
       const quad = quadOf(candidate);
@@ -197,17 +192,14 @@ export function placeLabels(requests: readonly LabelRequest[], bounds: Box, obst
       const box = boxOf(quad);
       const grown = { left: box.left - labelGap, top: box.top - labelGap, right: box.right + labelGap, bottom: box.bottom + labelGap };
       if (placed.some((p, i) => boxesMeet(grown, placedBoxes[i]!) && overlaps(quad, p.quad, labelGap))) continue;
-      const g = group as Found | null;
+      const c = cost(quad, request, obstacles, request.maxCost);
+      if (c.score > request.maxCost) continue;
+      const found: Found = { candidate, quad, ...c };
+      const t = taken as Found | null;
       const o = overall as Found | null;
-      // Only a place better than this text's best so far matters (the best of all texts is never worse than it).
-      const limit = Math.min(request.maxCost, g ? g.score - 1e-9 : Infinity);
-      const c = cost(quad, request, obstacles, limit);
-      if (c.score > limit) continue;
-      const found = { candidate, quad, ...c };
-      if (!g || c.score < g.score) group = found;
-      if (!o || c.score < o.score) overall = found;
+      if (acceptable(found) && (!t || found.score < t.score)) taken = found;
+      if (!o || found.score < o.score) overall = found;
     }
-    closeGroup();
     const chosen = (taken ?? overall) as Found | null;
     if (chosen) {
       placed.push({ key: request.key, candidate: chosen.candidate, quad: chosen.quad });
