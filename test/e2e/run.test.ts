@@ -29,6 +29,7 @@ import {
   waitForSquiggle,
   workbenchConsoleErrors,
 } from "./codeServer";
+import { assertNoLabelOverlaps, tooltipBox } from "../support/rooflineLayoutChecks";
 import { gallery, keepForReadme } from "./gallery";
 
 const repo = new URL("../..", import.meta.url).pathname;
@@ -122,7 +123,7 @@ async function clearNotifications(page: Page): Promise<void> {
 
 /** The active editor's code lens link whose text is exactly `title`, once it is drawn. */
 async function lens(page: Page, title: string, timeoutMs = 60_000) {
-  const link = page.locator(".part.editor .editor-group-container.active .codelens-decoration a").filter({ hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) });
+  const link = page.locator(".part.editor .editor-group-container.active .codelens-decoration a").filter({ hasText: new RegExp(`^\\s*${title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$`) });
   await pollUntil(`the "${title}" code lens`, async () => (await link.count()) > 0, timeoutMs, 200);
   return link.first();
 }
@@ -645,7 +646,7 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       await screenshot(page, "sweep-1a-design-space");
 
       // The kernel keeps the focus; its best lens writes the best value into the override's default.
-      const bestLens = page.locator(".part.editor .editor-group-container.active .codelens-decoration a").filter({ hasText: new RegExp(`^best WG=${best} · [\\d.]+ (µs|ms|s)$`) });
+      const bestLens = page.locator(".part.editor .editor-group-container.active .codelens-decoration a").filter({ hasText: new RegExp(`^\\s*best WG=${best} · [\\d.]+ (µs|ms|s)$`) });
       await pollUntil("the best lens", async () => (await bestLens.count()) > 0, 20_000, 200);
       const overrideLine = async (): Promise<string | undefined> => [...(await visibleLines(page)).values()].find((l) => l.startsWith("override WG"));
       try {
@@ -655,7 +656,7 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
         assert.ok(lines.includes(SWEEP_LINE), `the @sweep line stays: ${JSON.stringify(lines)}`);
         assert.ok(await activeTabDirty(page), "applying edits the editor's text, not the file");
         // The lens now says the source has the best configuration.
-        const applied = page.locator(".part.editor .editor-group-container.active .codelens-decoration a").filter({ hasText: new RegExp(`^best WG=${best} · [\\d.]+ (µs|ms|s) · applied$`) });
+        const applied = page.locator(".part.editor .editor-group-container.active .codelens-decoration a").filter({ hasText: new RegExp(`^\\s*best WG=${best} · [\\d.]+ (µs|ms|s) · applied$`) });
         await pollUntil("the best lens to say it is applied", async () => (await applied.count()) > 0, 10_000, 200);
         await screenshot(page, "sweep-1b-best-applied");
         // With the best lens on the line, Run stays on screen in a split editor.
@@ -816,9 +817,53 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       );
       keepForReadme(editorShots[0]!.path, "editor-lens-and-hover");
 
-      // The Roofline beside its kernel.
+      // The Roofline beside its kernel: the chart fills the panel, no two labels overlap, and the point's tooltip
+      // opens on keyboard focus or pointer hover only, closes when the pointer leaves, and stays inside the panel.
       await runCommand(page, "KernelLens: Show Roofline");
-      const rooflineShots = await gallery(page, server!, "roofline");
+      const rooflineFrame = await pollUntil(
+        "the Roofline's chart",
+        async () => {
+          for (const f of page.frames()) if ((await f.locator("#chart .chart canvas").count().catch(() => 0)) > 0) return f;
+          return undefined;
+        },
+        30_000,
+      );
+      const checkRoofline = async (): Promise<void> => {
+        const f = rooflineFrame;
+        const tooltip = f.locator(".chart-tooltip");
+        await page.mouse.move(0, 0);
+        await pollUntil("the Roofline's tooltip to be closed", async () => !(await tooltip.isVisible()), 5_000);
+        const sizes = await f.evaluate(() => ({
+          chart: document.querySelector("#chart")!.getBoundingClientRect().width,
+          canvas: document.querySelector("#chart .chart canvas")!.getBoundingClientRect().width,
+          view: document.documentElement.clientWidth,
+        }));
+        assert.ok(Math.abs(sizes.canvas - sizes.chart) <= 1, `the chart fills its box: ${JSON.stringify(sizes)}`);
+        assert.ok(sizes.chart >= sizes.view * 0.8, `the chart uses the panel's width: ${JSON.stringify(sizes)}`);
+        await assertNoLabelOverlaps(f, "the Roofline in the workbench");
+        // Keyboard: focus the chart, Home picks the first point and opens its card inside the panel; Escape closes it.
+        await f.locator("#chart").focus();
+        await page.keyboard.press("Home");
+        const box = await tooltipBox(f);
+        const inner = await f.evaluate(() => ({ w: window.innerWidth, h: window.innerHeight }));
+        assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= inner.w + 0.5 && box.y + box.height <= inner.h + 0.5, `the tooltip ${JSON.stringify(box)} is inside the ${inner.w}×${inner.h} panel`);
+        await page.keyboard.press("Escape");
+        await pollUntil("Escape to close the tooltip", async () => !(await tooltip.isVisible()), 5_000);
+        // Pointer: on the point it opens, 30 px away it closes.
+        await f.locator("#chart").focus();
+        await page.keyboard.press("Home");
+        const ring = (await f.locator(".point-ring:not([hidden])").first().boundingBox())!;
+        await page.keyboard.press("Escape");
+        await page.mouse.move(ring.x + ring.width / 2, ring.y + ring.height / 2);
+        await pollUntil("hovering the point to open its tooltip", async () => tooltip.isVisible(), 5_000);
+        await page.mouse.move(ring.x + ring.width / 2 + 30, ring.y + ring.height / 2 + 30);
+        await pollUntil("leaving the point to close its tooltip", async () => !(await tooltip.isVisible()), 5_000);
+        // The picture shows the card open, as a user hovering the point sees it.
+        await page.mouse.move(ring.x + ring.width / 2, ring.y + ring.height / 2);
+        await pollUntil("the tooltip for the picture", async () => tooltip.isVisible(), 5_000);
+      };
+      await checkRoofline();
+      const rooflineShots = await gallery(page, server!, "roofline", checkRoofline);
       keepForReadme(rooflineShots[0]!.path, "roofline");
       await runCommand(page, "View: Close All Editors");
 
