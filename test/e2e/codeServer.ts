@@ -403,8 +403,6 @@ export interface CodeServer {
   port: number;
   /** The instance's temporary folder (user data, extensions, XDG folders, server log). */
   home: string;
-  /** Merges `patch` into the user settings file; the running workbench picks the change up as VS Code does. */
-  updateSettings(patch: Record<string, unknown>): void;
   /** Kills the whole process group and copies the logs to test-output/e2e/logs; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -490,12 +488,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   symlinkSync(resolve(options.extensionPath), join(dirs.extensions, folderName));
   mkdirSync(join(dirs.userData, "User"), { recursive: true });
-  const settingsFile = join(dirs.userData, "User", "settings.json");
-  writeFileSync(settingsFile, JSON.stringify({ ...defaultSettings, ...options.settings }, null, 2));
-  const updateSettings = (patch: Record<string, unknown>): void => {
-    const current = JSON.parse(readFileSync(settingsFile, "utf8")) as Record<string, unknown>;
-    writeFileSync(settingsFile, JSON.stringify({ ...current, ...patch }, null, 2));
-  };
+  writeFileSync(join(dirs.userData, "User", "settings.json"), JSON.stringify({ ...defaultSettings, ...options.settings }, null, 2));
 
   const port = await freePort();
   const logFile = join(home, "code-server.log");
@@ -578,7 +571,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     throw err;
   }
   log(`server up on ${url} in ${seconds(started)} (pid ${pid}, home ${home})`);
-  return { url, port, home, updateSettings, stop };
+  return { url, port, home, stop };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Frame, Page } from "playwright-core";
-import { type CodeServer, pollUntil, screenshot } from "./codeServer";
+import { pollUntil, screenshot } from "./codeServer";
 
 export type Theme = "light" | "dark";
 export type Width = "default" | "narrow";
@@ -22,16 +22,30 @@ export const VIEWPORTS: Record<Width, { width: number; height: number }> = {
 
 const repo = new URL("../..", import.meta.url).pathname;
 
-/** Switches the colour theme through the user settings and waits until the workbench has redrawn in it. */
-export async function setTheme(page: Page, server: CodeServer, theme: Theme | undefined): Promise<void> {
-  server.updateSettings({ "workbench.colorTheme": theme ? THEME_NAMES[theme] : undefined });
-  if (!theme) return;
-  await pollUntil(
-    `the workbench in the ${theme} theme`,
-    async () => page.locator(".monaco-workbench").first().evaluate((el, dark) => el.classList.contains("vs-dark") === dark, theme === "dark"),
-    20_000,
-    100,
-  );
+/**
+ * Switches the colour theme as a user does, through *Preferences: Color Theme*, and waits until the workbench has
+ * redrawn in it. (A change written to the settings file is not picked up quickly enough by code-server.)
+ */
+export async function setTheme(page: Page, theme: Theme): Promise<void> {
+  const dark = theme === "dark";
+  const isDark = async (): Promise<boolean> => page.locator(".monaco-workbench").first().evaluate((el) => el.classList.contains("vs-dark"));
+  if ((await isDark()) === dark) return;
+  const input = page.locator(".quick-input-widget input");
+  await page.keyboard.press("F1");
+  await input.waitFor({ state: "visible", timeout: 10_000 });
+  await input.fill(">Preferences: Color Theme");
+  const command = page.locator(".quick-input-widget .monaco-list-row", { hasText: "Preferences: Color Theme" }).first();
+  await command.waitFor({ state: "visible", timeout: 10_000 });
+  await command.click();
+  // The theme picker replaces the command list in the same widget.
+  const row = page.locator(".quick-input-widget .monaco-list-row", { hasText: THEME_NAMES[theme] }).first();
+  await pollUntil(`"${THEME_NAMES[theme]}" in the theme picker`, async () => {
+    if ((await input.inputValue()) !== THEME_NAMES[theme]) await input.fill(THEME_NAMES[theme]);
+    return row.isVisible();
+  }, 10_000, 200);
+  await page.keyboard.press("Enter");
+  await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: 10_000 });
+  await pollUntil(`the workbench in the ${theme} theme`, async () => (await isDark()) === dark, 20_000, 100);
 }
 
 /** The frames that hold a webview's own page (two iframes deep), with the theme class VS Code gives their body. */
@@ -66,12 +80,11 @@ export interface GalleryShot {
 
 /**
  * Takes `name` at both widths in both themes (gallery-NAME-WIDTH-THEME.png), calling `check` before each shot, and
- * leaves the window at the default width in the default theme. Returns the shots' paths. `webview: false` for a picture of
+ * leaves the window at the default width in the light theme (the suite's own). Returns the shots' paths. `webview: false` for a picture of
  * the editor alone (by default at least one webview must be on screen).
  */
 export async function gallery(
   page: Page,
-  server: CodeServer,
   name: string,
   check?: (variant: { theme: Theme; width: Width }) => Promise<void>,
   options: { webview?: boolean } = {},
@@ -80,7 +93,7 @@ export async function gallery(
   const shots: GalleryShot[] = [];
   try {
     for (const theme of ["light", "dark"] as const) {
-      await setTheme(page, server, theme);
+      await setTheme(page, theme);
       for (const width of ["default", "narrow"] as const) {
         await page.setViewportSize(VIEWPORTS[width]);
         const expected = `vscode-${theme}`;
@@ -101,7 +114,7 @@ export async function gallery(
     }
   } finally {
     await page.setViewportSize(VIEWPORTS.default);
-    await setTheme(page, server, undefined);
+    await setTheme(page, "light");
   }
   return shots;
 }

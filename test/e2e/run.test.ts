@@ -660,15 +660,16 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
         await pollUntil("the best lens to say it is applied", async () => (await applied.count()) > 0, 10_000, 200);
         await screenshot(page, "sweep-1b-best-applied");
         // With the best lens on the line, Run stays on screen in a split editor.
+        const groups = await page.locator(".part.editor .editor-group-container").count();
         await runCommand(page, "View: Split Editor Right");
-        await pollUntil("two editor groups", async () => (await page.locator(".part.editor .editor-group-container").count()) === 2, 10_000);
+        await pollUntil("one more editor group", async () => (await page.locator(".part.editor .editor-group-container").count()) === groups + 1, 10_000);
         const run = await lens(page, "Run");
         const runBox = (await run.boundingBox())!;
         const groupBox = (await page.locator(".part.editor .editor-group-container.active").boundingBox())!;
         assert.ok(runBox.x + runBox.width <= groupBox.x + groupBox.width, `Run (right edge ${runBox.x + runBox.width}) is inside the ${groupBox.width} px editor`);
         await screenshot(page, "sweep-1d-split-editor-lenses");
         await runCommand(page, "View: Close Editor");
-        await pollUntil("one editor group", async () => (await page.locator(".part.editor .editor-group-container").count()) === 1, 10_000);
+        await pollUntil("the split to close", async () => (await page.locator(".part.editor .editor-group-container").count()) === groups, 10_000);
       } finally {
         if (await activeTabDirty(page)) await runCommand(page, "File: Revert File");
       }
@@ -785,7 +786,6 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       await goToLine(page, SOFTMAX_ENTRY_LINE);
       const editorShots = await gallery(
         page,
-        server!,
         "editor-hover",
         async () => {
           await page.mouse.move(0, 0);
@@ -863,20 +863,20 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
         await pollUntil("the tooltip for the picture", async () => tooltip.isVisible(), 5_000);
       };
       await checkRoofline();
-      const rooflineShots = await gallery(page, server!, "roofline", checkRoofline);
+      const rooflineShots = await gallery(page, "roofline", checkRoofline);
       keepForReadme(rooflineShots[0]!.path, "roofline");
       await runCommand(page, "View: Close All Editors");
 
       // The Kernels panel of the same file.
       await openFile(page, "softmax-2pass.wgsl");
       await runCommand(page, "KernelLens: Show Kernels of the Active File");
-      await gallery(page, server!, "kernels");
+      await gallery(page, "kernels");
       await runCommand(page, "View: Close All Editors");
 
       // The Design-space view of the sweep measured above.
       await openFile(page, SWEEP_FIXTURE);
       await runCommand(page, "KernelLens: Show Design Space (sweep results)");
-      const sweepShots = await gallery(page, server!, "design-space");
+      const sweepShots = await gallery(page, "design-space");
       keepForReadme(sweepShots[0]!.path, "design-space");
       await runCommand(page, "View: Close All Editors");
 
@@ -914,7 +914,7 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
         assert.match(await spin.locator('[data-testid="compact-detail"]').innerText(), /^timed out after 3 s/);
       };
       await checkSideBar();
-      const profilerShots = await gallery(page, server!, "profiler-side-bar", checkSideBar);
+      const profilerShots = await gallery(page, "profiler-side-bar", checkSideBar);
       keepForReadme(profilerShots[0]!.path, "profiler");
 
       // One click opens the whole table wide in an editor tab, every column in view.
@@ -929,7 +929,7 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
         const box = await wide.locator(`td.${cell}`).first().boundingBox();
         assert.ok(box && box.x >= 0 && box.x + box.width <= wideWidth + 1, `${cell} is in view in the editor tab`);
       }
-      await gallery(page, server!, "profiler-editor-tab");
+      await gallery(page, "profiler-editor-tab");
       await runCommand(page, "View: Close All Editors");
     }),
   );

@@ -254,7 +254,7 @@ describe("KernelLens in a VS Code workbench (code-server)", () => {
         30_000,
       );
       assert.match(lens.text.trim(), /^memory-bound · ≈ [\d.]+ µs$/);
-      assert.match(lens.title, /≈ 2\.1 MFLOP · 13 MB · AI 0\.17 · memory-bound · occupancy \d+% .* on RTX 4090/);
+      assert.match(lens.title, /≈ 2\.1 MFLOP · 13 MB DRAM · AI 0\.17 FLOP\/B · memory-bound · occupancy \d+% .* on RTX 4090/);
     }),
   );
 
