@@ -823,7 +823,7 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       const rooflineFrame = await pollUntil(
         "the Roofline's chart",
         async () => {
-          for (const f of page.frames()) if ((await f.locator("#chart .chart canvas").count().catch(() => 0)) > 0) return f;
+          for (const f of page.frames()) if ((await f.locator("#chart canvas").count().catch(() => 0)) > 0) return f;
           return undefined;
         },
         30_000,
@@ -835,7 +835,7 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
         await pollUntil("the Roofline's tooltip to be closed", async () => !(await tooltip.isVisible()), 5_000);
         const sizes = await f.evaluate(() => ({
           chart: document.querySelector("#chart")!.getBoundingClientRect().width,
-          canvas: document.querySelector("#chart .chart canvas")!.getBoundingClientRect().width,
+          canvas: document.querySelector("#chart canvas")!.getBoundingClientRect().width,
           view: document.documentElement.clientWidth,
         }));
         assert.ok(Math.abs(sizes.canvas - sizes.chart) <= 1, `the chart fills its box: ${JSON.stringify(sizes)}`);
