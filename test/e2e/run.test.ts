@@ -252,6 +252,8 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
           settings: {
             "kernellens.run.timeoutMs": TIMEOUT_MS,
             "editor.minimap.enabled": false,
+            // Hovers open below their line, so the gallery's picture shows the lenses above the kernel too.
+            "editor.hover.above": false,
             // Typing must produce exactly the typed text: no closing bracket or suggestion may be added.
             "editor.autoClosingBrackets": "never",
             "editor.autoClosingQuotes": "never",
@@ -876,6 +878,10 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       // The Design-space view of the sweep measured above.
       await openFile(page, SWEEP_FIXTURE);
       await runCommand(page, "KernelLens: Show Design Space (sweep results)");
+      // It asks which result: the one the sweep above wrote.
+      const result = page.locator(".quick-input-widget .monaco-list-row", { hasText: "sweep-saxpy.saxpy.sweep.json" }).first();
+      await result.waitFor({ state: "visible", timeout: 10_000 });
+      await result.click();
       const sweepShots = await gallery(page, "design-space");
       keepForReadme(sweepShots[0]!.path, "design-space");
       await runCommand(page, "View: Close All Editors");
