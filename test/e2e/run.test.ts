@@ -908,8 +908,12 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
         const width = await side.evaluate(() => document.documentElement.clientWidth);
         const softmax = side.locator('[role="row"]', { has: side.locator('[data-testid="compact-kernel"]', { hasText: "softmax_2pass" }) }).first();
         for (const cell of ["compact-kernel", "compact-median", "compact-predicted", "compact-delta", "compact-status"]) {
-          const box = await softmax.locator(`[data-testid="${cell}"]`).boundingBox();
-          assert.ok(box && box.width > 0, `${cell} is shown for softmax_2pass`);
+          // In the page's own coordinates (a locator's boundingBox is the workbench's).
+          const box = await softmax.locator(`[data-testid="${cell}"]`).evaluate((el) => {
+            const r = el.getBoundingClientRect();
+            return { x: r.x, width: r.width };
+          });
+          assert.ok(box.width > 0, `${cell} is shown for softmax_2pass`);
           assert.ok(box.x >= 0 && box.x + box.width <= width + 1, `${cell} lies inside the ${width} px view (${box.x}..${box.x + box.width})`);
         }
         assert.match(await softmax.locator('[data-testid="compact-median"]').innerText(), /[\d.]+ (ms|µs|s)/);
@@ -932,8 +936,11 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       assert.ok(columns.length >= 12, `every column in the editor tab: ${JSON.stringify(columns)}`);
       const wideWidth = await wide.evaluate(() => document.documentElement.clientWidth);
       for (const cell of ["col-kernel", "col-median", "col-predicted", "col-error", "col-status"]) {
-        const box = await wide.locator(`td.${cell}`).first().boundingBox();
-        assert.ok(box && box.x >= 0 && box.x + box.width <= wideWidth + 1, `${cell} is in view in the editor tab`);
+        const box = await wide.locator(`td.${cell}`).first().evaluate((el) => {
+          const r = el.getBoundingClientRect();
+          return { x: r.x, width: r.width };
+        });
+        assert.ok(box.x >= 0 && box.x + box.width <= wideWidth + 1, `${cell} is in view in the editor tab (${box.x}..${box.x + box.width} of ${wideWidth})`);
       }
       await gallery(page, "profiler-editor-tab");
       await runCommand(page, "View: Close All Editors");
