@@ -468,6 +468,19 @@ export class Interp {
     return { binding: name };
   }
 
+  /**
+   * The bytes between consecutive elements of type `ty` (an array index's or a pointer step's scale). A row whose
+   * length the launch decides (`tile[TILE][TILE + 1]` with TILE a template parameter no launch fixes, given by
+   * `--let` or a sweep) is as long as the launch makes it, so the stride stays symbolic; `fallback` only where the
+   * size cannot be known at all.
+   */
+  private strideOf(ty: CType, fallback: number): VExpr {
+    const s = sizeOf(ty);
+    if (s !== undefined) return cst(s);
+    const e = this.bytesOf(ty);
+    return e && unknownReason(e) === undefined ? e : cst(fallback);
+  }
+
   private bytesOf(ty: CType): VExpr | null {
     if (ty.k === "array") {
       const e = this.bytesOf(ty.of);
@@ -875,7 +888,9 @@ export class Interp {
     let init: CNode | undefined;
     let cur = d;
     let readonlyPointee = constBase;
-    const arrays: (VExpr | null)[] = [];
+    // C declarators read inside out: the outermost node is the type constructor nearest the base type. So each node
+    // wraps the type built so far as the walk meets it: `float a[2][3]` is array_declarator(array_declarator(a, 2),
+    // 3), an array of 2 rows of 3; `float *p[4]` an array of 4 pointers; `float (*p)[33]` a pointer to rows of 33.
     for (let i = 0; cur && i < 32; i++) {
       switch (cur.type) {
         case "init_declarator":
@@ -897,7 +912,7 @@ export class Interp {
         case "array_declarator":
         case "abstract_array_declarator": {
           const size = field(cur, "size");
-          arrays.push(size ? this.scalarOf(this.quiet(() => this.ev(size))) : null);
+          ty = { k: "array", of: ty, count: size ? this.scalarOf(this.quiet(() => this.ev(size))) : null };
           cur = field(cur, "declarator");
           continue;
         }
@@ -918,8 +933,6 @@ export class Interp {
       }
       break;
     }
-    // `float a[2][3]` is an array of 2 arrays of 3: the first size written is the outermost.
-    for (let i = arrays.length - 1; i >= 0; i--) ty = { k: "array", of: ty, count: arrays[i] };
     const name = cur && (cur.type === "identifier" || cur.type === "field_identifier" || cur.type === "type_identifier") ? cur : cur ? declaredName(cur, this.src.text) : undefined;
     return { ty, name, init };
   }
@@ -1031,8 +1044,7 @@ export class Interp {
       }
       if (pl.k === "mem") {
         if (pl.ty.k === "array") {
-          const eb = sizeOf(pl.ty.of) ?? 4;
-          return { ...pl, addr: bin("+", pl.addr, bin("*", idx, cst(eb))), ty: pl.ty.of };
+          return { ...pl, addr: bin("+", pl.addr, bin("*", idx, this.strideOf(pl.ty.of, 4))), ty: pl.ty.of };
         }
         if (pl.ty.k === "vector") return { ...pl, addr: bin("+", pl.addr, bin("*", idx, cst(sizeOf(elementOf(pl.ty)) ?? 4))), ty: elementOf(pl.ty) };
         return this.index(this.load(pl, at), idx, at);
@@ -1042,8 +1054,7 @@ export class Interp {
     const v = base as Val;
     if (v.t === "p") {
       const to = this.pointee(v);
-      const eb = sizeOf(to) ?? 1;
-      return this.deref({ ...v, addr: bin("+", v.addr, bin("*", idx, cst(eb))) }, to);
+      return this.deref({ ...v, addr: bin("+", v.addr, bin("*", idx, this.strideOf(to, 1))) }, to);
     }
     if (v.t === "v") return { k: "none", ty: elementOf(v.ty), reason: "a component of a vector value" };
     return { k: "none", ty: unknownType("?"), reason: v.t === "o" ? v.reason : "indexing a value" };
@@ -1556,13 +1567,11 @@ export class Interp {
   private pointerArith(op: string, a: Val, b: Val): Val {
     if (a.t === "p" && b.t !== "p" && (op === "+" || op === "-")) {
       this.emitOps("int", 1);
-      const eb = sizeOf(this.pointee(a)) ?? 1;
-      return { ...a, addr: bin(op, a.addr, bin("*", this.scalarOf(b), cst(eb))) };
+      return { ...a, addr: bin(op, a.addr, bin("*", this.scalarOf(b), this.strideOf(this.pointee(a), 1))) };
     }
     if (b.t === "p" && a.t !== "p" && op === "+") {
       this.emitOps("int", 1);
-      const eb = sizeOf(this.pointee(b)) ?? 1;
-      return { ...b, addr: bin("+", b.addr, bin("*", this.scalarOf(a), cst(eb))) };
+      return { ...b, addr: bin("+", b.addr, bin("*", this.scalarOf(a), this.strideOf(this.pointee(b), 1))) };
     }
     this.emitOps("int", 1);
     if (a.t === "p" && b.t === "p" && op === "-") {
