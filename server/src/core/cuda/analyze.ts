@@ -10,7 +10,7 @@ import { chooseVariant } from "../directives/variant";
 import { evaluateDExpr } from "../directives/expr";
 import { evaluateLaunch } from "../directives/launch";
 import type { KernelIR } from "../kernel/ir";
-import { DYNAMIC_SHARED_PARAM, type LaunchSite, resolveLaunch, type ResolvedLaunch } from "../kernel/launch";
+import { DYNAMIC_SHARED_PARAM, launchConstant, type LaunchSite, resolveLaunch, type ResolvedLaunch } from "../kernel/launch";
 import { assumedSize, DEFAULT_ASSUMED_PROBLEM_SIZE } from "../kernel/inferLaunch";
 import { cst, isConst, varsOf } from "../kernel/vexpr";
 import { type KernelAnalysis, modelKernel } from "../model/analyzeKernel";
@@ -405,6 +405,8 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
     ordinals.set(fn.name, ordinal + 1);
     const own = [...scoped.file, ...(scoped.byKernel.get(fn.name) ?? [])];
     const tparams = templateParams(fn, prog.text);
+    // The block a // @block line gives, which an assumed template value follows.
+    const directiveBlock = tparams.length > 0 ? evaluateLaunch(own, new Map(), model?.given ?? new Map(), base).block : undefined;
     const allInstances = instancesOf(fn, tparams, records, prog, own, base, ctx);
     if (allInstances.length > limits.maxInstantiations) {
       diagnostics.push({ severity: "info", code: "cuda-kernel-limit", message: `'${fn.name}' has ${allInstances.length} instantiations in this file: the first ${limits.maxInstantiations} are analysed`, span: original(fn.nameSpan), source: "kernellens" });
@@ -442,7 +444,7 @@ export function analyzeCudaSource(text: string, options: CudaAnalyzeOptions): Cu
       analysed += list.length;
       list.forEach((entry, i) => {
         const name = i === 0 ? displayBase : `${displayBase} (launch at line ${lineAt(starts, original(entry!.rec.span).start)})`;
-        const site = withFallbacks(entry?.site ?? {}, lowered, ir, fn, tparams, model?.problemSize);
+        const site = withFallbacks(entry?.site ?? {}, lowered, ir, fn, tparams, model?.problemSize, directiveBlock);
         let launch: ResolvedLaunch;
         try {
           const resolve = (): ResolvedLaunch => resolveLaunch(ir, own, { given: model?.given, base, subgroupSize: model?.device.warpSize ?? 32, infer: { problemSize: model?.problemSize }, site });
@@ -560,6 +562,8 @@ function kernelParams(fn: FunctionInfo, text: string): { name: string; pointer: 
 interface TemplateParam {
   readonly name: string;
   readonly isType: boolean;
+  /** A value parameter's type as written (`int`, `unsigned`, `bool`); absent for a type parameter. */
+  readonly valueType?: string;
 }
 
 function templateParams(fn: FunctionInfo, text: string): TemplateParam[] {
@@ -569,7 +573,8 @@ function templateParams(fn: FunctionInfo, text: string): TemplateParam[] {
     const isType = /type_parameter_declaration/.test(p.type);
     if (!isType && !/parameter_declaration/.test(p.type)) continue;
     const id = isType ? (field(p, "name") ?? kids(p).find((k) => k.type === "type_identifier")) : declaredName(field(p, "declarator"), text);
-    if (id) out.push({ name: text.slice(id.start, id.end), isType });
+    const ty = isType ? undefined : field(p, "type");
+    if (id) out.push({ name: text.slice(id.start, id.end), isType, ...(ty ? { valueType: text.slice(ty.start, ty.end).trim() } : {}) });
   }
   return out;
 }
@@ -655,8 +660,8 @@ function defaultOf(fn: FunctionInfo, name: string, text: string): CNode | undefi
   return undefined;
 }
 
-/** The block size and dynamic shared memory where neither the launch nor a directive gives them. */
-function withFallbacks(site: LaunchSite, lowered: ReturnType<Interp["lowerKernel"]>, ir: KernelIR, fn: FunctionInfo, tparams: readonly TemplateParam[], problemSize: number | undefined): LaunchSite {
+/** The block size, dynamic shared memory and template values where neither the launch nor a directive gives them. */
+function withFallbacks(site: LaunchSite, lowered: ReturnType<Interp["lowerKernel"]>, ir: KernelIR, fn: FunctionInfo, tparams: readonly TemplateParam[], problemSize: number | undefined, directiveBlock?: readonly [number, number, number]): LaunchSite {
   const dims = lowered.dims;
   const fallbackBlock: LaunchSite["fallbackBlock"] = lowered.launchBounds
     ? { value: [lowered.launchBounds, 1, 1], source: "code", reason: `__launch_bounds__(${lowered.launchBounds}) of '${fn.name}': its largest block, as the launch likely uses` }
@@ -670,6 +675,8 @@ function withFallbacks(site: LaunchSite, lowered: ReturnType<Interp["lowerKernel
     fallbackValues.push({ name: DYNAMIC_SHARED_PARAM, value: bytes, reason: `no launch gives the dynamic shared memory of 'extern __shared__ ${dyn.elementType} ${dyn.name}[]': one element per thread assumed (${bytes} bytes)` });
   }
   const templates = new Set(tparams.map((p) => p.name));
+  const tileBlock = directiveBlock ?? site.block ?? fallbackBlock.value;
+  fallbackValues.push(...templateFallbacks(site, ir, tparams, tileBlock, directiveBlock ? "the // @block line's" : site.block ? "the launch's" : fallbackBlock.source === "code" ? "__launch_bounds__'s" : "the assumed"));
   if (site.dispatchExpr) {
     // The grid follows the kernel's size arguments (CEIL_DIV(N, 128), CEIL_DIV(M, 128)): sizes nothing gives are
     // assumed alike, each the d-th root of the problem for a grid over d of them (M = N = K = 1,024 for 2^20).
@@ -690,6 +697,46 @@ function withFallbacks(site: LaunchSite, lowered: ReturnType<Interp["lowerKernel
     return `// @arg ${name} = ${v[0]}`;
   };
   return { ...site, fallbackBlock, fallbackValues, directiveFor };
+}
+
+/** CUDA's limit on a block's static __shared__ memory: an assumed tile is kept within it, as compiled code is. */
+const STATIC_SHARED_LIMIT = 48 * 1024;
+/** Integer types a value template parameter is written with (a size, a count, a tile edge). */
+const INTEGER_TYPE = /^(?:(?:const|constexpr|signed|unsigned|short|long|int|char|auto)\b\s*)+$|^(?:std::)?(?:u?int(?:8|16|32|64)_t|size_t|ptrdiff_t|uint|index_t)$/;
+
+/**
+ * Values for the value template parameters nothing gives (no launch, instantiation, default, `// @template` or
+ * `--let`). Each is assumed and said to be, never left to a silent 1. An integer one is almost always a block or
+ * tile edge that the launch's block matches (BLOCK_SIZE = blockDim.x in 1-D kernels, TILE = blockDim.x = blockDim.y
+ * in a 2-D tile), so it takes the block's x extent, the same block every other number of the kernel assumes; the
+ * problem-size rule used for arguments would give million-element tiles no compiler accepts. Compiled code fits its
+ * static __shared__ arrays in 48 KiB, so the value is halved until the kernel's do. A `bool` is assumed true (the
+ * code the flag was written for); another type (an enum) its value 0.
+ */
+function templateFallbacks(site: LaunchSite, ir: KernelIR, tparams: readonly TemplateParam[], block: readonly [number, number, number], blockOrigin: string): { name: string; value: number; reason: string }[] {
+  const open = tparams.filter((p) => !p.isType && ir.params.get(`override.${p.name}`)?.kind === "override" && !site.values?.has(p.name));
+  if (open.length === 0) return [];
+  const integers = open.filter((p) => INTEGER_TYPE.test(p.valueType ?? "int"));
+  const staticShared = (edge: number): number => {
+    const values = new Map<string, number>(site.values ?? []);
+    for (const p of open) values.set(p.name, integers.includes(p) ? edge : p.valueType === "bool" ? 1 : 0);
+    let bytes = 0;
+    for (const b of ir.bindings) {
+      if (b.space !== "workgroup" || !b.bytes || varsOf(b.bytes).has(`override.${DYNAMIC_SHARED_PARAM}`)) continue;
+      bytes += launchConstant(ir, b.bytes, values) ?? 0;
+    }
+    return bytes;
+  };
+  const blockText = `${trimOnes(block).join(" x ")} thread${block[0] * block[1] * block[2] === 1 ? "" : "s"}`;
+  let edge = Math.max(1, block[0]);
+  while (edge > 1 && staticShared(edge) > STATIC_SHARED_LIMIT) edge = Math.floor(edge / 2);
+  const halved = edge < block[0] ? `, halved to ${edge} so its static __shared__ memory fits CUDA's 48 KiB` : "";
+  const none = "no launch, instantiation or // @template in this file gives it a value";
+  return open.map((p) => {
+    if (integers.includes(p)) return { name: p.name, value: edge, reason: `${none}: assumed ${block[0]}, the x extent of ${blockOrigin} block (${blockText}), as a tile or block size usually matches the block${halved}` };
+    if (p.valueType === "bool") return { name: p.name, value: 1, reason: `${none}: assumed true` };
+    return { name: p.name, value: 0, reason: `${none}: assumed 0` };
+  });
 }
 
 function trimOnes(v: readonly number[]): number[] {
