@@ -393,7 +393,11 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
         // Replace the loop's line by selecting it and typing the new one: the file on disk keeps the endless loop.
         // Keys can be lost while the workbench is still busy after the previous run (a busy CI machine): try the
         // edit a few times, checking the line each time.
-        const lineReads = async (): Promise<boolean> => (await visibleLines(page)).get(SPIN_LOOP_LINE) === SPIN_LOOP_ENDS;
+        // (The loop's inlay hint, drawn after the header, is not text: only what precedes it counts.)
+        const lineReads = async (): Promise<boolean> => {
+          const text = (await visibleLines(page)).get(SPIN_LOOP_LINE);
+          return text !== undefined && (text === SPIN_LOOP_ENDS || (text.startsWith(SPIN_LOOP_ENDS) && /^\s*×/.test(text.slice(SPIN_LOOP_ENDS.length))));
+        };
         // The edit has happened only when the line reads the new text and the tab is dirty: a line read while the
         // editor is still laying out after opening is no proof of an edit (one CI run saw it read so, unedited).
         const edited = async (): Promise<boolean> => (await lineReads()) && (await activeTabDirty(page));
@@ -872,7 +876,21 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       // The Kernels panel of the same file.
       await openFile(page, "softmax-2pass.wgsl");
       await runCommand(page, "KernelLens: Show Kernels of the Active File");
-      await gallery(page, "kernels");
+      await gallery(page, "kernels", async () => {
+        const text = await pollUntil(
+          "the Kernels panel's table",
+          async () => {
+            for (const f of page.frames()) {
+              const t = await f.locator("#table-host").innerText({ timeout: 200 }).catch(() => "");
+              if (/softmax_2pass/.test(t)) return t;
+            }
+            return undefined;
+          },
+          30_000,
+        );
+        // Bindings are the @group/@binding resources: x, y and params, not the two workgroup arrays.
+        assert.match(text.replace(/\s+/g, " "), /softmax_2pass compute 256×1×1 3\b/, text);
+      });
       await runCommand(page, "View: Close All Editors");
 
       // The Design-space view of the sweep measured above.
@@ -882,7 +900,21 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
       const result = page.locator(".quick-input-widget .monaco-list-row", { hasText: "sweep-saxpy.saxpy.sweep.json" }).first();
       await result.waitFor({ state: "visible", timeout: 10_000 });
       await result.click();
-      const sweepShots = await gallery(page, "design-space");
+      // Drawn, not only loaded: the summary and both charts are there before each picture.
+      const designSpaceDrawn = async (): Promise<void> => {
+        await pollUntil(
+          "the Design-space view's summary and charts",
+          async () => {
+            for (const f of page.frames()) {
+              const summary = await f.locator("#summary").innerText({ timeout: 200 }).catch(() => "");
+              if (/2 measured/.test(summary) && (await f.locator("canvas").count()) >= 2) return true;
+            }
+            return undefined;
+          },
+          30_000,
+        );
+      };
+      const sweepShots = await gallery(page, "design-space", designSpaceDrawn);
       keepForReadme(sweepShots[0]!.path, "design-space");
       await runCommand(page, "View: Close All Editors");
 
@@ -928,8 +960,7 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
         assert.match(await spin.locator('[data-testid="compact-detail"]').innerText(), /^timed out after 3 s/);
       };
       await checkSideBar();
-      const profilerShots = await gallery(page, "profiler-side-bar", checkSideBar);
-      keepForReadme(profilerShots[0]!.path, "profiler");
+      await gallery(page, "profiler-side-bar", checkSideBar);
 
       // One click opens the whole table wide in an editor tab, every column in view.
       await (await profilerFrame("side")).locator('[data-testid="open-in-editor"]').click();
@@ -946,7 +977,9 @@ describe("Run and Profile from code lenses in a VS Code workbench (code-server)"
         });
         assert.ok(box.x >= 0 && box.x + box.width <= wideWidth + 1, `${cell} is in view in the editor tab (${box.x}..${box.x + box.width} of ${wideWidth})`);
       }
-      await gallery(page, "profiler-editor-tab");
+      // The README's picture: the side bar's compact rows beside the whole table in its tab.
+      const profilerShots = await gallery(page, "profiler-editor-tab");
+      keepForReadme(profilerShots[0]!.path, "profiler");
       await runCommand(page, "View: Close All Editors");
     }),
   );

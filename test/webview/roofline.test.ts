@@ -87,7 +87,8 @@ async function tooltipText(page: Page): Promise<string> {
   return (await page.locator(".chart-tooltip").innerText()).replace(/\s+/g, " ").trim();
 }
 
-describe("Roofline panel page in Chromium", () => {
+/** The page served and a Chromium for one describe block; each test's browser contexts closed after it. */
+function servePageInChromium(): void {
   before(async () => {
     ensureRooflineBundle();
     ({ server, origin } = await startRooflineServer());
@@ -102,6 +103,10 @@ describe("Roofline panel page in Chromium", () => {
     await browser?.close();
     await new Promise((resolve) => server?.close(resolve));
   });
+}
+
+describe("Roofline panel page in Chromium", () => {
+  servePageInChromium();
 
   it("posts ready (with no device picked yet) once it listens, and waits for data", async () => {
     const { page } = await openPage();
@@ -561,20 +566,7 @@ describe("Roofline panel page in Chromium", () => {
 });
 
 describe("Roofline layout: tooltip, size and labels in Chromium", () => {
-  before(async () => {
-    ensureRooflineBundle();
-    ({ server, origin } = await startRooflineServer());
-    browser = await launchChromium();
-  });
-
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
-  });
+  servePageInChromium();
 
   async function openSized(width: number, height: number, theme: ThemeKind = "dark"): Promise<OpenedPage> {
     const o = await openWebviewPage(browser, origin, "roofline.html", { viewport: { width, height }, prepare: (page) => applyTheme(page, theme) });
