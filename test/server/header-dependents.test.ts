@@ -29,13 +29,14 @@ describe("includers analysed again when a header changes", { timeout: 60_000 }, 
     rmSync(work, { recursive: true, force: true });
   });
 
-  /** The includer's model FLOPs, from its lens (1,048,576 threads: about 1.05 MFLOP per FLOP per thread), once it reads `want`. */
+  /** The includer's model FLOPs, from its lens's tooltip (1,048,576 threads: about 1.05 MFLOP per FLOP per thread), once it reads `want`. */
   async function lensUntil(uri: string, want: RegExp): Promise<string> {
     const until = Date.now() + 20_000;
     let last = "";
     while (Date.now() < until) {
       const lenses = (await server.connection.sendRequest("textDocument/codeLens", { textDocument: { uri } })) as CodeLens[];
-      last = lenses.map((l) => l.command?.title ?? "").join(" | ");
+      // The FLOPs are in the cost lens's tooltip (its title is the verdict and the time).
+      last = lenses.map((l) => `${l.command?.title ?? ""} ${(l.command as { tooltip?: string } | undefined)?.tooltip ?? ""}`).join(" | ");
       if (want.test(last)) return last;
       await new Promise((r) => setTimeout(r, 100));
     }
