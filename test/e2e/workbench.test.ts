@@ -315,4 +315,51 @@ describe("KernelLens in a VS Code workbench (code-server)", () => {
       assert.deepEqual(plainLenses.filter((t) => /FLOP|configs|Roofline/.test(t)), [], "no KernelLens lens on a plain Python file");
     }),
   );
+
+  it("words what it shows rightly: a broadcast, bandwidth for a kernel with no FLOPs, one warning per access, the directive as written", { timeout: 180_000 }, () =>
+    step("8-wording", async (page) => {
+      const read = (name: string): string => readFileSync(join(repo, "examples", name), "utf8");
+      // Every invocation of a row reads the same bias: a broadcast, not "0 elements apart".
+      const conv = read("conv2d.wgsl");
+      await openFile(page, "conv2d.wgsl");
+      const biasLine = lineOf(conv, "var acc = bias[oc];");
+      await goToLine(page, biasLine);
+      const bias = await hoverAt(page, "bias[oc]", { line: biasLine, expect: /load of/ });
+      assert.match(bias, /a broadcast, one transaction serves the warp/);
+      assert.doesNotMatch(bias, /0 elements? apart|strided/);
+
+      // A transpose does no floating-point work: the hover gives the bandwidth it reaches, not "0 FLOP/s".
+      const transpose = read("transpose-naive.wgsl");
+      await openFile(page, "transpose-naive.wgsl");
+      const entry = lineOf(transpose, "fn transpose_naive");
+      await goToLine(page, entry);
+      const hover = await hoverAt(page, "transpose_naive", { line: entry, expect: /Predicted time/ });
+      assert.match(hover, /Bound\s+memory, [\d.,]+ [GT]B\/s of DRAM bandwidth, \d+% of the [\d.,]+ [GT]B\/s peak/);
+      assert.doesNotMatch(hover, /\b0 [GMT]?FLOP\/s/);
+
+      // The int4 GEMV with its dequantization placed well gets one warning (its narrow packed reads); the badly
+      // placed one two (and its inner-loop scale): no access is warned about twice.
+      const warningLines = async (file: string, expected: number): Promise<number[]> => {
+        await openFile(page, file);
+        // Squiggles are drawn only where the editor shows: the kernel's inner loop, where both findings sit.
+        await goToLine(page, lineOf(read(file), "= w["));
+        return pollUntil(`${expected} warning line(s) in ${file}`, async () => {
+          const lines = [...(await squiggles(page, "warning")).keys()];
+          return lines.length === expected ? lines : undefined;
+        }, 30_000);
+      };
+      const good = read("quant/int4-gemv-good.wgsl");
+      assert.deepEqual(await warningLines("quant/int4-gemv-good.wgsl", 1), [lineOf(good, "= w[")]);
+      assert.equal((await warningLines("quant/int4-gemv-bad.wgsl", 2)).length, 2);
+
+      // The binding's hover quotes the directive as the author wrote it.
+      const q4 = read("quant/q4_0-gemv.wgsl");
+      await openFile(page, "quant/q4_0-gemv.wgsl");
+      const wLine = lineOf(q4, "var<storage, read> w:");
+      await goToLine(page, wLine);
+      const w = await hoverAt(page, "w", { line: wLine, occurrence: 0, expect: /q4_0/ });
+      assert.match(w, /\/\/ @quantize w: q4_0/);
+      assert.doesNotMatch(w, /\/\/ @quant w/);
+    }),
+  );
 });
