@@ -166,6 +166,10 @@ export {
   achievedRates,
 } from "./core/run/achievedRates";
 export {
+  // Run notifications: the prediction's device named as the cost-model lens names it ("RTX 4090").
+  shortDeviceName,
+} from "./core/model/lensLine";
+export {
   // Kernels, Roofline, Profiler and Design-space panels: check what a page posts (and the host's own data) on receipt.
   check,
   // Kernels, Roofline, Profiler and Design-space panels: the end of the exhaustive switch over a page's messages.

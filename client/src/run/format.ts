@@ -1,5 +1,5 @@
 // The words and numbers a person reads after Run, Profile and Calibrate: pure functions, no vscode, so unit tests can pin them.
-import { achievedRates, formatMs, isComparable, isDispatchTimeout, type AdapterSummary, type CalibrationProfile, type HelperError, type TimingResult, type CheckOutcome, type RunOutcome } from "../../../server/src/engine";
+import { achievedRates, formatMs, shortDeviceName, isComparable, isDispatchTimeout, type AdapterSummary, type CalibrationProfile, type HelperError, type TimingResult, type CheckOutcome, type RunOutcome } from "../../../server/src/engine";
 // The formats the Profiler page shows too live in the toolkit both sides may import (the page never imports client/).
 import { formatCount, formatSignedPercent } from "../../../webview/src/shared/format";
 
@@ -60,10 +60,6 @@ export function formatFlops(flopsPerSecond: number): string {
   return g >= 1000 ? formatRate(g / 1000, "TFLOP/s") : formatRate(g, "GFLOP/s");
 }
 
-/** A device's display name without the vendor's brand words, as the cost-model lens writes it ("RTX 4090"). */
-export function shortDeviceName(name: string): string {
-  return name.replace(/^NVIDIA (GeForce )?|^AMD (Radeon )?|^Apple |^Intel (Arc )?/, "");
-}
 
 /** Known CPU rasterizers, by the words their drivers put in the adapter's description. */
 const softwareNames: readonly [RegExp, string][] = [

@@ -9,7 +9,7 @@ import type { TritonFileAnalysis } from "../analysisService";
 import { assumedLensText } from "../core/model/assumptionsText";
 import { assumedCount, lensTime } from "../core/model/lensLine";
 import { totalFlops } from "../core/model/flops";
-import { bytes, durations, ms, si, TRITON_WORDS } from "../core/model/format";
+import { bytes, durations, si, TRITON_WORDS } from "../core/model/format";
 import type { KernelAnalysis } from "../core/model/analyzeKernel";
 import type { TritonKernelSummary } from "../core/triton/types";
 import { spanToRange } from "./convert";
@@ -64,7 +64,7 @@ function configRow(k: TritonKernelSummary, analysed: KernelAnalysis | undefined,
 
 /** `0.41 ms` (modelled), or `?`. */
 function timeText(row: TritonConfigRow): string {
-  return row.predictedMs === null ? "?" : ms(row.predictedMs);
+  return row.predictedMs === null ? "?" : lensTime(row.predictedMs);
 }
 
 /**

@@ -36,11 +36,6 @@ export function bytes(x: number): string {
   return si(x, "B");
 }
 
-export function ms(x: number): string {
-  if (x < 0.001) return `${(x * 1000).toPrecision(2)} µs`;
-  return `${x.toPrecision(2)} ms`;
-}
-
 /** Durations given in milliseconds, told in one unit (s, ms, µs or ns) chosen from the largest: "6.2 µs, 0.17 µs". */
 export function durations(xs: readonly number[]): string[] {
   const largest = Math.max(0, ...xs.filter(Number.isFinite).map(Math.abs));

@@ -13,9 +13,9 @@ export function lensTime(ms: number): string {
   return `${v >= 100 ? Math.round(v) : Number(v.toPrecision(2))} ${unit}`;
 }
 
-/** The device as a lens names it: `RTX 4090`, not `NVIDIA GeForce RTX 4090`. */
-export function shortDeviceName(device: DeviceSpec): string {
-  return device.name.replace(/^NVIDIA (GeForce )?|^AMD (Radeon )?|^Apple |^Intel (Arc )?/, "");
+/** A device's name as a lens (and a run's notification) writes it: `RTX 4090`, not `NVIDIA GeForce RTX 4090`. */
+export function shortDeviceName(name: string): string {
+  return name.replace(/^NVIDIA (GeForce )?|^AMD (Radeon )?|^Apple |^Intel (Arc )?/, "");
 }
 
 /**
@@ -74,6 +74,6 @@ export function summaryLine(m: KernelModel, device: DeviceSpec, words: LaunchWor
     m.roofline.bound === "unknown" ? "bound ?" : `${inWords(m.roofline.bound, words)}-bound`,
   ];
   if (m.occupancy) parts.push(`occupancy ${percent(m.occupancy.value)} (${m.occupancy.limitedBy.replace("shared-memory", words.workgroupMemory)})`);
-  parts.push(m.roofline.predictedMs === null ? "time ?" : `≈ ${lensTime(m.roofline.predictedMs)} on ${shortDeviceName(device)}`);
+  parts.push(m.roofline.predictedMs === null ? "time ?" : `≈ ${lensTime(m.roofline.predictedMs)} on ${shortDeviceName(device.name)}`);
   return parts.join(" · ");
 }
